@@ -1,0 +1,42 @@
+/** Health and the OpenAPI document. */
+import { Health } from '../../shared/domain/api';
+import { checkHealth } from '../../shared/engine/health';
+import { buildOpenApi } from '../../shared/http/openapi';
+import { defineRoute, type Route } from '../http-kit';
+
+export const health = defineRoute({
+  name: 'health',
+  method: 'GET',
+  route: 'health',
+  summary: 'Health of the database and the queue',
+  tags: ['system'],
+  role: 'public',
+  responses: { 200: { description: 'Healthy', schema: Health }, 503: { description: 'A dependency is down', schema: Health } },
+  async handle({ platform }) {
+    const h = await checkHealth(platform);
+    return { status: h.status === 'ok' ? 200 : 503, body: h };
+  },
+});
+
+/** The OpenAPI route needs the whole table; `routes.ts` passes it in. */
+export function openApiRoute(all: () => readonly Route[]) {
+  let doc: Record<string, unknown> | null = null;
+  return defineRoute({
+    name: 'openapi',
+    method: 'GET',
+    route: 'openapi.json',
+    summary: 'This API as an OpenAPI 3.1 document',
+    tags: ['system'],
+    role: 'public',
+    responses: { 200: { description: 'The OpenAPI document' } },
+    async handle() {
+      doc ??= openApiDocument(all());
+      return { status: 200, body: doc };
+    },
+  });
+}
+
+/** Builds the document for a route table. */
+export function openApiDocument(routes: readonly Route[]): Record<string, unknown> {
+  return buildOpenApi(routes, { title: 'Demiton control plane', version: '0.1.0' });
+}

@@ -1,0 +1,104 @@
+/**
+ * Turns a declared route into an Azure Functions HTTP handler: authenticate, check the role,
+ * parse and validate params, query and body against the route's schemas, call one domain
+ * operation, and map its result or typed error to a response. The same handler object is
+ * registered with `app.http` and served by the local host.
+ */
+import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { z } from 'zod';
+import { authenticate } from '../shared/auth/authenticate';
+import { hasRole, type Principal, type Role } from '../shared/auth/principal';
+import { BodyTooLargeError, ForbiddenError, MalformedBodyError, ValidationError } from '../shared/domain/errors';
+import { zodIssues } from '../shared/engine/check-definition';
+import type { RouteDoc } from '../shared/http/openapi';
+import { toProblem } from '../shared/http/problem';
+import type { Platform } from '../shared/platform';
+import { getPlatform } from './platform-instance';
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface HandlerContext<P, Q, B> {
+  platform: Platform;
+  principal: Principal;
+  params: P;
+  query: Q;
+  body: B;
+  request: HttpRequest;
+  invocation: InvocationContext;
+}
+
+export interface Route<P = unknown, Q = unknown, B = unknown> extends RouteDoc {
+  role: Role | 'public';
+  /** False when the domain operation validates the body itself (it still appears in OpenAPI). */
+  validateBody?: boolean;
+  /** True when a missing body means `{}`. */
+  optionalBody?: boolean;
+  handle(ctx: HandlerContext<P, Q, B>): Promise<Reply | HttpResponseInit>;
+}
+
+type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+/** Declares a route; types of params, query and body follow from its schemas. */
+export function defineRoute<PS extends z.ZodObject | undefined = undefined, QS extends z.ZodObject | undefined = undefined, BS extends z.ZodType | undefined = undefined>(
+  r: Omit<Route<Infer<PS>, Infer<QS>, Infer<BS>>, 'params' | 'query' | 'body'> & { params?: PS; query?: QS; body?: BS },
+): Route<Infer<PS>, Infer<QS>, Infer<BS>> {
+  return r as Route<Infer<PS>, Infer<QS>, Infer<BS>>;
+}
+
+function parseWith<T extends z.ZodType>(schema: T, value: unknown, code: string, what: string): z.output<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new ValidationError(`The ${what} is invalid.`, zodIssues(r.error), code);
+  return r.data;
+}
+
+async function readBody(request: HttpRequest, maxBytes: number, optional: boolean): Promise<unknown> {
+  const text = await request.text();
+  if (Buffer.byteLength(text) > maxBytes) throw new BodyTooLargeError(maxBytes);
+  if (text.trim() === '') {
+    if (optional) return {};
+    throw new MalformedBodyError('The request body is empty; a JSON body is required.');
+  }
+  const type = request.headers.get('content-type');
+  if (type && !/json/i.test(type)) throw new MalformedBodyError(`Expected a JSON body, got Content-Type '${type}'.`);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new MalformedBodyError(`The request body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+function toResponse(reply: Reply | HttpResponseInit): HttpResponseInit {
+  if ('jsonBody' in reply || 'body' in reply === false || reply.body === undefined) return reply as HttpResponseInit;
+  const r = reply as Reply;
+  return { status: r.status, jsonBody: r.body, headers: r.headers ?? {} };
+}
+
+/** Builds the Azure Functions handler for a route. */
+export function toHandler(route: Route, platformSource: () => Promise<Platform> = getPlatform): HttpHandler {
+  return async (request: HttpRequest, invocation: InvocationContext): Promise<HttpResponseInit> => {
+    let platform: Platform | undefined;
+    try {
+      platform = await platformSource();
+      const principal: Principal =
+        route.role === 'public' ? { orgId: '', actor: { type: 'system', id: 'anonymous' }, role: 'viewer' } : await authenticate(platform, request.headers);
+      if (route.role !== 'public' && !hasRole(principal.role, route.role)) throw new ForbiddenError(route.role);
+      const params = route.params ? parseWith(route.params, request.params, 'invalid_path_parameter', 'path') : undefined;
+      const query = route.query ? parseWith(route.query, Object.fromEntries(request.query.entries()), 'invalid_query', 'query string') : undefined;
+      let body: unknown;
+      if (route.body) {
+        const raw = await readBody(request, platform.config.http.maxBodyBytes, !!route.optionalBody);
+        body = route.validateBody === false ? raw : parseWith(route.body, raw, 'validation_failed', 'request body');
+      }
+      const reply = await route.handle({ platform, principal, params, query, body, request, invocation });
+      return toResponse(reply);
+    } catch (err) {
+      const p = toProblem(err, new URL(request.url).pathname);
+      if (p.isInternal) (platform?.logger ?? console).error({ err, route: route.name }, 'request failed');
+      return { status: p.status, headers: p.headers, body: JSON.stringify(p.body) };
+    }
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * Azure Functions registrations (v4 programming model). `package.json` `main` points at the
+ * compiled form of this file, so `func start` and Azure load exactly these handlers: the same
+ * route table and timer table that the local host serves.
+ *
+ * On the Premium plan the host process is long-lived, so the worker loop runs inside it, started
+ * by the appStart hook and drained by appTerminate (DEMITON_WORKER=off leaves it out).
+ */
+import { app } from '@azure/functions';
+import { Worker } from '../shared/engine/worker';
+import { toHandler } from './http-kit';
+import { configFromEnv, getPlatform } from './platform-instance';
+import { routes } from './routes';
+import { timers } from './timers';
+
+app.setup({ enableHttpStream: true });
+
+for (const route of routes) {
+  app.http(route.name, { methods: [route.method as 'GET'], route: route.route, authLevel: 'anonymous', handler: toHandler(route) });
+}
+
+for (const t of timers) {
+  app.timer(t.name, {
+    schedule: t.schedule,
+    handler: async () => {
+      await t.run(await getPlatform());
+    },
+  });
+}
+
+let worker: Worker | null = null;
+
+app.hook.appStart(async () => {
+  const config = configFromEnv();
+  if (!config.worker.enabled) return;
+  worker = new Worker(await getPlatform(), { concurrency: config.worker.concurrency, workerId: config.worker.id });
+  worker.start();
+});
+
+app.hook.appTerminate(async () => {
+  await worker?.stop();
+});

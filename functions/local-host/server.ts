@@ -1,0 +1,173 @@
+/**
+ * The local host: a small HTTP server that serves the very same registered handlers as Azure
+ * Functions (built from the same route table), under the same `/api` prefix, using the
+ * @azure/functions request and response classes. Also serves the studio's static files.
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extname, join, normalize, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import { HttpRequest, HttpResponse, InvocationContext, type HttpHandler } from '@azure/functions';
+import { problem } from '../../shared/http/problem';
+import type { Logger } from '../../shared/logger';
+import type { Route } from '../http-kit';
+
+interface CompiledRoute {
+  method: string;
+  pattern: RegExp;
+  names: string[];
+  name: string;
+  handler: HttpHandler;
+}
+
+/** Compiles an Azure route template (`workflows/{id}/runs`) into a matcher under /api. */
+export function compileRoute(template: string): { pattern: RegExp; names: string[] } {
+  const names: string[] = [];
+  const source = template
+    .split('/')
+    .map((seg) => {
+      const m = /^\{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?\}$/.exec(seg);
+      if (m) {
+        names.push(m[1]!);
+        return '([^/]+)';
+      }
+      return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  return { pattern: new RegExp(`^/api/${source}/?$`, 'i'), names };
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export interface LocalHostOptions {
+  routes: readonly Route[];
+  handlerFor(route: Route): HttpHandler;
+  port: number;
+  host: string;
+  maxBodyBytes: number;
+  studioDir: string | null;
+  logger: Logger;
+}
+
+function sendProblem(res: ServerResponse, status: number, code: string, detail: string, headers: Record<string, string> = {}) {
+  const p = problem(status, code, detail, {}, headers);
+  res.writeHead(p.status, p.headers);
+  res.end(JSON.stringify(p.body));
+}
+
+async function readRaw(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function serveStatic(dir: string, pathname: string, res: ServerResponse): boolean {
+  const root = resolve(dir);
+  let file = normalize(join(root, decodeURIComponent(pathname)));
+  if (!file.startsWith(root)) return false;
+  if (!existsSync(file) || statSync(file).isDirectory()) {
+    // Client-side routes fall back to the app shell; missing assets stay 404.
+    if (extname(pathname)) return false;
+    file = join(root, 'index.html');
+    if (!existsSync(file)) return false;
+  }
+  res.writeHead(200, {
+    'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'Cache-Control': file.includes(`${join(root, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+  });
+  createReadStream(file).pipe(res);
+  return true;
+}
+
+/** Starts the local host; resolves once it listens. */
+export async function startLocalHost(opts: LocalHostOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+  const compiled: CompiledRoute[] = opts.routes.map((r) => ({ ...compileRoute(r.route), method: r.method.toUpperCase(), name: r.name, handler: opts.handlerFor(r) }));
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    const method = (req.method ?? 'GET').toUpperCase();
+    try {
+      if (!url.pathname.startsWith('/api/') && url.pathname !== '/api') {
+        if (opts.studioDir && (method === 'GET' || method === 'HEAD') && serveStatic(opts.studioDir, url.pathname, res)) return;
+        return sendProblem(res, 404, 'not_found', `Nothing at ${url.pathname}.`);
+      }
+      const matches = compiled.map((c) => ({ c, m: c.pattern.exec(url.pathname) })).filter((x) => x.m);
+      if (!matches.length) return sendProblem(res, 404, 'route_not_found', `No API route matches ${url.pathname}.`);
+      const hit = matches.find((x) => x.c.method === method);
+      if (!hit) {
+        const allow = [...new Set(matches.map((x) => x.c.method))].join(', ');
+        return sendProblem(res, 405, 'method_not_allowed', `${method} is not allowed on ${url.pathname}; use ${allow}.`, { Allow: allow });
+      }
+      const params = Object.fromEntries(hit.c.names.map((n, i) => [n, decodeURIComponent(hit.m![i + 1]!)]));
+      const raw = method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : await readRaw(req, opts.maxBodyBytes);
+      if (raw === 'too-large') {
+        res.setHeader('Connection', 'close');
+        return sendProblem(res, 413, 'body_too_large', `Request body is larger than ${opts.maxBodyBytes} bytes.`);
+      }
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      const request = new HttpRequest({
+        method,
+        url: url.toString(),
+        headers,
+        query: Object.fromEntries(url.searchParams),
+        params,
+        ...(raw.length ? { body: { bytes: new Uint8Array(raw) } } : {}),
+      });
+      const invocationId = randomUUID();
+      const context = new InvocationContext({
+        invocationId,
+        functionName: hit.c.name,
+        logHandler: (level, ...args) => opts.logger[level === 'warning' ? 'warn' : level === 'information' ? 'info' : level === 'critical' ? 'fatal' : level === 'none' ? 'trace' : level]({ functionName: hit.c.name, invocationId }, args.map(String).join(' ')),
+      });
+      const init = await hit.c.handler(request, context);
+      const response = new HttpResponse(init ?? { status: 204 });
+      const outHeaders: Record<string, string> = {};
+      response.headers.forEach((v, k) => (outHeaders[k] = v));
+      res.writeHead(response.status, outHeaders);
+      if (!response.body || method === 'HEAD') return void res.end();
+      const body = Readable.fromWeb(response.body as never);
+      res.on('close', () => body.destroy());
+      body.on('error', () => res.destroy());
+      body.pipe(res);
+    } catch (err) {
+      opts.logger.error({ err, path: url.pathname }, 'local host failed to serve a request');
+      if (!res.headersSent) sendProblem(res, 500, 'internal_error', 'An unexpected error occurred.');
+      else res.destroy();
+    }
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(opts.port, opts.host, () => ok());
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  return {
+    server,
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      }),
+  };
+}

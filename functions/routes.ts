@@ -1,0 +1,22 @@
+/**
+ * The one route table. `index.ts` registers each entry with `app.http`; the local host serves the
+ * very same handlers; the OpenAPI document is generated from it.
+ */
+import type { Route } from './http-kit';
+import * as runs from './handlers/runs';
+import { health, openApiRoute } from './handlers/system';
+import * as workflows from './handlers/workflows';
+
+/** Every HTTP route of the control plane (paths are under the `/api` prefix). */
+export const routes: readonly Route[] = [
+  health,
+  openApiRoute(() => routes),
+  workflows.createWorkflow,
+  workflows.listWorkflows,
+  workflows.getWorkflow,
+  workflows.updateWorkflow,
+  workflows.listWorkflowVersions,
+  runs.triggerRun,
+  runs.getRun,
+  runs.listRuns,
+] as Route[];

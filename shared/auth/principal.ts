@@ -1,0 +1,24 @@
+/** Who is calling: an organisation, an actor and a role. Routes declare the role they need. */
+import type { Actor } from '../store/audit';
+import { DEV_ORG_ID } from '../store/organisations';
+
+export const ROLES = ['viewer', 'operator', 'editor', 'admin', 'owner'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Principal {
+  orgId: string;
+  actor: Actor;
+  role: Role;
+  /** For API keys limited to some workflows: their ids. Absent means every workflow. */
+  workflowScope?: readonly string[];
+}
+
+/** True when `role` is at least `needed` (owner > admin > editor > operator > viewer). */
+export function hasRole(role: Role, needed: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(needed);
+}
+
+/** The built-in administrator of development mode. */
+export function devPrincipal(): Principal {
+  return { orgId: DEV_ORG_ID, actor: { type: 'user', id: 'dev-admin' }, role: 'owner' };
+}

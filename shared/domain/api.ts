@@ -1,0 +1,110 @@
+/**
+ * API bodies, declared once: handlers validate with them, TypeScript types come from them and the
+ * OpenAPI document is generated from them.
+ */
+import { z } from 'zod';
+import { WorkflowDefinition } from './workflow-definition';
+
+export const RunStatus = z.enum(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+export const StoredErrorSchema = z
+  .object({ code: z.string(), message: z.string(), retryable: z.boolean(), taskKey: z.string().optional() })
+  .describe('An error recorded on a run, task or chunk.');
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    code: z.string().describe('Stable machine-readable error code.'),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .describe('RFC 9457 problem details.');
+
+export const WorkflowView = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  projectId: z.uuid(),
+  version: z.number().int(),
+  definition: WorkflowDefinition,
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type WorkflowView = z.infer<typeof WorkflowView>;
+
+export const WorkflowSummary = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  projectId: z.uuid(),
+  version: z.number().int(),
+  description: z.string().optional(),
+  taskCount: z.number().int(),
+  updatedAt: z.iso.datetime(),
+  lastRun: z.object({ id: z.uuid(), status: RunStatus, createdAt: z.iso.datetime() }).nullable(),
+});
+export const WorkflowList = z.object({ items: z.array(WorkflowSummary) });
+
+export const WorkflowVersionSummary = z.object({ version: z.number().int(), createdAt: z.iso.datetime(), createdBy: z.string() });
+export const WorkflowVersionList = z.object({ items: z.array(WorkflowVersionSummary) });
+
+export const TriggerRunBody = z.strictObject({
+  input: z.record(z.string(), z.json()).default({}).describe('The run input, a JSON object.'),
+});
+
+export const RunAccepted = z.object({ id: z.uuid(), status: RunStatus });
+
+export const ChunkProgress = z.object({
+  total: z.number().int(),
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  running: z.number().int(),
+});
+
+export const TaskRunView = z.object({
+  key: z.string(),
+  type: z.enum(['atomic', 'workflow', 'chunked']),
+  status: RunStatus,
+  attempts: z.number().int(),
+  output: z.json().nullable(),
+  error: StoredErrorSchema.nullable(),
+  childRunId: z.uuid().nullable(),
+  startedAt: z.iso.datetime().nullable(),
+  finishedAt: z.iso.datetime().nullable(),
+  chunks: ChunkProgress.optional(),
+});
+
+export const RunView = z.object({
+  id: z.uuid(),
+  workflowId: z.uuid(),
+  workflowName: z.string(),
+  workflowVersion: z.number().int(),
+  status: RunStatus,
+  trigger: z.enum(['http', 'schedule', 'workflow', 'chunk', 'event']),
+  input: z.json(),
+  output: z.json().nullable(),
+  error: StoredErrorSchema.nullable(),
+  parentRunId: z.uuid().nullable(),
+  createdAt: z.iso.datetime(),
+  startedAt: z.iso.datetime().nullable(),
+  finishedAt: z.iso.datetime().nullable(),
+  tasks: z.array(TaskRunView),
+});
+export type RunView = z.infer<typeof RunView>;
+
+export const RunSummary = RunView.omit({ tasks: true, input: true, output: true });
+export const RunList = z.object({ items: z.array(RunSummary), nextCursor: z.string().nullable() });
+
+export const ListRunsQuery = z.strictObject({
+  workflowId: z.uuid().optional(),
+  status: RunStatus.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+export const IdParams = z.object({ id: z.uuid() });
+
+const Check = z.object({ status: z.enum(['ok', 'down']), backend: z.string(), latencyMs: z.number(), error: z.string().optional() });
+export const Health = z.object({ status: z.enum(['ok', 'degraded']), checks: z.object({ database: Check, queue: Check }) });

@@ -1,0 +1,178 @@
+/**
+ * Typed errors with stable codes. Every error the platform raises on purpose is a
+ * `DemitonError`: `code` is stable (clients and tests match on it), `retryable` says whether
+ * trying the same thing again may succeed, and the values the error is about are readonly
+ * fields. `shared/http/problem.ts` is the one place that maps codes to HTTP responses.
+ */
+
+/** One problem with one field of an input, addressed by a JSON path such as `tasks[2].key`. */
+export interface FieldIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+export abstract class DemitonError extends Error {
+  abstract readonly code: string;
+  /** True when the same operation may succeed if tried again later. */
+  readonly retryable: boolean = false;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Input failed validation; `issues` names each failing path. */
+export class ValidationError extends DemitonError {
+  readonly code: string;
+  constructor(
+    message: string,
+    readonly issues: readonly FieldIssue[],
+    code = 'validation_failed',
+  ) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** The request body is not parseable JSON. */
+export class MalformedBodyError extends DemitonError {
+  readonly code = 'malformed_json';
+}
+
+/** The request body is larger than the configured limit. */
+export class BodyTooLargeError extends DemitonError {
+  readonly code = 'body_too_large';
+  constructor(readonly limitBytes: number) {
+    super(`Request body is larger than ${limitBytes} bytes.`);
+  }
+}
+
+/** A resource does not exist in the caller's organisation. */
+export class NotFoundError extends DemitonError {
+  readonly code: string;
+  constructor(
+    readonly resource: string,
+    readonly id: string,
+  ) {
+    super(`${resource} '${id}' was not found.`);
+    this.code = `${resource.replace(/[^a-z]+/gi, '_').toLowerCase()}_not_found`;
+  }
+}
+
+/** A resource with the same unique name already exists. */
+export class ConflictError extends DemitonError {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The same Idempotency-Key was reused for a different request. */
+export class IdempotencyKeyReusedError extends DemitonError {
+  readonly code = 'idempotency_key_reused';
+  constructor(readonly key: string) {
+    super(`Idempotency-Key '${key}' was already used for a run with a different input.`);
+  }
+}
+
+/** A dependency (database, queue) is unavailable; the caller should try again later. */
+export class ServiceUnavailableError extends DemitonError {
+  readonly code: string;
+  override readonly retryable = true;
+  constructor(
+    readonly dependency: 'database' | 'queue',
+    message: string,
+    options?: { cause?: unknown; retryAfterSeconds?: number },
+  ) {
+    super(message, options);
+    this.code = `${dependency}_unavailable`;
+    this.retryAfterSeconds = options?.retryAfterSeconds ?? 5;
+  }
+  readonly retryAfterSeconds: number;
+}
+
+/** The caller is not authenticated. */
+export class UnauthenticatedError extends DemitonError {
+  readonly code = 'unauthenticated';
+}
+
+/** The caller is authenticated but lacks the role a route needs. */
+export class ForbiddenError extends DemitonError {
+  readonly code = 'forbidden';
+  constructor(
+    readonly requiredRole: string,
+    message = `This action needs the '${requiredRole}' role.`,
+  ) {
+    super(message);
+  }
+}
+
+/** The database schema was written by a newer Demiton than this one. */
+export class SchemaTooNewError extends DemitonError {
+  readonly code = 'schema_too_new';
+  constructor(
+    readonly databaseVersion: number,
+    readonly codeVersion: number,
+  ) {
+    super(
+      `The database schema is at migration ${databaseVersion}, but this build only knows migrations up to ${codeVersion}. ` +
+        'Upgrade Demiton before starting it against this database.',
+    );
+  }
+}
+
+/** Configuration is missing or invalid; `issues` names each environment variable. */
+export class ConfigError extends DemitonError {
+  readonly code = 'config_invalid';
+  constructor(readonly issues: readonly FieldIssue[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`);
+  }
+}
+
+/**
+ * A task failed. `retryable` follows the cause: an adapter marks errors it knows will fail again
+ * (bad input, the platform `fail` operation) as non-retryable.
+ */
+export class TaskFailedError extends DemitonError {
+  override readonly retryable: boolean;
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown; retryable?: boolean },
+  ) {
+    super(message, options);
+    this.retryable = options?.retryable ?? true;
+  }
+}
+
+/** An input-mapping expression could not be parsed or evaluated. */
+export class ExpressionError extends DemitonError {
+  readonly code = 'expression_failed';
+  constructor(
+    readonly taskKey: string,
+    readonly expression: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Task '${taskKey}': expression '${expression}' failed: ${reason}`, options);
+  }
+}
+
+/** The serialisable shape of an error stored on a run, task or chunk. */
+export interface StoredError {
+  code: string;
+  message: string;
+  retryable: boolean;
+  taskKey?: string;
+}
+
+/** Turns anything thrown into the shape stored in the database. */
+export function toStoredError(err: unknown, taskKey?: string): StoredError {
+  if (err instanceof DemitonError) {
+    return { code: err.code, message: err.message, retryable: err.retryable, ...(taskKey ? { taskKey } : {}) };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'internal_error', message, retryable: true, ...(taskKey ? { taskKey } : {}) };
+}

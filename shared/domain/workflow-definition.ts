@@ -1,0 +1,80 @@
+/**
+ * The workflow definition, declared once. Types, request validation and the OpenAPI document
+ * all come from these schemas. Semantic checks that need the store (unknown workflow, cycles)
+ * live in `shared/engine/check-definition.ts`.
+ */
+import { z } from 'zod';
+
+/** A task key: an identifier usable in expressions as `steps.<key>`. */
+export const TaskKey = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must start with a letter or _ and hold only letters, digits and _ (at most 64)');
+
+/** A workflow name, unique in a project; also how other workflows may refer to it. */
+export const WorkflowName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,127}$/, 'must be 1-128 of letters, digits, space, . _ - and start with a letter or digit');
+
+/**
+ * Input mapping: any JSON. A string that is exactly `{{ expr }}` takes the value of the JSONata
+ * expression; a string with `{{ … }}` inside is interpolated. Context: `{ input, steps, record, run }`.
+ */
+export const InputMapping = z.record(z.string(), z.json()).describe('Input mapping: JSON with {{ JSONata }} expressions.');
+
+const ConnectorRef = z.string().min(1).max(128).describe("A connector name in the project, or 'platform'.");
+const OperationName = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'must be an operation name');
+
+export const AtomicTask = z
+  .strictObject({
+    key: TaskKey,
+    type: z.literal('atomic'),
+    connector: ConnectorRef,
+    operation: OperationName,
+    input: InputMapping.optional(),
+  })
+  .describe('AtomicOp: one adapter operation.');
+
+export const WorkflowRefTask = z
+  .strictObject({
+    key: TaskKey,
+    type: z.literal('workflow'),
+    workflow: z.string().min(1).max(128).describe('Name or id of a workflow in the same project.'),
+    input: InputMapping.optional(),
+  })
+  .describe('WorkflowRef: a nested run, committed before it runs and linked to its parent.');
+
+const ChunkEachWorkflow = z.strictObject({ workflow: z.string().min(1).max(128), input: InputMapping.optional() });
+const ChunkEachOperation = z.strictObject({ connector: ConnectorRef, operation: OperationName, input: InputMapping.optional() });
+
+export const ChunkedTask = z
+  .strictObject({
+    key: TaskKey,
+    type: z.literal('chunked'),
+    generator: z.strictObject({ connector: ConnectorRef, operation: OperationName, input: InputMapping.optional() }),
+    each: z.union([ChunkEachWorkflow, ChunkEachOperation]).describe('What runs for each record: a workflow or an operation.'),
+    concurrency: z.number().int().min(1).max(1024).default(10),
+  })
+  .describe('ChunkedDispatch: one ChunkRun per generator record, at most `concurrency` in flight.');
+
+export const TaskDefinition = z.discriminatedUnion('type', [AtomicTask, WorkflowRefTask, ChunkedTask]);
+
+export const WorkflowDefinition = z
+  .strictObject({
+    name: WorkflowName,
+    description: z.string().max(2000).optional(),
+    projectId: z.uuid().optional().describe('Project the workflow belongs to; the default project when omitted.'),
+    inputSchema: z
+      .record(z.string(), z.json())
+      .optional()
+      .describe('JSON Schema (2020-12) the run input must satisfy.'),
+    tasks: z.array(TaskDefinition).min(1).max(500),
+    output: InputMapping.optional().describe("The run's output mapping; the last task's output when omitted."),
+  })
+  .describe('A workflow definition.');
+
+export type WorkflowDefinition = z.infer<typeof WorkflowDefinition>;
+export type TaskDefinition = z.infer<typeof TaskDefinition>;
+export type AtomicTask = z.infer<typeof AtomicTask>;
+export type WorkflowRefTask = z.infer<typeof WorkflowRefTask>;
+export type ChunkedTask = z.infer<typeof ChunkedTask>;
+export type TaskType = TaskDefinition['type'];

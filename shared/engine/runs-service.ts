@@ -1,0 +1,84 @@
+/** Reading runs for the API: one run with its tasks, and keyset-paginated lists. */
+import type { Principal } from '../auth/principal';
+import type { RunStatus, RunView } from '../domain/api';
+import { NotFoundError, ValidationError } from '../domain/errors';
+import type { Platform } from '../platform';
+import { getRunWithTasks, listRuns as listRunRows, type RunRow } from '../store/run-views';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+function summary(r: RunRow) {
+  return {
+    id: r.id,
+    workflowId: r.workflowId,
+    workflowName: r.workflowName,
+    workflowVersion: r.workflowVersion,
+    status: r.status,
+    trigger: r.trigger,
+    error: r.error,
+    parentRunId: r.parentRunId,
+    createdAt: r.createdAt.toISOString(),
+    startedAt: iso(r.startedAt),
+    finishedAt: iso(r.finishedAt),
+  };
+}
+
+/** One run with its tasks. */
+export async function getRun(p: Platform, who: Principal, id: string): Promise<RunView> {
+  const found = await getRunWithTasks(p.db, who.orgId, id);
+  if (!found) throw new NotFoundError('run', id);
+  const { run, tasks } = found;
+  return {
+    ...summary(run),
+    input: run.input as RunView['input'],
+    output: (run.output ?? null) as RunView['output'],
+    tasks: tasks.map((t) => ({
+      key: t.key,
+      type: t.type,
+      status: t.status,
+      attempts: t.attempts,
+      output: (t.output ?? null) as RunView['output'],
+      error: t.error,
+      childRunId: t.childRunId,
+      startedAt: iso(t.startedAt),
+      finishedAt: iso(t.finishedAt),
+      ...(t.type === 'chunked'
+        ? {
+            chunks: {
+              total: Number(t.chunksTotal ?? 0),
+              succeeded: Number(t.chunksSucceeded ?? 0),
+              failed: Number(t.chunksFailed ?? 0),
+              running: Number(t.chunksRunning ?? 0),
+            },
+          }
+        : {}),
+    })),
+  };
+}
+
+function encodeCursor(r: RunRow): string {
+  return Buffer.from(`${r.createdMicros}:${r.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { micros: string; id: string } {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const m = /^(\d{1,20}):([0-9a-f-]{36})$/.exec(text);
+  if (!m) throw new ValidationError('The cursor is not valid.', [{ path: 'cursor', message: 'not a cursor returned by this API' }], 'invalid_cursor');
+  return { micros: m[1]!, id: m[2]! };
+}
+
+/** Runs, newest first; `nextCursor` continues the list. */
+export async function listRuns(
+  p: Platform,
+  who: Principal,
+  q: { workflowId?: string | undefined; status?: RunStatus | undefined; limit: number; cursor?: string | undefined },
+) {
+  const rows = await listRunRows(p.db, who.orgId, {
+    workflowId: q.workflowId,
+    status: q.status,
+    limit: q.limit,
+    before: q.cursor ? decodeCursor(q.cursor) : undefined,
+  });
+  const page = rows.slice(0, q.limit);
+  return { items: page.map(summary), nextCursor: rows.length > q.limit ? encodeCursor(page.at(-1)!) : null };
+}

@@ -1,0 +1,134 @@
+/** Workflow operations behind the HTTP handlers: create, update (new version), read, list. */
+import { randomUUID } from 'node:crypto';
+import type { Principal } from '../auth/principal';
+import type { WorkflowView } from '../domain/api';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import type { WorkflowDefinition } from '../domain/workflow-definition';
+import type { Platform } from '../platform';
+import { appendAudit } from '../store/audit';
+import { defaultProjectId, projectExists } from '../store/organisations';
+import * as store from '../store/workflows';
+import { checkDefinition } from './check-definition';
+import { findOperation } from './connectors';
+import { checkInputSchema } from './input-schema';
+
+function isUniqueViolation(err: unknown): boolean {
+  return !!err && typeof err === 'object' && (err as { code?: string }).code === '23505';
+}
+
+function toView(w: store.WorkflowRow): WorkflowView {
+  return {
+    id: w.id,
+    name: w.name,
+    projectId: w.projectId,
+    version: w.version,
+    definition: w.definition,
+    createdAt: w.createdAt.toISOString(),
+    updatedAt: w.updatedAt.toISOString(),
+  };
+}
+
+async function check(p: Platform, who: Principal, projectId: string, body: unknown, selfId?: string): Promise<WorkflowDefinition> {
+  const others = (await store.listProjectDefinitions(p.db, who.orgId, projectId)).filter((w) => w.id !== selfId);
+  const def = await checkDefinition(body, {
+    projectWorkflows: others,
+    ...(selfId ? { selfId } : {}),
+    findOperation: (connector, operation) => findOperation(p.registry, p.connectors, who.orgId, projectId, connector, operation),
+  });
+  if (def.inputSchema) {
+    const bad = checkInputSchema(def.inputSchema);
+    if (bad) throw new ValidationError('The workflow definition is invalid.', [bad], 'invalid_definition');
+  }
+  return def;
+}
+
+async function resolveProject(p: Platform, who: Principal, projectId: string | undefined): Promise<string> {
+  if (projectId) {
+    if (!(await projectExists(p.db, who.orgId, projectId))) throw new NotFoundError('project', projectId);
+    return projectId;
+  }
+  const id = await defaultProjectId(p.db, who.orgId);
+  if (!id) throw new NotFoundError('project', 'default');
+  return id;
+}
+
+/** Validates and saves a new workflow as version 1. */
+export async function createWorkflow(p: Platform, who: Principal, body: unknown): Promise<WorkflowView> {
+  const requested = body && typeof body === 'object' ? (body as { projectId?: unknown }).projectId : undefined;
+  const projectId = await resolveProject(p, who, typeof requested === 'string' ? requested : undefined);
+  const def = await check(p, who, projectId, body);
+  const id = randomUUID();
+  try {
+    await p.db.tx(async (q) => {
+      await store.insertWorkflow(q, { id, orgId: who.orgId, projectId, definition: def, createdBy: who.actor.id });
+      await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'workflow.create', targetType: 'workflow', targetId: id, diff: { after: def } });
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new ConflictError('workflow_name_taken', `A workflow named '${def.name}' already exists in this project.`);
+    throw err;
+  }
+  return toView((await store.getWorkflow(p.db, who.orgId, id))!);
+}
+
+/** Validates a definition and saves it as the workflow's next version. Runs keep the version they started with. */
+export async function updateWorkflow(p: Platform, who: Principal, id: string, body: unknown): Promise<WorkflowView> {
+  const existing = await store.getWorkflow(p.db, who.orgId, id);
+  if (!existing) throw new NotFoundError('workflow', id);
+  const requested = body && typeof body === 'object' ? (body as { projectId?: unknown }).projectId : undefined;
+  if (requested !== undefined && requested !== existing.projectId) {
+    throw new ValidationError('The workflow definition is invalid.', [{ path: 'projectId', message: 'a workflow cannot move to another project' }], 'invalid_definition');
+  }
+  const def = await check(p, who, existing.projectId, body, id);
+  try {
+    await p.db.tx(async (q) => {
+      const version = await store.insertVersion(q, { orgId: who.orgId, workflowId: id, definition: def, createdBy: who.actor.id });
+      if (version === null) throw new NotFoundError('workflow', id);
+      await appendAudit(q, {
+        orgId: who.orgId,
+        actor: who.actor,
+        action: 'workflow.update',
+        targetType: 'workflow',
+        targetId: id,
+        diff: { before: existing.definition, after: def, version },
+      });
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new ConflictError('workflow_name_taken', `A workflow named '${def.name}' already exists in this project.`);
+    throw err;
+  }
+  return toView((await store.getWorkflow(p.db, who.orgId, id))!);
+}
+
+/** One workflow (latest version, or the given one). */
+export async function getWorkflow(p: Platform, who: Principal, id: string, version?: number): Promise<WorkflowView> {
+  const w = await store.getWorkflow(p.db, who.orgId, id);
+  if (!w) throw new NotFoundError('workflow', id);
+  if (version === undefined || version === w.version) return toView(w);
+  const def = await store.getWorkflowVersion(p.db, who.orgId, id, version);
+  if (!def) throw new NotFoundError('workflow version', `${id}@${version}`);
+  return { ...toView(w), version, definition: def };
+}
+
+/** Workflows of the organisation, optionally in one project, with their last run. */
+export async function listWorkflows(p: Platform, who: Principal, projectId?: string) {
+  const rows = await store.listWorkflows(p.db, who.orgId, projectId ?? null);
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      projectId: r.projectId,
+      version: r.version,
+      ...(r.description ? { description: r.description } : {}),
+      taskCount: r.taskCount,
+      updatedAt: r.updatedAt.toISOString(),
+      lastRun: r.lastRunId ? { id: r.lastRunId, status: r.lastRunStatus as never, createdAt: r.lastRunAt!.toISOString() } : null,
+    })),
+  };
+}
+
+/** The versions of a workflow, newest first. */
+export async function listVersions(p: Platform, who: Principal, id: string) {
+  const rows = await store.listVersions(p.db, who.orgId, id);
+  if (!rows.length) throw new NotFoundError('workflow', id);
+  return { items: rows.map((r) => ({ version: r.version, createdAt: r.createdAt.toISOString(), createdBy: r.createdBy })) };
+}

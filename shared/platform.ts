@@ -1,0 +1,85 @@
+/**
+ * The composition root: builds the database, queue, adapter registry and logger from a `Config`
+ * and hands them to the control plane and the worker as one `Platform` value.
+ */
+import type { Config } from './config';
+import { createDb, type Db } from './db/db';
+import { startEmbeddedPostgres } from './db/embedded-postgres';
+import { migrate } from './db/migrate';
+import { createDefaultRegistry } from './adapters/registry';
+import type { AdapterRegistry } from './adapters/resolve-adapter';
+import { builtInConnectors, type ConnectorDirectory } from './engine/connectors';
+import { createLogger, type Logger } from './logger';
+import { createMemoryQueue } from './queue/memory-queue';
+import { createRedisQueue } from './queue/redis-queue';
+import type { WorkQueue } from './queue/work-queue';
+import { DEV_ORG_ID, DEV_PROJECT_ID, ensureOrganisation } from './store/organisations';
+
+export interface Platform {
+  config: Config;
+  db: Db;
+  queue: WorkQueue;
+  registry: AdapterRegistry;
+  connectors: ConnectorDirectory;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export interface PlatformOverrides {
+  db?: Db;
+  queue?: WorkQueue;
+  logger?: Logger;
+  registry?: AdapterRegistry;
+  connectors?: ConnectorDirectory;
+}
+
+/** Opens connections, applies migrations and, in development mode, ensures the built-in organisation. */
+export async function createPlatform(config: Config, overrides: PlatformOverrides = {}): Promise<Platform> {
+  const logger = overrides.logger ?? createLogger(config.logLevel, { service: 'demiton' });
+  const db =
+    overrides.db ??
+    (config.database.kind === 'postgres'
+      ? createDb({ connectionString: config.database.url, schema: config.database.schema, max: config.database.poolMax, backend: 'postgres' })
+      : await startEmbeddedPostgres(config.database.dataDir, config.database.schema));
+  const queue =
+    overrides.queue ??
+    (config.queue.kind === 'redis' ? createRedisQueue({ url: config.queue.url, prefix: config.queue.prefix }) : createMemoryQueue());
+  try {
+    const applied = await migrate(db);
+    if (applied.length) logger.info({ applied }, 'database migrations applied');
+    if (config.devMode) await ensureOrganisation(db, { id: DEV_ORG_ID, name: 'Development', defaultProjectId: DEV_PROJECT_ID });
+  } catch (err) {
+    await queue.close().catch(() => undefined);
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+  return {
+    config,
+    db,
+    queue,
+    registry: overrides.registry ?? createDefaultRegistry(),
+    connectors: overrides.connectors ?? builtInConnectors,
+    logger,
+    async close() {
+      await queue.close();
+      await db.close();
+    },
+  };
+}
+
+/** A one-line description of the backends in use, printed at start. */
+export function describeBackends(p: Platform): string {
+  const db = p.config.database.kind === 'postgres' ? `PostgreSQL (${redact(p.config.database.url)}, schema ${p.db.schema})` : `embedded PostgreSQL (PGlite, ${p.config.database.dataDir})`;
+  const q = p.config.queue.kind === 'redis' ? `Redis (${redact(p.config.queue.url)}, prefix ${p.config.queue.prefix})` : 'embedded in-process queue';
+  return `database: ${db}; queue: ${q}`;
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(invalid url)';
+  }
+}
