@@ -27,11 +27,12 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
 /** Applies pending migrations; returns the versions applied. */
 export async function migrate(db: Db, migrations = loadMigrations()): Promise<number[]> {
   const latest = migrations.at(-1)?.version ?? 0;
-  await db.query(`CREATE SCHEMA IF NOT EXISTS "${db.schema}"`);
   const lockKey = `demiton:migrate:${db.schema}`;
   const applied: number[] = [];
   await db.tx(async (q) => {
+    // Under the lock: CREATE SCHEMA IF NOT EXISTS is not safe against a concurrent twin.
     await q.query('SELECT pg_advisory_xact_lock(hashtext($1::text))', [lockKey]);
+    await q.query(`CREATE SCHEMA IF NOT EXISTS "${db.schema}"`);
     await q.query(`CREATE TABLE IF NOT EXISTS demiton_migrations (
       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
   });

@@ -1,0 +1,128 @@
+/**
+ * Streaming: ChunkedDispatch must pull generator records only as fast as chunks complete, so a
+ * generator of any length is never held in memory. The database here is a recording stand-in:
+ * the property under test is the pull/complete ordering, not SQL.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Db, Queryable } from '../db/db';
+import type { ChunkedTask } from '../domain/workflow-definition';
+import { chunkedDispatch } from './chunked-dispatch';
+
+function recordingDb() {
+  let nextId = 0;
+  const db: Db = {
+    backend: 'postgres',
+    schema: 'x',
+    async query(text: string, values?: unknown[]) {
+      if (/INSERT INTO chunk_runs/.test(text)) {
+        const n = (values![3] as unknown[]).length;
+        return { rows: Array.from({ length: n }, () => ({ id: `c${nextId++}` })), rowCount: n } as never;
+      }
+      return { rows: [], rowCount: 0 } as never;
+    },
+    async tx<T>(fn: (q: Queryable) => Promise<T>) {
+      return fn(db);
+    },
+    async close() {},
+  };
+  return db;
+}
+
+const task = (concurrency: number): ChunkedTask => ({
+  key: 'each',
+  type: 'chunked',
+  generator: { connector: 'platform', operation: 'range' },
+  each: { connector: 'platform', operation: 'echo', input: { n: '{{ record.index }}' } },
+  concurrency,
+});
+
+describe('chunkedDispatch', () => {
+  it('keeps the generator at most one batch plus the in-flight chunks ahead of completion', async () => {
+    const total = 20_000;
+    let pulled = 0;
+    let completed = 0;
+    let maxAhead = 0;
+    async function* records() {
+      for (let index = 0; index < total; index++) {
+        pulled++;
+        maxAhead = Math.max(maxAhead, pulled - completed);
+        yield { index };
+      }
+    }
+    const result = await chunkedDispatch({
+      db: recordingDb(),
+      orgId: 'o',
+      runId: 'r',
+      taskRunId: 't',
+      task: task(8),
+      records: records(),
+      context: {},
+      signal: new AbortController().signal,
+      runChunk: async (c) => {
+        await new Promise((r) => setImmediate(r));
+        completed++;
+        return { output: c.input, childRunId: null };
+      },
+    });
+    expect(result).toEqual({ total, succeeded: total, failed: 0, cancelled: 0 });
+    // batch size for concurrency 8 is max(32, 8 * 4) = 32; a batch is pulled only when the previous one is dispatched.
+    expect(maxAhead).toBeLessThanOrEqual(32 + 8 + 1);
+  });
+
+  it('maps each chunk input from the record and passes indexes in order', async () => {
+    const seen: Array<[number, unknown]> = [];
+    async function* records() {
+      for (let index = 0; index < 100; index++) yield { index, name: `r${index}` };
+    }
+    await chunkedDispatch({
+      db: recordingDb(),
+      orgId: 'o',
+      runId: 'r',
+      taskRunId: 't',
+      task: { ...task(1), each: { connector: 'platform', operation: 'echo', input: { n: '{{ record.index }}', who: 'x-{{ record.name }}' } } },
+      records: records(),
+      context: {},
+      signal: new AbortController().signal,
+      runChunk: async (c) => {
+        seen.push([c.index, c.input]);
+        return { output: null, childRunId: null };
+      },
+    });
+    expect(seen).toHaveLength(100);
+    expect(seen[42]).toEqual([42, { n: 42, who: 'x-r42' }]);
+    expect(seen.map((s) => s[0])).toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
+
+  it('stops pulling after a failure and closes the generator', async () => {
+    let pulled = 0;
+    let closed = false;
+    async function* records() {
+      try {
+        for (let index = 0; index < 1_000_000; index++) {
+          pulled++;
+          yield { index };
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    const err = await chunkedDispatch({
+      db: recordingDb(),
+      orgId: 'o',
+      runId: 'r',
+      taskRunId: 't',
+      task: task(4),
+      records: records(),
+      context: {},
+      signal: new AbortController().signal,
+      runChunk: async (c) => {
+        if (c.index === 10) throw new Error('bad record');
+        return { output: null, childRunId: null };
+      },
+    }).catch((e) => e);
+    expect(err.code).toBe('chunk_failed');
+    expect(err.message).toContain('chunk 10: bad record');
+    expect(pulled).toBeLessThan(200);
+    expect(closed).toBe(true);
+  });
+});

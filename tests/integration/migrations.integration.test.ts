@@ -1,0 +1,48 @@
+/** Migrations: applied once under an advisory lock, recorded in a ledger, and a newer schema is refused. */
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDb } from '../../shared/db/db';
+import { loadMigrations, migrate } from '../../shared/db/migrate';
+import { SchemaTooNewError } from '../../shared/domain/errors';
+import { dropSchema, randomId, TEST_DATABASE_URL } from '../helpers/test-platform';
+
+const schema = `t_${randomId()}`;
+const dbs = [0, 1, 2].map(() => createDb({ connectionString: TEST_DATABASE_URL, schema, max: 2, backend: 'postgres' }));
+afterAll(async () => {
+  await Promise.all(dbs.map((d) => d.close()));
+  await dropSchema(schema);
+});
+
+describe('migrations', () => {
+  it('apply exactly once when several processes start at the same time', async () => {
+    const results = await Promise.all(dbs.map((d) => migrate(d)));
+    const all = loadMigrations().map((m) => m.version);
+    expect(results.flat().sort()).toEqual(all);
+    const { rows } = await dbs[0]!.query<{ version: number }>('SELECT version FROM demiton_migrations ORDER BY version');
+    expect(rows.map((r) => r.version)).toEqual(all);
+    expect(await migrate(dbs[0]!)).toEqual([]);
+  });
+
+  it('are numbered, append-only files with unique versions', () => {
+    const ms = loadMigrations();
+    expect(ms[0]!.version).toBe(1);
+    expect(new Set(ms.map((m) => m.version)).size).toBe(ms.length);
+  });
+
+  it('refuse a database written by a newer build, naming both versions', async () => {
+    const latest = loadMigrations().at(-1)!.version;
+    await dbs[0]!.query("INSERT INTO demiton_migrations (version, name) VALUES (9999, 'from_the_future')");
+    const err = await migrate(dbs[1]!).catch((e) => e);
+    expect(err).toBeInstanceOf(SchemaTooNewError);
+    expect(err.databaseVersion).toBe(9999);
+    expect(err.codeVersion).toBe(latest);
+    expect(err.message).toContain('9999');
+    expect(err.message).toContain(String(latest));
+  });
+
+  it('keep the audit log append-only', async () => {
+    await dbs[0]!.query("INSERT INTO organisations (id, name) VALUES ('00000000-0000-4000-8000-0000000000aa', 'o')");
+    await dbs[0]!.query("INSERT INTO audit_log (org_id, actor_type, actor_id, action, target_type) VALUES ('00000000-0000-4000-8000-0000000000aa', 'user', 'u', 'x', 'y')");
+    await expect(dbs[0]!.query("UPDATE audit_log SET action = 'changed'")).rejects.toThrow(/append-only/);
+    await expect(dbs[0]!.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
+  });
+});
