@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 node scripts/ensure-deps.mjs
 bash scripts/ensure-services.sh
 npx tsc -p tsconfig.json --noEmit
+# The process tests start the compiled entry points.
+npm run build:server
 npx vitest run "$@"
