@@ -72,6 +72,12 @@ async function readBody(request: HttpRequest, maxBytes: number, optional: boolea
 }
 
 function toResponse(reply: Reply | HttpResponseInit): HttpResponseInit {
+  // A stream (Server-Sent Events) passes through as it is; HTTP streaming is on in index.ts.
+  // So does any raw body (text, bytes, async iterable): only plain data is sent as JSON.
+  const b: unknown = reply.body;
+  if (b instanceof ReadableStream || typeof b === 'string' || b instanceof Uint8Array || (b !== null && typeof b === 'object' && Symbol.asyncIterator in b)) {
+    return reply as HttpResponseInit;
+  }
   if ('jsonBody' in reply || 'body' in reply === false || reply.body === undefined) return reply as HttpResponseInit;
   const r = reply as Reply;
   return { status: r.status, jsonBody: r.body, headers: r.headers ?? {} };
