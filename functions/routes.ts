@@ -3,8 +3,11 @@
  * very same handlers; the OpenAPI document is generated from it.
  */
 import type { Route } from './http-kit';
+import * as projects from './handlers/projects';
+import { runEvents } from './handlers/run-events';
 import * as runs from './handlers/runs';
 import { health, openApiRoute } from './handlers/system';
+import * as workers from './handlers/workers';
 import * as workflows from './handlers/workflows';
 
 /** Every HTTP route of the control plane (paths are under the `/api` prefix). */
@@ -19,4 +22,15 @@ export const routes: readonly Route[] = [
   runs.triggerRun,
   runs.getRun,
   runs.listRuns,
+  runEvents,
+  projects.listProjects,
+  projects.createProject,
+  projects.getProject,
+  workers.listWorkers,
+  workers.createWorker,
+  workers.getWorker,
+  workers.updateWorker,
+  workers.assignWorkerWorkflow,
+  workers.unassignWorkerWorkflow,
+  workers.getWorkerStats,
 ] as Route[];

@@ -12,6 +12,7 @@ import { appendAudit } from '../store/audit';
 import { findByIdempotencyKey, insertRun, type RunTrigger } from '../store/runs';
 import { getWorkflow } from '../store/workflows';
 import { validateRunInput } from './input-schema';
+import { refuseIfWorkerPaused } from './workers-service';
 
 export interface TriggerOptions {
   idempotencyKey?: string | undefined;
@@ -38,6 +39,8 @@ export async function triggerRun(p: Platform, who: Principal, workflowId: string
   const wf = await getWorkflow(p.db, who.orgId, workflowId);
   if (!wf) throw new NotFoundError('workflow', workflowId);
   validateRunInput(wf.definition.inputSchema, input, `${wf.id}@${wf.version}`);
+  // A paused digital worker takes no new work: refuse before anything is committed.
+  await refuseIfWorkerPaused(p.db, who.orgId, wf.id);
   const id = randomUUID();
   const inputHash = opts.idempotencyKey ? hashInput(input) : null;
   const inserted = await p.db.tx(async (q) => {
