@@ -1,0 +1,77 @@
+/**
+ * What every scenario shares: the bench schema and Redis prefix, a small `pg` pool in the bench
+ * process, the control plane's URL, and helpers to create workflows over HTTP, start worker
+ * processes and wait for runs to end. Figures come from timestamps PostgreSQL records
+ * (clock_timestamp()), never from this process's clock, except HTTP response times.
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { startWorker } from './processes.mjs';
+
+/** Loads a CommonJS module of the compiled build (`dist/…`). */
+export function loadDist(distRoot, path) {
+  return createRequire(join(distRoot, 'package.json'))(join(distRoot, path));
+}
+
+export class BenchContext {
+  constructor({ pg, distRoot, env, url, orgId, workerConcurrency, cpuProfDir, log }) {
+    Object.assign(this, { pg, distRoot, env, url, orgId, workerConcurrency, cpuProfDir, log });
+  }
+
+  /** Creates a workflow through the API; returns its id. */
+  async createWorkflow(definition) {
+    const res = await fetch(`${this.url}/api/workflows`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(definition) });
+    const body = await res.json();
+    if (res.status !== 201) throw new Error(`creating workflow ${definition.name} failed (${res.status}): ${JSON.stringify(body)}`);
+    return body.id;
+  }
+
+  /** Triggers one run through the API; returns its id. */
+  async trigger(workflowId, input = {}) {
+    const res = await fetch(`${this.url}/api/workflows/${workflowId}/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input }) });
+    const body = await res.json();
+    if (res.status !== 202) throw new Error(`trigger failed (${res.status}): ${JSON.stringify(body)}`);
+    return body.id;
+  }
+
+  /** Starts a worker process on the bench schema and queue. */
+  startWorker({ profile = false, concurrency = this.workerConcurrency } = {}) {
+    return startWorker({ distRoot: this.distRoot, env: this.env, concurrency, cpuProfDir: profile ? this.cpuProfDir : undefined });
+  }
+
+  /** Counts of a workflow's top-level runs by outcome. */
+  async runCounts(workflowId) {
+    const { rows } = await this.pg.query(
+      `SELECT count(*)::int AS total,
+              count(*) FILTER (WHERE status IN ('SUCCEEDED', 'FAILED', 'CANCELLED'))::int AS ended,
+              count(*) FILTER (WHERE status = 'SUCCEEDED')::int AS succeeded
+         FROM workflow_runs WHERE org_id = $1::uuid AND workflow_id = $2::uuid AND parent_run_id IS NULL`,
+      [this.orgId, workflowId],
+    );
+    return rows[0];
+  }
+
+  /** Waits until `expected` runs of the workflow have ended; throws after `timeoutMs`. */
+  async waitForRuns(workflowId, expected, timeoutMs, everyMs = 200) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const c = await this.runCounts(workflowId);
+      if (c.ended >= expected) return c;
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${c.ended} of ${expected} runs ended`);
+      await delay(everyMs);
+    }
+  }
+
+  /** Waits for one run to end (polls its row every `everyMs`). */
+  async waitForRun(runId, timeoutMs, everyMs = 5) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { rows } = await this.pg.query(`SELECT status FROM workflow_runs WHERE org_id = $1::uuid AND id = $2::uuid`, [this.orgId, runId]);
+      const s = rows[0]?.status;
+      if (s === 'SUCCEEDED' || s === 'FAILED' || s === 'CANCELLED') return s;
+      if (Date.now() > deadline) throw new Error(`run ${runId} did not end in ${timeoutMs} ms (status ${s})`);
+      await delay(everyMs);
+    }
+  }
+}

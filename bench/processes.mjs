@@ -1,0 +1,109 @@
+/**
+ * The processes under test: the control plane (local host, worker off) and worker processes,
+ * each a separate `node` process on the compiled build, as in production. A worker's memory is
+ * read from /proc: VmHWM is the kernel's own peak-RSS mark, so no sample can miss the peak.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Starts `node <script>` and resolves once a stdout line matches `ready`. */
+function startProcess({ script, env, ready, nodeArgs = [], cwd, timeoutMs = 30_000 }) {
+  const child = spawn(process.execPath, [...nodeArgs, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd });
+  let out = '';
+  let err = '';
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${script} did not become ready in ${timeoutMs} ms:\n${out}\n${err}`));
+    }, timeoutMs);
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      if (out.length < 100_000) out += d;
+      const m = ready.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, match: m, exited, output: () => out + err });
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (d) => {
+      if (err.length < 100_000) err += d;
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited (${code}) before it was ready:\n${out}\n${err}`));
+    });
+  });
+}
+
+/** Sends SIGTERM and waits for the exit (SIGKILL after `graceMs`). */
+async function stopProcess(child, exited, graceMs = 15_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return exited;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  const r = await exited;
+  clearTimeout(timer);
+  return r;
+}
+
+/** The control plane: HTTP API only (DEMITON_WORKER=off) on a free loopback port. */
+export async function startControlPlane({ distRoot, env }) {
+  const p = await startProcess({
+    script: join(distRoot, 'functions', 'local-host', 'main.js'),
+    env: { ...env, DEMITON_WORKER: 'off', PORT: '0', HOST: '127.0.0.1' },
+    ready: /listening on (http:\/\/[^\s]+)/,
+  });
+  return {
+    url: p.match[1],
+    pid: p.child.pid,
+    stop: () => stopProcess(p.child, p.exited),
+  };
+}
+
+/** Reads a `/proc/<pid>/status` field in KiB (null when the process is gone). */
+export function procStatusKiB(pid, field) {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A worker process draining the queue. `cpuProfDir` turns on `--cpu-prof`. Memory is sampled
+ * every 250 ms (VmRSS, for the curve) and VmHWM is read at the end (the true peak).
+ */
+export async function startWorker({ distRoot, env, concurrency, cpuProfDir }) {
+  const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
+  const p = await startProcess({
+    script: join(distRoot, 'functions', 'worker-main.js'),
+    env: { ...env, WORKER_CONCURRENCY: String(concurrency) },
+    ready: /worker (\S+) started/,
+    nodeArgs,
+  });
+  const pid = p.child.pid;
+  let peakSampledKiB = 0;
+  let hwmKiB = 0;
+  const sample = () => {
+    peakSampledKiB = Math.max(peakSampledKiB, procStatusKiB(pid, 'VmRSS') ?? 0);
+    hwmKiB = Math.max(hwmKiB, procStatusKiB(pid, 'VmHWM') ?? 0);
+  };
+  const sampler = setInterval(sample, 250);
+  sampler.unref();
+  return {
+    id: p.match[1],
+    pid,
+    /** Peak resident memory so far, MiB (the kernel's high-water mark). */
+    peakRssMiB() {
+      sample();
+      return Math.round((Math.max(hwmKiB, peakSampledKiB) / 1024) * 10) / 10;
+    },
+    async stop() {
+      sample();
+      clearInterval(sampler);
+      return stopProcess(p.child, p.exited);
+    },
+    output: p.output,
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * Scenario 1, drain throughput: N single-task runs (platform `echo`) are committed and enqueued
+ * before any worker exists; then one worker process drains them. runs/s = N / (last run's
+ * finished_at − first run's started_at), both recorded by PostgreSQL.
+ */
+import { commitAndEnqueue } from '../seed-runs.mjs';
+
+export const echoWorkflow = (name) => ({
+  name,
+  tasks: [{ key: 'echo', type: 'atomic', connector: 'platform', operation: 'echo', input: { n: '{{ input.n }}' } }],
+});
+
+/** Runs the drain scenario; `queue` is a work queue on the bench prefix. */
+export async function drain(ctx, { runs, queue, profile }) {
+  const workflowId = await ctx.createWorkflow(echoWorkflow('bench-drain'));
+  const seedStart = performance.now();
+  await commitAndEnqueue({
+    pg: ctx.pg,
+    distRoot: ctx.distRoot,
+    queue,
+    orgId: ctx.orgId,
+    workflowId,
+    version: 1,
+    tasks: [{ key: 'echo', type: 'atomic' }],
+    count: runs,
+    inputFor: (i) => ({ n: i }),
+  });
+  const seedSeconds = (performance.now() - seedStart) / 1000;
+  const worker = await ctx.startWorker({ profile });
+  let peak = null;
+  try {
+    await ctx.waitForRuns(workflowId, runs, 600_000);
+  } finally {
+    peak = worker.peakRssMiB();
+    await worker.stop();
+  }
+  const { rows } = await ctx.pg.query(
+    `SELECT count(*)::int AS runs, count(*) FILTER (WHERE status = 'SUCCEEDED')::int AS succeeded,
+            extract(epoch FROM max(finished_at) - min(started_at))::float8 AS seconds
+       FROM workflow_runs WHERE org_id = $1::uuid AND workflow_id = $2::uuid`,
+    [ctx.orgId, workflowId],
+  );
+  const r = rows[0];
+  return {
+    runs: r.runs,
+    succeeded: r.succeeded,
+    seconds: round3(r.seconds),
+    runsPerSec: Math.round(r.runs / r.seconds),
+    seedSeconds: round3(seedSeconds),
+    workerConcurrency: ctx.workerConcurrency,
+    workerPeakRssMiB: peak,
+  };
+}
+
+const round3 = (v) => Math.round(v * 1000) / 1000;

@@ -1,0 +1,46 @@
+/**
+ * Scenario 5, fan-out: one run whose ChunkedDispatch task takes N records from the `range`
+ * generator and runs `echo` for each, 64 at a time, in a fresh worker process. chunks/s = N /
+ * (task finished_at − task started_at); the worker's peak RSS is the kernel's VmHWM.
+ */
+export async function fanOut(ctx, { records, concurrency }) {
+  const workflowId = await ctx.createWorkflow({
+    name: `bench-fan-out-${records}`,
+    tasks: [
+      {
+        key: 'fan_out',
+        type: 'chunked',
+        generator: { connector: 'platform', operation: 'range', input: { count: records } },
+        each: { connector: 'platform', operation: 'echo', input: { i: '{{ record.index }}' } },
+        concurrency,
+      },
+    ],
+  });
+  const worker = await ctx.startWorker();
+  let peak = null;
+  let runId;
+  try {
+    runId = await ctx.trigger(workflowId);
+    await ctx.waitForRun(runId, 1_800_000, 250);
+  } finally {
+    peak = worker.peakRssMiB();
+    await worker.stop();
+  }
+  const { rows } = await ctx.pg.query(
+    `SELECT r.status, t.output, t.chunks_succeeded::int AS succeeded,
+            extract(epoch FROM t.finished_at - t.started_at)::float8 AS seconds
+       FROM workflow_runs r JOIN task_runs t ON t.run_id = r.id AND t.org_id = r.org_id
+      WHERE r.org_id = $1::uuid AND r.id = $2::uuid`,
+    [ctx.orgId, runId],
+  );
+  const r = rows[0];
+  return {
+    records,
+    concurrency,
+    status: r.status,
+    chunksSucceeded: r.succeeded,
+    seconds: Math.round(r.seconds * 1000) / 1000,
+    chunksPerSec: Math.round(records / r.seconds),
+    workerPeakRssMiB: peak,
+  };
+}
