@@ -45,6 +45,8 @@ export const envSchema = z.object({
   DEMITON_WORKER: bool('on'),
   WORKER_CONCURRENCY: int(16, 1, 1024),
   WORKER_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'expected 1-100 of A-Z a-z 0-9 . _ : -').optional(),
+  // Lease on each run a worker executes; heartbeats every third of it. A dead worker's runs resume after it runs out.
+  WORKER_LEASE_MS: int(30_000, 1_000, 600_000),
   PORT: int(7071, 0, 65535),
   HOST: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -60,7 +62,7 @@ export interface Config {
     | { kind: 'postgres'; url: string; schema: string; poolMax: number }
     | { kind: 'embedded'; dataDir: string; schema: string };
   queue: { kind: 'redis'; url: string; prefix: string } | { kind: 'embedded'; prefix: string };
-  worker: { enabled: boolean; concurrency: number; id: string | undefined };
+  worker: { enabled: boolean; concurrency: number; id: string | undefined; leaseMs: number };
   http: { port: number; host: string | undefined; maxBodyBytes: number; studioDir: string | undefined };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** Development mode: no identity provider; one built-in organisation and admin, loopback only. */
@@ -85,7 +87,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ? { kind: 'postgres', url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA, poolMax: e.DATABASE_POOL_MAX }
       : { kind: 'embedded', dataDir: e.DEMITON_DATA_DIR, schema: e.DATABASE_SCHEMA },
     queue: e.REDIS_URL ? { kind: 'redis', url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : { kind: 'embedded', prefix: e.REDIS_PREFIX },
-    worker: { enabled: e.DEMITON_WORKER, concurrency: e.WORKER_CONCURRENCY, id: e.WORKER_ID },
+    worker: { enabled: e.DEMITON_WORKER, concurrency: e.WORKER_CONCURRENCY, id: e.WORKER_ID, leaseMs: e.WORKER_LEASE_MS },
     http: { port: e.PORT, host: e.HOST, maxBodyBytes: e.MAX_BODY_BYTES, studioDir: e.STUDIO_DIR },
     logLevel: e.LOG_LEVEL,
     devMode: true,

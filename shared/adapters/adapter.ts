@@ -74,6 +74,8 @@ export interface ConnectorDescriptor {
   settings: Record<string, unknown>;
   /** Decrypted secrets; never logged, never returned by the API. */
   secrets: Record<string, unknown>;
+  /** At most this many calls through this connector at once, across all workers (absent: no limit). Excess calls wait. */
+  maxInFlight?: number | undefined;
 }
 
 /** How a registry entry builds an adapter and how the factory recognises it. */

@@ -21,6 +21,24 @@ export const WorkflowName = z
  */
 export const InputMapping = z.record(z.string(), z.json()).describe('Input mapping: JSON with {{ JSONata }} expressions.');
 
+/**
+ * Retry policy of a task: up to `maxAttempts` attempts in all; between attempts the worker waits
+ * `initialDelayMs` (fixed) or `initialDelayMs * 2^(n-1)` (exponential), capped at `maxDelayMs`,
+ * with equal jitter (half the delay fixed, half random) so retries of many runs spread out.
+ * Errors marked non-retryable fail the task at once.
+ */
+export const RetryPolicy = z
+  .strictObject({
+    maxAttempts: z.number().int().min(1).max(100),
+    backoff: z.enum(['fixed', 'exponential']).default('exponential'),
+    initialDelayMs: z.number().int().min(0).max(3_600_000).default(1_000),
+    maxDelayMs: z.number().int().min(0).max(86_400_000).default(60_000),
+  })
+  .describe('Retry policy: attempts in all, backoff, first delay and cap (milliseconds), with jitter.');
+
+/** A time limit, enforced by aborting the operation through its AbortSignal. */
+export const TimeoutMs = z.number().int().min(1).max(86_400_000).describe('Time limit of one attempt in milliseconds; the operation is aborted when it passes.');
+
 const ConnectorRef = z.string().min(1).max(128).describe("A connector name in the project, or 'platform'.");
 const OperationName = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'must be an operation name');
 
@@ -31,6 +49,8 @@ export const AtomicTask = z
     connector: ConnectorRef,
     operation: OperationName,
     input: InputMapping.optional(),
+    retry: RetryPolicy.optional(),
+    timeoutMs: TimeoutMs.optional(),
   })
   .describe('AtomicOp: one adapter operation.');
 
@@ -40,6 +60,7 @@ export const WorkflowRefTask = z
     type: z.literal('workflow'),
     workflow: z.string().min(1).max(128).describe('Name or id of a workflow in the same project.'),
     input: InputMapping.optional(),
+    timeoutMs: TimeoutMs.optional().describe('Time limit of the child run; it is aborted when it passes.'),
   })
   .describe('WorkflowRef: a nested run, committed before it runs and linked to its parent.');
 
@@ -53,10 +74,24 @@ export const ChunkedTask = z
     generator: z.strictObject({ connector: ConnectorRef, operation: OperationName, input: InputMapping.optional() }),
     each: z.union([ChunkEachWorkflow, ChunkEachOperation]).describe('What runs for each record: a workflow or an operation.'),
     concurrency: z.number().int().min(1).max(1024).default(10),
+    retry: RetryPolicy.optional().describe('Retry policy of each chunk whose `each` is an operation.'),
+    timeoutMs: TimeoutMs.optional().describe('Time limit of each chunk.'),
   })
   .describe('ChunkedDispatch: one ChunkRun per generator record, at most `concurrency` in flight.');
 
 export const TaskDefinition = z.discriminatedUnion('type', [AtomicTask, WorkflowRefTask, ChunkedTask]);
+
+/**
+ * At most `limit` runs of this workflow at a time; with `key` (a JSONata expression over
+ * `{ input }`, e.g. `input.customerId`) at most `limit` per distinct key value. Runs over the
+ * limit wait in the queue; they never fail for it.
+ */
+export const WorkflowConcurrency = z
+  .strictObject({
+    limit: z.number().int().min(1).max(10_000),
+    key: z.string().min(1).max(1_000).optional().describe('JSONata expression over { input } naming the group the limit applies to.'),
+  })
+  .describe('Concurrency limit of a workflow: runs at a time, overall or per key value.');
 
 export const WorkflowDefinition = z
   .strictObject({
@@ -68,6 +103,7 @@ export const WorkflowDefinition = z
       .optional()
       .describe('JSON Schema (2020-12) the run input must satisfy.'),
     tasks: z.array(TaskDefinition).min(1).max(500),
+    concurrency: WorkflowConcurrency.optional(),
     output: InputMapping.optional().describe("The run's output mapping; the last task's output when omitted."),
   })
   .describe('A workflow definition.');
@@ -78,3 +114,5 @@ export type AtomicTask = z.infer<typeof AtomicTask>;
 export type WorkflowRefTask = z.infer<typeof WorkflowRefTask>;
 export type ChunkedTask = z.infer<typeof ChunkedTask>;
 export type TaskType = TaskDefinition['type'];
+export type RetryPolicy = z.infer<typeof RetryPolicy>;
+export type WorkflowConcurrency = z.infer<typeof WorkflowConcurrency>;

@@ -97,6 +97,20 @@ export async function checkDefinition(raw: unknown, ctx: DefinitionContext): Pro
   });
   if (def.output) checkExpressions(def.output, 'output', def.tasks.length);
 
+  // Policies: a cap below the first delay is a mistake; a child workflow retries through its own tasks.
+  def.tasks.forEach((t, i) => {
+    const retry = t.type === 'workflow' ? undefined : t.retry;
+    if (retry && retry.maxDelayMs < retry.initialDelayMs) issues.push({ path: `tasks[${i}].retry.maxDelayMs`, message: 'must be at least initialDelayMs' });
+    if (t.type === 'chunked' && retry && 'workflow' in t.each) {
+      issues.push({ path: `tasks[${i}].retry`, message: "applies to an 'each' operation; a child workflow's tasks carry their own retry policies" });
+    }
+  });
+  if (def.concurrency?.key !== undefined) {
+    const bad = checkSyntax(def.concurrency.key, 'concurrency.key');
+    if (bad) issues.push(bad);
+    else if (stepReferences(def.concurrency.key).length) issues.push({ path: 'concurrency.key', message: 'may only use the run input (steps have not run when the limit is checked)' });
+  }
+
   // Operations exist and have the right kind.
   for (const [i, t] of def.tasks.entries()) {
     const wants: Array<{ connector: string; operation: string; kind: 'call' | 'generator'; path: string }> = [];

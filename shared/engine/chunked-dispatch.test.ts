@@ -15,10 +15,11 @@ function recordingDb() {
     schema: 'x',
     async query(text: string, values?: unknown[]) {
       if (/INSERT INTO chunk_runs/.test(text)) {
-        const n = (values![3] as unknown[]).length;
-        return { rows: Array.from({ length: n }, () => ({ id: `c${nextId++}` })), rowCount: n } as never;
+        const indexes = values![3] as number[];
+        return { rows: [{ held: true, started: indexes.map((index) => ({ id: `c${nextId++}`, index })) }], rowCount: 1 } as never;
       }
-      return { rows: [], rowCount: 0 } as never;
+      // The fenced result flush: the lease is held.
+      return { rows: [{ held: true }], rowCount: 1 } as never;
     },
     async tx<T>(fn: (q: Queryable) => Promise<T>) {
       return fn(db);
@@ -54,6 +55,7 @@ describe('chunkedDispatch', () => {
       orgId: 'o',
       runId: 'r',
       taskRunId: 't',
+      owner: 'w',
       task: task(8),
       records: records(),
       context: {},
@@ -79,6 +81,7 @@ describe('chunkedDispatch', () => {
       orgId: 'o',
       runId: 'r',
       taskRunId: 't',
+      owner: 'w',
       task: { ...task(1), each: { connector: 'platform', operation: 'echo', input: { n: '{{ record.index }}', who: 'x-{{ record.name }}' } } },
       records: records(),
       context: {},
@@ -111,6 +114,7 @@ describe('chunkedDispatch', () => {
       orgId: 'o',
       runId: 'r',
       taskRunId: 't',
+      owner: 'w',
       task: task(4),
       records: records(),
       context: {},

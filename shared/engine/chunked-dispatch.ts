@@ -3,22 +3,27 @@
  * `each` (an operation or a nested workflow), at most `concurrency` at a time.
  *
  * Memory stays flat however many records the generator yields: records are pulled a batch at a
- * time only when there is room, chunk rows are inserted per batch, and results are flushed per
+ * time only when there is room, chunk rows are started per batch, and results are flushed per
  * batch together with the task's progress counters. At any moment the worker holds at most one
  * batch of records, `concurrency` chunks in flight and one batch of results.
  *
- * The first failed chunk stops dispatch: chunks in flight finish, chunks already inserted but not
- * started are CANCELLED, and the task fails with a summary.
+ * Resuming (after a crash, or a rerun from failure) re-reads the generator from the start: chunks
+ * that already SUCCEEDED are skipped by the start statement and counted, the others run again
+ * under their existing ids (stable idempotency keys). Every write is fenced on the run's lease.
+ *
+ * The first failed chunk stops dispatch: chunks in flight finish, chunks already started but not
+ * run are CANCELLED, and the task fails with a summary.
  */
 import type { ChunkedTask } from '../domain/workflow-definition';
 import { TaskFailedError, toStoredError, type StoredError } from '../domain/errors';
 import { mapValue } from '../domain/expressions';
 import type { Db } from '../db/db';
-import { finishChunks, insertChunks, type ChunkProgress, type ChunkResult } from '../store/chunks';
+import { finishChunks, startChunks, type ChunkProgress, type ChunkResult } from '../store/chunks';
+import { LeaseLostError } from './lease';
 
 export interface ChunkRunner {
-  /** Runs `each` for one record; returns its output and, for a workflow, the child run id. */
-  (chunk: { id: string; index: number; record: Record<string, unknown>; input: unknown }): Promise<{ output: unknown; childRunId: string | null }>;
+  /** Runs `each` for one record; returns its output, for a workflow the child run id, and retries made. */
+  (chunk: { id: string; index: number; record: Record<string, unknown>; input: unknown }): Promise<{ output: unknown; childRunId: string | null; retries?: number }>;
 }
 
 export interface ChunkedDispatchArgs {
@@ -26,6 +31,8 @@ export interface ChunkedDispatchArgs {
   orgId: string;
   runId: string;
   taskRunId: string;
+  /** The worker holding the run's lease (fences every write). */
+  owner: string;
   task: ChunkedTask;
   records: AsyncIterable<Record<string, unknown>>;
   context: Record<string, unknown>;
@@ -39,9 +46,12 @@ export async function chunkedDispatch(a: ChunkedDispatchArgs): Promise<{ total: 
   // Batches of 256 keep round trips per chunk low (one insert, one flush per 256) at a bounded size.
   const batchSize = Math.min(256, Math.max(32, concurrency * 4));
   const progress: ChunkProgress = { total: 0, succeeded: 0, failed: 0, running: 0 };
+  const where = { orgId: a.orgId, runId: a.runId, taskRunId: a.taskRunId, owner: a.owner };
   let cancelled = 0;
   let results: ChunkResult[] = [];
   let firstError: StoredError | null = null;
+  // A write that failed (database down, lease lost): dispatch stops and this is thrown.
+  let fatal: unknown = null;
   let flushing: Promise<void> = Promise.resolve();
   const inflight = new Set<Promise<void>>();
 
@@ -50,9 +60,18 @@ export async function chunkedDispatch(a: ChunkedDispatchArgs): Promise<{ total: 
     const batch = results;
     results = [];
     const snapshot = { ...progress };
-    flushing = flushing.then(() => finishChunks(a.db, a.orgId, a.taskRunId, batch, snapshot));
+    flushing = flushing.then(async () => {
+      if (fatal) return;
+      try {
+        if (!(await finishChunks(a.db, where, batch, snapshot))) throw new LeaseLostError(a.runId);
+      } catch (err) {
+        fatal ??= err;
+      }
+    });
     return flushing;
   };
+
+  const stopped = () => firstError !== null || fatal !== null || a.signal.aborted;
 
   const start = (id: string, index: number, record: Record<string, unknown>) => {
     const p = (async () => {
@@ -60,12 +79,18 @@ export async function chunkedDispatch(a: ChunkedDispatchArgs): Promise<{ total: 
       try {
         const input = await mapValue(a.task.each.input ?? {}, { ...a.context, record }, a.task.key);
         const out = await a.runChunk({ id, index, record, input });
-        result = { id, status: 'SUCCEEDED', output: out.output, error: null, childRunId: out.childRunId };
+        result = { id, status: 'SUCCEEDED', output: out.output, error: null, childRunId: out.childRunId, retries: out.retries ?? 0 };
         progress.succeeded++;
       } catch (err) {
+        if (a.signal.aborted) {
+          // The run is being abandoned: this chunk's outcome is not its own; leave it for the resumer.
+          progress.running--;
+          return;
+        }
         const stored = toStoredError(err, a.task.key);
         const childRunId = (err as { childRunId?: string }).childRunId ?? null;
-        result = { id, status: 'FAILED', output: null, error: stored, childRunId };
+        const failedAttempts = (err as { failedAttempts?: number }).failedAttempts ?? 1;
+        result = { id, status: 'FAILED', output: null, error: stored, childRunId, retries: failedAttempts - 1 };
         progress.failed++;
         firstError ??= { ...stored, message: `chunk ${index}: ${stored.message}` };
       }
@@ -80,7 +105,7 @@ export async function chunkedDispatch(a: ChunkedDispatchArgs): Promise<{ total: 
   const it = a.records[Symbol.asyncIterator]();
   let nextIndex = 0;
   try {
-    dispatch: while (!firstError && !a.signal.aborted) {
+    dispatch: while (!stopped()) {
       const records: Record<string, unknown>[] = [];
       while (records.length < batchSize) {
         const n = await it.next();
@@ -88,35 +113,40 @@ export async function chunkedDispatch(a: ChunkedDispatchArgs): Promise<{ total: 
         records.push(n.value);
       }
       if (!records.length) break;
-      const ids = await insertChunks(a.db, { orgId: a.orgId, runId: a.runId, taskRunId: a.taskRunId, firstIndex: nextIndex, records });
+      const started = await startChunks(a.db, { ...where, firstIndex: nextIndex, records });
+      if (!started.held) throw new LeaseLostError(a.runId);
+      const skipped = records.length - started.toRun.size; // succeeded in an earlier attempt
       progress.total += records.length;
-      progress.running += records.length;
-      for (let i = 0; i < records.length; i++) {
+      progress.succeeded += skipped;
+      progress.running += started.toRun.size;
+      const todo = [...started.toRun.entries()].sort((x, y) => x[0] - y[0]);
+      for (let i = 0; i < todo.length; i++) {
         while (inflight.size >= concurrency) await Promise.race(inflight);
-        if (firstError || a.signal.aborted) {
-          // Inserted but never started: close them so nothing is left RUNNING.
-          const skipped = records.length - i;
-          for (let j = i; j < records.length; j++) {
-            results.push({ id: ids[j]!, status: 'CANCELLED', output: null, error: { code: 'chunk_skipped', message: 'Not started: the task stopped after a failed chunk.', retryable: true }, childRunId: null });
+        if (stopped()) {
+          // Started but never run: close them so nothing is left RUNNING.
+          for (let j = i; j < todo.length; j++) {
+            results.push({ id: todo[j]![1], status: 'CANCELLED', output: null, error: { code: 'chunk_skipped', message: 'Not started: the task stopped after a failed chunk.', retryable: true }, childRunId: null });
           }
-          progress.running -= skipped;
-          cancelled += skipped;
+          progress.running -= todo.length - i;
+          cancelled += todo.length - i;
           break dispatch;
         }
-        start(ids[i]!, nextIndex + i, records[i]!);
+        const [index, id] = todo[i]!;
+        start(id, index, records[index - nextIndex]!);
       }
       nextIndex += records.length;
       await flush();
     }
   } finally {
     await Promise.allSettled([...inflight]);
-    await flush();
+    if (!a.signal.aborted) await flush();
     await it.return?.();
   }
+  if (a.signal.aborted) throw a.signal.reason;
+  if (fatal) throw fatal;
   if (firstError) {
     const e = firstError as StoredError;
     throw new TaskFailedError('chunk_failed', `${progress.failed} of ${progress.total} chunks failed (first: ${e.message})`, { retryable: false });
   }
-  if (a.signal.aborted) throw new TaskFailedError('aborted', 'The task was aborted.', { retryable: true });
   return { total: progress.total, succeeded: progress.succeeded, failed: progress.failed, cancelled };
 }

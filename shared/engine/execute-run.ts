@@ -1,31 +1,42 @@
 /**
  * Executes a claimed run: its tasks in order, each TaskRun's transitions recorded, the run ended
- * SUCCEEDED or FAILED with the failing task's error. Tasks already SUCCEEDED (a resumed run) are
- * not executed again; their outputs feed later steps.
+ * SUCCEEDED or FAILED with the failing task's error. Tasks already SUCCEEDED (a resumed or rerun
+ * run) are not executed again; their outputs feed later steps.
+ *
+ * Every write is fenced on the run's lease (store/runs.ts): when a write finds the lease gone, or
+ * the run's AbortSignal fires (cancelled, lease lost), execution stops and writes nothing more;
+ * the run is someone else's now. Database outages abandon the run the same way; recovery resumes
+ * it. Task policies: `retry` and `timeoutMs` (attempt-operation.ts); connector `maxInFlight`.
  *
  * Nested runs (WorkflowRef tasks and chunks whose `each` is a workflow) are committed first, with
  * the parent task or chunk id as idempotency key so a resumed parent never starts a second child,
- * and then executed inline by the same worker.
+ * and then executed inline by the same worker under their own lease.
  */
 import { randomUUID } from 'node:crypto';
-import type { Operation, OperationContext } from '../adapters/adapter';
+import type { ConnectorDescriptor, Operation, OperationContext } from '../adapters/adapter';
 import type { AdapterRegistry } from '../adapters/resolve-adapter';
+import { businessObjectAccess } from '../business-objects/business-object-access';
 import type { Db } from '../db/db';
-import { TaskFailedError, toStoredError, type StoredError } from '../domain/errors';
+import { ServiceUnavailableError, TaskFailedError, toStoredError, type StoredError } from '../domain/errors';
 import { mapValue } from '../domain/expressions';
 import type { TaskDefinition, WorkflowDefinition } from '../domain/workflow-definition';
 import type { Logger } from '../logger';
+import type { WorkQueue } from '../queue/work-queue';
 import * as runs from '../store/runs';
 import { findWorkflowRef, getExecutableVersion } from '../store/workflows';
+import { TaskTimeoutError, attemptOperation } from './attempt-operation';
 import { chunkedDispatch } from './chunked-dispatch';
+import { withConnectorSlot } from './concurrency-limits';
 import type { ConnectorDirectory } from './connectors';
+import { LeaseLostError, isAbandonment, type LeaseKeeper } from './lease';
 
 export interface ExecutorDeps {
   db: Db;
+  queue: WorkQueue;
   registry: AdapterRegistry;
   connectors: ConnectorDirectory;
   logger: Logger;
-  workerId: string;
+  leases: LeaseKeeper;
 }
 
 export interface RunOutcome {
@@ -44,6 +55,11 @@ class ChildRunFailed extends TaskFailedError {
   }
 }
 
+/** Errors after which the worker stops and writes nothing more: the run is resumed elsewhere. */
+function mustAbandon(err: unknown, signal: AbortSignal): boolean {
+  return signal.aborted || isAbandonment(err) || (err instanceof ServiceUnavailableError && err.dependency === 'database');
+}
+
 const MAX_CACHED_DEFINITIONS = 1_000;
 
 export class RunExecutor {
@@ -52,7 +68,12 @@ export class RunExecutor {
 
   constructor(private readonly deps: ExecutorDeps) {}
 
-  private async version(orgId: string, workflowId: string, version: number) {
+  private get owner(): string {
+    return this.deps.leases.owner;
+  }
+
+  /** The definition (and project) of a workflow version, cached. */
+  async version(orgId: string, workflowId: string, version: number) {
     const key = `${orgId}/${workflowId}@${version}`;
     let v = this.definitions.get(key);
     if (!v) {
@@ -65,20 +86,29 @@ export class RunExecutor {
     return v;
   }
 
-  /** Runs every task of a claimed run and records the outcome. */
-  async execute(run: runs.ClaimedRun, signal: AbortSignal): Promise<RunOutcome> {
-    const { db, logger } = this.deps;
+  /**
+   * Runs every task of a claimed run and records the outcome. Throws (and records nothing more)
+   * when the run must be abandoned: lease lost, cancelled, database unreachable.
+   */
+  async execute(run: runs.ClaimedRun, parentSignal?: AbortSignal): Promise<RunOutcome> {
+    const { db, logger, leases } = this.deps;
     const log = logger.child({ runId: run.id, orgId: run.orgId });
-    let outcome: RunOutcome;
+    const signal = leases.hold(run.id, parentSignal);
     try {
-      outcome = await this.executeTasks(run, signal, log);
-    } catch (err) {
-      // Loading the definition or an output mapping failed: the run fails with that error.
-      outcome = { status: 'FAILED', output: null, error: toStoredError(err) };
+      let outcome: RunOutcome;
+      try {
+        outcome = await this.executeTasks(run, signal, log);
+      } catch (err) {
+        if (mustAbandon(err, signal)) throw signal.aborted ? signal.reason : err;
+        // Loading the definition or an output mapping failed: the run fails with that error.
+        outcome = { status: 'FAILED', output: null, error: toStoredError(err) };
+      }
+      if (!(await runs.finishRun(db, run.orgId, run.id, this.owner, outcome.status, outcome.output, outcome.error))) throw new LeaseLostError(run.id);
+      log.debug({ status: outcome.status }, 'run finished');
+      return outcome;
+    } finally {
+      leases.release(run.id);
     }
-    await runs.finishRun(db, run.orgId, run.id, outcome.status, outcome.output, outcome.error);
-    log.debug({ status: outcome.status }, 'run finished');
-    return outcome;
   }
 
   private async executeTasks(run: runs.ClaimedRun, signal: AbortSignal, log: Logger): Promise<RunOutcome> {
@@ -95,30 +125,33 @@ export class RunExecutor {
         last = state.output;
         continue;
       }
-      await runs.startTask(db, run.orgId, state.id);
+      if (signal.aborted) throw signal.reason;
+      if ((await runs.startTask(db, run.orgId, state.id, this.owner)) === null) throw new LeaseLostError(run.id);
+      let output: unknown;
       try {
-        const output = await this.runTask(run, projectId, task, state.id, context, signal, log);
-        await runs.finishTask(db, run.orgId, state.id, 'SUCCEEDED', output, null);
-        steps[task.key] = output;
-        last = output;
+        output = await this.runTask(run, projectId, task, state.id, context, signal, log);
       } catch (err) {
+        if (mustAbandon(err, signal)) throw signal.aborted ? signal.reason : err;
         const error = toStoredError(err, task.key);
         log.info({ taskKey: task.key, code: error.code }, 'task failed');
-        await runs.finishTask(db, run.orgId, state.id, 'FAILED', null, error);
+        if (!(await runs.finishTask(db, run.orgId, state.id, this.owner, 'FAILED', null, error))) throw new LeaseLostError(run.id);
         return { status: 'FAILED', output: null, error };
       }
+      if (!(await runs.finishTask(db, run.orgId, state.id, this.owner, 'SUCCEEDED', output, null))) throw new LeaseLostError(run.id);
+      steps[task.key] = output;
+      last = output;
     }
     const output = definition.output ? await mapValue(definition.output, context, 'output') : last;
     return { status: 'SUCCEEDED', output, error: null };
   }
 
-  private async operation(orgId: string, projectId: string, connectorName: string, operation: string, taskKey: string): Promise<Operation> {
+  private async operation(orgId: string, projectId: string, connectorName: string, operation: string, taskKey: string): Promise<{ op: Operation; connector: ConnectorDescriptor }> {
     const connector = await this.deps.connectors.find(orgId, projectId, connectorName);
     if (!connector) throw new TaskFailedError('connector_not_found', `Task '${taskKey}': no connector named '${connectorName}'.`, { retryable: false });
     const adapter = this.deps.registry.getAdapter(connector);
     const op = adapter.operations[operation];
     if (!op) throw new TaskFailedError('operation_not_found', `Task '${taskKey}': connector '${connectorName}' has no operation '${operation}'.`, { retryable: false });
-    return op;
+    return { op, connector };
   }
 
   private parseInput(op: Operation, input: unknown, taskKey: string): unknown {
@@ -130,8 +163,37 @@ export class RunExecutor {
     return parsed.data;
   }
 
-  private opContext(taskKey: string, idempotencyKey: string, context: Record<string, unknown>, signal: AbortSignal, log: Logger): OperationContext {
-    return { signal, idempotencyKey, logger: log.child({ taskKey }), taskKey, expressionContext: context };
+  private opContext(run: runs.ClaimedRun, projectId: string, taskKey: string, idempotencyKey: string, context: Record<string, unknown>, signal: AbortSignal, log: Logger): OperationContext {
+    return { signal, idempotencyKey, logger: log.child({ taskKey }), taskKey, expressionContext: context, orgId: run.orgId, projectId, runId: run.id,
+      services: { businessObjects: businessObjectAccess(this.deps.db, { orgId: run.orgId, projectId, runId: run.id }) },
+    };
+  }
+
+  /**
+   * One call of a `call` operation under the task's policies. The idempotency key is the TaskRun
+   * or ChunkRun id: the same for every attempt, retry, resume and rerun of that task or chunk.
+   */
+  private async call(
+    run: runs.ClaimedRun,
+    projectId: string,
+    target: { op: Operation; connector: ConnectorDescriptor },
+    input: unknown,
+    policy: { key: string; retry?: TaskDefinition extends infer _ ? import('../domain/workflow-definition').RetryPolicy | undefined : never; timeoutMs?: number | undefined },
+    idempotencyKey: string,
+    context: Record<string, unknown>,
+    signal: AbortSignal,
+    log: Logger,
+    onRetry?: (err: unknown) => Promise<void>,
+  ): Promise<{ value: unknown; retries: number }> {
+    const { op, connector } = target;
+    if (op.kind !== 'call') throw new TaskFailedError('operation_kind', `Task '${policy.key}': the operation is a generator.`, { retryable: false });
+    return attemptOperation(
+      (attemptSignal) =>
+        withConnectorSlot(this.deps.queue, this.deps.leases, connector, `${this.owner}/${idempotencyKey}`, attemptSignal, () =>
+          op.run(input, this.opContext(run, projectId, policy.key, idempotencyKey, context, attemptSignal, log)),
+        ),
+      { signal, timeoutMs: policy.timeoutMs, retry: policy.retry, ...(onRetry ? { onRetry: (err) => onRetry(err) } : {}) },
+    );
   }
 
   private async runTask(
@@ -143,49 +205,64 @@ export class RunExecutor {
     signal: AbortSignal,
     log: Logger,
   ): Promise<unknown> {
+    const { db } = this.deps;
     switch (task.type) {
       case 'atomic': {
-        const op = await this.operation(run.orgId, projectId, task.connector, task.operation, task.key);
-        if (op.kind !== 'call') throw new TaskFailedError('operation_kind', `Task '${task.key}': '${task.operation}' is a generator.`, { retryable: false });
-        const input = this.parseInput(op, await mapValue(task.input ?? {}, context, task.key), task.key);
-        return op.run(input, this.opContext(task.key, taskRunId, context, signal, log));
+        const target = await this.operation(run.orgId, projectId, task.connector, task.operation, task.key);
+        const input = this.parseInput(target.op, await mapValue(task.input ?? {}, context, task.key), task.key);
+        const { value } = await this.call(run, projectId, target, input, task, taskRunId, context, signal, log, async (err) => {
+          // Each failed attempt is recorded, fenced, before the next one starts.
+          if (!(await runs.retryTask(db, run.orgId, taskRunId, this.owner, toStoredError(err, task.key)))) throw new LeaseLostError(run.id);
+        });
+        return value;
       }
       case 'workflow': {
         const input = await mapValue(task.input ?? {}, context, task.key);
-        const child = await this.runChild(run, projectId, task.workflow, input, { parentTaskKey: task.key, idempotencyKey: `task:${taskRunId}`, trigger: 'workflow' }, signal);
-        await runs.setTaskChild(this.deps.db, run.orgId, taskRunId, child.id);
+        const child = await this.childWithTimeout(
+          run,
+          projectId,
+          task.workflow,
+          input,
+          { parentTaskKey: task.key, idempotencyKey: `task:${taskRunId}`, trigger: 'workflow' },
+          task.timeoutMs,
+          signal,
+          async (childId) => {
+            if (!(await runs.setTaskChild(db, run.orgId, taskRunId, this.owner, childId))) throw new LeaseLostError(run.id);
+          },
+        );
         if (child.outcome.status !== 'SUCCEEDED') throw new ChildRunFailed(child.id, child.outcome.error);
         return child.outcome.output;
       }
       case 'chunked': {
         const gen = await this.operation(run.orgId, projectId, task.generator.connector, task.generator.operation, task.key);
-        if (gen.kind !== 'generator') throw new TaskFailedError('operation_kind', `Task '${task.key}': '${task.generator.operation}' is not a generator.`, { retryable: false });
-        const genInput = this.parseInput(gen, await mapValue(task.generator.input ?? {}, context, task.key), task.key);
-        const records = gen.generate(genInput, this.opContext(task.key, taskRunId, context, signal, log));
+        if (gen.op.kind !== 'generator') throw new TaskFailedError('operation_kind', `Task '${task.key}': '${task.generator.operation}' is not a generator.`, { retryable: false });
+        const genInput = this.parseInput(gen.op, await mapValue(task.generator.input ?? {}, context, task.key), task.key);
+        const records = gen.op.generate(genInput, this.opContext(run, projectId, task.key, taskRunId, context, signal, log));
         const each = task.each;
-        const eachOp = 'operation' in each ? await this.operation(run.orgId, projectId, each.connector, each.operation, task.key) : null;
+        const eachTarget = 'operation' in each ? await this.operation(run.orgId, projectId, each.connector, each.operation, task.key) : null;
         return chunkedDispatch({
-          db: this.deps.db,
+          db,
           orgId: run.orgId,
           runId: run.id,
           taskRunId,
+          owner: this.owner,
           task,
           records,
           context,
           signal,
           runChunk: async (chunk) => {
-            if (eachOp) {
-              if (eachOp.kind !== 'call') throw new TaskFailedError('operation_kind', `Task '${task.key}': each operation is a generator.`, { retryable: false });
-              const input = this.parseInput(eachOp, chunk.input, task.key);
-              const output = await eachOp.run(input, this.opContext(task.key, chunk.id, { ...context, record: chunk.record }, signal, log));
-              return { output, childRunId: null };
+            if (eachTarget) {
+              const input = this.parseInput(eachTarget.op, chunk.input, task.key);
+              const r = await this.call(run, projectId, eachTarget, input, task, chunk.id, { ...context, record: chunk.record }, signal, log);
+              return { output: r.value, childRunId: null, retries: r.retries };
             }
-            const child = await this.runChild(
+            const child = await this.childWithTimeout(
               run,
               projectId,
               (each as { workflow: string }).workflow,
               chunk.input,
               { parentTaskKey: task.key, parentChunkIndex: chunk.index, idempotencyKey: `chunk:${chunk.id}`, trigger: 'chunk' },
+              task.timeoutMs,
               signal,
             );
             if (child.outcome.status !== 'SUCCEEDED') throw new ChildRunFailed(child.id, child.outcome.error);
@@ -196,7 +273,42 @@ export class RunExecutor {
     }
   }
 
-  /** Commits a child run (claimed by this worker at birth), then executes it inline. */
+  /**
+   * A child run under a time limit: when it passes, the child (and everything under it) is
+   * cancelled and the parent task or chunk fails with `task_timeout`.
+   */
+  private async childWithTimeout(
+    parent: runs.ClaimedRun,
+    projectId: string,
+    ref: string,
+    input: unknown,
+    link: { parentTaskKey: string; parentChunkIndex?: number; idempotencyKey: string; trigger: 'workflow' | 'chunk' },
+    timeoutMs: number | undefined,
+    signal: AbortSignal,
+    onChild?: (childId: string) => Promise<void>,
+  ): Promise<{ id: string; outcome: RunOutcome }> {
+    if (!timeoutMs) return this.runChild(parent, projectId, ref, input, link, signal, onChild);
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new TaskTimeoutError(timeoutMs)), timeoutMs);
+    let childId: string | null = null;
+    try {
+      return await this.runChild(parent, projectId, ref, input, link, AbortSignal.any([signal, timeout.signal]), async (id) => {
+        childId = id;
+        await onChild?.(id);
+      });
+    } catch (err) {
+      if (timeout.signal.aborted && !signal.aborted) {
+        const reason = timeout.signal.reason as TaskTimeoutError;
+        if (childId) await runs.cancelRunTree(this.deps.db, parent.orgId, childId, toStoredError(reason, link.parentTaskKey));
+        throw new TaskFailedError('task_timeout', `Task '${link.parentTaskKey}': the child run timed out after ${timeoutMs} ms.`, { retryable: false, cause: err });
+      }
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Commits a child run (claimed by this worker at birth), then executes it inline; or resumes the existing one. */
   private async runChild(
     parent: runs.ClaimedRun,
     projectId: string,
@@ -204,8 +316,9 @@ export class RunExecutor {
     input: unknown,
     link: { parentTaskKey: string; parentChunkIndex?: number; idempotencyKey: string; trigger: 'workflow' | 'chunk' },
     signal: AbortSignal,
+    onChild?: (childId: string) => Promise<void>,
   ): Promise<{ id: string; outcome: RunOutcome }> {
-    const { db, workerId } = this.deps;
+    const { db, leases } = this.deps;
     const wf = await findWorkflowRef(db, parent.orgId, projectId, ref);
     if (!wf) throw new TaskFailedError('workflow_not_found', `Task '${link.parentTaskKey}': no workflow '${ref}' in the project.`, { retryable: false });
     const childInput = input && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : { value: input };
@@ -223,25 +336,31 @@ export class RunExecutor {
       parentChunkIndex: link.parentChunkIndex ?? null,
       idempotencyKey: link.idempotencyKey,
       status: 'RUNNING',
-      leaseOwner: workerId,
+      leaseOwner: this.owner,
+      leaseMs: leases.leaseMs,
     });
     if (!inserted) {
       const existing = await runs.findByIdempotencyKey(db, parent.orgId, wf.id, link.idempotencyKey);
       if (!existing) throw new Error('child run conflict without a run');
-      return { id: existing.id, outcome: await this.resumeChild(parent.orgId, existing.id, signal) };
+      await onChild?.(existing.id);
+      return { id: existing.id, outcome: await this.resumeChild(parent, existing.id, signal) };
     }
+    await onChild?.(id);
     const tasks = await runs.loadTasks(db, parent.orgId, id);
     const claimed: runs.ClaimedRun = { id, orgId: parent.orgId, workflowId: wf.id, workflowVersion: wf.version, input: childInput, parentRunId: parent.id, tasks };
     return { id, outcome: await this.execute(claimed, signal) };
   }
 
-  /** A child that already exists (its parent is being resumed): its recorded outcome, or run it on. */
-  private async resumeChild(orgId: string, childId: string, signal: AbortSignal): Promise<RunOutcome> {
-    const row = await runs.getRunState(this.deps.db, orgId, childId);
+  /** A child that already exists (its parent is being resumed): its recorded outcome, or take it over and run it on. */
+  private async resumeChild(parent: runs.ClaimedRun, childId: string, signal: AbortSignal): Promise<RunOutcome> {
+    const { db, leases } = this.deps;
+    const claimed = await runs.claimChild(db, parent.orgId, childId, this.owner, leases.leaseMs);
+    if (claimed) return this.execute(claimed, signal);
+    const row = await runs.getRunState(db, parent.orgId, childId);
     if (!row) throw new Error(`child run ${childId} vanished`);
     if (row.status === 'SUCCEEDED' || row.status === 'FAILED') return { status: row.status, output: row.output, error: row.error };
     if (row.status === 'CANCELLED') return { status: 'FAILED', output: null, error: row.error };
-    const tasks = await runs.loadTasks(this.deps.db, orgId, childId);
-    return this.execute({ id: childId, orgId, workflowId: row.workflowId, workflowVersion: row.workflowVersion, input: row.input, parentRunId: row.parentRunId, tasks }, signal);
+    // Unfinished but not ours to take: we no longer hold the parent.
+    throw new LeaseLostError(parent.id);
   }
 }

@@ -1,16 +1,23 @@
 /**
- * The worker: drains the queue, claims each run (PENDING → RUNNING, a conditional update) and
- * executes it. A message whose run row was never committed is dropped with a log line and never
- * executed: the pre-flight invariant. Messages are acknowledged only after the run has ended, so a
- * crash leaves them in this worker's processing list to be handed back.
+ * The worker: drains the queue, claims each run (a conditional update: PENDING, or RUNNING with an
+ * expired lease) and executes it under a lease that one heartbeat timer keeps alive. A message
+ * whose run row was never committed is dropped with a log line and never executed: the pre-flight
+ * invariant. Messages are acknowledged only after the run has ended or been handed on, so a crash
+ * leaves them in this worker's processing list, which the recovery sweep hands back once this
+ * worker's heartbeat stops.
+ *
+ * Queue or database outages: reserving retries with backoff (ioredis and pg reconnect on their
+ * own); a run whose writes fail is given up (its lease expired at once) and resumed by recovery.
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Platform } from '../platform';
-import type { Reservation } from '../queue/work-queue';
-import { claimRun, runStatus } from '../store/runs';
+import type { Reservation, RunMessage } from '../queue/work-queue';
+import { claimRun, expireLease, runStatus, unclaimRun, type ClaimedRun } from '../store/runs';
+import { workflowSlot, type WorkflowSlot } from './concurrency-limits';
 import { RunExecutor } from './execute-run';
+import { LeaseKeeper, isAbandonment } from './lease';
 
 export interface WorkerOptions {
   /** Runs executed at once by this worker. */
@@ -19,7 +26,7 @@ export interface WorkerOptions {
   workerId?: string | undefined;
   /** How long one blocking reserve waits before looping (and noticing `stop`). */
   pollMs?: number;
-  /** Lease taken on a claimed run. */
+  /** Lease taken on a claimed run (default: the configured WORKER_LEASE_MS). */
   leaseMs?: number;
 }
 
@@ -30,9 +37,10 @@ export function newWorkerId(): string {
 
 export class Worker {
   readonly id: string;
+  readonly leases: LeaseKeeper;
   private readonly executor: RunExecutor;
+  private readonly leaseMs: number;
   private readonly inflight = new Set<Promise<void>>();
-  private readonly abort = new AbortController();
   private loop: Promise<void> | null = null;
   private stopping = false;
   /** Runs this worker has finished (any outcome) since it started. */
@@ -43,19 +51,23 @@ export class Worker {
     private readonly opts: WorkerOptions,
   ) {
     this.id = opts.workerId ?? newWorkerId();
+    this.leaseMs = opts.leaseMs ?? platform.config.worker.leaseMs ?? 30_000;
+    const logger = platform.logger.child({ workerId: this.id });
+    this.leases = new LeaseKeeper({ db: platform.db, queue: platform.queue, owner: this.id, leaseMs: this.leaseMs, logger });
     this.executor = new RunExecutor({
       db: platform.db,
+      queue: platform.queue,
       registry: platform.registry,
       connectors: platform.connectors,
-      logger: platform.logger.child({ workerId: this.id }),
-      workerId: this.id,
+      logger,
+      leases: this.leases,
     });
   }
 
-  /** Starts draining the queue. */
+  /** Starts draining the queue (after the first heartbeat, so the worker is known alive before it holds anything). */
   start(): void {
     if (this.loop) return;
-    this.loop = this.run();
+    this.loop = this.leases.start().then(() => this.run());
   }
 
   /** Stops taking work and waits for the runs in hand to finish. */
@@ -63,6 +75,8 @@ export class Worker {
     this.stopping = true;
     await this.loop;
     await Promise.allSettled([...this.inflight]);
+    await this.leases.stop();
+    await this.platform.queue.forgetWorker(this.id).catch(() => undefined);
   }
 
   private async run(): Promise<void> {
@@ -92,20 +106,67 @@ export class Worker {
     const { db, queue, logger } = this.platform;
     const { runId, orgId } = r.message;
     try {
-      const claimed = await claimRun(db, orgId, runId, this.id, this.opts.leaseMs ?? 60_000);
+      const claimed = await claimRun(db, orgId, runId, this.id, this.leaseMs);
       if (!claimed) {
         const status = await runStatus(db, orgId, runId);
         if (status === null) logger.warn({ runId, orgId }, 'dropped queue message: no committed run with this id in this organisation');
         else logger.debug({ runId, status }, 'run already claimed or finished; message dropped');
       } else {
-        await this.executor.execute(claimed, this.abort.signal);
-        this.completed++;
+        await this.executeClaimed(claimed, r.message);
       }
       await queue.ack(this.id, r);
     } catch (err) {
-      // Database or queue trouble mid-run: the message stays in this worker's processing list and
-      // the run keeps its lease; recovery hands both back.
+      // Database or queue trouble: the message stays in this worker's processing list and the run
+      // keeps its lease until it expires; recovery hands both back.
       logger.error({ err, runId }, 'run handling failed');
+    }
+  }
+
+  /** The workflow's concurrency slot for a run, or null (no limit, or the definition cannot load: the run fails on its own). */
+  private async slotFor(run: ClaimedRun): Promise<WorkflowSlot | null> {
+    try {
+      const { definition } = await this.executor.version(run.orgId, run.workflowId, run.workflowVersion);
+      return await workflowSlot(definition, run);
+    } catch {
+      return null;
+    }
+  }
+
+  private async executeClaimed(first: ClaimedRun, message: RunMessage): Promise<void> {
+    const { db, queue, logger } = this.platform;
+    let claimed: ClaimedRun | null = first;
+    const slot = await this.slotFor(claimed);
+    if (slot) {
+      const req = { key: slot.key, holder: claimed.id, limit: slot.limit, ttlMs: this.leaseMs };
+      if (!(await queue.acquireSlot(req))) {
+        // Over the limit: back to PENDING first, then park, so a wake-up always finds it claimable.
+        await unclaimRun(db, claimed.orgId, claimed.id, this.id);
+        if (!(await queue.acquireSlot({ ...req, park: message }))) return;
+        // A slot freed in between: take the run again (unless another worker did).
+        claimed = await claimRun(db, message.orgId, message.runId, this.id, this.leaseMs);
+        if (!claimed) {
+          await queue.releaseSlot(slot.key, req.holder, slot.limit);
+          return;
+        }
+      }
+      this.leases.holdSlot(slot.key, claimed.id);
+    }
+    try {
+      await this.executor.execute(claimed);
+      this.completed++;
+    } catch (err) {
+      if (isAbandonment(err)) {
+        logger.info({ runId: claimed.id, reason: (err as Error).message }, 'run given up: cancelled or taken over');
+      } else {
+        logger.warn({ err, runId: claimed.id }, 'run given up after an infrastructure error; recovery resumes it');
+        await expireLease(db, claimed.id, this.id).catch(() => undefined);
+        await queue.enqueue({ ...message, enqueuedAt: Date.now() }).catch(() => undefined);
+      }
+    } finally {
+      if (slot) {
+        this.leases.releaseSlot(slot.key, claimed.id);
+        await queue.releaseSlot(slot.key, claimed.id, slot.limit).catch((err) => logger.warn({ err }, 'releasing a concurrency slot failed; its lease will run out'));
+      }
     }
   }
 }

@@ -3,7 +3,7 @@
  * one process: messages live only as long as the process does, so at start the recovery sweep
  * re-enqueues PENDING runs from Postgres (the source of truth).
  */
-import { decodeMessage, encodeMessage, type Reservation, type RunMessage, type WorkQueue } from './work-queue';
+import { decodeMessage, encodeMessage, parkedMember, type Reservation, type RunMessage, type WorkQueue } from './work-queue';
 
 export function createMemoryQueue(): WorkQueue {
   // A ring-free deque: push at tail, shift from head by index to keep reserve O(1).
@@ -12,6 +12,33 @@ export function createMemoryQueue(): WorkQueue {
   const processing = new Map<string, string[]>();
   const waiters: Array<(raw: string | null) => void> = [];
   let closed = false;
+  const workers = new Map<string, number>();
+  const slots = new Map<string, Map<string, number>>();
+  // Parked runs per slot key, in park order (a Map keeps insertion order), and each key's limit.
+  const parked = new Map<string, Map<string, true>>();
+  const limits = new Map<string, number>();
+  const cancelListeners = new Set<(runId: string) => void>();
+
+  const slotsOf = (key: string, now: number) => {
+    let m = slots.get(key);
+    if (!m) slots.set(key, (m = new Map()));
+    for (const [h, exp] of m) if (exp <= now) m.delete(h);
+    return m;
+  };
+  const wake = (key: string, limit: number): number => {
+    const held = slotsOf(key, Date.now());
+    const waiting = parked.get(key);
+    let woken = 0;
+    while (waiting && waiting.size && held.size + woken < limit) {
+      const member = waiting.keys().next().value as string;
+      waiting.delete(member);
+      const [runId, orgId] = member.split('|') as [string, string];
+      push(encodeMessage({ runId, orgId, enqueuedAt: Date.now() }));
+      woken++;
+    }
+    if (waiting && !waiting.size) parked.delete(key);
+    return woken;
+  };
 
   const take = (): string | undefined => {
     if (head >= items.length) return undefined;
@@ -81,6 +108,64 @@ export function createMemoryQueue(): WorkQueue {
     },
     async ping() {
       return 0;
+    },
+    async heartbeat(workerId, ttlMs) {
+      workers.set(workerId, Date.now() + ttlMs);
+    },
+    async forgetWorker(workerId) {
+      workers.delete(workerId);
+    },
+    async requeueDeadWorkers() {
+      const now = Date.now();
+      let n = 0;
+      let messages = 0;
+      for (const id of new Set([...workers.keys(), ...processing.keys()])) {
+        const until = workers.get(id);
+        if (until !== undefined && until > now) continue;
+        messages += await this.requeueProcessing(id);
+        workers.delete(id);
+        n++;
+      }
+      return { workers: n, messages };
+    },
+    async acquireSlot(req) {
+      const now = Date.now();
+      const held = slotsOf(req.key, now);
+      if (held.has(req.holder) || held.size < req.limit) {
+        held.set(req.holder, now + req.ttlMs);
+        if (req.park) parked.get(req.key)?.delete(parkedMember(req.park));
+        return true;
+      }
+      if (req.park) {
+        let waiting = parked.get(req.key);
+        if (!waiting) parked.set(req.key, (waiting = new Map()));
+        waiting.set(parkedMember(req.park), true);
+        limits.set(req.key, req.limit);
+      }
+      return false;
+    },
+    async releaseSlot(key, holder, limit) {
+      slots.get(key)?.delete(holder);
+      wake(key, limit);
+    },
+    async renewSlots(list, ttlMs) {
+      const expiry = Date.now() + ttlMs;
+      for (const s of list) {
+        const held = slots.get(s.key);
+        if (held?.has(s.holder)) held.set(s.holder, expiry);
+      }
+    },
+    async wakeParked() {
+      let woken = 0;
+      for (const key of [...parked.keys()]) woken += wake(key, limits.get(key) ?? 1);
+      return woken;
+    },
+    async publishCancel(runIds) {
+      for (const id of runIds) for (const l of cancelListeners) l(id);
+    },
+    onCancel(fn) {
+      cancelListeners.add(fn);
+      return () => void cancelListeners.delete(fn);
     },
     async close() {
       closed = true;

@@ -2,10 +2,56 @@
  * The Redis work queue. LPUSH onto `<prefix>:queue`; BLMOVE (RIGHT → LEFT) into
  * `<prefix>:processing:<workerId>`; LREM on ack. Blocking reads use a connection of their own
  * per worker so they never stall the commands of the control plane.
+ *
+ * Keys besides: `<prefix>:workers` (zset worker → heartbeat expiry, ms), `<prefix>:slots:<key>`
+ * (zset holder → slot lease expiry), `<prefix>:parked:<key>` (zset of parked runs, FIFO by park
+ * time), `<prefix>:parks` (set of slot keys with parked runs), `<prefix>:slot-limits` (hash slot
+ * key → limit) and the pub/sub channel `<prefix>:cancel`. Slot scripts touch several keys, so
+ * this needs a non-clustered Redis (Azure Cache for Redis Basic/Standard/Premium without
+ * clustering), as the BLMOVE pair already does.
  */
 import { Redis } from 'ioredis';
 import { ServiceUnavailableError } from '../domain/errors';
-import { decodeMessage, encodeMessage, type Reservation, type RunMessage, type WorkQueue } from './work-queue';
+import { decodeMessage, encodeMessage, parkedMember, type Reservation, type RunMessage, type WorkQueue } from './work-queue';
+
+/**
+ * Takes a slot or parks the run, atomically (a release between the check and the park would
+ * otherwise leave the run parked with a free slot).
+ * KEYS: slots, parked, parks set, limits hash. ARGV: holder, limit, expiry, now, member or '', slot key.
+ */
+const ACQUIRE = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[4])
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
+  redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+  if ARGV[5] ~= '' then redis.call('ZREM', KEYS[2], ARGV[5]) end
+  return 1
+end
+if ARGV[5] ~= '' then
+  redis.call('ZADD', KEYS[2], 'NX', ARGV[4], ARGV[5])
+  redis.call('SADD', KEYS[3], ARGV[6])
+  redis.call('HSET', KEYS[4], ARGV[6], ARGV[2])
+end
+return 0`;
+
+/**
+ * Releases a slot (holder '' releases nothing) and moves parked runs to the queue while there is
+ * room. KEYS: slots, parked, queue, parks set. ARGV: holder, limit, now, slot key.
+ */
+const RELEASE = `
+if ARGV[1] ~= '' then redis.call('ZREM', KEYS[1], ARGV[1]) end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+local free = tonumber(ARGV[2]) - redis.call('ZCARD', KEYS[1])
+local woken = 0
+while free > 0 do
+  local m = redis.call('ZPOPMIN', KEYS[2])
+  if #m == 0 then break end
+  local sep = string.find(m[1], '|', 1, true)
+  redis.call('LPUSH', KEYS[3], '{"runId":"' .. string.sub(m[1], 1, sep - 1) .. '","orgId":"' .. string.sub(m[1], sep + 1) .. '","enqueuedAt":' .. ARGV[3] .. '}')
+  free = free - 1
+  woken = woken + 1
+end
+if redis.call('ZCARD', KEYS[2]) == 0 then redis.call('SREM', KEYS[4], ARGV[4]) end
+return woken`;
 
 export interface RedisQueueOptions {
   url: string;
@@ -30,6 +76,14 @@ export function createRedisQueue(opts: RedisQueueOptions): WorkQueue {
   const blocking = new Map<string, Redis>();
   const queueKey = `${opts.prefix}:queue`;
   const processingKey = (workerId: string) => `${opts.prefix}:processing:${workerId}`;
+  const workersKey = `${opts.prefix}:workers`;
+  const slotsKey = (key: string) => `${opts.prefix}:slots:${key}`;
+  const parkedKey = (key: string) => `${opts.prefix}:parked:${key}`;
+  const parksKey = `${opts.prefix}:parks`;
+  const limitsKey = `${opts.prefix}:slot-limits`;
+  const cancelChannel = `${opts.prefix}:cancel`;
+  let subscriber: Redis | null = null;
+  const cancelListeners = new Set<(runId: string) => void>();
   let closed = false;
 
   const blockingFor = (workerId: string): Redis => {
@@ -109,8 +163,136 @@ export function createRedisQueue(opts: RedisQueueOptions): WorkQueue {
       }
       return performance.now() - t;
     },
+    async heartbeat(workerId, ttlMs) {
+      try {
+        await cmd.zadd(workersKey, Date.now() + ttlMs, workerId);
+      } catch (err) {
+        unavailable(err);
+      }
+    },
+    async forgetWorker(workerId) {
+      try {
+        await cmd.zrem(workersKey, workerId);
+      } catch (err) {
+        unavailable(err);
+      }
+    },
+    async requeueDeadWorkers() {
+      let workers = 0;
+      let messages = 0;
+      try {
+        const now = Date.now();
+        const dead = new Set(await cmd.zrangebyscore(workersKey, '-inf', now));
+        // Processing lists with no live worker at all (killed before its first heartbeat, or its
+        // heartbeat entry lost with a flushed Redis) are as dead as expired ones.
+        const live = new Set(await cmd.zrangebyscore(workersKey, `(${now}`, '+inf'));
+        const prefix = processingKey('');
+        let cursor = '0';
+        do {
+          const [next, keys] = await cmd.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+          cursor = next;
+          for (const k of keys) {
+            const id = k.slice(prefix.length);
+            if (!live.has(id)) dead.add(id);
+          }
+        } while (cursor !== '0');
+        for (const id of dead) {
+          messages += await this.requeueProcessing(id);
+          await cmd.zrem(workersKey, id);
+          workers++;
+        }
+      } catch (err) {
+        if (err instanceof ServiceUnavailableError) throw err;
+        unavailable(err);
+      }
+      return { workers, messages };
+    },
+    async acquireSlot(req) {
+      try {
+        const now = Date.now();
+        const r = await cmd.eval(
+          ACQUIRE,
+          4,
+          slotsKey(req.key),
+          parkedKey(req.key),
+          parksKey,
+          limitsKey,
+          req.holder,
+          req.limit,
+          now + req.ttlMs,
+          now,
+          req.park ? parkedMember(req.park) : '',
+          req.key,
+        );
+        return r === 1;
+      } catch (err) {
+        unavailable(err);
+      }
+    },
+    async releaseSlot(key, holder, limit) {
+      try {
+        await cmd.eval(RELEASE, 4, slotsKey(key), parkedKey(key), queueKey, parksKey, holder, limit, Date.now(), key);
+      } catch (err) {
+        unavailable(err);
+      }
+    },
+    async renewSlots(slots, ttlMs) {
+      if (!slots.length) return;
+      try {
+        const expiry = Date.now() + ttlMs;
+        const p = cmd.pipeline();
+        // XX: a slot that expired and was taken by someone else is not resurrected.
+        for (const s of slots) p.zadd(slotsKey(s.key), 'XX', expiry, s.holder);
+        await p.exec();
+      } catch (err) {
+        unavailable(err);
+      }
+    },
+    async wakeParked() {
+      let woken = 0;
+      try {
+        const keys = await cmd.smembers(parksKey);
+        for (const key of keys) {
+          const limit = Number((await cmd.hget(limitsKey, key)) ?? 1);
+          woken += Number(await cmd.eval(RELEASE, 4, slotsKey(key), parkedKey(key), queueKey, parksKey, '', limit, Date.now(), key));
+        }
+      } catch (err) {
+        unavailable(err);
+      }
+      return woken;
+    },
+    async publishCancel(runIds) {
+      if (!runIds.length) return;
+      try {
+        await cmd.publish(cancelChannel, JSON.stringify(runIds));
+      } catch (err) {
+        unavailable(err);
+      }
+    },
+    onCancel(fn) {
+      cancelListeners.add(fn);
+      if (!subscriber) {
+        subscriber = connect();
+        subscriber.on('error', () => undefined);
+        // ioredis re-subscribes on reconnect by itself.
+        void subscriber.subscribe(cancelChannel).catch(() => undefined);
+        subscriber.on('message', (_channel: string, text: string) => {
+          let ids: unknown;
+          try {
+            ids = JSON.parse(text);
+          } catch {
+            return;
+          }
+          if (!Array.isArray(ids)) return;
+          for (const id of ids) if (typeof id === 'string') for (const l of cancelListeners) l(id);
+        });
+      }
+      return () => void cancelListeners.delete(fn);
+    },
     async close() {
       closed = true;
+      subscriber?.disconnect();
+      subscriber = null;
       for (const r of blocking.values()) r.disconnect();
       blocking.clear();
       await cmd.quit().catch(() => cmd.disconnect());

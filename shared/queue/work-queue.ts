@@ -35,6 +35,57 @@ export interface WorkQueue {
   ping(): Promise<number>;
   /** Stops waiting reservations (they resolve to null) and releases connections. */
   close(): Promise<void>;
+
+  // Worker liveness: a worker heartbeats while it runs; the recovery sweep hands back the
+  // processing lists of workers whose heartbeat stopped (killed, frozen, partitioned).
+
+  /** Marks `workerId` alive for `ttlMs` from now. */
+  heartbeat(workerId: string, ttlMs: number): Promise<void>;
+  /** Removes a worker that stopped cleanly (its processing list must be empty). */
+  forgetWorker(workerId: string): Promise<void>;
+  /**
+   * Hands back to the queue the messages held by workers whose heartbeat expired, and by
+   * processing lists with no live worker at all; returns how many workers and messages.
+   */
+  requeueDeadWorkers(): Promise<{ workers: number; messages: number }>;
+
+  // Concurrency slots: at most `limit` holders per key, each holder leased for `ttlMs` so a dead
+  // worker's slots come back. A run refused a slot is parked (not failed) and is moved back to
+  // the queue when a slot frees.
+
+  /**
+   * Takes a slot of `key` for `holder` (re-entrant: a holder already in keeps its slot). When
+   * refused and `park` is given, the message is parked atomically with the refusal.
+   */
+  acquireSlot(req: SlotRequest): Promise<boolean>;
+  /** Gives a slot back and moves parked messages of `key` to the queue while there is room. */
+  releaseSlot(key: string, holder: string, limit: number): Promise<void>;
+  /** Extends the leases of slots still held. */
+  renewSlots(slots: ReadonlyArray<{ key: string; holder: string }>, ttlMs: number): Promise<void>;
+  /** Drops expired slots of every key with parked messages and wakes parked messages where there is room. */
+  wakeParked(): Promise<number>;
+
+  // Cancellation: the control plane announces cancelled runs; workers abort them at once.
+
+  /** Announces cancelled runs to every subscribed worker. */
+  publishCancel(runIds: readonly string[]): Promise<void>;
+  /** Calls `fn` for each announced run id; returns an unsubscribe function. */
+  onCancel(fn: (runId: string) => void): () => void;
+}
+
+/** A request for a concurrency slot. */
+export interface SlotRequest {
+  key: string;
+  holder: string;
+  limit: number;
+  ttlMs: number;
+  /** The run to park when the slot is refused. */
+  park?: RunMessage;
+}
+
+/** The form a parked run takes (no timestamp, so parking the same run twice keeps one entry). */
+export function parkedMember(m: RunMessage): string {
+  return `${m.runId}|${m.orgId}`;
 }
 
 /** Serialises a message; field order is fixed so equal messages give equal strings. */

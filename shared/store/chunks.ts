@@ -1,26 +1,51 @@
 /**
  * Chunk runs of a ChunkedDispatch task, written in batches: records are inserted a batch at a
  * time as the generator yields them, and results are flushed a batch at a time with the task's
- * progress counters in the same statement.
+ * progress counters in the same statement. Both writes are fenced on the run's lease.
  */
 import type { Queryable } from '../db/db';
 import type { StoredError } from '../domain/errors';
 
-/** Inserts RUNNING chunk rows for consecutive records; returns their ids in index order. */
-export async function insertChunks(
+// The fence of chunk writes: the worker still holds the lease of the run the chunks belong to.
+const FENCE = `SELECT 1 AS ok FROM workflow_runs f
+  WHERE f.id = $2::uuid AND f.lease_owner = $6::text AND f.status = 'RUNNING' AND f.lease_expires_at > clock_timestamp()`;
+
+/** What `startChunks` did with a batch of records. */
+export interface StartedChunks {
+  /** False when the worker no longer holds the run's lease (nothing was written). */
+  held: boolean;
+  /** Chunks to run now, by index: new rows, and rows of an earlier attempt that did not succeed. */
+  toRun: Map<number, string>;
+}
+
+/**
+ * Starts chunk rows (RUNNING) for consecutive records. A resumed or rerun task finds rows from an
+ * earlier attempt: those that SUCCEEDED are left alone (absent from `toRun`, never run again),
+ * the others start a new attempt under the same id, so a chunk's idempotency key stays stable.
+ */
+export async function startChunks(
   q: Queryable,
-  c: { orgId: string; runId: string; taskRunId: string; firstIndex: number; records: readonly unknown[] },
-): Promise<string[]> {
+  c: { orgId: string; runId: string; taskRunId: string; firstIndex: number; records: readonly unknown[]; owner: string },
+): Promise<StartedChunks> {
   const indexes = c.records.map((_, i) => c.firstIndex + i);
-  const { rows } = await q.query<{ id: string }>(
-    `INSERT INTO chunk_runs (org_id, run_id, task_run_id, index, status, attempts, record, started_at)
-     SELECT $1::uuid, $2::uuid, $3::uuid, r.idx, 'RUNNING', 1, r.rec, clock_timestamp()
-       FROM unnest($4::bigint[], $5::jsonb[]) WITH ORDINALITY AS r(idx, rec, ord)
-      ORDER BY r.ord
-     RETURNING id`,
-    [c.orgId, c.runId, c.taskRunId, indexes, c.records.map((r) => JSON.stringify(r))],
+  const { rows } = await q.query<{ held: boolean; started: Array<{ id: string; index: string | number }> | null }>(
+    `WITH f AS (${FENCE}), ins AS (
+       INSERT INTO chunk_runs AS c (org_id, run_id, task_run_id, index, status, attempts, record, started_at)
+       SELECT $1::uuid, $2::uuid, $3::uuid, r.idx, 'RUNNING', 1, r.rec, clock_timestamp()
+         FROM unnest($4::bigint[], $5::jsonb[]) WITH ORDINALITY AS r(idx, rec, ord)
+        WHERE EXISTS (SELECT 1 FROM f)
+        ORDER BY r.ord
+       ON CONFLICT (task_run_id, index) DO UPDATE
+          SET status = 'RUNNING', attempts = c.attempts + 1, record = EXCLUDED.record, started_at = EXCLUDED.started_at,
+              output = NULL, error = NULL, finished_at = NULL
+        WHERE c.status <> 'SUCCEEDED'
+       RETURNING c.id, c.index
+     )
+     SELECT EXISTS (SELECT 1 FROM f) AS held, (SELECT json_agg(json_build_object('id', id, 'index', index)) FROM ins) AS started`,
+    [c.orgId, c.runId, c.taskRunId, indexes, c.records.map((r) => JSON.stringify(r)), c.owner],
   );
-  return rows.map((r) => r.id);
+  const row = rows[0]!;
+  return { held: row.held, toRun: new Map((row.started ?? []).map((s) => [Number(s.index), s.id])) };
 }
 
 export interface ChunkResult {
@@ -29,6 +54,8 @@ export interface ChunkResult {
   output: unknown;
   error: StoredError | null;
   childRunId: string | null;
+  /** Attempts made beyond the first (retries of the `each` operation). */
+  retries?: number;
 }
 
 export interface ChunkProgress {
@@ -38,25 +65,38 @@ export interface ChunkProgress {
   running: number;
 }
 
-/** Writes a batch of chunk results and the task's progress counters in one statement. */
-export async function finishChunks(q: Queryable, orgId: string, taskRunId: string, results: readonly ChunkResult[], progress: ChunkProgress): Promise<void> {
-  await q.query(
-    `WITH done AS (
+/** Writes a batch of chunk results and the task's progress counters in one statement. False when the lease is gone. */
+export async function finishChunks(
+  q: Queryable,
+  c: { orgId: string; runId: string; taskRunId: string; owner: string },
+  results: readonly ChunkResult[],
+  progress: ChunkProgress,
+): Promise<boolean> {
+  const { rows } = await q.query<{ held: boolean }>(
+    `WITH f AS (SELECT 1 AS ok FROM workflow_runs f
+                 WHERE f.id = $2::uuid AND f.lease_owner = $9::text AND f.status = 'RUNNING' AND f.lease_expires_at > clock_timestamp()),
+     done AS (
        UPDATE chunk_runs c
-          SET status = u.status, output = u.output, error = u.error, child_run_id = u.child, finished_at = clock_timestamp()
-         FROM jsonb_to_recordset($3::jsonb) AS u(id uuid, status text, output jsonb, error jsonb, child uuid)
-        WHERE c.id = u.id AND c.org_id = $1::uuid
+          SET status = u.status, output = u.output, error = u.error, child_run_id = u.child, finished_at = clock_timestamp(),
+              attempts = c.attempts + coalesce(u.retries, 0)
+         FROM jsonb_to_recordset($4::jsonb) AS u(id uuid, status text, output jsonb, error jsonb, child uuid, retries int)
+        WHERE c.id = u.id AND c.org_id = $1::uuid AND EXISTS (SELECT 1 FROM f)
+     ), t AS (
+       UPDATE task_runs SET chunks_total = $5::bigint, chunks_succeeded = $6::bigint, chunks_failed = $7::bigint, chunks_running = $8::bigint
+        WHERE id = $3::uuid AND org_id = $1::uuid AND EXISTS (SELECT 1 FROM f)
      )
-     UPDATE task_runs SET chunks_total = $4::bigint, chunks_succeeded = $5::bigint, chunks_failed = $6::bigint, chunks_running = $7::bigint
-      WHERE id = $2::uuid AND org_id = $1::uuid`,
+     SELECT EXISTS (SELECT 1 FROM f) AS held`,
     [
-      orgId,
-      taskRunId,
-      JSON.stringify(results.map((r) => ({ id: r.id, status: r.status, output: r.output ?? null, error: r.error, child: r.childRunId }))),
+      c.orgId,
+      c.runId,
+      c.taskRunId,
+      JSON.stringify(results.map((r) => ({ id: r.id, status: r.status, output: r.output ?? null, error: r.error, child: r.childRunId, retries: r.retries ?? 0 }))),
       progress.total,
       progress.succeeded,
       progress.failed,
       progress.running,
+      c.owner,
     ],
   );
+  return rows[0]?.held ?? false;
 }

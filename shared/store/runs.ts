@@ -26,6 +26,8 @@ export interface NewRun {
   /** The status the run is created with: PENDING for queued runs, RUNNING for inline children claimed at birth. */
   status?: 'PENDING' | 'RUNNING';
   leaseOwner?: string | null;
+  /** Lease length for a run created RUNNING (claimed at birth). */
+  leaseMs?: number;
 }
 
 /** Inserts a run and its task rows. Returns false when the idempotency key already names a run. */
@@ -35,10 +37,11 @@ export async function insertRun(q: Queryable, r: NewRun): Promise<boolean> {
     `WITH run AS (
        INSERT INTO workflow_runs (id, org_id, workflow_id, workflow_version, status, trigger, input,
                                   parent_run_id, parent_task_key, parent_chunk_index, idempotency_key, input_hash,
-                                  started_at, lease_owner)
+                                  started_at, lease_owner, lease_expires_at)
        VALUES ($1::uuid, $2::uuid, $3::uuid, $4::int, $5::text, $6::text, $7::jsonb,
                $8::uuid, $9::text, $10::bigint, $11::text, $12::text,
-               CASE WHEN $5::text = 'RUNNING' THEN clock_timestamp() END, $15::text)
+               CASE WHEN $5::text = 'RUNNING' THEN clock_timestamp() END, $15::text,
+               CASE WHEN $5::text = 'RUNNING' THEN clock_timestamp() + $16::int * interval '1 millisecond' END)
        ON CONFLICT (org_id, workflow_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING id, org_id
      ), tasks AS (
@@ -63,6 +66,7 @@ export async function insertRun(q: Queryable, r: NewRun): Promise<boolean> {
       r.tasks.map((t) => t.key),
       r.tasks.map((t) => t.type),
       r.leaseOwner ?? null,
+      r.leaseMs ?? 60_000,
     ],
   );
   return (rowCount ?? 0) > 0;
@@ -103,9 +107,17 @@ export interface ClaimedRun {
   tasks: TaskState[];
 }
 
+const CLAIMED_COLUMNS = `c.id, c.org_id AS "orgId", c.workflow_id AS "workflowId", c.workflow_version AS "workflowVersion",
+            c.input, c.parent_run_id AS "parentRunId",
+            (SELECT coalesce(json_agg(json_build_object('id', t.id, 'position', t.position, 'key', t.key, 'type', t.type,
+                     'status', t.status, 'attempts', t.attempts, 'output', t.output) ORDER BY t.position), '[]'::json)
+               FROM task_runs t WHERE t.run_id = c.id) AS tasks`;
+
 /**
- * Claims a PENDING run for `workerId` (PENDING → RUNNING) and returns it with its task rows in
- * one round trip. Null when the run is not PENDING or not in this organisation.
+ * Claims a run for `workerId` and returns it with its task rows in one round trip: a PENDING run
+ * (PENDING → RUNNING), or a top-level RUNNING run whose lease expired (its worker died; it
+ * resumes from the first task that has not succeeded). Null when neither, or not in this
+ * organisation. Inline children are never claimed here: their parent resumes them.
  */
 export async function claimRun(q: Queryable, orgId: string, runId: string, workerId: string, leaseMs: number): Promise<ClaimedRun | null> {
   const { rows } = await q.query<ClaimedRun>(
@@ -113,16 +125,33 @@ export async function claimRun(q: Queryable, orgId: string, runId: string, worke
        UPDATE workflow_runs
           SET status = 'RUNNING', started_at = coalesce(started_at, clock_timestamp()),
               lease_owner = $3::text, lease_expires_at = clock_timestamp() + $4::int * interval '1 millisecond'
-        WHERE id = $2::uuid AND org_id = $1::uuid AND status = 'PENDING'
+        WHERE id = $2::uuid AND org_id = $1::uuid
+          AND (status = 'PENDING' OR (status = 'RUNNING' AND parent_run_id IS NULL AND lease_expires_at < clock_timestamp()))
         RETURNING id, org_id, workflow_id, workflow_version, input, parent_run_id
      )
-     SELECT c.id, c.org_id AS "orgId", c.workflow_id AS "workflowId", c.workflow_version AS "workflowVersion",
-            c.input, c.parent_run_id AS "parentRunId",
-            (SELECT coalesce(json_agg(json_build_object('id', t.id, 'position', t.position, 'key', t.key, 'type', t.type,
-                     'status', t.status, 'attempts', t.attempts, 'output', t.output) ORDER BY t.position), '[]'::json)
-               FROM task_runs t WHERE t.run_id = c.id) AS tasks
-       FROM c`,
+     SELECT ${CLAIMED_COLUMNS} FROM c`,
     [orgId, runId, workerId, leaseMs],
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * Takes over an existing child run (PENDING after a rerun, or RUNNING under a worker that lost the
+ * parent) for the worker that holds its parent's lease. Fenced on the parent: only the holder of
+ * the parent's lease may take its children.
+ */
+export async function claimChild(q: Queryable, orgId: string, childId: string, workerId: string, leaseMs: number): Promise<ClaimedRun | null> {
+  const { rows } = await q.query<ClaimedRun>(
+    `WITH c AS (
+       UPDATE workflow_runs k
+          SET status = 'RUNNING', started_at = coalesce(k.started_at, clock_timestamp()),
+              lease_owner = $3::text, lease_expires_at = clock_timestamp() + $4::int * interval '1 millisecond'
+        WHERE k.id = $2::uuid AND k.org_id = $1::uuid AND k.status IN ('PENDING', 'RUNNING')
+          AND EXISTS (SELECT 1 FROM workflow_runs p WHERE p.id = k.parent_run_id AND p.lease_owner = $3::text AND p.status = 'RUNNING')
+        RETURNING k.id, k.org_id, k.workflow_id, k.workflow_version, k.input, k.parent_run_id
+     )
+     SELECT ${CLAIMED_COLUMNS} FROM c`,
+    [orgId, childId, workerId, leaseMs],
   );
   return rows[0] ?? null;
 }
@@ -143,42 +172,78 @@ export async function runStatus(q: Queryable, orgId: string, runId: string): Pro
   return rows[0]?.status ?? null;
 }
 
-/** Marks a task RUNNING and counts the attempt. */
-export async function startTask(q: Queryable, orgId: string, taskId: string): Promise<number> {
+/**
+ * The fence on every write a worker makes to a run: it must still hold the run's lease (same
+ * owner, RUNNING, not expired). A worker whose lease expired, or whose run was cancelled, can no
+ * longer change the run. Checked inside the same statement, so fencing costs no round trip.
+ */
+const FENCE = (runIdSql: string, ownerParam: string) =>
+  `EXISTS (SELECT 1 FROM workflow_runs f WHERE f.id = ${runIdSql} AND f.lease_owner = ${ownerParam}::text
+            AND f.status = 'RUNNING' AND f.lease_expires_at > clock_timestamp())`;
+
+/** Marks a task RUNNING and counts the attempt. Null when the worker no longer holds the run's lease. */
+export async function startTask(q: Queryable, orgId: string, taskId: string, owner: string): Promise<number | null> {
   const { rows } = await q.query<{ attempts: number }>(
     `UPDATE task_runs SET status = 'RUNNING', attempts = attempts + 1, started_at = clock_timestamp(), error = NULL
-      WHERE id = $1::uuid AND org_id = $2::uuid RETURNING attempts`,
-    [taskId, orgId],
+      WHERE id = $1::uuid AND org_id = $2::uuid AND ${FENCE('task_runs.run_id', '$3')} RETURNING attempts`,
+    [taskId, orgId, owner],
   );
-  return rows[0]?.attempts ?? 0;
+  return rows[0]?.attempts ?? null;
 }
 
-/** Records the child run a WorkflowRef task started. */
-export async function setTaskChild(q: Queryable, orgId: string, taskId: string, childRunId: string): Promise<void> {
-  await q.query('UPDATE task_runs SET child_run_id = $3::uuid WHERE id = $1::uuid AND org_id = $2::uuid', [taskId, orgId, childRunId]);
+/**
+ * Records a failed attempt of a task and starts the next one in one statement: the failure goes to
+ * `attempt_log`, `attempts` counts the new attempt. False when the lease is gone.
+ */
+export async function retryTask(q: Queryable, orgId: string, taskId: string, owner: string, error: StoredError): Promise<boolean> {
+  const { rowCount } = await q.query(
+    `UPDATE task_runs
+        SET attempt_log = attempt_log || jsonb_build_array(jsonb_build_object('attempt', attempts, 'error', $4::jsonb,
+                            'startedAt', started_at, 'finishedAt', clock_timestamp())),
+            attempts = attempts + 1, started_at = clock_timestamp()
+      WHERE id = $1::uuid AND org_id = $2::uuid AND ${FENCE('task_runs.run_id', '$3')}`,
+    [taskId, orgId, owner, JSON.stringify(error)],
+  );
+  return (rowCount ?? 0) > 0;
 }
 
-/** Ends a task. */
+/** Records the child run a WorkflowRef task started. False when the lease is gone. */
+export async function setTaskChild(q: Queryable, orgId: string, taskId: string, owner: string, childRunId: string): Promise<boolean> {
+  const { rowCount } = await q.query(
+    `UPDATE task_runs SET child_run_id = $4::uuid WHERE id = $1::uuid AND org_id = $2::uuid AND ${FENCE('task_runs.run_id', '$3')}`,
+    [taskId, orgId, owner, childRunId],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/** Ends a task (a failure is also appended to `attempt_log`). False when the lease is gone. */
 export async function finishTask(
   q: Queryable,
   orgId: string,
   taskId: string,
+  owner: string,
   status: 'SUCCEEDED' | 'FAILED',
   output: unknown,
   error: StoredError | null,
-): Promise<void> {
-  await q.query(
-    `UPDATE task_runs SET status = $3::text, output = $4::jsonb, error = $5::jsonb, finished_at = clock_timestamp()
-      WHERE id = $1::uuid AND org_id = $2::uuid`,
-    [taskId, orgId, status, output === undefined ? null : JSON.stringify(output), error ? JSON.stringify(error) : null],
+): Promise<boolean> {
+  const { rowCount } = await q.query(
+    `UPDATE task_runs SET status = $3::text, output = $4::jsonb, error = $5::jsonb, finished_at = clock_timestamp(),
+            attempt_log = CASE WHEN $3::text = 'FAILED'
+              THEN attempt_log || jsonb_build_array(jsonb_build_object('attempt', attempts, 'error', $5::jsonb,
+                     'startedAt', started_at, 'finishedAt', clock_timestamp()))
+              ELSE attempt_log END
+      WHERE id = $1::uuid AND org_id = $2::uuid AND ${FENCE('task_runs.run_id', '$6')}`,
+    [taskId, orgId, status, output === undefined ? null : JSON.stringify(output), error ? JSON.stringify(error) : null, owner],
   );
+  return (rowCount ?? 0) > 0;
 }
 
-/** Ends a RUNNING run and releases its lease. */
+/** Ends a RUNNING run held by `owner` and releases its lease. False when the lease is gone. */
 export async function finishRun(
   q: Queryable,
   orgId: string,
   runId: string,
+  owner: string,
   status: 'SUCCEEDED' | 'FAILED',
   output: unknown,
   error: StoredError | null,
@@ -186,21 +251,85 @@ export async function finishRun(
   const { rowCount } = await q.query(
     `UPDATE workflow_runs SET status = $3::text, output = $4::jsonb, error = $5::jsonb, finished_at = clock_timestamp(),
             lease_owner = NULL, lease_expires_at = NULL
-      WHERE id = $1::uuid AND org_id = $2::uuid AND status = 'RUNNING'`,
-    [runId, orgId, status, output === undefined ? null : JSON.stringify(output), error ? JSON.stringify(error) : null],
+      WHERE id = $1::uuid AND org_id = $2::uuid AND status = 'RUNNING' AND lease_owner = $6::text
+        AND lease_expires_at > clock_timestamp()`,
+    [runId, orgId, status, output === undefined ? null : JSON.stringify(output), error ? JSON.stringify(error) : null, owner],
   );
   return (rowCount ?? 0) > 0;
 }
 
-/** PENDING runs older than `olderThanMs` (their queue message may have been lost). */
-export async function pendingRuns(q: Queryable, olderThanMs: number, limit: number): Promise<Array<{ id: string; orgId: string }>> {
-  const { rows } = await q.query<{ id: string; orgId: string }>(
-    `SELECT id, org_id AS "orgId" FROM workflow_runs
-      WHERE status = 'PENDING' AND parent_run_id IS NULL AND created_at < clock_timestamp() - $1::int * interval '1 millisecond'
-      ORDER BY created_at LIMIT $2::int`,
-    [olderThanMs, limit],
+/**
+ * The heartbeat: extends the leases `owner` still holds among `runIds` (one statement for all the
+ * runs in hand). Returns the ids still held; a missing id was cancelled or taken over.
+ */
+export async function extendLeases(q: Queryable, owner: string, runIds: readonly string[], leaseMs: number): Promise<Set<string>> {
+  if (!runIds.length) return new Set();
+  const { rows } = await q.query<{ id: string }>(
+    `UPDATE workflow_runs SET lease_expires_at = clock_timestamp() + $3::int * interval '1 millisecond'
+      WHERE id = ANY($2::uuid[]) AND lease_owner = $1::text AND status = 'RUNNING' AND lease_expires_at > clock_timestamp()
+      RETURNING id`,
+    [owner, runIds, leaseMs],
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Lets a lease go at once (the worker gave the run up), so recovery need not wait for it to expire. */
+export async function expireLease(q: Queryable, runId: string, owner: string): Promise<void> {
+  await q.query(
+    `UPDATE workflow_runs SET lease_expires_at = clock_timestamp() WHERE id = $1::uuid AND lease_owner = $2::text AND status = 'RUNNING'`,
+    [runId, owner],
+  );
+}
+
+/** Hands a claimed run back to PENDING (its concurrency group is full; it waits in the queue). */
+export async function unclaimRun(q: Queryable, orgId: string, runId: string, owner: string): Promise<boolean> {
+  const { rowCount } = await q.query(
+    `UPDATE workflow_runs SET status = 'PENDING', lease_owner = NULL, lease_expires_at = NULL
+      WHERE id = $1::uuid AND org_id = $2::uuid AND status = 'RUNNING' AND lease_owner = $3::text`,
+    [runId, orgId, owner],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/**
+ * Runs the sweep hands back to the queue: top-level PENDING runs older than `pendingOlderThanMs`
+ * (their message may be lost) and top-level RUNNING runs whose lease expired (their worker died).
+ */
+export async function recoverableRuns(q: Queryable, pendingOlderThanMs: number, limit: number): Promise<Array<{ id: string; orgId: string; status: RunStatus }>> {
+  const { rows } = await q.query<{ id: string; orgId: string; status: RunStatus }>(
+    `(SELECT id, org_id AS "orgId", status FROM workflow_runs
+       WHERE status = 'RUNNING' AND parent_run_id IS NULL AND lease_expires_at < clock_timestamp()
+       ORDER BY lease_expires_at LIMIT $2::int)
+     UNION ALL
+     (SELECT id, org_id AS "orgId", status FROM workflow_runs
+       WHERE status = 'PENDING' AND parent_run_id IS NULL AND created_at < clock_timestamp() - $1::int * interval '1 millisecond'
+       ORDER BY created_at LIMIT $2::int)`,
+    [pendingOlderThanMs, limit],
   );
   return rows;
+}
+
+/**
+ * Children whose parent already ended while they were left unfinished and unheld (e.g. the parent
+ * was failed by hand): nobody will resume them, so they are closed as CANCELLED.
+ */
+export async function closeOrphans(q: Queryable, limit: number): Promise<number> {
+  const { rowCount } = await q.query(
+    `WITH o AS (
+       SELECT k.id FROM workflow_runs k JOIN workflow_runs p ON p.id = k.parent_run_id
+        WHERE k.status IN ('PENDING', 'RUNNING') AND (k.lease_expires_at IS NULL OR k.lease_expires_at < clock_timestamp())
+          AND p.status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')
+        LIMIT $1::int
+     ), t AS (
+       UPDATE task_runs SET status = 'CANCELLED', finished_at = clock_timestamp()
+        WHERE run_id IN (SELECT id FROM o) AND status IN ('PENDING', 'RUNNING')
+     )
+     UPDATE workflow_runs SET status = 'CANCELLED', finished_at = clock_timestamp(), lease_owner = NULL, lease_expires_at = NULL,
+            error = '{"code":"parent_finished","message":"The parent run ended before this child finished.","retryable":false}'::jsonb
+      WHERE id IN (SELECT id FROM o)`,
+    [limit],
+  );
+  return rowCount ?? 0;
 }
 
 /** A run's recorded state, for resuming it (null when absent). */
@@ -215,4 +344,65 @@ export async function getRunState(
     [orgId, runId],
   );
   return rows[0] ?? null;
+}
+
+/**
+ * Cancels a run and every unfinished run below it (children and chunk children), with their
+ * unfinished tasks and chunks, in one statement. Returns the ids of the runs cancelled (empty when
+ * the run had already ended). A worker executing any of them loses its fence at once.
+ */
+export async function cancelRunTree(q: Queryable, orgId: string, runId: string, error: StoredError): Promise<string[]> {
+  const { rows } = await q.query<{ id: string }>(
+    `WITH RECURSIVE tree AS (
+       SELECT id FROM workflow_runs WHERE id = $2::uuid AND org_id = $1::uuid AND status IN ('PENDING', 'RUNNING')
+       UNION
+       SELECT k.id FROM workflow_runs k JOIN tree ON k.parent_run_id = tree.id
+        WHERE k.org_id = $1::uuid AND k.status IN ('PENDING', 'RUNNING')
+     ), r AS (
+       UPDATE workflow_runs SET status = 'CANCELLED', error = $3::jsonb, finished_at = clock_timestamp(),
+              lease_owner = NULL, lease_expires_at = NULL
+        WHERE id IN (SELECT id FROM tree) AND org_id = $1::uuid AND status IN ('PENDING', 'RUNNING')
+        RETURNING id
+     ), t AS (
+       UPDATE task_runs SET status = 'CANCELLED', finished_at = clock_timestamp(),
+              chunks_running = CASE WHEN chunks_running IS NULL THEN NULL ELSE 0 END
+        WHERE run_id IN (SELECT id FROM tree) AND org_id = $1::uuid AND status IN ('PENDING', 'RUNNING')
+     ), c AS (
+       UPDATE chunk_runs SET status = 'CANCELLED', finished_at = clock_timestamp()
+        WHERE run_id IN (SELECT id FROM tree) AND org_id = $1::uuid AND status IN ('PENDING', 'RUNNING')
+     )
+     SELECT id FROM r`,
+    [orgId, runId, JSON.stringify(error)],
+  );
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Rerun from failure, as a new attempt of the same run: the run and its FAILED or CANCELLED
+ * descendants go back to PENDING with `attempt + 1`; their tasks that did not succeed go back to
+ * PENDING; tasks that succeeded keep their outputs and never run again. Chunk rows stay: a chunked
+ * task re-runs only the chunks that did not succeed. Returns false when the run is not a
+ * top-level run that ended FAILED or CANCELLED.
+ */
+export async function rerunRunTree(q: Queryable, orgId: string, runId: string): Promise<boolean> {
+  const { rows } = await q.query<{ id: string }>(
+    `WITH RECURSIVE tree AS (
+       SELECT id FROM workflow_runs
+        WHERE id = $2::uuid AND org_id = $1::uuid AND parent_run_id IS NULL AND status IN ('FAILED', 'CANCELLED')
+       UNION
+       SELECT k.id FROM workflow_runs k JOIN tree ON k.parent_run_id = tree.id
+        WHERE k.org_id = $1::uuid AND k.status IN ('FAILED', 'CANCELLED')
+     ), r AS (
+       UPDATE workflow_runs SET status = 'PENDING', attempt = attempt + 1, error = NULL, output = NULL, finished_at = NULL,
+              lease_owner = NULL, lease_expires_at = NULL
+        WHERE id IN (SELECT id FROM tree) AND org_id = $1::uuid
+        RETURNING id, parent_run_id
+     ), t AS (
+       UPDATE task_runs SET status = 'PENDING', error = NULL, output = NULL, finished_at = NULL
+        WHERE run_id IN (SELECT id FROM tree) AND org_id = $1::uuid AND status <> 'SUCCEEDED'
+     )
+     SELECT id FROM r WHERE parent_run_id IS NULL`,
+    [orgId, runId],
+  );
+  return rows.length > 0;
 }

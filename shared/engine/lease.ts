@@ -1,0 +1,144 @@
+/**
+ * Leases on the runs a worker executes. A worker holds each run it executes (and each inline
+ * child) under a lease in `workflow_runs` (lease_owner, lease_expires_at). One timer per worker,
+ * not per task, extends every lease in hand with one statement; a run missing from the answer was
+ * cancelled or taken over, and its AbortSignal fires so its operations stop. Every write the
+ * worker makes is fenced on the lease in the same statement (see store/runs.ts), so a worker that
+ * lost a lease cannot change the run even before it notices.
+ */
+import type { Db } from '../db/db';
+import { DemitonError } from '../domain/errors';
+import type { Logger } from '../logger';
+import type { WorkQueue } from '../queue/work-queue';
+import { extendLeases } from '../store/runs';
+
+/** The worker no longer holds the run's lease (it expired and another worker took the run). */
+export class LeaseLostError extends DemitonError {
+  readonly code = 'lease_lost';
+  override readonly retryable = true;
+  constructor(readonly runId: string) {
+    super(`This worker no longer holds the lease of run ${runId}.`);
+  }
+}
+
+/** The run was cancelled while this worker executed it. */
+export class RunCancelledError extends DemitonError {
+  readonly code = 'run_cancelled';
+  constructor(readonly runId: string) {
+    super(`Run ${runId} was cancelled.`);
+  }
+}
+
+/** True for errors that mean "stop executing this run and write nothing more": lease lost or cancelled. */
+export function isAbandonment(err: unknown): boolean {
+  return err instanceof LeaseLostError || err instanceof RunCancelledError;
+}
+
+export interface LeaseKeeperOptions {
+  db: Db;
+  queue: WorkQueue;
+  owner: string;
+  leaseMs: number;
+  logger: Logger;
+}
+
+interface Held {
+  controller: AbortController;
+  signal: AbortSignal;
+}
+
+/** The runs and concurrency slots one worker holds, kept alive by one heartbeat timer. */
+export class LeaseKeeper {
+  private readonly runs = new Map<string, Held>();
+  private readonly slots = new Map<string, { key: string; holder: string }>();
+  private timer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private beating: Promise<void> | null = null;
+
+  constructor(private readonly o: LeaseKeeperOptions) {}
+
+  get owner(): string {
+    return this.o.owner;
+  }
+
+  get leaseMs(): number {
+    return this.o.leaseMs;
+  }
+
+  /** Starts the heartbeat (every third of the lease, so two missed beats still keep it) and listens for cancellations. */
+  async start(): Promise<void> {
+    await this.beat();
+    this.timer = setInterval(() => void this.beat(), Math.max(50, Math.floor(this.o.leaseMs / 3)));
+    this.timer.unref();
+    this.unsubscribe = this.o.queue.onCancel((runId) => this.runs.get(runId)?.controller.abort(new RunCancelledError(runId)));
+  }
+
+  /** Stops the heartbeat. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    await this.beating;
+  }
+
+  /** Registers a run this worker now holds; its signal also fires when `parent` does. */
+  hold(runId: string, parent?: AbortSignal): AbortSignal {
+    const controller = new AbortController();
+    const signal = parent ? AbortSignal.any([parent, controller.signal]) : controller.signal;
+    this.runs.set(runId, { controller, signal });
+    return signal;
+  }
+
+  /** Forgets a run (it ended, or the worker gave it up). */
+  release(runId: string): void {
+    this.runs.delete(runId);
+  }
+
+  /** Keeps a concurrency slot's lease alive with the runs'. */
+  holdSlot(key: string, holder: string): void {
+    this.slots.set(`${key}\u0000${holder}`, { key, holder });
+  }
+
+  releaseSlot(key: string, holder: string): void {
+    this.slots.delete(`${key}\u0000${holder}`);
+  }
+
+  /** Run ids held now. */
+  heldRuns(): string[] {
+    return [...this.runs.keys()];
+  }
+
+  /** One heartbeat: worker liveness in the queue, run leases in the database, slot leases. */
+  beat(): Promise<void> {
+    if (this.beating) return this.beating;
+    this.beating = this.beatOnce().finally(() => (this.beating = null));
+    return this.beating;
+  }
+
+  private async beatOnce(): Promise<void> {
+    const { db, queue, owner, leaseMs, logger } = this.o;
+    const ids = [...this.runs.keys()];
+    const results = await Promise.allSettled([
+      queue.heartbeat(owner, leaseMs),
+      extendLeases(db, owner, ids, leaseMs),
+      queue.renewSlots([...this.slots.values()], leaseMs),
+    ]);
+    const [q, leases, slots] = results;
+    if (q.status === 'rejected') logger.warn({ err: q.reason }, 'worker heartbeat to the queue failed');
+    if (slots.status === 'rejected') logger.warn({ err: slots.reason }, 'renewing concurrency slots failed');
+    if (leases.status === 'rejected') {
+      // The database is unreachable: leases run out on their own if this lasts; fenced writes stop us then.
+      logger.warn({ err: leases.reason }, 'extending run leases failed');
+      return;
+    }
+    for (const id of ids) {
+      if (leases.value.has(id)) continue;
+      const held = this.runs.get(id);
+      if (held && !held.controller.signal.aborted) {
+        logger.warn({ runId: id }, 'lease lost (cancelled or taken over); aborting the run here');
+        held.controller.abort(new LeaseLostError(id));
+      }
+    }
+  }
+}
