@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { ConfigError, type FieldIssue } from './domain/errors';
+import { aiEnvShape, compileAiConfig, type AiConfig } from './ai/ai-config';
+import { ServiceBusTriggers, type ServiceBusTrigger } from './domain/service-bus-triggers';
 
 const bool = (def: 'on' | 'off') =>
   z
@@ -31,6 +33,18 @@ const url = (protocols: string[]) =>
     }, `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`)
     .optional();
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// Identity endpoints must be HTTPS (MSAL refuses anything else); the value is an origin, no path.
+const httpsOrigin = z.string().refine((v) => {
+  try {
+    const u = new URL(v);
+    return u.protocol === 'https:' && (u.pathname === '/' || u.pathname === '') && !u.search;
+  } catch {
+    return false;
+  }
+}, 'expected an https:// origin such as https://login.microsoftonline.com').transform((v) => v.replace(/\/+$/, ''));
+
 /** The environment variables Demiton reads, with defaults. Also the source for docs and Bicep checks. */
 export const envSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']),
@@ -52,6 +66,50 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_BODY_BYTES: int(1_048_576, 1024, 64 * 1_048_576),
   STUDIO_DIR: z.string().min(1).optional(),
+  // Telemetry (docs/observability.md): 'auto' exports to Application Insights when its connection
+  // string is set, else to OTLP when an endpoint is set, else nowhere (the API stays a no-op).
+  TELEMETRY_EXPORTER: z.enum(['auto', 'none', 'console', 'otlp', 'azure-monitor'], { message: "expected 'auto', 'none', 'console', 'otlp' or 'azure-monitor'" }).default('auto'),
+  APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().regex(/InstrumentationKey=|ConnectionString=|IngestionEndpoint=/i, 'expected an Application Insights connection string (InstrumentationKey=…;IngestionEndpoint=…)').optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']),
+  // Seconds the worker may spend finishing runs on shutdown before it hands the rest back.
+  WORKER_SHUTDOWN_GRACE_SECONDS: int(20, 0, 600),
+  // Service Bus event triggers (JSON array; see shared/domain/service-bus-triggers.ts).
+  SERVICE_BUS_TRIGGERS: ServiceBusTriggers.optional(),
+  // Connectors: the key-encryption key for their secrets (base64, 32 bytes) or an Azure Key Vault secret holding it.
+  CONNECTOR_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'expected 32 bytes in base64 (e.g. `openssl rand -base64 32`)')
+    .optional(),
+  CONNECTOR_KEY_VAULT_URL: url(['https:']),
+  CONNECTOR_KEY_VAULT_SECRET: z.string().regex(/^[0-9A-Za-z-]{1,127}$/, 'expected a Key Vault secret name (letters, digits, -)').default('demiton-connector-kek'),
+  // Private ranges connectors may reach in production (comma-separated CIDRs, e.g. a peered VNet).
+  CONNECTOR_ALLOWED_CIDRS: z
+    .string()
+    .transform((v) => v.split(',').map((c) => c.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/, 'expected comma-separated CIDRs such as 10.20.0.0/16')))
+    .optional(),
+  // Identity (Microsoft Entra ID). No ENTRA_TENANT_ID = development mode.
+  ENTRA_TENANT_ID: z
+    .string()
+    .transform((v) => v.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(GUID, 'expected a tenant id (GUID) or a comma-separated list of them')).min(1, 'expected at least one tenant id'))
+    .optional(),
+  ENTRA_API_AUDIENCE: z.string().min(1).optional(),
+  ENTRA_AUTHORITY_HOST: httpsOrigin.default('https://login.microsoftonline.com'),
+  ENTRA_CLOCK_SKEW_SECONDS: int(60, 0, 300),
+  ENTRA_JWKS_REFRESH_COOLDOWN_SECONDS: int(30, 0, 3600),
+  ENTRA_CLIENT_ID: z.string().regex(GUID, 'expected an application (client) id (GUID)').optional(),
+  ENTRA_CLIENT_SECRET: z.string().min(1).optional(),
+  ENTRA_CLIENT_CERTIFICATE_PATH: z.string().min(1).optional(),
+  ENTRA_SPA_CLIENT_ID: z.string().regex(GUID, 'expected an application (client) id (GUID)').optional(),
+  ENTRA_SPA_SCOPES: z.string().min(1).optional(),
+  GRAPH_BASE_URL: httpsOrigin.default('https://graph.microsoft.com'),
+  // Abuse limits: requests per window, per caller (user or API key) and per organisation; 0 turns one off.
+  RATE_LIMIT_WINDOW_SECONDS: int(60, 1, 3600),
+  RATE_LIMIT_PER_CALLER: int(600, 0, 1_000_000),
+  RATE_LIMIT_PER_ORG: int(3000, 0, 10_000_000),
+  // AI studio: language model, embeddings, conversation and document storage, vector search (see docs/ai.md).
+  ...aiEnvShape,
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -67,6 +125,34 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** Development mode: no identity provider; one built-in organisation and admin, loopback only. */
   devMode: boolean;
+  /** Connector secrets and outbound policy (see shared/connectors). */
+  connectors: ConnectorsConfig;
+  /** Microsoft Entra ID, when ENTRA_TENANT_ID is set (null in development mode). */
+  entra: EntraConfig | null;
+  /** Sliding-window request limits; a limit of 0 is off. */
+  rateLimit: { windowSeconds: number; perCaller: number; perOrg: number };
+  /** The AI studio (see shared/ai/ai-config.ts). */
+  ai: AiConfig;
+  /** Where traces and metrics go (see shared/observability). */
+  telemetry: TelemetryConfig;
+  /** Service Bus queues and subscriptions that start runs. */
+  serviceBus: { triggers: readonly ServiceBusTrigger[] };
+  /** Milliseconds a stopping worker may spend finishing runs before it hands the rest back. */
+  shutdownGraceMs: number;
+}
+
+/** How tokens are verified and group overage is resolved. */
+export interface EntraConfig {
+  tenants: readonly string[];
+  audience: string;
+  authorityHost: string;
+  clockSkewSeconds: number;
+  jwksCooldownSeconds: number;
+  graphBaseUrl: string;
+  /** The API's confidential client, for Microsoft Graph (group overage); null when not configured. */
+  client: { clientId: string; secret: string } | { clientId: string; certificatePath: string } | null;
+  /** What the studio needs to sign in (MSAL browser); null when no SPA client id is set. */
+  spa: { clientId: string; scopes: readonly string[] } | null;
 }
 
 /** Validates the environment and compiles it into a `Config`; throws `ConfigError` naming each bad variable. */
@@ -82,6 +168,37 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(issues);
   }
   const e = parsed.data;
+  const entraIssues: FieldIssue[] = [];
+  if (e.ENTRA_TENANT_ID && !e.ENTRA_API_AUDIENCE) entraIssues.push({ path: 'ENTRA_API_AUDIENCE', message: 'required when ENTRA_TENANT_ID is set (the application id or App ID URI of this API)' });
+  if ((e.ENTRA_CLIENT_SECRET || e.ENTRA_CLIENT_CERTIFICATE_PATH) && !e.ENTRA_CLIENT_ID) entraIssues.push({ path: 'ENTRA_CLIENT_ID', message: 'required when ENTRA_CLIENT_SECRET or ENTRA_CLIENT_CERTIFICATE_PATH is set' });
+  if (e.ENTRA_CLIENT_SECRET && e.ENTRA_CLIENT_CERTIFICATE_PATH) entraIssues.push({ path: 'ENTRA_CLIENT_SECRET', message: 'set ENTRA_CLIENT_SECRET or ENTRA_CLIENT_CERTIFICATE_PATH, not both' });
+  if (entraIssues.length) throw new ConfigError(entraIssues);
+  const entra: EntraConfig | null =
+    e.ENTRA_TENANT_ID && e.ENTRA_API_AUDIENCE
+      ? {
+          tenants: e.ENTRA_TENANT_ID,
+          audience: e.ENTRA_API_AUDIENCE,
+          authorityHost: e.ENTRA_AUTHORITY_HOST,
+          clockSkewSeconds: e.ENTRA_CLOCK_SKEW_SECONDS,
+          jwksCooldownSeconds: e.ENTRA_JWKS_REFRESH_COOLDOWN_SECONDS,
+          graphBaseUrl: e.GRAPH_BASE_URL,
+          client: !e.ENTRA_CLIENT_ID
+            ? null
+            : e.ENTRA_CLIENT_CERTIFICATE_PATH
+              ? { clientId: e.ENTRA_CLIENT_ID, certificatePath: e.ENTRA_CLIENT_CERTIFICATE_PATH }
+              : e.ENTRA_CLIENT_SECRET
+                ? { clientId: e.ENTRA_CLIENT_ID, secret: e.ENTRA_CLIENT_SECRET }
+                : null,
+          spa: e.ENTRA_SPA_CLIENT_ID
+            ? {
+                clientId: e.ENTRA_SPA_CLIENT_ID,
+                scopes: (e.ENTRA_SPA_SCOPES ?? `${e.ENTRA_API_AUDIENCE.startsWith('api://') ? e.ENTRA_API_AUDIENCE : `api://${e.ENTRA_API_AUDIENCE}`}/.default`)
+                  .split(/[ ,]+/)
+                  .filter(Boolean),
+              }
+            : null,
+        }
+      : null;
   return {
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA, poolMax: e.DATABASE_POOL_MAX }
@@ -90,6 +207,57 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     worker: { enabled: e.DEMITON_WORKER, concurrency: e.WORKER_CONCURRENCY, id: e.WORKER_ID, leaseMs: e.WORKER_LEASE_MS },
     http: { port: e.PORT, host: e.HOST, maxBodyBytes: e.MAX_BODY_BYTES, studioDir: e.STUDIO_DIR },
     logLevel: e.LOG_LEVEL,
-    devMode: true,
+    devMode: entra === null,
+    connectors: connectorsConfig(e, entra === null),
+    entra,
+    rateLimit: { windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS, perCaller: e.RATE_LIMIT_PER_CALLER, perOrg: e.RATE_LIMIT_PER_ORG },
+    ai: compileAiConfig(e, e.DEMITON_DATA_DIR),
+    telemetry: telemetryConfig(e),
+    serviceBus: { triggers: e.SERVICE_BUS_TRIGGERS ?? [] },
+    shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
   };
+}
+
+/** Connector secrets encryption and the outbound network policy. */
+export interface ConnectorsConfig {
+  /** Base64 KEK from CONNECTOR_ENCRYPTION_KEY. */
+  encryptionKey: string | undefined;
+  keyVault: { url: string; secretName: string } | undefined;
+  /** Development mode without a configured key: a key generated into the data directory on first use. */
+  devKeyFile: string | undefined;
+  /** True in development mode: connectors may reach loopback and private addresses. */
+  allowPrivateNetworks: boolean;
+  allowedCidrs: readonly string[];
+}
+
+function connectorsConfig(e: z.infer<typeof envSchema>, devMode: boolean): ConnectorsConfig {
+  // Outside development mode a missing key is reported when a secret is first sealed or opened
+  // (connector_key_unavailable), so a deployment without connectors still starts.
+  return {
+    encryptionKey: e.CONNECTOR_ENCRYPTION_KEY,
+    keyVault: e.CONNECTOR_KEY_VAULT_URL ? { url: e.CONNECTOR_KEY_VAULT_URL, secretName: e.CONNECTOR_KEY_VAULT_SECRET } : undefined,
+    devKeyFile: devMode && !e.CONNECTOR_ENCRYPTION_KEY && !e.CONNECTOR_KEY_VAULT_URL ? `${e.DEMITON_DATA_DIR}/connector-encryption.key` : undefined,
+    allowPrivateNetworks: devMode,
+    allowedCidrs: e.CONNECTOR_ALLOWED_CIDRS ?? [],
+  };
+}
+
+/** Telemetry export: Application Insights, OTLP, the console, or none. */
+export interface TelemetryConfig {
+  exporter: 'none' | 'console' | 'otlp' | 'azure-monitor';
+  appInsightsConnectionString: string | undefined;
+  otlpEndpoint: string | undefined;
+}
+
+function telemetryConfig(e: z.infer<typeof envSchema>): TelemetryConfig {
+  const exporter =
+    e.TELEMETRY_EXPORTER !== 'auto' ? e.TELEMETRY_EXPORTER : e.APPLICATIONINSIGHTS_CONNECTION_STRING ? 'azure-monitor' : e.OTEL_EXPORTER_OTLP_ENDPOINT ? 'otlp' : 'none';
+  const missing =
+    exporter === 'azure-monitor' && !e.APPLICATIONINSIGHTS_CONNECTION_STRING
+      ? { path: 'APPLICATIONINSIGHTS_CONNECTION_STRING', message: "required when TELEMETRY_EXPORTER is 'azure-monitor'" }
+      : exporter === 'otlp' && !e.OTEL_EXPORTER_OTLP_ENDPOINT
+        ? { path: 'OTEL_EXPORTER_OTLP_ENDPOINT', message: "required when TELEMETRY_EXPORTER is 'otlp'" }
+        : null;
+  if (missing) throw new ConfigError([missing]);
+  return { exporter, appInsightsConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING, otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT };
 }

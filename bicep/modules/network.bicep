@@ -1,0 +1,53 @@
+// Private networking (optional): a VNet with a subnet the Function App integrates with and a
+// subnet delegated to PostgreSQL, plus the private DNS zone the server registers in.
+param name string
+param location string
+param tags object = {}
+param addressPrefix string = '10.40.0.0/16'
+param appSubnetPrefix string = '10.40.1.0/24'
+param databaseSubnetPrefix string = '10.40.2.0/24'
+
+resource vnet 'Microsoft.Network/virtualNetworks@2023-09-01' = {
+  name: name
+  location: location
+  tags: tags
+  properties: {
+    addressSpace: { addressPrefixes: [addressPrefix] }
+    subnets: [
+      {
+        name: 'app'
+        properties: {
+          addressPrefix: appSubnetPrefix
+          delegations: [{ name: 'web', properties: { serviceName: 'Microsoft.Web/serverFarms' } }]
+        }
+      }
+      {
+        name: 'database'
+        properties: {
+          addressPrefix: databaseSubnetPrefix
+          delegations: [{ name: 'postgres', properties: { serviceName: 'Microsoft.DBforPostgreSQL/flexibleServers' } }]
+        }
+      }
+    ]
+  }
+}
+
+resource dnsZone 'Microsoft.Network/privateDnsZones@2020-06-01' = {
+  name: '${name}.private.postgres.database.azure.com'
+  location: 'global'
+  tags: tags
+}
+
+resource dnsLink 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2020-06-01' = {
+  parent: dnsZone
+  name: 'vnet'
+  location: 'global'
+  properties: {
+    virtualNetwork: { id: vnet.id }
+    registrationEnabled: false
+  }
+}
+
+output appSubnetId string = vnet.properties.subnets[0].id
+output databaseSubnetId string = vnet.properties.subnets[1].id
+output postgresDnsZoneId string = dnsZone.id
