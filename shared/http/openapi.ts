@@ -94,17 +94,56 @@ export function buildOpenApi(routes: readonly RouteDoc[], info: { title: string;
       return [name, rest];
     }),
   );
+  const hoisted = hoistLocalDefs({ paths, schemas });
   return {
     openapi: '3.1.0',
     info,
     servers: [{ url: '/' }],
-    paths,
+    paths: hoisted.paths,
     components: {
-      schemas,
+      schemas: hoisted.schemas,
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Microsoft Entra ID access token.' },
         apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
       },
     },
   };
+}
+
+/**
+ * zod writes recursive schemas (z.json()) as a local `$defs` entry referenced by `#/$defs/…`;
+ * inside an OpenAPI document that pointer means the document root, where nothing is, so
+ * generators (openapi-typescript) fail. Move each such definition into components/schemas
+ * (one component per distinct shape, e.g. `JsonValue`) and point the refs there.
+ */
+function hoistLocalDefs(doc: { paths: Record<string, unknown>; schemas: Record<string, unknown> }): { paths: Record<string, unknown>; schemas: Record<string, unknown> } {
+  const extra: Record<string, unknown> = {};
+  const byShape = new Map<string, string>();
+  const JSON_VALUE = '{"anyOf":[{"type":"string"},{"type":"number"},{"type":"boolean"},{"type":"null"},{"type":"array","items":{"$ref":"#self"}},{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"$ref":"#self"}}]}';
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(visit);
+    if (!node || typeof node !== 'object') return node;
+    let obj = node as Record<string, unknown>;
+    const defs = obj['$defs'] as Record<string, unknown> | undefined;
+    if (defs) {
+      const { $defs: _drop, ...rest } = obj;
+      let text = JSON.stringify(rest);
+      for (const [local, def] of Object.entries(defs)) {
+        const selfRef = `"#/$defs/${local}"`;
+        const shape = JSON.stringify(def).split(selfRef).join('"#self"');
+        let name = byShape.get(shape);
+        if (!name) {
+          name = shape === JSON_VALUE && !byShape.size ? 'JsonValue' : `LocalSchema${byShape.size + 1}`;
+          byShape.set(shape, name);
+          extra[name] = JSON.parse(shape.split('"#self"').join(`"#/components/schemas/${name}"`));
+        }
+        text = text.split(selfRef).join(`"#/components/schemas/${name}"`);
+      }
+      obj = JSON.parse(text) as Record<string, unknown>;
+    }
+    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, visit(v)]));
+  };
+  const paths = visit(doc.paths) as Record<string, unknown>;
+  const schemas = visit(doc.schemas) as Record<string, unknown>;
+  return { paths, schemas: { ...schemas, ...extra } };
 }
