@@ -8,6 +8,8 @@ import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } fr
 import type { z } from 'zod';
 import { authenticate } from '../shared/auth/authenticate';
 import { hasRole, type Principal, type Role } from '../shared/auth/principal';
+import { sourceFromHeaders, withRequestContext } from '../shared/auth/request-context';
+import { enforceWorkflowScope, type WorkflowScopeRule } from '../shared/auth/workflow-scope';
 import { BodyTooLargeError, ForbiddenError, MalformedBodyError, ValidationError } from '../shared/domain/errors';
 import { zodIssues } from '../shared/engine/check-definition';
 import type { RouteDoc } from '../shared/http/openapi';
@@ -37,6 +39,11 @@ export interface Route<P = unknown, Q = unknown, B = unknown> extends RouteDoc {
   validateBody?: boolean;
   /** True when a missing body means `{}`. */
   optionalBody?: boolean;
+  /**
+   * For routes that act on one workflow: where its id comes from. API keys limited to some
+   * workflows may call only routes that declare this (shared/auth/workflow-scope.ts).
+   */
+  workflowScope?: WorkflowScopeRule;
   handle(ctx: HandlerContext<P, Q, B>): Promise<Reply | HttpResponseInit>;
 }
 
@@ -89,22 +96,33 @@ export function toHandler(route: Route, platformSource: () => Promise<Platform> 
     let platform: Platform | undefined;
     try {
       platform = await platformSource();
-      const principal: Principal =
-        route.role === 'public' ? { orgId: '', actor: { type: 'system', id: 'anonymous' }, role: 'viewer' } : await authenticate(platform, request.headers);
-      if (route.role !== 'public' && !hasRole(principal.role, route.role)) throw new ForbiddenError(route.role);
-      const params = route.params ? parseWith(route.params, request.params, 'invalid_path_parameter', 'path') : undefined;
-      const query = route.query ? parseWith(route.query, Object.fromEntries(request.query.entries()), 'invalid_query', 'query string') : undefined;
-      let body: unknown;
-      if (route.body) {
-        const raw = await readBody(request, platform.config.http.maxBodyBytes, !!route.optionalBody);
-        body = route.validateBody === false ? raw : parseWith(route.body, raw, 'validation_failed', 'request body');
-      }
-      const reply = await route.handle({ platform, principal, params, query, body, request, invocation });
-      return toResponse(reply);
+      const p = platform;
+      // The request context carries the client address to every audit entry written below.
+      return await withRequestContext({ source: sourceFromHeaders(request.headers) }, () => handleAuthenticated(route, p, request, invocation));
     } catch (err) {
       const p = toProblem(err, new URL(request.url).pathname);
       if (p.isInternal) (platform?.logger ?? console).error({ err, route: route.name }, 'request failed');
       return { status: p.status, headers: p.headers, body: JSON.stringify(p.body) };
     }
   };
+}
+
+/** Authenticate, check the role, count the request against the rate limits, check an API key's workflow scope, parse, handle. */
+async function handleAuthenticated(route: Route, platform: Platform, request: HttpRequest, invocation: InvocationContext): Promise<HttpResponseInit> {
+  const principal: Principal =
+    route.role === 'public' ? { orgId: '', actor: { type: 'system', id: 'anonymous' }, role: 'viewer' } : await authenticate(platform, request.headers);
+  if (route.role !== 'public') {
+    if (!hasRole(principal.role, route.role)) throw new ForbiddenError(route.role);
+    await platform.identity.rateLimiter.check(principal);
+  }
+  const params = route.params ? parseWith(route.params, request.params, 'invalid_path_parameter', 'path') : undefined;
+  if (route.role !== 'public') await enforceWorkflowScope(platform, principal, route.workflowScope, params);
+  const query = route.query ? parseWith(route.query, Object.fromEntries(request.query.entries()), 'invalid_query', 'query string') : undefined;
+  let body: unknown;
+  if (route.body) {
+    const raw = await readBody(request, platform.config.http.maxBodyBytes, !!route.optionalBody);
+    body = route.validateBody === false ? raw : parseWith(route.body, raw, 'validation_failed', 'request body');
+  }
+  const reply = await route.handle({ platform, principal, params, query, body, request, invocation });
+  return toResponse(reply);
 }

@@ -3,6 +3,7 @@
  * very same handlers; the OpenAPI document is generated from it.
  */
 import type { Route } from './http-kit';
+import * as hq from './handlers/hq';
 import * as projects from './handlers/projects';
 import { runEvents } from './handlers/run-events';
 import * as runs from './handlers/runs';
@@ -14,6 +15,19 @@ import * as workflows from './handlers/workflows';
 export const routes: readonly Route[] = [
   health,
   openApiRoute(() => routes),
+  hq.authConfig,
+  hq.me,
+  hq.listMembers,
+  hq.setMemberRole,
+  hq.listRoleMappings,
+  hq.putRoleMapping,
+  hq.deleteRoleMapping,
+  hq.listApiKeys,
+  hq.createApiKey,
+  hq.revokeApiKey,
+  hq.getOrgSettings,
+  hq.putOrgSettings,
+  hq.listAudit,
   workflows.createWorkflow,
   workflows.listWorkflows,
   workflows.getWorkflow,

@@ -14,6 +14,8 @@ import { createMemoryQueue } from './queue/memory-queue';
 import { createRedisQueue } from './queue/redis-queue';
 import type { WorkQueue } from './queue/work-queue';
 import { DEV_ORG_ID, DEV_PROJECT_ID, ensureOrganisation } from './store/organisations';
+import { createIdentity, type Identity } from './auth/identity';
+import { ensureTenantOrganisations } from './store/org-tenants';
 
 export interface Platform {
   config: Config;
@@ -22,6 +24,8 @@ export interface Platform {
   registry: AdapterRegistry;
   connectors: ConnectorDirectory;
   logger: Logger;
+  /** Token verification, Graph group lookup and rate limits (shared/auth/identity.ts). */
+  identity: Identity;
   close(): Promise<void>;
 }
 
@@ -31,6 +35,7 @@ export interface PlatformOverrides {
   logger?: Logger;
   registry?: AdapterRegistry;
   connectors?: ConnectorDirectory;
+  identity?: Identity;
 }
 
 /** Opens connections, applies migrations and, in development mode, ensures the built-in organisation. */
@@ -44,11 +49,14 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   const queue =
     overrides.queue ??
     (config.queue.kind === 'redis' ? createRedisQueue({ url: config.queue.url, prefix: config.queue.prefix }) : createMemoryQueue());
+  const identity = overrides.identity ?? createIdentity(config, logger);
   try {
     const applied = await migrate(db);
     if (applied.length) logger.info({ applied }, 'database migrations applied');
     if (config.devMode) await ensureOrganisation(db, { id: DEV_ORG_ID, name: 'Development', defaultProjectId: DEV_PROJECT_ID });
+    if (config.entra) await ensureTenantOrganisations(db, config.entra.tenants);
   } catch (err) {
+    await identity.close().catch(() => undefined);
     await queue.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw err;
@@ -60,7 +68,9 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     registry: overrides.registry ?? createDefaultRegistry(),
     connectors: overrides.connectors ?? builtInConnectors,
     logger,
+    identity,
     async close() {
+      await identity.close();
       await queue.close();
       await db.close();
     },

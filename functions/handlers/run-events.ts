@@ -5,6 +5,7 @@ import { defineRoute } from '../http-kit';
 
 export const runEvents = defineRoute({
   name: 'runEvents',
+  workflowScope: { param: 'id', via: 'run' }, // API keys limited to some workflows may call this
   method: 'GET',
   route: 'runs/{id}/events',
   summary: 'Live run progress as Server-Sent Events: snapshot, then run/task changes (with chunk progress), then end',

@@ -9,6 +9,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 export const triggerRun = defineRoute({
   name: 'triggerRun',
+  workflowScope: { param: 'id', via: 'workflow' }, // API keys limited to some workflows may call this
   method: 'POST',
   route: 'workflows/{id}/runs',
   summary: 'Trigger a run: commits the run and all task rows, then enqueues it',
@@ -35,6 +36,7 @@ export const triggerRun = defineRoute({
 
 export const getRun = defineRoute({
   name: 'getRun',
+  workflowScope: { param: 'id', via: 'run' }, // API keys limited to some workflows may call this
   method: 'GET',
   route: 'runs/{id}',
   summary: 'Read a run with its tasks',

@@ -37,6 +37,7 @@ export const listWorkflows = defineRoute({
 
 export const getWorkflow = defineRoute({
   name: 'getWorkflow',
+  workflowScope: { param: 'id', via: 'workflow' }, // API keys limited to some workflows may call this
   method: 'GET',
   route: 'workflows/{id}',
   summary: 'Read a workflow (latest version, or ?version=N)',
@@ -52,6 +53,7 @@ export const getWorkflow = defineRoute({
 
 export const updateWorkflow = defineRoute({
   name: 'updateWorkflow',
+  workflowScope: { param: 'id', via: 'workflow' }, // API keys limited to some workflows may call this
   method: 'PUT',
   route: 'workflows/{id}',
   summary: 'Save a new version of a workflow; runs keep the version they started with',
@@ -68,6 +70,7 @@ export const updateWorkflow = defineRoute({
 
 export const listWorkflowVersions = defineRoute({
   name: 'listWorkflowVersions',
+  workflowScope: { param: 'id', via: 'workflow' }, // API keys limited to some workflows may call this
   method: 'GET',
   route: 'workflows/{id}/versions',
   summary: 'List the versions of a workflow, newest first',

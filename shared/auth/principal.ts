@@ -13,6 +13,13 @@ export interface Principal {
   workflowScope?: readonly string[];
 }
 
+/** The higher of the roles given, or null when none is. */
+export function highestRole(roles: ReadonlyArray<Role | null | undefined>): Role | null {
+  let best: Role | null = null;
+  for (const r of roles) if (r && (best === null || ROLES.indexOf(r) > ROLES.indexOf(best))) best = r;
+  return best;
+}
+
 /** True when `role` is at least `needed` (owner > admin > editor > operator > viewer). */
 export function hasRole(role: Role, needed: Role): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(needed);

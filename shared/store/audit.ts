@@ -1,5 +1,7 @@
 /** The append-only audit log. Entries are written in the same transaction as the change. */
+import { currentRequestContext } from '../auth/request-context';
 import type { Queryable } from '../db/db';
+import { redactSecrets } from './redact-secrets';
 
 export interface Actor {
   type: 'user' | 'apikey' | 'system';
@@ -16,11 +18,23 @@ export interface AuditEntry {
   diff?: unknown;
 }
 
-/** Appends one entry. Call it with the transaction that makes the change. */
+/**
+ * Appends one entry. Call it with the transaction that makes the change. Secret-named fields of
+ * the diff are redacted; `source` defaults to the current request's client address.
+ */
 export async function appendAudit(q: Queryable, e: AuditEntry): Promise<void> {
   await q.query(
     `INSERT INTO audit_log (org_id, actor_type, actor_id, action, target_type, target_id, source, diff)
      VALUES ($1::uuid, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::jsonb)`,
-    [e.orgId, e.actor.type, e.actor.id, e.action, e.targetType, e.targetId, e.source ?? null, e.diff === undefined ? null : JSON.stringify(e.diff)],
+    [
+      e.orgId,
+      e.actor.type,
+      e.actor.id,
+      e.action,
+      e.targetType,
+      e.targetId,
+      e.source ?? currentRequestContext()?.source ?? null,
+      e.diff === undefined ? null : JSON.stringify(redactSecrets(e.diff)),
+    ],
   );
 }

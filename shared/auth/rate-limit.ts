@@ -1,0 +1,111 @@
+/**
+ * Sliding-window rate limits, per caller (user or API key) and per organisation. Each window is
+ * a sorted set of request timestamps in Redis; one Lua script trims both sets, refuses if either
+ * is full (counting nothing), else records the request in both. Time comes from Redis (`TIME`),
+ * so instances with skewed clocks share one window. With the embedded queue (no Redis) the same
+ * algorithm runs in memory, per process.
+ *
+ * If Redis cannot be reached the request is let through and a warning logged: these limits
+ * protect against abuse, they do not decide who may do what, and reads from PostgreSQL should
+ * not fail because Redis is down (triggers fail on the queue anyway).
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Logger } from '../logger';
+import type { Principal } from './principal';
+import { RateLimitedError } from './errors';
+
+export interface RateLimits {
+  windowSeconds: number;
+  perCaller: number;
+  perOrg: number;
+}
+
+interface Bucket {
+  key: string;
+  limit: number;
+  scope: 'caller' | 'org';
+}
+
+export interface RateLimiter {
+  /** Counts one request of the principal; throws RateLimitedError when a window is full. */
+  check(principal: Principal): Promise<void>;
+  close(): Promise<void>;
+}
+
+const SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[1])
+for i, key in ipairs(KEYS) do
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  if redis.call('ZCARD', key) >= tonumber(ARGV[2 + i]) then
+    local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+    return {i, tonumber(oldest[2]) + window - now}
+  end
+end
+for i, key in ipairs(KEYS) do
+  redis.call('ZADD', key, now, ARGV[2])
+  redis.call('PEXPIRE', key, window)
+end
+return {0, 0}
+`;
+
+function buckets(prefix: string, limits: RateLimits, p: Principal): Bucket[] {
+  const out: Bucket[] = [];
+  if (limits.perCaller > 0) out.push({ key: `${prefix}:rl:caller:${p.orgId}:${p.actor.type}:${p.actor.id}`, limit: limits.perCaller, scope: 'caller' });
+  if (limits.perOrg > 0) out.push({ key: `${prefix}:rl:org:${p.orgId}`, limit: limits.perOrg, scope: 'org' });
+  return out;
+}
+
+function refused(b: Bucket, limits: RateLimits, retryAfterMs: number): RateLimitedError {
+  return new RateLimitedError(b.scope, b.limit, limits.windowSeconds, Math.max(1, Math.ceil(retryAfterMs / 1000)));
+}
+
+/** A limiter on Redis (shared by every instance). */
+export function createRedisRateLimiter(opts: { url: string; prefix: string; limits: RateLimits; logger: Logger }): RateLimiter {
+  const redis = new Redis(opts.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, retryStrategy: (n) => Math.min(100 * n, 2_000) });
+  redis.on('error', () => undefined); // reconnects on its own; check() logs the failures it sees
+  const windowMs = opts.limits.windowSeconds * 1000;
+  return {
+    async check(p) {
+      const bs = buckets(opts.prefix, opts.limits, p);
+      if (!bs.length) return;
+      let result: [number, number];
+      try {
+        if (redis.status === 'wait') await redis.connect();
+        result = (await redis.eval(SCRIPT, bs.length, ...bs.map((b) => b.key), windowMs, randomBytes(8).toString('hex'), ...bs.map((b) => b.limit))) as [number, number];
+      } catch (err) {
+        opts.logger.warn({ err }, 'rate limiter unavailable (Redis); request let through');
+        return;
+      }
+      const [hit, retryMs] = result;
+      if (hit > 0) throw refused(bs[hit - 1]!, opts.limits, retryMs);
+    },
+    async close() {
+      redis.disconnect();
+    },
+  };
+}
+
+/** The same algorithm in process memory (embedded mode, one process). */
+export function createMemoryRateLimiter(opts: { limits: RateLimits; now?: () => number }): RateLimiter {
+  const windows = new Map<string, number[]>();
+  const now = opts.now ?? Date.now;
+  const windowMs = opts.limits.windowSeconds * 1000;
+  return {
+    async check(p) {
+      const t = now();
+      const bs = buckets('mem', opts.limits, p);
+      for (const b of bs) {
+        const w = (windows.get(b.key) ?? []).filter((x) => x > t - windowMs);
+        windows.set(b.key, w);
+        if (w.length >= b.limit) throw refused(b, opts.limits, w[0]! + windowMs - t);
+      }
+      for (const b of bs) windows.get(b.key)!.push(t);
+    },
+    async close() {
+      windows.clear();
+    },
+  };
+}

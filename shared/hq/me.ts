@@ -1,0 +1,33 @@
+/** The caller and the sign-in configuration the studio reads before anyone is signed in. */
+import type { z } from 'zod';
+import type { Principal } from '../auth/principal';
+import type { Platform } from '../platform';
+import type { AuthConfig, Me } from './api';
+import { effectiveSettings } from './org-settings';
+
+/** Tenant, authority, client id and scopes for MSAL in the browser, or devMode. */
+export function authConfig(p: Platform): z.infer<typeof AuthConfig> {
+  const e = p.config.entra;
+  if (!e) return { devMode: true, tenants: [], authority: null, knownAuthorities: [], clientId: null, scopes: [] };
+  return {
+    devMode: false,
+    tenants: [...e.tenants],
+    authority: `${e.authorityHost}/${e.tenants[0]}`,
+    knownAuthorities: [new URL(e.authorityHost).host],
+    clientId: e.spa?.clientId ?? null,
+    scopes: e.spa ? [...e.spa.scopes] : [],
+  };
+}
+
+/** Who the caller is: organisation, actor, role and any workflow limit. */
+export async function me(p: Platform, who: Principal): Promise<z.infer<typeof Me>> {
+  const { name } = await effectiveSettings(p.db, who.orgId);
+  return {
+    orgId: who.orgId,
+    orgName: name,
+    actor: who.actor,
+    role: who.role,
+    workflowScope: who.workflowScope ? [...who.workflowScope] : null,
+    devMode: p.config.devMode,
+  };
+}
