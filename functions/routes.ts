@@ -3,6 +3,8 @@
  * very same handlers; the OpenAPI document is generated from it.
  */
 import type { Route } from './http-kit';
+import * as businessObjects from './handlers/business-objects';
+import * as connectors from './handlers/connectors';
 import * as hq from './handlers/hq';
 import * as projects from './handlers/projects';
 import { runEvents } from './handlers/run-events';
@@ -47,4 +49,20 @@ export const routes: readonly Route[] = [
   workers.assignWorkerWorkflow,
   workers.unassignWorkerWorkflow,
   workers.getWorkerStats,
+  connectors.createConnector,
+  connectors.listConnectors,
+  connectors.getConnector,
+  connectors.updateConnector,
+  connectors.deleteConnector,
+  connectors.testConnector,
+  connectors.listAdapters,
+  businessObjects.createBusinessObjectType,
+  businessObjects.listBusinessObjectTypes,
+  businessObjects.getBusinessObjectType,
+  businessObjects.updateBusinessObjectType,
+  businessObjects.createBusinessObject,
+  businessObjects.listBusinessObjects,
+  businessObjects.getBusinessObject,
+  businessObjects.putBusinessObject,
+  businessObjects.deleteBusinessObject,
 ] as Route[];

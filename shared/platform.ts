@@ -8,7 +8,11 @@ import { startEmbeddedPostgres } from './db/embedded-postgres';
 import { migrate } from './db/migrate';
 import { createDefaultRegistry } from './adapters/registry';
 import type { AdapterRegistry } from './adapters/resolve-adapter';
-import { builtInConnectors, type ConnectorDirectory } from './engine/connectors';
+import { type ConnectorDirectory } from './engine/connectors';
+import { createConnectorDirectory } from './connectors/connector-directory';
+import { keyProviderFor } from './connectors/key-provider';
+import { OutboundPolicy } from './connectors/network-policy';
+import { SecretBox } from './connectors/secret-box';
 import { createLogger, type Logger } from './logger';
 import { createMemoryQueue } from './queue/memory-queue';
 import { createRedisQueue } from './queue/redis-queue';
@@ -23,6 +27,10 @@ export interface Platform {
   queue: WorkQueue;
   registry: AdapterRegistry;
   connectors: ConnectorDirectory;
+  /** Seals and opens connector secrets (AES-256-GCM envelope encryption). */
+  secretBox: SecretBox;
+  /** The outbound network policy every adapter connects under. */
+  network: OutboundPolicy;
   logger: Logger;
   /** Token verification, Graph group lookup and rate limits (shared/auth/identity.ts). */
   identity: Identity;
@@ -50,6 +58,8 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     overrides.queue ??
     (config.queue.kind === 'redis' ? createRedisQueue({ url: config.queue.url, prefix: config.queue.prefix }) : createMemoryQueue());
   const identity = overrides.identity ?? createIdentity(config, logger);
+  const network = new OutboundPolicy({ allowPrivate: config.connectors.allowPrivateNetworks, allowedCidrs: config.connectors.allowedCidrs });
+  const secretBox = new SecretBox(keyProviderFor(config.connectors));
   try {
     const applied = await migrate(db);
     if (applied.length) logger.info({ applied }, 'database migrations applied');
@@ -65,8 +75,10 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     config,
     db,
     queue,
-    registry: overrides.registry ?? createDefaultRegistry(),
-    connectors: overrides.connectors ?? builtInConnectors,
+    registry: overrides.registry ?? createDefaultRegistry({ network }),
+    connectors: overrides.connectors ?? createConnectorDirectory(db, secretBox),
+    secretBox,
+    network,
     logger,
     identity,
     async close() {

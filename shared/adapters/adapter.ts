@@ -5,6 +5,8 @@
  */
 import type { z } from 'zod';
 import type { Logger } from '../logger';
+import type { BusinessObjectAccess } from '../business-objects/business-object-access';
+import type { OutboundPolicy } from '../connectors/network-policy';
 
 export const ADAPTER_CATEGORIES = [
   'erp',
@@ -30,6 +32,23 @@ export interface OperationContext {
   taskKey: string;
   /** The expression context of the task (`{ input, steps, record, run }`), for operations that evaluate expressions. */
   expressionContext: Record<string, unknown>;
+  /** The organisation, project and run of the call (set by the engine; absent in bare unit calls). */
+  orgId?: string;
+  projectId?: string;
+  runId?: string;
+  /** Narrow handles on Demiton's own data, for `platform` operations (business objects). */
+  services?: OperationServices;
+}
+
+/** What the engine lends to operations that read or write Demiton data. */
+export interface OperationServices {
+  businessObjects: BusinessObjectAccess;
+}
+
+/** What adapters get from the platform when they are built: the outbound network policy. */
+export interface AdapterEnvironment {
+  /** Every outbound connection resolves and checks its host through this at connect time. */
+  network: OutboundPolicy;
 }
 
 interface OperationBase<I extends z.ZodType> {
@@ -90,5 +109,5 @@ export interface AdapterRegistration {
   operations: Readonly<Record<string, Operation>>;
   /** JSON-serialisable schema of the connection settings, for the studio's forms. */
   connectionSchema?: z.ZodType;
-  create(connector: ConnectorDescriptor): Adapter;
+  create(connector: ConnectorDescriptor, env: AdapterEnvironment): Adapter;
 }

@@ -4,7 +4,8 @@
  * a deterministic `AdapterResolutionError` naming what was tried.
  */
 import { DemitonError } from '../domain/errors';
-import type { Adapter, AdapterRegistration, ConnectorDescriptor } from './adapter';
+import { OutboundPolicy } from '../connectors/network-policy';
+import type { Adapter, AdapterEnvironment, AdapterRegistration, ConnectorDescriptor } from './adapter';
 
 /** No adapter matched a connector. Not retryable: the same connector will never resolve. */
 export class AdapterResolutionError extends DemitonError {
@@ -30,7 +31,11 @@ export class AdapterRegistry {
   private readonly bySystemType = new Map<string, AdapterRegistration>();
   private readonly ordered: AdapterRegistration[] = [];
 
-  constructor(registrations: Iterable<AdapterRegistration> = []) {
+  /** Adapters built by this registry connect under `environment.network` (default: production policy, private ranges denied). */
+  constructor(
+    registrations: Iterable<AdapterRegistration> = [],
+    readonly environment: AdapterEnvironment = { network: new OutboundPolicy({ allowPrivate: false }) },
+  ) {
     for (const r of registrations) this.register(r);
   }
 
@@ -67,6 +72,6 @@ export class AdapterRegistry {
 
   /** The factory: resolves and builds the adapter for a connector. */
   getAdapter(connector: ConnectorDescriptor): Adapter {
-    return this.resolve(connector).registration.create(connector);
+    return this.resolve(connector).registration.create(connector, this.environment);
   }
 }

@@ -1,11 +1,12 @@
 /**
- * The built-in `platform` connector, present in every project: echo, transform, sleep, fail, range.
+ * The built-in `platform` connector, present in every project: echo, transform, sleep, fail, range,
+ * and business objects (upsertBusinessObject, queryBusinessObjects).
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { TaskFailedError } from '../../domain/errors';
 import { evaluate } from '../../domain/expressions';
-import type { AdapterRegistration, CallOperation, GeneratorOperation, Operation } from '../adapter';
+import type { AdapterRegistration, CallOperation, GeneratorOperation, Operation, OperationContext } from '../adapter';
 
 const echo: CallOperation<z.ZodRecord<z.ZodString, z.ZodUnknown>> = {
   kind: 'call',
@@ -57,7 +58,44 @@ const range: GeneratorOperation<z.ZodObject<{ count: z.ZodNumber; start: z.ZodDe
   },
 };
 
-const operations: Record<string, Operation> = { echo, transform, sleep, fail, range };
+function boAccess(ctx: OperationContext) {
+  if (!ctx.services) throw new TaskFailedError('platform_services_missing', `Task '${ctx.taskKey}': business objects are only available inside a run.`, { retryable: false });
+  return ctx.services.businessObjects;
+}
+
+const upsertBusinessObjectInput = z.object({
+  type: z.string().min(1),
+  records: z.array(z.record(z.string(), z.unknown())).min(1).max(1000).optional(),
+  record: z.record(z.string(), z.unknown()).optional(),
+});
+const upsertBusinessObject: CallOperation<typeof upsertBusinessObjectInput> = {
+  kind: 'call',
+  description: 'Inserts or replaces business objects of `type` by their key field (`record` or `records`, at most 1000). Idempotent: writing equal data again changes nothing.',
+  input: upsertBusinessObjectInput,
+  output: z.object({ inserted: z.number(), updated: z.number(), unchanged: z.number(), keys: z.array(z.string()) }),
+  async run(input, ctx) {
+    const records = [...(input.records ?? []), ...(input.record ? [input.record] : [])];
+    if (!records.length) throw new TaskFailedError('invalid_operation_input', `Task '${ctx.taskKey}': give 'record' or 'records'.`, { retryable: false });
+    return boAccess(ctx).upsert(input.type, records);
+  },
+};
+
+const queryBusinessObjectsInput = z.object({
+  type: z.string().min(1),
+  filter: z.record(z.string(), z.unknown()).optional(),
+  limit: z.number().int().min(1).max(500).default(100),
+  cursor: z.string().optional(),
+});
+const queryBusinessObjects: CallOperation<typeof queryBusinessObjectsInput> = {
+  kind: 'call',
+  description: 'Reads business objects of `type` in key order whose data contains `filter`; one page of `limit`, continue with `cursor`.',
+  input: queryBusinessObjectsInput,
+  async run(input, ctx) {
+    return boAccess(ctx).query(input.type, input);
+  },
+};
+
+const operations: Record<string, Operation> = { echo, transform, sleep, fail, range, upsertBusinessObject, queryBusinessObjects };
 
 /** Registration of the platform adapter: the connector named `platform` resolves here by system type. */
 export const platformAdapter: AdapterRegistration = {

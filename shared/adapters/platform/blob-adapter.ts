@@ -1,0 +1,166 @@
+/**
+ * Workflow artifacts in Azure Blob Storage (`@azure/storage-blob`): put, get, list and delete
+ * blobs in one container. Authenticates with the account key or a SAS token (secrets), or with
+ * the platform's managed identity when neither is given.
+ *
+ * The SDK opens its own sockets, so the outbound policy is checked by resolving the account host
+ * right before each operation; unlike the HTTP adapters, the SDK's connection resolves again.
+ */
+import { BlobServiceClient, StorageSharedKeyCredential, type ContainerClient } from '@azure/storage-blob';
+import { z } from 'zod';
+import type { AdapterEnvironment, AdapterRegistration, ConnectorDescriptor } from '../adapter';
+import { bindOperations, call, declareOperations } from '../bind-operations';
+import { upstream, UpstreamError } from '../upstream-error';
+
+const SYSTEM = 'azure-blob';
+/** Largest blob `getArtifact` returns inline (10 MiB). */
+export const MAX_INLINE_BLOB_BYTES = 10 * 1024 * 1024;
+
+const Settings = z.object({
+  accountUrl: z.url({ protocol: /^https?$/ }).describe('e.g. https://<account>.blob.core.windows.net'),
+  accountName: z.string().min(3).max(64).optional().describe('Needed with an account key.'),
+  container: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'expected a container name: 3-63 of a-z 0-9 -'),
+  createContainer: z.boolean().default(false).describe('Create the container on first write when it is missing.'),
+});
+const Secrets = z.object({ accountKey: z.string().optional(), sasToken: z.string().optional() });
+
+const BlobName = z.string().min(1).max(1024);
+const Encoding = z.enum(['utf8', 'base64']).default('utf8');
+
+interface BlobBound {
+  container(signal: AbortSignal): Promise<ContainerClient>;
+  createContainer: boolean;
+}
+
+async function guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const e = err as { statusCode?: number; code?: string; message?: string };
+    if (typeof e.statusCode === 'number') {
+      throw new UpstreamError(`azure_blob_http_${e.statusCode}`, SYSTEM, `${what} failed with HTTP ${e.statusCode}${e.code ? ` (${e.code})` : ''}: ${String(e.message).split('\n')[0]}`, {
+        cause: err,
+        retryable: e.statusCode === 429 || e.statusCode >= 500,
+        status: e.statusCode,
+      });
+    }
+    throw upstream(SYSTEM, err, what);
+  }
+}
+
+const operations = {
+  putArtifact: call<BlobBound, z.ZodObject<{ name: typeof BlobName; content: z.ZodString; encoding: typeof Encoding; contentType: z.ZodOptional<z.ZodString> }>>({
+    description: 'Writes a blob (UTF-8 text or base64), replacing it; returns its ETag and size.',
+    input: z.object({ name: BlobName, content: z.string(), encoding: Encoding, contentType: z.string().optional() }),
+    output: z.object({ name: z.string(), size: z.number(), etag: z.string(), url: z.string() }),
+    run: (input, ctx, b) =>
+      guarded(`Writing blob ${input.name}`, async () => {
+        const container = await b.container(ctx.signal);
+        if (b.createContainer) await container.createIfNotExists({ abortSignal: ctx.signal });
+        const data = Buffer.from(input.content, input.encoding);
+        const blob = container.getBlockBlobClient(input.name);
+        const r = await blob.uploadData(data, {
+          abortSignal: ctx.signal,
+          blobHTTPHeaders: { blobContentType: input.contentType ?? (input.encoding === 'utf8' ? 'text/plain; charset=utf-8' : 'application/octet-stream') },
+          metadata: { demitonidempotencykey: ctx.idempotencyKey.replace(/[^A-Za-z0-9-]/g, '') },
+        });
+        return { name: input.name, size: data.length, etag: r.etag ?? '', url: blob.url };
+      }),
+  }),
+  getArtifact: call<BlobBound, z.ZodObject<{ name: typeof BlobName; encoding: typeof Encoding }>>({
+    description: `Reads a blob (at most ${MAX_INLINE_BLOB_BYTES} bytes) as UTF-8 text or base64; null when it does not exist.`,
+    input: z.object({ name: BlobName, encoding: Encoding }),
+    run: (input, ctx, b) =>
+      guarded(`Reading blob ${input.name}`, async () => {
+        const blob = (await b.container(ctx.signal)).getBlobClient(input.name);
+        const props = await blob.getProperties({ abortSignal: ctx.signal }).catch((err: { statusCode?: number }) => {
+          if (err.statusCode === 404) return null;
+          throw err;
+        });
+        if (!props) return null;
+        if ((props.contentLength ?? 0) > MAX_INLINE_BLOB_BYTES) throw new UpstreamError('azure_blob_too_large', SYSTEM, `${input.name} is ${props.contentLength} bytes; at most ${MAX_INLINE_BLOB_BYTES} can be read inline.`);
+        const data = await blob.downloadToBuffer(0, undefined, { abortSignal: ctx.signal });
+        return { name: input.name, size: data.length, contentType: props.contentType ?? null, etag: props.etag ?? '', content: data.toString(input.encoding) };
+      }),
+  }),
+  listArtifacts: call<BlobBound, z.ZodObject<{ prefix: z.ZodOptional<z.ZodString>; max: z.ZodDefault<z.ZodNumber> }>>({
+    description: 'Lists blobs whose names start with `prefix` (at most `max`).',
+    input: z.object({ prefix: z.string().optional(), max: z.number().int().min(1).max(5000).default(1000) }),
+    run: (input, ctx, b) =>
+      guarded('Listing blobs', async () => {
+        const container = await b.container(ctx.signal);
+        const items: Array<{ name: string; size: number; lastModified: string }> = [];
+        for await (const blob of container.listBlobsFlat({ ...(input.prefix ? { prefix: input.prefix } : {}), abortSignal: ctx.signal })) {
+          items.push({ name: blob.name, size: blob.properties.contentLength ?? 0, lastModified: blob.properties.lastModified.toISOString() });
+          if (items.length >= input.max) break;
+        }
+        return { items };
+      }),
+  }),
+  deleteArtifact: call<BlobBound, z.ZodObject<{ name: typeof BlobName }>>({
+    description: 'Deletes a blob; succeeds when it is already gone (a retry is harmless).',
+    input: z.object({ name: BlobName }),
+    run: (input, ctx, b) =>
+      guarded(`Deleting blob ${input.name}`, async () => {
+        const r = await (await b.container(ctx.signal)).deleteBlob(input.name, { abortSignal: ctx.signal }).then(
+          () => true,
+          (err: { statusCode?: number }) => {
+            if (err.statusCode === 404) return false;
+            throw err;
+          },
+        );
+        return { name: input.name, deleted: r };
+      }),
+  }),
+};
+
+/** Registration of the Azure Blob Storage adapter. */
+export const blobAdapter: AdapterRegistration = {
+  systemType: SYSTEM,
+  category: 'platform',
+  connectionTypes: ['blob', 'azure-storage'],
+  infer: (s) => {
+    try {
+      return new URL(String(s['accountUrl'])).hostname.endsWith('.blob.core.windows.net');
+    } catch {
+      return false;
+    }
+  },
+  operations: declareOperations(operations),
+  connectionSchema: z
+    .object({ settings: Settings, secrets: Secrets })
+    .refine((c) => !c.secrets.accountKey || c.settings.accountName, { path: ['settings', 'accountName'], message: 'required with secrets.accountKey' }),
+  create(c: ConnectorDescriptor, env: AdapterEnvironment) {
+    const s = Settings.parse(c.settings);
+    const key = typeof c.secrets['accountKey'] === 'string' ? c.secrets['accountKey'] : undefined;
+    const sas = typeof c.secrets['sasToken'] === 'string' ? c.secrets['sasToken'].replace(/^\?/, '') : undefined;
+    let service: BlobServiceClient | undefined;
+    const serviceClient = async (): Promise<BlobServiceClient> => {
+      if (service) return service;
+      if (key) return (service = new BlobServiceClient(s.accountUrl, new StorageSharedKeyCredential(s.accountName!, key), { retryOptions: { maxTries: 1 } }));
+      if (sas) return (service = new BlobServiceClient(`${s.accountUrl.replace(/\/+$/, '')}?${sas}`, undefined, { retryOptions: { maxTries: 1 } }));
+      const { DefaultAzureCredential } = await import('@azure/identity');
+      return (service = new BlobServiceClient(s.accountUrl, new DefaultAzureCredential(), { retryOptions: { maxTries: 1 } }));
+    };
+    const bound: BlobBound = {
+      createContainer: s.createContainer,
+      async container(signal) {
+        await env.network.resolve(new URL(s.accountUrl).hostname);
+        if (signal.aborted) throw signal.reason;
+        return (await serviceClient()).getContainerClient(s.container);
+      },
+    };
+    return {
+      systemType: SYSTEM,
+      category: 'platform',
+      operations: bindOperations(operations, bound),
+      testConnection: (signal) =>
+        guarded(`Container ${s.container}`, async () => {
+          const container = await bound.container(signal);
+          const exists = await container.exists({ abortSignal: signal });
+          if (!exists && !s.createContainer) throw new UpstreamError('azure_blob_container_missing', SYSTEM, `Container '${s.container}' does not exist.`);
+          return { ok: true as const, detail: exists ? `container '${s.container}' reachable` : `account reachable; container '${s.container}' will be created on first write` };
+        }),
+    };
+  },
+};

@@ -1,0 +1,114 @@
+/**
+ * An OData v4 client over the adapter HTTP client: collection reads that follow
+ * `@odata.nextLink` page by page (streaming, one page in memory), single-entity reads, creates
+ * and ETag-guarded updates. The base for the Business Central and Dynamics 365 Finance adapters.
+ */
+import type { OutboundPolicy } from '../../connectors/network-policy';
+import { UpstreamError } from '../upstream-error';
+import { expectOk, httpRequest, jsonOf } from './http-client';
+
+/** Query options of a collection read. */
+export interface ODataQuery {
+  filter?: string | undefined;
+  select?: readonly string[] | undefined;
+  orderby?: string | undefined;
+  expand?: string | undefined;
+  /** Records per page the server is asked for (`Prefer: odata.maxpagesize`). */
+  pageSize?: number | undefined;
+  /** Stop after this many records (`$top` is left to the caller: it would cap paging on some servers). */
+  maxRecords?: number | undefined;
+  /** Extra query parameters, e.g. `cross-company=true`. */
+  params?: Record<string, string> | undefined;
+}
+
+/** Quotes a string literal for an OData URL (`'O''Brien'`). */
+export function odataString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+export class ODataClient {
+  constructor(
+    private readonly policy: OutboundPolicy,
+    /** Service root, e.g. `https://api.businesscentral.dynamics.com/v2.0/<tenant>/production/api/v2.0`. */
+    private readonly serviceRoot: string,
+    private readonly headers: (signal: AbortSignal) => Promise<Record<string, string>>,
+    private readonly systemType: string,
+  ) {}
+
+  /** The absolute URL of a path under the service root. */
+  url(path: string, params?: Record<string, string>): string {
+    const u = new URL(`${this.serviceRoot.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`);
+    for (const [k, v] of Object.entries(params ?? {})) u.searchParams.set(k, v);
+    return u.toString();
+  }
+
+  private sameOrigin(next: string): string {
+    // A nextLink pointing at another host would carry our token there: refuse it.
+    const root = new URL(this.serviceRoot);
+    const n = new URL(next, root);
+    if (n.origin !== root.origin) throw new UpstreamError('odata_foreign_next_link', this.systemType, `The server's @odata.nextLink points at ${n.origin}, not ${root.origin}.`);
+    return n.toString();
+  }
+
+  async send(method: string, url: string, signal: AbortSignal, body?: unknown, extra: Record<string, string> = {}) {
+    const res = await httpRequest(
+      this.policy,
+      {
+        method,
+        url,
+        signal,
+        headers: {
+          accept: 'application/json',
+          'odata-version': '4.0',
+          ...(await this.headers(signal)),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...extra,
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      },
+      this.systemType,
+    );
+    return res;
+  }
+
+  /** Yields the records of a collection, following `@odata.nextLink` until the end or `maxRecords`. */
+  async *query(path: string, q: ODataQuery, signal: AbortSignal): AsyncGenerator<Record<string, unknown>> {
+    const params: Record<string, string> = { ...(q.params ?? {}) };
+    if (q.filter) params['$filter'] = q.filter;
+    if (q.select?.length) params['$select'] = q.select.join(',');
+    if (q.orderby) params['$orderby'] = q.orderby;
+    if (q.expand) params['$expand'] = q.expand;
+    let next: string | null = this.url(path, params);
+    let count = 0;
+    while (next) {
+      if (signal.aborted) return;
+      const res = expectOk(await this.send('GET', next, signal, undefined, q.pageSize ? { prefer: `odata.maxpagesize=${q.pageSize}` } : {}), `GET ${path}`, this.systemType);
+      const page = jsonOf(res, `GET ${path}`, this.systemType) as { value?: unknown; '@odata.nextLink'?: unknown };
+      if (!Array.isArray(page?.value)) throw new UpstreamError('odata_bad_response', this.systemType, `GET ${path}: the answer has no 'value' array.`);
+      for (const rec of page.value as Array<Record<string, unknown>>) {
+        yield rec;
+        if (q.maxRecords !== undefined && ++count >= q.maxRecords) return;
+      }
+      next = typeof page['@odata.nextLink'] === 'string' ? this.sameOrigin(page['@odata.nextLink']) : null;
+    }
+  }
+
+  /** One entity (`customers(<id>)`), or null on 404. */
+  async get(path: string, signal: AbortSignal): Promise<Record<string, unknown> | null> {
+    const res = await this.send('GET', this.url(path), signal);
+    if (res.status === 404) return null;
+    return jsonOf(expectOk(res, `GET ${path}`, this.systemType), `GET ${path}`, this.systemType) as Record<string, unknown>;
+  }
+
+  /** Creates an entity; returns it as the server stored it. */
+  async create(path: string, record: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>> {
+    const res = expectOk(await this.send('POST', this.url(path), signal, record), `POST ${path}`, this.systemType);
+    return jsonOf(res, `POST ${path}`, this.systemType) as Record<string, unknown>;
+  }
+
+  /** Updates an entity guarded by its ETag (`*` when unknown); returns it as stored. */
+  async update(path: string, changes: Record<string, unknown>, etag: string, signal: AbortSignal): Promise<Record<string, unknown>> {
+    const res = expectOk(await this.send('PATCH', this.url(path), signal, changes, { 'if-match': etag }), `PATCH ${path}`, this.systemType);
+    return (jsonOf(res, `PATCH ${path}`, this.systemType) as Record<string, unknown>) ?? {};
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * The narrow handle the engine lends to `platform` operations: business objects of one project,
+ * written as the run (audit actor `system`, id `run:<id>`).
+ */
+import type { Db } from '../db/db';
+import type { BusinessObjectView } from '../domain/business-objects-api';
+import * as service from './business-objects-service';
+
+/** Business object reads and writes for one run's project. */
+export interface BusinessObjectAccess {
+  upsert(type: string, records: ReadonlyArray<Record<string, unknown>>): Promise<{ inserted: number; updated: number; unchanged: number; keys: string[] }>;
+  query(type: string, opts: { filter?: Record<string, unknown> | undefined; limit: number; cursor?: string | undefined }): Promise<{ items: BusinessObjectView[]; nextCursor: string | null }>;
+}
+
+/** Binds business object access to one organisation, project and run. */
+export function businessObjectAccess(db: Db, scope: { orgId: string; projectId: string; runId: string }): BusinessObjectAccess {
+  const who = { orgId: scope.orgId, actor: { type: 'system' as const, id: `run:${scope.runId}` } };
+  return {
+    upsert: (type, records) => service.upsertRecords(db, who, type, scope.projectId, records),
+    query: (type, opts) => service.listRecords(db, who, type, { projectId: scope.projectId, filter: opts.filter ?? null, limit: opts.limit, cursor: opts.cursor }),
+  };
+}
