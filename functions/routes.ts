@@ -9,6 +9,7 @@ import * as hq from './handlers/hq';
 import * as projects from './handlers/projects';
 import { runEvents } from './handlers/run-events';
 import * as runs from './handlers/runs';
+import * as schedules from './handlers/schedules';
 import { health, openApiRoute } from './handlers/system';
 import * as workers from './handlers/workers';
 import * as workflows from './handlers/workflows';
@@ -38,6 +39,13 @@ export const routes: readonly Route[] = [
   runs.triggerRun,
   runs.getRun,
   runs.listRuns,
+  runs.cancelRun,
+  runs.retryRun,
+  schedules.createSchedule,
+  schedules.listSchedules,
+  schedules.getSchedule,
+  schedules.replaceSchedule,
+  schedules.deleteSchedule,
   runEvents,
   projects.listProjects,
   projects.createProject,

@@ -2,7 +2,8 @@
  * Timer-triggered work, declared once: `index.ts` registers each with `app.timer` (NCRONTAB, six
  * fields), and the local host runs the same handlers on an interval.
  */
-import { sweepPendingRuns } from '../shared/engine/recovery-sweep';
+import { recoverRuns } from '../shared/engine/recovery-sweep';
+import { fireDueSchedules } from '../shared/schedules/fire-schedules';
 import type { Platform } from '../shared/platform';
 
 export interface TimerJob {
@@ -16,9 +17,19 @@ export interface TimerJob {
 
 export const timers: readonly TimerJob[] = [
   {
+    // With the default 30 s lease a dead worker's runs resume within about a minute. The sweep is a
+    // few indexed queries and one SCAN of processing lists, cheap enough to run this often.
     name: 'recoverySweep',
-    schedule: '0 * * * * *',
-    everyMs: 60_000,
-    run: (p) => sweepPendingRuns(p, 30_000),
+    schedule: '*/30 * * * * *',
+    everyMs: 15_000,
+    run: (p) => recoverRuns(p, { pendingOlderThanMs: 30_000 }),
+  },
+  {
+    // Every minute in Azure (cron resolution); every 15 s locally so a due fire starts promptly.
+    // Several instances may run it at once: SKIP LOCKED and the fire ledger keep one run per fire.
+    name: 'fireSchedules',
+    schedule: '5 * * * * *',
+    everyMs: 15_000,
+    run: (p) => fireDueSchedules(p),
   },
 ];

@@ -1,7 +1,10 @@
-/** Run routes: trigger (pre-flight commit + enqueue), read one, list. */
+/** Run routes: trigger (pre-flight commit + enqueue), read one, list, cancel, rerun from failure. */
 import { IdParams, ListRunsQuery, RunAccepted, RunList, RunView, TriggerRunBody } from '../../shared/domain/api';
 import { ValidationError } from '../../shared/domain/errors';
+import { CancelRunResult, RetryRunResult } from '../../shared/domain/run-actions-api';
+import { cancelRun as cancel } from '../../shared/engine/cancel-run';
 import { triggerRun as trigger } from '../../shared/engine/preflight';
+import { rerunRun as rerun } from '../../shared/engine/rerun';
 import * as runs from '../../shared/engine/runs-service';
 import { defineRoute } from '../http-kit';
 
@@ -60,5 +63,36 @@ export const listRuns = defineRoute({
   responses: { 200: { description: 'A page of runs', schema: RunList } },
   async handle({ platform, principal, query }) {
     return { status: 200, body: await runs.listRuns(platform, principal, query) };
+  },
+});
+
+export const cancelRun = defineRoute({
+  name: 'cancelRun',
+  workflowScope: { param: 'id', via: 'run' }, // API keys limited to some workflows may call this
+  method: 'POST',
+  route: 'runs/{id}/cancel',
+  summary: 'Cancel a run: it and its unfinished child and chunk runs become CANCELLED; running tasks are aborted',
+  tags: ['runs'],
+  role: 'operator',
+  params: IdParams,
+  responses: { 200: { description: 'Cancelled (or already cancelled)', schema: CancelRunResult } },
+  async handle({ platform, principal, params }) {
+    return { status: 200, body: await cancel(platform, principal, params.id) };
+  },
+});
+
+export const retryRun = defineRoute({
+  name: 'retryRun',
+  workflowScope: { param: 'id', via: 'run' }, // API keys limited to some workflows may call this
+  method: 'POST',
+  route: 'runs/{id}/retry',
+  summary: 'Rerun a FAILED or CANCELLED run from its first unfinished task, as a new attempt of the same run',
+  tags: ['runs'],
+  role: 'operator',
+  params: IdParams,
+  responses: { 202: { description: 'The next attempt is queued', schema: RetryRunResult, headers: { Location: 'URL of the run' } } },
+  async handle({ platform, principal, params }) {
+    const r = await rerun(platform, principal, params.id);
+    return { status: 202, body: r, headers: { Location: `/api/runs/${r.id}` } };
   },
 });

@@ -406,3 +406,12 @@ export async function rerunRunTree(q: Queryable, orgId: string, runId: string): 
   );
   return rows.length > 0;
 }
+
+/** A run's status, attempt and parent, or null when absent. */
+export async function runHeader(q: Queryable, orgId: string, runId: string): Promise<{ status: RunStatus; attempt: number; parentRunId: string | null } | null> {
+  const { rows } = await q.query<{ status: RunStatus; attempt: number; parentRunId: string | null }>(
+    'SELECT status, attempt, parent_run_id AS "parentRunId" FROM workflow_runs WHERE id = $1::uuid AND org_id = $2::uuid',
+    [runId, orgId],
+  );
+  return rows[0] ?? null;
+}

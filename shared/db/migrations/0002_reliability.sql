@@ -25,6 +25,8 @@ CREATE TABLE schedule_fires (
   fire_time    timestamptz NOT NULL,
   org_id       uuid NOT NULL,
   run_id       uuid REFERENCES workflow_runs (id),
+  -- Why no run started for this fire (workflow input no longer valid, workflow paused…).
+  error        jsonb,
   fired_at     timestamptz NOT NULL DEFAULT clock_timestamp(),
   PRIMARY KEY (schedule_id, fire_time)
 );

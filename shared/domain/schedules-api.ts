@@ -1,0 +1,49 @@
+/** Schedule bodies, declared once: validation, types and the OpenAPI document come from these. */
+import { z } from 'zod';
+import { registerSchema } from '../http/openapi';
+
+/** Five-field cron (minute hour day-of-month month day-of-week); the timer fires at minute granularity. */
+export const CronExpression = z
+  .string()
+  .min(9)
+  .max(200)
+  .describe('Cron expression with five fields: minute hour day-of-month month day-of-week (e.g. `0 9 * * 1-5`).');
+
+export const TimeZone = z.string().min(1).max(64).describe('IANA time zone the cron expression is read in, e.g. `Europe/Berlin`.');
+
+export const ScheduleBody = z
+  .strictObject({
+    cron: CronExpression,
+    timezone: TimeZone.default('UTC'),
+    input: z.record(z.string(), z.json()).default({}).describe('The input of every run the schedule starts.'),
+    enabled: z.boolean().default(true),
+    catchUp: z
+      .enum(['skip', 'all'])
+      .default('skip')
+      .describe('Fire times missed while Demiton was down: `skip` them (only a fire due within the last two minutes runs), or run `all` (the most recent 100 at most).'),
+  })
+  .describe('A schedule: when to start runs of the workflow, and with what input.');
+export type ScheduleBody = z.output<typeof ScheduleBody>;
+
+export const ScheduleView = z.object({
+  id: z.uuid(),
+  workflowId: z.uuid(),
+  cron: z.string(),
+  timezone: z.string(),
+  input: z.json(),
+  enabled: z.boolean(),
+  catchUp: z.enum(['skip', 'all']),
+  nextFireAt: z.iso.datetime().nullable(),
+  lastFireAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type ScheduleView = z.infer<typeof ScheduleView>;
+
+export const ScheduleList = z.object({ items: z.array(ScheduleView) });
+
+export const ScheduleParams = z.object({ id: z.uuid(), scheduleId: z.uuid() });
+
+registerSchema('ScheduleBody', ScheduleBody);
+registerSchema('ScheduleView', ScheduleView);
+registerSchema('ScheduleList', ScheduleList);
