@@ -37,7 +37,9 @@ export async function fireDueSchedules(p: Platform, opts: { now?: () => Date; li
       result.schedules++;
       const now = clock();
       const from = s.nextFireAt ?? now;
-      const newestFirst = dueFireTimes(s.cron, s.timezone, from, now, s.catchUp === 'all' ? MAX_CATCH_UP : Number.MAX_SAFE_INTEGER);
+      // Bounded either way: after a long outage only the most recent fires are even looked at
+      // (`skipped` then counts at most MAX_CATCH_UP of them).
+      const newestFirst = dueFireTimes(s.cron, s.timezone, from, now, s.catchUp === 'all' ? MAX_CATCH_UP : MAX_CATCH_UP + 1);
       const fire = s.catchUp === 'all' ? newestFirst : newestFirst.filter((t) => now.getTime() - t.getTime() <= SKIP_GRACE_MS).slice(0, 1);
       result.skipped += newestFirst.length - fire.length;
       for (const t of fire.reverse()) {
