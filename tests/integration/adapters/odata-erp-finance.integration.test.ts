@@ -1,0 +1,140 @@
+/**
+ * The generic HTTP/OData adapter, Business Central and Dynamics 365 Finance against a loopback
+ * server speaking their documented shapes, with Entra-style client-credentials tokens.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startODataServer, type ODataFixture } from '../../servers/odata-server';
+import { adapterFor, callOp, collect, ctx, devRegistry } from './adapter-harness';
+
+let srv: ODataFixture;
+beforeAll(async () => {
+  srv = await startODataServer({ customerCount: 7 });
+});
+afterAll(() => srv?.close());
+
+const oauth = () => ({ type: 'oauth2-client-credentials', tokenUrl: srv.tokenUrl, scope: 'https://api.businesscentral.dynamics.com/.default' });
+const secrets = () => ({ clientId: srv.clientId, clientSecret: srv.clientSecret });
+const bc = (extra: Record<string, unknown> = {}) =>
+  adapterFor({ systemType: 'business-central', settings: { baseUrl: srv.bcBase, companyId: srv.companyId, auth: oauth(), ...extra }, secrets: secrets() });
+
+describe('generic HTTP / OData adapter', () => {
+  const http = () => adapterFor({ connectionType: 'odata', settings: { baseUrl: srv.bcBase, auth: oauth() }, secrets: secrets() });
+
+  it('resolves by connection type and follows @odata.nextLink across pages', async () => {
+    expect(devRegistry.resolve({ id: 'x', name: 'h', connectionType: 'odata', settings: {}, secrets: {} })).toMatchObject({ step: 'connection-type', registration: { systemType: 'http' } });
+    const before = srv.requests.length;
+    const rows = await collect(http(), 'odataQuery', { entitySet: `companies(${srv.companyId})/customers`, pageSize: 3 });
+    expect(rows.map((r) => r['number'])).toEqual(['C00001', 'C00002', 'C00003', 'C00004', 'C00005', 'C00006', 'C00007']);
+    const pages = srv.requests.slice(before);
+    expect(pages).toHaveLength(3);
+    expect(pages[1]!.url).toContain('%24skiptoken=3');
+    expect(pages.every((p) => p.headers['prefer'] === 'odata.maxpagesize=3')).toBe(true);
+  });
+
+  it('passes $filter and $select to the server', async () => {
+    const rows = await collect(http(), 'odataQuery', { entitySet: `companies(${srv.companyId})/customers`, filter: "balanceDue gt 250 and blocked eq ' '", select: ['number', 'balanceDue'] });
+    expect(rows.map((r) => ({ number: r['number'], balanceDue: r['balanceDue'] }))).toEqual([
+      { number: 'C00005', balanceDue: 400 },
+      { number: 'C00006', balanceDue: 500 },
+    ]);
+    expect(Object.keys(rows[0]!).sort()).toEqual(['@odata.etag', 'balanceDue', 'number']);
+  });
+
+  it('sends a request with the idempotency key and returns the parsed body', async () => {
+    const c = ctx();
+    const r = await callOp(http(), 'request', { method: 'GET', path: 'companies' }, c);
+    expect(r.status).toBe(200);
+    expect(r.body.value[0].name).toBe('CRONUS');
+    expect(srv.requests.at(-1)!.headers['idempotency-key']).toBe(c.idempotencyKey);
+  });
+
+  it('fails with the server’s OData error, or returns an accepted status', async () => {
+    const err = await callOp(http(), 'request', { path: 'companies(nope)/customers' }).catch((e) => e);
+    expect(err).toMatchObject({ code: 'http_http_404', status: 404, retryable: false });
+    expect(err.message).toContain('BadRequest_NotFound: The company nope does not exist.');
+    const ok = await callOp(http(), 'request', { path: 'companies(nope)/customers', acceptStatus: [404] });
+    expect(ok.status).toBe(404);
+  });
+
+  it('reports a refused client secret from the token endpoint', async () => {
+    const a = adapterFor({ systemType: 'http', settings: { baseUrl: srv.bcBase, auth: oauth() }, secrets: { clientId: srv.clientId, clientSecret: 'wrong' } });
+    const err = await callOp(a, 'request', { path: 'companies' }).catch((e) => e);
+    expect(err).toMatchObject({ code: 'oauth_token_failed', status: 401, retryable: false });
+    expect(err.message).toContain('AADSTS7000215: Invalid client secret provided.');
+  });
+});
+
+describe('Business Central adapter', () => {
+  it('lists companies and streams customers of the default company', async () => {
+    expect((await callOp(bc(), 'listCompanies', {})).items).toEqual([expect.objectContaining({ id: srv.companyId, name: 'CRONUS' })]);
+    const rows = await collect(bc(), 'query', { entitySet: 'customers', filter: "blocked eq 'Invoice'", pageSize: 1 });
+    expect(rows.map((r) => r['number'])).toEqual(['C00001', 'C00004', 'C00007']);
+  });
+
+  it('creates, reads and updates a customer with its ETag', async () => {
+    const created = await callOp(bc(), 'create', { entitySet: 'customers', record: { displayName: 'Adatum Corporation', email: 'ap@adatum.example' } });
+    expect(created).toMatchObject({ displayName: 'Adatum Corporation', number: 'C00008', '@odata.etag': expect.stringMatching(/^W\/"/) });
+    expect(await callOp(bc(), 'get', { entitySet: 'customers', id: created.id })).toMatchObject({ email: 'ap@adatum.example' });
+    const updated = await callOp(bc(), 'update', { entitySet: 'customers', id: created.id, changes: { email: 'billing@adatum.example' } });
+    expect(updated.email).toBe('billing@adatum.example');
+    expect(srv.requests.at(-1)!.headers['if-match']).toBe(created['@odata.etag']);
+    // A stale ETag: Business Central's concurrency error comes back as is.
+    const err = await callOp(bc(), 'update', { entitySet: 'customers', id: created.id, changes: { email: 'x@y.z' }, etag: created['@odata.etag'] }).catch((e) => e);
+    expect(err).toMatchObject({ code: 'business_central_http_412', status: 412 });
+    expect(err.message).toContain('Another user has already changed the record.');
+  });
+
+  it('returns null for a missing entity and reports a validation error on create', async () => {
+    expect(await callOp(bc(), 'get', { entitySet: 'customers', id: '00000000-0000-0000-0000-000000000000' })).toBeNull();
+    await expect(callOp(bc(), 'create', { entitySet: 'customers', record: { email: 'x' } })).rejects.toThrow(/The property 'displayName' is required/);
+  });
+
+  it('fetches a token once and reuses it', async () => {
+    const before = srv.tokensIssued;
+    await callOp(bc(), 'listCompanies', {});
+    await callOp(bc(), 'listCompanies', {});
+    expect(srv.tokensIssued - before).toBeLessThanOrEqual(1);
+  });
+
+  it('tests the connection', async () => {
+    await expect(bc().testConnection!(new AbortController().signal)).resolves.toEqual({ ok: true, detail: '1 company visible' });
+  });
+
+  it('is inferred from the Business Central API host', () => {
+    const r = devRegistry.resolve({ id: 'x', name: 'bc', settings: { baseUrl: 'https://api.businesscentral.dynamics.com/v2.0/t/production/api/v2.0' }, secrets: {} });
+    expect(r).toMatchObject({ step: 'inferred-system-type', registration: { systemType: 'business-central', category: 'erp' } });
+  });
+});
+
+describe('Dynamics 365 Finance adapter', () => {
+  const fin = (extra: Record<string, unknown> = {}) =>
+    adapterFor({ systemType: 'dynamics-365-finance', settings: { environmentUrl: srv.financeBase, dataAreaId: 'usmf', auth: { ...oauth(), scope: `${srv.financeBase}/.default` }, ...extra }, secrets: secrets() });
+
+  it('streams a data entity of the configured legal entity, with a filter', async () => {
+    const rows = await collect(fin(), 'query', { entitySet: 'CustomersV3', filter: "CustomerGroupId eq '30'", pageSize: 1 });
+    expect(rows.map((r) => r['CustomerAccount'])).toEqual(['US-001', 'US-002']);
+    expect(srv.requests.at(-1)!.url).toContain('dataAreaId');
+  });
+
+  it('reads across companies with cross-company=true', async () => {
+    const rows = await collect(fin(), 'query', { entitySet: 'CustomersV3', crossCompany: true });
+    expect(rows.map((r) => r['dataAreaId'])).toEqual(['usmf', 'usmf', 'usmf', 'demf']);
+  });
+
+  it('gets by composite key and creates with the default legal entity', async () => {
+    expect(await callOp(fin(), 'get', { entitySet: 'CustomersV3', key: { CustomerAccount: 'US-003' } })).toMatchObject({ OrganizationName: 'Forest Wholesales' });
+    expect(await callOp(fin(), 'get', { entitySet: 'CustomersV3', key: { CustomerAccount: "O'Brien" } })).toBeNull();
+    const created = await callOp(fin(), 'create', { entitySet: 'CustomersV3', record: { CustomerAccount: 'US-099', OrganizationName: 'Fabrikam', CustomerGroupId: '30' } });
+    expect(created).toMatchObject({ dataAreaId: 'usmf', CustomerAccount: 'US-099' });
+    await expect(callOp(fin(), 'create', { entitySet: 'CustomersV3', record: { CustomerAccount: 'US-099' } })).rejects.toThrow(/Record already exists/);
+  });
+
+  it('tests the connection against the service document', async () => {
+    await expect(fin().testConnection!(new AbortController().signal)).resolves.toEqual({ ok: true, detail: '1 data entities published' });
+  });
+
+  it('is inferred from an operations.dynamics.com environment URL', () => {
+    const r = devRegistry.resolve({ id: 'x', name: 'fin', settings: { environmentUrl: 'https://contoso.operations.dynamics.com' }, secrets: {} });
+    expect(r).toMatchObject({ step: 'inferred-system-type', registration: { systemType: 'dynamics-365-finance', category: 'finance' } });
+  });
+});
