@@ -11,6 +11,7 @@ DEBIAN_PACKAGES=(
   "postgresql-client:psql"
   "openssh-server:/usr/sbin/sshd"
   "openssh-client:ssh-keygen"
+  "openssl:openssl"
 )
 
 missing=()
