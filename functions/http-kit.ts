@@ -14,6 +14,7 @@ import { BodyTooLargeError, ForbiddenError, MalformedBodyError, ValidationError 
 import { zodIssues } from '../shared/engine/check-definition';
 import type { RouteDoc } from '../shared/http/openapi';
 import { toProblem } from '../shared/http/problem';
+import { SpanKind, withTraceParent } from '../shared/observability/tracing';
 import type { Platform } from '../shared/platform';
 import { getPlatform } from './platform-instance';
 
@@ -92,7 +93,7 @@ function toResponse(reply: Reply | HttpResponseInit): HttpResponseInit {
 
 /** Builds the Azure Functions handler for a route. */
 export function toHandler(route: Route, platformSource: () => Promise<Platform> = getPlatform): HttpHandler {
-  return async (request: HttpRequest, invocation: InvocationContext): Promise<HttpResponseInit> => {
+  const handle = async (request: HttpRequest, invocation: InvocationContext): Promise<HttpResponseInit> => {
     let platform: Platform | undefined;
     try {
       platform = await platformSource();
@@ -105,6 +106,11 @@ export function toHandler(route: Route, platformSource: () => Promise<Platform> 
       return { status: p.status, headers: p.headers, body: JSON.stringify(p.body) };
     }
   };
+  const spanName = `${route.method} /api/${route.route}`;
+  const attributes = { 'http.route': `/api/${route.route}`, 'http.request.method': route.method };
+  // Parent: the Functions host's invocation trace on Azure, else the caller's traceparent header.
+  return (request, invocation) =>
+    withTraceParent(invocation.traceContext?.traceParent ?? request.headers.get('traceparent'), spanName, () => handle(request, invocation), attributes, SpanKind.SERVER);
 }
 
 /** Authenticate, check the role, count the request against the rate limits, check an API key's workflow scope, parse, handle. */

@@ -8,6 +8,8 @@
  */
 import { app } from '@azure/functions';
 import { Worker } from '../shared/engine/worker';
+import { startTelemetry, type Telemetry } from '../shared/observability/telemetry';
+import { registerServiceBusTriggers } from './service-bus';
 import { toHandler } from './http-kit';
 import { configFromEnv, getPlatform } from './platform-instance';
 import { routes } from './routes';
@@ -28,15 +30,22 @@ for (const t of timers) {
   });
 }
 
+// Service Bus triggers are configuration (SERVICE_BUS_TRIGGERS): the host binds entities at start.
+registerServiceBusTriggers(app, configFromEnv().serviceBus.triggers);
+
 let worker: Worker | null = null;
+let telemetry: Telemetry | null = null;
 
 app.hook.appStart(async () => {
   const config = configFromEnv();
+  telemetry = await startTelemetry(config, 'functions');
   if (!config.worker.enabled) return;
   worker = new Worker(await getPlatform(), { concurrency: config.worker.concurrency, workerId: config.worker.id });
   worker.start();
 });
 
+// Host drain (scale-in, deployment, restart): stop taking work, finish or hand back within the grace period.
 app.hook.appTerminate(async () => {
   await worker?.stop();
+  await telemetry?.shutdown();
 });

@@ -14,9 +14,11 @@ import { keyProviderFor } from './connectors/key-provider';
 import { OutboundPolicy } from './connectors/network-policy';
 import { SecretBox } from './connectors/secret-box';
 import { createLogger, type Logger } from './logger';
+import { observeQueueDepth } from './observability/metrics';
 import { createMemoryQueue } from './queue/memory-queue';
 import { createRedisQueue } from './queue/redis-queue';
 import type { WorkQueue } from './queue/work-queue';
+import { createAiServices, type AiOverrides, type AiServices } from './ai/ai-services';
 import { DEV_ORG_ID, DEV_PROJECT_ID, ensureOrganisation } from './store/organisations';
 import { createIdentity, type Identity } from './auth/identity';
 import { ensureTenantOrganisations } from './store/org-tenants';
@@ -34,6 +36,8 @@ export interface Platform {
   logger: Logger;
   /** Token verification, Graph group lookup and rate limits (shared/auth/identity.ts). */
   identity: Identity;
+  /** The AI studio: chat model, embeddings, document search, conversations, streaming gate (shared/ai). */
+  ai: AiServices;
   close(): Promise<void>;
 }
 
@@ -43,6 +47,7 @@ export interface PlatformOverrides {
   logger?: Logger;
   registry?: AdapterRegistry;
   connectors?: ConnectorDirectory;
+  ai?: AiOverrides;
   identity?: Identity;
 }
 
@@ -71,10 +76,13 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     await db.close().catch(() => undefined);
     throw err;
   }
+  const ai = await createAiServices(config, db, logger, overrides.ai);
+  const stopObservingQueue = observeQueueDepth(queue, queue.backend);
   return {
     config,
     db,
     queue,
+    ai,
     registry: overrides.registry ?? createDefaultRegistry({ network }),
     connectors: overrides.connectors ?? createConnectorDirectory(db, secretBox),
     secretBox,
@@ -82,7 +90,9 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     logger,
     identity,
     async close() {
+      stopObservingQueue();
       await identity.close();
+      await ai.close();
       await queue.close();
       await db.close();
     },

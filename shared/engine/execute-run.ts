@@ -29,6 +29,8 @@ import { chunkedDispatch } from './chunked-dispatch';
 import { withConnectorSlot } from './concurrency-limits';
 import type { ConnectorDirectory } from './connectors';
 import { LeaseLostError, isAbandonment, type LeaseKeeper } from './lease';
+import { instrumentOperation } from '../observability/instrument-operation';
+import { withSpan } from '../observability/tracing';
 
 export interface ExecutorDeps {
   db: Db;
@@ -94,16 +96,21 @@ export class RunExecutor {
     const { db, logger, leases } = this.deps;
     const log = logger.child({ runId: run.id, orgId: run.orgId });
     const signal = leases.hold(run.id, parentSignal);
+    // The run's last task end (or its failing task's) is written with the run's end, in one statement.
+    const tail: { task: runs.TaskEnd | null } = { task: null };
     try {
       let outcome: RunOutcome;
       try {
-        outcome = await this.executeTasks(run, signal, log);
+        outcome = await this.executeTasks(run, signal, log, tail);
       } catch (err) {
         if (mustAbandon(err, signal)) throw signal.aborted ? signal.reason : err;
         // Loading the definition or an output mapping failed: the run fails with that error.
         outcome = { status: 'FAILED', output: null, error: toStoredError(err) };
       }
-      if (!(await runs.finishRun(db, run.orgId, run.id, this.owner, outcome.status, outcome.output, outcome.error))) throw new LeaseLostError(run.id);
+      const ended = tail.task
+        ? await runs.finishTaskAndRun(db, run.orgId, run.id, this.owner, tail.task, outcome.status, outcome.output, outcome.error)
+        : await runs.finishRun(db, run.orgId, run.id, this.owner, outcome.status, outcome.output, outcome.error);
+      if (!ended) throw new LeaseLostError(run.id);
       log.debug({ status: outcome.status }, 'run finished');
       return outcome;
     } finally {
@@ -111,35 +118,57 @@ export class RunExecutor {
     }
   }
 
-  private async executeTasks(run: runs.ClaimedRun, signal: AbortSignal, log: Logger): Promise<RunOutcome> {
+  /**
+   * Runs the tasks in order. Round trips per task: one. The claim started the first task; each
+   * success is written together with the next task's start; the last task's end (or the failing
+   * task's) is left in `tail` for `execute` to write with the run's end.
+   */
+  private async executeTasks(run: runs.ClaimedRun, signal: AbortSignal, log: Logger, tail: { task: runs.TaskEnd | null }): Promise<RunOutcome> {
     const { db } = this.deps;
     const { projectId, definition } = await this.version(run.orgId, run.workflowId, run.workflowVersion);
     const steps: Record<string, unknown> = {};
     const context = { input: run.input, steps, run: { id: run.id } };
     let last: unknown = null;
-    for (const state of run.tasks) {
+    // The task already marked RUNNING (by the claim, or by the previous task's end).
+    let started: string | null = run.startedTaskId ?? null;
+    const matches = (state: runs.TaskState | undefined) => !!state && definition.tasks[state.position]?.key === state.key;
+    for (let i = 0; i < run.tasks.length; i++) {
+      const state = run.tasks[i]!;
       const task = definition.tasks[state.position];
-      if (!task || task.key !== state.key) throw new TaskFailedError('definition_mismatch', `Task ${state.key} is not in the run's workflow version.`, { retryable: false });
-      if (state.status === 'SUCCEEDED') {
+      if (!task || task.key !== state.key) {
+        const error = new TaskFailedError('definition_mismatch', `Task ${state.key} is not in the run's workflow version.`, { retryable: false });
+        if (started === state.id) tail.task = { id: state.id, status: 'FAILED', output: null, error: toStoredError(error, state.key) };
+        throw error;
+      }
+      if (state.status === 'SUCCEEDED' && started !== state.id) {
         steps[task.key] = state.output;
         last = state.output;
         continue;
       }
       if (signal.aborted) throw signal.reason;
-      if ((await runs.startTask(db, run.orgId, state.id, this.owner)) === null) throw new LeaseLostError(run.id);
+      if (started !== state.id && (await runs.startTask(db, run.orgId, state.id, this.owner)) === null) throw new LeaseLostError(run.id);
+      started = null;
       let output: unknown;
       try {
-        output = await this.runTask(run, projectId, task, state.id, context, signal, log);
+        output = await withSpan(`task ${task.key}`, { 'demiton.run.id': run.id, 'demiton.task': task.key, 'demiton.task.type': task.type }, () => this.runTask(run, projectId, task, state.id, context, signal, log));
       } catch (err) {
         if (mustAbandon(err, signal)) throw signal.aborted ? signal.reason : err;
         const error = toStoredError(err, task.key);
         log.info({ taskKey: task.key, code: error.code }, 'task failed');
-        if (!(await runs.finishTask(db, run.orgId, state.id, this.owner, 'FAILED', null, error))) throw new LeaseLostError(run.id);
+        tail.task = { id: state.id, status: 'FAILED', output: null, error };
         return { status: 'FAILED', output: null, error };
       }
-      if (!(await runs.finishTask(db, run.orgId, state.id, this.owner, 'SUCCEEDED', output, null))) throw new LeaseLostError(run.id);
       steps[task.key] = output;
       last = output;
+      const next = run.tasks[i + 1];
+      if (!next) {
+        tail.task = { id: state.id, status: 'SUCCEEDED', output, error: null };
+      } else if (next.status !== 'SUCCEEDED' && matches(next) && !signal.aborted) {
+        if ((await runs.finishTaskStartNext(db, run.orgId, run.id, state.id, next.id, this.owner, output)) === null) throw new LeaseLostError(run.id);
+        started = next.id;
+      } else if (!(await runs.finishTask(db, run.orgId, state.id, this.owner, 'SUCCEEDED', output, null))) {
+        throw new LeaseLostError(run.id);
+      }
     }
     const output = definition.output ? await mapValue(definition.output, context, 'output') : last;
     return { status: 'SUCCEEDED', output, error: null };
@@ -151,7 +180,7 @@ export class RunExecutor {
     const adapter = this.deps.registry.getAdapter(connector);
     const op = adapter.operations[operation];
     if (!op) throw new TaskFailedError('operation_not_found', `Task '${taskKey}': connector '${connectorName}' has no operation '${operation}'.`, { retryable: false });
-    return { op, connector };
+    return { op: instrumentOperation(adapter.systemType, operation, op), connector };
   }
 
   private parseInput(op: Operation, input: unknown, taskKey: string): unknown {

@@ -12,6 +12,7 @@ import { appendAudit } from '../store/audit';
 import { findByIdempotencyKey, insertRun, type RunTrigger } from '../store/runs';
 import { getWorkflow } from '../store/workflows';
 import { validateRunInput } from './input-schema';
+import { currentTraceParent } from '../observability/tracing';
 import { refuseIfWorkerPaused } from './workers-service';
 
 export interface TriggerOptions {
@@ -67,7 +68,8 @@ export async function triggerRun(p: Platform, who: Principal, workflowId: string
     return { id: existing.id, status: existing.status, replayed: true };
   }
   try {
-    await p.queue.enqueue({ runId: id, orgId: who.orgId, enqueuedAt: Date.now() });
+    const traceparent = currentTraceParent();
+    await p.queue.enqueue({ runId: id, orgId: who.orgId, enqueuedAt: Date.now(), ...(traceparent ? { traceparent } : {}) });
   } catch (err) {
     // Committed but not queued: the recovery sweep will enqueue it. The caller still gets its run.
     p.logger.warn({ err, runId: id }, 'enqueue after pre-flight commit failed; the recovery sweep will enqueue the run');

@@ -18,6 +18,8 @@ import { claimRun, expireLease, runStatus, unclaimRun, type ClaimedRun } from '.
 import { workflowSlot, type WorkflowSlot } from './concurrency-limits';
 import { RunExecutor } from './execute-run';
 import { LeaseKeeper, isAbandonment } from './lease';
+import { recordClaimLatency, recordRunEnd } from '../observability/metrics';
+import { withTraceParent } from '../observability/tracing';
 
 export interface WorkerOptions {
   /** Runs executed at once by this worker. */
@@ -107,12 +109,13 @@ export class Worker {
     const { runId, orgId } = r.message;
     try {
       const claimed = await claimRun(db, orgId, runId, this.id, this.leaseMs);
+      if (claimed) recordClaimLatency(r.message.enqueuedAt);
       if (!claimed) {
         const status = await runStatus(db, orgId, runId);
         if (status === null) logger.warn({ runId, orgId }, 'dropped queue message: no committed run with this id in this organisation');
         else logger.debug({ runId, status }, 'run already claimed or finished; message dropped');
       } else {
-        await this.executeClaimed(claimed, r.message);
+        await withTraceParent(r.message.traceparent, 'run', () => this.executeClaimed(claimed, r.message), { 'demiton.run.id': runId, 'demiton.org.id': orgId, 'demiton.worker.id': this.id });
       }
       await queue.ack(this.id, r);
     } catch (err) {
@@ -140,7 +143,7 @@ export class Worker {
       const req = { key: slot.key, holder: claimed.id, limit: slot.limit, ttlMs: this.leaseMs };
       if (!(await queue.acquireSlot(req))) {
         // Over the limit: back to PENDING first, then park, so a wake-up always finds it claimable.
-        await unclaimRun(db, claimed.orgId, claimed.id, this.id);
+        await unclaimRun(db, claimed.orgId, claimed.id, this.id, claimed.startedTaskId ?? null);
         if (!(await queue.acquireSlot({ ...req, park: message }))) return;
         // A slot freed in between: take the run again (unless another worker did).
         claimed = await claimRun(db, message.orgId, message.runId, this.id, this.leaseMs);
@@ -152,7 +155,9 @@ export class Worker {
       this.leases.holdSlot(slot.key, claimed.id);
     }
     try {
-      await this.executor.execute(claimed);
+      const started = Date.now();
+      const outcome = await this.executor.execute(claimed);
+      recordRunEnd(started, outcome.status, outcome.error?.code);
       this.completed++;
     } catch (err) {
       if (isAbandonment(err)) {

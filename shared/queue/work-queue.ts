@@ -11,6 +11,8 @@ export interface RunMessage {
   orgId: string;
   /** Epoch milliseconds when the message was enqueued (for claim-latency metrics). */
   enqueuedAt: number;
+  /** W3C trace context of the operation that enqueued the run, so the worker's spans join its trace. */
+  traceparent?: string;
 }
 
 /** A message moved into a worker's processing list; `raw` is its exact serialised form. */
@@ -90,15 +92,19 @@ export function parkedMember(m: RunMessage): string {
 
 /** Serialises a message; field order is fixed so equal messages give equal strings. */
 export function encodeMessage(m: RunMessage): string {
-  return JSON.stringify({ runId: m.runId, orgId: m.orgId, enqueuedAt: m.enqueuedAt });
+  // traceparent is written only when present, so messages without one keep their old form.
+  return JSON.stringify(m.traceparent ? { runId: m.runId, orgId: m.orgId, enqueuedAt: m.enqueuedAt, traceparent: m.traceparent } : { runId: m.runId, orgId: m.orgId, enqueuedAt: m.enqueuedAt });
 }
+
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /** Parses a message; returns null for anything that is not a well-formed run message. */
 export function decodeMessage(raw: string): RunMessage | null {
   try {
     const v = JSON.parse(raw) as Partial<RunMessage>;
     if (typeof v.runId === 'string' && typeof v.orgId === 'string' && typeof v.enqueuedAt === 'number') {
-      return { runId: v.runId, orgId: v.orgId, enqueuedAt: v.enqueuedAt };
+      const traceparent = typeof v.traceparent === 'string' && TRACEPARENT.test(v.traceparent) ? v.traceparent : undefined;
+      return traceparent ? { runId: v.runId, orgId: v.orgId, enqueuedAt: v.enqueuedAt, traceparent } : { runId: v.runId, orgId: v.orgId, enqueuedAt: v.enqueuedAt };
     }
   } catch {
     /* fall through */
