@@ -20,8 +20,8 @@ const TRIGGERS = [
 ];
 
 let core: FakeCore;
-let routes: typeof import('../../../functions/routes').routes;
-let timers: typeof import('../../../functions/timers').timers;
+let routes: typeof import('../../../functions/routes.js').routes;
+let timers: typeof import('../../../functions/timers.js').timers;
 let tp: TestPlatform;
 const saved = { ...process.env };
 
@@ -30,9 +30,9 @@ beforeAll(async () => {
   tp = await createTestPlatform();
   Object.assign(process.env, tp.env, { SERVICE_BUS_TRIGGERS: JSON.stringify(TRIGGERS), WORKER_CONCURRENCY: '2' });
   core = installFakeFunctionsCore();
-  await import('../../../functions/index');
-  ({ routes } = await import('../../../functions/routes'));
-  ({ timers } = await import('../../../functions/timers'));
+  await import('../../../functions/index.js');
+  ({ routes } = await import('../../../functions/routes.js'));
+  ({ timers } = await import('../../../functions/timers.js'));
 });
 
 afterAll(async () => {
@@ -91,7 +91,7 @@ describe('Azure Functions registrations (real @azure/functions, recorded host AP
     const { Redis } = await import('ioredis');
     const r = new Redis(tp.env['REDIS_URL']!);
     try {
-      const { waitFor } = await import('../../helpers/test-platform');
+      const { waitFor } = await import('../../helpers/test-platform.js');
       const keys = await waitFor(async () => {
         const k = await r.keys(`${tp.redisPrefix}:*`);
         return k.length ? k : null;
@@ -101,7 +101,7 @@ describe('Azure Functions registrations (real @azure/functions, recorded host AP
       r.disconnect();
     }
     await core.hooks['appTerminate']![0]!({ hookData: {}, appHookData: {} });
-    const { getPlatform } = await import('../../../functions/platform-instance');
+    const { getPlatform } = await import('../../../functions/platform-instance.js');
     await (await getPlatform()).close();
   });
 });
