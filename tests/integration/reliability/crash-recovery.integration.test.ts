@@ -1,0 +1,175 @@
+/**
+ * Fault injection with real processes on the real PostgreSQL and Redis of this machine (isolated
+ * by schema and key prefix): worker processes of the compiled build are SIGKILLed mid-task and
+ * the runs still end SUCCEEDED, every effect delivered at least once and every succeeded task
+ * recorded once; a flushed queue is rebuilt from the database by the sweep; and a load of runs
+ * triggered over several HTTP connections survives workers killed and restarted under it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from '../../../shared/engine/worker';
+import { api, createTestPlatform, deleteKeys, startTestHost, waitFor, type TestPlatform } from '../../helpers/test-platform';
+import type { Proc } from '../../helpers/processes';
+import { startProbeServer, startWorkerProcess, sweepLoop, type ProbeServer } from './fault-kit';
+
+let platform: TestPlatform;
+let host: { url: string; close(): Promise<void> };
+let probe: ProbeServer;
+const procs: Proc[] = [];
+
+beforeAll(async () => {
+  probe = await startProbeServer();
+  platform = await createTestPlatform({ env: { WORKER_LEASE_MS: '2000' } });
+  host = await startTestHost(platform);
+});
+
+afterAll(async () => {
+  await Promise.all(procs.map((p) => p.kill('SIGKILL')));
+  await host.close();
+  await probe.close();
+  await platform.close();
+});
+
+const worker = () => {
+  const p = startWorkerProcess(platform.env, probe.url);
+  procs.push(p);
+  return p;
+};
+
+async function createWorkflow(def: Record<string, unknown>): Promise<string> {
+  const r = await api(host.url, 'POST', '/api/workflows', def);
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body.id;
+}
+
+async function statusCounts(workflowId: string): Promise<Record<string, number>> {
+  const { rows } = await platform.db.query<{ status: string; n: string }>(
+    'SELECT status, count(*) AS n FROM workflow_runs WHERE workflow_id = $1::uuid GROUP BY status',
+    [workflowId],
+  );
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+async function taskRows(workflowId: string) {
+  const { rows } = await platform.db.query<{ id: string; run_id: string; key: string; status: string; attempts: number }>(
+    `SELECT t.id, t.run_id, t.key, t.status, t.attempts FROM task_runs t JOIN workflow_runs r ON r.id = t.run_id
+      WHERE r.workflow_id = $1::uuid ORDER BY t.run_id, t.position`,
+    [workflowId],
+  );
+  return rows;
+}
+
+describe('a worker killed mid-task', () => {
+  it('another worker resumes each run at the interrupted task; succeeded tasks never run again', async () => {
+    const wf = await createWorkflow({
+      name: 'long-task',
+      tasks: [
+        { key: 'before', type: 'atomic', connector: 'platform', operation: 'probeEffect', input: { label: 'before' } },
+        { key: 'nap', type: 'atomic', connector: 'platform', operation: 'sleep', input: { ms: 3_000 } },
+        { key: 'after', type: 'atomic', connector: 'platform', operation: 'probeEffect', input: { label: 'after' } },
+      ],
+    });
+    const victim = worker();
+    await victim.waitFor(/worker .* started/);
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { i } })).body.id);
+    // Every run is in its long task, held by the victim.
+    await waitFor(async () => (await taskRows(wf)).filter((t) => t.key === 'nap' && t.status === 'RUNNING').length === 4, 20_000);
+    await victim.kill('SIGKILL');
+    const rescuer = worker();
+    const sweep = sweepLoop(platform);
+    try {
+      await waitFor(async () => (await statusCounts(wf))['SUCCEEDED'] === 4, 30_000, 100);
+    } finally {
+      await sweep.stop();
+    }
+    expect(await statusCounts(wf)).toEqual({ SUCCEEDED: 4 });
+    const tasks = await taskRows(wf);
+    expect(tasks).toHaveLength(12);
+    for (const t of tasks) {
+      expect(t.status).toBe('SUCCEEDED');
+      // The task that was running when the worker died ran again; the others ran once.
+      expect([t.key, t.attempts]).toEqual([t.key, t.key === 'nap' ? 2 : 1]);
+      const delivered = probe.deliveries.get(t.id) ?? 0;
+      if (t.key === 'before') expect(delivered).toBe(1);
+      if (t.key === 'after') expect(delivered).toBeGreaterThanOrEqual(1);
+    }
+    await rescuer.kill('SIGTERM');
+  });
+});
+
+describe('the queue loses its messages', () => {
+  it('rebuilds the queue from the database after the prefix is flushed with runs pending', async () => {
+    const wf = await createWorkflow({ name: 'flushed', tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { i: '{{ input.i }}' } }] });
+    const ids = await Promise.all(Array.from({ length: 25 }, (_, i) => api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { i } }).then((r) => r.body.id as string)));
+    expect(await platform.queue.depth()).toBeGreaterThanOrEqual(25);
+    await deleteKeys(`${platform.redisPrefix}:*`);
+    expect(await platform.queue.depth()).toBe(0);
+    const w = new Worker(platform, { concurrency: 8, pollMs: 100 });
+    w.start();
+    try {
+      // Nothing to do until the sweep puts the PENDING runs back.
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await statusCounts(wf))['PENDING']).toBe(25);
+      const swept = await (await import('../../../shared/engine/recovery-sweep')).recoverRuns(platform, { pendingOlderThanMs: 0 });
+      expect(swept.pending).toBe(25);
+      await waitFor(async () => (await statusCounts(wf))['SUCCEEDED'] === 25, 20_000);
+    } finally {
+      await w.stop();
+    }
+    expect(ids).toHaveLength(25);
+  });
+});
+
+describe('load with workers killed and restarted', () => {
+  it('ends every one of N runs SUCCEEDED, exactly N of them', async () => {
+    const N = 300;
+    const CLIENTS = 6;
+    const wf = await createWorkflow({
+      name: 'load',
+      tasks: [
+        { key: 'a', type: 'atomic', connector: 'platform', operation: 'echo', input: { i: '{{ input.i }}' } },
+        { key: 'fx', type: 'atomic', connector: 'platform', operation: 'probeEffect', input: { label: 'load' } },
+        { key: 'nap', type: 'atomic', connector: 'platform', operation: 'sleep', input: { ms: 40 } },
+      ],
+    });
+    let current = [worker(), worker()];
+    const sweep = sweepLoop(platform);
+    let next = 0;
+    const accepted: string[] = [];
+    // Several client connections trigger at once; each request carries an Idempotency-Key, so a
+    // client retrying after an error can never start a second run.
+    const client = async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= N) return;
+        for (;;) {
+          const r = await api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { i } }, { 'idempotency-key': `load-${i}` }).catch(() => null);
+          if (r?.status === 202) {
+            accepted.push(r.body.id);
+            break;
+          }
+          await new Promise((res) => setTimeout(res, 50));
+        }
+        // Kill and replace a worker at a third and at two thirds of the load.
+        if (i === Math.floor(N / 3) || i === Math.floor((2 * N) / 3)) {
+          const [dead, alive] = current as [Proc, Proc];
+          void dead.kill('SIGKILL');
+          current = [alive, worker()];
+        }
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: CLIENTS }, client));
+      await waitFor(async () => (await statusCounts(wf))['SUCCEEDED'] === N, 60_000, 250);
+    } finally {
+      await sweep.stop();
+    }
+    expect(new Set(accepted).size).toBe(N);
+    expect(await statusCounts(wf)).toEqual({ SUCCEEDED: N });
+    const tasks = await taskRows(wf);
+    expect(tasks).toHaveLength(3 * N);
+    expect(tasks.every((t) => t.status === 'SUCCEEDED' && t.attempts >= 1)).toBe(true);
+    for (const t of tasks.filter((x) => x.key === 'fx')) expect(probe.deliveries.get(t.id) ?? 0).toBeGreaterThanOrEqual(1);
+    await Promise.all(current.map((p) => p.kill('SIGTERM')));
+  }, 120_000);
+});
