@@ -1,0 +1,3588 @@
+/**
+ * Generated from the control plane's OpenAPI document by `npm run gen:api`. Do not edit:
+ * a test fails when this file is stale against functions/routes.ts.
+ */
+
+export interface paths {
+    "/api/adapters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Adapter catalog: system types, categories, operations with input schemas, connection schemas */
+        get: operations["listAdapters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How to sign in: tenant, authority, client id and scopes for MSAL, or development mode */
+        get: operations["authConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/business-object-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the business object types of a project */
+        get: operations["listBusinessObjectTypes"];
+        put?: never;
+        /** Create a business object type (JSON Schema + key field) */
+        post: operations["createBusinessObjectType"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/business-object-types/{type}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a business object type */
+        get: operations["getBusinessObjectType"];
+        /** Replace a type’s schema (the key field cannot change); records are validated on their next write */
+        put: operations["updateBusinessObjectType"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/business-objects/{type}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List records in key order; filter by containment, keyset paging with cursor */
+        get: operations["listBusinessObjects"];
+        put?: never;
+        /** Create a record (409 when its key exists); validated against the type’s schema */
+        post: operations["createBusinessObject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/business-objects/{type}/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a record by key */
+        get: operations["getBusinessObject"];
+        /** Create or replace a record by key (idempotent) */
+        put: operations["putBusinessObject"];
+        post?: never;
+        /** Delete a record by key */
+        delete: operations["deleteBusinessObject"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/connectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List connectors (without secrets) */
+        get: operations["listConnectors"];
+        put?: never;
+        /** Create a connector; secrets are encrypted and never returned */
+        post: operations["createConnector"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/connectors/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a connector (secret names only) */
+        get: operations["getConnector"];
+        /** Replace a connector’s settings; secrets merge (null removes one, absent keeps it) */
+        put: operations["updateConnector"];
+        post?: never;
+        /** Delete a connector */
+        delete: operations["deleteConnector"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/connectors/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Connect for real and report the server’s answer or error */
+        post: operations["testConnector"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Health of the database and the queue */
+        get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/hq/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** API keys of the organisation with their last use (never the keys themselves) */
+        get: operations["listApiKeys"];
+        put?: never;
+        /** Create an API key (shown once; stored hashed), with a role and optionally a list of workflows */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/hq/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API key; its next request is refused */
+        delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/hq/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit log, newest first: filter by actor, action, target and time; keyset pagination */
+        get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/hq/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** People who signed in to the organisation, with their roles */
+        get: operations["listMembers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/hq/members/{tenantId}/{objectId}/role": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Grant a person a role directly (null removes it); nobody grants more than they hold */
+        put: operations["setMemberRole"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/hq/role-mappings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Entra group → role mappings of the organisation */
+        get: operations["listRoleMappings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/hq/role-mappings/{groupId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Map an Entra group (object id) to a role */
+        put: operations["putRoleMapping"];
+        post?: never;
+        /** Remove a group's mapping */
+        delete: operations["deleteRoleMapping"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/hq/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's name, settings and Entra tenants */
+        get: operations["getOrgSettings"];
+        /** Replace the organisation's name and settings */
+        put: operations["putOrgSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller: organisation, actor, role and any workflow limit of an API key */
+        get: operations["me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This API as an OpenAPI 3.1 document */
+        get: operations["openapi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the projects of the organisation (the default first) */
+        get: operations["listProjects"];
+        put?: never;
+        /** Create a project */
+        post: operations["createProject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a project */
+        get: operations["getProject"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List runs, newest first (keyset pagination) */
+        get: operations["listRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a run with its tasks */
+        get: operations["getRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a run: it and its unfinished child and chunk runs become CANCELLED; running tasks are aborted */
+        post: operations["cancelRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live run progress as Server-Sent Events: snapshot, then run/task changes (with chunk progress), then end */
+        get: operations["runEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rerun a FAILED or CANCELLED run from its first unfinished task, as a new attempt of the same run */
+        post: operations["retryRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List digital workers (optionally of one project) */
+        get: operations["listWorkers"];
+        put?: never;
+        /** Create a digital worker (active) */
+        post: operations["createWorker"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a digital worker with the workflows it owns */
+        get: operations["getWorker"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a worker; status 'paused' refuses its triggers and stops its schedules */
+        patch: operations["updateWorker"];
+        trace?: never;
+    };
+    "/api/workers/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The worker's dashboard: success rate, durations and failures per UTC day */
+        get: operations["getWorkerStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workers/{id}/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make the worker own a workflow of its project */
+        post: operations["assignWorkerWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workers/{id}/workflows/{workflowId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Release a workflow from the worker */
+        delete: operations["unassignWorkerWorkflow"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List workflows with their last run */
+        get: operations["listWorkflows"];
+        put?: never;
+        /** Create a workflow (version 1) */
+        post: operations["createWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a workflow (latest version, or ?version=N) */
+        get: operations["getWorkflow"];
+        /** Save a new version of a workflow; runs keep the version they started with */
+        put: operations["updateWorkflow"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Trigger a run: commits the run and all task rows, then enqueues it */
+        post: operations["triggerRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the schedules of a workflow */
+        get: operations["listSchedules"];
+        put?: never;
+        /** Create a schedule: a cron expression in a time zone, with the input of the runs it starts */
+        post: operations["createSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/schedules/{scheduleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a schedule */
+        get: operations["getSchedule"];
+        /** Replace a schedule; its next fire time is computed afresh */
+        put: operations["replaceSchedule"];
+        post?: never;
+        /** Delete a schedule; the runs it started stay */
+        delete: operations["deleteSchedule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the versions of a workflow, newest first */
+        get: operations["listWorkflowVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        AdapterCatalog: {
+            items: {
+                category: string;
+                /** @description JSON Schema of `settings` and `secrets` for the studio’s forms. */
+                connectionSchema: {
+                    [key: string]: components["schemas"]["JsonValue"];
+                } | null;
+                connectionTypes: string[];
+                /** @description True when the factory can infer this system type from connector settings. */
+                inferable: boolean;
+                operations: {
+                    description: string;
+                    inputSchema: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    /** @enum {string} */
+                    kind: "call" | "generator";
+                    name: string;
+                    outputSchema: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    } | null;
+                }[];
+                systemType: string;
+            }[];
+        };
+        ApiKeyCreated: {
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            expiresAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description The key itself. Shown this once; only its hash is stored. */
+            key: string;
+            lastUsedAt: string | null;
+            name: string;
+            /** @description The first characters of the key, to recognise it. */
+            prefix: string;
+            revokedAt: string | null;
+            /** @enum {string} */
+            role: "viewer" | "operator" | "editor" | "admin";
+            /** @enum {string} */
+            status: "active" | "revoked" | "expired";
+            /** @description null: every workflow of the organisation. */
+            workflowIds: string[] | null;
+        };
+        ApiKeyList: {
+            items: {
+                /** Format: date-time */
+                createdAt: string;
+                createdBy: string;
+                expiresAt: string | null;
+                /** Format: uuid */
+                id: string;
+                lastUsedAt: string | null;
+                name: string;
+                /** @description The first characters of the key, to recognise it. */
+                prefix: string;
+                revokedAt: string | null;
+                /** @enum {string} */
+                role: "viewer" | "operator" | "editor" | "admin";
+                /** @enum {string} */
+                status: "active" | "revoked" | "expired";
+                /** @description null: every workflow of the organisation. */
+                workflowIds: string[] | null;
+            }[];
+        };
+        ApiKeyView: {
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            expiresAt: string | null;
+            /** Format: uuid */
+            id: string;
+            lastUsedAt: string | null;
+            name: string;
+            /** @description The first characters of the key, to recognise it. */
+            prefix: string;
+            revokedAt: string | null;
+            /** @enum {string} */
+            role: "viewer" | "operator" | "editor" | "admin";
+            /** @enum {string} */
+            status: "active" | "revoked" | "expired";
+            /** @description null: every workflow of the organisation. */
+            workflowIds: string[] | null;
+        };
+        AuditList: {
+            items: {
+                action: string;
+                actor: {
+                    id: string;
+                    /** @enum {string} */
+                    type: "user" | "apikey" | "system";
+                };
+                /** Format: date-time */
+                at: string;
+                diff: components["schemas"]["JsonValue"] | null;
+                id: string;
+                source: string | null;
+                targetId: string | null;
+                targetType: string;
+            }[];
+            nextCursor: string | null;
+        };
+        /** @description What a client needs to sign in. */
+        AuthConfig: {
+            /** @description MSAL authority for the studio: {host}/{first tenant}. */
+            authority: string | null;
+            /** @description The studio's (single-page app) client id; null when not configured. */
+            clientId: string | null;
+            /** @description True when no identity provider is configured: every request is the built-in owner (loopback only). */
+            devMode: boolean;
+            knownAuthorities: string[];
+            /** @description Scopes the studio requests for this API. */
+            scopes: string[];
+            tenants: string[];
+        };
+        BusinessObjectList: {
+            items: {
+                /** Format: date-time */
+                createdAt: string;
+                data: {
+                    [key: string]: components["schemas"]["JsonValue"];
+                };
+                key: string;
+                /** Format: date-time */
+                updatedAt: string;
+                /** @description Starts at 1; grows by one on every write that changes the data. */
+                version: number;
+            }[];
+            nextCursor: string | null;
+        };
+        BusinessObjectTypeBody: {
+            description?: string;
+            /** @description The top-level property whose value (string or integer) identifies a record. */
+            keyField: string;
+            /** @description Type name, unique in the project; used in record URLs. */
+            name: string;
+            /**
+             * Format: uuid
+             * @description Defaults to the organisation’s default project.
+             */
+            projectId?: string;
+            /** @description JSON Schema (draft 2020-12) every record must match. */
+            schema: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+        };
+        BusinessObjectTypeList: {
+            items: {
+                /** Format: date-time */
+                createdAt: string;
+                description: string | null;
+                /** Format: uuid */
+                id: string;
+                keyField: string;
+                name: string;
+                /** Format: uuid */
+                projectId: string;
+                schema: {
+                    [key: string]: components["schemas"]["JsonValue"];
+                };
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+        };
+        BusinessObjectTypeView: {
+            /** Format: date-time */
+            createdAt: string;
+            description: string | null;
+            /** Format: uuid */
+            id: string;
+            keyField: string;
+            name: string;
+            /** Format: uuid */
+            projectId: string;
+            schema: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        BusinessObjectView: {
+            /** Format: date-time */
+            createdAt: string;
+            data: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            key: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Starts at 1; grows by one on every write that changes the data. */
+            version: number;
+        };
+        /** @description The outcome of a cancellation. */
+        CancelRunResult: {
+            /** @description Runs cancelled: the run itself and its unfinished children and chunk runs. */
+            cancelledRuns: number;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+        };
+        ConnectorBody: {
+            /** @description Generic protocol (`sql`, `sftp`, `smtp`, `http`…), used when no system type matches. */
+            connectionType?: string;
+            /** @description Name used by workflow tasks (`connector`), unique in the project. */
+            name: string;
+            /**
+             * Format: uuid
+             * @description Defaults to the organisation’s default project.
+             */
+            projectId?: string;
+            /** @description Write-only. Sealed with AES-256-GCM envelope encryption; never returned. On update, a name with null removes that secret, absent names are kept. */
+            secrets?: {
+                [key: string]: string | null;
+            };
+            /**
+             * @description Connection settings (host, port, url, database…); see GET /api/adapters for each system type’s schema. Never put secrets here.
+             * @default {}
+             */
+            settings: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /** @description Exact system type, e.g. `postgres`, `business-central`. */
+            systemType?: string;
+        };
+        ConnectorList: {
+            items: {
+                connectionType: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** Format: uuid */
+                projectId: string;
+                /** @description The adapter the factory resolves this connector to (null when none does). */
+                resolvedSystemType: string | null;
+                /** @description Names of the secrets that are set; their values are never returned. */
+                secretNames: string[];
+                settings: {
+                    [key: string]: components["schemas"]["JsonValue"];
+                };
+                systemType: string | null;
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+        };
+        ConnectorTestResult: {
+            /** @description What the server said on success (version, greeting…). */
+            detail?: string;
+            /** @description The error the server (or the network policy) gave. */
+            error?: {
+                code: string;
+                message: string;
+            };
+            ok: boolean;
+            systemType: string | null;
+        };
+        ConnectorUpdateBody: {
+            /** @description Generic protocol (`sql`, `sftp`, `smtp`, `http`…), used when no system type matches. */
+            connectionType?: string;
+            /** @description Name used by workflow tasks (`connector`), unique in the project. */
+            name: string;
+            /** @description Write-only. Sealed with AES-256-GCM envelope encryption; never returned. On update, a name with null removes that secret, absent names are kept. */
+            secrets?: {
+                [key: string]: string | null;
+            };
+            /**
+             * @description Connection settings (host, port, url, database…); see GET /api/adapters for each system type’s schema. Never put secrets here.
+             * @default {}
+             */
+            settings: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /** @description Exact system type, e.g. `postgres`, `business-central`. */
+            systemType?: string;
+        };
+        ConnectorView: {
+            connectionType: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: uuid */
+            projectId: string;
+            /** @description The adapter the factory resolves this connector to (null when none does). */
+            resolvedSystemType: string | null;
+            /** @description Names of the secrets that are set; their values are never returned. */
+            secretNames: string[];
+            settings: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            systemType: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        Health: {
+            checks: {
+                database: {
+                    backend: string;
+                    error?: string;
+                    latencyMs: number;
+                    /** @enum {string} */
+                    status: "ok" | "down";
+                };
+                queue: {
+                    backend: string;
+                    error?: string;
+                    latencyMs: number;
+                    /** @enum {string} */
+                    status: "ok" | "down";
+                };
+            };
+            /** @enum {string} */
+            status: "ok" | "degraded";
+        };
+        JsonValue: string | number | boolean | null | components["schemas"]["JsonValue"][] | {
+            [key: string]: components["schemas"]["JsonValue"];
+        };
+        Me: {
+            actor: {
+                id: string;
+                /** @enum {string} */
+                type: "user" | "apikey" | "system";
+            };
+            devMode: boolean;
+            /** Format: uuid */
+            orgId: string;
+            orgName: string;
+            /** @enum {string} */
+            role: "viewer" | "operator" | "editor" | "admin" | "owner";
+            workflowScope: string[] | null;
+        };
+        MemberList: {
+            items: {
+                displayName: string | null;
+                /** @description The role their last sign-in resolved to. */
+                effectiveRole: ("viewer" | "operator" | "editor" | "admin" | "owner") | null;
+                /** Format: date-time */
+                firstSeenAt: string;
+                /** Format: date-time */
+                lastSeenAt: string;
+                /** Format: uuid */
+                objectId: string;
+                /** @description A role granted directly (on top of groups and app roles). */
+                role: ("viewer" | "operator" | "editor" | "admin" | "owner") | null;
+                /** Format: uuid */
+                tenantId: string;
+                /** @description For display only; people are identified by tenantId + objectId. */
+                username: string | null;
+            }[];
+        };
+        OrgSettingsView: {
+            /**
+             * @description New keys must expire within this many days.
+             * @default null
+             */
+            apiKeyMaxLifetimeDays: number | null;
+            /**
+             * @description False refuses every API key of the organisation.
+             * @default true
+             */
+            apiKeysEnabled: boolean;
+            name: string;
+            tenants: string[];
+            updatedAt: string | null;
+            updatedBy: string | null;
+        };
+        /** @description RFC 9457 problem details. */
+        Problem: {
+            /** @description Stable machine-readable error code. */
+            code: string;
+            detail?: string;
+            errors?: {
+                message: string;
+                path: string;
+            }[];
+            instance?: string;
+            status: number;
+            title: string;
+            type: string;
+        };
+        ProjectList: {
+            items: {
+                /** Format: date-time */
+                createdAt: string;
+                description: string | null;
+                /** Format: uuid */
+                id: string;
+                isDefault: boolean;
+                name: string;
+                workerCount: number;
+                workflowCount: number;
+            }[];
+        };
+        ProjectView: {
+            /** Format: date-time */
+            createdAt: string;
+            description: string | null;
+            /** Format: uuid */
+            id: string;
+            isDefault: boolean;
+            name: string;
+            workerCount: number;
+            workflowCount: number;
+        };
+        /** @description A rerun from failure: tasks that succeeded keep their outputs; the run resumes at the first task that did not. */
+        RetryRunResult: {
+            /** @description The attempt now queued (1 is the first execution). */
+            attempt: number;
+            /**
+             * Format: uuid
+             * @description The same run: a rerun is a new attempt of it.
+             */
+            id: string;
+            /** @enum {string} */
+            status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+        };
+        RoleMappingList: {
+            items: {
+                /** Format: date-time */
+                createdAt: string;
+                createdBy: string;
+                description: string | null;
+                /** Format: uuid */
+                groupId: string;
+                /** @enum {string} */
+                role: "viewer" | "operator" | "editor" | "admin" | "owner";
+            }[];
+        };
+        RoleMappingView: {
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            description: string | null;
+            /** Format: uuid */
+            groupId: string;
+            /** @enum {string} */
+            role: "viewer" | "operator" | "editor" | "admin" | "owner";
+        };
+        RunAccepted: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+        };
+        RunList: {
+            items: {
+                /** Format: date-time */
+                createdAt: string;
+                error: {
+                    code: string;
+                    message: string;
+                    retryable: boolean;
+                    taskKey?: string;
+                } | null;
+                finishedAt: string | null;
+                /** Format: uuid */
+                id: string;
+                parentRunId: string | null;
+                startedAt: string | null;
+                /** @enum {string} */
+                status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+                /** @enum {string} */
+                trigger: "http" | "schedule" | "workflow" | "chunk" | "event";
+                /** Format: uuid */
+                workflowId: string;
+                workflowName: string;
+                workflowVersion: number;
+            }[];
+            nextCursor: string | null;
+        };
+        RunView: {
+            /** Format: date-time */
+            createdAt: string;
+            error: {
+                code: string;
+                message: string;
+                retryable: boolean;
+                taskKey?: string;
+            } | null;
+            finishedAt: string | null;
+            /** Format: uuid */
+            id: string;
+            input: components["schemas"]["JsonValue"];
+            output: components["schemas"]["JsonValue"] | null;
+            parentRunId: string | null;
+            startedAt: string | null;
+            /** @enum {string} */
+            status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+            tasks: {
+                attempts: number;
+                childRunId: string | null;
+                chunks?: {
+                    failed: number;
+                    running: number;
+                    succeeded: number;
+                    total: number;
+                };
+                error: {
+                    code: string;
+                    message: string;
+                    retryable: boolean;
+                    taskKey?: string;
+                } | null;
+                finishedAt: string | null;
+                key: string;
+                output: components["schemas"]["JsonValue"] | null;
+                startedAt: string | null;
+                /** @enum {string} */
+                status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+                /** @enum {string} */
+                type: "atomic" | "workflow" | "chunked";
+            }[];
+            /** @enum {string} */
+            trigger: "http" | "schedule" | "workflow" | "chunk" | "event";
+            /** Format: uuid */
+            workflowId: string;
+            workflowName: string;
+            workflowVersion: number;
+        };
+        /** @description A schedule: when to start runs of the workflow, and with what input. */
+        ScheduleBody: {
+            /**
+             * @description Fire times missed while Demiton was down: `skip` them (only a fire due within the last two minutes runs), or run `all` (the most recent 100 at most).
+             * @default skip
+             * @enum {string}
+             */
+            catchUp: "skip" | "all";
+            /** @description Cron expression with five fields: minute hour day-of-month month day-of-week (e.g. `0 9 * * 1-5`). */
+            cron: string;
+            /** @default true */
+            enabled: boolean;
+            /**
+             * @description The input of every run the schedule starts.
+             * @default {}
+             */
+            input: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /**
+             * @description IANA time zone the cron expression is read in, e.g. `Europe/Berlin`.
+             * @default UTC
+             */
+            timezone: string;
+        };
+        ScheduleList: {
+            items: {
+                /** @enum {string} */
+                catchUp: "skip" | "all";
+                /** Format: date-time */
+                createdAt: string;
+                cron: string;
+                enabled: boolean;
+                /** Format: uuid */
+                id: string;
+                input: components["schemas"]["JsonValue"];
+                lastFireAt: string | null;
+                nextFireAt: string | null;
+                timezone: string;
+                /** Format: date-time */
+                updatedAt: string;
+                /** Format: uuid */
+                workflowId: string;
+            }[];
+        };
+        ScheduleView: {
+            /** @enum {string} */
+            catchUp: "skip" | "all";
+            /** Format: date-time */
+            createdAt: string;
+            cron: string;
+            enabled: boolean;
+            /** Format: uuid */
+            id: string;
+            input: components["schemas"]["JsonValue"];
+            lastFireAt: string | null;
+            nextFireAt: string | null;
+            timezone: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: uuid */
+            workflowId: string;
+        };
+        TriggerRunBody: {
+            /**
+             * @description The run input, a JSON object.
+             * @default {}
+             */
+            input: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+        };
+        WorkerList: {
+            items: {
+                /** Format: date-time */
+                createdAt: string;
+                description: string | null;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                owner: string;
+                /** Format: uuid */
+                projectId: string;
+                /**
+                 * @description A paused worker refuses triggers of its workflows and its schedules do not fire.
+                 * @enum {string}
+                 */
+                status: "active" | "paused";
+                /** Format: date-time */
+                updatedAt: string;
+                workflows: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                }[];
+            }[];
+        };
+        WorkerStats: {
+            daily: {
+                avgDurationMs: number | null;
+                cancelled: number;
+                /** @description UTC day, YYYY-MM-DD. */
+                day: string;
+                failed: number;
+                succeeded: number;
+            }[];
+            days: number;
+            recentFailures: {
+                /** Format: date-time */
+                at: string;
+                message: string | null;
+                /** Format: uuid */
+                runId: string;
+                workflowName: string;
+            }[];
+            totals: {
+                avgDurationMs: number | null;
+                cancelled: number;
+                failed: number;
+                inProgress: number;
+                p95DurationMs: number | null;
+                runs: number;
+                succeeded: number;
+                /** @description Succeeded / (succeeded + failed + cancelled); null with no finished run. */
+                successRate: number | null;
+            };
+            /** Format: uuid */
+            workerId: string;
+        };
+        WorkerView: {
+            /** Format: date-time */
+            createdAt: string;
+            description: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            owner: string;
+            /** Format: uuid */
+            projectId: string;
+            /**
+             * @description A paused worker refuses triggers of its workflows and its schedules do not fire.
+             * @enum {string}
+             */
+            status: "active" | "paused";
+            /** Format: date-time */
+            updatedAt: string;
+            workflows: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            }[];
+        };
+        /** @description A workflow definition. */
+        WorkflowDefinition: {
+            /** @description Concurrency limit of a workflow: runs at a time, overall or per key value. */
+            concurrency?: {
+                /** @description JSONata expression over { input } naming the group the limit applies to. */
+                key?: string;
+                limit: number;
+            };
+            description?: string;
+            /** @description JSON Schema (2020-12) the run input must satisfy. */
+            inputSchema?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            name: string;
+            /** @description The run's output mapping; the last task's output when omitted. */
+            output?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /**
+             * Format: uuid
+             * @description Project the workflow belongs to; the default project when omitted.
+             */
+            projectId?: string;
+            tasks: ({
+                /** @description A connector name in the project, or 'platform'. */
+                connector: string;
+                /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                input?: {
+                    [key: string]: components["schemas"]["JsonValue"];
+                };
+                key: string;
+                operation: string;
+                /** @description Retry policy: attempts in all, backoff, first delay and cap (milliseconds), with jitter. */
+                retry?: {
+                    /**
+                     * @default exponential
+                     * @enum {string}
+                     */
+                    backoff: "fixed" | "exponential";
+                    /** @default 1000 */
+                    initialDelayMs: number;
+                    maxAttempts: number;
+                    /** @default 60000 */
+                    maxDelayMs: number;
+                };
+                /** @description Time limit of one attempt in milliseconds; the operation is aborted when it passes. */
+                timeoutMs?: number;
+                /** @constant */
+                type: "atomic";
+            } | {
+                /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                input?: {
+                    [key: string]: components["schemas"]["JsonValue"];
+                };
+                key: string;
+                /** @description Time limit of the child run; it is aborted when it passes. */
+                timeoutMs?: number;
+                /** @constant */
+                type: "workflow";
+                /** @description Name or id of a workflow in the same project. */
+                workflow: string;
+            } | {
+                /** @default 10 */
+                concurrency: number;
+                /** @description What runs for each record: a workflow or an operation. */
+                each: {
+                    /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                    input?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    workflow: string;
+                } | {
+                    /** @description A connector name in the project, or 'platform'. */
+                    connector: string;
+                    /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                    input?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    operation: string;
+                };
+                generator: {
+                    /** @description A connector name in the project, or 'platform'. */
+                    connector: string;
+                    /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                    input?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    operation: string;
+                };
+                key: string;
+                /** @description Retry policy of each chunk whose `each` is an operation. */
+                retry?: {
+                    /**
+                     * @default exponential
+                     * @enum {string}
+                     */
+                    backoff: "fixed" | "exponential";
+                    /** @default 1000 */
+                    initialDelayMs: number;
+                    maxAttempts: number;
+                    /** @default 60000 */
+                    maxDelayMs: number;
+                };
+                /** @description Time limit of each chunk. */
+                timeoutMs?: number;
+                /** @constant */
+                type: "chunked";
+            })[];
+        };
+        WorkflowList: {
+            items: {
+                description?: string;
+                /** Format: uuid */
+                id: string;
+                lastRun: {
+                    /** Format: date-time */
+                    createdAt: string;
+                    /** Format: uuid */
+                    id: string;
+                    /** @enum {string} */
+                    status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+                } | null;
+                name: string;
+                /** Format: uuid */
+                projectId: string;
+                taskCount: number;
+                /** Format: date-time */
+                updatedAt: string;
+                version: number;
+            }[];
+        };
+        WorkflowVersionList: {
+            items: {
+                /** Format: date-time */
+                createdAt: string;
+                createdBy: string;
+                version: number;
+            }[];
+        };
+        WorkflowView: {
+            /** Format: date-time */
+            createdAt: string;
+            /** @description A workflow definition. */
+            definition: {
+                /** @description Concurrency limit of a workflow: runs at a time, overall or per key value. */
+                concurrency?: {
+                    /** @description JSONata expression over { input } naming the group the limit applies to. */
+                    key?: string;
+                    limit: number;
+                };
+                description?: string;
+                /** @description JSON Schema (2020-12) the run input must satisfy. */
+                inputSchema?: {
+                    [key: string]: components["schemas"]["JsonValue"];
+                };
+                name: string;
+                /** @description The run's output mapping; the last task's output when omitted. */
+                output?: {
+                    [key: string]: components["schemas"]["JsonValue"];
+                };
+                /**
+                 * Format: uuid
+                 * @description Project the workflow belongs to; the default project when omitted.
+                 */
+                projectId?: string;
+                tasks: ({
+                    /** @description A connector name in the project, or 'platform'. */
+                    connector: string;
+                    /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                    input?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    key: string;
+                    operation: string;
+                    /** @description Retry policy: attempts in all, backoff, first delay and cap (milliseconds), with jitter. */
+                    retry?: {
+                        /**
+                         * @default exponential
+                         * @enum {string}
+                         */
+                        backoff: "fixed" | "exponential";
+                        /** @default 1000 */
+                        initialDelayMs: number;
+                        maxAttempts: number;
+                        /** @default 60000 */
+                        maxDelayMs: number;
+                    };
+                    /** @description Time limit of one attempt in milliseconds; the operation is aborted when it passes. */
+                    timeoutMs?: number;
+                    /** @constant */
+                    type: "atomic";
+                } | {
+                    /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                    input?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    key: string;
+                    /** @description Time limit of the child run; it is aborted when it passes. */
+                    timeoutMs?: number;
+                    /** @constant */
+                    type: "workflow";
+                    /** @description Name or id of a workflow in the same project. */
+                    workflow: string;
+                } | {
+                    /** @default 10 */
+                    concurrency: number;
+                    /** @description What runs for each record: a workflow or an operation. */
+                    each: {
+                        /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                        input?: {
+                            [key: string]: components["schemas"]["JsonValue"];
+                        };
+                        workflow: string;
+                    } | {
+                        /** @description A connector name in the project, or 'platform'. */
+                        connector: string;
+                        /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                        input?: {
+                            [key: string]: components["schemas"]["JsonValue"];
+                        };
+                        operation: string;
+                    };
+                    generator: {
+                        /** @description A connector name in the project, or 'platform'. */
+                        connector: string;
+                        /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                        input?: {
+                            [key: string]: components["schemas"]["JsonValue"];
+                        };
+                        operation: string;
+                    };
+                    key: string;
+                    /** @description Retry policy of each chunk whose `each` is an operation. */
+                    retry?: {
+                        /**
+                         * @default exponential
+                         * @enum {string}
+                         */
+                        backoff: "fixed" | "exponential";
+                        /** @default 1000 */
+                        initialDelayMs: number;
+                        maxAttempts: number;
+                        /** @default 60000 */
+                        maxDelayMs: number;
+                    };
+                    /** @description Time limit of each chunk. */
+                    timeoutMs?: number;
+                    /** @constant */
+                    type: "chunked";
+                })[];
+            };
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: uuid */
+            projectId: string;
+            /** Format: date-time */
+            updatedAt: string;
+            version: number;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    listAdapters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Adapters */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdapterCatalog"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    authConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sign-in configuration */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthConfig"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listBusinessObjectTypes: {
+        parameters: {
+            query?: {
+                projectId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Types */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessObjectTypeList"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createBusinessObjectType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BusinessObjectTypeBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description URL of the type */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessObjectTypeView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBusinessObjectType: {
+        parameters: {
+            query?: {
+                projectId?: string;
+            };
+            header?: never;
+            path: {
+                type: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The type */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessObjectTypeView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateBusinessObjectType: {
+        parameters: {
+            query?: {
+                projectId?: string;
+            };
+            header?: never;
+            path: {
+                type: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    /** @description Must equal the current key field; it cannot change. */
+                    keyField?: string;
+                    schema: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The type */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessObjectTypeView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listBusinessObjects: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                filter?: string;
+                limit?: number;
+                projectId?: string;
+            };
+            header?: never;
+            path: {
+                type: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Records */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessObjectList"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createBusinessObject: {
+        parameters: {
+            query?: {
+                projectId?: string;
+            };
+            header?: never;
+            path: {
+                type: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: components["schemas"]["JsonValue"];
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description URL of the record */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessObjectView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBusinessObject: {
+        parameters: {
+            query?: {
+                projectId?: string;
+            };
+            header?: never;
+            path: {
+                key: string;
+                type: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessObjectView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putBusinessObject: {
+        parameters: {
+            query?: {
+                projectId?: string;
+            };
+            header?: never;
+            path: {
+                key: string;
+                type: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: components["schemas"]["JsonValue"];
+                };
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessObjectView"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessObjectView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteBusinessObject: {
+        parameters: {
+            query?: {
+                projectId?: string;
+            };
+            header?: never;
+            path: {
+                key: string;
+                type: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listConnectors: {
+        parameters: {
+            query?: {
+                projectId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Connectors */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorList"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectorBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description URL of the connector */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connector */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectorUpdateBody"];
+            };
+        };
+        responses: {
+            /** @description The connector */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    testConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The outcome (ok false carries the server’s error) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorTestResult"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Healthy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description A dependency is down */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description API keys */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyList"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    expiresAt?: string;
+                    name: string;
+                    /** @enum {string} */
+                    role: "viewer" | "operator" | "editor" | "admin";
+                    /** @description Limit the key to these workflows. */
+                    workflowIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Created; `key` is shown only now */
+            201: {
+                headers: {
+                    /** @description URL of the key */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyCreated"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revoked key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAudit: {
+        parameters: {
+            query?: {
+                action?: string;
+                actionPrefix?: string;
+                actorId?: string;
+                actorType?: "user" | "apikey" | "system";
+                cursor?: string;
+                from?: string;
+                limit?: number;
+                targetId?: string;
+                targetType?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of audit entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditList"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Members */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberList"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setMemberRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                objectId: string;
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description null removes the direct grant. */
+                    role: ("viewer" | "operator" | "editor" | "admin" | "owner") | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The member */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        displayName: string | null;
+                        /** @description The role their last sign-in resolved to. */
+                        effectiveRole: ("viewer" | "operator" | "editor" | "admin" | "owner") | null;
+                        /** Format: date-time */
+                        firstSeenAt: string;
+                        /** Format: date-time */
+                        lastSeenAt: string;
+                        /** Format: uuid */
+                        objectId: string;
+                        /** @description A role granted directly (on top of groups and app roles). */
+                        role: ("viewer" | "operator" | "editor" | "admin" | "owner") | null;
+                        /** Format: uuid */
+                        tenantId: string;
+                        /** @description For display only; people are identified by tenantId + objectId. */
+                        username: string | null;
+                    };
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRoleMappings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Mappings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleMappingList"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putRoleMapping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    /** @enum {string} */
+                    role: "viewer" | "operator" | "editor" | "admin" | "owner";
+                };
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleMappingView"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleMappingView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteRoleMapping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOrgSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgSettingsView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putOrgSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description New keys must expire within this many days.
+                     * @default null
+                     */
+                    apiKeyMaxLifetimeDays?: number | null;
+                    /**
+                     * @description False refuses every API key of the organisation.
+                     * @default true
+                     */
+                    apiKeysEnabled?: boolean;
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgSettingsView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    openapi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listProjects: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Projects */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectList"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description URL of the project */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRuns: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                status?: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+                workflowId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of runs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunList"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled (or already cancelled) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelRunResult"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    runEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An event stream (text/event-stream): events snapshot, run, task, problem, end */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retryRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The next attempt is queued */
+            202: {
+                headers: {
+                    /** @description URL of the run */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetryRunResult"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWorkers: {
+        parameters: {
+            query?: {
+                projectId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Workers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkerList"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWorker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    name: string;
+                    /** @description Who answers for this worker (a person or team). */
+                    owner: string;
+                    /**
+                     * Format: uuid
+                     * @description The default project when omitted.
+                     */
+                    projectId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description URL of the worker */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkerView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWorker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The worker */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkerView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateWorker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string | null;
+                    name?: string;
+                    owner?: string;
+                    /**
+                     * @description A paused worker refuses triggers of its workflows and its schedules do not fire.
+                     * @enum {string}
+                     */
+                    status?: "active" | "paused";
+                };
+            };
+        };
+        responses: {
+            /** @description The worker */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkerView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWorkerStats: {
+        parameters: {
+            query?: {
+                days?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Statistics */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkerStats"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    assignWorkerWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    workflowId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The worker */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkerView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unassignWorkerWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                workflowId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The worker */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkerView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWorkflows: {
+        parameters: {
+            query?: {
+                projectId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Workflows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowList"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkflowDefinition"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description URL of the workflow */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWorkflow: {
+        parameters: {
+            query?: {
+                version?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workflow */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkflowDefinition"];
+            };
+        };
+        responses: {
+            /** @description The new version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    triggerRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The same key for the same workflow returns the first run instead of starting another. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TriggerRunBody"];
+            };
+        };
+        responses: {
+            /** @description Accepted: the run is committed and queued */
+            202: {
+                headers: {
+                    /** @description URL of the run */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunAccepted"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSchedules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Schedules */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleList"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description URL of the schedule */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                scheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replaceSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                scheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleBody"];
+            };
+        };
+        responses: {
+            /** @description The schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                scheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWorkflowVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowVersionList"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+}

@@ -1,0 +1,132 @@
+/**
+ * The workflow definition as JSON, checked as you type: JSON syntax (with line and column) and
+ * the WorkflowDefinition schema from the control plane's OpenAPI document. Errors the server
+ * finds on save (unknown workflow, cycles, unknown operations) are shown in the same list.
+ */
+import { useQuery } from '@tanstack/react-query';
+import Ajv2020 from 'ajv/dist/2020';
+import { useId, useMemo, useRef } from 'react';
+import { getOpenApiDocument, type FieldIssue } from '../services/api';
+
+export interface EditorCheck {
+  value: unknown | undefined;
+  issues: FieldIssue[];
+}
+
+/** Line and column of a character offset. */
+function position(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, column: before.at(-1)!.length + 1 };
+}
+
+/** Parses JSON; on failure names the line and column where it broke. */
+export function parseJson(text: string): { value: unknown } | { issue: FieldIssue; offset: number | null } {
+  try {
+    return { value: JSON.parse(text) };
+  } catch (err) {
+    const msg = (err as Error).message;
+    const at = /position (\d+)/.exec(msg);
+    const offset = at ? Number(at[1]) : null;
+    const where = offset !== null ? position(text, offset) : null;
+    return { issue: { path: where ? `line ${where.line}, column ${where.column}` : '(document)', message: msg.replace(/ in JSON at position \d+.*$/, '') }, offset };
+  }
+}
+
+function useDefinitionValidator() {
+  const doc = useQuery({ queryKey: ['openapi'], queryFn: getOpenApiDocument, staleTime: Infinity });
+  return useMemo(() => {
+    if (!doc.data) return null;
+    try {
+      const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+      // The whole document is the root, so '#/components/schemas/…' refs resolve inside it.
+      return ajv.compile({ $id: 'demiton-openapi', components: (doc.data as { components: unknown }).components, $ref: '#/components/schemas/WorkflowDefinition' });
+    } catch {
+      return null; // The server still validates on save.
+    }
+  }, [doc.data]);
+}
+
+export function checkDefinition(text: string, validate: ReturnType<typeof useDefinitionValidator>): EditorCheck {
+  const parsed = parseJson(text);
+  if ('issue' in parsed) return { value: undefined, issues: [parsed.issue] };
+  if (validate && !validate(parsed.value)) {
+    const seen = new Set<string>();
+    const issues = (validate.errors ?? [])
+      // oneOf/anyOf failures repeat each branch's complaint; keep the specific ones.
+      .filter((e) => !['oneOf', 'anyOf', 'if'].includes(e.keyword))
+      .map((e) => ({
+        path: e.instancePath.replace(/^\//, '').replace(/\/(\d+)(?=\/|$)/g, '[$1]').replace(/\//g, '.') || '(root)',
+        message: e.keyword === 'additionalProperties' ? `unknown property '${(e.params as { additionalProperty: string }).additionalProperty}'` : e.message ?? 'is invalid',
+      }))
+      .filter((i) => !seen.has(i.path + i.message) && !!seen.add(i.path + i.message));
+    return { value: parsed.value, issues: issues.slice(0, 20) };
+  }
+  return { value: parsed.value, issues: [] };
+}
+
+export function DefinitionEditor({
+  text,
+  onText,
+  serverIssues,
+  label,
+}: {
+  text: string;
+  onText(t: string): void;
+  serverIssues: FieldIssue[];
+  label: string;
+}) {
+  const id = useId();
+  const validate = useDefinitionValidator();
+  const area = useRef<HTMLTextAreaElement>(null);
+  const check = checkDefinition(text, validate);
+  const issues = [...check.issues, ...serverIssues];
+  const lines = text.split('\n').length;
+  return (
+    <div className="editor">
+      <label htmlFor={id}>{label}</label>
+      <div className="editor-frame">
+        <div className="gutter" aria-hidden="true">
+          {Array.from({ length: lines }, (_, i) => (
+            <span key={i}>{i + 1}</span>
+          ))}
+        </div>
+        <textarea
+          id={id}
+          ref={area}
+          className="code"
+          spellCheck={false}
+          value={text}
+          rows={Math.min(40, Math.max(12, lines + 1))}
+          onChange={(e) => onText(e.target.value)}
+          aria-invalid={issues.length > 0}
+          aria-describedby={`${id}-issues`}
+          onKeyDown={(e) => {
+            // Tab indents inside the editor; Escape then Tab leaves it (keyboard users are not trapped).
+            if (e.key === 'Tab' && !e.shiftKey && !(e.currentTarget.dataset['escaped'] === '1')) {
+              e.preventDefault();
+              const t = e.currentTarget;
+              const s = t.selectionStart;
+              onText(text.slice(0, s) + '  ' + text.slice(t.selectionEnd));
+              requestAnimationFrame(() => t.setSelectionRange(s + 2, s + 2));
+            }
+            e.currentTarget.dataset['escaped'] = e.key === 'Escape' ? '1' : '';
+          }}
+        />
+      </div>
+      <div id={`${id}-issues`} aria-live="polite">
+        {issues.length === 0 ? (
+          <p className="ok-line">✓ Valid workflow definition{validate ? '' : ' (JSON only; the server checks the rest on save)'}</p>
+        ) : (
+          <ul className="problems">
+            {issues.map((i) => (
+              <li key={i.path + i.message}>
+                <code>{i.path}</code>: {i.message}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      <p className="help">Tab indents; press Escape, then Tab, to move on from the editor.</p>
+    </div>
+  );
+}

@@ -1,0 +1,20 @@
+/** Formatting of times and durations for people. */
+
+export function duration(from: string | null | undefined, to: string | null | undefined, now = Date.now()): string {
+  if (!from) return '—';
+  const ms = (to ? Date.parse(to) : now) - Date.parse(from);
+  return ms < 0 ? '—' : formatMs(ms);
+}
+
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  const m = Math.floor(ms / 60_000);
+  return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+export function when(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+}

@@ -1,0 +1,46 @@
+/**
+ * The tasks of a workflow as a flow: one card per task in order, with what it calls. Atomic
+ * tasks name connector and operation; workflow tasks link to the workflow they start; chunked
+ * tasks show their generator and what runs for each record.
+ */
+import { Link } from 'react-router';
+import type { WorkflowDefinition } from '../services/api';
+
+type Task = WorkflowDefinition['tasks'][number];
+
+export function TaskGraph({ tasks, workflowIdByName }: { tasks: Task[]; workflowIdByName: Map<string, string> }) {
+  const ref = (name: string) => {
+    const id = workflowIdByName.get(name);
+    return id ? <Link to={`/workflows/${id}`}>{name}</Link> : <code>{name}</code>;
+  };
+  return (
+    <ol className="graph" aria-label="Tasks in order">
+      {tasks.map((t, i) => (
+        <li key={t.key} className={`node node-${t.type}`}>
+          <div className="node-head">
+            <span className="node-index" aria-hidden="true">
+              {i + 1}
+            </span>
+            <strong>{t.key}</strong>
+            <span className={`type type-${t.type}`}>{t.type === 'workflow' ? 'workflow' : t.type}</span>
+          </div>
+          <div className="node-body">
+            {t.type === 'atomic' && (
+              <span>
+                <code>{t.connector}</code> · <code>{t.operation}</code>
+                {t.retry ? ` · up to ${t.retry.maxAttempts} attempts` : ''}
+              </span>
+            )}
+            {t.type === 'workflow' && <span>starts {ref(t.workflow)}</span>}
+            {t.type === 'chunked' && (
+              <span>
+                for each record of <code>{t.generator.connector}</code> · <code>{t.generator.operation}</code> → {'workflow' in t.each ? ref(t.each.workflow) : <code>{`${t.each.connector} · ${t.each.operation}`}</code>}
+                {` · ${t.concurrency ?? 10} at a time`}
+              </span>
+            )}
+          </div>
+        </li>
+      ))}
+    </ol>
+  );
+}

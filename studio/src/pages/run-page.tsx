@@ -1,0 +1,192 @@
+/**
+ * One run, live: the page reads the run, then follows its event feed and patches the cached run
+ * with each change, so the timeline updates in place (rows keep their size: no layout jump).
+ */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { ChunkProgress } from '../components/chunk-progress';
+import { duration, when } from '../components/format';
+import { JsonView } from '../components/json-view';
+import { ErrorState, Loading } from '../components/states';
+import { StatusBadge } from '../components/status-badge';
+import { cancelRun, getRun, retryRun, watchRun, type RunView, type TaskRunView } from '../services/api';
+import { useCapabilities } from '../state/capabilities';
+
+const FINISHED = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+
+function useLiveRun(id: string) {
+  const qc = useQueryClient();
+  const [live, setLive] = useState<'connecting' | 'live' | 'reconnecting' | 'ended' | 'failed'>('connecting');
+  const query = useQuery({ queryKey: ['run', id], queryFn: () => getRun(id) });
+  useEffect(() => {
+    const ctrl = new AbortController();
+    const patch = (f: (r: RunView) => RunView) => qc.setQueryData<RunView>(['run', id], (r) => (r ? f(r) : r));
+    setLive('connecting');
+    watchRun(
+      id,
+      {
+        snapshot: (run) => qc.setQueryData(['run', id], run),
+        run: (run) => patch((r) => ({ ...r, ...run })),
+        task: (t) => patch((r) => ({ ...r, tasks: r.tasks.map((x) => (x.key === t.key ? t : x)) })),
+        end: () => {
+          setLive('ended');
+          void qc.invalidateQueries({ queryKey: ['runs'] });
+        },
+        connection: (ok) => setLive(ok ? 'live' : 'reconnecting'),
+      },
+      ctrl.signal,
+    ).catch(() => setLive('failed'));
+    return () => ctrl.abort();
+  }, [id, qc]);
+  return { query, live };
+}
+
+export function RunPage() {
+  const { id = '' } = useParams();
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const caps = useCapabilities();
+  const { query, live } = useLiveRun(id);
+  const [now, setNow] = useState(() => Date.now());
+  const cancel = useMutation({ mutationFn: () => cancelRun(id), onSuccess: () => void qc.invalidateQueries({ queryKey: ['run', id] }) });
+  const retry = useMutation({
+    mutationFn: () => retryRun(id),
+    onSuccess: (r) => {
+      const next = (r as { id?: string } | undefined)?.id;
+      if (next && next !== id) navigate(`/runs/${next}`);
+      else void qc.invalidateQueries({ queryKey: ['run', id] });
+    },
+  });
+  const running = query.data && !FINISHED.has(query.data.status);
+  useEffect(() => {
+    if (!running) return;
+    // Ticks the running durations once a second.
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [running]);
+
+  if (query.isPending) return <Loading what="the run" />;
+  if (query.isError) return <ErrorState error={query.error} retry={() => void query.refetch()} />;
+  const run = query.data;
+  const canCancel = caps.data?.has('POST /api/runs/{id}/cancel') ?? false;
+  const canRetry = caps.data?.has('POST /api/runs/{id}/retry') ?? false;
+  const liveText = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', ended: 'Finished', failed: 'Live updates unavailable' }[live];
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1 tabIndex={-1}>
+            Run of <Link to={`/workflows/${run.workflowId}`}>{run.workflowName}</Link>
+          </h1>
+          <p className="muted">
+            <code>{run.id}</code> · version {run.workflowVersion} · {run.trigger}
+            {run.parentRunId && (
+              <>
+                {' '}
+                · child of <Link to={`/runs/${run.parentRunId}`}>run {run.parentRunId.slice(0, 8)}</Link>
+              </>
+            )}
+          </p>
+        </div>
+        <div className="head-actions">
+          <span className={`live live-${live}`} role="status" aria-live="polite">
+            {liveText}
+          </span>
+          <button type="button" className="secondary" disabled={!canCancel || !running || cancel.isPending} onClick={() => cancel.mutate()} title={canCancel ? undefined : 'Cancelling is not available in this deployment'}>
+            Cancel run
+          </button>
+          <button type="button" className="secondary" disabled={!canRetry || run.status !== 'FAILED' || retry.isPending} onClick={() => retry.mutate()} title={canRetry ? undefined : 'Retrying is not available in this deployment'}>
+            Retry
+          </button>
+        </div>
+      </div>
+      {(cancel.isError || retry.isError) && (
+        <p role="alert" className="problems">
+          {(cancel.error ?? retry.error)?.message}
+        </p>
+      )}
+      <dl className="facts">
+        <div>
+          <dt>Status</dt>
+          <dd data-testid="run-status">
+            <StatusBadge status={run.status} />
+          </dd>
+        </div>
+        <div>
+          <dt>Created</dt>
+          <dd>{when(run.createdAt)}</dd>
+        </div>
+        <div>
+          <dt>Started</dt>
+          <dd>{when(run.startedAt)}</dd>
+        </div>
+        <div>
+          <dt>Duration</dt>
+          <dd>{duration(run.startedAt, run.finishedAt, now)}</dd>
+        </div>
+      </dl>
+      {run.error && (
+        <div className="problems" role="alert">
+          <strong>{run.error.code}</strong>: {run.error.message}
+          {run.error.taskKey && <> (task {run.error.taskKey})</>}
+        </div>
+      )}
+      <h2>Tasks</h2>
+      <ol className="timeline" aria-label="Task timeline">
+        {run.tasks.map((t) => (
+          <TaskRow key={t.key} task={t as TaskRunView} now={now} />
+        ))}
+      </ol>
+      <div className="two-col">
+        <section>
+          <h2>Input</h2>
+          <JsonView value={run.input} label="Run input" />
+        </section>
+        <section>
+          <h2>Output</h2>
+          <JsonView value={run.output} label="Run output" />
+        </section>
+      </div>
+    </>
+  );
+}
+
+function TaskRow({ task: t, now }: { task: TaskRunView; now: number }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <li className={`task task-${t.status.toLowerCase()}`} data-task={t.key}>
+      <div className="task-line">
+        <StatusBadge status={t.status} />
+        <strong className="task-key">{t.key}</strong>
+        <span className={`type type-${t.type}`}>{t.type}</span>
+        <span className="small muted">
+          {t.attempts} attempt{t.attempts === 1 ? '' : 's'} · {duration(t.startedAt, t.finishedAt, now)}
+        </span>
+        {t.childRunId && (
+          <Link to={`/runs/${t.childRunId}`} className="small">
+            child run
+          </Link>
+        )}
+        <button type="button" className="link small" aria-expanded={open} onClick={() => setOpen(!open)}>
+          {open ? 'Hide details' : 'Details'}
+          <span className="sr-only"> of task {t.key}</span>
+        </button>
+      </div>
+      {t.chunks && <ChunkProgress chunks={t.chunks} label={`Chunks of task ${t.key}`} />}
+      {t.error && (
+        <p className="task-error">
+          <strong>{t.error.code}</strong>: {t.error.message} {t.error.retryable ? '(retryable)' : '(not retryable)'}
+        </p>
+      )}
+      {open && (
+        <div className="task-details">
+          <p className="small muted">
+            Started {when(t.startedAt)} · finished {when(t.finishedAt)}
+          </p>
+          <JsonView value={t.output} label={`Output of task ${t.key}`} />
+        </div>
+      )}
+    </li>
+  );
+}
