@@ -10,6 +10,7 @@ import * as projects from './handlers/projects';
 import { runEvents } from './handlers/run-events';
 import * as runs from './handlers/runs';
 import * as schedules from './handlers/schedules';
+import * as studio from './handlers/studio';
 import { health, openApiRoute } from './handlers/system';
 import * as workers from './handlers/workers';
 import * as workflows from './handlers/workflows';
@@ -73,4 +74,13 @@ export const routes: readonly Route[] = [
   businessObjects.getBusinessObject,
   businessObjects.putBusinessObject,
   businessObjects.deleteBusinessObject,
+  studio.createConversation,
+  studio.listConversations,
+  studio.getConversation,
+  studio.postMessage,
+  studio.uploadDocument,
+  studio.listDocuments,
+  // Before getDocument: the local host tries routes in order and `{id}` would match `search`.
+  studio.searchDocuments,
+  studio.getDocument,
 ] as Route[];

@@ -1,0 +1,76 @@
+/**
+ * The studio's domain operations behind /api/studio/*: conversations, answers and documents.
+ * Every operation takes the caller's principal; conversations are the caller's own, documents
+ * the organisation's.
+ */
+import type { Principal } from '../auth/principal';
+import { NotFoundError } from '../domain/errors';
+import type { ConversationView, DocumentHit, DocumentView, MessageView, StudioFocus } from '../domain/studio-api';
+import type { Platform } from '../platform';
+import type { ConversationRecord, StoredMessage } from './conversations/conversation-store';
+import { getDocument, listDocuments as listDocumentRows, type DocumentRow } from './documents/document-rows';
+import { ingestDocument } from './documents/ingest-document';
+
+export { startAnswer } from './chat/answer-question';
+
+const conversationView = (c: ConversationRecord): ConversationView => ({
+  id: c.id,
+  title: c.title,
+  focus: c.focus,
+  createdAt: c.createdAt.toISOString(),
+  updatedAt: c.updatedAt.toISOString(),
+});
+
+const messageView = (m: StoredMessage): MessageView => ({ ...m, createdAt: m.createdAt.toISOString() });
+
+const documentView = (d: DocumentRow): DocumentView => ({
+  id: d.id,
+  name: d.name,
+  contentType: d.contentType,
+  sizeBytes: Number(d.sizeBytes),
+  chunkCount: d.chunkCount,
+  embedder: d.embedder,
+  createdAt: d.createdAt.toISOString(),
+});
+
+/** Starts a conversation for the caller. */
+export async function createConversation(p: Platform, principal: Principal, body: { title?: string | undefined; focus: StudioFocus }): Promise<ConversationView> {
+  const c = await p.ai.conversations.create({ orgId: principal.orgId, userId: principal.actor.id, title: body.title ?? 'New conversation', focus: body.focus });
+  return conversationView(c);
+}
+
+/** The caller's conversations, most recent first. */
+export async function listConversations(p: Platform, principal: Principal): Promise<{ items: ConversationView[] }> {
+  return { items: (await p.ai.conversations.list(principal.orgId, principal.actor.id, 100)).map(conversationView) };
+}
+
+/** One of the caller's conversations with its messages. */
+export async function getConversation(p: Platform, principal: Principal, id: string): Promise<ConversationView & { messages: MessageView[] }> {
+  const c = await p.ai.conversations.get(principal.orgId, principal.actor.id, id);
+  if (!c) throw new NotFoundError('conversation', id);
+  const messages = await p.ai.conversations.messages(principal.orgId, id);
+  return { ...conversationView(c), messages: messages.map(messageView) };
+}
+
+/** Stores, extracts, chunks, embeds and indexes an uploaded file. */
+export async function uploadDocument(p: Platform, principal: Principal, file: { name: string; contentType: string | null; bytes: Uint8Array }): Promise<DocumentView> {
+  const d = await ingestDocument({ db: p.db, blobs: p.ai.blobs, embedder: p.ai.embedder, index: p.ai.index, logger: p.logger, maxBytes: p.config.ai.documentMaxBytes }, principal, file);
+  return documentView(d);
+}
+
+/** The organisation's documents. */
+export async function listDocuments(p: Platform, principal: Principal): Promise<{ items: DocumentView[] }> {
+  return { items: (await listDocumentRows(p.db, principal.orgId)).map(documentView) };
+}
+
+/** One document's metadata. */
+export async function getDocumentView(p: Platform, principal: Principal, id: string): Promise<DocumentView> {
+  const d = await getDocument(p.db, principal.orgId, id);
+  if (!d) throw new NotFoundError('document', id);
+  return documentView(d);
+}
+
+/** The chunks of the organisation's documents nearest to a query. */
+export async function searchDocuments(p: Platform, principal: Principal, q: string, limit: number): Promise<{ items: DocumentHit[] }> {
+  return { items: await p.ai.documents.search(principal.orgId, q, limit) };
+}
