@@ -44,16 +44,14 @@ export function scrubUrlCredentials(text: string): string {
   return text.replace(URL_CREDENTIALS, '$1$2:[redacted]@');
 }
 
-const NO_TRACE = Object.freeze({});
-
 /** Creates the process's root logger. Secrets are redacted wherever they appear under these keys. */
 export function createLogger(level: string, bindings: Record<string, unknown> = {}, destination?: pino.DestinationStream): Logger {
   const options: pino.LoggerOptions = {
     level,
     base: { ...bindings },
     redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
-    // One function call and a boolean check per line when tracing is off.
-    mixin: () => activeTraceIds() ?? NO_TRACE,
+    // A fresh object per line: pino merges the line's fields into what the mixin returns.
+    mixin: () => activeTraceIds() ?? {},
     serializers: {
       err: (err: unknown) => {
         const s = pino.stdSerializers.err(err as Error) as unknown as Record<string, unknown>;
