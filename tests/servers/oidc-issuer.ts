@@ -13,10 +13,11 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignJWT, exportJWK, generateKeyPair, jwtVerify, type JWK, type JWTPayload, type CryptoKey } from 'jose';
+import { SignJWT, exportJWK, generateKeyPair, importX509, jwtVerify, type JWK, type JWTPayload, type CryptoKey } from 'jose';
 import { Agent, setGlobalDispatcher } from 'undici';
 
 export interface SigningKey {
@@ -27,8 +28,8 @@ export interface SigningKey {
 
 export interface IssuerOptions {
   tenants: string[];
-  /** The API's confidential client, for the token endpoint. */
-  client?: { clientId: string; secret: string };
+  /** The API's confidential client, for the token endpoint: a secret, or a certificate (PEM) whose key signs client assertions. */
+  client?: { clientId: string; secret?: string; certificatePem?: string };
 }
 
 export interface SignOptions {
@@ -86,9 +87,12 @@ async function makeKey(): Promise<SigningKey> {
   return { kid, privateKey, publicJwk };
 }
 
-/** Makes this process's fetch (jose, MSAL, tests) trust the issuer's certificate. */
+const trusted: string[] = [];
+
+/** Makes this process's fetch (jose, MSAL, tests) trust the issuer's certificate, and those trusted before. */
 export function trustIssuer(issuer: OidcIssuer): void {
-  setGlobalDispatcher(new Agent({ connect: { ca: issuer.ca } }));
+  trusted.push(issuer.ca);
+  setGlobalDispatcher(new Agent({ connect: { ca: [...trusted] } }));
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -116,6 +120,27 @@ export async function startOidcIssuer(opts: IssuerOptions): Promise<OidcIssuer> 
 
   const state = {
     graphDown: false,
+  };
+
+  // client_secret_post, or private_key_jwt: a client assertion signed by the registered certificate's key.
+  const clientAuthenticated = async (form: URLSearchParams, tokenEndpoint: string): Promise<boolean> => {
+    const c = opts.client!;
+    if (c.secret !== undefined && form.get('client_secret') === c.secret) return true;
+    const assertion = form.get('client_assertion');
+    if (!c.certificatePem || !assertion || form.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') return false;
+    try {
+      for (const alg of ['PS256', 'RS256']) {
+        try {
+          await jwtVerify(assertion, await importX509(c.certificatePem, alg), { algorithms: [alg], audience: tokenEndpoint, issuer: c.clientId, subject: c.clientId });
+          return true;
+        } catch {
+          /* try the next algorithm */
+        }
+      }
+    } catch {
+      /* fall through */
+    }
+    return false;
   };
 
   const server: Server = createServer({ key: tls.key, cert: tls.cert }, async (req, res) => {
@@ -148,10 +173,10 @@ export async function startOidcIssuer(opts: IssuerOptions): Promise<OidcIssuer> 
         counters.token++;
         const form = new URLSearchParams(await readBody(req));
         if (form.get('grant_type') !== 'client_credentials') return json(res, 400, { error: 'unsupported_grant_type' });
-        if (!opts.client || form.get('client_id') !== opts.client.clientId || form.get('client_secret') !== opts.client.secret) {
+        if (!opts.client || form.get('client_id') !== opts.client.clientId || !(await clientAuthenticated(form, `${base}/${tenant}/oauth2/v2.0/token`))) {
           return json(res, 401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' });
         }
-        const access = await new SignJWT({ tid: tenant, oid: randomUUID(), roles: ['Directory.Read.All'], ver: '1.0', appid: opts.client.clientId, idtyp: 'app' })
+        const access = await new SignJWT({ tid: tenant, oid: randomUUID(), roles: ['Directory.Read.All'], ver: '1.0', appid: opts.client!.clientId, idtyp: 'app' })
           .setProtectedHeader({ alg: 'RS256', kid: active.kid, typ: 'JWT' })
           .setIssuer(`https://sts.windows.net/${tenant}/`)
           .setAudience(graphBase())

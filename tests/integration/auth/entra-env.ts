@@ -28,9 +28,9 @@ export interface EntraEnv {
 }
 
 /** Starts issuer, platform and host. */
-export async function startEntraEnv(opts: { tenants?: number; env?: Record<string, string> } = {}): Promise<EntraEnv> {
-  const tenants = Array.from({ length: opts.tenants ?? 1 }, () => randomUUID());
-  const issuer = await startOidcIssuer({ tenants, client: GRAPH_CLIENT });
+export async function startEntraEnv(opts: { tenants?: number; env?: Record<string, string>; client?: { clientId: string; secret?: string; certificatePem?: string } } = {}): Promise<EntraEnv> {
+  const tenants: string[] = Array.from({ length: opts.tenants ?? 1 }, () => randomUUID());
+  const issuer = await startOidcIssuer({ tenants, client: opts.client ?? GRAPH_CLIENT });
   trustIssuer(issuer);
   const platform = await createTestPlatform({
     env: {
