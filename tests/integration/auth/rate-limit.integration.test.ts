@@ -5,7 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devPrincipal } from '../../../shared/auth/principal';
+import { createRedisRateLimiter } from '../../../shared/auth/rate-limit';
 import { createApiKey } from '../../../shared/hq/api-keys';
+import type { Logger } from '../../../shared/logger';
 import { api, createTestPlatform, startTestHost, type TestPlatform } from '../../helpers/test-platform';
 
 let platform: TestPlatform;
@@ -61,6 +63,21 @@ describe('rate limits (Redis sliding window)', () => {
       expect(keys.some((k) => k.includes(':rl:caller:'))).toBe(true);
     } finally {
       r.disconnect();
+    }
+  });
+
+  it('lets requests through (and warns) when Redis cannot be reached', async () => {
+    const warnings: string[] = [];
+    const logger = { warn: (_o: unknown, msg: string) => warnings.push(msg) } as unknown as Logger;
+    // Port 1 on loopback: nothing listens there.
+    const rl = createRedisRateLimiter({ url: 'redis://127.0.0.1:1', prefix: 'unreachable', limits: { windowSeconds: 60, perCaller: 1, perOrg: 1 }, logger });
+    try {
+      await rl.check(devPrincipal());
+      await rl.check(devPrincipal());
+      expect(warnings.length).toBeGreaterThanOrEqual(2);
+      expect(warnings[0]).toMatch(/rate limiter unavailable/);
+    } finally {
+      await rl.close();
     }
   });
 });
