@@ -43,4 +43,29 @@ if command -v psql >/dev/null 2>&1; then
   psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'test'" 2>/dev/null | grep -q 1 \
     || psql -h 127.0.0.1 -U postgres -d postgres -c 'CREATE DATABASE test' >/dev/null 2>&1 || true
 fi
+
+# MariaDB, RabbitMQ, Mosquitto and NATS: the connector adapter tests query and publish to them.
+# Same start commands as this machine kind uses before a session.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") >/dev/null 2>&1; }
+wait_port() { for _ in $(seq 1 60); do port_open "$1" && return 0; sleep 0.5; done; log "port $1 is still closed"; }
+if ! port_open 3306 && [ -x /usr/sbin/mariadbd ]; then
+  log "starting MariaDB"
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd >/dev/null 2>&1 || true
+  wait_port 3306
+fi
+if ! port_open 5672 && command -v rabbitmq-server >/dev/null 2>&1; then
+  log "starting RabbitMQ"
+  rabbitmq-server -detached >/dev/null 2>&1 || true
+  wait_port 5672
+fi
+if ! port_open 1883 && command -v mosquitto >/dev/null 2>&1; then
+  log "starting Mosquitto"
+  mosquitto -d -c /etc/mosquitto/mosquitto.conf >/dev/null 2>&1 || true
+  wait_port 1883
+fi
+if ! port_open 4222 && [ -x /usr/sbin/nats-server ]; then
+  log "starting NATS"
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log >/dev/null 2>&1 || true
+  wait_port 4222
+fi
 exit 0

@@ -48,7 +48,7 @@ export function matchesFilter(rec: Rec, filter: string | null): boolean {
     if (!m) throw new Error(`unsupported filter clause '${c}'`);
     const [, field, op, raw] = m;
     const value: unknown = raw!.startsWith("'") ? raw!.slice(1, -1).replace(/''/g, "'") : raw === 'true' ? true : raw === 'false' ? false : Number(raw);
-    const actual = rec[field!] as string | number | boolean;
+    const actual = rec[field!] as number; // compared as the JSON value it is; eq/ne work for strings too
     switch (op!.toLowerCase()) {
       case 'eq':
         return actual === value;
