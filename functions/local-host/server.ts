@@ -123,6 +123,9 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<{ server: 
       }
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      // Like Azure's front end: append the peer address to X-Forwarded-For (the audit log's `source`).
+      const peer = req.socket.remoteAddress;
+      if (peer) headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${peer}` : peer;
       const request = new HttpRequest({
         method,
         url: url.toString(),

@@ -144,6 +144,18 @@ describe('organisations are isolated', () => {
     for (const path of made.read) expect((await a('GET', path)).status, `A GET ${path} after B`).toBe(200);
   });
 
+  it("A cannot pull B's resources into its own by id", async () => {
+    const wfB = await created(await b('POST', '/api/workflows', wfDef()));
+    const workerA = await created(await a('POST', '/api/workers', { name: `w-${randomId()}`, owner: 'ops' }));
+    const assign = await a('POST', `/api/workers/${workerA.id}/workflows`, { workflowId: wfB.id });
+    expect([404, 422], JSON.stringify(assign.body)).toContain(assign.status);
+    const key = await a('POST', '/api/hq/api-keys', { name: `k-${randomId()}`, role: 'operator', workflowIds: [wfB.id] });
+    expect(key.status).toBe(422);
+    const projectB = await created(await b('POST', '/api/projects', { name: `p-${randomId()}` }));
+    const inB = await a('POST', '/api/workflows', { ...wfDef(), projectId: projectB.id });
+    expect(inB.status).toBe(404);
+  });
+
   it("A's API key cannot reach B's resources", async () => {
     const key = (await a('POST', '/api/hq/api-keys', { name: `k-${randomId()}`, role: 'admin' })).body.key;
     const wfB = await created(await b('POST', '/api/workflows', wfDef()));
