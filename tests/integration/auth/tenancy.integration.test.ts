@@ -39,7 +39,7 @@ async function created(r: Awaited<ReturnType<typeof a>>): Promise<any> { // esli
 
 interface Resource {
   /** Creates it in org A; returns the calls B will try. */
-  make(): Promise<{ id: string; read: string[]; list?: string; writes: Array<[method: string, path: string, body?: unknown]> }>;
+  make(): Promise<{ id: string; read: string[]; list?: string | string[]; writes: Array<[method: string, path: string, body?: unknown]> }>;
 }
 
 const RESOURCES: Record<string, Resource> = {
@@ -93,6 +93,19 @@ const RESOURCES: Record<string, Resource> = {
       return { id: t, read: [`/api/business-object-types/${t}`, `/api/business-objects/${t}/secret-record`, `/api/business-objects/${t}`], list: '/api/business-object-types', writes: [['DELETE', `/api/business-objects/${t}/secret-record`], ['PUT', `/api/business-objects/${t}/secret-record`, { id: 'secret-record' }]] };
     },
   },
+  studioConversation: {
+    async make() {
+      const c = await created(await a('POST', '/api/studio/conversations', {}));
+      return { id: c.id, read: [`/api/studio/conversations/${c.id}`], list: '/api/studio/conversations', writes: [] };
+    },
+  },
+  studioDocument: {
+    async make() {
+      const r = await env.call('POST', `/api/studio/documents?name=a-${randomId()}.txt`, ownerA, 'Only organisation A may read this sentence about invoices.', { 'content-type': 'text/plain' });
+      const d = await created(r);
+      return { id: d.id, read: [`/api/studio/documents/${d.id}`], list: ['/api/studio/documents', '/api/studio/documents/search?q=invoices'], writes: [] };
+    },
+  },
   apiKey: {
     async make() {
       const k = await created(await a('POST', '/api/hq/api-keys', { name: `k-${randomId()}`, role: 'viewer' }));
@@ -130,11 +143,11 @@ describe('organisations are isolated', () => {
       // A still sees it.
       expect((await a('GET', path)).status, `A GET ${path}`).toBe(200);
     }
-    if (made.list) {
-      const got = await b('GET', made.list);
+    for (const list of [made.list ?? []].flat()) {
+      const got = await b('GET', list);
       expect(got.status).toBe(200);
-      expect(JSON.stringify(got.body), `B's list ${made.list}`).not.toContain(made.id);
-      expect(JSON.stringify((await a('GET', made.list)).body), `A's list ${made.list}`).toContain(made.id);
+      expect(JSON.stringify(got.body), `B's list ${list}`).not.toContain(made.id);
+      expect(JSON.stringify((await a('GET', list)).body), `A's list ${list}`).toContain(made.id);
     }
     for (const [method, path, body] of made.writes) {
       const got = await b(method, path, body);
