@@ -12,6 +12,7 @@ import * as runs from './handlers/runs';
 import * as schedules from './handlers/schedules';
 import * as studio from './handlers/studio';
 import { health, openApiRoute } from './handlers/system';
+import { hqSystem } from './handlers/system-hq';
 import * as workers from './handlers/workers';
 import * as workflows from './handlers/workflows';
 
@@ -32,6 +33,7 @@ export const routes: readonly Route[] = [
   hq.getOrgSettings,
   hq.putOrgSettings,
   hq.listAudit,
+  hqSystem,
   workflows.createWorkflow,
   workflows.listWorkflows,
   workflows.getWorkflow,

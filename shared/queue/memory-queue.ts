@@ -112,6 +112,9 @@ export function createMemoryQueue(): WorkQueue {
     async heartbeat(workerId, ttlMs) {
       workers.set(workerId, Date.now() + ttlMs);
     },
+    async workersSeen(since) {
+      return [...workers].filter(([, until]) => until >= since).map(([workerId, heartbeatExpiresAt]) => ({ workerId, heartbeatExpiresAt }));
+    },
     async forgetWorker(workerId) {
       workers.delete(workerId);
     },

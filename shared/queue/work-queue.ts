@@ -45,6 +45,8 @@ export interface WorkQueue {
   heartbeat(workerId: string, ttlMs: number): Promise<void>;
   /** Removes a worker that stopped cleanly (its processing list must be empty). */
   forgetWorker(workerId: string): Promise<void>;
+  /** Workers whose heartbeat was valid at some moment since `since` (epoch ms), with its expiry; for /api/hq/system. */
+  workersSeen(since: number): Promise<Array<{ workerId: string; heartbeatExpiresAt: number }>>;
   /**
    * Hands back to the queue the messages held by workers whose heartbeat expired, and by
    * processing lists with no live worker at all; returns how many workers and messages.

@@ -1,0 +1,28 @@
+/** The body of `GET /api/hq/system`, declared once (handler, types and OpenAPI come from it). */
+import { z } from 'zod';
+import { registerSchema } from '../http/openapi';
+
+export const SystemStatus = z
+  .object({
+    queue: z.object({
+      backend: z.enum(['redis', 'embedded']),
+      depth: z.number().int().describe('Run messages waiting (the whole platform).'),
+    }),
+    workers: z
+      .object({
+        seenLastMinute: z.number().int(),
+        items: z.array(z.object({ workerId: z.string(), heartbeatExpiresAt: z.iso.datetime(), alive: z.boolean() })),
+      })
+      .describe('Workers whose heartbeat was valid at some moment in the last minute (the whole platform).'),
+    runs: z
+      .object({
+        byStatus: z.object({ PENDING: z.number().int(), RUNNING: z.number().int(), SUCCEEDED: z.number().int(), FAILED: z.number().int(), CANCELLED: z.number().int() }),
+        oldestPendingAgeSeconds: z.number().nullable().describe('Age of the oldest PENDING run; null when none is waiting.'),
+      })
+      .describe("Runs of the caller's organisation."),
+    checkedAt: z.iso.datetime(),
+  })
+  .describe('Queue, workers and runs at a glance.');
+export type SystemStatus = z.infer<typeof SystemStatus>;
+
+registerSchema('SystemStatus', SystemStatus);
