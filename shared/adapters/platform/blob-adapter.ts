@@ -3,13 +3,18 @@
  * blobs in one container. Authenticates with the account key or a SAS token (secrets), or with
  * the platform's managed identity when neither is given.
  *
- * The SDK opens its own sockets, so the outbound policy is checked by resolving the account host
- * right before each operation; unlike the HTTP adapters, the SDK's connection resolves again.
+ * The SDK's sockets come from an agent whose `lookup` is the outbound policy's, so the address
+ * connected to is the address checked (IP literals, which skip `lookup`, are checked before each
+ * operation).
  */
-import { BlobServiceClient, StorageSharedKeyCredential, type ContainerClient } from '@azure/storage-blob';
+import http from 'node:http';
+import https from 'node:https';
+import { isIP } from 'node:net';
+import { BlobServiceClient, StorageSharedKeyCredential, type ContainerClient, type StoragePipelineOptions } from '@azure/storage-blob';
 import { z } from 'zod';
 import type { AdapterEnvironment, AdapterRegistration, ConnectorDescriptor } from '../adapter';
 import { bindOperations, call, declareOperations } from '../bind-operations';
+import { DemitonError } from '../../domain/errors';
 import { upstream, UpstreamError } from '../upstream-error';
 
 const SYSTEM = 'azure-blob';
@@ -37,6 +42,11 @@ async function guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     const e = err as { statusCode?: number; code?: string; message?: string };
+    // The SDK wraps socket errors in a RestError: a policy refusal must still read as one.
+    if (e.code === 'outbound_address_blocked' || e.code === 'host_unresolvable') {
+      for (let c: unknown = err; c; c = (c as { cause?: unknown }).cause) if (c instanceof DemitonError) throw c;
+      throw new UpstreamError(e.code, SYSTEM, `${what}: ${String(e.message)}`, { cause: err, retryable: e.code === 'host_unresolvable' });
+    }
     if (typeof e.statusCode === 'number') {
       throw new UpstreamError(`azure_blob_http_${e.statusCode}`, SYSTEM, `${what} failed with HTTP ${e.statusCode}${e.code ? ` (${e.code})` : ''}: ${String(e.message).split('\n')[0]}`, {
         cause: err,
@@ -135,17 +145,24 @@ export const blobAdapter: AdapterRegistration = {
     const key = typeof c.secrets['accountKey'] === 'string' ? c.secrets['accountKey'] : undefined;
     const sas = typeof c.secrets['sasToken'] === 'string' ? c.secrets['sasToken'].replace(/^\?/, '') : undefined;
     let service: BlobServiceClient | undefined;
+    // The storage pipeline hands `agent` to the core pipeline's agent policy (not in the option type).
+    const agentOptions = { lookup: env.network.lookup as never, keepAlive: false };
+    const options = {
+      retryOptions: { maxTries: 1 },
+      agent: s.accountUrl.startsWith('https:') ? new https.Agent(agentOptions) : new http.Agent(agentOptions),
+    } as StoragePipelineOptions;
     const serviceClient = async (): Promise<BlobServiceClient> => {
       if (service) return service;
-      if (key) return (service = new BlobServiceClient(s.accountUrl, new StorageSharedKeyCredential(s.accountName!, key), { retryOptions: { maxTries: 1 } }));
-      if (sas) return (service = new BlobServiceClient(`${s.accountUrl.replace(/\/+$/, '')}?${sas}`, undefined, { retryOptions: { maxTries: 1 } }));
+      if (key) return (service = new BlobServiceClient(s.accountUrl, new StorageSharedKeyCredential(s.accountName!, key), options));
+      if (sas) return (service = new BlobServiceClient(`${s.accountUrl.replace(/\/+$/, '')}?${sas}`, undefined, options));
       const { DefaultAzureCredential } = await import('@azure/identity');
-      return (service = new BlobServiceClient(s.accountUrl, new DefaultAzureCredential(), { retryOptions: { maxTries: 1 } }));
+      return (service = new BlobServiceClient(s.accountUrl, new DefaultAzureCredential(), options));
     };
     const bound: BlobBound = {
       createContainer: s.createContainer,
       async container(signal) {
-        await env.network.resolve(new URL(s.accountUrl).hostname);
+        const host = new URL(s.accountUrl).hostname.replace(/^\[|\]$/g, '');
+        if (isIP(host)) env.network.assertAllowed(host, host);
         if (signal.aborted) throw signal.reason;
         return (await serviceClient()).getContainerClient(s.container);
       },

@@ -1,6 +1,8 @@
 /** The Azure Blob adapter (@azure/storage-blob, the production SDK) against azurite on a random port. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type AzuriteFixture } from '../../servers/azurite';
+import { createDefaultRegistry } from '../../../shared/adapters/registry';
+import { OutboundPolicy } from '../../../shared/connectors/network-policy';
 import { adapterFor, callOp, devRegistry, prodRegistry } from './adapter-harness';
 
 let azurite: AzuriteFixture;
@@ -49,6 +51,15 @@ describe('Azure Blob adapter (azurite)', () => {
   it('is refused by the production policy', async () => {
     const a = prodRegistry.getAdapter({ id: 'x', name: 'b', systemType: 'azure-blob', settings: { accountUrl: azurite.accountUrl, accountName: AZURITE_ACCOUNT, container: 'artifacts' }, secrets: { accountKey: AZURITE_KEY } });
     await expect(callOp(a, 'listArtifacts', {})).rejects.toMatchObject({ code: 'outbound_address_blocked' });
+  });
+
+  it('checks the address the SDK’s socket connects to (a name that turns into 127.0.0.1 is refused)', async () => {
+    const port = new URL(azurite.accountUrl).port;
+    const rebinding = createDefaultRegistry({ network: new OutboundPolicy({ allowPrivate: false }, async () => [{ address: '127.0.0.1', family: 4 }]) });
+    const a = rebinding.getAdapter({ id: 'x', name: 'b', systemType: 'azure-blob', settings: { accountUrl: `http://storage.example.com:${port}/${AZURITE_ACCOUNT}`, accountName: AZURITE_ACCOUNT, container: 'artifacts' }, secrets: { accountKey: AZURITE_KEY } });
+    const err = await callOp(a, 'listArtifacts', {}).catch((e) => e);
+    expect(err).toMatchObject({ code: 'outbound_address_blocked', retryable: false });
+    expect(err.message).toContain("'storage.example.com' (127.0.0.1) is not allowed: loopback");
   });
 
   it('is inferred from a blob.core.windows.net account URL', () => {
