@@ -72,11 +72,36 @@ async function readBody(request: HttpRequest, maxBytes: number, optional: boolea
   }
   const type = request.headers.get('content-type');
   if (type && !/json/i.test(type)) throw new MalformedBodyError(`Expected a JSON body, got Content-Type '${type}'.`);
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (err) {
     throw new MalformedBodyError(`The request body is not valid JSON: ${(err as Error).message}`);
   }
+  if (nestingDepth(parsed) > MAX_BODY_DEPTH) {
+    throw new ValidationError('The request body is invalid.', [{ path: '(body)', message: `nested deeper than ${MAX_BODY_DEPTH} levels` }], 'body_too_deep');
+  }
+  return parsed;
+}
+
+/**
+ * Deepest nesting a body may have. Validation and JSONata walk values recursively; a few thousand
+ * levels (a few kilobytes of `[[[[…`) would overflow the stack and answer 500. No real input
+ * nests anywhere near 100.
+ */
+export const MAX_BODY_DEPTH = 100;
+
+/** Nesting depth of a parsed JSON value, measured without recursion (so measuring cannot overflow either). */
+export function nestingDepth(value: unknown): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (d > max) max = d;
+    if (d > MAX_BODY_DEPTH) return d;
+    if (v && typeof v === 'object') for (const child of Array.isArray(v) ? v : Object.values(v)) if (child && typeof child === 'object') stack.push([child, d + 1]);
+  }
+  return max;
 }
 
 function toResponse(reply: Reply | HttpResponseInit): HttpResponseInit {
