@@ -6,6 +6,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { Agent } from 'node:http';
+import type { SecretClient as SecretClientType } from '@azure/keyvault-secrets';
 import { DemitonError } from '../domain/errors';
 import type { KeyProvider } from './secret-box';
 
@@ -58,12 +60,23 @@ export function devKeyFile(path: string): KeyProvider {
   };
 }
 
-/** Azure Key Vault: the secret `secretName` holds the base64 key; read once with DefaultAzureCredential. */
-export function keyVaultKey(vaultUrl: string, secretName: string): KeyProvider {
+type TokenCredential = ConstructorParameters<typeof SecretClientType>[1];
+
+/** How the Key Vault client authenticates and connects; production uses the defaults. */
+export interface KeyVaultClientOptions {
+  /** Default: DefaultAzureCredential (the Function App's managed identity). */
+  credential?: TokenCredential;
+  /** Default: Node's global agent. Tests pass one that trusts their loopback server's certificate. */
+  agent?: Agent;
+}
+
+/** Azure Key Vault: the secret `secretName` holds the base64 key; read once (then cached). */
+export function keyVaultKey(vaultUrl: string, secretName: string, options: KeyVaultClientOptions = {}): KeyProvider {
   let pending: Promise<Buffer> | undefined;
   const load = async (): Promise<Buffer> => {
-    const [{ SecretClient }, { DefaultAzureCredential }] = await Promise.all([import('@azure/keyvault-secrets'), import('@azure/identity')]);
-    const client = new SecretClient(vaultUrl, new DefaultAzureCredential());
+    const { SecretClient } = await import('@azure/keyvault-secrets');
+    const credential = options.credential ?? new (await import('@azure/identity')).DefaultAzureCredential();
+    const client = new SecretClient(vaultUrl, credential, { retryOptions: { maxRetries: 1 }, ...(options.agent ? { agent: options.agent } : {}) });
     let value: string | undefined;
     try {
       value = (await client.getSecret(secretName)).value;
