@@ -1,6 +1,6 @@
 /** Bodies of the run actions (cancel, rerun from failure), declared once and registered for OpenAPI. */
 import { z } from 'zod';
-import { registerSchema } from '../http/openapi';
+import { registerSchema } from './schema-registry';
 import { RunStatus } from './api';
 
 export const CancelRunResult = z

@@ -1,6 +1,6 @@
 /** Schedule bodies, declared once: validation, types and the OpenAPI document come from these. */
 import { z } from 'zod';
-import { registerSchema } from '../http/openapi';
+import { registerSchema } from './schema-registry';
 
 /** Five-field cron (minute hour day-of-month month day-of-week); the timer fires at minute granularity. */
 export const CronExpression = z

@@ -1,6 +1,6 @@
 /** The body of `GET /api/hq/system`, declared once (handler, types and OpenAPI come from it). */
 import { z } from 'zod';
-import { registerSchema } from '../http/openapi';
+import { registerSchema } from './schema-registry';
 
 export const SystemStatus = z
   .object({

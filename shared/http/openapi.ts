@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import * as api from '../domain/api';
 import { WorkflowDefinition } from '../domain/workflow-definition';
+import { NAMED_SCHEMAS, registerSchema, schemaName } from '../domain/schema-registry';
 
 export interface RouteDoc {
   name: string;
@@ -21,8 +22,8 @@ export interface RouteDoc {
   responses: Readonly<Record<number, { description: string; schema?: z.ZodType | undefined; contentType?: string | undefined; headers?: Record<string, string> | undefined }>>;
 }
 
-/** Schemas published under components/schemas, by name. */
-export const NAMED_SCHEMAS: Record<string, z.ZodType> = {
+// The core schemas; other modules register theirs where they declare them.
+const CORE_SCHEMAS: Record<string, z.ZodType> = {
   WorkflowDefinition,
   WorkflowView: api.WorkflowView,
   WorkflowList: api.WorkflowList,
@@ -34,16 +35,11 @@ export const NAMED_SCHEMAS: Record<string, z.ZodType> = {
   Health: api.Health,
   Problem: api.Problem,
 };
-
-const names = new Map<z.ZodType, string>();
-export function registerSchema(name: string, schema: z.ZodType): void {
-  NAMED_SCHEMAS[name] = schema;
-  names.set(schema, name);
-}
-for (const [k, v] of Object.entries(NAMED_SCHEMAS)) names.set(v, k);
+for (const [k, v] of Object.entries(CORE_SCHEMAS)) registerSchema(k, v);
+export { NAMED_SCHEMAS, registerSchema };
 
 function json(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const named = names.get(schema);
+  const named = schemaName(schema);
   if (named) return { $ref: `#/components/schemas/${named}` };
   const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
