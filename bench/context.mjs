@@ -36,8 +36,8 @@ export class BenchContext {
   }
 
   /** Starts a worker process on the bench schema and queue. */
-  startWorker({ profile = false, concurrency = this.workerConcurrency } = {}) {
-    return startWorker({ distRoot: this.distRoot, env: this.env, concurrency, cpuProfDir: profile ? this.cpuProfDir : undefined });
+  startWorker({ concurrency = this.workerConcurrency } = {}) {
+    return startWorker({ distRoot: this.distRoot, env: this.env, concurrency, cpuProfDir: this.cpuProfDir });
   }
 
   /** Counts of a workflow's top-level runs by outcome. */

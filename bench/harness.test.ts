@@ -60,7 +60,7 @@ const isPercentiles = (s: Line) => ['p50', 'p95', 'p99', 'max'].every((k) => typ
 describe('bench harness (tiny sizes, real services)', () => {
   it('runs every scenario without an error line', () => {
     expect(lines.filter((l) => l.error)).toEqual([]);
-    expect(lines.map((l) => l.scenario)).toEqual(['machine', 'baseline-pgbench', 'baseline-pg-boss', 'baseline-bullmq', 'drain', 'trigger', 'latency', 'sequential', 'fan-out', 'fan-out']);
+    expect(lines.map((l) => l.scenario)).toEqual(['machine', 'baseline-pgbench', 'baseline-commit-latency', 'baseline-pg-boss', 'baseline-bullmq', 'drain', 'trigger', 'latency', 'sequential', 'fan-out', 'fan-out']);
   });
 
   it('reports the machine and the durability settings measured under', () => {
@@ -78,6 +78,8 @@ describe('bench harness (tiny sizes, real services)', () => {
       expect(pgbench.transactions).toBe(20 * 8);
       expect(pgbench.tps).toBeGreaterThan(0);
     }
+    const single = one('baseline-commit-latency');
+    if (!single.skipped) expect(single).toMatchObject({ clients: 1, transactions: 20 });
     expect(one('baseline-pg-boss')).toMatchObject({ jobs: 50, batchSize: FULL.pgBossBatchSize });
     expect(one('baseline-bullmq')).toMatchObject({ jobs: 50, concurrency: 4 });
     expect(one('baseline-pg-boss').jobsPerSec).toBeGreaterThan(0);
@@ -111,6 +113,8 @@ describe('bench harness (tiny sizes, real services)', () => {
     const s = one('sequential');
     expect(s).toMatchObject({ tasks: 5, runs: 3, succeeded: 3 });
     expect(s.endToEndMedianMs).toBeGreaterThan(0);
+    expect(s.commitFloorMs).toBeGreaterThan(0);
+    expect(typeof s.ratios.toCommitFloor).toBe('number');
     const fans = lines.filter((l) => l.scenario === 'fan-out');
     expect(fans.map((f) => [f.records, f.status, f.chunksSucceeded])).toEqual([
       [200, 'SUCCEEDED', 200],

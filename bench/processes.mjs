@@ -47,8 +47,9 @@ async function stopProcess(child, exited, graceMs = 15_000) {
 }
 
 /** The control plane: HTTP API only (DEMITON_WORKER=off) on a free loopback port. */
-export async function startControlPlane({ distRoot, env }) {
+export async function startControlPlane({ distRoot, env, cpuProfDir }) {
   const p = await startProcess({
+    nodeArgs: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
     script: join(distRoot, 'functions', 'local-host', 'main.js'),
     env: { ...env, DEMITON_WORKER: 'off', PORT: '0', HOST: '127.0.0.1' },
     ready: /listening on (http:\/\/[^\s]+)/,

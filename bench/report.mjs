@@ -35,9 +35,14 @@ export function judge(lines) {
       case 'latency':
         l.targets = [check('trigger→start p50', l.triggerToStartMs.p50, '≤', 2, ' ms'), check('trigger→start p99', l.triggerToStartMs.p99, '≤', 5, ' ms')];
         break;
-      case 'sequential':
+      case 'sequential': {
+        // Each task's end is one durable commit, so the run cannot beat (tasks + 1) single commits.
+        const commitMs = by['baseline-commit-latency']?.latencyAvgMs;
+        l.commitFloorMs = typeof commitMs === 'number' ? Math.round((l.tasks + 1) * commitMs * 10) / 10 : null;
+        l.ratios = { toCommitFloor: ratio(l.endToEndMedianMs, l.commitFloorMs) };
         l.targets = [check('end-to-end median', l.endToEndMedianMs, '≤', 100, ' ms')];
         break;
+      }
       case 'fan-out': {
         const small = lines.find((x) => x.scenario === 'fan-out' && x !== l && x.records < l.records);
         l.ratios = vs(l.chunksPerSec);
@@ -72,6 +77,8 @@ export function renderMarkdown({ machine, command, startedAt, durationSec, lines
   out.push('### Baselines (same run)', '', '| baseline | figure |', '|---|---|');
   const pgb = one('baseline-pgbench');
   if (pgb) out.push(`| pgbench, single-row INSERT per transaction, ${pgb.clients ?? 8} clients | ${pgb.skipped ? pgb.skipped : `${fmt(pgb.tps)} TPS`} |`);
+  const c1 = one('baseline-commit-latency');
+  if (c1) out.push(`| pgbench, the same with 1 client (one commit at a time) | ${c1.skipped ? c1.skipped : `${fmt(c1.latencyAvgMs)} ms per commit (${fmt(c1.tps)} TPS)`} |`);
   const boss = one('baseline-pg-boss');
   if (boss) out.push(`| pg-boss ${boss.version}, ${fmt(boss.jobs)} no-op jobs, one consumer (fetch ${boss.batchSize} → complete) | ${fmt(boss.jobsPerSec)} jobs/s |`);
   const bull = one('baseline-bullmq');
@@ -98,7 +105,7 @@ export function renderMarkdown({ machine, command, startedAt, durationSec, lines
   const sq = one('sequential');
   if (sq) {
     const t = targetCells(sq);
-    out.push(`| 4. ${sq.tasks}-task sequential run, median of ${sq.runs} | **${fmt(sq.endToEndMedianMs)} ms** end to end (p95 ${fmt(sq.endToEndMs.p95)} ms; claim→finish ${fmt(sq.claimToFinishMedianMs)} ms) | — | ${t.target} | ${t.met} |`);
+    out.push(`| 4. ${sq.tasks}-task sequential run, median of ${sq.runs} | **${fmt(sq.endToEndMedianMs)} ms** end to end (p95 ${fmt(sq.endToEndMs.p95)} ms; claim→finish ${fmt(sq.claimToFinishMedianMs)} ms) | ${fmt(sq.ratios?.toCommitFloor)}× the floor of ${sq.tasks + 1} single commits (${fmt(sq.commitFloorMs)} ms) | ${t.target} | ${t.met} |`);
   }
   for (const f of by('fan-out')) {
     const t = targetCells(f);

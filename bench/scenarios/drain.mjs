@@ -11,7 +11,7 @@ export const echoWorkflow = (name) => ({
 });
 
 /** Runs the drain scenario; `queue` is a work queue on the bench prefix. */
-export async function drain(ctx, { runs, queue, profile }) {
+export async function drain(ctx, { runs, queue }) {
   const workflowId = await ctx.createWorkflow(echoWorkflow('bench-drain'));
   const seedStart = performance.now();
   await commitAndEnqueue({
@@ -26,7 +26,7 @@ export async function drain(ctx, { runs, queue, profile }) {
     inputFor: (i) => ({ n: i }),
   });
   const seedSeconds = (performance.now() - seedStart) / 1000;
-  const worker = await ctx.startWorker({ profile });
+  const worker = await ctx.startWorker();
   let peak = null;
   try {
     await ctx.waitForRuns(workflowId, runs, 600_000);

@@ -135,7 +135,12 @@ export async function chunkedDispatch(a: ChunkedDispatchArgs): Promise<{ total: 
         start(id, index, records[index - nextIndex]!);
       }
       nextIndex += records.length;
-      await flush();
+      // This batch's results are written while the next batch is started (two statements in
+      // flight on two connections instead of one after the other); waiting for the flush before
+      // keeps at most one batch of results unwritten.
+      const before = flushing;
+      void flush();
+      await before;
     }
   } finally {
     await Promise.allSettled([...inflight]);

@@ -8,7 +8,7 @@ import type { Principal } from '../auth/principal';
 import type { RunStatus } from '../domain/api';
 import { IdempotencyKeyReusedError, NotFoundError } from '../domain/errors';
 import type { Platform } from '../platform';
-import { appendAudit } from '../store/audit';
+import { currentRequestContext } from '../auth/request-context';
 import { findByIdempotencyKey, insertRun, type RunTrigger } from '../store/runs';
 import { getWorkflow } from '../store/workflows';
 import { validateRunInput } from './input-schema';
@@ -44,22 +44,18 @@ export async function triggerRun(p: Platform, who: Principal, workflowId: string
   await refuseIfWorkerPaused(p.db, who.orgId, wf.id);
   const id = randomUUID();
   const inputHash = opts.idempotencyKey ? hashInput(input) : null;
-  const inserted = await p.db.tx(async (q) => {
-    const ok = await insertRun(q, {
-      id,
-      orgId: who.orgId,
-      workflowId: wf.id,
-      workflowVersion: wf.version,
-      trigger: opts.trigger ?? 'http',
-      input,
-      tasks: wf.definition.tasks,
-      idempotencyKey: opts.idempotencyKey ?? null,
-      inputHash,
-    });
-    if (ok) {
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'run.trigger', targetType: 'run', targetId: id, source: opts.source ?? null });
-    }
-    return ok;
+  // Run, task rows and audit entry in one statement: one transaction and one round trip.
+  const inserted = await insertRun(p.db, {
+    id,
+    orgId: who.orgId,
+    workflowId: wf.id,
+    workflowVersion: wf.version,
+    trigger: opts.trigger ?? 'http',
+    input,
+    tasks: wf.definition.tasks,
+    idempotencyKey: opts.idempotencyKey ?? null,
+    inputHash,
+    audit: { actorType: who.actor.type, actorId: who.actor.id, action: 'run.trigger', source: opts.source ?? currentRequestContext()?.source ?? null },
   });
   if (!inserted) {
     const existing = await findByIdempotencyKey(p.db, who.orgId, wf.id, opts.idempotencyKey!);
