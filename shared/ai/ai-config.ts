@@ -43,7 +43,7 @@ export const aiEnvShape = {
   AZURE_STORAGE_ACCOUNT_NAME: z.string().regex(/^[a-z0-9]{3,24}$/, 'expected a storage account name (3-24 lower-case letters and digits)').optional(),
   AZURE_STORAGE_TABLE_NAME: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'expected a table name (letters and digits, 3-63)').default('demitonconversations'),
   AZURE_STORAGE_DOCUMENTS_CONTAINER: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'expected a container name (lower-case letters, digits, -)').default('demiton-documents'),
-  AZURE_SEARCH_ENDPOINT: httpUrl,
+  AZURE_SEARCH_ENDPOINT: httpUrl.refine((v) => !v || v.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(v), 'expected https:// (plain http only to a loopback address)'),
   AZURE_SEARCH_API_KEY: z.string().min(1).optional(),
   AZURE_SEARCH_INDEX: z.string().regex(/^[a-z0-9][a-z0-9-]{1,126}$/, 'expected an index name (lower-case letters, digits, -)').default('demiton-chunks'),
   STUDIO_STREAMS_PER_USER: count(2, 1, 100),

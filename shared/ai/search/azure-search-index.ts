@@ -44,8 +44,11 @@ const lit = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
 /** An Azure AI Search index named `index`, created (or updated) on first use. */
 export function createAzureSearchIndex(opts: { endpoint: string; index: string; dimensions: number; credential: AzureKeyCredential | TokenCredential }): VectorIndex {
-  const indexClient = new SearchIndexClient(opts.endpoint, opts.credential);
-  const client = new SearchClient<ChunkDocument>(opts.endpoint, opts.index, opts.credential);
+  // Plain http only to a loopback address (a local emulator or test server); keys never cross a network in clear.
+  const host = new URL(opts.endpoint).hostname;
+  const clientOptions = { allowInsecureConnection: ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host) };
+  const indexClient = new SearchIndexClient(opts.endpoint, opts.credential, clientOptions);
+  const client = new SearchClient<ChunkDocument>(opts.endpoint, opts.index, opts.credential, clientOptions);
   let ready: Promise<void> | null = null;
   const ensureIndex = () =>
     (ready ??= indexClient
