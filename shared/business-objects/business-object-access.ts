@@ -9,7 +9,8 @@ import * as service from './business-objects-service';
 
 /** Business object reads and writes for one run's project. */
 export interface BusinessObjectAccess {
-  upsert(type: string, records: ReadonlyArray<Record<string, unknown>>): Promise<{ inserted: number; updated: number; unchanged: number; keys: string[] }>;
+  /** `single`: the caller gave one `record`, so error paths say `record.x` rather than `records[0].x`. */
+  upsert(type: string, records: ReadonlyArray<Record<string, unknown>>, single?: boolean): Promise<{ inserted: number; updated: number; unchanged: number; keys: string[] }>;
   query(type: string, opts: { filter?: Record<string, unknown> | undefined; limit: number; cursor?: string | undefined }): Promise<{ items: BusinessObjectView[]; nextCursor: string | null }>;
 }
 
@@ -29,7 +30,7 @@ function asTaskError(err: unknown): never {
 export function businessObjectAccess(db: Db, scope: { orgId: string; projectId: string; runId: string }): BusinessObjectAccess {
   const who = { orgId: scope.orgId, actor: { type: 'system' as const, id: `run:${scope.runId}` } };
   return {
-    upsert: (type, records) => service.upsertRecords(db, who, type, scope.projectId, records).catch(asTaskError),
+    upsert: (type, records, single) => service.upsertRecords(db, who, type, scope.projectId, records, single ? () => 'record' : undefined).catch(asTaskError),
     query: (type, opts) => service.listRecords(db, who, type, { projectId: scope.projectId, filter: opts.filter ?? null, limit: opts.limit, cursor: opts.cursor }).catch(asTaskError),
   };
 }

@@ -220,13 +220,15 @@ export async function upsertRecords(
   typeName: string,
   projectId: string,
   records: ReadonlyArray<Record<string, unknown>>,
+  /** How error paths name a record: `records[i]` by default, `record` for a single one. */
+  pathOf: (index: number) => string = (i) => `records[${i}]`,
 ): Promise<{ inserted: number; updated: number; unchanged: number; keys: string[] }> {
   if (records.length > MAX_UPSERT_BATCH) {
     throw new ValidationError('Too many records.', [{ path: 'records', message: `at most ${MAX_UPSERT_BATCH} records per call (got ${records.length})` }], 'invalid_business_object');
   }
   const type = await typeOrThrow(db, who.orgId, projectId, typeName);
   const byKey = new Map<string, Record<string, unknown>>();
-  records.forEach((data, i) => byKey.set(validateRecord(type, data, `records[${i}]`), data));
+  records.forEach((data, i) => byKey.set(validateRecord(type, data, pathOf(i)), data));
   const batch = [...byKey].map(([key, data]) => ({ key, data }));
   const outcomes = await db.tx(async (q) => {
     const out = await store.upsertRecords(q, who.orgId, type.id, batch);

@@ -76,7 +76,7 @@ const upsertBusinessObject: CallOperation<typeof upsertBusinessObjectInput> = {
   async run(input, ctx) {
     const records = [...(input.records ?? []), ...(input.record ? [input.record] : [])];
     if (!records.length) throw new TaskFailedError('invalid_operation_input', `Task '${ctx.taskKey}': give 'record' or 'records'.`, { retryable: false });
-    return boAccess(ctx).upsert(input.type, records);
+    return boAccess(ctx).upsert(input.type, records, !input.records && !!input.record);
   },
 };
 

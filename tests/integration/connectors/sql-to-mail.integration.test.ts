@@ -183,7 +183,7 @@ describe('SQL → ChunkedDispatch → business objects → SMTP summary', () => 
     const run = await finished((await api(host.url, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: {} })).body.id);
     expect(run.status).toBe('FAILED');
     const { rows } = await platform.db.query<{ error: { code: string; message: string } }>(`SELECT error FROM chunk_runs WHERE error IS NOT NULL LIMIT 1`);
-    expect(rows[0]!.error).toMatchObject({ code: 'invalid_business_object', retryable: false, message: expect.stringContaining('records[0].amount: must be >= 0') });
+    expect(rows[0]!.error).toMatchObject({ code: 'invalid_business_object', retryable: false, message: expect.stringContaining('record.amount: must be >= 0') });
   });
 
   it('kept the SMTP password out of the logs', () => {
