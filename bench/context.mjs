@@ -63,6 +63,23 @@ export class BenchContext {
     }
   }
 
+  /** Like `waitForRuns`, but returns the counts when `budgetMs` runs out instead of throwing. */
+  async waitForRunsWithin(workflowId, expected, budgetMs, everyMs = 200) {
+    const deadline = Date.now() + budgetMs;
+    for (;;) {
+      const c = await this.runCounts(workflowId);
+      if (c.ended >= expected || Date.now() > deadline) return c;
+      await delay(everyMs);
+    }
+  }
+
+  /** Asks the API to cancel a run (a scenario past its time budget). */
+  async cancel(runId) {
+    const res = await fetch(`${this.url}/api/runs/${runId}/cancel`, { method: 'POST' });
+    await res.arrayBuffer();
+    return res.status;
+  }
+
   /** Waits for one run to end (polls its row every `everyMs`). */
   async waitForRun(runId, timeoutMs, everyMs = 5) {
     const deadline = Date.now() + timeoutMs;

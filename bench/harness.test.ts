@@ -88,14 +88,14 @@ describe('bench harness (tiny sizes, real services)', () => {
 
   it('drains every committed run, and every HTTP trigger becomes a finished run', () => {
     const d = one('drain');
-    expect(d).toMatchObject({ runs: 50, succeeded: 50, workerConcurrency: 4 });
+    expect(d).toMatchObject({ committed: 50, complete: true, runs: 50, succeeded: 50, workerConcurrency: 4 });
     expect(d.runsPerSec).toBeGreaterThan(0);
     expect(d.workerPeakRssMiB).toBeGreaterThan(0);
     expect(Object.keys(d.ratios).sort()).toEqual(['toBullMq', 'toPgBoss', 'toPgbench']);
     expect(d.targets[0]).toMatchObject({ target: '≥ 1×' });
 
     const t = one('trigger');
-    expect(t).toMatchObject({ requests: 50, accepted: 50, byStatus: { 202: 50 }, succeeded: 50, connections: 8 });
+    expect(t).toMatchObject({ requests: 50, complete: true, accepted: 50, byStatus: { 202: 50 }, succeeded: 50, connections: 8 });
     expect(isPercentiles(t.responseMs)).toBe(true);
     expect(t.triggersPerSec).toBeGreaterThan(0);
   });
@@ -116,9 +116,9 @@ describe('bench harness (tiny sizes, real services)', () => {
     expect(s.commitFloorMs).toBeGreaterThan(0);
     expect(typeof s.ratios.toCommitFloor).toBe('number');
     const fans = lines.filter((l) => l.scenario === 'fan-out');
-    expect(fans.map((f) => [f.records, f.status, f.chunksSucceeded])).toEqual([
-      [200, 'SUCCEEDED', 200],
-      [1_000, 'SUCCEEDED', 1_000],
+    expect(fans.map((f) => [f.records, f.status, f.chunksSucceeded, f.complete])).toEqual([
+      [200, 'SUCCEEDED', 200, true],
+      [1_000, 'SUCCEEDED', 1_000, true],
     ]);
     for (const f of fans) expect(f.workerPeakRssMiB).toBeGreaterThan(0);
     expect(fans[1]!.targets.map((x: Line) => x.metric)).toEqual(['worker peak RSS', 'peak RSS ÷ peak at 200 records']);

@@ -28,9 +28,10 @@ function tally(results) {
 
 /**
  * Sends `total` POSTs over `connections` keep-alive connections, each connection one request at a
- * time. Returns per-request latencies (ms), counts by status and the wall time.
+ * time, and none started after `budgetMs`. Returns per-request latencies (ms), counts by status
+ * and the wall time.
  */
-export async function closedLoop({ url, total, connections, bodyFor }) {
+export async function closedLoop({ url, total, connections, bodyFor, budgetMs = Infinity }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const latencies = [];
   const results = [];
@@ -38,7 +39,7 @@ export async function closedLoop({ url, total, connections, bodyFor }) {
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: connections }, async () => {
-      while (next < total) {
+      while (next < total && performance.now() - t0 < budgetMs) {
         const i = next++;
         const r = await post(agent, url, bodyFor(i));
         latencies.push(r.ms);
@@ -48,7 +49,7 @@ export async function closedLoop({ url, total, connections, bodyFor }) {
   );
   const wallMs = performance.now() - t0;
   agent.destroy();
-  return { latencies, byStatus: tally(results), firstError: results.find((r) => r.status !== 202)?.body ?? null, wallMs };
+  return { sent: results.length, latencies, byStatus: tally(results), firstError: results.find((r) => r.status !== 202)?.body ?? null, wallMs };
 }
 
 /**

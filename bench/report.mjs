@@ -90,12 +90,14 @@ export function renderMarkdown({ machine, command, startedAt, durationSec, lines
   const d = one('drain');
   if (d) {
     const t = targetCells(d);
-    out.push(`| 1. drain ${fmt(d.runs)} committed single-task runs | **${fmt(d.runsPerSec)} runs/s** (${fmt(d.succeeded)} succeeded) | ${fmt(d.ratios.toPgBoss)}× pg-boss, ${fmt(d.ratios.toBullMq)}× BullMQ, ${fmt(d.ratios.toPgbench)}× pgbench | ${t.target} | ${t.met} |`);
+    const cut = d.complete === false ? ` (time budget reached: ${fmt(d.runs)} of ${fmt(d.committed)} drained)` : '';
+    out.push(`| 1. drain ${fmt(d.committed ?? d.runs)} committed single-task runs | **${fmt(d.runsPerSec)} runs/s** (${fmt(d.succeeded)} succeeded${cut}) | ${fmt(d.ratios.toPgBoss)}× pg-boss, ${fmt(d.ratios.toBullMq)}× BullMQ, ${fmt(d.ratios.toPgbench)}× pgbench | ${t.target} | ${t.met} |`);
   }
   const tr = one('trigger');
   if (tr) {
     const t = targetCells(tr);
-    out.push(`| 2. trigger ${fmt(tr.requests)} runs over HTTP, ${tr.connections} keep-alive connections | **${fmt(tr.triggersPerSec)} triggers/s** accepted, ${fmt(tr.runsPerSec)} runs/s completed; response p50 ${fmt(tr.responseMs.p50)} ms, p99 ${fmt(tr.responseMs.p99)} ms | ${fmt(tr.ratios.triggers.toPgbench)}× pgbench (triggers), ${fmt(tr.ratios.runs.toPgBoss)}× pg-boss (runs) | ${t.target} | ${t.met} |`);
+    const trCut = tr.complete === false ? ' (time budget reached)' : '';
+    out.push(`| 2. trigger ${fmt(tr.requests)} runs over HTTP${trCut}, ${tr.connections} keep-alive connections | **${fmt(tr.triggersPerSec)} triggers/s** accepted, ${fmt(tr.runsPerSec)} runs/s completed; response p50 ${fmt(tr.responseMs.p50)} ms, p99 ${fmt(tr.responseMs.p99)} ms | ${fmt(tr.ratios.triggers.toPgbench)}× pgbench (triggers), ${fmt(tr.ratios.runs.toPgBoss)}× pg-boss (runs) | ${t.target} | ${t.met} |`);
   }
   const la = one('latency');
   if (la) {
@@ -109,7 +111,8 @@ export function renderMarkdown({ machine, command, startedAt, durationSec, lines
   }
   for (const f of by('fan-out')) {
     const t = targetCells(f);
-    out.push(`| 5. fan-out ${fmt(f.records)} records, concurrency ${f.concurrency} | **${fmt(f.chunksPerSec)} chunks/s**; worker peak RSS **${fmt(f.workerPeakRssMiB)} MiB** (${f.status}, ${fmt(f.chunksSucceeded)} chunks succeeded) | ${fmt(f.ratios.toPgBoss)}× pg-boss | ${t.target} | ${t.met} |`);
+    const fCut = f.complete === false ? `, cancelled at the time budget` : '';
+    out.push(`| 5. fan-out ${fmt(f.records)} records, concurrency ${f.concurrency} | **${fmt(f.chunksPerSec)} chunks/s**; worker peak RSS **${fmt(f.workerPeakRssMiB)} MiB** (${f.status}, ${fmt(f.chunksSucceeded)} chunks succeeded${fCut}) | ${fmt(f.ratios.toPgBoss)}× pg-boss | ${t.target} | ${t.met} |`);
   }
   out.push('', '<details><summary>JSON lines of this run</summary>', '', '```json', ...lines.map((l) => JSON.stringify(l)), '```', '', '</details>');
   return out.join('\n');

@@ -45,6 +45,11 @@ export const FULL = {
   sequentialRuns: 20,
   fanOutRecords: [100_000, 1_000_000],
   fanOutConcurrency: 64,
+  // Time budgets (seconds) that keep the whole bench bounded on a busy machine: a scenario past its
+  // budget reports its figure over what it finished, with complete: false.
+  drainBudgetSec: 120,
+  triggerBudgetSec: 120,
+  fanOutBudgetSec: [120, 300],
 };
 
 /** A tenth of the size, for trying a change. */
@@ -116,11 +121,13 @@ export async function runBench({
       await attempt('baseline-commit-latency', () => pgbenchInserts({ pg: pool, databaseUrl, schema, clients: 1, ...(sizes.pgbenchSeconds ? { seconds: Math.min(3, sizes.pgbenchSeconds) } : { transactions: sizes.pgbenchTransactions }) }));
     if (only.includes('pg-boss')) await attempt('baseline-pg-boss', () => pgBossBurnDown({ databaseUrl, schema: `${schema}_pgboss`, jobs: sizes.baselineJobs, batchSize: sizes.pgBossBatchSize }));
     if (only.includes('bullmq')) await attempt('baseline-bullmq', () => bullMqBurnDown({ redisUrl, prefix: `${prefix}:bull`, jobs: sizes.baselineJobs, concurrency: workerConcurrency }));
-    if (only.includes('drain')) await attempt('drain', () => drain(ctx, { runs: sizes.drainRuns, queue }));
-    if (only.includes('trigger')) await attempt('trigger', () => trigger(ctx, { runs: sizes.triggerRuns, connections: sizes.connections }));
+    if (only.includes('drain')) await attempt('drain', () => drain(ctx, { runs: sizes.drainRuns, queue, budgetSec: sizes.drainBudgetSec }));
+    if (only.includes('trigger')) await attempt('trigger', () => trigger(ctx, { runs: sizes.triggerRuns, connections: sizes.connections, budgetSec: sizes.triggerBudgetSec }));
     if (only.includes('latency')) await attempt('latency', () => latency(ctx, { ratePerSec: sizes.latencyRate, seconds: sizes.latencySeconds }));
     if (only.includes('sequential')) await attempt('sequential', () => sequential(ctx, { tasks: sizes.sequentialTasks, runs: sizes.sequentialRuns }));
-    if (only.includes('fan-out')) for (const records of sizes.fanOutRecords) await attempt('fan-out', () => fanOut(ctx, { records, concurrency: sizes.fanOutConcurrency }));
+    if (only.includes('fan-out'))
+      for (const [i, records] of sizes.fanOutRecords.entries())
+        await attempt('fan-out', () => fanOut(ctx, { records, concurrency: sizes.fanOutConcurrency, budgetSec: sizes.fanOutBudgetSec[i] ?? 300 }));
     if (profile) log(`CPU profiles in ${cpuProfDir}`);
   } finally {
     await controlPlane?.stop().catch(() => undefined);

@@ -8,20 +8,21 @@ import { closedLoop } from '../load-generator.mjs';
 import { summarize } from '../percentiles.mjs';
 import { echoWorkflow } from './drain.mjs';
 
-export async function trigger(ctx, { runs, connections }) {
+export async function trigger(ctx, { runs, connections, budgetSec }) {
   const workflowId = await ctx.createWorkflow(echoWorkflow('bench-trigger'));
   const worker = await ctx.startWorker();
   let peak = null;
   let load;
   try {
-    load = await closedLoop({ url: `${ctx.url}/api/workflows/${workflowId}/runs`, total: runs, connections, bodyFor: (i) => JSON.stringify({ input: { n: i } }) });
-    await ctx.waitForRuns(workflowId, load.byStatus[202] ?? 0, 600_000);
+    // No new trigger after the time budget; the runs accepted by then are all drained.
+    load = await closedLoop({ url: `${ctx.url}/api/workflows/${workflowId}/runs`, total: runs, connections, budgetMs: budgetSec * 1000, bodyFor: (i) => JSON.stringify({ input: { n: i } }) });
+    await ctx.waitForRunsWithin(workflowId, load.byStatus[202] ?? 0, budgetSec * 1000);
   } finally {
     peak = worker.peakRssMiB();
     await worker.stop();
   }
   const { rows } = await ctx.pg.query(
-    `SELECT count(*)::int AS runs, count(*) FILTER (WHERE status = 'SUCCEEDED')::int AS succeeded,
+    `SELECT count(*) FILTER (WHERE finished_at IS NOT NULL)::int AS runs, count(*) FILTER (WHERE status = 'SUCCEEDED')::int AS succeeded,
             extract(epoch FROM max(finished_at) - min(created_at))::float8 AS seconds
        FROM workflow_runs WHERE org_id = $1::uuid AND workflow_id = $2::uuid`,
     [ctx.orgId, workflowId],
@@ -29,7 +30,8 @@ export async function trigger(ctx, { runs, connections }) {
   const r = rows[0];
   const accepted = load.byStatus[202] ?? 0;
   return {
-    requests: runs,
+    requests: load.sent,
+    complete: load.sent === runs && r.runs === accepted,
     accepted,
     byStatus: load.byStatus,
     ...(load.firstError ? { firstError: load.firstError.slice(0, 300) } : {}),
