@@ -89,7 +89,7 @@ export function compileAiConfig(e: AiEnv, dataDir: string): AiConfig {
   const need = (name: keyof AiEnv, why: string): string => {
     const v = e[name];
     if (typeof v !== 'string' || v === '') {
-      issues.push({ path: name, message: `is required ${why}` });
+      if (!issues.some((i) => i.path === name)) issues.push({ path: name, message: `is required ${why}` });
       return '';
     }
     return v;
