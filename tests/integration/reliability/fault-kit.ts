@@ -76,7 +76,7 @@ export function startWorkerProcess(env: Record<string, string>, probeUrl: string
     child,
     output: () => out,
     exited,
-    async waitFor(re, timeoutMs = 20_000) {
+    async waitFor(re, timeoutMs = 90_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const m = out.match(re);

@@ -72,7 +72,7 @@ describe('PostgreSQL outages (own server)', () => {
       pg.restart();
       const second = await Promise.all(Array.from({ length: 40 }, (_, i) => triggerSurely(host.url, wf, `b-${i}`)));
       expect(new Set([...first, ...second]).size).toBe(80);
-      await waitFor(async () => (await counts(platform, wf).catch(() => ({}) as Record<string, number>))['SUCCEEDED'] === 80, 60_000, 250).catch(async (err) => {
+      await waitFor(async () => (await counts(platform, wf).catch(() => ({}) as Record<string, number>))['SUCCEEDED'] === 80, 150_000, 250).catch(async (err) => {
         throw new Error(`${(err as Error).message}: ${JSON.stringify(await counts(platform, wf))}\n${workers.map((w) => w.output().slice(-3000)).join('\n----\n')}`);
       });
     } finally {
@@ -81,7 +81,7 @@ describe('PostgreSQL outages (own server)', () => {
     expect(await counts(platform, wf)).toEqual({ SUCCEEDED: 80 });
     // The workers lived through it: they reconnected rather than died.
     for (const w of workers) expect(w.child.exitCode).toBeNull();
-  }, 120_000);
+  }, 240_000);
 
   it('answers 503 with Retry-After while the database is down, and works again when it is back', async () => {
     const wf = (await platform.db.query<{ id: string }>("SELECT id FROM workflows WHERE name = 'through-restart'")).rows[0]!.id;
