@@ -3,6 +3,7 @@
  * prepared statement and returns a bounded result, `query` streams rows with backpressure (the
  * driver pauses the socket while the consumer is busy). One connection per operation call.
  */
+import { connect } from 'node:net';
 import mysql from 'mysql2';
 import { z } from 'zod';
 import type { AdapterEnvironment, AdapterRegistration, ConnectorDescriptor } from '../adapter';
@@ -92,13 +93,15 @@ export const mysqlAdapter: AdapterRegistration = {
         const address = await env.network.resolve(s.host);
         if (signal.aborted) throw signal.reason;
         const conn = mysql.createConnection({
-          host: address,
+          // The socket goes to the checked address; `host` stays the name so TLS verifies it.
+          host: s.host,
+          stream: () => connect({ host: address, port: s.port }),
           port: s.port,
           database: s.database,
           user: s.user,
           password: typeof c.secrets['password'] === 'string' ? c.secrets['password'] : undefined,
           connectTimeout: s.connectTimeoutMs,
-          ...(s.ssl === 'disable' ? {} : { ssl: { servername: s.host, rejectUnauthorized: s.ssl === 'verify-full' } }),
+          ...(s.ssl === 'disable' ? {} : { ssl: { rejectUnauthorized: s.ssl === 'verify-full', verifyIdentity: s.ssl === 'verify-full' } }),
         } as mysql.ConnectionOptions);
         conn.on('error', () => undefined);
         try {

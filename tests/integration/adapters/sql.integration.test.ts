@@ -146,6 +146,13 @@ describe('MariaDB adapter', () => {
     expect(err.message).toMatch(/ER_BAD_FIELD_ERROR \(1054\): Unknown column 'nope'/);
   });
 
+  it('reports a refused connection, and a TLS demand the server cannot meet', async () => {
+    const closed = adapterFor({ systemType: 'mysql', settings: { ...myConfig, port: 1 } });
+    await expect(closed.testConnection!(new AbortController().signal)).rejects.toMatchObject({ code: 'mysql_error', retryable: true, message: expect.stringMatching(/ECONNREFUSED/) });
+    const tls = adapterFor({ systemType: 'mysql', settings: { ...myConfig, ssl: 'require' } });
+    await expect(tls.testConnection!(new AbortController().signal)).rejects.toThrow(/secure connection|SSL|TLS/i);
+  });
+
   it('tests the connection and reports an access denial', async () => {
     await expect(adapter.testConnection!(new AbortController().signal)).resolves.toMatchObject({ ok: true, detail: expect.stringMatching(/MariaDB/) });
     const bad = adapterFor({ systemType: 'mysql', settings: { ...myConfig, user: `nobody_${suffix}` }, secrets: { password: 'wrong' } });
