@@ -40,7 +40,7 @@ app.hook.appStart(async () => {
   const config = configFromEnv();
   telemetry = await startTelemetry(config, 'functions');
   if (!config.worker.enabled) return;
-  worker = new Worker(await getPlatform(), { concurrency: config.worker.concurrency, workerId: config.worker.id });
+  worker = new Worker(await getPlatform(), { concurrency: config.worker.concurrency, workerId: config.worker.id, shutdownGraceMs: config.shutdownGraceMs });
   worker.start();
 });
 

@@ -5,6 +5,7 @@
  */
 import { ConfigError } from '../shared/domain/errors';
 import { Worker } from '../shared/engine/worker';
+import { startTelemetry } from '../shared/observability/telemetry';
 import { createPlatform, describeBackends } from '../shared/platform';
 import { configFromEnv } from './platform-instance';
 
@@ -17,14 +18,21 @@ async function main(): Promise<void> {
       ...(config.queue.kind === 'embedded' ? [{ path: 'REDIS_URL', message: 'required for a separate worker process (the embedded queue lives inside the local host)' }] : []),
     ];
     if (missing.length) throw new ConfigError(missing);
+    const telemetry = await startTelemetry(config, 'worker');
     const platform = await createPlatform(config);
-    worker = new Worker(platform, { concurrency: config.worker.concurrency, workerId: config.worker.id });
+    worker = new Worker(platform, { concurrency: config.worker.concurrency, workerId: config.worker.id, shutdownGraceMs: config.shutdownGraceMs });
     worker.start();
     console.log(`Demiton worker ${worker.id} started (concurrency ${config.worker.concurrency}); ${describeBackends(platform)}`);
+    let stopping = false;
+    // SIGTERM (container stop, scale-in): no new work; runs in hand get WORKER_SHUTDOWN_GRACE_SECONDS
+    // to finish, then are handed back to the queue for another worker.
     const stop = async (signal: string) => {
-      console.log(`${signal}: worker stopping after the runs in hand…`);
+      if (stopping) return;
+      stopping = true;
+      console.log(`${signal}: worker stopping (runs in hand get ${config.shutdownGraceMs / 1000} s, then are handed back)…`);
       await worker.stop();
       await platform.close();
+      await telemetry.shutdown();
       process.exit(0);
     };
     process.on('SIGINT', () => void stop('SIGINT'));

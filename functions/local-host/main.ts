@@ -16,6 +16,7 @@ import { configFromEnv, setPlatform } from '../platform-instance';
 import { routes } from '../routes';
 import { timers } from '../timers';
 import { startLocalHost } from './server';
+import { startTelemetry, type Telemetry } from '../../shared/observability/telemetry';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -41,7 +42,7 @@ export async function runLocalHost(config: Config, root = resolve(__dirname, '..
   }
   const platform = await createPlatform(config);
   setPlatform(platform);
-  const worker = config.worker.enabled ? new Worker(platform, { concurrency: config.worker.concurrency, workerId: config.worker.id }) : null;
+  const worker = config.worker.enabled ? new Worker(platform, { concurrency: config.worker.concurrency, workerId: config.worker.id, shutdownGraceMs: config.shutdownGraceMs }) : null;
   const http = await startLocalHost({
     routes,
     handlerFor: (r) => toHandler(r, async () => platform),
@@ -81,7 +82,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   let running: RunningHost;
+  let telemetry: Telemetry;
   try {
+    telemetry = await startTelemetry(config, 'local-host');
     running = await runLocalHost(config);
   } catch (err) {
     console.error(`Demiton could not start: ${(err as Error).message}`);
@@ -100,8 +103,10 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: stopping (finishing runs in hand)…`);
+    // Runs in hand get WORKER_SHUTDOWN_GRACE_SECONDS to finish, then are handed back to the queue.
+    console.log(`${signal}: stopping (runs in hand get ${config.shutdownGraceMs / 1000} s, then are handed back)…`);
     await running.stop();
+    await telemetry.shutdown();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -104,6 +104,11 @@ export class LeaseKeeper {
     this.slots.delete(`${key}\u0000${holder}`);
   }
 
+  /** Aborts every run in hand with `reason` (a stopping worker past its grace period hands them back). */
+  abortAll(reason: Error): void {
+    for (const h of this.runs.values()) if (!h.controller.signal.aborted) h.controller.abort(reason);
+  }
+
   /** Run ids held now. */
   heldRuns(): string[] {
     return [...this.runs.keys()];

@@ -12,6 +12,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
+import { DemitonError } from '../domain/errors';
 import type { Platform } from '../platform';
 import type { Reservation, RunMessage } from '../queue/work-queue';
 import { claimRun, expireLease, runStatus, unclaimRun, type ClaimedRun } from '../store/runs';
@@ -30,6 +31,17 @@ export interface WorkerOptions {
   pollMs?: number;
   /** Lease taken on a claimed run (default: the configured WORKER_LEASE_MS). */
   leaseMs?: number;
+  /** How long `stop()` lets runs in hand finish before handing them back (default: wait for them). */
+  shutdownGraceMs?: number;
+}
+
+/** The worker is stopping and its grace period is over: the run is handed back, not failed. */
+export class WorkerStoppingError extends DemitonError {
+  readonly code = 'worker_stopping';
+  override readonly retryable = true;
+  constructor(readonly workerId: string) {
+    super(`Worker ${workerId} is shutting down; the run is handed back to the queue.`);
+  }
 }
 
 /** Makes a worker id unique to this process. */
@@ -72,11 +84,23 @@ export class Worker {
     this.loop = this.leases.start().then(() => this.run());
   }
 
-  /** Stops taking work and waits for the runs in hand to finish. */
-  async stop(): Promise<void> {
+  /**
+   * Stops taking work and lets the runs in hand finish for `graceMs`; runs still going then are
+   * aborted and handed back (lease expired, message re-queued) for another worker to resume from
+   * their first unfinished task. SIGTERM handlers and the Functions host's appTerminate call this.
+   */
+  async stop(graceMs: number = this.opts.shutdownGraceMs ?? Infinity): Promise<void> {
     this.stopping = true;
     await this.loop;
-    await Promise.allSettled([...this.inflight]);
+    const settled = Promise.allSettled([...this.inflight]);
+    if (this.inflight.size > 0 && Number.isFinite(graceMs)) {
+      const timer = delay(graceMs, 'deadline' as const, { ref: false });
+      if ((await Promise.race([settled, timer])) === 'deadline') {
+        this.platform.logger.warn({ workerId: this.id, runs: this.leases.heldRuns() }, 'shutdown grace period over; handing back the runs in hand');
+        this.leases.abortAll(new WorkerStoppingError(this.id));
+      }
+    }
+    await settled;
     await this.leases.stop();
     await this.platform.queue.forgetWorker(this.id).catch(() => undefined);
   }
@@ -99,9 +123,26 @@ export class Worker {
         continue;
       }
       if (!r) continue;
-      const p = this.handle(r).finally(() => this.inflight.delete(p));
-      this.inflight.add(p);
+      this.dispatch(r);
+      // The rest of the free slots in one round trip: a backlog drains a batch per blocking
+      // reserve instead of one message per round trip (bench: the reserve loop capped the drain).
+      const free = this.opts.concurrency - this.inflight.size;
+      if (free > 0 && queue.reserveMore && !this.stopping) {
+        let more: Reservation[] = [];
+        try {
+          more = await queue.reserveMore(this.id, free);
+        } catch (err) {
+          // Anything moved but not returned stays PENDING in the database: the recovery sweep re-enqueues it.
+          logger.warn({ err, workerId: this.id }, 'reserving more messages failed');
+        }
+        for (const m of more) this.dispatch(m);
+      }
     }
+  }
+
+  private dispatch(r: Reservation): void {
+    const p = this.handle(r).finally(() => this.inflight.delete(p));
+    this.inflight.add(p);
   }
 
   private async handle(r: Reservation): Promise<void> {
@@ -163,7 +204,8 @@ export class Worker {
       if (isAbandonment(err)) {
         logger.info({ runId: claimed.id, reason: (err as Error).message }, 'run given up: cancelled or taken over');
       } else {
-        logger.warn({ err, runId: claimed.id }, 'run given up after an infrastructure error; recovery resumes it');
+        if (err instanceof WorkerStoppingError) logger.info({ runId: claimed.id }, 'run handed back on shutdown; another worker resumes it');
+        else logger.warn({ err, runId: claimed.id }, 'run given up after an infrastructure error; recovery resumes it');
         await expireLease(db, claimed.id, this.id).catch(() => undefined);
         await queue.enqueue({ ...message, enqueuedAt: Date.now() }).catch(() => undefined);
       }
