@@ -128,5 +128,12 @@ describe('Redis outages (own server)', () => {
     expect(await platform.queue.depth()).toBe(0);
     await waitFor(async () => (await recoverRuns(platform, { pendingOlderThanMs: 0 })).pending >= 0 && (await counts(platform, wf))['SUCCEEDED'] === 15, 30_000, 200);
     expect(await counts(platform, wf)).toEqual({ SUCCEEDED: 15 });
-  }, 60_000);
+    // The running worker lives through another Redis death: it reconnects and takes new work.
+    await redis.stop();
+    await new Promise((r) => setTimeout(r, 500));
+    await redis.start();
+    const after = await Promise.all(Array.from({ length: 5 }, (_, k) => api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { k: 200 + k } })));
+    expect(after.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
+    await waitFor(async () => (await counts(platform, wf))['SUCCEEDED'] === 20, 30_000, 200);
+  }, 90_000);
 });
