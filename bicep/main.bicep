@@ -65,11 +65,8 @@ param entraApiClientId string = ''
 @secure()
 @description('Secret of the API app registration; optional.')
 param entraApiClientSecret string = ''
-@description('Client id of the studio (SPA / Static Web App sign-in) app registration.')
+@description('Client id of the studio app registration (single-page application, signs users in with MSAL).')
 param entraStudioClientId string
-@secure()
-@description('Secret of the studio app registration (Static Web App custom Entra provider).')
-param entraStudioClientSecret string
 @secure()
 @minLength(44)
 @maxLength(44)
@@ -247,9 +244,6 @@ module studio 'modules/static-web-app.bicep' = {
     tags: tags
     functionAppId: functionApp.outputs.id
     functionAppLocation: location
-    entraTenantId: entraTenantId
-    entraClientId: entraStudioClientId
-    entraClientSecret: entraStudioClientSecret
   }
 }
 

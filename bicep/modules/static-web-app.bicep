@@ -1,6 +1,7 @@
-// The studio as a Static Web App (Standard: linked backends and custom Entra sign-in need it).
-// /api/* is proxied to the linked Function App; sign-in uses the Entra app registration named in
-// staticwebapp.config.json through the AZURE_CLIENT_ID / AZURE_CLIENT_SECRET settings below.
+// The studio as a Static Web App (Standard: linked backends need it). /api/* is proxied to the
+// linked Function App. Users sign in with Entra ID in the browser (MSAL, the studio app
+// registration, a public client with no secret); the studio reads the client id from
+// /api/auth/config, which the Function App serves from ENTRA_SPA_CLIENT_ID.
 param name string
 @description('Static Web Apps run in a few regions only: westus2, centralus, eastus2, westeurope, eastasia.')
 @allowed(['westus2', 'centralus', 'eastus2', 'westeurope', 'eastasia'])
@@ -8,11 +9,6 @@ param location string
 param tags object = {}
 param functionAppId string
 param functionAppLocation string
-param entraTenantId string
-@description('Application (client) id of the studio sign-in app registration.')
-param entraClientId string
-@secure()
-param entraClientSecret string
 
 resource site 'Microsoft.Web/staticSites@2023-12-01' = {
   name: name
@@ -31,16 +27,6 @@ resource backend 'Microsoft.Web/staticSites/linkedBackends@2023-12-01' = {
   properties: {
     backendResourceId: functionAppId
     region: functionAppLocation
-  }
-}
-
-resource settings 'Microsoft.Web/staticSites/config@2023-12-01' = {
-  parent: site
-  name: 'appsettings'
-  properties: {
-    AZURE_CLIENT_ID: entraClientId
-    AZURE_CLIENT_SECRET: entraClientSecret
-    ENTRA_TENANT_ID: entraTenantId
   }
 }
 

@@ -188,4 +188,20 @@ describe('bicep templates (offline)', () => {
     expect(yaml).toMatch(/host: function/);
     expect(yaml).toMatch(/host: staticwebapp/);
   });
+
+  it('the deployment workflow passes every required parameter of main.bicep, and only declared ones', () => {
+    const wf = readFileSync(join(ROOT, '.github', 'workflows', 'deploy.yml'), 'utf8');
+    const declared = params(trees.get(join(BICEP, 'main.bicep'))!);
+    const creates = wf.split('az deployment group create').slice(1);
+    expect(creates.length).toBeGreaterThan(0);
+    for (const cmd of creates) {
+      const block = cmd.split('\n\n')[0]!.split(/\n\s*- name:/)[0]!;
+      const passed = [...block.matchAll(/(?:-p\s+|\s)([A-Za-z]+)="/g)].map((m) => m[1]!);
+      expect(passed.filter((p) => !declared.some((d) => d.name === p))).toEqual([]);
+      expect(declared.filter((d) => !d.hasDefault && !passed.includes(d.name)).map((d) => d.name)).toEqual([]);
+    }
+    expect(wf).toMatch(/-f bicep\/main\.bicep/);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    for (const m of wf.matchAll(/npm (?:run )?(test|build[\w:]*)\b/g)) expect(pkg.scripts[m[1]!], m[1]).toBeDefined();
+  });
 });
