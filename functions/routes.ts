@@ -11,6 +11,7 @@ import { runEvents } from './handlers/run-events';
 import * as runs from './handlers/runs';
 import * as schedules from './handlers/schedules';
 import * as studio from './handlers/studio';
+import { mcp } from './handlers/mcp';
 import { health, openApiRoute } from './handlers/system';
 import { hqSystem } from './handlers/system-hq';
 import * as workers from './handlers/workers';
@@ -85,4 +86,5 @@ export const routes: readonly Route[] = [
   // Before getDocument: the local host tries routes in order and `{id}` would match `search`.
   studio.searchDocuments,
   studio.getDocument,
+  mcp,
 ] as Route[];
