@@ -2,6 +2,7 @@
  * AI studio routes (/api/studio/*): conversations, streamed answers (Server-Sent Events) and
  * documents. Viewers may chat, read and search; uploading documents needs the editor role.
  */
+import { z } from 'zod';
 import { IdParams } from '../../shared/domain/api';
 import { MalformedBodyError } from '../../shared/domain/errors';
 import {
@@ -78,7 +79,11 @@ export const postMessage = defineRoute({
   params: IdParams,
   body: PostMessageBody,
   responses: {
-    200: { description: 'The answer as an event stream', contentType: 'text/event-stream' },
+    200: {
+      description: 'The answer as an event stream',
+      contentType: 'text/event-stream',
+      schema: z.string().describe('Events `delta` (StudioDeltaEvent), `citation` (Citation), `suggestion` (Suggestion), `done` (StudioDoneEvent), `error` (StudioErrorEvent); each `data:` line is JSON.'),
+    },
     429: { description: 'Too many answers streaming for this user or organisation', headers: { 'Retry-After': 'Seconds until a slot frees' } },
   },
   async handle({ platform, principal, params, body }) {

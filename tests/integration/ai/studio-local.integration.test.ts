@@ -93,6 +93,17 @@ describe('studio without any model or Azure service', () => {
     expect((await api(host.url, 'GET', '/api/studio/documents')).body.items.length).toBe(before);
   });
 
+  it('publishes the studio routes and schemas in the OpenAPI document', async () => {
+    const doc = (await api(host.url, 'GET', '/api/openapi.json')).body;
+    const post = doc.paths['/api/studio/conversations/{id}/messages'].post;
+    expect(post['x-demiton-role']).toBe('viewer');
+    expect(Object.keys(post.responses['200'].content)).toEqual(['text/event-stream']);
+    expect(post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/PostMessageBody' });
+    expect(doc.paths['/api/studio/documents'].post['x-demiton-role']).toBe('editor');
+    expect(doc.paths['/api/mcp'].post).toBeDefined();
+    for (const name of ['Citation', 'Suggestion', 'StudioDeltaEvent', 'StudioDoneEvent', 'StudioErrorEvent', 'ConversationDetail', 'DocumentView']) expect(doc.components.schemas[name]).toBeDefined();
+  });
+
   it('returns 404 for a conversation that does not exist', async () => {
     const r = await ask(host.url, '7d5c8a43-1f7e-4a8e-9c42-5d2c1c3b0a11', 'hello');
     expect(r.status).toBe(404);
