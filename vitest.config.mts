@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['shared/**/*.test.ts', 'functions/**/*.test.ts', 'tests/**/*.test.ts', 'bench/**/*.test.ts'],
-    exclude: ['**/node_modules/**', 'dist/**', 'studio/**'],
+    // Studio component tests choose jsdom per file with a `// @vitest-environment jsdom` docblock.
+    include: ['shared/**/*.test.ts', 'functions/**/*.test.ts', 'tests/**/*.test.ts', 'bench/**/*.test.ts', 'studio/src/**/*.test.{ts,tsx}'],
+    exclude: ['**/node_modules/**', 'dist/**', 'studio/dist/**'],
     environment: 'node',
     pool: 'forks',
     // Two cores here: two test files at a time keeps real-server tests from starving each other.

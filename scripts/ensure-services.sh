@@ -9,6 +9,7 @@ log() { printf '[services] %s\n' "$*"; }
 # Debian packages the test suite needs (a line per package: name and a command it provides).
 DEBIAN_PACKAGES=(
   "postgresql-client:psql"
+  "chromium:/usr/bin/chromium"
   "openssh-server:/usr/sbin/sshd"
   "openssh-client:ssh-keygen"
   "openssl:openssl"

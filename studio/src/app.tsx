@@ -57,7 +57,7 @@ function Shell({ auth }: { auth: AuthState }) {
   const location = useLocation();
   useEffect(() => {
     // Move focus to the page heading on navigation so screen readers announce the new page.
-    document.querySelector<HTMLElement>('main h1')?.focus();
+    document.querySelector<HTMLElement>('main h1')?.focus({ preventScroll: true });
   }, [location.pathname]);
   return (
     <div className="shell">

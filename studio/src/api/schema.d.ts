@@ -321,6 +321,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/hq/system": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Queue depth, oldest pending run, live workers and runs by state */
+        get: operations["hqSystem"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me": {
         parameters: {
             query?: never;
@@ -469,6 +486,110 @@ export interface paths {
         put?: never;
         /** Rerun a FAILED or CANCELLED run from its first unfinished task, as a new attempt of the same run */
         post: operations["retryRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/studio/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the caller's conversations, most recent first */
+        get: operations["listStudioConversations"];
+        put?: never;
+        /** Start a conversation with the studio assistant */
+        post: operations["createStudioConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/studio/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a conversation with its messages */
+        get: operations["getStudioConversation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/studio/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask a question; the answer streams as Server-Sent Events: delta (StudioDeltaEvent), citation (Citation), suggestion (Suggestion), done (StudioDoneEvent), error (StudioErrorEvent) */
+        post: operations["postStudioMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/studio/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the organisation's documents */
+        get: operations["listStudioDocuments"];
+        put?: never;
+        /** Upload a document (raw body: text/plain, text/markdown, text/html or application/pdf; ?name= the file name); it is extracted, chunked, embedded and indexed */
+        post: operations["uploadStudioDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/studio/documents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a document's metadata */
+        get: operations["getStudioDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/studio/documents/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search the organisation's documents by meaning; returns the nearest chunks */
+        get: operations["searchStudioDocuments"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -876,6 +997,23 @@ export interface components {
             /** @enum {string} */
             status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
         };
+        Citation: {
+            chunk?: {
+                /** Format: uuid */
+                documentId: string;
+                /** Format: uuid */
+                id: string;
+                position: number;
+            };
+            excerpt: string;
+            marker: number;
+            source: {
+                id: string;
+                label: string;
+                /** @enum {string} */
+                type: "document" | "project" | "workflow" | "run" | "worker" | "connector";
+            };
+        };
         ConnectorBody: {
             /** @description Generic protocol (`sql`, `sftp`, `smtp`, `http`…), used when no system type matches. */
             connectionType?: string;
@@ -972,6 +1110,165 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        ConversationDetail: {
+            /** Format: date-time */
+            createdAt: string;
+            /** @description What the conversation is about: a project, workflow, run or digital worker. */
+            focus: {
+                /** Format: uuid */
+                projectId?: string;
+                /** Format: uuid */
+                runId?: string;
+                /** Format: uuid */
+                workerId?: string;
+                /** Format: uuid */
+                workflowId?: string;
+            };
+            /** Format: uuid */
+            id: string;
+            messages: {
+                citations: {
+                    chunk?: {
+                        /** Format: uuid */
+                        documentId: string;
+                        /** Format: uuid */
+                        id: string;
+                        position: number;
+                    };
+                    excerpt: string;
+                    marker: number;
+                    source: {
+                        id: string;
+                        label: string;
+                        /** @enum {string} */
+                        type: "document" | "project" | "workflow" | "run" | "worker" | "connector";
+                    };
+                }[];
+                content: string;
+                /** Format: date-time */
+                createdAt: string;
+                id: string;
+                /** @enum {string} */
+                role: "user" | "assistant";
+                suggestions: {
+                    input: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    rationale: string;
+                    /** Format: uuid */
+                    workflowId: string;
+                    workflowName: string;
+                }[];
+            }[];
+            title: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ConversationList: {
+            items: {
+                /** Format: date-time */
+                createdAt: string;
+                /** @description What the conversation is about: a project, workflow, run or digital worker. */
+                focus: {
+                    /** Format: uuid */
+                    projectId?: string;
+                    /** Format: uuid */
+                    runId?: string;
+                    /** Format: uuid */
+                    workerId?: string;
+                    /** Format: uuid */
+                    workflowId?: string;
+                };
+                /** Format: uuid */
+                id: string;
+                title: string;
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+        };
+        ConversationView: {
+            /** Format: date-time */
+            createdAt: string;
+            /** @description What the conversation is about: a project, workflow, run or digital worker. */
+            focus: {
+                /** Format: uuid */
+                projectId?: string;
+                /** Format: uuid */
+                runId?: string;
+                /** Format: uuid */
+                workerId?: string;
+                /** Format: uuid */
+                workflowId?: string;
+            };
+            /** Format: uuid */
+            id: string;
+            title: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CreateConversationBody: {
+            /**
+             * @description What the conversation is about: a project, workflow, run or digital worker.
+             * @default {}
+             */
+            focus: {
+                /** Format: uuid */
+                projectId?: string;
+                /** Format: uuid */
+                runId?: string;
+                /** Format: uuid */
+                workerId?: string;
+                /** Format: uuid */
+                workflowId?: string;
+            };
+            title?: string;
+        };
+        DocumentHit: {
+            /** Format: uuid */
+            chunkId: string;
+            content: string;
+            /** Format: uuid */
+            documentId: string;
+            documentName: string;
+            position: number;
+            score: number;
+        };
+        DocumentHitList: {
+            items: {
+                /** Format: uuid */
+                chunkId: string;
+                content: string;
+                /** Format: uuid */
+                documentId: string;
+                documentName: string;
+                position: number;
+                score: number;
+            }[];
+        };
+        DocumentList: {
+            items: {
+                chunkCount: number;
+                contentType: string;
+                /** Format: date-time */
+                createdAt: string;
+                embedder: string;
+                /** Format: uuid */
+                id: string;
+                name: string;
+                sizeBytes: number;
+            }[];
+        };
+        DocumentView: {
+            chunkCount: number;
+            contentType: string;
+            /** Format: date-time */
+            createdAt: string;
+            embedder: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            sizeBytes: number;
+        };
         Health: {
             checks: {
                 database: {
@@ -1028,6 +1325,40 @@ export interface components {
                 username: string | null;
             }[];
         };
+        MessageView: {
+            citations: {
+                chunk?: {
+                    /** Format: uuid */
+                    documentId: string;
+                    /** Format: uuid */
+                    id: string;
+                    position: number;
+                };
+                excerpt: string;
+                marker: number;
+                source: {
+                    id: string;
+                    label: string;
+                    /** @enum {string} */
+                    type: "document" | "project" | "workflow" | "run" | "worker" | "connector";
+                };
+            }[];
+            content: string;
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            /** @enum {string} */
+            role: "user" | "assistant";
+            suggestions: {
+                input: {
+                    [key: string]: components["schemas"]["JsonValue"];
+                };
+                rationale: string;
+                /** Format: uuid */
+                workflowId: string;
+                workflowName: string;
+            }[];
+        };
         OrgSettingsView: {
             /**
              * @description New keys must expire within this many days.
@@ -1043,6 +1374,20 @@ export interface components {
             tenants: string[];
             updatedAt: string | null;
             updatedBy: string | null;
+        };
+        PostMessageBody: {
+            content: string;
+            /** @description What the conversation is about: a project, workflow, run or digital worker. */
+            focus?: {
+                /** Format: uuid */
+                projectId?: string;
+                /** Format: uuid */
+                runId?: string;
+                /** Format: uuid */
+                workerId?: string;
+                /** Format: uuid */
+                workflowId?: string;
+            };
         };
         /** @description RFC 9457 problem details. */
         Problem: {
@@ -1259,6 +1604,72 @@ export interface components {
             updatedAt: string;
             /** Format: uuid */
             workflowId: string;
+        };
+        StudioDeltaEvent: {
+            text: string;
+        };
+        StudioDoneEvent: {
+            finishReason: string;
+            messageId: string;
+            model: string;
+        };
+        StudioErrorEvent: {
+            code: string;
+            message: string;
+            retryable: boolean;
+        };
+        /** @description What the conversation is about: a project, workflow, run or digital worker. */
+        StudioFocus: {
+            /** Format: uuid */
+            projectId?: string;
+            /** Format: uuid */
+            runId?: string;
+            /** Format: uuid */
+            workerId?: string;
+            /** Format: uuid */
+            workflowId?: string;
+        };
+        Suggestion: {
+            input: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            rationale: string;
+            /** Format: uuid */
+            workflowId: string;
+            workflowName: string;
+        };
+        /** @description Queue, workers and runs at a glance. */
+        SystemStatus: {
+            /** Format: date-time */
+            checkedAt: string;
+            queue: {
+                /** @enum {string} */
+                backend: "redis" | "embedded";
+                /** @description Run messages waiting (the whole platform). */
+                depth: number;
+            };
+            /** @description Runs of the caller's organisation. */
+            runs: {
+                byStatus: {
+                    CANCELLED: number;
+                    FAILED: number;
+                    PENDING: number;
+                    RUNNING: number;
+                    SUCCEEDED: number;
+                };
+                /** @description Age of the oldest PENDING run; null when none is waiting. */
+                oldestPendingAgeSeconds: number | null;
+            };
+            /** @description Workers whose heartbeat was valid at some moment in the last minute (the whole platform). */
+            workers: {
+                items: {
+                    alive: boolean;
+                    /** Format: date-time */
+                    heartbeatExpiresAt: string;
+                    workerId: string;
+                }[];
+                seenLastMinute: number;
+            };
         };
         TriggerRunBody: {
             /**
@@ -2648,6 +3059,42 @@ export interface operations {
             };
         };
     };
+    hqSystem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description System status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemStatus"];
+                };
+            };
+            /** @description The queue or the database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     me: {
         parameters: {
             query?: never;
@@ -2947,6 +3394,289 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RetryRunResult"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listStudioConversations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Conversations */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationList"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createStudioConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateConversationBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description URL of the conversation */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getStudioConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationDetail"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postStudioMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostMessageBody"];
+            };
+        };
+        responses: {
+            /** @description The answer as an event stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many answers streaming for this user or organisation */
+            429: {
+                headers: {
+                    /** @description Seconds until a slot frees */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listStudioDocuments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Documents */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentList"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    uploadStudioDocument: {
+        parameters: {
+            query: {
+                name: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ingested */
+            201: {
+                headers: {
+                    /** @description URL of the document */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentView"];
+                };
+            };
+            /** @description Larger than DOCUMENT_MAX_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a supported document type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No text could be extracted */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getStudioDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    searchStudioDocuments: {
+        parameters: {
+            query: {
+                limit?: number;
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Nearest chunks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentHitList"];
                 };
             };
             /** @description An error */

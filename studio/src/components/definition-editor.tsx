@@ -19,16 +19,84 @@ function position(text: string, offset: number): { line: number; column: number 
   return { line: before.length, column: before.at(-1)!.length + 1 };
 }
 
+/**
+ * Where JSON text first goes wrong, as an offset: browsers word JSON.parse errors differently
+ * and some name no position, so a small scanner finds it.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') return void i++;
+        else fail();
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') return void i++;
+        else fail();
+      }
+    } else if (c === '"') string();
+    else {
+      const m = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i));
+      if (!m) fail();
+      i += m![0].length;
+    }
+  };
+  const string = () => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text[i] === '\\') i++;
+      else if (text.charCodeAt(i) < 0x20) fail();
+      i++;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  try {
+    value();
+    ws();
+    return i < text.length ? i : -1;
+  } catch (at) {
+    return at as number;
+  }
+}
+
 /** Parses JSON; on failure names the line and column where it broke. */
 export function parseJson(text: string): { value: unknown } | { issue: FieldIssue; offset: number | null } {
   try {
     return { value: JSON.parse(text) };
   } catch (err) {
-    const msg = (err as Error).message;
-    const at = /position (\d+)/.exec(msg);
-    const offset = at ? Number(at[1]) : null;
-    const where = offset !== null ? position(text, offset) : null;
-    return { issue: { path: where ? `line ${where.line}, column ${where.column}` : '(document)', message: msg.replace(/ in JSON at position \d+.*$/, '') }, offset };
+    const offset = jsonErrorOffset(text);
+    const where = position(text, Math.max(0, Math.min(offset, text.length)));
+    const reason = text.trim() === '' ? 'the document is empty' : offset >= text.length ? 'the document ends too early' : `unexpected ${JSON.stringify(text[offset])}`;
+    return { issue: { path: `line ${where.line}, column ${where.column}`, message: `Not valid JSON: ${reason}` }, offset: offset >= 0 ? offset : null };
   }
 }
 

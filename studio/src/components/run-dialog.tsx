@@ -42,8 +42,14 @@ function RunDialogBody({ workflowId, prefill, close }: { workflowId: string; pre
     return () => (back as HTMLElement | null)?.focus?.();
   }, [wf.data]);
 
+  useEffect(() => {
+    // On the document, not the dialog: a button that turns disabled while a run starts drops focus to <body>.
+    const onEscape = (e: KeyboardEvent) => e.key === 'Escape' && close();
+    document.addEventListener('keydown', onEscape);
+    return () => document.removeEventListener('keydown', onEscape);
+  }, [close]);
+
   const onKey = (e: React.KeyboardEvent) => {
-    if (e.key === 'Escape') close();
     if (e.key === 'Tab' && panel.current) {
       // Keep focus inside the dialog while it is open.
       const items = [...panel.current.querySelectorAll<HTMLElement>('input, select, textarea, button, a[href]')].filter((x) => !x.hasAttribute('disabled'));

@@ -6,7 +6,7 @@ import { Empty, ErrorState, Loading, NotAvailable } from '../components/states';
 import { when } from '../components/format';
 import { listBusinessObjects, listBusinessObjectTypes } from '../services/api';
 import { useMissing } from '../state/capabilities';
-import { useProjectStore } from '../state/project-store';
+import { useCurrentProject } from '../state/current-project';
 
 export function BusinessObjectsPage() {
   const { loading, missing } = useMissing(['GET /api/business-object-types', 'GET /api/business-objects/{type}']);
@@ -21,8 +21,9 @@ export function BusinessObjectsPage() {
 }
 
 function Types() {
-  const projectId = useProjectStore((s) => s.projectId);
-  const types = useQuery({ queryKey: ['bo-types', projectId], queryFn: () => listBusinessObjectTypes(projectId ?? undefined) });
+  const { projectId: current, ready } = useCurrentProject();
+  const projectId = current ?? null;
+  const types = useQuery({ queryKey: ['bo-types', projectId], queryFn: () => listBusinessObjectTypes(projectId ?? undefined), enabled: ready });
   const [chosen, setChosen] = useState<string | null>(null);
   if (types.isPending) return <Loading what="types" />;
   if (types.isError) return <ErrorState error={types.error} retry={() => void types.refetch()} />;

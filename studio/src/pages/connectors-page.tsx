@@ -8,11 +8,12 @@ import { Empty, ErrorState, Loading, NotAvailable } from '../components/states';
 import { when } from '../components/format';
 import { createConnector, deleteConnector, listAdapters, listConnectors, testConnector, type AdapterInfo } from '../services/api';
 import { useMissing } from '../state/capabilities';
-import { useProjectStore } from '../state/project-store';
+import { useCurrentProject } from '../state/current-project';
 
-type JsonSchema = { properties?: Record<string, { type?: string; description?: string; enum?: unknown[] }>; required?: string[] };
+type Prop = { type?: string; description?: string; enum?: unknown[]; default?: unknown };
+type JsonSchema = { properties?: Record<string, Prop>; required?: string[] };
 
-function part(adapter: AdapterInfo | undefined, which: 'settings' | 'secrets'): { fields: Array<[string, { type?: string; description?: string; enum?: unknown[] }]>; required: Set<string> } {
+function part(adapter: AdapterInfo | undefined, which: 'settings' | 'secrets'): { fields: Array<[string, Prop]>; required: Set<string> } {
   const schema = adapter?.connectionSchema as { properties?: Record<string, JsonSchema> } | null | undefined;
   const p = schema?.properties?.[which];
   return { fields: Object.entries(p?.properties ?? {}), required: new Set(p?.required ?? []) };
@@ -33,8 +34,8 @@ export function ConnectorsPage() {
 
 function Connectors() {
   const qc = useQueryClient();
-  const projectId = useProjectStore((s) => s.projectId);
-  const list = useQuery({ queryKey: ['connectors', projectId], queryFn: () => listConnectors(projectId ?? undefined) });
+  const { projectId, ready } = useCurrentProject();
+  const list = useQuery({ queryKey: ['connectors', projectId], queryFn: () => listConnectors(projectId), enabled: ready });
   const adapters = useQuery({ queryKey: ['adapters'], queryFn: listAdapters, staleTime: Infinity });
   const [results, setResults] = useState<Record<string, { ok: boolean; text: string }>>({});
   const test = useMutation({
@@ -74,7 +75,7 @@ function Connectors() {
         </ul>
       )}
       {adapters.isError && <ErrorState error={adapters.error} retry={() => void adapters.refetch()} />}
-      {adapters.data && <NewConnector adapters={adapters.data.items} projectId={projectId} />}
+      {adapters.data && <NewConnector adapters={adapters.data.items} projectId={projectId ?? null} />}
     </>
   );
 }
@@ -143,13 +144,31 @@ function NewConnector({ adapters, projectId }: { adapters: AdapterInfo[]; projec
             {f}
             {s.required.has(f) ? ' *' : ''}
           </label>
-          <input
-            id={`c-set-${f}`}
-            type={def.type === 'number' || def.type === 'integer' ? 'number' : 'text'}
-            value={settings[f] ?? ''}
-            onChange={(e) => setSettings({ ...settings, [f]: e.target.value })}
-            required={s.required.has(f)}
-          />
+          {def.enum ? (
+            <select id={`c-set-${f}`} value={settings[f] ?? ''} onChange={(e) => setSettings({ ...settings, [f]: e.target.value })}>
+              <option value="">{def.default !== undefined ? `default (${String(def.default)})` : '—'}</option>
+              {def.enum.map((o) => (
+                <option key={String(o)} value={String(o)}>
+                  {String(o)}
+                </option>
+              ))}
+            </select>
+          ) : def.type === 'boolean' ? (
+            <select id={`c-set-${f}`} value={settings[f] ?? ''} onChange={(e) => setSettings({ ...settings, [f]: e.target.value })}>
+              <option value="">{def.default !== undefined ? `default (${String(def.default)})` : '—'}</option>
+              <option value="true">yes</option>
+              <option value="false">no</option>
+            </select>
+          ) : (
+            <input
+              id={`c-set-${f}`}
+              type={def.type === 'number' || def.type === 'integer' ? 'number' : 'text'}
+              value={settings[f] ?? ''}
+              placeholder={def.default !== undefined ? String(def.default) : undefined}
+              onChange={(e) => setSettings({ ...settings, [f]: e.target.value })}
+              required={s.required.has(f) && def.default === undefined}
+            />
+          )}
           {def.description && <p className="help">{def.description}</p>}
         </div>
       ))}

@@ -9,7 +9,7 @@ import { duration, when } from '../components/format';
 import { Empty, ErrorState, Loading } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 import { listRuns, listWorkflows, type RunStatus } from '../services/api';
-import { useProjectStore } from '../state/project-store';
+import { useCurrentProject } from '../state/current-project';
 
 const STATUSES: RunStatus[] = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
 const SINCE: Array<[string, string, number]> = [
@@ -24,8 +24,8 @@ export function RunsPage() {
   const status = (params.get('status') ?? '') as RunStatus | '';
   const workflowId = params.get('workflowId') ?? '';
   const since = params.get('since') ?? '';
-  const projectId = useProjectStore((s) => s.projectId);
-  const workflows = useQuery({ queryKey: ['workflows', projectId], queryFn: () => listWorkflows(projectId ?? undefined) });
+  const { projectId, ready } = useCurrentProject();
+  const workflows = useQuery({ queryKey: ['workflows', projectId], queryFn: () => listWorkflows(projectId), enabled: ready });
   const inProject = new Set((workflows.data?.items ?? []).map((w) => w.id));
   const runs = useInfiniteQuery({
     queryKey: ['runs', { status, workflowId }],
@@ -84,9 +84,9 @@ export function RunsPage() {
           </select>
         </div>
       </form>
-      {runs.isPending && <Loading what="runs" />}
+      {(runs.isPending || workflows.isPending) && <Loading what="runs" />}
       {runs.isError && <ErrorState error={runs.error} retry={() => void runs.refetch()} />}
-      {runs.data && items.length === 0 && <Empty title="No runs match these filters." />}
+      {runs.data && workflows.data && items.length === 0 && <Empty title="No runs match these filters." />}
       {items.length > 0 && (
         <div className="table-wrap">
           <table>

@@ -5,12 +5,12 @@ import { Link } from 'react-router';
 import { Empty, ErrorState, Loading } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 import { createWorker, listWorkers, updateWorker } from '../services/api';
-import { useProjectStore } from '../state/project-store';
+import { useCurrentProject } from '../state/current-project';
 
 export function WorkersPage() {
   const qc = useQueryClient();
-  const projectId = useProjectStore((s) => s.projectId);
-  const q = useQuery({ queryKey: ['workers', projectId], queryFn: () => listWorkers(projectId ?? undefined) });
+  const { projectId, ready } = useCurrentProject();
+  const q = useQuery({ queryKey: ['workers', projectId], queryFn: () => listWorkers(projectId), enabled: ready });
   const [form, setForm] = useState({ name: '', owner: '', description: '' });
   const create = useMutation({
     mutationFn: () => createWorker({ name: form.name, owner: form.owner, ...(form.description ? { description: form.description } : {}), ...(projectId ? { projectId } : {}) }),

@@ -12,7 +12,7 @@ import { StatusBadge } from '../components/status-badge';
 import { TaskGraph } from '../components/task-graph';
 import { ApiError, createWorkflow, getWorkflow, listRuns, listWorkflows, listWorkflowVersions, updateWorkflow, type FieldIssue, type WorkflowDefinition } from '../services/api';
 import { useMissing } from '../state/capabilities';
-import { useProjectStore } from '../state/project-store';
+import { useCurrentProject } from '../state/current-project';
 import { useRunDialog } from '../state/run-dialog-store';
 
 const STARTER: WorkflowDefinition = {
@@ -26,8 +26,8 @@ const STARTER: WorkflowDefinition = {
 } as WorkflowDefinition;
 
 function useWorkflowNames() {
-  const projectId = useProjectStore((s) => s.projectId);
-  const list = useQuery({ queryKey: ['workflows', projectId], queryFn: () => listWorkflows(projectId ?? undefined) });
+  const { projectId, ready } = useCurrentProject();
+  const list = useQuery({ queryKey: ['workflows', projectId], queryFn: () => listWorkflows(projectId), enabled: ready });
   return new Map((list.data?.items ?? []).map((w) => [w.name, w.id]));
 }
 
@@ -39,7 +39,7 @@ function issuesOf(err: unknown): FieldIssue[] {
 export function NewWorkflowPage() {
   const navigate = useNavigate();
   const qc = useQueryClient();
-  const projectId = useProjectStore((s) => s.projectId);
+  const { projectId } = useCurrentProject();
   const [text, setText] = useState(() => JSON.stringify(STARTER, null, 2));
   const save = useMutation({
     mutationFn: (def: WorkflowDefinition) => createWorkflow(projectId ? { ...def, projectId } : def),

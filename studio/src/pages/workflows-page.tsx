@@ -5,13 +5,13 @@ import { Empty, ErrorState, Loading } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 import { when } from '../components/format';
 import { listWorkflows } from '../services/api';
-import { useProjectStore } from '../state/project-store';
+import { useCurrentProject } from '../state/current-project';
 import { useRunDialog } from '../state/run-dialog-store';
 
 export function WorkflowsPage() {
-  const projectId = useProjectStore((s) => s.projectId);
+  const { projectId, ready } = useCurrentProject();
   const open = useRunDialog((s) => s.open);
-  const q = useQuery({ queryKey: ['workflows', projectId], queryFn: () => listWorkflows(projectId ?? undefined) });
+  const q = useQuery({ queryKey: ['workflows', projectId], queryFn: () => listWorkflows(projectId), enabled: ready });
   return (
     <>
       <div className="page-head">

@@ -1,0 +1,46 @@
+/**
+ * Component tests render the real studio against a real control plane: a test platform on
+ * PostgreSQL (own schema, embedded queue, no worker) served on a loopback port, with the
+ * services module pointed at it.
+ */
+import { configure, render } from '@testing-library/react';
+import axe from 'axe-core';
+import { App, newQueryClient } from '../app';
+import { configureApi } from '../services/api';
+import { createTestPlatform, startTestHost, type TestPlatform } from '../../../tests/helpers/test-platform';
+
+// Real requests to a real server on a shared 2-core machine: allow more than the 1 s default.
+configure({ asyncUtilTimeout: 10_000 });
+
+export interface Harness {
+  platform: TestPlatform;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const platform = await createTestPlatform({ queue: 'embedded' });
+  const host = await startTestHost(platform);
+  configureApi({ baseUrl: host.url, fetch: (...a) => globalThis.fetch(...a) });
+  return {
+    platform,
+    url: host.url,
+    async close() {
+      await host.close();
+      await platform.close();
+    },
+  };
+}
+
+export const devAuth = { config: { devMode: true, authority: null, knownAuthorities: [], clientId: null, scopes: [] }, account: null };
+
+/** Renders the whole studio at a path. */
+export function renderStudio(path: string) {
+  return render(<App auth={devAuth} initialPath={path} queryClient={newQueryClient()} />);
+}
+
+/** axe-core on a node: serious and critical violations, readable. Colour contrast needs layout jsdom lacks. */
+export async function axeViolations(node: Element): Promise<string[]> {
+  const r = await axe.run(node, { rules: { 'color-contrast': { enabled: false } }, resultTypes: ['violations'] });
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}

@@ -1,0 +1,253 @@
+/**
+ * End to end: the built studio in Debian's Chromium (playwright-core, no browser download)
+ * against the local host on real PostgreSQL and Redis with an in-process worker. Creates a
+ * workflow in the editor, runs it from the Run dialog, watches the run page reach SUCCEEDED live
+ * with a chunked task's progress, pauses nothing, creates and tests a connector, checks every
+ * main page with axe-core, and saves the screenshots used by docs/studio.md.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toHandler } from '../../functions/http-kit';
+import { startLocalHost } from '../../functions/local-host/server';
+import { routes } from '../../functions/routes';
+import { Worker } from '../../shared/engine/worker';
+import { api, createTestPlatform, type TestPlatform } from '../helpers/test-platform';
+
+// The callbacks given to page.evaluate run in the browser; the root tsconfig has no DOM library.
+declare const window: Record<string, unknown>;
+declare const document: { querySelector(s: string): { getAttribute(n: string): string | null; textContent: string | null } | null; documentElement: { scrollWidth: number } };
+
+const ROOT = resolve(__dirname, '..', '..');
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = join(ROOT, 'docs', 'screenshots');
+const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+let platform: TestPlatform;
+let host: { url: string; close(): Promise<void> };
+let worker: Worker;
+let context: BrowserContext;
+let page: Page;
+let outDir: string;
+let profile: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: scripts/ensure-services.sh installs Debian's chromium.`);
+  // Build what is in studio/src now, so the test never runs against a stale studio/dist.
+  outDir = mkdtempSync(join(tmpdir(), 'demiton-studio-'));
+  await build({ configFile: join(ROOT, 'studio', 'vite.config.mts'), logLevel: 'error', build: { outDir, emptyOutDir: true, sourcemap: false } });
+  platform = await createTestPlatform();
+  host = await startLocalHost({
+    routes,
+    handlerFor: (r) => toHandler(r, async () => platform),
+    port: 0,
+    host: '127.0.0.1',
+    maxBodyBytes: platform.config.http.maxBodyBytes,
+    studioDir: outDir,
+    logger: platform.logger,
+  });
+  worker = new Worker(platform, { concurrency: 4, pollMs: 50 });
+  worker.start();
+  profile = mkdtempSync(join(tmpdir(), 'demiton-chromium-'));
+  // A fresh, empty profile; the flags keep Chromium off the network it would otherwise call home to.
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 860 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  mkdirSync(SHOTS, { recursive: true });
+}, 240_000);
+
+afterAll(async () => {
+  await context?.close();
+  await host?.close();
+  await worker?.stop();
+  await platform?.close();
+  for (const d of [outDir, profile]) if (d) rmSync(d, { recursive: true, force: true });
+});
+
+/** Runs axe-core in the page; returns serious and critical violations as readable lines. */
+async function axe(p: Page): Promise<string[]> {
+  if (!(await p.evaluate(() => 'axe' in window))) await p.addScriptTag({ content: AXE });
+  const result = await p.evaluate(async () => (window as unknown as { axe: { run(o: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run({ resultTypes: ['violations'] }));
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+
+describe('studio end to end (Chromium, real control plane)', () => {
+  it('creates a workflow in the editor, runs it from the Run dialog and watches it reach SUCCEEDED live with chunk progress', async () => {
+    const child = await api(host.url, 'POST', '/api/workflows', {
+      name: 'check-order-line',
+      description: 'Checks one order line.',
+      tasks: [{ key: 'check', type: 'atomic', connector: 'platform', operation: 'sleep', input: { ms: 250 } }],
+    });
+    expect(child.status).toBe(201);
+
+    await page.goto(`${host.url}/workflows/new`);
+    await page.getByRole('heading', { name: 'New workflow' }).waitFor();
+    expect(await page.getByText('Development mode').first().isVisible()).toBe(true);
+    const editor = page.getByLabel('Workflow definition (JSON)');
+    // A broken document shows an inline error and cannot be saved.
+    await editor.fill('{ "name": "x", "tasks": [ }');
+    await page.getByText(/line 1, column/).waitFor();
+    expect(await page.getByRole('button', { name: 'Create workflow' }).isDisabled()).toBe(true);
+    // A schema error (unknown task type) is named by its path.
+    await editor.fill(JSON.stringify({ name: 'x', tasks: [{ key: 'a', type: 'teleport' }] }));
+    await page.getByText('tasks[0].type').first().waitFor();
+
+    await editor.fill(
+      JSON.stringify(
+        {
+          name: 'process-orders',
+          description: 'Greets the customer, checks every order line in chunks, then confirms.',
+          inputSchema: { type: 'object', properties: { customer: { type: 'string', description: 'Customer name' }, lines: { type: 'integer', description: 'How many order lines' } }, required: ['customer', 'lines'] },
+          tasks: [
+            { key: 'greet', type: 'atomic', connector: 'platform', operation: 'echo', input: { message: 'Hello {{ input.customer }}' } },
+            { key: 'lines', type: 'chunked', generator: { connector: 'platform', operation: 'range', input: { count: '{{ input.lines }}' } }, each: { workflow: 'check-order-line' }, concurrency: 2 },
+            { key: 'confirm', type: 'atomic', connector: 'platform', operation: 'transform', input: { expression: '$uppercase(steps.greet.message)' } },
+          ],
+        },
+        null,
+        2,
+      ),
+    );
+    await page.getByText('Valid workflow definition').waitFor();
+    await page.getByRole('button', { name: 'Create workflow' }).click();
+    await page.waitForURL(/\/workflows\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { name: 'process-orders' }).waitFor();
+    await page.getByText('check-order-line').first().waitFor();
+    expect(await axe(page)).toEqual([]);
+    await shot('workflow');
+
+    await page.getByRole('button', { name: 'Run…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Run process-orders' });
+    await dialog.waitFor();
+    // Required fields: Run stays disabled until they are filled.
+    expect(await dialog.getByRole('button', { name: 'Run', exact: true }).isDisabled()).toBe(true);
+    await dialog.getByLabel('customer').fill('Ada');
+    await dialog.getByLabel('lines').fill('8');
+    expect(await axe(page)).toEqual([]);
+    await shot('run-dialog');
+    await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+    const runId = page.url().split('/').pop()!;
+
+    // Live: the feed connects, the chunked task's bar moves part-way, then the run succeeds.
+    await page.getByRole('status').filter({ hasText: /^Live$/ }).waitFor({ timeout: 15_000 });
+    const bar = page.getByRole('progressbar', { name: 'Chunks of task lines' });
+    await page.waitForFunction(() => {
+      const el = document.querySelector('[aria-label="Chunks of task lines"]');
+      const n = Number(el?.getAttribute('aria-valuenow') ?? 0);
+      return n > 0 && n < 8;
+    }, undefined, { timeout: 20_000 });
+    await page.waitForTimeout(350); // the bar eases to its new width over 300 ms; let the picture show it
+    await shot('run-live');
+    await page.locator('[data-testid="run-status"] [data-status="SUCCEEDED"]').waitFor({ timeout: 30_000 });
+    expect(await bar.getAttribute('aria-valuetext')).toBe('8 succeeded, 0 failed, 0 running of 8');
+    expect(await page.getByRole('status').filter({ hasText: 'Finished' }).count()).toBe(1);
+    // The page never reloaded: the final state arrived over the event feed.
+    const server = await api(host.url, 'GET', `/api/runs/${runId}`);
+    expect(server.body.status).toBe('SUCCEEDED');
+    expect(server.body.tasks.map((t: { status: string }) => t.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    await page.getByRole('button', { name: 'Details of task confirm' }).click();
+    await page.getByLabel('Output of task confirm').getByText('HELLO ADA').waitFor();
+    expect(await axe(page)).toEqual([]);
+    await shot('run');
+
+    // Tablet width: nothing overflows sideways.
+    await page.setViewportSize({ width: 800, height: 1000 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(800);
+    await page.setViewportSize({ width: 1280, height: 860 });
+
+    await page.goto(`${host.url}/runs`);
+    await page.getByRole('link', { name: `Run ${runId.slice(0, 8)} of process-orders` }).waitFor();
+    await page.getByLabel('Status').selectOption('FAILED');
+    await page.getByText('No runs match these filters.').waitFor();
+    await page.getByLabel('Status').selectOption('');
+    await page.getByRole('link', { name: `Run ${runId.slice(0, 8)} of process-orders` }).waitFor();
+    expect(await axe(page)).toEqual([]);
+    await shot('runs');
+
+    await page.goto(`${host.url}/workflows`);
+    await page.getByRole('link', { name: /Last run of process-orders: SUCCEEDED/ }).waitFor();
+    expect(await axe(page)).toEqual([]);
+    await shot('workflows');
+  }, 120_000);
+
+  it("shows a digital worker's dashboard, and pausing it makes the Run dialog report the refusal", async () => {
+    const wf = (await api(host.url, 'GET', '/api/workflows')).body.items.find((w: { name: string }) => w.name === 'process-orders');
+    const w = await api(host.url, 'POST', '/api/workers', { name: 'Order desk', owner: 'sales-ops@example.com', description: 'Processes incoming orders' });
+    await api(host.url, 'POST', `/api/workers/${w.body.id}/workflows`, { workflowId: wf.id });
+    await page.goto(`${host.url}/workers/${w.body.id}`);
+    await page.getByRole('heading', { name: /Order desk/ }).waitFor();
+    await page.getByText('100%').waitFor();
+    await page.getByRole('img', { name: /Runs per day/ }).waitFor();
+    expect(await axe(page)).toEqual([]);
+    await shot('worker');
+
+    await page.getByRole('button', { name: 'Pause worker' }).click();
+    await page.getByText(/Paused: runs of its workflows are refused/).waitFor();
+    await page.goto(`${host.url}/workflows/${wf.id}`);
+    await page.getByRole('button', { name: 'Run…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('customer').fill('Bob');
+    await dialog.getByLabel('lines').fill('1');
+    await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+    await dialog.getByRole('alert').getByText(/Order desk.*paused/).waitFor();
+    await page.keyboard.press('Escape');
+    expect(await page.getByRole('dialog').count()).toBe(0);
+
+    await page.goto(`${host.url}/workers`);
+    await page.getByRole('button', { name: 'Resume Order desk' }).click();
+    await page.getByRole('button', { name: 'Pause Order desk' }).waitFor();
+    await page.goto(`${host.url}/projects`);
+    await page.getByText('Current project').waitFor();
+    expect(await axe(page)).toEqual([]);
+    await shot('projects');
+  }, 60_000);
+
+  it('creates a connector from its adapter form (secret write-only) and tests it against the real PostgreSQL', async () => {
+    await page.goto(`${host.url}/connectors`);
+    await page.getByRole('heading', { name: 'Connectors' }).waitFor();
+    await page.getByText('No connectors in this project yet.').waitFor();
+    await page.getByLabel('System').selectOption('postgres');
+    await page.getByLabel('Name').fill('orders-db');
+    await page.getByLabel(/^host/).fill('127.0.0.1');
+    await page.getByLabel(/^database/).fill('test');
+    await page.getByLabel(/^user/).fill('postgres');
+    await page.getByLabel(/^ssl/).selectOption('disable');
+    expect(await page.getByLabel(/password \(secret\)/).getAttribute('type')).toBe('password');
+    await page.getByLabel(/password \(secret\)/).fill('not-needed-on-trust');
+    await page.getByRole('button', { name: 'Create connector' }).click();
+    const card = page.locator('[data-connector="orders-db"]');
+    await card.waitFor();
+    expect(await card.textContent()).not.toContain('not-needed-on-trust');
+    await card.getByRole('button', { name: 'Test connection orders-db' }).click();
+    const answer = card.getByRole('status');
+    await page.waitForFunction(() => !!document.querySelector('[data-connector="orders-db"] [role="status"]')?.textContent, undefined, { timeout: 15_000 });
+    expect({ text: await answer.textContent(), cls: await answer.getAttribute('class') }).toMatchObject({ text: expect.stringMatching(/PostgreSQL|Connected/i), cls: 'ok-line' });
+    expect(await axe(page)).toEqual([]);
+    await shot('connectors');
+  }, 60_000);
+
+  it('states plainly what this deployment does not offer, and keeps the other pages accessible', async () => {
+    await page.goto(`${host.url}/studio`);
+    await page.getByRole('heading', { name: 'Assistant' }).waitFor();
+    const missing = await page.getByText('is not available in this deployment').count();
+    const caps = (await api(host.url, 'GET', '/api/openapi.json')).body.paths;
+    expect(missing).toBe(caps['/api/studio/conversations'] ? 0 : 1);
+    for (const path of ['/hq', '/business-objects']) {
+      await page.goto(`${host.url}${path}`);
+      await page.locator('main h1').waitFor();
+      await page.waitForFunction(() => !document.querySelector('main [role="status"] .spinner'));
+      expect(await axe(page), path).toEqual([]);
+    }
+    await shot('hq');
+  }, 60_000);
+});
