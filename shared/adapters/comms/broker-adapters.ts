@@ -223,7 +223,9 @@ export const natsAdapter: AdapterRegistration = {
         const address = await env.network.resolve(s.host);
         try {
           return await natsConnect({
-            servers: `${address.includes(':') ? `[${address}]` : address}:${s.port}`,
+            // With TLS the client must dial the name (nats.js verifies the certificate against it
+            // and has no servername option); the checked address is used otherwise.
+            servers: s.tls ? `${s.host}:${s.port}` : `${address.includes(':') ? `[${address}]` : address}:${s.port}`,
             reconnect: false,
             timeout: 10_000,
             name: 'demiton',
