@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from '../../shared/engine/worker';
+import { fireDueSchedules } from '../../shared/schedules/fire-schedules';
 import { DEV_PROJECT_ID } from '../../shared/store/organisations';
 import { api, createTestPlatform, startTestHost, waitFor, type TestPlatform } from '../helpers/test-platform';
 
@@ -163,5 +164,33 @@ describe('digital workers', () => {
     const none = await api(host.url, 'GET', `/api/workers/${empty.body.id}/stats`);
     expect(none.body.totals).toMatchObject({ runs: 0, successRate: null, avgDurationMs: null });
     expect(none.body.daily).toHaveLength(14);
+  });
+
+  it("stops a paused worker's schedules: a due fire starts no run and records worker_paused; resumed, it fires again", async () => {
+    const wf = await api(host.url, 'POST', '/api/workflows', echoWorkflow('nightly-report'));
+    const w = await api(host.url, 'POST', '/api/workers', { name: 'Night shift', owner: 'ops' });
+    await api(host.url, 'POST', `/api/workers/${w.body.id}/workflows`, { workflowId: wf.body.id });
+    const sched = await api(host.url, 'POST', `/api/workflows/${wf.body.id}/schedules`, { cron: '* * * * *', catchUp: 'all', input: { v: 'tick' } });
+    expect(sched.status).toBe(201);
+    await api(host.url, 'PATCH', `/api/workers/${w.body.id}`, { status: 'paused' });
+
+    // Make the schedule due now (the minute that has just begun), then run the timer job once.
+    await platform.db.query(`UPDATE schedules SET next_fire_at = date_trunc('minute', clock_timestamp()) WHERE id = $1::uuid`, [sched.body.id]);
+    const paused = await fireDueSchedules(platform);
+    expect(paused).toMatchObject({ runs: 0, failed: 1 });
+    const fires = await platform.db.query<{ code: string | null; run: string | null }>(
+      `SELECT error->>'code' AS code, run_id AS run FROM schedule_fires WHERE schedule_id = $1::uuid`,
+      [sched.body.id],
+    );
+    expect(fires.rows).toEqual([{ code: 'worker_paused', run: null }]);
+    expect((await api(host.url, 'GET', `/api/runs?workflowId=${wf.body.id}`)).body.items).toEqual([]);
+
+    await api(host.url, 'PATCH', `/api/workers/${w.body.id}`, { status: 'active' });
+    await platform.db.query(`UPDATE schedules SET next_fire_at = date_trunc('minute', clock_timestamp()) - interval '1 minute' WHERE id = $1::uuid`, [sched.body.id]);
+    const resumed = await fireDueSchedules(platform);
+    expect(resumed.runs).toBe(1);
+    const runs = (await api(host.url, 'GET', `/api/runs?workflowId=${wf.body.id}`)).body.items;
+    expect(runs).toHaveLength(1);
+    expect(runs[0].trigger).toBe('schedule');
   });
 });
