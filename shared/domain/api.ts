@@ -63,6 +63,11 @@ export const ChunkProgress = z.object({
   running: z.number().int(),
 });
 
+/** One failed attempt of a task (a retry, or an earlier attempt of a rerun run). */
+export const AttemptRecord = z
+  .object({ attempt: z.number().int(), error: StoredErrorSchema.nullable(), startedAt: z.string().nullable(), finishedAt: z.string().nullable() })
+  .describe('A failed attempt of a task.');
+
 export const TaskRunView = z.object({
   key: z.string(),
   type: z.enum(['atomic', 'workflow', 'chunked']),
@@ -74,6 +79,7 @@ export const TaskRunView = z.object({
   startedAt: z.iso.datetime().nullable(),
   finishedAt: z.iso.datetime().nullable(),
   chunks: ChunkProgress.optional(),
+  attemptLog: z.array(AttemptRecord).optional().describe('Failed attempts of this task, oldest first.'),
 });
 
 export const RunView = z.object({
@@ -90,6 +96,7 @@ export const RunView = z.object({
   createdAt: z.iso.datetime(),
   startedAt: z.iso.datetime().nullable(),
   finishedAt: z.iso.datetime().nullable(),
+  attempt: z.number().int().optional().describe('Execution attempt of the run: 1, plus one per rerun from failure.'),
   tasks: z.array(TaskRunView),
 });
 export type RunView = z.infer<typeof RunView>;

@@ -32,6 +32,7 @@ export async function getRun(p: Platform, who: Principal, id: string): Promise<R
     ...summary(run),
     input: run.input as RunView['input'],
     output: (run.output ?? null) as RunView['output'],
+    ...(run.attempt !== undefined ? { attempt: run.attempt } : {}),
     tasks: tasks.map((t) => ({
       key: t.key,
       type: t.type,
@@ -42,6 +43,7 @@ export async function getRun(p: Platform, who: Principal, id: string): Promise<R
       childRunId: t.childRunId,
       startedAt: iso(t.startedAt),
       finishedAt: iso(t.finishedAt),
+      attemptLog: t.attemptLog ?? [],
       ...(t.type === 'chunked'
         ? {
             chunks: {

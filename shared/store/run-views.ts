@@ -17,6 +17,8 @@ export interface TaskRunRow {
   chunksSucceeded: string | null;
   chunksFailed: string | null;
   chunksRunning: string | null;
+  /** Failed attempts, oldest first (task_runs.attempt_log). */
+  attemptLog?: Array<{ attempt: number; error: StoredError | null; startedAt: string | null; finishedAt: string | null }>;
 }
 
 export interface RunRow {
@@ -33,6 +35,8 @@ export interface RunRow {
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** Execution attempt (only read with one run). */
+  attempt?: number;
   /** Microseconds since the epoch of createdAt: exact, for cursors. */
   createdMicros: string;
 }
@@ -45,12 +49,13 @@ const RUN_COLUMNS = `r.id, r.workflow_id AS "workflowId", w.name AS "workflowNam
 /** One run with its tasks (in order), or null. */
 export async function getRunWithTasks(q: Queryable, orgId: string, runId: string): Promise<{ run: RunRow; tasks: TaskRunRow[] } | null> {
   const { rows } = await q.query<RunRow & { tasks: TaskRunRow[] }>(
-    `SELECT ${RUN_COLUMNS}, r.input, r.output,
+    `SELECT ${RUN_COLUMNS}, r.input, r.output, r.attempt,
             (SELECT coalesce(json_agg(json_build_object(
                 'key', t.key, 'type', t.type, 'status', t.status, 'attempts', t.attempts, 'output', t.output,
                 'error', t.error, 'childRunId', t.child_run_id, 'startedAt', t.started_at, 'finishedAt', t.finished_at,
                 'chunksTotal', t.chunks_total::text, 'chunksSucceeded', t.chunks_succeeded::text,
-                'chunksFailed', t.chunks_failed::text, 'chunksRunning', t.chunks_running::text) ORDER BY t.position), '[]'::json)
+                'chunksFailed', t.chunks_failed::text, 'chunksRunning', t.chunks_running::text,
+                'attemptLog', t.attempt_log) ORDER BY t.position), '[]'::json)
                FROM task_runs t WHERE t.run_id = r.id) AS tasks
        FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id
       WHERE r.org_id = $1::uuid AND r.id = $2::uuid`,

@@ -75,6 +75,12 @@ describe('retry and timeout policies', () => {
       [1, 'flaky'],
       [2, 'flaky'],
     ]);
+    // The API shows the same record.
+    expect(run.attempt).toBe(1);
+    expect(run.tasks[0].attemptLog.map((a: { attempt: number; error: { code: string } }) => [a.attempt, a.error.code])).toEqual([
+      [1, 'flaky'],
+      [2, 'flaky'],
+    ]);
   });
 
   it('fails after maxAttempts, and at once on a non-retryable error', async () => {
@@ -209,6 +215,7 @@ describe('rerun from failure', () => {
     const run = await finished(first.id);
     expect(run.status).toBe('SUCCEEDED');
     expect(run.tasks.map((t: { attempts: number }) => t.attempts)).toEqual([1, 3, 1]);
+    expect(run.attempt).toBe(3);
     // Task a ran once in all: its output fed c on the third attempt.
     expect(state.calls.get((await taskRow(run.id, 'a')).id)).toBe(1);
     expect(run.output).toBe(2);
