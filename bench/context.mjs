@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { startWorker } from './processes.mjs';
+import { cpuSeconds, startWorker } from './processes.mjs';
 
 /** Loads a CommonJS module of the compiled build (`dist/…`). */
 export function loadDist(distRoot, path) {
@@ -15,8 +15,13 @@ export function loadDist(distRoot, path) {
 }
 
 export class BenchContext {
-  constructor({ pg, distRoot, env, url, orgId, workerConcurrency, cpuProfDir, log }) {
-    Object.assign(this, { pg, distRoot, env, url, orgId, workerConcurrency, cpuProfDir, log });
+  constructor({ pg, distRoot, env, url, orgId, workerConcurrency, cpuProfDir, log, controlPlanePid }) {
+    Object.assign(this, { pg, distRoot, env, url, orgId, workerConcurrency, cpuProfDir, log, controlPlanePid });
+  }
+
+  /** CPU seconds the control-plane process has used so far. */
+  controlPlaneCpu() {
+    return cpuSeconds(this.controlPlanePid) ?? 0;
   }
 
   /** Creates a workflow through the API; returns its id. */

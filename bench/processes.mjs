@@ -57,8 +57,23 @@ export async function startControlPlane({ distRoot, env, cpuProfDir }) {
   return {
     url: p.match[1],
     pid: p.child.pid,
+    cpuSeconds: () => cpuSeconds(p.child.pid),
     stop: () => stopProcess(p.child, p.exited),
   };
+}
+
+/**
+ * CPU seconds (user + system) a process has used, from /proc/<pid>/stat (clock ticks of 1/100 s on
+ * Linux). Less sensitive to a busy machine than wall time: it counts the work, not the waiting.
+ */
+export function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }
 
 /** Reads a `/proc/<pid>/status` field in KiB (null when the process is gone). */
@@ -95,6 +110,8 @@ export async function startWorker({ distRoot, env, concurrency, cpuProfDir }) {
   return {
     id: p.match[1],
     pid,
+    /** CPU seconds used so far. */
+    cpuSeconds: () => cpuSeconds(pid),
     /** Peak resident memory so far, MiB (the kernel's high-water mark). */
     peakRssMiB() {
       sample();

@@ -112,7 +112,7 @@ export async function runBench({
     controlPlane = await startControlPlane({ distRoot, env, cpuProfDir: profile ? join(cpuProfDir, 'control-plane') : undefined });
     const { DEV_ORG_ID } = loadDist(distRoot, 'shared/store/organisations.js');
     queue = loadDist(distRoot, 'shared/queue/redis-queue.js').createRedisQueue({ url: redisUrl, prefix });
-    const ctx = new BenchContext({ pg: pool, distRoot, env, url: controlPlane.url, orgId: DEV_ORG_ID, workerConcurrency, cpuProfDir: profile ? cpuProfDir : undefined, log });
+    const ctx = new BenchContext({ pg: pool, distRoot, env, url: controlPlane.url, orgId: DEV_ORG_ID, workerConcurrency, cpuProfDir: profile ? cpuProfDir : undefined, log, controlPlanePid: controlPlane.pid });
 
     if (only.includes('pgbench'))
       await attempt('baseline-pgbench', () => pgbenchInserts({ pg: pool, databaseUrl, schema, clients: 8, ...(sizes.pgbenchSeconds ? { seconds: sizes.pgbenchSeconds } : { transactions: sizes.pgbenchTransactions }) }));

@@ -28,11 +28,14 @@ export async function drain(ctx, { runs, queue, budgetSec }) {
   const seedSeconds = (performance.now() - seedStart) / 1000;
   const worker = await ctx.startWorker();
   let peak = null;
+  let cpu = null;
+  const cpu0 = worker.cpuSeconds();
   try {
     // Past the time budget the figure is taken over the runs that ended (complete: false).
     await ctx.waitForRunsWithin(workflowId, runs, budgetSec * 1000);
   } finally {
     peak = worker.peakRssMiB();
+    cpu = worker.cpuSeconds() - cpu0;
     await worker.stop();
   }
   const { rows } = await ctx.pg.query(
@@ -52,6 +55,7 @@ export async function drain(ctx, { runs, queue, budgetSec }) {
     seedSeconds: round3(seedSeconds),
     workerConcurrency: ctx.workerConcurrency,
     workerPeakRssMiB: peak,
+    workerCpuMsPerRun: Math.round((cpu * 1000 * 100) / Math.max(1, r.runs)) / 100,
   };
 }
 

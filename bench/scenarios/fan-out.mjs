@@ -18,6 +18,8 @@ export async function fanOut(ctx, { records, concurrency, budgetSec }) {
   });
   const worker = await ctx.startWorker();
   let peak = null;
+  let cpu = null;
+  const cpu0 = worker.cpuSeconds();
   let runId;
   try {
     runId = await ctx.trigger(workflowId);
@@ -30,6 +32,7 @@ export async function fanOut(ctx, { records, concurrency, budgetSec }) {
     }
   } finally {
     peak = worker.peakRssMiB();
+    cpu = worker.cpuSeconds() - cpu0;
     await worker.stop();
   }
   const { rows } = await ctx.pg.query(
@@ -49,5 +52,6 @@ export async function fanOut(ctx, { records, concurrency, budgetSec }) {
     complete: r.status === 'SUCCEEDED' && r.succeeded === records,
     chunksPerSec: Math.round((r.status === 'SUCCEEDED' ? records : r.succeeded) / r.seconds),
     workerPeakRssMiB: peak,
+    workerCpuUsPerChunk: Math.round((cpu * 1e6) / Math.max(1, r.succeeded ?? 0)),
   };
 }

@@ -12,13 +12,19 @@ export async function trigger(ctx, { runs, connections, budgetSec }) {
   const workflowId = await ctx.createWorkflow(echoWorkflow('bench-trigger'));
   const worker = await ctx.startWorker();
   let peak = null;
+  let cpu = null;
   let load;
+  const cpu0 = worker.cpuSeconds();
+  const cp0 = ctx.controlPlaneCpu();
+  let cp = null;
   try {
     // No new trigger after the time budget; the runs accepted by then are all drained.
     load = await closedLoop({ url: `${ctx.url}/api/workflows/${workflowId}/runs`, total: runs, connections, budgetMs: budgetSec * 1000, bodyFor: (i) => JSON.stringify({ input: { n: i } }) });
+    cp = ctx.controlPlaneCpu() - cp0;
     await ctx.waitForRunsWithin(workflowId, load.byStatus[202] ?? 0, budgetSec * 1000);
   } finally {
     peak = worker.peakRssMiB();
+    cpu = worker.cpuSeconds() - cpu0;
     await worker.stop();
   }
   const { rows } = await ctx.pg.query(
@@ -41,5 +47,7 @@ export async function trigger(ctx, { runs, connections, budgetSec }) {
     succeeded: r.succeeded,
     responseMs: summarize(load.latencies),
     workerPeakRssMiB: peak,
+    controlPlaneCpuMsPerTrigger: Math.round((cp * 1000 * 100) / Math.max(1, accepted)) / 100,
+    workerCpuMsPerRun: Math.round((cpu * 1000 * 100) / Math.max(1, r.runs)) / 100,
   };
 }

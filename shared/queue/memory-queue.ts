@@ -92,6 +92,18 @@ export function createMemoryQueue(): WorkQueue {
       hold(workerId, raw);
       return { message, raw };
     },
+    async reserveMore(workerId, max) {
+      const out: Reservation[] = [];
+      while (!closed && out.length < max) {
+        const raw = take();
+        if (raw === undefined) break;
+        const message = decodeMessage(raw);
+        if (!message) continue;
+        hold(workerId, raw);
+        out.push({ message, raw });
+      }
+      return out;
+    },
     async ack(workerId, reservation) {
       const list = processing.get(workerId);
       const i = list?.indexOf(reservation.raw) ?? -1;

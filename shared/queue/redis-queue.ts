@@ -135,6 +135,26 @@ export function createRedisQueue(opts: RedisQueueOptions): WorkQueue {
       }
       return { message, raw };
     },
+    async reserveMore(workerId, max) {
+      if (closed || max <= 0) return [];
+      let replies: Array<[Error | null, unknown]> | null;
+      try {
+        // One pipelined write of `max` non-blocking LMOVEs; those past the end of the queue answer null.
+        const p = cmd.pipeline();
+        for (let i = 0; i < max; i++) p.lmove(queueKey, processingKey(workerId), 'RIGHT', 'LEFT');
+        replies = await p.exec();
+      } catch (err) {
+        unavailable(err);
+      }
+      const out: Reservation[] = [];
+      for (const [err, raw] of replies ?? []) {
+        if (err || typeof raw !== 'string') continue;
+        const message = decodeMessage(raw);
+        if (message) out.push({ message, raw });
+        else await cmd.lrem(processingKey(workerId), 1, raw).catch(() => undefined);
+      }
+      return out;
+    },
     async ack(workerId, reservation) {
       try {
         await cmd.lrem(processingKey(workerId), 1, reservation.raw);

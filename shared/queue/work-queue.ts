@@ -27,6 +27,12 @@ export interface WorkQueue {
   enqueueMany(messages: readonly RunMessage[]): Promise<void>;
   /** Moves the oldest message into `workerId`'s processing list; waits up to `timeoutMs`, then null. */
   reserve(workerId: string, timeoutMs: number): Promise<Reservation | null>;
+  /**
+   * Moves up to `max` waiting messages into `workerId`'s processing list without waiting, in one
+   * round trip (a worker with free slots takes a batch after each blocking reserve). Optional:
+   * a queue without it is reserved from one message at a time.
+   */
+  reserveMore?(workerId: string, max: number): Promise<Reservation[]>;
   /** Removes a finished message from `workerId`'s processing list. */
   ack(workerId: string, reservation: Reservation): Promise<void>;
   /** Hands every message `workerId` holds back to the queue; returns how many. */
