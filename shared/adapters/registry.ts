@@ -1,6 +1,6 @@
 /**
  * The default adapter registry: every adapter the platform ships, in resolution order. Order
- * matters for inference: specific systems (Business Central, Dynamics 365 Finance, webhooks,
+ * matters for inference: specific systems (Business Central, Dynamics 365 Finance, Graph, webhooks,
  * Azure Blob) come before the generic ones they could also match, and among the generic
  * connection types the first registered wins (`sql` → PostgreSQL).
  */
@@ -17,12 +17,14 @@ import { sftpAdapter } from './operational/sftp-adapter';
 import { smtpAdapter } from './comms/smtp-adapter';
 import { rabbitmqAdapter, mqttAdapter, natsAdapter } from './comms/broker-adapters';
 import { httpAdapter } from './platform/http-adapter';
+import { microsoftGraphAdapter } from './identity/microsoft-graph-adapter';
 
 /** Every built-in adapter registration, in resolution order. */
 export const BUILT_IN_ADAPTERS = [
   platformAdapter,
   businessCentralAdapter,
   dynamicsFinanceAdapter,
+  microsoftGraphAdapter,
   webhookAdapter,
   blobAdapter,
   postgresAdapter,

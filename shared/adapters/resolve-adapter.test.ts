@@ -64,11 +64,15 @@ describe('adapter resolution chain', () => {
 describe('the default registry', () => {
   const registry = createDefaultRegistry();
 
-  it('registers an adapter in every category it ships and resolves each built-in by system type', () => {
+  it('registers the built-ins, specific systems before the generic HTTP fallback, and resolves each by system type', () => {
     const types = registry.list().map((r) => r.systemType);
-    expect(types).toEqual(['platform', 'business-central', 'dynamics-365-finance', 'webhook', 'azure-blob', 'postgres', 'mysql', 'sftp', 'smtp', 'rabbitmq', 'mqtt', 'nats', 'http']);
+    const mine = ['platform', 'business-central', 'dynamics-365-finance', 'microsoft-graph', 'webhook', 'azure-blob', 'postgres', 'mysql', 'sftp', 'smtp', 'rabbitmq', 'mqtt', 'nats', 'http'];
+    expect(types).toEqual(expect.arrayContaining(mine));
+    expect(types[0]).toBe('platform');
+    expect(types.at(-1)).toBe('http');
     for (const t of types) expect(registry.resolve(conn({ systemType: t })).registration.systemType).toBe(t);
-    expect(new Set(registry.list().map((r) => r.category))).toEqual(new Set(['platform', 'erp', 'finance', 'comms', 'datasource', 'operational']));
+    const categories = new Set(registry.list().map((r) => r.category));
+    for (const c of ['platform', 'erp', 'finance', 'identity', 'comms', 'datasource', 'operational']) expect(categories.has(c as never)).toBe(true);
   });
 
   it('infers systems from settings (driver hints, ports, hosts)', () => {

@@ -3,6 +3,7 @@
  *  - Microsoft Entra ID's token endpoint (`POST /{tenant}/oauth2/v2.0/token`, client credentials),
  *  - Business Central API v2.0 (`/v2.0/{tenant}/{environment}/api/v2.0/companies({id})/customers`),
  *  - Dynamics 365 Finance data entities (`/data/CustomersV3`, composite keys, `cross-company`),
+ *  - Microsoft Graph v1.0 directory (`/v1.0/users`, `/v1.0/groups/{id}/members`, `/v1.0/organization`),
  * with OData v4 paging (`Prefer: odata.maxpagesize` → `@odata.nextLink` with `$skiptoken`),
  * `$filter` (eq, ne, gt, ge, lt, le joined by `and`), `$select`, ETags and the OData error body.
  */
@@ -26,6 +27,9 @@ export interface ODataFixture {
   tokensIssued: number;
   customers: Rec[];
   financeCustomers: Rec[];
+  graphBase: string;
+  users: Rec[];
+  groupId: string;
   close(): Promise<void>;
 }
 
@@ -103,6 +107,14 @@ export async function startODataServer(opts: { customerCount?: number; defaultPa
     { dataAreaId: 'usmf', CustomerAccount: 'US-003', OrganizationName: 'Forest Wholesales', CustomerGroupId: '10', SalesCurrencyCode: 'USD' },
     { dataAreaId: 'demf', CustomerAccount: 'DE-001', OrganizationName: 'Contoso Europe', CustomerGroupId: '10', SalesCurrencyCode: 'EUR' },
   ];
+  const users: Rec[] = Array.from({ length: 5 }, (_, i) => ({
+    id: randomUUID(),
+    displayName: `User ${i + 1}`,
+    userPrincipalName: `user${i + 1}@contoso.example`,
+    accountEnabled: i !== 2,
+  }));
+  const groupId = randomUUID();
+  const groups: Rec[] = [{ id: groupId, displayName: 'Finance', mailEnabled: false, securityEnabled: true }];
   const fixture = { requests: [] as ODataFixture['requests'], tokensIssued: 0 };
 
   function page(req: IncomingMessage, res: ServerResponse, url: URL, all: Rec[]) {
@@ -176,6 +188,22 @@ export async function startODataServer(opts: { customerCount?: number; defaultPa
       }
     }
 
+    // ---- Microsoft Graph ----
+    if (path.startsWith('/v1.0/')) {
+      const rest = path.slice('/v1.0/'.length);
+      const notFound = (id: string) => odataError(res, 404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+      if (rest === 'organization') return page(req, res, url, [{ id: tenant, displayName: 'Contoso' }]);
+      if (rest === 'users') return page(req, res, url, users);
+      if (rest === 'groups') return page(req, res, url, groups);
+      const gm = /^groups\/([^/]+)\/members$/.exec(rest);
+      if (gm) return gm[1] === groupId ? page(req, res, url, users.slice(0, 3).map((u) => ({ '@odata.type': '#microsoft.graph.user', ...u }))) : notFound(gm[1]!);
+      const um = /^users\/([^/]+)$/.exec(rest);
+      if (um) {
+        const u = users.find((x) => x['id'] === um[1] || x['userPrincipalName'] === um[1]);
+        return u ? json(res, 200, u) : notFound(um[1]!);
+      }
+    }
+
     // ---- Dynamics 365 Finance ----
     if (path === '/data/' || path === '/data') return json(res, 200, { '@odata.context': `${url.origin}/data/$metadata`, value: [{ name: 'CustomersV3', kind: 'EntitySet', url: 'CustomersV3' }] });
     const fm = /^\/data\/(\w+)(?:\((.+)\))?$/.exec(path);
@@ -216,6 +244,9 @@ export async function startODataServer(opts: { customerCount?: number; defaultPa
     tokenUrl: `${url}/${tenant}/oauth2/v2.0/token`,
     customers,
     financeCustomers,
+    graphBase: `${url}/v1.0`,
+    users,
+    groupId,
     close: () => new Promise<void>((r) => server.close(() => r())),
   });
 }

@@ -1,5 +1,5 @@
 /**
- * The generic HTTP/OData adapter, Business Central and Dynamics 365 Finance against a loopback
+ * The generic HTTP/OData adapter, Business Central, Dynamics 365 Finance and Microsoft Graph against a loopback
  * server speaking their documented shapes, with Entra-style client-credentials tokens.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -136,5 +136,28 @@ describe('Dynamics 365 Finance adapter', () => {
   it('is inferred from an operations.dynamics.com environment URL', () => {
     const r = devRegistry.resolve({ id: 'x', name: 'fin', settings: { environmentUrl: 'https://contoso.operations.dynamics.com' }, secrets: {} });
     expect(r).toMatchObject({ step: 'inferred-system-type', registration: { systemType: 'dynamics-365-finance', category: 'finance' } });
+  });
+});
+
+describe('Microsoft Graph (Entra ID directory) adapter', () => {
+  const graph = () => adapterFor({ systemType: 'microsoft-graph', settings: { baseUrl: srv.graphBase, auth: { ...oauth(), scope: 'https://graph.microsoft.com/.default' } }, secrets: secrets() });
+
+  it('streams users with a $filter across pages, and group members', async () => {
+    const enabled = await collect(graph(), 'users', { filter: 'accountEnabled eq true', select: ['id', 'userPrincipalName', 'accountEnabled'], pageSize: 2 });
+    expect(enabled.map((u) => u['userPrincipalName'])).toEqual(['user1@contoso.example', 'user2@contoso.example', 'user4@contoso.example', 'user5@contoso.example']);
+    const members = await collect(graph(), 'groupMembers', { groupId: srv.groupId });
+    expect(members).toHaveLength(3);
+    expect((await collect(graph(), 'groups', {}))[0]).toMatchObject({ displayName: 'Finance' });
+  });
+
+  it('reads a user by UPN; null when absent; Graph’s error for an unknown group', async () => {
+    expect(await callOp(graph(), 'getUser', { id: 'user4@contoso.example' })).toMatchObject({ displayName: 'User 4' });
+    expect(await callOp(graph(), 'getUser', { id: 'nobody@contoso.example' })).toBeNull();
+    await expect(collect(graph(), 'groupMembers', { groupId: 'no-such-group' })).rejects.toThrow(/Request_ResourceNotFound: Resource 'no-such-group' does not exist/);
+  });
+
+  it('tests the connection and is inferred from the Graph host', async () => {
+    await expect(graph().testConnection!(new AbortController().signal)).resolves.toEqual({ ok: true, detail: '1 organisation visible' });
+    expect(devRegistry.resolve({ id: 'x', name: 'g', settings: { baseUrl: 'https://graph.microsoft.com/v1.0' }, secrets: {} })).toMatchObject({ step: 'inferred-system-type', registration: { systemType: 'microsoft-graph', category: 'identity' } });
   });
 });
