@@ -18,7 +18,7 @@ import { observeQueueDepth } from './observability/metrics';
 import { createMemoryQueue } from './queue/memory-queue';
 import { createRedisQueue } from './queue/redis-queue';
 import type { WorkQueue } from './queue/work-queue';
-import { createAiServices, type AiOverrides, type AiServices } from './ai/ai-services';
+import { createAiServices, describeAi, type AiOverrides, type AiServices } from './ai/ai-services';
 import { DEV_ORG_ID, DEV_PROJECT_ID, ensureOrganisation } from './store/organisations';
 import { createIdentity, type Identity } from './auth/identity';
 import { ensureTenantOrganisations } from './store/org-tenants';
@@ -103,7 +103,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
 export function describeBackends(p: Platform): string {
   const db = p.config.database.kind === 'postgres' ? `PostgreSQL (${redact(p.config.database.url)}, schema ${p.db.schema})` : `embedded PostgreSQL (PGlite, ${p.config.database.dataDir})`;
   const q = p.config.queue.kind === 'redis' ? `Redis (${redact(p.config.queue.url)}, prefix ${p.config.queue.prefix})` : 'embedded in-process queue';
-  return `database: ${db}; queue: ${q}`;
+  return `database: ${db}; queue: ${q}; ${describeAi(p.config)}`;
 }
 
 function redact(url: string): string {

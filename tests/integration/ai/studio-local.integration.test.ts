@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeBackends } from '../../../shared/platform';
 import { DEV_ORG_ID } from '../../../shared/store/organisations';
 import { api, createTestPlatform, startTestHost, type TestPlatform } from '../../helpers/test-platform';
 import { ask } from './sse-client';
@@ -37,6 +38,7 @@ describe('studio without any model or Azure service', () => {
     expect(platform.ai.blobs.kind).toBe('files');
     expect(platform.ai.index.kind).toBe('postgres');
     expect(platform.ai.embedder.id).toMatch(/^local-hashed-ngram-/);
+    expect(describeBackends(platform)).toMatch(/ai: no language model \(answers quote passages\); embeddings: local; conversations: postgres; documents: files; search: postgres$/);
   });
 
   it('answers with cited passages from uploaded documents and says no model is configured', async () => {
