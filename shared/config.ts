@@ -106,8 +106,9 @@ export const envSchema = z.object({
   GRAPH_BASE_URL: httpsOrigin.default('https://graph.microsoft.com'),
   // Abuse limits: requests per window, per caller (user or API key) and per organisation; 0 turns one off.
   RATE_LIMIT_WINDOW_SECONDS: int(60, 1, 3600),
-  RATE_LIMIT_PER_CALLER: int(600, 0, 1_000_000),
-  RATE_LIMIT_PER_ORG: int(3000, 0, 10_000_000),
+  // Unset: 600 per caller and 3000 per org in Entra mode, off in development mode (loopback, one user).
+  RATE_LIMIT_PER_CALLER: z.coerce.number({ message: 'expected a whole number' }).int('expected a whole number').min(0, 'must be at least 0').max(1_000_000, 'must be at most 1000000').optional(),
+  RATE_LIMIT_PER_ORG: z.coerce.number({ message: 'expected a whole number' }).int('expected a whole number').min(0, 'must be at least 0').max(10_000_000, 'must be at most 10000000').optional(),
   // AI studio: language model, embeddings, conversation and document storage, vector search (see docs/ai.md).
   ...aiEnvShape,
 });
@@ -210,7 +211,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     devMode: entra === null,
     connectors: connectorsConfig(e, entra === null),
     entra,
-    rateLimit: { windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS, perCaller: e.RATE_LIMIT_PER_CALLER, perOrg: e.RATE_LIMIT_PER_ORG },
+    rateLimit: {
+      windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+      perCaller: e.RATE_LIMIT_PER_CALLER ?? (entra ? 600 : 0),
+      perOrg: e.RATE_LIMIT_PER_ORG ?? (entra ? 3000 : 0),
+    },
     ai: compileAiConfig(e, e.DEMITON_DATA_DIR),
     telemetry: telemetryConfig(e),
     serviceBus: { triggers: e.SERVICE_BUS_TRIGGERS ?? [] },

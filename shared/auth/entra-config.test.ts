@@ -20,7 +20,9 @@ describe('identity configuration', () => {
     const c = loadConfig({});
     expect(c.devMode).toBe(true);
     expect(c.entra).toBeNull();
-    expect(c.rateLimit).toEqual({ windowSeconds: 60, perCaller: 600, perOrg: 3000 });
+    // Loopback, one user: no limits unless asked for.
+    expect(c.rateLimit).toEqual({ windowSeconds: 60, perCaller: 0, perOrg: 0 });
+    expect(loadConfig({ RATE_LIMIT_PER_CALLER: '5' }).rateLimit).toEqual({ windowSeconds: 60, perCaller: 5, perOrg: 0 });
   });
 
   it('compiles tenants, audience, authority host and defaults', () => {
@@ -35,6 +37,7 @@ describe('identity configuration', () => {
       client: null,
       spa: null,
     });
+    expect(c.rateLimit).toEqual({ windowSeconds: 60, perCaller: 600, perOrg: 3000 });
   });
 
   it('derives the studio scope from the audience and takes a client secret or certificate', () => {
