@@ -53,13 +53,13 @@ describe.each(backends)('work queue reliability contract: %s', (_name, make) => 
     const q = env.queue;
     const req = (holder: string, ttlMs = 60_000) => ({ key: 'k', holder, limit: 2, ttlMs });
     expect(await q.acquireSlot(req('h1'))).toBe(true);
-    expect(await q.acquireSlot(req('h2', 80))).toBe(true);
+    expect(await q.acquireSlot(req('h2', 600))).toBe(true);
     expect(await q.acquireSlot(req('h3'))).toBe(false);
     expect(await q.acquireSlot(req('h1'))).toBe(true);
     await q.releaseSlot('k', 'h1', 2);
     expect(await q.acquireSlot(req('h3'))).toBe(true);
     expect(await q.acquireSlot(req('h4'))).toBe(false);
-    await sleep(150); // h2's lease ran out (its worker died)
+    await sleep(800); // h2's lease ran out (its worker died)
     expect(await q.acquireSlot(req('h4'))).toBe(true);
     // A renewed slot does not run out.
     await q.renewSlots([{ key: 'k', holder: 'h4' }], 60_000);
@@ -86,10 +86,10 @@ describe.each(backends)('work queue reliability contract: %s', (_name, make) => 
     env = make();
     const q = env.queue;
     const m = msg();
-    expect(await q.acquireSlot({ key: 'd', holder: 'dead', limit: 1, ttlMs: 50 })).toBe(true);
+    expect(await q.acquireSlot({ key: 'd', holder: 'dead', limit: 1, ttlMs: 600 })).toBe(true);
     expect(await q.acquireSlot({ key: 'd', holder: m.runId, limit: 1, ttlMs: 60_000, park: m })).toBe(false);
     expect(await q.wakeParked()).toBe(0);
-    await sleep(120);
+    await sleep(800);
     expect(await q.wakeParked()).toBe(1);
     expect((await q.reserve('w', 100))!.message.runId).toBe(m.runId);
     expect(await q.wakeParked()).toBe(0);
