@@ -13,7 +13,7 @@ import type { Citation, StudioFocus, Suggestion } from '../../domain/studio-api'
 import type { Platform } from '../../platform';
 import type { ContextRequest, Snippet } from '../context/context-provider';
 import type { ChatTurn } from '../llm/chat-model';
-import { fitHistory } from './history-budget';
+import { alternateTurns, fitHistory } from './history-budget';
 import { buildSystemPrompt, citedMarkers, selectSnippets } from './prompt';
 import { sseComment, sseEvent, type AnswerEventName } from './sse';
 import { SUGGEST_TOOL, validateSuggestion } from './suggestions';
@@ -104,7 +104,7 @@ export async function startAnswer(p: Platform, principal: Principal, conversatio
           const calls: Array<{ name: string; arguments: string }> = [];
           for await (const ev of ai.chat.stream({
             system,
-            messages: [...fitted.turns, { role: 'user', content: body.content }],
+            messages: alternateTurns([...fitted.turns, { role: 'user', content: body.content }]),
             tools: maySuggest ? [SUGGEST_TOOL] : [],
             signal: abort.signal,
           })) {

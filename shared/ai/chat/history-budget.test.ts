@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatTurn } from '../llm/chat-model';
-import { fitHistory } from './history-budget';
+import { alternateTurns, fitHistory } from './history-budget';
 
 const turns = (n: number, size: number): ChatTurn[] =>
   Array.from({ length: n }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `${i % 2 ? 'answer' : 'question'} ${i} ${'x'.repeat(size)}` }));
@@ -26,5 +26,22 @@ describe('fitHistory', () => {
     const f = fitHistory([{ role: 'user', content: 'y'.repeat(10_000) }], 100);
     expect(f.turns).toEqual([]);
     expect(f.dropped).toBe(1);
+  });
+});
+
+describe('alternateTurns', () => {
+  it('joins consecutive turns of one role', () => {
+    expect(
+      alternateTurns([
+        { role: 'user', content: 'a' },
+        { role: 'user', content: 'b' },
+        { role: 'assistant', content: 'c' },
+        { role: 'user', content: 'd' },
+      ]),
+    ).toEqual([
+      { role: 'user', content: 'a\n\nb' },
+      { role: 'assistant', content: 'c' },
+      { role: 'user', content: 'd' },
+    ]);
   });
 });

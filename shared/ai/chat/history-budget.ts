@@ -37,3 +37,17 @@ export function fitHistory(history: readonly ChatTurn[], budgetTokens: number): 
   const summary = `${dropped.length} earlier message(s) are not shown. ${lines.length ? `Earlier questions:\n${lines.join('\n')}` : ''}`.trim();
   return { turns: kept, summary: summary.slice(0, Math.max(200, budgetTokens * 4 * 0.2)), dropped: dropped.length };
 }
+
+/**
+ * Joins consecutive turns of the same role (a question whose answer failed is followed by the
+ * next question): providers expect user and assistant turns to alternate.
+ */
+export function alternateTurns(turns: readonly ChatTurn[]): ChatTurn[] {
+  const out: ChatTurn[] = [];
+  for (const t of turns) {
+    const last = out.at(-1);
+    if (last && last.role === t.role) out[out.length - 1] = { role: t.role, content: `${last.content}\n\n${t.content}` };
+    else out.push({ ...t });
+  }
+  return out;
+}

@@ -94,7 +94,7 @@ describe('Anthropic', () => {
 
   beforeAll(async () => {
     llm = await startAnthropicLoopback();
-    platform = await createTestPlatform({ env: { LLM_PROVIDER: 'anthropic', LLM_BASE_URL: llm.url, LLM_MODEL: 'claude-test', LLM_API_KEY: 'sk-ant-test' } });
+    platform = await createTestPlatform({ env: { LLM_PROVIDER: 'anthropic', LLM_BASE_URL: llm.url, LLM_MODEL: 'claude-test', LLM_API_KEY: 'sk-ant-test', LLM_CONTEXT_BUDGET_TOKENS: '1000' } });
     host = await startTestHost(platform);
     wf = await createWorkflow(platform, { orgId: DEV_ORG_ID, actor: { type: 'user', id: 'dev-admin' }, role: 'owner' }, {
       name: 'restart-service',
@@ -145,5 +145,30 @@ describe('Anthropic', () => {
     llm.script({ type: 'error', status: 429, errorType: 'rate_limit_error', message: 'Number of requests has exceeded your rate limit', headers: { 'retry-after': '3' } });
     const b = await ask(host.url, conv.body.id, 'Hello again?');
     expect(b.of('error')[0]).toMatchObject({ code: 'model_rate_limited', retryable: true });
+
+    // The two unanswered questions and the next one reach Claude as one user turn (turns must alternate).
+    llm.script({ type: 'stream', parts: [{ text: 'Now fine.' }] });
+    await ask(host.url, conv.body.id, 'Third try?');
+    expect(llm.requests.at(-1)!.body.messages).toEqual([{ role: 'user', content: 'Hello?\n\nHello again?\n\nThird try?' }]);
+  });
+
+  it('trims a long history to the budget: newest turns whole, starting with the user, older ones summarised', async () => {
+    const conv = await api(host.url, 'POST', '/api/studio/conversations', {});
+    const long = (n: number) => `Question number ${n}: ${'about the nightly ledger export '.repeat(12)}`;
+    for (let n = 1; n <= 6; n++) {
+      llm.script({ type: 'stream', parts: [{ text: `Answer ${n}: ${'the export runs at two '.repeat(10)}` }] });
+      await ask(host.url, conv.body.id, long(n));
+    }
+    llm.script({ type: 'stream', parts: [{ text: 'Final.' }] });
+    await ask(host.url, conv.body.id, 'And the last question?');
+    const req = llm.requests.at(-1)!;
+    const turns: Array<{ role: string; content: string }> = req.body.messages;
+    // 12 earlier turns of ~100 tokens do not fit 40 % of a 1000-token budget.
+    expect(turns.length).toBeLessThan(13);
+    expect(turns[0]!.role).toBe('user');
+    expect(turns.at(-1)).toEqual({ role: 'user', content: 'And the last question?' });
+    expect(turns.at(-2)!.content).toMatch(/^Answer 6:/);
+    expect(req.body.system).toMatch(/Earlier in this conversation \(summarised\):\n\d+ earlier message\(s\) are not shown/);
+    expect(req.body.system).toContain('the user asked: Question number 1:');
   });
 });
