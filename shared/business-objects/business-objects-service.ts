@@ -160,7 +160,7 @@ export async function putRecord(
 export async function getRecord(db: Db, who: Caller, typeName: string, projectId: string | undefined, key: string): Promise<BusinessObjectView> {
   const type = await typeOrThrow(db, who.orgId, await resolveProject(db, who.orgId, projectId), typeName);
   const row = await store.getRecord(db, who.orgId, type.id, key);
-  if (!row) throw new NotFoundError(typeName, key);
+  if (!row) throw new NotFoundError('business object', `${typeName}/${key}`);
   return recordView(row);
 }
 
@@ -169,7 +169,7 @@ export async function deleteRecord(db: Db, who: Caller, typeName: string, projec
   const type = await typeOrThrow(db, who.orgId, await resolveProject(db, who.orgId, projectId), typeName);
   await db.tx(async (q) => {
     const row = await store.deleteRecord(q, who.orgId, type.id, key);
-    if (!row) throw new NotFoundError(typeName, key);
+    if (!row) throw new NotFoundError('business object', `${typeName}/${key}`);
     await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'business_object.delete', targetType: `business_object:${typeName}`, targetId: key, diff: { before: row.data } });
   });
 }

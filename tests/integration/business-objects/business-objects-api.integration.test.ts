@@ -123,7 +123,9 @@ describe('business object records', () => {
   it('reads and deletes by key; 404 for unknown keys and types', async () => {
     expect((await api(host.url, 'GET', '/api/business-objects/Invoice/INV-0004')).body.data.customer).toBe('cust-1');
     expect((await api(host.url, 'DELETE', '/api/business-objects/Invoice/INV-0004')).status).toBe(204);
-    expect((await api(host.url, 'GET', '/api/business-objects/Invoice/INV-0004')).status).toBe(404);
+    const gone = await api(host.url, 'GET', '/api/business-objects/Invoice/INV-0004');
+    expect(gone.status).toBe(404);
+    expect(gone.body.code).toBe('business_object_not_found');
     expect((await api(host.url, 'DELETE', '/api/business-objects/Invoice/INV-0004')).status).toBe(404);
     expect((await api(host.url, 'GET', '/api/business-objects/Nope')).status).toBe(404);
   });
