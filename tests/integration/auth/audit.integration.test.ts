@@ -179,6 +179,7 @@ const NOT_CHANGES: Record<string, string> = {
   testConnector: 'opens a connection to check the settings; stores nothing',
   createStudioConversation: "a person's own conversation with the assistant, stored with its author; changes nothing the organisation runs",
   postStudioMessage: 'a question to the assistant in that conversation; suggestions it makes are applied through the audited workflow routes',
+  mcp: 'Model Context Protocol over POST (JSON-RPC): read-only tools over projects, workflows, runs and documents',
 };
 
 const mutating = routes.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method.toUpperCase()) && !(r.name in NOT_CHANGES));
