@@ -106,6 +106,28 @@ describe('studio without any model or Azure service', () => {
     for (const name of ['Citation', 'Suggestion', 'StudioDeltaEvent', 'StudioDoneEvent', 'StudioErrorEvent', 'ConversationDetail', 'DocumentView']) expect(doc.components.schemas[name]).toBeDefined();
   });
 
+  it('lets a viewer chat and read but not upload; conversations stay private to their caller', async () => {
+    const key = await api(host.url, 'POST', '/api/hq/api-keys', { name: 'viewer key', role: 'viewer' });
+    expect(key.status).toBe(201);
+    const asViewer = { 'x-api-key': key.body.key };
+    const mine = await api(host.url, 'POST', '/api/studio/conversations', {}, asViewer);
+    expect(mine.status).toBe(201);
+    const a = await ask(host.url, mine.body.id, 'What is the refund policy?', {}, asViewer);
+    expect(a.status).toBe(200);
+    expect(a.of('done')).toHaveLength(1);
+    expect((await api(host.url, 'GET', '/api/studio/documents/search?q=refund', undefined, asViewer)).status).toBe(200);
+
+    const up = await fetch(`${host.url}/api/studio/documents?name=x.txt`, { method: 'POST', headers: { 'content-type': 'text/plain', ...asViewer }, body: 'viewer upload' });
+    expect(up.status).toBe(403);
+    expect(((await up.json()) as { code: string }).code).toBe('forbidden');
+
+    // The development admin's conversations are not the viewer key's, and the other way round.
+    const admins = (await api(host.url, 'GET', '/api/studio/conversations')).body.items.map((c: { id: string }) => c.id);
+    expect(admins).not.toContain(mine.body.id);
+    expect((await api(host.url, 'GET', `/api/studio/conversations/${admins[0]}`, undefined, asViewer)).status).toBe(404);
+    expect((await api(host.url, 'GET', '/api/studio/conversations', undefined, asViewer)).body.items.map((c: { id: string }) => c.id)).toEqual([mine.body.id]);
+  });
+
   it('returns 404 for a conversation that does not exist', async () => {
     const r = await ask(host.url, '7d5c8a43-1f7e-4a8e-9c42-5d2c1c3b0a11', 'hello');
     expect(r.status).toBe(404);
