@@ -28,12 +28,12 @@ describe('input mapping', () => {
   });
 
   it('fails with an error naming the task and the expression', async () => {
-    const err = await mapValue('{{ $nosuchfn(1) }}', ctx, 'shout').catch((e) => e);
+    const err = (await mapValue('{{ $nosuchfn(1) }}', ctx, 'shout').catch((e: unknown) => e)) as ExpressionError;
     expect(err).toBeInstanceOf(ExpressionError);
     expect(err.code).toBe('expression_failed');
     expect(err.message).toContain("Task 'shout'");
     expect(err.message).toContain('$nosuchfn(1)');
-    const syntax = await mapValue('{{ input.( }}', ctx, 'greet').catch((e) => e);
+    const syntax = (await mapValue('{{ input.( }}', ctx, 'greet').catch((e: unknown) => e)) as ExpressionError;
     expect(syntax).toBeInstanceOf(ExpressionError);
     expect(syntax.message).toContain("Task 'greet'");
   });
