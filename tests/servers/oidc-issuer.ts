@@ -59,6 +59,8 @@ export interface OidcIssuer {
   /** Group ids Graph returns per object id. */
   graphGroups: Map<string, string[]>;
   graphDown: boolean;
+  /** While true, metadata and JWKS answer 503 (an identity-provider outage). */
+  down: boolean;
   counters: { jwks: number; metadata: number; token: number; graph: number };
   close(): Promise<void>;
 }
@@ -120,6 +122,7 @@ export async function startOidcIssuer(opts: IssuerOptions): Promise<OidcIssuer> 
 
   const state = {
     graphDown: false,
+    down: false,
   };
 
   // client_secret_post, or private_key_jwt: a client assertion signed by the registered certificate's key.
@@ -148,6 +151,7 @@ export async function startOidcIssuer(opts: IssuerOptions): Promise<OidcIssuer> 
       const url = new URL(req.url ?? '/', base);
       const parts = url.pathname.split('/').filter(Boolean);
       const tenant = parts[0]?.toLowerCase() ?? '';
+      if (state.down && req.method === 'GET') return json(res, 503, { error: 'temporarily_unavailable' });
       if (req.method === 'GET' && url.pathname === `/${tenant}/v2.0/.well-known/openid-configuration` && tenants.includes(tenant)) {
         counters.metadata++;
         return json(res, 200, {
@@ -259,6 +263,12 @@ export async function startOidcIssuer(opts: IssuerOptions): Promise<OidcIssuer> 
     },
     set graphDown(v: boolean) {
       state.graphDown = v;
+    },
+    get down() {
+      return state.down;
+    },
+    set down(v: boolean) {
+      state.down = v;
     },
     counters,
     close: () =>
