@@ -7,7 +7,7 @@ const never = (signal: AbortSignal) => new Promise<never>((_, reject) => signal.
 describe('attemptOperation', () => {
   it('aborts an attempt at its timeout, even one that ignores its signal', async () => {
     const seen: AbortSignal[] = [];
-    const err = await withTimeout((s) => (seen.push(s), new Promise(() => undefined)), new AbortController().signal, 20).catch((e) => e);
+    const err = (await withTimeout((s) => (seen.push(s), new Promise(() => undefined)), new AbortController().signal, 20).catch((e: unknown) => e)) as TaskTimeoutError;
     expect(err).toBeInstanceOf(TaskTimeoutError);
     expect(err.code).toBe('task_timeout');
     expect(seen[0]!.aborted).toBe(true);
@@ -38,13 +38,13 @@ describe('attemptOperation', () => {
 
   it('stops at once on a non-retryable error and says how many attempts failed', async () => {
     let calls = 0;
-    const err = await attemptOperation(
+    const err = (await attemptOperation(
       async () => {
         calls++;
         throw new TaskFailedError('fatal', 'no', { retryable: false });
       },
       { signal: new AbortController().signal, retry: { maxAttempts: 5, backoff: 'fixed', initialDelayMs: 1, maxDelayMs: 1 } },
-    ).catch((e) => e);
+    ).catch((e: unknown) => e)) as TaskFailedError & { failedAttempts: number };
     expect(calls).toBe(1);
     expect(err.code).toBe('fatal');
     expect(err.failedAttempts).toBe(1);

@@ -6,6 +6,7 @@
  * triggered over several HTTP connections survives workers killed and restarted under it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recoverRuns } from '../../../shared/engine/recovery-sweep';
 import { Worker } from '../../../shared/engine/worker';
 import { api, createTestPlatform, deleteKeys, startTestHost, waitFor, type TestPlatform } from '../../helpers/test-platform';
 import type { Proc } from '../../helpers/processes';
@@ -112,7 +113,7 @@ describe('the queue loses its messages', () => {
       // Nothing to do until the sweep puts the PENDING runs back.
       await new Promise((r) => setTimeout(r, 300));
       expect((await statusCounts(wf))['PENDING']).toBe(25);
-      const swept = await (await import('../../../shared/engine/recovery-sweep')).recoverRuns(platform, { pendingOlderThanMs: 0 });
+      const swept = await recoverRuns(platform, { pendingOlderThanMs: 0 });
       expect(swept.pending).toBe(25);
       await waitFor(async () => (await statusCounts(wf))['SUCCEEDED'] === 25, 20_000);
     } finally {
