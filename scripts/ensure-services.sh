@@ -13,6 +13,10 @@ DEBIAN_PACKAGES=(
   "openssh-server:/usr/sbin/sshd"
   "openssh-client:ssh-keygen"
   "openssl:openssl"
+  # Reliability tests start throwaway servers of their own (never restarting the shared ones).
+  "redis-server:redis-server"
+  "postgresql-15:/usr/lib/postgresql/15/bin/initdb"
+  "util-linux:runuser"
 )
 
 missing=()
