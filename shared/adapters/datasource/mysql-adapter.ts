@@ -26,16 +26,34 @@ function sqlError(err: unknown) {
   return upstream(SYSTEM, err, 'MySQL');
 }
 
+/** Stops the statement a connection runs: the server keeps going after a socket closes, so a second connection kills the query. */
+function stopOnAbort(b: MysqlBound, conn: mysql.Connection, signal: AbortSignal): () => void {
+  const onAbort = () => {
+    const id = conn.threadId;
+    void (async () => {
+      if (id) {
+        const killer = await b.connect(new AbortController().signal).catch(() => null);
+        if (killer) {
+          await killer.promise().query('KILL QUERY ?', [id]).catch(() => undefined);
+          killer.destroy();
+        }
+      }
+      conn.destroy();
+    })();
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => signal.removeEventListener('abort', onAbort);
+}
+
 async function withConnection<T>(b: MysqlBound, signal: AbortSignal, fn: (c: mysql.Connection) => Promise<T>): Promise<T> {
   const conn = await b.connect(signal);
-  const onAbort = () => conn.destroy();
-  signal.addEventListener('abort', onAbort, { once: true });
+  const release = stopOnAbort(b, conn, signal);
   try {
     return await fn(conn);
   } catch (err) {
     throw sqlError(err);
   } finally {
-    signal.removeEventListener('abort', onAbort);
+    release();
     await conn.promise().end().catch(() => conn.destroy());
   }
 }
@@ -60,8 +78,7 @@ const operations = {
     input: queryInput,
     async *generate(input, ctx, b) {
       const conn = await b.connect(ctx.signal);
-      const onAbort = () => conn.destroy();
-      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      const release = stopOnAbort(b, conn, ctx.signal);
       const stream = conn.query({ sql: input.sql, values: input.params, rowsAsArray: false }).stream({ highWaterMark: input.batchSize });
       try {
         for await (const row of stream) yield row as Record<string, unknown>;
@@ -69,7 +86,7 @@ const operations = {
         if (ctx.signal.aborted) return;
         throw sqlError(err);
       } finally {
-        ctx.signal.removeEventListener('abort', onAbort);
+        release();
         stream.destroy();
         // Ending a connection mid-stream would wait for the rest of the rows: destroy it instead.
         conn.destroy();

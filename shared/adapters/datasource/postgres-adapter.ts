@@ -17,17 +17,37 @@ interface PgBound {
   connect(signal: AbortSignal): Promise<pg.Client>;
 }
 
+/**
+ * Stops the statement a client is running: closing our socket alone does not (the server finds out
+ * only when it next writes), so a second connection asks the server to cancel the backend.
+ */
+function stopOnAbort(b: PgBound, client: pg.Client, signal: AbortSignal): () => void {
+  const onAbort = () => {
+    const pid = (client as unknown as { processID?: number }).processID;
+    void (async () => {
+      if (pid) {
+        const canceller = await b.connect(new AbortController().signal).catch(() => null);
+        if (canceller) {
+          await canceller.query('SELECT pg_cancel_backend($1::int)', [pid]).catch(() => undefined);
+          await canceller.end().catch(() => undefined);
+        }
+      }
+      await client.end().catch(() => undefined);
+    })();
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => signal.removeEventListener('abort', onAbort);
+}
+
 async function withClient<T>(b: PgBound, signal: AbortSignal, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = await b.connect(signal);
-  // pg has no per-query abort: ending the connection stops the server-side work too.
-  const onAbort = () => void client.end().catch(() => undefined);
-  signal.addEventListener('abort', onAbort, { once: true });
+  const release = stopOnAbort(b, client, signal);
   try {
     return await fn(client);
   } catch (err) {
     throw sqlError(err);
   } finally {
-    signal.removeEventListener('abort', onAbort);
+    release();
     await client.end().catch(() => undefined);
   }
 }
@@ -67,8 +87,7 @@ const operations = {
     input: queryInput,
     async *generate(input, ctx, b) {
       const client = await b.connect(ctx.signal);
-      const onAbort = () => void client.end().catch(() => undefined);
-      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      const release = stopOnAbort(b, client, ctx.signal);
       // A cursor lives inside a transaction; READ ONLY makes a generator unable to write.
       try {
         await client.query('BEGIN READ ONLY');
@@ -90,7 +109,7 @@ const operations = {
         if (ctx.signal.aborted) return;
         throw sqlError(err);
       } finally {
-        ctx.signal.removeEventListener('abort', onAbort);
+        release();
         await client.end().catch(() => undefined);
       }
     },

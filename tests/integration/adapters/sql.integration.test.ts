@@ -87,6 +87,26 @@ describe('PostgreSQL adapter', () => {
     expect(rows[0].n).toBe(0);
   });
 
+  it('stops a running statement when the task is aborted (the server session ends)', async () => {
+    const ac = new AbortController();
+    const marker = `abort_${suffix}`;
+    const running = callOp(adapter, 'execute', { sql: `SELECT pg_sleep(60), $1::text AS marker`, params: [marker] }, ctx({ signal: ac.signal }));
+    const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await c.connect();
+    try {
+      const active = async () =>
+        (await c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'demiton' AND query LIKE '%pg_sleep(60)%' AND state = 'active'`)).rows[0].n as number;
+      for (let i = 0; i < 200 && (await active()) === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(await active()).toBe(1);
+      ac.abort(new Error('task cancelled'));
+      await expect(running).rejects.toThrow();
+      for (let i = 0; i < 200 && (await active()) > 0; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(await active()).toBe(0);
+    } finally {
+      await c.end();
+    }
+  });
+
   it('surfaces the server error, not retryable for bad SQL', async () => {
     const err = await callOp(adapter, 'execute', { sql: 'SELEC 1' }).catch((e) => e);
     expect(err).toMatchObject({ code: 'postgres_error', retryable: false });
@@ -151,6 +171,26 @@ describe('MariaDB adapter', () => {
     await expect(closed.testConnection!(new AbortController().signal)).rejects.toMatchObject({ code: 'mysql_error', retryable: true, message: expect.stringMatching(/ECONNREFUSED/) });
     const tls = adapterFor({ systemType: 'mysql', settings: { ...myConfig, ssl: 'require' } });
     await expect(tls.testConnection!(new AbortController().signal)).rejects.toThrow(/secure connection|SSL|TLS/i);
+  });
+
+  it('kills a running statement when the task is aborted', async () => {
+    const ac = new AbortController();
+    const running = callOp(adapter, 'execute', { sql: `SELECT SLEEP(60) AS s, ? AS marker`, params: [`abort_${suffix}`] }, ctx({ signal: ac.signal }));
+    const m = await mysql.createConnection({ host: '127.0.0.1', user: 'root', database: 'test' });
+    try {
+      const active = async () => {
+        const [rows] = await m.query(`SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(60)%' AND COMMAND = 'Execute'`);
+        return Number((rows as Array<{ n: number }>)[0]!.n);
+      };
+      for (let i = 0; i < 200 && (await active()) === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(await active()).toBe(1);
+      ac.abort(new Error('task cancelled'));
+      await expect(running).rejects.toThrow();
+      for (let i = 0; i < 200 && (await active()) > 0; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(await active()).toBe(0);
+    } finally {
+      await m.end();
+    }
   });
 
   it('tests the connection and reports an access denial', async () => {
