@@ -17,6 +17,7 @@ import { sftpAdapter } from './operational/sftp-adapter';
 import { smtpAdapter } from './comms/smtp-adapter';
 import { rabbitmqAdapter, mqttAdapter, natsAdapter } from './comms/broker-adapters';
 import { httpAdapter } from './platform/http-adapter';
+import { serviceBusAdapter } from './comms/service-bus';
 import { microsoftGraphAdapter } from './identity/microsoft-graph-adapter';
 
 /** Every built-in adapter registration, in resolution order. */
@@ -34,6 +35,7 @@ export const BUILT_IN_ADAPTERS = [
   rabbitmqAdapter,
   mqttAdapter,
   natsAdapter,
+  serviceBusAdapter,
   httpAdapter,
 ] as const;
 
