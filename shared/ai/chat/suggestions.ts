@@ -1,16 +1,18 @@
 /**
  * Workflow-run suggestions. The model may call `suggest_workflow_run`; that call is only data.
  * Before a suggestion reaches the user it must name a workflow of the caller's organisation (and
- * API-key scope), carry an input that passes the workflow's input schema, and the caller must be
- * allowed to trigger runs (operator or above). Anything else is dropped and logged. Nothing here
- * starts a run or touches an adapter: triggering stays POST /api/workflows/{id}/runs, by the user.
+ * API-key scope), carry an input that passes the workflow's input schema, the caller must be
+ * allowed to trigger runs (operator or above), and the workflow's digital worker must not be
+ * paused. Anything else is dropped and logged. Nothing here starts a run or touches an adapter:
+ * triggering stays POST /api/workflows/{id}/runs, by the user.
  */
 import { z } from 'zod';
 import { hasRole, type Principal } from '../../auth/principal';
 import type { Queryable } from '../../db/db';
-import { ValidationError } from '../../domain/errors';
+import { DemitonError, ValidationError } from '../../domain/errors';
 import type { Suggestion } from '../../domain/studio-api';
 import { validateRunInput } from '../../engine/input-schema';
+import { refuseIfWorkerPaused } from '../../engine/workers-service';
 import { getWorkflow } from '../../store/workflows';
 import type { ToolSpec } from '../llm/chat-model';
 
@@ -40,7 +42,7 @@ const Args = z.strictObject({
   rationale: z.string().trim().min(1).max(1000),
 });
 
-export type RejectedSuggestion = { reason: 'not_a_suggestion_tool' | 'malformed' | 'forbidden' | 'unknown_workflow' | 'invalid_input'; tool: string; detail: string };
+export type RejectedSuggestion = { reason: 'not_a_suggestion_tool' | 'malformed' | 'forbidden' | 'unknown_workflow' | 'invalid_input' | 'not_triggerable'; tool: string; detail: string };
 
 /** Validates one tool call from the model; returns the suggestion to show, or why it was dropped. */
 export async function validateSuggestion(db: Queryable, principal: Principal, call: { name: string; arguments: string }): Promise<{ ok: Suggestion } | { rejected: RejectedSuggestion }> {
@@ -63,6 +65,13 @@ export async function validateSuggestion(db: Queryable, principal: Principal, ca
     validateRunInput(w.definition.inputSchema, input, `${w.id}:${w.version}`);
   } catch (err) {
     if (err instanceof ValidationError) return reject('invalid_input', err.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+    throw err;
+  }
+  // A run the trigger would refuse (its digital worker is paused) is not worth proposing.
+  try {
+    await refuseIfWorkerPaused(db, principal.orgId, w.id);
+  } catch (err) {
+    if (err instanceof DemitonError) return reject('not_triggerable', err.message);
     throw err;
   }
   return { ok: { workflowId: w.id, workflowName: w.name, input, rationale } };

@@ -14,6 +14,8 @@ import type { Principal } from '../../../shared/auth/principal';
 import { PROMPT_RULES, SUGGESTION_RULE } from '../../../shared/ai/chat/prompt';
 import * as studio from '../../../shared/ai/studio-service';
 import { createWorkflow } from '../../../shared/engine/workflows-service';
+import { assignWorkflow, createWorker, updateWorker } from '../../../shared/engine/workers-service';
+import { queryOptional } from '../../../shared/ai/context/optional-table';
 import { Worker } from '../../../shared/engine/worker';
 import { DEV_ORG_ID, ensureOrganisation } from '../../../shared/store/organisations';
 import { startOpenAiLoopback, type OpenAiLoopback } from '../../servers/openai-loopback';
@@ -168,6 +170,43 @@ describe('answers over an OpenAI-compatible endpoint', () => {
     ]);
     const conv = await api(host.url, 'GET', `/api/studio/conversations/${id}`);
     expect(conv.body.messages.map((m: { content: string }) => m.content)).toEqual(['First question?', 'First answer.', 'Second question?', 'Second answer.']);
+  });
+});
+
+describe('the digital worker in focus', () => {
+  it('includes the worker and its workflows, from its own organisation only', async () => {
+    const w = await createWorker(platform, owner(DEV_ORG_ID), { name: 'Finance clerk', owner: 'finance-team', description: 'Keeps the ledgers in sync.' });
+    await assignWorkflow(platform, owner(DEV_ORG_ID), w.id, invoiceSync.id);
+    const id = await newConversation({ workerId: w.id });
+    llm.script({ type: 'stream', parts: [{ text: 'It syncs invoices [1].' }] });
+    await ask(host.url, id, 'What does this worker do?');
+    const system = systemOf(lastChat());
+    expect(system).toContain('The digital worker in focus: name: Finance clerk; description: Keeps the ledgers in sync.');
+    expect(system).toContain(`invoice-sync (id ${invoiceSync.id})`);
+
+    // Organisation B focusing on A's worker gets nothing about it.
+    const b = owner(ORG_B, 'b-admin');
+    const conv = await studio.createConversation(platform, b, { focus: { workerId: w.id } });
+    llm.script({ type: 'stream', parts: [{ text: 'ok' }] });
+    await new Response(await studio.startAnswer(platform, b, conv.id, { content: 'What does this worker do?' })).text();
+    expect(systemOf(lastChat())).not.toContain('Finance clerk');
+
+    // While the worker is paused, a run of its workflow would be refused, so it is not suggested.
+    await updateWorker(platform, owner(DEV_ORG_ID), w.id, { status: 'paused' });
+    llm.script({
+      type: 'stream',
+      parts: [{ text: 'Re-run it.' }, { tool: { name: 'suggest_workflow_run', arguments: JSON.stringify({ workflowId: invoiceSync.id, input: { since: '2026-11-24' }, rationale: 'r' }) } }],
+    });
+    const paused = await ask(host.url, id, 'Should I re-run the sync?');
+    expect(paused.of('suggestion')).toEqual([]);
+    expect(paused.events.at(-1)!.event).toBe('done');
+    await updateWorker(platform, owner(DEV_ORG_ID), w.id, { status: 'active' });
+  });
+
+  it('says nothing, rather than failing, when a table it reads does not exist', async () => {
+    expect(await queryOptional(platform.db, 'SELECT * FROM no_such_workers_table WHERE org_id = $1::uuid', [DEV_ORG_ID])).toEqual([]);
+    expect(await queryOptional(platform.db, 'SELECT no_such_column FROM workflows WHERE org_id = $1::uuid', [DEV_ORG_ID])).toEqual([]);
+    await expect(queryOptional(platform.db, 'SELECT 1/0', [])).rejects.toMatchObject({ code: '22012' });
   });
 });
 
