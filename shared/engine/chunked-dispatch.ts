@@ -15,11 +15,11 @@
  * run are CANCELLED, and the task fails with a summary.
  */
 import type { ChunkedTask } from '../domain/workflow-definition';
-import { TaskFailedError, toStoredError, type StoredError } from '../domain/errors';
+import { ServiceUnavailableError, TaskFailedError, toStoredError, type StoredError } from '../domain/errors';
 import { mapValue } from '../domain/expressions';
 import type { Db } from '../db/db';
 import { finishChunks, startChunks, type ChunkProgress, type ChunkResult } from '../store/chunks';
-import { LeaseLostError } from './lease';
+import { LeaseLostError, isAbandonment } from './lease';
 
 export interface ChunkRunner {
   /** Runs `each` for one record; returns its output, for a workflow the child run id, and retries made. */
@@ -84,6 +84,13 @@ export async function chunkedDispatch(a: ChunkedDispatchArgs): Promise<{ total: 
       } catch (err) {
         if (a.signal.aborted) {
           // The run is being abandoned: this chunk's outcome is not its own; leave it for the resumer.
+          progress.running--;
+          return;
+        }
+        if (isAbandonment(err) || (err instanceof ServiceUnavailableError && err.dependency === 'database')) {
+          // A child run lost its lease or the database went away: not the record's fault. Stop
+          // and give the run up so it resumes later, instead of failing the chunk for good.
+          fatal ??= err;
           progress.running--;
           return;
         }
