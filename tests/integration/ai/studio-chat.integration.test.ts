@@ -298,7 +298,11 @@ describe('the streaming gate and disconnects', () => {
     expect(res.status).toBe(200);
     const reader = res.body!.getReader();
     let seen = '';
-    while (!seen.includes('event: delta')) seen += new TextDecoder().decode((await reader.read()).value);
+    while (!seen.includes('event: delta')) {
+      const chunk = await reader.read();
+      if (chunk.done) throw new Error(`the stream ended before its first delta: ${seen}`);
+      seen += new TextDecoder().decode(chunk.value);
+    }
     const upstream = lastChat();
     expect(upstream.aborted).toBe(false);
 
