@@ -1,7 +1,7 @@
 /** The studio shell: routes, navigation, project switcher, development banner and the Run dialog. */
 import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { createBrowserRouter, createMemoryRouter, NavLink, Navigate, Outlet, RouterProvider, useLocation } from 'react-router';
+import { createBrowserRouter, createMemoryRouter, NavLink, Navigate, Outlet, RouterProvider, useLocation, useRouteError } from 'react-router';
 import { RunDialog } from './components/run-dialog';
 import { AssistantPage } from './pages/assistant-page';
 import { BusinessObjectsPage } from './pages/business-objects-page';
@@ -103,6 +103,7 @@ function routes(auth: AuthState) {
     {
       path: '/',
       element: <Shell auth={auth} />,
+      errorElement: <RouteError />,
       children: [
         { index: true, element: <Navigate to="/workflows" replace /> },
         { path: 'workflows', element: <WorkflowsPage /> },
@@ -121,6 +122,20 @@ function routes(auth: AuthState) {
       ],
     },
   ];
+}
+
+/** A page that threw: say so plainly, offer a way back, never a blank screen. */
+function RouteError() {
+  const err = useRouteError();
+  return (
+    <main id="main" className="state error" role="alert">
+      <h1>This page failed</h1>
+      <p>{err instanceof Error ? err.message : 'An unexpected error occurred.'}</p>
+      <p>
+        <a href="/workflows">Back to workflows</a>
+      </p>
+    </main>
+  );
 }
 
 function NotFound() {

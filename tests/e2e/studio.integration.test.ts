@@ -2,20 +2,22 @@
  * End to end: the built studio in Debian's Chromium (playwright-core, no browser download)
  * against the local host on real PostgreSQL and Redis with an in-process worker. Creates a
  * workflow in the editor, runs it from the Run dialog, watches the run page reach SUCCEEDED live
- * with a chunked task's progress, pauses nothing, creates and tests a connector, checks every
- * main page with axe-core, and saves the screenshots used by docs/studio.md.
+ * with a chunked task's progress, pauses a digital worker, creates and tests a connector, asks the
+ * assistant (a loopback OpenAI-protocol server) and runs its suggestion, checks every main page
+ * with axe-core, and saves the screenshots used by docs/studio.md.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { toHandler } from '../../functions/http-kit';
 import { startLocalHost } from '../../functions/local-host/server';
 import { routes } from '../../functions/routes';
 import { Worker } from '../../shared/engine/worker';
 import { api, createTestPlatform, type TestPlatform } from '../helpers/test-platform';
+import { startOpenAiLoopback, type OpenAiLoopback } from '../servers/openai-loopback';
 
 // The callbacks given to page.evaluate run in the browser; the root tsconfig has no DOM library.
 declare const window: Record<string, unknown>;
@@ -33,13 +35,22 @@ let context: BrowserContext;
 let page: Page;
 let outDir: string;
 let profile: string;
+let llm: OpenAiLoopback;
+let dataDir: string;
+/** Uncaught errors in the page; every test ends with none. */
+const pageErrors: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: scripts/ensure-services.sh installs Debian's chromium.`);
   // Build what is in studio/src now, so the test never runs against a stale studio/dist.
   outDir = mkdtempSync(join(tmpdir(), 'demiton-studio-'));
   await build({ configFile: join(ROOT, 'studio', 'vite.config.mts'), logLevel: 'error', build: { outDir, emptyOutDir: true, sourcemap: false } });
-  platform = await createTestPlatform();
+  // The assistant talks to a loopback server speaking the OpenAI protocol (scripted answers).
+  llm = await startOpenAiLoopback();
+  dataDir = mkdtempSync(join(tmpdir(), 'demiton-e2e-data-'));
+  platform = await createTestPlatform({
+    env: { DEMITON_DATA_DIR: dataDir, LLM_PROVIDER: 'openai-compatible', LLM_BASE_URL: `${llm.url}/v1`, LLM_MODEL: 'local-model', EMBEDDING_MODEL: 'local-embed', EMBEDDING_DIMENSIONS: '128' },
+  });
   host = await startLocalHost({
     routes,
     handlerFor: (r) => toHandler(r, async () => platform),
@@ -60,15 +71,21 @@ beforeAll(async () => {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (err) => pageErrors.push(err.message));
   mkdirSync(SHOTS, { recursive: true });
 }, 240_000);
+
+afterEach(() => {
+  expect(pageErrors.splice(0)).toEqual([]);
+});
 
 afterAll(async () => {
   await context?.close();
   await host?.close();
   await worker?.stop();
   await platform?.close();
-  for (const d of [outDir, profile]) if (d) rmSync(d, { recursive: true, force: true });
+  await llm?.close();
+  for (const d of [outDir, profile, dataDir]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
 /** Runs axe-core in the page; returns serious and critical violations as readable lines. */
@@ -85,7 +102,7 @@ describe('studio end to end (Chromium, real control plane)', () => {
     const child = await api(host.url, 'POST', '/api/workflows', {
       name: 'check-order-line',
       description: 'Checks one order line.',
-      tasks: [{ key: 'check', type: 'atomic', connector: 'platform', operation: 'sleep', input: { ms: 250 } }],
+      tasks: [{ key: 'check', type: 'atomic', connector: 'platform', operation: 'sleep', input: { ms: 400 } }],
     });
     expect(child.status).toBe(201);
 
@@ -145,7 +162,7 @@ describe('studio end to end (Chromium, real control plane)', () => {
       const el = document.querySelector('[aria-label="Chunks of task lines"]');
       const n = Number(el?.getAttribute('aria-valuenow') ?? 0);
       return n > 0 && n < 8;
-    }, undefined, { timeout: 20_000 });
+    }, undefined, { timeout: 30_000, polling: 100 });
     await page.waitForTimeout(350); // the bar eases to its new width over 300 ms; let the picture show it
     await shot('run-live');
     await page.locator('[data-testid="run-status"] [data-status="SUCCEEDED"]').waitFor({ timeout: 30_000 });
@@ -236,18 +253,51 @@ describe('studio end to end (Chromium, real control plane)', () => {
     await shot('connectors');
   }, 60_000);
 
-  it('states plainly what this deployment does not offer, and keeps the other pages accessible', async () => {
+  it('asks the assistant, streams its answer with sources, and runs its suggestion only through the prefilled Run dialog', async () => {
+    const wf = (await api(host.url, 'GET', '/api/workflows')).body.items.find((w: { name: string }) => w.name === 'process-orders');
+    const runsBefore = (await api(host.url, 'GET', `/api/runs?workflowId=${wf.id}`)).body.items.length;
+    llm.script({
+      type: 'stream',
+      parts: [
+        { text: 'The last run of process-orders succeeded. ' },
+        { text: 'You can process the next customer the same way.' },
+        { tool: { name: 'suggest_workflow_run', arguments: JSON.stringify({ workflowId: wf.id, input: { customer: 'Grace', lines: 3 }, rationale: 'Process the orders of Grace next.' }) } },
+      ],
+    });
     await page.goto(`${host.url}/studio`);
     await page.getByRole('heading', { name: 'Assistant' }).waitFor();
-    const missing = await page.getByText('is not available in this deployment').count();
-    const caps = (await api(host.url, 'GET', '/api/openapi.json')).body.paths;
-    expect(missing).toBe(caps['/api/studio/conversations'] ? 0 : 1);
+    await page.getByRole('button', { name: 'Start one' }).click();
+    await page.getByLabel('Ask the assistant').fill('What should I run next for orders?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText('You can process the next customer the same way.').waitFor();
+    const card = page.getByRole('article', { name: 'Suggestion: run process-orders' });
+    await card.waitFor();
+    expect(await card.textContent()).toContain('Process the orders of Grace next.');
+    // The model asked for it; nothing ran.
+    expect((await api(host.url, 'GET', `/api/runs?workflowId=${wf.id}`)).body.items.length).toBe(runsBefore);
+    expect(await axe(page)).toEqual([]);
+    await shot('assistant');
+
+    await card.getByRole('button', { name: 'Run this workflow…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Run process-orders' });
+    await dialog.getByText('Prefilled by a suggestion').waitFor();
+    expect(await dialog.getByLabel('customer').inputValue()).toBe('Grace');
+    expect(await dialog.getByLabel('lines').inputValue()).toBe('3');
+    expect((await api(host.url, 'GET', `/api/runs?workflowId=${wf.id}`)).body.items.length).toBe(runsBefore);
+    await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+    await page.locator('[data-testid="run-status"] [data-status="SUCCEEDED"]').waitFor({ timeout: 30_000 });
+    const run = await api(host.url, 'GET', `/api/runs/${page.url().split('/').pop()}`);
+    expect(run.body.input).toEqual({ customer: 'Grace', lines: 3 });
+  }, 90_000);
+
+  it('keeps HQ and business objects accessible', async () => {
     for (const path of ['/hq', '/business-objects']) {
       await page.goto(`${host.url}${path}`);
       await page.locator('main h1').waitFor();
-      await page.waitForFunction(() => !document.querySelector('main [role="status"] .spinner'));
+      await page.waitForFunction(() => !document.querySelector('main .spinner'));
       expect(await axe(page), path).toEqual([]);
+      if (path === '/hq') await shot('hq');
     }
-    await shot('hq');
   }, 60_000);
 });

@@ -338,6 +338,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/mcp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Model Context Protocol (streamable HTTP, JSON-RPC): read-only tools over projects, workflows, runs and documents */
+        post: operations["mcp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me": {
         parameters: {
             query?: never;
@@ -1469,6 +1486,8 @@ export interface components {
         };
         RunList: {
             items: {
+                /** @description Execution attempt of the run: 1, plus one per rerun from failure. */
+                attempt?: number;
                 /** Format: date-time */
                 createdAt: string;
                 error: {
@@ -1494,6 +1513,8 @@ export interface components {
             nextCursor: string | null;
         };
         RunView: {
+            /** @description Execution attempt of the run: 1, plus one per rerun from failure. */
+            attempt?: number;
             /** Format: date-time */
             createdAt: string;
             error: {
@@ -1512,6 +1533,18 @@ export interface components {
             /** @enum {string} */
             status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
             tasks: {
+                /** @description Failed attempts of this task, oldest first. */
+                attemptLog?: {
+                    attempt: number;
+                    error: {
+                        code: string;
+                        message: string;
+                        retryable: boolean;
+                        taskKey?: string;
+                    } | null;
+                    finishedAt: string | null;
+                    startedAt: string | null;
+                }[];
                 attempts: number;
                 childRunId: string | null;
                 chunks?: {
@@ -3095,6 +3128,40 @@ export interface operations {
             };
         };
     };
+    mcp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A JSON-RPC response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A notification was accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     me: {
         parameters: {
             query?: never;
@@ -3522,7 +3589,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/event-stream": string;
+                };
             };
             /** @description Too many answers streaming for this user or organisation */
             429: {

@@ -1,9 +1,13 @@
 /**
- * /studio: the assistant. It needs the assistant API of the AI issue (conversations with
- * streamed answers, citations and workflow suggestions); a suggestion's "Run this workflow"
- * opens the Run dialog prefilled and never runs anything by itself.
+ * /studio: the assistant. Conversations, answers streamed as they are written, the sources they
+ * cite, and suggestion cards whose "Run this workflow" button opens the Run dialog prefilled —
+ * it never runs anything by itself.
  */
-import { Loading, NotAvailable } from '../components/states';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { Link } from 'react-router';
+import { Empty, ErrorState, Loading, NotAvailable } from '../components/states';
+import { askAssistant, createConversation, getConversation, listConversations, type AssistantSuggestion, type Citation, type MessageView } from '../services/api';
 import { useMissing } from '../state/capabilities';
 import { useRunDialog } from '../state/run-dialog-store';
 
@@ -20,7 +24,7 @@ export function SuggestionCard({ s }: { s: Suggestion }) {
   const open = useRunDialog((x) => x.open);
   return (
     <article className="card suggestion" aria-label={`Suggestion: run ${s.workflowName}`}>
-      <h3>{s.workflowName}</h3>
+      <h3>Suggested: {s.workflowName}</h3>
       <p>{s.reason}</p>
       <pre className="json small">{JSON.stringify(s.input, null, 2)}</pre>
       <button type="button" onClick={() => open(s.workflowId, s.input)}>
@@ -30,14 +34,206 @@ export function SuggestionCard({ s }: { s: Suggestion }) {
   );
 }
 
+const toCard = (s: AssistantSuggestion): Suggestion => ({ workflowId: s.workflowId, workflowName: s.workflowName, reason: s.rationale, input: s.input as Record<string, unknown> });
+
 export function AssistantPage() {
-  const { loading, missing } = useMissing(['POST /api/studio/conversations']);
+  const { loading, missing } = useMissing(['POST /api/studio/conversations', 'GET /api/studio/conversations/{id}', 'POST /api/studio/conversations/{id}/messages']);
   return (
     <>
       <div className="page-head">
         <h1 tabIndex={-1}>Assistant</h1>
       </div>
-      {loading ? <Loading what="the assistant" /> : missing.length ? <NotAvailable feature="The assistant" needs={missing} /> : <p>The assistant API is present; this studio build does not speak it yet.</p>}
+      {loading ? <Loading what="the assistant" /> : missing.length ? <NotAvailable feature="The assistant" needs={missing} /> : <Assistant />}
     </>
+  );
+}
+
+function Assistant() {
+  const qc = useQueryClient();
+  const list = useQuery({ queryKey: ['conversations'], queryFn: listConversations });
+  const [chosen, setChosen] = useState<string | null>(null);
+  const create = useMutation({
+    mutationFn: () => createConversation(),
+    onSuccess: (c) => {
+      void qc.invalidateQueries({ queryKey: ['conversations'] });
+      setChosen(c.id);
+    },
+  });
+  const current = chosen ?? list.data?.items[0]?.id ?? null;
+  return (
+    <div className="split">
+      <nav aria-label="Conversations">
+        <button type="button" className="secondary" onClick={() => create.mutate()} disabled={create.isPending}>
+          New conversation
+        </button>
+        {list.isPending && <Loading what="conversations" />}
+        {list.isError && <ErrorState error={list.error} retry={() => void list.refetch()} />}
+        <ul className="list">
+          {(list.data?.items ?? []).map((c) => (
+            <li key={c.id}>
+              <button type="button" className="link" aria-current={c.id === current ? 'true' : undefined} onClick={() => setChosen(c.id)}>
+                {c.title}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <section aria-label="Conversation">
+        {current ? (
+          <Conversation key={current} id={current} />
+        ) : list.data ? (
+          <Empty title="No conversations yet.">
+            <button type="button" onClick={() => create.mutate()}>
+              Start one
+            </button>
+          </Empty>
+        ) : null}
+        {create.isError && <ErrorState error={create.error} />}
+      </section>
+    </div>
+  );
+}
+
+interface Pending {
+  question: string;
+  text: string;
+  citations: Citation[];
+  suggestions: AssistantSuggestion[];
+  error: string | null;
+}
+
+function Conversation({ id }: { id: string }) {
+  const qc = useQueryClient();
+  const conv = useQuery({ queryKey: ['conversation', id], queryFn: () => getConversation(id) });
+  const [question, setQuestion] = useState('');
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [busy, setBusy] = useState(false);
+  const end = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    end.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [pending?.text, conv.data?.messages.length]);
+
+  const ask = async () => {
+    const q = question.trim();
+    if (!q) return;
+    setQuestion('');
+    setBusy(true);
+    const p: Pending = { question: q, text: '', citations: [], suggestions: [], error: null };
+    setPending({ ...p });
+    const update = () => setPending({ ...p, citations: [...p.citations], suggestions: [...p.suggestions] });
+    try {
+      await askAssistant(id, q, {
+        delta: (t) => ((p.text += t), update()),
+        citation: (c) => (p.citations.push(c), update()),
+        suggestion: (s) => (p.suggestions.push(s), update()),
+        done: () => undefined,
+        error: (e) => ((p.error = e.message), update()),
+      });
+      await qc.invalidateQueries({ queryKey: ['conversation', id] });
+      await qc.invalidateQueries({ queryKey: ['conversations'] });
+      if (!p.error) setPending(null);
+    } catch (err) {
+      p.error = (err as Error).message;
+      update();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (conv.isPending) return <Loading what="the conversation" />;
+  if (conv.isError) return <ErrorState error={conv.error} retry={() => void conv.refetch()} />;
+  return (
+    <>
+      <h2>{conv.data.title}</h2>
+      <ol className="messages" aria-label="Messages">
+        {conv.data.messages.map((m) => (
+          <Message key={m.id} m={m} />
+        ))}
+        {pending && (
+          <>
+            <li className="message user">
+              <span className="sr-only">You: </span>
+              {pending.question}
+            </li>
+            <li className="message assistant" aria-busy={busy}>
+              <span className="sr-only">Assistant: </span>
+              <p className="answer">{pending.text || (busy ? '…' : '')}</p>
+              <Sources citations={pending.citations} />
+              {pending.suggestions.map((s) => (
+                <SuggestionCard key={s.workflowId + JSON.stringify(s.input)} s={toCard(s)} />
+              ))}
+              {pending.error && (
+                <p role="alert" className="problems">
+                  {pending.error}
+                </p>
+              )}
+            </li>
+          </>
+        )}
+      </ol>
+      <div ref={end} />
+      <form
+        className="ask"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void ask();
+        }}
+      >
+        <label htmlFor="ask-input">Ask the assistant</label>
+        <textarea
+          id="ask-input"
+          rows={3}
+          value={question}
+          onChange={(e) => setQuestion(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey) {
+              e.preventDefault();
+              void ask();
+            }
+          }}
+          placeholder="e.g. Why did last night's invoice sync fail? (Enter sends, Shift+Enter for a new line)"
+        />
+        <div className="actions">
+          <button type="submit" disabled={busy || !question.trim()}>
+            {busy ? 'Answering…' : 'Send'}
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}
+
+function Sources({ citations }: { citations: Citation[] }) {
+  if (!citations.length) return null;
+  const href = (c: Citation) =>
+    ({ workflow: `/workflows/${c.source.id}`, run: `/runs/${c.source.id}`, worker: `/workers/${c.source.id}`, project: '/projects', connector: '/connectors', document: null })[c.source.type];
+  return (
+    <details className="sources" open>
+      <summary>Sources</summary>
+      <ol>
+        {citations.map((c) => {
+          const to = href(c);
+          return (
+            <li key={c.marker} value={c.marker}>
+              {to ? <Link to={to}>{c.source.label}</Link> : <strong>{c.source.label}</strong>} <span className="muted small">({c.source.type})</span>
+              <blockquote className="small">{c.excerpt}</blockquote>
+            </li>
+          );
+        })}
+      </ol>
+    </details>
+  );
+}
+
+function Message({ m }: { m: MessageView }) {
+  return (
+    <li className={`message ${m.role}`}>
+      <span className="sr-only">{m.role === 'user' ? 'You: ' : 'Assistant: '}</span>
+      <p className="answer">{m.content}</p>
+      <Sources citations={m.citations} />
+      {m.suggestions.map((s) => (
+        <SuggestionCard key={s.workflowId + JSON.stringify(s.input)} s={toCard(s)} />
+      ))}
+    </li>
   );
 }

@@ -262,3 +262,57 @@ export const createApiKey = (body: { name: string; role: 'viewer' | 'operator' |
 export const revokeApiKey = (id: string) => unwrap(client.DELETE('/api/hq/api-keys/{id}', { params: { path: { id } } }));
 export const getOrgSettings = () => unwrap(client.GET('/api/hq/settings'));
 export const listAudit = (cursor?: string) => unwrap(client.GET('/api/hq/audit', { params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } } }));
+
+// ---- assistant ------------------------------------------------------------------------------
+
+export type ConversationDetail = Schemas['ConversationDetail'];
+export type MessageView = ConversationDetail['messages'][number];
+export type Citation = MessageView['citations'][number];
+export type AssistantSuggestion = MessageView['suggestions'][number];
+export const listConversations = () => unwrap(client.GET('/api/studio/conversations'));
+export const createConversation = (title?: string) => unwrap(client.POST('/api/studio/conversations', { body: { focus: {}, ...(title ? { title } : {}) } }));
+export const getConversation = (id: string) => unwrap(client.GET('/api/studio/conversations/{id}', { params: { path: { id } } }));
+
+/** What a streamed answer reports, as it arrives. */
+export interface AnswerHandlers {
+  delta(text: string): void;
+  citation(c: Citation): void;
+  suggestion(s: AssistantSuggestion): void;
+  done(d: { messageId: string; model: string; finishReason: string }): void;
+  error(e: { code: string; message: string; retryable: boolean }): void;
+}
+
+/** Asks a question; the answer streams back (Server-Sent Events over the POST response). */
+export async function askAssistant(conversationId: string, content: string, on: AnswerHandlers, signal?: AbortSignal): Promise<void> {
+  const token = await settings.getToken();
+  let res: Response;
+  try {
+    res = await settings.fetch(`${settings.baseUrl}/api/studio/conversations/${encodeURIComponent(conversationId)}/messages`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ content }),
+      ...(signal ? { signal } : {}),
+    });
+  } catch (err) {
+    throw new ApiError(0, 'network_error', `The control plane could not be reached: ${(err as Error).message}`);
+  }
+  if (!res.ok || !res.body) {
+    const p = (await res.json().catch(() => ({}))) as { code?: string; detail?: string; errors?: FieldIssue[] };
+    throw new ApiError(res.status, p.code ?? `http_${res.status}`, p.detail ?? 'The assistant could not answer.', p.errors ?? []);
+  }
+  const parse = createSseParser();
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    for (const e of parse(value)) {
+      if (!e.data) continue;
+      const data = JSON.parse(e.data);
+      if (e.event === 'delta') on.delta(data.text);
+      else if (e.event === 'citation') on.citation(data);
+      else if (e.event === 'suggestion') on.suggestion(data);
+      else if (e.event === 'done') on.done(data);
+      else if (e.event === 'error') on.error(data);
+    }
+  }
+}

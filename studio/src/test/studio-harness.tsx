@@ -18,8 +18,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
-  const platform = await createTestPlatform({ queue: 'embedded' });
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const platform = await createTestPlatform({ queue: 'embedded', env });
   const host = await startTestHost(platform);
   configureApi({ baseUrl: host.url, fetch: (...a) => globalThis.fetch(...a) });
   return {
