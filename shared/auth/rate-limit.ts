@@ -67,13 +67,18 @@ export function createRedisRateLimiter(opts: { url: string; prefix: string; limi
   const redis = new Redis(opts.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, retryStrategy: (n) => Math.min(100 * n, 2_000) });
   redis.on('error', () => undefined); // reconnects on its own; check() logs the failures it sees
   const windowMs = opts.limits.windowSeconds * 1000;
+  // Connect on first use (a process with limits off never opens the connection), once.
+  let connecting: Promise<void> | null = null;
   return {
     async check(p) {
       const bs = buckets(opts.prefix, opts.limits, p);
       if (!bs.length) return;
       let result: [number, number];
       try {
-        if (redis.status === 'wait') await redis.connect();
+        // Settled either way, the promise is dropped: after a failed first connect ioredis keeps
+        // reconnecting on its own, and checks fail open until it is ready.
+        if (redis.status === 'wait') connecting ??= redis.connect().finally(() => (connecting = null));
+        if (connecting) await connecting;
         result = (await redis.eval(SCRIPT, bs.length, ...bs.map((b) => b.key), windowMs, randomBytes(8).toString('hex'), ...bs.map((b) => b.limit))) as [number, number];
       } catch (err) {
         opts.logger.warn({ err }, 'rate limiter unavailable (Redis); request let through');
