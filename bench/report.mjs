@@ -80,9 +80,9 @@ export function renderMarkdown({ machine, command, startedAt, durationSec, lines
   const c1 = one('baseline-commit-latency');
   if (c1) out.push(`| pgbench, the same with 1 client (one commit at a time) | ${c1.skipped ? c1.skipped : `${fmt(c1.latencyAvgMs)} ms per commit (${fmt(c1.tps)} TPS)`} |`);
   const boss = one('baseline-pg-boss');
-  if (boss) out.push(`| pg-boss ${boss.version}, ${fmt(boss.jobs)} no-op jobs, one consumer (fetch ${boss.batchSize} → complete) | ${fmt(boss.jobsPerSec)} jobs/s |`);
+  if (boss) out.push(`| pg-boss ${boss.version}, ${fmt(boss.jobs)} no-op jobs, one consumer (fetch ${boss.batchSize} → complete) | ${fmt(boss.jobsPerSec)} jobs/s; client CPU ${fmt(boss.cpuMsPerJob)} ms per job |`);
   const bull = one('baseline-bullmq');
-  if (bull) out.push(`| BullMQ ${bull.version}, ${fmt(bull.jobs)} no-op jobs, one Worker (concurrency ${bull.concurrency}) | ${fmt(bull.jobsPerSec)} jobs/s |`);
+  if (bull) out.push(`| BullMQ ${bull.version}, ${fmt(bull.jobs)} no-op jobs, one Worker (concurrency ${bull.concurrency}) | ${fmt(bull.jobsPerSec)} jobs/s; client CPU ${fmt(bull.cpuMsPerJob)} ms per job |`);
   out.push('');
 
   out.push('### Demiton', '', '| scenario | result | vs baselines | target | met |', '|---|---|---|---|---|');
@@ -91,18 +91,18 @@ export function renderMarkdown({ machine, command, startedAt, durationSec, lines
   if (d) {
     const t = targetCells(d);
     const cut = d.complete === false ? ` (time budget reached: ${fmt(d.runs)} of ${fmt(d.committed)} drained)` : '';
-    out.push(`| 1. drain ${fmt(d.committed ?? d.runs)} committed single-task runs | **${fmt(d.runsPerSec)} runs/s** (${fmt(d.succeeded)} succeeded${cut}) | ${fmt(d.ratios.toPgBoss)}× pg-boss, ${fmt(d.ratios.toBullMq)}× BullMQ, ${fmt(d.ratios.toPgbench)}× pgbench | ${t.target} | ${t.met} |`);
+    out.push(`| 1. drain ${fmt(d.committed ?? d.runs)} committed single-task runs | **${fmt(d.runsPerSec)} runs/s** (${fmt(d.succeeded)} succeeded${cut}); worker CPU ${fmt(d.workerCpuMsPerRun)} ms per run | ${fmt(d.ratios.toPgBoss)}× pg-boss, ${fmt(d.ratios.toBullMq)}× BullMQ, ${fmt(d.ratios.toPgbench)}× pgbench | ${t.target} | ${t.met} |`);
   }
   const tr = one('trigger');
   if (tr) {
     const t = targetCells(tr);
     const trCut = tr.complete === false ? ' (time budget reached)' : '';
-    out.push(`| 2. trigger ${fmt(tr.requests)} runs over HTTP${trCut}, ${tr.connections} keep-alive connections | **${fmt(tr.triggersPerSec)} triggers/s** accepted, ${fmt(tr.runsPerSec)} runs/s completed; response p50 ${fmt(tr.responseMs.p50)} ms, p99 ${fmt(tr.responseMs.p99)} ms | ${fmt(tr.ratios.triggers.toPgbench)}× pgbench (triggers), ${fmt(tr.ratios.runs.toPgBoss)}× pg-boss (runs) | ${t.target} | ${t.met} |`);
+    out.push(`| 2. trigger ${fmt(tr.requests)} runs over HTTP${trCut}, ${tr.connections} keep-alive connections | **${fmt(tr.triggersPerSec)} triggers/s** accepted, ${fmt(tr.runsPerSec)} runs/s completed; response p50 ${fmt(tr.responseMs.p50)} ms, p99 ${fmt(tr.responseMs.p99)} ms; control-plane CPU ${fmt(tr.controlPlaneCpuMsPerTrigger)} ms per trigger | ${fmt(tr.ratios.triggers.toPgbench)}× pgbench (triggers), ${fmt(tr.ratios.runs.toPgBoss)}× pg-boss (runs) | ${t.target} | ${t.met} |`);
   }
   const la = one('latency');
   if (la) {
     const t = targetCells(la);
-    out.push(`| 3. open loop ${la.ratePerSec} triggers/s for ${la.seconds} s | trigger→start p50/p95/p99 **${pct(la.triggerToStartMs)} ms**; trigger→finish ${pct(la.triggerToFinishMs)} ms | — | ${t.target} | ${t.met} |`);
+    out.push(`| 3. open loop ${la.ratePerSec} triggers/s for ${la.seconds} s | trigger→start p50/p95/p99 **${pct(la.triggerToStartMs)} ms**; trigger→finish ${pct(la.triggerToFinishMs)} ms; response p50/p99 ${fmt(la.responseMs.p50)} / ${fmt(la.responseMs.p99)} ms (sending lagged the schedule by up to ${fmt(la.maxSendLagMs)} ms) | — | ${t.target} | ${t.met} |`);
   }
   const sq = one('sequential');
   if (sq) {
@@ -112,7 +112,7 @@ export function renderMarkdown({ machine, command, startedAt, durationSec, lines
   for (const f of by('fan-out')) {
     const t = targetCells(f);
     const fCut = f.complete === false ? `, cancelled at the time budget` : '';
-    out.push(`| 5. fan-out ${fmt(f.records)} records, concurrency ${f.concurrency} | **${fmt(f.chunksPerSec)} chunks/s**; worker peak RSS **${fmt(f.workerPeakRssMiB)} MiB** (${f.status}, ${fmt(f.chunksSucceeded)} chunks succeeded${fCut}) | ${fmt(f.ratios.toPgBoss)}× pg-boss | ${t.target} | ${t.met} |`);
+    out.push(`| 5. fan-out ${fmt(f.records)} records, concurrency ${f.concurrency} | **${fmt(f.chunksPerSec)} chunks/s**; worker peak RSS **${fmt(f.workerPeakRssMiB)} MiB**; worker CPU ${fmt(f.workerCpuUsPerChunk)} µs per chunk (${f.status}, ${fmt(f.chunksSucceeded)} chunks succeeded${fCut}) | ${fmt(f.ratios.toPgBoss)}× pg-boss | ${t.target} | ${t.met} |`);
   }
   out.push('', '<details><summary>JSON lines of this run</summary>', '', '```json', ...lines.map((l) => JSON.stringify(l)), '```', '', '</details>');
   return out.join('\n');

@@ -20,6 +20,7 @@ export async function bullMqBurnDown({ redisUrl, prefix, jobs, concurrency }) {
     }
     let done = 0;
     let t0 = 0;
+    const cpu0 = process.cpuUsage();
     const finished = new Promise((resolve) => {
       t0 = performance.now();
       const worker = new Worker(name, async () => undefined, { connection, prefix, concurrency });
@@ -29,8 +30,10 @@ export async function bullMqBurnDown({ redisUrl, prefix, jobs, concurrency }) {
     });
     const worker = await finished;
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMsPerJob = Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, done)) * 1000) / 1000;
     await worker.close();
-    return { jobs: done, seconds: Math.round(seconds * 1000) / 1000, jobsPerSec: Math.round(done / seconds), concurrency, version: require('bullmq/package.json').version };
+    return { jobs: done, seconds: Math.round(seconds * 1000) / 1000, jobsPerSec: Math.round(done / seconds), cpuMsPerJob, concurrency, version: require('bullmq/package.json').version };
   } finally {
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
