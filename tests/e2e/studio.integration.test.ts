@@ -142,6 +142,16 @@ describe('studio end to end (Chromium, real control plane)', () => {
     expect(await axe(page)).toEqual([]);
     await shot('workflow');
 
+    // Schedules of the workflow: none, then one added through the form.
+    await page.getByRole('tab', { name: 'Schedules' }).click();
+    await page.getByText('No schedules: this workflow runs only when triggered.').waitFor();
+    await page.getByLabel('Time zone (IANA)').fill('Europe/Amsterdam');
+    await page.getByLabel('Input of every run (JSON)').fill('{"customer": "Nightly", "lines": 1}');
+    await page.getByRole('button', { name: 'Add schedule' }).click();
+    await page.getByRole('button', { name: 'Delete schedule 0 6 * * 1-5' }).waitFor();
+    expect(await axe(page)).toEqual([]);
+    await page.getByRole('tab', { name: 'Tasks' }).click();
+
     await page.getByRole('button', { name: 'Run…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Run process-orders' });
     await dialog.waitFor();

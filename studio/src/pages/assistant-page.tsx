@@ -95,6 +95,8 @@ function Assistant() {
 }
 
 interface Pending {
+  /** How many messages the conversation had when this question was sent. */
+  base: number;
   question: string;
   text: string;
   citations: Citation[];
@@ -118,7 +120,7 @@ function Conversation({ id }: { id: string }) {
     if (!q) return;
     setQuestion('');
     setBusy(true);
-    const p: Pending = { question: q, text: '', citations: [], suggestions: [], error: null };
+    const p: Pending = { base: conv.data?.messages.length ?? 0, question: q, text: '', citations: [], suggestions: [], error: null };
     setPending({ ...p });
     const update = () => setPending({ ...p, citations: [...p.citations], suggestions: [...p.suggestions] });
     try {
@@ -149,7 +151,8 @@ function Conversation({ id }: { id: string }) {
         {conv.data.messages.map((m) => (
           <Message key={m.id} m={m} />
         ))}
-        {pending && (
+        {/* Once the stored answer has arrived it replaces the streamed one in place (no duplicate, no jump). */}
+        {pending && (pending.error || conv.data.messages.length <= pending.base) && (
           <>
             <li className="message user">
               <span className="sr-only">You: </span>

@@ -10,7 +10,20 @@ import { when } from '../components/format';
 import { Empty, ErrorState, Loading, NotAvailable } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 import { TaskGraph } from '../components/task-graph';
-import { ApiError, createWorkflow, getWorkflow, listRuns, listWorkflows, listWorkflowVersions, updateWorkflow, type FieldIssue, type WorkflowDefinition } from '../services/api';
+import {
+  ApiError,
+  createSchedule,
+  createWorkflow,
+  deleteSchedule,
+  getWorkflow,
+  listRuns,
+  listSchedules,
+  listWorkflows,
+  listWorkflowVersions,
+  updateWorkflow,
+  type FieldIssue,
+  type WorkflowDefinition,
+} from '../services/api';
 import { useMissing } from '../state/capabilities';
 import { useCurrentProject } from '../state/current-project';
 import { useRunDialog } from '../state/run-dialog-store';
@@ -139,7 +152,7 @@ export function WorkflowPage() {
         {tab === 'edit' && <EditTab key={`${w.id}@${w.version}`} id={w.id} definition={w.definition} onSaved={() => setVersion(undefined)} />}
         {tab === 'versions' && <VersionsTab id={w.id} current={w.version} pick={(v) => { setVersion(v); setTab('flow'); }} />}
         {tab === 'runs' && <RecentRuns workflowId={w.id} />}
-        {tab === 'schedules' && <SchedulesTab />}
+        {tab === 'schedules' && <SchedulesTab workflowId={w.id} />}
       </section>
     </>
   );
@@ -220,9 +233,92 @@ function RecentRuns({ workflowId }: { workflowId: string }) {
   );
 }
 
-function SchedulesTab() {
-  const { loading, missing } = useMissing(['GET /api/schedules']);
+function SchedulesTab({ workflowId }: { workflowId: string }) {
+  const { loading, missing } = useMissing(['GET /api/workflows/{id}/schedules', 'POST /api/workflows/{id}/schedules', 'DELETE /api/workflows/{id}/schedules/{scheduleId}']);
   if (loading) return <Loading what="schedules" />;
   if (missing.length) return <NotAvailable feature="Schedules" needs={missing} />;
-  return <Empty title="Schedules are managed through the schedules API of this deployment." />;
+  return <Schedules workflowId={workflowId} />;
+}
+
+function Schedules({ workflowId }: { workflowId: string }) {
+  const qc = useQueryClient();
+  const q = useQuery({ queryKey: ['schedules', workflowId], queryFn: () => listSchedules(workflowId) });
+  const [cron, setCron] = useState('0 6 * * 1-5');
+  const [timezone, setTimezone] = useState(() => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
+  const [input, setInput] = useState('{}');
+  const [catchUp, setCatchUp] = useState<'skip' | 'all'>('skip');
+  const parsed = parseJson(input);
+  const refresh = () => void qc.invalidateQueries({ queryKey: ['schedules', workflowId] });
+  const create = useMutation({
+    mutationFn: () => createSchedule(workflowId, { cron, timezone, input: (('value' in parsed ? parsed.value : {}) ?? {}) as never, enabled: true, catchUp }),
+    onSuccess: refresh,
+  });
+  const remove = useMutation({ mutationFn: (id: string) => deleteSchedule(workflowId, id), onSuccess: refresh });
+  return (
+    <>
+      {q.isPending && <Loading what="schedules" />}
+      {q.isError && <ErrorState error={q.error} retry={() => void q.refetch()} />}
+      {q.data && q.data.items.length === 0 && <p className="muted">No schedules: this workflow runs only when triggered.</p>}
+      {q.data && q.data.items.length > 0 && (
+        <ul className="list">
+          {q.data.items.map((sc) => (
+            <li key={sc.id}>
+              <code>{sc.cron}</code> ({sc.timezone}) · {sc.enabled ? 'enabled' : 'disabled'} · catch-up {sc.catchUp} · next {when(sc.nextFireAt)}{' '}
+              <button type="button" className="link small" onClick={() => remove.mutate(sc.id)}>
+                Delete<span className="sr-only"> schedule {sc.cron}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate();
+        }}
+      >
+        <h3>New schedule</h3>
+        <div className="field">
+          <label htmlFor="s-cron">Cron expression</label>
+          <input id="s-cron" value={cron} onChange={(e) => setCron(e.target.value)} aria-describedby="s-cron-help" required />
+          <p className="help" id="s-cron-help">
+            minute hour day-of-month month day-of-week, e.g. <code>0 6 * * 1-5</code> for 06:00 on weekdays.
+          </p>
+        </div>
+        <div className="field">
+          <label htmlFor="s-tz">Time zone (IANA)</label>
+          <input id="s-tz" value={timezone} onChange={(e) => setTimezone(e.target.value)} required />
+        </div>
+        <div className="field">
+          <label htmlFor="s-catch">Missed fire times</label>
+          <select id="s-catch" value={catchUp} onChange={(e) => setCatchUp(e.target.value as 'skip' | 'all')}>
+            <option value="skip">skip them</option>
+            <option value="all">run them all</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="s-input">Input of every run (JSON)</label>
+          <textarea id="s-input" className="code" rows={3} value={input} onChange={(e) => setInput(e.target.value)} aria-invalid={'issue' in parsed} />
+          {'issue' in parsed && <p className="problems">{parsed.issue.path}: {parsed.issue.message}</p>}
+        </div>
+        {create.isError && (
+          <div role="alert" className="problems">
+            <p>{create.error.message}</p>
+            {create.error instanceof ApiError &&
+              create.error.issues.map((i) => (
+                <p key={i.path + i.message}>
+                  <code>{i.path}</code>: {i.message}
+                </p>
+              ))}
+          </div>
+        )}
+        <div className="actions">
+          <button type="submit" disabled={'issue' in parsed || create.isPending}>
+            Add schedule
+          </button>
+        </div>
+      </form>
+    </>
+  );
 }
