@@ -31,7 +31,12 @@ for (const t of timers) {
 }
 
 // Service Bus triggers are configuration (SERVICE_BUS_TRIGGERS): the host binds entities at start.
-registerServiceBusTriggers(app, configFromEnv().serviceBus.triggers);
+// A bad configuration must not stop the HTTP functions from loading: they report it per request.
+try {
+  registerServiceBusTriggers(app, configFromEnv().serviceBus.triggers);
+} catch (err) {
+  console.error(`Service Bus triggers not registered: ${(err as Error).message}`);
+}
 
 let worker: Worker | null = null;
 let telemetry: Telemetry | null = null;
