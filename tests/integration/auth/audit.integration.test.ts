@@ -161,6 +161,14 @@ const FIXTURES: Record<string, Fixture> = {
     action: /^document\./,
     prepare: async () => ({ path: `/api/studio/documents?name=notes-${randomId()}.txt`, body: 'Invoices are approved by the finance team within three days.', headers: { 'content-type': 'text/plain' } }),
   },
+  deleteStudioDocument: {
+    action: /^document\./,
+    prepare: async () => {
+      const up = await call('POST', `/api/studio/documents?name=old-${randomId()}.txt`, 'A note to be deleted.', { 'content-type': 'text/plain' });
+      expect(up.status).toBe(201);
+      return { path: `/api/studio/documents/${up.body.id}` };
+    },
+  },
 };
 
 /**
@@ -169,6 +177,7 @@ const FIXTURES: Record<string, Fixture> = {
  */
 const KNOWN_GAPS: Record<string, string> = {
   uploadStudioDocument: 'document uploads are not audited yet (shared/ai/documents/ingest-document.ts)',
+  deleteStudioDocument: 'document deletions are not audited yet (shared/ai)',
 };
 
 /**
