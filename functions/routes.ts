@@ -86,5 +86,6 @@ export const routes: readonly Route[] = [
   // Before getDocument: the local host tries routes in order and `{id}` would match `search`.
   studio.searchDocuments,
   studio.getDocument,
+  studio.deleteDocument,
   mcp,
 ] as Route[];

@@ -1,6 +1,6 @@
 /**
  * AI studio routes (/api/studio/*): conversations, streamed answers (Server-Sent Events) and
- * documents. Viewers may chat, read and search; uploading documents needs the editor role.
+ * documents. Viewers may chat, read and search; uploading and deleting documents needs the editor role.
  */
 import { z } from 'zod';
 import { IdParams } from '../../shared/domain/api';
@@ -159,5 +159,20 @@ export const getDocument = defineRoute({
   responses: { 200: { description: 'The document', schema: DocumentView } },
   async handle({ platform, principal, params }) {
     return { status: 200, body: await studio.getDocumentView(platform, principal, params.id) };
+  },
+});
+
+export const deleteDocument = defineRoute({
+  name: 'deleteStudioDocument',
+  method: 'DELETE',
+  route: 'studio/documents/{id}',
+  summary: 'Delete a document: its search entries, chunks and file',
+  tags: ['studio'],
+  role: 'editor',
+  params: IdParams,
+  responses: { 204: { description: 'Deleted' } },
+  async handle({ platform, principal, params }) {
+    await studio.deleteDocument(platform, principal, params.id);
+    return { status: 204 };
   },
 });

@@ -8,7 +8,7 @@ import { NotFoundError } from '../domain/errors';
 import type { ConversationView, DocumentHit, DocumentView, MessageView, StudioFocus } from '../domain/studio-api';
 import type { Platform } from '../platform';
 import type { ConversationRecord, StoredMessage } from './conversations/conversation-store';
-import { getDocument, listDocuments as listDocumentRows, type DocumentRow } from './documents/document-rows';
+import { deleteDocument as deleteDocumentRow, getDocument, listDocuments as listDocumentRows, type DocumentRow } from './documents/document-rows';
 import { ingestDocument } from './documents/ingest-document';
 
 export { startAnswer } from './chat/answer-question';
@@ -73,4 +73,17 @@ export async function getDocumentView(p: Platform, principal: Principal, id: str
 /** The chunks of the organisation's documents nearest to a query. */
 export async function searchDocuments(p: Platform, principal: Principal, q: string, limit: number): Promise<{ items: DocumentHit[] }> {
   return { items: await p.ai.documents.search(principal.orgId, q, limit) };
+}
+
+/**
+ * Deletes a document: index entries first (so search stops finding it), then the rows, then the
+ * file. A failure part-way leaves the document listed, so the delete can simply be retried.
+ */
+export async function deleteDocument(p: Platform, principal: Principal, id: string): Promise<void> {
+  const d = await getDocument(p.db, principal.orgId, id);
+  if (!d) throw new NotFoundError('document', id);
+  await p.ai.index.removeDocument(principal.orgId, id);
+  await deleteDocumentRow(p.db, principal.orgId, id);
+  await p.ai.blobs.delete(d.blobKey);
+  p.logger.info({ documentId: id, orgId: principal.orgId, by: principal.actor.id }, 'document deleted');
 }

@@ -68,7 +68,7 @@ export async function startAnswer(p: Platform, principal: Principal, conversatio
         await ai.conversations.append(principal.orgId, userId, conversationId, { role: 'user', content: body.content, citations: [], suggestions: [] }, body.focus);
 
         const budget = p.config.ai.contextBudgetTokens;
-        const snippets = await gatherContext(ai.providers, { db: p.db, principal, focus, question: body.content, documents: ai.documents, logger: log });
+        const snippets = await gatherContext(ai.providers, { db: p.db, principal, focus, question: body.content, documents: ai.documents, logger: log, signal: abort.signal });
         const sources = selectSnippets(snippets, Math.floor(budget * SOURCES_SHARE));
         const fitted = fitHistory(
           history.map((m): ChatTurn => ({ role: m.role, content: m.content })),

@@ -25,6 +25,8 @@ export interface ContextRequest {
   question: string;
   documents: DocumentSearch;
   logger: Logger;
+  /** Aborted when the client goes away; providers pass it to remote calls. */
+  signal?: AbortSignal;
 }
 
 export interface ContextProvider {

@@ -4,8 +4,8 @@ import type { ContextProvider } from './context-provider';
 /** Provides the top document chunks for the question, scored by similarity. */
 export const documentsContext: ContextProvider = {
   name: 'documents',
-  async provide({ principal, question, documents }) {
-    const hits = await documents.search(principal.orgId, question, 5);
+  async provide({ principal, question, documents, signal }) {
+    const hits = await documents.search(principal.orgId, question, 5, signal);
     return hits.map((h) => ({
       source: { type: 'document' as const, id: h.documentId, label: `${h.documentName} (part ${h.position + 1})` },
       text: h.content,

@@ -123,6 +123,21 @@ describe('documents through Blob Storage and Azure AI Search', () => {
     expect(bHits.items.map((h) => h.documentId)).toEqual([b.id]);
   });
 
+  it('deletes a document from the index, the database and the container', async () => {
+    const blobs = BlobServiceClient.fromConnectionString(storage.connectionString).getContainerClient(CONTAINER);
+    const r = await upload('temp.txt', 'text/plain', 'A temporary note about the canteen menu on Tuesdays.');
+    expect(r.status).toBe(201);
+    const blob = blobs.getBlockBlobClient(`${DEV_ORG_ID}/${r.body.id}/temp.txt`);
+    expect(await blob.exists()).toBe(true);
+    const del = await api(host.url, 'DELETE', `/api/studio/documents/${r.body.id}`);
+    expect(del.status).toBe(204);
+    expect([...search.indexes.get('chunks-test')!.docs.values()].filter((d) => d['documentId'] === r.body.id)).toEqual([]);
+    expect((await platform.db.query('SELECT 1 FROM ai_document_chunks WHERE document_id = $1::uuid', [r.body.id])).rowCount).toBe(0);
+    expect(await blob.exists()).toBe(false);
+    expect((await api(host.url, 'GET', `/api/studio/documents/${r.body.id}`)).status).toBe(404);
+    expect((await api(host.url, 'DELETE', `/api/studio/documents/${r.body.id}`)).status).toBe(404);
+  });
+
   it('removes the blob and the rows when indexing fails, and reports the search service as unavailable', async () => {
     const blobs = BlobServiceClient.fromConnectionString(storage.connectionString).getContainerClient(CONTAINER);
     const countBlobs = async () => {

@@ -3,7 +3,7 @@
  * the data directory, the hashed local embedding and the PostgreSQL vector index, no model. The
  * answer quotes the retrieved passages, cites real chunks and says no model is configured.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +80,17 @@ describe('studio without any model or Azure service', () => {
     expect(hits.body.items[0].content).toContain('Rotterdam');
     const list = await api(host.url, 'GET', '/api/studio/documents');
     expect(list.body.items.length).toBeGreaterThan(0);
+  });
+
+  it('deletes a document and its file', async () => {
+    const r = await upload('gone.txt', 'text/plain', 'The parking garage closes at midnight.');
+    expect(r.status).toBe(201);
+    const file = join(dataDir, 'documents', DEV_ORG_ID, r.body.id, 'gone.txt');
+    expect(existsSync(file)).toBe(true);
+    expect((await api(host.url, 'DELETE', `/api/studio/documents/${r.body.id}`)).status).toBe(204);
+    expect(existsSync(file)).toBe(false);
+    const hits = await api(host.url, 'GET', '/api/studio/documents/search?q=parking%20garage%20midnight');
+    expect(hits.body.items.every((h: { documentId: string }) => h.documentId !== r.body.id)).toBe(true);
   });
 
   it('refuses unsupported and unreadable files without storing anything', async () => {
