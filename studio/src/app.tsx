@@ -56,7 +56,8 @@ function ProjectSwitcher() {
 function Shell({ auth }: { auth: AuthState }) {
   const location = useLocation();
   useEffect(() => {
-    // Move focus to the page heading on navigation so screen readers announce the new page.
+    // A new page starts at its top, and focus moves to its heading so screen readers announce it.
+    document.scrollingElement?.scrollTo?.({ top: 0 });
     document.querySelector<HTMLElement>('main h1')?.focus({ preventScroll: true });
   }, [location.pathname]);
   return (

@@ -590,7 +590,8 @@ export interface paths {
         get: operations["getStudioDocument"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete a document: its search entries, chunks and file */
+        delete: operations["deleteStudioDocument"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3715,6 +3716,35 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["DocumentView"];
                 };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteStudioDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description An error */
             default: {
