@@ -6,12 +6,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../shared/config';
 import { createPlatform, describeBackends, type Platform } from '../../shared/platform';
 import { Worker } from '../../shared/engine/worker';
 import { sweepPendingRuns } from '../../shared/engine/recovery-sweep';
 import { api, startTestHost, waitFor } from '../helpers/test-platform';
+
+// PGlite (WASM) is CPU-bound: generous limits keep this honest on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 180_000 });
 
 const dataDir = mkdtempSync(join(tmpdir(), 'demiton-embedded-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -45,7 +48,7 @@ describe('embedded PostgreSQL (PGlite) and embedded queue', () => {
       const run = await waitFor(async () => {
         const r = await api(host.url, 'GET', `/api/runs/${trig.body.id}`);
         return r.body.status === 'SUCCEEDED' || r.body.status === 'FAILED' ? r.body : null;
-      });
+      }, 150_000);
       expect(run.status).toBe('SUCCEEDED');
       expect(run.tasks[0].chunks).toEqual({ total: 30, succeeded: 30, failed: 0, running: 0 });
       expect(run.output).toEqual({ n: 30 });
@@ -66,7 +69,7 @@ describe('embedded PostgreSQL (PGlite) and embedded queue', () => {
       expect(await sweepPendingRuns(platform, 0)).toBe(1);
       const worker = new Worker(platform, { concurrency: 2, pollMs: 50 });
       worker.start();
-      await waitFor(async () => (await platform.db.query("SELECT 1 FROM workflow_runs WHERE id = $1::uuid AND status = 'SUCCEEDED'", [pendingId])).rowCount);
+      await waitFor(async () => (await platform.db.query("SELECT 1 FROM workflow_runs WHERE id = $1::uuid AND status = 'SUCCEEDED'", [pendingId])).rowCount, 150_000);
       await worker.stop();
       const { rows } = await platform.db.query<{ n: string }>('SELECT count(*)::text AS n FROM workflows WHERE id = $1::uuid', [workflowId]);
       expect(rows[0]!.n).toBe('1');

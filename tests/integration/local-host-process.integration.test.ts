@@ -5,9 +5,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { api, dropSchema, deleteKeys, randomId, TEST_DATABASE_URL, TEST_REDIS_URL, waitFor } from '../helpers/test-platform';
 import { cleanEnv, requireBuild, startNode, type Proc } from '../helpers/processes';
+
+// Starting PGlite (WASM) takes seconds on an idle machine and over a minute on a loaded 2-core one.
+vi.setConfig({ testTimeout: 180_000 });
+const START = 150_000;
 
 const HOST = requireBuild('functions/local-host/main.js');
 const WORKER = requireBuild('functions/worker-main.js');
@@ -30,7 +34,7 @@ async function runToEnd(base: string, workflowId: string, input: unknown) {
   return waitFor(async () => {
     const r = await api(base, 'GET', `/api/runs/${trig.body.id}`);
     return ['SUCCEEDED', 'FAILED'].includes(r.body.status) ? r.body : null;
-  }, 20_000);
+  }, 60_000);
 }
 
 describe('local host process', () => {
@@ -38,7 +42,7 @@ describe('local host process', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'demiton-host-'));
     dirs.push(dataDir);
     const host = start(HOST, { PORT: '0', DEMITON_DATA_DIR: dataDir });
-    const [, url] = await host.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    const [, url] = await host.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/, START);
     expect(host.output()).toContain('embedded PostgreSQL (PGlite');
     expect(host.output()).toContain('embedded in-process queue');
     expect(host.output()).toContain('DEVELOPMENT MODE');
@@ -66,7 +70,7 @@ describe('local host process', () => {
     const env = { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix };
     try {
       const host = start(HOST, { ...env, PORT: '0', DEMITON_WORKER: 'off' });
-      const [, url] = await host.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      const [, url] = await host.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/, START);
       expect(host.output()).toMatch(/database: PostgreSQL \(postgres:\/\/postgres@127\.0\.0\.1:5432\/test, schema t_/);
       expect(host.output()).toContain(`queue: Redis (redis://127.0.0.1:6379, prefix ${prefix})`);
       expect(host.output()).toContain('worker: off');
@@ -76,12 +80,12 @@ describe('local host process', () => {
       await new Promise((r) => setTimeout(r, 300));
       for (const id of ids) expect((await api(url!, 'GET', `/api/runs/${id}`)).body.status).toBe('PENDING');
       const worker = start(WORKER, { ...env, WORKER_CONCURRENCY: '2' });
-      await worker.waitFor(/worker .* started/);
+      await worker.waitFor(/worker .* started/, START);
       for (const id of ids) {
         const done = await waitFor(async () => {
           const r = await api(url!, 'GET', `/api/runs/${id}`);
           return r.body.status === 'SUCCEEDED' ? r.body : null;
-        });
+        }, 60_000);
         expect(done.output).toHaveProperty('v');
       }
       expect(await worker.kill('SIGTERM')).toBe(0);
