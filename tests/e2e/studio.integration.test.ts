@@ -301,6 +301,17 @@ describe('studio end to end (Chromium, real control plane)', () => {
     expect(run.body.input).toEqual({ customer: 'Grace', lines: 3 });
   }, 90_000);
 
+  it('cancels a running run from its page and shows it CANCELLED live', async () => {
+    const wf = await api(host.url, 'POST', '/api/workflows', { name: 'long-wait', tasks: [{ key: 'wait', type: 'atomic', connector: 'platform', operation: 'sleep', input: { ms: 60_000 } }] });
+    const run = await api(host.url, 'POST', `/api/workflows/${wf.body.id}/runs`, {});
+    await page.goto(`${host.url}/runs/${run.body.id}`);
+    await page.locator('[data-task="wait"] [data-status="RUNNING"]').waitFor({ timeout: 15_000 });
+    expect(await page.getByRole('button', { name: 'Retry' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+    await page.locator('[data-testid="run-status"] [data-status="CANCELLED"]').waitFor({ timeout: 20_000 });
+    expect((await api(host.url, 'GET', `/api/runs/${run.body.id}`)).body.status).toBe('CANCELLED');
+  }, 60_000);
+
   it('keeps HQ and business objects accessible', async () => {
     for (const path of ['/hq', '/business-objects']) {
       await page.goto(`${host.url}${path}`);

@@ -1,10 +1,11 @@
 /** /business-objects: the project's business object types (with their schemas) and a records table with filtering and paging. */
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { JsonView } from '../components/json-view';
 import { Empty, ErrorState, Loading, NotAvailable } from '../components/states';
 import { when } from '../components/format';
-import { listBusinessObjects, listBusinessObjectTypes } from '../services/api';
+import { parseJson } from '../components/definition-editor';
+import { ApiError, createBusinessObjectType, listBusinessObjects, listBusinessObjectTypes } from '../services/api';
 import { useMissing } from '../state/capabilities';
 import { useCurrentProject } from '../state/current-project';
 
@@ -27,7 +28,13 @@ function Types() {
   const [chosen, setChosen] = useState<string | null>(null);
   if (types.isPending) return <Loading what="types" />;
   if (types.isError) return <ErrorState error={types.error} retry={() => void types.refetch()} />;
-  if (!types.data.items.length) return <Empty title="No business object types in this project yet." />;
+  if (!types.data.items.length)
+    return (
+      <>
+        <Empty title="No business object types in this project yet." />
+        <NewType projectId={projectId} />
+      </>
+    );
   const type = types.data.items.find((t) => t.name === chosen) ?? types.data.items[0]!;
   return (
     <div className="split">
@@ -51,8 +58,71 @@ function Types() {
           <JsonView value={type.schema} label={`Schema of ${type.name}`} />
         </details>
         <Records key={type.name} type={type.name} projectId={projectId} />
+        <NewType projectId={projectId} />
       </section>
     </div>
+  );
+}
+
+const SCHEMA_STARTER = JSON.stringify({ type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } }, required: ['id'] }, null, 2);
+
+/** A new type: name, key field and its JSON Schema, checked as JSON while typed; the server checks the rest. */
+function NewType({ projectId }: { projectId: string | null }) {
+  const qc = useQueryClient();
+  const [name, setName] = useState('');
+  const [keyField, setKeyField] = useState('id');
+  const [schema, setSchema] = useState(SCHEMA_STARTER);
+  const parsed = parseJson(schema);
+  const create = useMutation({
+    mutationFn: () => createBusinessObjectType({ name, keyField, schema: ('value' in parsed ? parsed.value : {}) as never, ...(projectId ? { projectId } : {}) }),
+    onSuccess: () => {
+      setName('');
+      void qc.invalidateQueries({ queryKey: ['bo-types'] });
+    },
+  });
+  return (
+    <form
+      className="panel form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        create.mutate();
+      }}
+    >
+      <h2>New type</h2>
+      <div className="field">
+        <label htmlFor="bt-name">Name</label>
+        <input id="bt-name" value={name} onChange={(e) => setName(e.target.value)} required />
+      </div>
+      <div className="field">
+        <label htmlFor="bt-key">Key field</label>
+        <input id="bt-key" value={keyField} onChange={(e) => setKeyField(e.target.value)} required />
+      </div>
+      <div className="field">
+        <label htmlFor="bt-schema">Schema (JSON Schema)</label>
+        <textarea id="bt-schema" className="code" rows={8} value={schema} onChange={(e) => setSchema(e.target.value)} aria-invalid={'issue' in parsed} />
+        {'issue' in parsed && (
+          <p className="problems">
+            {parsed.issue.path}: {parsed.issue.message}
+          </p>
+        )}
+      </div>
+      {create.isError && (
+        <div role="alert" className="problems">
+          <p>{create.error.message}</p>
+          {create.error instanceof ApiError &&
+            create.error.issues.map((i) => (
+              <p key={i.path + i.message}>
+                <code>{i.path}</code>: {i.message}
+              </p>
+            ))}
+        </div>
+      )}
+      <div className="actions">
+        <button type="submit" disabled={!name.trim() || 'issue' in parsed || create.isPending}>
+          Create type
+        </button>
+      </div>
+    </form>
   );
 }
 

@@ -15,7 +15,8 @@ import { useCapabilities } from '../state/capabilities';
 
 const FINISHED = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
-function useLiveRun(id: string) {
+/** The run, kept live by its event feed; a new `generation` (after a retry) follows it again. */
+function useLiveRun(id: string, generation: number) {
   const qc = useQueryClient();
   const [live, setLive] = useState<'connecting' | 'live' | 'reconnecting' | 'ended' | 'failed'>('connecting');
   const query = useQuery({ queryKey: ['run', id], queryFn: () => getRun(id) });
@@ -38,7 +39,7 @@ function useLiveRun(id: string) {
       ctrl.signal,
     ).catch(() => setLive('failed'));
     return () => ctrl.abort();
-  }, [id, qc]);
+  }, [id, qc, generation]);
   return { query, live };
 }
 
@@ -47,7 +48,8 @@ export function RunPage() {
   const navigate = useNavigate();
   const qc = useQueryClient();
   const caps = useCapabilities();
-  const { query, live } = useLiveRun(id);
+  const [generation, setGeneration] = useState(0);
+  const { query, live } = useLiveRun(id, generation);
   const [now, setNow] = useState(() => Date.now());
   const cancel = useMutation({ mutationFn: () => cancelRun(id), onSuccess: () => void qc.invalidateQueries({ queryKey: ['run', id] }) });
   const retry = useMutation({
@@ -55,7 +57,11 @@ export function RunPage() {
     onSuccess: (r) => {
       const next = (r as { id?: string } | undefined)?.id;
       if (next && next !== id) navigate(`/runs/${next}`);
-      else void qc.invalidateQueries({ queryKey: ['run', id] });
+      else {
+        // A rerun is a new attempt of the same run: follow its feed again from a fresh snapshot.
+        void qc.invalidateQueries({ queryKey: ['run', id] });
+        setGeneration((g) => g + 1);
+      }
     },
   });
   const running = query.data && !FINISHED.has(query.data.status);

@@ -316,3 +316,4 @@ export async function askAssistant(conversationId: string, content: string, on: 
     }
   }
 }
+export const createBusinessObjectType = (body: Schemas['BusinessObjectTypeBody']) => unwrap(client.POST('/api/business-object-types', { body }));
