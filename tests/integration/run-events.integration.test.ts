@@ -47,7 +47,7 @@ describe('GET /api/runs/{id}/events', () => {
   it('streams a snapshot, task and chunk progress, then end, and closes when the run finishes', async () => {
     await api(host.url, 'POST', '/api/workflows', {
       name: 'slow-child',
-      tasks: [{ key: 's', type: 'atomic', connector: 'platform', operation: 'sleep', input: { ms: 200 } }],
+      tasks: [{ key: 's', type: 'atomic', connector: 'platform', operation: 'sleep', input: { ms: 400 } }],
     });
     const wf = await api(host.url, 'POST', '/api/workflows', {
       name: 'watched',
@@ -80,7 +80,7 @@ describe('GET /api/runs/{id}/events', () => {
     expect(waitStates.at(-1)).toBe('SUCCEEDED');
     const fan = events.filter((e) => e.event === 'task' && e.data.key === 'fan').map((e) => e.data);
     expect(fan.at(-1)).toMatchObject({ status: 'SUCCEEDED', chunks: { total: 10, succeeded: 10, failed: 0, running: 0 } });
-    // Ten 200 ms chunks two at a time take about a second, so a 500 ms poll sees them part-way.
+    // Ten 400 ms chunks two at a time take about two seconds, so 500 ms polls see them part-way.
     expect(fan.some((t) => t.chunks && t.chunks.succeeded > 0 && t.chunks.succeeded < 10)).toBe(true);
   });
 
