@@ -3,6 +3,7 @@
  * Every operation takes the caller's principal; conversations are the caller's own, documents
  * the organisation's.
  */
+import { appendAudit } from '../store/audit';
 import type { Principal } from '../auth/principal';
 import { NotFoundError } from '../domain/errors';
 import type { ConversationView, DocumentHit, DocumentView, MessageView, StudioFocus } from '../domain/studio-api';
@@ -83,7 +84,10 @@ export async function deleteDocument(p: Platform, principal: Principal, id: stri
   const d = await getDocument(p.db, principal.orgId, id);
   if (!d) throw new NotFoundError('document', id);
   await p.ai.index.removeDocument(principal.orgId, id);
-  await deleteDocumentRow(p.db, principal.orgId, id);
+  await p.db.tx(async (q) => {
+    await deleteDocumentRow(q, principal.orgId, id);
+    await appendAudit(q, { orgId: principal.orgId, actor: principal.actor, action: 'document.delete', targetType: 'document', targetId: id, diff: { before: { name: d.name } } });
+  });
   await p.ai.blobs.delete(d.blobKey);
   p.logger.info({ documentId: id, orgId: principal.orgId, by: principal.actor.id }, 'document deleted');
 }

@@ -13,6 +13,7 @@ import type { Embedder } from '../embeddings/embedder';
 import type { VectorIndex } from '../search/vector-index';
 import type { BlobStore } from './blob-store';
 import { chunkText } from './chunk-text';
+import { appendAudit } from '../../store/audit';
 import { deleteDocument, getDocument, insertDocument, type DocumentRow } from './document-rows';
 import { documentKind, extractText } from './extract-text';
 
@@ -44,9 +45,18 @@ export async function ingestDocument(deps: IngestDeps, principal: Principal, fil
 
   await deps.blobs.put(blobKey, file.bytes, contentType);
   try {
-    await deps.db.tx((q) =>
-      insertDocument(q, { id, orgId: principal.orgId, name: file.name, contentType, sizeBytes: file.bytes.length, blobKey, embedder: deps.embedder.id, createdBy: principal.actor.id }, chunks),
-    );
+    await deps.db.tx(async (q) => {
+      await insertDocument(q, { id, orgId: principal.orgId, name: file.name, contentType, sizeBytes: file.bytes.length, blobKey, embedder: deps.embedder.id, createdBy: principal.actor.id }, chunks);
+      // Recorded with the rows it describes, in the same transaction.
+      await appendAudit(q, {
+        orgId: principal.orgId,
+        actor: principal.actor,
+        action: 'document.upload',
+        targetType: 'document',
+        targetId: id,
+        diff: { after: { name: file.name, contentType, sizeBytes: file.bytes.length, chunks: chunks.length } },
+      });
+    });
   } catch (err) {
     await deps.blobs.delete(blobKey).catch((e) => deps.logger.warn({ err: e, blobKey }, 'could not remove the blob of a failed upload'));
     throw err;
@@ -54,7 +64,13 @@ export async function ingestDocument(deps: IngestDeps, principal: Principal, fil
   try {
     await deps.index.upsert(chunks.map((c) => ({ id: c.id, orgId: principal.orgId, documentId: id, content: c.content, embedder: deps.embedder.id, vector: c.embedding })));
   } catch (err) {
-    await deleteDocument(deps.db, principal.orgId, id).catch((e) => deps.logger.warn({ err: e, documentId: id }, 'could not remove a document whose indexing failed'));
+    // The audit log is append-only: the removal of the half-ingested document is recorded too.
+    await deps.db
+      .tx(async (q) => {
+        await deleteDocument(q, principal.orgId, id);
+        await appendAudit(q, { orgId: principal.orgId, actor: principal.actor, action: 'document.upload_rolled_back', targetType: 'document', targetId: id, diff: { reason: 'indexing failed' } });
+      })
+      .catch((e) => deps.logger.warn({ err: e, documentId: id }, 'could not remove a document whose indexing failed'));
     await deps.blobs.delete(blobKey).catch((e) => deps.logger.warn({ err: e, blobKey }, 'could not remove the blob of a failed upload'));
     throw err;
   }

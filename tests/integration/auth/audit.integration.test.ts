@@ -176,8 +176,6 @@ const FIXTURES: Record<string, Fixture> = {
  * the day the route starts auditing, so the entry is removed here rather than forgotten.
  */
 const KNOWN_GAPS: Record<string, string> = {
-  uploadStudioDocument: 'document uploads are not audited yet (shared/ai/documents/ingest-document.ts)',
-  deleteStudioDocument: 'document deletions are not audited yet (shared/ai)',
 };
 
 /**
