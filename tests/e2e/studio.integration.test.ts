@@ -320,7 +320,14 @@ describe('studio end to end (Chromium, real control plane)', () => {
       await page.locator('main h1').waitFor();
       await page.waitForFunction(() => !document.querySelector('main .spinner'));
       expect(await axe(page), path).toEqual([]);
-      if (path === '/hq') await shot('hq');
+      if (path === '/hq') {
+        // The system panel (GET /api/hq/system): queue depth, workers seen, runs by state of this organisation.
+        const system = page.getByRole('region', { name: 'System' });
+        await system.getByText('Queue depth').waitFor();
+        expect(await system.getByText('Workers (last minute)').count()).toBe(1);
+        expect(await system.getByRole('columnheader', { name: 'SUCCEEDED' }).count()).toBe(1);
+        await shot('hq');
+      }
     }
   }, 60_000);
 });

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorState, Loading, NotAvailable } from '../components/states';
 import { when } from '../components/format';
-import { createApiKey, getOrgSettings, listApiKeys, listAudit, listMembers, listRoleMappings, revokeApiKey } from '../services/api';
+import { createApiKey, getOrgSettings, getSystemStatus, listApiKeys, listAudit, listMembers, listRoleMappings, revokeApiKey } from '../services/api';
 import { useMissing } from '../state/capabilities';
 
 export function HqPage() {
@@ -20,6 +20,7 @@ export function HqPage() {
       ) : (
         <>
           <Settings />
+          <SystemPanel />
           <Members />
           <Mappings />
           <ApiKeys />
@@ -52,6 +53,57 @@ function Settings() {
             <dd>{q.data.apiKeysEnabled ? `enabled${q.data.apiKeyMaxLifetimeDays ? `, at most ${q.data.apiKeyMaxLifetimeDays} days` : ''}` : 'disabled'}</dd>
           </div>
         </dl>
+      )}
+    </section>
+  );
+}
+
+/** Queue depth, oldest pending run, workers seen in the last minute and runs by state (GET /api/hq/system). */
+function SystemPanel() {
+  const q = useQuery({ queryKey: ['hq-system'], queryFn: getSystemStatus, refetchInterval: 10_000 });
+  return (
+    <section className="panel" aria-labelledby="hq-system-title">
+      <h2 id="hq-system-title">System</h2>
+      {q.isPending && <Loading what="system status" />}
+      {q.isError && <ErrorState error={q.error} retry={() => void q.refetch()} />}
+      {q.data && (
+        <>
+          <dl className="facts">
+            <div>
+              <dt>Queue depth</dt>
+              <dd>
+                {q.data.queue.depth} ({q.data.queue.backend})
+              </dd>
+            </div>
+            <div>
+              <dt>Oldest pending run</dt>
+              <dd>{q.data.runs.oldestPendingAgeSeconds === null ? 'none waiting' : `${Math.round(q.data.runs.oldestPendingAgeSeconds)} s`}</dd>
+            </div>
+            <div>
+              <dt>Workers (last minute)</dt>
+              <dd>{q.data.workers.seenLastMinute}</dd>
+            </div>
+          </dl>
+          <table>
+            <caption className="muted">Runs by state</caption>
+            <thead>
+              <tr>
+                {Object.keys(q.data.runs.byStatus).map((s) => (
+                  <th scope="col" key={s}>
+                    {s}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              <tr>
+                {Object.entries(q.data.runs.byStatus).map(([s, n]) => (
+                  <td key={s}>{n}</td>
+                ))}
+              </tr>
+            </tbody>
+          </table>
+        </>
       )}
     </section>
   );

@@ -261,6 +261,7 @@ export const listApiKeys = () => unwrap(client.GET('/api/hq/api-keys'));
 export const createApiKey = (body: { name: string; role: 'viewer' | 'operator' | 'editor' | 'admin'; expiresAt?: string }) => unwrap(client.POST('/api/hq/api-keys', { body }));
 export const revokeApiKey = (id: string) => unwrap(client.DELETE('/api/hq/api-keys/{id}', { params: { path: { id } } }));
 export const getOrgSettings = () => unwrap(client.GET('/api/hq/settings'));
+export const getSystemStatus = () => unwrap(client.GET('/api/hq/system'));
 export const listAudit = (cursor?: string) => unwrap(client.GET('/api/hq/audit', { params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } } }));
 
 // ---- assistant ------------------------------------------------------------------------------
