@@ -10,6 +10,7 @@ import { createPlatform, type Platform, type PlatformOverrides } from '../../sha
 import { startLocalHost } from '../../functions/local-host/server';
 import { toHandler } from '../../functions/http-kit';
 import { routes } from '../../functions/routes';
+import { Worker } from '../../shared/engine/worker';
 
 export const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const TEST_REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -116,4 +117,30 @@ export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>
     if (Date.now() > deadline) throw new Error(`waitFor timed out after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** A test platform with the route table served on loopback and a worker draining its queue. */
+export interface TestStack {
+  platform: TestPlatform;
+  host: { url: string; close(): Promise<void> };
+  worker: Worker;
+  close(): Promise<void>;
+}
+
+/** Starts platform, HTTP host and worker (the usual integration-test setup); `close` stops all three. */
+export async function startTestStack(opts: { concurrency?: number; pollMs?: number } & Parameters<typeof createTestPlatform>[0] = {}): Promise<TestStack> {
+  const platform = await createTestPlatform(opts);
+  const host = await startTestHost(platform);
+  const worker = new Worker(platform, { concurrency: opts.concurrency ?? 4, pollMs: opts.pollMs ?? 50 });
+  worker.start();
+  return {
+    platform,
+    host,
+    worker,
+    async close() {
+      await host.close();
+      await worker.stop();
+      await platform.close();
+    },
+  };
 }

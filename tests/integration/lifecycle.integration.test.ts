@@ -3,25 +3,18 @@
  * trigger it, watch it reach SUCCEEDED with every task's output recorded.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Worker } from '../../shared/engine/worker';
-import { api, createTestPlatform, startTestHost, waitFor, type TestPlatform } from '../helpers/test-platform';
+import { api, waitFor, startTestStack, type TestPlatform, type TestStack } from '../helpers/test-platform';
 
+let stack: TestStack;
 let platform: TestPlatform;
-let host: { url: string; close(): Promise<void> };
-let worker: Worker;
+let host: TestStack['host'];
 
 beforeAll(async () => {
-  platform = await createTestPlatform();
-  host = await startTestHost(platform);
-  worker = new Worker(platform, { concurrency: 8, pollMs: 100 });
-  worker.start();
+  stack = await startTestStack({ concurrency: 8, pollMs: 100 });
+  ({ platform, host } = stack);
 });
 
-afterAll(async () => {
-  await host.close();
-  await worker.stop();
-  await platform.close();
-});
+afterAll(() => stack.close());
 
 const finished = (url: string, id: string) =>
   waitFor(async () => {

@@ -3,25 +3,18 @@
  * handler Azure Functions streams), on real PostgreSQL and Redis.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Worker } from '../../shared/engine/worker';
-import { api, createTestPlatform, startTestHost, type TestPlatform } from '../helpers/test-platform';
+import { api, startTestStack, type TestPlatform, type TestStack } from '../helpers/test-platform';
 
+let stack: TestStack;
 let platform: TestPlatform;
-let host: { url: string; close(): Promise<void> };
-let worker: Worker;
+let host: TestStack['host'];
 
 beforeAll(async () => {
-  platform = await createTestPlatform();
-  host = await startTestHost(platform);
-  worker = new Worker(platform, { concurrency: 4, pollMs: 50 });
-  worker.start();
+  stack = await startTestStack({ concurrency: 4, pollMs: 50 });
+  ({ platform, host } = stack);
 });
 
-afterAll(async () => {
-  await host.close();
-  await worker.stop();
-  await platform.close();
-});
+afterAll(() => stack.close());
 
 interface Sse {
   event: string;

@@ -3,27 +3,20 @@
  * refuses triggers with nothing committed), resume, own workflows, and the dashboard statistics.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Worker } from '../../shared/engine/worker';
 import { fireDueSchedules } from '../../shared/schedules/fire-schedules';
 import { DEV_PROJECT_ID } from '../../shared/store/organisations';
-import { api, createTestPlatform, startTestHost, waitFor, type TestPlatform } from '../helpers/test-platform';
+import { api, waitFor, startTestStack, type TestPlatform, type TestStack } from '../helpers/test-platform';
 
+let stack: TestStack;
 let platform: TestPlatform;
-let host: { url: string; close(): Promise<void> };
-let worker: Worker;
+let host: TestStack['host'];
 
 beforeAll(async () => {
-  platform = await createTestPlatform();
-  host = await startTestHost(platform);
-  worker = new Worker(platform, { concurrency: 4, pollMs: 50 });
-  worker.start();
+  stack = await startTestStack({ concurrency: 4, pollMs: 50 });
+  ({ platform, host } = stack);
 });
 
-afterAll(async () => {
-  await host.close();
-  await worker.stop();
-  await platform.close();
-});
+afterAll(() => stack.close());
 
 const echoWorkflow = (name: string, projectId?: string) => ({
   name,
