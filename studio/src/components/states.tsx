@@ -51,3 +51,18 @@ export function NotAvailable({ feature, needs }: { feature: string; needs: strin
     </div>
   );
 }
+
+/** A failed request's message and, for validation problems, each field error with its path. */
+export function RequestProblems({ error }: { error: Error }) {
+  return (
+    <div role="alert" className="problems">
+      <p>{error.message}</p>
+      {error instanceof ApiError &&
+        error.issues.map((i) => (
+          <p key={i.path + i.message}>
+            <code>{i.path}</code>: {i.message}
+          </p>
+        ))}
+    </div>
+  );
+}

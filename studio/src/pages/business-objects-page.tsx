@@ -2,10 +2,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { JsonView } from '../components/json-view';
-import { Empty, ErrorState, Loading, NotAvailable } from '../components/states';
+import { Empty, ErrorState, Loading, NotAvailable, RequestProblems } from '../components/states';
 import { when } from '../components/format';
 import { parseJson } from '../components/definition-editor';
-import { ApiError, createBusinessObjectType, listBusinessObjects, listBusinessObjectTypes } from '../services/api';
+import { createBusinessObjectType, listBusinessObjects, listBusinessObjectTypes } from '../services/api';
 import { useMissing } from '../state/capabilities';
 import { useCurrentProject } from '../state/current-project';
 
@@ -107,15 +107,7 @@ function NewType({ projectId }: { projectId: string | null }) {
         )}
       </div>
       {create.isError && (
-        <div role="alert" className="problems">
-          <p>{create.error.message}</p>
-          {create.error instanceof ApiError &&
-            create.error.issues.map((i) => (
-              <p key={i.path + i.message}>
-                <code>{i.path}</code>: {i.message}
-              </p>
-            ))}
-        </div>
+        <RequestProblems error={create.error} />
       )}
       <div className="actions">
         <button type="submit" disabled={!name.trim() || 'issue' in parsed || create.isPending}>

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { DefinitionEditor, parseJson } from '../components/definition-editor';
 import { when } from '../components/format';
-import { Empty, ErrorState, Loading, NotAvailable } from '../components/states';
+import { Empty, ErrorState, Loading, NotAvailable, RequestProblems } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 import { TaskGraph } from '../components/task-graph';
 import {
@@ -303,15 +303,7 @@ function Schedules({ workflowId }: { workflowId: string }) {
           {'issue' in parsed && <p className="problems">{parsed.issue.path}: {parsed.issue.message}</p>}
         </div>
         {create.isError && (
-          <div role="alert" className="problems">
-            <p>{create.error.message}</p>
-            {create.error instanceof ApiError &&
-              create.error.issues.map((i) => (
-                <p key={i.path + i.message}>
-                  <code>{i.path}</code>: {i.message}
-                </p>
-              ))}
-          </div>
+          <RequestProblems error={create.error} />
         )}
         <div className="actions">
           <button type="submit" disabled={'issue' in parsed || create.isPending}>
