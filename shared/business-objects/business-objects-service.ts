@@ -11,6 +11,7 @@ import { appendAudit, type Actor } from '../store/audit';
 import * as store from '../store/business-objects';
 import { defaultProjectId, projectExists } from '../store/organisations';
 import { checkTypeDefinition, validateRecord } from './record-validator';
+import { isUniqueViolation } from '../db/db';
 
 /** Who acts, in which organisation. */
 export interface Caller {
@@ -18,7 +19,6 @@ export interface Caller {
   actor: Actor;
 }
 
-const isUniqueViolation = (err: unknown) => !!err && typeof err === 'object' && (err as { code?: string }).code === '23505';
 
 function typeView(t: store.BusinessObjectTypeRow): BusinessObjectTypeView {
   return {

@@ -17,6 +17,7 @@ import * as store from '../store/connectors';
 import { defaultProjectId, projectExists } from '../store/organisations';
 import { hostsOf, OutboundBlockedError, type OutboundPolicy } from './network-policy';
 import type { SecretBox } from './secret-box';
+import { isUniqueViolation } from '../db/db';
 
 /** What the connector operations need from the platform. */
 export interface ConnectorsDeps {
@@ -37,7 +38,6 @@ export interface Caller {
 const SECRET_LIKE = /(pass(word)?|secret|token|api[-_]?key|private[-_]?key|credential|connection[-_]?string|account[-_]?key|sas)$/i;
 const CONNECTION_TEST_TIMEOUT_MS = 20_000;
 
-const isUniqueViolation = (err: unknown) => !!err && typeof err === 'object' && (err as { code?: string }).code === '23505';
 
 function toView(row: store.ConnectorRow, registry: AdapterRegistry): ConnectorView {
   let resolved: string | null = null;

@@ -29,6 +29,11 @@ export function isConnectionError(err: unknown): boolean {
   return typeof msg === 'string' && /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(msg);
 }
 
+/** True when `err` is PostgreSQL's unique violation (SQLSTATE 23505): a row with that key exists. */
+export function isUniqueViolation(err: unknown): boolean {
+  return !!err && typeof err === 'object' && (err as { code?: unknown }).code === '23505';
+}
+
 function wrap(err: unknown): never {
   if (isConnectionError(err)) {
     throw new ServiceUnavailableError('database', 'The database is unavailable; try again shortly.', { cause: err });

@@ -6,6 +6,7 @@ import type { ProjectView } from '../domain/workers-api';
 import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';
 import * as store from '../store/projects';
+import { isUniqueViolation } from '../db/db';
 
 function toView(r: store.ProjectRow): ProjectView {
   return { ...r, createdAt: r.createdAt.toISOString() };
@@ -32,7 +33,7 @@ export async function createProject(p: Platform, who: Principal, body: { name: s
       await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'project.create', targetType: 'project', targetId: id, diff: { after: body } });
     });
   } catch (err) {
-    if ((err as { code?: string }).code === '23505') throw new ConflictError('project_name_taken', `A project named '${body.name}' already exists.`);
+    if (isUniqueViolation(err)) throw new ConflictError('project_name_taken', `A project named '${body.name}' already exists.`);
     throw err;
   }
   return getProject(p, who, id);

@@ -13,13 +13,13 @@ import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';
 import { defaultProjectId, projectExists } from '../store/organisations';
 import * as store from '../store/workers';
+import { isUniqueViolation } from '../db/db';
 
 function toView(r: store.WorkerRow): WorkerView {
   return { ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
 }
 
 const nameTaken = (name: string) => new ConflictError('worker_name_taken', `A digital worker named '${name}' already exists in this project.`);
-const isUnique = (err: unknown) => (err as { code?: string } | null)?.code === '23505';
 
 /** Workers of the organisation, optionally of one project. */
 export async function listWorkers(p: Platform, who: Principal, projectId?: string): Promise<{ items: WorkerView[] }> {
@@ -53,7 +53,7 @@ export async function createWorker(
       await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'worker.create', targetType: 'worker', targetId: id, diff: { after: body } });
     });
   } catch (err) {
-    if (isUnique(err)) throw nameTaken(body.name);
+    if (isUniqueViolation(err)) throw nameTaken(body.name);
     throw err;
   }
   return getWorker(p, who, id);
@@ -74,7 +74,7 @@ export async function updateWorker(
       await appendAudit(q, { orgId: who.orgId, actor: who.actor, action, targetType: 'worker', targetId: id, diff: { before: { ...before, workflows: undefined }, change: body } });
     });
   } catch (err) {
-    if (isUnique(err)) throw nameTaken(body.name ?? before.name);
+    if (isUniqueViolation(err)) throw nameTaken(body.name ?? before.name);
     throw err;
   }
   return getWorker(p, who, id);

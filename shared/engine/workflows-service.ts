@@ -11,10 +11,7 @@ import * as store from '../store/workflows';
 import { checkDefinition } from './check-definition';
 import { findOperation } from './connectors';
 import { checkInputSchema } from './input-schema';
-
-function isUniqueViolation(err: unknown): boolean {
-  return !!err && typeof err === 'object' && (err as { code?: string }).code === '23505';
-}
+import { isUniqueViolation } from '../db/db';
 
 function toView(w: store.WorkflowRow): WorkflowView {
   return {

@@ -10,6 +10,7 @@ import * as store from '../store/api-keys';
 import type { ApiKeyCreated, ApiKeyView, CreateApiKeyBody } from './api';
 import { assertMayGrant } from './guard-role';
 import { effectiveSettings } from './org-settings';
+import { isUniqueViolation } from '../db/db';
 
 type View = z.infer<typeof ApiKeyView>;
 
@@ -71,7 +72,7 @@ export async function createApiKey(p: Platform, who: Principal, body: z.infer<ty
     });
     return { ...toView(row), key: secret.secret };
   } catch (err) {
-    if ((err as { code?: string }).code === '23505') throw new ConflictError('api_key_name_taken', `An API key named '${body.name}' already exists.`);
+    if (isUniqueViolation(err)) throw new ConflictError('api_key_name_taken', `An API key named '${body.name}' already exists.`);
     throw err;
   }
 }
