@@ -6,11 +6,12 @@ import { loadConfig, type Config } from '../shared/config';
 import { createPlatform, type Platform } from '../shared/platform';
 
 let instance: Promise<Platform> | null = null;
+let config: Config | null = null;
 
 /** The process's platform, created once. A failed start is retried on the next call. */
 export function getPlatform(): Promise<Platform> {
   if (!instance) {
-    instance = createPlatform(loadConfig(process.env)).catch((err) => {
+    instance = createPlatform(configFromEnv()).catch((err) => {
       instance = null;
       throw err;
     });
@@ -23,7 +24,10 @@ export function setPlatform(p: Platform): void {
   instance = Promise.resolve(p);
 }
 
-/** Reads the configuration from the process environment. */
+/**
+ * The configuration compiled from the process environment, once per process (registration,
+ * appStart and the platform all read this one). An invalid environment throws on every call.
+ */
 export function configFromEnv(): Config {
-  return loadConfig(process.env);
+  return (config ??= loadConfig(process.env));
 }
