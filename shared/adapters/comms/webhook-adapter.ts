@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { AdapterEnvironment, AdapterRegistration, ConnectorDescriptor } from '../adapter';
 import { bindOperations, call, declareOperations } from '../bind-operations';
 import { expectOk, httpRequest } from '../platform/http-client';
+import { settingHost } from '../setting-host';
 
 const SYSTEM = 'webhook';
 
@@ -51,12 +52,8 @@ export const webhookAdapter: AdapterRegistration = {
   category: 'comms',
   connectionTypes: ['webhook'],
   infer: (s) => {
-    try {
-      const host = new URL(String(s['url'])).hostname;
-      return host === 'hooks.slack.com' || host.endsWith('.webhook.office.com') || host.endsWith('.logic.azure.com');
-    } catch {
-      return false;
-    }
+    const host = settingHost(s, 'url');
+    return host !== null && (host === 'hooks.slack.com' || host.endsWith('.webhook.office.com') || host.endsWith('.logic.azure.com'));
   },
   operations: declareOperations(operations),
   connectionSchema: z.object({ settings: Settings, secrets: Secrets }),

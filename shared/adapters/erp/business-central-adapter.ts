@@ -6,9 +6,10 @@
 import { z } from 'zod';
 import type { AdapterEnvironment, AdapterRegistration, ConnectorDescriptor } from '../adapter';
 import { bindOperations, call, declareOperations, generator } from '../bind-operations';
-import { authHeaders, HttpAuthSecrets, HttpAuthSettings, missingAuthSecrets } from '../platform/http-auth';
+import { authHeaders, entraTokenUrl, HttpAuthSecrets, HttpAuthSettings, missingAuthSecrets } from '../platform/http-auth';
 import { ODataClient } from '../platform/odata-client';
 import { UpstreamError } from '../upstream-error';
+import { settingHost } from '../setting-host';
 
 const SYSTEM = 'business-central';
 const BC_HOST = 'api.businesscentral.dynamics.com';
@@ -93,19 +94,15 @@ export const businessCentralAdapter: AdapterRegistration = {
   systemType: SYSTEM,
   category: 'erp',
   infer: (s) => {
-    try {
-      const u = new URL(String(s['baseUrl']));
-      return u.hostname === BC_HOST || u.hostname.endsWith(`.${BC_HOST}`);
-    } catch {
-      return false;
-    }
+    const host = settingHost(s, 'baseUrl');
+    return host !== null && (host === BC_HOST || host.endsWith(`.${BC_HOST}`));
   },
   operations: declareOperations(operations),
   connectionSchema,
   create(c: ConnectorDescriptor, env: AdapterEnvironment) {
     const s = Settings.parse(c.settings);
     const defaults = {
-      tokenUrl: s.tenantId ? `https://login.microsoftonline.com/${s.tenantId}/oauth2/v2.0/token` : undefined,
+      tokenUrl: entraTokenUrl(s.tenantId),
       scope: `https://${BC_HOST}/.default`,
     };
     const headers = (signal: AbortSignal) => authHeaders(env.network, s.auth, c.secrets, defaults, signal, SYSTEM);

@@ -7,9 +7,10 @@
 import { z } from 'zod';
 import type { AdapterEnvironment, AdapterRegistration, ConnectorDescriptor } from '../adapter';
 import { bindOperations, call, declareOperations, generator } from '../bind-operations';
-import { authHeaders, HttpAuthSecrets, HttpAuthSettings, missingAuthSecrets } from '../platform/http-auth';
+import { authHeaders, entraTokenUrl, HttpAuthSecrets, HttpAuthSettings, missingAuthSecrets } from '../platform/http-auth';
 import { expectOk } from '../platform/http-client';
 import { ODataClient, odataString } from '../platform/odata-client';
+import { settingHost } from '../setting-host';
 
 const SYSTEM = 'dynamics-365-finance';
 
@@ -72,19 +73,15 @@ export const dynamicsFinanceAdapter: AdapterRegistration = {
   systemType: SYSTEM,
   category: 'finance',
   infer: (s) => {
-    try {
-      const host = new URL(String(s['environmentUrl'])).hostname;
-      return host.endsWith('.operations.dynamics.com') || host.endsWith('.cloudax.dynamics.com');
-    } catch {
-      return false;
-    }
+    const host = settingHost(s, 'environmentUrl');
+    return host !== null && (host.endsWith('.operations.dynamics.com') || host.endsWith('.cloudax.dynamics.com'));
   },
   operations: declareOperations(operations),
   connectionSchema,
   create(c: ConnectorDescriptor, env: AdapterEnvironment) {
     const s = Settings.parse(c.settings);
     const root = s.environmentUrl.replace(/\/+$/, '');
-    const defaults = { tokenUrl: s.tenantId ? `https://login.microsoftonline.com/${s.tenantId}/oauth2/v2.0/token` : undefined, scope: `${root}/.default` };
+    const defaults = { tokenUrl: entraTokenUrl(s.tenantId), scope: `${root}/.default` };
     const headers = (signal: AbortSignal) => authHeaders(env.network, s.auth, c.secrets, defaults, signal, SYSTEM);
     const odata = new ODataClient(env.network, root, headers, SYSTEM);
     return {

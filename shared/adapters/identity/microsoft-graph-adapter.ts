@@ -6,8 +6,9 @@
 import { z } from 'zod';
 import type { AdapterEnvironment, AdapterRegistration, ConnectorDescriptor } from '../adapter';
 import { bindOperations, call, declareOperations, generator } from '../bind-operations';
-import { authHeaders, HttpAuthSecrets, HttpAuthSettings, missingAuthSecrets } from '../platform/http-auth';
+import { authHeaders, entraTokenUrl, HttpAuthSecrets, HttpAuthSettings, missingAuthSecrets } from '../platform/http-auth';
 import { ODataClient } from '../platform/odata-client';
+import { settingHost } from '../setting-host';
 
 const SYSTEM = 'microsoft-graph';
 const GRAPH_HOST = 'graph.microsoft.com';
@@ -61,18 +62,12 @@ const operations = {
 export const microsoftGraphAdapter: AdapterRegistration = {
   systemType: SYSTEM,
   category: 'identity',
-  infer: (s) => {
-    try {
-      return new URL(String(s['baseUrl'])).hostname === GRAPH_HOST;
-    } catch {
-      return false;
-    }
-  },
+  infer: (s) => settingHost(s, 'baseUrl') === GRAPH_HOST,
   operations: declareOperations(operations),
   connectionSchema,
   create(c: ConnectorDescriptor, env: AdapterEnvironment) {
     const s = Settings.parse(c.settings);
-    const defaults = { tokenUrl: s.tenantId ? `https://login.microsoftonline.com/${s.tenantId}/oauth2/v2.0/token` : undefined, scope: `https://${GRAPH_HOST}/.default` };
+    const defaults = { tokenUrl: entraTokenUrl(s.tenantId), scope: `https://${GRAPH_HOST}/.default` };
     const headers = (signal: AbortSignal) => authHeaders(env.network, s.auth, c.secrets, defaults, signal, SYSTEM);
     const odata = new ODataClient(env.network, s.baseUrl, headers, SYSTEM);
     return {

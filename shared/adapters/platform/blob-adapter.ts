@@ -16,6 +16,7 @@ import type { AdapterEnvironment, AdapterRegistration, ConnectorDescriptor } fro
 import { bindOperations, call, declareOperations } from '../bind-operations';
 import { DemitonError } from '../../domain/errors';
 import { upstream, UpstreamError } from '../upstream-error';
+import { settingHost } from '../setting-host';
 
 const SYSTEM = 'azure-blob';
 /** Largest blob `getArtifact` returns inline (10 MiB). */
@@ -129,13 +130,7 @@ export const blobAdapter: AdapterRegistration = {
   systemType: SYSTEM,
   category: 'platform',
   connectionTypes: ['blob', 'azure-storage'],
-  infer: (s) => {
-    try {
-      return new URL(String(s['accountUrl'])).hostname.endsWith('.blob.core.windows.net');
-    } catch {
-      return false;
-    }
-  },
+  infer: (s) => settingHost(s, 'accountUrl')?.endsWith('.blob.core.windows.net') ?? false,
   operations: declareOperations(operations),
   connectionSchema: z
     .object({ settings: Settings, secrets: Secrets })

@@ -102,3 +102,8 @@ export async function authHeaders(
     }
   }
 }
+
+/** The Microsoft Entra ID v2 token endpoint of a tenant (client credentials); undefined without a tenant. */
+export function entraTokenUrl(tenantId: string | undefined): string | undefined {
+  return tenantId ? `https://login.microsoftonline.com/${tenantId}/oauth2/v2.0/token` : undefined;
+}
