@@ -134,7 +134,8 @@ export async function startOidcIssuer(opts: IssuerOptions): Promise<OidcIssuer> 
     try {
       for (const alg of ['PS256', 'RS256']) {
         try {
-          await jwtVerify(assertion, await importX509(c.certificatePem, alg), { algorithms: [alg], audience: tokenEndpoint, issuer: c.clientId, subject: c.clientId });
+          // Like Entra, tolerate clock skew: MSAL stamps nbf/iat with Math.round(now), up to 0.5 s ahead.
+          await jwtVerify(assertion, await importX509(c.certificatePem, alg), { algorithms: [alg], audience: tokenEndpoint, issuer: c.clientId, subject: c.clientId, clockTolerance: 60 });
           return true;
         } catch {
           /* try the next algorithm */
