@@ -107,6 +107,14 @@ export const RunList = z.object({ items: z.array(RunSummary), nextCursor: z.stri
 export const ListRunsQuery = z.strictObject({
   workflowId: z.uuid().optional(),
   status: RunStatus.optional(),
+  createdAfter: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('Only runs created at or after this instant (ISO 8601 date-time with `Z` or an offset).'),
+  createdBefore: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('Only runs created strictly before this instant. With createdAfter, it must not be earlier (400 `invalid_time_range`).'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
 });

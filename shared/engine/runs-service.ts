@@ -73,11 +73,29 @@ function decodeCursor(cursor: string): { micros: string; id: string } {
 export async function listRuns(
   p: Platform,
   who: Principal,
-  q: { workflowId?: string | undefined; status?: RunStatus | undefined; limit: number; cursor?: string | undefined },
+  q: {
+    workflowId?: string | undefined;
+    status?: RunStatus | undefined;
+    createdAfter?: string | undefined;
+    createdBefore?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  },
 ) {
+  const createdAfter = q.createdAfter ? new Date(q.createdAfter) : undefined;
+  const createdBefore = q.createdBefore ? new Date(q.createdBefore) : undefined;
+  if (createdAfter && createdBefore && createdAfter > createdBefore) {
+    throw new ValidationError(
+      'createdAfter is later than createdBefore: no run can match.',
+      [{ path: 'createdAfter', message: `is later than createdBefore (${q.createdBefore})` }],
+      'invalid_time_range',
+    );
+  }
   const rows = await listRunRows(p.db, who.orgId, {
     workflowId: q.workflowId,
     status: q.status,
+    createdAfter,
+    createdBefore,
     limit: q.limit,
     before: q.cursor ? decodeCursor(q.cursor) : undefined,
   });

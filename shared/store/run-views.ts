@@ -74,6 +74,10 @@ export async function getRunWithTasks(q: Queryable, orgId: string, runId: string
 export interface RunListFilter {
   workflowId?: string | undefined;
   status?: RunStatus | undefined;
+  /** Created at or after this instant. */
+  createdAfter?: Date | undefined;
+  /** Created strictly before this instant. */
+  createdBefore?: Date | undefined;
   limit: number;
   /** Keyset position: strictly older than this (createdMicros, id). */
   before?: { micros: string; id: string } | undefined;
@@ -88,9 +92,11 @@ export async function listRuns(q: Queryable, orgId: string, f: RunListFilter): P
         AND ($2::uuid IS NULL OR r.workflow_id = $2::uuid)
         AND ($3::text IS NULL OR r.status = $3::text)
         AND ($4::bigint IS NULL OR (r.created_at, r.id) < ('epoch'::timestamptz + $4::bigint * interval '1 microsecond', $5::uuid))
+        AND ($7::timestamptz IS NULL OR r.created_at >= $7::timestamptz)
+        AND ($8::timestamptz IS NULL OR r.created_at < $8::timestamptz)
       ORDER BY r.created_at DESC, r.id DESC
       LIMIT $6::int`,
-    [orgId, f.workflowId ?? null, f.status ?? null, f.before?.micros ?? null, f.before?.id ?? null, f.limit + 1],
+    [orgId, f.workflowId ?? null, f.status ?? null, f.before?.micros ?? null, f.before?.id ?? null, f.limit + 1, f.createdAfter ?? null, f.createdBefore ?? null],
   );
   return rows;
 }

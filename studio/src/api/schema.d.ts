@@ -3320,6 +3320,8 @@ export interface operations {
     listRuns: {
         parameters: {
             query?: {
+                createdAfter?: string;
+                createdBefore?: string;
                 cursor?: string;
                 limit?: number;
                 status?: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";

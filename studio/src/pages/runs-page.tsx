@@ -1,14 +1,15 @@
 /**
- * Runs: filters by status, workflow and time; keyset pages ("Load more"). The list is scoped to
- * the current project through its workflows. The time filter applies to the pages loaded (the
- * API filters by workflow and status; runs come newest first, so loading stops once past it).
+ * Runs: filters by status, workflow and creation time (all applied by the API: `createdAfter` /
+ * `createdBefore`), keyset pages ("Load more"). The list is scoped to the current project through
+ * its workflows.
  */
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { useSearchParams, Link } from 'react-router';
 import { duration, when } from '../components/format';
-import { Empty, ErrorState, Loading } from '../components/states';
+import { Empty, ErrorState, Loading, RequestProblems } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
-import { listRuns, listWorkflows, type RunStatus } from '../services/api';
+import { ApiError, listRuns, listWorkflows, type RunStatus } from '../services/api';
 import { useCurrentProject } from '../state/current-project';
 
 const STATUSES: RunStatus[] = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
@@ -17,28 +18,48 @@ const SINCE: Array<[string, string, number]> = [
   ['1h', 'Last hour', 3_600_000],
   ['24h', 'Last 24 hours', 86_400_000],
   ['7d', 'Last 7 days', 7 * 86_400_000],
+  ['custom', 'Between…', 0],
 ];
+
+/** A `datetime-local` value (the browser's time zone) as an ISO instant, or undefined when empty or invalid. */
+export function localToIso(v: string): string | undefined {
+  if (!v) return undefined;
+  const t = new Date(v);
+  return Number.isNaN(t.getTime()) ? undefined : t.toISOString();
+}
+
+/**
+ * The API's time window for the chosen filter. A relative window ("last hour") is anchored when it
+ * is chosen, so the list (and the pages loaded with "Load more") does not restart every second.
+ */
+function useTimeWindow(since: string, from: string, to: string): { createdAfter?: string | undefined; createdBefore?: string | undefined } {
+  return useMemo(() => {
+    if (since === 'custom') return { createdAfter: localToIso(from), createdBefore: localToIso(to) };
+    const ms = SINCE.find(([k]) => k === since)?.[2] ?? 0;
+    return ms ? { createdAfter: new Date(Date.now() - ms).toISOString() } : {};
+  }, [since, from, to]);
+}
 
 export function RunsPage() {
   const [params, setParams] = useSearchParams();
   const status = (params.get('status') ?? '') as RunStatus | '';
   const workflowId = params.get('workflowId') ?? '';
   const since = params.get('since') ?? '';
+  const from = params.get('from') ?? '';
+  const to = params.get('to') ?? '';
+  const timeWindow = useTimeWindow(since, from, to);
   const { projectId, ready } = useCurrentProject();
   const workflows = useQuery({ queryKey: ['workflows', projectId], queryFn: () => listWorkflows(projectId), enabled: ready });
   const inProject = new Set((workflows.data?.items ?? []).map((w) => w.id));
   const runs = useInfiniteQuery({
-    queryKey: ['runs', { status, workflowId }],
-    queryFn: ({ pageParam }) => listRuns({ status: status || undefined, workflowId: workflowId || undefined, limit: 50, cursor: pageParam }),
+    queryKey: ['runs', { status, workflowId, ...timeWindow }],
+    queryFn: ({ pageParam }) => listRuns({ status: status || undefined, workflowId: workflowId || undefined, ...timeWindow, limit: 50, cursor: pageParam }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
-    refetchInterval: 5000,
+    refetchInterval: (q) => (q.state.error ? false : 5000),
+    retry: (n, err) => !(err instanceof ApiError && err.status === 400) && n < 3,
   });
-  const sinceMs = SINCE.find(([k]) => k === since)?.[2] ?? 0;
-  const cutoff = sinceMs ? Date.now() - sinceMs : 0;
-  const all = (runs.data?.pages ?? []).flatMap((p) => p.items);
-  const items = all.filter((r) => inProject.has(r.workflowId) && Date.parse(r.createdAt) >= cutoff);
-  const pastCutoff = all.length > 0 && Date.parse(all.at(-1)!.createdAt) < cutoff;
+  const items = (runs.data?.pages ?? []).flatMap((p) => p.items).filter((r) => inProject.has(r.workflowId));
   const set = (k: string, v: string) => {
     const next = new URLSearchParams(params);
     if (v) next.set(k, v);
@@ -83,9 +104,26 @@ export function RunsPage() {
             ))}
           </select>
         </div>
+        {since === 'custom' && (
+          <>
+            <div className="field">
+              <label htmlFor="f-from">From (your time)</label>
+              <input id="f-from" type="datetime-local" value={from} onChange={(e) => set('from', e.target.value)} />
+            </div>
+            <div className="field">
+              <label htmlFor="f-to">Until (your time)</label>
+              <input id="f-to" type="datetime-local" value={to} onChange={(e) => set('to', e.target.value)} />
+            </div>
+          </>
+        )}
       </form>
       {(runs.isPending || workflows.isPending) && <Loading what="runs" />}
-      {runs.isError && <ErrorState error={runs.error} retry={() => void runs.refetch()} />}
+      {runs.isError &&
+        (runs.error instanceof ApiError && runs.error.status === 400 ? (
+          <RequestProblems error={runs.error} />
+        ) : (
+          <ErrorState error={runs.error} retry={() => void runs.refetch()} />
+        ))}
       {runs.data && workflows.data && items.length === 0 && <Empty title="No runs match these filters." />}
       {items.length > 0 && (
         <div className="table-wrap">
@@ -125,7 +163,7 @@ export function RunsPage() {
           </table>
         </div>
       )}
-      {runs.hasNextPage && !pastCutoff && (
+      {runs.hasNextPage && (
         <div className="actions">
           <button type="button" className="secondary" onClick={() => void runs.fetchNextPage()} disabled={runs.isFetchingNextPage}>
             {runs.isFetchingNextPage ? 'Loading…' : 'Load more'}

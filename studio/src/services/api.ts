@@ -113,13 +113,26 @@ export const triggerRun = (id: string, input: Record<string, unknown>) =>
 export interface RunFilter {
   workflowId?: string | undefined;
   status?: RunStatus | undefined;
+  /** ISO date-time with offset: runs created at or after it. */
+  createdAfter?: string | undefined;
+  /** ISO date-time with offset: runs created strictly before it. */
+  createdBefore?: string | undefined;
   limit?: number;
   cursor?: string | undefined;
 }
 export const listRuns = (f: RunFilter = {}) =>
   unwrap(
     client.GET('/api/runs', {
-      params: { query: { ...(f.workflowId ? { workflowId: f.workflowId } : {}), ...(f.status ? { status: f.status } : {}), limit: f.limit ?? 50, ...(f.cursor ? { cursor: f.cursor } : {}) } },
+      params: {
+        query: {
+          ...(f.workflowId ? { workflowId: f.workflowId } : {}),
+          ...(f.status ? { status: f.status } : {}),
+          ...(f.createdAfter ? { createdAfter: f.createdAfter } : {}),
+          ...(f.createdBefore ? { createdBefore: f.createdBefore } : {}),
+          limit: f.limit ?? 50,
+          ...(f.cursor ? { cursor: f.cursor } : {}),
+        },
+      },
     }),
   );
 export const getRun = (id: string) => unwrap(client.GET('/api/runs/{id}', { params: { path: { id } } }));
