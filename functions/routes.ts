@@ -6,6 +6,7 @@ import type { Route } from './http-kit';
 import * as businessObjects from './handlers/business-objects';
 import * as connectors from './handlers/connectors';
 import * as hq from './handlers/hq';
+import * as modelProvider from './handlers/model-provider';
 import * as projects from './handlers/projects';
 import { runEvents } from './handlers/run-events';
 import * as runs from './handlers/runs';
@@ -34,6 +35,8 @@ export const routes: readonly Route[] = [
   hq.getOrgSettings,
   hq.putOrgSettings,
   hq.listAudit,
+  modelProvider.getModelProvider,
+  modelProvider.putModelProvider,
   hqSystem,
   workflows.createWorkflow,
   workflows.listWorkflows,

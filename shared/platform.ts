@@ -76,7 +76,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     await db.close().catch(() => undefined);
     throw err;
   }
-  const ai = await createAiServices(config, db, logger, overrides.ai);
+  const ai = await createAiServices(config, db, logger, overrides.ai, { secretBox, network });
   const stopObservingQueue = observeQueueDepth(queue, queue.backend);
   return {
     config,

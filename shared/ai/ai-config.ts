@@ -70,6 +70,8 @@ export interface AiConfig {
   /** The embedding model; `local` is the hashed n-gram embedding that needs no model at all. */
   embedding: { kind: 'local'; dimensions: number } | (OpenAiEndpoint & { dimensions: number });
   contextBudgetTokens: number;
+  /** LLM_MAX_OUTPUT_TOKENS, also for organisations with their own model and no limit of their own. */
+  maxOutputTokens: number;
   /** Conversations: Azure Table Storage, or the PostgreSQL fallback when no storage account is configured. */
   conversations: { kind: 'table'; storage: StorageAccount; table: string } | { kind: 'postgres' };
   /** Uploaded files: Azure Blob Storage, or files under the data directory. */
@@ -161,6 +163,7 @@ export function compileAiConfig(e: AiEnv, dataDir: string): AiConfig {
     llm,
     embedding,
     contextBudgetTokens: e.LLM_CONTEXT_BUDGET_TOKENS,
+    maxOutputTokens: e.LLM_MAX_OUTPUT_TOKENS,
     conversations: storage ? { kind: 'table', storage, table: e.AZURE_STORAGE_TABLE_NAME } : { kind: 'postgres' },
     documents: storage ? { kind: 'blob', storage, container: e.AZURE_STORAGE_DOCUMENTS_CONTAINER } : { kind: 'files', dir: `${dataDir}/documents` },
     search: e.AZURE_SEARCH_ENDPOINT ? { kind: 'azure-search', endpoint: e.AZURE_SEARCH_ENDPOINT, apiKey: e.AZURE_SEARCH_API_KEY, index: e.AZURE_SEARCH_INDEX } : { kind: 'postgres' },

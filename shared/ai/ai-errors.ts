@@ -52,6 +52,18 @@ export class DocumentTooLargeError extends DemitonError {
   }
 }
 
+/** The organisation's stored model API key cannot be decrypted (the key-encryption key changed, or the row was tampered with). */
+export class ModelProviderKeyError extends DemitonError {
+  readonly code = 'model_provider_key_undecryptable';
+  readonly httpStatus = 500;
+  constructor(
+    readonly orgId: string,
+    options?: { cause?: unknown },
+  ) {
+    super("The organisation's model API key cannot be decrypted; an admin must enter it again in HQ → Model provider.", options);
+  }
+}
+
 /**
  * A model or AI service call failed. `rate_limited` and unavailable upstreams are retryable;
  * a rejected request (bad key, unknown deployment) is not.
@@ -79,6 +91,9 @@ export class AiServiceError extends DemitonError {
 export function toAiServiceError(err: unknown, service: string, code: 'model' | 'embedding' | 'search' | 'storage' = 'model'): AiServiceError | Error {
   if (err instanceof DemitonError) return err;
   if (err instanceof Error && err.name === 'AbortError') return err;
+  // The SDKs wrap transport errors (APIConnectionError); a refusal by the outbound policy keeps its own code.
+  const own = (err as { cause?: unknown } | null)?.cause;
+  if (own instanceof DemitonError) return own;
   const status = (err as { status?: unknown; statusCode?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode;
   const s = typeof status === 'number' ? status : undefined;
   const detail = err instanceof Error ? err.message : String(err);

@@ -6,12 +6,15 @@
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { Redis } from 'ioredis';
 import type { Config } from '../config';
+import type { OutboundPolicy } from '../connectors/network-policy';
+import type { SecretBox } from '../connectors/secret-box';
 import type { Db } from '../db/db';
 import type { Logger } from '../logger';
 import { createAnthropicChatModel } from './llm/anthropic-chat-model';
 import type { ChatModel } from './llm/chat-model';
 import { createOpenAiClient } from './llm/openai-client';
 import { createOpenAiChatModel } from './llm/openai-chat-model';
+import { createOrgChatModels } from './llm/org-chat-models';
 import { createHashedEmbedder } from './embeddings/hashed-embedder';
 import type { Embedder } from './embeddings/embedder';
 import { createOpenAiEmbedder } from './embeddings/openai-embedder';
@@ -32,8 +35,14 @@ import { workflowContext } from './context/workflow-context';
 import type { ContextProvider } from './context/context-provider';
 
 export interface AiServices {
-  /** Null when no model is configured: answers quote the retrieved passages instead. */
+  /** The deployment's model. Null when no model is configured: answers quote the retrieved passages instead. */
   chat: ChatModel | null;
+  /**
+   * The model for an organisation's next question: its own model provider settings when it chose
+   * one (HQ → Model provider), otherwise `chat`. Needs the secret box and network policy; without
+   * them (a bare AI service for tests) it is always `chat`.
+   */
+  chatFor(orgId: string): Promise<ChatModel | null>;
   embedder: Embedder;
   index: VectorIndex;
   blobs: BlobStore;
@@ -55,8 +64,14 @@ export interface AiOverrides {
 /** The built-in context providers, in the order their snippets are considered. */
 export const DEFAULT_PROVIDERS: readonly ContextProvider[] = [workflowContext, runsContext, workerContext, projectContext, documentsContext];
 
+/** What per-organisation model settings need from the platform. */
+export interface AiPlatformDeps {
+  secretBox: SecretBox;
+  network: OutboundPolicy;
+}
+
 /** Builds the AI services for a platform. */
-export async function createAiServices(config: Config, db: Db, logger: Logger, overrides: AiOverrides = {}): Promise<AiServices> {
+export async function createAiServices(config: Config, db: Db, logger: Logger, overrides: AiOverrides = {}, deps?: AiPlatformDeps): Promise<AiServices> {
   const ai = config.ai;
   let credential: TokenCredential | undefined = overrides.credential;
   const getCredential = (): TokenCredential => {
@@ -70,6 +85,8 @@ export async function createAiServices(config: Config, db: Db, logger: Logger, o
   if (overrides.chat !== undefined) chat = overrides.chat;
   else if (ai.llm.kind === 'anthropic') chat = createAnthropicChatModel(ai.llm);
   else if (ai.llm.kind !== 'none') chat = createOpenAiChatModel(await createOpenAiClient(ai.llm, asyncCredential), ai.llm, ai.llm.maxOutputTokens);
+
+  const orgModels = deps ? createOrgChatModels({ db, secretBox: deps.secretBox, network: deps.network, logger, defaultChat: chat, defaultMaxOutputTokens: ai.maxOutputTokens }) : null;
 
   const embedder =
     ai.embedding.kind === 'local' ? createHashedEmbedder(ai.embedding.dimensions) : createOpenAiEmbedder(await createOpenAiClient(ai.embedding, asyncCredential), ai.embedding, ai.embedding.dimensions);
@@ -97,6 +114,7 @@ export async function createAiServices(config: Config, db: Db, logger: Logger, o
 
   return {
     chat,
+    chatFor: async (orgId) => (orgModels ? orgModels.forOrg(orgId) : chat),
     embedder,
     index,
     blobs,
@@ -106,6 +124,7 @@ export async function createAiServices(config: Config, db: Db, logger: Logger, o
     providers: overrides.providers ?? DEFAULT_PROVIDERS,
     async close() {
       redis?.disconnect();
+      await orgModels?.close();
     },
   };
 }

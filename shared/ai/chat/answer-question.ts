@@ -75,13 +75,15 @@ export async function startAnswer(p: Platform, principal: Principal, conversatio
           Math.floor(budget * (1 - SOURCES_SHARE)),
         );
 
+        // The organisation's own model settings, read per question: a change applies to the next one.
+        const chat = await ai.chatFor(principal.orgId);
         let answer = '';
         let citations: Citation[] = [];
         const suggestions: Suggestion[] = [];
         let model = 'none';
         let finishReason = 'stop';
 
-        if (!ai.chat) {
+        if (!chat) {
           // No model: quote the best passages, documents first, and say why.
           const passages = [...sources].sort((a, b) => Number(!!b.chunk) - Number(!!a.chunk) || b.score - a.score).slice(0, 4);
           const intro = passages.length
@@ -98,11 +100,11 @@ export async function startAnswer(p: Platform, principal: Principal, conversatio
             send('citation', c);
           });
         } else {
-          model = ai.chat.id;
+          model = chat.id;
           const maySuggest = hasRole(principal.role, 'operator');
           const system = buildSystemPrompt(sources, { maySuggest, historySummary: fitted.summary, now: new Date() });
           const calls: Array<{ name: string; arguments: string }> = [];
-          for await (const ev of ai.chat.stream({
+          for await (const ev of chat.stream({
             system,
             messages: alternateTurns([...fitted.turns, { role: 'user', content: body.content }]),
             tools: maySuggest ? [SUGGEST_TOOL] : [],

@@ -4,9 +4,15 @@ import { toAiServiceError } from '../ai-errors';
 import type { ChatEvent, ChatModel, ChatRequest } from './chat-model';
 
 /** A Claude chat model. */
-export function createAnthropicChatModel(opts: { apiKey: string | undefined; baseUrl: string | undefined; model: string; maxOutputTokens: number }): ChatModel {
+export function createAnthropicChatModel(opts: { apiKey: string | undefined; baseUrl: string | undefined; model: string; maxOutputTokens: number; fetch?: typeof fetch | undefined }): ChatModel {
   // As for OpenAI: no SDK retries; a 429 reaches the user as a retryable error event.
-  const client = new Anthropic({ apiKey: opts.apiKey ?? null, ...(opts.baseUrl ? { baseURL: opts.baseUrl } : {}), maxRetries: 0, timeout: 120_000 });
+  const client = new Anthropic({
+    apiKey: opts.apiKey ?? null,
+    ...(opts.baseUrl ? { baseURL: opts.baseUrl } : {}),
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    maxRetries: 0,
+    timeout: 120_000,
+  });
   return {
     id: `anthropic:${opts.model}`,
     async *stream(req: ChatRequest): AsyncIterable<ChatEvent> {

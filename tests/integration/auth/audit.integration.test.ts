@@ -157,6 +157,10 @@ const FIXTURES: Record<string, Fixture> = {
     prepare: async () => ({ path: `/api/hq/api-keys/${(await call('POST', '/api/hq/api-keys', { name: `k-${randomId()}`, role: 'viewer' })).body.id}` }),
   },
   putOrgSettings: { action: 'org_settings.update', prepare: async () => ({ path: '/api/hq/settings', body: { name: `Development ${randomId()}`, apiKeysEnabled: true, apiKeyMaxLifetimeDays: null } }) },
+  putModelProvider: {
+    action: 'model_provider.update',
+    prepare: async () => ({ path: '/api/hq/model-provider', body: { provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', model: `m-${randomId()}`, apiKey: 'sk-audit-fixture' } }),
+  },
   uploadStudioDocument: {
     action: /^document\./,
     prepare: async () => ({ path: `/api/studio/documents?name=notes-${randomId()}.txt`, body: 'Invoices are approved by the finance team within three days.', headers: { 'content-type': 'text/plain' } }),

@@ -1,0 +1,47 @@
+/**
+ * A `fetch` for model endpoints an organisation chose, under the connectors' outbound network
+ * policy (SSRF protection): every socket resolves its host through the policy's `lookup`, so the
+ * address connected to is the address checked; IP literals (which sockets never look up) are
+ * checked before the request; redirects are refused, because a redirect to an IP literal would
+ * skip the lookup. Endpoints from the deployment's own configuration do not use this.
+ */
+import { isIP } from 'node:net';
+import { Agent, fetch as undiciFetch } from 'undici';
+import type { OutboundPolicy } from '../../connectors/network-policy';
+import { DemitonError } from '../../domain/errors';
+
+export interface GuardedFetch {
+  fetch: typeof fetch;
+  /** Closes the pooled connections. */
+  close(): Promise<void>;
+}
+
+/** The first `DemitonError` in an error's `cause` chain (undici wraps connect errors in `TypeError: fetch failed`). */
+export function demitonCause(err: unknown): DemitonError | null {
+  let e: unknown = err;
+  for (let i = 0; i < 8 && e; i++) {
+    if (e instanceof DemitonError) return e;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+/** A fetch whose connections obey `policy`. */
+export function createGuardedFetch(policy: OutboundPolicy): GuardedFetch {
+  const agent = new Agent({ connect: { lookup: policy.lookup as never } });
+  const guarded = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const href = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const url = new URL(href);
+    const literal = url.hostname.replace(/^\[|\]$/g, '');
+    if (isIP(literal)) policy.assertAllowed(url.hostname, literal);
+    try {
+      return (await undiciFetch(href, { ...(init as object), redirect: 'error', dispatcher: agent } as never)) as unknown as Response;
+    } catch (err) {
+      throw demitonCause(err) ?? err;
+    }
+  };
+  return {
+    fetch: guarded as typeof fetch,
+    close: () => agent.close(),
+  };
+}
