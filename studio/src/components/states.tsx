@@ -52,17 +52,22 @@ export function NotAvailable({ feature, needs }: { feature: string; needs: strin
   );
 }
 
-/** A failed request's message and, for validation problems, each field error with its path. */
+/** A failed request's message, each field error with its path, and the problem's stable code. */
 export function RequestProblems({ error }: { error: Error }) {
+  const e = error instanceof ApiError ? error : null;
   return (
     <div role="alert" className="problems">
       <p>{error.message}</p>
-      {error instanceof ApiError &&
-        error.issues.map((i) => (
-          <p key={i.path + i.message}>
-            <code>{i.path}</code>: {i.message}
-          </p>
-        ))}
+      {e?.issues.map((i) => (
+        <p key={i.path + i.message}>
+          <code>{i.path}</code>: {i.message}
+        </p>
+      ))}
+      {e && e.status > 0 && (
+        <p className="small">
+          HTTP {e.status}, code <code>{e.code}</code>
+        </p>
+      )}
     </div>
   );
 }

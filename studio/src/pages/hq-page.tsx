@@ -1,10 +1,12 @@
-/** /hq: organisation settings — members and roles, group-to-role mappings, API keys (shown once), audit log. */
+/** /hq: organisation settings — members and roles, group-to-role mappings (both editable, in ./hq/), API keys (shown once), audit log. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorState, Loading, NotAvailable } from '../components/states';
 import { when } from '../components/format';
-import { createApiKey, getOrgSettings, getSystemStatus, listApiKeys, listAudit, listMembers, listRoleMappings, revokeApiKey } from '../services/api';
+import { createApiKey, getOrgSettings, getSystemStatus, listApiKeys, listAudit, revokeApiKey } from '../services/api';
 import { useMissing } from '../state/capabilities';
+import { MembersPanel } from './hq/members-panel';
+import { RoleMappingsPanel } from './hq/role-mappings-panel';
 
 export function HqPage() {
   const { loading, missing } = useMissing(['GET /api/hq/members', 'GET /api/hq/role-mappings', 'GET /api/hq/api-keys', 'GET /api/hq/audit', 'GET /api/hq/settings']);
@@ -21,8 +23,8 @@ export function HqPage() {
         <>
           <Settings />
           <SystemPanel />
-          <Members />
-          <Mappings />
+          <MembersPanel />
+          <RoleMappingsPanel />
           <ApiKeys />
           <Audit />
         </>
@@ -104,59 +106,6 @@ function SystemPanel() {
             </tbody>
           </table>
         </>
-      )}
-    </section>
-  );
-}
-
-function Members() {
-  const q = useQuery({ queryKey: ['hq-members'], queryFn: listMembers });
-  return (
-    <section className="panel">
-      <h2>Members</h2>
-      {q.isPending && <Loading what="members" />}
-      {q.isError && <ErrorState error={q.error} retry={() => void q.refetch()} />}
-      {q.data && q.data.items.length === 0 && <p className="muted">Nobody has signed in yet.</p>}
-      {q.data && q.data.items.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Person</th>
-              <th scope="col">Role</th>
-              <th scope="col">Last seen</th>
-            </tr>
-          </thead>
-          <tbody>
-            {q.data.items.map((m) => (
-              <tr key={m.tenantId + m.objectId}>
-                <td>{m.displayName ?? m.username ?? m.objectId}</td>
-                <td>{m.effectiveRole ?? m.role ?? '—'}</td>
-                <td className="small">{when(m.lastSeenAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
-  );
-}
-
-function Mappings() {
-  const q = useQuery({ queryKey: ['hq-mappings'], queryFn: listRoleMappings });
-  return (
-    <section className="panel">
-      <h2>Group-to-role mappings</h2>
-      {q.isPending && <Loading what="mappings" />}
-      {q.isError && <ErrorState error={q.error} retry={() => void q.refetch()} />}
-      {q.data && q.data.items.length === 0 && <p className="muted">No groups are mapped to roles.</p>}
-      {q.data && q.data.items.length > 0 && (
-        <ul className="list">
-          {q.data.items.map((m) => (
-            <li key={m.groupId}>
-              <code>{m.groupId}</code> → {m.role} {m.description && <span className="muted small">({m.description})</span>}
-            </li>
-          ))}
-        </ul>
       )}
     </section>
   );

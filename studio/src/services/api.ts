@@ -270,6 +270,15 @@ export const listBusinessObjects = (type: string, q: { projectId?: string | unde
 export const getMe = () => unwrap(client.GET('/api/me'));
 export const listMembers = () => unwrap(client.GET('/api/hq/members'));
 export const listRoleMappings = () => unwrap(client.GET('/api/hq/role-mappings'));
+export type Role = Schemas['MemberList']['items'][number]['effectiveRole'] & string;
+export type MemberView = Schemas['MemberList']['items'][number];
+export type RoleMappingView = Schemas['RoleMappingView'];
+/** Grants a person a role directly; null removes the grant (their groups and app roles still count). */
+export const setMemberRole = (tenantId: string, objectId: string, role: Role | null) =>
+  unwrap(client.PUT('/api/hq/members/{tenantId}/{objectId}/role', { params: { path: { tenantId, objectId } }, body: { role } }));
+export const putRoleMapping = (groupId: string, body: { role: Role; description?: string }) =>
+  unwrap(client.PUT('/api/hq/role-mappings/{groupId}', { params: { path: { groupId } }, body }));
+export const deleteRoleMapping = (groupId: string) => unwrap(client.DELETE('/api/hq/role-mappings/{groupId}', { params: { path: { groupId } } }));
 export const listApiKeys = () => unwrap(client.GET('/api/hq/api-keys'));
 export const createApiKey = (body: { name: string; role: 'viewer' | 'operator' | 'editor' | 'admin'; expiresAt?: string }) => unwrap(client.POST('/api/hq/api-keys', { body }));
 export const revokeApiKey = (id: string) => unwrap(client.DELETE('/api/hq/api-keys/{id}', { params: { path: { id } } }));
