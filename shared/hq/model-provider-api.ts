@@ -89,7 +89,7 @@ export const PlatformModelDefault = z.object({
   provider: z.enum(['none', 'azure-openai', 'anthropic', 'openai-compatible']),
   model: z.string().nullable().describe('The model, or the Azure OpenAI deployment.'),
   baseUrlHost: z.string().nullable().describe('Host of the base URL or endpoint; null for the provider default.'),
-  maxOutputTokens: z.number().int().nullable(),
+  maxOutputTokens: z.number().int().describe("LLM_MAX_OUTPUT_TOKENS: the limit of the default model, and of an organisation's own model that sets none."),
 });
 
 export const ModelProviderView = z.object({

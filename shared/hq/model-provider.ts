@@ -33,15 +33,16 @@ function hostOf(url: string | undefined): string | null {
 /** What the deployment configures, without its key. */
 export function platformDefault(p: Platform): z.infer<typeof PlatformModelDefault> {
   const llm = p.config.ai.llm;
+  const maxOutputTokens = p.config.ai.maxOutputTokens;
   switch (llm.kind) {
     case 'none':
-      return { provider: 'none', model: null, baseUrlHost: null, maxOutputTokens: null };
+      return { provider: 'none', model: null, baseUrlHost: null, maxOutputTokens };
     case 'azure-openai':
-      return { provider: llm.kind, model: llm.deployment, baseUrlHost: hostOf(llm.endpoint), maxOutputTokens: llm.maxOutputTokens };
+      return { provider: llm.kind, model: llm.deployment, baseUrlHost: hostOf(llm.endpoint), maxOutputTokens };
     case 'openai-compatible':
-      return { provider: llm.kind, model: llm.model, baseUrlHost: hostOf(llm.baseUrl), maxOutputTokens: llm.maxOutputTokens };
+      return { provider: llm.kind, model: llm.model, baseUrlHost: hostOf(llm.baseUrl), maxOutputTokens };
     case 'anthropic':
-      return { provider: llm.kind, model: llm.model, baseUrlHost: hostOf(llm.baseUrl), maxOutputTokens: llm.maxOutputTokens };
+      return { provider: llm.kind, model: llm.model, baseUrlHost: hostOf(llm.baseUrl), maxOutputTokens };
   }
 }
 

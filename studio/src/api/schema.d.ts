@@ -268,6 +268,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/hq/model-provider": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's model provider for the assistant, and the deployment default it falls back to (never a key) */
+        get: operations["getModelProvider"];
+        /** Choose the organisation's model provider; the API key is write-only (omitted: kept, null: removed) */
+        put: operations["putModelProvider"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/hq/role-mappings": {
         parameters: {
             query?: never;
@@ -1377,6 +1395,32 @@ export interface components {
                 workflowName: string;
             }[];
         };
+        ModelProviderView: {
+            /** @description Whether a key is stored. The key itself is never returned. */
+            apiKeySet: boolean;
+            apiVersion: string | null;
+            /** @description anthropic / openai-compatible: the base URL. */
+            baseUrl: string | null;
+            deployment: string | null;
+            /** @description azure-openai: the resource endpoint. */
+            endpoint: string | null;
+            maxOutputTokens: number | null;
+            model: string | null;
+            platformDefault: {
+                /** @description Host of the base URL or endpoint; null for the provider default. */
+                baseUrlHost: string | null;
+                /** @description LLM_MAX_OUTPUT_TOKENS: the limit of the default model, and of an organisation's own model that sets none. */
+                maxOutputTokens: number;
+                /** @description The model, or the Azure OpenAI deployment. */
+                model: string | null;
+                /** @enum {string} */
+                provider: "none" | "azure-openai" | "anthropic" | "openai-compatible";
+            };
+            /** @enum {string} */
+            provider: "platform-default" | "none" | "azure-openai" | "anthropic" | "openai-compatible";
+            updatedAt: string | null;
+            updatedBy: string | null;
+        };
         OrgSettingsView: {
             /**
              * @description New keys must expire within this many days.
@@ -1444,6 +1488,52 @@ export interface components {
             name: string;
             workerCount: number;
             workflowCount: number;
+        };
+        /** @description The organisation's model provider. The key is write-only; a key stays bound to the provider and origin it was entered for. */
+        PutModelProviderBody: {
+            /**
+             * @description Use the deployment's configuration (LLM_PROVIDER and friends). Removes any stored key.
+             * @constant
+             */
+            provider: "platform-default";
+        } | {
+            /**
+             * @description No language model for this organisation: answers quote the retrieved passages. Removes any stored key.
+             * @constant
+             */
+            provider: "none";
+        } | {
+            /** @description Write-only. Omitted: keep the stored key. null: remove it. A string: replace it. Never returned. */
+            apiKey?: string | null;
+            /** @default 2024-10-21 */
+            apiVersion: string;
+            deployment: string;
+            /** @description The Azure OpenAI resource, e.g. https://contoso.openai.azure.com */
+            endpoint: string;
+            /** @description Longest answer in tokens; null or omitted: the deployment's LLM_MAX_OUTPUT_TOKENS. */
+            maxOutputTokens?: number | null;
+            /** @constant */
+            provider: "azure-openai";
+        } | {
+            /** @description Write-only. Omitted: keep the stored key. null: remove it. A string: replace it. Never returned. */
+            apiKey?: string | null;
+            /** @description Omitted or null: the Anthropic API. */
+            baseUrl?: string | null;
+            /** @description Longest answer in tokens; null or omitted: the deployment's LLM_MAX_OUTPUT_TOKENS. */
+            maxOutputTokens?: number | null;
+            model: string;
+            /** @constant */
+            provider: "anthropic";
+        } | {
+            /** @description Write-only. Omitted: keep the stored key. null: remove it. A string: replace it. Never returned. */
+            apiKey?: string | null;
+            /** @description Base URL of the OpenAI-compatible API, e.g. https://llm.example.com/v1 */
+            baseUrl: string;
+            /** @description Longest answer in tokens; null or omitted: the deployment's LLM_MAX_OUTPUT_TOKENS. */
+            maxOutputTokens?: number | null;
+            model: string;
+            /** @constant */
+            provider: "openai-compatible";
         };
         /** @description A rerun from failure: tasks that succeeded keep their outputs; the run resumes at the first task that did not. */
         RetryRunResult: {
@@ -2900,6 +2990,68 @@ export interface operations {
                         /** @description For display only; people are identified by tenantId + objectId. */
                         username: string | null;
                     };
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getModelProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Model provider settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelProviderView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putModelProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutModelProviderBody"];
+            };
+        };
+        responses: {
+            /** @description Model provider settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelProviderView"];
                 };
             };
             /** @description An error */

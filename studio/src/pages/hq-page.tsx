@@ -5,6 +5,7 @@ import { ErrorState, Loading, NotAvailable } from '../components/states';
 import { when } from '../components/format';
 import { createApiKey, getOrgSettings, getSystemStatus, listApiKeys, listAudit, revokeApiKey } from '../services/api';
 import { useMissing } from '../state/capabilities';
+import { ModelProviderSettings } from './hq/model-provider-settings';
 import { MembersPanel } from './hq/members-panel';
 import { RoleMappingsPanel } from './hq/role-mappings-panel';
 
@@ -22,6 +23,7 @@ export function HqPage() {
       ) : (
         <>
           <Settings />
+          <ModelProviderSettings />
           <SystemPanel />
           <MembersPanel />
           <RoleMappingsPanel />

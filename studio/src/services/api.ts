@@ -284,6 +284,10 @@ export const createApiKey = (body: { name: string; role: 'viewer' | 'operator' |
 export const revokeApiKey = (id: string) => unwrap(client.DELETE('/api/hq/api-keys/{id}', { params: { path: { id } } }));
 export const getOrgSettings = () => unwrap(client.GET('/api/hq/settings'));
 export const getSystemStatus = () => unwrap(client.GET('/api/hq/system'));
+export type ModelProviderView = Schemas['ModelProviderView'];
+export type ModelProviderBody = Schemas['PutModelProviderBody'];
+export const getModelProvider = () => unwrap(client.GET('/api/hq/model-provider'));
+export const putModelProvider = (body: ModelProviderBody) => unwrap(client.PUT('/api/hq/model-provider', { body }));
 export const listAudit = (cursor?: string) => unwrap(client.GET('/api/hq/audit', { params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } } }));
 
 // ---- assistant ------------------------------------------------------------------------------
