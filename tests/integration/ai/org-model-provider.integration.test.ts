@@ -6,6 +6,8 @@
  * rest, bound to its endpoint, and absent from every response and audit entry. Endpoints an
  * organisation chose obey the outbound network policy on save and on connect.
  */
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrgChatModels } from '../../../shared/ai/llm/org-chat-models';
 import { OutboundPolicy } from '../../../shared/connectors/network-policy';
@@ -28,12 +30,21 @@ let claude: AnthropicLoopback;
 let platform: TestPlatform;
 let host: { url: string; close(): Promise<void> };
 let conversation: string;
+let logText = '';
+const capture = new Writable({
+  write(chunk, _enc, cb) {
+    logText += chunk.toString();
+    cb();
+  },
+});
 
 beforeAll(async () => {
   [a, b, claude] = await Promise.all([startOpenAiLoopback(), startOpenAiLoopback(), startAnthropicLoopback()]);
   platform = await createTestPlatform({
     queue: 'embedded',
     env: { LLM_PROVIDER: 'openai-compatible', LLM_BASE_URL: `${a.url}/v1`, LLM_MODEL: 'model-a', LLM_API_KEY: 'sk-deployment-a', EMBEDDING_PROVIDER: 'local' },
+    // No redaction configured: the last test proves the keys never reach the logger at all.
+    overrides: { logger: pino({ level: 'trace' }, capture) },
   });
   host = await startTestHost(platform);
   conversation = (await api(host.url, 'POST', '/api/studio/conversations', {})).body.id;
@@ -237,5 +248,13 @@ describe('outbound network policy (production: private ranges denied)', () => {
       await models.close();
       await put({ provider: 'platform-default' });
     }
+  });
+});
+
+describe('logs', () => {
+  it('never carry an organisation key (trace level, no redaction)', () => {
+    expect(logText.length).toBeGreaterThan(0);
+    expect(logText).toContain('answer failed'); // the undecryptable-key answer was logged
+    for (const k of [ORG_KEY, ANTHROPIC_KEY]) expect(logText).not.toContain(k);
   });
 });
