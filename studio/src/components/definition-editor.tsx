@@ -1,12 +1,15 @@
 /**
  * The workflow definition as JSON, checked as you type: JSON syntax (with line and column) and
  * the WorkflowDefinition schema from the control plane's OpenAPI document. Errors the server
- * finds on save (unknown workflow, cycles, unknown operations) are shown in the same list.
+ * finds on save (unknown workflow, cycles, unknown operations) are shown in the same list. Each
+ * error's line is marked in the gutter and behind the text (./json-locations.ts finds it), and
+ * its "Line N" button selects that line: a textarea, no editor library.
  */
 import { useQuery } from '@tanstack/react-query';
 import Ajv2020 from 'ajv/dist/2020';
 import { useId, useMemo, useRef } from 'react';
 import { getOpenApiDocument, type FieldIssue } from '../services/api';
+import { issueLine, jsonPathOffsets } from './json-locations';
 
 export interface EditorCheck {
   value: unknown | undefined;
@@ -114,12 +117,41 @@ function useDefinitionValidator() {
   }, [doc.data]);
 }
 
+type SchemaError = { instancePath: string; schemaPath: string; keyword: string; params: Record<string, unknown>; message?: string | undefined };
+
+/**
+ * A task is a union told apart by `type`: ajv reports every branch's complaints, so an atomic
+ * task missing `operation` also "lacks" `workflow`, `generator` and `each`. A branch whose
+ * discriminator (a `const` property) does not match is dropped with all its errors; when every
+ * branch is dropped, one issue names the values the discriminator may take.
+ */
+export function unionErrorsNarrowed<E extends SchemaError>(errors: readonly E[]): E[] {
+  const discriminator = /^(.*\/(?:oneOf|anyOf))\/(\d+)\/properties\/[^/]+\/const$/;
+  const ruledOut = new Set<string>();
+  const unions = new Map<string, { error: E; allowed: unknown[] }>();
+  for (const e of errors) {
+    const m = e.keyword === 'const' ? discriminator.exec(e.schemaPath) : null;
+    if (!m) continue;
+    ruledOut.add(`${m[1]}/${m[2]}/`);
+    const u = unions.get(m[1]!) ?? { error: e, allowed: [] };
+    u.allowed.push(e.params['allowedValue']);
+    unions.set(m[1]!, u);
+  }
+  if (!ruledOut.size) return [...errors];
+  const kept = errors.filter((e) => ![...ruledOut].some((b) => e.schemaPath.startsWith(b)));
+  for (const [union, u] of unions) {
+    if (kept.some((e) => e.schemaPath.startsWith(`${union}/`))) continue; // a branch matched its discriminator
+    kept.push({ ...u.error, keyword: 'enum', message: `must be one of ${u.allowed.map((v) => JSON.stringify(v)).join(', ')}` });
+  }
+  return kept;
+}
+
 export function checkDefinition(text: string, validate: ReturnType<typeof useDefinitionValidator>): EditorCheck {
   const parsed = parseJson(text);
   if ('issue' in parsed) return { value: undefined, issues: [parsed.issue] };
   if (validate && !validate(parsed.value)) {
     const seen = new Set<string>();
-    const issues = (validate.errors ?? [])
+    const issues = unionErrorsNarrowed(validate.errors ?? [])
       // oneOf/anyOf failures repeat each branch's complaint; keep the specific ones.
       .filter((e) => !['oneOf', 'anyOf', 'if'].includes(e.keyword))
       .map((e) => ({
@@ -132,6 +164,26 @@ export function checkDefinition(text: string, validate: ReturnType<typeof useDef
   return { value: parsed.value, issues: [] };
 }
 
+/** Selects a line of the textarea and scrolls it into view. */
+function goToLine(area: HTMLTextAreaElement, text: string, line: number): void {
+  let start = 0;
+  for (let l = 1; l < line; l++) {
+    const newline = text.indexOf('\n', start);
+    if (newline === -1) break;
+    start = newline + 1;
+  }
+  const end = text.indexOf('\n', start);
+  area.focus();
+  area.setSelectionRange(start, end === -1 ? text.length : end);
+  const lineHeight = parseFloat(getComputedStyle(area).lineHeight);
+  if (lineHeight > 0) area.scrollTop = Math.max(0, (line - 3) * lineHeight);
+}
+
+/**
+ * The editor: line numbers, each line an issue is about marked in the gutter and behind the text,
+ * and the issues listed below (the textarea's description) with a "Line N" button that selects
+ * that line.
+ */
 export function DefinitionEditor({
   text,
   onText,
@@ -146,40 +198,61 @@ export function DefinitionEditor({
   const id = useId();
   const validate = useDefinitionValidator();
   const area = useRef<HTMLTextAreaElement>(null);
+  const marks = useRef<HTMLDivElement>(null);
+  const gutter = useRef<HTMLDivElement>(null);
   const check = checkDefinition(text, validate);
-  const issues = [...check.issues, ...serverIssues];
+  const offsets = useMemo(() => jsonPathOffsets(text), [text]);
+  const issues = [...check.issues, ...serverIssues].map((i) => ({ ...i, line: issueLine(text, i, offsets) }));
+  const byLine = new Map<number, string[]>();
+  for (const i of issues) if (i.line !== null) byLine.set(i.line, [...(byLine.get(i.line) ?? []), `${i.path}: ${i.message}`]);
   const lines = text.split('\n').length;
+  // The gutter and the line marks follow the text when it scrolls.
+  const follow = (t: HTMLTextAreaElement) => {
+    if (marks.current) marks.current.style.transform = `translateY(${-t.scrollTop}px)`;
+    if (gutter.current) gutter.current.scrollTop = t.scrollTop;
+  };
   return (
     <div className="editor">
       <label htmlFor={id}>{label}</label>
       <div className="editor-frame">
-        <div className="gutter" aria-hidden="true">
+        <div className="gutter" aria-hidden="true" ref={gutter}>
           {Array.from({ length: lines }, (_, i) => (
-            <span key={i}>{i + 1}</span>
+            <span key={i} data-line={i + 1} className={byLine.has(i + 1) ? 'issue' : undefined} title={byLine.get(i + 1)?.join('\n')}>
+              {byLine.has(i + 1) && <span className="marker">●</span>}
+              {i + 1}
+            </span>
           ))}
         </div>
-        <textarea
-          id={id}
-          ref={area}
-          className="code"
-          spellCheck={false}
-          value={text}
-          rows={Math.min(40, Math.max(12, lines + 1))}
-          onChange={(e) => onText(e.target.value)}
-          aria-invalid={issues.length > 0}
-          aria-describedby={`${id}-issues`}
-          onKeyDown={(e) => {
-            // Tab indents inside the editor; Escape then Tab leaves it (keyboard users are not trapped).
-            if (e.key === 'Tab' && !e.shiftKey && !(e.currentTarget.dataset['escaped'] === '1')) {
-              e.preventDefault();
-              const t = e.currentTarget;
-              const s = t.selectionStart;
-              onText(text.slice(0, s) + '  ' + text.slice(t.selectionEnd));
-              requestAnimationFrame(() => t.setSelectionRange(s + 2, s + 2));
-            }
-            e.currentTarget.dataset['escaped'] = e.key === 'Escape' ? '1' : '';
-          }}
-        />
+        <div className="editor-text">
+          <div className="line-marks" aria-hidden="true" ref={marks}>
+            {[...byLine.keys()].map((l) => (
+              <div key={l} data-line={l} style={{ top: `calc(${l - 1} * 1.45em)` }} />
+            ))}
+          </div>
+          <textarea
+            id={id}
+            ref={area}
+            className="code"
+            spellCheck={false}
+            value={text}
+            rows={Math.min(40, Math.max(12, lines + 1))}
+            onChange={(e) => onText(e.target.value)}
+            onScroll={(e) => follow(e.currentTarget)}
+            aria-invalid={issues.length > 0}
+            aria-describedby={`${id}-issues`}
+            onKeyDown={(e) => {
+              // Tab indents inside the editor; Escape then Tab leaves it (keyboard users are not trapped).
+              if (e.key === 'Tab' && !e.shiftKey && !(e.currentTarget.dataset['escaped'] === '1')) {
+                e.preventDefault();
+                const t = e.currentTarget;
+                const s = t.selectionStart;
+                onText(text.slice(0, s) + '  ' + text.slice(t.selectionEnd));
+                requestAnimationFrame(() => t.setSelectionRange(s + 2, s + 2));
+              }
+              e.currentTarget.dataset['escaped'] = e.key === 'Escape' ? '1' : '';
+            }}
+          />
+        </div>
       </div>
       <div id={`${id}-issues`} aria-live="polite">
         {issues.length === 0 ? (
@@ -188,13 +261,20 @@ export function DefinitionEditor({
           <ul className="problems">
             {issues.map((i) => (
               <li key={i.path + i.message}>
+                {i.line !== null && (
+                  <>
+                    <button type="button" className="link" aria-label={`Line ${i.line}: ${i.path}: ${i.message}`} onClick={() => area.current && goToLine(area.current, text, i.line!)}>
+                      Line {i.line}
+                    </button>{' '}
+                  </>
+                )}
                 <code>{i.path}</code>: {i.message}
               </li>
             ))}
           </ul>
         )}
       </div>
-      <p className="help">Tab indents; press Escape, then Tab, to move on from the editor.</p>
+      <p className="help">Tab indents; press Escape, then Tab, to move on from the editor. Lines with problems are marked; each problem&apos;s &quot;Line&quot; button selects its line.</p>
     </div>
   );
 }
