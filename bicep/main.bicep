@@ -39,8 +39,10 @@ param postgresStorageGb int = 32
 param postgresAdminLogin string = 'demiton'
 @secure()
 @minLength(12)
-@description('Password of the PostgreSQL administrator; stored only in Key Vault (database-url secret).')
+@description('Password of the PostgreSQL administrator login (break-glass; the app signs in with its managed identity); stored only in Key Vault.')
 param postgresAdminPassword string
+@description('Keep password sign-in for the PostgreSQL administrator login. False: Entra sign-in only (the app needs no password either way).')
+param postgresPasswordAuth bool = true
 param redisSku string = 'Balanced_B0'
 param highAvailability bool = false
 @allowed(['free', 'basic', 'standard', 'standard2', 'standard3'])
@@ -127,7 +129,8 @@ module keyVault 'modules/keyvault.bicep' = {
     secrets: union(
       {
         '${connectorKekSecretName}': connectorEncryptionKey
-        // Kept so `azd provision` reuses it (secretOrRandomPassword in main.parameters.json).
+        // Kept so `azd provision` reuses it (secretOrRandomPassword in main.parameters.json) and an
+        // operator can sign in as the administrator; no app setting refers to it.
         'postgres-admin-password': postgresAdminPassword
       },
       empty(entraApiClientSecret) ? {} : { '${entraApiSecretName}': entraApiClientSecret }
@@ -146,11 +149,11 @@ module postgres 'modules/postgres.bicep' = {
     storageGb: postgresStorageGb
     administratorLogin: postgresAdminLogin
     administratorPassword: postgresAdminPassword
+    passwordAuth: postgresPasswordAuth
     identityPrincipalId: identity.outputs.principalId
     identityName: identity.outputs.name
     delegatedSubnetId: privateNetworking ? network.outputs.databaseSubnetId : ''
     privateDnsZoneId: privateNetworking ? network.outputs.postgresDnsZoneId : ''
-    keyVaultName: keyVault.outputs.name
     highAvailability: highAvailability
   }
 }
@@ -163,7 +166,7 @@ module redis 'modules/redis.bicep' = {
     tags: tags
     skuName: redisSku
     highAvailability: highAvailability
-    keyVaultName: keyVault.outputs.name
+    identityPrincipalId: identity.outputs.principalId
   }
 }
 
@@ -214,8 +217,10 @@ module functionApp 'modules/function-app.bicep' = {
     appInsightsConnectionString: monitoring.outputs.connectionString
     keyVaultName: keyVault.outputs.name
     keyVaultUri: keyVault.outputs.uri
-    databaseUrlSecretName: postgres.outputs.databaseUrlSecretName
-    redisUrlSecretName: redis.outputs.redisUrlSecretName
+    databaseUrl: postgres.outputs.databaseUrl
+    databaseEntraUser: postgres.outputs.entraUser
+    redisUrl: redis.outputs.redisUrl
+    redisEntraUser: redis.outputs.entraUser
     searchEndpoint: search.outputs.endpoint
     openAiEndpoint: deployOpenAi ? openAi.outputs.endpoint : ''
     openAiChatDeployment: deployOpenAi ? openAi.outputs.chatDeployment : ''

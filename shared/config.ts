@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ConfigError, type FieldIssue } from './domain/errors';
 import { aiEnvShape, compileAiConfig, type AiConfig } from './ai/ai-config';
 import { ServiceBusTriggers, type ServiceBusTrigger } from './domain/service-bus-triggers';
+import { isLoopbackHost } from './managed-identity/loopback-host';
 
 const bool = (def: 'on' | 'off') =>
   z
@@ -53,8 +54,18 @@ export const envSchema = z.object({
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lower-case SQL identifier')
     .default('public'),
   DATABASE_POOL_MAX: int(10, 1, 200),
+  // Sign-in to PostgreSQL: the password in DATABASE_URL, or a Microsoft Entra token of the managed identity.
+  DATABASE_AUTH: z.enum(['password', 'entra'], { message: "expected 'password' or 'entra'" }).default('password'),
+  // The PostgreSQL role of the managed identity (with DATABASE_AUTH=entra): the name it was made Entra administrator or role with.
+  DATABASE_ENTRA_USER: z.string().min(1).max(63, 'expected at most 63 characters (a PostgreSQL role name)').optional(),
   REDIS_URL: url(['redis:', 'rediss:']),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'expected 1-64 of A-Z a-z 0-9 : _ -').default('demiton'),
+  // Sign-in to Redis: the access key in REDIS_URL, or a Microsoft Entra token of the managed identity.
+  REDIS_AUTH: z.enum(['key', 'entra'], { message: "expected 'key' or 'entra'" }).default('key'),
+  // The Redis user of the managed identity (with REDIS_AUTH=entra): its object (principal) id.
+  REDIS_ENTRA_USER: z.string().regex(GUID, 'expected the object (principal) id of the managed identity (GUID)').optional(),
+  // The user-assigned managed identity that signs in with Entra tokens; unset: DefaultAzureCredential.
+  AZURE_CLIENT_ID: z.string().regex(GUID, 'expected the client id of the user-assigned managed identity (GUID)').optional(),
   DEMITON_DATA_DIR: z.string().min(1).default('.data'),
   DEMITON_WORKER: bool('on'),
   WORKER_CONCURRENCY: int(16, 1, 1024),
@@ -118,9 +129,9 @@ export type Env = z.input<typeof envSchema>;
 /** The compiled configuration every module receives. */
 export interface Config {
   database:
-    | { kind: 'postgres'; url: string; schema: string; poolMax: number }
+    | { kind: 'postgres'; url: string; schema: string; poolMax: number; auth: { kind: 'password' } | EntraSignIn }
     | { kind: 'embedded'; dataDir: string; schema: string };
-  queue: { kind: 'redis'; url: string; prefix: string } | { kind: 'embedded'; prefix: string };
+  queue: { kind: 'redis'; url: string; prefix: string; auth: { kind: 'key' } | EntraSignIn } | { kind: 'embedded'; prefix: string };
   worker: { enabled: boolean; concurrency: number; id: string | undefined; leaseMs: number };
   http: { port: number; host: string | undefined; maxBodyBytes: number; studioDir: string | undefined };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -140,6 +151,17 @@ export interface Config {
   serviceBus: { triggers: readonly ServiceBusTrigger[] };
   /** Milliseconds a stopping worker may spend finishing runs before it hands the rest back. */
   shutdownGraceMs: number;
+}
+
+/**
+ * Sign-in with a Microsoft Entra access token of the managed identity instead of a secret:
+ * `user` is the PostgreSQL role or the Redis ACL user (object id); `clientId` picks the
+ * user-assigned identity (undefined: DefaultAzureCredential).
+ */
+export interface EntraSignIn {
+  kind: 'entra';
+  user: string;
+  clientId: string | undefined;
 }
 
 /** How tokens are verified and group overage is resolved. */
@@ -169,6 +191,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(issues);
   }
   const e = parsed.data;
+  const signInIssues = signInProblems(e);
+  if (signInIssues.length) throw new ConfigError(signInIssues);
   const entraIssues: FieldIssue[] = [];
   if (e.ENTRA_TENANT_ID && !e.ENTRA_API_AUDIENCE) entraIssues.push({ path: 'ENTRA_API_AUDIENCE', message: 'required when ENTRA_TENANT_ID is set (the application id or App ID URI of this API)' });
   if ((e.ENTRA_CLIENT_SECRET || e.ENTRA_CLIENT_CERTIFICATE_PATH) && !e.ENTRA_CLIENT_ID) entraIssues.push({ path: 'ENTRA_CLIENT_ID', message: 'required when ENTRA_CLIENT_SECRET or ENTRA_CLIENT_CERTIFICATE_PATH is set' });
@@ -202,9 +226,22 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       : null;
   return {
     database: e.DATABASE_URL
-      ? { kind: 'postgres', url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA, poolMax: e.DATABASE_POOL_MAX }
+      ? {
+          kind: 'postgres',
+          url: e.DATABASE_URL,
+          schema: e.DATABASE_SCHEMA,
+          poolMax: e.DATABASE_POOL_MAX,
+          auth: e.DATABASE_AUTH === 'entra' ? { kind: 'entra', user: e.DATABASE_ENTRA_USER!, clientId: e.AZURE_CLIENT_ID } : { kind: 'password' },
+        }
       : { kind: 'embedded', dataDir: e.DEMITON_DATA_DIR, schema: e.DATABASE_SCHEMA },
-    queue: e.REDIS_URL ? { kind: 'redis', url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : { kind: 'embedded', prefix: e.REDIS_PREFIX },
+    queue: e.REDIS_URL
+      ? {
+          kind: 'redis',
+          url: e.REDIS_URL,
+          prefix: e.REDIS_PREFIX,
+          auth: e.REDIS_AUTH === 'entra' ? { kind: 'entra', user: e.REDIS_ENTRA_USER!, clientId: e.AZURE_CLIENT_ID } : { kind: 'key' },
+        }
+      : { kind: 'embedded', prefix: e.REDIS_PREFIX },
     worker: { enabled: e.DEMITON_WORKER, concurrency: e.WORKER_CONCURRENCY, id: e.WORKER_ID, leaseMs: e.WORKER_LEASE_MS },
     http: { port: e.PORT, host: e.HOST, maxBodyBytes: e.MAX_BODY_BYTES, studioDir: e.STUDIO_DIR },
     logLevel: e.LOG_LEVEL,
@@ -221,6 +258,45 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     serviceBus: { triggers: e.SERVICE_BUS_TRIGGERS ?? [] },
     shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
   };
+}
+
+/**
+ * Entra sign-in to PostgreSQL and Redis: the user is required, the URL carries no secret (the
+ * token is the password), and the token travels over TLS except to a loopback host (tests).
+ */
+function signInProblems(e: z.infer<typeof envSchema>): FieldIssue[] {
+  const out: FieldIssue[] = [];
+  const urlUser = (v: string) => decodeURIComponent(new URL(v).username);
+  if (e.DATABASE_AUTH === 'entra') {
+    if (!e.DATABASE_URL) out.push({ path: 'DATABASE_AUTH', message: "'entra' needs DATABASE_URL (the embedded database has no Entra sign-in)" });
+    if (!e.DATABASE_ENTRA_USER) out.push({ path: 'DATABASE_ENTRA_USER', message: "required when DATABASE_AUTH is 'entra' (the PostgreSQL role of the managed identity, e.g. its name when it is the Entra administrator)" });
+    if (e.DATABASE_URL) {
+      const u = new URL(e.DATABASE_URL);
+      const sslmode = u.searchParams.get('sslmode');
+      if (u.password) out.push({ path: 'DATABASE_URL', message: "must not contain a password when DATABASE_AUTH is 'entra' (the password is an access token fetched for each new connection)" });
+      if (u.username && e.DATABASE_ENTRA_USER && urlUser(e.DATABASE_URL) !== e.DATABASE_ENTRA_USER)
+        out.push({ path: 'DATABASE_URL', message: `names user '${urlUser(e.DATABASE_URL)}', but DATABASE_AUTH=entra signs in as DATABASE_ENTRA_USER '${e.DATABASE_ENTRA_USER}'; leave the user out of the URL` });
+      if (sslmode && ['disable', 'allow', 'prefer'].includes(sslmode) && !isLoopbackHost(u.hostname))
+        out.push({ path: 'DATABASE_URL', message: `sslmode=${sslmode}: Entra sign-in sends an access token as the password, so it needs TLS (sslmode=require or verify-full, or no sslmode); only a loopback host may go without` });
+    }
+  } else if (e.DATABASE_ENTRA_USER) {
+    out.push({ path: 'DATABASE_ENTRA_USER', message: "is set but DATABASE_AUTH is 'password'; set DATABASE_AUTH=entra to sign in with the managed identity, or remove it" });
+  }
+  if (e.REDIS_AUTH === 'entra') {
+    if (!e.REDIS_URL) out.push({ path: 'REDIS_AUTH', message: "'entra' needs REDIS_URL (the embedded queue has no sign-in)" });
+    if (!e.REDIS_ENTRA_USER) out.push({ path: 'REDIS_ENTRA_USER', message: "required when REDIS_AUTH is 'entra' (the object id of the managed identity, its Redis user name)" });
+    if (e.REDIS_URL) {
+      const u = new URL(e.REDIS_URL);
+      if (u.password) out.push({ path: 'REDIS_URL', message: "must not contain an access key when REDIS_AUTH is 'entra' (the password is an access token, renewed before it expires)" });
+      if (u.username && e.REDIS_ENTRA_USER && urlUser(e.REDIS_URL).toLowerCase() !== e.REDIS_ENTRA_USER.toLowerCase())
+        out.push({ path: 'REDIS_URL', message: `names user '${urlUser(e.REDIS_URL)}', but REDIS_AUTH=entra signs in as REDIS_ENTRA_USER '${e.REDIS_ENTRA_USER}'; leave the user out of the URL` });
+      if (u.protocol === 'redis:' && !isLoopbackHost(u.hostname))
+        out.push({ path: 'REDIS_URL', message: 'Entra sign-in sends an access token, so it needs TLS: use rediss:// (redis:// is accepted only for a loopback host)' });
+    }
+  } else if (e.REDIS_ENTRA_USER) {
+    out.push({ path: 'REDIS_ENTRA_USER', message: "is set but REDIS_AUTH is 'key'; set REDIS_AUTH=entra to sign in with the managed identity, or remove it" });
+  }
+  return out;
 }
 
 /** Connector secrets encryption and the outbound network policy. */

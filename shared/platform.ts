@@ -17,6 +17,9 @@ import { createLogger, type Logger } from './logger';
 import { observeQueueDepth } from './observability/metrics';
 import { createMemoryQueue } from './queue/memory-queue';
 import { createRedisQueue } from './queue/redis-queue';
+import { redisTargetFor } from './queue/redis-connection';
+import { POSTGRES_TOKEN_SCOPE } from './managed-identity/access-token-source';
+import { managedIdentityTokens } from './managed-identity/token-sources';
 import type { WorkQueue } from './queue/work-queue';
 import { createAiServices, describeAi, type AiOverrides, type AiServices } from './ai/ai-services';
 import { DEV_ORG_ID, DEV_PROJECT_ID, ensureOrganisation } from './store/organisations';
@@ -57,11 +60,17 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   const db =
     overrides.db ??
     (config.database.kind === 'postgres'
-      ? createDb({ connectionString: config.database.url, schema: config.database.schema, max: config.database.poolMax, backend: 'postgres' })
+      ? createDb({
+          connectionString: config.database.url,
+          schema: config.database.schema,
+          max: config.database.poolMax,
+          backend: 'postgres',
+          entra: config.database.auth.kind === 'entra' ? { user: config.database.auth.user, tokens: managedIdentityTokens(config.database.auth, POSTGRES_TOKEN_SCOPE, 'database') } : undefined,
+        })
       : await startEmbeddedPostgres(config.database.dataDir, config.database.schema));
   const queue =
     overrides.queue ??
-    (config.queue.kind === 'redis' ? createRedisQueue({ url: config.queue.url, prefix: config.queue.prefix }) : createMemoryQueue());
+    (config.queue.kind === 'redis' ? createRedisQueue({ ...redisTargetFor(config.queue), prefix: config.queue.prefix }) : createMemoryQueue());
   const identity = overrides.identity ?? createIdentity(config, logger);
   const network = new OutboundPolicy({ allowPrivate: config.connectors.allowPrivateNetworks, allowedCidrs: config.connectors.allowedCidrs });
   const secretBox = new SecretBox(keyProviderFor(config.connectors));
@@ -101,9 +110,12 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
 
 /** A one-line description of the backends in use, printed at start. */
 export function describeBackends(p: Platform): string {
-  const db = p.config.database.kind === 'postgres' ? `PostgreSQL (${redact(p.config.database.url)}, schema ${p.db.schema})` : `embedded PostgreSQL (PGlite, ${p.config.database.dataDir})`;
-  const q = p.config.queue.kind === 'redis' ? `Redis (${redact(p.config.queue.url)}, prefix ${p.config.queue.prefix})` : 'embedded in-process queue';
-  return `database: ${db}; queue: ${q}; ${describeAi(p.config)}`;
+  const d = p.config.database;
+  const q = p.config.queue;
+  const as = (auth: { kind: string; user?: string }) => (auth.kind === 'entra' ? `, Entra sign-in as ${auth.user}` : '');
+  const db = d.kind === 'postgres' ? `PostgreSQL (${redact(d.url)}, schema ${p.db.schema}${as(d.auth)})` : `embedded PostgreSQL (PGlite, ${d.dataDir})`;
+  const queue = q.kind === 'redis' ? `Redis (${redact(q.url)}, prefix ${q.prefix}${as(q.auth)})` : 'embedded in-process queue';
+  return `database: ${db}; queue: ${queue}; ${describeAi(p.config)}`;
 }
 
 function redact(url: string): string {

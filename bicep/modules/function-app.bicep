@@ -5,7 +5,8 @@
 //
 // App settings mirror `envSchema` in shared/config.ts (tests/bicep checks every variable there is
 // set here or deliberately left to its default). Secrets are Key Vault references resolved with
-// the user-assigned identity; services that accept Entra tokens get the identity instead of keys.
+// the user-assigned identity; services that accept Entra tokens get the identity instead of keys:
+// PostgreSQL and Redis too (DATABASE_AUTH / REDIS_AUTH = entra), so neither URL holds a secret.
 param name string
 param planName string
 param location string
@@ -26,8 +27,14 @@ param storageAccountName string
 param appInsightsConnectionString string
 param keyVaultName string
 param keyVaultUri string
-param databaseUrlSecretName string
-param redisUrlSecretName string
+@description('PostgreSQL URL without credentials (the app signs in with an Entra token).')
+param databaseUrl string
+@description('PostgreSQL role of the managed identity (its name: it is the Entra administrator).')
+param databaseEntraUser string
+@description('Redis URL (rediss://) without credentials.')
+param redisUrl string
+@description('Redis user of the managed identity: its object (principal) id.')
+param redisEntraUser string
 param searchEndpoint string
 @description('Azure OpenAI endpoint; empty when no Azure OpenAI is deployed.')
 param openAiEndpoint string = ''
@@ -86,16 +93,20 @@ var hostSettings = {
   WEBSITE_CONTENTAZUREFILECONNECTIONSTRING: 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
   WEBSITE_CONTENTSHARE: toLower(name)
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
-  // DefaultAzureCredential picks the user-assigned identity by this id.
-  AZURE_CLIENT_ID: identityClientId
 }
 
 // Settings Demiton reads (envSchema in shared/config.ts).
 var demitonSettings = {
-  DATABASE_URL: kvRef(keyVaultName, databaseUrlSecretName)
+  // Tokens of this identity sign in to PostgreSQL and Redis; DefaultAzureCredential (Storage, Search, OpenAI, Key Vault) picks it by this id too.
+  AZURE_CLIENT_ID: identityClientId
+  DATABASE_URL: databaseUrl
+  DATABASE_AUTH: 'entra'
+  DATABASE_ENTRA_USER: databaseEntraUser
   DATABASE_SCHEMA: 'public'
   DATABASE_POOL_MAX: string(databasePoolMax)
-  REDIS_URL: kvRef(keyVaultName, redisUrlSecretName)
+  REDIS_URL: redisUrl
+  REDIS_AUTH: 'entra'
+  REDIS_ENTRA_USER: redisEntraUser
   REDIS_PREFIX: 'demiton'
   DEMITON_WORKER: 'on'
   WORKER_CONCURRENCY: string(workerConcurrency)

@@ -1,7 +1,9 @@
-// PostgreSQL Flexible Server. Entra authentication is on and the managed identity is an Entra
-// administrator, so the app can move to token sign-in; password sign-in stays on because the
-// database pool reads one DATABASE_URL today (the password lives only in Key Vault).
-// privateNetworking puts the server in a delegated subnet with no public endpoint.
+// PostgreSQL Flexible Server. The app signs in with Microsoft Entra tokens (DATABASE_AUTH=entra):
+// the user-assigned managed identity is the server's Entra administrator, so its PostgreSQL role
+// is the identity's name and no role has to be created by hand. Password sign-in is kept for the
+// administrator login only (break-glass and bootstrap; its password is in Key Vault, never in an
+// app setting) unless passwordAuth is false. privateNetworking puts the server in a delegated
+// subnet with no public endpoint.
 param name string
 param location string
 param tags object = {}
@@ -15,14 +17,16 @@ param version string = '16'
 param administratorLogin string = 'demiton'
 @secure()
 param administratorPassword string
+@description('Keep password sign-in for the administrator login (the app never uses it). False: Entra sign-in only.')
+param passwordAuth bool = true
 param databaseName string = 'demiton'
 @description('Managed identity made Entra administrator of the server.')
 param identityPrincipalId string
+@description('Name of that identity: the PostgreSQL role it signs in as (DATABASE_ENTRA_USER).')
 param identityName string
 @description('Delegated subnet id; empty for public access with the Azure-services firewall rule.')
 param delegatedSubnetId string = ''
 param privateDnsZoneId string = ''
-param keyVaultName string
 param highAvailability bool = false
 
 var privateAccess = !empty(delegatedSubnetId)
@@ -34,14 +38,14 @@ resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
   sku: { name: skuName, tier: tier }
   properties: {
     version: version
-    administratorLogin: administratorLogin
-    administratorLoginPassword: administratorPassword
+    administratorLogin: passwordAuth ? administratorLogin : null
+    administratorLoginPassword: passwordAuth ? administratorPassword : null
     storage: { storageSizeGB: storageGb, autoGrow: 'Enabled' }
     backup: { backupRetentionDays: 7, geoRedundantBackup: 'Disabled' }
     highAvailability: { mode: highAvailability ? 'ZoneRedundant' : 'Disabled' }
     authConfig: {
       activeDirectoryAuth: 'Enabled'
-      passwordAuth: 'Enabled'
+      passwordAuth: passwordAuth ? 'Enabled' : 'Disabled'
       tenantId: subscription().tenantId
     }
     network: privateAccess
@@ -78,18 +82,8 @@ resource entraAdmin 'Microsoft.DBforPostgreSQL/flexibleServers/administrators@20
   dependsOn: [database, allowAzure]
 }
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
-  name: keyVaultName
-}
-
-resource databaseUrl 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: 'database-url'
-  properties: {
-    value: 'postgresql://${administratorLogin}:${uriComponent(administratorPassword)}@${server.properties.fullyQualifiedDomainName}:5432/${databaseName}?sslmode=require'
-  }
-}
-
 output name string = server.name
 output fqdn string = server.properties.fullyQualifiedDomainName
-output databaseUrlSecretName string = databaseUrl.name
+// No secret: the app signs in as `entraUser` with a token (TLS verified: sslmode=require is verify-full in node-postgres 8).
+output databaseUrl string = 'postgresql://${server.properties.fullyQualifiedDomainName}:5432/${databaseName}?sslmode=require'
+output entraUser string = identityName

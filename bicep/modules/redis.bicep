@@ -1,14 +1,16 @@
 // Azure Managed Redis (Microsoft.Cache/redisEnterprise). EnterpriseCluster policy gives one
-// endpoint, so the single-node ioredis client and BLMOVE work unchanged. The work queue signs in
-// with the access key, kept only in Key Vault: Entra sign-in to Redis needs a token refreshed
-// every hour by the client, which the queue client does not do yet.
+// endpoint, so the single-node ioredis client and BLMOVE work unchanged. The app signs in with
+// Microsoft Entra tokens of the managed identity (REDIS_AUTH=entra, user = its object id): the
+// access policy assignment below gives the identity the built-in 'default' policy (all data
+// commands), and access keys are disabled, so no Redis key exists in any setting or vault.
 param name string
 param location string
 param tags object = {}
 @description('Azure Managed Redis SKU, e.g. Balanced_B0 (smallest), Balanced_B1, MemoryOptimized_M10.')
 param skuName string = 'Balanced_B0'
 param highAvailability bool = false
-param keyVaultName string
+@description('Object (principal) id of the managed identity that signs in (REDIS_ENTRA_USER).')
+param identityPrincipalId string
 
 resource cluster 'Microsoft.Cache/redisEnterprise@2025-04-01' = {
   name: name
@@ -30,22 +32,21 @@ resource database 'Microsoft.Cache/redisEnterprise/databases@2025-04-01' = {
     clusteringPolicy: 'EnterpriseCluster'
     // The queue must never lose a message to eviction.
     evictionPolicy: 'NoEviction'
-    accessKeysAuthentication: 'Enabled'
+    accessKeysAuthentication: 'Disabled'
   }
 }
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
-  name: keyVaultName
-}
-
-resource redisUrl 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: 'redis-url'
+resource appAccess 'Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments@2025-04-01' = {
+  parent: database
+  name: 'demitonapp' // 1-60 letters and digits
   properties: {
-    value: 'rediss://:${uriComponent(database.listKeys().primaryKey)}@${cluster.properties.hostName}:10000'
+    accessPolicyName: 'default'
+    user: { objectId: identityPrincipalId }
   }
 }
 
 output name string = cluster.name
 output hostName string = cluster.properties.hostName
-output redisUrlSecretName string = redisUrl.name
+// No secret: the app signs in as the identity with a token over TLS.
+output redisUrl string = 'rediss://${cluster.properties.hostName}:10000'
+output entraUser string = identityPrincipalId

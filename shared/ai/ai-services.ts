@@ -4,7 +4,8 @@
  * Clients are created eagerly but connect lazily, so a process that never chats opens nothing.
  */
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedisConnection, redisTargetFor } from '../queue/redis-connection';
 import type { Config } from '../config';
 import type { OutboundPolicy } from '../connectors/network-policy';
 import type { SecretBox } from '../connectors/secret-box';
@@ -107,7 +108,7 @@ export async function createAiServices(config: Config, db: Db, logger: Logger, o
   let redis: Redis | null = null;
   let gate: StreamGate;
   if (config.queue.kind === 'redis') {
-    redis = new Redis(config.queue.url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    redis = createRedisConnection(redisTargetFor(config.queue), { lazyConnect: true, maxRetriesPerRequest: 2 });
     redis.on('error', (err) => logger.debug({ err }, 'studio gate redis connection error'));
     gate = createRedisStreamGate(redis, config.queue.prefix, ai.gate);
   } else gate = createMemoryStreamGate(ai.gate);

@@ -8,6 +8,7 @@ import type { Logger } from '../logger';
 import { createTokenVerifier, fetchOpenIdMetadata, type OpenIdMetadata, type TokenVerifier } from './entra-token';
 import { createGraphGroupResolver, type GroupResolver } from './graph-groups';
 import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './rate-limit';
+import { redisTargetFor } from '../queue/redis-connection';
 
 export interface Identity {
   /** Null in development mode. */
@@ -22,7 +23,7 @@ export interface Identity {
 export function createIdentity(config: Config, logger: Logger): Identity {
   const rateLimiter =
     config.queue.kind === 'redis'
-      ? createRedisRateLimiter({ url: config.queue.url, prefix: config.queue.prefix, limits: config.rateLimit, logger })
+      ? createRedisRateLimiter({ ...redisTargetFor(config.queue), prefix: config.queue.prefix, limits: config.rateLimit, logger })
       : createMemoryRateLimiter({ limits: config.rateLimit });
   const entra = config.entra;
   let tokens: TokenVerifier | null = null;

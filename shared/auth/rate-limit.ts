@@ -10,8 +10,8 @@
  * not fail because Redis is down (triggers fail on the queue anyway).
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import type { Logger } from '../logger';
+import { createRedisConnection, type RedisSignIn } from '../queue/redis-connection';
 import type { Principal } from './principal';
 import { RateLimitedError } from './errors';
 
@@ -63,8 +63,8 @@ function refused(b: Bucket, limits: RateLimits, retryAfterMs: number): RateLimit
 }
 
 /** A limiter on Redis (shared by every instance). */
-export function createRedisRateLimiter(opts: { url: string; prefix: string; limits: RateLimits; logger: Logger }): RateLimiter {
-  const redis = new Redis(opts.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, retryStrategy: (n) => Math.min(100 * n, 2_000) });
+export function createRedisRateLimiter(opts: { url: string; signIn?: RedisSignIn; prefix: string; limits: RateLimits; logger: Logger }): RateLimiter {
+  const redis = createRedisConnection(opts, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, retryStrategy: (n) => Math.min(100 * n, 2_000) });
   redis.on('error', () => undefined); // reconnects on its own; check() logs the failures it sees
   const windowMs = opts.limits.windowSeconds * 1000;
   // Connect on first use (a process with limits off never opens the connection), once.

@@ -3,7 +3,9 @@
  * `Queryable` (the pool, or a transaction's client) and nothing else.
  */
 import pg from 'pg';
-import { ServiceUnavailableError } from '../domain/errors';
+import { CredentialRejectedError, ServiceUnavailableError } from '../domain/errors';
+import type { AccessTokenSource } from '../managed-identity/access-token-source';
+import { isLoopbackHost } from '../managed-identity/loopback-host';
 
 export interface Queryable {
   query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
@@ -34,7 +36,14 @@ export function isUniqueViolation(err: unknown): boolean {
   return !!err && typeof err === 'object' && (err as { code?: unknown }).code === '23505';
 }
 
+// 28P01 invalid_password, 28000 invalid_authorization_specification (no such role, pg_hba refusal).
+const REJECTED_CODES = new Set(['28P01', '28000']);
+
 function wrap(err: unknown): never {
+  if (err && typeof err === 'object' && REJECTED_CODES.has(String((err as { code?: unknown }).code))) {
+    const reason = (err as { message?: unknown }).message;
+    throw new CredentialRejectedError('database', undefined, `PostgreSQL refused the sign-in: ${String(reason)}`, { cause: err });
+  }
   if (isConnectionError(err)) {
     throw new ServiceUnavailableError('database', 'The database is unavailable; try again shortly.', { cause: err });
   }
@@ -47,12 +56,40 @@ export interface PoolOptions {
   max: number;
   backend: 'postgres' | 'pglite';
   idleTimeoutMillis?: number;
+  /**
+   * Sign in as this role with a Microsoft Entra access token as the password, fetched for each
+   * new connection (cached by `tokens` until shortly before it expires). TLS is required (Azure
+   * refuses tokens without it) except to a loopback host, where the URL's sslmode decides.
+   */
+  entra?: { user: string; tokens: AccessTokenSource };
+}
+
+/**
+ * pg settings for Entra sign-in, from the URL's host, port, database, sslmode and
+ * application_name (its user and password are not used): the role, and the token as password.
+ */
+function entraConnection(url: string, entra: NonNullable<PoolOptions['entra']>): pg.PoolConfig {
+  const u = new URL(url);
+  const host = decodeURIComponent(u.hostname.replace(/^\[|\]$/g, ''));
+  const sslmode = u.searchParams.get('sslmode');
+  // As pg reads sslmode today: 'disable' is off, 'no-verify' skips the certificate check, every other mode verifies it.
+  const ssl = sslmode === 'disable' ? false : sslmode === 'no-verify' ? { rejectUnauthorized: false } : sslmode ? true : !isLoopbackHost(host);
+  return {
+    host,
+    port: u.port ? Number(u.port) : 5432,
+    database: decodeURIComponent(u.pathname.replace(/^\//, '')) || undefined,
+    application_name: u.searchParams.get('application_name') ?? undefined,
+    user: entra.user,
+    // Called by pg for every new connection that the server asks a password of.
+    password: async () => (await entra.tokens.get()).token,
+    ssl,
+  };
 }
 
 /** Wraps a `pg` pool; every connection gets the configured `search_path`. */
 export function createDb(opts: PoolOptions, onClose?: () => Promise<void>): Db {
   const pool = new pg.Pool({
-    connectionString: opts.connectionString,
+    ...(opts.entra ? entraConnection(opts.connectionString, opts.entra) : { connectionString: opts.connectionString }),
     max: opts.max,
     idleTimeoutMillis: opts.idleTimeoutMillis ?? 30_000,
     connectionTimeoutMillis: 5_000,

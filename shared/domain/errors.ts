@@ -93,6 +93,42 @@ export class ServiceUnavailableError extends DemitonError {
   readonly retryAfterSeconds: number;
 }
 
+/**
+ * No Microsoft Entra access token could be had for signing in to a dependency (the managed
+ * identity endpoint is down, refuses, or the identity is not assigned). Code
+ * `database_token_unavailable` or `queue_token_unavailable`; 503 like any unavailable dependency.
+ */
+export class AccessTokenUnavailableError extends ServiceUnavailableError {
+  override readonly code: string;
+  constructor(
+    dependency: 'database' | 'queue',
+    readonly scope: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(dependency, message, options);
+    this.code = `${dependency}_token_unavailable`;
+  }
+}
+
+/**
+ * The dependency refused the credential it was given: a wrong password or access key, or an Entra
+ * token for an identity it does not know. Code `database_credential_rejected` or
+ * `queue_credential_rejected`; retryable (a role or access policy being created takes effect later).
+ */
+export class CredentialRejectedError extends ServiceUnavailableError {
+  override readonly code: string;
+  constructor(
+    dependency: 'database' | 'queue',
+    readonly user: string | undefined,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(dependency, message, options);
+    this.code = `${dependency}_credential_rejected`;
+  }
+}
+
 /** The caller is not authenticated. */
 export class UnauthenticatedError extends DemitonError {
   readonly code = 'unauthenticated';

@@ -10,8 +10,9 @@
  * this needs a non-clustered Redis (Azure Cache for Redis Basic/Standard/Premium without
  * clustering), as the BLMOVE pair already does.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { ServiceUnavailableError } from '../domain/errors';
+import { createRedisConnection, signInRejection, type RedisSignIn } from './redis-connection';
 import { decodeMessage, encodeMessage, parkedMember, type Reservation, type RunMessage, type WorkQueue } from './work-queue';
 
 /**
@@ -56,16 +57,14 @@ return woken`;
 export interface RedisQueueOptions {
   url: string;
   prefix: string;
-}
-
-function unavailable(err: unknown): never {
-  throw new ServiceUnavailableError('queue', 'The queue (Redis) is unavailable; try again shortly.', { cause: err });
+  /** How to sign in (see redis-connection.ts); default: what the URL carries. */
+  signIn?: RedisSignIn;
 }
 
 /** Connects to Redis; connections are lazy and reconnect with backoff. */
 export function createRedisQueue(opts: RedisQueueOptions): WorkQueue {
   const connect = (autoPipelining = false) =>
-    new Redis(opts.url, {
+    createRedisConnection(opts, {
       lazyConnect: false,
       maxRetriesPerRequest: 2,
       enableOfflineQueue: true,
@@ -77,6 +76,11 @@ export function createRedisQueue(opts: RedisQueueOptions): WorkQueue {
   // (bench: a third of the worker's CPU went to socket writes). Never on the blocking connections.
   const cmd = connect(true);
   cmd.on('error', () => undefined); // reconnects on its own; callers see command errors
+  // A refused sign-in and a missing token keep their own codes; anything else is 'queue_unavailable'.
+  const unavailable: (err: unknown) => never = (err) => {
+    if (err instanceof ServiceUnavailableError) throw err;
+    throw signInRejection(err, cmd) ?? new ServiceUnavailableError('queue', 'The queue (Redis) is unavailable; try again shortly.', { cause: err });
+  };
   const blocking = new Map<string, Redis>();
   const queueKey = `${opts.prefix}:queue`;
   const processingKey = (workerId: string) => `${opts.prefix}:processing:${workerId}`;

@@ -7,6 +7,7 @@ export const API_VERSION_ALLOWLIST: Readonly<Record<string, readonly string[]>> 
   'Microsoft.Authorization/roleAssignments': ['2022-04-01'],
   'Microsoft.Cache/redisEnterprise': ['2025-04-01', '2024-10-01'],
   'Microsoft.Cache/redisEnterprise/databases': ['2025-04-01', '2024-10-01'],
+  'Microsoft.Cache/redisEnterprise/databases/accessPolicyAssignments': ['2025-04-01'],
   'Microsoft.CognitiveServices/accounts': ['2023-05-01', '2024-10-01'],
   'Microsoft.CognitiveServices/accounts/deployments': ['2023-05-01', '2024-10-01'],
   'Microsoft.DBforPostgreSQL/flexibleServers': ['2024-08-01', '2022-12-01'],

@@ -156,18 +156,40 @@ describe('bicep templates (offline)', () => {
     }
     const config = loadConfig(env);
     expect(config.devMode).toBe(false);
-    expect(config.database.kind).toBe('postgres');
-    expect(config.queue.kind).toBe('redis');
+    expect(config.database).toMatchObject({ kind: 'postgres', auth: { kind: 'entra', user: 'id-demiton', clientId: SAMPLE_VALUES['AZURE_CLIENT_ID'] } });
+    expect(config.queue).toMatchObject({ kind: 'redis', auth: { kind: 'entra', user: SAMPLE_VALUES['REDIS_ENTRA_USER'] } });
     expect(config.worker.enabled).toBe(true);
     expect(config.telemetry.exporter).toBe('azure-monitor');
     expect(config.serviceBus.triggers).toHaveLength(1);
   });
 
   it('secrets reach the app as Key Vault references, not values', () => {
-    for (const k of ['DATABASE_URL', 'REDIS_URL', 'ENTRA_CLIENT_SECRET']) expect(settings.get(k)?.text, k).toMatch(/^kvRef\(/);
+    expect(settings.get('ENTRA_CLIENT_SECRET')?.text).toMatch(/^kvRef\(/);
     const text = readFileSync(join(BICEP, 'modules', 'function-app.bicep'), 'utf8');
     expect(text).toMatch(/keyVaultReferenceIdentity: identityId/);
     for (const k of ['AZURE_OPENAI_API_KEY', 'AZURE_SEARCH_API_KEY', 'AZURE_STORAGE_CONNECTION_STRING', 'LLM_API_KEY']) expect(settings.has(k), k).toBe(false);
+  });
+
+  it('PostgreSQL and Redis are signed in to with the managed identity: no password or key anywhere', () => {
+    expect(literalString(settings.get('DATABASE_AUTH')!)).toBe('entra');
+    expect(literalString(settings.get('REDIS_AUTH')!)).toBe('entra');
+    for (const k of ['DATABASE_URL', 'REDIS_URL', 'DATABASE_ENTRA_USER', 'REDIS_ENTRA_USER', 'AZURE_CLIENT_ID']) expect(settings.get(k)?.text, k).not.toMatch(/kvRef|listKeys|Password|password/);
+    const pgText = readFileSync(join(BICEP, 'modules', 'postgres.bicep'), 'utf8');
+    expect(pgText).toMatch(/activeDirectoryAuth: 'Enabled'/);
+    expect(pgText).toMatch(/Microsoft\.DBforPostgreSQL\/flexibleServers\/administrators@/);
+    expect(pgText).toMatch(/principalType: 'ServicePrincipal'/);
+    expect(pgText).toMatch(/output databaseUrl string = 'postgresql:\/\/\$\{[^}]+\}:5432\/\$\{databaseName\}\?sslmode=require'/);
+    expect(pgText).toMatch(/output entraUser string = identityName/);
+    const redisText = readFileSync(join(BICEP, 'modules', 'redis.bicep'), 'utf8');
+    expect(redisText).toMatch(/accessKeysAuthentication: 'Disabled'/);
+    expect(redisText).toMatch(/Microsoft\.Cache\/redisEnterprise\/databases\/accessPolicyAssignments@/);
+    expect(redisText).toMatch(/user: \{ objectId: identityPrincipalId \}/);
+    expect(redisText).not.toMatch(/listKeys/);
+    expect(redisText).toMatch(/output redisUrl string = 'rediss:\/\//);
+    // main.bicep hands the identity's name and object id to the modules and the app.
+    const main = readFileSync(join(BICEP, 'main.bicep'), 'utf8');
+    expect(main).toMatch(/databaseEntraUser: postgres\.outputs\.entraUser/);
+    expect(main).toMatch(/redisEntraUser: redis\.outputs\.entraUser/);
   });
 
   it('the Function App runs on Elastic Premium, Linux, Node 22, with an always-ready instance', () => {

@@ -53,7 +53,6 @@ export const HOST_SETTINGS: ReadonlySet<string> = new Set([
   'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING',
   'WEBSITE_CONTENTSHARE',
   'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
-  'AZURE_CLIENT_ID',
   'ServiceBusConnection',
   'ServiceBusConnection__fullyQualifiedNamespace',
   'ServiceBusConnection__credential',
@@ -65,9 +64,12 @@ export const HOST_SETTINGS: ReadonlySet<string> = new Set([
  * used to check that the deployed settings load as a production configuration.
  */
 export const SAMPLE_VALUES: Readonly<Record<string, string>> = {
-  DATABASE_URL: 'postgresql://demiton:secret@psql.postgres.database.azure.com:5432/demiton?sslmode=require',
+  AZURE_CLIENT_ID: '66666666-6666-4666-8666-666666666666',
+  DATABASE_URL: 'postgresql://psql-demiton.postgres.database.azure.com:5432/demiton?sslmode=require',
+  DATABASE_ENTRA_USER: 'id-demiton',
   DATABASE_POOL_MAX: '10',
-  REDIS_URL: 'rediss://:key@redis.westeurope.redis.azure.net:10000',
+  REDIS_URL: 'rediss://redis-demiton.westeurope.redis.azure.net:10000',
+  REDIS_ENTRA_USER: '77777777-7777-4777-8777-777777777777',
   WORKER_CONCURRENCY: '16',
   LOG_LEVEL: 'info',
   APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/',

@@ -72,6 +72,51 @@ describe('deployment settings', () => {
     expect(issues({ WORKER_SHUTDOWN_GRACE_SECONDS: 'soon' })[0]?.path).toBe('WORKER_SHUTDOWN_GRACE_SECONDS');
   });
 
+  it('Entra sign-in settings: compiled into database.auth / queue.auth, defaults unchanged, each mistake names the variable', () => {
+    const OID = '7e57c0de-0b1e-4c7a-9d1e-000000000001';
+    const CID = '11111111-2222-4333-8444-555555555555';
+    // Defaults keep the secret-based sign-in.
+    const plain = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/d', REDIS_URL: 'redis://:k@r:6379' });
+    expect(plain.database).toMatchObject({ auth: { kind: 'password' } });
+    expect(plain.queue).toMatchObject({ auth: { kind: 'key' } });
+    const entra = loadConfig({
+      DATABASE_URL: 'postgresql://psql.postgres.database.azure.com:5432/demiton?sslmode=require',
+      DATABASE_AUTH: 'entra',
+      DATABASE_ENTRA_USER: 'id-demiton',
+      REDIS_URL: 'rediss://r.westeurope.redis.azure.net:10000',
+      REDIS_AUTH: 'entra',
+      REDIS_ENTRA_USER: OID,
+      AZURE_CLIENT_ID: CID,
+    });
+    expect(entra.database).toMatchObject({ auth: { kind: 'entra', user: 'id-demiton', clientId: CID } });
+    expect(entra.queue).toMatchObject({ auth: { kind: 'entra', user: OID, clientId: CID } });
+    // Without AZURE_CLIENT_ID: DefaultAzureCredential; a loopback host may go without TLS (tests).
+    const local = loadConfig({ DATABASE_URL: 'postgres://127.0.0.1:5432/d?sslmode=disable', DATABASE_AUTH: 'entra', DATABASE_ENTRA_USER: 'me', REDIS_URL: 'redis://localhost:6379', REDIS_AUTH: 'entra', REDIS_ENTRA_USER: OID });
+    expect(local.database).toMatchObject({ auth: { kind: 'entra', clientId: undefined } });
+
+    const cases: Array<[Record<string, string>, string, RegExp]> = [
+      [{ DATABASE_AUTH: 'entra', DATABASE_ENTRA_USER: 'me' }, 'DATABASE_AUTH', /needs DATABASE_URL/],
+      [{ DATABASE_URL: 'postgres://db/d', DATABASE_AUTH: 'entra' }, 'DATABASE_ENTRA_USER', /required when DATABASE_AUTH is 'entra'/],
+      [{ DATABASE_URL: 'postgres://me:secret@db/d', DATABASE_AUTH: 'entra', DATABASE_ENTRA_USER: 'me' }, 'DATABASE_URL', /must not contain a password/],
+      [{ DATABASE_URL: 'postgres://admin@db/d', DATABASE_AUTH: 'entra', DATABASE_ENTRA_USER: 'me' }, 'DATABASE_URL', /names user 'admin'.*leave the user out/],
+      [{ DATABASE_URL: 'postgres://db.example.com/d?sslmode=disable', DATABASE_AUTH: 'entra', DATABASE_ENTRA_USER: 'me' }, 'DATABASE_URL', /sslmode=disable.*needs TLS/],
+      [{ DATABASE_URL: 'postgres://u:p@db/d', DATABASE_ENTRA_USER: 'me' }, 'DATABASE_ENTRA_USER', /DATABASE_AUTH is 'password'/],
+      [{ DATABASE_AUTH: 'token' }, 'DATABASE_AUTH', /expected 'password' or 'entra'/],
+      [{ REDIS_AUTH: 'entra', REDIS_ENTRA_USER: OID }, 'REDIS_AUTH', /needs REDIS_URL/],
+      [{ REDIS_URL: 'rediss://r:10000', REDIS_AUTH: 'entra' }, 'REDIS_ENTRA_USER', /required when REDIS_AUTH is 'entra'/],
+      [{ REDIS_URL: 'rediss://:key@r:10000', REDIS_AUTH: 'entra', REDIS_ENTRA_USER: OID }, 'REDIS_URL', /must not contain an access key/],
+      [{ REDIS_URL: 'rediss://someone@r:10000', REDIS_AUTH: 'entra', REDIS_ENTRA_USER: OID }, 'REDIS_URL', /names user 'someone'/],
+      [{ REDIS_URL: 'redis://r.westeurope.redis.azure.net:10000', REDIS_AUTH: 'entra', REDIS_ENTRA_USER: OID }, 'REDIS_URL', /needs TLS: use rediss:\/\//],
+      [{ REDIS_URL: 'rediss://r:10000', REDIS_ENTRA_USER: OID }, 'REDIS_ENTRA_USER', /REDIS_AUTH is 'key'/],
+      [{ REDIS_URL: 'rediss://r:10000', REDIS_AUTH: 'entra', REDIS_ENTRA_USER: 'my-identity' }, 'REDIS_ENTRA_USER', /object \(principal\) id/],
+      [{ AZURE_CLIENT_ID: 'id-demiton' }, 'AZURE_CLIENT_ID', /client id of the user-assigned managed identity/],
+    ];
+    for (const [env, path, message] of cases) {
+      const found = issues(env);
+      expect(found.some((i) => i.path === path && message.test(i.message)), `${JSON.stringify(env)} → ${JSON.stringify(found)}`).toBe(true);
+    }
+  });
+
   it('every variable of the schema: a junk value is either accepted or rejected with an error naming that variable', () => {
     const junk = ['-1', 'x'.repeat(300), 'not a url', '{', '0', 'on'];
     let rejected = 0;
