@@ -2,9 +2,11 @@
  * End to end: the built studio in Debian's Chromium (playwright-core, no browser download)
  * against the local host on real PostgreSQL and Redis with an in-process worker. Creates a
  * workflow in the editor, runs it from the Run dialog, watches the run page reach SUCCEEDED live
- * with a chunked task's progress, pauses a digital worker, creates and tests a connector, asks the
- * assistant (a loopback OpenAI-protocol server) and runs its suggestion, checks every main page
- * with axe-core, and saves the screenshots used by docs/studio.md.
+ * with a chunked task's progress, cancels a run and retries a failed one (attempt 2 of the same
+ * run, live), pauses a digital worker, creates and tests a connector, asks the assistant (a
+ * loopback OpenAI-protocol server) and runs its suggestion, edits members' roles and group
+ * mappings on /hq, checks every main page with axe-core, and saves the screenshots used by
+ * docs/studio.md.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +18,7 @@ import { toHandler } from '../../functions/http-kit';
 import { startLocalHost } from '../../functions/local-host/server';
 import { routes } from '../../functions/routes';
 import { Worker } from '../../shared/engine/worker';
-import { api, createTestPlatform, type TestPlatform } from '../helpers/test-platform';
+import { api, createTestPlatform, waitFor, type TestPlatform } from '../helpers/test-platform';
 import { startOpenAiLoopback, type OpenAiLoopback } from '../servers/openai-loopback';
 
 // The callbacks given to page.evaluate run in the browser; the root tsconfig has no DOM library.
@@ -116,9 +118,25 @@ describe('studio end to end (Chromium, real control plane)', () => {
     await editor.fill('{ "name": "x", "tasks": [ }');
     await page.getByText(/line 1, column/).waitFor();
     expect(await page.getByRole('button', { name: 'Create workflow' }).isDisabled()).toBe(true);
-    // A schema error (unknown task type) is named by its path.
-    await editor.fill(JSON.stringify({ name: 'x', tasks: [{ key: 'a', type: 'teleport' }] }));
-    await page.getByText('tasks[0].type').first().waitFor();
+    // A schema error (unknown task type) is named by its path, and its line is marked.
+    await editor.fill(
+      JSON.stringify(
+        { name: 'x', tasks: [{ key: 'a', type: 'atomic', connector: 'platform', operation: 'echo' }, { key: 'b', type: 'teleport' }] },
+        null,
+        2,
+      ),
+    );
+    await page.getByText('tasks[1].type').first().waitFor();
+    await page.locator('.gutter [data-line="12"].issue').waitFor();
+    await page.getByRole('button', { name: 'Line 12: tasks[1].type: must be one of "atomic", "workflow", "chunked"' }).click();
+    // Its "Line 12" button selected that line in the editor.
+    const selected = await editor.evaluate((t) => {
+      const a = t as unknown as { value: string; selectionStart: number; selectionEnd: number };
+      return a.value.slice(a.selectionStart, a.selectionEnd);
+    });
+    expect(selected).toBe('      "type": "teleport"');
+    expect(await axe(page)).toEqual([]);
+    await shot('workflow-editor');
 
     await editor.fill(
       JSON.stringify(
@@ -314,6 +332,58 @@ describe('studio end to end (Chromium, real control plane)', () => {
     expect((await api(host.url, 'GET', `/api/runs/${run.body.id}`)).body.status).toBe('CANCELLED');
   }, 60_000);
 
+  it('retries a failed run from its page: the error is shown, the cause fixed, and the next attempt of the same run succeeds live', async () => {
+    // Storing a business object of a type that does not exist fails, and not retryably: the same
+    // input fails the same way until someone creates the type.
+    const wf = await api(host.url, 'POST', '/api/workflows', {
+      name: 'import-customer',
+      tasks: [
+        { key: 'greet', type: 'atomic', connector: 'platform', operation: 'echo', input: { message: 'Importing {{ input.name }}' } },
+        { key: 'store', type: 'atomic', connector: 'platform', operation: 'upsertBusinessObject', input: { type: 'customer', record: { id: 'c-1', name: '{{ input.name }}' } } },
+      ],
+    });
+    expect(wf.status).toBe(201);
+    const run = await api(host.url, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: { name: 'Ada' } });
+    await page.goto(`${host.url}/runs/${run.body.id}`);
+    await page.locator('[data-testid="run-status"] [data-status="FAILED"]').waitFor({ timeout: 30_000 });
+    // The error viewer: the run's error names the failing task; the task shows its code.
+    const runError = page.getByRole('alert').filter({ hasText: 'business_object_type_not_found' });
+    await runError.waitFor();
+    expect(await runError.textContent()).toContain('(task store)');
+    expect(await page.locator('[data-task="store"] .task-error').textContent()).toMatch(/^business_object_type_not_found: .*customer.*\(not retryable\)$/);
+    expect(await page.locator('[data-task="greet"] [data-status="SUCCEEDED"]').count()).toBe(1);
+    expect(await page.getByTestId('run-attempt').textContent()).toBe('1');
+    expect(await axe(page)).toEqual([]);
+    await shot('run-failed');
+
+    const type = await api(host.url, 'POST', '/api/business-object-types', {
+      name: 'customer',
+      keyField: 'id',
+      schema: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } }, required: ['id', 'name'] },
+    });
+    expect(type.status).toBe(201);
+    await page.getByRole('button', { name: 'Retry' }).click();
+    // A rerun is a new attempt of the same run: the page stays, follows the feed again and shows it succeed.
+    await page.locator('[data-testid="run-status"] [data-status="SUCCEEDED"]').waitFor({ timeout: 30_000 });
+    expect(page.url()).toBe(`${host.url}/runs/${run.body.id}`);
+    await page.getByTestId('run-attempt').getByText('2', { exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: 'Retry' }).isDisabled()).toBe(true);
+    expect(await page.locator('[data-task="store"] .task-error').count()).toBe(0);
+    await page.getByRole('button', { name: 'Details of task store' }).click();
+    const failed = page.getByRole('list', { name: 'Failed attempts of task store' });
+    expect(await failed.textContent()).toMatch(/^Attempt 1, .*business_object_type_not_found/);
+    const after = await api(host.url, 'GET', `/api/runs/${run.body.id}`);
+    expect(after.body).toMatchObject({ status: 'SUCCEEDED', attempt: 2 });
+    // The task that had succeeded kept its output and did not run again.
+    expect(after.body.tasks.map((t: { key: string; attempts: number }) => [t.key, t.attempts])).toEqual([
+      ['greet', 1],
+      ['store', 2],
+    ]);
+    const stored = await api(host.url, 'GET', '/api/business-objects/customer');
+    expect(stored.body.items).toMatchObject([{ key: 'c-1', data: { id: 'c-1', name: 'Ada' } }]);
+    expect(await axe(page)).toEqual([]);
+  }, 60_000);
+
   it('keeps HQ and business objects accessible', async () => {
     for (const path of ['/hq', '/business-objects']) {
       await page.goto(`${host.url}${path}`);
@@ -326,7 +396,32 @@ describe('studio end to end (Chromium, real control plane)', () => {
         await system.getByText('Queue depth').waitFor();
         expect(await system.getByText('Workers (last minute)').count()).toBe(1);
         expect(await system.getByRole('columnheader', { name: 'SUCCEEDED' }).count()).toBe(1);
-        await shot('hq');
+        // Members: grant a role to someone before they first sign in, then change it.
+        const members = page.getByRole('region', { name: 'Members' });
+        const person = { tenantId: '5b3e1a2c-9d4f-4e6a-8b7c-1d2e3f4a5b6c', objectId: '0a9b8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d' };
+        await members.getByLabel('Tenant id').fill(person.tenantId);
+        await members.getByLabel('Object id').fill(person.objectId);
+        await members.getByLabel('Role', { exact: true }).selectOption('operator');
+        await members.getByRole('button', { name: 'Grant role' }).click();
+        const role = members.getByLabel(`Direct role of ${person.objectId}`);
+        await role.waitFor();
+        await role.selectOption('editor');
+        await members.getByRole('button', { name: `Save role of ${person.objectId}` }).click();
+        await waitFor(async () => (await api(host.url, 'GET', '/api/hq/members')).body.items.find((m: { objectId: string; role: string }) => m.objectId === person.objectId && m.role === 'editor'));
+        await page.waitForFunction(() => document.querySelector('main [data-member] button[aria-label^="Save role"]')?.textContent === 'Save');
+        // Group-to-role mappings: add one.
+        const mappings = page.getByRole('region', { name: 'Group-to-role mappings' });
+        const group = '3f2e1d0c-b9a8-4765-8432-10fedcba9876';
+        await mappings.getByLabel('Group object id').fill(group);
+        await mappings.getByLabel('Role', { exact: true }).selectOption('operator');
+        await mappings.getByLabel('Description').fill('Finance operations');
+        await mappings.getByRole('button', { name: 'Add mapping' }).click();
+        await mappings.getByRole('button', { name: `Edit mapping of group ${group}` }).waitFor();
+        expect(await axe(page)).toEqual([]);
+        // The page from the top down to the mappings (the audit log below grows with every test).
+        await page.evaluate(() => (window as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+        const box = (await mappings.boundingBox())!;
+        await page.screenshot({ path: join(SHOTS, 'hq.png'), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: Math.ceil(box.y + box.height + 16) } });
       }
     }
   }, 60_000);

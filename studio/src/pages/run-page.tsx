@@ -8,7 +8,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { ChunkProgress } from '../components/chunk-progress';
 import { duration, when } from '../components/format';
 import { JsonView } from '../components/json-view';
-import { ErrorState, Loading } from '../components/states';
+import { ErrorState, Loading, RequestProblems } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 import { cancelRun, getRun, retryRun, watchRun, type RunView, type TaskRunView } from '../services/api';
 import { useCapabilities } from '../state/capabilities';
@@ -77,6 +77,8 @@ export function RunPage() {
   const run = query.data;
   const canCancel = caps.data?.has('POST /api/runs/{id}/cancel') ?? false;
   const canRetry = caps.data?.has('POST /api/runs/{id}/retry') ?? false;
+  // The API reruns FAILED or CANCELLED top-level runs (a child run is rerun with its parent).
+  const retryable = (run.status === 'FAILED' || run.status === 'CANCELLED') && !run.parentRunId;
   const liveText = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', ended: 'Finished', failed: 'Live updates unavailable' }[live];
   return (
     <>
@@ -102,16 +104,19 @@ export function RunPage() {
           <button type="button" className="secondary" disabled={!canCancel || !running || cancel.isPending} onClick={() => cancel.mutate()} title={canCancel ? undefined : 'Cancelling is not available in this deployment'}>
             Cancel run
           </button>
-          <button type="button" className="secondary" disabled={!canRetry || run.status !== 'FAILED' || retry.isPending} onClick={() => retry.mutate()} title={canRetry ? undefined : 'Retrying is not available in this deployment'}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={!canRetry || !retryable || retry.isPending}
+            onClick={() => retry.mutate()}
+            title={!canRetry ? 'Retrying is not available in this deployment' : run.parentRunId ? 'A child run is retried with the run that started it' : undefined}
+          >
             Retry
           </button>
         </div>
       </div>
-      {(cancel.isError || retry.isError) && (
-        <p role="alert" className="problems">
-          {(cancel.error ?? retry.error)?.message}
-        </p>
-      )}
+      {cancel.isError && <RequestProblems error={cancel.error} />}
+      {retry.isError && <RequestProblems error={retry.error} />}
       <dl className="facts">
         <div>
           <dt>Status</dt>
@@ -130,6 +135,10 @@ export function RunPage() {
         <div>
           <dt>Duration</dt>
           <dd>{duration(run.startedAt, run.finishedAt, now)}</dd>
+        </div>
+        <div>
+          <dt>Attempt</dt>
+          <dd data-testid="run-attempt">{run.attempt ?? 1}</dd>
         </div>
       </dl>
       {run.error && (
@@ -191,6 +200,18 @@ function TaskRow({ task: t, now }: { task: TaskRunView; now: number }) {
             Started {when(t.startedAt)} · finished {when(t.finishedAt)}
           </p>
           <JsonView value={t.output} label={`Output of task ${t.key}`} />
+          {t.attemptLog && t.attemptLog.length > 0 && (
+            <>
+              <h3 className="small">Failed attempts</h3>
+              <ul className="list small" aria-label={`Failed attempts of task ${t.key}`}>
+                {t.attemptLog.map((a) => (
+                  <li key={a.attempt}>
+                    Attempt {a.attempt}, {when(a.finishedAt)}: {a.error ? <><strong>{a.error.code}</strong>: {a.error.message}</> : 'no error recorded'}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
         </div>
       )}
     </li>
