@@ -7,8 +7,22 @@ import { CredentialRejectedError, ServiceUnavailableError } from '../domain/erro
 import type { AccessTokenSource } from '../managed-identity/access-token-source';
 import { isLoopbackHost } from '../managed-identity/loopback-host';
 
+/**
+ * A named statement: prepared once per connection and then executed without parsing or planning
+ * again (the hot statements of the worker, where planning cost as much as executing).
+ */
+export interface Statement {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** Declares a named statement (the name must be unique to its text across the process). */
+export function statement(name: string, text: string): Statement {
+  return Object.freeze({ name, text });
+}
+
 export interface Queryable {
-  query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string | Statement, values?: unknown[]): Promise<pg.QueryResult<R>>;
 }
 
 export interface Db extends Queryable {
@@ -17,6 +31,11 @@ export interface Db extends Queryable {
   close(): Promise<void>;
   readonly backend: 'postgres' | 'pglite';
   readonly schema: string;
+}
+
+/** True when PostgreSQL aborted the statement to break a deadlock (SQLSTATE 40P01): it may be retried. */
+export function isDeadlock(err: unknown): boolean {
+  return !!err && typeof err === 'object' && (err as { code?: unknown }).code === '40P01';
 }
 
 // Connection-level failures: the caller may retry once the database is back.
@@ -103,7 +122,7 @@ export function createDb(opts: PoolOptions, onClose?: () => Promise<void>): Db {
     schema: opts.schema,
     async query(text, values) {
       try {
-        return await pool.query(text, values);
+        return typeof text === 'string' ? await pool.query(text, values) : await pool.query({ name: text.name, text: text.text, values: values ?? [] });
       } catch (err) {
         return wrap(err);
       }
@@ -118,7 +137,10 @@ export function createDb(opts: PoolOptions, onClose?: () => Promise<void>): Db {
       let broken = false;
       try {
         await client.query('BEGIN');
-        const result = await fn(client);
+        const q: Queryable = {
+          query: (text, values) => (typeof text === 'string' ? client.query(text, values) : client.query({ name: text.name, text: text.text, values: values ?? [] })) as never,
+        };
+        const result = await fn(q);
         await client.query('COMMIT');
         return result;
       } catch (err) {

@@ -23,6 +23,8 @@ import type { TaskDefinition, WorkflowDefinition } from '../domain/workflow-defi
 import type { Logger } from '../logger';
 import type { WorkQueue } from '../queue/work-queue';
 import * as runs from '../store/runs';
+import type { RunEnd } from '../store/run-batches';
+import type { StatementBatcher } from './statement-batcher';
 import { findWorkflowRef, getExecutableVersion } from '../store/workflows';
 import { TaskTimeoutError, attemptOperation } from './attempt-operation';
 import { chunkedDispatch } from './chunked-dispatch';
@@ -34,6 +36,8 @@ import { withSpan } from '../observability/tracing';
 
 export interface ExecutorDeps {
   db: Db;
+  /** Batches run ends with other runs' (the worker's group commit); each run ends alone without it. */
+  runEnds?: StatementBatcher<RunEnd, boolean>;
   queue: WorkQueue;
   registry: AdapterRegistry;
   connectors: ConnectorDirectory;
@@ -107,7 +111,9 @@ export class RunExecutor {
         // Loading the definition or an output mapping failed: the run fails with that error.
         outcome = { status: 'FAILED', output: null, error: toStoredError(err) };
       }
-      const ended = tail.task
+      const ended = this.deps.runEnds
+        ? await this.deps.runEnds.submit({ orgId: run.orgId, runId: run.id, status: outcome.status, output: outcome.output, error: outcome.error, task: tail.task })
+        : tail.task
         ? await runs.finishTaskAndRun(db, run.orgId, run.id, this.owner, tail.task, outcome.status, outcome.output, outcome.error)
         : await runs.finishRun(db, run.orgId, run.id, this.owner, outcome.status, outcome.output, outcome.error);
       if (!ended) throw new LeaseLostError(run.id);

@@ -6,10 +6,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal';
 import type { RunStatus } from '../domain/api';
-import { IdempotencyKeyReusedError, NotFoundError } from '../domain/errors';
+import { ConflictError, IdempotencyKeyReusedError, NotFoundError } from '../domain/errors';
+import type { Db } from '../db/db';
+import type { WorkflowDefinition } from '../domain/workflow-definition';
+import { insertRunsIfCurrent, type GuardedResult, type GuardedRun } from '../store/run-batches';
+import { StatementBatcher } from './statement-batcher';
 import type { Platform } from '../platform';
 import { currentRequestContext } from '../auth/request-context';
-import { findByIdempotencyKey, insertRun, type RunTrigger } from '../store/runs';
+import { findByIdempotencyKey, type RunTrigger } from '../store/runs';
 import { getWorkflow } from '../store/workflows';
 import { validateRunInput } from './input-schema';
 import { currentTraceParent } from '../observability/tracing';
@@ -35,40 +39,87 @@ export function hashInput(input: unknown): string {
   return createHash('sha256').update(JSON.stringify(canon(input))).digest('base64url');
 }
 
-/** Commits a run of the workflow's latest version, then enqueues it. */
+/** The latest version of a workflow as this process last read it (checked again by every insert). */
+interface KnownVersion {
+  id: string;
+  version: number;
+  definition: WorkflowDefinition;
+}
+
+const MAX_KNOWN_VERSIONS = 1_000;
+// Per process: a trigger validates against the version it knows and commits only if that version
+// is still the latest (insertRunsIfCurrent), so a stale entry costs one retry, never a wrong run.
+const knownVersions = new Map<string, KnownVersion>();
+const inserters = new WeakMap<Db, StatementBatcher<GuardedRun, GuardedResult>>();
+
+/** Concurrent triggers of one process commit together: one statement and one commit per batch. */
+function inserterFor(db: Db): StatementBatcher<GuardedRun, GuardedResult> {
+  let b = inserters.get(db);
+  if (!b) {
+    b = new StatementBatcher((runs) => insertRunsIfCurrent(db, runs), { maxBatch: 256, maxInFlight: 4 });
+    inserters.set(db, b);
+  }
+  return b;
+}
+
+function remember(key: string, v: KnownVersion): void {
+  knownVersions.delete(key);
+  if (knownVersions.size >= MAX_KNOWN_VERSIONS) knownVersions.delete(knownVersions.keys().next().value as string);
+  knownVersions.set(key, v);
+}
+
+/**
+ * Commits a run of the workflow's latest version, then enqueues it. One round trip when this
+ * process already knows the workflow's latest version (the insert re-checks it, and the digital
+ * worker's pause, in the same statement); otherwise the version is read first.
+ */
 export async function triggerRun(p: Platform, who: Principal, workflowId: string, input: Record<string, unknown>, opts: TriggerOptions = {}): Promise<Triggered> {
-  const wf = await getWorkflow(p.db, who.orgId, workflowId);
-  if (!wf) throw new NotFoundError('workflow', workflowId);
-  validateRunInput(wf.definition.inputSchema, input, `${wf.id}@${wf.version}`);
-  // A paused digital worker takes no new work: refuse before anything is committed.
-  await refuseIfWorkerPaused(p.db, who.orgId, wf.id);
-  const id = randomUUID();
-  const inputHash = opts.idempotencyKey ? hashInput(input) : null;
-  // Run, task rows and audit entry in one statement: one transaction and one round trip.
-  const inserted = await insertRun(p.db, {
-    id,
-    orgId: who.orgId,
-    workflowId: wf.id,
-    workflowVersion: wf.version,
-    trigger: opts.trigger ?? 'http',
-    input,
-    tasks: wf.definition.tasks,
-    idempotencyKey: opts.idempotencyKey ?? null,
-    inputHash,
-    audit: { actorType: who.actor.type, actorId: who.actor.id, action: 'run.trigger', source: opts.source ?? currentRequestContext()?.source ?? null },
-  });
-  if (!inserted) {
-    const existing = await findByIdempotencyKey(p.db, who.orgId, wf.id, opts.idempotencyKey!);
-    if (!existing) throw new Error('idempotency conflict without a run');
-    if (existing.inputHash !== inputHash) throw new IdempotencyKeyReusedError(opts.idempotencyKey!);
-    return { id: existing.id, status: existing.status, replayed: true };
+  const key = `${who.orgId}/${workflowId}`;
+  for (let attempt = 0; ; attempt++) {
+    let wf = knownVersions.get(key);
+    if (!wf) {
+      const row = await getWorkflow(p.db, who.orgId, workflowId);
+      if (!row) throw new NotFoundError('workflow', workflowId);
+      // A paused digital worker takes no new work: refuse, with its name, before anything is committed.
+      await refuseIfWorkerPaused(p.db, who.orgId, row.id);
+      wf = { id: row.id, version: row.version, definition: row.definition };
+    }
+    validateRunInput(wf.definition.inputSchema, input, `${wf.id}@${wf.version}`);
+    const id = randomUUID();
+    const inputHash = opts.idempotencyKey ? hashInput(input) : null;
+    // Run, task rows and audit entry in one statement, shared with concurrent triggers.
+    const result = await inserterFor(p.db).submit({
+      id,
+      orgId: who.orgId,
+      workflowId: wf.id,
+      version: wf.version,
+      trigger: opts.trigger ?? 'http',
+      input,
+      tasks: wf.definition.tasks,
+      idempotencyKey: opts.idempotencyKey ?? null,
+      inputHash,
+      audit: { actorType: who.actor.type, actorId: who.actor.id, action: 'run.trigger', source: opts.source ?? currentRequestContext()?.source ?? null },
+    });
+    if (!result.current) {
+      // A newer version, a paused worker or a deleted workflow: read again (the read reports the last two).
+      knownVersions.delete(key);
+      if (attempt < 3) continue;
+      throw new ConflictError('workflow_changing', `Workflow ${workflowId} changed while the run was being committed; try again.`);
+    }
+    remember(key, wf);
+    if (!result.inserted) {
+      const existing = await findByIdempotencyKey(p.db, who.orgId, wf.id, opts.idempotencyKey!);
+      if (!existing) throw new Error('idempotency conflict without a run');
+      if (existing.inputHash !== inputHash) throw new IdempotencyKeyReusedError(opts.idempotencyKey!);
+      return { id: existing.id, status: existing.status, replayed: true };
+    }
+    try {
+      const traceparent = currentTraceParent();
+      await p.queue.enqueue({ runId: id, orgId: who.orgId, enqueuedAt: Date.now(), ...(traceparent ? { traceparent } : {}) });
+    } catch (err) {
+      // Committed but not queued: the recovery sweep will enqueue it. The caller still gets its run.
+      p.logger.warn({ err, runId: id }, 'enqueue after pre-flight commit failed; the recovery sweep will enqueue the run');
+    }
+    return { id, status: 'PENDING', replayed: false };
   }
-  try {
-    const traceparent = currentTraceParent();
-    await p.queue.enqueue({ runId: id, orgId: who.orgId, enqueuedAt: Date.now(), ...(traceparent ? { traceparent } : {}) });
-  } catch (err) {
-    // Committed but not queued: the recovery sweep will enqueue it. The caller still gets its run.
-    p.logger.warn({ err, runId: id }, 'enqueue after pre-flight commit failed; the recovery sweep will enqueue the run');
-  }
-  return { id, status: 'PENDING', replayed: false };
 }

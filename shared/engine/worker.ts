@@ -16,6 +16,8 @@ import { DemitonError } from '../domain/errors';
 import type { Platform } from '../platform';
 import type { Reservation, RunMessage } from '../queue/work-queue';
 import { claimRun, expireLease, runStatus, unclaimRun, type ClaimedRun } from '../store/runs';
+import { claimRuns, endRuns, type ClaimRequest, type RunEnd } from '../store/run-batches';
+import { StatementBatcher } from './statement-batcher';
 import { workflowSlot, type WorkflowSlot } from './concurrency-limits';
 import { RunExecutor } from './execute-run';
 import { LeaseKeeper, isAbandonment } from './lease';
@@ -54,6 +56,10 @@ export class Worker {
   readonly leases: LeaseKeeper;
   private readonly executor: RunExecutor;
   private readonly leaseMs: number;
+  /** Claims of the runs reserved together go out as one statement (group commit). */
+  readonly claims: StatementBatcher<ClaimRequest, ClaimedRun | null>;
+  /** Run ends that happen together go out as one statement. */
+  readonly runEnds: StatementBatcher<RunEnd, boolean>;
   private readonly inflight = new Set<Promise<void>>();
   private loop: Promise<void> | null = null;
   private stopping = false;
@@ -68,7 +74,23 @@ export class Worker {
     this.leaseMs = opts.leaseMs ?? platform.config.worker.leaseMs ?? 30_000;
     const logger = platform.logger.child({ workerId: this.id });
     this.leases = new LeaseKeeper({ db: platform.db, queue: platform.queue, owner: this.id, leaseMs: this.leaseMs, logger });
+    const batch = { maxBatch: 256, maxInFlight: 2 };
+    this.claims = new StatementBatcher(async (reqs) => {
+      const claimed = await claimRuns(platform.db, this.id, this.leaseMs, reqs);
+      // A run reserved twice in one batch (a duplicated message) is executed once: the first request gets it.
+      return reqs.map((r) => {
+        const run = claimed.get(r.runId);
+        if (!run || run.orgId !== r.orgId) return null;
+        claimed.delete(r.runId);
+        return run;
+      });
+    }, batch);
+    this.runEnds = new StatementBatcher(async (ends) => {
+      const ended = await endRuns(platform.db, this.id, ends);
+      return ends.map((e) => ended.has(e.runId));
+    }, batch);
     this.executor = new RunExecutor({
+      runEnds: this.runEnds,
       db: platform.db,
       queue: platform.queue,
       registry: platform.registry,
@@ -149,7 +171,7 @@ export class Worker {
     const { db, queue, logger } = this.platform;
     const { runId, orgId } = r.message;
     try {
-      const claimed = await claimRun(db, orgId, runId, this.id, this.leaseMs);
+      const claimed = await this.claims.submit({ orgId, runId });
       if (claimed) recordClaimLatency(r.message.enqueuedAt);
       if (!claimed) {
         const status = await runStatus(db, orgId, runId);

@@ -122,7 +122,7 @@ export interface ClaimedRun {
   startedTaskId?: string | null;
 }
 
-const CLAIMED_COLUMNS = `c.id, c.org_id AS "orgId", c.workflow_id AS "workflowId", c.workflow_version AS "workflowVersion",
+export const CLAIMED_COLUMNS = `c.id, c.org_id AS "orgId", c.workflow_id AS "workflowId", c.workflow_version AS "workflowVersion",
             c.input, c.parent_run_id AS "parentRunId",
             (SELECT coalesce(json_agg(json_build_object('id', t.id, 'position', t.position, 'key', t.key, 'type', t.type,
                      'status', t.status, 'attempts', t.attempts, 'output', t.output) ORDER BY t.position), '[]'::json)
@@ -363,9 +363,16 @@ export async function finishTaskAndRun(
 export async function extendLeases(q: Queryable, owner: string, runIds: readonly string[], leaseMs: number): Promise<Set<string>> {
   if (!runIds.length) return new Set();
   const { rows } = await q.query<{ id: string }>(
-    `UPDATE workflow_runs SET lease_expires_at = clock_timestamp() + $3::int * interval '1 millisecond'
-      WHERE id = ANY($2::uuid[]) AND lease_owner = $1::text AND status = 'RUNNING' AND lease_expires_at > clock_timestamp()
-      RETURNING id`,
+    // Rows locked in id order, like the batched claims and run ends (store/run-batches.ts): the
+    // heartbeat and a batch touching the same runs then queue behind each other, never deadlock.
+    `WITH l AS (
+       SELECT id FROM workflow_runs
+        WHERE id = ANY($2::uuid[]) AND lease_owner = $1::text AND status = 'RUNNING' AND lease_expires_at > clock_timestamp()
+        ORDER BY id FOR UPDATE
+     )
+     UPDATE workflow_runs w SET lease_expires_at = clock_timestamp() + $3::int * interval '1 millisecond'
+       FROM l WHERE w.id = l.id
+     RETURNING w.id`,
     [owner, runIds, leaseMs],
   );
   return new Set(rows.map((r) => r.id));

@@ -1,0 +1,211 @@
+/**
+ * Claims and run ends for many runs in one statement each: the worker's group commit. Each row
+ * keeps the exact conditions of the single-run statements in store/runs.ts (a claim takes only a
+ * PENDING run or a top-level RUNNING run whose lease expired; an end is fenced on the ending
+ * worker's unexpired lease), so a batch changes how many runs share a round trip and a commit,
+ * not what may happen to any one of them.
+ *
+ * Rows are locked in id order before they are updated (`ORDER BY id FOR UPDATE`), as the lease
+ * heartbeat does, so two statements that touch overlapping runs wait for each other instead of
+ * deadlocking. The rows are found by primary key (`id = ANY`); the status conditions are written
+ * as CASE expressions so that the planner cannot prefer the partial index of unfinished runs, which
+ * it did whenever its statistics lagged behind a backlog (every claim then scanned the backlog).
+ * A statement PostgreSQL still aborts as a deadlock victim (SQLSTATE 40P01, e.g.
+ * against a cancel of a whole run tree) changed nothing and may be retried.
+ */
+import { statement, type Queryable } from '../db/db';
+import type { StoredError } from '../domain/errors';
+import { CLAIMED_COLUMNS, type ClaimedRun, type TaskEnd } from './runs';
+
+export interface ClaimRequest {
+  orgId: string;
+  runId: string;
+}
+
+const CLAIM_RUNS = statement(
+  'demiton_claim_runs',
+  `WITH l AS (
+     SELECT w.id FROM workflow_runs w
+      WHERE w.id = ANY($1::uuid[])
+        AND EXISTS (SELECT 1 FROM unnest($1::uuid[], $2::uuid[]) AS r(id, org_id) WHERE r.id = w.id AND r.org_id = w.org_id)
+        AND CASE w.status WHEN 'PENDING' THEN true
+                          WHEN 'RUNNING' THEN w.parent_run_id IS NULL AND w.lease_expires_at < clock_timestamp()
+                          ELSE false END
+      ORDER BY w.id
+      FOR UPDATE
+   ), c AS (
+     UPDATE workflow_runs w
+        SET status = 'RUNNING', started_at = coalesce(w.started_at, clock_timestamp()),
+            lease_owner = $3::text, lease_expires_at = clock_timestamp() + $4::int * interval '1 millisecond'
+       FROM l WHERE w.id = l.id
+     RETURNING w.id, w.org_id, w.workflow_id, w.workflow_version, w.input, w.parent_run_id
+   ), f AS (
+     SELECT DISTINCT ON (t.run_id) t.id, t.run_id FROM task_runs t JOIN c ON t.run_id = c.id AND t.org_id = c.org_id
+      WHERE t.status <> 'SUCCEEDED'
+      ORDER BY t.run_id, t.position
+   ), s AS (
+     UPDATE task_runs t SET status = 'RUNNING', attempts = t.attempts + 1, started_at = clock_timestamp(), error = NULL
+       FROM f WHERE t.id = f.id
+     RETURNING t.id, t.run_id
+   )
+   SELECT ${CLAIMED_COLUMNS}, (SELECT s.id FROM s WHERE s.run_id = c.id) AS "startedTaskId" FROM c`,
+);
+
+/**
+ * Claims every run of `reqs` that is claimable for `workerId`, each with its first unfinished task
+ * started (as `claimRun` does for one). Returns the claimed runs by id; a run absent from the map
+ * was not claimable (already claimed or finished, or no such run in that organisation).
+ */
+export async function claimRuns(q: Queryable, workerId: string, leaseMs: number, reqs: readonly ClaimRequest[]): Promise<Map<string, ClaimedRun>> {
+  const { rows } = await q.query<ClaimedRun>(CLAIM_RUNS, [reqs.map((r) => r.runId), reqs.map((r) => r.orgId), workerId, leaseMs]);
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** How a run ends, with its last (or failing) task's end when that is written in the same statement. */
+export interface RunEnd {
+  orgId: string;
+  runId: string;
+  status: 'SUCCEEDED' | 'FAILED';
+  output: unknown;
+  error: StoredError | null;
+  task: TaskEnd | null;
+}
+
+const END_RUNS = statement(
+  'demiton_end_runs',
+  `WITH e AS (
+     SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::uuid[], $8::text[], $9::jsonb[], $10::jsonb[])
+       AS e(run_id, org_id, status, output, error, task_id, task_status, task_output, task_error)
+   ), l AS (
+     SELECT w.id FROM workflow_runs w
+      WHERE w.id = ANY($2::uuid[])
+        AND EXISTS (SELECT 1 FROM e WHERE e.run_id = w.id AND e.org_id = w.org_id)
+        AND CASE w.status WHEN 'RUNNING' THEN w.lease_owner = $1::text AND w.lease_expires_at > clock_timestamp() ELSE false END
+      ORDER BY w.id
+      FOR UPDATE
+   ), r AS (
+     UPDATE workflow_runs w
+        SET status = e.status, output = e.output, error = e.error, finished_at = clock_timestamp(),
+            lease_owner = NULL, lease_expires_at = NULL
+       FROM l JOIN e ON e.run_id = l.id WHERE w.id = l.id
+     RETURNING w.id
+   ), t AS (
+     UPDATE task_runs t
+        SET status = e.task_status, output = e.task_output, error = e.task_error, finished_at = clock_timestamp(),
+            attempt_log = CASE WHEN e.task_status = 'FAILED'
+              THEN t.attempt_log || jsonb_build_array(jsonb_build_object('attempt', t.attempts, 'error', e.task_error,
+                     'startedAt', t.started_at, 'finishedAt', clock_timestamp()))
+              ELSE t.attempt_log END
+       FROM r JOIN e ON e.run_id = r.id WHERE t.id = e.task_id AND t.org_id = e.org_id AND t.run_id = e.run_id
+   )
+   SELECT id FROM r`,
+);
+
+const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
+// Outputs keep JSON null as a value (as the single-run statements do); only undefined is SQL NULL.
+const outputJson = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
+
+/**
+ * Ends many runs held by `owner` (and, for each, its tail task) in one statement. Returns the ids
+ * of the runs ended; a run missing from the answer had lost its lease (nothing of it was written).
+ * A run must appear at most once in `ends`.
+ */
+export async function endRuns(q: Queryable, owner: string, ends: readonly RunEnd[]): Promise<Set<string>> {
+  const { rows } = await q.query<{ id: string }>(END_RUNS, [
+    owner,
+    ends.map((e) => e.runId),
+    ends.map((e) => e.orgId),
+    ends.map((e) => e.status),
+    ends.map((e) => outputJson(e.output)),
+    ends.map((e) => json(e.error)),
+    ends.map((e) => e.task?.id ?? null),
+    ends.map((e) => e.task?.status ?? null),
+    ends.map((e) => (e.task ? outputJson(e.task.output) : null)),
+    ends.map((e) => (e.task ? json(e.task.error) : null)),
+  ]);
+  return new Set(rows.map((r) => r.id));
+}
+
+/** A triggered run to commit if `version` is still the workflow's latest and its digital worker is not paused. */
+export interface GuardedRun {
+  id: string;
+  orgId: string;
+  workflowId: string;
+  version: number;
+  trigger: string;
+  input: unknown;
+  tasks: ReadonlyArray<{ key: string; type: string }>;
+  idempotencyKey: string | null;
+  inputHash: string | null;
+  audit: { actorType: string; actorId: string; action: string; source: string | null } | null;
+}
+
+/**
+ * What became of a guarded run: `current` false when the version was no longer the latest, the
+ * workflow was gone or its digital worker paused (nothing written); `inserted` false when the
+ * idempotency key already named a run (nothing written).
+ */
+export interface GuardedResult {
+  current: boolean;
+  inserted: boolean;
+}
+
+const INSERT_RUNS_IF_CURRENT = statement(
+  'demiton_insert_runs_if_current',
+  `WITH req AS (
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::jsonb[], $7::text[], $8::text[],
+                          $9::text[], $10::text[], $11::text[], $12::text[]) WITH ORDINALITY
+       AS r(id, org_id, workflow_id, version, trigger, input, idempotency_key, input_hash, actor_type, actor_id, action, source, n)
+   ), ok AS (
+     SELECT req.* FROM req JOIN workflows w ON w.id = req.workflow_id AND w.org_id = req.org_id AND w.latest_version = req.version
+      WHERE NOT EXISTS (SELECT 1 FROM workers k WHERE k.org_id = w.org_id AND k.id = w.worker_id AND k.status = 'paused')
+   ), run AS (
+     INSERT INTO workflow_runs (id, org_id, workflow_id, workflow_version, status, trigger, input, idempotency_key, input_hash)
+     SELECT id, org_id, workflow_id, version, 'PENDING', trigger, input, idempotency_key, input_hash FROM ok ORDER BY n
+     ON CONFLICT (org_id, workflow_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+     RETURNING id, org_id
+   ), tasks AS (
+     INSERT INTO task_runs (org_id, run_id, position, key, type, status)
+     SELECT run.org_id, run.id, t.position, t.key, t.type, 'PENDING'
+       FROM run JOIN unnest($13::uuid[], $14::int[], $15::text[], $16::text[]) AS t(run_id, position, key, type) ON t.run_id = run.id
+   ), audit AS (
+     INSERT INTO audit_log (org_id, actor_type, actor_id, action, target_type, target_id, source)
+     SELECT ok.org_id, ok.actor_type, ok.actor_id, ok.action, 'run', ok.id::text, ok.source
+       FROM ok JOIN run ON run.id = ok.id WHERE ok.actor_type IS NOT NULL ORDER BY ok.n
+   )
+   SELECT req.id, (ok.id IS NOT NULL) AS current, (run.id IS NOT NULL) AS inserted
+     FROM req LEFT JOIN ok ON ok.id = req.id LEFT JOIN run ON run.id = req.id`,
+);
+
+/**
+ * Commits many triggered runs (run row, task rows and audit entry of each) in one statement, each
+ * only if the workflow version it was validated against is still the latest and its digital
+ * worker is not paused: the control plane may then validate inputs against a cached definition
+ * and still never commit a run of a superseded version. Results are in the order of `runs`.
+ */
+export async function insertRunsIfCurrent(q: Queryable, runs: readonly GuardedRun[]): Promise<GuardedResult[]> {
+  const tasks = runs.flatMap((r) => r.tasks.map((t, position) => ({ runId: r.id, position, key: t.key, type: t.type })));
+  const { rows } = await q.query<{ id: string; current: boolean; inserted: boolean }>(INSERT_RUNS_IF_CURRENT, [
+    runs.map((r) => r.id),
+    runs.map((r) => r.orgId),
+    runs.map((r) => r.workflowId),
+    runs.map((r) => r.version),
+    runs.map((r) => r.trigger),
+    runs.map((r) => JSON.stringify(r.input ?? {})),
+    runs.map((r) => r.idempotencyKey),
+    runs.map((r) => r.inputHash),
+    runs.map((r) => r.audit?.actorType ?? null),
+    runs.map((r) => r.audit?.actorId ?? null),
+    runs.map((r) => r.audit?.action ?? null),
+    runs.map((r) => r.audit?.source ?? null),
+    tasks.map((t) => t.runId),
+    tasks.map((t) => t.position),
+    tasks.map((t) => t.key),
+    tasks.map((t) => t.type),
+  ]);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return runs.map((r) => {
+    const row = byId.get(r.id);
+    return { current: row?.current ?? false, inserted: row?.inserted ?? false };
+  });
+}

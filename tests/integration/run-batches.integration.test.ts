@@ -1,0 +1,279 @@
+/**
+ * The worker's and the control plane's group commit (store/run-batches.ts, engine/statement-batcher.ts)
+ * on real PostgreSQL: a batch claims, ends or commits each run exactly as the single-run statement
+ * would, whatever else shares its statement.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEV_ORG_ID } from '../../shared/store/organisations';
+import { triggerRun } from '../../shared/engine/preflight';
+import { StatementBatcher } from '../../shared/engine/statement-batcher';
+import { Worker } from '../../shared/engine/worker';
+import { claimRuns, endRuns, insertRunsIfCurrent, type GuardedRun } from '../../shared/store/run-batches';
+import { claimRun, insertRun } from '../../shared/store/runs';
+import { api, createTestPlatform, startTestHost, type TestPlatform } from '../helpers/test-platform';
+
+let p: TestPlatform;
+let host: { url: string; close(): Promise<void> };
+let workflowId: string;
+const TASKS = [
+  { key: 'a', type: 'atomic' as const },
+  { key: 'b', type: 'atomic' as const },
+];
+const who = { orgId: DEV_ORG_ID, actor: { type: 'user' as const, id: 'tester' }, role: 'admin' as const };
+
+beforeAll(async () => {
+  p = await createTestPlatform();
+  host = await startTestHost(p);
+  const r = await api(host.url, 'POST', '/api/workflows', {
+    name: 'batched',
+    tasks: [
+      { key: 'a', type: 'atomic', connector: 'platform', operation: 'echo', input: { v: 1 } },
+      { key: 'b', type: 'atomic', connector: 'platform', operation: 'echo', input: { v: 2 } },
+    ],
+  });
+  expect(r.status).toBe(201);
+  workflowId = r.body.id;
+});
+
+afterAll(async () => {
+  await host.close();
+  await p.close();
+});
+
+async function pendingRun(): Promise<string> {
+  const id = randomUUID();
+  await insertRun(p.db, { id, orgId: DEV_ORG_ID, workflowId, workflowVersion: 1, trigger: 'http', input: {}, tasks: TASKS });
+  return id;
+}
+
+async function runRow(id: string) {
+  const { rows } = await p.db.query<{ status: string; lease_owner: string | null; workflow_version: number }>('SELECT status, lease_owner, workflow_version FROM workflow_runs WHERE id = $1', [id]);
+  return rows[0];
+}
+
+async function taskRows(id: string) {
+  const { rows } = await p.db.query<{ key: string; status: string; attempts: number }>('SELECT key, status, attempts FROM task_runs WHERE run_id = $1 ORDER BY position', [id]);
+  return rows;
+}
+
+describe('claimRuns', () => {
+  it('claims exactly the claimable runs of a mixed batch, each with its first task started', async () => {
+    const pending = await pendingRun();
+    const heldElsewhere = await pendingRun();
+    expect(await claimRun(p.db, DEV_ORG_ID, heldElsewhere, 'other-worker', 60_000)).not.toBeNull();
+    const expired = await pendingRun();
+    expect(await claimRun(p.db, DEV_ORG_ID, expired, 'dead-worker', 60_000)).not.toBeNull();
+    await p.db.query("UPDATE workflow_runs SET lease_expires_at = clock_timestamp() - interval '1 second' WHERE id = $1", [expired]);
+    const forged = await pendingRun();
+    const finished = await pendingRun();
+    await p.db.query("UPDATE workflow_runs SET status = 'SUCCEEDED' WHERE id = $1", [finished]);
+    const never = randomUUID();
+
+    const claimed = await claimRuns(p.db, 'w-batch', 60_000, [
+      { orgId: DEV_ORG_ID, runId: pending },
+      { orgId: DEV_ORG_ID, runId: heldElsewhere },
+      { orgId: DEV_ORG_ID, runId: expired },
+      { orgId: randomUUID(), runId: forged },
+      { orgId: DEV_ORG_ID, runId: finished },
+      { orgId: DEV_ORG_ID, runId: never },
+      { orgId: DEV_ORG_ID, runId: pending },
+    ]);
+    expect([...claimed.keys()].sort()).toEqual([pending, expired].sort());
+    expect((await runRow(pending))?.lease_owner).toBe('w-batch');
+    expect((await runRow(heldElsewhere))?.lease_owner).toBe('other-worker');
+    expect((await runRow(forged))?.status).toBe('PENDING');
+    // The claim returns the task rows as they were, and started the first unfinished one.
+    const c = claimed.get(pending)!;
+    expect(c.tasks.map((t) => t.status)).toEqual(['PENDING', 'PENDING']);
+    expect(c.startedTaskId).toBe(c.tasks[0]!.id);
+    expect((await taskRows(pending)).map((t) => [t.status, t.attempts])).toEqual([['RUNNING', 1], ['PENDING', 0]]);
+    // The resumed run starts its first unfinished task again, as a new attempt.
+    expect((await taskRows(expired))[0]).toMatchObject({ status: 'RUNNING', attempts: 2 });
+  });
+
+  it('lets exactly one of many concurrent batches win each run', async () => {
+    const ids = await Promise.all(Array.from({ length: 40 }, () => pendingRun()));
+    const shuffled = (seed: number) => [...ids].sort((a, b) => ((a.charCodeAt(seed) ^ b.charCodeAt(seed + 1)) % 3) - 1);
+    const results = await Promise.all(['w1', 'w2', 'w3', 'w4'].map((w, i) => claimRuns(p.db, w, 60_000, shuffled(i).map((runId) => ({ orgId: DEV_ORG_ID, runId })))));
+    const winners = results.flatMap((m) => [...m.keys()]);
+    expect(winners.sort()).toEqual([...ids].sort());
+  });
+
+  it('gives a run reserved twice in one batch to the first request only (the worker executes it once)', async () => {
+    const worker = new Worker(p, { concurrency: 4 });
+    const id = await pendingRun();
+    const [a, b] = await Promise.all([worker.claims.submit({ orgId: DEV_ORG_ID, runId: id }), worker.claims.submit({ orgId: DEV_ORG_ID, runId: id })]);
+    expect(a?.id).toBe(id);
+    expect(b).toBeNull();
+    expect(worker.claims.stats).toEqual({ statements: 1, requests: 2 });
+  });
+});
+
+describe('endRuns', () => {
+  it('ends the runs the worker still holds, with their tail tasks, and writes nothing of a run whose lease is gone', async () => {
+    const kept = await pendingRun();
+    const lost = await pendingRun();
+    const claimed = await claimRuns(p.db, 'w-end', 60_000, [kept, lost].map((runId) => ({ orgId: DEV_ORG_ID, runId })));
+    await p.db.query("UPDATE workflow_runs SET lease_expires_at = clock_timestamp() - interval '1 second' WHERE id = $1", [lost]);
+    const tail = (id: string) => ({ id: claimed.get(id)!.tasks[0]!.id, status: 'FAILED' as const, output: null, error: { code: 'boom', message: 'it broke', retryable: false } });
+    const ended = await endRuns(p.db, 'w-end', [
+      { orgId: DEV_ORG_ID, runId: kept, status: 'FAILED', output: null, error: { code: 'boom', message: 'it broke', retryable: false }, task: tail(kept) },
+      { orgId: DEV_ORG_ID, runId: lost, status: 'SUCCEEDED', output: { x: 1 }, error: null, task: tail(lost) },
+    ]);
+    expect([...ended]).toEqual([kept]);
+    expect(await runRow(kept)).toMatchObject({ status: 'FAILED', lease_owner: null });
+    expect((await taskRows(kept))[0]).toMatchObject({ status: 'FAILED' });
+    const { rows } = await p.db.query<{ attempt_log: unknown[] }>('SELECT attempt_log FROM task_runs WHERE id = $1', [tail(kept).id]);
+    expect(rows[0]!.attempt_log).toHaveLength(1);
+    expect(await runRow(lost)).toMatchObject({ status: 'RUNNING', lease_owner: 'w-end' });
+    expect((await taskRows(lost))[0]).toMatchObject({ status: 'RUNNING' });
+  });
+});
+
+describe('insertRunsIfCurrent and the trigger path', () => {
+  const guarded = (over: Partial<GuardedRun> = {}): GuardedRun => ({
+    id: randomUUID(),
+    orgId: DEV_ORG_ID,
+    workflowId,
+    version: 1,
+    trigger: 'http',
+    input: { n: 1 },
+    tasks: TASKS,
+    idempotencyKey: null,
+    inputHash: null,
+    audit: { actorType: 'user', actorId: 'tester', action: 'run.trigger', source: null },
+    ...over,
+  });
+
+  it('commits only runs of the latest version, and one run per idempotency key within a batch', async () => {
+    const v2 = await api(host.url, 'PUT', `/api/workflows/${workflowId}`, {
+      name: 'batched',
+      tasks: [{ key: 'a', type: 'atomic', connector: 'platform', operation: 'echo', input: { v: 3 } }],
+    });
+    expect(v2.status).toBe(200);
+    const stale = guarded({ version: 1 });
+    const fresh = guarded({ version: 2, tasks: [{ key: 'a', type: 'atomic' }] });
+    const k1 = guarded({ version: 2, tasks: [{ key: 'a', type: 'atomic' }], idempotencyKey: 'same', inputHash: 'h' });
+    const k2 = guarded({ version: 2, tasks: [{ key: 'a', type: 'atomic' }], idempotencyKey: 'same', inputHash: 'h' });
+    const otherOrg = guarded({ version: 2, orgId: randomUUID() });
+    const results = await insertRunsIfCurrent(p.db, [stale, fresh, k1, k2, otherOrg]);
+    expect(results).toEqual([
+      { current: false, inserted: false },
+      { current: true, inserted: true },
+      { current: true, inserted: true },
+      { current: true, inserted: false },
+      { current: false, inserted: false },
+    ]);
+    expect(await runRow(stale.id)).toBeUndefined();
+    expect(await taskRows(fresh.id)).toHaveLength(1);
+    const { rows } = await p.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'run.trigger' AND target_id = ANY($1::text[])", [[stale.id, fresh.id, k1.id, k2.id]]);
+    expect(rows[0]!.n).toBe(2);
+  });
+
+  it('triggers the newest version after an update even though the process knew the older one', async () => {
+    const before = await triggerRun(p, who, workflowId, {});
+    expect((await runRow(before.id))?.workflow_version).toBe(2);
+    const v3 = await api(host.url, 'PUT', `/api/workflows/${workflowId}`, {
+      name: 'batched',
+      tasks: [
+        { key: 'a', type: 'atomic', connector: 'platform', operation: 'echo', input: { v: 4 } },
+        { key: 'c', type: 'atomic', connector: 'platform', operation: 'echo', input: { v: 5 } },
+      ],
+    });
+    expect(v3.status).toBe(200);
+    const after = await triggerRun(p, who, workflowId, {});
+    expect((await runRow(after.id))?.workflow_version).toBe(3);
+    expect((await taskRows(after.id)).map((t) => t.key)).toEqual(['a', 'c']);
+  });
+
+  it('refuses triggers of a workflow whose digital worker was paused after the process last read it', async () => {
+    await triggerRun(p, who, workflowId, {}); // the process now knows the latest version
+    const worker = await api(host.url, 'POST', '/api/workers', { name: 'Batcher', owner: 'ops@example.com' });
+    expect(worker.status).toBe(201);
+    expect((await api(host.url, 'POST', `/api/workers/${worker.body.id}/workflows`, { workflowId })).status).toBe(200);
+    expect((await api(host.url, 'PATCH', `/api/workers/${worker.body.id}`, { status: 'paused' })).status).toBe(200);
+    const r = await api(host.url, 'POST', `/api/workflows/${workflowId}/runs`, { input: {} });
+    expect(r.status).toBe(409);
+    expect(r.body.code).toBe('worker_paused');
+    expect(r.body.detail).toContain('Batcher');
+    expect((await api(host.url, 'PATCH', `/api/workers/${worker.body.id}`, { status: 'active' })).status).toBe(200);
+    expect((await api(host.url, 'POST', `/api/workflows/${workflowId}/runs`, { input: {} })).status).toBe(202);
+  });
+
+  it('commits concurrent triggers in shared statements, each replayed or refused on its own', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => triggerRun(p, who, workflowId, { i: i % 10 }, { idempotencyKey: `key-${i % 10}` })),
+    );
+    expect(new Set(results.map((r) => r.id)).size).toBe(10);
+    expect(results.filter((r) => !r.replayed)).toHaveLength(10);
+  });
+});
+
+describe('StatementBatcher', () => {
+  it('sends the requests of one turn together, and isolates a request that fails the statement', async () => {
+    const sent: number[][] = [];
+    const b = new StatementBatcher<number, number>(
+      async (xs) => {
+        sent.push(xs);
+        if (xs.includes(3)) throw Object.assign(new Error('bad value 3'), { code: '22P05' });
+        return xs.map((x) => x * 10);
+      },
+      { maxBatch: 100, maxInFlight: 1 },
+    );
+    const results = await Promise.allSettled([1, 2, 3, 4].map((x) => b.submit(x)));
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([10, 20, 'bad value 3', 40]);
+    expect(sent[0]).toEqual([1, 2, 3, 4]);
+    expect(sent.slice(1).sort()).toEqual([[1], [2], [3], [4]]);
+  });
+
+  it('sends a batch again when PostgreSQL picked it as a deadlock victim, and fails all alike when the database is unreachable', async () => {
+    let calls = 0;
+    const retried = new StatementBatcher<number, number>(
+      async (xs) => {
+        if (++calls === 1) throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+        return xs;
+      },
+      { maxBatch: 10, maxInFlight: 1 },
+    );
+    expect(await Promise.all([retried.submit(1), retried.submit(2)])).toEqual([1, 2]);
+    expect(calls).toBe(2);
+
+    let down = 0;
+    const unreachable = new StatementBatcher<number, number>(
+      async () => {
+        down++;
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      },
+      { maxBatch: 10, maxInFlight: 1 },
+    );
+    const r = await Promise.allSettled([unreachable.submit(1), unreachable.submit(2)]);
+    expect(r.every((x) => x.status === 'rejected')).toBe(true);
+    expect(down).toBe(1);
+  });
+
+  it('keeps at most maxInFlight statements going and gathers what arrives meanwhile', async () => {
+    const gates: Array<() => void> = [];
+    const sizes: number[] = [];
+    const b = new StatementBatcher<number, number>(
+      (xs) =>
+        new Promise((resolve) => {
+          sizes.push(xs.length);
+          gates.push(() => resolve(xs));
+        }),
+      { maxBatch: 100, maxInFlight: 1 },
+    );
+    const first = b.submit(0);
+    await Promise.resolve();
+    await Promise.resolve();
+    const rest = [1, 2, 3].map((x) => b.submit(x));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(sizes).toEqual([1]);
+    gates.shift()!();
+    await first;
+    await new Promise((r) => setTimeout(r, 10));
+    expect(sizes).toEqual([1, 3]);
+    gates.shift()!();
+    expect(await Promise.all(rest)).toEqual([1, 2, 3]);
+  });
+});
