@@ -81,7 +81,28 @@ async function readBody(request: HttpRequest, maxBytes: number, optional: boolea
   if (nestingDepth(parsed) > MAX_BODY_DEPTH) {
     throw new ValidationError('The request body is invalid.', [{ path: '(body)', message: `nested deeper than ${MAX_BODY_DEPTH} levels` }], 'body_too_deep');
   }
+  // PostgreSQL's jsonb cannot hold U+0000: refuse it here with a clear answer instead of a 500 when stored.
+  if (text.includes('u0000') && containsNul(parsed)) {
+    throw new ValidationError('The request body is invalid.', [{ path: '(body)', message: 'contains the character U+0000 (\\u0000), which cannot be stored' }], 'body_contains_nul');
+  }
   return parsed;
+}
+
+/** True when a string or key anywhere in a parsed JSON value contains U+0000 (walked without recursion). */
+export function containsNul(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return true;
+    } else if (v && typeof v === 'object') {
+      for (const [k, item] of Object.entries(v)) {
+        if (k.includes('\u0000')) return true;
+        stack.push(item);
+      }
+    }
+  }
+  return false;
 }
 
 /**

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowDefinition } from '../../../shared/domain/workflow-definition';
+import { containsNul } from '../../../functions/http-kit';
 import { api, createTestPlatform, startTestHost, type TestPlatform } from '../../helpers/test-platform';
 
 let platform: TestPlatform;
@@ -130,6 +131,24 @@ describe('bad bodies over HTTP', () => {
       { numRuns: 30 },
     );
     expect(await rows()).toBe(before);
+  });
+
+  it('U+0000 in any string or key → 422 body_contains_nul (jsonb cannot store it), nothing written', async () => {
+    const before = await rows();
+    const withNul = fc.tuple(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 })).map(([a, b]) => `${a}\u0000${b}`);
+    await fc.assert(
+      fc.asyncProperty(withNul, fc.boolean(), fc.constantFrom(...TARGETS()), async (nul, asKey, t) => {
+        const value = asKey ? { [nul]: 1 } : { s: nul };
+        const body = t.path.endsWith('/runs') ? { input: value } : t.path.endsWith('/schedules') ? { cron: '* * * * *', input: value } : { name: 'nul', tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: value }] };
+        const r = await expectRejected(t.method, t.path, JSON.stringify(body), [422]);
+        expect(r.body.code).toBe('body_contains_nul');
+      }),
+      { numRuns: 40 },
+    );
+    expect(await rows()).toBe(before);
+    // A backslash followed by "u0000" is an ordinary string: only the character itself is refused.
+    expect(containsNul(JSON.parse('{"a":["x\\\\u0000"]}'))).toBe(false);
+    expect(containsNul(JSON.parse('{"a":["x\\u0000"]}'))).toBe(true);
   });
 
   it('bodies over MAX_BODY_BYTES → 413', async () => {
