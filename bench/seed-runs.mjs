@@ -8,6 +8,7 @@ import { loadDist } from './context.mjs';
 /** Commits `count` runs of a workflow, then enqueues them in order; resolves to their ids. */
 export async function commitAndEnqueue({ pg, distRoot, queue, orgId, workflowId, version, tasks, count, inputFor }) {
   const { insertRun } = loadDist(distRoot, 'shared/store/runs.js');
+  const { queryableOf } = loadDist(distRoot, 'shared/db/db.js');
   const { randomUUID } = await import('node:crypto');
   const ids = Array.from({ length: count }, () => randomUUID());
   const perTx = 500;
@@ -22,7 +23,7 @@ export async function commitAndEnqueue({ pg, distRoot, queue, orgId, workflowId,
         try {
           await client.query('BEGIN');
           for (let i = from; i < Math.min(from + perTx, count); i++) {
-            await insertRun(client, { id: ids[i], orgId, workflowId, workflowVersion: version, trigger: 'http', input: inputFor(i), tasks });
+            await insertRun(queryableOf(client), { id: ids[i], orgId, workflowId, workflowVersion: version, trigger: 'http', input: inputFor(i), tasks });
           }
           await client.query('COMMIT');
         } catch (err) {

@@ -33,6 +33,17 @@ export interface Db extends Queryable {
   readonly schema: string;
 }
 
+/**
+ * A pg client (a pooled client inside a transaction, or a bare one) as a `Queryable`. Named
+ * statements are handed to pg as a fresh config object each time: pg writes the values into the
+ * config it is given, and the shared statement constants are frozen.
+ */
+export function queryableOf(client: pg.ClientBase): Queryable {
+  return {
+    query: (text, values) => (typeof text === 'string' ? client.query(text, values) : client.query({ name: text.name, text: text.text, values: values ?? [] })) as never,
+  };
+}
+
 /** True when PostgreSQL aborted the statement to break a deadlock (SQLSTATE 40P01): it may be retried. */
 export function isDeadlock(err: unknown): boolean {
   return !!err && typeof err === 'object' && (err as { code?: unknown }).code === '40P01';
@@ -137,10 +148,7 @@ export function createDb(opts: PoolOptions, onClose?: () => Promise<void>): Db {
       let broken = false;
       try {
         await client.query('BEGIN');
-        const q: Queryable = {
-          query: (text, values) => (typeof text === 'string' ? client.query(text, values) : client.query({ name: text.name, text: text.text, values: values ?? [] })) as never,
-        };
-        const result = await fn(q);
+        const result = await fn(queryableOf(client));
         await client.query('COMMIT');
         return result;
       } catch (err) {

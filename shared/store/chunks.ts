@@ -3,7 +3,7 @@
  * time as the generator yields them, and results are flushed a batch at a time with the task's
  * progress counters in the same statement. Both writes are fenced on the run's lease.
  */
-import type { Queryable } from '../db/db';
+import { statement, type Queryable } from '../db/db';
 import type { StoredError } from '../domain/errors';
 
 // The fence of chunk writes: the worker still holds the lease of the run the chunks belong to.
@@ -29,7 +29,7 @@ export async function startChunks(
 ): Promise<StartedChunks> {
   const indexes = c.records.map((_, i) => c.firstIndex + i);
   const { rows } = await q.query<{ held: boolean; started: Array<{ id: string; index: string | number }> | null }>(
-    `WITH f AS (${FENCE}), ins AS (
+    statement('demiton_start_chunks', `WITH f AS (${FENCE}), ins AS (
        INSERT INTO chunk_runs AS c (org_id, run_id, task_run_id, index, status, attempts, record, started_at)
        SELECT $1::uuid, $2::uuid, $3::uuid, r.idx, 'RUNNING', 1, r.rec, clock_timestamp()
          FROM unnest($4::bigint[], $5::jsonb[]) WITH ORDINALITY AS r(idx, rec, ord)
@@ -41,7 +41,7 @@ export async function startChunks(
         WHERE c.status <> 'SUCCEEDED'
        RETURNING c.id, c.index
      )
-     SELECT EXISTS (SELECT 1 FROM f) AS held, (SELECT json_agg(json_build_object('id', id, 'index', index)) FROM ins) AS started`,
+     SELECT EXISTS (SELECT 1 FROM f) AS held, (SELECT json_agg(json_build_object('id', id, 'index', index)) FROM ins) AS started`),
     [c.orgId, c.runId, c.taskRunId, indexes, c.records.map((r) => JSON.stringify(r)), c.owner],
   );
   const row = rows[0]!;
@@ -73,7 +73,7 @@ export async function finishChunks(
   progress: ChunkProgress,
 ): Promise<boolean> {
   const { rows } = await q.query<{ held: boolean }>(
-    `WITH f AS (SELECT 1 AS ok FROM workflow_runs f
+    statement('demiton_finish_chunks', `WITH f AS (SELECT 1 AS ok FROM workflow_runs f
                  WHERE f.id = $2::uuid AND f.lease_owner = $9::text AND f.status = 'RUNNING' AND f.lease_expires_at > clock_timestamp()),
      done AS (
        UPDATE chunk_runs c
@@ -85,7 +85,7 @@ export async function finishChunks(
        UPDATE task_runs SET chunks_total = $5::bigint, chunks_succeeded = $6::bigint, chunks_failed = $7::bigint, chunks_running = $8::bigint
         WHERE id = $3::uuid AND org_id = $1::uuid AND EXISTS (SELECT 1 FROM f)
      )
-     SELECT EXISTS (SELECT 1 FROM f) AS held`,
+     SELECT EXISTS (SELECT 1 FROM f) AS held`),
     [
       c.orgId,
       c.runId,

@@ -3,7 +3,7 @@
  * statement (so one transaction, one round trip); a worker claims a run with a conditional update
  * so two workers can never both hold it.
  */
-import type { Queryable } from '../db/db';
+import { statement, type Queryable } from '../db/db';
 import type { RunStatus } from '../domain/api';
 import type { StoredError } from '../domain/errors';
 import type { TaskType } from '../domain/workflow-definition';
@@ -40,7 +40,7 @@ export interface NewRun {
 export async function insertRun(q: Queryable, r: NewRun): Promise<boolean> {
   const running = r.status === 'RUNNING';
   const { rowCount } = await q.query(
-    `WITH run AS (
+    statement('demiton_insert_run', `WITH run AS (
        INSERT INTO workflow_runs (id, org_id, workflow_id, workflow_version, status, trigger, input,
                                   parent_run_id, parent_task_key, parent_chunk_index, idempotency_key, input_hash,
                                   started_at, lease_owner, lease_expires_at)
@@ -58,7 +58,7 @@ export async function insertRun(q: Queryable, r: NewRun): Promise<boolean> {
        INSERT INTO audit_log (org_id, actor_type, actor_id, action, target_type, target_id, source)
        SELECT run.org_id, $17::text, $18::text, $19::text, 'run', run.id::text, $20::text FROM run WHERE $17::text IS NOT NULL
      )
-     SELECT id FROM run`,
+     SELECT id FROM run`),
     [
       r.id,
       r.orgId,
@@ -139,7 +139,7 @@ export async function claimRun(q: Queryable, orgId: string, runId: string, worke
   // fewer per run: the bench's drain and trigger→start figures). `tasks` below reads the rows as
   // they were before this statement, so the executor sees the task's previous state.
   const { rows } = await q.query<ClaimedRun>(
-    `WITH c AS (
+    statement('demiton_claim_run', `WITH c AS (
        UPDATE workflow_runs
           SET status = 'RUNNING', started_at = coalesce(started_at, clock_timestamp()),
               lease_owner = $3::text, lease_expires_at = clock_timestamp() + $4::int * interval '1 millisecond'
@@ -152,7 +152,7 @@ export async function claimRun(q: Queryable, orgId: string, runId: string, worke
                      WHERE t.org_id = $1::uuid AND t.status <> 'SUCCEEDED' ORDER BY t.position LIMIT 1)
         RETURNING id
      )
-     SELECT ${CLAIMED_COLUMNS}, (SELECT id FROM s) AS "startedTaskId" FROM c`,
+     SELECT ${CLAIMED_COLUMNS}, (SELECT id FROM s) AS "startedTaskId" FROM c`),
     [orgId, runId, workerId, leaseMs],
   );
   return rows[0] ?? null;
@@ -165,7 +165,7 @@ export async function claimRun(q: Queryable, orgId: string, runId: string, worke
  */
 export async function claimChild(q: Queryable, orgId: string, childId: string, workerId: string, leaseMs: number): Promise<ClaimedRun | null> {
   const { rows } = await q.query<ClaimedRun>(
-    `WITH c AS (
+    statement('demiton_claim_child', `WITH c AS (
        UPDATE workflow_runs k
           SET status = 'RUNNING', started_at = coalesce(k.started_at, clock_timestamp()),
               lease_owner = $3::text, lease_expires_at = clock_timestamp() + $4::int * interval '1 millisecond'
@@ -173,7 +173,7 @@ export async function claimChild(q: Queryable, orgId: string, childId: string, w
           AND EXISTS (SELECT 1 FROM workflow_runs p WHERE p.id = k.parent_run_id AND p.lease_owner = $3::text AND p.status = 'RUNNING')
         RETURNING k.id, k.org_id, k.workflow_id, k.workflow_version, k.input, k.parent_run_id
      )
-     SELECT ${CLAIMED_COLUMNS} FROM c`,
+     SELECT ${CLAIMED_COLUMNS} FROM c`),
     [orgId, childId, workerId, leaseMs],
   );
   return rows[0] ?? null;
@@ -182,8 +182,8 @@ export async function claimChild(q: Queryable, orgId: string, childId: string, w
 /** The task rows of a run, in order (for runs claimed at birth). */
 export async function loadTasks(q: Queryable, orgId: string, runId: string): Promise<TaskState[]> {
   const { rows } = await q.query<TaskState>(
-    `SELECT id, position, key, type, status, attempts, output FROM task_runs
-      WHERE org_id = $1::uuid AND run_id = $2::uuid ORDER BY position`,
+    statement('demiton_load_tasks', `SELECT id, position, key, type, status, attempts, output FROM task_runs
+      WHERE org_id = $1::uuid AND run_id = $2::uuid ORDER BY position`),
     [orgId, runId],
   );
   return rows;
@@ -191,7 +191,7 @@ export async function loadTasks(q: Queryable, orgId: string, runId: string): Pro
 
 /** Status of a run in an organisation, or null when no such row was ever committed. */
 export async function runStatus(q: Queryable, orgId: string, runId: string): Promise<RunStatus | null> {
-  const { rows } = await q.query<{ status: RunStatus }>('SELECT status FROM workflow_runs WHERE id = $1::uuid AND org_id = $2::uuid', [runId, orgId]);
+  const { rows } = await q.query<{ status: RunStatus }>(statement('demiton_run_status', 'SELECT status FROM workflow_runs WHERE id = $1::uuid AND org_id = $2::uuid'), [runId, orgId]);
   return rows[0]?.status ?? null;
 }
 
@@ -207,8 +207,8 @@ const FENCE = (runIdSql: string, ownerParam: string) =>
 /** Marks a task RUNNING and counts the attempt. Null when the worker no longer holds the run's lease. */
 export async function startTask(q: Queryable, orgId: string, taskId: string, owner: string): Promise<number | null> {
   const { rows } = await q.query<{ attempts: number }>(
-    `UPDATE task_runs SET status = 'RUNNING', attempts = attempts + 1, started_at = clock_timestamp(), error = NULL
-      WHERE id = $1::uuid AND org_id = $2::uuid AND ${FENCE('task_runs.run_id', '$3')} RETURNING attempts`,
+    statement('demiton_start_task', `UPDATE task_runs SET status = 'RUNNING', attempts = attempts + 1, started_at = clock_timestamp(), error = NULL
+      WHERE id = $1::uuid AND org_id = $2::uuid AND ${FENCE('task_runs.run_id', '$3')} RETURNING attempts`),
     [taskId, orgId, owner],
   );
   return rows[0]?.attempts ?? null;
@@ -220,11 +220,11 @@ export async function startTask(q: Queryable, orgId: string, taskId: string, own
  */
 export async function retryTask(q: Queryable, orgId: string, taskId: string, owner: string, error: StoredError): Promise<boolean> {
   const { rowCount } = await q.query(
-    `UPDATE task_runs
+    statement('demiton_retry_task', `UPDATE task_runs
         SET attempt_log = attempt_log || jsonb_build_array(jsonb_build_object('attempt', attempts, 'error', $4::jsonb,
                             'startedAt', started_at, 'finishedAt', clock_timestamp())),
             attempts = attempts + 1, started_at = clock_timestamp()
-      WHERE id = $1::uuid AND org_id = $2::uuid AND ${FENCE('task_runs.run_id', '$3')}`,
+      WHERE id = $1::uuid AND org_id = $2::uuid AND ${FENCE('task_runs.run_id', '$3')}`),
     [taskId, orgId, owner, JSON.stringify(error)],
   );
   return (rowCount ?? 0) > 0;
@@ -233,7 +233,7 @@ export async function retryTask(q: Queryable, orgId: string, taskId: string, own
 /** Records the child run a WorkflowRef task started. False when the lease is gone. */
 export async function setTaskChild(q: Queryable, orgId: string, taskId: string, owner: string, childRunId: string): Promise<boolean> {
   const { rowCount } = await q.query(
-    `UPDATE task_runs SET child_run_id = $4::uuid WHERE id = $1::uuid AND org_id = $2::uuid AND ${FENCE('task_runs.run_id', '$3')}`,
+    statement('demiton_set_task_child', `UPDATE task_runs SET child_run_id = $4::uuid WHERE id = $1::uuid AND org_id = $2::uuid AND ${FENCE('task_runs.run_id', '$3')}`),
     [taskId, orgId, owner, childRunId],
   );
   return (rowCount ?? 0) > 0;
@@ -250,12 +250,12 @@ export async function finishTask(
   error: StoredError | null,
 ): Promise<boolean> {
   const { rowCount } = await q.query(
-    `UPDATE task_runs SET status = $3::text, output = $4::jsonb, error = $5::jsonb, finished_at = clock_timestamp(),
+    statement('demiton_finish_task', `UPDATE task_runs SET status = $3::text, output = $4::jsonb, error = $5::jsonb, finished_at = clock_timestamp(),
             attempt_log = CASE WHEN $3::text = 'FAILED'
               THEN attempt_log || jsonb_build_array(jsonb_build_object('attempt', attempts, 'error', $5::jsonb,
                      'startedAt', started_at, 'finishedAt', clock_timestamp()))
               ELSE attempt_log END
-      WHERE id = $1::uuid AND org_id = $2::uuid AND ${FENCE('task_runs.run_id', '$6')}`,
+      WHERE id = $1::uuid AND org_id = $2::uuid AND ${FENCE('task_runs.run_id', '$6')}`),
     [taskId, orgId, status, output === undefined ? null : JSON.stringify(output), error ? JSON.stringify(error) : null, owner],
   );
   return (rowCount ?? 0) > 0;
@@ -272,10 +272,10 @@ export async function finishRun(
   error: StoredError | null,
 ): Promise<boolean> {
   const { rowCount } = await q.query(
-    `UPDATE workflow_runs SET status = $3::text, output = $4::jsonb, error = $5::jsonb, finished_at = clock_timestamp(),
+    statement('demiton_finish_run', `UPDATE workflow_runs SET status = $3::text, output = $4::jsonb, error = $5::jsonb, finished_at = clock_timestamp(),
             lease_owner = NULL, lease_expires_at = NULL
       WHERE id = $1::uuid AND org_id = $2::uuid AND status = 'RUNNING' AND lease_owner = $6::text
-        AND lease_expires_at > clock_timestamp()`,
+        AND lease_expires_at > clock_timestamp()`),
     [runId, orgId, status, output === undefined ? null : JSON.stringify(output), error ? JSON.stringify(error) : null, owner],
   );
   return (rowCount ?? 0) > 0;
@@ -296,7 +296,7 @@ export async function finishTaskStartNext(
   output: unknown,
 ): Promise<number | null> {
   const { rows } = await q.query<{ attempts: number | null }>(
-    `WITH done AS (
+    statement('demiton_finish_task_start_next', `WITH done AS (
        UPDATE task_runs SET status = 'SUCCEEDED', output = $5::jsonb, error = NULL, finished_at = clock_timestamp()
         WHERE id = $3::uuid AND org_id = $1::uuid AND run_id = $2::uuid AND ${FENCE('$2::uuid', '$6')}
         RETURNING id
@@ -305,7 +305,7 @@ export async function finishTaskStartNext(
         WHERE id = $4::uuid AND org_id = $1::uuid AND run_id = $2::uuid AND EXISTS (SELECT 1 FROM done)
         RETURNING attempts
      )
-     SELECT (SELECT attempts FROM next) AS attempts`,
+     SELECT (SELECT attempts FROM next) AS attempts`),
     [orgId, runId, taskId, nextTaskId, output === undefined ? null : JSON.stringify(output), owner],
   );
   return rows[0]?.attempts ?? null;
@@ -336,7 +336,7 @@ export async function finishTaskAndRun(
 ): Promise<boolean> {
   const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
   const { rows } = await q.query<{ ok: boolean }>(
-    `WITH r AS (
+    statement('demiton_finish_task_and_run', `WITH r AS (
        UPDATE workflow_runs SET status = $3::text, output = $4::jsonb, error = $5::jsonb, finished_at = clock_timestamp(),
               lease_owner = NULL, lease_expires_at = NULL
         WHERE id = $2::uuid AND org_id = $1::uuid AND status = 'RUNNING' AND lease_owner = $6::text
@@ -350,7 +350,7 @@ export async function finishTaskAndRun(
                 ELSE attempt_log END
         WHERE id = $7::uuid AND org_id = $1::uuid AND run_id IN (SELECT id FROM r)
      )
-     SELECT EXISTS (SELECT 1 FROM r) AS ok`,
+     SELECT EXISTS (SELECT 1 FROM r) AS ok`),
     [orgId, runId, status, output === undefined ? null : JSON.stringify(output), json(error), owner, task.id, task.status, task.output === undefined ? null : JSON.stringify(task.output), json(task.error)],
   );
   return rows[0]?.ok ?? false;
@@ -362,17 +362,17 @@ export async function finishTaskAndRun(
  */
 export async function extendLeases(q: Queryable, owner: string, runIds: readonly string[], leaseMs: number): Promise<Set<string>> {
   if (!runIds.length) return new Set();
+  // Rows locked in id order, like the batched claims and run ends (store/run-batches.ts): the
+  // heartbeat and a batch touching the same runs then queue behind each other, never deadlock.
   const { rows } = await q.query<{ id: string }>(
-    // Rows locked in id order, like the batched claims and run ends (store/run-batches.ts): the
-    // heartbeat and a batch touching the same runs then queue behind each other, never deadlock.
-    `WITH l AS (
+    statement('demiton_extend_leases', `WITH l AS (
        SELECT id FROM workflow_runs
         WHERE id = ANY($2::uuid[]) AND lease_owner = $1::text AND status = 'RUNNING' AND lease_expires_at > clock_timestamp()
         ORDER BY id FOR UPDATE
      )
      UPDATE workflow_runs w SET lease_expires_at = clock_timestamp() + $3::int * interval '1 millisecond'
        FROM l WHERE w.id = l.id
-     RETURNING w.id`,
+     RETURNING w.id`),
     [owner, runIds, leaseMs],
   );
   return new Set(rows.map((r) => r.id));
