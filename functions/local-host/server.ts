@@ -8,7 +8,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
-import { HttpRequest, HttpResponse, InvocationContext, type HttpHandler } from '@azure/functions';
+import { HttpResponse, InvocationContext, type HttpHandler, type HttpRequest, type HttpResponseInit } from '@azure/functions';
+import { LocalHttpRequest } from './local-request';
 import { problem } from '../../shared/http/problem';
 import type { Logger } from '../../shared/logger';
 import type { Route } from '../http-kit';
@@ -96,6 +97,35 @@ function serveStatic(dir: string, pathname: string, res: ServerResponse): boolea
   return true;
 }
 
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
+
+/**
+ * Writes a response whose body is JSON data or a string straight to the socket, with the headers
+ * HttpResponse would give it (content-type application/json for `jsonBody`, text/plain for a
+ * string unless set). False for anything else (streams, bytes, cookies, null-body statuses), which
+ * goes through HttpResponse.
+ */
+export function sendPlain(init: HttpResponseInit, method: string, res: ServerResponse): boolean {
+  const status = init.status ?? 200;
+  if (init.cookies?.length || NULL_BODY_STATUSES.has(status)) return false;
+  let body: string;
+  let defaultType: string;
+  if (init.jsonBody !== undefined && init.jsonBody !== null && init.body === undefined) {
+    body = JSON.stringify(init.jsonBody);
+    defaultType = 'application/json';
+  } else if (typeof init.body === 'string' && init.jsonBody === undefined) {
+    body = init.body;
+    defaultType = 'text/plain;charset=UTF-8';
+  } else return false;
+  const headers = new Headers(init.headers as ConstructorParameters<typeof Headers>[0]);
+  if (!headers.has('content-type')) headers.set('content-type', defaultType);
+  const out: Record<string, string> = {};
+  headers.forEach((v, k) => (out[k] = v));
+  res.writeHead(status, out);
+  res.end(method === 'HEAD' ? undefined : body);
+  return true;
+}
+
 /** Starts the local host; resolves once it listens. */
 export async function startLocalHost(opts: LocalHostOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const compiled: CompiledRoute[] = opts.routes.map((r) => ({ ...compileRoute(r.route), method: r.method.toUpperCase(), name: r.name, handler: opts.handlerFor(r) }));
@@ -126,14 +156,14 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<{ server: 
       // Like Azure's front end: append the peer address to X-Forwarded-For (the audit log's `source`).
       const peer = req.socket.remoteAddress;
       if (peer) headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${peer}` : peer;
-      const request = new HttpRequest({
+      const request = new LocalHttpRequest({
         method,
         url: url.toString(),
         headers,
         query: Object.fromEntries(url.searchParams),
         params,
-        ...(raw.length ? { body: { bytes: new Uint8Array(raw) } } : {}),
-      });
+        body: raw.length ? new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength) : null,
+      }) as unknown as HttpRequest;
       const invocationId = randomUUID();
       const context = new InvocationContext({
         invocationId,
@@ -141,6 +171,7 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<{ server: 
         logHandler: (level, ...args) => opts.logger[level === 'warning' ? 'warn' : level === 'information' ? 'info' : level === 'critical' ? 'fatal' : level === 'none' ? 'trace' : level]({ functionName: hit.c.name, invocationId }, args.map(String).join(' ')),
       });
       const init = await hit.c.handler(request, context);
+      if (init && sendPlain(init, method, res)) return;
       const response = new HttpResponse(init ?? { status: 204 });
       const outHeaders: Record<string, string> = {};
       response.headers.forEach((v, k) => (outHeaders[k] = v));
