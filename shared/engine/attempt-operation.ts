@@ -8,6 +8,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { TaskFailedError } from '../domain/errors';
 import type { RetryPolicy } from '../domain/workflow-definition';
+import { linkedAbort } from './linked-abort';
 import { NO_RETRY, retryDelayMs, shouldRetry } from './retry-policy';
 
 /** An attempt ran past the task's `timeoutMs`; retryable like any transient failure. */
@@ -49,16 +50,18 @@ export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> 
 /** Runs `fn` with a signal that also fires after `timeoutMs`; a timeout surfaces as `TaskTimeoutError`. */
 export async function withTimeout<T>(fn: (signal: AbortSignal) => Promise<T>, signal: AbortSignal, timeoutMs: number | undefined): Promise<T> {
   if (!timeoutMs) return raceAbort(Promise.resolve().then(() => fn(signal)), signal);
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(new TaskTimeoutError(timeoutMs)), timeoutMs);
-  const combined = AbortSignal.any([signal, timeout.signal]);
+  // Not AbortSignal.any: that would leave an entry on the run's signal per attempt (linked-abort.ts).
+  const attempt = linkedAbort(signal);
+  let timedOut: TaskTimeoutError | null = null;
+  const timer = setTimeout(() => attempt.abort((timedOut = new TaskTimeoutError(timeoutMs))), timeoutMs);
   try {
-    return await raceAbort(Promise.resolve().then(() => fn(combined)), combined);
+    return await raceAbort(Promise.resolve().then(() => fn(attempt.signal)), attempt.signal);
   } catch (err) {
-    if (timeout.signal.aborted && !signal.aborted) throw timeout.signal.reason;
+    if (timedOut && !signal.aborted) throw timedOut;
     throw err;
   } finally {
     clearTimeout(timer);
+    attempt.unlink();
   }
 }
 

@@ -4,17 +4,19 @@
  * the property under test is the pull/complete ordering, not SQL.
  */
 import { describe, expect, it } from 'vitest';
-import type { Db, Queryable } from '../db/db';
+import type { Db, Queryable, Statement } from '../db/db';
 import type { ChunkedTask } from '../domain/workflow-definition';
+import { attemptOperation } from './attempt-operation';
 import { chunkedDispatch } from './chunked-dispatch';
+import { heldBy } from '../../tests/helpers/signal-held';
 
 function recordingDb() {
   let nextId = 0;
   const db: Db = {
     backend: 'postgres',
     schema: 'x',
-    async query(text: string, values?: unknown[]) {
-      if (/INSERT INTO chunk_runs/.test(text)) {
+    async query(text: string | Statement, values?: unknown[]) {
+      if (/INSERT INTO chunk_runs/.test(typeof text === 'string' ? text : text.text)) {
         const indexes = values![3] as number[];
         return { rows: [{ held: true, started: indexes.map((index) => ({ id: `c${nextId++}`, index })) }], rowCount: 1 } as never;
       }
@@ -94,6 +96,37 @@ describe('chunkedDispatch', () => {
     expect(seen).toHaveLength(100);
     expect(seen[42]).toEqual([42, { n: 42, who: 'x-r42' }]);
     expect(seen.map((s) => s[0])).toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
+
+  it("leaves nothing on the run's signal after its chunks, each called with a timeout as the executor does", async () => {
+    const run = new AbortController();
+    let most = 0;
+    async function* records() {
+      for (let index = 0; index < 3_000; index++) yield { index };
+    }
+    const result = await chunkedDispatch({
+      db: recordingDb(),
+      orgId: 'o',
+      runId: 'r',
+      taskRunId: 't',
+      owner: 'w',
+      task: task(16),
+      records: records(),
+      context: {},
+      signal: run.signal,
+      runChunk: async (c) => {
+        const r = await attemptOperation(async () => {
+          most = Math.max(most, heldBy(run.signal));
+          await new Promise((resolve) => setImmediate(resolve));
+          return c.input;
+        }, { signal: run.signal, timeoutMs: 60_000 });
+        return { output: r.value, childRunId: null, retries: r.retries };
+      },
+    });
+    expect(result.succeeded).toBe(3_000);
+    // While chunks run, the signal holds about one link per chunk in flight; none is left behind.
+    expect(most).toBeLessThanOrEqual(16 * 2);
+    expect(heldBy(run.signal)).toBe(0);
   });
 
   it('stops pulling after a failure and closes the generator', async () => {

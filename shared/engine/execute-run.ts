@@ -31,6 +31,7 @@ import { chunkedDispatch } from './chunked-dispatch';
 import { withConnectorSlot } from './concurrency-limits';
 import type { ConnectorDirectory } from './connectors';
 import { LeaseLostError, isAbandonment, type LeaseKeeper } from './lease';
+import { linkedAbort } from './linked-abort';
 import { instrumentOperation } from '../observability/instrument-operation';
 import { withSpan } from '../observability/tracing';
 
@@ -67,6 +68,9 @@ function mustAbandon(err: unknown, signal: AbortSignal): boolean {
 }
 
 const MAX_CACHED_DEFINITIONS = 1_000;
+
+/** The part of an operation's context that is the same for every call of one task. */
+type TaskScope = Omit<OperationContext, 'signal' | 'idempotencyKey' | 'expressionContext'>;
 
 export class RunExecutor {
   // Versions are immutable, so a definition read once is good forever.
@@ -198,10 +202,18 @@ export class RunExecutor {
     return parsed.data;
   }
 
-  private opContext(run: runs.ClaimedRun, projectId: string, taskKey: string, idempotencyKey: string, context: Record<string, unknown>, signal: AbortSignal, log: Logger): OperationContext {
-    return { signal, idempotencyKey, logger: log.child({ taskKey }), taskKey, expressionContext: context, orgId: run.orgId, projectId, runId: run.id,
+  /**
+   * What every operation call of one task shares, made once per task: a chunked task's calls (up to
+   * millions) reuse its logger and services instead of building a pino child logger each.
+   */
+  private taskScope(run: runs.ClaimedRun, projectId: string, taskKey: string, log: Logger): TaskScope {
+    return { logger: log.child({ taskKey }), taskKey, orgId: run.orgId, projectId, runId: run.id,
       services: { businessObjects: businessObjectAccess(this.deps.db, { orgId: run.orgId, projectId, runId: run.id }) },
     };
+  }
+
+  private opContext(scope: TaskScope, idempotencyKey: string, context: Record<string, unknown>, signal: AbortSignal): OperationContext {
+    return { ...scope, signal, idempotencyKey, expressionContext: context };
   }
 
   /**
@@ -209,15 +221,13 @@ export class RunExecutor {
    * or ChunkRun id: the same for every attempt, retry, resume and rerun of that task or chunk.
    */
   private async call(
-    run: runs.ClaimedRun,
-    projectId: string,
+    scope: TaskScope,
     target: { op: Operation; connector: ConnectorDescriptor },
     input: unknown,
     policy: { key: string; retry?: TaskDefinition extends infer _ ? import('../domain/workflow-definition').RetryPolicy | undefined : never; timeoutMs?: number | undefined },
     idempotencyKey: string,
     context: Record<string, unknown>,
     signal: AbortSignal,
-    log: Logger,
     onRetry?: (err: unknown) => Promise<void>,
   ): Promise<{ value: unknown; retries: number }> {
     const { op, connector } = target;
@@ -225,7 +235,7 @@ export class RunExecutor {
     return attemptOperation(
       (attemptSignal) =>
         withConnectorSlot(this.deps.queue, this.deps.leases, connector, `${this.owner}/${idempotencyKey}`, attemptSignal, () =>
-          op.run(input, this.opContext(run, projectId, policy.key, idempotencyKey, context, attemptSignal, log)),
+          op.run(input, this.opContext(scope, idempotencyKey, context, attemptSignal)),
         ),
       { signal, timeoutMs: policy.timeoutMs, retry: policy.retry, ...(onRetry ? { onRetry: (err) => onRetry(err) } : {}) },
     );
@@ -245,7 +255,7 @@ export class RunExecutor {
       case 'atomic': {
         const target = await this.operation(run.orgId, projectId, task.connector, task.operation, task.key);
         const input = this.parseInput(target.op, await mapValue(task.input ?? {}, context, task.key), task.key);
-        const { value } = await this.call(run, projectId, target, input, task, taskRunId, context, signal, log, async (err) => {
+        const { value } = await this.call(this.taskScope(run, projectId, task.key, log), target, input, task, taskRunId, context, signal, async (err) => {
           // Each failed attempt is recorded, fenced, before the next one starts.
           if (!(await runs.retryTask(db, run.orgId, taskRunId, this.owner, toStoredError(err, task.key)))) throw new LeaseLostError(run.id);
         });
@@ -272,7 +282,8 @@ export class RunExecutor {
         const gen = await this.operation(run.orgId, projectId, task.generator.connector, task.generator.operation, task.key);
         if (gen.op.kind !== 'generator') throw new TaskFailedError('operation_kind', `Task '${task.key}': '${task.generator.operation}' is not a generator.`, { retryable: false });
         const genInput = this.parseInput(gen.op, await mapValue(task.generator.input ?? {}, context, task.key), task.key);
-        const records = gen.op.generate(genInput, this.opContext(run, projectId, task.key, taskRunId, context, signal, log));
+        const scope = this.taskScope(run, projectId, task.key, log);
+        const records = gen.op.generate(genInput, this.opContext(scope, taskRunId, context, signal));
         const each = task.each;
         const eachTarget = 'operation' in each ? await this.operation(run.orgId, projectId, each.connector, each.operation, task.key) : null;
         return chunkedDispatch({
@@ -288,7 +299,7 @@ export class RunExecutor {
           runChunk: async (chunk) => {
             if (eachTarget) {
               const input = this.parseInput(eachTarget.op, chunk.input, task.key);
-              const r = await this.call(run, projectId, eachTarget, input, task, chunk.id, { ...context, record: chunk.record }, signal, log);
+              const r = await this.call(scope, eachTarget, input, task, chunk.id, { ...context, record: chunk.record }, signal);
               return { output: r.value, childRunId: null, retries: r.retries };
             }
             const child = await this.childWithTimeout(
@@ -323,23 +334,26 @@ export class RunExecutor {
     onChild?: (childId: string) => Promise<void>,
   ): Promise<{ id: string; outcome: RunOutcome }> {
     if (!timeoutMs) return this.runChild(parent, projectId, ref, input, link, signal, onChild);
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(new TaskTimeoutError(timeoutMs)), timeoutMs);
+    // Not AbortSignal.any: that would leave an entry on the parent's signal per child (linked-abort.ts).
+    const limited = linkedAbort(signal);
+    let timedOut: TaskTimeoutError | null = null;
+    const timer = setTimeout(() => limited.abort((timedOut = new TaskTimeoutError(timeoutMs))), timeoutMs);
     let childId: string | null = null;
     try {
-      return await this.runChild(parent, projectId, ref, input, link, AbortSignal.any([signal, timeout.signal]), async (id) => {
+      return await this.runChild(parent, projectId, ref, input, link, limited.signal, async (id) => {
         childId = id;
         await onChild?.(id);
       });
     } catch (err) {
-      if (timeout.signal.aborted && !signal.aborted) {
-        const reason = timeout.signal.reason as TaskTimeoutError;
+      if (timedOut && !signal.aborted) {
+        const reason: TaskTimeoutError = timedOut;
         if (childId) await runs.cancelRunTree(this.deps.db, parent.orgId, childId, toStoredError(reason, link.parentTaskKey));
         throw new TaskFailedError('task_timeout', `Task '${link.parentTaskKey}': the child run timed out after ${timeoutMs} ms.`, { retryable: false, cause: err });
       }
       throw err;
     } finally {
       clearTimeout(timer);
+      limited.unlink();
     }
   }
 

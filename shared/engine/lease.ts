@@ -11,6 +11,7 @@ import { DemitonError } from '../domain/errors';
 import type { Logger } from '../logger';
 import type { WorkQueue } from '../queue/work-queue';
 import { extendLeases } from '../store/runs';
+import { linkedAbort } from './linked-abort';
 
 /** The worker no longer holds the run's lease (it expired and another worker took the run). */
 export class LeaseLostError extends DemitonError {
@@ -43,8 +44,11 @@ export interface LeaseKeeperOptions {
 }
 
 interface Held {
-  controller: AbortController;
+  /** Aborts this run's signal (not its parent's). */
+  controller: Pick<AbortController, 'signal' | 'abort'>;
   signal: AbortSignal;
+  /** Removes the listener on the parent run's signal (nested runs only). */
+  unlink?: (() => void) | undefined;
 }
 
 /** The runs and concurrency slots one worker holds, kept alive by one heartbeat timer. */
@@ -84,14 +88,18 @@ export class LeaseKeeper {
 
   /** Registers a run this worker now holds; its signal also fires when `parent` does. */
   hold(runId: string, parent?: AbortSignal): AbortSignal {
-    const controller = new AbortController();
-    const signal = parent ? AbortSignal.any([parent, controller.signal]) : controller.signal;
-    this.runs.set(runId, { controller, signal });
-    return signal;
+    // A nested run (a chunk's child workflow) links to its parent's signal until it is released;
+    // not AbortSignal.any, which would leave an entry on the parent's signal per child (linked-abort.ts).
+    this.runs.get(runId)?.unlink?.();
+    const link = parent ? linkedAbort(parent) : null;
+    const controller = link ?? new AbortController();
+    this.runs.set(runId, { controller, signal: controller.signal, unlink: link?.unlink });
+    return controller.signal;
   }
 
   /** Forgets a run (it ended, or the worker gave it up). */
   release(runId: string): void {
+    this.runs.get(runId)?.unlink?.();
     this.runs.delete(runId);
   }
 
