@@ -195,7 +195,17 @@ describe('studio end to end (Chromium, real control plane)', () => {
     }, undefined, { timeout: 30_000, polling: 100 });
     await page.waitForTimeout(350); // the bar eases to its new width over 300 ms; let the picture show it
     await shot('run-live');
+    // No layout jump on live updates: the timeline's rows keep their place and height as states change.
+    const rowBoxes = () =>
+      page.evaluate(() =>
+        ['greet', 'lines', 'confirm'].map((k) => {
+          const r = document.querySelector(`[data-task="${k}"]`)!.getBoundingClientRect();
+          return { k, y: Math.round(r.y), h: Math.round(r.height) };
+        }),
+      );
+    const during = await rowBoxes();
     await page.locator('[data-testid="run-status"] [data-status="SUCCEEDED"]').waitFor({ timeout: 30_000 });
+    expect(await rowBoxes()).toEqual(during);
     expect(await bar.getAttribute('aria-valuetext')).toBe('8 succeeded, 0 failed, 0 running of 8');
     expect(await page.getByRole('status').filter({ hasText: 'Finished' }).count()).toBe(1);
     // The page never reloaded: the final state arrived over the event feed.
