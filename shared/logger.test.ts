@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger, scrubUrlCredentials } from './logger';
+import { createLogger, lazyChild, scrubUrlCredentials } from './logger';
 import { installTracerProvider, uninstallTracerProvider, withSpan } from './observability/tracing';
 
 function capture() {
@@ -24,6 +24,28 @@ describe('logger', () => {
     const { lines, logger } = capture();
     logger.child({ orgId: 'o1', runId: 'r1' }).child({ taskKey: 't1' }).info('hello');
     expect(lines[0]).toMatchObject({ service: 'test', orgId: 'o1', runId: 'r1', taskKey: 't1', msg: 'hello', level: 30 });
+  });
+
+  it('makes a lazy child only when it writes at an enabled level, with the same lines as a child', () => {
+    const { lines, logger } = capture();
+    let made = 0;
+    const child = logger.child;
+    logger.child = function (this: typeof logger, ...args: Parameters<typeof logger.child>) {
+      made++;
+      return child.apply(this, args);
+    } as typeof logger.child;
+    const lazy = lazyChild(logger, { runId: 'r1', token: 'secret-token' });
+    lazy.trace({ x: 1 }, 'below the level');
+    expect(lazy.isLevelEnabled('trace')).toBe(false);
+    expect(made).toBe(0);
+    lazy.debug({ status: 'SUCCEEDED' }, 'run finished');
+    expect(made).toBe(1);
+    lazy.info('again, from the same child');
+    expect(made).toBe(1);
+    lazy.child({ taskKey: 't1' }).info('from a grandchild');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatchObject({ runId: 'r1', token: '[redacted]', status: 'SUCCEEDED', msg: 'run finished', level: 20 });
+    expect(lines[2]).toMatchObject({ runId: 'r1', taskKey: 't1', msg: 'from a grandchild' });
   });
 
   it('redacts secrets at the top level, one level down and in headers', () => {
