@@ -86,12 +86,16 @@ export function procStatusKiB(pid, field) {
   }
 }
 
+/** The worker's Node arguments in every deployment (a test checks they match the Bicep and `npm run worker`). */
+export const WORKER_NODE_ARGS = ['--max-old-space-size=1024'];
+
 /**
  * A worker process draining the queue. `cpuProfDir` turns on `--cpu-prof`. Memory is sampled
  * every 250 ms (VmRSS, for the curve) and VmHWM is read at the end (the true peak).
  */
 export async function startWorker({ distRoot, env, concurrency, cpuProfDir }) {
-  const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
+  // As deployed: `languageWorkers__node__arguments` in bicep/modules/function-app.bicep, `npm run worker`.
+  const nodeArgs = [...WORKER_NODE_ARGS, ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [])];
   const p = await startProcess({
     script: join(distRoot, 'functions', 'worker-main.js'),
     env: { ...env, WORKER_CONCURRENCY: String(concurrency) },

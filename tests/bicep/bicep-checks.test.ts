@@ -163,6 +163,14 @@ describe('bicep templates (offline)', () => {
     expect(config.serviceBus.triggers).toHaveLength(1);
   });
 
+  it("the worker's Node arguments are the same in the Function App, `npm run worker` and the bench", () => {
+    const deployed = literalString(settings.get('languageWorkers__node__arguments')!);
+    expect(deployed).toBe('--max-old-space-size=1024');
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['worker']).toContain(`node ${deployed} dist/functions/worker-main.js`);
+    expect(readFileSync(join(ROOT, 'bench', 'processes.mjs'), 'utf8')).toContain(`WORKER_NODE_ARGS = ['${deployed}']`);
+  });
+
   it('secrets reach the app as Key Vault references, not values', () => {
     expect(settings.get('ENTRA_CLIENT_SECRET')?.text).toMatch(/^kvRef\(/);
     const text = readFileSync(join(BICEP, 'modules', 'function-app.bicep'), 'utf8');

@@ -46,6 +46,7 @@ export const LEFT_TO_DEFAULT: Readonly<Record<string, string>> = {
 export const HOST_SETTINGS: ReadonlySet<string> = new Set([
   'FUNCTIONS_EXTENSION_VERSION',
   'FUNCTIONS_WORKER_RUNTIME',
+  'languageWorkers__node__arguments',
   'AzureWebJobsStorage',
   'AzureWebJobsStorage__accountName',
   'AzureWebJobsStorage__credential',
