@@ -20,7 +20,7 @@ import type { Db } from '../db/db';
 import { ServiceUnavailableError, TaskFailedError, toStoredError, type StoredError } from '../domain/errors';
 import { mapValue } from '../domain/expressions';
 import type { TaskDefinition, WorkflowDefinition } from '../domain/workflow-definition';
-import type { Logger } from '../logger';
+import { lazyChild, type Logger } from '../logger';
 import type { WorkQueue } from '../queue/work-queue';
 import * as runs from '../store/runs';
 import type { RunEnd } from '../store/run-batches';
@@ -102,7 +102,8 @@ export class RunExecutor {
    */
   async execute(run: runs.ClaimedRun, parentSignal?: AbortSignal): Promise<RunOutcome> {
     const { db, logger, leases } = this.deps;
-    const log = logger.child({ runId: run.id, orgId: run.orgId });
+    // Made on first use: most runs write no line at the configured level.
+    const log = lazyChild(logger, { runId: run.id, orgId: run.orgId });
     const signal = leases.hold(run.id, parentSignal);
     // The run's last task end (or its failing task's) is written with the run's end, in one statement.
     const tail: { task: runs.TaskEnd | null } = { task: null };
@@ -207,7 +208,7 @@ export class RunExecutor {
    * millions) reuse its logger and services instead of building a pino child logger each.
    */
   private taskScope(run: runs.ClaimedRun, projectId: string, taskKey: string, log: Logger): TaskScope {
-    return { logger: log.child({ taskKey }), taskKey, orgId: run.orgId, projectId, runId: run.id,
+    return { logger: lazyChild(log, { taskKey }), taskKey, orgId: run.orgId, projectId, runId: run.id,
       services: { businessObjects: businessObjectAccess(this.deps.db, { orgId: run.orgId, projectId, runId: run.id }) },
     };
   }

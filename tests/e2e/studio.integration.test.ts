@@ -23,7 +23,10 @@ import { startOpenAiLoopback, type OpenAiLoopback } from '../servers/openai-loop
 
 // The callbacks given to page.evaluate run in the browser; the root tsconfig has no DOM library.
 declare const window: Record<string, unknown>;
-declare const document: { querySelector(s: string): { getAttribute(n: string): string | null; textContent: string | null } | null; documentElement: { scrollWidth: number } };
+declare const document: {
+  querySelector(s: string): { getAttribute(n: string): string | null; textContent: string | null; getBoundingClientRect(): { y: number; height: number } } | null;
+  documentElement: { scrollWidth: number };
+};
 
 const ROOT = resolve(__dirname, '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
