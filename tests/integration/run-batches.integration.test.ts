@@ -201,6 +201,26 @@ describe('insertRunsIfCurrent and the trigger path', () => {
     expect((await api(host.url, 'POST', `/api/workflows/${workflowId}/runs`, { input: {} })).status).toBe(202);
   });
 
+  it('gives up with 409 workflow_changing when the version keeps changing under the trigger, committing nothing', async () => {
+    let guarded = 0;
+    // The database as the trigger sees it, but every guarded insert finds its version superseded.
+    const db = {
+      ...p.db,
+      query: (async (text: string | { name: string; text: string }, values?: unknown[]) => {
+        if (typeof text !== 'string' && text.name === 'demiton_insert_runs_if_current') {
+          guarded++;
+          return { rows: (values![0] as string[]).map((id) => ({ id, current: false, inserted: false })), rowCount: 0 };
+        }
+        return p.db.query(text as string, values);
+      }) as typeof p.db.query,
+    };
+    const before = await p.db.query<{ n: number }>('SELECT count(*)::int AS n FROM workflow_runs');
+    const err = await triggerRun({ ...p, db } as typeof p, who, workflowId, {}).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'workflow_changing' });
+    expect(guarded).toBe(4);
+    expect((await p.db.query<{ n: number }>('SELECT count(*)::int AS n FROM workflow_runs')).rows[0]!.n).toBe(before.rows[0]!.n);
+  });
+
   it('commits concurrent triggers in shared statements, each replayed or refused on its own', async () => {
     const results = await Promise.all(
       Array.from({ length: 30 }, (_, i) => triggerRun(p, who, workflowId, { i: i % 10 }, { idempotencyKey: `key-${i % 10}` })),
