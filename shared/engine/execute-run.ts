@@ -37,8 +37,8 @@ import { withSpan } from '../observability/tracing';
 
 export interface ExecutorDeps {
   db: Db;
-  /** Batches run ends with other runs' (the worker's group commit); each run ends alone without it. */
-  runEnds?: StatementBatcher<RunEnd, boolean>;
+  /** Ends runs, batched with other runs' ends (the worker's group commit). */
+  runEnds: StatementBatcher<RunEnd, boolean>;
   queue: WorkQueue;
   registry: AdapterRegistry;
   connectors: ConnectorDirectory;
@@ -101,7 +101,7 @@ export class RunExecutor {
    * when the run must be abandoned: lease lost, cancelled, database unreachable.
    */
   async execute(run: runs.ClaimedRun, parentSignal?: AbortSignal): Promise<RunOutcome> {
-    const { db, logger, leases } = this.deps;
+    const { logger, leases } = this.deps;
     // Made on first use: most runs write no line at the configured level.
     const log = lazyChild(logger, { runId: run.id, orgId: run.orgId });
     const signal = leases.hold(run.id, parentSignal);
@@ -116,11 +116,7 @@ export class RunExecutor {
         // Loading the definition or an output mapping failed: the run fails with that error.
         outcome = { status: 'FAILED', output: null, error: toStoredError(err) };
       }
-      const ended = this.deps.runEnds
-        ? await this.deps.runEnds.submit({ orgId: run.orgId, runId: run.id, status: outcome.status, output: outcome.output, error: outcome.error, task: tail.task })
-        : tail.task
-        ? await runs.finishTaskAndRun(db, run.orgId, run.id, this.owner, tail.task, outcome.status, outcome.output, outcome.error)
-        : await runs.finishRun(db, run.orgId, run.id, this.owner, outcome.status, outcome.output, outcome.error);
+      const ended = await this.deps.runEnds.submit({ orgId: run.orgId, runId: run.id, status: outcome.status, output: outcome.output, error: outcome.error, task: tail.task });
       if (!ended) throw new LeaseLostError(run.id);
       log.debug({ status: outcome.status }, 'run finished');
       return outcome;

@@ -261,26 +261,6 @@ export async function finishTask(
   return (rowCount ?? 0) > 0;
 }
 
-/** Ends a RUNNING run held by `owner` and releases its lease. False when the lease is gone. */
-export async function finishRun(
-  q: Queryable,
-  orgId: string,
-  runId: string,
-  owner: string,
-  status: 'SUCCEEDED' | 'FAILED',
-  output: unknown,
-  error: StoredError | null,
-): Promise<boolean> {
-  const { rowCount } = await q.query(
-    statement('demiton_finish_run', `UPDATE workflow_runs SET status = $3::text, output = $4::jsonb, error = $5::jsonb, finished_at = clock_timestamp(),
-            lease_owner = NULL, lease_expires_at = NULL
-      WHERE id = $1::uuid AND org_id = $2::uuid AND status = 'RUNNING' AND lease_owner = $6::text
-        AND lease_expires_at > clock_timestamp()`),
-    [runId, orgId, status, output === undefined ? null : JSON.stringify(output), error ? JSON.stringify(error) : null, owner],
-  );
-  return (rowCount ?? 0) > 0;
-}
-
 /**
  * Ends a task SUCCEEDED and starts the next one in one statement: one round trip and one commit
  * per task of a sequential run instead of two. Fenced like `finishTask`; the next task starts only
@@ -317,43 +297,6 @@ export interface TaskEnd {
   status: 'SUCCEEDED' | 'FAILED';
   output: unknown;
   error: StoredError | null;
-}
-
-/**
- * Ends a run's last task (or its failing one) and the run in one statement: one round trip and
- * one commit instead of two. The same fence as `finishRun` (RUNNING, held by `owner`, lease not
- * expired); the task is written only if the run was. False when the lease is gone.
- */
-export async function finishTaskAndRun(
-  q: Queryable,
-  orgId: string,
-  runId: string,
-  owner: string,
-  task: TaskEnd,
-  status: 'SUCCEEDED' | 'FAILED',
-  output: unknown,
-  error: StoredError | null,
-): Promise<boolean> {
-  const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
-  const { rows } = await q.query<{ ok: boolean }>(
-    statement('demiton_finish_task_and_run', `WITH r AS (
-       UPDATE workflow_runs SET status = $3::text, output = $4::jsonb, error = $5::jsonb, finished_at = clock_timestamp(),
-              lease_owner = NULL, lease_expires_at = NULL
-        WHERE id = $2::uuid AND org_id = $1::uuid AND status = 'RUNNING' AND lease_owner = $6::text
-          AND lease_expires_at > clock_timestamp()
-        RETURNING id
-     ), t AS (
-       UPDATE task_runs SET status = $8::text, output = $9::jsonb, error = $10::jsonb, finished_at = clock_timestamp(),
-              attempt_log = CASE WHEN $8::text = 'FAILED'
-                THEN attempt_log || jsonb_build_array(jsonb_build_object('attempt', attempts, 'error', $10::jsonb,
-                       'startedAt', started_at, 'finishedAt', clock_timestamp()))
-                ELSE attempt_log END
-        WHERE id = $7::uuid AND org_id = $1::uuid AND run_id IN (SELECT id FROM r)
-     )
-     SELECT EXISTS (SELECT 1 FROM r) AS ok`),
-    [orgId, runId, status, output === undefined ? null : JSON.stringify(output), json(error), owner, task.id, task.status, task.output === undefined ? null : JSON.stringify(task.output), json(task.error)],
-  );
-  return rows[0]?.ok ?? false;
 }
 
 /**
