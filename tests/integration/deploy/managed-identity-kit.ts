@@ -13,13 +13,10 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { freePort } from '../reliability/fault-kit';
+import { freePort, startOwnPostgres } from '../reliability/fault-kit';
 
 export interface IssuedToken {
   token: string;
@@ -116,19 +113,6 @@ export async function startTokenEndpoint(defaultLifetimeSeconds = 3600): Promise
   return endpoint;
 }
 
-function pgBin(name: string): string {
-  const base = '/usr/lib/postgresql';
-  const version = readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', name))).sort((a, b) => Number(b) - Number(a))[0];
-  if (!version) throw new Error(`no ${name} under ${base}/*/bin`);
-  return join(base, version, 'bin', name);
-}
-
-const asPostgres = (cmd: string, args: string[]) => {
-  // initdb and postgres refuse to run as root; the system user `postgres` owns the cluster then.
-  const argv = process.getuid?.() === 0 ? (['runuser', ['-u', 'postgres', '--', cmd, ...args]] as const) : ([cmd, args] as const);
-  return execFileSync(argv[0], [...argv[1]], { stdio: 'pipe', timeout: 60_000 }).toString();
-};
-
 /** A throwaway PostgreSQL: TCP on 127.0.0.1 signs in with a password; `admin` is the superuser over the Unix socket. */
 export interface PasswordPostgres {
   host: string;
@@ -138,29 +122,17 @@ export interface PasswordPostgres {
 }
 
 export async function startPasswordPostgres(): Promise<PasswordPostgres> {
-  const dir = mkdtempSync(join(tmpdir(), 'demiton-pg-entra-'));
-  if (process.getuid?.() === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
-  const data = join(dir, 'data');
-  const port = await freePort();
   // Every TCP sign-in needs the role's password (the token); the superuser comes in over the socket.
-  asPostgres(pgBin('initdb'), ['-D', data, '-U', 'postgres', '--auth-local=trust', '--auth-host=password', '--no-sync', '-E', 'UTF8']);
-  const opts = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60`;
-  const ctl = (...args: string[]) => asPostgres(pgBin('pg_ctl'), ['-D', data, '-l', join(dir, 'log'), ...args]);
-  ctl('start', '-w', '-t', '30', '-o', opts);
-  const admin = new pg.Client({ host: dir, port, user: 'postgres', database: 'postgres' });
+  const own = await startOwnPostgres({ hostAuth: 'password', maxConnections: 60 });
+  const admin = new pg.Client({ host: own.socketDir, port: own.port, user: 'postgres', database: 'postgres' });
   await admin.connect();
   return {
     host: '127.0.0.1',
-    port,
+    port: own.port,
     admin,
     async destroy() {
       await admin.end().catch(() => undefined);
-      try {
-        ctl('stop', '-w', '-m', 'immediate');
-      } catch {
-        /* already stopped */
-      }
-      rmSync(dir, { recursive: true, force: true });
+      own.destroy();
     },
   };
 }

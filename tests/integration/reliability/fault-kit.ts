@@ -134,27 +134,36 @@ const asPostgres = (cmd: string, args: string[]) => {
 /** A throwaway PostgreSQL server (initdb in a temp dir, pg_ctl on a spare loopback port). */
 export interface OwnPostgres {
   url: string;
+  port: number;
+  /** The directory of its Unix socket (the superuser signs in there without a password). */
+  socketDir: string;
   stop(): void;
   start(): void;
   restart(): void;
   destroy(): void;
 }
 
-export async function startOwnPostgres(): Promise<OwnPostgres> {
+/**
+ * `hostAuth: 'password'`: every TCP sign-in needs the role's password, while the superuser still
+ * comes in over the Unix socket (`socketDir`); by default TCP trusts everyone.
+ */
+export async function startOwnPostgres(opts: { hostAuth?: 'trust' | 'password'; maxConnections?: number } = {}): Promise<OwnPostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'demiton-pg-'));
   if (process.getuid?.() === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
   const data = join(dir, 'data');
   const port = await freePort();
-  asPostgres(pgBin('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
-  const opts = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`;
+  asPostgres(pgBin('initdb'), ['-D', data, '-U', 'postgres', '--auth-local=trust', `--auth-host=${opts.hostAuth ?? 'trust'}`, '--no-sync', '-E', 'UTF8']);
+  const settings = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=${opts.maxConnections ?? 100}`;
   const ctl = (...args: string[]) => asPostgres(pgBin('pg_ctl'), ['-D', data, '-l', join(dir, 'log'), ...args]);
-  const start = () => void ctl('start', '-w', '-t', '30', '-o', opts);
+  const start = () => void ctl('start', '-w', '-t', '30', '-o', settings);
   start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    socketDir: dir,
     start,
     stop: () => void ctl('stop', '-w', '-m', 'fast'),
-    restart: () => void ctl('restart', '-w', '-t', '30', '-m', 'fast', '-o', opts),
+    restart: () => void ctl('restart', '-w', '-t', '30', '-m', 'fast', '-o', settings),
     destroy() {
       try {
         ctl('stop', '-w', '-m', 'immediate');
