@@ -1,12 +1,13 @@
-/** /hq: organisation settings — members and roles, group-to-role mappings (both editable, in ./hq/), API keys (shown once), audit log. */
+/** /hq: organisation settings, model provider, members and roles, group-to-role mappings (all editable, in ./hq/), the system panel, API keys (shown once), audit log. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorState, Loading, NotAvailable } from '../components/states';
 import { when } from '../components/format';
-import { createApiKey, getOrgSettings, getSystemStatus, listApiKeys, listAudit, revokeApiKey } from '../services/api';
+import { createApiKey, getSystemStatus, listApiKeys, listAudit, revokeApiKey } from '../services/api';
 import { useMissing } from '../state/capabilities';
 import { ModelProviderSettings } from './hq/model-provider-settings';
 import { MembersPanel } from './hq/members-panel';
+import { OrganisationSettings } from './hq/organisation-settings';
 import { RoleMappingsPanel } from './hq/role-mappings-panel';
 
 export function HqPage() {
@@ -22,7 +23,7 @@ export function HqPage() {
         <NotAvailable feature="HQ" needs={missing} />
       ) : (
         <>
-          <Settings />
+          <OrganisationSettings />
           <ModelProviderSettings />
           <SystemPanel />
           <MembersPanel />
@@ -32,33 +33,6 @@ export function HqPage() {
         </>
       )}
     </>
-  );
-}
-
-function Settings() {
-  const q = useQuery({ queryKey: ['hq-settings'], queryFn: getOrgSettings });
-  return (
-    <section className="panel">
-      <h2>Organisation</h2>
-      {q.isPending && <Loading what="settings" />}
-      {q.isError && <ErrorState error={q.error} retry={() => void q.refetch()} />}
-      {q.data && (
-        <dl className="facts">
-          <div>
-            <dt>Name</dt>
-            <dd>{q.data.name}</dd>
-          </div>
-          <div>
-            <dt>Tenants</dt>
-            <dd>{q.data.tenants.join(', ') || '—'}</dd>
-          </div>
-          <div>
-            <dt>API keys</dt>
-            <dd>{q.data.apiKeysEnabled ? `enabled${q.data.apiKeyMaxLifetimeDays ? `, at most ${q.data.apiKeyMaxLifetimeDays} days` : ''}` : 'disabled'}</dd>
-          </div>
-        </dl>
-      )}
-    </section>
   );
 }
 

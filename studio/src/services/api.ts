@@ -283,6 +283,10 @@ export const listApiKeys = () => unwrap(client.GET('/api/hq/api-keys'));
 export const createApiKey = (body: { name: string; role: 'viewer' | 'operator' | 'editor' | 'admin'; expiresAt?: string }) => unwrap(client.POST('/api/hq/api-keys', { body }));
 export const revokeApiKey = (id: string) => unwrap(client.DELETE('/api/hq/api-keys/{id}', { params: { path: { id } } }));
 export const getOrgSettings = () => unwrap(client.GET('/api/hq/settings'));
+export type OrgSettingsView = Schemas['OrgSettingsView'];
+export type OrgSettingsBody = NonNullable<paths['/api/hq/settings']['put']['requestBody']>['content']['application/json'];
+/** Replaces the organisation's name and settings (the tenants are not part of it). */
+export const putOrgSettings = (body: OrgSettingsBody) => unwrap(client.PUT('/api/hq/settings', { body }));
 export const getSystemStatus = () => unwrap(client.GET('/api/hq/system'));
 export type ModelProviderView = Schemas['ModelProviderView'];
 export type ModelProviderBody = Schemas['PutModelProviderBody'];

@@ -1,0 +1,163 @@
+/**
+ * /hq organisation: the name, whether API keys are accepted and how long a new key may live,
+ * edited with PUT /api/hq/settings (admins; GET needs admin too, so whoever sees the values may
+ * change them). The Entra tenants are shown, not edited. A save refetches the settings and the
+ * audit log; the server's problems are shown as it words them, and the fields they name are
+ * marked invalid.
+ */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Fragment, useState } from 'react';
+import { when } from '../../components/format';
+import { ErrorState, Loading, RequestProblems } from '../../components/states';
+import { ApiError, getOrgSettings, putOrgSettings, type OrgSettingsBody, type OrgSettingsView } from '../../services/api';
+import { useMissing } from '../../state/capabilities';
+
+interface Form {
+  name: string;
+  apiKeysEnabled: boolean;
+  /** As typed; empty means no limit. */
+  maxLifetimeDays: string;
+}
+
+const formOf = (v: OrgSettingsView): Form => ({ name: v.name, apiKeysEnabled: v.apiKeysEnabled, maxLifetimeDays: v.apiKeyMaxLifetimeDays === null ? '' : String(v.apiKeyMaxLifetimeDays) });
+
+/**
+ * The PUT body for the form. The lifetime is sent as typed (a number, or null when empty): the
+ * server's schema is the one judge of 1..3650, and its 422 names the field.
+ */
+export function bodyOf(f: Form): OrgSettingsBody {
+  const days = f.maxLifetimeDays.trim();
+  return { name: f.name, apiKeysEnabled: f.apiKeysEnabled, apiKeyMaxLifetimeDays: days === '' ? null : Number(days) };
+}
+
+/** The "Organisation" section of /hq. */
+export function OrganisationSettings() {
+  const q = useQuery({ queryKey: ['hq-settings'], queryFn: getOrgSettings });
+  const { loading, missing } = useMissing(['PUT /api/hq/settings']);
+  return (
+    <section className="panel" aria-labelledby="hq-org-title">
+      <h2 id="hq-org-title">Organisation</h2>
+      {(q.isPending || loading) && <Loading what="settings" />}
+      {q.isError && <ErrorState error={q.error} retry={() => void q.refetch()} />}
+      {q.data && !loading && (
+        <>
+          <p className="muted">
+            Entra tenants: {q.data.tenants.length ? q.data.tenants.map((t, i) => (
+                  <Fragment key={t}>
+                    {i > 0 && ', '}
+                    <code>{t}</code>
+                  </Fragment>
+                )) : 'none linked'} <span className="small">(not edited here)</span>
+          </p>
+          {missing.length > 0 ? (
+            <>
+              <dl className="facts">
+                <div>
+                  <dt>Name</dt>
+                  <dd>{q.data.name}</dd>
+                </div>
+                <div>
+                  <dt>API keys</dt>
+                  <dd>{q.data.apiKeysEnabled ? `enabled${q.data.apiKeyMaxLifetimeDays ? `, at most ${q.data.apiKeyMaxLifetimeDays} days` : ''}` : 'disabled'}</dd>
+                </div>
+              </dl>
+              <p className="help">This deployment does not offer PUT /api/hq/settings; the settings are shown, not edited.</p>
+            </>
+          ) : (
+            <SettingsForm view={q.data} />
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function SettingsForm({ view }: { view: OrgSettingsView }) {
+  const qc = useQueryClient();
+  const [f, setF] = useState<Form>(() => formOf(view));
+  const [saved, setSaved] = useState(false);
+  // New settings (a save here or elsewhere) reset the form to what is stored. Not by remounting
+  // (a key): the field that had focus keeps it after Enter saves.
+  const [shown, setShown] = useState(view.updatedAt);
+  if (view.updatedAt !== shown) {
+    setShown(view.updatedAt);
+    setF(formOf(view));
+  }
+  const save = useMutation({
+    mutationFn: () => putOrgSettings(bodyOf(f)),
+    onSuccess: async () => {
+      await Promise.all([qc.invalidateQueries({ queryKey: ['hq-settings'] }), qc.invalidateQueries({ queryKey: ['hq-audit'] })]);
+      setSaved(true);
+    },
+  });
+  const set = (patch: Partial<Form>) => {
+    setSaved(false);
+    setF((prev) => ({ ...prev, ...patch }));
+  };
+  const issues = save.error instanceof ApiError ? save.error.issues : [];
+  /** aria-invalid and a pointer to the problems for a field the server named. */
+  const marks = (path: string, help?: string) => {
+    const bad = issues.some((i) => i.path === path);
+    const describedBy = [help, bad ? 'org-problems' : undefined].filter(Boolean).join(' ');
+    return { 'aria-invalid': bad || undefined, 'aria-describedby': describedBy || undefined };
+  };
+
+  return (
+    <form
+      className="form"
+      aria-labelledby="hq-org-title"
+      // The server's schema is the one validator (1 to 3650 whole days, a name of 1 to 200
+      // characters); its 422 names the field, so the browser's own checks are not used.
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate();
+      }}
+    >
+      <div className="field">
+        <label htmlFor="org-name">Name</label>
+        <input id="org-name" value={f.name} maxLength={200} autoComplete="organization" onChange={(e) => set({ name: e.target.value })} {...marks('name')} />
+      </div>
+      <div className="field">
+        <span>
+          <input id="org-keys-enabled" type="checkbox" checked={f.apiKeysEnabled} onChange={(e) => set({ apiKeysEnabled: e.target.checked })} {...marks('apiKeysEnabled', 'org-keys-enabled-help')} />{' '}
+          <label htmlFor="org-keys-enabled">API keys enabled</label>
+        </span>
+        <p className="help" id="org-keys-enabled-help">
+          Off: every API key of the organisation is refused until this is turned on again.
+        </p>
+      </div>
+      <div className="field">
+        <label htmlFor="org-key-lifetime">Maximum key lifetime (days)</label>
+        <input
+          id="org-key-lifetime"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={3650}
+          step={1}
+          value={f.maxLifetimeDays}
+          onChange={(e) => set({ maxLifetimeDays: e.target.value })}
+          {...marks('apiKeyMaxLifetimeDays', 'org-key-lifetime-help')}
+        />
+        <p className="help" id="org-key-lifetime-help">
+          1 to 3650. New keys must expire within this many days. Empty: no limit.
+        </p>
+      </div>
+      <button type="submit" disabled={save.isPending}>
+        {save.isPending ? 'Saving…' : 'Save organisation settings'}
+      </button>
+      <div aria-live="polite">{saved && !save.isPending && <p className="ok-line">Saved.</p>}</div>
+      {view.updatedAt && (
+        <p className="small muted">
+          Last changed by {view.updatedBy} {when(view.updatedAt)}.
+        </p>
+      )}
+      {save.isError && (
+        <div id="org-problems">
+          <RequestProblems error={save.error} />
+        </div>
+      )}
+    </form>
+  );
+}
