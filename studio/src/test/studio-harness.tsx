@@ -44,3 +44,22 @@ export async function axeViolations(node: Element): Promise<string[]> {
   const r = await axe.run(node, { rules: { 'color-contrast': { enabled: false } }, resultTypes: ['violations'] });
   return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
+
+/**
+ * Points the services module at a fetch that answers 500 problem+json (`detail`) for the URLs
+ * `matches` picks and passes every other request to the real server. Returns the undo.
+ */
+export function failRequests(matches: (url: string) => boolean, detail: string): () => void {
+  const real = (...a: Parameters<typeof fetch>) => globalThis.fetch(...a);
+  configureApi({
+    fetch: async (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (!matches(url)) return real(input, init);
+      return new Response(JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500, code: 'internal_error', detail }), {
+        status: 500,
+        headers: { 'content-type': 'application/problem+json' },
+      });
+    },
+  });
+  return () => configureApi({ fetch: real });
+}

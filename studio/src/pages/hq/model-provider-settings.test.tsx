@@ -13,8 +13,7 @@ import userEvent from '@testing-library/user-event';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../../../tests/helpers/test-platform';
 import { newQueryClient } from '../../app';
-import { configureApi } from '../../services/api';
-import { axeViolations, startHarness, type Harness } from '../../test/studio-harness';
+import { axeViolations, failRequests, startHarness, type Harness } from '../../test/studio-harness';
 import { ModelProviderSettings } from './model-provider-settings';
 
 let h: Harness;
@@ -84,18 +83,7 @@ describe('model provider settings', () => {
   });
 
   it('shows an error state with a retry when the settings cannot be loaded', async () => {
-    const real = (...a: Parameters<typeof fetch>) => globalThis.fetch(...a);
-    configureApi({
-      fetch: async (input, init) => {
-        const url = input instanceof Request ? input.url : String(input);
-        if (url.includes('/api/hq/model-provider'))
-          return new Response(JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500, code: 'internal_error', detail: 'The settings store is down.' }), {
-            status: 500,
-            headers: { 'content-type': 'application/problem+json' },
-          });
-        return real(input, init);
-      },
-    });
+    const undo = failRequests((url) => url.includes('/api/hq/model-provider'), 'The settings store is down.');
     try {
       const view = show();
       const alert = await screen.findByRole('alert', {}, { timeout: 15_000 });
@@ -104,7 +92,7 @@ describe('model provider settings', () => {
       expect(within(alert).getByRole('button', { name: 'Try again' })).toBeTruthy();
       expect(await axeViolations(view.container)).toEqual([]);
     } finally {
-      configureApi({ fetch: real });
+      undo();
     }
   });
 });

@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../../../tests/helpers/test-platform';
 import { newQueryClient } from '../../app';
 import { configureApi } from '../../services/api';
-import { axeViolations, renderStudio, startHarness, type Harness } from '../../test/studio-harness';
+import { axeViolations, failRequests, renderStudio, startHarness, type Harness } from '../../test/studio-harness';
 import { OrganisationSettings } from './organisation-settings';
 
 let h: Harness;
@@ -88,18 +88,7 @@ describe('organisation settings', () => {
   });
 
   it('shows a loading state, then an error state with a retry when the settings cannot be loaded', async () => {
-    const real = (...a: Parameters<typeof fetch>) => globalThis.fetch(...a);
-    configureApi({
-      fetch: async (req, init) => {
-        const url = req instanceof Request ? req.url : String(req);
-        if (url.endsWith('/api/hq/settings'))
-          return new Response(JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500, code: 'internal_error', detail: 'The settings store is down.' }), {
-            status: 500,
-            headers: { 'content-type': 'application/problem+json' },
-          });
-        return real(req, init);
-      },
-    });
+    failRequests((url) => url.endsWith('/api/hq/settings'), 'The settings store is down.');
     const view = render(
       <QueryClientProvider client={newQueryClient()}>
         <OrganisationSettings />
