@@ -28,14 +28,12 @@ export interface NewRun {
   leaseOwner?: string | null;
   /** Lease length for a run created RUNNING (claimed at birth). */
   leaseMs?: number;
-  /** An audit entry (target: this run) written by the same statement, so in the same transaction. */
-  audit?: { actorType: string; actorId: string; action: string; source: string | null } | null;
 }
 
 /**
- * Inserts a run, its task rows and (optionally) its audit entry in one statement: one round trip
- * and one commit, where BEGIN, two INSERTs and COMMIT took four. Returns false when the
- * idempotency key already names a run (then nothing is written, the audit entry included).
+ * Inserts a run and its task rows in one statement: one round trip and one commit (child runs;
+ * triggered runs go through `insertRunsIfCurrent` in run-batches.ts, with their audit entries).
+ * Returns false when the idempotency key already names a run (then nothing is written).
  */
 export async function insertRun(q: Queryable, r: NewRun): Promise<boolean> {
   const running = r.status === 'RUNNING';
@@ -54,9 +52,6 @@ export async function insertRun(q: Queryable, r: NewRun): Promise<boolean> {
        INSERT INTO task_runs (org_id, run_id, position, key, type, status)
        SELECT run.org_id, run.id, t.ord - 1, t.key, t.type, 'PENDING'
          FROM run, unnest($13::text[], $14::text[]) WITH ORDINALITY AS t(key, type, ord)
-     ), audit AS (
-       INSERT INTO audit_log (org_id, actor_type, actor_id, action, target_type, target_id, source)
-       SELECT run.org_id, $17::text, $18::text, $19::text, 'run', run.id::text, $20::text FROM run WHERE $17::text IS NOT NULL
      )
      SELECT id FROM run`),
     [
@@ -76,10 +71,6 @@ export async function insertRun(q: Queryable, r: NewRun): Promise<boolean> {
       r.tasks.map((t) => t.type),
       r.leaseOwner ?? null,
       r.leaseMs ?? 60_000,
-      r.audit?.actorType ?? null,
-      r.audit?.actorId ?? null,
-      r.audit?.action ?? null,
-      r.audit?.source ?? null,
     ],
   );
   return (rowCount ?? 0) > 0;
