@@ -153,20 +153,17 @@ export function createRedisQueue(opts: RedisQueueOptions): WorkQueue {
     },
     async reserveMore(workerId, max) {
       if (closed || max <= 0) return [];
-      let replies: Array<[Error | null, unknown]> | null;
+      let raws: string[] = [];
       try {
         // One script moves up to `max` messages and stops at the end of the queue: one command
         // however many slots are free (a pipeline of `max` LMOVEs cost 63 null replies per message
         // on a worker that is mostly idle).
-        replies = (await (cmd as Redis & { demitonReserveMore(src: string, dst: string, max: number): Promise<string[]> }).demitonReserveMore(queueKey, processingKey(workerId), max)).map(
-          (raw) => [null, raw] as [Error | null, unknown],
-        );
+        raws = await (cmd as Redis & { demitonReserveMore(src: string, dst: string, max: number): Promise<string[]> }).demitonReserveMore(queueKey, processingKey(workerId), max);
       } catch (err) {
         unavailable(err);
       }
       const out: Reservation[] = [];
-      for (const [err, raw] of replies ?? []) {
-        if (err || typeof raw !== 'string') continue;
+      for (const raw of raws) {
         const message = decodeMessage(raw);
         if (message) out.push({ message, raw });
         else await cmd.lrem(processingKey(workerId), 1, raw).catch(() => undefined);
