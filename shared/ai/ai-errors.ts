@@ -2,7 +2,7 @@
  * Errors of the AI studio. Each carries its HTTP status as `httpStatus` (read by
  * shared/http/problem.ts) so the one error-mapping module needs no entry per class.
  */
-import { DemitonError } from '../domain/errors';
+import { DemitonError, demitonCause } from '../domain/errors';
 
 /** Too many answers are streaming at once for this user or organisation. */
 export class StreamLimitError extends DemitonError {
@@ -92,8 +92,8 @@ export function toAiServiceError(err: unknown, service: string, code: 'model' | 
   if (err instanceof DemitonError) return err;
   if (err instanceof Error && err.name === 'AbortError') return err;
   // The SDKs wrap transport errors (APIConnectionError); a refusal by the outbound policy keeps its own code.
-  const own = (err as { cause?: unknown } | null)?.cause;
-  if (own instanceof DemitonError) return own;
+  const own = demitonCause(err);
+  if (own) return own;
   const status = (err as { status?: unknown; statusCode?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode;
   const s = typeof status === 'number' ? status : undefined;
   const detail = err instanceof Error ? err.message : String(err);

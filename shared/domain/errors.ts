@@ -21,6 +21,16 @@ export abstract class DemitonError extends Error {
   }
 }
 
+/** The first `DemitonError` in an error's `cause` chain (itself included), or null: a typed error wrapped by a library keeps its code. */
+export function demitonCause(err: unknown): DemitonError | null {
+  let e: unknown = err;
+  for (let i = 0; i < 8 && e; i++) {
+    if (e instanceof DemitonError) return e;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
 /** Input failed validation; `issues` names each failing path. */
 export class ValidationError extends DemitonError {
   readonly code: string;

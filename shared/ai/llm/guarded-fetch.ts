@@ -8,22 +8,12 @@
 import { isIP } from 'node:net';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { OutboundPolicy } from '../../connectors/network-policy';
-import { DemitonError } from '../../domain/errors';
+import { demitonCause } from '../../domain/errors';
 
 export interface GuardedFetch {
   fetch: typeof fetch;
   /** Closes the pooled connections. */
   close(): Promise<void>;
-}
-
-/** The first `DemitonError` in an error's `cause` chain (undici wraps connect errors in `TypeError: fetch failed`). */
-export function demitonCause(err: unknown): DemitonError | null {
-  let e: unknown = err;
-  for (let i = 0; i < 8 && e; i++) {
-    if (e instanceof DemitonError) return e;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return null;
 }
 
 /** A fetch whose connections obey `policy`. */
@@ -37,6 +27,7 @@ export function createGuardedFetch(policy: OutboundPolicy): GuardedFetch {
     try {
       return (await undiciFetch(href, { ...(init as object), redirect: 'error', dispatcher: agent } as never)) as unknown as Response;
     } catch (err) {
+      // undici wraps connect errors (a refusal by the policy) in `TypeError: fetch failed`.
       throw demitonCause(err) ?? err;
     }
   };
