@@ -53,12 +53,22 @@ const CLAIM_RUNS = statement(
 
 /**
  * Claims every run of `reqs` that is claimable for `workerId`, each with its first unfinished task
- * started (as `claimRun` does for one). Returns the claimed runs by id; a run absent from the map
+ * started. Returns the claimed runs by id; a run absent from the map
  * was not claimable (already claimed or finished, or no such run in that organisation).
  */
 export async function claimRuns(q: Queryable, workerId: string, leaseMs: number, reqs: readonly ClaimRequest[]): Promise<Map<string, ClaimedRun>> {
   const { rows } = await q.query<ClaimedRun>(CLAIM_RUNS, [reqs.map((r) => r.runId), reqs.map((r) => r.orgId), workerId, leaseMs]);
   return new Map(rows.map((r) => [r.id, r]));
+}
+
+/**
+ * Claims one run: a PENDING run, or a top-level RUNNING run whose lease expired (its worker died;
+ * it resumes from the first task that has not succeeded), with its first unfinished task started.
+ * Null when neither, or not in this organisation. Inline children are never claimed here: their
+ * parent resumes them. The same statement as a batch of one.
+ */
+export async function claimRun(q: Queryable, orgId: string, runId: string, workerId: string, leaseMs: number): Promise<ClaimedRun | null> {
+  return (await claimRuns(q, workerId, leaseMs, [{ orgId, runId }])).get(runId) ?? null;
 }
 
 /** How a run ends, with its last (or failing) task's end when that is written in the same statement. */

@@ -120,36 +120,6 @@ export const CLAIMED_COLUMNS = `c.id, c.org_id AS "orgId", c.workflow_id AS "wor
                FROM task_runs t WHERE t.run_id = c.id) AS tasks`;
 
 /**
- * Claims a run for `workerId` and returns it with its task rows in one round trip: a PENDING run
- * (PENDING → RUNNING), or a top-level RUNNING run whose lease expired (its worker died; it
- * resumes from the first task that has not succeeded). Null when neither, or not in this
- * organisation. Inline children are never claimed here: their parent resumes them.
- */
-export async function claimRun(q: Queryable, orgId: string, runId: string, workerId: string, leaseMs: number): Promise<ClaimedRun | null> {
-  // The first unfinished task is started in the same statement (one round trip and one commit
-  // fewer per run: the bench's drain and trigger→start figures). `tasks` below reads the rows as
-  // they were before this statement, so the executor sees the task's previous state.
-  const { rows } = await q.query<ClaimedRun>(
-    statement('demiton_claim_run', `WITH c AS (
-       UPDATE workflow_runs
-          SET status = 'RUNNING', started_at = coalesce(started_at, clock_timestamp()),
-              lease_owner = $3::text, lease_expires_at = clock_timestamp() + $4::int * interval '1 millisecond'
-        WHERE id = $2::uuid AND org_id = $1::uuid
-          AND (status = 'PENDING' OR (status = 'RUNNING' AND parent_run_id IS NULL AND lease_expires_at < clock_timestamp()))
-        RETURNING id, org_id, workflow_id, workflow_version, input, parent_run_id
-     ), s AS (
-       UPDATE task_runs SET status = 'RUNNING', attempts = attempts + 1, started_at = clock_timestamp(), error = NULL
-        WHERE id = (SELECT t.id FROM task_runs t JOIN c ON t.run_id = c.id
-                     WHERE t.org_id = $1::uuid AND t.status <> 'SUCCEEDED' ORDER BY t.position LIMIT 1)
-        RETURNING id
-     )
-     SELECT ${CLAIMED_COLUMNS}, (SELECT id FROM s) AS "startedTaskId" FROM c`),
-    [orgId, runId, workerId, leaseMs],
-  );
-  return rows[0] ?? null;
-}
-
-/**
  * Takes over an existing child run (PENDING after a rerun, or RUNNING under a worker that lost the
  * parent) for the worker that holds its parent's lease. Fenced on the parent: only the holder of
  * the parent's lease may take its children.

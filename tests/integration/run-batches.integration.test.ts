@@ -9,8 +9,8 @@ import { DEV_ORG_ID } from '../../shared/store/organisations';
 import { triggerRun } from '../../shared/engine/preflight';
 import { StatementBatcher } from '../../shared/engine/statement-batcher';
 import { Worker } from '../../shared/engine/worker';
-import { claimRuns, endRuns, insertRunsIfCurrent, type GuardedRun } from '../../shared/store/run-batches';
-import { claimRun, insertRun } from '../../shared/store/runs';
+import { claimRun, claimRuns, endRuns, insertRunsIfCurrent, type GuardedRun } from '../../shared/store/run-batches';
+import { insertRun } from '../../shared/store/runs';
 import { api, createTestPlatform, startTestHost, type TestPlatform } from '../helpers/test-platform';
 
 let p: TestPlatform;
