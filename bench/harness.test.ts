@@ -98,6 +98,9 @@ describe('bench harness (tiny sizes, real services)', () => {
     expect(t).toMatchObject({ requests: 50, complete: true, accepted: 50, byStatus: { 202: 50 }, succeeded: 50, connections: 8 });
     expect(isPercentiles(t.responseMs)).toBe(true);
     expect(t.triggersPerSec).toBeGreaterThan(0);
+    // CPU per trigger of every process involved (PostgreSQL runs on this machine in the test).
+    for (const k of ['controlPlaneCpuMsPerTrigger', 'workerCpuMsPerRun', 'postgresCpuMsPerRun', 'loadGeneratorCpuMsPerTrigger']) expect(t[k], k).toBeGreaterThanOrEqual(0);
+    expect(d.postgresCpuMsPerRun).toBeGreaterThanOrEqual(0);
   });
 
   it('derives latencies from server timestamps for every run sent at the fixed rate', () => {
@@ -131,6 +134,7 @@ describe('bench harness (tiny sizes, real services)', () => {
     expect(md).toContain(END);
     expect(md).toContain('| 1. drain 50 committed single-task runs |');
     expect(md).toContain('fsync on');
+    expect(md).toMatch(/CPU per trigger: control plane [\d.]+, worker [\d.]+, PostgreSQL [\d.]+, load generator [\d.]+ ms, [\d.]+ ms in all \(on \d+ cores at most ≈ [\d,]+ triggers\/s\)/);
     const machine = one('machine');
     expect(machine.schema).toMatch(/^bench_[0-9a-f]{8}$/);
     const pg = (await import('pg')).default;

@@ -4,7 +4,7 @@
  * read from /proc: VmHWM is the kernel's own peak-RSS mark, so no sample can miss the peak.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Starts `node <script>` and resolves once a stdout line matches `ready`. */
@@ -74,6 +74,36 @@ export function cpuSeconds(pid) {
   } catch {
     return null;
   }
+}
+
+/**
+ * CPU seconds used so far by all PostgreSQL server processes of this machine (processes named
+ * `postgres` in /proc), or null when there are none to read (a server elsewhere). Backends that
+ * exit between two readings take their time with them, so read it while the connections of the
+ * processes under test are still open.
+ */
+export function postgresCpuSeconds() {
+  let total = 0;
+  let found = 0;
+  let entries;
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return null;
+  }
+  for (const name of entries) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / 100;
+      found++;
+    } catch {
+      // gone between the listing and the read
+    }
+  }
+  return found ? total : null;
 }
 
 /** Reads a `/proc/<pid>/status` field in KiB (null when the process is gone). */

@@ -61,6 +61,22 @@ const pct = (s) => (s ? `${fmt(s.p50)} / ${fmt(s.p95)} / ${fmt(s.p99)}` : '—')
 const met = (t) => (t.met === null ? '—' : t.met ? 'yes' : '**no**');
 
 /** The Markdown for one bench run. */
+/**
+ * The CPU one trigger cost each process, and the rate all of them together would allow if they
+ * had every core of the machine to themselves (sum of CPU per trigger ÷ cores).
+ */
+function cpuShares(tr, cpus) {
+  const parts = [
+    ['control plane', tr.controlPlaneCpuMsPerTrigger],
+    ['worker', tr.workerCpuMsPerRun],
+    ['PostgreSQL', tr.postgresCpuMsPerRun],
+    ['load generator', tr.loadGeneratorCpuMsPerTrigger],
+  ];
+  if (parts.some(([, v]) => v == null)) return `control-plane CPU ${fmt(tr.controlPlaneCpuMsPerTrigger)} ms per trigger`;
+  const sum = parts.reduce((a, [, v]) => a + v, 0);
+  return `CPU per trigger: ${parts.map(([k, v]) => `${k} ${fmt(v)}`).join(', ')} ms, ${fmt(Math.round(sum * 100) / 100)} ms in all (on ${cpus} cores at most ≈ ${fmt(Math.round((cpus * 1000) / sum / 10) * 10)} triggers/s)`;
+}
+
 export function renderMarkdown({ machine, command, startedAt, durationSec, lines, settings }) {
   const by = (name) => lines.filter((l) => l.scenario === name);
   const one = (name) => by(name)[0];
@@ -91,13 +107,13 @@ export function renderMarkdown({ machine, command, startedAt, durationSec, lines
   if (d) {
     const t = targetCells(d);
     const cut = d.complete === false ? ` (time budget reached: ${fmt(d.runs)} of ${fmt(d.committed)} drained)` : '';
-    out.push(`| 1. drain ${fmt(d.committed ?? d.runs)} committed single-task runs | **${fmt(d.runsPerSec)} runs/s** (${fmt(d.succeeded)} succeeded${cut}); worker CPU ${fmt(d.workerCpuMsPerRun)} ms per run | ${fmt(d.ratios.toPgBoss)}× pg-boss, ${fmt(d.ratios.toBullMq)}× BullMQ, ${fmt(d.ratios.toPgbench)}× pgbench | ${t.target} | ${t.met} |`);
+    out.push(`| 1. drain ${fmt(d.committed ?? d.runs)} committed single-task runs | **${fmt(d.runsPerSec)} runs/s** (${fmt(d.succeeded)} succeeded${cut}); worker CPU ${fmt(d.workerCpuMsPerRun)} ms per run${d.postgresCpuMsPerRun != null ? `, PostgreSQL CPU ${fmt(d.postgresCpuMsPerRun)} ms per run` : ''} | ${fmt(d.ratios.toPgBoss)}× pg-boss, ${fmt(d.ratios.toBullMq)}× BullMQ, ${fmt(d.ratios.toPgbench)}× pgbench | ${t.target} | ${t.met} |`);
   }
   const tr = one('trigger');
   if (tr) {
     const t = targetCells(tr);
     const trCut = tr.complete === false ? ' (time budget reached)' : '';
-    out.push(`| 2. trigger ${fmt(tr.requests)} runs over HTTP${trCut}, ${tr.connections} keep-alive connections | **${fmt(tr.triggersPerSec)} triggers/s** accepted, ${fmt(tr.runsPerSec)} runs/s completed; response p50 ${fmt(tr.responseMs.p50)} ms, p99 ${fmt(tr.responseMs.p99)} ms; control-plane CPU ${fmt(tr.controlPlaneCpuMsPerTrigger)} ms per trigger | ${fmt(tr.ratios.triggers.toPgbench)}× pgbench (triggers), ${fmt(tr.ratios.runs.toPgBoss)}× pg-boss (runs) | ${t.target} | ${t.met} |`);
+    out.push(`| 2. trigger ${fmt(tr.requests)} runs over HTTP${trCut}, ${tr.connections} keep-alive connections | **${fmt(tr.triggersPerSec)} triggers/s** accepted, ${fmt(tr.runsPerSec)} runs/s completed; response p50 ${fmt(tr.responseMs.p50)} ms, p99 ${fmt(tr.responseMs.p99)} ms; ${cpuShares(tr, machine.cpus)} | ${fmt(tr.ratios.triggers.toPgbench)}× pgbench (triggers), ${fmt(tr.ratios.runs.toPgBoss)}× pg-boss (runs) | ${t.target} | ${t.met} |`);
   }
   const la = one('latency');
   if (la) {

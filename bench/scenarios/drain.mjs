@@ -3,6 +3,7 @@
  * before any worker exists; then one worker process drains them. runs/s = N / (last run's
  * finished_at − first run's started_at), both recorded by PostgreSQL.
  */
+import { postgresCpuSeconds } from '../processes.mjs';
 import { commitAndEnqueue } from '../seed-runs.mjs';
 
 export const echoWorkflow = (name) => ({
@@ -30,9 +31,14 @@ export async function drain(ctx, { runs, queue, budgetSec }) {
   let peak = null;
   let cpu = null;
   const cpu0 = worker.cpuSeconds();
+  const pg0 = postgresCpuSeconds();
+  let pgCpu = null;
   try {
     // Past the time budget the figure is taken over the runs that ended (complete: false).
     await ctx.waitForRunsWithin(workflowId, runs, budgetSec * 1000);
+    // Before the worker stops: its PostgreSQL backends take their CPU time with them when they exit.
+    const pg1 = postgresCpuSeconds();
+    pgCpu = pg0 === null || pg1 === null ? null : pg1 - pg0;
   } finally {
     peak = worker.peakRssMiB();
     cpu = worker.cpuSeconds() - cpu0;
@@ -56,6 +62,9 @@ export async function drain(ctx, { runs, queue, budgetSec }) {
     workerConcurrency: ctx.workerConcurrency,
     workerPeakRssMiB: peak,
     workerCpuMsPerRun: Math.round((cpu * 1000 * 100) / Math.max(1, r.runs)) / 100,
+    // Every PostgreSQL process of the machine while the worker drained (its claims and ends, the
+    // bench's progress polls), per run.
+    postgresCpuMsPerRun: pgCpu === null ? null : Math.round((pgCpu * 1000 * 100) / Math.max(1, r.runs)) / 100,
   };
 }
 

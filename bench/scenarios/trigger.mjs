@@ -5,6 +5,7 @@
  * to last finished_at, server clock) and the trigger response time p50/p99.
  */
 import { closedLoop } from '../load-generator.mjs';
+import { postgresCpuSeconds } from '../processes.mjs';
 import { summarize } from '../percentiles.mjs';
 import { echoWorkflow } from './drain.mjs';
 
@@ -17,11 +18,20 @@ export async function trigger(ctx, { runs, connections, budgetSec }) {
   const cpu0 = worker.cpuSeconds();
   const cp0 = ctx.controlPlaneCpu();
   let cp = null;
+  let pgCpu = null;
+  let loadCpu = null;
+  const pg0 = postgresCpuSeconds();
   try {
+    const load0 = process.cpuUsage();
     // No new trigger after the time budget; the runs accepted by then are all drained.
     load = await closedLoop({ url: `${ctx.url}/api/workflows/${workflowId}/runs`, total: runs, connections, budgetMs: budgetSec * 1000, bodyFor: (i) => JSON.stringify({ input: { n: i } }) });
+    const l = process.cpuUsage(load0);
+    loadCpu = (l.user + l.system) / 1e6;
     cp = ctx.controlPlaneCpu() - cp0;
     await ctx.waitForRunsWithin(workflowId, load.byStatus[202] ?? 0, budgetSec * 1000);
+    // Before the worker stops: its PostgreSQL backends take their CPU time with them when they exit.
+    const pg1 = postgresCpuSeconds();
+    pgCpu = pg0 === null || pg1 === null ? null : pg1 - pg0;
   } finally {
     peak = worker.peakRssMiB();
     cpu = worker.cpuSeconds() - cpu0;
@@ -49,5 +59,10 @@ export async function trigger(ctx, { runs, connections, budgetSec }) {
     workerPeakRssMiB: peak,
     controlPlaneCpuMsPerTrigger: Math.round((cp * 1000 * 100) / Math.max(1, accepted)) / 100,
     workerCpuMsPerRun: Math.round((cpu * 1000 * 100) / Math.max(1, r.runs)) / 100,
+    // Every PostgreSQL process of the machine while the runs were triggered and drained (the
+    // inserts, the worker's claims and ends, the bench's progress polls), per run.
+    postgresCpuMsPerRun: pgCpu === null ? null : Math.round((pgCpu * 1000 * 100) / Math.max(1, r.runs)) / 100,
+    // The load generator (this process) while it sent the triggers.
+    loadGeneratorCpuMsPerTrigger: Math.round((loadCpu * 1000 * 100) / Math.max(1, accepted)) / 100,
   };
 }
