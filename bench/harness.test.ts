@@ -70,6 +70,9 @@ describe('bench harness (tiny sizes, real services)', () => {
     expect(m.redis).toMatch(/^\d+\./);
     expect(['on', 'off']).toContain(m.fsync);
     expect(typeof m.synchronousCommit).toBe('string');
+    // Without autovacuum on the server, the bench keeps its tables' statistics itself.
+    expect(['on', 'off']).toContain(m.autovacuum);
+    expect(m.benchAnalyzes).toBe(m.autovacuum !== 'on');
   });
 
   it('measures the baselines with the requested counts', () => {

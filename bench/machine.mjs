@@ -27,6 +27,7 @@ export async function describeMachine(pgClient, redis) {
     fsync: await setting('fsync'),
     synchronousCommit: await setting('synchronous_commit'),
     walSyncMethod: await setting('wal_sync_method'),
+    autovacuum: await setting('autovacuum'),
     pgStatStatements: ((await setting('shared_preload_libraries')) ?? '').includes('pg_stat_statements'),
   };
 }

@@ -20,6 +20,7 @@ import { pgBossBurnDown } from './baselines/pg-boss.mjs';
 import { pgbenchInserts } from './baselines/pgbench.mjs';
 import { BenchContext, loadDist } from './context.mjs';
 import { describeMachine } from './machine.mjs';
+import { startStatisticsKeeper } from './statistics-keeper.mjs';
 import { startControlPlane } from './processes.mjs';
 import { judge, renderMarkdown, writeReport } from './report.mjs';
 import { drain } from './scenarios/drain.mjs';
@@ -103,9 +104,13 @@ export async function runBench({
   };
   let controlPlane = null;
   let queue = null;
+  let keeper = null;
   let machine;
   try {
     machine = await describeMachine(pool, redis);
+    // With autovacuum off on the server, the schema's statistics are kept as autovacuum would.
+    keeper = await startStatisticsKeeper(pool, schema);
+    machine.benchAnalyzes = keeper.active;
     emit({ scenario: 'machine', ...machine, schema, redisPrefix: prefix });
     const cpuProfDir = join(ROOT, 'bench', 'results', `profile-${id}`);
     if (profile) mkdirSync(cpuProfDir, { recursive: true });
@@ -130,6 +135,7 @@ export async function runBench({
         await attempt('fan-out', () => fanOut(ctx, { records, concurrency: sizes.fanOutConcurrency, budgetSec: sizes.fanOutBudgetSec[i] ?? 300 }));
     if (profile) log(`CPU profiles in ${cpuProfDir}`);
   } finally {
+    await keeper?.stop().catch(() => undefined);
     await controlPlane?.stop().catch(() => undefined);
     await queue?.close().catch(() => undefined);
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);

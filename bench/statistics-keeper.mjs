@@ -1,0 +1,40 @@
+/**
+ * Table statistics as autovacuum keeps them on a default server. Where the server runs with
+ * autovacuum off (this machine's does), a bench schema's tables are never analyzed: the worker's
+ * and control plane's prepared statements keep the plans they got while the tables were empty
+ * (the batched claim and run end then read all of workflow_runs on every execution, a cost that
+ * grows with the table), which says nothing about a production server, where autovacuum analyzes
+ * a table once 50 rows + 10 % of it changed and the plans are made again. So, only when autovacuum
+ * is off, this analyzes the bench schema's tables by autovacuum's own rule, checked every second.
+ */
+
+/** Starts the keeper on `pool` (search_path = the bench schema); returns { active, analyzed, stop() }. */
+export async function startStatisticsKeeper(pool, schema, { everyMs = 1_000 } = {}) {
+  const { rows } = await pool.query(`SELECT current_setting('autovacuum') AS av, current_setting('autovacuum_analyze_threshold')::int AS t, current_setting('autovacuum_analyze_scale_factor')::float8 AS f`);
+  const { av, t, f } = rows[0];
+  const keeper = { active: av !== 'on', analyzed: 0, stop: async () => undefined };
+  if (!keeper.active) return keeper;
+  let stopped = false;
+  let running = Promise.resolve();
+  const tick = async () => {
+    const { rows: due } = await pool.query(
+      `SELECT s.relname FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+        WHERE s.schemaname = $1::text AND s.n_mod_since_analyze > $2::int + $3::float8 * greatest(c.reltuples, 0)`,
+      [schema, t, f],
+    );
+    for (const r of due) {
+      if (stopped) return;
+      await pool.query(`ANALYZE "${schema}"."${r.relname}"`);
+      keeper.analyzed++;
+    }
+  };
+  const timer = setInterval(() => {
+    running = running.then(tick).catch(() => undefined);
+  }, everyMs);
+  keeper.stop = async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
+  return keeper;
+}
