@@ -74,7 +74,11 @@ export class Worker {
     this.leaseMs = opts.leaseMs ?? platform.config.worker.leaseMs ?? 30_000;
     const logger = platform.logger.child({ workerId: this.id });
     this.leases = new LeaseKeeper({ db: platform.db, queue: platform.queue, owner: this.id, leaseMs: this.leaseMs, logger });
-    const batch = { maxBatch: 256, maxInFlight: 2 };
+    // One statement of each kind in flight: the requests made meanwhile form the next, larger
+    // batch. Two in flight overlapped round trips but halved the batches (drain of 20,000 runs:
+    // ~13 → ~20 runs per statement with one; worker CPU per run 0.10 → 0.08 ms; bench drain
+    // +1–6 %, trigger +7–14 %).
+    const batch = { maxBatch: 256, maxInFlight: 1 };
     this.claims = new StatementBatcher(async (reqs) => {
       const claimed = await claimRuns(platform.db, this.id, this.leaseMs, reqs);
       // A run reserved twice in one batch (a duplicated message) is executed once: the first request gets it.
