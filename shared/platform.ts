@@ -5,6 +5,7 @@
 import type { Config } from './config';
 import { createDb, type Db } from './db/db';
 import { startEmbeddedPostgres } from './db/embedded-postgres';
+import { autovacuumWarning, readAutovacuumSettings } from './db/autovacuum-check';
 import { migrate } from './db/migrate';
 import { createDefaultRegistry } from './adapters/registry';
 import type { AdapterRegistry } from './adapters/resolve-adapter';
@@ -77,6 +78,11 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
   try {
     const applied = await migrate(db);
     if (applied.length) logger.info({ applied }, 'database migrations applied');
+    if (db.backend === 'postgres') {
+      // Advice only: a server that cannot answer this still serves (the next query will say why).
+      const warning = await readAutovacuumSettings(db).then(autovacuumWarning, () => null);
+      if (warning) logger.warn({ code: 'autovacuum_off' }, warning);
+    }
     if (config.devMode) await ensureOrganisation(db, { id: DEV_ORG_ID, name: 'Development', defaultProjectId: DEV_PROJECT_ID });
     if (config.entra) await ensureTenantOrganisations(db, config.entra.tenants);
   } catch (err) {
