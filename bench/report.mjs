@@ -86,7 +86,7 @@ export function renderMarkdown({ machine, command, startedAt, durationSec, lines
   out.push(`| CPU | ${machine.cpus} × ${machine.cpuModel} |`);
   out.push(`| memory | ${fmt(machine.memoryMiB)} MiB |`);
   out.push(`| Node.js | ${machine.node} |`);
-  out.push(`| PostgreSQL | ${machine.postgres} (fsync ${machine.fsync}, synchronous_commit ${machine.synchronousCommit}, wal_sync_method ${machine.walSyncMethod}; autovacuum ${machine.autovacuum ?? 'unknown'}${machine.benchAnalyzes ? ', so the bench analyzes its tables by autovacuum\'s rule' : ''}; pg_stat_statements ${machine.pgStatStatements ? 'loaded' : 'not loaded'}) |`);
+  out.push(`| PostgreSQL | ${machine.postgres} (fsync ${machine.fsync}, synchronous_commit ${machine.synchronousCommit}, wal_sync_method ${machine.walSyncMethod}; autovacuum ${machine.autovacuum ?? 'unknown'}${machine.benchAnalyzes ? ', so the bench analyzes its tables as they grow' : ''}; pg_stat_statements ${machine.pgStatStatements ? 'loaded' : 'not loaded'}) |`);
   out.push(`| Redis | ${machine.redis} |`);
   out.push(`| worker | one process, WORKER_CONCURRENCY=${settings.workerConcurrency}; control plane a separate process |`, '');
 
