@@ -172,7 +172,7 @@ function parseArgs(argv) {
     only,
     profile: has('--profile'),
     ...(value('dist') ? { distRoot: resolve(value('dist')) } : {}),
-    workerConcurrency: Number(value('concurrency') ?? 64),
+    workerConcurrency: Number(value('concurrency') ?? 128),
     // Only a full run at the sizes replaces the published table.
     reportPath: full && !has('--no-write') ? join(ROOT, 'docs', 'benchmarks.md') : null,
     command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' '),

@@ -26,7 +26,7 @@ param alwaysReadyInstances int = 1
 param maximumElasticWorkerCount int = 4
 @minValue(1)
 @maxValue(1024)
-param workerConcurrency int = 64
+param workerConcurrency int = 128
 @allowed(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
 param logLevel string = 'info'
 

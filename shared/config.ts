@@ -68,7 +68,7 @@ export const envSchema = z.object({
   AZURE_CLIENT_ID: z.string().regex(GUID, 'expected the client id of the user-assigned managed identity (GUID)').optional(),
   DEMITON_DATA_DIR: z.string().min(1).default('.data'),
   DEMITON_WORKER: bool('on'),
-  WORKER_CONCURRENCY: int(64, 1, 1024),
+  WORKER_CONCURRENCY: int(128, 1, 1024),
   WORKER_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'expected 1-100 of A-Z a-z 0-9 . _ : -').optional(),
   // Lease on each run a worker executes; heartbeats every third of it. A dead worker's runs resume after it runs out.
   WORKER_LEASE_MS: int(30_000, 1_000, 600_000),

@@ -57,7 +57,7 @@ param connectorKekSecretName string
 param logLevel string = 'info'
 @minValue(1)
 @maxValue(1024)
-param workerConcurrency int = 64
+param workerConcurrency int = 128
 @minValue(1)
 @maxValue(200)
 param databasePoolMax int = 10

@@ -71,7 +71,7 @@ export const SAMPLE_VALUES: Readonly<Record<string, string>> = {
   DATABASE_POOL_MAX: '10',
   REDIS_URL: 'rediss://redis-demiton.westeurope.redis.azure.net:10000',
   REDIS_ENTRA_USER: '77777777-7777-4777-8777-777777777777',
-  WORKER_CONCURRENCY: '64',
+  WORKER_CONCURRENCY: '128',
   LOG_LEVEL: 'info',
   APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/',
   CONNECTOR_KEY_VAULT_URL: 'https://kv-demiton.vault.azure.net/',
