@@ -106,6 +106,11 @@ export function postgresCpuSeconds() {
   return found ? total : null;
 }
 
+/** CPU `seconds` per operation in ms, two decimals (null when the seconds could not be read). */
+export function cpuMsPer(seconds, operations) {
+  return seconds === null ? null : Math.round((seconds * 1000 * 100) / Math.max(1, operations)) / 100;
+}
+
 /** Reads a `/proc/<pid>/status` field in KiB (null when the process is gone). */
 export function procStatusKiB(pid, field) {
   try {

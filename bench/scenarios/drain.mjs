@@ -3,7 +3,7 @@
  * before any worker exists; then one worker process drains them. runs/s = N / (last run's
  * finished_at − first run's started_at), both recorded by PostgreSQL.
  */
-import { postgresCpuSeconds } from '../processes.mjs';
+import { cpuMsPer, postgresCpuSeconds } from '../processes.mjs';
 import { commitAndEnqueue } from '../seed-runs.mjs';
 
 export const echoWorkflow = (name) => ({
@@ -61,10 +61,10 @@ export async function drain(ctx, { runs, queue, budgetSec }) {
     seedSeconds: round3(seedSeconds),
     workerConcurrency: ctx.workerConcurrency,
     workerPeakRssMiB: peak,
-    workerCpuMsPerRun: Math.round((cpu * 1000 * 100) / Math.max(1, r.runs)) / 100,
+    workerCpuMsPerRun: cpuMsPer(cpu, r.runs),
     // Every PostgreSQL process of the machine while the worker drained (its claims and ends, the
     // bench's progress polls), per run.
-    postgresCpuMsPerRun: pgCpu === null ? null : Math.round((pgCpu * 1000 * 100) / Math.max(1, r.runs)) / 100,
+    postgresCpuMsPerRun: cpuMsPer(pgCpu, r.runs),
   };
 }
 

@@ -5,7 +5,7 @@
  * to last finished_at, server clock) and the trigger response time p50/p99.
  */
 import { closedLoop } from '../load-generator.mjs';
-import { postgresCpuSeconds } from '../processes.mjs';
+import { cpuMsPer, postgresCpuSeconds } from '../processes.mjs';
 import { summarize } from '../percentiles.mjs';
 import { echoWorkflow } from './drain.mjs';
 
@@ -57,12 +57,12 @@ export async function trigger(ctx, { runs, connections, budgetSec }) {
     succeeded: r.succeeded,
     responseMs: summarize(load.latencies),
     workerPeakRssMiB: peak,
-    controlPlaneCpuMsPerTrigger: Math.round((cp * 1000 * 100) / Math.max(1, accepted)) / 100,
-    workerCpuMsPerRun: Math.round((cpu * 1000 * 100) / Math.max(1, r.runs)) / 100,
+    controlPlaneCpuMsPerTrigger: cpuMsPer(cp, accepted),
+    workerCpuMsPerRun: cpuMsPer(cpu, r.runs),
     // Every PostgreSQL process of the machine while the runs were triggered and drained (the
     // inserts, the worker's claims and ends, the bench's progress polls), per run.
-    postgresCpuMsPerRun: pgCpu === null ? null : Math.round((pgCpu * 1000 * 100) / Math.max(1, r.runs)) / 100,
+    postgresCpuMsPerRun: cpuMsPer(pgCpu, r.runs),
     // The load generator (this process) while it sent the triggers.
-    loadGeneratorCpuMsPerTrigger: Math.round((loadCpu * 1000 * 100) / Math.max(1, accepted)) / 100,
+    loadGeneratorCpuMsPerTrigger: cpuMsPer(loadCpu, accepted),
   };
 }
