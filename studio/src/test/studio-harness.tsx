@@ -15,16 +15,20 @@ configure({ asyncUtilTimeout: 10_000 });
 export interface Harness {
   platform: TestPlatform;
   url: string;
+  /** Points the services module back at this server with the real fetch (after `failRequests`). */
+  resetApi(): void;
   close(): Promise<void>;
 }
 
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const platform = await createTestPlatform({ queue: 'embedded', env });
   const host = await startTestHost(platform);
-  configureApi({ baseUrl: host.url, fetch: (...a) => globalThis.fetch(...a) });
+  const resetApi = () => configureApi({ baseUrl: host.url, fetch: (...a) => globalThis.fetch(...a) });
+  resetApi();
   return {
     platform,
     url: host.url,
+    resetApi,
     async close() {
       await host.close();
       await platform.close();

@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 afterEach(() => {
   cleanup();
-  configureApi({ baseUrl: h.url, fetch: (...a) => globalThis.fetch(...a) });
+  h.resetApi();
 });
 afterAll(async () => h.close());
 

@@ -12,7 +12,6 @@ import userEvent from '@testing-library/user-event';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../../../tests/helpers/test-platform';
 import { newQueryClient } from '../../app';
-import { configureApi } from '../../services/api';
 import { axeViolations, failRequests, renderStudio, startHarness, type Harness } from '../../test/studio-harness';
 import { OrganisationSettings } from './organisation-settings';
 
@@ -22,7 +21,7 @@ beforeAll(async () => {
 });
 afterEach(() => {
   cleanup();
-  configureApi({ baseUrl: h.url, fetch: (...a) => globalThis.fetch(...a) });
+  h.resetApi();
 });
 afterAll(async () => {
   await h?.close();
