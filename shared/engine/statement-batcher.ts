@@ -1,7 +1,14 @@
 /**
- * Group commit in the worker: requests made while a statement of the same kind is in flight are
- * gathered and sent together as the next statement, so under load many runs share one round trip
- * and one commit, and an idle worker still sends a lone request at once (no timer, no added wait).
+ * Group commit: requests made while a statement of the same kind is in flight are gathered and
+ * sent together as the next statement, so under load many runs share one round trip and one
+ * commit, and an idle process still sends a lone request at once (no timer, no added wait).
+ *
+ * What counts as "together" when no statement is in flight is the `gather` option: the requests of
+ * one turn of the event loop (`turn`: a worker dispatching a batch of queue messages submits them
+ * all in one turn), or of one pass of its I/O phase (`io`: the control plane receives each HTTP
+ * trigger on its own socket, so each arrives in a callback of its own; waiting for the end of the
+ * pass with setImmediate lets every request read in that pass share the statement, still with no
+ * timer).
  *
  * A batch that PostgreSQL aborted as a deadlock victim wrote nothing and is sent again. A batch
  * that failed otherwise also wrote nothing (one statement, one transaction): its requests are sent
@@ -18,6 +25,8 @@ export interface BatcherOptions {
   maxInFlight: number;
   /** Times a batch aborted as a deadlock victim is sent again. */
   deadlockRetries?: number;
+  /** When a first request goes out if nothing is in flight: at the end of this turn (default) or of this I/O pass. */
+  gather?: 'turn' | 'io';
 }
 
 interface Pending<Req, Res> {
@@ -42,14 +51,16 @@ export class StatementBatcher<Req, Res> {
   submit(req: Req): Promise<Res> {
     return new Promise<Res>((resolve, reject) => {
       this.waiting.push({ req, resolve, reject });
-      // Requests made in the same turn of the event loop (a worker dispatching a batch of queue
-      // messages) go out together: wait for the microtasks of this turn, not for a timer.
+      // Requests made in the same turn of the event loop (or I/O pass, with gather 'io') go out
+      // together: wait for the end of it, not for a timer.
       if (!this.scheduled) {
         this.scheduled = true;
-        queueMicrotask(() => {
+        const go = () => {
           this.scheduled = false;
           this.pump();
-        });
+        };
+        if (this.opts.gather === 'io') setImmediate(go);
+        else queueMicrotask(go);
       }
     });
   }

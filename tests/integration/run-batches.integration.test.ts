@@ -296,4 +296,21 @@ describe('StatementBatcher', () => {
     gates.shift()!();
     expect(await Promise.all(rest)).toEqual([1, 2, 3]);
   });
+
+  it("with gather 'io', gathers requests made in separate callbacks of one event-loop phase; with 'turn', each callback's own", async () => {
+    const gathered = async (gather: 'turn' | 'io') => {
+      const sent: number[][] = [];
+      const b = new StatementBatcher<number, number>(async (xs) => (sent.push(xs), xs), { maxBatch: 100, maxInFlight: 2, gather });
+      // Three callbacks of one timers phase, as three HTTP requests read from three sockets in one poll phase.
+      const done = await new Promise<Array<Promise<number>>>((resolve) => {
+        const ps: Array<Promise<number>> = [];
+        for (const x of [1, 2, 3]) setTimeout(() => ps.push(b.submit(x)), 0);
+        setTimeout(() => resolve(ps), 0);
+      });
+      expect(await Promise.all(done)).toEqual([1, 2, 3]);
+      return sent;
+    };
+    expect(await gathered('io')).toEqual([[1, 2, 3]]);
+    expect(await gathered('turn')).toEqual([[1], [2], [3]]);
+  });
 });
