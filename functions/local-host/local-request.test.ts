@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { HttpRequest, HttpResponse, type HttpResponseInit } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { LocalHttpRequest, type LocalRequestInit } from './local-request';
-import { sendPlain } from './server';
+import { compileRoute, segmentCount, sendPlain } from './server';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const principal = Buffer.from(JSON.stringify({ identityProvider: 'aad', userId: 'u1', userDetails: 'ada@example.com', userRoles: ['authenticated'] })).toString('base64');
@@ -77,10 +77,27 @@ describe('sendPlain', () => {
     { status: 422, body: JSON.stringify({ code: 'x' }), headers: { 'Content-Type': 'application/problem+json', 'Retry-After': '5' } },
     { status: 200, body: 'plain text' },
     { jsonBody: [] },
+    { status: 201, jsonBody: { ok: true }, headers: { 'X-Trace': ' a ', 'x-trace': 'b', LOCATION: '/api/x' } },
+    { status: 200, jsonBody: { h: 1 }, headers: new Headers({ 'X-From-Headers': '1' }) },
+    { status: 200, jsonBody: { pairs: 1 }, headers: [['X-Pair', '1'], ['x-pair', '2']] },
   ];
   it.each(inits.map((i) => [JSON.stringify(i), i] as const))('writes what HttpResponse writes: %s', async (_, init) => {
     const fast = await served((res) => expect(sendPlain(init, 'GET', res)).toBe(true));
     expect(fast).toEqual(await served(viaHttpResponse(init)));
+  });
+
+  it('frames the body with its length in bytes, not chunks', async () => {
+    const server = createServer((_, res) => void sendPlain({ status: 200, jsonBody: { a: 'é€' } }, 'GET', res));
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    try {
+      const r = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/`);
+      const body = await r.text();
+      expect(r.headers.get('transfer-encoding')).toBeNull();
+      expect(r.headers.get('content-length')).toBe(String(Buffer.byteLength(body)));
+      expect(JSON.parse(body)).toEqual({ a: 'é€' });
+    } finally {
+      server.close();
+    }
   });
 
   it('leaves streams, bytes, cookies and null-body statuses to HttpResponse', async () => {
@@ -90,5 +107,17 @@ describe('sendPlain', () => {
     expect(sendPlain({ status: 200, jsonBody: { a: 1 }, cookies: [{ name: 'c', value: 'v' }] }, 'GET', res)).toBe(false);
     expect(sendPlain({ status: 200, body: new ReadableStream() }, 'GET', res)).toBe(false);
     expect(sendPlain({ status: 200 }, 'GET', res)).toBe(false);
+  });
+});
+
+describe('route lookup by segment count', () => {
+  it('counts the segments a template matches, with or without a trailing slash', () => {
+    const runs = compileRoute('workflows/{id}/runs');
+    for (const path of ['/api/workflows/abc/runs', '/api/workflows/abc/runs/']) {
+      expect(runs.pattern.test(path)).toBe(true);
+      expect(segmentCount(path)).toBe(segmentCount('/api/workflows/{id}/runs'));
+    }
+    expect(segmentCount('/api/workflows')).not.toBe(segmentCount('/api/workflows/abc'));
+    expect(segmentCount('/api/workflows/a%2Fb/runs')).toBe(4);
   });
 });

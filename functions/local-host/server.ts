@@ -22,6 +22,13 @@ interface CompiledRoute {
   handler: HttpHandler;
 }
 
+/** Path segments of a request path, not counting a trailing slash (which routes accept). */
+export function segmentCount(pathname: string): number {
+  let n = 0;
+  for (let i = 0; i < pathname.length - 1; i++) if (pathname.charCodeAt(i) === 47) n++;
+  return n;
+}
+
 /** Compiles an Azure route template (`workflows/{id}/runs`) into a matcher under /api. */
 export function compileRoute(template: string): { pattern: RegExp; names: string[] } {
   const names: string[] = [];
@@ -68,15 +75,26 @@ function sendProblem(res: ServerResponse, status: number, code: string, detail: 
   res.end(JSON.stringify(p.body));
 }
 
-async function readRaw(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) return 'too-large';
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/** The request body, or 'too-large' as soon as it passes `limit` (the rest is not read). */
+function readRaw(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData).off('end', onEnd).off('error', reject);
+        req.pause();
+        return resolve('too-large');
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      req.off('error', reject);
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    };
+    req.on('data', onData).once('end', onEnd).once('error', reject);
+  });
 }
 
 function serveStatic(dir: string, pathname: string, res: ServerResponse): boolean {
@@ -117,18 +135,43 @@ export function sendPlain(init: HttpResponseInit, method: string, res: ServerRes
     body = init.body;
     defaultType = 'text/plain;charset=UTF-8';
   } else return false;
-  const headers = new Headers(init.headers as ConstructorParameters<typeof Headers>[0]);
-  if (!headers.has('content-type')) headers.set('content-type', defaultType);
-  const out: Record<string, string> = {};
-  headers.forEach((v, k) => (out[k] = v));
+  const out = plainHeaders(init.headers);
+  if (out['content-type'] === undefined) out['content-type'] = defaultType;
+  // A length instead of chunked framing: the whole body is known.
+  out['content-length'] = String(Buffer.byteLength(body));
   res.writeHead(status, out);
   res.end(method === 'HEAD' ? undefined : body);
   return true;
 }
 
+/**
+ * Response headers as the Fetch Headers class would list them (names lower-cased, values trimmed,
+ * repeated names joined with ", "), without building one for the common case of a plain object.
+ */
+function plainHeaders(init: HttpResponseInit['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (init === undefined) return out;
+  if (Object.getPrototypeOf(init) !== Object.prototype) {
+    new Headers(init as ConstructorParameters<typeof Headers>[0]).forEach((v, k) => (out[k] = v));
+    return out;
+  }
+  for (const [name, raw] of Object.entries(init as Record<string, string>)) {
+    const k = name.toLowerCase();
+    const v = String(raw).trim();
+    out[k] = out[k] === undefined ? v : `${out[k]}, ${v}`;
+  }
+  return out;
+}
+
 /** Starts the local host; resolves once it listens. */
 export async function startLocalHost(opts: LocalHostOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const compiled: CompiledRoute[] = opts.routes.map((r) => ({ ...compileRoute(r.route), method: r.method.toUpperCase(), name: r.name, handler: opts.handlerFor(r) }));
+  // A template matches only paths of its own number of segments: each request tries those alone.
+  const bySegments = new Map<number, CompiledRoute[]>();
+  for (const [i, r] of opts.routes.entries()) {
+    const n = segmentCount(`/api/${r.route}`);
+    bySegments.set(n, [...(bySegments.get(n) ?? []), compiled[i]!]);
+  }
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
@@ -138,7 +181,7 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<{ server: 
         if (opts.studioDir && (method === 'GET' || method === 'HEAD') && serveStatic(opts.studioDir, url.pathname, res)) return;
         return sendProblem(res, 404, 'not_found', `Nothing at ${url.pathname}.`);
       }
-      const matches = compiled.map((c) => ({ c, m: c.pattern.exec(url.pathname) })).filter((x) => x.m);
+      const matches = (bySegments.get(segmentCount(url.pathname)) ?? []).map((c) => ({ c, m: c.pattern.exec(url.pathname) })).filter((x) => x.m);
       if (!matches.length) return sendProblem(res, 404, 'route_not_found', `No API route matches ${url.pathname}.`);
       const hit = matches.find((x) => x.c.method === method);
       if (!hit) {
