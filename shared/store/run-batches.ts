@@ -160,6 +160,8 @@ export interface GuardedResult {
   inserted: boolean;
 }
 
+// Runs with an idempotency key go through ON CONFLICT; the others are plain inserts, which skip
+// the speculative insertion (and its confirm record in the WAL) that ON CONFLICT makes of every row.
 const INSERT_RUNS_IF_CURRENT = statement(
   'demiton_insert_runs_if_current',
   `WITH req AS (
@@ -169,11 +171,17 @@ const INSERT_RUNS_IF_CURRENT = statement(
    ), ok AS (
      SELECT req.* FROM req JOIN workflows w ON w.id = req.workflow_id AND w.org_id = req.org_id AND w.latest_version = req.version
       WHERE NOT EXISTS (SELECT 1 FROM workers k WHERE k.org_id = w.org_id AND k.id = w.worker_id AND k.status = 'paused')
-   ), run AS (
+   ), keyed AS (
      INSERT INTO workflow_runs (id, org_id, workflow_id, workflow_version, status, trigger, input, idempotency_key, input_hash)
-     SELECT id, org_id, workflow_id, version, 'PENDING', trigger, input, idempotency_key, input_hash FROM ok ORDER BY n
+     SELECT id, org_id, workflow_id, version, 'PENDING', trigger, input, idempotency_key, input_hash FROM ok WHERE idempotency_key IS NOT NULL ORDER BY n
      ON CONFLICT (org_id, workflow_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
      RETURNING id, org_id
+   ), plain AS (
+     INSERT INTO workflow_runs (id, org_id, workflow_id, workflow_version, status, trigger, input, idempotency_key, input_hash)
+     SELECT id, org_id, workflow_id, version, 'PENDING', trigger, input, NULL, input_hash FROM ok WHERE idempotency_key IS NULL ORDER BY n
+     RETURNING id, org_id
+   ), run AS (
+     SELECT id, org_id FROM keyed UNION ALL SELECT id, org_id FROM plain
    ), tasks AS (
      INSERT INTO task_runs (org_id, run_id, position, key, type, status)
      SELECT run.org_id, run.id, t.position, t.key, t.type, 'PENDING'

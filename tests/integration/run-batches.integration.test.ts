@@ -48,7 +48,10 @@ async function pendingRun(): Promise<string> {
 }
 
 async function runRow(id: string) {
-  const { rows } = await p.db.query<{ status: string; lease_owner: string | null; workflow_version: number }>('SELECT status, lease_owner, workflow_version FROM workflow_runs WHERE id = $1', [id]);
+  const { rows } = await p.db.query<{ status: string; lease_owner: string | null; workflow_version: number; idempotency_key: string | null }>(
+    'SELECT status, lease_owner, workflow_version, idempotency_key FROM workflow_runs WHERE id = $1',
+    [id],
+  );
   return rows[0];
 }
 
@@ -167,6 +170,10 @@ describe('insertRunsIfCurrent and the trigger path', () => {
     ]);
     expect(await runRow(stale.id)).toBeUndefined();
     expect(await taskRows(fresh.id)).toHaveLength(1);
+    // A batch mixing runs with and without a key: both kinds are written with their task rows.
+    expect(await taskRows(k1.id)).toHaveLength(1);
+    expect((await runRow(k1.id))?.idempotency_key).toBe('same');
+    expect((await runRow(fresh.id))?.idempotency_key).toBeNull();
     const { rows } = await p.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'run.trigger' AND target_id = ANY($1::text[])", [[stale.id, fresh.id, k1.id, k2.id]]);
     expect(rows[0]!.n).toBe(2);
   });
