@@ -86,7 +86,7 @@ export function renderMarkdown({ machine, command, startedAt, durationSec, lines
   out.push(`| CPU | ${machine.cpus} × ${machine.cpuModel} |`);
   out.push(`| memory | ${fmt(machine.memoryMiB)} MiB |`);
   out.push(`| Node.js | ${machine.node} |`);
-  out.push(`| PostgreSQL | ${machine.postgres} (fsync ${machine.fsync}, synchronous_commit ${machine.synchronousCommit}, wal_sync_method ${machine.walSyncMethod}; autovacuum ${machine.autovacuum ?? 'unknown'}${machine.benchAnalyzes ? ', so the bench analyzes its tables as they grow' : ''}; pg_stat_statements ${machine.pgStatStatements ? 'loaded' : 'not loaded'}) |`);
+  out.push(`| PostgreSQL | ${machine.postgres} (fsync ${machine.fsync}, synchronous_commit ${machine.synchronousCommit}, wal_sync_method ${machine.walSyncMethod}; autovacuum ${machine.autovacuum ?? 'unknown'}${machine.benchAnalyzes ? ', so the bench analyzes its tables as they grow' : ''}; ${machine.checkpointBeforeEachScenario ? 'a CHECKPOINT before each scenario' : 'no CHECKPOINT between scenarios (not allowed)'}; pg_stat_statements ${machine.pgStatStatements ? 'loaded' : 'not loaded'}) |`);
   out.push(`| Redis | ${machine.redis} |`);
   out.push(`| worker | one process, WORKER_CONCURRENCY=${settings.workerConcurrency}; control plane a separate process |`, '');
 
@@ -113,7 +113,8 @@ export function renderMarkdown({ machine, command, startedAt, durationSec, lines
   if (tr) {
     const t = targetCells(tr);
     const trCut = tr.complete === false ? ' (time budget reached)' : '';
-    out.push(`| 2. trigger ${fmt(tr.requests)} runs over HTTP${trCut}, ${tr.connections} keep-alive connections | **${fmt(tr.triggersPerSec)} triggers/s** accepted, ${fmt(tr.runsPerSec)} runs/s completed; response p50 ${fmt(tr.responseMs.p50)} ms, p99 ${fmt(tr.responseMs.p99)} ms; ${cpuShares(tr, machine.cpus)} | ${fmt(tr.ratios.triggers.toPgbench)}× pgbench (triggers), ${fmt(tr.ratios.runs.toPgBoss)}× pg-boss (runs) | ${t.target} | ${t.met} |`);
+    const warm = tr.warmUpTriggers ? ` (after ${fmt(tr.warmUpTriggers)} unmeasured warm-up triggers, accepted at ${fmt(tr.warmUpTriggersPerSec)}/s)` : '';
+    out.push(`| 2. trigger ${fmt(tr.requests)} runs over HTTP${trCut}${warm}, ${tr.connections} keep-alive connections | **${fmt(tr.triggersPerSec)} triggers/s** accepted, ${fmt(tr.runsPerSec)} runs/s completed; response p50 ${fmt(tr.responseMs.p50)} ms, p99 ${fmt(tr.responseMs.p99)} ms; ${cpuShares(tr, machine.cpus)} | ${fmt(tr.ratios.triggers.toPgbench)}× pgbench (triggers), ${fmt(tr.ratios.runs.toPgBoss)}× pg-boss (runs) | ${t.target} | ${t.met} |`);
   }
   const la = one('latency');
   if (la) {
