@@ -8,7 +8,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
-import { HttpResponse, InvocationContext, type HttpHandler, type HttpRequest, type HttpResponseInit } from '@azure/functions';
+import { HttpResponse, type HttpHandler, type HttpRequest, type HttpResponseInit } from '@azure/functions';
+import { LocalInvocationContext } from './local-context';
 import { LocalHttpRequest } from './local-request';
 import { problem } from '../../shared/http/problem';
 import type { Logger } from '../../shared/logger';
@@ -208,7 +209,7 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<{ server: 
         body: raw.length ? new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength) : null,
       }) as unknown as HttpRequest;
       const invocationId = randomUUID();
-      const context = new InvocationContext({
+      const context = new LocalInvocationContext({
         invocationId,
         functionName: hit.c.name,
         logHandler: (level, ...args) => opts.logger[level === 'warning' ? 'warn' : level === 'information' ? 'info' : level === 'critical' ? 'fatal' : level === 'none' ? 'trace' : level]({ functionName: hit.c.name, invocationId }, args.map(String).join(' ')),
