@@ -132,6 +132,30 @@ describe('endRuns', () => {
     expect(await runRow(lost)).toMatchObject({ status: 'RUNNING', lease_owner: 'w-end' });
     expect((await taskRows(lost))[0]).toMatchObject({ status: 'RUNNING' });
   });
+
+  it("writes each run's own output and task end in a batch, ends a run with no tail task alone, and nothing for another organisation", async () => {
+    const ids = await Promise.all([1, 2, 3, 4, 5].map(() => pendingRun()));
+    const claimed = await claimRuns(p.db, 'w-many', 60_000, ids.map((runId) => ({ orgId: DEV_ORG_ID, runId })));
+    const taskOf = (id: string) => claimed.get(id)!.tasks[0]!.id;
+    const [wrongOrg, noTask, ...rest] = ids;
+    const ended = await endRuns(p.db, 'w-many', [
+      ...rest.map((runId, i) => ({ orgId: DEV_ORG_ID, runId, status: 'SUCCEEDED' as const, output: { i }, error: null, task: { id: taskOf(runId), status: 'SUCCEEDED' as const, output: { task: i }, error: null } })),
+      { orgId: DEV_ORG_ID, runId: noTask!, status: 'SUCCEEDED', output: 'plain', error: null, task: null },
+      { orgId: randomUUID(), runId: wrongOrg!, status: 'SUCCEEDED', output: { stolen: true }, error: null, task: { id: taskOf(wrongOrg!), status: 'SUCCEEDED', output: null, error: null } },
+    ]);
+    expect([...ended].sort()).toEqual([noTask!, ...rest].sort());
+    for (const [i, runId] of rest.entries()) {
+      const { rows } = await p.db.query<{ output: unknown; t_output: unknown; t_status: string }>(
+        'SELECT r.output, t.output AS t_output, t.status AS t_status FROM workflow_runs r JOIN task_runs t ON t.id = $2 WHERE r.id = $1',
+        [runId, taskOf(runId)],
+      );
+      expect(rows[0]).toEqual({ output: { i }, t_output: { task: i }, t_status: 'SUCCEEDED' });
+    }
+    expect(await runRow(noTask!)).toMatchObject({ status: 'SUCCEEDED', lease_owner: null });
+    expect((await taskRows(noTask!))[0]).toMatchObject({ status: 'RUNNING' });
+    expect(await runRow(wrongOrg!)).toMatchObject({ status: 'RUNNING', lease_owner: 'w-many' });
+    expect((await taskRows(wrongOrg!))[0]).toMatchObject({ status: 'RUNNING' });
+  });
 });
 
 describe('insertRunsIfCurrent and the trigger path', () => {
