@@ -55,7 +55,7 @@ const inserters = new WeakMap<Db, StatementBatcher<GuardedRun, GuardedResult>>()
 /**
  * Concurrent triggers of one process commit together: one statement and one commit per batch.
  * Triggers read in one pass of the event loop's I/O phase share a statement, and at most two are
- * in flight: at 64 concurrent triggers that made batches of ~23 runs instead of ~7, and triggers/s
+ * in flight: at 64 concurrent triggers that made batches of ~20 runs instead of ~7, and triggers/s
  * 22-30 % higher than four in flight gathered per turn (docs/benchmarks.md).
  */
 function inserterFor(db: Db): StatementBatcher<GuardedRun, GuardedResult> {
