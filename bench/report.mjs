@@ -18,6 +18,8 @@ const check = (metric, value, op, limit, unit = '', exact = value) => ({
   target: `${op} ${limit}${unit}`,
   met: typeof exact === 'number' ? (op === '≥' ? exact >= limit : exact <= limit) : null,
 });
+/** A target on a ratio a ÷ b: shown to two decimals, judged unrounded. */
+const ratioCheck = (metric, a, b, op, limit) => check(metric, ratio(a, b), op, limit, '×', exactRatio(a, b));
 
 /** Adds `ratios` (to the baselines) and `targets` (the issue's goals) to each scenario line. */
 export function judge(lines) {
@@ -30,11 +32,11 @@ export function judge(lines) {
     switch (l.scenario) {
       case 'drain':
         l.ratios = vs(l.runsPerSec);
-        l.targets = [check('runs/s ÷ pg-boss jobs/s', l.ratios.toPgBoss, '≥', 1.0, '×', exactRatio(l.runsPerSec, pgboss))];
+        l.targets = [ratioCheck('runs/s ÷ pg-boss jobs/s', l.runsPerSec, pgboss, '≥', 1.0)];
         break;
       case 'trigger':
         l.ratios = { triggers: vs(l.triggersPerSec), runs: vs(l.runsPerSec) };
-        l.targets = [check('triggers/s ÷ pgbench TPS', l.ratios.triggers.toPgbench, '≥', 0.25, '×', exactRatio(l.triggersPerSec, pgbench))];
+        l.targets = [ratioCheck('triggers/s ÷ pgbench TPS', l.triggersPerSec, pgbench, '≥', 0.25)];
         break;
       case 'latency':
         l.targets = [check('trigger→start p50', l.triggerToStartMs.p50, '≤', 2, ' ms'), check('trigger→start p99', l.triggerToStartMs.p99, '≤', 5, ' ms')];
@@ -51,7 +53,7 @@ export function judge(lines) {
         const small = lines.find((x) => x.scenario === 'fan-out' && x !== l && x.records < l.records);
         l.ratios = vs(l.chunksPerSec);
         l.targets = small
-          ? [check('worker peak RSS', l.workerPeakRssMiB, '≤', 256, ' MiB'), check(`peak RSS ÷ peak at ${small.records} records`, ratio(l.workerPeakRssMiB, small.workerPeakRssMiB), '≤', 1.25, '×', exactRatio(l.workerPeakRssMiB, small.workerPeakRssMiB))]
+          ? [check('worker peak RSS', l.workerPeakRssMiB, '≤', 256, ' MiB'), ratioCheck(`peak RSS ÷ peak at ${small.records} records`, l.workerPeakRssMiB, small.workerPeakRssMiB, '≤', 1.25)]
           : [check('chunks/s', l.chunksPerSec, '≥', 5_000), check('worker peak RSS', l.workerPeakRssMiB, '≤', 256, ' MiB')];
         break;
       }
