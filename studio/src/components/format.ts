@@ -14,7 +14,19 @@ export function formatMs(ms: number | null | undefined): string {
   return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-export function when(iso: string | null | undefined): string {
+/** A time with its zone named: in `timeZone` (an IANA name) when given, else in the browser's zone. */
+export function when(iso: string | null | undefined, timeZone?: string): string {
   if (!iso) return '—';
-  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+  const opts: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'long', ...(timeZone ? { timeZone } : {}) };
+  try {
+    return new Date(iso).toLocaleString(undefined, opts);
+  } catch {
+    // An unknown zone name: show the instant in the browser's zone rather than nothing.
+    return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'long' });
+  }
+}
+
+/** The browser's IANA time zone. */
+export function browserZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
