@@ -11,6 +11,7 @@ import { duration, when } from '../components/format';
 import { JsonView } from '../components/json-view';
 import { ErrorState, Loading, RequestProblems } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
+import { TASK_TYPE_HELP, TaskTypeLegend } from '../components/task-graph';
 import { cancelRun, getRun, getWorkflow, retryRun, triggerRun, watchRun, type RunView, type TaskRunView } from '../services/api';
 import { useCapabilities } from '../state/capabilities';
 
@@ -221,6 +222,7 @@ export function RunPage() {
           <TaskRow key={t.key} task={t as TaskRunView} shown={shownTaskStatus(run.status, t)} now={now} />
         ))}
       </ol>
+      <TaskTypeLegend />
       <div className="two-col">
         <section>
           <h2>Input</h2>
@@ -242,7 +244,9 @@ function TaskRow({ task: t, shown, now }: { task: TaskRunView; shown: string; no
       <div className="task-line">
         <StatusBadge status={shown} />
         <strong className="task-key">{t.key}</strong>
-        <span className={`type type-${t.type}`}>{t.type}</span>
+        <span className={`type type-${t.type}`} title={TASK_TYPE_HELP[t.type]}>
+          {t.type}
+        </span>
         <span className="small muted">
           {t.attempts} attempt{t.attempts === 1 ? '' : 's'} · {duration(t.startedAt, t.finishedAt, now)}
         </span>
