@@ -252,6 +252,7 @@ export type AdapterInfo = Schemas['AdapterCatalog']['items'][number];
 export const listAdapters = () => unwrap(client.GET('/api/adapters'));
 export const listConnectors = (projectId?: string) => unwrap(client.GET('/api/connectors', { params: { query: projectId ? { projectId } : {} } }));
 export const createConnector = (body: Schemas['ConnectorBody']) => unwrap(client.POST('/api/connectors', { body }));
+export const updateConnector = (id: string, body: Schemas['ConnectorUpdateBody']) => unwrap(client.PUT('/api/connectors/{id}', { params: { path: { id } }, body }));
 export const testConnector = (id: string) => unwrap(client.POST('/api/connectors/{id}/test', { params: { path: { id } } }));
 export const deleteConnector = (id: string) => unwrap(client.DELETE('/api/connectors/{id}', { params: { path: { id } } }));
 
