@@ -266,6 +266,14 @@ export const listBusinessObjects = (type: string, q: { projectId?: string | unde
     }),
   );
 
+type Record_ = Record<string, unknown>;
+export const createBusinessObject = (type: string, data: Record_, projectId?: string) =>
+  unwrap(client.POST('/api/business-objects/{type}', { params: { path: { type }, query: projectId ? { projectId } : {} }, body: data as never }));
+export const putBusinessObject = (type: string, key: string, data: Record_, projectId?: string) =>
+  unwrap(client.PUT('/api/business-objects/{type}/{key}', { params: { path: { type, key }, query: projectId ? { projectId } : {} }, body: data as never }));
+export const deleteBusinessObject = (type: string, key: string, projectId?: string) =>
+  unwrap(client.DELETE('/api/business-objects/{type}/{key}', { params: { path: { type, key }, query: projectId ? { projectId } : {} } }));
+
 // ---- hq -------------------------------------------------------------------------------------
 
 export const getMe = () => unwrap(client.GET('/api/me'));
