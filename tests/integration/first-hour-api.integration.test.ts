@@ -154,3 +154,29 @@ describe('run duration after a rerun', () => {
     expect(listed).toMatchObject({ startedAt: first.startedAt, attemptStartedAt: second.attemptStartedAt });
   });
 });
+
+describe('audit log paging', () => {
+  it('lists entries newest first by number and pages through more than 20 without skipping any', async () => {
+    for (let i = 0; i < 22; i++) expect((await api(url, 'POST', '/api/workflows', echoWorkflow(`audited-${i}`))).status).toBe(201);
+    const { rows } = await stack.platform.db.query<{ id: string }>('SELECT id FROM audit_log ORDER BY id DESC'); // bigint: pg returns its text
+    expect(rows.length).toBeGreaterThan(20);
+    const expected = rows.map((r) => r.id);
+    // From 10 on, the text order of the ids differs from their numeric order.
+    expect(expected.map(Number)).toContain(10);
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page = await api(url, 'GET', `/api/hq/audit?limit=7${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items.map((e: { id: string }) => e.id));
+      cursor = page.body.nextCursor;
+      pages++;
+    } while (cursor && pages < 50);
+    expect(pages).toBe(Math.ceil(expected.length / 7));
+    expect(seen).toEqual(expected);
+    const first = (await api(url, 'GET', '/api/hq/audit')).body.items.map((e: { id: string }) => Number(e.id));
+    expect(first).toEqual([...first].sort((a, b) => b - a));
+  });
+});
