@@ -60,6 +60,27 @@ export async function getWorkflow(q: Queryable, orgId: string, id: string): Prom
   return rows[0] ?? null;
 }
 
+/** A workflow as the API shows it: one version (the latest when `version` is null) with when and by whom it was saved. */
+export interface WorkflowVersionRow extends WorkflowRow {
+  latestVersion: number;
+  versionCreatedAt: Date;
+  versionCreatedBy: string;
+}
+
+/** One version of a workflow for display, or null when the workflow or that version does not exist. */
+export async function getWorkflowVersionView(q: Queryable, orgId: string, id: string, version: number | null): Promise<WorkflowVersionRow | null> {
+  const { rows } = await q.query<WorkflowVersionRow>(
+    `SELECT w.id, w.org_id AS "orgId", w.project_id AS "projectId", w.name, v.version, v.definition,
+            w.created_at AS "createdAt", w.updated_at AS "updatedAt", w.latest_version AS "latestVersion",
+            v.created_at AS "versionCreatedAt", v.created_by AS "versionCreatedBy"
+       FROM workflows w
+       JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = coalesce($3::int, w.latest_version)
+      WHERE w.org_id = $1::uuid AND w.id = $2::uuid`,
+    [orgId, id, version],
+  );
+  return rows[0] ?? null;
+}
+
 /** One version of a workflow's definition, or null. */
 export async function getWorkflowVersion(q: Queryable, orgId: string, id: string, version: number): Promise<WorkflowDefinition | null> {
   const { rows } = await q.query<{ definition: WorkflowDefinition }>(
