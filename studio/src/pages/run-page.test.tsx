@@ -47,7 +47,8 @@ describe('run page', () => {
     expect(shown('greet')).toBe('Succeeded');
     expect(shown('store')).toBe('Failed');
     expect(shown('after')).toBe('Not run');
-    const note = document.getElementById('retry-explained')!;
+    const note = await screen.findByText(/starts attempt 2 of this run/);
+    expect(note.id).toBe('retry-explained');
     expect(note.textContent).toMatch(/attempt 2 of this run: the same version \(1\) and the same input, from task store/);
     expect(screen.getByRole('button', { name: 'Retry' }).getAttribute('aria-describedby')).toBe('retry-explained');
     expect(screen.queryByText(/is newer/)).toBeNull();
@@ -91,6 +92,28 @@ describe('run page', () => {
     await waitFor(() => expect(shown('next')).toBe('Not run'));
   }, 60_000);
 
+  it('after a retry shows the current attempt’s duration, and the total since attempt 1', async () => {
+    const user = userEvent.setup();
+    const wf = await api(h.url, 'POST', '/api/workflows', {
+      name: 'store-later',
+      tasks: [{ key: 'store', type: 'atomic', connector: 'platform', operation: 'upsertBusinessObject', input: { type: 'later', record: { id: 'x' } } }],
+    });
+    const run = await api(h.url, 'POST', `/api/workflows/${wf.body.id}/runs`, {});
+    await finished(run.body.id);
+    await api(h.url, 'POST', '/api/business-object-types', { name: 'later', keyField: 'id', schema: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } });
+    renderStudio(`/runs/${run.body.id}`);
+    await screen.findByText('Failed', { selector: '[data-testid="run-status"] .badge' });
+    await user.click(screen.getByRole('button', { name: 'Retry' }));
+    await screen.findByText('Succeeded', { selector: '[data-testid="run-status"] .badge' }, { timeout: 30_000 });
+    cleanup();
+    // The first attempt started an hour ago: the total says so, the attempt's own duration does not.
+    await h.platform.db.query(`UPDATE workflow_runs SET first_started_at = now() - interval '1 hour' WHERE id = $1::uuid`, [run.body.id]);
+    renderStudio(`/runs/${run.body.id}`);
+    const cell = await screen.findByTestId('run-duration');
+    expect(screen.getByText('Duration of this attempt')).toBeTruthy();
+    expect(cell.textContent).toMatch(/^\d+(\.\d+)? m?s · (59|60) min \d+ s in all, since attempt 1 started$/);
+  }, 60_000);
+
   it('says an unknown run was not found, not that something went wrong', async () => {
     renderStudio('/runs/4b1f0c55-0d0c-4a7e-9a55-000000000000');
     const alert = await screen.findByRole('alert');
@@ -106,5 +129,13 @@ describe('shownTaskStatus', () => {
     expect(shownTaskStatus('CANCELLED', { status: 'CANCELLED', startedAt: null })).toBe('NOT_RUN');
     expect(shownTaskStatus('CANCELLED', { status: 'CANCELLED', startedAt: '2026-01-01T00:00:00Z' })).toBe('CANCELLED');
     expect(shownTaskStatus('RUNNING', { status: 'PENDING', startedAt: null })).toBe('PENDING');
+  });
+});
+
+describe('formatMs', () => {
+  it('never shows 60 seconds', async () => {
+    const { formatMs } = await import('../components/format');
+    expect(formatMs(3_599_600)).toBe('60 min 0 s');
+    expect(formatMs(61_000)).toBe('1 min 1 s');
   });
 });

@@ -27,10 +27,6 @@ export function shownTaskStatus(runStatus: string, t: Pick<TaskRunView, 'status'
   return t.status;
 }
 
-/** When the current attempt started: the API's `attemptStartedAt`, else the run's start (attempt 1). */
-function attemptStart(run: Pick<RunView, 'startedAt'> & { attemptStartedAt?: string | null }): string | null {
-  return run.attemptStartedAt ?? run.startedAt;
-}
 
 /** The task a retry starts from: the failed one, else the first that did not succeed. */
 function retryFrom(run: Pick<RunView, 'error'> & { tasks: ReadonlyArray<{ key: string; status: string }> }): string | undefined {
@@ -195,14 +191,14 @@ export function RunPage() {
           <dd>{when(run.createdAt)}</dd>
         </div>
         <div>
-          <dt>Started</dt>
-          <dd>{when(attemptStart(run))}</dd>
+          <dt>Started{attempt > 1 ? ' (this attempt)' : ''}</dt>
+          <dd>{when(run.attemptStartedAt)}</dd>
         </div>
         <div>
           <dt>Duration{attempt > 1 ? ' of this attempt' : ''}</dt>
           <dd data-testid="run-duration">
-            {duration(attemptStart(run), run.finishedAt, now)}
-            {attempt > 1 && <span className="small muted"> · {duration(run.startedAt, run.finishedAt, now)} since the first attempt started</span>}
+            {duration(run.attemptStartedAt, run.finishedAt, now)}
+            {attempt > 1 && <span className="small muted"> · {duration(run.startedAt, run.finishedAt, now)} in all, since attempt 1 started</span>}
           </dd>
         </div>
         <div>

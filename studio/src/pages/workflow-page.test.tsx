@@ -10,7 +10,6 @@ import userEvent from '@testing-library/user-event';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../../tests/helpers/test-platform';
 import { axeViolations, renderStudio, startHarness, type Harness } from '../test/studio-harness';
-import { isOverdue } from './workflow-page';
 
 let h: Harness;
 beforeAll(async () => {
@@ -86,6 +85,11 @@ describe('schedules', () => {
     expect(sc.status).toBe(201);
     // The scheduler is behind: the next fire passed an hour ago; the last one was yesterday.
     await h.platform.db.query(`UPDATE schedules SET next_fire_at = now() - interval '1 hour', last_fire_at = now() - interval '1 day' WHERE id = $1::uuid`, [sc.body.id]);
+    // Its last fire started no run: the ledger row says why.
+    await h.platform.db.query(
+      `INSERT INTO schedule_fires (schedule_id, fire_time, org_id, error) SELECT id, now() - interval '1 day', org_id, $2::jsonb FROM schedules WHERE id = $1::uuid`,
+      [sc.body.id, JSON.stringify({ code: 'invalid_run_input', message: 'The input no longer fits the workflow: customer is required.', retryable: false })],
+    );
     const view = renderStudio(`/workflows/${wf.body.id}`);
     await screen.findByRole('heading', { name: 'nightly' });
     await user.click(screen.getByRole('tab', { name: 'Schedules' }));
@@ -97,6 +101,7 @@ describe('schedules', () => {
     expect(item.textContent).toMatch(/your time/);
     expect(within(item).getByText('overdue')).toBeTruthy();
     expect(item.textContent).toMatch(/Last fire: (?!never)/);
+    expect(item.textContent).toMatch(/The last fire started no run \(.*\): The input no longer fits the workflow: customer is required\./);
     expect(await axeViolations(view.container)).toEqual([]);
     // Jargon is explained where it appears.
     expect(screen.getByText(/as the IANA time-zone database names them/)).toBeTruthy();
@@ -109,12 +114,5 @@ describe('schedules', () => {
     await user.click(within(item).getByRole('button', { name: 'Delete schedule 0 6 * * *' }));
     await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Delete schedule' }));
     await screen.findByText('No schedules: this workflow runs only when triggered.');
-  });
-
-  it('isOverdue allows a minute of scheduler lag', () => {
-    const now = Date.parse('2026-01-01T12:00:00Z');
-    expect(isOverdue('2026-01-01T11:58:00Z', now)).toBe(true);
-    expect(isOverdue('2026-01-01T11:59:30Z', now)).toBe(false);
-    expect(isOverdue(null, now)).toBe(false);
   });
 });

@@ -121,9 +121,6 @@ export function UnsavedChangesGuard({ dirty }: { dirty: () => boolean }) {
 
 type Tab = 'flow' | 'edit' | 'versions' | 'runs' | 'schedules';
 
-/** The workflow view's version fields (from the API once it sends them; else from the versions list). */
-type VersionFacts = { versionCreatedAt?: string; versionCreatedBy?: string; latestVersion?: number };
-
 export function WorkflowPage() {
   const { id = '' } = useParams();
   const [tab, setTab] = useState<Tab>('flow');
@@ -133,14 +130,10 @@ export function WorkflowPage() {
   const open = useRunDialog((s) => s.open);
   const names = useWorkflowNames();
   const wf = useQuery({ queryKey: ['workflow', id, version ?? 'latest'], queryFn: () => getWorkflow(id, version) });
-  const versions = useQuery({ queryKey: ['versions', id], queryFn: () => listWorkflowVersions(id) });
   if (wf.isPending) return <Loading what="the workflow" />;
   if (wf.isError) return <ErrorState error={wf.error} what="this workflow" retry={() => void wf.refetch()} />;
-  const w = wf.data as typeof wf.data & VersionFacts;
-  const listed = versions.data?.items.find((v) => v.version === w.version);
-  const versionTime = w.versionCreatedAt ?? listed?.createdAt;
-  const versionBy = w.versionCreatedBy ?? listed?.createdBy;
-  const latest = w.latestVersion ?? Math.max(w.version, ...(versions.data?.items.map((v) => v.version) ?? []));
+  const w = wf.data;
+  const latest = w.latestVersion;
   const tabs: Array<[Tab, string]> = [
     ['flow', 'Tasks'],
     ['edit', 'Edit'],
@@ -165,8 +158,7 @@ export function WorkflowPage() {
           <p className="muted" data-testid="version-line">
             Version {w.version}
             {w.version < latest && ` (an older version; the latest is ${latest})`}
-            {versionTime ? ` · saved ${when(versionTime)}` : ''}
-            {versionBy ? ` by ${versionBy}` : ''}
+            {` · saved ${when(w.versionCreatedAt)} by ${w.versionCreatedBy}`}
             {w.definition.description ? ` · ${w.definition.description}` : ''}
           </p>
         </div>
@@ -338,14 +330,6 @@ function SchedulesTab({ workflowId }: { workflowId: string }) {
   return <Schedules workflowId={workflowId} />;
 }
 
-/** The schedule view's fields about its last fire (sent by the API once it has them). */
-type FireFacts = { lastRunId?: string | null; lastError?: { code: string; message: string; at: string } | null; overdue?: boolean };
-
-/** A next fire more than a minute in the past: the scheduler has not fired it. */
-export function isOverdue(nextFireAt: string | null, now = Date.now()): boolean {
-  return !!nextFireAt && Date.parse(nextFireAt) < now - 60_000;
-}
-
 const ZONES: string[] = (() => {
   try {
     return (Intl as unknown as { supportedValuesOf?(k: string): string[] }).supportedValuesOf?.('timeZone') ?? [];
@@ -378,9 +362,7 @@ function Schedules({ workflowId }: { workflowId: string }) {
       {q.data && q.data.items.length === 0 && <p className="muted">No schedules: this workflow runs only when triggered.</p>}
       {q.data && q.data.items.length > 0 && (
         <ul className="schedules">
-          {q.data.items.map((item) => {
-            const sc = item as typeof item & FireFacts;
-            const overdue = sc.overdue ?? (sc.enabled && isOverdue(sc.nextFireAt));
+          {q.data.items.map((sc) => {
             return (
               <li key={sc.id} className="schedule" data-schedule={sc.id}>
                 <p>
@@ -389,11 +371,12 @@ function Schedules({ workflowId }: { workflowId: string }) {
                 <p className="small">
                   Next fire: <span data-testid="next-fire">{when(sc.nextFireAt, sc.timezone)}</span>
                   {sc.nextFireAt && sc.timezone !== local && <span className="muted"> ({when(sc.nextFireAt)} your time)</span>}
-                  {overdue && (
-                    <span className="badge badge-failed overdue" title="This time has passed and no run was started for it yet.">
+                  {sc.overdue && (
+                    <span className="badge badge-failed overdue" title="This fire time passed over two minutes ago and no run was started for it: Demiton was stopped, or its timer is failing.">
                       overdue
                     </span>
                   )}
+                  {sc.overdue && <span className="muted"> — the timer has not fired it</span>}
                 </p>
                 <p className="small">
                   Last fire: {sc.lastFireAt ? when(sc.lastFireAt, sc.timezone) : 'never'}
@@ -406,7 +389,7 @@ function Schedules({ workflowId }: { workflowId: string }) {
                 </p>
                 {sc.lastError && (
                   <p className="small problems">
-                    The last fire failed ({when(sc.lastError.at, sc.timezone)}): {sc.lastError.message}
+                    The last fire started no run ({when(sc.lastError.at, sc.timezone)}): {sc.lastError.message}
                   </p>
                 )}
                 <button
