@@ -110,25 +110,27 @@ function SystemPanel() {
               <dd>{q.data.workers.seenLastMinute}</dd>
             </div>
           </dl>
-          <table>
-            <caption className="muted">Runs by state</caption>
-            <thead>
-              <tr>
-                {Object.keys(q.data.runs.byStatus).map((s) => (
-                  <th scope="col" key={s}>
-                    {s}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              <tr>
-                {Object.entries(q.data.runs.byStatus).map(([s, n]) => (
-                  <td key={s}>{n}</td>
-                ))}
-              </tr>
-            </tbody>
-          </table>
+          <div className="table-wrap">
+            <table>
+              <caption className="muted">Runs by state</caption>
+              <thead>
+                <tr>
+                  {Object.keys(q.data.runs.byStatus).map((s) => (
+                    <th scope="col" key={s}>
+                      {s}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                <tr>
+                  {Object.entries(q.data.runs.byStatus).map(([s, n]) => (
+                    <td key={s}>{n}</td>
+                  ))}
+                </tr>
+              </tbody>
+            </table>
+          </div>
         </>
       )}
     </section>
