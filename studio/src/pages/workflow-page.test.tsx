@@ -46,6 +46,8 @@ describe('versions', () => {
     await waitFor(async () => expect((await api(h.url, 'GET', `/api/workflows/${wf.body.id}`)).body.version).toBe(3));
     expect((await api(h.url, 'GET', `/api/workflows/${wf.body.id}`)).body.definition.tasks[0].input).toEqual({ message: 'one' });
     await waitFor(() => expect(screen.getByTestId('version-line').textContent).toMatch(/^Version 3 · saved/));
+    expect(screen.getByText('Saved as version 3.')).toBeTruthy();
+    expect(document.getElementById('old-version-note')).toBeNull();
   });
 
   it('asks before leaving the editor with unsaved changes, by link or by tab', async () => {

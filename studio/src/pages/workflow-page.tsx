@@ -126,6 +126,8 @@ export function WorkflowPage() {
   const [tab, setTab] = useState<Tab>('flow');
   const [version, setVersion] = useState<number | undefined>(undefined);
   const [dirty, setDirty] = useState(false);
+  // Kept here: saving remounts the editor on the new version, which would drop its own message.
+  const [saved, setSaved] = useState<number | null>(null);
   const [confirmDialog, ask] = useConfirm();
   const open = useRunDialog((s) => s.open);
   const names = useWorkflowNames();
@@ -145,6 +147,7 @@ export function WorkflowPage() {
     if (next === tab) return;
     if (dirty && !(await ask({ title: 'Leave without saving?', body: <p>Your changes to the definition are not saved. Switching views discards them.</p>, confirm: 'Discard changes', cancel: 'Stay and keep editing' }))) return;
     setDirty(false);
+    setSaved(null);
     setTab(next);
     document.getElementById(`tab-${next}`)?.focus();
   };
@@ -188,6 +191,11 @@ export function WorkflowPage() {
         ))}
       </div>
       <section role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="panel">
+        {tab === 'edit' && saved !== null && (
+          <p role="status" className="ok-line">
+            Saved as version {saved}.
+          </p>
+        )}
         {tab === 'flow' && <TaskGraph tasks={w.definition.tasks} workflowIdByName={names} />}
         {tab === 'edit' && (
           <EditTab
@@ -198,8 +206,9 @@ export function WorkflowPage() {
             definition={w.definition}
             onDirty={setDirty}
             onLatest={() => setVersion(undefined)}
-            onSaved={() => {
+            onSaved={(v) => {
               setDirty(false);
+              setSaved(v);
               setVersion(undefined);
             }}
           />
@@ -227,7 +236,7 @@ function EditTab({
   definition: WorkflowDefinition;
   onDirty(dirty: boolean): void;
   onLatest(): void;
-  onSaved(): void;
+  onSaved(version: number): void;
 }) {
   const qc = useQueryClient();
   const { projectId: _p, ...rest } = definition as WorkflowDefinition & { projectId?: string };
@@ -240,10 +249,16 @@ function EditTab({
       void qc.invalidateQueries({ queryKey: ['workflow', id] });
       void qc.invalidateQueries({ queryKey: ['workflows'] });
       void qc.invalidateQueries({ queryKey: ['versions', id] });
-      onSaved();
     },
   });
   useEffect(() => onDirty(text !== initial && !save.isSuccess), [text, initial, save.isSuccess, onDirty]);
+  // After the dirty flag has cleared, so the version change that follows is not guarded.
+  const reported = useRef<number | null>(null);
+  useEffect(() => {
+    if (!save.isSuccess || reported.current === save.data.version) return;
+    reported.current = save.data.version;
+    onSaved(save.data.version);
+  }, [save.isSuccess, save.data, onSaved]);
   const parsed = parseJson(text);
   let notice: ReactNode = null;
   if (old)
@@ -270,11 +285,6 @@ function EditTab({
     >
       {notice}
       <DefinitionEditor label="Definition (JSON) — saving makes a new version; running runs keep theirs" text={text} onText={setText} serverIssues={save.isError ? issuesOf(save.error) : []} />
-      {save.isSuccess && (
-        <p role="status" className="ok-line">
-          Saved as version {save.data.version}.
-        </p>
-      )}
       <div className="actions">
         <button type="submit" disabled={!('value' in parsed) || save.isPending} aria-describedby={old ? 'old-version-note' : undefined}>
           {save.isPending ? 'Saving…' : old ? `Restore as new version` : 'Save new version'}
