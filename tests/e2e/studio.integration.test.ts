@@ -591,6 +591,7 @@ describe('studio end to end (Chromium, real control plane)', () => {
       await fits('/business-objects with records');
       if (!phone) {
         expect(await axe(page)).toEqual([]);
+        await page.evaluate(() => (window as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
         await shot('business-objects');
       }
 

@@ -9,7 +9,6 @@ import { ApiError, type FieldIssue } from '../services/api';
 const CODE_TEXT: Record<string, string> = {
   network_error: 'The control plane could not be reached. Check that it is running, then try again.',
   unauthenticated: 'You are not signed in, or your sign-in has expired. Sign in again.',
-  forbidden: 'Your role does not allow this. Ask an administrator of the organisation.',
   validation_failed: 'Some values are not valid.',
   malformed_json: 'The request was not valid JSON.',
   body_too_large: 'What you sent is too large.',
@@ -20,7 +19,7 @@ const CODE_TEXT: Record<string, string> = {
   invalid_workflow: 'The workflow definition is not valid.',
   run_not_found: 'No run has this id: it may belong to another organisation, or the address is mistyped.',
   workflow_not_found: 'No workflow has this id: it may have been deleted, or the address is mistyped.',
-  invalid_path_parameter: 'The address is not valid: the id in it is mistyped.',
+  invalid_path_parameter: 'A value is not valid.',
   model_not_configured: 'No model is configured for the assistant.',
   internal_error: 'Something failed on the server. Try again; if it keeps failing, tell your administrator.',
 };
@@ -44,7 +43,8 @@ const FIELD_LABEL: Record<string, string> = {
   ssl: 'TLS (SSL)',
   keyField: 'Key field',
   expiresAt: 'Expires',
-  maxKeyLifetimeDays: 'Maximum key lifetime (days)',
+  apiKeyMaxLifetimeDays: 'Maximum key lifetime (days)',
+  groupId: 'Group object id',
 };
 
 /** A key or camel-case name in words: `statementTimeoutMs` → "Statement timeout (ms)". */
