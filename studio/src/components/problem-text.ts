@@ -21,7 +21,6 @@ const CODE_TEXT: Record<string, string> = {
   workflow_not_found: 'No workflow has this id: it may have been deleted, or the address is mistyped.',
   invalid_path_parameter: 'A value is not valid.',
   model_not_configured: 'No model is configured for the assistant.',
-  internal_error: 'Something failed on the server. Try again; if it keeps failing, tell your administrator.',
 };
 
 /** Field labels where splitting the camel-case name is not enough. */
