@@ -180,3 +180,37 @@ describe('audit log paging', () => {
     expect(first).toEqual([...first].sort((a, b) => b - a));
   });
 });
+
+describe('workflow definitions keep the key order they were saved with', () => {
+  // jsonb would list these as: name, tasks, inputSchema, description; mid, zeta, alpha.
+  const written = (name: string, properties: Record<string, unknown>) => ({
+    tasks: [{ type: 'atomic', key: 'e', operation: 'echo', connector: 'platform', input: { zeta: '{{ input.zeta }}', alpha: '{{ input.alpha }}' } }],
+    name,
+    inputSchema: { type: 'object', required: ['zeta'], properties },
+    description: 'keys as written',
+  });
+  const keys = (o: unknown) => Object.keys(o as object);
+
+  it('answers create, read, old versions and updates with the definition in the order written, input properties included', async () => {
+    const v1 = written('ordered', { zeta: { type: 'string', title: 'Last letter' }, alpha: { type: 'number' }, mid: { type: 'boolean' } });
+    const created = await api(url, 'POST', '/api/workflows', v1);
+    expect(created.status).toBe(201);
+    for (const def of [created.body.definition, (await api(url, 'GET', `/api/workflows/${created.body.id}`)).body.definition]) {
+      expect(keys(def).slice(0, 4)).toEqual(['tasks', 'name', 'inputSchema', 'description']);
+      expect(keys(def.inputSchema)).toEqual(['type', 'required', 'properties']);
+      expect(keys(def.inputSchema.properties)).toEqual(['zeta', 'alpha', 'mid']);
+      expect(keys(def.inputSchema.properties.zeta)).toEqual(['type', 'title']);
+      expect(keys(def.tasks[0]).slice(0, 5)).toEqual(['type', 'key', 'operation', 'connector', 'input']);
+      expect(keys(def.tasks[0].input)).toEqual(['zeta', 'alpha']);
+    }
+
+    const v2 = written('ordered', { mid: { type: 'boolean' }, zeta: { type: 'string' }, alpha: { type: 'number' } });
+    const updated = await api(url, 'PUT', `/api/workflows/${created.body.id}`, v2);
+    expect(keys(updated.body.definition.inputSchema.properties)).toEqual(['mid', 'zeta', 'alpha']);
+    expect(keys((await api(url, 'GET', `/api/workflows/${created.body.id}`)).body.definition.inputSchema.properties)).toEqual(['mid', 'zeta', 'alpha']);
+    expect(keys((await api(url, 'GET', `/api/workflows/${created.body.id}?version=1`)).body.definition.inputSchema.properties)).toEqual(['zeta', 'alpha', 'mid']);
+    // The engine runs the same definition.
+    const run = await api(url, 'POST', `/api/workflows/${created.body.id}/runs`, { input: { zeta: 'z', alpha: 1 } });
+    expect((await finished(run.body.id)).output).toEqual({ zeta: 'z', alpha: 1 });
+  });
+});
