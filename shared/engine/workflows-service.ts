@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal';
 import type { WorkflowView } from '../domain/api';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import { inWrittenOrder } from '../domain/key-order';
 import type { WorkflowDefinition } from '../domain/workflow-definition';
 import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';
@@ -65,7 +66,7 @@ export async function createWorkflow(p: Platform, who: Principal, body: unknown)
   const id = randomUUID();
   try {
     await p.db.tx(async (q) => {
-      await store.insertWorkflow(q, { id, orgId: who.orgId, projectId, definition: def, createdBy: who.actor.id });
+      await store.insertWorkflow(q, { id, orgId: who.orgId, projectId, definition: def, asWritten: inWrittenOrder(def, body), createdBy: who.actor.id });
       await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'workflow.create', targetType: 'workflow', targetId: id, diff: { after: def } });
     });
   } catch (err) {
@@ -86,7 +87,7 @@ export async function updateWorkflow(p: Platform, who: Principal, id: string, bo
   const def = await check(p, who, existing.projectId, body, id);
   try {
     await p.db.tx(async (q) => {
-      const version = await store.insertVersion(q, { orgId: who.orgId, workflowId: id, definition: def, createdBy: who.actor.id });
+      const version = await store.insertVersion(q, { orgId: who.orgId, workflowId: id, definition: def, asWritten: inWrittenOrder(def, body), createdBy: who.actor.id });
       if (version === null) throw new NotFoundError('workflow', id);
       await appendAudit(q, {
         orgId: who.orgId,

@@ -6,9 +6,12 @@
  * author's key order; a bad business-object filter says what is expected; the assistant without a
  * model says so with a stable code; `/favicon.ico` is served; an unknown run is `run_not_found`.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fireDueSchedules } from '../../shared/schedules/fire-schedules';
 import { api, startTestStack, waitFor, type TestStack } from '../helpers/test-platform';
+import { ask } from './ai/sse-client';
 
 let stack: TestStack;
 let url: string;
@@ -178,5 +181,111 @@ describe('audit log paging', () => {
     expect(seen).toEqual(expected);
     const first = (await api(url, 'GET', '/api/hq/audit')).body.items.map((e: { id: string }) => Number(e.id));
     expect(first).toEqual([...first].sort((a, b) => b - a));
+  });
+});
+
+describe('workflow definitions keep the key order they were saved with', () => {
+  // jsonb would list these as: name, tasks, inputSchema, description; mid, zeta, alpha.
+  const written = (name: string, properties: Record<string, unknown>) => ({
+    tasks: [{ type: 'atomic', key: 'e', operation: 'echo', connector: 'platform', input: { zeta: '{{ input.zeta }}', alpha: '{{ input.alpha }}' } }],
+    name,
+    inputSchema: { type: 'object', required: ['zeta'], properties },
+    description: 'keys as written',
+  });
+  const keys = (o: unknown) => Object.keys(o as object);
+
+  it('answers create, read, old versions and updates with the definition in the order written, input properties included', async () => {
+    const v1 = written('ordered', { zeta: { type: 'string', title: 'Last letter' }, alpha: { type: 'number' }, mid: { type: 'boolean' } });
+    const created = await api(url, 'POST', '/api/workflows', v1);
+    expect(created.status).toBe(201);
+    for (const def of [created.body.definition, (await api(url, 'GET', `/api/workflows/${created.body.id}`)).body.definition]) {
+      expect(keys(def).slice(0, 4)).toEqual(['tasks', 'name', 'inputSchema', 'description']);
+      expect(keys(def.inputSchema)).toEqual(['type', 'required', 'properties']);
+      expect(keys(def.inputSchema.properties)).toEqual(['zeta', 'alpha', 'mid']);
+      expect(keys(def.inputSchema.properties.zeta)).toEqual(['type', 'title']);
+      expect(keys(def.tasks[0]).slice(0, 5)).toEqual(['type', 'key', 'operation', 'connector', 'input']);
+      expect(keys(def.tasks[0].input)).toEqual(['zeta', 'alpha']);
+    }
+
+    const v2 = written('ordered', { mid: { type: 'boolean' }, zeta: { type: 'string' }, alpha: { type: 'number' } });
+    const updated = await api(url, 'PUT', `/api/workflows/${created.body.id}`, v2);
+    expect(keys(updated.body.definition.inputSchema.properties)).toEqual(['mid', 'zeta', 'alpha']);
+    expect(keys((await api(url, 'GET', `/api/workflows/${created.body.id}`)).body.definition.inputSchema.properties)).toEqual(['mid', 'zeta', 'alpha']);
+    expect(keys((await api(url, 'GET', `/api/workflows/${created.body.id}?version=1`)).body.definition.inputSchema.properties)).toEqual(['zeta', 'alpha', 'mid']);
+    // The engine runs the same definition.
+    const run = await api(url, 'POST', `/api/workflows/${created.body.id}/runs`, { input: { zeta: 'z', alpha: 1 } });
+    expect((await finished(run.body.id)).output).toEqual({ zeta: 'z', alpha: 1 });
+  });
+});
+
+describe('business object filter', () => {
+  it('answers an invalid filter with what is expected and an example', async () => {
+    const type = await api(url, 'POST', '/api/business-object-types', {
+      name: 'Ticket',
+      keyField: 'id',
+      schema: { type: 'object', required: ['id'], properties: { id: { type: 'string' }, status: { type: 'string' } } },
+    });
+    expect(type.status).toBe(201);
+    await api(url, 'POST', '/api/business-objects/Ticket', { id: 'T-1', status: 'open' });
+    const list = (filter: string) => api(url, 'GET', `/api/business-objects/Ticket?filter=${encodeURIComponent(filter)}`);
+
+    // The way people first type a filter: field=value. The answer shows it as JSON.
+    const typed = await list('status=open');
+    expect(typed.status).toBe(400);
+    expect(typed.headers.get('content-type')).toContain('application/problem+json');
+    expect(typed.body.code).toBe('invalid_filter');
+    expect(typed.body.detail).toMatch(/JSON object/);
+    expect(typed.body.detail).toContain('{"status":"open"}');
+    expect(typed.body.errors).toEqual([{ path: 'filter', message: expect.stringContaining('{"status":"open"}') }]);
+
+    const notJson = await list('{status: open');
+    expect(notJson.body.code).toBe('invalid_filter');
+    expect(notJson.body.errors[0].message).toMatch(/not valid JSON/);
+    expect(notJson.body.detail).toMatch(/for example \{"status":"open"\}/);
+
+    const array = await list('["open"]');
+    expect(array.body.code).toBe('invalid_filter');
+    expect(array.body.errors[0].message).toMatch(/an array/);
+
+    // A good filter still works.
+    expect((await list('{"status":"open"}')).body.items.map((r: { key: string }) => r.key)).toEqual(['T-1']);
+  });
+});
+
+describe('the assistant without a model', () => {
+  it('says so with the stable code model_not_configured and points to HQ → Model provider', async () => {
+    const conv = await api(url, 'POST', '/api/studio/conversations', { title: 'No model' });
+    const answer = await ask(url, conv.body.id, 'What failed yesterday?');
+    expect(answer.status).toBe(200);
+    const notice = answer.of('notice');
+    expect(notice).toEqual([{ code: 'model_not_configured', message: expect.stringContaining('HQ → Model provider') }]);
+    expect(answer.of('done')[0]).toMatchObject({ model: 'none', finishReason: 'model_not_configured' });
+    expect(answer.text).toContain('HQ → Model provider');
+  });
+});
+
+describe('not found', () => {
+  it('answers an unknown run id with 404 run_not_found (and an id that cannot be one with 400 invalid_path_parameter)', async () => {
+    const id = '00000000-0000-4000-8000-00000000beef';
+    for (const path of [`/api/runs/${id}`, `/api/runs/${id}/events`]) {
+      const r = await api(url, 'GET', path);
+      expect(r.status).toBe(404);
+      expect(r.headers.get('content-type')).toContain('application/problem+json');
+      expect(r.body).toMatchObject({ code: 'run_not_found', detail: `run '${id}' was not found.` });
+    }
+    const malformed = await api(url, 'GET', '/api/runs/not-a-run');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toMatchObject({ code: 'invalid_path_parameter', errors: [{ path: 'id', message: expect.any(String) }] });
+  });
+
+  it('serves /favicon.ico (and /favicon.svg), the same icon the studio build ships', async () => {
+    const shipped = readFileSync(join(__dirname, '..', '..', 'studio', 'public', 'favicon.svg'), 'utf8');
+    for (const path of ['/favicon.ico', '/favicon.svg']) {
+      const r = await fetch(`${url}${path}`);
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toBe('image/svg+xml');
+      expect(await r.text()).toBe(shipped);
+    }
+    expect(shipped).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   });
 });

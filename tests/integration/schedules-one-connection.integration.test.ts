@@ -85,3 +85,20 @@ describe.each(backends)('schedules on %s', (_name, create) => {
     }
   });
 });
+
+describe('a pool of one connection', () => {
+  it('refuses a query on the pool from inside a transaction at once, instead of waiting for the connection the transaction holds', async () => {
+    const platform = await createTestPlatform({ queue: 'embedded', env: { DATABASE_POOL_MAX: '1' } });
+    try {
+      const t = performance.now();
+      await expect(platform.db.tx(async () => platform.db.query('SELECT 1'))).rejects.toThrow(/one connection and this transaction holds it/);
+      await expect(platform.db.tx(async () => platform.db.tx(async (q) => q.query('SELECT 1')))).rejects.toThrow(/one connection/);
+      expect(performance.now() - t).toBeLessThan(2_000);
+      // The transaction was rolled back and its connection returned: the pool serves the next caller.
+      expect((await platform.db.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one).toBe(1);
+      expect(await platform.db.tx(async (q) => (await q.query<{ two: number }>('SELECT 2 AS two')).rows[0]!.two)).toBe(2);
+    } finally {
+      await platform.close();
+    }
+  });
+});

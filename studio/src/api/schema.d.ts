@@ -1761,6 +1761,7 @@ export interface components {
             text: string;
         };
         StudioDoneEvent: {
+            /** @description The model's reason for stopping; `model_not_configured` (and model `none`) when no model is set. */
             finishReason: string;
             messageId: string;
             model: string;
@@ -1780,6 +1781,10 @@ export interface components {
             workerId?: string;
             /** Format: uuid */
             workflowId?: string;
+        };
+        StudioNoticeEvent: {
+            code: string;
+            message: string;
         };
         Suggestion: {
             input: {
