@@ -612,7 +612,7 @@ describe('studio end to end (Chromium, real control plane)', () => {
     expect(icon.status()).toBe(200);
     expect((await icon.body()).subarray(0, 4)).toEqual(Buffer.from([0, 0, 1, 0]));
     await page.goto(`${host.url}/`);
-    expect(await page.locator('link[rel="icon"]').getAttribute('href')).toBe('/favicon.ico');
+    expect(await page.locator('link[rel="icon"]').evaluateAll((links) => links.map((l) => (l as unknown as { getAttribute(n: string): string }).getAttribute('href')))).toEqual(['/favicon.svg', '/favicon.ico']);
     await page.goto(`${host.url}/runs/4b1f0c55-0d0c-4a7e-9a55-000000000000`);
     const alert = page.getByRole('alert');
     await alert.getByText('This run was not found.').waitFor();

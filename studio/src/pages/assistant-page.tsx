@@ -147,8 +147,11 @@ function Conversation({ id }: { id: string }) {
         delta: (t) => ((p.text += t), update()),
         citation: (c) => (p.citations.push(c), update()),
         suggestion: (s) => (p.suggestions.push(s), update()),
+        notice: (n) => {
+          if (NO_MODEL_CODES.has(n.code)) setNoModel(true);
+        },
         done: (d) => {
-          if (d.model === 'none') setNoModel(true);
+          if (d.model === 'none' || NO_MODEL_CODES.has(d.finishReason)) setNoModel(true);
         },
         error: (e) => {
           if (NO_MODEL_CODES.has(e.code)) setNoModel(true);

@@ -79,6 +79,26 @@ describe('versions', () => {
   });
 });
 
+describe('key order', () => {
+  it('shows the definition and the Run form’s fields in the author’s order', async () => {
+    const user = userEvent.setup();
+    // Written with long keys first and fields zeta before alpha: jsonb would sort both.
+    const text = `{"tasks": [{"key": "e", "type": "atomic", "connector": "platform", "operation": "echo"}], "name": "ordered", "inputSchema": {"type": "object", "properties": {"zeta": {"type": "string"}, "alpha": {"type": "string"}}}}`;
+    const res = await fetch(`${h.url}/api/workflows`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
+    const wf = (await res.json()) as { id: string };
+    renderStudio(`/workflows/${wf.id}`);
+    await screen.findByRole('heading', { name: 'ordered' });
+    await user.click(screen.getByRole('tab', { name: 'Edit' }));
+    const editor = (await screen.findByLabelText(/Definition \(JSON\)/)) as HTMLTextAreaElement;
+    expect(editor.value.indexOf('"tasks"')).toBeLessThan(editor.value.indexOf('"name"'));
+    expect(editor.value.indexOf('"zeta"')).toBeLessThan(editor.value.indexOf('"alpha"'));
+    await user.click(screen.getByRole('button', { name: 'Run…' }));
+    const dialog = await screen.findByRole('dialog');
+    await within(dialog).findByLabelText('zeta');
+    expect([...dialog.querySelectorAll('label')].map((l) => l.textContent)).toEqual(['zeta', 'alpha']);
+  });
+});
+
 describe('schedules', () => {
   it('shows the next fire in the schedule’s zone with its label, the last fire with its run, flags an overdue fire, and asks before deleting', async () => {
     const user = userEvent.setup();

@@ -320,6 +320,8 @@ export interface AnswerHandlers {
   suggestion(s: AssistantSuggestion): void;
   done(d: { messageId: string; model: string; finishReason: string }): void;
   error(e: { code: string; message: string; retryable: boolean }): void;
+  /** Said before the answer, e.g. `model_not_configured` (the answer only quotes passages). */
+  notice?(n: { code: string; message: string }): void;
 }
 
 /** Asks a question; the answer streams back (Server-Sent Events over the POST response). */
@@ -353,6 +355,7 @@ export async function askAssistant(conversationId: string, content: string, on: 
       else if (e.event === 'suggestion') on.suggestion(data);
       else if (e.event === 'done') on.done(data);
       else if (e.event === 'error') on.error(data);
+      else if (e.event === 'notice') on.notice?.(data);
     }
   }
 }
