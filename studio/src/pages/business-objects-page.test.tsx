@@ -107,6 +107,8 @@ describe('business objects page', () => {
     expect(filterProblem('{"a": 1}')).toBeNull();
     expect(filterProblem('[1]')).toMatch(/not a single value or a list/);
     expect(filterProblem('{a: 1}')).toMatch(/not valid JSON/);
+    expect(filterProblem("name = 'Bolt'")).toMatch(/Did you mean \{"name":"Bolt"\}\?$/);
+    expect(filterProblem('rating: 2')).toMatch(/Did you mean \{"rating":2\}\?$/);
     expect(addToFilter('{"a":1}', 'b', 'x')).toBe('{"a":1,"b":"x"}');
     expect(addToFilter('', 'n', '3')).toBe('{"n":3}');
     expect(addToFilter('broken', 'ok', 'true')).toBe('{"ok":true}');

@@ -131,7 +131,10 @@ export function filterProblem(text: string): string | null {
   try {
     v = JSON.parse(text);
   } catch {
-    return 'A filter is a JSON object of field values, e.g. {"name": "Ada"}: this is not valid JSON (names and text values need double quotes).';
+    // `name = Ada` is what people type first: offer its JSON form.
+    const m = /^\s*([A-Za-z_][\w.-]*)\s*[=:]\s*(.+?)\s*$/.exec(text);
+    const hint = m ? ` Did you mean ${addToFilter('', m[1]!, m[2]!.replace(/^(['"])(.*)\1$/, '$2'))}?` : '';
+    return `A filter is a JSON object of field values, e.g. {"name": "Ada"}: this is not valid JSON (names and text values need double quotes).${hint}`;
   }
   if (!v || typeof v !== 'object' || Array.isArray(v)) return 'A filter is a JSON object of field values, e.g. {"name": "Ada"}, not a single value or a list.';
   return null;

@@ -159,7 +159,10 @@ export function RunsPage() {
                   </td>
                   <td>{r.trigger}</td>
                   <td className="small">{when(r.createdAt)}</td>
-                  <td className="small">{duration(r.startedAt, r.finishedAt)}</td>
+                  <td className="small">
+                    {duration(r.attemptStartedAt, r.finishedAt)}
+                    {(r.attempt ?? 1) > 1 && <span className="muted"> (attempt {r.attempt}; {duration(r.startedAt, r.finishedAt)} in all)</span>}
+                  </td>
                 </tr>
               ))}
             </tbody>
