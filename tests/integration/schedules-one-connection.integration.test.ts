@@ -2,12 +2,14 @@
  * Schedules fire on a database with one connection — the embedded PostgreSQL of `npm start`
  * (PGlite serves one connection), and real PostgreSQL with a pool of one — and no timer job holds
  * that connection while it waits for another: a due `* * * * *` schedule starts its run, and API
- * requests answered while every timer job runs take as long as they do when nothing is due.
+ * requests answered while every timer job runs take as long as they do when nothing is due. Also
+ * as `npm start` runs it: the local host on PGlite fires a due schedule from its own timer loop.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { runLocalHost } from '../../functions/local-host/main';
 import { timers } from '../../functions/timers';
 import { loadConfig } from '../../shared/config';
 import { Worker } from '../../shared/engine/worker';
@@ -99,6 +101,40 @@ describe('a pool of one connection', () => {
       expect(await platform.db.tx(async (q) => (await q.query<{ two: number }>('SELECT 2 AS two')).rows[0]!.two)).toBe(2);
     } finally {
       await platform.close();
+    }
+  });
+});
+
+describe('npm start (the local host on PGlite, its own timer loop)', () => {
+  it('fires a due schedule within a timer period, answering requests at normal speed meanwhile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'demiton-npm-start-'));
+    const host = await runLocalHost(loadConfig({ DEMITON_DATA_DIR: dir, LOG_LEVEL: 'silent', PORT: '0' }));
+    try {
+      expect(host.platform.db.backend).toBe('pglite');
+      const wf = await api(host.url, 'POST', '/api/workflows', {
+        name: 'every-minute',
+        tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { at: '{{ input.at }}' } }],
+      });
+      const s = await api(host.url, 'POST', `/api/workflows/${wf.body.id}/schedules`, { cron: '* * * * *', input: { at: 'minute' } });
+      await host.platform.db.query(`UPDATE schedules SET next_fire_at = date_trunc('minute', clock_timestamp()) WHERE id = $1::uuid`, [s.body.id]);
+      // The loop runs every timer job every 15 s: the fire comes within one period; requests go on meanwhile.
+      const fired = waitFor(async () => {
+        const v = (await api(host.url, 'GET', `/api/workflows/${wf.body.id}/schedules/${s.body.id}`)).body;
+        return v.lastRunId ?? v.lastError;
+      }, 60_000, 200);
+      const during = await latencies(host.url, fired);
+      expect(await fired).toEqual(expect.any(String));
+      expect(Math.max(...during), `during: ${during.map((d) => d.toFixed(0)).join(', ')}`).toBeLessThan(1_500);
+      const run = await waitFor(async () => {
+        const runs = (await api(host.url, 'GET', `/api/runs?workflowId=${wf.body.id}`)).body.items;
+        return runs[0]?.status === 'SUCCEEDED' ? runs[0] : null;
+      }, 60_000);
+      expect(run.trigger).toBe('schedule');
+      const icon = await fetch(`${host.url}/favicon.ico`);
+      expect(icon.status).toBe(200);
+    } finally {
+      await host.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
