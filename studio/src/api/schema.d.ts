@@ -1579,6 +1579,8 @@ export interface components {
             items: {
                 /** @description Execution attempt of the run: 1, plus one per rerun from failure. */
                 attempt?: number;
+                /** @description When the current attempt started: equals `startedAt` for the first attempt, later after a rerun; null while the attempt waits for a worker. `startedAt` stays the first attempt's start (the total). */
+                attemptStartedAt: string | null;
                 /** Format: date-time */
                 createdAt: string;
                 error: {
@@ -1606,6 +1608,8 @@ export interface components {
         RunView: {
             /** @description Execution attempt of the run: 1, plus one per rerun from failure. */
             attempt?: number;
+            /** @description When the current attempt started: equals `startedAt` for the first attempt, later after a rerun; null while the attempt waits for a worker. `startedAt` stays the first attempt's start (the total). */
+            attemptStartedAt: string | null;
             /** Format: date-time */
             createdAt: string;
             error: {
@@ -1702,8 +1706,20 @@ export interface components {
                 /** Format: uuid */
                 id: string;
                 input: components["schemas"]["JsonValue"];
+                /** @description Why the last fire started no run (e.g. `invalid_run_input` after the workflow changed, `worker_paused`), and when; null when it did. */
+                lastError: {
+                    /** Format: date-time */
+                    at: string;
+                    code: string;
+                    message: string;
+                } | null;
+                /** @description The newest fire time this schedule has fired for. */
                 lastFireAt: string | null;
+                /** @description The run started by the last fire; null when it started none (see `lastError`) or has not fired yet. */
+                lastRunId: string | null;
                 nextFireAt: string | null;
+                /** @description True when the schedule is enabled and its next fire time is more than two minutes in the past: the timer is not firing it (Demiton stopped, or the timer failing). */
+                overdue: boolean;
                 timezone: string;
                 /** Format: date-time */
                 updatedAt: string;
@@ -1721,8 +1737,20 @@ export interface components {
             /** Format: uuid */
             id: string;
             input: components["schemas"]["JsonValue"];
+            /** @description Why the last fire started no run (e.g. `invalid_run_input` after the workflow changed, `worker_paused`), and when; null when it did. */
+            lastError: {
+                /** Format: date-time */
+                at: string;
+                code: string;
+                message: string;
+            } | null;
+            /** @description The newest fire time this schedule has fired for. */
             lastFireAt: string | null;
+            /** @description The run started by the last fire; null when it started none (see `lastError`) or has not fired yet. */
+            lastRunId: string | null;
             nextFireAt: string | null;
+            /** @description True when the schedule is enabled and its next fire time is more than two minutes in the past: the timer is not firing it (Demiton stopped, or the timer failing). */
+            overdue: boolean;
             timezone: string;
             /** Format: date-time */
             updatedAt: string;
@@ -1733,6 +1761,7 @@ export interface components {
             text: string;
         };
         StudioDoneEvent: {
+            /** @description The model's reason for stopping; `model_not_configured` (and model `none`) when no model is set. */
             finishReason: string;
             messageId: string;
             model: string;
@@ -1752,6 +1781,10 @@ export interface components {
             workerId?: string;
             /** Format: uuid */
             workflowId?: string;
+        };
+        StudioNoticeEvent: {
+            code: string;
+            message: string;
         };
         Suggestion: {
             input: {
@@ -2024,7 +2057,10 @@ export interface components {
             }[];
         };
         WorkflowView: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the workflow (version 1) was created.
+             */
             createdAt: string;
             /** @description A workflow definition. */
             definition: {
@@ -2137,12 +2173,25 @@ export interface components {
             };
             /** Format: uuid */
             id: string;
+            /** @description The newest version. When `version` is older, saving this definition (PUT) makes it the newest version again: that is how an old version is restored. */
+            latestVersion: number;
             name: string;
             /** Format: uuid */
             projectId: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the workflow last changed (its latest version was saved).
+             */
             updatedAt: string;
+            /** @description The version shown (the latest, or the one asked for with `?version=N`). */
             version: number;
+            /**
+             * Format: date-time
+             * @description When the version shown was saved.
+             */
+            versionCreatedAt: string;
+            /** @description Who saved the version shown (user object id, API key id or `system`). */
+            versionCreatedBy: string;
         };
     };
     responses: never;
