@@ -100,6 +100,13 @@ async function validate(deps: ConnectorsDeps, body: { name: string; systemType?:
     const parsed = reg.connectionSchema.safeParse({ settings: body.settings, secrets });
     if (!parsed.success) for (const i of parsed.error.issues) issues.push({ path: formatPath(i.path), message: i.message });
   }
+  if (!issues.length && reg?.endpoints) {
+    // Where the connector sends its credentials must be a host of its kind (Azure services, Entra authorities).
+    const hosts = deps.registry.environment.hosts;
+    for (const e of reg.endpoints({ settings: body.settings, secrets })) {
+      if (hosts && !hosts.allows(e.kind, e.host)) issues.push({ path: e.path, message: `'${e.host}' is not a ${e.kind} host this platform connects to` });
+    }
+  }
   if (!issues.length) {
     for (const h of hostsOf(body.settings)) {
       try {
