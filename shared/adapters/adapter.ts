@@ -112,6 +112,8 @@ export interface AdapterRegistration {
   operations: Readonly<Record<string, Operation>>;
   /** JSON-serialisable schema of the connection settings, for the studio's forms. */
   connectionSchema?: z.ZodType;
+  /** Settings that are credentials in all but name (a webhook URL): sealed with the secrets, shown redacted. */
+  sensitiveSettings?: readonly string[];
   /** The hosts the connector's settings and secrets send it to that have a per-kind allow-list (Azure services, Entra authorities). */
   endpoints?(connector: { settings: Record<string, unknown>; secrets: Record<string, unknown> }): ConnectorEndpoint[];
   create(connector: ConnectorDescriptor, env: AdapterEnvironment): Adapter;

@@ -1,7 +1,9 @@
 /**
  * Connector operations behind the HTTP handlers: create, read, update, delete and a real
- * connection test. Secrets are sealed before they reach the database, appear in audit diffs only
- * as `[redacted]`, and are never part of a view.
+ * connection test. Secrets, and settings that are credentials in all but name
+ * (sealed-settings.ts), are sealed before they reach the database, appear in audit diffs only by
+ * name, and are never part of a view. Secrets follow their host: an update that changes where
+ * they are sent must enter them again.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -17,6 +19,7 @@ import * as store from '../store/connectors';
 import { defaultProjectId, projectExists } from '../store/organisations';
 import { hostsOf, OutboundBlockedError, type OutboundPolicy } from './network-policy';
 import type { SecretBox } from './secret-box';
+import { destinationChanges, destinationOf, keepEchoedSettings, openSettings, SEALED_SETTING_PREFIX, sealSettings } from './sealed-settings';
 import { isUniqueViolation } from '../db/db';
 
 /** What the connector operations need from the platform. */
@@ -60,8 +63,16 @@ function toView(row: store.ConnectorRow, registry: AdapterRegistry): ConnectorVi
   };
 }
 
-function descriptorOf(row: store.ConnectorRow, secrets: Record<string, unknown>): ConnectorDescriptor {
-  return { id: row.id, name: row.name, systemType: row.systemType ?? undefined, connectionType: row.connectionType ?? undefined, settings: row.settings, secrets };
+function descriptorOf(row: store.ConnectorRow, opened: Record<string, unknown>): ConnectorDescriptor {
+  const { settings, secrets } = openSettings(row.settings, opened);
+  return { id: row.id, name: row.name, systemType: row.systemType ?? undefined, connectionType: row.connectionType ?? undefined, settings, secrets };
+}
+
+/** The sealed entries and clear settings of a write: secrets plus the settings that are credentials in all but name. */
+function sealedWrite(reg: AdapterRegistration, settings: Record<string, unknown>, secrets: Record<string, unknown>) {
+  const { visible, sealed } = sealSettings(reg, settings);
+  const plain = Object.fromEntries(Object.entries(secrets).filter(([k]) => !k.startsWith(SEALED_SETTING_PREFIX)));
+  return { visible, entries: { ...plain, ...sealed } as Record<string, unknown> };
 }
 
 /** An audit-safe picture of a connector: secrets by name only, never a value (named so the audit redactor keeps the list). */
@@ -129,11 +140,12 @@ function cleanSecrets(secrets: Record<string, string | null> | undefined): Recor
 export async function createConnector(deps: ConnectorsDeps, who: Caller, body: ConnectorBody): Promise<ConnectorView> {
   const projectId = await resolveProject(deps.db, who.orgId, body.projectId);
   const secrets = cleanSecrets(body.secrets);
-  await validate(deps, body, secrets);
+  const reg = await validate(deps, body, secrets);
   const id = randomUUID();
-  const secretNames = Object.keys(secrets);
-  const sealedSecrets = secretNames.length ? await deps.secretBox.seal(who.orgId, id, secrets) : null;
-  const write: store.ConnectorWrite = { name: body.name, systemType: body.systemType ?? null, connectionType: body.connectionType ?? null, settings: body.settings, sealedSecrets, secretNames };
+  const { visible, entries } = sealedWrite(reg, body.settings, secrets);
+  const secretNames = Object.keys(entries);
+  const sealedSecrets = secretNames.length ? await deps.secretBox.seal(who.orgId, id, entries) : null;
+  const write: store.ConnectorWrite = { name: body.name, systemType: body.systemType ?? null, connectionType: body.connectionType ?? null, settings: visible, sealedSecrets, secretNames };
   try {
     const row = await deps.db.tx(async (q) => {
       const r = await store.insertConnector(q, { ...write, id, orgId: who.orgId, projectId });
@@ -154,22 +166,43 @@ export async function createConnector(deps: ConnectorsDeps, who: Caller, body: C
 export async function updateConnector(deps: ConnectorsDeps, who: Caller, id: string, body: ConnectorUpdateBody): Promise<ConnectorView> {
   const existing = await store.getConnector(deps.db, who.orgId, id);
   if (!existing) throw new NotFoundError('connector', id);
-  let secrets: Record<string, unknown> = existing.sealedSecrets ? await deps.secretBox.open(who.orgId, id, existing.sealedSecrets) : {};
+  const stored = descriptorOf(existing, existing.sealedSecrets ? await deps.secretBox.open(who.orgId, id, existing.sealedSecrets) : {});
+  const storedSealedPaths = existing.secretNames.filter((n) => n.startsWith(SEALED_SETTING_PREFIX)).map((n) => n.slice(SEALED_SETTING_PREFIX.length));
+  // A stand-in sent back unchanged keeps the sealed value behind it.
+  const { settings, kept } = keepEchoedSettings(body.settings, existing.settings, stored.settings, storedSealedPaths);
+  let secrets: Record<string, unknown> = { ...stored.secrets };
   for (const [k, v] of Object.entries(body.secrets ?? {})) {
     if (v === null) delete secrets[k];
     else secrets = { ...secrets, [k]: v };
   }
-  await validate(deps, body, secrets);
-  const secretNames = Object.keys(secrets);
+  // Secrets follow their host: pointing the connector elsewhere needs every stored secret again.
+  const moved = destinationChanges(destinationOf(stored), destinationOf({ ...body, settings }));
+  if (moved.length) {
+    const stale = [
+      ...Object.keys(stored.secrets).filter((k) => !(body.secrets && k in body.secrets)).map((k) => `secrets.${k}`),
+      ...kept.map((k) => `settings.${k}`),
+    ];
+    if (stale.length) {
+      throw new ValidationError(
+        `The stored secrets were entered for where the connector pointed before (${moved.join(', ')} changed) and are never sent anywhere else.`,
+        stale.map((path) => ({ path, message: 'enter it again for the new destination, or send null to remove it' })),
+        'connector_secrets_required',
+      );
+    }
+  }
+  const reg = await validate(deps, { ...body, settings }, secrets);
+  const { visible, entries } = sealedWrite(reg, settings, secrets);
+  const secretNames = Object.keys(entries);
   const write: store.ConnectorWrite = {
     name: body.name,
     systemType: body.systemType ?? null,
     connectionType: body.connectionType ?? null,
-    settings: body.settings,
-    sealedSecrets: secretNames.length ? await deps.secretBox.seal(who.orgId, id, secrets) : null,
+    settings: visible,
+    sealedSecrets: secretNames.length ? await deps.secretBox.seal(who.orgId, id, entries) : null,
     secretNames,
   };
-  const changedSecrets = Object.keys(body.secrets ?? {});
+  const changedSealedSettings = secretNames.filter((n) => n.startsWith(SEALED_SETTING_PREFIX) && !kept.includes(n.slice(SEALED_SETTING_PREFIX.length)));
+  const changedSecrets = [...Object.keys(body.secrets ?? {}), ...changedSealedSettings];
   try {
     const row = await deps.db.tx(async (q) => {
       const r = await store.updateConnector(q, who.orgId, id, write);
