@@ -43,12 +43,8 @@ const CONNECTION_TEST_TIMEOUT_MS = 20_000;
 
 
 function toView(row: store.ConnectorRow, registry: AdapterRegistry): ConnectorView {
-  let resolved: string | null = null;
-  try {
-    resolved = registry.resolve(descriptorOf(row, {})).registration.systemType;
-  } catch {
-    resolved = null;
-  }
+  const reg = registryEntry(registry, row);
+  const resolved = reg?.systemType ?? null;
   return {
     id: row.id,
     name: row.name,
@@ -56,11 +52,21 @@ function toView(row: store.ConnectorRow, registry: AdapterRegistry): ConnectorVi
     systemType: row.systemType,
     connectionType: row.connectionType,
     resolvedSystemType: resolved,
-    settings: row.settings as ConnectorView['settings'],
+    // Stand-ins again: a row stored before its values were sealed shows none of them either.
+    settings: sealSettings(reg, row.settings).visible as ConnectorView['settings'],
     secretNames: [...row.secretNames].sort(),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+/** The registration a stored connector resolves to, or undefined. */
+function registryEntry(registry: AdapterRegistry, row: store.ConnectorRow): AdapterRegistration | undefined {
+  try {
+    return registry.resolve(descriptorOf(row, {})).registration;
+  } catch {
+    return undefined;
+  }
 }
 
 function descriptorOf(row: store.ConnectorRow, opened: Record<string, unknown>): ConnectorDescriptor {
@@ -167,9 +173,11 @@ export async function updateConnector(deps: ConnectorsDeps, who: Caller, id: str
   const existing = await store.getConnector(deps.db, who.orgId, id);
   if (!existing) throw new NotFoundError('connector', id);
   const stored = descriptorOf(existing, existing.sealedSecrets ? await deps.secretBox.open(who.orgId, id, existing.sealedSecrets) : {});
-  const storedSealedPaths = existing.secretNames.filter((n) => n.startsWith(SEALED_SETTING_PREFIX)).map((n) => n.slice(SEALED_SETTING_PREFIX.length));
+  // What the API showed for the stored connector (also for a row stored before its values were sealed).
+  const storedView = sealSettings(registryEntry(deps.registry, existing), stored.settings);
+  const storedSealedPaths = Object.keys(storedView.sealed).map((n) => n.slice(SEALED_SETTING_PREFIX.length));
   // A stand-in sent back unchanged keeps the sealed value behind it.
-  const { settings, kept } = keepEchoedSettings(body.settings, existing.settings, stored.settings, storedSealedPaths);
+  const { settings, kept } = keepEchoedSettings(body.settings, storedView.visible, stored.settings, storedSealedPaths);
   let secrets: Record<string, unknown> = { ...stored.secrets };
   for (const [k, v] of Object.entries(body.secrets ?? {})) {
     if (v === null) delete secrets[k];
@@ -213,7 +221,7 @@ export async function updateConnector(deps: ConnectorsDeps, who: Caller, id: str
         action: 'connector.update',
         targetType: 'connector',
         targetId: id,
-        diff: { before: auditView(existing), after: auditView(write), sealedFieldsChanged: changedSecrets },
+        diff: { before: auditView({ ...existing, settings: storedView.visible }), after: auditView(write), sealedFieldsChanged: changedSecrets },
       });
       return r;
     });
@@ -241,7 +249,8 @@ export async function deleteConnector(deps: ConnectorsDeps, who: Caller, id: str
   await deps.db.tx(async (q) => {
     const row = await store.deleteConnector(q, who.orgId, id);
     if (!row) throw new NotFoundError('connector', id);
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'connector.delete', targetType: 'connector', targetId: id, diff: { before: auditView(row) } });
+    const before = { ...row, settings: sealSettings(registryEntry(deps.registry, row), row.settings).visible };
+    await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'connector.delete', targetType: 'connector', targetId: id, diff: { before: auditView(before) } });
   });
 }
 

@@ -14,6 +14,9 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { insertConnector } from '../../../shared/store/connectors';
+import { DEV_ORG_ID, defaultProjectId } from '../../../shared/store/organisations';
 import { api, startTestStack, waitFor, type TestStack } from '../../helpers/test-platform';
 
 interface Hit {
@@ -203,5 +206,24 @@ describe('settings that are credentials in all but name are sealed', () => {
     const moved = await api(base, 'PUT', `/api/connectors/${httpId}`, { name: view.name, connectionType: 'http', settings: { ...view.settings, baseUrl: attacker.url } });
     expect(moved.body.code).toBe('connector_secrets_required');
     expect(moved.body.errors).toEqual([expect.objectContaining({ path: 'settings.headers' })]);
+  });
+
+  it('hides the values of a connector stored before they were sealed, and seals them on its next update', async () => {
+    const LEGACY = `legacy-${randomBytes(8).toString('hex')}`;
+    const id = randomUUID();
+    const projectId = (await defaultProjectId(stack.platform.db, DEV_ORG_ID))!;
+    await insertConnector(stack.platform.db, { id, orgId: DEV_ORG_ID, projectId, name: 'old-hook', systemType: 'webhook', connectionType: null, settings: { url: `${erp.url}/old?sig=${LEGACY}` }, sealedSecrets: null, secretNames: [] });
+    const view = (await api(base, 'GET', `/api/connectors/${id}`)).body;
+    expect(view.settings.url).toBe(`${erp.url}/[sealed]`);
+    expect(JSON.stringify((await api(base, 'GET', '/api/connectors')).body)).not.toContain(LEGACY);
+    const upd = await api(base, 'PUT', `/api/connectors/${id}`, { name: 'old-hook', systemType: 'webhook', settings: { ...view.settings, timeoutMs: 4000 } });
+    expect(upd.status, JSON.stringify(upd.body)).toBe(200);
+    const { rows } = await stack.platform.db.query<{ settings: unknown }>('SELECT settings FROM connectors WHERE id = $1::uuid', [id]);
+    expect(JSON.stringify(rows[0])).not.toContain(LEGACY);
+    const audit = await api(base, 'GET', `/api/hq/audit?targetType=connector&targetId=${id}`);
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['connector.update']);
+    expect(JSON.stringify(audit.body)).not.toContain(LEGACY);
+    expect((await api(base, 'POST', `/api/connectors/${id}/test`)).body.ok).toBe(true);
+    expect(erp.hits.at(-1)!.url).toBe(`/old?sig=${LEGACY}`);
   });
 });
