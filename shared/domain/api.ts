@@ -131,5 +131,5 @@ export const ListRunsQuery = z.strictObject({
 
 export const IdParams = z.object({ id: z.uuid() });
 
-const Check = z.object({ status: z.enum(['ok', 'down']), backend: z.string(), latencyMs: z.number(), error: z.string().optional() });
+const Check = z.object({ status: z.enum(['ok', 'down']), backend: z.string(), latencyMs: z.number() }).describe('Why a dependency is down is logged, never answered.');
 export const Health = z.object({ status: z.enum(['ok', 'degraded']), checks: z.object({ database: Check, queue: Check }) });

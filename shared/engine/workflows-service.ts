@@ -13,6 +13,15 @@ import { checkDefinition } from './check-definition';
 import { findOperation } from './connectors';
 import { checkInputSchema } from './input-schema';
 import { isUniqueViolation } from '../db/db';
+import { WorkflowScopeError } from '../auth/errors';
+
+/**
+ * A key limited to some workflows writes no definitions: a definition can call another workflow
+ * or any connector of the project, which would reach beyond the key's workflows.
+ */
+function refuseScopedWriter(who: Principal): void {
+  if (who.workflowScope) throw new WorkflowScopeError('This API key is limited to some workflows and cannot write workflow definitions.');
+}
 
 function toView(w: store.WorkflowVersionRow): WorkflowView {
   return {
@@ -60,6 +69,7 @@ async function resolveProject(p: Platform, who: Principal, projectId: string | u
 
 /** Validates and saves a new workflow as version 1. */
 export async function createWorkflow(p: Platform, who: Principal, body: unknown): Promise<WorkflowView> {
+  refuseScopedWriter(who);
   const requested = body && typeof body === 'object' ? (body as { projectId?: unknown }).projectId : undefined;
   const projectId = await resolveProject(p, who, typeof requested === 'string' ? requested : undefined);
   const def = await check(p, who, projectId, body);
@@ -78,6 +88,7 @@ export async function createWorkflow(p: Platform, who: Principal, body: unknown)
 
 /** Validates a definition and saves it as the workflow's next version. Runs keep the version they started with. */
 export async function updateWorkflow(p: Platform, who: Principal, id: string, body: unknown): Promise<WorkflowView> {
+  refuseScopedWriter(who);
   const existing = await store.getWorkflow(p.db, who.orgId, id);
   if (!existing) throw new NotFoundError('workflow', id);
   const requested = body && typeof body === 'object' ? (body as { projectId?: unknown }).projectId : undefined;

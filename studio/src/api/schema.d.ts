@@ -172,7 +172,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Health of the database and the queue */
+        /** Health of the database and the queue (no error text; rate limited per client address) */
         get: operations["health"];
         put?: never;
         post?: never;
@@ -1307,16 +1307,16 @@ export interface components {
         };
         Health: {
             checks: {
+                /** @description Why a dependency is down is logged, never answered. */
                 database: {
                     backend: string;
-                    error?: string;
                     latencyMs: number;
                     /** @enum {string} */
                     status: "ok" | "down";
                 };
+                /** @description Why a dependency is down is logged, never answered. */
                 queue: {
                     backend: string;
-                    error?: string;
                     latencyMs: number;
                     /** @enum {string} */
                     status: "ok" | "down";
@@ -1432,6 +1432,11 @@ export interface components {
              * @default true
              */
             apiKeysEnabled: boolean;
+            /**
+             * @description False refuses API keys creating API keys, role mappings and member roles (403 api_key_grants_disabled); what keys do grant is audited with a `.by_api_key` action.
+             * @default true
+             */
+            apiKeysMayGrantAccess: boolean;
             name: string;
             tenants: string[];
             updatedAt: string | null;
@@ -2805,6 +2810,13 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            /** @description Too many health requests from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description A dependency is down */
             503: {
                 headers: {
@@ -3269,6 +3281,11 @@ export interface operations {
                      * @default true
                      */
                     apiKeysEnabled?: boolean;
+                    /**
+                     * @description False refuses API keys creating API keys, role mappings and member roles (403 api_key_grants_disabled); what keys do grant is audited with a `.by_api_key` action.
+                     * @default true
+                     */
+                    apiKeysMayGrantAccess?: boolean;
                     name: string;
                 };
             };
