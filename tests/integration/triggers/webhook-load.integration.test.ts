@@ -65,7 +65,7 @@ describe('webhook load', () => {
           await res.body.dump();
           statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
         })
-        .catch(() => statuses.set(-1, (statuses.get(-1) ?? 0) + 1))
+        .catch(() => void statuses.set(-1, (statuses.get(-1) ?? 0) + 1))
         .finally(() => inFlight--);
     };
     // Open loop: every 10 ms, send what the schedule says is due by now (bounded in flight).
