@@ -10,6 +10,7 @@ import { when } from '../components/format';
 import { Empty, ErrorState, Loading, NotAvailable, RequestProblems } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 import { TaskGraph } from '../components/task-graph';
+import { TriggersTab } from '../components/triggers-tab';
 import {
   ApiError,
   createSchedule,
@@ -89,7 +90,7 @@ export function NewWorkflowPage() {
   );
 }
 
-type Tab = 'flow' | 'edit' | 'versions' | 'runs' | 'schedules';
+type Tab = 'flow' | 'edit' | 'versions' | 'runs' | 'schedules' | 'triggers';
 
 export function WorkflowPage() {
   const { id = '' } = useParams();
@@ -107,6 +108,7 @@ export function WorkflowPage() {
     ['versions', 'Versions'],
     ['runs', 'Runs'],
     ['schedules', 'Schedules'],
+    ['triggers', 'Triggers'],
   ];
   return (
     <>
@@ -153,6 +155,7 @@ export function WorkflowPage() {
         {tab === 'versions' && <VersionsTab id={w.id} current={w.version} pick={(v) => { setVersion(v); setTab('flow'); }} />}
         {tab === 'runs' && <RecentRuns workflowId={w.id} />}
         {tab === 'schedules' && <SchedulesTab workflowId={w.id} />}
+        {tab === 'triggers' && <TriggersTab workflowId={w.id} />}
       </section>
     </>
   );
