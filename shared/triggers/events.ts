@@ -134,6 +134,29 @@ export function eventsOf(format: HookFormat, header: (n: string) => string | nul
   }
 }
 
+/** Deepest nesting a body may have: the mapping walks values recursively (as the API's own limit, functions/http-kit.ts). */
+const MAX_DEPTH = 100;
+
+/**
+ * Refuses what a run input cannot hold: nesting deeper than MAX_DEPTH, and U+0000 anywhere
+ * (PostgreSQL's jsonb cannot store it). Walked without recursion.
+ */
+function checkStorable(value: unknown): void {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (d > MAX_DEPTH) throw new InvalidDeliveryError('malformed_body', `The body nests deeper than ${MAX_DEPTH} levels.`);
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) throw new InvalidDeliveryError('malformed_body', 'The body contains the character U+0000, which cannot be stored.');
+    } else if (v && typeof v === 'object') {
+      for (const [k, item] of Object.entries(v)) {
+        if (k.includes('\u0000')) throw new InvalidDeliveryError('malformed_body', 'The body contains the character U+0000, which cannot be stored.');
+        stack.push([item, d + 1]);
+      }
+    }
+  }
+}
+
 /**
  * The body as the mapping sees it: JSON when it parses, form fields for
  * application/x-www-form-urlencoded, else the text. Formats other than `json` need JSON.
@@ -141,13 +164,18 @@ export function eventsOf(format: HookFormat, header: (n: string) => string | nul
 export function parseBody(format: HookFormat, contentType: string | null, raw: Buffer): unknown {
   if (!raw.length) return format === 'json' ? null : undefined;
   const text = raw.toString('utf8');
-  if (contentType && /application\/x-www-form-urlencoded/i.test(contentType) && format === 'json') return Object.fromEntries(new URLSearchParams(text));
-  try {
-    return JSON.parse(text);
-  } catch {
-    if (format !== 'json') throw new InvalidDeliveryError('malformed_body', 'The body is not valid JSON.');
-    return text;
+  let value: unknown;
+  if (contentType && /application\/x-www-form-urlencoded/i.test(contentType) && format === 'json') value = Object.fromEntries(new URLSearchParams(text));
+  else {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      if (format !== 'json') throw new InvalidDeliveryError('malformed_body', 'The body is not valid JSON.');
+      value = text;
+    }
   }
+  checkStorable(value);
+  return value;
 }
 
 const DROPPED_HEADERS = new Set(['cookie', 'set-cookie', 'authorization', 'proxy-authorization', 'x-api-key']);

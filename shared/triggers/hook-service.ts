@@ -230,7 +230,11 @@ export async function receiveDelivery(p: Platform, triggerId: string, req: HookR
   const tokenHeader = v.type === 'token' ? v.header : undefined;
   const headers = visibleHeaders(req.headers.entries(), tokenHeader);
   const queryView: Record<string, string> = {};
-  for (const [k, val] of req.query) if (!(v.type === 'token' && k === v.query)) queryView[k] = val;
+  for (const [k, val] of req.query) {
+    if (v.type === 'token' && k === v.query) continue;
+    if (k.includes('\u0000') || val.includes('\u0000')) throw new InvalidDeliveryError('malformed_body', 'The query string contains the character U+0000, which cannot be stored.');
+    queryView[k] = val;
+  }
 
   const results = await Promise.allSettled(
     events.map(async (e): Promise<{ event: HookEvent; run: Triggered | null }> => {

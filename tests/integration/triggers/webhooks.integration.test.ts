@@ -201,6 +201,33 @@ describe('GitHub-style HMAC deliveries', () => {
     expect(started).toMatchObject({ status: 202, runId: expect.any(String) });
   });
 
+  it('fast-check: a replayed delivery (same X-GitHub-Delivery, any body and headers) returns the first run and starts no other', async () => {
+    const before = await runCount();
+    let started = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.json({ maxDepth: 3 }),
+        fc.dictionary(fc.stringMatching(/^x-[a-z0-9-]{1,16}$/), fc.stringMatching(/^[\x21-\x7e]{0,40}$/), { maxKeys: 4 }),
+        fc.integer({ min: 1, max: 3 }),
+        async (json, extra, replays) => {
+          const payload = JSON.stringify({ order: JSON.parse(json) as unknown });
+          const headers = { ...extra, 'X-Hub-Signature-256': githubSignature(GITHUB_SECRET, payload), 'X-GitHub-Delivery': randomUUID() };
+          const first = await deliver(t.url, payload, headers);
+          expect(first.status).toBe(202);
+          started++;
+          for (let i = 0; i < replays; i++) {
+            const again = await deliver(t.url, payload, headers);
+            expect(again.status).toBe(202);
+            expect(again.body.id).toBe(first.body.id);
+            expect(again.body.runs[0].replayed).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+    expect(await runCount()).toBe(before + started);
+  });
+
   it('a delivery without the configured delivery-id header is refused with 400 and starts no run', async () => {
     const payload = '{"order":{}}';
     const before = await runCount();
@@ -268,6 +295,32 @@ describe('Stripe-style signed timestamps', () => {
     const good = stripeSignature(STRIPE_SECRET, payload, ts).split(',')[1]!;
     const r = await deliver(t.url, payload, { 'Stripe-Signature': `t=${ts},v1=${'0'.repeat(64)},${good},v0=abc` });
     expect(r.status).toBe(202);
+  });
+
+  it('fast-check: for any body and headers, a fresh signed delivery starts a run and the same body signed at a stale or future time none', async () => {
+    const before = await runCount();
+    let started = 0;
+    const now = () => Math.floor(Date.now() / 1000);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.json({ maxDepth: 3 }),
+        fc.dictionary(fc.stringMatching(/^x-[a-z0-9-]{1,16}$/), fc.stringMatching(/^[\x21-\x7e]{0,40}$/), { maxKeys: 4 }),
+        fc.integer({ min: 301, max: 10 * 365 * 86_400 }),
+        fc.boolean(),
+        async (json, extra, age, future) => {
+          const payload = JSON.stringify({ p: JSON.parse(json) as unknown });
+          const fresh = { ...extra, 'Stripe-Signature': stripeSignature(STRIPE_SECRET, payload, now()) };
+          const first = await deliver(t.url, payload, fresh);
+          expect(first.status).toBe(202);
+          started++;
+          // A capture replayed later carries its old signed timestamp: refused, whatever else it holds.
+          const stale = await deliver(t.url, payload, { ...extra, 'Stripe-Signature': stripeSignature(STRIPE_SECRET, payload, future ? now() + age : now() - age) });
+          expect(stale.status).toBe(401);
+        },
+      ),
+      { numRuns: 25 },
+    );
+    expect(await runCount()).toBe(before + started);
   });
 
   it('stale and future timestamps (correctly signed) and a signature moved to another timestamp are refused; no run', async () => {
@@ -455,6 +508,17 @@ describe('limits, filters and answers', () => {
     // Over the host's own limit the local host refuses before any handler reads it.
     const huge = await deliver(t.url, JSON.stringify({ pad: 'x'.repeat(70_000) }), { 'X-Token': TOKEN });
     expect(huge.status).toBe(413);
+    expect(await runCount()).toBe(before);
+  });
+
+  it('what a run input cannot hold (U+0000, nesting past 100 levels) is a 400, not a 500, and starts no run', async () => {
+    const t = await createTrigger({ type: 'webhook', verification: { type: 'token', header: 'X-Token', secret: TOKEN }, input: '{{ { "q": query } }}' });
+    const before = await runCount();
+    const nul = await deliver(t.url, '{"a":"x\\u0000y"}', { 'X-Token': TOKEN });
+    expect(nul.status).toBe(400);
+    expect(nul.body.code).toBe('malformed_body');
+    expect((await deliver(t.url, `${'['.repeat(150)}${']'.repeat(150)}`, { 'X-Token': TOKEN })).status).toBe(400);
+    expect((await deliver(`${t.url}?a=%00`, '{}', { 'X-Token': TOKEN })).status).toBe(400);
     expect(await runCount()).toBe(before);
   });
 
