@@ -39,6 +39,8 @@ export interface ReceiversOptions {
 
 interface Running {
   fingerprint: string;
+  /** When the lease was last taken or renewed. */
+  renewedAt: number;
   client: ServiceBusClient;
   receiver: ServiceBusReceiver;
   close(): Promise<void>;
@@ -94,7 +96,10 @@ export class ServiceBusReceivers {
     const tick = () => {
       if (this.stopped) return;
       this.pass = this.reconcile()
-        .catch((err: unknown) => this.p.logger.warn({ err }, 'Service Bus triggers: reconciling receivers failed; trying again'))
+        .catch((err: unknown) => {
+          this.p.logger.warn({ err }, 'Service Bus triggers: reconciling receivers failed; trying again');
+          return this.dropUnrenewed();
+        })
         .finally(() => {
           if (!this.stopped) this.timer = setTimeout(tick, this.pollMs);
         });
@@ -126,7 +131,9 @@ export class ServiceBusReceivers {
         if (this.running.has(t.id)) await this.stopReceiver(t.id, false);
         continue;
       }
-      if (!this.running.has(t.id)) {
+      const held = this.running.get(t.id);
+      if (held) held.renewedAt = Date.now();
+      else {
         try {
           await this.startReceiver(t);
         } catch (err) {
@@ -135,6 +142,14 @@ export class ServiceBusReceivers {
         }
       }
     }
+  }
+
+  /**
+   * Stops receivers whose lease could not be renewed for a whole lease length (the database was
+   * unreachable): another instance may hold it by now, and two receivers must not run at once.
+   */
+  private async dropUnrenewed(now = Date.now()): Promise<void> {
+    for (const [id, r] of [...this.running]) if (now - r.renewedAt >= this.leaseMs) await this.stopReceiver(id, false);
   }
 
   private async stopReceiver(id: string, release: boolean): Promise<void> {
@@ -210,6 +225,7 @@ export class ServiceBusReceivers {
     );
     this.running.set(t.id, {
       fingerprint: fingerprintOf(t),
+      renewedAt: Date.now(),
       client,
       receiver,
       async close() {
