@@ -139,6 +139,20 @@ describe('Service Bus triggers added at run time', () => {
     expect(await runsByMessage('m-after')).toHaveLength(1);
   });
 
+  it('a receiver whose lease cannot be renewed (lease table unreachable) stops after a lease length, and comes back after', async () => {
+    expect(sb.receiverCount('orders')).toBe(1);
+    await platform.db.query('ALTER TABLE trigger_leases RENAME TO trigger_leases_away');
+    try {
+      const since = Date.now();
+      await waitFor(async () => sb.receiverCount('orders') === 0, 10_000, 50);
+      // Not before the lease could have been taken by someone else.
+      expect(Date.now() - since).toBeGreaterThanOrEqual(2_000);
+    } finally {
+      await platform.db.query('ALTER TABLE trigger_leases_away RENAME TO trigger_leases');
+    }
+    await waitFor(async () => sb.receiverCount('orders') === 1);
+  });
+
   it('deleting a trigger stops its receiver', async () => {
     expect((await api(host.url, 'DELETE', `/api/workflows/${workflowId}/triggers/${queueTrigger}`)).status).toBe(204);
     await waitFor(async () => sb.receiverCount('orders') === 0);
