@@ -89,5 +89,5 @@ describe('webhook load', () => {
     expect(Object.fromEntries(statuses)).toEqual({ 202: total });
     expect(rows[0]).toEqual({ n: total, keys: total });
     expect(queued).toBe(total);
-  }, 300_000);
+  }, Math.max(300_000, RATE * SECONDS * 30)); // 30 ms a delivery: room for a machine far slower than the target
 });
