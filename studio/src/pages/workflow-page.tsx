@@ -11,6 +11,7 @@ import { browserZone, when } from '../components/format';
 import { Empty, ErrorState, Loading, NotAvailable, RequestProblems } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 import { TaskGraph } from '../components/task-graph';
+import { TriggersTab } from '../components/triggers-tab';
 import {
   ApiError,
   createSchedule,
@@ -119,7 +120,7 @@ export function UnsavedChangesGuard({ dirty }: { dirty: () => boolean }) {
   );
 }
 
-type Tab = 'flow' | 'edit' | 'versions' | 'runs' | 'schedules';
+type Tab = 'flow' | 'edit' | 'versions' | 'runs' | 'schedules' | 'triggers';
 
 export function WorkflowPage() {
   const { id = '' } = useParams();
@@ -142,6 +143,7 @@ export function WorkflowPage() {
     ['versions', 'Versions'],
     ['runs', 'Runs'],
     ['schedules', 'Schedules'],
+    ['triggers', 'Triggers'],
   ];
   const choose = async (next: Tab) => {
     if (next === tab) return;
@@ -216,6 +218,7 @@ export function WorkflowPage() {
         {tab === 'versions' && <VersionsTab id={w.id} current={w.version} pick={(v) => { setVersion(v === latest ? undefined : v); setTab('flow'); }} />}
         {tab === 'runs' && <RecentRuns workflowId={w.id} />}
         {tab === 'schedules' && <SchedulesTab workflowId={w.id} />}
+        {tab === 'triggers' && <TriggersTab workflowId={w.id} />}
       </section>
     </>
   );

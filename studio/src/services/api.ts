@@ -360,3 +360,17 @@ export async function askAssistant(conversationId: string, content: string, on: 
   }
 }
 export const createBusinessObjectType = (body: Schemas['BusinessObjectTypeBody']) => unwrap(client.POST('/api/business-object-types', { body }));
+
+// ---- triggers (webhooks, Service Bus) --------------------------------------------------------
+
+export type TriggerView = Schemas['TriggerView'];
+export type TriggerBody = paths['/api/workflows/{id}/triggers']['post']['requestBody']['content']['application/json'];
+export type TriggerDelivery = Schemas['TriggerDeliveryList']['items'][number];
+export const listTriggers = (workflowId: string) => unwrap(client.GET('/api/workflows/{id}/triggers', { params: { path: { id: workflowId } } }));
+export const createTrigger = (workflowId: string, body: TriggerBody) => unwrap(client.POST('/api/workflows/{id}/triggers', { params: { path: { id: workflowId } }, body }));
+export const replaceTrigger = (workflowId: string, triggerId: string, body: TriggerBody) =>
+  unwrap(client.PUT('/api/workflows/{id}/triggers/{triggerId}', { params: { path: { id: workflowId, triggerId } }, body }));
+export const deleteTrigger = (workflowId: string, triggerId: string) =>
+  unwrap(client.DELETE('/api/workflows/{id}/triggers/{triggerId}', { params: { path: { id: workflowId, triggerId } } }));
+export const listTriggerDeliveries = (workflowId: string, triggerId: string, limit = 20) =>
+  unwrap(client.GET('/api/workflows/{id}/triggers/{triggerId}/deliveries', { params: { path: { id: workflowId, triggerId }, query: { limit } } }));
