@@ -4,6 +4,8 @@ import { createDefaultRegistry } from '../adapters/registry';
 import type { WorkflowDefinition } from '../domain/workflow-definition';
 import { checkDefinition, type DefinitionContext } from './check-definition';
 import { builtInConnectors, findOperation } from './connectors';
+import fc from 'fast-check';
+import { isChain, resolveNeeds } from './task-graph';
 
 const registry = createDefaultRegistry();
 const ctx = (projectWorkflows: DefinitionContext['projectWorkflows'] = [], selfId?: string): DefinitionContext => ({
@@ -168,7 +170,6 @@ describe('graph checks', () => {
   });
 
   it('keeps the meaning of a list without graph fields: each task needs the one before', async () => {
-    const { resolveNeeds, isChain } = await import('./task-graph');
     const def = { name: 'g', tasks: [t('a'), t('b'), t('c')] };
     expect(resolveNeeds(def.tasks as never)).toEqual([[], ['a'], ['b']]);
     expect(isChain(def as never)).toBe(true);
@@ -176,7 +177,6 @@ describe('graph checks', () => {
   });
 
   it('property: a bad needs entry anywhere in a valid chain is reported at its exact path', async () => {
-    const fc = (await import('fast-check')).default;
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 2, max: 12 }),
