@@ -175,6 +175,9 @@ function TaskRow({ task: t, now }: { task: TaskRunView; now: number }) {
         <StatusBadge status={t.status} />
         <strong className="task-key">{t.key}</strong>
         <span className={`type type-${t.type}`}>{t.type}</span>
+        {t.runAfter && t.runAfter !== 'success' && <span className="type">{t.runAfter === 'failure' ? 'on failure' : 'always'}</span>}
+        {t.needs && t.needs.length > 0 && <span className="small muted">after {t.needs.join(', ')}</span>}
+        {t.status === 'FAILED' && t.handled && <span className="small muted">handled</span>}
         <span className="small muted">
           {t.attempts} attempt{t.attempts === 1 ? '' : 's'} · {duration(t.startedAt, t.finishedAt, now)}
         </span>

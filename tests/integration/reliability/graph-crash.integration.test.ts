@@ -1,0 +1,136 @@
+/**
+ * Crashes in graph runs, with real processes on the real PostgreSQL and Redis of this machine: a
+ * worker process of the compiled build is SIGKILLed while parallel branches run, and another
+ * worker resumes each run from the tasks not yet ended. Tasks that SUCCEEDED or were SKIPPED
+ * never run again; every branch in flight runs again under the same TaskRun id (the same
+ * idempotency key); handlers, finally tasks and a collecting loop still end as they would have.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from '../../../shared/engine/worker';
+import { api, createTestPlatform, startTestHost, waitFor, type TestPlatform } from '../../helpers/test-platform';
+import type { Proc } from '../../helpers/processes';
+import { startProbeServer, startWorkerProcess, sweepLoop, type ProbeServer } from './fault-kit';
+
+let platform: TestPlatform;
+let host: { url: string; close(): Promise<void> };
+let probe: ProbeServer;
+const procs: Proc[] = [];
+
+beforeAll(async () => {
+  probe = await startProbeServer();
+  platform = await createTestPlatform({ env: { WORKER_LEASE_MS: '2000' } });
+  host = await startTestHost(platform);
+});
+
+afterAll(async () => {
+  await Promise.all(procs.map((p) => p.kill('SIGKILL')));
+  await host.close();
+  await probe.close();
+  await platform.close();
+});
+
+async function createWorkflow(def: Record<string, unknown>): Promise<string> {
+  const r = await api(host.url, 'POST', '/api/workflows', def);
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body.id;
+}
+
+async function tasksOf(runId: string) {
+  const { rows } = await platform.db.query<{ id: string; key: string; status: string; attempts: number }>(
+    'SELECT id, key, status, attempts FROM task_runs WHERE run_id = $1::uuid ORDER BY position',
+    [runId],
+  );
+  return Object.fromEntries(rows.map((r) => [r.key, r]));
+}
+
+/** Kills a fresh worker process once `ready` holds for every run, then resumes the runs in this process. */
+async function killMidRunAndResume(ids: string[], ready: (runId: string) => Promise<boolean>, timeoutMs = 60_000) {
+  const victim = startWorkerProcess(platform.env, probe.url);
+  procs.push(victim);
+  await victim.waitFor(/worker .* started/);
+  for (const id of ids) await waitFor(() => ready(id), 30_000, 50);
+  await victim.kill('SIGKILL');
+  const rescuer = new Worker(platform, { concurrency: 8, pollMs: 100 });
+  rescuer.start();
+  const sweep = sweepLoop(platform);
+  try {
+    for (const id of ids) await waitFor(async () => ['SUCCEEDED', 'FAILED'].includes((await api(host.url, 'GET', `/api/runs/${id}`)).body.status), timeoutMs, 100);
+  } finally {
+    await sweep.stop();
+    await rescuer.stop();
+  }
+}
+
+describe('a worker killed while parallel branches run', () => {
+  it('resumes every branch in flight; succeeded and skipped tasks never run again; the join runs once', async () => {
+    const nap = (key: string) => ({ key, type: 'atomic', connector: 'platform', operation: 'sleep', needs: ['before'], input: { ms: 4_000 } });
+    const wf = await createWorkflow({
+      name: 'branches-crash',
+      tasks: [
+        { key: 'before', type: 'atomic', connector: 'platform', operation: 'probeEffect', input: { label: 'before' } },
+        nap('n1'),
+        nap('n2'),
+        nap('n3'),
+        { key: 'quick', type: 'atomic', connector: 'platform', operation: 'probeEffect', needs: ['before'], input: { label: 'quick' } },
+        { key: 'never', type: 'atomic', connector: 'platform', operation: 'probeEffect', needs: ['before'], when: 'input.flag = true', input: { label: 'never' } },
+        { key: 'join', type: 'atomic', connector: 'platform', operation: 'probeEffect', needs: ['n1', 'n2', 'n3', 'quick', 'never'], input: { label: 'join' } },
+      ],
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { flag: false } })).body.id);
+    await killMidRunAndResume(ids, async (id) => {
+      const t = await tasksOf(id);
+      return ['n1', 'n2', 'n3'].every((k) => t[k]!.status === 'RUNNING') && t['quick']!.status === 'SUCCEEDED' && t['never']!.status === 'SKIPPED';
+    });
+    for (const id of ids) {
+      const run = (await api(host.url, 'GET', `/api/runs/${id}`)).body;
+      expect(run.status).toBe('SUCCEEDED');
+      const t = await tasksOf(id);
+      expect(Object.fromEntries(Object.values(t).map((x) => [x.key, [x.status, x.attempts]]))).toEqual({
+        before: ['SUCCEEDED', 1],
+        n1: ['SUCCEEDED', 2],
+        n2: ['SUCCEEDED', 2],
+        n3: ['SUCCEEDED', 2],
+        quick: ['SUCCEEDED', 1],
+        never: ['SKIPPED', 0],
+        join: ['SUCCEEDED', 1],
+      });
+      // Effects: those that ended before the crash were delivered once; the skipped one never.
+      expect(probe.deliveries.get(t['before']!.id)).toBe(1);
+      expect(probe.deliveries.get(t['quick']!.id)).toBe(1);
+      expect(probe.deliveries.get(t['never']!.id)).toBeUndefined();
+      expect(probe.deliveries.get(t['join']!.id)).toBeGreaterThanOrEqual(1);
+    }
+  }, 180_000);
+});
+
+describe('a worker killed during a collecting loop followed by a catch and a finally', () => {
+  it('the loop collects all 1,000 results across the crash, the handled failure leaves the run SUCCEEDED, the finally runs', async () => {
+    const wf = await createWorkflow({
+      name: 'collect-catch-crash',
+      tasks: [
+        { key: 'loop', type: 'chunked', generator: { connector: 'platform', operation: 'range', input: { count: 1000 } }, each: { connector: 'platform', operation: 'sleep', input: { ms: '{{ 30 + record.index % 3 }}' } }, concurrency: 10, collect: true },
+        { key: 'post', type: 'atomic', connector: 'platform', operation: 'fail', input: { message: 'posting refused after {{ $count(steps.loop.results) }} records' } },
+        { key: 'catch', type: 'atomic', connector: 'platform', operation: 'probeEffect', needs: ['post'], runAfter: 'failure', input: { label: '{{ steps.post.error.message }}' } },
+        { key: 'finally', type: 'atomic', connector: 'platform', operation: 'probeEffect', needs: ['catch'], runAfter: 'always', input: { label: 'finally' } },
+      ],
+    });
+    const id = (await api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: {} })).body.id as string;
+    await killMidRunAndResume([id], async (runId) => {
+      const { rows } = await platform.db.query<{ n: string }>(`SELECT count(*) AS n FROM chunk_runs WHERE run_id = $1::uuid AND status = 'SUCCEEDED'`, [runId]);
+      return Number(rows[0]!.n) >= 100;
+    }, 120_000);
+    const run = (await api(host.url, 'GET', `/api/runs/${id}`)).body;
+    expect(run.status).toBe('SUCCEEDED');
+    const t = Object.fromEntries(run.tasks.map((x: { key: string }) => [x.key, x]));
+    expect(t.loop.status).toBe('SUCCEEDED');
+    expect(t.loop.output.results).toHaveLength(1000);
+    expect(t.loop.output.results.every((r: { sleptMs: number } | null) => r !== null && typeof r.sleptMs === 'number')).toBe(true);
+    expect([t.post.status, t.post.handled, t.catch.status, t.finally.status]).toEqual(['FAILED', true, 'SUCCEEDED', 'SUCCEEDED']);
+    const rows = await tasksOf(id);
+    expect(probe.labels.get(rows['catch']!.id)).toBe('posting refused after 1000 records');
+    // One chunk row per record: none was started twice under a new id.
+    const { rows: chunks } = await platform.db.query<{ n: string }>('SELECT count(*) AS n FROM chunk_runs WHERE run_id = $1::uuid', [id]);
+    expect(Number(chunks[0]!.n)).toBe(1000);
+  }, 240_000);
+});
