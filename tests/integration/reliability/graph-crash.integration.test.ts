@@ -134,3 +134,40 @@ describe('a worker killed during a collecting loop followed by a catch and a fin
     expect(Number(chunks[0]!.n)).toBe(1000);
   }, 240_000);
 });
+
+describe('a worker killed inside a switch whose run then fails and alerts', () => {
+  it('each run takes its one branch across the crash, ends FAILED, and starts exactly one alert run', async () => {
+    await createWorkflow({ name: 'crash-alert', tasks: [{ key: 'note', type: 'atomic', connector: 'platform', operation: 'probeEffect', input: { label: 'alert {{ input.task }}' } }] });
+    const branch = (key: string, when: string) => ({ key, type: 'atomic', connector: 'platform', operation: 'sleep', needs: ['start'], when, input: { ms: 3_000 } });
+    const wf = await createWorkflow({
+      name: 'switch-crash',
+      onFailure: { workflow: 'crash-alert', input: { task: '{{ failure.task }}', run: '{{ failure.runId }}' } },
+      tasks: [
+        { key: 'start', type: 'atomic', connector: 'platform', operation: 'probeEffect', input: { label: 'start' } },
+        branch('small', 'input.amount < 100'),
+        branch('medium', 'input.amount >= 100 and input.amount < 1000'),
+        branch('large', 'input.amount >= 1000'),
+        { key: 'post', type: 'atomic', connector: 'platform', operation: 'fail', needs: ['small', 'medium', 'large'], input: { message: 'ledger closed' } },
+      ],
+    });
+    const amounts = { small: 5, medium: 500, large: 5000 } as const;
+    const ids: Record<string, string> = {};
+    for (const [size, amount] of Object.entries(amounts)) ids[size] = (await api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { amount } })).body.id;
+    await killMidRunAndResume(Object.values(ids), async (id) => Object.values(await tasksOf(id)).some((t) => t.key !== 'start' && t.status === 'RUNNING'));
+    for (const [size, id] of Object.entries(ids)) {
+      const run = (await api(host.url, 'GET', `/api/runs/${id}`)).body;
+      expect(run.status).toBe('FAILED');
+      expect(run.error).toMatchObject({ code: 'platform_fail', taskKey: 'post' });
+      const t = await tasksOf(id);
+      for (const k of ['small', 'medium', 'large']) expect([k, t[k]!.status]).toEqual([k, k === size ? 'SUCCEEDED' : 'SKIPPED']);
+      expect(t[size]!.attempts).toBe(2);
+      expect(probe.deliveries.get(t['start']!.id)).toBe(1);
+      // Exactly one alert for the one failed attempt, and it ran.
+      const alerts = await waitFor(async () => {
+        const { rows } = await platform.db.query<{ id: string; status: string }>('SELECT id, status FROM workflow_runs WHERE on_failure_of = $1::uuid', [id]);
+        return rows.length === 1 && rows[0]!.status === 'SUCCEEDED' ? rows : null;
+      }, 30_000);
+      expect(alerts).toHaveLength(1);
+    }
+  }, 180_000);
+});
