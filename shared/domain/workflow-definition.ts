@@ -167,7 +167,7 @@ export const WorkflowDefinition = z
       })
       .optional()
       .describe('A workflow started (as its own run, linked by onFailureOf) when a run of this one ends FAILED.'),
-    output: InputMapping.optional().describe("The run's output mapping; the last task's output when omitted."),
+    output: InputMapping.optional().describe("The run's output mapping; when omitted, the output of the last task in the list that succeeded."),
   })
   .describe('A workflow definition.');
 

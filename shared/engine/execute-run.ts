@@ -35,6 +35,7 @@ import { linkedAbort } from './linked-abort';
 import { instrumentOperation } from '../observability/instrument-operation';
 import { withSpan } from '../observability/tracing';
 import { definitionMismatch, executeGraph } from './execute-graph';
+import { validateRunInput } from './input-schema';
 import { isChain } from './task-graph';
 
 export interface ExecutorDeps {
@@ -231,8 +232,9 @@ export class RunExecutor {
    * Ends a FAILED run. With a workflow-level `onFailure`, the alert run is committed in the same
    * transaction as the end (so a crash can neither lose it nor start it for a run that did not
    * end FAILED), keyed `on-failure:<run id>:<attempt>` so each failed attempt alerts once, then
-   * enqueued (the recovery sweep enqueues it if that fails). An alert that cannot be mapped or
-   * whose workflow is gone is logged; the run still ends FAILED.
+   * enqueued (the recovery sweep enqueues it if that fails). An alert that cannot be mapped, whose
+   * input fails its workflow's input schema, or whose workflow is gone is logged; the run still
+   * ends FAILED.
    */
   private async endFailed(run: runs.ClaimedRun, end: RunEnd, tail: RunTail, log: Logger): Promise<boolean> {
     const { db, queue, runEnds } = this.deps;
@@ -248,6 +250,7 @@ export class RunExecutor {
       const failure = { runId: run.id, task: end.error?.taskKey ?? null, code: end.error?.code ?? 'failed', message: end.error?.message ?? '' };
       const mapped = await mapValue(onFailure.input ?? {}, { ...(tail.context ?? { input: run.input, steps: {}, run: { id: run.id } }), failure }, 'onFailure');
       const input = mapped && typeof mapped === 'object' && !Array.isArray(mapped) ? (mapped as Record<string, unknown>) : { value: mapped };
+      validateRunInput(wf.definition.inputSchema, input, `${wf.id}:${wf.version}`);
       alert = { workflowId: wf.id, version: wf.version, tasks: wf.definition.tasks, input };
     } catch (err) {
       if (isAbandonment(err) || (err instanceof ServiceUnavailableError && err.dependency === 'database')) throw err;

@@ -28,8 +28,17 @@ export function resolveNeeds(tasks: ReadonlyArray<Pick<TaskDefinition, 'key' | '
   return tasks.map((t, i) => (t.needs ? [...t.needs] : i === 0 ? [] : [tasks[i - 1]!.key]));
 }
 
+// Definitions are immutable and cached by the executor, so each is classified once.
+const chains = new WeakMap<object, boolean>();
+
 /** True when the definition is a plain chain: every task runs after the one before it, unconditionally. */
 export function isChain(def: Pick<WorkflowDefinition, 'tasks'>): boolean {
+  let known = chains.get(def);
+  if (known === undefined) chains.set(def, (known = classify(def)));
+  return known;
+}
+
+function classify(def: Pick<WorkflowDefinition, 'tasks'>): boolean {
   return def.tasks.every((t, i) => {
     const needs = t.needs ?? (i === 0 ? [] : [def.tasks[i - 1]!.key]);
     const chained = i === 0 ? needs.length === 0 : needs.length === 1 && needs[0] === def.tasks[i - 1]!.key;

@@ -1924,7 +1924,7 @@ export interface components {
                 /** @description Name or id of a workflow in the same project. */
                 workflow: string;
             };
-            /** @description The run's output mapping; the last task's output when omitted. */
+            /** @description The run's output mapping; when omitted, the output of the last task in the list that succeeded. */
             output?: {
                 [key: string]: components["schemas"]["JsonValue"];
             };
@@ -2126,7 +2126,7 @@ export interface components {
                     /** @description Name or id of a workflow in the same project. */
                     workflow: string;
                 };
-                /** @description The run's output mapping; the last task's output when omitted. */
+                /** @description The run's output mapping; when omitted, the output of the last task in the list that succeeded. */
                 output?: {
                     [key: string]: components["schemas"]["JsonValue"];
                 };
