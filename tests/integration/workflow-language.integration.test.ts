@@ -268,6 +268,32 @@ describe('user stories', () => {
   });
 });
 
+describe('where it shows', () => {
+  it('the run events stream carries needs, SKIPPED and handled failures as they happen', async () => {
+    const wf = await workflow({
+      name: 'streamed',
+      tasks: [
+        { key: 'slow', type: 'atomic', connector: 'probe', operation: 'track', input: { group: 'stream', ms: 700 } },
+        echo('never', { when: 'false' }),
+        { key: 'boom', type: 'atomic', connector: 'probe', operation: 'fatal', needs: ['slow'], input: {}, onError: 'continue' },
+      ],
+    });
+    const id = await trigger(wf);
+    const raw = await (await fetch(`${host.url}/api/runs/${id}/events`)).text();
+    const events = raw
+      .split('\n\n')
+      .map((block) => ({ event: /^event: (.*)$/m.exec(block)?.[1], data: /^data: (.*)$/m.exec(block)?.[1] }))
+      .filter((e) => e.event && e.data)
+      .map((e) => ({ event: e.event!, data: JSON.parse(e.data!) }));
+    const snapshot = events.find((e) => e.event === 'snapshot')!.data;
+    expect(snapshot.tasks.map((t: TaskView) => [t.key, t.needs])).toEqual([['slow', []], ['never', ['slow']], ['boom', ['slow']]]);
+    const taskEvents = events.filter((e) => e.event === 'task').map((e) => e.data as TaskView);
+    expect(taskEvents.some((t) => t.key === 'never' && t.status === 'SKIPPED')).toBe(true);
+    expect(taskEvents.some((t) => t.key === 'boom' && t.status === 'FAILED' && t.handled === true)).toBe(true);
+    expect(events.at(-1)).toEqual({ event: 'end', data: { status: 'SUCCEEDED' } });
+  });
+});
+
 describe('retry and cancel of graphs with parallel branches', () => {
   it('retry re-runs only what failed or did not run: succeeded and skipped branches stay', async () => {
     state.closed.add('branch-a');
