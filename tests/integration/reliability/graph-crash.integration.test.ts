@@ -135,6 +135,45 @@ describe('a worker killed during a collecting loop followed by a catch and a fin
   }, 240_000);
 });
 
+describe('a worker killed after an upsert-if-exists branch', () => {
+  it('keeps the branch taken and the one skipped, writes the customer once, and posts the order', async () => {
+    const bo = await api(host.url, 'POST', '/api/business-object-types', { name: 'Client', keyField: 'id', schema: { type: 'object', required: ['id'], properties: { id: { type: 'string' }, visits: { type: 'integer' } } } });
+    expect(bo.status).toBe(201);
+    const wf = await createWorkflow({
+      name: 'upsert-crash',
+      tasks: [
+        { key: 'lookup', type: 'atomic', connector: 'platform', operation: 'queryBusinessObjects', input: { type: 'Client', filter: { id: '{{ input.id }}' } } },
+        { key: 'update', type: 'atomic', connector: 'platform', operation: 'upsertBusinessObject', needs: ['lookup'], when: '$count(steps.lookup.items) > 0',
+          input: { type: 'Client', record: { id: '{{ input.id }}', visits: '{{ steps.lookup.items[0].data.visits + 1 }}' } } },
+        { key: 'create', type: 'atomic', connector: 'platform', operation: 'upsertBusinessObject', needs: ['lookup'], when: '$count(steps.lookup.items) = 0',
+          input: { type: 'Client', record: { id: '{{ input.id }}', visits: 1 } } },
+        { key: 'nap', type: 'atomic', connector: 'platform', operation: 'sleep', needs: ['update', 'create'], input: { ms: 3_000 } },
+        { key: 'post', type: 'atomic', connector: 'platform', operation: 'probeEffect', input: { label: 'order for {{ input.id }}' } },
+      ],
+    });
+    const ids = [];
+    for (const c of ['k-1', 'k-2']) ids.push((await api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { id: c } })).body.id as string);
+    await killMidRunAndResume(ids, async (id) => (await tasksOf(id))['nap']!.status === 'RUNNING');
+    for (const id of ids) {
+      expect((await api(host.url, 'GET', `/api/runs/${id}`)).body.status).toBe('SUCCEEDED');
+      const t = await tasksOf(id);
+      expect(Object.fromEntries(Object.values(t).map((x) => [x.key, [x.status, x.attempts]]))).toEqual({
+        lookup: ['SUCCEEDED', 1],
+        update: ['SKIPPED', 0],
+        create: ['SUCCEEDED', 1],
+        nap: ['SUCCEEDED', 2],
+        post: ['SUCCEEDED', 1],
+      });
+    }
+    // Each customer was written once (version 1), by the create branch.
+    const { rows } = await platform.db.query<{ key: string; version: number; data: unknown }>(`SELECT key, version, data FROM business_objects ORDER BY key`);
+    expect(rows.map((r) => [r.key, r.version, r.data])).toEqual([
+      ['k-1', 1, { id: 'k-1', visits: 1 }],
+      ['k-2', 1, { id: 'k-2', visits: 1 }],
+    ]);
+  }, 180_000);
+});
+
 describe('a worker killed inside a switch whose run then fails and alerts', () => {
   it('each run takes its one branch across the crash, ends FAILED, and starts exactly one alert run', async () => {
     await createWorkflow({ name: 'crash-alert', tasks: [{ key: 'note', type: 'atomic', connector: 'platform', operation: 'probeEffect', input: { label: 'alert {{ input.task }}' } }] });
@@ -148,6 +187,7 @@ describe('a worker killed inside a switch whose run then fails and alerts', () =
         branch('medium', 'input.amount >= 100 and input.amount < 1000'),
         branch('large', 'input.amount >= 1000'),
         { key: 'post', type: 'atomic', connector: 'platform', operation: 'fail', needs: ['small', 'medium', 'large'], input: { message: 'ledger closed' } },
+        { key: 'fin', type: 'atomic', connector: 'platform', operation: 'probeEffect', needs: ['post'], runAfter: 'always', input: { label: 'finally' } },
       ],
     });
     const amounts = { small: 5, medium: 500, large: 5000 } as const;
@@ -162,6 +202,8 @@ describe('a worker killed inside a switch whose run then fails and alerts', () =
       for (const k of ['small', 'medium', 'large']) expect([k, t[k]!.status]).toEqual([k, k === size ? 'SUCCEEDED' : 'SKIPPED']);
       expect(t[size]!.attempts).toBe(2);
       expect(probe.deliveries.get(t['start']!.id)).toBe(1);
+      // The unhandled failure still let the finally run, once.
+      expect([t['post']!.status, t['fin']!.status, t['fin']!.attempts]).toEqual(['FAILED', 'SUCCEEDED', 1]);
       // Exactly one alert for the one failed attempt, and it ran.
       const alerts = await waitFor(async () => {
         const { rows } = await platform.db.query<{ id: string; status: string }>('SELECT id, status FROM workflow_runs WHERE on_failure_of = $1::uuid', [id]);
