@@ -19,9 +19,6 @@ import type { StoredError } from '../domain/errors';
 export const TASK_STATES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'] as const;
 export type TaskStatus = (typeof TASK_STATES)[number];
 
-/** States a task never leaves during an attempt of its run (a rerun resets FAILED and CANCELLED ones). */
-export const ENDED_TASK_STATES: ReadonlySet<TaskStatus> = new Set(['SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED']);
-
 export interface TaskTransition {
   from: readonly TaskStatus[];
   to: TaskStatus;
