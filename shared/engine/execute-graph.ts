@@ -69,7 +69,8 @@ export async function executeGraph(a: GraphRunArgs): Promise<GraphResult> {
   const { run, definition, owner, db } = a;
   const tasks = definition.tasks;
   const n = tasks.length;
-  const rows: TaskState[] = [...run.tasks].sort((x, y) => x.position - y.position);
+  // The claim's task rows are read in the claim's own snapshot, before its start: mark that start.
+  const rows: TaskState[] = [...run.tasks].sort((x, y) => x.position - y.position).map((r) => (r.id === run.startedTaskId ? { ...r, status: 'RUNNING' } : r));
   const needs = resolveNeeds(tasks);
   const index = new Map(tasks.map((t, i) => [t.key, i]));
   const needIdx = needs.map((ks) => ks.map((k) => index.get(k)!));

@@ -268,6 +268,21 @@ describe('user stories', () => {
   });
 });
 
+describe('the claim and the graph', () => {
+  it('a first task that must wait is given back (its attempt uncounted), and a first task skipped by its when counts no attempt', async () => {
+    // Listed out of order: the claim starts `b` (first by position), which needs `a`.
+    const wf = await workflow({ name: 'out-of-order', tasks: [echo('b', { needs: ['a'], input: { from: '{{ steps.a.v }}' } }), echo('a', { needs: [], input: { v: 1 } })] });
+    const run = await finished(await trigger(wf));
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.tasks.map((t: TaskView) => [t.key, t.status, t.attempts])).toEqual([['b', 'SUCCEEDED', 1], ['a', 'SUCCEEDED', 1]]);
+    expect(Date.parse(byKey(run)['b']!.startedAt)).toBeGreaterThanOrEqual(Date.parse(byKey(run)['a']!.finishedAt));
+    expect(run.output).toEqual({ v: 1 });
+    const skipFirst = await workflow({ name: 'skip-first', tasks: [echo('maybe', { when: 'input.go' }), echo('then', { needs: ['maybe'], runAfter: 'always', input: { ok: true } })] });
+    const skipped = await finished(await trigger(skipFirst, { go: false }));
+    expect(skipped.tasks.map((t: TaskView) => [t.key, t.status, t.attempts])).toEqual([['maybe', 'SKIPPED', 0], ['then', 'SUCCEEDED', 1]]);
+  });
+});
+
 describe('where it shows', () => {
   it('the run events stream carries needs, SKIPPED and handled failures as they happen', async () => {
     const wf = await workflow({
