@@ -283,6 +283,34 @@ describe('the claim and the graph', () => {
   });
 });
 
+describe('commits', () => {
+  it('a task end, the skip it causes and the starts that skip makes ready are one statement', async () => {
+    const wf = await workflow({ name: 'one-commit', tasks: [echo('a'), echo('b', { when: 'false' }), echo('c', { needs: ['b'], runAfter: 'always' }), echo('d', { needs: ['a'] })] });
+    const calls: unknown[][] = [];
+    const db = platform.db as unknown as { query: (text: unknown, values?: unknown[]) => Promise<unknown> };
+    const original = db.query;
+    db.query = function (this: unknown, text: unknown, values?: unknown[]) {
+      if ((text as { name?: string })?.name === 'demiton_advance_tasks') calls.push(values ?? []);
+      return original.call(this, text, values);
+    };
+    let run;
+    try {
+      run = await finished(await trigger(wf));
+    } finally {
+      db.query = original;
+    }
+    expect(statuses(run)).toEqual({ a: 'SUCCEEDED', b: 'SKIPPED', c: 'SUCCEEDED', d: 'SUCCEEDED' });
+    const ids = Object.fromEntries(
+      (await platform.db.query<{ key: string; id: string }>('SELECT key, id FROM task_runs WHERE run_id = $1::uuid', [run.id])).rows.map((r) => [r.key, r.id]),
+    );
+    // values: [org, run, owner, ended ids, statuses, outputs, errors, skipped, released, started]
+    const step = calls.find((v) => (v[7] as string[]).includes(ids['b']!));
+    expect(step).toBeDefined();
+    expect(step![3]).toEqual([ids['a']]);
+    expect([...(step![9] as string[])].sort()).toEqual([ids['c'], ids['d']].sort());
+  });
+});
+
 describe('where it shows', () => {
   it('the run events stream carries needs, SKIPPED and handled failures as they happen', async () => {
     const wf = await workflow({
