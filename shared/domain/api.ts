@@ -8,6 +8,9 @@ import { WorkflowDefinition } from './workflow-definition';
 export const RunStatus = z.enum(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED']);
 export type RunStatus = z.infer<typeof RunStatus>;
 
+/** A task's status: a run's, plus SKIPPED (its `when` was false, or the trigger rule skipped it). */
+export const TaskStatus = z.enum(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED']);
+
 export const StoredErrorSchema = z
   .object({ code: z.string(), message: z.string(), retryable: z.boolean(), taskKey: z.string().optional() })
   .describe('An error recorded on a run, task or chunk.');
@@ -77,7 +80,11 @@ export const AttemptRecord = z
 export const TaskRunView = z.object({
   key: z.string(),
   type: z.enum(['atomic', 'workflow', 'chunked']),
-  status: RunStatus,
+  status: TaskStatus,
+  needs: z.array(z.string()).optional().describe('The tasks this one waits for (resolved: an omitted `needs` is the task before it).'),
+  runAfter: z.enum(['success', 'failure', 'always']).optional().describe("When it runs once its needs ended; 'failure' marks a failure handler, 'always' a finally."),
+  onError: z.enum(['fail', 'continue']).optional(),
+  handled: z.boolean().optional().describe('On a FAILED task: true when the failure is handled (onError: continue, or a runAfter: failure task that needs it succeeded).'),
   attempts: z.number().int(),
   output: z.json().nullable(),
   error: StoredErrorSchema.nullable(),
@@ -107,6 +114,7 @@ export const RunView = z.object({
     .nullable()
     .describe("When the current attempt started: equals `startedAt` for the first attempt, later after a rerun; null while the attempt waits for a worker. `startedAt` stays the first attempt's start (the total)."),
   attempt: z.number().int().optional().describe('Execution attempt of the run: 1, plus one per rerun from failure.'),
+  onFailureOf: z.uuid().nullable().optional().describe("The run whose failure started this one (its workflow's onFailure)."),
   tasks: z.array(TaskRunView),
 });
 export type RunView = z.infer<typeof RunView>;

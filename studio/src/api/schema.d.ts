@@ -1686,6 +1686,8 @@ export interface components {
                 finishedAt: string | null;
                 /** Format: uuid */
                 id: string;
+                /** @description The run whose failure started this one (its workflow's onFailure). */
+                onFailureOf?: string | null;
                 parentRunId: string | null;
                 startedAt: string | null;
                 /** @enum {string} */
@@ -1716,6 +1718,8 @@ export interface components {
             /** Format: uuid */
             id: string;
             input: components["schemas"]["JsonValue"];
+            /** @description The run whose failure started this one (its workflow's onFailure). */
+            onFailureOf?: string | null;
             output: components["schemas"]["JsonValue"] | null;
             parentRunId: string | null;
             startedAt: string | null;
@@ -1749,11 +1753,22 @@ export interface components {
                     taskKey?: string;
                 } | null;
                 finishedAt: string | null;
+                /** @description On a FAILED task: true when the failure is handled (onError: continue, or a runAfter: failure task that needs it succeeded). */
+                handled?: boolean;
                 key: string;
+                /** @description The tasks this one waits for (resolved: an omitted `needs` is the task before it). */
+                needs?: string[];
+                /** @enum {string} */
+                onError?: "fail" | "continue";
                 output: components["schemas"]["JsonValue"] | null;
+                /**
+                 * @description When it runs once its needs ended; 'failure' marks a failure handler, 'always' a finally.
+                 * @enum {string}
+                 */
+                runAfter?: "success" | "failure" | "always";
                 startedAt: string | null;
                 /** @enum {string} */
-                status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+                status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "SKIPPED" | "CANCELLED";
                 /** @enum {string} */
                 type: "atomic" | "workflow" | "chunked";
             }[];
@@ -2138,8 +2153,19 @@ export interface components {
             inputSchema?: {
                 [key: string]: components["schemas"]["JsonValue"];
             };
+            /** @description Tasks of one run executing at the same time (default 10). */
+            maxParallel?: number;
             name: string;
-            /** @description The run's output mapping; the last task's output when omitted. */
+            /** @description A workflow started (as its own run, linked by onFailureOf) when a run of this one ends FAILED. */
+            onFailure?: {
+                /** @description Its input; the mapping context holds input, steps, run and failure: { runId, task, code, message }. */
+                input?: {
+                    [key: string]: components["schemas"]["JsonValue"];
+                };
+                /** @description Name or id of a workflow in the same project. */
+                workflow: string;
+            };
+            /** @description The run's output mapping; when omitted, the output of the last task in the list that succeeded. */
             output?: {
                 [key: string]: components["schemas"]["JsonValue"];
             };
@@ -2156,6 +2182,13 @@ export interface components {
                     [key: string]: components["schemas"]["JsonValue"];
                 };
                 key: string;
+                /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                needs?: string[];
+                /**
+                 * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                 * @enum {string}
+                 */
+                onError?: "fail" | "continue";
                 operation: string;
                 /** @description Retry policy: attempts in all, backoff, first delay and cap (milliseconds), with jitter. */
                 retry?: {
@@ -2170,23 +2203,46 @@ export interface components {
                     /** @default 60000 */
                     maxDelayMs: number;
                 };
+                /**
+                 * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                 * @enum {string}
+                 */
+                runAfter?: "success" | "failure" | "always";
                 /** @description Time limit of one attempt in milliseconds; the operation is aborted when it passes. */
                 timeoutMs?: number;
                 /** @constant */
                 type: "atomic";
+                /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                when?: string;
             } | {
                 /** @description Input mapping: JSON with {{ JSONata }} expressions. */
                 input?: {
                     [key: string]: components["schemas"]["JsonValue"];
                 };
                 key: string;
+                /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                needs?: string[];
+                /**
+                 * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                 * @enum {string}
+                 */
+                onError?: "fail" | "continue";
+                /**
+                 * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                 * @enum {string}
+                 */
+                runAfter?: "success" | "failure" | "always";
                 /** @description Time limit of the child run; it is aborted when it passes. */
                 timeoutMs?: number;
                 /** @constant */
                 type: "workflow";
+                /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                when?: string;
                 /** @description Name or id of a workflow in the same project. */
                 workflow: string;
             } | {
+                /** @description true: the output holds `results`, the output of each record in record order (null for a failed record); refused on save when the generator's literal count passes 100000; a run whose results pass 16777216 bytes fails with collect_too_large. */
+                collect?: boolean;
                 /** @default 10 */
                 concurrency: number;
                 /** @description What runs for each record: a workflow or an operation. */
@@ -2215,6 +2271,18 @@ export interface components {
                     operation: string;
                 };
                 key: string;
+                /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                needs?: string[];
+                /**
+                 * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                 * @enum {string}
+                 */
+                onError?: "fail" | "continue";
+                /**
+                 * @description 'stop' (default): the first failed record stops dispatch and fails the task. 'continue': every record runs, failed records are listed in the output and the task succeeds.
+                 * @enum {string}
+                 */
+                onRecordError?: "stop" | "continue";
                 /** @description Retry policy of each chunk whose `each` is an operation. */
                 retry?: {
                     /**
@@ -2228,10 +2296,17 @@ export interface components {
                     /** @default 60000 */
                     maxDelayMs: number;
                 };
+                /**
+                 * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                 * @enum {string}
+                 */
+                runAfter?: "success" | "failure" | "always";
                 /** @description Time limit of each chunk. */
                 timeoutMs?: number;
                 /** @constant */
                 type: "chunked";
+                /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                when?: string;
             })[];
         };
         WorkflowList: {
@@ -2283,8 +2358,19 @@ export interface components {
                 inputSchema?: {
                     [key: string]: components["schemas"]["JsonValue"];
                 };
+                /** @description Tasks of one run executing at the same time (default 10). */
+                maxParallel?: number;
                 name: string;
-                /** @description The run's output mapping; the last task's output when omitted. */
+                /** @description A workflow started (as its own run, linked by onFailureOf) when a run of this one ends FAILED. */
+                onFailure?: {
+                    /** @description Its input; the mapping context holds input, steps, run and failure: { runId, task, code, message }. */
+                    input?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    /** @description Name or id of a workflow in the same project. */
+                    workflow: string;
+                };
+                /** @description The run's output mapping; when omitted, the output of the last task in the list that succeeded. */
                 output?: {
                     [key: string]: components["schemas"]["JsonValue"];
                 };
@@ -2301,6 +2387,13 @@ export interface components {
                         [key: string]: components["schemas"]["JsonValue"];
                     };
                     key: string;
+                    /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                    needs?: string[];
+                    /**
+                     * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                     * @enum {string}
+                     */
+                    onError?: "fail" | "continue";
                     operation: string;
                     /** @description Retry policy: attempts in all, backoff, first delay and cap (milliseconds), with jitter. */
                     retry?: {
@@ -2315,23 +2408,46 @@ export interface components {
                         /** @default 60000 */
                         maxDelayMs: number;
                     };
+                    /**
+                     * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                     * @enum {string}
+                     */
+                    runAfter?: "success" | "failure" | "always";
                     /** @description Time limit of one attempt in milliseconds; the operation is aborted when it passes. */
                     timeoutMs?: number;
                     /** @constant */
                     type: "atomic";
+                    /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                    when?: string;
                 } | {
                     /** @description Input mapping: JSON with {{ JSONata }} expressions. */
                     input?: {
                         [key: string]: components["schemas"]["JsonValue"];
                     };
                     key: string;
+                    /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                    needs?: string[];
+                    /**
+                     * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                     * @enum {string}
+                     */
+                    onError?: "fail" | "continue";
+                    /**
+                     * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                     * @enum {string}
+                     */
+                    runAfter?: "success" | "failure" | "always";
                     /** @description Time limit of the child run; it is aborted when it passes. */
                     timeoutMs?: number;
                     /** @constant */
                     type: "workflow";
+                    /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                    when?: string;
                     /** @description Name or id of a workflow in the same project. */
                     workflow: string;
                 } | {
+                    /** @description true: the output holds `results`, the output of each record in record order (null for a failed record); refused on save when the generator's literal count passes 100000; a run whose results pass 16777216 bytes fails with collect_too_large. */
+                    collect?: boolean;
                     /** @default 10 */
                     concurrency: number;
                     /** @description What runs for each record: a workflow or an operation. */
@@ -2360,6 +2476,18 @@ export interface components {
                         operation: string;
                     };
                     key: string;
+                    /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                    needs?: string[];
+                    /**
+                     * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                     * @enum {string}
+                     */
+                    onError?: "fail" | "continue";
+                    /**
+                     * @description 'stop' (default): the first failed record stops dispatch and fails the task. 'continue': every record runs, failed records are listed in the output and the task succeeds.
+                     * @enum {string}
+                     */
+                    onRecordError?: "stop" | "continue";
                     /** @description Retry policy of each chunk whose `each` is an operation. */
                     retry?: {
                         /**
@@ -2373,10 +2501,17 @@ export interface components {
                         /** @default 60000 */
                         maxDelayMs: number;
                     };
+                    /**
+                     * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                     * @enum {string}
+                     */
+                    runAfter?: "success" | "failure" | "always";
                     /** @description Time limit of each chunk. */
                     timeoutMs?: number;
                     /** @constant */
                     type: "chunked";
+                    /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                    when?: string;
                 })[];
             };
             /** Format: uuid */
