@@ -17,6 +17,7 @@ import { health, openApiRoute } from './handlers/system';
 import { hqSystem } from './handlers/system-hq';
 import * as workers from './handlers/workers';
 import * as workflows from './handlers/workflows';
+import * as workflowVersions from './handlers/workflow-versions';
 
 /** Every HTTP route of the control plane (paths are under the `/api` prefix). */
 export const routes: readonly Route[] = [
@@ -43,6 +44,13 @@ export const routes: readonly Route[] = [
   workflows.getWorkflow,
   workflows.updateWorkflow,
   workflows.listWorkflowVersions,
+  // Drafts, publishing, rollback and version diffs (issue #18).
+  workflowVersions.saveWorkflowDraft,
+  workflowVersions.getWorkflowDraft,
+  workflowVersions.discardWorkflowDraft,
+  workflowVersions.publishWorkflowDraft,
+  workflowVersions.rollbackWorkflow,
+  workflowVersions.diffWorkflowVersions,
   runs.triggerRun,
   runs.getRun,
   runs.listRuns,
