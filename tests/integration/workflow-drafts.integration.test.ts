@@ -2,7 +2,8 @@
  * Versions and change (issue #18), through the API on real PostgreSQL: a draft is saved without
  * affecting runs or schedules, publishing makes it the live version (409 when someone published in
  * between and the caller said which version it expected), an earlier version is rolled back to as
- * a new version, and two versions are compared as a structured diff. Every change is audited.
+ * a new version, and two versions are compared as a structured diff. Empty projects and digital
+ * workers without workflows are deleted. Every change is audited.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestStack, waitFor, type TestStack } from '../helpers/test-platform';
@@ -122,5 +123,42 @@ describe('drafts and publishing', () => {
     for (const a of ['workflow.draft.save', 'workflow.draft.discard', 'workflow.publish', 'workflow.rollback']) expect(actions).toContain(a);
     const publish = (await api(url, 'GET', `/api/hq/audit?targetId=${id}&action=workflow.publish`)).body.items.at(-1);
     expect(publish.diff).toMatchObject({ version: 2, basedOnVersion: 1 });
+  });
+});
+
+describe('deleting projects and digital workers', () => {
+  it('deletes an empty project, refuses one that holds anything and the default project, and audits it', async () => {
+    const empty = (await api(url, 'POST', '/api/projects', { name: 'Scratch' })).body;
+    const full = (await api(url, 'POST', '/api/projects', { name: 'Busy' })).body;
+    expect((await api(url, 'POST', '/api/workflows', { ...greet('x'), name: 'busy-flow', projectId: full.id })).status).toBe(201);
+
+    expect((await api(url, 'DELETE', `/api/projects/${empty.id}`)).status).toBe(204);
+    expect((await api(url, 'GET', `/api/projects/${empty.id}`)).status).toBe(404);
+    expect((await api(url, 'DELETE', `/api/projects/${empty.id}`)).body.code).toBe('project_not_found');
+
+    const busy = await api(url, 'DELETE', `/api/projects/${full.id}`);
+    expect(busy.status).toBe(409);
+    expect(busy.body).toMatchObject({ code: 'project_not_empty', detail: expect.stringMatching(/workflows/) });
+    expect((await api(url, 'GET', `/api/projects/${full.id}`)).status).toBe(200);
+
+    const defaultProject = (await api(url, 'GET', '/api/projects')).body.items.find((p: { isDefault: boolean }) => p.isDefault);
+    expect((await api(url, 'DELETE', `/api/projects/${defaultProject.id}`)).body.code).toBe('project_is_default');
+
+    const audit = (await api(url, 'GET', `/api/hq/audit?action=project.delete`)).body.items;
+    expect(audit.map((e: { targetId: string }) => e.targetId)).toEqual([empty.id]);
+  });
+
+  it('deletes a digital worker that owns no workflows, refuses one that does, and audits it', async () => {
+    const w = (await api(url, 'POST', '/api/workers', { name: 'Night shift', owner: 'ops' })).body;
+    const wf = (await api(url, 'POST', '/api/workflows', { ...greet('x'), name: 'night-flow' })).body;
+    await api(url, 'POST', `/api/workers/${w.id}/workflows`, { workflowId: wf.id });
+    const owning = await api(url, 'DELETE', `/api/workers/${w.id}`);
+    expect(owning.status).toBe(409);
+    expect(owning.body.code).toBe('worker_has_workflows');
+    expect((await api(url, 'DELETE', `/api/workers/${w.id}/workflows/${wf.id}`)).status).toBe(200);
+    expect((await api(url, 'DELETE', `/api/workers/${w.id}`)).status).toBe(204);
+    expect((await api(url, 'GET', `/api/workers/${w.id}`)).status).toBe(404);
+    expect((await api(url, 'DELETE', `/api/workers/${w.id}`)).body.code).toBe('worker_not_found');
+    expect((await api(url, 'GET', `/api/hq/audit?action=worker.delete`)).body.items.map((e: { targetId: string }) => e.targetId)).toEqual([w.id]);
   });
 });

@@ -436,7 +436,8 @@ export interface paths {
         get: operations["getProject"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete an empty project (409 `project_not_empty` while it holds anything, `project_is_default` for the default project) */
+        delete: operations["deleteProject"];
         options?: never;
         head?: never;
         patch?: never;
@@ -661,7 +662,8 @@ export interface paths {
         get: operations["getWorker"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete a digital worker (409 `worker_has_workflows` while it owns workflows) */
+        delete: operations["deleteWorker"];
         options?: never;
         head?: never;
         /** Change a worker; status 'paused' refuses its triggers and stops its schedules */
@@ -3756,6 +3758,35 @@ export interface operations {
             };
         };
     };
+    deleteProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listRuns: {
         parameters: {
             query?: {
@@ -4325,6 +4356,35 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["WorkerView"];
                 };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWorker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description An error */
             default: {
