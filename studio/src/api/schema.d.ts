@@ -454,7 +454,8 @@ export interface paths {
         get: operations["getProject"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete an empty project (409 `project_not_empty` while it holds anything, `project_is_default` for the default project) */
+        delete: operations["deleteProject"];
         options?: never;
         head?: never;
         patch?: never;
@@ -679,7 +680,8 @@ export interface paths {
         get: operations["getWorker"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete a digital worker (409 `worker_has_workflows` while it owns workflows) */
+        delete: operations["deleteWorker"];
         options?: never;
         head?: never;
         /** Change a worker; status 'paused' refuses its triggers and stops its schedules */
@@ -767,6 +769,59 @@ export interface paths {
         /** Save a new version of a workflow; runs keep the version they started with */
         put: operations["updateWorkflow"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read the draft of a workflow (404 `workflow_draft_not_found` when it has none) */
+        get: operations["getWorkflowDraft"];
+        /** Save the draft of a workflow: checked like a save, run by nothing until published */
+        put: operations["saveWorkflowDraft"];
+        post?: never;
+        /** Discard the draft of a workflow */
+        delete: operations["discardWorkflowDraft"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish the draft as the next version (409 `version_conflict` when `expectedVersion` is no longer the latest) */
+        post: operations["publishWorkflowDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish an earlier version again, as the next version (409 `version_conflict` when `expectedVersion` is no longer the latest) */
+        post: operations["rollbackWorkflow"];
         delete?: never;
         options?: never;
         head?: never;
@@ -890,6 +945,23 @@ export interface paths {
         };
         /** List the versions of a workflow, newest first */
         get: operations["listWorkflowVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/versions/{a}/diff/{b}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What changed from version a to version b: definition fields, and tasks added, removed, changed or moved */
+        get: operations["diffWorkflowVersions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1583,6 +1655,11 @@ export interface components {
             workerCount: number;
             workflowCount: number;
         };
+        /** @description Publish the draft as the next version. */
+        PublishDraftBody: {
+            /** @description The version the caller believes is the latest; 409 `version_conflict` when another was published since. */
+            expectedVersion?: number;
+        };
         /** @description The organisation's model provider. The key is write-only; a key stays bound to the provider and origin it was entered for. */
         PutModelProviderBody: {
             /**
@@ -1662,6 +1739,13 @@ export interface components {
             groupId: string;
             /** @enum {string} */
             role: "viewer" | "operator" | "editor" | "admin" | "owner";
+        };
+        /** @description Publish an earlier version again, as the next version. */
+        RollbackBody: {
+            /** @description The version the caller believes is the latest; 409 `version_conflict` when another was published since. */
+            expectedVersion?: number;
+            /** @description The earlier version to publish again. */
+            version: number;
         };
         RunAccepted: {
             /** Format: uuid */
@@ -2309,6 +2393,125 @@ export interface components {
                 when?: string;
             })[];
         };
+        /** @description The saved draft of a workflow: checked like a save, run by nothing until published. */
+        WorkflowDraftView: {
+            /** @description The latest version when the draft was saved. */
+            basedOnVersion: number;
+            /** @description A workflow definition. */
+            definition: {
+                /** @description Concurrency limit of a workflow: runs at a time, overall or per key value. */
+                concurrency?: {
+                    /** @description JSONata expression over { input } naming the group the limit applies to. */
+                    key?: string;
+                    limit: number;
+                };
+                description?: string;
+                /** @description JSON Schema (2020-12) the run input must satisfy. */
+                inputSchema?: {
+                    [key: string]: components["schemas"]["JsonValue"];
+                };
+                name: string;
+                /** @description The run's output mapping; the last task's output when omitted. */
+                output?: {
+                    [key: string]: components["schemas"]["JsonValue"];
+                };
+                /**
+                 * Format: uuid
+                 * @description Project the workflow belongs to; the default project when omitted.
+                 */
+                projectId?: string;
+                tasks: ({
+                    /** @description A connector name in the project, or 'platform'. */
+                    connector: string;
+                    /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                    input?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    key: string;
+                    operation: string;
+                    /** @description Retry policy: attempts in all, backoff, first delay and cap (milliseconds), with jitter. */
+                    retry?: {
+                        /**
+                         * @default exponential
+                         * @enum {string}
+                         */
+                        backoff: "fixed" | "exponential";
+                        /** @default 1000 */
+                        initialDelayMs: number;
+                        maxAttempts: number;
+                        /** @default 60000 */
+                        maxDelayMs: number;
+                    };
+                    /** @description Time limit of one attempt in milliseconds; the operation is aborted when it passes. */
+                    timeoutMs?: number;
+                    /** @constant */
+                    type: "atomic";
+                } | {
+                    /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                    input?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    key: string;
+                    /** @description Time limit of the child run; it is aborted when it passes. */
+                    timeoutMs?: number;
+                    /** @constant */
+                    type: "workflow";
+                    /** @description Name or id of a workflow in the same project. */
+                    workflow: string;
+                } | {
+                    /** @default 10 */
+                    concurrency: number;
+                    /** @description What runs for each record: a workflow or an operation. */
+                    each: {
+                        /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                        input?: {
+                            [key: string]: components["schemas"]["JsonValue"];
+                        };
+                        workflow: string;
+                    } | {
+                        /** @description A connector name in the project, or 'platform'. */
+                        connector: string;
+                        /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                        input?: {
+                            [key: string]: components["schemas"]["JsonValue"];
+                        };
+                        operation: string;
+                    };
+                    generator: {
+                        /** @description A connector name in the project, or 'platform'. */
+                        connector: string;
+                        /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                        input?: {
+                            [key: string]: components["schemas"]["JsonValue"];
+                        };
+                        operation: string;
+                    };
+                    key: string;
+                    /** @description Retry policy of each chunk whose `each` is an operation. */
+                    retry?: {
+                        /**
+                         * @default exponential
+                         * @enum {string}
+                         */
+                        backoff: "fixed" | "exponential";
+                        /** @default 1000 */
+                        initialDelayMs: number;
+                        maxAttempts: number;
+                        /** @default 60000 */
+                        maxDelayMs: number;
+                    };
+                    /** @description Time limit of each chunk. */
+                    timeoutMs?: number;
+                    /** @constant */
+                    type: "chunked";
+                })[];
+            };
+            /** Format: date-time */
+            updatedAt: string;
+            updatedBy: string;
+            /** Format: uuid */
+            workflowId: string;
+        };
         WorkflowList: {
             items: {
                 description?: string;
@@ -2330,6 +2533,43 @@ export interface components {
                 updatedAt: string;
                 version: number;
             }[];
+        };
+        /** @description What changed from version `from` to version `to`; tasks are matched by key. */
+        WorkflowVersionDiff: {
+            /** @description Changes of the definition outside its tasks (name, description, inputSchema, output…). */
+            fields: {
+                after?: components["schemas"]["JsonValue"];
+                before?: components["schemas"]["JsonValue"];
+                path: string;
+            }[];
+            from: number;
+            identical: boolean;
+            tasks: {
+                added: {
+                    key: string;
+                    position: number;
+                }[];
+                changed: {
+                    changes: {
+                        after?: components["schemas"]["JsonValue"];
+                        before?: components["schemas"]["JsonValue"];
+                        path: string;
+                    }[];
+                    key: string;
+                }[];
+                /** @description Task keys before and after, when tasks in both changed places. */
+                order: {
+                    after: string[];
+                    before: string[];
+                } | null;
+                removed: {
+                    key: string;
+                    position: number;
+                }[];
+            };
+            to: number;
+            /** Format: uuid */
+            workflowId: string;
         };
         WorkflowVersionList: {
             items: {
@@ -3986,6 +4226,35 @@ export interface operations {
             };
         };
     };
+    deleteProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listRuns: {
         parameters: {
             query?: {
@@ -4567,6 +4836,35 @@ export interface operations {
             };
         };
     };
+    deleteWorker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     updateWorker: {
         parameters: {
             query?: never;
@@ -4829,6 +5127,171 @@ export interface operations {
         };
         responses: {
             /** @description The new version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWorkflowDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The draft */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDraftView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    saveWorkflowDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkflowDefinition"];
+            };
+        };
+        responses: {
+            /** @description The saved draft */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDraftView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    discardWorkflowDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Discarded */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publishWorkflowDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublishDraftBody"];
+            };
+        };
+        responses: {
+            /** @description The published version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rollbackWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RollbackBody"];
+            };
+        };
+        responses: {
+            /** @description The new latest version */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5514,6 +5977,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WorkflowVersionList"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    diffWorkflowVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                a: number;
+                b: number;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The difference */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowVersionDiff"];
                 };
             };
             /** @description An error */
