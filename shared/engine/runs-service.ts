@@ -4,6 +4,7 @@ import type { RunStatus, RunView } from '../domain/api';
 import { NotFoundError, ValidationError } from '../domain/errors';
 import type { Platform } from '../platform';
 import { getRunWithTasks, listRuns as listRunRows, type RunRow } from '../store/run-views';
+import { runModelUsage } from '../store/model-usage';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -28,6 +29,13 @@ export async function getRun(p: Platform, who: Principal, id: string): Promise<R
   const found = await getRunWithTasks(p.db, who.orgId, id);
   if (!found) throw new NotFoundError('run', id);
   const { run, tasks } = found;
+  const usage = await runModelUsage(p.db, who.orgId, id);
+  const total = { inputTokens: 0, outputTokens: 0, calls: 0 };
+  for (const u of usage.values()) {
+    total.inputTokens += u.inputTokens;
+    total.outputTokens += u.outputTokens;
+    total.calls += u.calls;
+  }
   return {
     ...summary(run),
     input: run.input as RunView['input'],
@@ -44,6 +52,7 @@ export async function getRun(p: Platform, who: Principal, id: string): Promise<R
       startedAt: iso(t.startedAt),
       finishedAt: iso(t.finishedAt),
       attemptLog: t.attemptLog ?? [],
+      ...(usage.has(t.key) ? { modelUsage: usage.get(t.key)! } : {}),
       ...(t.type === 'chunked'
         ? {
             chunks: {
@@ -55,6 +64,7 @@ export async function getRun(p: Platform, who: Principal, id: string): Promise<R
           }
         : {}),
     })),
+    modelUsage: total,
   };
 }
 
