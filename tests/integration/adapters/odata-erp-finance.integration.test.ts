@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startODataServer, type ODataFixture } from '../../servers/odata-server';
+import { setDeadline } from '../../../shared/adapters/deadline';
 import { adapterFor, callOp, collect, ctx, devRegistry } from './adapter-harness';
 
 let srv: ODataFixture;
@@ -156,7 +157,6 @@ describe('Business Central: documents, bound actions, $batch, deletes, Retry-Aft
   });
 
   it('waits out a 429 Retry-After within the task deadline, and fails retryable when the wait does not fit', async () => {
-    const { setDeadline } = await import('../../../shared/adapters/deadline');
     srv.throttle(1, 1);
     const t0 = Date.now();
     expect((await callOp(bc(), 'listCompanies', {})).items).toHaveLength(1);
