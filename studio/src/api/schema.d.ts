@@ -1432,6 +1432,11 @@ export interface components {
              * @default true
              */
             apiKeysEnabled: boolean;
+            /**
+             * @description Language-model tokens (input + output) workflow tasks may spend per UTC calendar month; calls past it fail with model_budget_exceeded. Null: no limit.
+             * @default null
+             */
+            modelTokenBudgetMonthly: number | null;
             name: string;
             tenants: string[];
             updatedAt: string | null;
@@ -1618,6 +1623,12 @@ export interface components {
             /** Format: uuid */
             id: string;
             input: components["schemas"]["JsonValue"];
+            /** @description The run's language-model tokens: the sum over its tasks (absent in lists). */
+            modelUsage?: {
+                calls: number;
+                inputTokens: number;
+                outputTokens: number;
+            };
             output: components["schemas"]["JsonValue"] | null;
             parentRunId: string | null;
             startedAt: string | null;
@@ -1652,6 +1663,12 @@ export interface components {
                 } | null;
                 finishedAt: string | null;
                 key: string;
+                /** @description Language-model tokens this task spent (model connector calls, retries included). */
+                modelUsage?: {
+                    calls: number;
+                    inputTokens: number;
+                    outputTokens: number;
+                };
                 output: components["schemas"]["JsonValue"] | null;
                 startedAt: string | null;
                 /** @enum {string} */
@@ -3220,6 +3237,11 @@ export interface operations {
                      * @default true
                      */
                     apiKeysEnabled?: boolean;
+                    /**
+                     * @description Language-model tokens (input + output) workflow tasks may spend per UTC calendar month; calls past it fail with model_budget_exceeded. Null: no limit.
+                     * @default null
+                     */
+                    modelTokenBudgetMonthly?: number | null;
                     name: string;
                 };
             };

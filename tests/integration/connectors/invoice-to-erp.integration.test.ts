@@ -255,6 +255,35 @@ describe('invoice PDF → Document Intelligence → extract → Business Central
   });
 });
 
+describe('the adapter catalogue offers the new connector types and operations with input schemas', () => {
+  it('GET /api/adapters', async () => {
+    const r = await api(host.url, 'GET', '/api/adapters');
+    expect(r.status).toBe(200);
+    const by = (t: string) => r.body.items.find((a: { systemType: string }) => a.systemType === t);
+    const ops = (t: string) => by(t).operations.map((o: { name: string }) => o.name);
+    const op = (t: string, name: string) => by(t).operations.find((o: { name: string }) => o.name === name);
+    expect(by('model')).toMatchObject({ category: 'cognitive' });
+    expect(ops('model')).toEqual(['complete', 'classify', 'extract', 'summarise', 'embed']);
+    expect(op('model', 'extract').inputSchema.properties).toHaveProperty('schema');
+    expect(op('model', 'classify').inputSchema.properties.labels).toMatchObject({ type: 'array' });
+    expect(by('model').connectionSchema.properties.settings).toBeTruthy();
+    expect(by('document-intelligence')).toMatchObject({ category: 'cognitive' });
+    expect(op('document-intelligence', 'analyze').inputSchema.properties.modelId).toMatchObject({ type: 'string' });
+    expect(by('knowledge')).toMatchObject({ category: 'intelligence' });
+    expect(ops('knowledge')).toEqual(['search', 'ingest', 'delete']);
+    expect(by('search-index')).toMatchObject({ category: 'intelligence', inferable: true });
+    expect(ops('search-index')).toEqual(['query', 'upsert', 'delete']);
+    expect(ops('business-central')).toEqual(expect.arrayContaining(['create', 'update', 'delete', 'action', 'batch', 'query']));
+    expect(ops('dynamics-365-finance')).toEqual(expect.arrayContaining(['create', 'update', 'delete', 'importPackage', 'query']));
+  });
+
+  it('refuses a model connector that would send the platform identity to an endpoint it names', async () => {
+    const r = await api(host.url, 'POST', '/api/connectors', { name: 'aoai-no-key', systemType: 'model', settings: { source: 'own', provider: 'azure-openai', baseUrl: 'https://contoso.openai.azure.com', deployment: 'gpt' } });
+    expect(r.status).toBe(422);
+    expect(r.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'secrets.apiKey' })]));
+  });
+});
+
 describe('model output is data; the organisation model; classify and summarise', () => {
   it('lands in later steps verbatim (never evaluated), on the deployment model when the organisation chose none of its own', async () => {
     expect((await api(host.url, 'POST', '/api/connectors', { name: 'org-model', systemType: 'model', settings: { source: 'organisation' } })).status).toBe(201);
