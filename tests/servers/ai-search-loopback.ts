@@ -98,7 +98,7 @@ export async function startAiSearchLoopback(opts: { apiKey?: string } = {}): Pro
         if (!pre) scored = scored.filter((s) => matches(s.doc, b.filter));
       } else if (typeof b.search === 'string' && b.search.trim() && b.search.trim() !== '*') {
         // Keyword search: documents with any term in a string field, scored by the terms they hold.
-        const terms = b.search.toLowerCase().split(/\s+/).filter(Boolean);
+        const terms: string[] = b.search.toLowerCase().split(/\s+/).filter(Boolean);
         scored = docs
           .filter((d) => matches(d, b.filter))
           .map((doc) => {
