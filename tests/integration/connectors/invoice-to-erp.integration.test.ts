@@ -18,6 +18,9 @@ import { api, createTestPlatform, startTestHost, waitFor, type TestPlatform } fr
 import { startDocumentIntelligenceLoopback, type DocumentIntelligenceLoopback } from '../../servers/document-intelligence-loopback';
 import { startODataServer, type ODataFixture } from '../../servers/odata-server';
 import { startOpenAiLoopback, type OpenAiLoopback } from '../../servers/openai-loopback';
+import { startSftpServer, type SftpFixture } from '../../servers/sftp-server';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 let platform: TestPlatform;
 let host: { url: string; close(): Promise<void> };
@@ -252,6 +255,37 @@ describe('invoice PDF → Document Intelligence → extract → Business Central
     const invalid = await api(host.url, 'PUT', '/api/hq/settings', { name: settings.name, apiKeysEnabled: true, apiKeyMaxLifetimeDays: null, modelTokenBudgetMonthly: -5 });
     expect(invalid.status).toBe(422);
     await api(host.url, 'PUT', '/api/hq/settings', { name: settings.name, apiKeysEnabled: true, apiKeyMaxLifetimeDays: null, modelTokenBudgetMonthly: null });
+  });
+});
+
+describe('a document referenced by another connector of the project (SFTP)', () => {
+  let sshd: SftpFixture;
+  beforeAll(async () => {
+    sshd = await startSftpServer();
+    mkdirSync(join(sshd.dataDir, 'inbox'));
+    writeFileSync(join(sshd.dataDir, 'inbox', 'invoice.pdf'), pdf);
+  });
+  afterAll(() => sshd?.close());
+
+  it('is read through the sftp connector’s own adapter and analysed; a connector that cannot serve files is refused', async () => {
+    const c = await api(host.url, 'POST', '/api/connectors', {
+      name: 'inbox',
+      systemType: 'sftp',
+      settings: { host: sshd.host, port: sshd.port, username: sshd.username, hostKeySha256: sshd.hostKeySha256 },
+      secrets: { privateKey: sshd.privateKey },
+    });
+    expect(c.status, JSON.stringify(c.body)).toBe(201);
+    const wf = await api(host.url, 'POST', '/api/workflows', {
+      name: 'sftp-invoice',
+      inputSchema: { type: 'object', properties: { connector: { type: 'string' } } },
+      tasks: [{ key: 'a', type: 'atomic', connector: 'docint', operation: 'analyze', input: { modelId: 'prebuilt-invoice', document: { connector: '{{ input.connector }}', path: join(sshd.dataDir, 'inbox', 'invoice.pdf') } } }],
+    });
+    expect(wf.status, JSON.stringify(wf.body)).toBe(201);
+    const run = await trigger(wf.body.id, { connector: 'inbox' });
+    expect(run.status, JSON.stringify(run.error)).toBe('SUCCEEDED');
+    expect(run.tasks[0].output.fields.InvoiceId).toEqual({ value: 'F-2026-0042', confidence: 0.97 });
+    const wrong = await trigger(wf.body.id, { connector: 'bc' });
+    expect(wrong.error).toMatchObject({ code: 'document_source_unsupported' });
   });
 });
 
