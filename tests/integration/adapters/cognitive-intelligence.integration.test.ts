@@ -4,9 +4,13 @@
  */
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ModelAccess } from '../../../shared/adapters/cognitive/model-access';
+import type { BusinessObjectAccess } from '../../../shared/business-objects/business-object-access';
+import { createHashedEmbedder } from '../../../shared/ai/embeddings/hashed-embedder';
 import { startAiSearchLoopback, type AiSearchLoopback } from '../../servers/ai-search-loopback';
+import { startAnthropicLoopback } from '../../servers/anthropic-loopback';
 import { startDocumentIntelligenceLoopback, type DocumentIntelligenceLoopback } from '../../servers/document-intelligence-loopback';
-import { adapterFor, callOp, prodRegistry } from './adapter-harness';
+import { adapterFor, callOp, ctx, prodRegistry } from './adapter-harness';
 
 let di: DocumentIntelligenceLoopback;
 let search: AiSearchLoopback;
@@ -83,6 +87,44 @@ describe("search-index (a customer's own Azure AI Search index)", () => {
     expect([...search.indexes.get('products')!.docs.keys()]).toEqual(['p2']);
     const wrong = adapterFor({ systemType: 'search-index', settings: { endpoint: search.url, index: 'products' }, secrets: { apiKey: 'query-key?' } });
     await expect(callOp(wrong, 'query', { search: 'x' })).rejects.toMatchObject({ status: 403 });
+  });
+});
+
+describe('model connector on Anthropic (own settings): schema in the prompt, usage from the Message', () => {
+  it('extracts with the schema in the prompt and records each call; refuses with model_budget_exceeded first', async () => {
+    const claude = await startAnthropicLoopback();
+    try {
+      const recorded: Array<{ inputTokens: number; outputTokens: number }> = [];
+      let budgetLeft = true;
+      const models: ModelAccess = {
+        organisationModel: async () => null,
+        organisationEmbedder: () => createHashedEmbedder(16),
+        checkBudget: async () => {
+          if (!budgetLeft) throw Object.assign(new Error('spent'), { code: 'model_budget_exceeded', retryable: false });
+        },
+        record: async (u) => void recorded.push(u),
+      };
+      const c = ctx({ services: { businessObjects: {} as BusinessObjectAccess, models } });
+      const a = adapterFor({ systemType: 'model', settings: { source: 'own', provider: 'anthropic', baseUrl: claude.url, model: 'claude-test' }, secrets: { apiKey: 'sk-ant-own' } });
+      claude.script({ type: 'stream', parts: [{ text: '{"amount": "12"}' }] }, { type: 'stream', parts: [{ text: '{"amount": 12}' }] });
+      const schema = { type: 'object', required: ['amount'], properties: { amount: { type: 'number' } } };
+      const r = await callOp(a, 'extract', { text: 'Twelve euros.', schema }, c);
+      expect(r).toMatchObject({ value: { amount: 12 }, repaired: true, model: 'anthropic:claude-test' });
+      expect(claude.requests[0]!.headers['authorization']).toBe('Bearer sk-ant-own');
+      expect(claude.requests[0]!.body.stream).toBeUndefined();
+      expect(claude.requests[0]!.body.tools).toBeUndefined();
+      expect(claude.requests[0]!.body.messages[0].content).toContain('valid against this JSON Schema');
+      expect(claude.requests[1]!.body.messages.at(-1).content).toContain('/amount must be number');
+      expect(recorded).toHaveLength(2);
+      expect(r.usage.inputTokens).toBe(recorded[0]!.inputTokens + recorded[1]!.inputTokens);
+      await expect(callOp(a, 'embed', { texts: ['x'] }, c)).rejects.toMatchObject({ code: 'model_operation_unsupported' });
+      budgetLeft = false;
+      const before = claude.requests.length;
+      await expect(callOp(a, 'complete', { prompt: 'hi' }, c)).rejects.toMatchObject({ code: 'model_budget_exceeded' });
+      expect(claude.requests.length).toBe(before);
+    } finally {
+      await claude.close();
+    }
   });
 });
 
