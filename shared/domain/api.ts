@@ -77,6 +77,9 @@ export const AttemptRecord = z
   .object({ attempt: z.number().int(), error: StoredErrorSchema.nullable(), startedAt: z.string().nullable(), finishedAt: z.string().nullable() })
   .describe('A failed attempt of a task.');
 
+/** Language-model tokens spent (cognitive `model` connector calls). */
+export const ModelUsage = z.object({ inputTokens: z.number().int(), outputTokens: z.number().int(), calls: z.number().int() }).describe('Language-model token usage.');
+
 export const TaskRunView = z.object({
   key: z.string(),
   type: z.enum(['atomic', 'workflow', 'chunked']),
@@ -93,6 +96,7 @@ export const TaskRunView = z.object({
   finishedAt: z.iso.datetime().nullable(),
   chunks: ChunkProgress.optional(),
   attemptLog: z.array(AttemptRecord).optional().describe('Failed attempts of this task, oldest first.'),
+  modelUsage: ModelUsage.optional().describe('Language-model tokens this task spent (model connector calls, retries included).'),
 });
 
 export const RunView = z.object({
@@ -116,10 +120,11 @@ export const RunView = z.object({
   attempt: z.number().int().optional().describe('Execution attempt of the run: 1, plus one per rerun from failure.'),
   onFailureOf: z.uuid().nullable().optional().describe("The run whose failure started this one (its workflow's onFailure)."),
   tasks: z.array(TaskRunView),
+  modelUsage: ModelUsage.optional().describe("The run's language-model tokens: the sum over its tasks (absent in lists)."),
 });
 export type RunView = z.infer<typeof RunView>;
 
-export const RunSummary = RunView.omit({ tasks: true, input: true, output: true });
+export const RunSummary = RunView.omit({ tasks: true, input: true, output: true, modelUsage: true });
 export const RunList = z.object({ items: z.array(RunSummary), nextCursor: z.string().nullable() });
 
 export const ListRunsQuery = z.strictObject({

@@ -29,6 +29,7 @@ import { findWorkflowRef, getExecutableVersion } from '../store/workflows';
 import { TaskTimeoutError, attemptOperation } from './attempt-operation';
 import { chunkedDispatch } from './chunked-dispatch';
 import { withConnectorSlot } from './concurrency-limits';
+import type { TaskServices } from './task-services';
 import type { ConnectorDirectory } from './connectors';
 import { LeaseLostError, isAbandonment, type LeaseKeeper } from './lease';
 import { linkedAbort } from './linked-abort';
@@ -47,6 +48,8 @@ export interface ExecutorDeps {
   connectors: ConnectorDirectory;
   logger: Logger;
   leases: LeaseKeeper;
+  /** Models, knowledge and files lent to operations (task-services.ts); absent, those operations say so. */
+  taskServices?: TaskServices | undefined;
 }
 
 export interface RunOutcome {
@@ -302,7 +305,10 @@ export class RunExecutor {
    */
   private taskScope(run: runs.ClaimedRun, projectId: string, taskKey: string, log: Logger): TaskScope {
     return { logger: lazyChild(log, { taskKey }), taskKey, orgId: run.orgId, projectId, runId: run.id,
-      services: { businessObjects: businessObjectAccess(this.deps.db, { orgId: run.orgId, projectId, runId: run.id }) },
+      services: {
+        businessObjects: businessObjectAccess(this.deps.db, { orgId: run.orgId, projectId, runId: run.id }),
+        ...this.deps.taskServices?.({ orgId: run.orgId, projectId, runId: run.id, taskKey }),
+      },
     };
   }
 

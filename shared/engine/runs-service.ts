@@ -5,6 +5,7 @@ import { NotFoundError, ValidationError } from '../domain/errors';
 import type { Platform } from '../platform';
 import { getRunWithTasks, listRuns as listRunRows, type RunRow } from '../store/run-views';
 import { isHandled, resolveNeeds } from './task-graph';
+import { runModelUsage } from '../store/model-usage';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -34,6 +35,13 @@ export async function getRun(p: Platform, who: Principal, id: string): Promise<R
   const defs = run.definitionTasks && run.definitionTasks.length === tasks.length ? run.definitionTasks : null;
   const needs = defs ? resolveNeeds(defs) : tasks.map((_, i) => (i === 0 ? [] : [tasks[i - 1]!.key]));
   const statusOf = (key: string) => tasks.find((t) => t.key === key)?.status;
+  const usage = await runModelUsage(p.db, who.orgId, id);
+  const total = { inputTokens: 0, outputTokens: 0, calls: 0 };
+  for (const u of usage.values()) {
+    total.inputTokens += u.inputTokens;
+    total.outputTokens += u.outputTokens;
+    total.calls += u.calls;
+  }
   return {
     ...summary(run),
     input: run.input as RunView['input'],
@@ -55,6 +63,7 @@ export async function getRun(p: Platform, who: Principal, id: string): Promise<R
       startedAt: iso(t.startedAt),
       finishedAt: iso(t.finishedAt),
       attemptLog: t.attemptLog ?? [],
+      ...(usage.has(t.key) ? { modelUsage: usage.get(t.key)! } : {}),
       ...(t.type === 'chunked'
         ? {
             chunks: {
@@ -66,6 +75,7 @@ export async function getRun(p: Platform, who: Principal, id: string): Promise<R
           }
         : {}),
     })),
+    modelUsage: total,
   };
 }
 
