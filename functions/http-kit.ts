@@ -7,7 +7,7 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { z } from 'zod';
 import { authenticate } from '../shared/auth/authenticate';
-import { hasRole, type Principal, type Role } from '../shared/auth/principal';
+import { hasRole, type Principal, type Role } from '../shared/domain/principal';
 import { sourceFromHeaders, withRequestContext } from '../shared/auth/request-context';
 import { enforceWorkflowScope, type WorkflowScopeRule } from '../shared/auth/workflow-scope';
 import { BodyTooLargeError, ForbiddenError, MalformedBodyError, ValidationError } from '../shared/domain/errors';

@@ -4,7 +4,7 @@
  * the organisation's.
  */
 import { appendAudit } from '../store/audit';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import { NotFoundError } from '../domain/errors';
 import type { ConversationView, DocumentHit, DocumentView, MessageView, StudioFocus } from '../domain/studio-api';
 import type { Platform } from '../platform';

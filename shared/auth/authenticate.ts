@@ -16,7 +16,8 @@ import { signInFacts, touchMember } from '../store/members';
 import { hashApiKey, looksLikeApiKey } from './api-key-secret';
 import type { VerifiedToken } from './entra-token';
 import { CredentialRejectedError, NoRoleError, TenantNotOnboardedError } from './errors';
-import { devPrincipal, highestRole, ROLES, type Principal, type Role } from './principal';
+import { devPrincipal } from './dev-principal';
+import { highestRole, ROLES, type Principal, type Role } from '../domain/principal';
 
 /** The headers authentication reads. */
 export interface HeaderSource {

@@ -9,7 +9,7 @@ import { NotFoundError } from '../domain/errors';
 import type { Platform } from '../platform';
 import { workflowOfRun } from '../store/run-workflow';
 import { WorkflowScopeError } from './errors';
-import type { Principal } from './principal';
+import type { Principal } from '../domain/principal';
 
 /** How a route names the workflow it acts on. */
 export interface WorkflowScopeRule {

@@ -12,7 +12,8 @@ import type { AdapterCatalog, ConnectorBody, ConnectorTestResult, ConnectorUpdat
 import { ConflictError, DemitonError, NotFoundError, ValidationError, type FieldIssue } from '../domain/errors';
 import { formatPath } from '../engine/check-definition';
 import type { Logger } from '../logger';
-import { appendAudit, type Actor } from '../store/audit';
+import { appendAudit } from '../store/audit';
+import { type Actor } from '../domain/principal';
 import * as store from '../store/connectors';
 import { defaultProjectId, projectExists } from '../store/organisations';
 import { hostsOf, OutboundBlockedError, type OutboundPolicy } from './network-policy';

@@ -5,7 +5,7 @@
  * If that announcement is lost, the next heartbeat finds the lease gone and aborts anyway, and
  * the fenced writes have already stopped the worker from changing the run.
  */
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import type { RunStatus } from '../domain/api';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import type { Platform } from '../platform';

@@ -4,7 +4,7 @@
  * and the recovery sweep enqueues it again: the row, not the message, is the truth.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import type { RunStatus } from '../domain/api';
 import { ConflictError, IdempotencyKeyReusedError, NotFoundError } from '../domain/errors';
 import type { Db } from '../db/db';

@@ -1,6 +1,6 @@
 /** Project operations behind the HTTP handlers: list, read, create. */
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import type { ProjectView } from '../domain/workers-api';
 import type { Platform } from '../platform';

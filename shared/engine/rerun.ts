@@ -6,7 +6,7 @@
  * links and idempotency keys stay valid, so adapters see the same key for the same task and a
  * retried effect is delivered once; the history of attempts stays in `task_runs.attempt_log`.
  */
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';

@@ -4,7 +4,7 @@
  * called by the pre-flight commit) and stops its schedules.
  */
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { WorkerPausedError } from '../domain/worker-errors';
 import type { WorkerStats, WorkerView } from '../domain/workers-api';

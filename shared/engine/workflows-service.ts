@@ -1,6 +1,6 @@
 /** Workflow operations behind the HTTP handlers: create, update (new version), read, list. */
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import type { WorkflowView } from '../domain/api';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import type { WorkflowDefinition } from '../domain/workflow-definition';

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { generateApiKey } from '../auth/api-key-secret';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';

@@ -1,6 +1,6 @@
 /** /hq members: who signed in, with which role, and direct role grants. */
 import type { z } from 'zod';
-import type { Principal, Role } from '../auth/principal';
+import type { Principal, Role } from '../domain/principal';
 import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';
 import * as store from '../store/members';

@@ -9,7 +9,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
 import { keyAudience, sealModelKey } from '../ai/llm/model-provider-key';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import { OutboundBlockedError } from '../connectors/network-policy';
 import { ValidationError, type FieldIssue } from '../domain/errors';
 import { formatPath } from '../engine/check-definition';

@@ -1,6 +1,6 @@
 /** /hq settings: the organisation's name and settings document, with its Entra tenants (read only). */
 import type { z } from 'zod';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import { NotFoundError } from '../domain/errors';
 import type { Platform } from '../platform';
 import type { Queryable } from '../db/db';

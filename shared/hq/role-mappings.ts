@@ -1,6 +1,6 @@
 /** /hq role mappings: which Entra group gives which role in the organisation. */
 import type { z } from 'zod';
-import type { Principal, Role } from '../auth/principal';
+import type { Principal, Role } from '../domain/principal';
 import { NotFoundError } from '../domain/errors';
 import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';

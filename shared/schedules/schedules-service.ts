@@ -1,6 +1,6 @@
 /** Schedule operations behind the HTTP handlers: create, list, read, replace, delete. */
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import { NotFoundError, ValidationError } from '../domain/errors';
 import type { ScheduleBody, ScheduleView } from '../domain/schedules-api';
 import { validateRunInput } from '../engine/input-schema';

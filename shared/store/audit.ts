@@ -1,12 +1,8 @@
 /** The append-only audit log. Entries are written in the same transaction as the change. */
 import { currentRequestContext } from '../auth/request-context';
 import type { Queryable } from '../db/db';
+import type { Actor } from '../domain/principal';
 import { redactSecrets } from './redact-secrets';
-
-export interface Actor {
-  type: 'user' | 'apikey' | 'system';
-  id: string;
-}
 
 export interface AuditEntry {
   orgId: string;

@@ -5,7 +5,7 @@
  * blob upload removes what was written, so a document is either fully searchable or absent.
  */
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../../auth/principal';
+import type { Principal } from '../../domain/principal';
 import type { Db } from '../../db/db';
 import type { Logger } from '../../logger';
 import { DocumentTooLargeError } from '../ai-errors';
