@@ -11,7 +11,7 @@ import { hasRole, type Principal, type Role } from '../shared/domain/principal';
 import { sourceFromHeaders, withRequestContext } from '../shared/auth/request-context';
 import { enforceWorkflowScope, type WorkflowScopeRule } from '../shared/auth/workflow-scope';
 import { BodyTooLargeError, ForbiddenError, MalformedBodyError, ValidationError } from '../shared/domain/errors';
-import { zodIssues } from '../shared/engine/check-definition';
+import { zodIssues } from '../shared/domain/zod-issues';
 import type { RouteDoc } from '../shared/http/openapi';
 import { toProblem } from '../shared/http/problem';
 import { SpanKind, withTraceParent } from '../shared/observability/tracing';

@@ -10,7 +10,7 @@ import { AdapterResolutionError, type AdapterRegistry } from '../adapters/resolv
 import type { Db } from '../db/db';
 import type { AdapterCatalog, ConnectorBody, ConnectorTestResult, ConnectorUpdateBody, ConnectorView } from '../domain/connectors-api';
 import { ConflictError, DemitonError, NotFoundError, ValidationError, type FieldIssue } from '../domain/errors';
-import { formatPath } from '../engine/check-definition';
+import { formatPath } from '../domain/zod-issues';
 import type { Logger } from '../logger';
 import { appendAudit } from '../store/audit';
 import { type Actor } from '../domain/principal';

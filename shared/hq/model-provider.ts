@@ -12,7 +12,7 @@ import { keyAudience, sealModelKey } from '../ai/llm/model-provider-key';
 import type { Principal } from '../domain/principal';
 import { OutboundBlockedError } from '../connectors/network-policy';
 import { ValidationError, type FieldIssue } from '../domain/errors';
-import { formatPath } from '../engine/check-definition';
+import { formatPath } from '../domain/zod-issues';
 import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';
 import { getModelProvider as readRow, putModelProvider as writeRow, type ModelProviderRow } from '../store/model-providers';
