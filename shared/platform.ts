@@ -12,7 +12,7 @@ import type { AdapterRegistry } from './adapters/resolve-adapter';
 import { type ConnectorDirectory } from './engine/connectors';
 import { createConnectorDirectory } from './connectors/connector-directory';
 import { keyProviderFor } from './connectors/key-provider';
-import { OutboundPolicy } from './connectors/network-policy';
+import { OutboundPolicy } from './adapters/network-policy';
 import { SecretBox } from './connectors/secret-box';
 import { createLogger, type Logger } from './logger';
 import { observeQueueDepth } from './observability/metrics';

@@ -16,7 +16,7 @@ import { appendAudit } from '../store/audit';
 import { type Actor } from '../domain/principal';
 import * as store from '../store/connectors';
 import { defaultProjectId, projectExists } from '../store/organisations';
-import { hostsOf, OutboundBlockedError, type OutboundPolicy } from './network-policy';
+import { hostsOf, OutboundBlockedError, type OutboundPolicy } from '../adapters/network-policy';
 import type { SecretBox } from './secret-box';
 import { isUniqueViolation } from '../db/db';
 

@@ -10,7 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
 import { keyAudience, sealModelKey } from '../ai/llm/model-provider-key';
 import type { Principal } from '../domain/principal';
-import { OutboundBlockedError } from '../connectors/network-policy';
+import { OutboundBlockedError } from '../adapters/network-policy';
 import { ValidationError, type FieldIssue } from '../domain/errors';
 import { formatPath } from '../domain/zod-issues';
 import type { Platform } from '../platform';

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
-import type { OutboundPolicy } from '../../connectors/network-policy';
+import type { OutboundPolicy } from '../network-policy';
 import { UpstreamError } from '../upstream-error';
 
 export interface HttpRequest {

@@ -3,7 +3,7 @@
  * `@odata.nextLink` page by page (streaming, one page in memory), single-entity reads, creates
  * and ETag-guarded updates. The base for the Business Central and Dynamics 365 Finance adapters.
  */
-import type { OutboundPolicy } from '../../connectors/network-policy';
+import type { OutboundPolicy } from '../network-policy';
 import { UpstreamError } from '../upstream-error';
 import { expectOk, httpRequest, jsonOf } from './http-client';
 

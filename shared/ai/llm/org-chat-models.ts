@@ -13,7 +13,7 @@
  * platform's managed identity, which must not be lent to an endpoint someone else picked.
  */
 import type { TokenCredential } from '@azure/identity';
-import type { OutboundPolicy } from '../../connectors/network-policy';
+import type { OutboundPolicy } from '../../adapters/network-policy';
 import type { SecretBox } from '../../connectors/secret-box';
 import type { Queryable } from '../../db/db';
 import type { Logger } from '../../logger';
