@@ -18,7 +18,7 @@ import { createLogger, type Logger } from './logger';
 import { observeQueueDepth } from './observability/metrics';
 import { createMemoryQueue } from './queue/memory-queue';
 import { createRedisQueue } from './queue/redis-queue';
-import { redisTargetFor } from './queue/redis-connection';
+import { redisTargetFor } from './redis/redis-connection';
 import { POSTGRES_TOKEN_SCOPE } from './managed-identity/access-token-source';
 import { managedIdentityTokens } from './managed-identity/token-sources';
 import type { WorkQueue } from './queue/work-queue';

@@ -5,7 +5,7 @@
  */
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import type { Redis } from 'ioredis';
-import { createRedisConnection, redisTargetFor } from '../queue/redis-connection';
+import { createRedisConnection, redisTargetFor } from '../redis/redis-connection';
 import type { Config } from '../config';
 import type { OutboundPolicy } from '../adapters/network-policy';
 import type { SecretBox } from '../connectors/secret-box';

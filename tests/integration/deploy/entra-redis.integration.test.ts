@@ -14,7 +14,7 @@ import { loadConfig } from '../../../shared/config';
 import { AccessTokenUnavailableError, CredentialRejectedError } from '../../../shared/domain/errors';
 import { createLogger } from '../../../shared/logger';
 import { REDIS_TOKEN_SCOPE } from '../../../shared/managed-identity/access-token-source';
-import { createRedisConnection, redisTargetFor, type RedisTarget } from '../../../shared/queue/redis-connection';
+import { createRedisConnection, redisTargetFor, type RedisTarget } from '../../../shared/redis/redis-connection';
 import { createRedisQueue } from '../../../shared/queue/redis-queue';
 import type { WorkQueue } from '../../../shared/queue/work-queue';
 import { waitFor } from '../../helpers/test-platform';
