@@ -18,6 +18,8 @@ import { isUniqueViolation } from '../db/db';
 export interface Caller {
   orgId: string;
   actor: Actor;
+  /** The request's client address, for the audit log. */
+  source?: string | null;
 }
 
 
@@ -63,7 +65,7 @@ export async function createType(db: Db, who: Caller, body: BusinessObjectTypeBo
   try {
     return await db.tx(async (q) => {
       const row = await store.insertType(q, { id: randomUUID(), orgId: who.orgId, projectId, name: body.name, description: body.description ?? null, schema: body.schema, keyField: body.keyField });
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'business_object_type.create', targetType: 'business_object_type', targetId: row.id, diff: { after: typeView(row) } });
+      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'business_object_type.create', targetType: 'business_object_type', targetId: row.id, diff: { after: typeView(row) } });
       return typeView(row);
     });
   } catch (err) {
@@ -95,7 +97,7 @@ export async function updateType(
     if (!row) throw new NotFoundError('business object type', name);
     await appendAudit(q, {
       orgId: who.orgId,
-      actor: who.actor,
+      actor: who.actor, source: who.source ?? null,
       action: 'business_object_type.update',
       targetType: 'business_object_type',
       targetId: row.id,
@@ -122,7 +124,7 @@ export async function createRecord(db: Db, who: Caller, typeName: string, projec
   return db.tx(async (q) => {
     const row = await store.insertRecord(q, who.orgId, type.id, key, data);
     if (!row) throw new ConflictError('business_object_exists', `A ${typeName} with key '${key}' already exists; use PUT to replace it.`);
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'business_object.create', targetType: `business_object:${typeName}`, targetId: key, diff: { after: data } });
+    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'business_object.create', targetType: `business_object:${typeName}`, targetId: key, diff: { after: data } });
     return recordView(row);
   });
 }
@@ -146,7 +148,7 @@ export async function putRecord(
     if (outcome!.outcome !== 'unchanged') {
       await appendAudit(q, {
         orgId: who.orgId,
-        actor: who.actor,
+        actor: who.actor, source: who.source ?? null,
         action: before ? 'business_object.update' : 'business_object.create',
         targetType: `business_object:${typeName}`,
         targetId: key,
@@ -171,7 +173,7 @@ export async function deleteRecord(db: Db, who: Caller, typeName: string, projec
   await db.tx(async (q) => {
     const row = await store.deleteRecord(q, who.orgId, type.id, key);
     if (!row) throw new NotFoundError('business object', `${typeName}/${key}`);
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'business_object.delete', targetType: `business_object:${typeName}`, targetId: key, diff: { before: row.data } });
+    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'business_object.delete', targetType: `business_object:${typeName}`, targetId: key, diff: { before: row.data } });
   });
 }
 
@@ -235,7 +237,7 @@ export async function upsertRecords(
     const out = await store.upsertRecords(q, who.orgId, type.id, batch);
     const changed = out.filter((o) => o.outcome !== 'unchanged').map((o) => o.key);
     if (changed.length) {
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'business_object.upsert', targetType: `business_object:${typeName}`, targetId: null, diff: { keys: changed } });
+      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'business_object.upsert', targetType: `business_object:${typeName}`, targetId: null, diff: { keys: changed } });
     }
     return out;
   });

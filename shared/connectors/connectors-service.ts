@@ -33,6 +33,8 @@ export interface ConnectorsDeps {
 export interface Caller {
   orgId: string;
   actor: Actor;
+  /** The request's client address, for the audit log. */
+  source?: string | null;
 }
 
 // Setting names that look like credentials: they belong in `secrets`, which are sealed and never returned.
@@ -131,7 +133,7 @@ export async function createConnector(deps: ConnectorsDeps, who: Caller, body: C
   try {
     const row = await deps.db.tx(async (q) => {
       const r = await store.insertConnector(q, { ...write, id, orgId: who.orgId, projectId });
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'connector.create', targetType: 'connector', targetId: id, diff: { after: auditView(write) } });
+      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'connector.create', targetType: 'connector', targetId: id, diff: { after: auditView(write) } });
       return r;
     });
     return toView(row, deps.registry);
@@ -170,7 +172,7 @@ export async function updateConnector(deps: ConnectorsDeps, who: Caller, id: str
       if (!r) throw new NotFoundError('connector', id);
       await appendAudit(q, {
         orgId: who.orgId,
-        actor: who.actor,
+        actor: who.actor, source: who.source ?? null,
         action: 'connector.update',
         targetType: 'connector',
         targetId: id,
@@ -202,7 +204,7 @@ export async function deleteConnector(deps: ConnectorsDeps, who: Caller, id: str
   await deps.db.tx(async (q) => {
     const row = await store.deleteConnector(q, who.orgId, id);
     if (!row) throw new NotFoundError('connector', id);
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'connector.delete', targetType: 'connector', targetId: id, diff: { before: auditView(row) } });
+    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'connector.delete', targetType: 'connector', targetId: id, diff: { before: auditView(row) } });
   });
 }
 

@@ -15,6 +15,8 @@ export interface Principal {
   role: Role;
   /** For API keys limited to some workflows: their ids. Absent means every workflow. */
   workflowScope?: readonly string[];
+  /** Where the request came from (the X-Forwarded-For chain), recorded in audit entries; absent outside HTTP. */
+  source?: string | null;
 }
 
 /** The higher of the roles given, or null when none is. */

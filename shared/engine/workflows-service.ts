@@ -58,7 +58,7 @@ export async function createWorkflow(p: Platform, who: Principal, body: unknown)
   try {
     await p.db.tx(async (q) => {
       await store.insertWorkflow(q, { id, orgId: who.orgId, projectId, definition: def, createdBy: who.actor.id });
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'workflow.create', targetType: 'workflow', targetId: id, diff: { after: def } });
+      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'workflow.create', targetType: 'workflow', targetId: id, diff: { after: def } });
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw new ConflictError('workflow_name_taken', `A workflow named '${def.name}' already exists in this project.`);
@@ -82,7 +82,7 @@ export async function updateWorkflow(p: Platform, who: Principal, id: string, bo
       if (version === null) throw new NotFoundError('workflow', id);
       await appendAudit(q, {
         orgId: who.orgId,
-        actor: who.actor,
+        actor: who.actor, source: who.source ?? null,
         action: 'workflow.update',
         targetType: 'workflow',
         targetId: id,

@@ -36,7 +36,7 @@ export async function setMemberRole(p: Platform, who: Principal, tenantId: strin
     const after = await store.setMemberRole(q, who.orgId, tenantId, objectId, role);
     await appendAudit(q, {
       orgId: who.orgId,
-      actor: who.actor,
+      actor: who.actor, source: who.source ?? null,
       action: 'member.role.set',
       targetType: 'member',
       targetId: `${tenantId}/${objectId}`,

@@ -163,7 +163,7 @@ export async function putModelProvider(p: Platform, who: Principal, raw: unknown
     const written = await writeRow(q, who.orgId, next);
     await appendAudit(q, {
       orgId: who.orgId,
-      actor: who.actor,
+      actor: who.actor, source: who.source ?? null,
       action: 'model_provider.update',
       targetType: 'organisation',
       targetId: who.orgId,

@@ -34,7 +34,7 @@ export async function updateOrgSettings(p: Platform, who: Principal, body: z.inf
     await putOrgSettings(q, who.orgId, name, settings, who.actor.id);
     await appendAudit(q, {
       orgId: who.orgId,
-      actor: who.actor,
+      actor: who.actor, source: who.source ?? null,
       action: 'org_settings.update',
       targetType: 'organisation',
       targetId: who.orgId,

@@ -29,7 +29,7 @@ export async function putRoleMapping(p: Platform, who: Principal, groupId: strin
     const after = await store.putRoleMapping(q, who.orgId, { groupId: gid, role: body.role, description: body.description ?? null, createdBy: who.actor.id });
     await appendAudit(q, {
       orgId: who.orgId,
-      actor: who.actor,
+      actor: who.actor, source: who.source ?? null,
       action: before ? 'role_mapping.update' : 'role_mapping.create',
       targetType: 'role_mapping',
       targetId: gid,
@@ -49,7 +49,7 @@ export async function deleteRoleMapping(p: Platform, who: Principal, groupId: st
     await store.deleteRoleMapping(q, who.orgId, gid);
     await appendAudit(q, {
       orgId: who.orgId,
-      actor: who.actor,
+      actor: who.actor, source: who.source ?? null,
       action: 'role_mapping.delete',
       targetType: 'role_mapping',
       targetId: gid,

@@ -44,7 +44,7 @@ export async function createSchedule(p: Platform, who: Principal, workflowId: st
   const fields = await prepare(p, who, workflowId, body);
   const row = await p.db.tx(async (q) => {
     const r = await store.insertSchedule(q, { ...fields, id: randomUUID(), orgId: who.orgId, workflowId, createdBy: who.actor.id });
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'schedule.create', targetType: 'schedule', targetId: r.id, diff: { after: body } });
+    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'schedule.create', targetType: 'schedule', targetId: r.id, diff: { after: body } });
     return r;
   });
   return toView(row);
@@ -56,7 +56,7 @@ export async function replaceSchedule(p: Platform, who: Principal, workflowId: s
   const row = await p.db.tx(async (q) => {
     const r = await store.updateSchedule(q, who.orgId, workflowId, id, fields);
     if (!r) throw new NotFoundError('schedule', id);
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'schedule.update', targetType: 'schedule', targetId: id, diff: { after: body } });
+    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'schedule.update', targetType: 'schedule', targetId: id, diff: { after: body } });
     return r;
   });
   return toView(row);
@@ -79,6 +79,6 @@ export async function listSchedules(p: Platform, who: Principal, workflowId: str
 export async function deleteSchedule(p: Platform, who: Principal, workflowId: string, id: string): Promise<void> {
   await p.db.tx(async (q) => {
     if (!(await store.deleteSchedule(q, who.orgId, workflowId, id))) throw new NotFoundError('schedule', id);
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'schedule.delete', targetType: 'schedule', targetId: id });
+    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'schedule.delete', targetType: 'schedule', targetId: id });
   });
 }
