@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ConfigError, type FieldIssue } from './domain/errors';
-import { aiEnvShape, compileAiConfig, type AiConfig } from './ai/ai-config';
+import { aiEnvShape, compileAiConfig, type AiConfig } from './ai-config';
 import { ServiceBusTriggers, type ServiceBusTrigger } from './domain/service-bus-triggers';
 import { isLoopbackHost } from './managed-identity/loopback-host';
 
@@ -143,7 +143,7 @@ export interface Config {
   entra: EntraConfig | null;
   /** Sliding-window request limits; a limit of 0 is off. */
   rateLimit: { windowSeconds: number; perCaller: number; perOrg: number };
-  /** The AI studio (see shared/ai/ai-config.ts). */
+  /** The AI studio (see shared/ai-config.ts). */
   ai: AiConfig;
   /** Where traces and metrics go (see shared/observability). */
   telemetry: TelemetryConfig;

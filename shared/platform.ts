@@ -9,11 +9,11 @@ import { autovacuumWarning, readAutovacuumSettings } from './db/autovacuum-check
 import { migrate } from './db/migrate';
 import { createDefaultRegistry } from './adapters/registry';
 import type { AdapterRegistry } from './adapters/resolve-adapter';
-import { type ConnectorDirectory } from './engine/connectors';
+import { type ConnectorDirectory } from './connectors/connector-lookup';
 import { createConnectorDirectory } from './connectors/connector-directory';
 import { keyProviderFor } from './connectors/key-provider';
 import { OutboundPolicy } from './adapters/network-policy';
-import { SecretBox } from './connectors/secret-box';
+import { SecretBox } from './store/secret-box';
 import { createLogger, type Logger } from './logger';
 import { observeQueueDepth } from './observability/metrics';
 import { createMemoryQueue } from './queue/memory-queue';

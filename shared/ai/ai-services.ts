@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import { createRedisConnection, redisTargetFor } from '../redis/redis-connection';
 import type { Config } from '../config';
 import type { OutboundPolicy } from '../adapters/network-policy';
-import type { SecretBox } from '../connectors/secret-box';
+import type { SecretBox } from '../store/secret-box';
 import type { Db } from '../db/db';
 import type { Logger } from '../logger';
 import { createAnthropicChatModel } from './llm/anthropic-chat-model';

@@ -17,7 +17,7 @@ import { type Actor } from '../domain/principal';
 import * as store from '../store/connectors';
 import { defaultProjectId, projectExists } from '../store/organisations';
 import { hostsOf, OutboundBlockedError, type OutboundPolicy } from '../adapters/network-policy';
-import type { SecretBox } from './secret-box';
+import type { SecretBox } from '../store/secret-box';
 import { isUniqueViolation } from '../db/db';
 
 /** What the connector operations need from the platform. */

@@ -29,10 +29,10 @@ import { findWorkflowRef, getExecutableVersion } from '../store/workflows';
 import { TaskTimeoutError, attemptOperation } from './attempt-operation';
 import { chunkedDispatch } from './chunked-dispatch';
 import { withConnectorSlot } from './concurrency-limits';
-import type { ConnectorDirectory } from './connectors';
+import type { ConnectorDirectory } from '../connectors/connector-lookup';
 import { LeaseLostError, isAbandonment, type LeaseKeeper } from './lease';
 import { linkedAbort } from './linked-abort';
-import { instrumentOperation } from '../observability/instrument-operation';
+import { instrumentOperation } from '../adapters/instrument-operation';
 import { withSpan } from '../observability/tracing';
 
 export interface ExecutorDeps {

@@ -9,7 +9,7 @@ import { appendAudit } from '../store/audit';
 import { defaultProjectId, projectExists } from '../store/organisations';
 import * as store from '../store/workflows';
 import { checkDefinition } from './check-definition';
-import { findOperation } from './connectors';
+import { findOperation } from '../connectors/connector-lookup';
 import { checkInputSchema } from './input-schema';
 import { isUniqueViolation } from '../db/db';
 

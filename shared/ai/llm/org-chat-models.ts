@@ -14,7 +14,7 @@
  */
 import type { TokenCredential } from '@azure/identity';
 import type { OutboundPolicy } from '../../adapters/network-policy';
-import type { SecretBox } from '../../connectors/secret-box';
+import type { SecretBox } from '../../store/secret-box';
 import type { Queryable } from '../../db/db';
 import type { Logger } from '../../logger';
 import { getModelProvider, type ModelProviderRow } from '../../store/model-providers';
