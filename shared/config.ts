@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ConfigError, type FieldIssue } from './domain/errors';
 import { aiEnvShape, compileAiConfig, type AiConfig } from './ai-config';
 import { ServiceBusTriggers, type ServiceBusTrigger } from './domain/service-bus-triggers';
-import { isLoopbackHost } from './managed-identity/loopback-host';
+import { isLoopbackHost } from './domain/loopback-host';
 
 const bool = (def: 'on' | 'off') =>
   z

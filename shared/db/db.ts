@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { CredentialRejectedError, ServiceUnavailableError } from '../domain/errors';
 import type { AccessTokenSource } from '../managed-identity/access-token-source';
-import { isLoopbackHost } from '../managed-identity/loopback-host';
+import { isLoopbackHost } from '../domain/loopback-host';
 
 /**
  * A named statement: prepared once per connection and then executed without parsing or planning
