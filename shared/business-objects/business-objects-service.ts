@@ -10,7 +10,7 @@ import type { BusinessObjectTypeBody, BusinessObjectTypeView, BusinessObjectView
 import { appendAudit } from '../store/audit';
 import { type Actor } from '../domain/principal';
 import * as store from '../store/business-objects';
-import { defaultProjectId, projectExists } from '../store/organisations';
+import { resolveProject } from '../store/organisations';
 import { checkTypeDefinition, validateRecord } from './record-validator';
 import { isUniqueViolation } from '../db/db';
 
@@ -40,16 +40,6 @@ function recordView(r: store.BusinessObjectRow): BusinessObjectView {
   return { key: r.key, data: r.data as BusinessObjectView['data'], version: r.version, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
 }
 
-/** The project a request addresses: the given one (it must exist in the org) or the default one. */
-export async function resolveProject(db: Db, orgId: string, projectId: string | undefined): Promise<string> {
-  if (projectId) {
-    if (!(await projectExists(db, orgId, projectId))) throw new NotFoundError('project', projectId);
-    return projectId;
-  }
-  const id = await defaultProjectId(db, orgId);
-  if (!id) throw new NotFoundError('project', 'default');
-  return id;
-}
 
 async function typeOrThrow(db: Db, orgId: string, projectId: string, name: string): Promise<store.BusinessObjectTypeRow> {
   const t = await store.getTypeByName(db, orgId, projectId, name);

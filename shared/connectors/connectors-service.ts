@@ -15,7 +15,7 @@ import type { Logger } from '../logger';
 import { appendAudit } from '../store/audit';
 import { type Actor } from '../domain/principal';
 import * as store from '../store/connectors';
-import { defaultProjectId, projectExists } from '../store/organisations';
+import { resolveProject } from '../store/organisations';
 import { hostsOf, OutboundBlockedError, type OutboundPolicy } from '../adapters/network-policy';
 import type { SecretBox } from '../store/secret-box';
 import { isUniqueViolation } from '../db/db';
@@ -72,15 +72,6 @@ function auditView(c: { name: string; systemType: string | null; connectionType:
   return { name: c.name, systemType: c.systemType, connectionType: c.connectionType, settings: c.settings, sealedFields: [...c.secretNames].sort() };
 }
 
-async function resolveProject(db: Db, orgId: string, projectId: string | undefined): Promise<string> {
-  if (projectId) {
-    if (!(await projectExists(db, orgId, projectId))) throw new NotFoundError('project', projectId);
-    return projectId;
-  }
-  const id = await defaultProjectId(db, orgId);
-  if (!id) throw new NotFoundError('project', 'default');
-  return id;
-}
 
 /**
  * Checks what can be checked on save: an adapter resolves, settings and secrets match its

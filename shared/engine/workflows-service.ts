@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../domain/errors'
 import type { WorkflowDefinition } from '../domain/workflow-definition';
 import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';
-import { defaultProjectId, projectExists } from '../store/organisations';
+import { resolveProject } from '../store/organisations';
 import * as store from '../store/workflows';
 import { checkDefinition } from './check-definition';
 import { findOperation } from '../connectors/connector-lookup';
@@ -39,20 +39,11 @@ async function check(p: Platform, who: Principal, projectId: string, body: unkno
   return def;
 }
 
-async function resolveProject(p: Platform, who: Principal, projectId: string | undefined): Promise<string> {
-  if (projectId) {
-    if (!(await projectExists(p.db, who.orgId, projectId))) throw new NotFoundError('project', projectId);
-    return projectId;
-  }
-  const id = await defaultProjectId(p.db, who.orgId);
-  if (!id) throw new NotFoundError('project', 'default');
-  return id;
-}
 
 /** Validates and saves a new workflow as version 1. */
 export async function createWorkflow(p: Platform, who: Principal, body: unknown): Promise<WorkflowView> {
   const requested = body && typeof body === 'object' ? (body as { projectId?: unknown }).projectId : undefined;
-  const projectId = await resolveProject(p, who, typeof requested === 'string' ? requested : undefined);
+  const projectId = await resolveProject(p.db, who.orgId, typeof requested === 'string' ? requested : undefined);
   const def = await check(p, who, projectId, body);
   const id = randomUUID();
   try {
