@@ -56,7 +56,8 @@ const one = (scenario: string) => {
   expect(found, scenario).toHaveLength(1);
   return found[0]!;
 };
-const isPercentiles = (s: Line) => ['p50', 'p95', 'p99', 'max'].every((k) => typeof s[k] === 'number' && s[k] >= 0);
+// Percentiles of real durations: positive and in order.
+const isPercentiles = (s: Line) => s.p50 > 0 && s.p50 <= s.p95 && s.p95 <= s.p99 && s.p99 <= s.max;
 
 describe('bench harness (tiny sizes, real services)', () => {
   it('runs every scenario without an error line', () => {
@@ -79,13 +80,15 @@ describe('bench harness (tiny sizes, real services)', () => {
   });
 
   it('measures the baselines with the requested counts', () => {
+    // pgbench comes with the PostgreSQL server the tests run on (scripts/ensure-services.sh).
     const pgbench = one('baseline-pgbench');
-    if (!pgbench.skipped) {
-      expect(pgbench.transactions).toBe(20 * 8);
-      expect(pgbench.tps).toBeGreaterThan(0);
-    }
+    expect(pgbench.skipped).toBeUndefined();
+    expect(pgbench.transactions).toBe(20 * 8);
+    expect(pgbench.tps).toBeGreaterThan(0);
     const single = one('baseline-commit-latency');
-    if (!single.skipped) expect(single).toMatchObject({ clients: 1, transactions: 20 });
+    expect(single.skipped).toBeUndefined();
+    expect(single).toMatchObject({ clients: 1, transactions: 20 });
+    expect(single.latencyAvgMs).toBeGreaterThan(0);
     expect(one('baseline-pg-boss')).toMatchObject({ jobs: 50, batchSize: FULL.pgBossBatchSize });
     expect(one('baseline-bullmq')).toMatchObject({ jobs: 50, concurrency: 4 });
     expect(one('baseline-pg-boss').jobsPerSec).toBeGreaterThan(0);
@@ -107,8 +110,12 @@ describe('bench harness (tiny sizes, real services)', () => {
     expect(isPercentiles(t.responseMs)).toBe(true);
     expect(t.triggersPerSec).toBeGreaterThan(0);
     // CPU per trigger of every process involved (PostgreSQL runs on this machine in the test).
-    for (const k of ['controlPlaneCpuMsPerTrigger', 'workerCpuMsPerRun', 'postgresCpuMsPerRun', 'loadGeneratorCpuMsPerTrigger']) expect(t[k], k).toBeGreaterThanOrEqual(0);
-    expect(d.postgresCpuMsPerRun).toBeGreaterThanOrEqual(0);
+    // Each is read from /proc (null when it could not be); /proc counts 10 ms ticks, so one process's
+    // share of 50 triggers may round to 0, but all of them together did measurable work.
+    const cpu = ['controlPlaneCpuMsPerTrigger', 'workerCpuMsPerRun', 'postgresCpuMsPerRun', 'loadGeneratorCpuMsPerTrigger'].map((k) => t[k]);
+    for (const v of cpu) expect(Number.isFinite(v)).toBe(true);
+    expect(cpu.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(Number.isFinite(d.postgresCpuMsPerRun) && Number.isFinite(d.workerCpuMsPerRun)).toBe(true);
   });
 
   it('derives latencies from server timestamps for every run sent at the fixed rate', () => {

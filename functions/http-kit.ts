@@ -7,11 +7,11 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { z } from 'zod';
 import { authenticate } from '../shared/auth/authenticate';
-import { hasRole, type Principal, type Role } from '../shared/auth/principal';
-import { sourceFromHeaders, withRequestContext } from '../shared/auth/request-context';
+import { hasRole, type Principal, type Role } from '../shared/domain/principal';
+import { sourceFromHeaders } from '../shared/auth/request-source';
 import { enforceWorkflowScope, type WorkflowScopeRule } from '../shared/auth/workflow-scope';
 import { BodyTooLargeError, ForbiddenError, MalformedBodyError, ValidationError } from '../shared/domain/errors';
-import { zodIssues } from '../shared/engine/check-definition';
+import { zodIssues } from '../shared/domain/zod-issues';
 import type { RouteDoc } from '../shared/http/openapi';
 import { toProblem } from '../shared/http/problem';
 import { SpanKind, withTraceParent } from '../shared/observability/tracing';
@@ -146,8 +146,7 @@ export function toHandler(route: Route, platformSource: () => Promise<Platform> 
     try {
       platform = await platformSource();
       const p = platform;
-      // The request context carries the client address to every audit entry written below.
-      return await withRequestContext({ source: sourceFromHeaders(request.headers) }, () => handleAuthenticated(route, p, request, invocation));
+      return await handleAuthenticated(route, p, request, invocation);
     } catch (err) {
       const p = toProblem(err, new URL(request.url).pathname);
       if (p.isInternal) (platform?.logger ?? console).error({ err, route: route.name }, 'request failed');
@@ -163,8 +162,12 @@ export function toHandler(route: Route, platformSource: () => Promise<Platform> 
 
 /** Authenticate, check the role, count the request against the rate limits, check an API key's workflow scope, parse, handle. */
 async function handleAuthenticated(route: Route, platform: Platform, request: HttpRequest, invocation: InvocationContext): Promise<HttpResponseInit> {
+  // The client address travels on the principal to every audit entry the handler writes.
+  const source = sourceFromHeaders(request.headers);
   const principal: Principal =
-    route.role === 'public' ? { orgId: '', actor: { type: 'system', id: 'anonymous' }, role: 'viewer' } : await authenticate(platform, request.headers);
+    route.role === 'public'
+      ? { orgId: '', actor: { type: 'system', id: 'anonymous' }, role: 'viewer', source }
+      : { ...(await authenticate(platform, request.headers)), source };
   if (route.role !== 'public') {
     if (!hasRole(principal.role, route.role)) throw new ForbiddenError(route.role);
     await platform.identity.rateLimiter.check(principal);

@@ -8,7 +8,7 @@
  * max delivery count, then dead-letters it. Nothing is completed without a committed run.
  */
 import type { InvocationContext } from '@azure/functions';
-import type { Principal } from '../shared/auth/principal';
+import type { Principal } from '../shared/domain/principal';
 import { DemitonError, ValidationError } from '../shared/domain/errors';
 import type { ServiceBusTrigger } from '../shared/domain/service-bus-triggers';
 import { triggerRun, type Triggered } from '../shared/engine/preflight';

@@ -4,9 +4,9 @@
  */
 import { z } from 'zod';
 import { ConfigError, type FieldIssue } from './domain/errors';
-import { aiEnvShape, compileAiConfig, type AiConfig } from './ai/ai-config';
+import { aiEnvShape, compileAiConfig, type AiConfig } from './ai-config';
 import { ServiceBusTriggers, type ServiceBusTrigger } from './domain/service-bus-triggers';
-import { isLoopbackHost } from './managed-identity/loopback-host';
+import { isLoopbackHost } from './domain/loopback-host';
 import { ENDPOINT_KINDS, type EndpointKind } from './adapters/host-allowlist';
 
 const bool = (def: 'on' | 'off') =>
@@ -158,7 +158,7 @@ export interface Config {
   entra: EntraConfig | null;
   /** Sliding-window request limits; a limit of 0 is off. */
   rateLimit: { windowSeconds: number; perCaller: number; perOrg: number };
-  /** The AI studio (see shared/ai/ai-config.ts). */
+  /** The AI studio (see shared/ai-config.ts). */
   ai: AiConfig;
   /** Where traces and metrics go (see shared/observability). */
   telemetry: TelemetryConfig;

@@ -1,7 +1,8 @@
 /**
  * Dependencies point one way: functions/ → shared/ → shared/domain. `shared/` never imports
- * `@azure/functions` or `functions/`, `shared/domain` imports nothing else of ours, and no module
- * import cycle exists (type-only imports included: they still couple the modules).
+ * `@azure/functions` or `functions/`, `shared/domain` imports nothing else of ours, no module
+ * import cycle exists (type-only imports included: they still couple the modules), and the folders
+ * of `shared/` import only folders of their own rank or below (RANKS), with no cycle between folders.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -40,6 +41,31 @@ function resolveLocal(from: string, spec: string): string | null {
 
 const graph = new Map<string, string[]>(sources.map((f) => [f, importsOf(f).map((s) => resolveLocal(f, s)).filter((x): x is string => !!x)]));
 const rel = (f: string) => relative(root, f);
+
+/**
+ * Folder ranks, highest first; a folder may import its own rank and the ranks below. `platform`
+ * (shared/platform.ts) is the composition root: it builds every service, and only the entry points
+ * and the application services of rank 1 take it. docs/architecture.md lists the same table.
+ */
+export const RANKS: ReadonlyArray<readonly string[]> = [
+  ['functions', 'platform'],
+  ['engine', 'ai', 'hq', 'schedules'],
+  ['connectors', 'adapters', 'auth', 'business-objects'],
+  ['store', 'queue', 'http'],
+  ['db', 'redis'],
+  ['managed-identity'],
+  ['domain'],
+];
+/** Usable from every folder; they import only each other and `domain`. */
+export const ANYWHERE = ['config', 'ai-config', 'logger', 'observability'];
+
+/** The folder (or top-level module) of `shared/` a file belongs to; `functions` for the entry points. */
+function folderOf(file: string): string {
+  const parts = rel(file).split('/');
+  if (parts[0] === 'functions') return 'functions';
+  return parts.length === 2 ? parts[1]!.replace(/\.ts$/, '') : parts[1]!;
+}
+const rankOf = (folder: string) => RANKS.findIndex((r) => r.includes(folder));
 
 describe('architecture', () => {
   it('shared/ never imports @azure/functions or functions/', () => {
@@ -88,5 +114,48 @@ describe('architecture', () => {
     };
     for (const f of graph.keys()) if (!idx.has(f)) visit(f);
     expect(cycles).toEqual([]);
+  });
+
+  it('gives every folder of shared/ a rank or an anywhere place', () => {
+    const unranked = [...new Set(sources.map(folderOf))].filter((f) => rankOf(f) < 0 && !ANYWHERE.includes(f));
+    expect(unranked).toEqual([]);
+  });
+
+  it('imports only along the folder ranks', () => {
+    const bad: string[] = [];
+    for (const [file, targets] of graph) {
+      const from = folderOf(file);
+      for (const t of targets) {
+        const to = folderOf(t);
+        if (from === to) continue;
+        if (ANYWHERE.includes(from)) {
+          if (!ANYWHERE.includes(to) && to !== 'domain') bad.push(`${rel(file)} → ${rel(t)} (${from} may import only domain and ${ANYWHERE.join(', ')})`);
+        } else if (to === 'platform' && rankOf(from) === 1) {
+          // The application services still take the whole Platform (a type): the debt the
+          // 'platform is a type only' test below keeps from growing into anything more.
+        } else if (!ANYWHERE.includes(to) && rankOf(to) < rankOf(from)) bad.push(`${rel(file)} → ${rel(t)} (${from} ranks below ${to})`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('has no cycle between folders', () => {
+    const edges = new Map<string, Set<string>>();
+    // Edges into the composition root are the rank-1 services' Platform type (see above).
+    for (const [file, targets] of graph) for (const t of targets) if (folderOf(file) !== folderOf(t) && folderOf(t) !== 'platform') (edges.get(folderOf(file)) ?? edges.set(folderOf(file), new Set()).get(folderOf(file))!).add(folderOf(t));
+    const cycles: string[] = [];
+    const walk = (node: string, path: string[]) => {
+      if (path.includes(node)) return void cycles.push([...path.slice(path.indexOf(node)), node].join(' → '));
+      for (const next of edges.get(node) ?? []) walk(next, [...path, node]);
+    };
+    for (const node of edges.keys()) walk(node, []);
+    expect(cycles).toEqual([]);
+  });
+
+  it('outside the entry points, shared/platform.ts is imported as a type only', () => {
+    const bad = sources
+      .filter((f) => folderOf(f) !== 'functions' && folderOf(f) !== 'platform')
+      .flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/^import (type )?\{[^}]*\} from '(?:\.\.\/)+platform';$/gm)].filter((m) => !m[1]).map(() => rel(f)));
+    expect(bad).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 /** Health and the OpenAPI document. */
 import { Health } from '../../shared/domain/api';
-import { sourceFromHeaders } from '../../shared/auth/request-context';
+import { sourceFromHeaders } from '../../shared/auth/request-source';
 import { publicHealth } from '../../shared/engine/health';
 import { buildOpenApi } from '../../shared/http/openapi';
 import { defineRoute, type Route } from '../http-kit';

@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { Logger } from '../logger';
 import type { BusinessObjectAccess } from '../business-objects/business-object-access';
-import type { OutboundPolicy } from '../connectors/network-policy';
+import type { OutboundPolicy } from './network-policy';
 import type { ConnectorEndpoint, HostAllowList } from './host-allowlist';
 import type { ModelAccess } from './cognitive/model-access';
 import type { FileAccess } from './document-source';

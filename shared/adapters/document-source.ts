@@ -5,7 +5,7 @@
  * content an earlier step produced (base64 or text). Every source is bounded in size.
  */
 import { z } from 'zod';
-import type { OutboundPolicy } from '../connectors/network-policy';
+import type { OutboundPolicy } from './network-policy';
 import { TaskFailedError } from '../domain/errors';
 import { expectOk, httpRequest } from './platform/http-client';
 

@@ -13,8 +13,8 @@
  */
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
 import { z } from 'zod';
-import type { OutboundPolicy } from '../connectors/network-policy';
-import { isLoopbackHost } from '../managed-identity/loopback-host';
+import type { OutboundPolicy } from './network-policy';
+import { isLoopbackHost } from '../domain/loopback-host';
 import { clientCredentialsToken } from './platform/http-auth';
 import { UpstreamError } from './upstream-error';
 import { DemitonError } from '../domain/errors';

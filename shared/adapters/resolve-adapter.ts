@@ -4,7 +4,7 @@
  * a deterministic `AdapterResolutionError` naming what was tried.
  */
 import { DemitonError } from '../domain/errors';
-import { OutboundPolicy } from '../connectors/network-policy';
+import { OutboundPolicy } from './network-policy';
 import type { Adapter, AdapterEnvironment, AdapterRegistration, ConnectorDescriptor } from './adapter';
 
 /** No adapter matched a connector. Not retryable: the same connector will never resolve. */

@@ -5,10 +5,10 @@
  */
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import type { Redis } from 'ioredis';
-import { createRedisConnection, redisTargetFor } from '../queue/redis-connection';
+import { createRedisConnection, redisTargetFor } from '../redis/redis-connection';
 import type { Config } from '../config';
-import type { OutboundPolicy } from '../connectors/network-policy';
-import type { SecretBox } from '../connectors/secret-box';
+import type { OutboundPolicy } from '../adapters/network-policy';
+import type { SecretBox } from '../store/secret-box';
 import type { Db } from '../db/db';
 import type { Logger } from '../logger';
 import { createAnthropicChatModel } from './llm/anthropic-chat-model';

@@ -4,7 +4,7 @@
  * the organisation's.
  */
 import { appendAudit } from '../store/audit';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import { NotFoundError } from '../domain/errors';
 import type { ConversationView, DocumentHit, DocumentView, MessageView, StudioFocus } from '../domain/studio-api';
 import type { Platform } from '../platform';
@@ -86,7 +86,7 @@ export async function deleteDocument(p: Platform, principal: Principal, id: stri
   await p.ai.index.removeDocument(principal.orgId, id);
   await p.db.tx(async (q) => {
     await deleteDocumentRow(q, principal.orgId, id);
-    await appendAudit(q, { orgId: principal.orgId, actor: principal.actor, action: 'document.delete', targetType: 'document', targetId: id, diff: { before: { name: d.name } } });
+    await appendAudit(q, { orgId: principal.orgId, actor: principal.actor, source: principal.source ?? null, action: 'document.delete', targetType: 'document', targetId: id, diff: { before: { name: d.name } } });
   });
   await p.ai.blobs.delete(d.blobKey);
   p.logger.info({ documentId: id, orgId: principal.orgId, by: principal.actor.id }, 'document deleted');

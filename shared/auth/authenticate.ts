@@ -10,13 +10,22 @@
  * - Development mode (no identity provider, loopback only): a request without an API key is the
  *   built-in owner of the built-in organisation.
  */
-import type { Platform } from '../platform';
+import type { Db } from '../db/db';
 import { findApiKeyByHash, touchApiKey } from '../store/api-keys';
 import { signInFacts, touchMember } from '../store/members';
 import { hashApiKey, looksLikeApiKey } from './api-key-secret';
 import type { VerifiedToken } from './entra-token';
 import { CredentialRejectedError, NoRoleError, TenantNotOnboardedError } from './errors';
-import { devPrincipal, highestRole, ROLES, type Principal, type Role } from './principal';
+import { devPrincipal } from './dev-principal';
+import { highestRole, ROLES, type Principal, type Role } from '../domain/principal';
+import type { Identity } from './identity';
+
+/** What authentication reads: the database, the token verifiers and whether development mode is on. */
+export interface AuthDeps {
+  db: Db;
+  identity: Identity;
+  config: { devMode: boolean };
+}
 
 /** The headers authentication reads. */
 export interface HeaderSource {
@@ -40,7 +49,7 @@ export function userActorId(tenantId: string, objectId: string): string {
 }
 
 /** Resolves the caller of a request, or throws (401 CredentialRejectedError, 403 NoRoleError, 503 IdentityUnavailableError). */
-export async function authenticate(p: Platform, headers: HeaderSource): Promise<Principal> {
+export async function authenticate(p: AuthDeps, headers: HeaderSource): Promise<Principal> {
   const authorization = headers.get('authorization');
   const apiKey = headers.get('x-api-key');
   if (authorization && apiKey) throw new CredentialRejectedError('ambiguous_credentials', 'Send either an Authorization header or an X-Api-Key header, not both.');
@@ -54,7 +63,7 @@ export async function authenticate(p: Platform, headers: HeaderSource): Promise<
 }
 
 /** The principal of a verified token: its tenant's organisation and the highest role it earns there. */
-export async function principalFromToken(p: Platform, t: VerifiedToken): Promise<Principal> {
+export async function principalFromToken(p: AuthDeps, t: VerifiedToken): Promise<Principal> {
   let groups = t.groups;
   if (t.groupsOverage) groups = await p.identity.groups!.memberGroups(t.tenantId, t.objectId);
   const facts = await signInFacts(
@@ -73,7 +82,7 @@ export async function principalFromToken(p: Platform, t: VerifiedToken): Promise
   return { orgId: facts.orgId, actor: { type: 'user', id: userActorId(t.tenantId, t.objectId) }, role };
 }
 
-async function authenticateApiKey(p: Platform, presented: string): Promise<Principal> {
+async function authenticateApiKey(p: AuthDeps, presented: string): Promise<Principal> {
   if (!looksLikeApiKey(presented)) throw new CredentialRejectedError('invalid_api_key', 'The API key is not valid.');
   const key = await findApiKeyByHash(p.db, hashApiKey(presented));
   if (!key) throw new CredentialRejectedError('invalid_api_key', 'The API key is not valid.');

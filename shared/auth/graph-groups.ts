@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { ConfidentialClientApplication, LogLevel, type Configuration } from '@azure/msal-node';
 import type { EntraConfig } from '../config';
+import { BoundedCache } from '../domain/bounded-cache';
 import type { Logger } from '../logger';
 import { IdentityUnavailableError } from './errors';
 import type { OpenIdMetadata } from './entra-token';
@@ -49,7 +50,7 @@ function credential(client: NonNullable<EntraConfig['client']>): Pick<NonNullabl
 /** A resolver for the configured tenants; `metadata` supplies each tenant's OpenID metadata. */
 export function createGraphGroupResolver(cfg: EntraConfig, metadata: (tenantId: string) => Promise<OpenIdMetadata>, logger: Logger): GroupResolver {
   const clients = new Map<string, Promise<ConfidentialClientApplication>>();
-  const cache = new Map<string, { groups: string[]; until: number }>();
+  const cache = new BoundedCache<string, string[]>(CACHE_MAX, CACHE_TTL_MS);
   const authorityHostName = new URL(cfg.authorityHost).host;
 
   const clientFor = (tenantId: string): Promise<ConfidentialClientApplication> => {
@@ -93,7 +94,7 @@ export function createGraphGroupResolver(cfg: EntraConfig, metadata: (tenantId: 
     async memberGroups(tenantId, objectId) {
       const key = `${tenantId}/${objectId}`;
       const hit = cache.get(key);
-      if (hit && hit.until > Date.now()) return hit.groups;
+      if (hit) return hit;
       if (!cfg.client) fail('This user has too many groups for a token, and no Graph client is configured (ENTRA_CLIENT_ID with ENTRA_CLIENT_SECRET or ENTRA_CLIENT_CERTIFICATE_PATH) to look them up.');
 
       let accessToken: string;
@@ -133,8 +134,7 @@ export function createGraphGroupResolver(cfg: EntraConfig, metadata: (tenantId: 
         first = false;
       }
 
-      if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
-      cache.set(key, { groups, until: Date.now() + CACHE_TTL_MS });
+      cache.set(key, groups);
       return groups;
     },
   };

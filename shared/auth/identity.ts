@@ -8,7 +8,7 @@ import type { Logger } from '../logger';
 import { createTokenVerifier, fetchOpenIdMetadata, type OpenIdMetadata, type TokenVerifier } from './entra-token';
 import { createGraphGroupResolver, type GroupResolver } from './graph-groups';
 import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './rate-limit';
-import { redisTargetFor } from '../queue/redis-connection';
+import { redisTargetFor } from '../redis/redis-connection';
 
 export interface Identity {
   /** Null in development mode. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimitedError } from './errors';
-import type { Principal } from './principal';
+import type { Principal } from '../domain/principal';
 import { createMemoryRateLimiter } from './rate-limit';
 
 const who = (id: string, orgId = 'org-1'): Principal => ({ orgId, actor: { type: 'apikey', id }, role: 'viewer' });

@@ -11,8 +11,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger';
-import { createRedisConnection, type RedisSignIn } from '../queue/redis-connection';
-import type { Principal } from './principal';
+import { createRedisConnection, type RedisSignIn } from '../redis/redis-connection';
+import type { Principal } from '../domain/principal';
 import { RateLimitedError } from './errors';
 
 export interface RateLimits {

@@ -6,10 +6,10 @@
  * declares its scope.
  */
 import { NotFoundError } from '../domain/errors';
-import type { Platform } from '../platform';
+import type { Queryable } from '../db/db';
 import { workflowOfRun } from '../store/run-workflow';
 import { WorkflowScopeError } from './errors';
-import type { Principal } from './principal';
+import type { Principal } from '../domain/principal';
 
 /** How a route names the workflow it acts on. */
 export interface WorkflowScopeRule {
@@ -18,7 +18,7 @@ export interface WorkflowScopeRule {
 }
 
 /** Throws WorkflowScopeError when a scoped principal may not call this route with these params. */
-export async function enforceWorkflowScope(p: Platform, who: Principal, rule: WorkflowScopeRule | undefined, params: unknown): Promise<void> {
+export async function enforceWorkflowScope(p: { db: Queryable }, who: Principal, rule: WorkflowScopeRule | undefined, params: unknown): Promise<void> {
   if (!who.workflowScope) return;
   if (!rule) throw new WorkflowScopeError('This API key is limited to some workflows and cannot call this route.');
   const value = (params as Record<string, unknown> | undefined)?.[rule.param];

@@ -7,9 +7,10 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/db';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import type { BusinessObjectTypeBody, BusinessObjectTypeView, BusinessObjectView } from '../domain/business-objects-api';
-import { appendAudit, type Actor } from '../store/audit';
+import { appendAudit } from '../store/audit';
+import { type Actor } from '../domain/principal';
 import * as store from '../store/business-objects';
-import { defaultProjectId, projectExists } from '../store/organisations';
+import { resolveProject } from '../store/organisations';
 import { checkTypeDefinition, validateRecord } from './record-validator';
 import { isUniqueViolation } from '../db/db';
 
@@ -17,6 +18,8 @@ import { isUniqueViolation } from '../db/db';
 export interface Caller {
   orgId: string;
   actor: Actor;
+  /** The request's client address, for the audit log. */
+  source?: string | null;
 }
 
 
@@ -37,16 +40,6 @@ function recordView(r: store.BusinessObjectRow): BusinessObjectView {
   return { key: r.key, data: r.data as BusinessObjectView['data'], version: r.version, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
 }
 
-/** The project a request addresses: the given one (it must exist in the org) or the default one. */
-export async function resolveProject(db: Db, orgId: string, projectId: string | undefined): Promise<string> {
-  if (projectId) {
-    if (!(await projectExists(db, orgId, projectId))) throw new NotFoundError('project', projectId);
-    return projectId;
-  }
-  const id = await defaultProjectId(db, orgId);
-  if (!id) throw new NotFoundError('project', 'default');
-  return id;
-}
 
 async function typeOrThrow(db: Db, orgId: string, projectId: string, name: string): Promise<store.BusinessObjectTypeRow> {
   const t = await store.getTypeByName(db, orgId, projectId, name);
@@ -62,7 +55,7 @@ export async function createType(db: Db, who: Caller, body: BusinessObjectTypeBo
   try {
     return await db.tx(async (q) => {
       const row = await store.insertType(q, { id: randomUUID(), orgId: who.orgId, projectId, name: body.name, description: body.description ?? null, schema: body.schema, keyField: body.keyField });
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'business_object_type.create', targetType: 'business_object_type', targetId: row.id, diff: { after: typeView(row) } });
+      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'business_object_type.create', targetType: 'business_object_type', targetId: row.id, diff: { after: typeView(row) } });
       return typeView(row);
     });
   } catch (err) {
@@ -94,7 +87,7 @@ export async function updateType(
     if (!row) throw new NotFoundError('business object type', name);
     await appendAudit(q, {
       orgId: who.orgId,
-      actor: who.actor,
+      actor: who.actor, source: who.source ?? null,
       action: 'business_object_type.update',
       targetType: 'business_object_type',
       targetId: row.id,
@@ -121,7 +114,7 @@ export async function createRecord(db: Db, who: Caller, typeName: string, projec
   return db.tx(async (q) => {
     const row = await store.insertRecord(q, who.orgId, type.id, key, data);
     if (!row) throw new ConflictError('business_object_exists', `A ${typeName} with key '${key}' already exists; use PUT to replace it.`);
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'business_object.create', targetType: `business_object:${typeName}`, targetId: key, diff: { after: data } });
+    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'business_object.create', targetType: `business_object:${typeName}`, targetId: key, diff: { after: data } });
     return recordView(row);
   });
 }
@@ -145,7 +138,7 @@ export async function putRecord(
     if (outcome!.outcome !== 'unchanged') {
       await appendAudit(q, {
         orgId: who.orgId,
-        actor: who.actor,
+        actor: who.actor, source: who.source ?? null,
         action: before ? 'business_object.update' : 'business_object.create',
         targetType: `business_object:${typeName}`,
         targetId: key,
@@ -170,7 +163,7 @@ export async function deleteRecord(db: Db, who: Caller, typeName: string, projec
   await db.tx(async (q) => {
     const row = await store.deleteRecord(q, who.orgId, type.id, key);
     if (!row) throw new NotFoundError('business object', `${typeName}/${key}`);
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'business_object.delete', targetType: `business_object:${typeName}`, targetId: key, diff: { before: row.data } });
+    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'business_object.delete', targetType: `business_object:${typeName}`, targetId: key, diff: { before: row.data } });
   });
 }
 
@@ -262,7 +255,7 @@ export async function upsertRecords(
     const out = await store.upsertRecords(q, who.orgId, type.id, batch);
     const changed = out.filter((o) => o.outcome !== 'unchanged').map((o) => o.key);
     if (changed.length) {
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'business_object.upsert', targetType: `business_object:${typeName}`, targetId: null, diff: { keys: changed } });
+      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'business_object.upsert', targetType: `business_object:${typeName}`, targetId: null, diff: { keys: changed } });
     }
     return out;
   });

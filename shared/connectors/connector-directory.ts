@@ -4,9 +4,9 @@
  */
 import type { ConnectorDescriptor } from '../adapters/adapter';
 import type { Db } from '../db/db';
-import { PLATFORM_CONNECTOR, type ConnectorDirectory } from '../engine/connectors';
+import { PLATFORM_CONNECTOR, type ConnectorDirectory } from './connector-lookup';
 import { findConnectorByName } from '../store/connectors';
-import type { SecretBox } from './secret-box';
+import type { SecretBox } from '../store/secret-box';
 import { openSettings } from './sealed-settings';
 
 /** A `ConnectorDirectory` backed by the `connectors` table. */

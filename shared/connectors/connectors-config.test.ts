@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config';
 import { ConfigError } from '../domain/errors';
-import { OutboundPolicy } from './network-policy';
+import { OutboundPolicy } from '../adapters/network-policy';
 
 const production = { ENTRA_TENANT_ID: '72f988bf-86f1-41af-91ab-2d7cd011db47', ENTRA_API_AUDIENCE: 'api://demiton' };
 

@@ -12,13 +12,14 @@ import { AdapterResolutionError, type AdapterRegistry } from '../adapters/resolv
 import type { Db } from '../db/db';
 import type { AdapterCatalog, ConnectorBody, ConnectorTestResult, ConnectorUpdateBody, ConnectorView } from '../domain/connectors-api';
 import { ConflictError, DemitonError, NotFoundError, ValidationError, type FieldIssue } from '../domain/errors';
-import { formatPath } from '../engine/check-definition';
+import { formatPath } from '../domain/zod-issues';
 import type { Logger } from '../logger';
-import { appendAudit, type Actor } from '../store/audit';
+import { appendAudit } from '../store/audit';
+import { type Actor } from '../domain/principal';
 import * as store from '../store/connectors';
-import { defaultProjectId, projectExists } from '../store/organisations';
-import { hostsOf, OutboundBlockedError, type OutboundPolicy } from './network-policy';
-import type { SecretBox } from './secret-box';
+import { resolveProject } from '../store/organisations';
+import { hostsOf, OutboundBlockedError, type OutboundPolicy } from '../adapters/network-policy';
+import type { SecretBox } from '../store/secret-box';
 import { destinationChanges, destinationOf, keepEchoedSettings, openSettings, SEALED_SETTING_PREFIX, sealSettings } from './sealed-settings';
 import { isUniqueViolation } from '../db/db';
 
@@ -35,6 +36,8 @@ export interface ConnectorsDeps {
 export interface Caller {
   orgId: string;
   actor: Actor;
+  /** The request's client address, for the audit log. */
+  source?: string | null;
 }
 
 // Setting names that look like credentials: they belong in `secrets`, which are sealed and never returned.
@@ -86,15 +89,6 @@ function auditView(c: { name: string; systemType: string | null; connectionType:
   return { name: c.name, systemType: c.systemType, connectionType: c.connectionType, settings: c.settings, sealedFields: [...c.secretNames].sort() };
 }
 
-async function resolveProject(db: Db, orgId: string, projectId: string | undefined): Promise<string> {
-  if (projectId) {
-    if (!(await projectExists(db, orgId, projectId))) throw new NotFoundError('project', projectId);
-    return projectId;
-  }
-  const id = await defaultProjectId(db, orgId);
-  if (!id) throw new NotFoundError('project', 'default');
-  return id;
-}
 
 /**
  * Checks what can be checked on save: an adapter resolves, settings and secrets match its
@@ -155,7 +149,7 @@ export async function createConnector(deps: ConnectorsDeps, who: Caller, body: C
   try {
     const row = await deps.db.tx(async (q) => {
       const r = await store.insertConnector(q, { ...write, id, orgId: who.orgId, projectId });
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'connector.create', targetType: 'connector', targetId: id, diff: { after: auditView(write) } });
+      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'connector.create', targetType: 'connector', targetId: id, diff: { after: auditView(write) } });
       return r;
     });
     return toView(row, deps.registry);
@@ -217,7 +211,7 @@ export async function updateConnector(deps: ConnectorsDeps, who: Caller, id: str
       if (!r) throw new NotFoundError('connector', id);
       await appendAudit(q, {
         orgId: who.orgId,
-        actor: who.actor,
+        actor: who.actor, source: who.source ?? null,
         action: 'connector.update',
         targetType: 'connector',
         targetId: id,
@@ -250,7 +244,7 @@ export async function deleteConnector(deps: ConnectorsDeps, who: Caller, id: str
     const row = await store.deleteConnector(q, who.orgId, id);
     if (!row) throw new NotFoundError('connector', id);
     const before = { ...row, settings: sealSettings(registryEntry(deps.registry, row), row.settings).visible };
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'connector.delete', targetType: 'connector', targetId: id, diff: { before: auditView(before) } });
+    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'connector.delete', targetType: 'connector', targetId: id, diff: { before: auditView(before) } });
   });
 }
 

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { Agent } from 'node:http';
 import type { SecretClient as SecretClientType } from '@azure/keyvault-secrets';
 import { DemitonError } from '../domain/errors';
-import type { KeyProvider } from './secret-box';
+import type { KeyProvider } from '../store/secret-box';
 
 /** The key-encryption key is missing or malformed. */
 export class EncryptionKeyError extends DemitonError {

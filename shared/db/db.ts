@@ -4,9 +4,9 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
-import { CredentialRejectedError, ServiceUnavailableError } from '../domain/errors';
+import { DependencyCredentialRejectedError, ServiceUnavailableError } from '../domain/errors';
 import type { AccessTokenSource } from '../managed-identity/access-token-source';
-import { isLoopbackHost } from '../managed-identity/loopback-host';
+import { isLoopbackHost } from '../domain/loopback-host';
 
 /**
  * A named statement: prepared once per connection and then executed without parsing or planning
@@ -73,7 +73,7 @@ const REJECTED_CODES = new Set(['28P01', '28000']);
 function wrap(err: unknown): never {
   if (err && typeof err === 'object' && REJECTED_CODES.has(String((err as { code?: unknown }).code))) {
     const reason = (err as { message?: unknown }).message;
-    throw new CredentialRejectedError('database', undefined, `PostgreSQL refused the sign-in: ${String(reason)}`, { cause: err });
+    throw new DependencyCredentialRejectedError('database', undefined, `PostgreSQL refused the sign-in: ${String(reason)}`, { cause: err });
   }
   if (isConnectionError(err)) {
     throw new ServiceUnavailableError('database', 'The database is unavailable; try again shortly.', { cause: err });

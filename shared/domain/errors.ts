@@ -126,7 +126,7 @@ export class AccessTokenUnavailableError extends ServiceUnavailableError {
  * token for an identity it does not know. Code `database_credential_rejected` or
  * `queue_credential_rejected`; retryable (a role or access policy being created takes effect later).
  */
-export class CredentialRejectedError extends ServiceUnavailableError {
+export class DependencyCredentialRejectedError extends ServiceUnavailableError {
   override readonly code: string;
   constructor(
     dependency: 'database' | 'queue',

@@ -5,7 +5,7 @@
  * If that announcement is lost, the next heartbeat finds the lease gone and aborts anyway, and
  * the fenced writes have already stopped the worker from changing the run.
  */
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import type { RunStatus } from '../domain/api';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import type { Platform } from '../platform';
@@ -17,7 +17,7 @@ export async function cancelRun(p: Platform, who: Principal, runId: string): Pro
   const error = { code: 'cancelled', message: `Cancelled by ${who.actor.type} ${who.actor.id}.`, retryable: false };
   const ids = await p.db.tx(async (q) => {
     const cancelled = await cancelRunTree(q, who.orgId, runId, error);
-    if (cancelled.length) await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'run.cancel', targetType: 'run', targetId: runId, diff: { cancelledRuns: cancelled } });
+    if (cancelled.length) await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'run.cancel', targetType: 'run', targetId: runId, diff: { cancelledRuns: cancelled } });
     return cancelled;
   });
   if (!ids.length) {

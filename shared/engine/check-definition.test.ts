@@ -3,7 +3,7 @@ import { ValidationError } from '../domain/errors';
 import { createDefaultRegistry } from '../adapters/registry';
 import type { WorkflowDefinition } from '../domain/workflow-definition';
 import { checkDefinition, type DefinitionContext } from './check-definition';
-import { builtInConnectors, findOperation } from './connectors';
+import { builtInConnectors, findOperation } from '../connectors/connector-lookup';
 import fc from 'fast-check';
 import { isChain, resolveNeeds } from './task-graph';
 

@@ -6,24 +6,12 @@
  * workflows and cycles of WorkflowRefs. Every problem is reported with its path; the caller
  * answers 422 with all of them.
  */
-import type { z } from 'zod';
 import { ValidationError, type FieldIssue } from '../domain/errors';
+import { formatPath, zodIssues } from '../domain/zod-issues';
 import { checkSyntax, expressionsIn, stepReferences } from '../domain/expressions';
 import { COLLECT_MAX_RECORDS, WorkflowDefinition, type TaskDefinition } from '../domain/workflow-definition';
 import type { Operation } from '../adapters/adapter';
 import { ancestors, cyclesAndUnreachable, resolveNeeds } from './task-graph';
-
-/** Formats a zod path as `tasks[2].input.message`. */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
-  return out || '(body)';
-}
-
-/** Turns zod issues into field issues (unions report their most specific branch). */
-export function zodIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
-}
 
 /** What the checker needs to know about the world. */
 export interface DefinitionContext {

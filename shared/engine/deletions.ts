@@ -1,5 +1,5 @@
 /** Deleting an empty project or a digital worker that owns no workflows (issue #18), audited. */
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';
@@ -12,7 +12,7 @@ export async function deleteProject(p: Platform, who: Principal, id: string): Pr
       const r = await store.deleteProject(q, who.orgId, id);
       if (r === 'absent') throw new NotFoundError('project', id);
       if (r === 'default') throw new ConflictError('project_is_default', `Project ${id} is the organisation's default project, which new workflows go to; it cannot be deleted.`);
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'project.delete', targetType: 'project', targetId: id });
+      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'project.delete', targetType: 'project', targetId: id });
     });
   } catch (err) {
     if (store.isStillReferenced(err)) {
@@ -27,7 +27,7 @@ export async function deleteWorker(p: Platform, who: Principal, id: string): Pro
   try {
     await p.db.tx(async (q) => {
       if (!(await store.deleteWorker(q, who.orgId, id))) throw new NotFoundError('worker', id);
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'worker.delete', targetType: 'worker', targetId: id });
+      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'worker.delete', targetType: 'worker', targetId: id });
     });
   } catch (err) {
     if (store.isStillReferenced(err)) {

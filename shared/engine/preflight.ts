@@ -4,7 +4,7 @@
  * and the recovery sweep enqueues it again: the row, not the message, is the truth.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import type { RunStatus } from '../domain/api';
 import { ConflictError, IdempotencyKeyReusedError, NotFoundError } from '../domain/errors';
 import type { Db } from '../db/db';
@@ -12,7 +12,6 @@ import type { WorkflowDefinition } from '../domain/workflow-definition';
 import { insertRunsIfCurrent, type GuardedResult, type GuardedRun } from '../store/run-batches';
 import { StatementBatcher } from './statement-batcher';
 import type { Platform } from '../platform';
-import { currentRequestContext } from '../auth/request-context';
 import { findByIdempotencyKey, type RunTrigger } from '../store/runs';
 import { getWorkflow } from '../store/workflows';
 import { validateRunInput } from './input-schema';
@@ -103,7 +102,7 @@ export async function triggerRun(p: Platform, who: Principal, workflowId: string
       tasks: wf.definition.tasks,
       idempotencyKey: opts.idempotencyKey ?? null,
       inputHash,
-      audit: { actorType: who.actor.type, actorId: who.actor.id, action: 'run.trigger', source: opts.source ?? currentRequestContext()?.source ?? null },
+      audit: { actorType: who.actor.type, actorId: who.actor.id, action: 'run.trigger', source: opts.source ?? who.source ?? null },
     });
     if (!result.current) {
       // A newer version, a paused worker or a deleted workflow: read again (the read reports the last two).

@@ -1,6 +1,6 @@
 /** Project operations behind the HTTP handlers: list, read, create. */
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import type { ProjectView } from '../domain/workers-api';
 import type { Platform } from '../platform';
@@ -30,7 +30,7 @@ export async function createProject(p: Platform, who: Principal, body: { name: s
   try {
     await p.db.tx(async (q) => {
       await store.insertProject(q, { id, orgId: who.orgId, name: body.name, description: body.description ?? null });
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'project.create', targetType: 'project', targetId: id, diff: { after: body } });
+      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'project.create', targetType: 'project', targetId: id, diff: { after: body } });
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw new ConflictError('project_name_taken', `A project named '${body.name}' already exists.`);

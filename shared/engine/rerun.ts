@@ -6,7 +6,7 @@
  * links and idempotency keys stay valid, so adapters see the same key for the same task and a
  * retried effect is delivered once; the history of attempts stays in `task_runs.attempt_log`.
  */
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';
@@ -18,7 +18,7 @@ export async function rerunRun(p: Platform, who: Principal, runId: string): Prom
     const ok = await rerunRunTree(q, who.orgId, runId);
     if (!ok) return null;
     const n = (await runHeader(q, who.orgId, runId))!.attempt;
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'run.retry', targetType: 'run', targetId: runId, diff: { attempt: n } });
+    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'run.retry', targetType: 'run', targetId: runId, diff: { attempt: n } });
     return n;
   });
   if (attempt === null) {

@@ -9,7 +9,7 @@
  * page costs less than that and needs nothing from the writers; the read is the same one
  * `GET /api/runs/{id}` makes, so the feed can never disagree with it.
  */
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import type { RunView } from '../domain/api';
 import { DemitonError } from '../domain/errors';
 import type { Platform } from '../platform';

@@ -1,5 +1,5 @@
 /** Reading runs for the API: one run with its tasks, and keyset-paginated lists. */
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import type { RunStatus, RunView } from '../domain/api';
 import { NotFoundError, ValidationError } from '../domain/errors';
 import type { Platform } from '../platform';

@@ -3,7 +3,7 @@
  * and holds no organisation data) and the caller's organisation's runs by state with the age of
  * its oldest PENDING run (a growing age means work is not being picked up).
  */
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import type { SystemStatus } from '../domain/system-status-api';
 import type { Platform } from '../platform';
 

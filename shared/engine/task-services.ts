@@ -12,7 +12,7 @@ import { ModelBudgetExceededError, type LentModel, type ModelAccess } from '../a
 import type { KnowledgeAccess } from '../adapters/intelligence/knowledge-access';
 import type { CallOperation, OperationServices } from '../adapters/adapter';
 import type { AdapterRegistry } from '../adapters/resolve-adapter';
-import type { AiConfig } from '../ai/ai-config';
+import type { AiConfig } from '../ai-config';
 import type { AiServices } from '../ai/ai-services';
 import { deleteDocument, getDocument } from '../ai/documents/document-rows';
 import { ingestDocument } from '../ai/documents/ingest-document';
@@ -20,8 +20,8 @@ import { createGuardedFetch } from '../ai/llm/guarded-fetch';
 import { openModelKey } from '../ai/llm/model-provider-key';
 import { createOpenAiClient } from '../ai/llm/openai-client';
 import { createAnthropicTextModel, createOpenAiTextModel } from '../ai/llm/text-model';
-import type { OutboundPolicy } from '../connectors/network-policy';
-import type { SecretBox } from '../connectors/secret-box';
+import type { OutboundPolicy } from '../adapters/network-policy';
+import type { SecretBox } from '../store/secret-box';
 import type { Db } from '../db/db';
 import { TaskFailedError } from '../domain/errors';
 import { OrgSettingsDocument } from '../hq/api';
@@ -30,7 +30,7 @@ import { appendAudit } from '../store/audit';
 import { getModelProvider } from '../store/model-providers';
 import { getOrgSettings } from '../store/org-settings';
 import { monthTokens, recordModelUsage } from '../store/model-usage';
-import type { ConnectorDirectory } from './connectors';
+import type { ConnectorDirectory } from '../connectors/connector-lookup';
 
 export interface TaskServicesDeps {
   db: Db;
@@ -114,7 +114,7 @@ function knowledgeAccess(deps: TaskServicesDeps, scope: TaskServiceScope): Knowl
     await ai.index.removeDocument(scope.orgId, id);
     await db.tx(async (q) => {
       await deleteDocument(q, scope.orgId, id);
-      await appendAudit(q, { orgId: scope.orgId, actor: principal.actor, action: 'document.delete', targetType: 'document', targetId: id, diff: { before: { name: d.name }, reason } });
+      await appendAudit(q, { orgId: scope.orgId, actor: principal.actor, source: null, action: 'document.delete', targetType: 'document', targetId: id, diff: { before: { name: d.name }, reason } });
     });
     await ai.blobs.delete(d.blobKey).catch((err: unknown) => deps.logger.warn({ err, documentId: id }, 'could not remove the file of a deleted document'));
     return true;

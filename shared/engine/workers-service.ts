@@ -4,7 +4,7 @@
  * called by the pre-flight commit) and stops its schedules.
  */
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { WorkerPausedError } from '../domain/worker-errors';
 import type { WorkerStats, WorkerView } from '../domain/workers-api';
@@ -50,7 +50,7 @@ export async function createWorker(
   try {
     await p.db.tx(async (q) => {
       await store.insertWorker(q, { id, orgId: who.orgId, projectId: projectId!, name: body.name, owner: body.owner, description: body.description ?? null });
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'worker.create', targetType: 'worker', targetId: id, diff: { after: body } });
+      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'worker.create', targetType: 'worker', targetId: id, diff: { after: body } });
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw nameTaken(body.name);
@@ -71,7 +71,7 @@ export async function updateWorker(
     await p.db.tx(async (q) => {
       if (!(await store.updateWorker(q, who.orgId, id, body))) throw new NotFoundError('worker', id);
       const action = body.status && body.status !== before.status ? (body.status === 'paused' ? 'worker.pause' : 'worker.resume') : 'worker.update';
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, action, targetType: 'worker', targetId: id, diff: { before: { ...before, workflows: undefined }, change: body } });
+      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action, targetType: 'worker', targetId: id, diff: { before: { ...before, workflows: undefined }, change: body } });
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw nameTaken(body.name ?? before.name);
@@ -89,7 +89,7 @@ export async function assignWorkflow(p: Platform, who: Principal, workerId: stri
     if (r === 'other-project') {
       throw new ValidationError('The workflow cannot join this worker.', [{ path: 'workflowId', message: "the workflow is in another project than the worker's" }], 'workflow_in_other_project');
     }
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'worker.assign_workflow', targetType: 'worker', targetId: workerId, diff: { workflowId } });
+    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'worker.assign_workflow', targetType: 'worker', targetId: workerId, diff: { workflowId } });
   });
   return getWorker(p, who, workerId);
 }
@@ -100,7 +100,7 @@ export async function unassignWorkflow(p: Platform, who: Principal, workerId: st
   if (!worker.workflows.some((w) => w.id === workflowId)) throw new NotFoundError('worker workflow', workflowId);
   await p.db.tx(async (q) => {
     await store.setWorkflowWorker(q, who.orgId, workflowId, null);
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'worker.unassign_workflow', targetType: 'worker', targetId: workerId, diff: { workflowId } });
+    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'worker.unassign_workflow', targetType: 'worker', targetId: workerId, diff: { workflowId } });
   });
   return getWorker(p, who, workerId);
 }

@@ -5,7 +5,7 @@
  * triggers, schedules and child workflows start them like any other latest version.
  * `expectedVersion` makes either conditional on no one having published since (409).
  */
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import type { WorkflowView } from '../domain/api';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { inWrittenOrder } from '../domain/key-order';
@@ -37,7 +37,7 @@ export async function saveDraft(p: Platform, who: Principal, id: string, body: u
   const def = await check(p, who, existing.projectId, body, id);
   const row = await p.db.tx(async (q) => {
     const r = await drafts.upsertDraft(q, { orgId: who.orgId, workflowId: id, basedOnVersion: existing.version, definition: def, asWritten: inWrittenOrder(def, body), updatedBy: who.actor.id });
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'workflow.draft.save', targetType: 'workflow', targetId: id, diff: { basedOnVersion: existing.version, after: def } });
+    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'workflow.draft.save', targetType: 'workflow', targetId: id, diff: { basedOnVersion: existing.version, after: def } });
     return r;
   });
   return draftView(row);
@@ -54,7 +54,7 @@ export async function getDraft(p: Platform, who: Principal, id: string): Promise
 export async function discardDraft(p: Platform, who: Principal, id: string): Promise<void> {
   await p.db.tx(async (q) => {
     if (!(await drafts.deleteDraft(q, who.orgId, id))) throw new NotFoundError('workflow draft', id);
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'workflow.draft.discard', targetType: 'workflow', targetId: id });
+    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'workflow.draft.discard', targetType: 'workflow', targetId: id });
   });
 }
 
@@ -101,7 +101,7 @@ export async function publishDraft(p: Platform, who: Principal, id: string, body
       }
       const version = await insertNext(q, who, id, def, inWrittenOrder(def, saved.asWritten));
       await drafts.deleteDraft(q, who.orgId, id);
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'workflow.publish', targetType: 'workflow', targetId: id, diff: { version, basedOnVersion: draft.basedOnVersion } });
+      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'workflow.publish', targetType: 'workflow', targetId: id, diff: { version, basedOnVersion: draft.basedOnVersion } });
     }),
   );
   return latestView(p, who.orgId, id);
@@ -121,7 +121,7 @@ export async function rollback(p: Platform, who: Principal, id: string, body: { 
     p.db.tx(async (q) => {
       const from = await lockExpecting(q, who.orgId, id, body.expectedVersion);
       const version = await insertNext(q, who, id, def, inWrittenOrder(def, target.definition));
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'workflow.rollback', targetType: 'workflow', targetId: id, diff: { version, restored: body.version, from } });
+      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'workflow.rollback', targetType: 'workflow', targetId: id, diff: { version, restored: body.version, from } });
     }),
   );
   return latestView(p, who.orgId, id);

@@ -1,16 +1,16 @@
 /** Workflow operations behind the HTTP handlers: create, update (new version), read, list. */
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import type { WorkflowView } from '../domain/api';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { inWrittenOrder } from '../domain/key-order';
 import type { WorkflowDefinition } from '../domain/workflow-definition';
 import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';
-import { defaultProjectId, projectExists } from '../store/organisations';
+import { resolveProject } from '../store/organisations';
 import * as store from '../store/workflows';
 import { checkDefinition } from './check-definition';
-import { findOperation } from './connectors';
+import { findOperation } from '../connectors/connector-lookup';
 import { checkInputSchema } from './input-schema';
 import { isUniqueViolation } from '../db/db';
 import { WorkflowScopeError } from '../auth/errors';
@@ -58,27 +58,18 @@ export async function check(p: Platform, who: Principal, projectId: string, body
   return def;
 }
 
-async function resolveProject(p: Platform, who: Principal, projectId: string | undefined): Promise<string> {
-  if (projectId) {
-    if (!(await projectExists(p.db, who.orgId, projectId))) throw new NotFoundError('project', projectId);
-    return projectId;
-  }
-  const id = await defaultProjectId(p.db, who.orgId);
-  if (!id) throw new NotFoundError('project', 'default');
-  return id;
-}
 
 /** Validates and saves a new workflow as version 1. */
 export async function createWorkflow(p: Platform, who: Principal, body: unknown): Promise<WorkflowView> {
   refuseScopedWriter(who);
   const requested = body && typeof body === 'object' ? (body as { projectId?: unknown }).projectId : undefined;
-  const projectId = await resolveProject(p, who, typeof requested === 'string' ? requested : undefined);
+  const projectId = await resolveProject(p.db, who.orgId, typeof requested === 'string' ? requested : undefined);
   const def = await check(p, who, projectId, body);
   const id = randomUUID();
   try {
     await p.db.tx(async (q) => {
       await store.insertWorkflow(q, { id, orgId: who.orgId, projectId, definition: def, asWritten: inWrittenOrder(def, body), createdBy: who.actor.id });
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'workflow.create', targetType: 'workflow', targetId: id, diff: { after: def } });
+      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'workflow.create', targetType: 'workflow', targetId: id, diff: { after: def } });
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw new ConflictError('workflow_name_taken', `A workflow named '${def.name}' already exists in this project.`);
@@ -103,7 +94,7 @@ export async function updateWorkflow(p: Platform, who: Principal, id: string, bo
       if (version === null) throw new NotFoundError('workflow', id);
       await appendAudit(q, {
         orgId: who.orgId,
-        actor: who.actor,
+        actor: who.actor, source: who.source ?? null,
         action: 'workflow.update',
         targetType: 'workflow',
         targetId: id,

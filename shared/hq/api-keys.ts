@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { generateApiKey } from '../auth/api-key-secret';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';
@@ -67,7 +67,7 @@ export async function createApiKey(p: Platform, who: Principal, body: z.infer<ty
       const r = await store.insertApiKey(q, { id, orgId: who.orgId, name: body.name, prefix: secret.prefix, hash: secret.hash, role: body.role, workflowIds, createdBy: who.actor.id, expiresAt });
       await appendAudit(q, {
         orgId: who.orgId,
-        actor: who.actor,
+        actor: who.actor, source: who.source ?? null,
         action: grantAction(who, 'api_key.create'),
         targetType: 'api_key',
         targetId: id,
@@ -95,7 +95,7 @@ export async function revokeApiKey(p: Platform, who: Principal, id: string): Pro
     const after = (await store.revokeApiKey(q, who.orgId, id, who.actor.id))!;
     await appendAudit(q, {
       orgId: who.orgId,
-      actor: who.actor,
+      actor: who.actor, source: who.source ?? null,
       action: 'api_key.revoke',
       targetType: 'api_key',
       targetId: id,

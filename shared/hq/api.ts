@@ -4,7 +4,7 @@
  * with them, types and the OpenAPI document come from them.
  */
 import { z } from 'zod';
-import { ROLES } from '../auth/principal';
+import { ROLES } from '../domain/principal';
 import { registerSchema } from '../http/openapi';
 
 export const RoleSchema = z.enum(ROLES);

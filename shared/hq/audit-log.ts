@@ -1,6 +1,6 @@
 /** /hq audit: the organisation's audit log, filtered, newest first, keyset-paginated on the entry id. */
 import type { z } from 'zod';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import { ValidationError } from '../domain/errors';
 import type { Platform } from '../platform';
 import { listAudit } from '../store/audit-query';

@@ -1,6 +1,6 @@
 /** Nobody hands out more than they hold: the rule for every role grant made through /hq. */
 import { ForbiddenError } from '../domain/errors';
-import { hasRole, type Principal, type Role } from '../auth/principal';
+import { hasRole, type Principal, type Role } from '../domain/principal';
 import { KeyGrantsDisabledError } from '../auth/errors';
 import type { Queryable } from '../db/db';
 import { effectiveSettings } from './org-settings';

@@ -1,6 +1,6 @@
 /** The caller and the sign-in configuration the studio reads before anyone is signed in. */
 import type { z } from 'zod';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import type { Platform } from '../platform';
 import type { AuthConfig, Me } from './api';
 import { effectiveSettings } from './org-settings';

@@ -1,6 +1,6 @@
 /** /hq members: who signed in, with which role, and direct role grants. */
 import type { z } from 'zod';
-import type { Principal, Role } from '../auth/principal';
+import type { Principal, Role } from '../domain/principal';
 import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';
 import * as store from '../store/members';
@@ -37,7 +37,7 @@ export async function setMemberRole(p: Platform, who: Principal, tenantId: strin
     const after = await store.setMemberRole(q, who.orgId, tenantId, objectId, role);
     await appendAudit(q, {
       orgId: who.orgId,
-      actor: who.actor,
+      actor: who.actor, source: who.source ?? null,
       action: grantAction(who, 'member.role.set'),
       targetType: 'member',
       targetId: `${tenantId}/${objectId}`,

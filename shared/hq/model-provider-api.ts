@@ -9,7 +9,7 @@ import { registerSchema } from '../http/openapi';
 export const MODEL_PROVIDERS = ['platform-default', 'none', 'azure-openai', 'anthropic', 'openai-compatible'] as const;
 export const ModelProviderKind = z.enum(MODEL_PROVIDERS);
 
-/** Bounds of LLM_MAX_OUTPUT_TOKENS, shared with the deployment setting (shared/ai/ai-config.ts). */
+/** Bounds of LLM_MAX_OUTPUT_TOKENS, shared with the deployment setting (shared/ai-config.ts). */
 export const MAX_OUTPUT_TOKENS_RANGE = { min: 16, max: 32_768 } as const;
 
 /**

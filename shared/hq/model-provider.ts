@@ -9,10 +9,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
 import { keyAudience, sealModelKey } from '../ai/llm/model-provider-key';
-import type { Principal } from '../auth/principal';
-import { OutboundBlockedError } from '../connectors/network-policy';
+import type { Principal } from '../domain/principal';
+import { OutboundBlockedError } from '../adapters/network-policy';
 import { ValidationError, type FieldIssue } from '../domain/errors';
-import { formatPath } from '../engine/check-definition';
+import { formatPath } from '../domain/zod-issues';
 import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';
 import { getModelProvider as readRow, putModelProvider as writeRow, type ModelProviderRow } from '../store/model-providers';
@@ -163,7 +163,7 @@ export async function putModelProvider(p: Platform, who: Principal, raw: unknown
     const written = await writeRow(q, who.orgId, next);
     await appendAudit(q, {
       orgId: who.orgId,
-      actor: who.actor,
+      actor: who.actor, source: who.source ?? null,
       action: 'model_provider.update',
       targetType: 'organisation',
       targetId: who.orgId,

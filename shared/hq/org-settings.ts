@@ -1,6 +1,6 @@
 /** /hq settings: the organisation's name and settings document, with its Entra tenants (read only). */
 import type { z } from 'zod';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import { NotFoundError } from '../domain/errors';
 import type { Platform } from '../platform';
 import type { Queryable } from '../db/db';
@@ -34,7 +34,7 @@ export async function updateOrgSettings(p: Platform, who: Principal, body: z.inf
     await putOrgSettings(q, who.orgId, name, settings, who.actor.id);
     await appendAudit(q, {
       orgId: who.orgId,
-      actor: who.actor,
+      actor: who.actor, source: who.source ?? null,
       action: 'org_settings.update',
       targetType: 'organisation',
       targetId: who.orgId,

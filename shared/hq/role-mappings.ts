@@ -1,6 +1,6 @@
 /** /hq role mappings: which Entra group gives which role in the organisation. */
 import type { z } from 'zod';
-import type { Principal, Role } from '../auth/principal';
+import type { Principal, Role } from '../domain/principal';
 import { NotFoundError } from '../domain/errors';
 import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';
@@ -30,7 +30,7 @@ export async function putRoleMapping(p: Platform, who: Principal, groupId: strin
     const after = await store.putRoleMapping(q, who.orgId, { groupId: gid, role: body.role, description: body.description ?? null, createdBy: who.actor.id });
     await appendAudit(q, {
       orgId: who.orgId,
-      actor: who.actor,
+      actor: who.actor, source: who.source ?? null,
       action: grantAction(who, before ? 'role_mapping.update' : 'role_mapping.create'),
       targetType: 'role_mapping',
       targetId: gid,
@@ -50,7 +50,7 @@ export async function deleteRoleMapping(p: Platform, who: Principal, groupId: st
     await store.deleteRoleMapping(q, who.orgId, gid);
     await appendAudit(q, {
       orgId: who.orgId,
-      actor: who.actor,
+      actor: who.actor, source: who.source ?? null,
       action: 'role_mapping.delete',
       targetType: 'role_mapping',
       targetId: gid,

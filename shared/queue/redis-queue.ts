@@ -12,7 +12,7 @@
  */
 import type { Redis } from 'ioredis';
 import { ServiceUnavailableError } from '../domain/errors';
-import { createRedisConnection, signInRejection, type RedisSignIn } from './redis-connection';
+import { createRedisConnection, signInRejection, type RedisSignIn } from '../redis/redis-connection';
 import { sameTurnBatch } from './same-turn-batch';
 import { decodeMessage, encodeMessage, parkedMember, type Reservation, type RunMessage, type WorkQueue } from './work-queue';
 

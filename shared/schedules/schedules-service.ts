@@ -1,6 +1,6 @@
 /** Schedule operations behind the HTTP handlers: create, list, read, replace, delete. */
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import { NotFoundError, ValidationError } from '../domain/errors';
 import type { ScheduleBody, ScheduleView } from '../domain/schedules-api';
 import { validateRunInput } from '../engine/input-schema';
@@ -54,7 +54,7 @@ export async function createSchedule(p: Platform, who: Principal, workflowId: st
   const fields = await prepare(p, who, workflowId, body);
   const row = await p.db.tx(async (q) => {
     const r = await store.insertSchedule(q, { ...fields, id: randomUUID(), orgId: who.orgId, workflowId, createdBy: who.actor.id });
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'schedule.create', targetType: 'schedule', targetId: r.id, diff: { after: body } });
+    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'schedule.create', targetType: 'schedule', targetId: r.id, diff: { after: body } });
     return r;
   });
   return toView(row);
@@ -65,7 +65,7 @@ export async function replaceSchedule(p: Platform, who: Principal, workflowId: s
   const fields = await prepare(p, who, workflowId, body);
   const row = await p.db.tx(async (q) => {
     if (!(await store.updateSchedule(q, who.orgId, workflowId, id, fields))) throw new NotFoundError('schedule', id);
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'schedule.update', targetType: 'schedule', targetId: id, diff: { after: body } });
+    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'schedule.update', targetType: 'schedule', targetId: id, diff: { after: body } });
     // Read back with its newest fire: replacing a schedule keeps its fire history.
     return (await store.getSchedule(q, who.orgId, workflowId, id))!;
   });
@@ -89,6 +89,6 @@ export async function listSchedules(p: Platform, who: Principal, workflowId: str
 export async function deleteSchedule(p: Platform, who: Principal, workflowId: string, id: string): Promise<void> {
   await p.db.tx(async (q) => {
     if (!(await store.deleteSchedule(q, who.orgId, workflowId, id))) throw new NotFoundError('schedule', id);
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'schedule.delete', targetType: 'schedule', targetId: id });
+    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'schedule.delete', targetType: 'schedule', targetId: id });
   });
 }

@@ -1,5 +1,5 @@
 /** API keys: stored as SHA-256 hashes, scoped to an organisation, a role and optionally some workflows. */
-import type { Role } from '../auth/principal';
+import type { Role } from '../domain/principal';
 import type { Queryable } from '../db/db';
 
 export interface ApiKeyRow {

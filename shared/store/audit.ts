@@ -1,12 +1,7 @@
 /** The append-only audit log. Entries are written in the same transaction as the change. */
-import { currentRequestContext } from '../auth/request-context';
 import type { Queryable } from '../db/db';
+import type { Actor } from '../domain/principal';
 import { redactSecrets } from './redact-secrets';
-
-export interface Actor {
-  type: 'user' | 'apikey' | 'system';
-  id: string;
-}
 
 export interface AuditEntry {
   orgId: string;
@@ -14,13 +9,14 @@ export interface AuditEntry {
   action: string;
   targetType: string;
   targetId: string | null;
-  source?: string | null;
+  /** The client address of the request that made the change (`Principal.source`); null outside HTTP. */
+  source: string | null;
   diff?: unknown;
 }
 
 /**
  * Appends one entry. Call it with the transaction that makes the change. Secret-named fields of
- * the diff are redacted; `source` defaults to the current request's client address.
+ * the diff are redacted.
  */
 export async function appendAudit(q: Queryable, e: AuditEntry): Promise<void> {
   await q.query(
@@ -33,7 +29,7 @@ export async function appendAudit(q: Queryable, e: AuditEntry): Promise<void> {
       e.action,
       e.targetType,
       e.targetId,
-      e.source ?? currentRequestContext()?.source ?? null,
+      e.source,
       e.diff === undefined ? null : JSON.stringify(redactSecrets(e.diff)),
     ],
   );

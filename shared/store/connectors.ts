@@ -1,6 +1,6 @@
 /** Connectors of a project: settings in clear, secrets sealed. Every query filters on org_id. */
 import type { Queryable } from '../db/db';
-import type { SealedSecrets } from '../connectors/secret-box';
+import type { SealedSecrets } from './secret-box';
 
 export interface ConnectorRow {
   id: string;

@@ -1,5 +1,5 @@
 /** People who signed in to an organisation, known by tenant id + object id, and their direct role grants. */
-import type { Role } from '../auth/principal';
+import type { Role } from '../domain/principal';
 import type { Queryable } from '../db/db';
 
 export interface MemberRow {

@@ -1,5 +1,5 @@
 /** The organisation's model provider settings (table `org_model_providers`, migration 0007). */
-import type { SealedSecrets } from '../connectors/secret-box';
+import type { SealedSecrets } from './secret-box';
 import type { Queryable } from '../db/db';
 
 export type StoredProviderKind = 'platform-default' | 'none' | 'azure-openai' | 'anthropic' | 'openai-compatible';

@@ -1,5 +1,6 @@
 /** Organisations and their default project. */
 import type { Queryable } from '../db/db';
+import { NotFoundError } from '../domain/errors';
 
 /** The built-in organisation of development mode (no identity provider). */
 export const DEV_ORG_ID = '00000000-0000-4000-8000-000000000001';
@@ -27,4 +28,15 @@ export async function defaultProjectId(q: Queryable, orgId: string): Promise<str
 export async function projectExists(q: Queryable, orgId: string, projectId: string): Promise<boolean> {
   const { rowCount } = await q.query('SELECT 1 FROM projects WHERE org_id = $1::uuid AND id = $2::uuid', [orgId, projectId]);
   return (rowCount ?? 0) > 0;
+}
+
+/** The project a request addresses: the given one (it must exist in the organisation) or the default one. */
+export async function resolveProject(q: Queryable, orgId: string, projectId: string | undefined): Promise<string> {
+  if (projectId) {
+    if (!(await projectExists(q, orgId, projectId))) throw new NotFoundError('project', projectId);
+    return projectId;
+  }
+  const id = await defaultProjectId(q, orgId);
+  if (!id) throw new NotFoundError('project', 'default');
+  return id;
 }

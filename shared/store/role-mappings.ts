@@ -1,5 +1,5 @@
 /** Entra group id → role, per organisation. */
-import type { Role } from '../auth/principal';
+import type { Role } from '../domain/principal';
 import type { Queryable } from '../db/db';
 
 export interface RoleMappingRow {

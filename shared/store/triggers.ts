@@ -1,6 +1,6 @@
 /** Workflow triggers, their delivery log and the Service Bus receiver leases. */
 import type { Queryable } from '../db/db';
-import type { SealedSecrets } from '../connectors/secret-box';
+import type { SealedSecrets } from './secret-box';
 
 export interface TriggerRow {
   id: string;

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { authenticate } from '../auth/authenticate';
-import { hasRole, type Principal } from '../auth/principal';
+import { hasRole, type Principal } from '../domain/principal';
 import { BodyTooLargeError, DemitonError, ExpressionError, IdempotencyKeyReusedError, NotFoundError } from '../domain/errors';
 import { evaluate, mapValue } from '../domain/expressions';
 import type { Verification, WebhookTriggerBody } from '../domain/triggers-api';

@@ -12,7 +12,7 @@
  * dead-lettered; one that can never start a run (bad body, input refused) is dead-lettered at once.
  */
 import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusReceiver } from '@azure/service-bus';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import { DemitonError, ExpressionError } from '../domain/errors';
 import { evaluate, mapValue } from '../domain/expressions';
 import type { ServiceBusTriggerBody } from '../domain/triggers-api';

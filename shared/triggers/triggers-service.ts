@@ -1,6 +1,6 @@
 /** Trigger operations behind the HTTP handlers: create, list, read, replace (and rotate), delete, deliveries. */
 import { randomBytes } from 'node:crypto';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../domain/principal';
 import { isUniqueViolation } from '../db/db';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../domain/errors';
 import { checkSyntax, expressionsIn } from '../domain/expressions';
@@ -137,7 +137,7 @@ export async function createTrigger(p: Platform, who: Principal, workflowId: str
   try {
     const row = await p.db.tx(async (q) => {
       const r = await store.insertTrigger(q, { id, orgId: who.orgId, workflowId, type: body.type, name, enabled: body.enabled, config: configOf(body), ...sealed, createdBy: who.actor.id });
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'trigger.create', targetType: 'trigger', targetId: id, diff: { after: { type: body.type, name, ...configOf(body) } } });
+      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'trigger.create', targetType: 'trigger', targetId: id, diff: { after: { type: body.type, name, ...configOf(body) } } });
       return r;
     });
     return toView(row, baseUrl);
@@ -159,7 +159,7 @@ export async function replaceTrigger(p: Platform, who: Principal, workflowId: st
       const r = await store.updateTrigger(q, who.orgId, workflowId, id, { name, enabled: body.enabled, config: configOf(body), ...sealed });
       if (!r) throw new NotFoundError('trigger', id);
       const rotated = secretOf(body) !== undefined;
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: rotated ? 'trigger.update.rotate_secret' : 'trigger.update', targetType: 'trigger', targetId: id, diff: { after: { name, ...configOf(body) } } });
+      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: rotated ? 'trigger.update.rotate_secret' : 'trigger.update', targetType: 'trigger', targetId: id, diff: { after: { name, ...configOf(body) } } });
       return r;
     });
     forgetTrigger(id);
@@ -187,7 +187,7 @@ export async function listTriggers(p: Platform, who: Principal, workflowId: stri
 export async function deleteTrigger(p: Platform, who: Principal, workflowId: string, id: string): Promise<void> {
   await p.db.tx(async (q) => {
     if (!(await store.deleteTrigger(q, who.orgId, workflowId, id))) throw new NotFoundError('trigger', id);
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'trigger.delete', targetType: 'trigger', targetId: id });
+    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'trigger.delete', targetType: 'trigger', targetId: id });
   });
   forgetTrigger(id);
 }

@@ -14,7 +14,7 @@ import { createWorkflow } from '../../shared/engine/workflows-service';
 import { triggerRun } from '../../shared/engine/preflight';
 import { sweepPendingRuns } from '../../shared/engine/recovery-sweep';
 import { Worker } from '../../shared/engine/worker';
-import { devPrincipal } from '../../shared/auth/principal';
+import { devPrincipal } from '../../shared/auth/dev-principal';
 import { createRedisQueue } from '../../shared/queue/redis-queue';
 import type { WorkQueue } from '../../shared/queue/work-queue';
 import { createTestPlatform, waitFor, type TestPlatform } from '../helpers/test-platform';

@@ -41,7 +41,7 @@ import { upstream, UpstreamError } from '../upstream-error';
 import { settingHost } from '../setting-host';
 import { urlHost, type ConnectorEndpoint } from '../host-allowlist';
 import { ConnectorCredentialsRequiredError, DEFAULT_AUTHORITY_HOST, OrgEntraSecrets, OrgEntraSettings, orgEntraCredential, orgServicePrincipal } from '../org-entra-credential';
-import { isLoopbackHost } from '../../managed-identity/loopback-host';
+import { isLoopbackHost } from '../../domain/loopback-host';
 
 const SYSTEM = 'azure-blob';
 /** Largest blob `getArtifact` returns inline (10 MiB). */

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { OutboundPolicy } from '../../connectors/network-policy';
+import type { OutboundPolicy } from '../network-policy';
 import { UpstreamError } from '../upstream-error';
 import { errorMessageOf, httpRequest, jsonOf } from './http-client';
 

@@ -13,7 +13,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { OutboundPolicy } from '../../connectors/network-policy';
+import type { OutboundPolicy } from '../network-policy';
 import { currentTraceParent } from '../../observability/tracing';
 import { deadlineOf } from '../deadline';
 import { UpstreamError } from '../upstream-error';

@@ -4,7 +4,7 @@
  * ETag-guarded updates and deletes, bound actions and JSON `$batch`. The base for the Business
  * Central and Dynamics 365 Finance adapters.
  */
-import type { OutboundPolicy } from '../../connectors/network-policy';
+import type { OutboundPolicy } from '../network-policy';
 import { UpstreamError } from '../upstream-error';
 import { errorMessageOf, expectOk, httpRequest, jsonOf, type HttpResponse } from './http-client';
 

@@ -7,7 +7,7 @@
  * went away) aborts the model call and releases the gate slot. The user's message is stored at
  * once; the answer only when it completed, with the citations and suggestions shown.
  */
-import { hasRole, type Principal } from '../../auth/principal';
+import { hasRole, type Principal } from '../../domain/principal';
 import { DemitonError, NotFoundError } from '../../domain/errors';
 import type { Citation, StudioFocus, Suggestion } from '../../domain/studio-api';
 import type { Platform } from '../../platform';

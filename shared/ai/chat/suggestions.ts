@@ -7,7 +7,7 @@
  * triggering stays POST /api/workflows/{id}/runs, by the user.
  */
 import { z } from 'zod';
-import { hasRole, type Principal } from '../../auth/principal';
+import { hasRole, type Principal } from '../../domain/principal';
 import type { Queryable } from '../../db/db';
 import { DemitonError, ValidationError } from '../../domain/errors';
 import type { Suggestion } from '../../domain/studio-api';

@@ -3,7 +3,7 @@
  * from. Every provider receives the caller's principal and must only read that organisation's
  * rows (and, for API keys scoped to some workflows, only those workflows).
  */
-import type { Principal } from '../../auth/principal';
+import type { Principal } from '../../domain/principal';
 import type { Db } from '../../db/db';
 import type { SourceType, StudioFocus } from '../../domain/studio-api';
 import type { Logger } from '../../logger';

@@ -6,7 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { odata, TableClient, type TableEntityResult } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
-import type { StorageAccount } from '../ai-config';
+import type { StorageAccount } from '../../ai-config';
 import { toAiServiceError } from '../ai-errors';
 import type { ConversationRecord, ConversationStore, StoredMessage } from './conversation-store';
 

@@ -6,7 +6,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import { BlobServiceClient } from '@azure/storage-blob';
-import type { StorageAccount } from '../ai-config';
+import type { StorageAccount } from '../../ai-config';
 import { toAiServiceError } from '../ai-errors';
 
 export interface BlobStore {

@@ -5,7 +5,7 @@
  * blob upload removes what was written, so a document is either fully searchable or absent.
  */
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../../auth/principal';
+import type { Principal } from '../../domain/principal';
 import type { Db } from '../../db/db';
 import type { Logger } from '../../logger';
 import { DocumentTooLargeError } from '../ai-errors';
@@ -50,7 +50,7 @@ export async function ingestDocument(deps: IngestDeps, principal: Principal, fil
       // Recorded with the rows it describes, in the same transaction.
       await appendAudit(q, {
         orgId: principal.orgId,
-        actor: principal.actor,
+        actor: principal.actor, source: principal.source ?? null,
         action: 'document.upload',
         targetType: 'document',
         targetId: id,
@@ -68,7 +68,7 @@ export async function ingestDocument(deps: IngestDeps, principal: Principal, fil
     await deps.db
       .tx(async (q) => {
         await deleteDocument(q, principal.orgId, id);
-        await appendAudit(q, { orgId: principal.orgId, actor: principal.actor, action: 'document.upload_rolled_back', targetType: 'document', targetId: id, diff: { reason: 'indexing failed' } });
+        await appendAudit(q, { orgId: principal.orgId, actor: principal.actor, source: principal.source ?? null, action: 'document.upload_rolled_back', targetType: 'document', targetId: id, diff: { reason: 'indexing failed' } });
       })
       .catch((e) => deps.logger.warn({ err: e, documentId: id }, 'could not remove a document whose indexing failed'));
     await deps.blobs.delete(blobKey).catch((e) => deps.logger.warn({ err: e, blobKey }, 'could not remove the blob of a failed upload'));

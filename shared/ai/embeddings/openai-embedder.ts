@@ -1,6 +1,6 @@
 /** Embeddings from Azure OpenAI or any OpenAI-compatible server, through the `openai` SDK. */
 import type OpenAI from 'openai';
-import type { OpenAiEndpoint } from '../ai-config';
+import type { OpenAiEndpoint } from '../../ai-config';
 import { toAiServiceError } from '../ai-errors';
 import { modelName } from '../llm/openai-client';
 import { normalise, type Embedder } from './embedder';

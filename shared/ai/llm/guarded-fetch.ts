@@ -7,7 +7,7 @@
  */
 import { isIP } from 'node:net';
 import { Agent, fetch as undiciFetch } from 'undici';
-import type { OutboundPolicy } from '../../connectors/network-policy';
+import type { OutboundPolicy } from '../../adapters/network-policy';
 import { demitonCause } from '../../domain/errors';
 
 export interface GuardedFetch {

@@ -3,7 +3,7 @@
  * envelope under the platform's key-encryption key), bound to the organisation as additional
  * authenticated data so a sealed key copied onto another organisation's row does not open.
  */
-import { SecretDecryptionError, type SealedSecrets, type SecretBox } from '../../connectors/secret-box';
+import { SecretDecryptionError, type SealedSecrets, type SecretBox } from '../../store/secret-box';
 import { ModelProviderKeyError } from '../ai-errors';
 
 // The secret box binds (org, id); connector ids are UUIDs, so this fixed id never collides with one.

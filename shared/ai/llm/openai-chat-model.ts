@@ -1,6 +1,6 @@
 /** Chat over the OpenAI protocol (Azure OpenAI or any compatible server), streamed as SSE chunks. */
 import type OpenAI from 'openai';
-import type { OpenAiEndpoint } from '../ai-config';
+import type { OpenAiEndpoint } from '../../ai-config';
 import { toAiServiceError } from '../ai-errors';
 import { modelName } from './openai-client';
 import type { ChatEvent, ChatModel, ChatRequest } from './chat-model';

@@ -5,7 +5,7 @@
  */
 import type { TokenCredential } from '@azure/identity';
 import OpenAI, { AzureOpenAI } from 'openai';
-import type { OpenAiEndpoint } from '../ai-config';
+import type { OpenAiEndpoint } from '../../ai-config';
 
 /** The Entra scope of Azure OpenAI (Cognitive Services). */
 export const COGNITIVE_SERVICES_SCOPE = 'https://cognitiveservices.azure.com/.default';

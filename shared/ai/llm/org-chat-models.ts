@@ -13,8 +13,8 @@
  * platform's managed identity, which must not be lent to an endpoint someone else picked.
  */
 import type { TokenCredential } from '@azure/identity';
-import type { OutboundPolicy } from '../../connectors/network-policy';
-import type { SecretBox } from '../../connectors/secret-box';
+import type { OutboundPolicy } from '../../adapters/network-policy';
+import type { SecretBox } from '../../store/secret-box';
 import type { Queryable } from '../../db/db';
 import type { Logger } from '../../logger';
 import { getModelProvider, type ModelProviderRow } from '../../store/model-providers';

@@ -8,7 +8,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import type OpenAI from 'openai';
-import type { OpenAiEndpoint } from '../ai-config';
+import type { OpenAiEndpoint } from '../../ai-config';
 import { toAiServiceError } from '../ai-errors';
 import { normalise } from '../embeddings/embedder';
 import { modelName } from './openai-client';

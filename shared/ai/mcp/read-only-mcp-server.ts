@@ -7,7 +7,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { z } from 'zod';
-import type { Principal } from '../../auth/principal';
+import type { Principal } from '../../domain/principal';
 import { DemitonError, NotFoundError } from '../../domain/errors';
 import { RunStatus } from '../../domain/api';
 import { listProjects } from '../../engine/projects-service';

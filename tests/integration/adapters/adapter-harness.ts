@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { Adapter, CallOperation, GeneratorOperation, OperationContext } from '../../../shared/adapters/adapter';
 import { createDefaultRegistry } from '../../../shared/adapters/registry';
-import { OutboundPolicy } from '../../../shared/connectors/network-policy';
+import { OutboundPolicy } from '../../../shared/adapters/network-policy';
 
 /** Tests talk to loopback servers, so adapters run under the development policy. */
 export const devRegistry = createDefaultRegistry({ network: new OutboundPolicy({ allowPrivate: true }) });

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, type AzuriteFixture } from '../../servers/azurite';
 import { createDefaultRegistry } from '../../../shared/adapters/registry';
-import { OutboundPolicy } from '../../../shared/connectors/network-policy';
+import { OutboundPolicy } from '../../../shared/adapters/network-policy';
 import { adapterFor, callOp, devRegistry, prodRegistry } from './adapter-harness';
 
 let azurite: AzuriteFixture;

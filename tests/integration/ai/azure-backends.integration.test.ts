@@ -9,7 +9,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { TableClient } from '@azure/data-tables';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Principal } from '../../../shared/auth/principal';
+import type { Principal } from '../../../shared/domain/principal';
 import { AiServiceError } from '../../../shared/ai/ai-errors';
 import { ingestDocument } from '../../../shared/ai/documents/ingest-document';
 import { AzureKeyCredential, createAzureSearchIndex } from '../../../shared/ai/search/azure-search-index';

@@ -10,7 +10,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrgChatModels } from '../../../shared/ai/llm/org-chat-models';
-import { OutboundPolicy } from '../../../shared/connectors/network-policy';
+import { OutboundPolicy } from '../../../shared/adapters/network-policy';
 import { ValidationError } from '../../../shared/domain/errors';
 import { putModelProvider } from '../../../shared/hq/model-provider';
 import { DEV_ORG_ID } from '../../../shared/store/organisations';

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Principal } from '../../../shared/auth/principal';
+import type { Principal } from '../../../shared/domain/principal';
 import { PROMPT_RULES, SUGGESTION_RULE } from '../../../shared/ai/chat/prompt';
 import * as studio from '../../../shared/ai/studio-service';
 import { createWorkflow } from '../../../shared/engine/workflows-service';

@@ -271,6 +271,7 @@ describe('audit entries', () => {
     await appendAudit(platform.db, {
       orgId: DEV_ORG_ID,
       actor: { type: 'system', id: 'test' },
+      source: null,
       action: 'test.redaction',
       targetType: 'test',
       targetId: 'r1',
@@ -350,7 +351,7 @@ describe('GET /api/hq/audit', () => {
   beforeAll(async () => {
     targets = [];
     for (let i = 0; i < 5; i++) {
-      await appendAudit(platform.db, { orgId: DEV_ORG_ID, actor: { type: 'apikey', id: `key-${i % 2}` }, action: 'paging.test', targetType: 'paging', targetId: `t${i}` });
+      await appendAudit(platform.db, { orgId: DEV_ORG_ID, actor: { type: 'apikey', id: `key-${i % 2}` }, source: null, action: 'paging.test', targetType: 'paging', targetId: `t${i}` });
       targets.push(`t${i}`);
     }
   });

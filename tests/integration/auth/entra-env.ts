@@ -4,7 +4,7 @@
  * group mappings in the database and tokens signed by the issuer.
  */
 import { randomUUID } from 'node:crypto';
-import type { Role } from '../../../shared/auth/principal';
+import type { Role } from '../../../shared/domain/principal';
 import { putRoleMapping } from '../../../shared/store/role-mappings';
 import { orgForTenant } from '../../../shared/store/org-tenants';
 import { api, createTestPlatform, startTestHost, type TestPlatform } from '../../helpers/test-platform';

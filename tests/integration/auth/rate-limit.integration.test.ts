@@ -4,7 +4,7 @@
  * its callers, and room again once the window has slid past. Public routes are not limited.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devPrincipal } from '../../../shared/auth/principal';
+import { devPrincipal } from '../../../shared/auth/dev-principal';
 import { createRedisRateLimiter } from '../../../shared/auth/rate-limit';
 import { createApiKey } from '../../../shared/hq/api-keys';
 import type { Logger } from '../../../shared/logger';

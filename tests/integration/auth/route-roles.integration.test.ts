@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES, type Role } from '../../../shared/auth/principal';
+import { ROLES, type Role } from '../../../shared/domain/principal';
 import type { Route } from '../../../functions/http-kit';
 import { routes } from '../../../functions/routes';
 import { startEntraEnv, type EntraEnv } from './entra-env';

@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnector } from '../../../shared/connectors/connectors-service';
-import { OutboundPolicy } from '../../../shared/connectors/network-policy';
+import { OutboundPolicy } from '../../../shared/adapters/network-policy';
 import { ValidationError } from '../../../shared/domain/errors';
 import { DEV_ORG_ID } from '../../../shared/store/organisations';
 import { api, createTestPlatform, startTestHost, type TestPlatform } from '../../helpers/test-platform';

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyVaultKey } from '../../../shared/connectors/key-provider';
-import { SecretBox } from '../../../shared/connectors/secret-box';
+import { SecretBox } from '../../../shared/store/secret-box';
 import { startKeyVault, type KeyVaultFixture } from '../../servers/key-vault-server';
 
 const KEK = randomBytes(32);

@@ -9,7 +9,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/config';
-import { AccessTokenUnavailableError, CredentialRejectedError } from '../../../shared/domain/errors';
+import { AccessTokenUnavailableError, DependencyCredentialRejectedError } from '../../../shared/domain/errors';
 import { toProblem } from '../../../shared/http/problem';
 import { POSTGRES_TOKEN_SCOPE, createAccessTokenSource } from '../../../shared/managed-identity/access-token-source';
 import { platformCredential } from '../../../shared/managed-identity/credential';
@@ -191,7 +191,7 @@ describe('PostgreSQL with DATABASE_AUTH=entra', () => {
 
   it('a token PostgreSQL does not accept is database_credential_rejected', async () => {
     endpoint.rotate(RESOURCE, 3600); // issued, but never made the role's password
-    await expect(start(7)).rejects.toBeInstanceOf(CredentialRejectedError);
+    await expect(start(7)).rejects.toBeInstanceOf(DependencyCredentialRejectedError);
     await expect(start(8)).rejects.toMatchObject({ code: 'database_credential_rejected', message: expect.stringMatching(/password authentication failed for user "id-demiton-test"/) });
   });
 });

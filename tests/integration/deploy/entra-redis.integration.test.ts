@@ -11,10 +11,10 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisRateLimiter } from '../../../shared/auth/rate-limit';
 import { loadConfig } from '../../../shared/config';
-import { AccessTokenUnavailableError, CredentialRejectedError } from '../../../shared/domain/errors';
+import { AccessTokenUnavailableError, DependencyCredentialRejectedError } from '../../../shared/domain/errors';
 import { createLogger } from '../../../shared/logger';
 import { REDIS_TOKEN_SCOPE } from '../../../shared/managed-identity/access-token-source';
-import { createRedisConnection, redisTargetFor, type RedisTarget } from '../../../shared/queue/redis-connection';
+import { createRedisConnection, redisTargetFor, type RedisTarget } from '../../../shared/redis/redis-connection';
 import { createRedisQueue } from '../../../shared/queue/redis-queue';
 import type { WorkQueue } from '../../../shared/queue/work-queue';
 import { waitFor } from '../../helpers/test-platform';
@@ -143,7 +143,7 @@ describe('Redis with REDIS_AUTH=entra', () => {
       () => null,
       (e: unknown) => e,
     );
-    expect(err).toBeInstanceOf(CredentialRejectedError);
+    expect(err).toBeInstanceOf(DependencyCredentialRejectedError);
     expect(err).toMatchObject({ code: 'queue_credential_rejected', user: OID, retryable: true });
     expect((err as Error).message).toMatch(new RegExp(`Redis refused the sign-in of user '${OID}': WRONGPASS`));
     expect(await authFailuresInAclLog()).toBeGreaterThan(0);

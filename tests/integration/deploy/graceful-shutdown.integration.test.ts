@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdapterRegistration, CallOperation, ConnectorDescriptor } from '../../../shared/adapters/adapter';
 import { createDefaultRegistry } from '../../../shared/adapters/registry';
-import { builtInConnectors } from '../../../shared/engine/connectors';
+import { builtInConnectors } from '../../../shared/connectors/connector-lookup';
 import { Worker } from '../../../shared/engine/worker';
 import { api, createTestPlatform, startTestHost, waitFor, type TestPlatform } from '../../helpers/test-platform';
 

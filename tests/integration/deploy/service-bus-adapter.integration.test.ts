@@ -10,7 +10,7 @@ import type { ConnectorDescriptor, OperationContext } from '../../../shared/adap
 import { messageIdFor, serviceBusAdapter } from '../../../shared/adapters/comms/service-bus';
 import { createDefaultRegistry } from '../../../shared/adapters/registry';
 import { UpstreamError } from '../../../shared/adapters/upstream-error';
-import { OutboundPolicy } from '../../../shared/connectors/network-policy';
+import { OutboundPolicy } from '../../../shared/adapters/network-policy';
 import { createLogger } from '../../../shared/logger';
 import { installTracerProvider, uninstallTracerProvider, withSpan } from '../../../shared/observability/tracing';
 import { startLoopbackServiceBus, type LoopbackServiceBus } from './loopback-service-bus';

@@ -9,7 +9,7 @@ import type { AdapterRegistration, ConnectorDescriptor, Operation } from '../../
 import { platformAdapter } from '../../../shared/adapters/platform/platform-adapter';
 import { AdapterRegistry } from '../../../shared/adapters/resolve-adapter';
 import { TaskFailedError } from '../../../shared/domain/errors';
-import { PLATFORM_CONNECTOR, type ConnectorDirectory } from '../../../shared/engine/connectors';
+import { PLATFORM_CONNECTOR, type ConnectorDirectory } from '../../../shared/connectors/connector-lookup';
 
 export interface ProbeState {
   calls: Map<string, number>;

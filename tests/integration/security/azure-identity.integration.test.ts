@@ -22,7 +22,7 @@ import { orgEntraCredential } from '../../../shared/adapters/org-entra-credentia
 import { STORAGE_SCOPE } from '../../../shared/adapters/platform/blob-adapter';
 import { createDefaultRegistry } from '../../../shared/adapters/registry';
 import { createConnector } from '../../../shared/connectors/connectors-service';
-import { OutboundPolicy } from '../../../shared/connectors/network-policy';
+import { OutboundPolicy } from '../../../shared/adapters/network-policy';
 import { insertConnector } from '../../../shared/store/connectors';
 import { DEV_ORG_ID, defaultProjectId } from '../../../shared/store/organisations';
 import { api, createTestPlatform, startTestHost, type TestPlatform } from '../../helpers/test-platform';

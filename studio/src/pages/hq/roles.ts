@@ -1,7 +1,7 @@
 /** Roles as the control plane ranks them, and what the HQ forms need to know about them. */
 import type { Role } from '../../services/api';
 
-/** Lowest to highest, as the server ranks them (shared/auth/principal.ts). */
+/** Lowest to highest, as the server ranks them (shared/domain/principal.ts). */
 export const ROLES: readonly Role[] = ['viewer', 'operator', 'editor', 'admin', 'owner'];
 
 /** True when `role` ranks below `than` (no role ranks below every role). */

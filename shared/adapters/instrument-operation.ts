@@ -3,9 +3,9 @@
  * latency measurement. The engine wraps the operation it resolved; when neither tracing nor
  * metrics is on the operation is returned untouched, so an uninstrumented run allocates nothing.
  */
-import type { Operation } from '../adapters/adapter';
-import { recordAdapterCall, metricsActive } from './metrics';
-import { SpanKind, tracingActive, withSpan } from './tracing';
+import type { Operation } from './adapter';
+import { recordAdapterCall, metricsActive } from '../observability/metrics';
+import { SpanKind, tracingActive, withSpan } from '../observability/tracing';
 
 /** The operation with its calls traced and timed (or itself, when telemetry is off). */
 export function instrumentOperation(systemType: string, name: string, op: Operation): Operation {

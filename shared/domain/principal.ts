@@ -1,6 +1,10 @@
 /** Who is calling: an organisation, an actor and a role. Routes declare the role they need. */
-import type { Actor } from '../store/audit';
-import { DEV_ORG_ID } from '../store/organisations';
+
+/** Who did something, as the audit log records it. */
+export interface Actor {
+  type: 'user' | 'apikey' | 'system';
+  id: string;
+}
 
 export const ROLES = ['viewer', 'operator', 'editor', 'admin', 'owner'] as const;
 export type Role = (typeof ROLES)[number];
@@ -11,6 +15,8 @@ export interface Principal {
   role: Role;
   /** For API keys limited to some workflows: their ids. Absent means every workflow. */
   workflowScope?: readonly string[];
+  /** Where the request came from (the X-Forwarded-For chain), recorded in audit entries; absent outside HTTP. */
+  source?: string | null;
 }
 
 /** The higher of the roles given, or null when none is. */
@@ -23,9 +29,4 @@ export function highestRole(roles: ReadonlyArray<Role | null | undefined>): Role
 /** True when `role` is at least `needed` (owner > admin > editor > operator > viewer). */
 export function hasRole(role: Role, needed: Role): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(needed);
-}
-
-/** The built-in administrator of development mode. */
-export function devPrincipal(): Principal {
-  return { orgId: DEV_ORG_ID, actor: { type: 'user', id: 'dev-admin' }, role: 'owner' };
 }

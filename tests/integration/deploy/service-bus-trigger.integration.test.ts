@@ -6,11 +6,11 @@
  */
 import { InvocationContext } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IdempotencyKeyReusedError, NotFoundError, ValidationError } from '../shared/domain/errors';
-import type { ServiceBusTrigger } from '../shared/domain/service-bus-triggers';
-import { DEV_ORG_ID } from '../shared/store/organisations';
-import { api, createTestPlatform, startTestHost, type TestPlatform } from '../tests/helpers/test-platform';
-import { messageInput, serviceBusHandler } from './service-bus';
+import { IdempotencyKeyReusedError, NotFoundError, ValidationError } from '../../../shared/domain/errors';
+import type { ServiceBusTrigger } from '../../../shared/domain/service-bus-triggers';
+import { DEV_ORG_ID } from '../../../shared/store/organisations';
+import { api, createTestPlatform, startTestHost, type TestPlatform } from '../../helpers/test-platform';
+import { messageInput, serviceBusHandler } from '../../../functions/service-bus';
 
 let platform: TestPlatform;
 let trigger: ServiceBusTrigger;

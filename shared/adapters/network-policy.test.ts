@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpRequest } from '../adapters/platform/http-client';
+import { httpRequest } from './platform/http-client';
 import { hostsOf, HostResolutionError, OutboundBlockedError, OutboundPolicy } from './network-policy';
 
 const production = new OutboundPolicy({ allowPrivate: false });

@@ -13,7 +13,7 @@
  *   connection tries again on the retry schedule.
  */
 import { Redis, type Callback, type RedisOptions } from 'ioredis';
-import { AccessTokenUnavailableError, CredentialRejectedError } from '../domain/errors';
+import { AccessTokenUnavailableError, DependencyCredentialRejectedError } from '../domain/errors';
 import type { EntraSignIn } from '../config';
 import { REDIS_TOKEN_SCOPE, type AccessTokenSource } from '../managed-identity/access-token-source';
 import { managedIdentityTokens } from '../managed-identity/token-sources';
@@ -37,11 +37,11 @@ export function createRedisConnection(target: RedisTarget, options: RedisOptions
  * Redis refusing a sign-in (WRONGPASS, NOAUTH) as a typed error naming the user, or null for any
  * other error.
  */
-export function signInRejection(err: unknown, redis: Redis): CredentialRejectedError | null {
+export function signInRejection(err: unknown, redis: Redis): DependencyCredentialRejectedError | null {
   const message = err instanceof Error ? err.message : '';
   if (!/^(WRONGPASS|NOAUTH)\b/.test(message)) return null;
   const user = redis.options.username || 'default';
-  return new CredentialRejectedError('queue', user, `Redis refused the sign-in of user '${user}': ${message}`, { cause: err });
+  return new DependencyCredentialRejectedError('queue', user, `Redis refused the sign-in of user '${user}': ${message}`, { cause: err });
 }
 
 // Floor of the renewal timer: a token issued with less than the margin left is renewed this often.

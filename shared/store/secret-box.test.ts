@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { devKeyFile, EncryptionKeyError, keyProviderFor, staticKey } from './key-provider';
+import { devKeyFile, EncryptionKeyError, keyProviderFor, staticKey } from '../connectors/key-provider';
 import { keyId, SecretBox, SecretDecryptionError } from './secret-box';
 
 const ORG = '00000000-0000-4000-8000-000000000001';

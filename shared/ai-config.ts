@@ -5,7 +5,7 @@
  * nothing here reads the environment itself.
  */
 import { z } from 'zod';
-import { ConfigError, type FieldIssue } from '../domain/errors';
+import { ConfigError, type FieldIssue } from './domain/errors';
 
 const httpUrl = z
   .string()

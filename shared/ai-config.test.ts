@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../config';
-import { ConfigError } from '../domain/errors';
+import { loadConfig } from './config';
+import { ConfigError } from './domain/errors';
 
 const issuesOf = (env: Record<string, string>) => {
   try {
