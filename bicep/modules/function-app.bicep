@@ -112,6 +112,8 @@ var demitonSettings = {
   REDIS_AUTH: 'entra'
   REDIS_ENTRA_USER: redisEntraUser
   REDIS_PREFIX: 'demiton'
+  // The Enterprise clustering policy (redis.bicep) is one endpoint behind a proxy: no cluster protocol.
+  REDIS_CLUSTER: 'off'
   DEMITON_WORKER: 'on'
   WORKER_CONCURRENCY: string(workerConcurrency)
   LOG_LEVEL: logLevel

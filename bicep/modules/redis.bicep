@@ -1,8 +1,12 @@
-// Azure Managed Redis (Microsoft.Cache/redisEnterprise). EnterpriseCluster policy gives one
-// endpoint, so the single-node ioredis client and BLMOVE work unchanged. The app signs in with
-// Microsoft Entra tokens of the managed identity (REDIS_AUTH=entra, user = its object id): the
-// access policy assignment below gives the identity the built-in 'default' policy (all data
-// commands), and access keys are disabled, so no Redis key exists in any setting or vault.
+// Azure Managed Redis (Microsoft.Cache/redisEnterprise). The data is sharded whatever the policy;
+// the Enterprise clustering policy puts a proxy in front, so the app uses one endpoint and the
+// single-node client (REDIS_CLUSTER=off), and Entra sign-in works. The proxy, like OSS cluster,
+// refuses a script or BLMOVE whose keys span hash slots (CROSSSLOT): every key carries the prefix
+// as a hash tag (`{demiton}:…`, shared/queue/redis-keys.ts), so each script's keys share a slot.
+// The app signs in with Microsoft Entra tokens of the managed identity (REDIS_AUTH=entra, user =
+// its object id): the access policy assignment below gives the identity the built-in 'default'
+// policy (all data commands), and access keys are disabled, so no Redis key exists in any setting
+// or vault.
 param name string
 param location string
 param tags object = {}
