@@ -11,6 +11,11 @@
  *   reconnects instead and ioredis subscribes again). Every connect and reconnect fetches a
  *   current token first. Without a token the queued commands fail with the typed error and the
  *   connection tries again on the retry schedule.
+ *
+ * ioredis has no credential-provider hook, so `EntraRedis` extends `Redis` and uses parts that are
+ * not public API (`connect()` on every reconnect, `condition`, `flushQueue`, `silentEmit`).
+ * package.json pins ioredis to one exact version, and
+ * tests/integration/deploy/ioredis-internals.integration.test.ts fails when an upgrade moves them.
  */
 import { Cluster, Redis, type Callback, type RedisOptions } from 'ioredis';
 import { AccessTokenUnavailableError, CredentialRejectedError } from '../domain/errors';
