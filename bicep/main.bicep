@@ -44,6 +44,7 @@ param postgresAdminPassword string
 @description('Keep password sign-in for the PostgreSQL administrator login. False: Entra sign-in only (the app needs no password either way).')
 param postgresPasswordAuth bool = true
 param redisSku string = 'Balanced_B0'
+@description('Zone-redundant PostgreSQL (General Purpose and Memory Optimized tiers only; ignored on Burstable) and replicated Redis.')
 param highAvailability bool = false
 @allowed(['free', 'basic', 'standard', 'standard2', 'standard3'])
 param searchSku string = 'basic'
@@ -60,6 +61,7 @@ param serviceBusTriggers string = ''
 // Identity
 @description('Entra tenant whose users sign in.')
 param entraTenantId string = tenant().tenantId
+@minLength(1)
 @description('Audience (application id or App ID URI) of the API app registration.')
 param entraApiAudience string
 @description('Client id of the API app registration (for Microsoft Graph group overage); optional.')
@@ -67,6 +69,7 @@ param entraApiClientId string = ''
 @secure()
 @description('Secret of the API app registration; optional.')
 param entraApiClientSecret string = ''
+@minLength(1)
 @description('Client id of the studio app registration (single-page application, signs users in with MSAL).')
 param entraStudioClientId string
 @secure()
@@ -76,10 +79,35 @@ param entraStudioClientId string
 param connectorEncryptionKey string
 @description('Object id of a user or group allowed to manage Key Vault secrets; optional.')
 param keyVaultAdminPrincipalId string = ''
+@description('Changes after each teardown (azd sets DEMITON_DEPLOYMENT_ID; its postdown hook clears it) so the Key Vault gets a new name: purge protection keeps a deleted vault, and its name, for 30 days.')
+param deploymentId string = ''
 
 var tags = { 'azd-env-name': environmentName, application: 'demiton' }
 var suffix = uniqueString(subscription().id, resourceGroup().id, environmentName)
-var short = toLower(replace(environmentName, '-', ''))
+var vaultSuffix = uniqueString(subscription().id, resourceGroup().id, environmentName, deploymentId)
+var env = toLower(environmentName)
+var short = replace(env, '-', '')
+// Every resource name, within its service's length and character rules for any environment name
+// @maxLength(40) allows (tests/bicep/resource-names.test.ts evaluates these for 1 to 40 characters).
+// uniqueString() is 13 characters.
+var names = {
+  identity: 'id-${env}'
+  workspace: 'log-${env}'
+  appInsights: 'appi-${env}'
+  vnet: 'vnet-${env}'
+  storage: take('st${short}${suffix}', 24)
+  keyVault: 'kv${take(short, 9)}${vaultSuffix}'
+  postgres: 'psql-${env}-${suffix}'
+  redis: 'redis-${env}-${suffix}'
+  search: 'srch-${short}-${suffix}'
+  openAi: 'oai-${short}-${suffix}'
+  serviceBus: 'sb-${take(short, 30)}-${suffix}'
+  functionApp: 'func-${env}-${suffix}'
+  plan: 'plan-${env}'
+  staticWebApp: 'stapp-${take(env, 20)}-${suffix}'
+  containerAppsEnvironment: 'cae-${env}'
+  workerApp: 'ca-${take(short, 16)}-worker'
+}
 var documentsContainer = 'demiton-documents'
 var conversationsTable = 'demitonconversations'
 var connectorKekSecretName = 'demiton-connector-kek'
@@ -87,14 +115,14 @@ var entraApiSecretName = 'entra-api-client-secret'
 
 module identity 'modules/identity.bicep' = {
   name: 'identity'
-  params: { name: 'id-${environmentName}', location: location, tags: tags }
+  params: { name: names.identity, location: location, tags: tags }
 }
 
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
   params: {
-    workspaceName: 'log-${environmentName}'
-    appInsightsName: 'appi-${environmentName}'
+    workspaceName: names.workspace
+    appInsightsName: names.appInsights
     location: location
     tags: tags
     principalId: identity.outputs.principalId
@@ -103,13 +131,13 @@ module monitoring 'modules/monitoring.bicep' = {
 
 module network 'modules/network.bicep' = if (privateNetworking) {
   name: 'network'
-  params: { name: 'vnet-${environmentName}', location: location, tags: tags }
+  params: { name: names.vnet, location: location, tags: tags }
 }
 
 module storage 'modules/storage.bicep' = {
   name: 'storage'
   params: {
-    name: take('st${short}${suffix}', 24)
+    name: names.storage
     location: location
     tags: tags
     principalId: identity.outputs.principalId
@@ -121,7 +149,7 @@ module storage 'modules/storage.bicep' = {
 module keyVault 'modules/keyvault.bicep' = {
   name: 'keyvault'
   params: {
-    name: take('kv-${short}-${suffix}', 24)
+    name: names.keyVault
     location: location
     tags: tags
     principalId: identity.outputs.principalId
@@ -141,7 +169,7 @@ module keyVault 'modules/keyvault.bicep' = {
 module postgres 'modules/postgres.bicep' = {
   name: 'postgres'
   params: {
-    name: 'psql-${environmentName}-${suffix}'
+    name: names.postgres
     location: location
     tags: tags
     tier: postgresTier
@@ -154,14 +182,15 @@ module postgres 'modules/postgres.bicep' = {
     identityName: identity.outputs.name
     delegatedSubnetId: privateNetworking ? network.outputs.databaseSubnetId : ''
     privateDnsZoneId: privateNetworking ? network.outputs.postgresDnsZoneId : ''
-    highAvailability: highAvailability
+    // Zone-redundant HA exists on General Purpose and Memory Optimized only, not on Burstable.
+    highAvailability: highAvailability && postgresTier != 'Burstable'
   }
 }
 
 module redis 'modules/redis.bicep' = {
   name: 'redis'
   params: {
-    name: 'redis-${environmentName}-${suffix}'
+    name: names.redis
     location: location
     tags: tags
     skuName: redisSku
@@ -173,7 +202,7 @@ module redis 'modules/redis.bicep' = {
 module search 'modules/search.bicep' = {
   name: 'search'
   params: {
-    name: 'srch-${short}-${suffix}'
+    name: names.search
     location: location
     tags: tags
     sku: searchSku
@@ -184,7 +213,7 @@ module search 'modules/search.bicep' = {
 module openAi 'modules/openai.bicep' = if (deployOpenAi) {
   name: 'openai'
   params: {
-    name: 'oai-${short}-${suffix}'
+    name: names.openAi
     location: openAiLocation
     tags: tags
     principalId: identity.outputs.principalId
@@ -194,18 +223,28 @@ module openAi 'modules/openai.bicep' = if (deployOpenAi) {
 module serviceBus 'modules/servicebus.bicep' = if (deployServiceBus) {
   name: 'servicebus'
   params: {
-    name: 'sb-${short}-${suffix}'
+    name: names.serviceBus
     location: location
     tags: tags
     principalId: identity.outputs.principalId
   }
 }
 
+// The studio calls the Function App directly; the Function App allows its origin (CORS).
+module studio 'modules/static-web-app.bicep' = {
+  name: 'static-web-app'
+  params: {
+    name: names.staticWebApp
+    location: staticWebAppLocation
+    tags: tags
+  }
+}
+
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   params: {
-    name: 'func-${environmentName}-${suffix}'
-    planName: 'plan-${environmentName}'
+    name: names.functionApp
+    planName: names.plan
     location: location
     tags: tags
     planSku: functionPlanSku
@@ -238,17 +277,7 @@ module functionApp 'modules/function-app.bicep' = {
     logLevel: logLevel
     workerConcurrency: workerConcurrency
     appSubnetId: privateNetworking ? network.outputs.appSubnetId : ''
-  }
-}
-
-module studio 'modules/static-web-app.bicep' = {
-  name: 'static-web-app'
-  params: {
-    name: 'stapp-${environmentName}-${suffix}'
-    location: staticWebAppLocation
-    tags: tags
-    functionAppId: functionApp.outputs.id
-    functionAppLocation: location
+    studioOrigin: studio.outputs.origin
   }
 }
 

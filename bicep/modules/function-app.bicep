@@ -63,6 +63,8 @@ param workerConcurrency int = 128
 param databasePoolMax int = 10
 @description('Subnet for regional VNet integration; empty for none.')
 param appSubnetId string = ''
+@description('Origin of the studio (https://<static web app host>), the one origin CORS allows: the studio calls the API directly with its Entra token.')
+param studioOrigin string
 
 resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   name: planName
@@ -186,6 +188,11 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      // The studio (another origin) calls the API with `Authorization: Bearer`; no cookies, so no credentials mode.
+      cors: {
+        allowedOrigins: [studioOrigin]
+        supportCredentials: false
+      }
       appSettings: [for s in items(appSettings): { name: s.key, value: s.value }]
     }
   }

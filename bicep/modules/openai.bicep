@@ -9,6 +9,9 @@ param embeddingModel string = 'text-embedding-3-small'
 param embeddingModelVersion string = '1'
 @description('Thousands of tokens per minute for each deployment.')
 param capacity int = 10
+@description('Deployment type: GlobalStandard is offered in most regions and for current models (regional Standard is not).')
+@allowed(['GlobalStandard', 'DataZoneStandard', 'Standard'])
+param deploymentSku string = 'GlobalStandard'
 param principalId string
 
 resource account 'Microsoft.CognitiveServices/accounts@2023-05-01' = {
@@ -27,7 +30,7 @@ resource account 'Microsoft.CognitiveServices/accounts@2023-05-01' = {
 resource chat 'Microsoft.CognitiveServices/accounts/deployments@2023-05-01' = {
   parent: account
   name: chatModel
-  sku: { name: 'Standard', capacity: capacity }
+  sku: { name: deploymentSku, capacity: capacity }
   properties: {
     model: { format: 'OpenAI', name: chatModel, version: chatModelVersion }
   }
@@ -36,7 +39,7 @@ resource chat 'Microsoft.CognitiveServices/accounts/deployments@2023-05-01' = {
 resource embedding 'Microsoft.CognitiveServices/accounts/deployments@2023-05-01' = {
   parent: account
   name: embeddingModel
-  sku: { name: 'Standard', capacity: capacity }
+  sku: { name: deploymentSku, capacity: capacity }
   properties: {
     model: { format: 'OpenAI', name: embeddingModel, version: embeddingModelVersion }
   }

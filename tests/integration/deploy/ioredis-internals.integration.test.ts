@@ -25,7 +25,7 @@ describe('ioredis internals the Entra connection relies on', () => {
   it('every reconnect goes through the overridable connect() (where the subclass fetches a token)', async () => {
     let connects = 0;
     class Counting extends Redis {
-      constructor(url: string, options: RedisOptions) {
+      constructor(url: string, options: Pick<RedisOptions, 'retryStrategy'>) {
         super(url, { ...options, lazyConnect: true });
       }
       override connect(...args: Parameters<Redis['connect']>) {
