@@ -63,6 +63,8 @@ param workerConcurrency int = 128
 param databasePoolMax int = 10
 @description('Subnet for regional VNet integration; empty for none.')
 param appSubnetId string = ''
+@description('Run the worker in the Function App (appStart). Off when the Container Apps worker (worker-container-app.bicep) drains the queue.')
+param workerInFunctionApp bool = true
 @description('Origin of the studio (https://<static web app host>), the one origin CORS allows: the studio calls the API directly with its Entra token.')
 param studioOrigin string
 
@@ -116,7 +118,10 @@ var demitonSettings = {
   REDIS_PREFIX: 'demiton'
   // The Enterprise clustering policy (redis.bicep) is one endpoint behind a proxy: no cluster protocol.
   REDIS_CLUSTER: 'off'
-  DEMITON_WORKER: 'on'
+  DEMITON_WORKER: workerInFunctionApp ? 'on' : 'off'
+  // The host gives the language worker about 5 s on terminate: 3 s for runs in hand counted from
+  // the stop, then the rest are handed back (tests/integration/deploy/graceful-shutdown…).
+  WORKER_SHUTDOWN_GRACE_SECONDS: '3'
   WORKER_CONCURRENCY: string(workerConcurrency)
   LOG_LEVEL: logLevel
   MAX_BODY_BYTES: '1048576'
