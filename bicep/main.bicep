@@ -51,6 +51,14 @@ param searchSku string = 'basic'
 @description('Put PostgreSQL in a delegated subnet (no public endpoint) and integrate the Function App with the VNet.')
 param privateNetworking bool = false
 
+// Workers
+@description('Run the worker as a Container App scaled by KEDA on the queue length, and the Function App with DEMITON_WORKER=off (docs/deploy.md, "Where the worker runs").')
+param deployWorkerContainerApp bool = false
+@description('Worker container image (deploy/worker/Dockerfile); required with deployWorkerContainerApp.')
+param workerImage string = ''
+@minValue(1)
+param workerMaxReplicas int = 10
+
 // Optional services
 param deployOpenAi bool = false
 param openAiLocation string = location
@@ -196,6 +204,7 @@ module redis 'modules/redis.bicep' = {
     skuName: redisSku
     highAvailability: highAvailability
     identityPrincipalId: identity.outputs.principalId
+    accessKeysForScaler: deployWorkerContainerApp
   }
 }
 
@@ -278,6 +287,26 @@ module functionApp 'modules/function-app.bicep' = {
     workerConcurrency: workerConcurrency
     appSubnetId: privateNetworking ? network.outputs.appSubnetId : ''
     studioOrigin: studio.outputs.origin
+    workerInFunctionApp: !deployWorkerContainerApp
+  }
+}
+
+module workerApp 'modules/worker-container-app.bicep' = if (deployWorkerContainerApp) {
+  name: 'worker-container-app'
+  params: {
+    name: names.workerApp
+    environmentName: names.containerAppsEnvironment
+    location: location
+    tags: tags
+    image: workerImage
+    identityId: identity.outputs.id
+    settings: functionApp.outputs.workerSettings
+    redisHost: redis.outputs.hostName
+    redisDatabaseId: redis.outputs.databaseId
+    queueListName: '{demiton}:queue'
+    messagesPerReplica: workerConcurrency
+    maxReplicas: workerMaxReplicas
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
   }
 }
 

@@ -204,5 +204,7 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
 }
 
 output name string = site.name
+// What a worker process outside the Function App needs (worker-container-app.bicep).
+output workerSettings object = union(demitonSettings, openAiSettings)
 output id string = site.id
 output defaultHostName string = site.properties.defaultHostName

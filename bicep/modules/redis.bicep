@@ -15,6 +15,8 @@ param skuName string = 'Balanced_B0'
 param highAvailability bool = false
 @description('Object (principal) id of the managed identity that signs in (REDIS_ENTRA_USER).')
 param identityPrincipalId string
+@description('Enable access keys for the Container Apps worker\'s KEDA scaler only (it has no Entra sign-in); the app never uses a key.')
+param accessKeysForScaler bool = false
 
 resource cluster 'Microsoft.Cache/redisEnterprise@2025-04-01' = {
   name: name
@@ -36,7 +38,7 @@ resource database 'Microsoft.Cache/redisEnterprise/databases@2025-04-01' = {
     clusteringPolicy: 'EnterpriseCluster'
     // The queue must never lose a message to eviction.
     evictionPolicy: 'NoEviction'
-    accessKeysAuthentication: 'Disabled'
+    accessKeysAuthentication: accessKeysForScaler ? 'Enabled' : 'Disabled'
   }
 }
 
@@ -54,3 +56,4 @@ output hostName string = cluster.properties.hostName
 // No secret: the app signs in as the identity with a token over TLS.
 output redisUrl string = 'rediss://${cluster.properties.hostName}:10000'
 output entraUser string = identityPrincipalId
+output databaseId string = database.id

@@ -4,6 +4,9 @@
  * (https://learn.microsoft.com/azure/templates/); preview versions are never allowed.
  */
 export const API_VERSION_ALLOWLIST: Readonly<Record<string, readonly string[]>> = {
+  'Microsoft.App/containerApps': ['2024-03-01'],
+  'Microsoft.App/managedEnvironments': ['2024-03-01'],
+  'Microsoft.Insights/diagnosticSettings': ['2016-09-01'],
   'Microsoft.Authorization/roleAssignments': ['2022-04-01'],
   'Microsoft.Cache/redisEnterprise': ['2025-04-01', '2024-10-01'],
   'Microsoft.Cache/redisEnterprise/databases': ['2025-04-01', '2024-10-01'],
