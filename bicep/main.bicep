@@ -139,12 +139,13 @@ module monitoring 'modules/monitoring.bicep' = {
 
 module network 'modules/network.bicep' = if (privateNetworking) {
   name: 'network'
-  params: { name: names.vnet, location: location, tags: tags }
+  params: { name: names.vnet, location: location, tags: tags, logAnalyticsWorkspaceId: monitoring.outputs.workspaceId }
 }
 
 module storage 'modules/storage.bicep' = {
   name: 'storage'
   params: {
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     name: names.storage
     location: location
     tags: tags
@@ -157,6 +158,7 @@ module storage 'modules/storage.bicep' = {
 module keyVault 'modules/keyvault.bicep' = {
   name: 'keyvault'
   params: {
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     name: names.keyVault
     location: location
     tags: tags
@@ -177,6 +179,7 @@ module keyVault 'modules/keyvault.bicep' = {
 module postgres 'modules/postgres.bicep' = {
   name: 'postgres'
   params: {
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     name: names.postgres
     location: location
     tags: tags
@@ -198,6 +201,7 @@ module postgres 'modules/postgres.bicep' = {
 module redis 'modules/redis.bicep' = {
   name: 'redis'
   params: {
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     name: names.redis
     location: location
     tags: tags
@@ -211,6 +215,7 @@ module redis 'modules/redis.bicep' = {
 module search 'modules/search.bicep' = {
   name: 'search'
   params: {
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     name: names.search
     location: location
     tags: tags
@@ -222,6 +227,7 @@ module search 'modules/search.bicep' = {
 module openAi 'modules/openai.bicep' = if (deployOpenAi) {
   name: 'openai'
   params: {
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     name: names.openAi
     location: openAiLocation
     tags: tags
@@ -232,6 +238,7 @@ module openAi 'modules/openai.bicep' = if (deployOpenAi) {
 module serviceBus 'modules/servicebus.bicep' = if (deployServiceBus) {
   name: 'servicebus'
   params: {
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     name: names.serviceBus
     location: location
     tags: tags
@@ -252,6 +259,7 @@ module studio 'modules/static-web-app.bicep' = {
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   params: {
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     name: names.functionApp
     planName: names.plan
     location: location

@@ -68,6 +68,9 @@ param workerInFunctionApp bool = true
 @description('Origin of the studio (https://<static web app host>), the one origin CORS allows: the studio calls the API directly with its Entra token.')
 param studioOrigin string
 
+@description('Log Analytics workspace every diagnostic setting sends to.')
+param logAnalyticsWorkspaceId string
+
 resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   name: planName
   location: location
@@ -200,6 +203,27 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
       }
       appSettings: [for s in items(appSettings): { name: s.key, value: s.value }]
     }
+  }
+}
+
+resource planDiagnostics 'Microsoft.Insights/diagnosticSettings@2016-09-01' = {
+  name: 'to-log-analytics'
+  scope: plan
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    metrics: [{ category: 'AllMetrics', enabled: true }]
+  }
+}
+
+resource siteDiagnostics 'Microsoft.Insights/diagnosticSettings@2016-09-01' = {
+  name: 'to-log-analytics'
+  scope: site
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      { category: 'FunctionAppLogs', enabled: true }
+    ]
+    metrics: [{ category: 'AllMetrics', enabled: true }]
   }
 }
 

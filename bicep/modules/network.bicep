@@ -7,6 +7,9 @@ param addressPrefix string = '10.40.0.0/16'
 param appSubnetPrefix string = '10.40.1.0/24'
 param databaseSubnetPrefix string = '10.40.2.0/24'
 
+@description('Log Analytics workspace every diagnostic setting sends to.')
+param logAnalyticsWorkspaceId string
+
 resource vnet 'Microsoft.Network/virtualNetworks@2023-09-01' = {
   name: name
   location: location
@@ -45,6 +48,15 @@ resource dnsLink 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2020-06-
   properties: {
     virtualNetwork: { id: vnet.id }
     registrationEnabled: false
+  }
+}
+
+resource vnetDiagnostics 'Microsoft.Insights/diagnosticSettings@2016-09-01' = {
+  name: 'to-log-analytics'
+  scope: vnet
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    metrics: [{ category: 'AllMetrics', enabled: true }]
   }
 }
 

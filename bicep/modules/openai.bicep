@@ -14,6 +14,9 @@ param capacity int = 10
 param deploymentSku string = 'GlobalStandard'
 param principalId string
 
+@description('Log Analytics workspace every diagnostic setting sends to.')
+param logAnalyticsWorkspaceId string
+
 resource account 'Microsoft.CognitiveServices/accounts@2023-05-01' = {
   name: name
   location: location
@@ -56,6 +59,19 @@ resource userAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', cognitiveServicesOpenAIUser)
     principalId: principalId
     principalType: 'ServicePrincipal'
+  }
+}
+
+resource accountDiagnostics 'Microsoft.Insights/diagnosticSettings@2016-09-01' = {
+  name: 'to-log-analytics'
+  scope: account
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      { category: 'Audit', enabled: true }
+      { category: 'RequestResponse', enabled: true }
+    ]
+    metrics: [{ category: 'AllMetrics', enabled: true }]
   }
 }
 

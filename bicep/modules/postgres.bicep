@@ -34,6 +34,9 @@ param delegatedSubnetId string = ''
 param privateDnsZoneId string = ''
 param highAvailability bool = false
 
+@description('Log Analytics workspace every diagnostic setting sends to.')
+param logAnalyticsWorkspaceId string
+
 var privateAccess = !empty(delegatedSubnetId)
 
 resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
@@ -85,6 +88,18 @@ resource entraAdmin 'Microsoft.DBforPostgreSQL/flexibleServers/administrators@20
     tenantId: subscription().tenantId
   }
   dependsOn: [database, allowAzure]
+}
+
+resource serverDiagnostics 'Microsoft.Insights/diagnosticSettings@2016-09-01' = {
+  name: 'to-log-analytics'
+  scope: server
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      { category: 'PostgreSQLLogs', enabled: true }
+    ]
+    metrics: [{ category: 'AllMetrics', enabled: true }]
+  }
 }
 
 output name string = server.name

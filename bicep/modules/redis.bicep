@@ -18,6 +18,9 @@ param identityPrincipalId string
 @description('Enable access keys for the Container Apps worker\'s KEDA scaler only (it has no Entra sign-in); the app never uses a key.')
 param accessKeysForScaler bool = false
 
+@description('Log Analytics workspace every diagnostic setting sends to.')
+param logAnalyticsWorkspaceId string
+
 resource cluster 'Microsoft.Cache/redisEnterprise@2025-04-01' = {
   name: name
   location: location
@@ -48,6 +51,27 @@ resource appAccess 'Microsoft.Cache/redisEnterprise/databases/accessPolicyAssign
   properties: {
     accessPolicyName: 'default'
     user: { objectId: identityPrincipalId }
+  }
+}
+
+resource clusterDiagnostics 'Microsoft.Insights/diagnosticSettings@2016-09-01' = {
+  name: 'to-log-analytics'
+  scope: cluster
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    metrics: [{ category: 'AllMetrics', enabled: true }]
+  }
+}
+
+resource databaseDiagnostics 'Microsoft.Insights/diagnosticSettings@2016-09-01' = {
+  name: 'to-log-analytics'
+  scope: database
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      { category: 'ConnectionEvents', enabled: true }
+    ]
+    metrics: [{ category: 'AllMetrics', enabled: true }]
   }
 }
 

@@ -106,4 +106,13 @@ resource worker 'Microsoft.App/containerApps@2024-03-01' = {
   }
 }
 
+resource workerDiagnostics 'Microsoft.Insights/diagnosticSettings@2016-09-01' = {
+  name: 'to-log-analytics'
+  scope: worker
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    metrics: [{ category: 'AllMetrics', enabled: true }]
+  }
+}
+
 output name string = worker.name
