@@ -50,6 +50,8 @@ param highAvailability bool = false
 param searchSku string = 'basic'
 @description('Put PostgreSQL in a delegated subnet (no public endpoint) and integrate the Function App with the VNet.')
 param privateNetworking bool = false
+@description('With privateNetworking: private endpoints (and private DNS) for Redis, Storage, Key Vault, Search and OpenAI in the same VNet; public access off on Key Vault, Search and OpenAI.')
+param privateEndpoints bool = false
 
 // Workers
 @description('Run the worker as a Container App scaled by KEDA on the queue length, and the Function App with DEMITON_WORKER=off (docs/deploy.md, "Where the worker runs").')
@@ -91,6 +93,7 @@ param keyVaultAdminPrincipalId string = ''
 param deploymentId string = ''
 
 var tags = { 'azd-env-name': environmentName, application: 'demiton' }
+var endpointsOn = privateNetworking && privateEndpoints
 var suffix = uniqueString(subscription().id, resourceGroup().id, environmentName)
 var vaultSuffix = uniqueString(subscription().id, resourceGroup().id, environmentName, deploymentId)
 var env = toLower(environmentName)
@@ -158,6 +161,7 @@ module storage 'modules/storage.bicep' = {
 module keyVault 'modules/keyvault.bicep' = {
   name: 'keyvault'
   params: {
+    publicNetworkAccess: !endpointsOn
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     name: names.keyVault
     location: location
@@ -215,6 +219,7 @@ module redis 'modules/redis.bicep' = {
 module search 'modules/search.bicep' = {
   name: 'search'
   params: {
+    publicNetworkAccess: !endpointsOn
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     name: names.search
     location: location
@@ -227,6 +232,7 @@ module search 'modules/search.bicep' = {
 module openAi 'modules/openai.bicep' = if (deployOpenAi) {
   name: 'openai'
   params: {
+    publicNetworkAccess: !endpointsOn
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
     name: names.openAi
     location: openAiLocation
@@ -245,6 +251,37 @@ module serviceBus 'modules/servicebus.bicep' = if (deployServiceBus) {
     principalId: identity.outputs.principalId
   }
 }
+
+// Private endpoints (privateEndpoints): one per service sub-resource, with its private DNS zone.
+var storageSuffix = environment().suffixes.storage
+var privateTargets = concat(
+  [
+    { name: 'redis', id: redis.outputs.id, group: 'redisEnterprise', zone: 'privatelink.redis.azure.net' }
+    { name: 'blob', id: storage.outputs.id, group: 'blob', zone: 'privatelink.blob.${storageSuffix}' }
+    { name: 'table', id: storage.outputs.id, group: 'table', zone: 'privatelink.table.${storageSuffix}' }
+    { name: 'queue', id: storage.outputs.id, group: 'queue', zone: 'privatelink.queue.${storageSuffix}' }
+    { name: 'file', id: storage.outputs.id, group: 'file', zone: 'privatelink.file.${storageSuffix}' }
+    { name: 'vault', id: keyVault.outputs.id, group: 'vault', zone: 'privatelink.vaultcore.azure.net' }
+    { name: 'search', id: search.outputs.id, group: 'searchService', zone: 'privatelink.search.windows.net' }
+  ],
+  deployOpenAi ? [{ name: 'openai', id: openAi.outputs.id, group: 'account', zone: 'privatelink.openai.azure.com' }] : []
+)
+
+module privateEndpointsFor 'modules/private-endpoint.bicep' = [
+  for t in privateTargets: if (endpointsOn) {
+    name: 'pe-${t.name}'
+    params: {
+      name: 'pe-${t.name}-${env}'
+      location: location
+      tags: tags
+      subnetId: network.outputs.endpointSubnetId
+      vnetId: network.outputs.vnetId
+      targetId: t.id
+      groupId: t.group
+      dnsZoneName: t.zone
+    }
+  }
+]
 
 // The studio calls the Function App directly; the Function App allows its origin (CORS).
 module studio 'modules/static-web-app.bicep' = {

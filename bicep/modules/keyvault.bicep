@@ -13,6 +13,9 @@ param secrets object = {}
 @description('Log Analytics workspace every diagnostic setting sends to.')
 param logAnalyticsWorkspaceId string
 
+@description('False once a private endpoint serves the app (privateEndpoints).')
+param publicNetworkAccess bool = true
+
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
   location: location
@@ -24,7 +27,8 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableSoftDelete: true
     softDeleteRetentionInDays: 30
     enablePurgeProtection: true
-    publicNetworkAccess: 'Enabled'
+    // Key Vault references resolve through the Function App's VNet integration when this is off.
+    publicNetworkAccess: publicNetworkAccess ? 'Enabled' : 'Disabled'
   }
 }
 

@@ -17,6 +17,9 @@ param principalId string
 @description('Log Analytics workspace every diagnostic setting sends to.')
 param logAnalyticsWorkspaceId string
 
+@description('False once a private endpoint serves the app (privateEndpoints).')
+param publicNetworkAccess bool = true
+
 resource account 'Microsoft.CognitiveServices/accounts@2023-05-01' = {
   name: name
   location: location
@@ -26,7 +29,7 @@ resource account 'Microsoft.CognitiveServices/accounts@2023-05-01' = {
   properties: {
     customSubDomainName: name
     disableLocalAuth: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: publicNetworkAccess ? 'Enabled' : 'Disabled'
   }
 }
 
@@ -79,3 +82,4 @@ output name string = account.name
 output endpoint string = account.properties.endpoint
 output chatDeployment string = chat.name
 output embeddingDeployment string = embedding.name
+output id string = account.id

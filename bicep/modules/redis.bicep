@@ -81,3 +81,4 @@ output hostName string = cluster.properties.hostName
 output redisUrl string = 'rediss://${cluster.properties.hostName}:10000'
 output entraUser string = identityPrincipalId
 output databaseId string = database.id
+output id string = cluster.id

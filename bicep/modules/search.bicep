@@ -12,6 +12,9 @@ param principalId string
 @description('Log Analytics workspace every diagnostic setting sends to.')
 param logAnalyticsWorkspaceId string
 
+@description('False once a private endpoint serves the app (privateEndpoints).')
+param publicNetworkAccess bool = true
+
 resource search 'Microsoft.Search/searchServices@2023-11-01' = {
   name: name
   location: location
@@ -21,7 +24,7 @@ resource search 'Microsoft.Search/searchServices@2023-11-01' = {
     replicaCount: replicaCount
     partitionCount: partitionCount
     hostingMode: 'default'
-    publicNetworkAccess: 'enabled'
+    publicNetworkAccess: publicNetworkAccess ? 'enabled' : 'disabled'
     disableLocalAuth: true
   }
 }
@@ -57,3 +60,4 @@ resource searchDiagnostics 'Microsoft.Insights/diagnosticSettings@2016-09-01' = 
 
 output name string = search.name
 output endpoint string = 'https://${search.name}.search.windows.net'
+output id string = search.id

@@ -48,6 +48,8 @@ const NOT_COLLECTED = new Set([
   'Microsoft.Storage/storageAccounts/tableServices/tables',
   'Microsoft.Network/privateDnsZones',
   'Microsoft.Network/privateDnsZones/virtualNetworkLinks',
+  'Microsoft.Network/privateEndpoints',
+  'Microsoft.Network/privateEndpoints/privateDnsZoneGroups',
   'Microsoft.Insights/diagnosticSettings',
 ]);
 
