@@ -165,6 +165,7 @@ describe('bench harness (tiny sizes, real services)', () => {
     const r = new Redis(process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379');
     try {
       expect(await r.keys(`${machine.redisPrefix}:*`)).toEqual([]);
+      expect(await r.keys(`{${machine.redisPrefix}}:*`)).toEqual([]);
     } finally {
       r.disconnect();
     }

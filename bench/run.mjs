@@ -150,12 +150,15 @@ export async function runBench({
     await queue?.close().catch(() => undefined);
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}_pgboss" CASCADE`).catch(() => undefined);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000).catch(() => ['0', []]);
-      if (keys.length) await redis.del(...keys).catch(() => undefined);
-      cursor = next;
-    } while (cursor !== '0');
+    // The platform's keys live under the hash-tagged `{prefix}:` (shared/queue/redis-keys.ts), BullMQ's under `prefix:bull`.
+    for (const pattern of [`${prefix}:*`, `{${prefix}}:*`]) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000).catch(() => ['0', []]);
+        if (keys.length) await redis.del(...keys).catch(() => undefined);
+        cursor = next;
+      } while (cursor !== '0');
+    }
     redis.disconnect();
     await pool.end();
   }

@@ -44,11 +44,22 @@ param postgresAdminPassword string
 @description('Keep password sign-in for the PostgreSQL administrator login. False: Entra sign-in only (the app needs no password either way).')
 param postgresPasswordAuth bool = true
 param redisSku string = 'Balanced_B0'
+@description('Zone-redundant PostgreSQL (General Purpose and Memory Optimized tiers only; ignored on Burstable) and replicated Redis.')
 param highAvailability bool = false
 @allowed(['free', 'basic', 'standard', 'standard2', 'standard3'])
 param searchSku string = 'basic'
 @description('Put PostgreSQL in a delegated subnet (no public endpoint) and integrate the Function App with the VNet.')
 param privateNetworking bool = false
+@description('With privateNetworking: private endpoints (and private DNS) for Redis, Storage, Key Vault, Search and OpenAI in the same VNet; public access off on Key Vault, Search and OpenAI.')
+param privateEndpoints bool = false
+
+// Workers
+@description('Run the worker as a Container App scaled by KEDA on the queue length, and the Function App with DEMITON_WORKER=off (docs/deploy.md, "Where the worker runs").')
+param deployWorkerContainerApp bool = false
+@description('Worker container image (deploy/worker/Dockerfile); required with deployWorkerContainerApp.')
+param workerImage string = ''
+@minValue(1)
+param workerMaxReplicas int = 10
 
 // Optional services
 param deployOpenAi bool = false
@@ -60,6 +71,7 @@ param serviceBusTriggers string = ''
 // Identity
 @description('Entra tenant whose users sign in.')
 param entraTenantId string = tenant().tenantId
+@minLength(1)
 @description('Audience (application id or App ID URI) of the API app registration.')
 param entraApiAudience string
 @description('Client id of the API app registration (for Microsoft Graph group overage); optional.')
@@ -67,6 +79,7 @@ param entraApiClientId string = ''
 @secure()
 @description('Secret of the API app registration; optional.')
 param entraApiClientSecret string = ''
+@minLength(1)
 @description('Client id of the studio app registration (single-page application, signs users in with MSAL).')
 param entraStudioClientId string
 @secure()
@@ -76,10 +89,36 @@ param entraStudioClientId string
 param connectorEncryptionKey string
 @description('Object id of a user or group allowed to manage Key Vault secrets; optional.')
 param keyVaultAdminPrincipalId string = ''
+@description('Changes after each teardown (azd sets DEMITON_DEPLOYMENT_ID; its postdown hook clears it) so the Key Vault gets a new name: purge protection keeps a deleted vault, and its name, for 30 days.')
+param deploymentId string = ''
 
 var tags = { 'azd-env-name': environmentName, application: 'demiton' }
+var endpointsOn = privateNetworking && privateEndpoints
 var suffix = uniqueString(subscription().id, resourceGroup().id, environmentName)
-var short = toLower(replace(environmentName, '-', ''))
+var vaultSuffix = uniqueString(subscription().id, resourceGroup().id, environmentName, deploymentId)
+var env = toLower(environmentName)
+var short = replace(env, '-', '')
+// Every resource name, within its service's length and character rules for any environment name
+// @maxLength(40) allows (tests/bicep/resource-names.test.ts evaluates these for 1 to 40 characters).
+// uniqueString() is 13 characters.
+var names = {
+  identity: 'id-${env}'
+  workspace: 'log-${env}'
+  appInsights: 'appi-${env}'
+  vnet: 'vnet-${env}'
+  storage: take('st${short}${suffix}', 24)
+  keyVault: 'kv${take(short, 9)}${vaultSuffix}'
+  postgres: 'psql-${env}-${suffix}'
+  redis: 'redis-${env}-${suffix}'
+  search: 'srch-${short}-${suffix}'
+  openAi: 'oai-${short}-${suffix}'
+  serviceBus: 'sb-${take(short, 30)}-${suffix}'
+  functionApp: 'func-${env}-${suffix}'
+  plan: 'plan-${env}'
+  staticWebApp: 'stapp-${take(env, 20)}-${suffix}'
+  containerAppsEnvironment: 'cae-${env}'
+  workerApp: 'ca-${take(short, 16)}-worker'
+}
 var documentsContainer = 'demiton-documents'
 var conversationsTable = 'demitonconversations'
 var connectorKekSecretName = 'demiton-connector-kek'
@@ -87,14 +126,14 @@ var entraApiSecretName = 'entra-api-client-secret'
 
 module identity 'modules/identity.bicep' = {
   name: 'identity'
-  params: { name: 'id-${environmentName}', location: location, tags: tags }
+  params: { name: names.identity, location: location, tags: tags }
 }
 
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
   params: {
-    workspaceName: 'log-${environmentName}'
-    appInsightsName: 'appi-${environmentName}'
+    workspaceName: names.workspace
+    appInsightsName: names.appInsights
     location: location
     tags: tags
     principalId: identity.outputs.principalId
@@ -103,13 +142,14 @@ module monitoring 'modules/monitoring.bicep' = {
 
 module network 'modules/network.bicep' = if (privateNetworking) {
   name: 'network'
-  params: { name: 'vnet-${environmentName}', location: location, tags: tags }
+  params: { name: names.vnet, location: location, tags: tags, logAnalyticsWorkspaceId: monitoring.outputs.workspaceId }
 }
 
 module storage 'modules/storage.bicep' = {
   name: 'storage'
   params: {
-    name: take('st${short}${suffix}', 24)
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
+    name: names.storage
     location: location
     tags: tags
     principalId: identity.outputs.principalId
@@ -121,7 +161,9 @@ module storage 'modules/storage.bicep' = {
 module keyVault 'modules/keyvault.bicep' = {
   name: 'keyvault'
   params: {
-    name: take('kv-${short}-${suffix}', 24)
+    publicNetworkAccess: !endpointsOn
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
+    name: names.keyVault
     location: location
     tags: tags
     principalId: identity.outputs.principalId
@@ -141,7 +183,8 @@ module keyVault 'modules/keyvault.bicep' = {
 module postgres 'modules/postgres.bicep' = {
   name: 'postgres'
   params: {
-    name: 'psql-${environmentName}-${suffix}'
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
+    name: names.postgres
     location: location
     tags: tags
     tier: postgresTier
@@ -154,26 +197,31 @@ module postgres 'modules/postgres.bicep' = {
     identityName: identity.outputs.name
     delegatedSubnetId: privateNetworking ? network.outputs.databaseSubnetId : ''
     privateDnsZoneId: privateNetworking ? network.outputs.postgresDnsZoneId : ''
-    highAvailability: highAvailability
+    // Zone-redundant HA exists on General Purpose and Memory Optimized only, not on Burstable.
+    highAvailability: highAvailability && postgresTier != 'Burstable'
   }
 }
 
 module redis 'modules/redis.bicep' = {
   name: 'redis'
   params: {
-    name: 'redis-${environmentName}-${suffix}'
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
+    name: names.redis
     location: location
     tags: tags
     skuName: redisSku
     highAvailability: highAvailability
     identityPrincipalId: identity.outputs.principalId
+    accessKeysForScaler: deployWorkerContainerApp
   }
 }
 
 module search 'modules/search.bicep' = {
   name: 'search'
   params: {
-    name: 'srch-${short}-${suffix}'
+    publicNetworkAccess: !endpointsOn
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
+    name: names.search
     location: location
     tags: tags
     sku: searchSku
@@ -184,7 +232,9 @@ module search 'modules/search.bicep' = {
 module openAi 'modules/openai.bicep' = if (deployOpenAi) {
   name: 'openai'
   params: {
-    name: 'oai-${short}-${suffix}'
+    publicNetworkAccess: !endpointsOn
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
+    name: names.openAi
     location: openAiLocation
     tags: tags
     principalId: identity.outputs.principalId
@@ -194,18 +244,61 @@ module openAi 'modules/openai.bicep' = if (deployOpenAi) {
 module serviceBus 'modules/servicebus.bicep' = if (deployServiceBus) {
   name: 'servicebus'
   params: {
-    name: 'sb-${short}-${suffix}'
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
+    name: names.serviceBus
     location: location
     tags: tags
     principalId: identity.outputs.principalId
   }
 }
 
+// Private endpoints (privateEndpoints): one per service sub-resource, with its private DNS zone.
+var storageSuffix = environment().suffixes.storage
+var privateTargets = concat(
+  [
+    { name: 'redis', id: redis.outputs.id, group: 'redisEnterprise', zone: 'privatelink.redis.azure.net' }
+    { name: 'blob', id: storage.outputs.id, group: 'blob', zone: 'privatelink.blob.${storageSuffix}' }
+    { name: 'table', id: storage.outputs.id, group: 'table', zone: 'privatelink.table.${storageSuffix}' }
+    { name: 'queue', id: storage.outputs.id, group: 'queue', zone: 'privatelink.queue.${storageSuffix}' }
+    { name: 'file', id: storage.outputs.id, group: 'file', zone: 'privatelink.file.${storageSuffix}' }
+    { name: 'vault', id: keyVault.outputs.id, group: 'vault', zone: 'privatelink.vaultcore.azure.net' }
+    { name: 'search', id: search.outputs.id, group: 'searchService', zone: 'privatelink.search.windows.net' }
+  ],
+  deployOpenAi ? [{ name: 'openai', id: openAi.outputs.id, group: 'account', zone: 'privatelink.openai.azure.com' }] : []
+)
+
+module privateEndpointsFor 'modules/private-endpoint.bicep' = [
+  for t in privateTargets: if (endpointsOn) {
+    name: 'pe-${t.name}'
+    params: {
+      name: 'pe-${t.name}-${env}'
+      location: location
+      tags: tags
+      subnetId: network.outputs.endpointSubnetId
+      vnetId: network.outputs.vnetId
+      targetId: t.id
+      groupId: t.group
+      dnsZoneName: t.zone
+    }
+  }
+]
+
+// The studio calls the Function App directly; the Function App allows its origin (CORS).
+module studio 'modules/static-web-app.bicep' = {
+  name: 'static-web-app'
+  params: {
+    name: names.staticWebApp
+    location: staticWebAppLocation
+    tags: tags
+  }
+}
+
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   params: {
-    name: 'func-${environmentName}-${suffix}'
-    planName: 'plan-${environmentName}'
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
+    name: names.functionApp
+    planName: names.plan
     location: location
     tags: tags
     planSku: functionPlanSku
@@ -238,17 +331,27 @@ module functionApp 'modules/function-app.bicep' = {
     logLevel: logLevel
     workerConcurrency: workerConcurrency
     appSubnetId: privateNetworking ? network.outputs.appSubnetId : ''
+    studioOrigin: studio.outputs.origin
+    workerInFunctionApp: !deployWorkerContainerApp
   }
 }
 
-module studio 'modules/static-web-app.bicep' = {
-  name: 'static-web-app'
+module workerApp 'modules/worker-container-app.bicep' = if (deployWorkerContainerApp) {
+  name: 'worker-container-app'
   params: {
-    name: 'stapp-${environmentName}-${suffix}'
-    location: staticWebAppLocation
+    name: names.workerApp
+    environmentName: names.containerAppsEnvironment
+    location: location
     tags: tags
-    functionAppId: functionApp.outputs.id
-    functionAppLocation: location
+    image: workerImage
+    identityId: identity.outputs.id
+    settings: functionApp.outputs.workerSettings
+    redisHost: redis.outputs.hostName
+    redisDatabaseId: redis.outputs.databaseId
+    queueListName: '{demiton}:queue'
+    messagesPerReplica: workerConcurrency
+    maxReplicas: workerMaxReplicas
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
   }
 }
 

@@ -15,6 +15,7 @@ import { toHandler } from './http-kit';
 import { configFromEnv, getPlatform } from './platform-instance';
 import { routes } from './routes';
 import { timers } from './timers';
+import { startWorkerWhenReady, type WorkerStarter } from './worker-start';
 
 app.setup({ enableHttpStream: true });
 
@@ -39,19 +40,28 @@ try {
   console.error(`Service Bus triggers not registered: ${(err as Error).message}`);
 }
 
-let worker: Worker | null = null;
+let worker: WorkerStarter | null = null;
 let receivers: ServiceBusReceivers | null = null;
 let telemetry: Telemetry | null = null;
 
+// PostgreSQL or Redis may not be ready when the instance starts: the worker's start is retried
+// with backoff in the background (worker-start.ts) and appStart returns at once.
 app.hook.appStart(async () => {
   const config = configFromEnv();
   telemetry = await startTelemetry(config, 'functions');
   if (!config.worker.enabled) return;
-  worker = new Worker(await getPlatform(), { concurrency: config.worker.concurrency, workerId: config.worker.id, shutdownGraceMs: config.shutdownGraceMs });
-  worker.start();
-  // Service Bus triggers configured through the API (the SERVICE_BUS_TRIGGERS bindings above stay).
-  receivers = new ServiceBusReceivers(await getPlatform(), { holder: worker.id });
-  receivers.start();
+  worker = startWorkerWhenReady({
+    platform: getPlatform,
+    start: (platform) => {
+      const w = new Worker(platform, { concurrency: config.worker.concurrency, workerId: config.worker.id, shutdownGraceMs: config.shutdownGraceMs });
+      w.start();
+      // Service Bus triggers configured through the API (the SERVICE_BUS_TRIGGERS bindings above stay).
+      receivers = new ServiceBusReceivers(platform, { holder: w.id });
+      receivers.start();
+      return w;
+    },
+    onRetry: (err, attempt, next) => console.warn(`Demiton worker not started (attempt ${attempt}: ${(err as Error).message}); retrying in ${next / 1000} s`),
+  });
 });
 
 // Host drain (scale-in, deployment, restart): stop taking work, finish or hand back within the grace period.

@@ -65,6 +65,10 @@ export const envSchema = z.object({
   REDIS_AUTH: z.enum(['key', 'entra'], { message: "expected 'key' or 'entra'" }).default('key'),
   // The Redis user of the managed identity (with REDIS_AUTH=entra): its object (principal) id.
   REDIS_ENTRA_USER: z.string().regex(GUID, 'expected the object (principal) id of the managed identity (GUID)').optional(),
+  // Speak the Redis Cluster protocol (REDIS_URL names one seed node); off for one endpoint, which
+  // Azure Managed Redis' Enterprise clustering policy presents. Every key carries the prefix as a
+  // hash tag, so the multi-key scripts are valid either way.
+  REDIS_CLUSTER: bool('off'),
   // The user-assigned managed identity that signs in with Entra tokens; unset: DefaultAzureCredential.
   AZURE_CLIENT_ID: z.string().regex(GUID, 'expected the client id of the user-assigned managed identity (GUID)').optional(),
   DEMITON_DATA_DIR: z.string().min(1).default('.data'),
@@ -146,7 +150,7 @@ export interface Config {
   database:
     | { kind: 'postgres'; url: string; schema: string; poolMax: number; auth: { kind: 'password' } | EntraSignIn }
     | { kind: 'embedded'; dataDir: string; schema: string };
-  queue: { kind: 'redis'; url: string; prefix: string; auth: { kind: 'key' } | EntraSignIn } | { kind: 'embedded'; prefix: string };
+  queue: { kind: 'redis'; url: string; prefix: string; cluster: boolean; auth: { kind: 'key' } | EntraSignIn } | { kind: 'embedded'; prefix: string };
   worker: { enabled: boolean; concurrency: number; id: string | undefined; leaseMs: number };
   http: { port: number; host: string | undefined; maxBodyBytes: number; studioDir: string | undefined };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -254,6 +258,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           kind: 'redis',
           url: e.REDIS_URL,
           prefix: e.REDIS_PREFIX,
+          cluster: e.REDIS_CLUSTER,
           auth: e.REDIS_AUTH === 'entra' ? { kind: 'entra', user: e.REDIS_ENTRA_USER!, clientId: e.AZURE_CLIENT_ID } : { kind: 'key' },
         }
       : { kind: 'embedded', prefix: e.REDIS_PREFIX },
@@ -311,6 +316,9 @@ function signInProblems(e: z.infer<typeof envSchema>): FieldIssue[] {
   } else if (e.REDIS_ENTRA_USER) {
     out.push({ path: 'REDIS_ENTRA_USER', message: "is set but REDIS_AUTH is 'key'; set REDIS_AUTH=entra to sign in with the managed identity, or remove it" });
   }
+  if (e.REDIS_CLUSTER && !e.REDIS_URL) out.push({ path: 'REDIS_CLUSTER', message: "'on' needs REDIS_URL (a seed node of the cluster)" });
+  if (e.REDIS_CLUSTER && e.REDIS_AUTH === 'entra')
+    out.push({ path: 'REDIS_CLUSTER', message: "Entra sign-in works over one endpoint only: deploy Azure Managed Redis with the Enterprise clustering policy and leave REDIS_CLUSTER off" });
   return out;
 }
 

@@ -63,6 +63,13 @@ param workerConcurrency int = 128
 param databasePoolMax int = 10
 @description('Subnet for regional VNet integration; empty for none.')
 param appSubnetId string = ''
+@description('Run the worker in the Function App (appStart). Off when the Container Apps worker (worker-container-app.bicep) drains the queue.')
+param workerInFunctionApp bool = true
+@description('Origin of the studio (https://<static web app host>), the one origin CORS allows: the studio calls the API directly with its Entra token.')
+param studioOrigin string
+
+@description('Log Analytics workspace every diagnostic setting sends to.')
+param logAnalyticsWorkspaceId string
 
 resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   name: planName
@@ -112,7 +119,12 @@ var demitonSettings = {
   REDIS_AUTH: 'entra'
   REDIS_ENTRA_USER: redisEntraUser
   REDIS_PREFIX: 'demiton'
-  DEMITON_WORKER: 'on'
+  // The Enterprise clustering policy (redis.bicep) is one endpoint behind a proxy: no cluster protocol.
+  REDIS_CLUSTER: 'off'
+  DEMITON_WORKER: workerInFunctionApp ? 'on' : 'off'
+  // The host gives the language worker about 5 s on terminate: 3 s for runs in hand counted from
+  // the stop, then the rest are handed back (tests/integration/deploy/graceful-shutdown…).
+  WORKER_SHUTDOWN_GRACE_SECONDS: '3'
   WORKER_CONCURRENCY: string(workerConcurrency)
   LOG_LEVEL: logLevel
   MAX_BODY_BYTES: '1048576'
@@ -184,11 +196,39 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      // The studio (another origin) calls the API with `Authorization: Bearer`; no cookies, so no credentials mode.
+      cors: {
+        allowedOrigins: [studioOrigin]
+        supportCredentials: false
+      }
       appSettings: [for s in items(appSettings): { name: s.key, value: s.value }]
     }
   }
 }
 
+resource planDiagnostics 'Microsoft.Insights/diagnosticSettings@2016-09-01' = {
+  name: 'to-log-analytics'
+  scope: plan
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    metrics: [{ category: 'AllMetrics', enabled: true }]
+  }
+}
+
+resource siteDiagnostics 'Microsoft.Insights/diagnosticSettings@2016-09-01' = {
+  name: 'to-log-analytics'
+  scope: site
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      { category: 'FunctionAppLogs', enabled: true }
+    ]
+    metrics: [{ category: 'AllMetrics', enabled: true }]
+  }
+}
+
 output name string = site.name
+// What a worker process outside the Function App needs (worker-container-app.bicep).
+output workerSettings object = union(demitonSettings, openAiSettings)
 output id string = site.id
 output defaultHostName string = site.properties.defaultHostName

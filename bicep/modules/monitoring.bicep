@@ -47,6 +47,27 @@ resource publisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+// The workspace's own audit log (queries run against it) and Application Insights' platform logs
+// go to the workspace too.
+resource workspaceDiagnostics 'Microsoft.Insights/diagnosticSettings@2016-09-01' = {
+  name: 'to-log-analytics'
+  scope: workspace
+  properties: {
+    workspaceId: workspace.id
+    logs: [{ category: 'Audit', enabled: true }]
+    metrics: [{ category: 'AllMetrics', enabled: true }]
+  }
+}
+
+resource appInsightsDiagnostics 'Microsoft.Insights/diagnosticSettings@2016-09-01' = {
+  name: 'to-log-analytics'
+  scope: appInsights
+  properties: {
+    workspaceId: workspace.id
+    metrics: [{ category: 'AllMetrics', enabled: true }]
+  }
+}
+
 output workspaceId string = workspace.id
 output appInsightsId string = appInsights.id
 output connectionString string = appInsights.properties.ConnectionString

@@ -9,7 +9,16 @@ param embeddingModel string = 'text-embedding-3-small'
 param embeddingModelVersion string = '1'
 @description('Thousands of tokens per minute for each deployment.')
 param capacity int = 10
+@description('Deployment type: GlobalStandard is offered in most regions and for current models (regional Standard is not).')
+@allowed(['GlobalStandard', 'DataZoneStandard', 'Standard'])
+param deploymentSku string = 'GlobalStandard'
 param principalId string
+
+@description('Log Analytics workspace every diagnostic setting sends to.')
+param logAnalyticsWorkspaceId string
+
+@description('False once a private endpoint serves the app (privateEndpoints).')
+param publicNetworkAccess bool = true
 
 resource account 'Microsoft.CognitiveServices/accounts@2023-05-01' = {
   name: name
@@ -20,14 +29,14 @@ resource account 'Microsoft.CognitiveServices/accounts@2023-05-01' = {
   properties: {
     customSubDomainName: name
     disableLocalAuth: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: publicNetworkAccess ? 'Enabled' : 'Disabled'
   }
 }
 
 resource chat 'Microsoft.CognitiveServices/accounts/deployments@2023-05-01' = {
   parent: account
   name: chatModel
-  sku: { name: 'Standard', capacity: capacity }
+  sku: { name: deploymentSku, capacity: capacity }
   properties: {
     model: { format: 'OpenAI', name: chatModel, version: chatModelVersion }
   }
@@ -36,7 +45,7 @@ resource chat 'Microsoft.CognitiveServices/accounts/deployments@2023-05-01' = {
 resource embedding 'Microsoft.CognitiveServices/accounts/deployments@2023-05-01' = {
   parent: account
   name: embeddingModel
-  sku: { name: 'Standard', capacity: capacity }
+  sku: { name: deploymentSku, capacity: capacity }
   properties: {
     model: { format: 'OpenAI', name: embeddingModel, version: embeddingModelVersion }
   }
@@ -56,7 +65,21 @@ resource userAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+resource accountDiagnostics 'Microsoft.Insights/diagnosticSettings@2016-09-01' = {
+  name: 'to-log-analytics'
+  scope: account
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      { category: 'Audit', enabled: true }
+      { category: 'RequestResponse', enabled: true }
+    ]
+    metrics: [{ category: 'AllMetrics', enabled: true }]
+  }
+}
+
 output name string = account.name
 output endpoint string = account.properties.endpoint
 output chatDeployment string = chat.name
 output embeddingDeployment string = embedding.name
+output id string = account.id

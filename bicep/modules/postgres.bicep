@@ -4,6 +4,11 @@
 // administrator login only (break-glass and bootstrap; its password is in Key Vault, never in an
 // app setting) unless passwordAuth is false. privateNetworking puts the server in a delegated
 // subnet with no public endpoint.
+// Two logins (docs/deploy.md, "Two PostgreSQL logins"): the owner migrates (the Entra
+// administrator below, or the password administrator), and the app runs as a login that is a
+// member of `demiton_app` (migration 0004): read/write, read and append the audit log, no
+// TRUNCATE, no DDL. The identity starts as the owner so the first start can migrate; switch
+// DATABASE_ENTRA_USER to the app login afterwards.
 param name string
 param location string
 param tags object = {}
@@ -28,6 +33,9 @@ param identityName string
 param delegatedSubnetId string = ''
 param privateDnsZoneId string = ''
 param highAvailability bool = false
+
+@description('Log Analytics workspace every diagnostic setting sends to.')
+param logAnalyticsWorkspaceId string
 
 var privateAccess = !empty(delegatedSubnetId)
 
@@ -80,6 +88,18 @@ resource entraAdmin 'Microsoft.DBforPostgreSQL/flexibleServers/administrators@20
     tenantId: subscription().tenantId
   }
   dependsOn: [database, allowAzure]
+}
+
+resource serverDiagnostics 'Microsoft.Insights/diagnosticSettings@2016-09-01' = {
+  name: 'to-log-analytics'
+  scope: server
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      { category: 'PostgreSQLLogs', enabled: true }
+    ]
+    metrics: [{ category: 'AllMetrics', enabled: true }]
+  }
 }
 
 output name string = server.name

@@ -9,6 +9,12 @@ param replicaCount int = 1
 param partitionCount int = 1
 param principalId string
 
+@description('Log Analytics workspace every diagnostic setting sends to.')
+param logAnalyticsWorkspaceId string
+
+@description('False once a private endpoint serves the app (privateEndpoints).')
+param publicNetworkAccess bool = true
+
 resource search 'Microsoft.Search/searchServices@2023-11-01' = {
   name: name
   location: location
@@ -18,7 +24,7 @@ resource search 'Microsoft.Search/searchServices@2023-11-01' = {
     replicaCount: replicaCount
     partitionCount: partitionCount
     hostingMode: 'default'
-    publicNetworkAccess: 'enabled'
+    publicNetworkAccess: publicNetworkAccess ? 'enabled' : 'disabled'
     disableLocalAuth: true
   }
 }
@@ -40,5 +46,18 @@ resource roleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
   }
 ]
 
+resource searchDiagnostics 'Microsoft.Insights/diagnosticSettings@2016-09-01' = {
+  name: 'to-log-analytics'
+  scope: search
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      { category: 'OperationLogs', enabled: true }
+    ]
+    metrics: [{ category: 'AllMetrics', enabled: true }]
+  }
+}
+
 output name string = search.name
 output endpoint string = 'https://${search.name}.search.windows.net'
+output id string = search.id

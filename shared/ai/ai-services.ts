@@ -4,8 +4,7 @@
  * Clients are created eagerly but connect lazily, so a process that never chats opens nothing.
  */
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
-import type { Redis } from 'ioredis';
-import { createRedisConnection, redisTargetFor } from '../redis/redis-connection';
+import { createRedisConnection, redisTargetFor, type RedisClient } from '../redis/redis-connection';
 import type { Config } from '../config';
 import type { OutboundPolicy } from '../adapters/network-policy';
 import type { SecretBox } from '../store/secret-box';
@@ -105,7 +104,7 @@ export async function createAiServices(config: Config, db: Db, logger: Logger, o
   const blobs = ai.documents.kind === 'blob' ? createAzureBlobStore(blobServiceClient(ai.documents.storage, getCredential), ai.documents.container) : createFileBlobStore(ai.documents.dir);
   const conversations = ai.conversations.kind === 'table' ? createTableConversationStore(tableClient(ai.conversations.storage, ai.conversations.table, getCredential)) : createPgConversationStore(db);
 
-  let redis: Redis | null = null;
+  let redis: RedisClient | null = null;
   let gate: StreamGate;
   if (config.queue.kind === 'redis') {
     redis = createRedisConnection(redisTargetFor(config.queue), { lazyConnect: true, maxRetriesPerRequest: 2 });

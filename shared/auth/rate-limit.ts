@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger';
 import { createRedisConnection, type RedisSignIn } from '../redis/redis-connection';
+import { redisKeyRoot } from '../queue/redis-keys';
 import type { Principal } from '../domain/principal';
 import { RateLimitedError } from './errors';
 
@@ -51,10 +52,11 @@ end
 return {0, 0}
 `;
 
-function buckets(prefix: string, limits: RateLimits, p: Principal): Bucket[] {
+// `root` is the hash-tagged key root (queue/redis-keys.ts): the script's keys share one cluster slot.
+function buckets(root: string, limits: RateLimits, p: Principal): Bucket[] {
   const out: Bucket[] = [];
-  if (limits.perCaller > 0) out.push({ key: `${prefix}:rl:caller:${p.orgId}:${p.actor.type}:${p.actor.id}`, limit: limits.perCaller, scope: 'caller' });
-  if (limits.perOrg > 0) out.push({ key: `${prefix}:rl:org:${p.orgId}`, limit: limits.perOrg, scope: 'org' });
+  if (limits.perCaller > 0) out.push({ key: `${root}:rl:caller:${p.orgId}:${p.actor.type}:${p.actor.id}`, limit: limits.perCaller, scope: 'caller' });
+  if (limits.perOrg > 0) out.push({ key: `${root}:rl:org:${p.orgId}`, limit: limits.perOrg, scope: 'org' });
   return out;
 }
 
@@ -63,7 +65,8 @@ function refused(b: Bucket, limits: RateLimits, retryAfterMs: number): RateLimit
 }
 
 /** A limiter on Redis (shared by every instance). */
-export function createRedisRateLimiter(opts: { url: string; signIn?: RedisSignIn; prefix: string; limits: RateLimits; logger: Logger }): RateLimiter {
+export function createRedisRateLimiter(opts: { url: string; signIn?: RedisSignIn; cluster?: boolean; prefix: string; limits: RateLimits; logger: Logger }): RateLimiter {
+  const root = redisKeyRoot(opts.prefix);
   const redis = createRedisConnection(opts, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, retryStrategy: (n) => Math.min(100 * n, 2_000) });
   redis.on('error', () => undefined); // reconnects on its own; check() logs the failures it sees
   const windowMs = opts.limits.windowSeconds * 1000;
@@ -71,7 +74,7 @@ export function createRedisRateLimiter(opts: { url: string; signIn?: RedisSignIn
   let connecting: Promise<void> | null = null;
   return {
     async check(p) {
-      const bs = buckets(opts.prefix, opts.limits, p);
+      const bs = buckets(root, opts.limits, p);
       if (!bs.length) return;
       let result: [number, number];
       try {

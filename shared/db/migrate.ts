@@ -29,6 +29,18 @@ export async function migrate(db: Db, migrations = loadMigrations()): Promise<nu
   const latest = migrations.at(-1)?.version ?? 0;
   const lockKey = `demiton:migrate:${db.schema}`;
   const applied: number[] = [];
+  // A schema already at this build's version needs no DDL: the deployed app connects as a
+  // least-privilege role (no CREATE, not the owner; docs/deploy.md) after the owner migrated.
+  const ledger = await db.query<{ max: number | null }>(
+    `SELECT CASE WHEN to_regclass(format('%I.demiton_migrations', $1::text)) IS NULL THEN NULL ELSE -1 END AS max`,
+    [db.schema],
+  );
+  if (ledger.rows[0]?.max === -1) {
+    const { rows } = await db.query<{ max: number | null }>('SELECT max(version) AS max FROM demiton_migrations');
+    const current = rows[0]?.max ?? 0;
+    if (current > latest) throw new SchemaTooNewError(current, latest);
+    if (current === latest && migrations.every((m) => m.version <= current)) return applied;
+  }
   await db.tx(async (q) => {
     // Under the lock: CREATE SCHEMA IF NOT EXISTS is not safe against a concurrent twin.
     await q.query('SELECT pg_advisory_xact_lock(hashtext($1::text))', [lockKey]);

@@ -134,11 +134,14 @@ export class Worker {
    */
   async stop(graceMs: number = this.opts.shutdownGraceMs ?? Infinity): Promise<void> {
     this.stopping = true;
-    await this.loop;
+    // The grace period counts from now, so the whole stop fits the host's window (the Functions
+    // host gives about 5 s): leaving the blocking reserve is part of it, and a message that reserve
+    // still brings is handed back, not started.
+    const deadline = Number.isFinite(graceMs) ? delay(graceMs, 'deadline' as const, { ref: false }) : null;
+    await (deadline ? Promise.race([this.loop, deadline]) : this.loop);
     const settled = Promise.allSettled([...this.inflight]);
-    if (this.inflight.size > 0 && Number.isFinite(graceMs)) {
-      const timer = delay(graceMs, 'deadline' as const, { ref: false });
-      if ((await Promise.race([settled, timer])) === 'deadline') {
+    if (this.inflight.size > 0 && deadline) {
+      if ((await Promise.race([settled, deadline])) === 'deadline') {
         this.platform.logger.warn({ workerId: this.id, runs: this.leases.heldRuns() }, 'shutdown grace period over; handing back the runs in hand');
         this.leases.abortAll(new WorkerStoppingError(this.id));
       }
@@ -166,6 +169,10 @@ export class Worker {
         continue;
       }
       if (!r) continue;
+      if (this.stopping) {
+        await this.handBack(r);
+        break;
+      }
       this.dispatch(r);
       // The rest of the free slots in one round trip: a backlog drains a batch per blocking
       // reserve instead of one message per round trip (bench: the reserve loop capped the drain).
@@ -180,6 +187,17 @@ export class Worker {
         }
         for (const m of more) this.dispatch(m);
       }
+    }
+  }
+
+  /** A message reserved while stopping goes back to the queue (enqueued first, so it is never only in flight). */
+  private async handBack(r: Reservation): Promise<void> {
+    try {
+      await this.platform.queue.enqueue(r.message);
+      await this.platform.queue.ack(this.id, r);
+    } catch (err) {
+      // Still in this worker's processing list: the recovery sweep hands it back once the worker is gone.
+      this.platform.logger.warn({ err, runId: r.message.runId }, 'handing back a message reserved during shutdown failed');
     }
   }
 

@@ -1,18 +1,18 @@
 /**
- * The Redis work queue. LPUSH onto `<prefix>:queue`; BLMOVE (RIGHT → LEFT) into
- * `<prefix>:processing:<workerId>`; LREM on ack. Blocking reads use a connection of their own
+ * The Redis work queue. LPUSH onto `{prefix}:queue`; BLMOVE (RIGHT → LEFT) into
+ * `{prefix}:processing:<workerId>`; LREM on ack. Blocking reads use a connection of their own
  * per worker so they never stall the commands of the control plane.
  *
- * Keys besides: `<prefix>:workers` (zset worker → heartbeat expiry, ms), `<prefix>:slots:<key>`
- * (zset holder → slot lease expiry), `<prefix>:parked:<key>` (zset of parked runs, FIFO by park
- * time), `<prefix>:parks` (set of slot keys with parked runs), `<prefix>:slot-limits` (hash slot
- * key → limit) and the pub/sub channel `<prefix>:cancel`. Slot scripts touch several keys, so
- * this needs a non-clustered Redis (Azure Cache for Redis Basic/Standard/Premium without
- * clustering), as the BLMOVE pair already does.
+ * Keys besides: `{prefix}:workers` (zset worker → heartbeat expiry, ms), `{prefix}:slots:<key>`
+ * (zset holder → slot lease expiry), `{prefix}:parked:<key>` (zset of parked runs, FIFO by park
+ * time), `{prefix}:parks` (set of slot keys with parked runs), `{prefix}:slot-limits` (hash slot
+ * key → limit) and the pub/sub channel `{prefix}:cancel`. Scripts and BLMOVE touch several keys;
+ * the `{prefix}` hash tag (redis-keys.ts) keeps them all in one cluster slot, so the queue runs
+ * on a single server, behind Azure Managed Redis' Enterprise proxy, or on a Redis Cluster.
  */
-import type { Redis } from 'ioredis';
 import { ServiceUnavailableError } from '../domain/errors';
-import { createRedisConnection, signInRejection, type RedisSignIn } from '../redis/redis-connection';
+import { createRedisConnection, scanAll, signInRejection, type RedisClient, type RedisSignIn } from '../redis/redis-connection';
+import { redisKeyRoot } from './redis-keys';
 import { sameTurnBatch } from './same-turn-batch';
 import { decodeMessage, encodeMessage, parkedMember, type Reservation, type RunMessage, type WorkQueue } from './work-queue';
 
@@ -75,6 +75,8 @@ export interface RedisQueueOptions {
   prefix: string;
   /** How to sign in (see redis-connection.ts); default: what the URL carries. */
   signIn?: RedisSignIn;
+  /** Redis Cluster protocol (see redis-connection.ts); default: one endpoint. */
+  cluster?: boolean;
 }
 
 /** Connects to Redis; connections are lazy and reconnect with backoff. */
@@ -91,7 +93,7 @@ export function createRedisQueue(opts: RedisQueueOptions): WorkQueue {
   // EVALSHA (EVAL the first time, and after a SCRIPT FLUSH or a failover): atomic like LMOVE.
   cmd.defineCommand('demitonReserveMore', { numberOfKeys: 2, lua: RESERVE_MORE });
   cmd.defineCommand('demitonAckMany', { numberOfKeys: 1, lua: ACK_MANY });
-  const scripts = cmd as Redis & {
+  const scripts = cmd as RedisClient & {
     demitonReserveMore(src: string, dst: string, max: number): Promise<string[]>;
     demitonAckMany(processing: string, ...raws: string[]): Promise<number>;
   };
@@ -100,15 +102,16 @@ export function createRedisQueue(opts: RedisQueueOptions): WorkQueue {
     if (err instanceof ServiceUnavailableError) throw err;
     throw signInRejection(err, cmd) ?? new ServiceUnavailableError('queue', 'The queue (Redis) is unavailable; try again shortly.', { cause: err });
   };
-  const blocking = new Map<string, Redis>();
-  const queueKey = `${opts.prefix}:queue`;
-  const processingKey = (workerId: string) => `${opts.prefix}:processing:${workerId}`;
-  const workersKey = `${opts.prefix}:workers`;
-  const slotsKey = (key: string) => `${opts.prefix}:slots:${key}`;
-  const parkedKey = (key: string) => `${opts.prefix}:parked:${key}`;
-  const parksKey = `${opts.prefix}:parks`;
-  const limitsKey = `${opts.prefix}:slot-limits`;
-  const cancelChannel = `${opts.prefix}:cancel`;
+  const blocking = new Map<string, RedisClient>();
+  const root = redisKeyRoot(opts.prefix);
+  const queueKey = `${root}:queue`;
+  const processingKey = (workerId: string) => `${root}:processing:${workerId}`;
+  const workersKey = `${root}:workers`;
+  const slotsKey = (key: string) => `${root}:slots:${key}`;
+  const parkedKey = (key: string) => `${root}:parked:${key}`;
+  const parksKey = `${root}:parks`;
+  const limitsKey = `${root}:slot-limits`;
+  const cancelChannel = `${root}:cancel`;
   // The enqueues of one event-loop turn (triggers answered together) are one LPUSH, and a
   // worker's acks of one turn (runs that ended together) one script call: one command and one
   // socket write for many messages. (This replaced ioredis' auto-pipelining, which built a
@@ -125,11 +128,11 @@ export function createRedisQueue(opts: RedisQueueOptions): WorkQueue {
     }
     return a;
   };
-  let subscriber: Redis | null = null;
+  let subscriber: RedisClient | null = null;
   const cancelListeners = new Set<(runId: string) => void>();
   let closed = false;
 
-  const blockingFor = (workerId: string): Redis => {
+  const blockingFor = (workerId: string): RedisClient => {
     let r = blocking.get(workerId);
     if (!r) {
       r = connect();
@@ -260,15 +263,10 @@ export function createRedisQueue(opts: RedisQueueOptions): WorkQueue {
         // heartbeat entry lost with a flushed Redis) are as dead as expired ones.
         const live = new Set(await cmd.zrangebyscore(workersKey, `(${now}`, '+inf'));
         const prefix = processingKey('');
-        let cursor = '0';
-        do {
-          const [next, keys] = await cmd.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-          cursor = next;
-          for (const k of keys) {
-            const id = k.slice(prefix.length);
-            if (!live.has(id)) dead.add(id);
-          }
-        } while (cursor !== '0');
+        for (const k of await scanAll(cmd, `${prefix}*`)) {
+          const id = k.slice(prefix.length);
+          if (!live.has(id)) dead.add(id);
+        }
         for (const id of dead) {
           messages += await this.requeueProcessing(id);
           await cmd.zrem(workersKey, id);

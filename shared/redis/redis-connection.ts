@@ -11,8 +11,13 @@
  *   reconnects instead and ioredis subscribes again). Every connect and reconnect fetches a
  *   current token first. Without a token the queued commands fail with the typed error and the
  *   connection tries again on the retry schedule.
+ *
+ * ioredis has no credential-provider hook, so `EntraRedis` extends `Redis` and uses parts that are
+ * not public API (`connect()` on every reconnect, `condition`, `flushQueue`, `silentEmit`).
+ * package.json pins ioredis to one exact version, and
+ * tests/integration/deploy/ioredis-internals.integration.test.ts fails when an upgrade moves them.
  */
-import { Redis, type Callback, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type Callback, type RedisOptions } from 'ioredis';
 import { AccessTokenUnavailableError, DependencyCredentialRejectedError } from '../domain/errors';
 import type { EntraSignIn } from '../config';
 import { REDIS_TOKEN_SCOPE, type AccessTokenSource } from '../managed-identity/access-token-source';
@@ -20,27 +25,84 @@ import { managedIdentityTokens } from '../managed-identity/token-sources';
 
 export type RedisSignIn = { kind: 'key' } | { kind: 'entra'; user: string; tokens: AccessTokenSource };
 
+/** A connection to one Redis server (or a cluster's single proxy endpoint), or to a Redis Cluster. */
+export type RedisClient = Redis | Cluster;
+
 export interface RedisTarget {
   url: string;
   /** Default: `key`. */
   signIn?: RedisSignIn;
+  /**
+   * Speak the Redis Cluster protocol (MOVED/ASK redirects, one connection per shard): `url` names
+   * one seed node and the others are discovered. Default false: one endpoint, which is also what
+   * Azure Managed Redis' Enterprise clustering policy presents.
+   */
+  cluster?: boolean;
 }
 
 /** Opens (or, with `lazyConnect`, prepares) a connection to `target`, signed in as it says. */
-export function createRedisConnection(target: RedisTarget, options: RedisOptions = {}): Redis {
+export function createRedisConnection(target: RedisTarget & { cluster?: false }, options?: RedisOptions): Redis;
+export function createRedisConnection(target: RedisTarget, options?: RedisOptions): RedisClient;
+export function createRedisConnection(target: RedisTarget, options: RedisOptions = {}): RedisClient {
   const signIn = target.signIn ?? { kind: 'key' };
+  if (target.cluster) {
+    // shared/config.ts refuses the pair; this guards other callers.
+    if (signIn.kind !== 'key') throw new Error('Entra sign-in is not available with the Redis Cluster protocol; use one endpoint (Enterprise clustering policy)');
+    return clusterConnection(target.url, options);
+  }
   if (signIn.kind === 'key') return new Redis(target.url, options);
   return new EntraRedis(target.url, options, signIn.user, signIn.tokens);
+}
+
+/**
+ * A Redis Cluster client seeded from one node's URL. The URL's user, password and TLS apply to
+ * every node; the single-server options map onto their cluster counterparts (`retryStrategy`
+ * becomes the cluster's reconnect schedule, the offline queue and lazy connect are cluster-wide).
+ */
+function clusterConnection(url: string, options: RedisOptions): Cluster {
+  const u = new URL(url);
+  const { retryStrategy, enableOfflineQueue, lazyConnect, host: _host, port: _port, path: _path, sentinels: _sentinels, readOnly: _readOnly, himportFieldsets: _h, ...node } = options;
+  return new Cluster([{ host: u.hostname, port: Number(u.port || 6379) }], {
+    lazyConnect,
+    enableOfflineQueue,
+    clusterRetryStrategy: retryStrategy ? (times) => retryStrategy(times) : undefined,
+    redisOptions: {
+      ...node,
+      username: decodeURIComponent(u.username) || undefined,
+      password: decodeURIComponent(u.password) || undefined,
+      tls: u.protocol === 'rediss:' ? {} : undefined,
+    },
+  });
+}
+
+/**
+ * Every key matching `pattern`, from every primary of a cluster (SCAN on a cluster client would
+ * ask one node only) or from the one server.
+ */
+export async function scanAll(client: RedisClient, pattern: string): Promise<string[]> {
+  // A cluster client knows its primaries once it has connected and read the slot map.
+  if (client instanceof Cluster && client.status !== 'ready') await client.ping();
+  const servers = client instanceof Cluster ? client.nodes('master') : [client];
+  const out: string[] = [];
+  for (const server of servers) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await server.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      out.push(...keys);
+    } while (cursor !== '0');
+  }
+  return out;
 }
 
 /**
  * Redis refusing a sign-in (WRONGPASS, NOAUTH) as a typed error naming the user, or null for any
  * other error.
  */
-export function signInRejection(err: unknown, redis: Redis): DependencyCredentialRejectedError | null {
+export function signInRejection(err: unknown, redis: RedisClient): DependencyCredentialRejectedError | null {
   const message = err instanceof Error ? err.message : '';
   if (!/^(WRONGPASS|NOAUTH)\b/.test(message)) return null;
-  const user = redis.options.username || 'default';
+  const user = (redis instanceof Cluster ? redis.options.redisOptions?.username : redis.options.username) || 'default';
   return new DependencyCredentialRejectedError('queue', user, `Redis refused the sign-in of user '${user}': ${message}`, { cause: err });
 }
 
@@ -159,8 +221,8 @@ class EntraRedis extends Redis {
 }
 
 /** The connection target the configuration describes (`config.queue` when it is Redis). */
-export function redisTargetFor(queue: { url: string; auth: { kind: 'key' } | EntraSignIn }): RedisTarget {
+export function redisTargetFor(queue: { url: string; cluster?: boolean; auth: { kind: 'key' } | EntraSignIn }): RedisTarget {
   return queue.auth.kind === 'key'
-    ? { url: queue.url, signIn: { kind: 'key' } }
+    ? { url: queue.url, cluster: queue.cluster ?? false, signIn: { kind: 'key' } }
     : { url: queue.url, signIn: { kind: 'entra', user: queue.auth.user, tokens: managedIdentityTokens(queue.auth, REDIS_TOKEN_SCOPE, 'queue') } };
 }

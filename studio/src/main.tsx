@@ -1,11 +1,13 @@
-/** Entry point: sign in when Entra ID is configured, then render the studio. */
+/** Entry point: find the API (deploy config), sign in when Entra ID is configured, then render the studio. */
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
 import { startAuth } from './services/auth';
+import { applyDeployConfig } from './services/deploy-config';
 import './styles.css';
 
 const root = createRoot(document.getElementById('root')!);
-startAuth()
+applyDeployConfig()
+  .then(() => startAuth())
   .then((auth) => root.render(<App auth={auth} />))
   .catch((err: Error) =>
     root.render(

@@ -4,6 +4,9 @@
  * (https://learn.microsoft.com/azure/templates/); preview versions are never allowed.
  */
 export const API_VERSION_ALLOWLIST: Readonly<Record<string, readonly string[]>> = {
+  'Microsoft.App/containerApps': ['2024-03-01'],
+  'Microsoft.App/managedEnvironments': ['2024-03-01'],
+  'Microsoft.Insights/diagnosticSettings': ['2016-09-01'],
   'Microsoft.Authorization/roleAssignments': ['2022-04-01'],
   'Microsoft.Cache/redisEnterprise': ['2025-04-01', '2024-10-01'],
   'Microsoft.Cache/redisEnterprise/databases': ['2025-04-01', '2024-10-01'],
@@ -19,6 +22,8 @@ export const API_VERSION_ALLOWLIST: Readonly<Record<string, readonly string[]>> 
   'Microsoft.KeyVault/vaults/secrets': ['2023-07-01'],
   'Microsoft.ManagedIdentity/userAssignedIdentities': ['2023-01-31'],
   'Microsoft.Network/privateDnsZones': ['2020-06-01'],
+  'Microsoft.Network/privateEndpoints': ['2023-09-01'],
+  'Microsoft.Network/privateEndpoints/privateDnsZoneGroups': ['2023-09-01'],
   'Microsoft.Network/privateDnsZones/virtualNetworkLinks': ['2020-06-01'],
   'Microsoft.Network/virtualNetworks': ['2023-09-01', '2024-01-01'],
   'Microsoft.OperationalInsights/workspaces': ['2022-10-01', '2023-09-01'],

@@ -189,7 +189,9 @@ describe('bicep templates (offline)', () => {
     expect(pgText).toMatch(/output databaseUrl string = 'postgresql:\/\/\$\{[^}]+\}:5432\/\$\{databaseName\}\?sslmode=require'/);
     expect(pgText).toMatch(/output entraUser string = identityName/);
     const redisText = readFileSync(join(BICEP, 'modules', 'redis.bicep'), 'utf8');
-    expect(redisText).toMatch(/accessKeysAuthentication: 'Disabled'/);
+    // Keys exist only for the optional Container Apps worker's KEDA scaler, never for the app.
+    expect(redisText).toMatch(/accessKeysAuthentication: accessKeysForScaler \? 'Enabled' : 'Disabled'/);
+    expect(readFileSync(join(BICEP, 'main.bicep'), 'utf8')).toMatch(/accessKeysForScaler: deployWorkerContainerApp/);
     expect(redisText).toMatch(/Microsoft\.Cache\/redisEnterprise\/databases\/accessPolicyAssignments@/);
     expect(redisText).toMatch(/user: \{ objectId: identityPrincipalId \}/);
     expect(redisText).not.toMatch(/listKeys/);

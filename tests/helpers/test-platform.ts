@@ -66,12 +66,19 @@ export async function dropSchema(schema: string): Promise<void> {
   }
 }
 
-/** Deletes Redis keys matching a pattern. */
-export async function deleteKeys(pattern: string): Promise<void> {
-  const r = new Redis(TEST_REDIS_URL);
+/**
+ * Deletes Redis keys matching a pattern. A prefix's pattern (`<prefix>:*`) also covers its
+ * hash-tagged key space (`{<prefix>}:*`, shared/queue/redis-keys.ts), where the platform keeps
+ * every key.
+ */
+export async function deleteKeys(pattern: string, url = TEST_REDIS_URL): Promise<void> {
+  const r = new Redis(url);
+  const tagged = /^([^{}*]+):\*$/.exec(pattern);
   try {
-    const keys = await r.keys(pattern);
-    if (keys.length) await r.del(...keys);
+    for (const p of tagged ? [pattern, `{${tagged[1]}}:*`] : [pattern]) {
+      const keys = await r.keys(p);
+      if (keys.length) await r.del(...keys);
+    }
   } finally {
     r.disconnect();
   }

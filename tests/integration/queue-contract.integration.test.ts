@@ -1,18 +1,25 @@
 /**
- * One contract, two queues: the Redis queue (real Redis, random key prefix) and the embedded
- * in-process queue must behave the same.
+ * One contract, three backends: the Redis queue on one server and on a 3-node Redis Cluster (real
+ * servers, random key prefix) and the embedded in-process queue must behave the same.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createMemoryQueue } from '../../shared/queue/memory-queue';
+import type { RedisClient } from '../../shared/queue/redis-connection';
+import { redisKeyRoot } from '../../shared/queue/redis-keys';
 import { createRedisQueue } from '../../shared/queue/redis-queue';
 import type { RunMessage, WorkQueue } from '../../shared/queue/work-queue';
+import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster';
 import { deleteKeys, randomId, TEST_REDIS_URL } from '../helpers/test-platform';
+
+let cluster: TestRedisCluster;
+beforeAll(async () => void (cluster = await startRedisCluster()));
+afterAll(async () => cluster?.stop());
 
 const msg = (i = 0): RunMessage => ({ runId: randomUUID(), orgId: randomUUID(), enqueuedAt: 1_700_000_000_000 + i });
 
-const backends: Array<[string, () => { queue: WorkQueue; prefix: string; raw?: Redis }]> = [
+const backends: Array<[string, () => { queue: WorkQueue; prefix: string; raw?: RedisClient; rawPrefix?: string }]> = [
   [
     'redis',
     () => {
@@ -20,10 +27,18 @@ const backends: Array<[string, () => { queue: WorkQueue; prefix: string; raw?: R
       return { queue: createRedisQueue({ url: TEST_REDIS_URL, prefix }), prefix, raw: new Redis(TEST_REDIS_URL) };
     },
   ],
+  [
+    'redis cluster',
+    () => {
+      // The cluster is thrown away after the file: no key clean-up (prefix '').
+      const prefix = `test:${randomId()}`;
+      return { queue: createRedisQueue({ url: cluster.url, prefix, cluster: true }), prefix: '', raw: cluster.client(), rawPrefix: prefix };
+    },
+  ],
   ['embedded', () => ({ queue: createMemoryQueue(), prefix: '' })],
 ];
 
-describe.each(backends)('work queue contract: %s', (name, make) => {
+describe.each(backends)('work queue contract: %s', (_name, make) => {
   let env: ReturnType<typeof make>;
   afterEach(async () => {
     await env.queue.close();
@@ -89,12 +104,13 @@ describe.each(backends)('work queue contract: %s', (name, make) => {
 
   it('skips messages that are not run messages', async () => {
     env = make();
-    if (name === 'redis') await env.raw!.lpush(`${env.prefix}:queue`, 'not json', '{"runId":1}');
+    const root = env.raw ? redisKeyRoot(env.rawPrefix ?? env.prefix) : '';
+    if (env.raw) await env.raw.lpush(`${root}:queue`, 'not json', '{"runId":1}');
     else await env.queue.enqueue({ runId: 42 } as unknown as RunMessage);
     const good = msg();
     await env.queue.enqueue(good);
     expect((await env.queue.reserve('w1', 200))?.message).toEqual(good);
-    if (name === 'redis') expect(await env.raw!.llen(`${env.prefix}:processing:w1`)).toBe(1);
+    if (env.raw) expect(await env.raw.llen(`${root}:processing:w1`)).toBe(1);
   });
 
   it('resolves a waiting reserve to null on close', async () => {

@@ -3,18 +3,28 @@
  * in one round trip after a blocking reserve): the same behaviour from the Redis queue (real
  * Redis, random prefix) and the embedded queue.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createMemoryQueue } from '../../shared/queue/memory-queue';
+import type { RedisClient } from '../../shared/queue/redis-connection';
+import { redisKeyRoot } from '../../shared/queue/redis-keys';
 import { createRedisQueue } from '../../shared/queue/redis-queue';
 import type { RunMessage, WorkQueue } from '../../shared/queue/work-queue';
+import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster';
 import { deleteKeys, randomId, TEST_REDIS_URL } from '../helpers/test-platform';
+
+// The same contract on a 3-node Redis Cluster (thrown away after the file, so no key clean-up).
+let cluster: TestRedisCluster;
+beforeAll(async () => void (cluster = await startRedisCluster()));
+afterAll(async () => cluster?.stop());
 
 const msg = (i = 0): RunMessage => ({ runId: randomUUID(), orgId: randomUUID(), enqueuedAt: 1_700_000_000_000 + i });
 
-const backends: Array<[string, () => { queue: WorkQueue; prefix: string }]> = [
-  ['redis', () => { const prefix = `test:${randomId()}`; return { queue: createRedisQueue({ url: TEST_REDIS_URL, prefix }), prefix }; }],
+// `raw`: a client on the same Redis and the queue's key prefix, to plant what enqueue never writes.
+const backends: Array<[string, () => { queue: WorkQueue; prefix: string; raw?: { client: () => RedisClient; prefix: string } }]> = [
+  ['redis', () => { const prefix = `test:${randomId()}`; return { queue: createRedisQueue({ url: TEST_REDIS_URL, prefix }), prefix, raw: { client: () => new Redis(TEST_REDIS_URL), prefix } }; }],
+  ['redis cluster', () => { const prefix = `test:${randomId()}`; return { queue: createRedisQueue({ url: cluster.url, prefix, cluster: true }), prefix: '', raw: { client: () => cluster.client(), prefix } }; }],
   ['embedded', () => ({ queue: createMemoryQueue(), prefix: '' })],
 ];
 
@@ -49,9 +59,9 @@ describe.each(backends)('reserveMore: %s', (_name, make) => {
     env = make();
     const q = env.queue;
     const good = msg(1);
-    if (env.prefix) {
-      const r = new Redis(TEST_REDIS_URL);
-      await r.lpush(`${env.prefix}:queue`, 'not json');
+    if (env.raw) {
+      const r = env.raw.client();
+      await r.lpush(`${redisKeyRoot(env.raw.prefix)}:queue`, 'not json');
       r.disconnect();
       await q.enqueue(good);
     } else {

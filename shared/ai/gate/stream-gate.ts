@@ -8,7 +8,8 @@
  * clocks agree). An in-process backend with the same rules serves the embedded (no Redis) mode.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queue/redis-connection';
+import { redisKeyRoot } from '../../queue/redis-keys';
 import { StreamLimitError } from '../ai-errors';
 
 export interface GateLimits {
@@ -87,9 +88,10 @@ function leaseWithHeartbeat(id: string, leaseMs: number, renew: () => Promise<un
 
 const retryAfter = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
-/** The Redis gate; keys live under `{prefix}:studio:streams:`. */
-export function createRedisStreamGate(redis: Redis, prefix: string, limits: GateLimits): StreamGate {
-  const keys = (orgId: string, userId: string) => [`${prefix}:studio:streams:user:${orgId}:${userId}`, `${prefix}:studio:streams:org:${orgId}`];
+/** The Redis gate; keys live under `{prefix}:studio:streams:` (one hash tag, see queue/redis-keys.ts). */
+export function createRedisStreamGate(redis: RedisClient, prefix: string, limits: GateLimits): StreamGate {
+  const root = redisKeyRoot(prefix);
+  const keys = (orgId: string, userId: string) => [`${root}:studio:streams:user:${orgId}:${userId}`, `${root}:studio:streams:org:${orgId}`];
   const leaseMs = limits.leaseSeconds * 1000;
   return {
     async acquire(orgId, userId) {

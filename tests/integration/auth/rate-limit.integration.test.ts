@@ -58,7 +58,7 @@ describe('rate limits (Redis sliding window)', () => {
     const { Redis } = await import('ioredis');
     const r = new Redis(platform.env['REDIS_URL']!);
     try {
-      const keys = await r.keys(`${platform.redisPrefix}:rl:*`);
+      const keys = await r.keys(`{${platform.redisPrefix}}:rl:*`);
       expect(keys.some((k) => k.includes(':rl:org:'))).toBe(true);
       expect(keys.some((k) => k.includes(':rl:caller:'))).toBe(true);
     } finally {

@@ -93,7 +93,7 @@ describe('Azure Functions registrations (real @azure/functions, recorded host AP
     try {
       const { waitFor } = await import('../../helpers/test-platform.js');
       const keys = await waitFor(async () => {
-        const k = await r.keys(`${tp.redisPrefix}:*`);
+        const k = await r.keys(`{${tp.redisPrefix}}:*`);
         return k.length ? k : null;
       });
       expect(keys.length).toBeGreaterThan(0);

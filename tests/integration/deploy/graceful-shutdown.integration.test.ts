@@ -5,6 +5,8 @@
  * unfinished task. Real PostgreSQL and Redis; the long task is an operation that waits until the
  * test opens a gate (or its AbortSignal fires).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdapterRegistration, CallOperation, ConnectorDescriptor } from '../../../shared/adapters/adapter';
@@ -39,11 +41,24 @@ const count: CallOperation = {
     return { n: firstCalls };
   },
 };
+let holdOpen = false;
+const hold: CallOperation = {
+  kind: 'call',
+  description: 'Waits until the test releases it, or until aborted.',
+  input: z.object({}),
+  async run(_input, ctx) {
+    while (!holdOpen) {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return { released: true };
+  },
+};
 const gateAdapter: AdapterRegistration = {
   systemType: 'test-gate',
   category: 'platform',
-  operations: { wait, count },
-  create: () => ({ systemType: 'test-gate', category: 'platform', operations: { wait, count } }),
+  operations: { wait, count, hold },
+  create: () => ({ systemType: 'test-gate', category: 'platform', operations: { wait, count, hold } }),
 };
 const GATE: ConnectorDescriptor = { id: '00000000-0000-4000-8000-0000000000aa', name: 'gate', systemType: 'test-gate', settings: {}, secrets: {} };
 
@@ -62,6 +77,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   gateOpen = true;
+  holdOpen = true;
   for (const w of workers) await w.stop();
   await host?.close();
   await platform?.close();
@@ -124,5 +140,38 @@ describe('graceful shutdown', () => {
     expect(firstCalls).toBe(1); // the finished task was not executed again
     expect(gateCalls).toBe(2); // the interrupted task ran again on the second worker
     expect(b.completed).toBe(1);
+  });
+
+  it('with the deployed grace, stop returns within the Functions host window (~5 s) from inside a long blocking reserve, runs handed back', async () => {
+    const bicep = readFileSync(join(__dirname, '..', '..', '..', 'bicep', 'modules', 'function-app.bicep'), 'utf8');
+    const graceSeconds = Number(/WORKER_SHUTDOWN_GRACE_SECONDS: '(\d+)'/.exec(bicep)?.[1]);
+    expect(graceSeconds).toBeGreaterThan(0);
+    expect(graceSeconds).toBeLessThanOrEqual(4);
+    for (const w of workers.splice(0)) await w.stop(); // no other worker drains the queue here
+    const wf = await api(host.url, 'POST', '/api/workflows', { name: 'held', tasks: [{ key: 'h', type: 'atomic', connector: 'gate', operation: 'hold', input: {} }] });
+    // One slot: after the first run the worker sits in a blocking reserve of 30 s (far longer than the window).
+    const a = new Worker(platform, { concurrency: 2, pollMs: 30_000, workerId: 'deployed-grace', shutdownGraceMs: graceSeconds * 1000 });
+    a.start();
+    const run = await api(host.url, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: {} });
+    await waitFor(async () => ((await getRun(run.body.id)).status === 'RUNNING' ? true : null));
+    await new Promise((r) => setTimeout(r, 200)); // the loop is back in its blocking reserve
+    const started = performance.now();
+    await a.stop();
+    const took = performance.now() - started;
+    expect(took).toBeLessThan(5_000);
+    expect(took).toBeGreaterThanOrEqual(graceSeconds * 1000 - 50);
+    expect((await getRun(run.body.id)).status).toBe('RUNNING'); // handed back, not failed
+    // A message arriving now is taken by that still-blocking reserve and handed straight back, never started.
+    const late = await api(host.url, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: {} });
+    await waitFor(async () => ((await platform.queue.depth()) === 2 ? true : null));
+    expect((await getRun(late.body.id)).status).toBe('PENDING');
+    holdOpen = true;
+    const b = new Worker(platform, { concurrency: 2, pollMs: 100, workerId: 'after-grace' });
+    workers.push(b);
+    b.start();
+    for (const id of [run.body.id, late.body.id]) {
+      const done = await waitFor(async () => ((await getRun(id)).status === 'SUCCEEDED' ? true : null));
+      expect(done).toBe(true);
+    }
   });
 });

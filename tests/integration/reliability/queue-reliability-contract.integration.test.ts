@@ -4,11 +4,17 @@
  * concurrency slots with parking and waking, and the cancel channel.
  */
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryQueue } from '../../../shared/queue/memory-queue';
 import { createRedisQueue } from '../../../shared/queue/redis-queue';
 import type { RunMessage, WorkQueue } from '../../../shared/queue/work-queue';
+import { startRedisCluster, type TestRedisCluster } from '../../helpers/redis-cluster';
 import { deleteKeys, randomId, TEST_REDIS_URL, waitFor } from '../../helpers/test-platform';
+
+// The same contract on a 3-node Redis Cluster (thrown away after the file, so no key clean-up).
+let cluster: TestRedisCluster;
+beforeAll(async () => void (cluster = await startRedisCluster()));
+afterAll(async () => cluster?.stop());
 
 const msg = (): RunMessage => ({ runId: randomUUID(), orgId: randomUUID(), enqueuedAt: Date.now() });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -18,6 +24,7 @@ const backends: Array<[string, () => { queue: WorkQueue; prefix: string }]> = [
     const prefix = `test:${randomId()}`;
     return { queue: createRedisQueue({ url: TEST_REDIS_URL, prefix }), prefix };
   }],
+  ['redis cluster', () => ({ queue: createRedisQueue({ url: cluster.url, prefix: `test:${randomId()}`, cluster: true }), prefix: '' })],
   ['embedded', () => ({ queue: createMemoryQueue(), prefix: '' })],
 ];
 
