@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createMemoryQueue } from '../../shared/queue/memory-queue';
-import type { RedisClient } from '../../shared/queue/redis-connection';
+import type { RedisClient } from '../../shared/redis/redis-connection';
 import { redisKeyRoot } from '../../shared/queue/redis-keys';
 import { createRedisQueue } from '../../shared/queue/redis-queue';
 import type { RunMessage, WorkQueue } from '../../shared/queue/work-queue';

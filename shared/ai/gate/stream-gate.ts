@@ -8,7 +8,7 @@
  * clocks agree). An in-process backend with the same rules serves the embedded (no Redis) mode.
  */
 import { randomUUID } from 'node:crypto';
-import type { RedisClient } from '../../queue/redis-connection';
+import type { RedisClient } from '../../redis/redis-connection';
 import { redisKeyRoot } from '../../queue/redis-keys';
 import { StreamLimitError } from '../ai-errors';
 
