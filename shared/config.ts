@@ -7,7 +7,7 @@ import { ConfigError, type FieldIssue } from './domain/errors';
 import { aiEnvShape, compileAiConfig, type AiConfig } from './ai-config';
 import { ServiceBusTriggers, type ServiceBusTrigger } from './domain/service-bus-triggers';
 import { isLoopbackHost } from './domain/loopback-host';
-import { ENDPOINT_KINDS, type EndpointKind } from './adapters/host-allowlist';
+import { ENDPOINT_KINDS, type EndpointKind } from './domain/endpoint-hosts';
 
 const bool = (def: 'on' | 'off') =>
   z
