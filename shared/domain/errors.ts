@@ -206,6 +206,23 @@ export class ExpressionError extends DemitonError {
   }
 }
 
+/**
+ * An expression ran past its bounds (time, nesting, sequence or string size; see
+ * `EXPRESSION_LIMITS` in expressions.ts). Not retryable: the same definition on the same data
+ * overruns again.
+ */
+export class ExpressionLimitError extends DemitonError {
+  readonly code = 'expression_limit';
+  constructor(
+    readonly taskKey: string,
+    readonly expression: string,
+    readonly limit: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Task '${taskKey}': expression '${expression.length > 200 ? `${expression.slice(0, 200)}…` : expression}' exceeded a limit: ${limit}`, options);
+  }
+}
+
 /** The serialisable shape of an error stored on a run, task or chunk. */
 export interface StoredError {
   code: string;
