@@ -57,6 +57,24 @@ export class BodyTooLargeError extends DemitonError {
   }
 }
 
+/** A JSON route was sent another media type (a form or text/plain: what a cross-site page can send without asking). */
+export class UnsupportedMediaTypeError extends DemitonError {
+  readonly code = 'unsupported_media_type';
+  readonly httpStatus = 415;
+  constructor(readonly contentType: string | null) {
+    super(contentType ? `Expected Content-Type application/json, got '${contentType}'.` : 'Expected Content-Type application/json; the request has none.');
+  }
+}
+
+/** Development mode answers only requests addressed to a loopback name (a DNS-rebound page sends its own). */
+export class NotLoopbackError extends DemitonError {
+  readonly code = 'host_not_loopback';
+  readonly httpStatus = 421;
+  constructor(readonly hostname: string) {
+    super(`Development mode answers only requests addressed to a loopback name (localhost, 127.0.0.1, [::1]), not '${hostname}'.`);
+  }
+}
+
 /** A resource does not exist in the caller's organisation. */
 export class NotFoundError extends DemitonError {
   readonly code: string;
