@@ -9,6 +9,9 @@
  *   for (no identity provider is no longer development mode), and is refused in Azure by every
  *   entry point (the Functions registrations' platform, the local host process).
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -16,7 +19,7 @@ import { extractText } from '../../../shared/ai/documents/extract-text';
 import { toHandler } from '../../../functions/http-kit';
 import { routes } from '../../../functions/routes';
 import { createTestPlatform, type TestPlatform } from '../../helpers/test-platform';
-import { cleanEnv, requireBuild, startNode } from '../../helpers/processes';
+import { cleanEnv, requireBuild, ROOT, startNode } from '../../helpers/processes';
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -156,6 +159,19 @@ describe('development mode in the Functions handlers and the entry points', () =
       process.env = saved;
       vi.resetModules();
     }
+  });
+
+  it('is asked for by `npm start` (scripts/dev-mode.mjs) only when no identity provider is configured, and said so', async () => {
+    const script = join(ROOT, 'scripts', 'dev-mode.mjs');
+    const probe = ['-e', 'console.log(`mode=${process.env.DEMITON_DEV_MODE}`)'];
+    const run = (env: NodeJS.ProcessEnv) => execFileSync(process.execPath, [script, ...probe], { env, encoding: 'utf8' });
+    const none = run(cleanEnv({ DEMITON_DEV_MODE: '' }));
+    expect(none).toContain('No identity provider configured (ENTRA_TENANT_ID is unset): starting in development mode (DEMITON_DEV_MODE=on)');
+    expect(none).toContain('mode=on');
+    const entra = run(cleanEnv({ DEMITON_DEV_MODE: '', ENTRA_TENANT_ID: '72f988bf-86f1-41af-91ab-2d7cd011db47' }));
+    expect(entra).not.toContain('development mode');
+    expect(entra).not.toContain('mode=on');
+    expect(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start).toContain('node scripts/dev-mode.mjs dist/functions/local-host/main.js');
   });
 
   it('is refused in Azure, and without an identity provider, by the local host process', async () => {
