@@ -58,7 +58,10 @@ interface Frame {
  * JSONata's `__evaluate_entry` hook, called before every node: checks the clock every 64 nodes
  * (performance.now() on each would cost more than the node), fails past `timeMs` and yields past
  * `sliceMs`. The budget lives on the evaluation's own root frame, so a cached expression
- * evaluated concurrently keeps one budget per evaluation.
+ * evaluated concurrently keeps one budget per evaluation. Cost, measured on this project's
+ * 2-core machine: a short expression (`$uppercase(…) & …`) is unchanged at ~0.08 ms; a path over
+ * 200 items (`$sum(input.items.id)`) goes from ~0.42 to ~0.60 ms, as JSONata awaits the hook at
+ * every node. Plain paths (`{{ input.x }}`) and constant inputs never reach JSONata.
  */
 function onEntry(_node: unknown, _input: unknown, env: Frame): Promise<void> | undefined {
   const base = env.base;

@@ -6,7 +6,7 @@
  * backreferences and no lookaround; a pattern that needs them is refused (at save time, with the
  * path of the field that holds it).
  */
-import { RE2JS } from 're2js';
+import { RE2JS, type Matcher } from 're2js';
 
 /** A pattern RE2 cannot run (backreferences, lookaround, sticky flag) or that does not parse. */
 export class UnsupportedPatternError extends Error {
@@ -66,6 +66,8 @@ export class LinearRegExp {
   readonly flags: string;
   private readonly re: RE2JS;
   private readonly global: boolean;
+  private matcher: Matcher | null = null;
+  private matcherInput: string | null = null;
 
   constructor(source: RegExp | string, flags?: string) {
     this.source = typeof source === 'string' ? source : source.source;
@@ -77,7 +79,12 @@ export class LinearRegExp {
   /** Like `RegExp.prototype.exec`: from `lastIndex` when global, updating it. */
   exec(input: string): RegExpExecArray | null {
     const from = this.global ? this.lastIndex : 0;
-    const m = this.re.matcher(input);
+    // JSONata walks one input match by match: one matcher per input, not per match.
+    if (this.matcher === null || this.matcherInput !== input) {
+      this.matcher = this.re.matcher(input);
+      this.matcherInput = input;
+    }
+    const m = this.matcher;
     if (from > input.length || !m.find(from)) {
       this.lastIndex = 0;
       return null;
