@@ -41,6 +41,8 @@ export interface Route<P = unknown, Q = unknown, B = unknown> extends RouteDoc {
   validateBody?: boolean;
   /** True when a missing body means `{}`. */
   optionalBody?: boolean;
+  /** True when the handler reads the raw bytes itself (signed webhooks); `body` then only documents it. */
+  rawBody?: boolean;
   /**
    * For routes that act on one workflow: where its id comes from. API keys limited to some
    * workflows may call only routes that declare this (shared/auth/workflow-scope.ts).
@@ -217,7 +219,7 @@ async function handleAuthenticated(route: Route, platform: Platform, request: Ht
   if (route.role !== 'public') await enforceWorkflowScope(platform, principal, route.workflowScope, params);
   const query = route.query ? parseWith(route.query, Object.fromEntries(request.query.entries()), 'invalid_query', 'query string') : undefined;
   let body: unknown;
-  if (route.body) {
+  if (route.body && !route.rawBody) {
     const raw = await readBody(request, platform.config.http.maxBodyBytes, !!route.optionalBody);
     body = route.validateBody === false ? raw : parseWith(route.body, raw, 'validation_failed', 'request body');
   }

@@ -9,6 +9,7 @@
 import { app } from '@azure/functions';
 import { Worker } from '../shared/engine/worker';
 import { startTelemetry, type Telemetry } from '../shared/observability/telemetry';
+import { ServiceBusReceivers } from '../shared/triggers/service-bus-receivers';
 import { registerServiceBusTriggers } from './service-bus';
 import { toHandler } from './http-kit';
 import { configFromEnv, getPlatform } from './platform-instance';
@@ -39,6 +40,7 @@ try {
 }
 
 let worker: Worker | null = null;
+let receivers: ServiceBusReceivers | null = null;
 let telemetry: Telemetry | null = null;
 
 app.hook.appStart(async () => {
@@ -47,10 +49,14 @@ app.hook.appStart(async () => {
   if (!config.worker.enabled) return;
   worker = new Worker(await getPlatform(), { concurrency: config.worker.concurrency, workerId: config.worker.id, shutdownGraceMs: config.shutdownGraceMs });
   worker.start();
+  // Service Bus triggers configured through the API (the SERVICE_BUS_TRIGGERS bindings above stay).
+  receivers = new ServiceBusReceivers(await getPlatform(), { holder: worker.id });
+  receivers.start();
 });
 
 // Host drain (scale-in, deployment, restart): stop taking work, finish or hand back within the grace period.
 app.hook.appTerminate(async () => {
+  await receivers?.stop();
   await worker?.stop();
   await telemetry?.shutdown();
 });

@@ -12,6 +12,7 @@ import { runEvents } from './handlers/run-events';
 import * as runs from './handlers/runs';
 import * as schedules from './handlers/schedules';
 import * as studio from './handlers/studio';
+import * as triggers from './handlers/triggers';
 import { mcp } from './handlers/mcp';
 import { health, openApiRoute } from './handlers/system';
 import { hqSystem } from './handlers/system-hq';
@@ -91,4 +92,13 @@ export const routes: readonly Route[] = [
   studio.getDocument,
   studio.deleteDocument,
   mcp,
+  // Triggers from outside (issue #17): a workflow's webhooks and Service Bus receivers, and the public hook endpoint.
+  triggers.createTrigger,
+  triggers.listTriggers,
+  triggers.getTrigger,
+  triggers.replaceTrigger,
+  triggers.deleteTrigger,
+  triggers.listTriggerDeliveries,
+  triggers.deliverHook,
+  triggers.validateHook,
 ] as Route[];

@@ -6,6 +6,7 @@
 import { ConfigError } from '../shared/domain/errors';
 import { Worker } from '../shared/engine/worker';
 import { startTelemetry } from '../shared/observability/telemetry';
+import { ServiceBusReceivers } from '../shared/triggers/service-bus-receivers';
 import { createPlatform, describeBackends } from '../shared/platform';
 import { configFromEnv } from './platform-instance';
 
@@ -22,6 +23,9 @@ async function main(): Promise<void> {
     const platform = await createPlatform(config);
     worker = new Worker(platform, { concurrency: config.worker.concurrency, workerId: config.worker.id, shutdownGraceMs: config.shutdownGraceMs });
     worker.start();
+    // Service Bus triggers configured through the API: one receiver per trigger across all workers.
+    const receivers = new ServiceBusReceivers(platform, { holder: worker.id });
+    receivers.start();
     console.log(`Demiton worker ${worker.id} started (concurrency ${config.worker.concurrency}); ${describeBackends(platform)}`);
     let stopping = false;
     // SIGTERM (container stop, scale-in): no new work; runs in hand get WORKER_SHUTDOWN_GRACE_SECONDS
@@ -30,6 +34,7 @@ async function main(): Promise<void> {
       if (stopping) return;
       stopping = true;
       console.log(`${signal}: worker stopping (runs in hand get ${config.shutdownGraceMs / 1000} s, then are handed back)…`);
+      await receivers.stop();
       await worker.stop();
       await platform.close();
       await telemetry.shutdown();

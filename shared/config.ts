@@ -7,6 +7,7 @@ import { ConfigError, type FieldIssue } from './domain/errors';
 import { aiEnvShape, compileAiConfig, type AiConfig } from './ai/ai-config';
 import { ServiceBusTriggers, type ServiceBusTrigger } from './domain/service-bus-triggers';
 import { isLoopbackHost } from './managed-identity/loopback-host';
+import { ENDPOINT_KINDS, type EndpointKind } from './adapters/host-allowlist';
 
 const bool = (def: 'on' | 'off') =>
   z
@@ -98,6 +99,20 @@ export const envSchema = z.object({
     .string()
     .transform((v) => v.split(',').map((c) => c.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/, 'expected comma-separated CIDRs such as 10.20.0.0/16')))
+    .optional(),
+  // Per-kind host lists of Azure connectors (Storage, Service Bus, Entra authorities); unset: on outside development mode.
+  CONNECTOR_HOST_ALLOWLIST: z.enum(['on', 'off'], { message: "expected 'on' or 'off'" }).optional(),
+  // Hosts added to those lists: comma-separated kind=pattern, e.g. azure-blob=files.contoso.com,azure-service-bus=*.contoso.net.
+  CONNECTOR_ALLOWED_HOSTS: z
+    .string()
+    .transform((v) => v.split(',').map((c) => c.trim()).filter(Boolean))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(new RegExp(`^(${ENDPOINT_KINDS.join('|')})=(\\*\\.)?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$`), `expected kind=host or kind=*.domain, kind one of ${ENDPOINT_KINDS.join(', ')}`),
+      ),
+    )
     .optional(),
   // Development mode: no identity provider, every request is the built-in owner, loopback only. Off
   // unless asked for (`npm start` asks when no ENTRA_TENANT_ID is set); refused in Azure.
@@ -321,6 +336,8 @@ export interface ConnectorsConfig {
   /** True in development mode: connectors may reach loopback and private addresses. */
   allowPrivateNetworks: boolean;
   allowedCidrs: readonly string[];
+  /** Per-kind host lists (shared/adapters/host-allowlist.ts): enforced outside development mode unless turned off. */
+  hostAllowList: { enforce: boolean; extra: Partial<Record<EndpointKind, string[]>> };
 }
 
 function connectorsConfig(e: z.infer<typeof envSchema>, devMode: boolean): ConnectorsConfig {
@@ -332,6 +349,14 @@ function connectorsConfig(e: z.infer<typeof envSchema>, devMode: boolean): Conne
     devKeyFile: devMode && !e.CONNECTOR_ENCRYPTION_KEY && !e.CONNECTOR_KEY_VAULT_URL ? `${e.DEMITON_DATA_DIR}/connector-encryption.key` : undefined,
     allowPrivateNetworks: devMode,
     allowedCidrs: e.CONNECTOR_ALLOWED_CIDRS ?? [],
+    hostAllowList: {
+      enforce: e.CONNECTOR_HOST_ALLOWLIST ? e.CONNECTOR_HOST_ALLOWLIST === 'on' : !devMode,
+      extra: (e.CONNECTOR_ALLOWED_HOSTS ?? []).reduce<Partial<Record<EndpointKind, string[]>>>((acc, entry) => {
+        const [kind, pattern] = entry.split('=') as [EndpointKind, string];
+        (acc[kind] ??= []).push(pattern);
+        return acc;
+      }, {}),
+    },
   };
 }
 

@@ -13,6 +13,7 @@ import { type ConnectorDirectory } from './engine/connectors';
 import { createConnectorDirectory } from './connectors/connector-directory';
 import { keyProviderFor } from './connectors/key-provider';
 import { OutboundPolicy } from './connectors/network-policy';
+import { HostAllowList } from './adapters/host-allowlist';
 import { SecretBox } from './connectors/secret-box';
 import { createLogger, type Logger } from './logger';
 import { observeQueueDepth } from './observability/metrics';
@@ -98,7 +99,7 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
     db,
     queue,
     ai,
-    registry: overrides.registry ?? createDefaultRegistry({ network }),
+    registry: overrides.registry ?? createDefaultRegistry({ network, hosts: new HostAllowList(config.connectors.hostAllowList) }),
     connectors: overrides.connectors ?? createConnectorDirectory(db, secretBox),
     secretBox,
     network,

@@ -1,6 +1,7 @@
 /** Health and the OpenAPI document. */
 import { Health } from '../../shared/domain/api';
-import { checkHealth } from '../../shared/engine/health';
+import { sourceFromHeaders } from '../../shared/auth/request-context';
+import { publicHealth } from '../../shared/engine/health';
 import { buildOpenApi } from '../../shared/http/openapi';
 import { defineRoute, type Route } from '../http-kit';
 
@@ -8,12 +9,12 @@ export const health = defineRoute({
   name: 'health',
   method: 'GET',
   route: 'health',
-  summary: 'Health of the database and the queue',
+  summary: 'Health of the database and the queue (no error text; rate limited per client address)',
   tags: ['system'],
   role: 'public',
-  responses: { 200: { description: 'Healthy', schema: Health }, 503: { description: 'A dependency is down', schema: Health } },
-  async handle({ platform }) {
-    const h = await checkHealth(platform);
+  responses: { 200: { description: 'Healthy', schema: Health }, 503: { description: 'A dependency is down', schema: Health }, 429: { description: 'Too many health requests from this address' } },
+  async handle({ platform, request }) {
+    const h = await publicHealth(platform, sourceFromHeaders(request.headers));
     return { status: h.status === 'ok' ? 200 : 503, body: h };
   },
 });

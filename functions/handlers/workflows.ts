@@ -51,9 +51,10 @@ export const getWorkflow = defineRoute({
   },
 });
 
+// No workflowScope: a key limited to some workflows may not write definitions, which could call
+// other workflows or any connector of the project and so reach beyond its workflows.
 export const updateWorkflow = defineRoute({
   name: 'updateWorkflow',
-  workflowScope: { param: 'id', via: 'workflow' }, // API keys limited to some workflows may call this
   method: 'PUT',
   route: 'workflows/{id}',
   summary: 'Save a new version of a workflow; runs keep the version they started with',

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError } from '../../shared/domain/errors';
 import { Worker } from '../../shared/engine/worker';
 import { sweepPendingRuns } from '../../shared/engine/recovery-sweep';
+import { ServiceBusReceivers } from '../../shared/triggers/service-bus-receivers';
 import { createPlatform, describeBackends, type Platform } from '../../shared/platform';
 import type { Config } from '../../shared/config';
 import { toHandler } from '../http-kit';
@@ -64,6 +65,9 @@ export async function runLocalHost(config: Config, root = resolve(__dirname, '..
   // The embedded queue starts empty, so every PENDING run is re-enqueued at once; with Redis only stale ones.
   await sweepPendingRuns(platform, platform.queue.backend === 'embedded' ? 0 : 30_000).catch((err) => platform.logger.warn({ err }, 'start-up sweep failed'));
   worker?.start();
+  // Service Bus triggers configured through the API: received where the worker runs.
+  const receivers = worker ? new ServiceBusReceivers(platform, { holder: worker.id }) : null;
+  receivers?.start();
   const intervals = timers.map((t) =>
     setInterval(() => {
       t.run(platform).catch((err) => platform.logger.warn({ err, timer: t.name }, 'timer job failed'));
@@ -76,6 +80,7 @@ export async function runLocalHost(config: Config, root = resolve(__dirname, '..
     async stop() {
       intervals.forEach(clearInterval);
       await http.close();
+      await receivers?.stop();
       await worker?.stop();
       await platform.close();
     },

@@ -14,6 +14,10 @@ import { LocalHttpRequest } from './local-request';
 import { problem } from '../../shared/http/problem';
 import type { Logger } from '../../shared/logger';
 import type { Route } from '../http-kit';
+import { FAVICON_SVG } from './favicon';
+
+/** Where browsers look for the icon; answered with the built-in SVG when the studio has no such file. */
+const FAVICON_PATHS = new Set(['/favicon.ico', '/favicon.svg']);
 
 interface CompiledRoute {
   method: string;
@@ -252,6 +256,10 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<{ server: 
           throw err;
         }
         if (served) return;
+        if ((method === 'GET' || method === 'HEAD') && FAVICON_PATHS.has(url.pathname)) {
+          res.writeHead(200, { 'Content-Type': TYPES['.svg']!, 'Content-Length': String(Buffer.byteLength(FAVICON_SVG)), 'Cache-Control': 'public, max-age=86400' });
+          return void res.end(method === 'HEAD' ? undefined : FAVICON_SVG);
+        }
         return sendProblem(res, 404, 'not_found', `Nothing at ${url.pathname}.`);
       }
       const matches = (bySegments.get(segmentCount(url.pathname)) ?? []).map((c) => ({ c, m: c.pattern.exec(url.pathname) })).filter((x) => x.m);

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { Logger } from '../logger';
 import type { BusinessObjectAccess } from '../business-objects/business-object-access';
 import type { OutboundPolicy } from '../connectors/network-policy';
+import type { ConnectorEndpoint, HostAllowList } from './host-allowlist';
 
 export const ADAPTER_CATEGORIES = [
   'erp',
@@ -49,6 +50,8 @@ export interface OperationServices {
 export interface AdapterEnvironment {
   /** Every outbound connection resolves and checks its host through this at connect time. */
   network: OutboundPolicy;
+  /** Hosts each kind of endpoint may name (absent: no list, as in loopback tests); checked on save and before `create`. */
+  hosts?: HostAllowList | undefined;
 }
 
 interface OperationBase<I extends z.ZodType> {
@@ -109,5 +112,9 @@ export interface AdapterRegistration {
   operations: Readonly<Record<string, Operation>>;
   /** JSON-serialisable schema of the connection settings, for the studio's forms. */
   connectionSchema?: z.ZodType;
+  /** Settings that are credentials in all but name (a webhook URL): sealed with the secrets, shown redacted. */
+  sensitiveSettings?: readonly string[];
+  /** The hosts the connector's settings and secrets send it to that have a per-kind allow-list (Azure services, Entra authorities). */
+  endpoints?(connector: { settings: Record<string, unknown>; secrets: Record<string, unknown> }): ConnectorEndpoint[];
   create(connector: ConnectorDescriptor, env: AdapterEnvironment): Adapter;
 }

@@ -72,6 +72,8 @@ export class AdapterRegistry {
 
   /** The factory: resolves and builds the adapter for a connector. */
   getAdapter(connector: ConnectorDescriptor): Adapter {
-    return this.resolve(connector).registration.create(connector, this.environment);
+    const { registration } = this.resolve(connector);
+    if (registration.endpoints) this.environment.hosts?.assertAllowed(registration.endpoints(connector));
+    return registration.create(connector, this.environment);
   }
 }

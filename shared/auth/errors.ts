@@ -96,3 +96,12 @@ export class WorkflowScopeError extends DemitonError {
     super(message);
   }
 }
+
+/** The organisation turned off access grants (API keys, role mappings, member roles) by API keys. */
+export class KeyGrantsDisabledError extends DemitonError {
+  readonly code = 'api_key_grants_disabled';
+  readonly httpStatus = 403;
+  constructor() {
+    super('This organisation does not let API keys create API keys, role mappings or member roles (/hq settings: apiKeysMayGrantAccess).');
+  }
+}

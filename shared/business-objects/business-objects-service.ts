@@ -181,16 +181,44 @@ function decodeCursor(cursor: string): string {
   return key;
 }
 
-/** Parses the `filter` query parameter: a JSON object matched by containment. */
+const FILTER_EXAMPLE = '{"status":"open"}';
+
+/** `status=open&region=eu` or `status:open`, as people first type a filter, written as the JSON filter it means. */
+function asJsonFilter(text: string): string | null {
+  const pairs = text.split(/[&,]/).map((p) => /^\s*([A-Za-z_][\w.-]*)\s*[=:]\s*(.*?)\s*$/.exec(p));
+  if (!pairs.length || pairs.some((m) => !m || m[2] === '')) return null;
+  const value = (v: string): unknown => (/^(true|false|null|-?\d+(\.\d+)?)$/.test(v) ? JSON.parse(v) : v.replace(/^["']|["']$/g, ''));
+  return JSON.stringify(Object.fromEntries(pairs.map((m) => [m![1]!, value(m![2]!)])));
+}
+
+function invalidFilter(message: string, suggestion?: string): ValidationError {
+  const example = suggestion ?? FILTER_EXAMPLE;
+  return new ValidationError(
+    `The filter must be a JSON object of field values that matching records contain, for example ${example} (in a URL: filter=${encodeURIComponent(example)}).`,
+    [{ path: 'filter', message }],
+    'invalid_filter',
+  );
+}
+
+/**
+ * Parses the `filter` query parameter: a JSON object matched by containment. A bad filter is 400
+ * `invalid_filter` saying what is expected, with an example (the JSON form of what was typed,
+ * when it reads as `field=value`).
+ */
 export function parseFilter(filter: string | undefined): Record<string, unknown> | null {
   if (filter === undefined || filter === '') return null;
   let value: unknown;
   try {
     value = JSON.parse(filter);
   } catch (err) {
-    throw new ValidationError('The filter is invalid.', [{ path: 'filter', message: `not JSON: ${(err as Error).message}` }], 'invalid_query');
+    const meant = asJsonFilter(filter);
+    if (meant) throw invalidFilter(`not valid JSON; write ${filter} as ${meant}`, meant);
+    throw invalidFilter(`not valid JSON (${(err as Error).message}); write it as a JSON object such as ${FILTER_EXAMPLE}`);
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ValidationError('The filter is invalid.', [{ path: 'filter', message: 'expected a JSON object' }], 'invalid_query');
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    const got = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
+    throw invalidFilter(`expected a JSON object such as ${FILTER_EXAMPLE}, got ${got}`);
+  }
   return value as Record<string, unknown>;
 }
 

@@ -7,6 +7,7 @@ import type { Db } from '../db/db';
 import { PLATFORM_CONNECTOR, type ConnectorDirectory } from '../engine/connectors';
 import { findConnectorByName } from '../store/connectors';
 import type { SecretBox } from './secret-box';
+import { openSettings } from './sealed-settings';
 
 /** A `ConnectorDirectory` backed by the `connectors` table. */
 export function createConnectorDirectory(db: Db, secretBox: SecretBox): ConnectorDirectory {
@@ -15,14 +16,9 @@ export function createConnectorDirectory(db: Db, secretBox: SecretBox): Connecto
       if (name === PLATFORM_CONNECTOR.name) return PLATFORM_CONNECTOR;
       const row = await findConnectorByName(db, orgId, projectId, name);
       if (!row) return null;
-      return {
-        id: row.id,
-        name: row.name,
-        systemType: row.systemType ?? undefined,
-        connectionType: row.connectionType ?? undefined,
-        settings: row.settings,
-        secrets: row.sealedSecrets ? await secretBox.open(orgId, row.id, row.sealedSecrets) : {},
-      };
+      // Settings that are credentials in all but name come back from the sealed envelope.
+      const { settings, secrets } = openSettings(row.settings, row.sealedSecrets ? await secretBox.open(orgId, row.id, row.sealedSecrets) : {});
+      return { id: row.id, name: row.name, systemType: row.systemType ?? undefined, connectionType: row.connectionType ?? undefined, settings, secrets };
     },
   };
 }

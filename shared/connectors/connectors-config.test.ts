@@ -18,7 +18,19 @@ function configError(env: Record<string, string>): ConfigError {
 describe('connector configuration', () => {
   it('development mode allows private networks and generates a key file in the data directory', () => {
     const c = loadConfig({ DEMITON_DEV_MODE: 'on', DEMITON_DATA_DIR: '/var/lib/demiton' }).connectors;
-    expect(c).toEqual({ encryptionKey: undefined, keyVault: undefined, devKeyFile: '/var/lib/demiton/connector-encryption.key', allowPrivateNetworks: true, allowedCidrs: [] });
+    expect(c).toEqual({ encryptionKey: undefined, keyVault: undefined, devKeyFile: '/var/lib/demiton/connector-encryption.key', allowPrivateNetworks: true, allowedCidrs: [], hostAllowList: { enforce: false, extra: {} } });
+  });
+
+  it('enforces the per-kind host lists outside development mode, with operator additions', () => {
+    expect(loadConfig(production).connectors.hostAllowList).toEqual({ enforce: true, extra: {} });
+    expect(loadConfig({ ...production, CONNECTOR_HOST_ALLOWLIST: 'off' }).connectors.hostAllowList.enforce).toBe(false);
+    expect(loadConfig({ CONNECTOR_HOST_ALLOWLIST: 'on' }).connectors.hostAllowList.enforce).toBe(true);
+    expect(loadConfig({ ...production, CONNECTOR_ALLOWED_HOSTS: 'azure-blob=files.contoso.com, azure-service-bus=*.contoso.net,azure-blob=*.blob.contoso.com' }).connectors.hostAllowList.extra).toEqual({
+      'azure-blob': ['files.contoso.com', '*.blob.contoso.com'],
+      'azure-service-bus': ['*.contoso.net'],
+    });
+    expect(configError({ CONNECTOR_ALLOWED_HOSTS: 'ftp=files.contoso.com' }).issues[0]!.path).toBe('CONNECTOR_ALLOWED_HOSTS');
+    expect(configError({ CONNECTOR_ALLOWED_HOSTS: 'azure-blob=*' }).issues[0]!.path).toBe('CONNECTOR_ALLOWED_HOSTS');
   });
 
   it('production denies private networks and never generates a key', () => {

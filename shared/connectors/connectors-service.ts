@@ -1,7 +1,9 @@
 /**
  * Connector operations behind the HTTP handlers: create, read, update, delete and a real
- * connection test. Secrets are sealed before they reach the database, appear in audit diffs only
- * as `[redacted]`, and are never part of a view.
+ * connection test. Secrets, and settings that are credentials in all but name
+ * (sealed-settings.ts), are sealed before they reach the database, appear in audit diffs only by
+ * name, and are never part of a view. Secrets follow their host: an update that changes where
+ * they are sent must enter them again.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -17,6 +19,7 @@ import * as store from '../store/connectors';
 import { defaultProjectId, projectExists } from '../store/organisations';
 import { hostsOf, OutboundBlockedError, type OutboundPolicy } from './network-policy';
 import type { SecretBox } from './secret-box';
+import { destinationChanges, destinationOf, keepEchoedSettings, openSettings, SEALED_SETTING_PREFIX, sealSettings } from './sealed-settings';
 import { isUniqueViolation } from '../db/db';
 
 /** What the connector operations need from the platform. */
@@ -40,12 +43,8 @@ const CONNECTION_TEST_TIMEOUT_MS = 20_000;
 
 
 function toView(row: store.ConnectorRow, registry: AdapterRegistry): ConnectorView {
-  let resolved: string | null = null;
-  try {
-    resolved = registry.resolve(descriptorOf(row, {})).registration.systemType;
-  } catch {
-    resolved = null;
-  }
+  const reg = registryEntry(registry, row);
+  const resolved = reg?.systemType ?? null;
   return {
     id: row.id,
     name: row.name,
@@ -53,15 +52,33 @@ function toView(row: store.ConnectorRow, registry: AdapterRegistry): ConnectorVi
     systemType: row.systemType,
     connectionType: row.connectionType,
     resolvedSystemType: resolved,
-    settings: row.settings as ConnectorView['settings'],
+    // Stand-ins again: a row stored before its values were sealed shows none of them either.
+    settings: sealSettings(reg, row.settings).visible as ConnectorView['settings'],
     secretNames: [...row.secretNames].sort(),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
 
-function descriptorOf(row: store.ConnectorRow, secrets: Record<string, unknown>): ConnectorDescriptor {
-  return { id: row.id, name: row.name, systemType: row.systemType ?? undefined, connectionType: row.connectionType ?? undefined, settings: row.settings, secrets };
+/** The registration a stored connector resolves to, or undefined. */
+function registryEntry(registry: AdapterRegistry, row: store.ConnectorRow): AdapterRegistration | undefined {
+  try {
+    return registry.resolve(descriptorOf(row, {})).registration;
+  } catch {
+    return undefined;
+  }
+}
+
+function descriptorOf(row: store.ConnectorRow, opened: Record<string, unknown>): ConnectorDescriptor {
+  const { settings, secrets } = openSettings(row.settings, opened);
+  return { id: row.id, name: row.name, systemType: row.systemType ?? undefined, connectionType: row.connectionType ?? undefined, settings, secrets };
+}
+
+/** The sealed entries and clear settings of a write: secrets plus the settings that are credentials in all but name. */
+function sealedWrite(reg: AdapterRegistration, settings: Record<string, unknown>, secrets: Record<string, unknown>) {
+  const { visible, sealed } = sealSettings(reg, settings);
+  const plain = Object.fromEntries(Object.entries(secrets).filter(([k]) => !k.startsWith(SEALED_SETTING_PREFIX)));
+  return { visible, entries: { ...plain, ...sealed } as Record<string, unknown> };
 }
 
 /** An audit-safe picture of a connector: secrets by name only, never a value (named so the audit redactor keeps the list). */
@@ -100,6 +117,13 @@ async function validate(deps: ConnectorsDeps, body: { name: string; systemType?:
     const parsed = reg.connectionSchema.safeParse({ settings: body.settings, secrets });
     if (!parsed.success) for (const i of parsed.error.issues) issues.push({ path: formatPath(i.path), message: i.message });
   }
+  if (!issues.length && reg?.endpoints) {
+    // Where the connector sends its credentials must be a host of its kind (Azure services, Entra authorities).
+    const hosts = deps.registry.environment.hosts;
+    for (const e of reg.endpoints({ settings: body.settings, secrets })) {
+      if (hosts && !hosts.allows(e.kind, e.host)) issues.push({ path: e.path, message: `'${e.host}' is not a ${e.kind} host this platform connects to` });
+    }
+  }
   if (!issues.length) {
     for (const h of hostsOf(body.settings)) {
       try {
@@ -122,11 +146,12 @@ function cleanSecrets(secrets: Record<string, string | null> | undefined): Recor
 export async function createConnector(deps: ConnectorsDeps, who: Caller, body: ConnectorBody): Promise<ConnectorView> {
   const projectId = await resolveProject(deps.db, who.orgId, body.projectId);
   const secrets = cleanSecrets(body.secrets);
-  await validate(deps, body, secrets);
+  const reg = await validate(deps, body, secrets);
   const id = randomUUID();
-  const secretNames = Object.keys(secrets);
-  const sealedSecrets = secretNames.length ? await deps.secretBox.seal(who.orgId, id, secrets) : null;
-  const write: store.ConnectorWrite = { name: body.name, systemType: body.systemType ?? null, connectionType: body.connectionType ?? null, settings: body.settings, sealedSecrets, secretNames };
+  const { visible, entries } = sealedWrite(reg, body.settings, secrets);
+  const secretNames = Object.keys(entries);
+  const sealedSecrets = secretNames.length ? await deps.secretBox.seal(who.orgId, id, entries) : null;
+  const write: store.ConnectorWrite = { name: body.name, systemType: body.systemType ?? null, connectionType: body.connectionType ?? null, settings: visible, sealedSecrets, secretNames };
   try {
     const row = await deps.db.tx(async (q) => {
       const r = await store.insertConnector(q, { ...write, id, orgId: who.orgId, projectId });
@@ -147,22 +172,45 @@ export async function createConnector(deps: ConnectorsDeps, who: Caller, body: C
 export async function updateConnector(deps: ConnectorsDeps, who: Caller, id: string, body: ConnectorUpdateBody): Promise<ConnectorView> {
   const existing = await store.getConnector(deps.db, who.orgId, id);
   if (!existing) throw new NotFoundError('connector', id);
-  let secrets: Record<string, unknown> = existing.sealedSecrets ? await deps.secretBox.open(who.orgId, id, existing.sealedSecrets) : {};
+  const stored = descriptorOf(existing, existing.sealedSecrets ? await deps.secretBox.open(who.orgId, id, existing.sealedSecrets) : {});
+  // What the API showed for the stored connector (also for a row stored before its values were sealed).
+  const storedView = sealSettings(registryEntry(deps.registry, existing), stored.settings);
+  const storedSealedPaths = Object.keys(storedView.sealed).map((n) => n.slice(SEALED_SETTING_PREFIX.length));
+  // A stand-in sent back unchanged keeps the sealed value behind it.
+  const { settings, kept } = keepEchoedSettings(body.settings, storedView.visible, stored.settings, storedSealedPaths);
+  let secrets: Record<string, unknown> = { ...stored.secrets };
   for (const [k, v] of Object.entries(body.secrets ?? {})) {
     if (v === null) delete secrets[k];
     else secrets = { ...secrets, [k]: v };
   }
-  await validate(deps, body, secrets);
-  const secretNames = Object.keys(secrets);
+  // Secrets follow their host: pointing the connector elsewhere needs every stored secret again.
+  const moved = destinationChanges(destinationOf(stored), destinationOf({ ...body, settings }));
+  if (moved.length) {
+    const stale = [
+      ...Object.keys(stored.secrets).filter((k) => !(body.secrets && k in body.secrets)).map((k) => `secrets.${k}`),
+      ...kept.map((k) => `settings.${k}`),
+    ];
+    if (stale.length) {
+      throw new ValidationError(
+        `The stored secrets were entered for where the connector pointed before (${moved.join(', ')} changed) and are never sent anywhere else.`,
+        stale.map((path) => ({ path, message: 'enter it again for the new destination, or send null to remove it' })),
+        'connector_secrets_required',
+      );
+    }
+  }
+  const reg = await validate(deps, { ...body, settings }, secrets);
+  const { visible, entries } = sealedWrite(reg, settings, secrets);
+  const secretNames = Object.keys(entries);
   const write: store.ConnectorWrite = {
     name: body.name,
     systemType: body.systemType ?? null,
     connectionType: body.connectionType ?? null,
-    settings: body.settings,
-    sealedSecrets: secretNames.length ? await deps.secretBox.seal(who.orgId, id, secrets) : null,
+    settings: visible,
+    sealedSecrets: secretNames.length ? await deps.secretBox.seal(who.orgId, id, entries) : null,
     secretNames,
   };
-  const changedSecrets = Object.keys(body.secrets ?? {});
+  const changedSealedSettings = secretNames.filter((n) => n.startsWith(SEALED_SETTING_PREFIX) && !kept.includes(n.slice(SEALED_SETTING_PREFIX.length)));
+  const changedSecrets = [...Object.keys(body.secrets ?? {}), ...changedSealedSettings];
   try {
     const row = await deps.db.tx(async (q) => {
       const r = await store.updateConnector(q, who.orgId, id, write);
@@ -173,7 +221,7 @@ export async function updateConnector(deps: ConnectorsDeps, who: Caller, id: str
         action: 'connector.update',
         targetType: 'connector',
         targetId: id,
-        diff: { before: auditView(existing), after: auditView(write), sealedFieldsChanged: changedSecrets },
+        diff: { before: auditView({ ...existing, settings: storedView.visible }), after: auditView(write), sealedFieldsChanged: changedSecrets },
       });
       return r;
     });
@@ -201,7 +249,8 @@ export async function deleteConnector(deps: ConnectorsDeps, who: Caller, id: str
   await deps.db.tx(async (q) => {
     const row = await store.deleteConnector(q, who.orgId, id);
     if (!row) throw new NotFoundError('connector', id);
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'connector.delete', targetType: 'connector', targetId: id, diff: { before: auditView(row) } });
+    const before = { ...row, settings: sealSettings(registryEntry(deps.registry, row), row.settings).visible };
+    await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'connector.delete', targetType: 'connector', targetId: id, diff: { before: auditView(before) } });
   });
 }
 

@@ -2,6 +2,7 @@
  * The storage boundary: a tiny interface over a PostgreSQL connection pool. Store modules take a
  * `Queryable` (the pool, or a transaction's client) and nothing else.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { CredentialRejectedError, ServiceUnavailableError } from '../domain/errors';
 import type { AccessTokenSource } from '../managed-identity/access-token-source';
@@ -128,10 +129,19 @@ export function createDb(opts: PoolOptions, onClose?: () => Promise<void>): Db {
   });
   // An idle client that loses its server emits 'error' on the pool; without a listener it would crash the process.
   pool.on('error', () => undefined);
+  // With one connection (the embedded PGlite) a query on the pool from inside a transaction waits
+  // for the transaction's own connection until the pool gives up (5 s), stalling every other
+  // caller meanwhile. Such code fails at once instead, naming the mistake; with more connections
+  // nothing is tracked.
+  const insideTx = opts.max === 1 ? new AsyncLocalStorage<true>() : null;
+  const refuseNested = () => {
+    if (insideTx?.getStore()) throw new Error('The pool has one connection and this transaction holds it: inside Db.tx, query through the transaction, never the pool.');
+  };
   return {
     backend: opts.backend,
     schema: opts.schema,
     async query(text, values) {
+      refuseNested();
       try {
         return typeof text === 'string' ? await pool.query(text, values) : await pool.query({ name: text.name, text: text.text, values: values ?? [] });
       } catch (err) {
@@ -139,6 +149,7 @@ export function createDb(opts: PoolOptions, onClose?: () => Promise<void>): Db {
       }
     },
     async tx(fn) {
+      refuseNested();
       let client: pg.PoolClient;
       try {
         client = await pool.connect();
@@ -148,7 +159,8 @@ export function createDb(opts: PoolOptions, onClose?: () => Promise<void>): Db {
       let broken = false;
       try {
         await client.query('BEGIN');
-        const result = await fn(queryableOf(client));
+        const q = queryableOf(client);
+        const result = await (insideTx ? insideTx.run(true, () => fn(q)) : fn(q));
         await client.query('COMMIT');
         return result;
       } catch (err) {

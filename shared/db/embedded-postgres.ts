@@ -5,7 +5,8 @@
  *
  * PGlite serialises every query, and the socket server accepts one connection by default; a
  * transaction open on one connection would block every other. So the pool holds exactly one
- * connection, and code must never await a second query on the pool inside `Db.tx`.
+ * connection, and code must never await a second query on the pool inside `Db.tx` (db.ts refuses
+ * one at once). No timer job starts work inside a transaction for the same reason.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';

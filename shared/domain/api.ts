@@ -28,10 +28,16 @@ export const WorkflowView = z.object({
   id: z.uuid(),
   name: z.string(),
   projectId: z.uuid(),
-  version: z.number().int(),
+  version: z.number().int().describe('The version shown (the latest, or the one asked for with `?version=N`).'),
   definition: WorkflowDefinition,
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
+  createdAt: z.iso.datetime().describe('When the workflow (version 1) was created.'),
+  updatedAt: z.iso.datetime().describe('When the workflow last changed (its latest version was saved).'),
+  versionCreatedAt: z.iso.datetime().describe('When the version shown was saved.'),
+  versionCreatedBy: z.string().describe('Who saved the version shown (user object id, API key id or `system`).'),
+  latestVersion: z
+    .number()
+    .int()
+    .describe('The newest version. When `version` is older, saving this definition (PUT) makes it the newest version again: that is how an old version is restored.'),
 });
 export type WorkflowView = z.infer<typeof WorkflowView>;
 
@@ -96,6 +102,10 @@ export const RunView = z.object({
   createdAt: z.iso.datetime(),
   startedAt: z.iso.datetime().nullable(),
   finishedAt: z.iso.datetime().nullable(),
+  attemptStartedAt: z.iso
+    .datetime()
+    .nullable()
+    .describe("When the current attempt started: equals `startedAt` for the first attempt, later after a rerun; null while the attempt waits for a worker. `startedAt` stays the first attempt's start (the total)."),
   attempt: z.number().int().optional().describe('Execution attempt of the run: 1, plus one per rerun from failure.'),
   tasks: z.array(TaskRunView),
 });
@@ -121,5 +131,5 @@ export const ListRunsQuery = z.strictObject({
 
 export const IdParams = z.object({ id: z.uuid() });
 
-const Check = z.object({ status: z.enum(['ok', 'down']), backend: z.string(), latencyMs: z.number(), error: z.string().optional() });
+const Check = z.object({ status: z.enum(['ok', 'down']), backend: z.string(), latencyMs: z.number() }).describe('Why a dependency is down is logged, never answered.');
 export const Health = z.object({ status: z.enum(['ok', 'degraded']), checks: z.object({ database: Check, queue: Check }) });

@@ -56,7 +56,7 @@ export const ListBusinessObjectsQuery = z.strictObject({
     .string()
     .max(4000)
     .optional()
-    .describe('JSON object; records whose data contains it match (e.g. {"status":"open"}).'),
+    .describe('JSON object; records whose data contains it match (e.g. {"status":"open"}). Anything else is 400 `invalid_filter` with an example.'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(1000).optional(),
 });

@@ -34,7 +34,15 @@ export const ScheduleView = z.object({
   enabled: z.boolean(),
   catchUp: z.enum(['skip', 'all']),
   nextFireAt: z.iso.datetime().nullable(),
-  lastFireAt: z.iso.datetime().nullable(),
+  lastFireAt: z.iso.datetime().nullable().describe('The newest fire time this schedule has fired for.'),
+  lastRunId: z.uuid().nullable().describe('The run started by the last fire; null when it started none (see `lastError`) or has not fired yet.'),
+  lastError: z
+    .object({ code: z.string(), message: z.string(), at: z.iso.datetime() })
+    .nullable()
+    .describe('Why the last fire started no run (e.g. `invalid_run_input` after the workflow changed, `worker_paused`), and when; null when it did.'),
+  overdue: z
+    .boolean()
+    .describe('True when the schedule is enabled and its next fire time is more than two minutes in the past: the timer is not firing it (Demiton stopped, or the timer failing).'),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -72,10 +72,20 @@ export const PostMessageBody = z.strictObject({
   focus: StudioFocus.optional(),
 });
 
+/**
+ * `event: notice` — before the answer: something the user should know about it, with a stable
+ * code. `model_not_configured`: no language model is set, so the answer only quotes passages; the
+ * message says where an admin sets one (HQ → Model provider).
+ */
+export const NoticeEvent = z.object({ code: z.string(), message: z.string() });
 /** `event: delta` — the next piece of the answer text. */
 export const DeltaEvent = z.object({ text: z.string() });
 /** `event: done` — the answer is complete and stored. */
-export const DoneEvent = z.object({ messageId: z.string(), model: z.string(), finishReason: z.string() });
+export const DoneEvent = z.object({
+  messageId: z.string(),
+  model: z.string(),
+  finishReason: z.string().describe("The model's reason for stopping; `model_not_configured` (and model `none`) when no model is set."),
+});
 /** `event: error` — the answer failed; what was streamed so far is not stored. */
 export const StreamErrorEvent = z.object({ code: z.string(), message: z.string(), retryable: z.boolean() });
 
@@ -122,6 +132,7 @@ export const STUDIO_SCHEMAS: Record<string, z.ZodType> = {
   Suggestion,
   MessageView,
   PostMessageBody,
+  StudioNoticeEvent: NoticeEvent,
   StudioDeltaEvent: DeltaEvent,
   StudioDoneEvent: DoneEvent,
   StudioErrorEvent: StreamErrorEvent,

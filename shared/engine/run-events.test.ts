@@ -15,6 +15,7 @@ const run = (over: Partial<RunView> = {}, tasks: RunView['tasks'] = []): RunView
   parentRunId: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   startedAt: null,
+  attemptStartedAt: null,
   finishedAt: null,
   tasks,
   ...over,

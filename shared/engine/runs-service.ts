@@ -19,6 +19,7 @@ function summary(r: RunRow) {
     parentRunId: r.parentRunId,
     createdAt: r.createdAt.toISOString(),
     startedAt: iso(r.startedAt),
+    attemptStartedAt: iso(r.attemptStartedAt),
     finishedAt: iso(r.finishedAt),
   };
 }

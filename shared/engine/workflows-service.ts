@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal';
 import type { WorkflowView } from '../domain/api';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import { inWrittenOrder } from '../domain/key-order';
 import type { WorkflowDefinition } from '../domain/workflow-definition';
 import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';
@@ -12,8 +13,17 @@ import { checkDefinition } from './check-definition';
 import { findOperation } from './connectors';
 import { checkInputSchema } from './input-schema';
 import { isUniqueViolation } from '../db/db';
+import { WorkflowScopeError } from '../auth/errors';
 
-function toView(w: store.WorkflowRow): WorkflowView {
+/**
+ * A key limited to some workflows writes no definitions: a definition can call another workflow
+ * or any connector of the project, which would reach beyond the key's workflows.
+ */
+function refuseScopedWriter(who: Principal): void {
+  if (who.workflowScope) throw new WorkflowScopeError('This API key is limited to some workflows and cannot write workflow definitions.');
+}
+
+function toView(w: store.WorkflowVersionRow): WorkflowView {
   return {
     id: w.id,
     name: w.name,
@@ -22,7 +32,15 @@ function toView(w: store.WorkflowRow): WorkflowView {
     definition: w.definition,
     createdAt: w.createdAt.toISOString(),
     updatedAt: w.updatedAt.toISOString(),
+    versionCreatedAt: w.versionCreatedAt.toISOString(),
+    versionCreatedBy: w.versionCreatedBy,
+    latestVersion: w.latestVersion,
   };
+}
+
+/** The workflow as the API shows it after a write (its latest version). */
+async function latestView(p: Platform, orgId: string, id: string): Promise<WorkflowView> {
+  return toView((await store.getWorkflowVersionView(p.db, orgId, id, null))!);
 }
 
 async function check(p: Platform, who: Principal, projectId: string, body: unknown, selfId?: string): Promise<WorkflowDefinition> {
@@ -51,24 +69,26 @@ async function resolveProject(p: Platform, who: Principal, projectId: string | u
 
 /** Validates and saves a new workflow as version 1. */
 export async function createWorkflow(p: Platform, who: Principal, body: unknown): Promise<WorkflowView> {
+  refuseScopedWriter(who);
   const requested = body && typeof body === 'object' ? (body as { projectId?: unknown }).projectId : undefined;
   const projectId = await resolveProject(p, who, typeof requested === 'string' ? requested : undefined);
   const def = await check(p, who, projectId, body);
   const id = randomUUID();
   try {
     await p.db.tx(async (q) => {
-      await store.insertWorkflow(q, { id, orgId: who.orgId, projectId, definition: def, createdBy: who.actor.id });
+      await store.insertWorkflow(q, { id, orgId: who.orgId, projectId, definition: def, asWritten: inWrittenOrder(def, body), createdBy: who.actor.id });
       await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'workflow.create', targetType: 'workflow', targetId: id, diff: { after: def } });
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw new ConflictError('workflow_name_taken', `A workflow named '${def.name}' already exists in this project.`);
     throw err;
   }
-  return toView((await store.getWorkflow(p.db, who.orgId, id))!);
+  return latestView(p, who.orgId, id);
 }
 
 /** Validates a definition and saves it as the workflow's next version. Runs keep the version they started with. */
 export async function updateWorkflow(p: Platform, who: Principal, id: string, body: unknown): Promise<WorkflowView> {
+  refuseScopedWriter(who);
   const existing = await store.getWorkflow(p.db, who.orgId, id);
   if (!existing) throw new NotFoundError('workflow', id);
   const requested = body && typeof body === 'object' ? (body as { projectId?: unknown }).projectId : undefined;
@@ -78,7 +98,7 @@ export async function updateWorkflow(p: Platform, who: Principal, id: string, bo
   const def = await check(p, who, existing.projectId, body, id);
   try {
     await p.db.tx(async (q) => {
-      const version = await store.insertVersion(q, { orgId: who.orgId, workflowId: id, definition: def, createdBy: who.actor.id });
+      const version = await store.insertVersion(q, { orgId: who.orgId, workflowId: id, definition: def, asWritten: inWrittenOrder(def, body), createdBy: who.actor.id });
       if (version === null) throw new NotFoundError('workflow', id);
       await appendAudit(q, {
         orgId: who.orgId,
@@ -93,17 +113,15 @@ export async function updateWorkflow(p: Platform, who: Principal, id: string, bo
     if (isUniqueViolation(err)) throw new ConflictError('workflow_name_taken', `A workflow named '${def.name}' already exists in this project.`);
     throw err;
   }
-  return toView((await store.getWorkflow(p.db, who.orgId, id))!);
+  return latestView(p, who.orgId, id);
 }
 
 /** One workflow (latest version, or the given one). */
 export async function getWorkflow(p: Platform, who: Principal, id: string, version?: number): Promise<WorkflowView> {
-  const w = await store.getWorkflow(p.db, who.orgId, id);
-  if (!w) throw new NotFoundError('workflow', id);
-  if (version === undefined || version === w.version) return toView(w);
-  const def = await store.getWorkflowVersion(p.db, who.orgId, id, version);
-  if (!def) throw new NotFoundError('workflow version', `${id}@${version}`);
-  return { ...toView(w), version, definition: def };
+  const w = await store.getWorkflowVersionView(p.db, who.orgId, id, version ?? null);
+  if (w) return toView(w);
+  if (version !== undefined && (await store.getWorkflow(p.db, who.orgId, id))) throw new NotFoundError('workflow version', `${id}@${version}`);
+  throw new NotFoundError('workflow', id);
 }
 
 /** Workflows of the organisation, optionally in one project, with their last run. */

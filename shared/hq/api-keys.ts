@@ -8,7 +8,7 @@ import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';
 import * as store from '../store/api-keys';
 import type { ApiKeyCreated, ApiKeyView, CreateApiKeyBody } from './api';
-import { assertMayGrant } from './guard-role';
+import { assertKeyMayGrant, assertMayGrant, grantAction } from './guard-role';
 import { effectiveSettings } from './org-settings';
 import { isUniqueViolation } from '../db/db';
 
@@ -35,11 +35,16 @@ const DAY_MS = 86_400_000;
 /** Creates a key; the returned `key` is the only time the secret is ever shown. */
 export async function createApiKey(p: Platform, who: Principal, body: z.infer<typeof CreateApiKeyBody>): Promise<z.infer<typeof ApiKeyCreated>> {
   assertMayGrant(who, body.role);
+  await assertKeyMayGrant(p.db, who);
   const workflowIds = body.workflowIds ? [...new Set(body.workflowIds.map((w) => w.toLowerCase()))] : null;
   const { settings } = await effectiveSettings(p.db, who.orgId);
   let expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
   if (expiresAt && expiresAt.getTime() <= Date.now()) {
     throw new ValidationError('The API key is invalid.', [{ path: 'expiresAt', message: 'must be in the future' }], 'invalid_api_key_request');
+  }
+  // A key minting an admin key must bound it: a leaked key must not be able to leave a permanent admin behind.
+  if (who.actor.type === 'apikey' && body.role === 'admin' && !expiresAt) {
+    throw new ValidationError('The API key is invalid.', [{ path: 'expiresAt', message: 'required when an API key creates an admin key' }], 'invalid_api_key_request');
   }
   if (settings.apiKeyMaxLifetimeDays !== null) {
     const latest = new Date(Date.now() + settings.apiKeyMaxLifetimeDays * DAY_MS);
@@ -63,7 +68,7 @@ export async function createApiKey(p: Platform, who: Principal, body: z.infer<ty
       await appendAudit(q, {
         orgId: who.orgId,
         actor: who.actor,
-        action: 'api_key.create',
+        action: grantAction(who, 'api_key.create'),
         targetType: 'api_key',
         targetId: id,
         diff: { before: null, after: { name: r.name, prefix: r.prefix, role: r.role, workflowIds: r.workflowIds, expiresAt: r.expiresAt?.toISOString() ?? null } },

@@ -5,7 +5,7 @@ import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';
 import * as store from '../store/members';
 import type { MemberView } from './api';
-import { assertMayGrant } from './guard-role';
+import { assertKeyMayGrant, assertMayGrant, grantAction } from './guard-role';
 
 type View = z.infer<typeof MemberView>;
 
@@ -30,6 +30,7 @@ export async function listMembers(p: Platform, who: Principal): Promise<{ items:
 /** Grants (or with null removes) a direct role; the caller may neither grant nor take away more than they hold. */
 export async function setMemberRole(p: Platform, who: Principal, tenantId: string, objectId: string, role: Role | null): Promise<View> {
   assertMayGrant(who, role);
+  await assertKeyMayGrant(p.db, who);
   return p.db.tx(async (q) => {
     const before = await store.getMember(q, who.orgId, tenantId, objectId);
     assertMayGrant(who, before?.role);
@@ -37,7 +38,7 @@ export async function setMemberRole(p: Platform, who: Principal, tenantId: strin
     await appendAudit(q, {
       orgId: who.orgId,
       actor: who.actor,
-      action: 'member.role.set',
+      action: grantAction(who, 'member.role.set'),
       targetType: 'member',
       targetId: `${tenantId}/${objectId}`,
       diff: { before: { role: before?.role ?? null }, after: { role } },

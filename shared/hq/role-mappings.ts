@@ -6,7 +6,7 @@ import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';
 import * as store from '../store/role-mappings';
 import type { RoleMappingView } from './api';
-import { assertMayGrant } from './guard-role';
+import { assertKeyMayGrant, assertMayGrant, grantAction } from './guard-role';
 
 type View = z.infer<typeof RoleMappingView>;
 
@@ -22,6 +22,7 @@ export async function listRoleMappings(p: Platform, who: Principal): Promise<{ i
 /** Maps a group to a role (creating or replacing the mapping). */
 export async function putRoleMapping(p: Platform, who: Principal, groupId: string, body: { role: Role; description?: string | undefined }): Promise<{ view: View; created: boolean }> {
   assertMayGrant(who, body.role);
+  await assertKeyMayGrant(p.db, who);
   const gid = groupId.toLowerCase();
   return p.db.tx(async (q) => {
     const before = await store.getRoleMapping(q, who.orgId, gid);
@@ -30,7 +31,7 @@ export async function putRoleMapping(p: Platform, who: Principal, groupId: strin
     await appendAudit(q, {
       orgId: who.orgId,
       actor: who.actor,
-      action: before ? 'role_mapping.update' : 'role_mapping.create',
+      action: grantAction(who, before ? 'role_mapping.update' : 'role_mapping.create'),
       targetType: 'role_mapping',
       targetId: gid,
       diff: { before: before ? { role: before.role, description: before.description } : null, after: { role: after.role, description: after.description } },

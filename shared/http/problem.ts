@@ -58,7 +58,7 @@ export function problem(status: number, code: string, detail?: string, extra: Pa
 }
 
 function statusOf(err: DemitonError): number {
-  if (err instanceof ValidationError) return ['invalid_cursor', 'invalid_query', 'invalid_path_parameter', 'invalid_time_range'].includes(err.code) ? 400 : 422;
+  if (err instanceof ValidationError) return ['invalid_cursor', 'invalid_query', 'invalid_path_parameter', 'invalid_time_range', 'invalid_filter'].includes(err.code) ? 400 : 422;
   if (err instanceof MalformedBodyError) return 400;
   if (err instanceof BodyTooLargeError) return 413;
   if (err instanceof NotFoundError) return 404;

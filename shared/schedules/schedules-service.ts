@@ -12,7 +12,14 @@ import { checkCron, nextFireAfter } from './cron';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-function toView(s: store.ScheduleRow): ScheduleView {
+/**
+ * A next fire time this far in the past means the timer is not firing the schedule. Two timer
+ * periods: Azure's timer ticks once a minute (five seconds past), so one late tick is not overdue.
+ */
+export const OVERDUE_AFTER_MS = 120_000;
+
+function toView(s: store.ScheduleRow | store.ScheduleWithLastFire, now = Date.now()): ScheduleView {
+  const last = 'lastRunId' in s ? s : null;
   return {
     id: s.id,
     workflowId: s.workflowId,
@@ -23,6 +30,9 @@ function toView(s: store.ScheduleRow): ScheduleView {
     catchUp: s.catchUp,
     nextFireAt: iso(s.nextFireAt),
     lastFireAt: iso(s.lastFireAt),
+    lastRunId: last?.lastRunId ?? null,
+    lastError: last?.lastError && last.lastFiredAt ? { code: last.lastError.code, message: last.lastError.message, at: last.lastFiredAt.toISOString() } : null,
+    overdue: s.enabled && s.nextFireAt !== null && now - s.nextFireAt.getTime() > OVERDUE_AFTER_MS,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
   };
@@ -54,10 +64,10 @@ export async function createSchedule(p: Platform, who: Principal, workflowId: st
 export async function replaceSchedule(p: Platform, who: Principal, workflowId: string, id: string, body: ScheduleBody): Promise<ScheduleView> {
   const fields = await prepare(p, who, workflowId, body);
   const row = await p.db.tx(async (q) => {
-    const r = await store.updateSchedule(q, who.orgId, workflowId, id, fields);
-    if (!r) throw new NotFoundError('schedule', id);
+    if (!(await store.updateSchedule(q, who.orgId, workflowId, id, fields))) throw new NotFoundError('schedule', id);
     await appendAudit(q, { orgId: who.orgId, actor: who.actor, action: 'schedule.update', targetType: 'schedule', targetId: id, diff: { after: body } });
-    return r;
+    // Read back with its newest fire: replacing a schedule keeps its fire history.
+    return (await store.getSchedule(q, who.orgId, workflowId, id))!;
   });
   return toView(row);
 }
@@ -72,7 +82,7 @@ export async function getSchedule(p: Platform, who: Principal, workflowId: strin
 /** The schedules of a workflow. */
 export async function listSchedules(p: Platform, who: Principal, workflowId: string): Promise<{ items: ScheduleView[] }> {
   if (!(await getWorkflow(p.db, who.orgId, workflowId))) throw new NotFoundError('workflow', workflowId);
-  return { items: (await store.listSchedules(p.db, who.orgId, workflowId)).map(toView) };
+  return { items: (await store.listSchedules(p.db, who.orgId, workflowId)).map((r) => toView(r)) };
 }
 
 /** Deletes a schedule; the runs it started stay. */

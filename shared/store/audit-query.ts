@@ -28,7 +28,11 @@ export interface AuditFilter {
   limit: number;
 }
 
-/** Up to `limit + 1` rows, newest first; the extra row tells the caller there is a next page. */
+/**
+ * Up to `limit + 1` rows, newest first; the extra row tells the caller there is a next page. Sorted
+ * on the bigint column, the key the cursor compares: a bare `ORDER BY id` would name the text
+ * output column (`id::text AS id`) and sort `9, 8 … 3, 21, 20, 2, 19`.
+ */
 export async function listAudit(q: Queryable, orgId: string, f: AuditFilter): Promise<AuditRow[]> {
   const { rows } = await q.query<AuditRow>(
     `SELECT id::text AS id, at, actor_type AS "actorType", actor_id AS "actorId", action, target_type AS "targetType",
@@ -44,7 +48,7 @@ export async function listAudit(q: Queryable, orgId: string, f: AuditFilter): Pr
         AND ($8::timestamptz IS NULL OR at >= $8::timestamptz)
         AND ($9::timestamptz IS NULL OR at < $9::timestamptz)
         AND ($10::bigint IS NULL OR id < $10::bigint)
-      ORDER BY id DESC
+      ORDER BY audit_log.id DESC
       LIMIT $11::int`,
     [
       orgId,

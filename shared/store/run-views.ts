@@ -33,7 +33,10 @@ export interface RunRow {
   error: StoredError | null;
   parentRunId: string | null;
   createdAt: Date;
+  /** The first attempt's start. */
   startedAt: Date | null;
+  /** The current attempt's start (null while it waits for a worker). */
+  attemptStartedAt: Date | null;
   finishedAt: Date | null;
   /** Execution attempt (only read with one run). */
   attempt?: number;
@@ -43,7 +46,7 @@ export interface RunRow {
 
 const RUN_COLUMNS = `r.id, r.workflow_id AS "workflowId", w.name AS "workflowName", r.workflow_version AS "workflowVersion",
   r.status, r.trigger, r.error, r.parent_run_id AS "parentRunId", r.created_at AS "createdAt",
-  r.started_at AS "startedAt", r.finished_at AS "finishedAt",
+  coalesce(r.first_started_at, r.started_at) AS "startedAt", r.started_at AS "attemptStartedAt", r.finished_at AS "finishedAt",
   (extract(epoch FROM r.created_at) * 1000000)::bigint::text AS "createdMicros"`;
 
 /** One run with its tasks (in order), or null. */

@@ -413,7 +413,9 @@ export async function rerunRunTree(q: Queryable, orgId: string, runId: string): 
         WHERE k.org_id = $1::uuid AND k.status IN ('FAILED', 'CANCELLED')
      ), r AS (
        UPDATE workflow_runs SET status = 'PENDING', attempt = attempt + 1, error = NULL, output = NULL, finished_at = NULL,
-              lease_owner = NULL, lease_expires_at = NULL
+              lease_owner = NULL, lease_expires_at = NULL,
+              -- The claim of the next attempt sets started_at again; the first attempt's start is kept.
+              first_started_at = coalesce(first_started_at, started_at), started_at = NULL
         WHERE id IN (SELECT id FROM tree) AND org_id = $1::uuid
         RETURNING id, parent_run_id
      ), t AS (

@@ -17,6 +17,14 @@ export interface ScheduleRow {
   updatedAt: Date;
 }
 
+/** A schedule with what its newest fire did (the schedule list and detail). */
+export interface ScheduleWithLastFire extends ScheduleRow {
+  lastRunId: string | null;
+  lastError: StoredError | null;
+  /** When the newest fire was claimed (the time of its error). */
+  lastFiredAt: Date | null;
+}
+
 const COLUMNS = `id, org_id AS "orgId", workflow_id AS "workflowId", cron, timezone, input, enabled, catch_up AS "catchUp",
   next_fire_at AS "nextFireAt", last_fire_at AS "lastFireAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
@@ -52,15 +60,22 @@ export async function updateSchedule(q: Queryable, orgId: string, workflowId: st
   return rows[0] ?? null;
 }
 
-/** One schedule of a workflow, or null. */
-export async function getSchedule(q: Queryable, orgId: string, workflowId: string, id: string): Promise<ScheduleRow | null> {
-  const { rows } = await q.query<ScheduleRow>(`SELECT ${COLUMNS} FROM schedules WHERE org_id = $1::uuid AND workflow_id = $2::uuid AND id = $3::uuid`, [orgId, workflowId, id]);
+// The newest fire of each schedule, found by the ledger's primary key (schedule id, fire time).
+const WITH_LAST_FIRE = `SELECT ${COLUMNS}, f.run_id AS "lastRunId", f.error AS "lastError", f.fired_at AS "lastFiredAt"
+  FROM schedules
+  LEFT JOIN LATERAL (
+    SELECT run_id, error, fired_at FROM schedule_fires WHERE schedule_id = schedules.id ORDER BY fire_time DESC LIMIT 1
+  ) f ON true`;
+
+/** One schedule of a workflow with its newest fire, or null. */
+export async function getSchedule(q: Queryable, orgId: string, workflowId: string, id: string): Promise<ScheduleWithLastFire | null> {
+  const { rows } = await q.query<ScheduleWithLastFire>(`${WITH_LAST_FIRE} WHERE org_id = $1::uuid AND workflow_id = $2::uuid AND id = $3::uuid`, [orgId, workflowId, id]);
   return rows[0] ?? null;
 }
 
-/** The schedules of a workflow, oldest first. */
-export async function listSchedules(q: Queryable, orgId: string, workflowId: string): Promise<ScheduleRow[]> {
-  const { rows } = await q.query<ScheduleRow>(`SELECT ${COLUMNS} FROM schedules WHERE org_id = $1::uuid AND workflow_id = $2::uuid ORDER BY created_at, id`, [orgId, workflowId]);
+/** The schedules of a workflow with their newest fires, oldest first. */
+export async function listSchedules(q: Queryable, orgId: string, workflowId: string): Promise<ScheduleWithLastFire[]> {
+  const { rows } = await q.query<ScheduleWithLastFire>(`${WITH_LAST_FIRE} WHERE org_id = $1::uuid AND workflow_id = $2::uuid ORDER BY created_at, id`, [orgId, workflowId]);
   return rows;
 }
 
@@ -96,12 +111,41 @@ export async function claimFire(q: Queryable, orgId: string, scheduleId: string,
   return (rowCount ?? 0) > 0;
 }
 
-/** Records what a fire did: the run it started, or why none. */
+/**
+ * Records what a fire did: the run it started, or why none. The first record stands (two ticks
+ * that both started a left-over fire got the same run through its idempotency key).
+ */
 export async function recordFire(q: Queryable, orgId: string, scheduleId: string, fireTime: Date, runId: string | null, error: StoredError | null): Promise<void> {
   await q.query(
-    `UPDATE schedule_fires SET run_id = $4::uuid, error = $5::jsonb WHERE schedule_id = $1::uuid AND fire_time = $2::timestamptz AND org_id = $3::uuid`,
+    `UPDATE schedule_fires SET run_id = $4::uuid, error = $5::jsonb
+      WHERE schedule_id = $1::uuid AND fire_time = $2::timestamptz AND org_id = $3::uuid AND run_id IS NULL AND error IS NULL`,
     [scheduleId, fireTime, orgId, runId, error ? JSON.stringify(error) : null],
   );
+}
+
+/** A claimed fire with what starting its run needs. */
+export interface ClaimedFire {
+  orgId: string;
+  scheduleId: string;
+  workflowId: string;
+  input: Record<string, unknown>;
+  fireTime: Date;
+}
+
+/**
+ * Fires claimed more than `olderThanMs` ago with neither a run nor an error: the instance that
+ * claimed them stopped before recording what they did. Oldest first, by the partial index of
+ * unfinished fires (migration 0011), so the growing ledger is never scanned.
+ */
+export async function unfinishedFires(q: Queryable, olderThanMs: number, limit: number): Promise<ClaimedFire[]> {
+  const { rows } = await q.query<ClaimedFire>(
+    `SELECT f.org_id AS "orgId", f.schedule_id AS "scheduleId", s.workflow_id AS "workflowId", s.input, f.fire_time AS "fireTime"
+       FROM schedule_fires f JOIN schedules s ON s.id = f.schedule_id AND s.org_id = f.org_id
+      WHERE f.run_id IS NULL AND f.error IS NULL AND f.fired_at < clock_timestamp() - $1::int * interval '1 millisecond'
+      ORDER BY f.fired_at LIMIT $2::int`,
+    [olderThanMs, limit],
+  );
+  return rows;
 }
 
 /** Moves a schedule on to its next fire time. */

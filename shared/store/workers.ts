@@ -106,7 +106,7 @@ export interface WorkerStatsRows {
 // a chunked task would otherwise count a thousand times for one request.
 const WORKER_RUNS = `
   SELECT r.id, r.status, r.created_at, r.error, w.name AS workflow_name,
-         extract(epoch FROM (r.finished_at - r.started_at)) * 1000 AS ms
+         extract(epoch FROM (r.finished_at - coalesce(r.first_started_at, r.started_at))) * 1000 AS ms
     FROM workflow_runs r JOIN workflows w ON w.org_id = r.org_id AND w.id = r.workflow_id
    WHERE r.org_id = $1::uuid AND w.worker_id = $2::uuid AND r.parent_run_id IS NULL
      AND r.created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - ($3::int - 1) * interval '1 day'`;

@@ -19,26 +19,29 @@ const SELECT_LATEST = `
     FROM workflows w
     JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.latest_version`;
 
-/** Inserts a workflow with version 1. Throws pg's unique violation (23505) on a taken name. */
+/**
+ * Inserts a workflow with version 1. Throws pg's unique violation (23505) on a taken name.
+ * `asWritten` is the same definition in the author's key order, the one the API shows.
+ */
 export async function insertWorkflow(
   q: Queryable,
-  w: { id: string; orgId: string; projectId: string; definition: WorkflowDefinition; createdBy: string },
+  w: { id: string; orgId: string; projectId: string; definition: WorkflowDefinition; asWritten?: WorkflowDefinition; createdBy: string },
 ): Promise<void> {
   await q.query(
     `WITH w AS (
        INSERT INTO workflows (id, org_id, project_id, name, latest_version)
        VALUES ($1::uuid, $2::uuid, $3::uuid, $4::text, 1) RETURNING id, org_id
      )
-     INSERT INTO workflow_versions (org_id, workflow_id, version, definition, created_by)
-     SELECT w.org_id, w.id, 1, $5::jsonb, $6::text FROM w`,
-    [w.id, w.orgId, w.projectId, w.definition.name, JSON.stringify(w.definition), w.createdBy],
+     INSERT INTO workflow_versions (org_id, workflow_id, version, definition, created_by, definition_as_written)
+     SELECT w.org_id, w.id, 1, $5::jsonb, $6::text, $7::json FROM w`,
+    [w.id, w.orgId, w.projectId, w.definition.name, JSON.stringify(w.definition), w.createdBy, JSON.stringify(w.asWritten ?? w.definition)],
   );
 }
 
 /** Adds the next version; the row lock on `workflows` serialises concurrent updates. Returns it, or null if absent. */
 export async function insertVersion(
   q: Queryable,
-  v: { orgId: string; workflowId: string; definition: WorkflowDefinition; createdBy: string },
+  v: { orgId: string; workflowId: string; definition: WorkflowDefinition; asWritten?: WorkflowDefinition; createdBy: string },
 ): Promise<number | null> {
   const { rows } = await q.query<{ version: number }>(
     `WITH w AS (
@@ -46,10 +49,10 @@ export async function insertVersion(
         WHERE id = $2::uuid AND org_id = $1::uuid
         RETURNING id, org_id, latest_version
      )
-     INSERT INTO workflow_versions (org_id, workflow_id, version, definition, created_by)
-     SELECT w.org_id, w.id, w.latest_version, $4::jsonb, $5::text FROM w
+     INSERT INTO workflow_versions (org_id, workflow_id, version, definition, created_by, definition_as_written)
+     SELECT w.org_id, w.id, w.latest_version, $4::jsonb, $5::text, $6::json FROM w
      RETURNING version`,
-    [v.orgId, v.workflowId, v.definition.name, JSON.stringify(v.definition), v.createdBy],
+    [v.orgId, v.workflowId, v.definition.name, JSON.stringify(v.definition), v.createdBy, JSON.stringify(v.asWritten ?? v.definition)],
   );
   return rows[0]?.version ?? null;
 }
@@ -57,6 +60,28 @@ export async function insertVersion(
 /** The latest version of a workflow, or null. */
 export async function getWorkflow(q: Queryable, orgId: string, id: string): Promise<WorkflowRow | null> {
   const { rows } = await q.query<WorkflowRow>(`${SELECT_LATEST} WHERE w.org_id = $1::uuid AND w.id = $2::uuid`, [orgId, id]);
+  return rows[0] ?? null;
+}
+
+/** A workflow as the API shows it: one version (the latest when `version` is null) with when and by whom it was saved. */
+export interface WorkflowVersionRow extends WorkflowRow {
+  latestVersion: number;
+  versionCreatedAt: Date;
+  versionCreatedBy: string;
+}
+
+/** One version of a workflow for display (its definition in the author's key order), or null when the workflow or that version does not exist. */
+export async function getWorkflowVersionView(q: Queryable, orgId: string, id: string, version: number | null): Promise<WorkflowVersionRow | null> {
+  const { rows } = await q.query<WorkflowVersionRow>(
+    `SELECT w.id, w.org_id AS "orgId", w.project_id AS "projectId", w.name, v.version,
+            coalesce(v.definition_as_written, v.definition::json) AS definition,
+            w.created_at AS "createdAt", w.updated_at AS "updatedAt", w.latest_version AS "latestVersion",
+            v.created_at AS "versionCreatedAt", v.created_by AS "versionCreatedBy"
+       FROM workflows w
+       JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = coalesce($3::int, w.latest_version)
+      WHERE w.org_id = $1::uuid AND w.id = $2::uuid`,
+    [orgId, id, version],
+  );
   return rows[0] ?? null;
 }
 

@@ -14,7 +14,7 @@ import { WorkerPage } from './pages/worker-page';
 import { WorkersPage } from './pages/workers-page';
 import { NewWorkflowPage, WorkflowPage } from './pages/workflow-page';
 import { WorkflowsPage } from './pages/workflows-page';
-import { listProjects } from './services/api';
+import { ApiError, listProjects } from './services/api';
 import type { AuthState } from './services/auth';
 import { useProjectStore } from './state/project-store';
 
@@ -151,7 +151,9 @@ function NotFound() {
 }
 
 export function newQueryClient(): QueryClient {
-  return new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
+  // One retry for failures that may pass (network, 5xx); a 4xx answer will not change by asking again.
+  const retry = (failures: number, err: unknown) => failures < 1 && !(err instanceof ApiError && err.status >= 400 && err.status < 500);
+  return new QueryClient({ defaultOptions: { queries: { retry, refetchOnWindowFocus: false } } });
 }
 
 /** The whole studio. `initialPath` renders it in memory (tests) instead of the browser's address. */

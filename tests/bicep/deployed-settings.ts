@@ -16,6 +16,8 @@ export const LEFT_TO_DEFAULT: Readonly<Record<string, string>> = {
   WORKER_SHUTDOWN_GRACE_SECONDS: 'the default (20 s) fits inside the Functions host shutdown window',
   CONNECTOR_ENCRYPTION_KEY: 'the key is read from Key Vault with the identity (CONNECTOR_KEY_VAULT_URL)',
   CONNECTOR_ALLOWED_CIDRS: 'none by default; add ranges of a peered network through the portal or a parameter',
+  CONNECTOR_HOST_ALLOWLIST: 'on by default outside development mode',
+  CONNECTOR_ALLOWED_HOSTS: 'none by default; add custom Storage domains through the portal or a parameter',
   ENTRA_AUTHORITY_HOST: 'public cloud default; sovereign clouds override it',
   ENTRA_CLOCK_SKEW_SECONDS: 'default',
   ENTRA_JWKS_REFRESH_COOLDOWN_SECONDS: 'default',

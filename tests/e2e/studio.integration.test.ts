@@ -1,6 +1,10 @@
 /**
  * End to end: the built studio in Debian's Chromium (playwright-core, no browser download)
- * against the local host on real PostgreSQL and Redis with an in-process worker. Creates a
+ * against the local host on real PostgreSQL and Redis with an in-process worker and the
+ * schedule timer. Walks a newcomer's first hour at 1280×800 and at 390×844 (no page scrolls
+ * sideways): creates a business object type, a workflow and a schedule, runs the workflow, sees
+ * it fail, fixes it as a new version, starts a new run of that version with the same input from
+ * the failed run's page, sees the schedule fire, and adds a record on the page. Also creates a
  * workflow in the editor, runs it from the Run dialog, watches the run page reach SUCCEEDED live
  * with a chunked task's progress, cancels a run and retries a failed one (attempt 2 of the same
  * run, live), pauses a digital worker, creates and tests a connector, asks the assistant (a
@@ -18,6 +22,7 @@ import { toHandler } from '../../functions/http-kit';
 import { startLocalHost } from '../../functions/local-host/server';
 import { routes } from '../../functions/routes';
 import { Worker } from '../../shared/engine/worker';
+import { fireDueSchedules } from '../../shared/schedules/fire-schedules';
 import { api, createTestPlatform, waitFor, type TestPlatform } from '../helpers/test-platform';
 import { startOpenAiLoopback, type OpenAiLoopback } from '../servers/openai-loopback';
 
@@ -25,7 +30,7 @@ import { startOpenAiLoopback, type OpenAiLoopback } from '../servers/openai-loop
 declare const window: Record<string, unknown>;
 declare const document: {
   querySelector(s: string): { getAttribute(n: string): string | null; textContent: string | null; getBoundingClientRect(): { y: number; height: number } } | null;
-  documentElement: { scrollWidth: number };
+  documentElement: { scrollWidth: number; clientWidth: number };
 };
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -43,6 +48,7 @@ let outDir: string;
 let profile: string;
 let llm: OpenAiLoopback;
 let dataDir: string;
+let scheduleTimer: ReturnType<typeof setInterval> | undefined;
 /** Uncaught errors in the page; every test ends with none. */
 const pageErrors: string[] = [];
 
@@ -68,12 +74,15 @@ beforeAll(async () => {
   });
   worker = new Worker(platform, { concurrency: 4, pollMs: 50 });
   worker.start();
+  // The local host runs the schedule timer every 15 s (functions/timers.ts); here every 2 s, so a
+  // `* * * * *` schedule starts its run within seconds of its minute.
+  scheduleTimer = setInterval(() => void fireDueSchedules(platform).catch(() => undefined), 2_000);
   profile = mkdtempSync(join(tmpdir(), 'demiton-chromium-'));
   // A fresh, empty profile; the flags keep Chromium off the network it would otherwise call home to.
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    viewport: { width: 1280, height: 860 },
+    viewport: { width: 1280, height: 800 },
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   page = context.pages()[0] ?? (await context.newPage());
@@ -86,6 +95,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
+  clearInterval(scheduleTimer);
   await context?.close();
   await host?.close();
   await worker?.stop();
@@ -168,7 +178,7 @@ describe('studio end to end (Chromium, real control plane)', () => {
     // Schedules of the workflow: none, then one added through the form.
     await page.getByRole('tab', { name: 'Schedules' }).click();
     await page.getByText('No schedules: this workflow runs only when triggered.').waitFor();
-    await page.getByLabel('Time zone (IANA)').fill('Europe/Amsterdam');
+    await page.getByLabel('Time zone', { exact: true }).fill('Europe/Amsterdam');
     await page.getByLabel('Input of every run (JSON)').fill('{"customer": "Nightly", "lines": 1}');
     await page.getByRole('button', { name: 'Add schedule' }).click();
     await page.getByRole('button', { name: 'Delete schedule 0 6 * * 1-5' }).waitFor();
@@ -223,7 +233,7 @@ describe('studio end to end (Chromium, real control plane)', () => {
     // Tablet width: nothing overflows sideways.
     await page.setViewportSize({ width: 800, height: 1000 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(800);
-    await page.setViewportSize({ width: 1280, height: 860 });
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     await page.goto(`${host.url}/runs`);
     await page.getByRole('link', { name: `Run ${runId.slice(0, 8)} of process-orders` }).waitFor();
@@ -278,16 +288,17 @@ describe('studio end to end (Chromium, real control plane)', () => {
     await page.getByText('No connectors in this project yet.').waitFor();
     await page.getByLabel('System').selectOption('postgres');
     await page.getByLabel('Name').fill('orders-db');
-    await page.getByLabel(/^host/).fill('127.0.0.1');
-    await page.getByLabel(/^database/).fill('test');
-    await page.getByLabel(/^user/).fill('postgres');
-    await page.getByLabel(/^ssl/).selectOption('disable');
-    expect(await page.getByLabel(/password \(secret\)/).getAttribute('type')).toBe('password');
-    await page.getByLabel(/password \(secret\)/).fill('not-needed-on-trust');
+    await page.getByLabel('Host (required)').fill('127.0.0.1');
+    await page.getByLabel('Database (required)').fill('test');
+    await page.getByLabel('User (required)').fill('postgres');
+    await page.getByLabel('TLS (SSL)').selectOption('disable');
+    expect(await page.getByLabel('Password (secret)').getAttribute('type')).toBe('password');
+    await page.getByLabel('Password (secret)').fill('not-needed-on-trust');
     await page.getByRole('button', { name: 'Create connector' }).click();
     const card = page.locator('[data-connector="orders-db"]');
     await card.waitFor();
     expect(await card.textContent()).not.toContain('not-needed-on-trust');
+    expect(await card.getByTestId('connects-to').textContent()).toBe('Connects to 127.0.0.1 · database test');
     await card.getByRole('button', { name: 'Test connection orders-db' }).click();
     const answer = card.getByRole('status');
     await page.waitForFunction(() => !!document.querySelector('[data-connector="orders-db"] [role="status"]')?.textContent, undefined, { timeout: 15_000 });
@@ -341,6 +352,7 @@ describe('studio end to end (Chromium, real control plane)', () => {
     await page.locator('[data-task="wait"] [data-status="RUNNING"]').waitFor({ timeout: 15_000 });
     expect(await page.getByRole('button', { name: 'Retry' }).isDisabled()).toBe(true);
     await page.getByRole('button', { name: 'Cancel run' }).click();
+    await page.getByRole('alertdialog', { name: 'Cancel this run?' }).getByRole('button', { name: 'Cancel run' }).click();
     await page.locator('[data-testid="run-status"] [data-status="CANCELLED"]').waitFor({ timeout: 20_000 });
     expect((await api(host.url, 'GET', `/api/runs/${run.body.id}`)).body.status).toBe('CANCELLED');
   }, 60_000);
@@ -438,4 +450,172 @@ describe('studio end to end (Chromium, real control plane)', () => {
       }
     }
   }, 60_000);
+
+  for (const [tag, width, height] of [
+    ['wide', 1280, 800],
+    ['phone', 390, 844],
+  ] as const) {
+    it(`walks a newcomer's first hour at ${width}×${height}: create, run, fail, fix, new run of the new version, a schedule that fires, a record added`, async () => {
+      await page.setViewportSize({ width, height });
+      const phone = width < 600;
+      /** At phone width no page scrolls sideways. */
+      const fits = async (where: string) => {
+        await page.waitForFunction(() => !document.querySelector('main .spinner'), undefined, { timeout: 15_000 });
+        const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+        expect(sw, `${where} is ${sw} px wide at ${width} px`).toBeLessThanOrEqual(width);
+      };
+      const type = `contact-${tag}`;
+      const name = `signup-${tag}`;
+
+      // 1. A business object type, from its page.
+      await page.goto(`${host.url}/business-objects`);
+      await page.getByRole('heading', { name: 'Business objects' }).waitFor();
+      await page.getByLabel('Name', { exact: true }).fill(type);
+      await page.getByLabel('Key field').fill('email');
+      await page
+        .getByLabel('Schema (JSON Schema)')
+        .fill(JSON.stringify({ type: 'object', properties: { email: { type: 'string' }, name: { type: 'string' } }, required: ['email', 'name'] }, null, 2));
+      await page.getByRole('button', { name: 'Create type' }).click();
+      await page.getByRole('navigation', { name: 'Business object types' }).getByRole('button', { name: type }).click();
+      await page.getByRole('heading', { name: type, exact: true }).waitFor();
+      await fits('/business-objects');
+
+      // 2. A workflow whose store task forgets the required name.
+      const definition = (record: Record<string, string>) =>
+        JSON.stringify(
+          {
+            name,
+            description: 'Stores a new contact, then welcomes them.',
+            inputSchema: { type: 'object', properties: { email: { type: 'string' }, name: { type: 'string' } }, required: ['email', 'name'] },
+            tasks: [
+              { key: 'check', type: 'atomic', connector: 'platform', operation: 'echo', input: { message: 'Checking {{ input.email }}' } },
+              { key: 'store', type: 'atomic', connector: 'platform', operation: 'upsertBusinessObject', input: { type, record } },
+              { key: 'welcome', type: 'atomic', connector: 'platform', operation: 'echo', input: { message: 'Welcome {{ input.name }}' } },
+            ],
+          },
+          null,
+          2,
+        );
+      await page.goto(`${host.url}/workflows/new`);
+      await page.getByLabel('Workflow definition (JSON)').fill(definition({ email: '{{ input.email }}' }));
+      await page.getByText('Valid workflow definition').waitFor();
+      await page.getByRole('button', { name: 'Create workflow' }).click();
+      await page.getByRole('heading', { name, exact: true }).waitFor();
+      const workflowUrl = page.url();
+      await fits('the workflow page');
+
+      // 3. A schedule every minute in Berlin: its next fire is shown with the zone.
+      await page.getByRole('tab', { name: 'Schedules' }).click();
+      await page.getByLabel('Cron expression').fill('* * * * *');
+      await page.getByLabel('Time zone', { exact: true }).fill('Europe/Berlin');
+      await page.getByLabel('Input of every run (JSON)').fill(JSON.stringify({ email: `nightly-${tag}@example.com`, name: 'Nightly' }));
+      await page.getByRole('button', { name: 'Add schedule' }).click();
+      const nextFire = page.getByTestId('next-fire');
+      await nextFire.waitFor();
+      expect(await nextFire.textContent()).toMatch(/GMT\+[12]|CES?T/);
+      await fits('the schedules tab');
+
+      // 4. Run it from the form: it fails at store, and welcome will not run.
+      await page.getByRole('tab', { name: 'Tasks' }).click();
+      await page.getByRole('button', { name: 'Run…' }).click();
+      const dialog = page.getByRole('dialog', { name: `Run ${name}` });
+      await dialog.getByLabel('email').fill(`ada-${tag}@example.com`);
+      await dialog.getByLabel('name').fill('Ada');
+      if (phone) await fits('the Run dialog');
+      await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+      await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+      const failedRunUrl = page.url();
+      await page.locator('[data-testid="run-status"] [data-status="FAILED"]').waitFor({ timeout: 30_000 });
+      await page.locator('[data-task="welcome"] [data-status="NOT_RUN"]').waitFor();
+      expect(await page.locator('[data-task="welcome"] .badge').textContent()).toBe('Not run');
+      // Retry says what it will do before anyone presses it.
+      expect(await page.locator('#retry-explained').textContent()).toMatch(/starts attempt 2 of this run: the same version \(1\) and the same input, from task store/);
+      await fits('the failed run');
+      if (!phone) {
+        expect(await axe(page)).toEqual([]);
+        await shot('run-failed');
+      }
+
+      // 5. Fix it: version 2 maps the name too.
+      await page.getByRole('heading', { level: 1 }).getByRole('link', { name }).click();
+      await page.getByRole('tab', { name: 'Edit' }).click();
+      await page.getByLabel(/Definition \(JSON\)/).fill(definition({ email: '{{ input.email }}', name: '{{ input.name }}' }));
+      await page.getByRole('button', { name: 'Save new version' }).click();
+      await page.getByText('Saved as version 2.').waitFor();
+
+      // 6. Back on the failed run: a retry would keep version 1, so start a new run of version 2 with the same input.
+      await page.goto(failedRunUrl);
+      await page.getByText(/Version 2 of this workflow is newer; a retry keeps version 1/).waitFor();
+      if (!phone) await shot('run-newer-version');
+      await page.getByRole('button', { name: 'start a new run of version 2 with the same input' }).click();
+      await page.waitForURL((u) => /\/runs\/[0-9a-f-]{36}$/.test(u.pathname) && u.href !== failedRunUrl);
+      await page.locator('[data-testid="run-status"] [data-status="SUCCEEDED"]').waitFor({ timeout: 30_000 });
+      const fixed = await api(host.url, 'GET', `/api/runs/${page.url().split('/').pop()}`);
+      expect(fixed.body).toMatchObject({ workflowVersion: 2, input: { email: `ada-${tag}@example.com`, name: 'Ada' } });
+      await fits('the succeeded run');
+      if (phone) await shot('phone-run');
+
+      // 7. The schedule fired: its last fire links to the run it started.
+      await page.goto(workflowUrl);
+      await page.getByRole('tab', { name: 'Schedules' }).click();
+      const itsRun = page.getByRole('link', { name: 'its run' });
+      const deadline = Date.now() + 90_000;
+      while (!(await itsRun.count())) {
+        expect(Date.now(), 'the schedule fired within 90 s').toBeLessThan(deadline);
+        await page.waitForTimeout(3_000);
+        // Switching tabs reads the schedules again.
+        await page.getByRole('tab', { name: 'Tasks' }).click();
+        await page.getByRole('tab', { name: 'Schedules' }).click();
+      }
+      expect(await page.locator('.schedule').textContent()).toMatch(/Last fire: (?!never)/);
+      await fits('the schedules tab after a fire');
+      if (!phone) {
+        expect(await axe(page)).toEqual([]);
+        await shot('schedules');
+      }
+      await itsRun.click();
+      await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+      expect(await page.locator('h1 + p').textContent()).toMatch(/schedule/);
+
+      // 8. A record added on the business objects page, next to the one the fixed run stored.
+      await page.goto(`${host.url}/business-objects`);
+      await page.getByRole('navigation', { name: 'Business object types' }).getByRole('button', { name: type }).click();
+      await page.getByText(`ada-${tag}@example.com`, { exact: true }).waitFor();
+      await page.getByRole('button', { name: 'Add record' }).click();
+      const form = page.getByRole('form', { name: `New ${type} record` });
+      await form.getByLabel('email').fill(`grace-${tag}@example.com`);
+      await form.getByLabel('name').fill('Grace');
+      await form.getByRole('button', { name: 'Add record' }).click();
+      await page.getByText(`grace-${tag}@example.com`, { exact: true }).waitFor();
+      expect((await api(host.url, 'GET', `/api/business-objects/${type}/${encodeURIComponent(`grace-${tag}@example.com`)}`)).body.data).toEqual({ email: `grace-${tag}@example.com`, name: 'Grace' });
+      await fits('/business-objects with records');
+      if (!phone) {
+        expect(await axe(page)).toEqual([]);
+        await page.evaluate(() => (window as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+        await shot('business-objects');
+      }
+
+      // Every other page fits too; HQ has its sub-navigation.
+      for (const path of ['/workflows', '/runs', '/workers', '/connectors', '/studio', '/projects', '/hq']) {
+        await page.goto(`${host.url}${path}`);
+        await page.locator('main h1').waitFor();
+        await fits(path);
+      }
+      await page.getByRole('navigation', { name: 'HQ sections' }).getByRole('link', { name: 'API keys' }).waitFor();
+      if (phone) await shot('phone-hq');
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }, 240_000);
+  }
+
+  it('serves a favicon, and says an unknown run was not found', async () => {
+    const icon = await page.request.get(`${host.url}/favicon.ico`);
+    expect(icon.status()).toBe(200);
+    expect((await icon.body()).subarray(0, 4)).toEqual(Buffer.from([0, 0, 1, 0]));
+    await page.goto(`${host.url}/`);
+    expect(await page.locator('link[rel="icon"]').evaluateAll((links) => links.map((l) => (l as unknown as { getAttribute(n: string): string }).getAttribute('href')))).toEqual(['/favicon.svg', '/favicon.ico']);
+    await page.goto(`${host.url}/runs/4b1f0c55-0d0c-4a7e-9a55-000000000000`);
+    const alert = page.getByRole('alert');
+    await alert.getByText('This run was not found.').waitFor();
+    expect(await alert.textContent()).not.toMatch(/Something went wrong/);
+  }, 30_000);
 });

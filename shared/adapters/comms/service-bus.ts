@@ -1,8 +1,11 @@
 /**
  * Azure Service Bus (`comms`): sends messages to a queue or topic with `@azure/service-bus`
- * (AMQP 1.0). In Azure the connector names the namespace and the Function App's managed identity
- * signs in (Azure Service Bus Data Sender); a connection string in the connector's secrets is the
- * alternative (and the way to reach the Service Bus emulator). The task's idempotency key is the
+ * (AMQP 1.0). The connector signs in with what the organisation supplies: a connection string
+ * (also the way to reach the Service Bus emulator), or the namespace with its own service
+ * principal (`tenantId` + secrets `clientId`/`clientSecret`, Azure Service Bus Data Sender on its
+ * namespace), whose credential serves only the Service Bus scope. Never with the platform's
+ * identity, which may send to the queues that start every organisation's runs: a connector with
+ * neither is refused on save and when it is built. The task's idempotency key is the
  * message id, so an entity with duplicate detection keeps one copy when a retried task sends
  * again; the active trace context goes along as the `traceparent` application property, which
  * Demiton's Service Bus trigger continues.
@@ -14,14 +17,37 @@ import { currentTraceParent } from '../../observability/tracing';
 import type { AdapterEnvironment, AdapterRegistration, ConnectorDescriptor } from '../adapter';
 import { bindOperations, call, declareOperations } from '../bind-operations';
 import { UpstreamError } from '../upstream-error';
+import { ConnectorCredentialsRequiredError, DEFAULT_AUTHORITY_HOST, OrgEntraSecrets, OrgEntraSettings, orgEntraCredential, orgServicePrincipal } from '../org-entra-credential';
+import { urlHost, type ConnectorEndpoint } from '../host-allowlist';
 
 const NAMESPACE = /^[A-Za-z0-9][A-Za-z0-9-]{4,48}\.servicebus\.(windows\.net|chinacloudapi\.cn|usgovcloudapi\.net)$/;
 
 const Settings = z.object({
   fullyQualifiedNamespace: z.string().regex(NAMESPACE, 'expected <namespace>.servicebus.windows.net').optional(),
   entity: z.string().min(1).max(260).optional().describe('Default queue or topic for `send`.'),
+  ...OrgEntraSettings,
 });
-const Secrets = z.object({ connectionString: z.string().regex(/Endpoint=sb:\/\//i, 'expected a Service Bus connection string (Endpoint=sb://…)').optional() });
+const Secrets = z.object({ connectionString: z.string().regex(/Endpoint=sb:\/\//i, 'expected a Service Bus connection string (Endpoint=sb://…)').optional(), ...OrgEntraSecrets });
+
+/** The one token scope a Service Bus connector's service principal is asked for (the SDK's own spelling, double slash included). */
+export const SERVICE_BUS_SCOPE = 'https://servicebus.azure.net//.default';
+
+/** The host of the `Endpoint=sb://…` in a connection string. */
+function endpointHost(connectionString: string): string | undefined {
+  return /Endpoint=sb:\/\/([^/;:]+)/i.exec(connectionString)?.[1];
+}
+
+/** The hosts a Service Bus connector signs in to: the namespace (or the connection string's endpoint) and a service principal's authority. */
+function serviceBusEndpoints(c: { settings: Record<string, unknown>; secrets: Record<string, unknown> }): ConnectorEndpoint[] {
+  const out: ConnectorEndpoint[] = [];
+  const cs = c.secrets['connectionString'];
+  const csHost = typeof cs === 'string' ? endpointHost(cs) : undefined;
+  if (csHost) out.push({ kind: 'azure-service-bus', path: 'secrets.connectionString', host: csHost });
+  const ns = c.settings['fullyQualifiedNamespace'];
+  if (typeof ns === 'string' && ns) out.push({ kind: 'azure-service-bus', path: 'settings.fullyQualifiedNamespace', host: ns });
+  if (!csHost && orgServicePrincipal(c.settings, c.secrets)) out.push({ kind: 'entra-authority', path: 'settings.authorityHost', host: urlHost(c.settings['authorityHost'] ?? DEFAULT_AUTHORITY_HOST) ?? '' });
+  return out;
+}
 
 const Property = z.union([z.string(), z.number(), z.boolean()]);
 const sendInput = z.object({
@@ -92,12 +118,10 @@ const ops = {
 
 /** The host a connector connects to, for the outbound network policy. */
 function hostOf(c: ConnectorDescriptor, s: z.infer<typeof Settings>, connectionString: string | undefined): string {
-  if (connectionString) {
-    const m = /Endpoint=sb:\/\/([^/;:]+)/i.exec(connectionString);
-    if (m) return m[1]!;
-  }
+  const fromString = connectionString ? endpointHost(connectionString) : undefined;
+  if (fromString) return fromString;
   if (s.fullyQualifiedNamespace) return s.fullyQualifiedNamespace;
-  throw new UpstreamError('service_bus_not_configured', 'service-bus', `Connector '${c.name}': set settings.fullyQualifiedNamespace (managed identity) or secrets.connectionString.`, { retryable: false });
+  throw new UpstreamError('service_bus_not_configured', 'service-bus', `Connector '${c.name}': set settings.fullyQualifiedNamespace (with the organisation's service principal) or secrets.connectionString.`, { retryable: false });
 }
 
 /** Registration of the Azure Service Bus adapter. */
@@ -107,10 +131,16 @@ export const serviceBusAdapter: AdapterRegistration = {
   connectionTypes: ['servicebus'],
   infer: (s) => typeof s['fullyQualifiedNamespace'] === 'string' && NAMESPACE.test(s['fullyQualifiedNamespace']),
   operations: declareOperations(ops),
-  connectionSchema: z.object({ settings: Settings, secrets: Secrets }),
+  connectionSchema: z.object({ settings: Settings, secrets: Secrets }).refine((c) => c.secrets.connectionString || (c.settings.fullyQualifiedNamespace && orgServicePrincipal(c.settings, c.secrets)), {
+    path: ['secrets'],
+    message: "set secrets.connectionString, or settings.fullyQualifiedNamespace with the organisation's own service principal (settings.tenantId, secrets.clientId, secrets.clientSecret); the platform's identity is not lent to connectors",
+  }),
+  endpoints: serviceBusEndpoints,
   create(c: ConnectorDescriptor, env: AdapterEnvironment) {
     const s = Settings.parse(c.settings);
     const connectionString = Secrets.parse(c.secrets).connectionString;
+    const principal = orgServicePrincipal(c.settings, c.secrets);
+    if (!connectionString && !principal) throw new ConnectorCredentialsRequiredError(c.name, 'azure-service-bus', 'secrets.connectionString, or settings.tenantId with secrets.clientId and secrets.clientSecret');
     const bound: Bound = {
       defaultEntity: s.entity,
       async open() {
@@ -121,8 +151,7 @@ export const serviceBusAdapter: AdapterRegistration = {
         // retry policy handles longer outages.
         const options = { retryOptions: { maxRetries: 1, retryDelayInMs: 500, maxRetryDelayInMs: 2_000, timeoutInMs: 30_000 } };
         if (connectionString) return new ServiceBusClient(connectionString, options);
-        const { DefaultAzureCredential } = await import('@azure/identity');
-        return new ServiceBusClient(host, new DefaultAzureCredential(), options);
+        return new ServiceBusClient(host, orgEntraCredential({ network: env.network, ...principal!, scope: SERVICE_BUS_SCOPE, systemType: 'azure-service-bus' }), options);
       },
     };
     return {

@@ -57,6 +57,8 @@ export const webhookAdapter: AdapterRegistration = {
   },
   operations: declareOperations(operations),
   connectionSchema: z.object({ settings: Settings, secrets: Secrets }),
+  // Whoever holds a Teams, Slack or Logic Apps webhook URL may post to it: sealed like a secret.
+  sensitiveSettings: ['url'],
   create(c: ConnectorDescriptor, env: AdapterEnvironment) {
     const settings = Settings.parse(c.settings);
     const bound: WebhookBound = { settings, env, signingSecret: typeof c.secrets['signingSecret'] === 'string' ? c.secrets['signingSecret'] : undefined };

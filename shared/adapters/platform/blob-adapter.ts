@@ -1,7 +1,15 @@
 /**
  * Workflow artifacts in Azure Blob Storage (`@azure/storage-blob`): put, get, list and delete
- * blobs in one container. Authenticates with the account key or a SAS token (secrets), or with
- * the platform's managed identity when neither is given.
+ * blobs in one container. Authenticates with what the organisation supplies: the account key, a
+ * SAS token, or its own service principal (`tenantId` + secrets `clientId`/`clientSecret`). Never
+ * with the platform's identity, which owns the platform's own storage: a connector with none of
+ * the three is refused on save and when it is built.
+ *
+ * With a service principal, the Storage SDK's bearer-token policy (which answers a 401
+ * `WWW-Authenticate` challenge by asking for a token for whatever `resource_id` the server
+ * names) is not used: a policy of ours signs each request with a token for
+ * `https://storage.azure.com/.default` from a credential that serves no other scope, and a 401
+ * is returned as it came.
  *
  * The SDK's sockets come from an agent whose `lookup` is the outbound policy's, so the address
  * connected to is the address checked (IP literals, which skip `lookup`, are checked before each
@@ -10,13 +18,30 @@
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
-import { BlobServiceClient, StorageSharedKeyCredential, type ContainerClient, type StoragePipelineOptions } from '@azure/storage-blob';
+import type { TokenCredential } from '@azure/identity';
+import {
+  AnonymousCredential,
+  BaseRequestPolicy,
+  BlobServiceClient,
+  Pipeline,
+  StorageSharedKeyCredential,
+  type ContainerClient,
+  type HttpOperationResponse,
+  type RequestPolicy,
+  type RequestPolicyFactory,
+  type RequestPolicyOptions,
+  type StoragePipelineOptions,
+  type WebResource,
+} from '@azure/storage-blob';
 import { z } from 'zod';
 import type { AdapterEnvironment, AdapterRegistration, ConnectorDescriptor } from '../adapter';
 import { bindOperations, call, declareOperations } from '../bind-operations';
 import { DemitonError } from '../../domain/errors';
 import { upstream, UpstreamError } from '../upstream-error';
 import { settingHost } from '../setting-host';
+import { urlHost, type ConnectorEndpoint } from '../host-allowlist';
+import { ConnectorCredentialsRequiredError, DEFAULT_AUTHORITY_HOST, OrgEntraSecrets, OrgEntraSettings, orgEntraCredential, orgServicePrincipal } from '../org-entra-credential';
+import { isLoopbackHost } from '../../managed-identity/loopback-host';
 
 const SYSTEM = 'azure-blob';
 /** Largest blob `getArtifact` returns inline (10 MiB). */
@@ -27,8 +52,52 @@ const Settings = z.object({
   accountName: z.string().min(3).max(64).optional().describe('Needed with an account key.'),
   container: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'expected a container name: 3-63 of a-z 0-9 -'),
   createContainer: z.boolean().default(false).describe('Create the container on first write when it is missing.'),
+  ...OrgEntraSettings,
 });
-const Secrets = z.object({ accountKey: z.string().optional(), sasToken: z.string().optional() });
+const Secrets = z.object({ accountKey: z.string().optional(), sasToken: z.string().optional(), ...OrgEntraSecrets });
+
+/** The one token scope a Storage connector's service principal is asked for. */
+export const STORAGE_SCOPE = 'https://storage.azure.com/.default';
+
+/**
+ * Signs each Storage request with a bearer token for `STORAGE_SCOPE` (a Storage pipeline policy
+ * in the SDK's request-policy shape). A 401 is handed back as it came: nothing re-authenticates on a
+ * challenge. Tokens go over TLS only, except to a loopback host (tests).
+ */
+class PinnedBearerPolicy extends BaseRequestPolicy {
+  constructor(
+    next: RequestPolicy,
+    options: RequestPolicyOptions,
+    private readonly signer: TokenCredential,
+  ) {
+    super(next, options);
+  }
+  async sendRequest(request: WebResource): Promise<HttpOperationResponse> {
+    const url = new URL(request.url);
+    if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) throw new UpstreamError('azure_blob_tls_required', SYSTEM, `A token is sent only over TLS; ${url.origin} is not https.`);
+    const token = await this.signer.getToken(STORAGE_SCOPE, request.abortSignal ? { abortSignal: request.abortSignal } : {});
+    if (!token) throw new UpstreamError('azure_blob_no_token', SYSTEM, 'The service principal returned no access token.');
+    request.headers.set('authorization', `Bearer ${token.token}`);
+    return this._nextPolicy.sendRequest(request);
+  }
+}
+
+// Not named `credential`: the SDK treats a factory with a token `credential` as its own bearer policy.
+class PinnedBearerPolicyFactory implements RequestPolicyFactory {
+  constructor(private readonly signer: TokenCredential) {}
+  create(next: RequestPolicy, options: RequestPolicyOptions): RequestPolicy {
+    return new PinnedBearerPolicy(next, options, this.signer);
+  }
+}
+
+/** The hosts a Storage connector sends its credentials to: the account, and the Entra authority of a service principal. */
+function blobEndpoints(c: { settings: Record<string, unknown>; secrets: Record<string, unknown> }): ConnectorEndpoint[] {
+  const out: ConnectorEndpoint[] = [];
+  const account = urlHost(c.settings['accountUrl']);
+  if (account) out.push({ kind: 'azure-blob', path: 'settings.accountUrl', host: account });
+  if (orgServicePrincipal(c.settings, c.secrets)) out.push({ kind: 'entra-authority', path: 'settings.authorityHost', host: urlHost(c.settings['authorityHost'] ?? DEFAULT_AUTHORITY_HOST) ?? '' });
+  return out;
+}
 
 const BlobName = z.string().min(1).max(1024);
 const Encoding = z.enum(['utf8', 'base64']).default('utf8');
@@ -134,11 +203,18 @@ export const blobAdapter: AdapterRegistration = {
   operations: declareOperations(operations),
   connectionSchema: z
     .object({ settings: Settings, secrets: Secrets })
-    .refine((c) => !c.secrets.accountKey || c.settings.accountName, { path: ['settings', 'accountName'], message: 'required with secrets.accountKey' }),
+    .refine((c) => !c.secrets.accountKey || c.settings.accountName, { path: ['settings', 'accountName'], message: 'required with secrets.accountKey' })
+    .refine((c) => c.secrets.accountKey || c.secrets.sasToken || orgServicePrincipal(c.settings, c.secrets), {
+      path: ['secrets'],
+      message: "set secrets.accountKey, secrets.sasToken, or the organisation's own service principal (settings.tenantId with secrets.clientId and secrets.clientSecret); the platform's identity is not lent to connectors",
+    }),
+  endpoints: blobEndpoints,
   create(c: ConnectorDescriptor, env: AdapterEnvironment) {
     const s = Settings.parse(c.settings);
-    const key = typeof c.secrets['accountKey'] === 'string' ? c.secrets['accountKey'] : undefined;
-    const sas = typeof c.secrets['sasToken'] === 'string' ? c.secrets['sasToken'].replace(/^\?/, '') : undefined;
+    const key = typeof c.secrets['accountKey'] === 'string' && c.secrets['accountKey'] ? c.secrets['accountKey'] : undefined;
+    const sas = typeof c.secrets['sasToken'] === 'string' && c.secrets['sasToken'] ? c.secrets['sasToken'].replace(/^\?/, '') : undefined;
+    const principal = orgServicePrincipal(c.settings, c.secrets);
+    if (!key && !sas && !principal) throw new ConnectorCredentialsRequiredError(c.name, SYSTEM, "secrets.accountKey, secrets.sasToken, or settings.tenantId with secrets.clientId and secrets.clientSecret");
     let service: BlobServiceClient | undefined;
     // The storage pipeline hands `agent` to the core pipeline's agent policy (not in the option type).
     const agentOptions = { lookup: env.network.lookup as never, keepAlive: false };
@@ -150,8 +226,8 @@ export const blobAdapter: AdapterRegistration = {
       if (service) return service;
       if (key) return (service = new BlobServiceClient(s.accountUrl, new StorageSharedKeyCredential(s.accountName!, key), options));
       if (sas) return (service = new BlobServiceClient(`${s.accountUrl.replace(/\/+$/, '')}?${sas}`, undefined, options));
-      const { DefaultAzureCredential } = await import('@azure/identity');
-      return (service = new BlobServiceClient(s.accountUrl, new DefaultAzureCredential(), options));
+      const signer = orgEntraCredential({ network: env.network, ...principal!, scope: STORAGE_SCOPE, systemType: SYSTEM });
+      return (service = new BlobServiceClient(s.accountUrl, new Pipeline([new AnonymousCredential(), new PinnedBearerPolicyFactory(signer)], options)));
     };
     const bound: BlobBound = {
       createContainer: s.createContainer,

@@ -25,11 +25,39 @@ export const httpConnectionSchema = z
     for (const name of missingAuthSecrets(c.settings.auth, c.secrets)) ctx.addIssue({ code: 'custom', path: ['secrets', name], message: `required for auth type '${c.settings.auth.type}'` });
   });
 
+/**
+ * Headers a task may not set: `Host` (Node takes the TLS server name from it, so the connector's
+ * credentials would be sent to a server proving another name), hop-by-hop and framing headers, and
+ * authentication headers (the connector's auth sets those; a task overriding them could swap the
+ * credential or strip it). The api-key auth's own header name is refused at run time.
+ */
+export const FORBIDDEN_TASK_HEADERS = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'content-length',
+  'expect',
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+]);
+
+const TaskHeaders = z.record(z.string(), z.string()).superRefine((h, ctx) => {
+  for (const name of Object.keys(h)) {
+    if (FORBIDDEN_TASK_HEADERS.has(name.trim().toLowerCase())) ctx.addIssue({ code: 'custom', path: [name], message: `'${name}' may not be set by a task (Host, hop-by-hop and authentication headers come from the connector)` });
+  }
+});
+
 const requestInput = z.object({
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']).default('GET'),
   path: z.string().default(''),
   query: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-  headers: z.record(z.string(), z.string()).optional(),
+  headers: TaskHeaders.optional(),
   body: z.unknown().optional().describe('Sent as JSON.'),
   /** Statuses returned instead of failing the task (e.g. [404] to branch on absence). */
   acceptStatus: z.array(z.number().int()).optional(),
@@ -59,6 +87,9 @@ const operations = {
     input: requestInput,
     output: z.object({ status: z.number(), headers: z.record(z.string(), z.string()), body: z.unknown() }),
     async run(input, ctx, b) {
+      const authHeader = b.settings.auth.type === 'api-key' ? b.settings.auth.header.toLowerCase() : null;
+      const overriding = Object.keys(input.headers ?? {}).find((h) => h.trim().toLowerCase() === authHeader);
+      if (overriding) throw new UpstreamError('http_header_forbidden', 'http', `Task '${ctx.taskKey}': header '${overriding}' carries the connector's API key and may not be set by a task.`);
       const url = b.odata.url(input.path, Object.fromEntries(Object.entries(input.query ?? {}).map(([k, v]) => [k, String(v)])));
       const res = await httpRequest(
         b.env.network,

@@ -46,7 +46,17 @@ export function missingAuthSecrets(auth: HttpAuthSettings, secrets: Record<strin
 const tokenCache = new Map<string, { token: string; expiresAt: number }>();
 const MAX_CACHED_TOKENS = 1000;
 
-async function clientCredentialsToken(
+/** An OAuth 2.0 client-credentials access token and when it stops being used (a minute before it expires). */
+export interface ClientCredentialsToken {
+  token: string;
+  expiresAt: number;
+}
+
+/**
+ * Fetches (or reuses from the cache) a client-credentials token from `tokenUrl` for `scope`,
+ * through the outbound policy.
+ */
+export async function clientCredentialsToken(
   policy: OutboundPolicy,
   tokenUrl: string,
   scope: string,
@@ -54,10 +64,10 @@ async function clientCredentialsToken(
   clientSecret: string,
   signal: AbortSignal,
   systemType: string,
-): Promise<string> {
+): Promise<ClientCredentialsToken> {
   const cacheKey = createHash('sha256').update(`${tokenUrl}\n${scope}\n${clientId}\n${clientSecret}`).digest('hex');
   const hit = tokenCache.get(cacheKey);
-  if (hit && hit.expiresAt > Date.now()) return hit.token;
+  if (hit && hit.expiresAt > Date.now()) return hit;
   const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope }).toString();
   const res = await httpRequest(policy, { method: 'POST', url: tokenUrl, headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body, signal }, systemType);
   if (res.status !== 200) {
@@ -71,8 +81,9 @@ async function clientCredentialsToken(
   const ttl = Number(j.expires_in ?? 300);
   if (tokenCache.size >= MAX_CACHED_TOKENS) tokenCache.clear();
   // Refresh a minute early so a token never expires mid-request.
-  tokenCache.set(cacheKey, { token: j.access_token, expiresAt: Date.now() + Math.max(0, ttl - 60) * 1000 });
-  return j.access_token;
+  const fresh = { token: j.access_token, expiresAt: Date.now() + Math.max(0, ttl - 60) * 1000 };
+  tokenCache.set(cacheKey, fresh);
+  return fresh;
 }
 
 /** Builds the authorisation headers for one request. */
@@ -98,7 +109,7 @@ export async function authHeaders(
       const tokenUrl = auth.tokenUrl ?? defaults.tokenUrl;
       const scope = auth.scope ?? defaults.scope;
       if (!tokenUrl || !scope) throw new UpstreamError('oauth_misconfigured', systemType, 'OAuth client credentials need settings.auth.tokenUrl and settings.auth.scope.');
-      return { authorization: `Bearer ${await clientCredentialsToken(policy, tokenUrl, scope, s('clientId'), s('clientSecret'), signal, systemType)}` };
+      return { authorization: `Bearer ${(await clientCredentialsToken(policy, tokenUrl, scope, s('clientId'), s('clientSecret'), signal, systemType)).token}` };
     }
   }
 }

@@ -33,6 +33,10 @@ export function httpRequest(policy: OutboundPolicy, req: HttpRequest, systemType
   const url = new URL(req.url);
   const mod = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : null;
   if (!mod) return Promise.reject(new UpstreamError('http_unsupported_protocol', systemType, `Unsupported URL protocol '${url.protocol}'.`));
+  // A Host header would also become the TLS server name: the URL alone says where a request goes.
+  if (Object.keys(req.headers ?? {}).some((h) => h.trim().toLowerCase() === 'host')) {
+    return Promise.reject(new UpstreamError('http_header_forbidden', systemType, 'A Host header may not be set; the URL names the host.'));
+  }
   // Node skips `lookup` for an IP literal, so the policy checks literals here.
   const literal = url.hostname.replace(/^\[|\]$/g, '');
   if (isIP(literal)) {

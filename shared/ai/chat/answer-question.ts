@@ -22,6 +22,7 @@ import { SUGGEST_TOOL, validateSuggestion } from './suggestions';
 // history only disambiguates it.
 const SOURCES_SHARE = 0.6;
 const KEEPALIVE_MS = 15_000;
+const NO_MODEL = 'No language model is configured, so I cannot write an answer. An admin can choose one in HQ → Model provider.';
 
 /** Gathers snippets from every provider; a failing provider is logged and skipped, not fatal. */
 export async function gatherContext(providers: Platform['ai']['providers'], req: ContextRequest): Promise<Snippet[]> {
@@ -84,11 +85,13 @@ export async function startAnswer(p: Platform, principal: Principal, conversatio
         let finishReason = 'stop';
 
         if (!chat) {
-          // No model: quote the best passages, documents first, and say why.
+          // No model: say so with a stable code and where to set one, then quote the best passages, documents first.
+          send('notice', { code: 'model_not_configured', message: NO_MODEL });
+          finishReason = 'model_not_configured';
           const passages = [...sources].sort((a, b) => Number(!!b.chunk) - Number(!!a.chunk) || b.score - a.score).slice(0, 4);
           const intro = passages.length
-            ? 'No language model is configured, so I cannot write an answer. These are the passages most relevant to your question:\n'
-            : 'No language model is configured, and no passages matched your question.';
+            ? `${NO_MODEL} These are the passages most relevant to your question:\n`
+            : `${NO_MODEL} No passages matched your question.`;
           send('delta', { text: intro });
           answer = intro;
           passages.forEach((s, i) => {

@@ -1,6 +1,6 @@
 /** Server-Sent Events framing for answer streams. */
 
-export type AnswerEventName = 'delta' | 'citation' | 'suggestion' | 'done' | 'error';
+export type AnswerEventName = 'notice' | 'delta' | 'citation' | 'suggestion' | 'done' | 'error';
 
 const encoder = new TextEncoder();
 

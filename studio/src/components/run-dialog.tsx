@@ -5,10 +5,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { ApiError, getWorkflow, triggerRun } from '../services/api';
+import { getWorkflow, triggerRun } from '../services/api';
 import { useRunDialog } from '../state/run-dialog-store';
 import { InputForm, initialResult } from './input-form';
-import { ErrorState, Loading } from './states';
+import { ErrorState, Loading, RequestProblems } from './states';
 
 export function RunDialog() {
   const { workflowId, prefill, close } = useRunDialog();
@@ -93,20 +93,7 @@ function RunDialogBody({ workflowId, prefill, close }: { workflowId: string; pre
                 ))}
               </ul>
             )}
-            {run.isError && (
-              <div role="alert" className="problems">
-                <p>{run.error.message}</p>
-                {run.error instanceof ApiError && run.error.issues.length > 0 && (
-                  <ul>
-                    {run.error.issues.map((i) => (
-                      <li key={i.path + i.message}>
-                        <code>{i.path}</code>: {i.message}
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </div>
-            )}
+            {run.isError && <RequestProblems error={run.error} />}
             <div className="actions">
               <button type="button" className="secondary" onClick={close}>
                 Cancel

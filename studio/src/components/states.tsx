@@ -1,6 +1,7 @@
 /** Loading, empty, error and not-available states, the same on every page. */
 import type { ReactNode } from 'react';
 import { ApiError } from '../services/api';
+import { problemText } from './problem-text';
 
 export function Loading({ what }: { what: string }) {
   return (
@@ -19,19 +20,33 @@ export function Empty({ title, children }: { title: string; children?: ReactNode
   );
 }
 
-export function ErrorState({ error, retry }: { error: unknown; retry?: () => void }) {
+export function ErrorState({ error, retry, what }: { error: unknown; retry?: () => void; what?: string }) {
   const e = error instanceof ApiError ? error : null;
+  const text = problemText(error);
+  const notFound = e?.status === 404 || e?.code === 'invalid_path_parameter';
+  const title = e?.status === 0 ? 'The control plane cannot be reached.' : notFound ? `${what ? `${what.charAt(0).toUpperCase()}${what.slice(1)}` : 'This'} was not found.` : 'Something went wrong.';
   return (
     <div className="state error" role="alert">
-      <p className="state-title">{e?.status === 0 ? 'The control plane cannot be reached.' : 'Something went wrong.'}</p>
-      <p>{error instanceof Error ? error.message : String(error)}</p>
-      {e && e.code && <p className="muted">Code: {e.code}</p>}
-      {retry && (
+      <p className="state-title">{title}</p>
+      <p>{text.message}</p>
+      <TechnicalDetails error={e} />
+      {retry && !notFound && (
         <button type="button" onClick={retry}>
           Try again
         </button>
       )}
     </div>
+  );
+}
+
+/** The HTTP status and stable code, folded away: for support, not for reading. */
+function TechnicalDetails({ error }: { error: ApiError | null }) {
+  if (!error || error.status <= 0) return null;
+  return (
+    <details className="small muted">
+      <summary>Details for support</summary>
+      Status {error.status}, code <code>{error.code}</code>
+    </details>
   );
 }
 
@@ -52,22 +67,24 @@ export function NotAvailable({ feature, needs }: { feature: string; needs: strin
   );
 }
 
-/** A failed request's message, each field error with its path, and the problem's stable code. */
+/** A failed request in words: a sentence and each field problem with its label (see problem-text.ts). */
 export function RequestProblems({ error }: { error: Error }) {
   const e = error instanceof ApiError ? error : null;
+  const text = problemText(error);
   return (
     <div role="alert" className="problems">
-      <p>{error.message}</p>
-      {e?.issues.map((i) => (
-        <p key={i.path + i.message}>
-          <code>{i.path}</code>: {i.message}
-        </p>
-      ))}
-      {e && e.status > 0 && (
-        <p className="small">
-          HTTP {e.status}, code <code>{e.code}</code>
-        </p>
+      <p>{text.message}</p>
+      {text.issues.length > 0 && (
+        <ul>
+          {text.issues.map((i) => (
+            <li key={i.field + i.message}>
+              {i.field ? <strong>{i.field}: </strong> : null}
+              {i.message}
+            </li>
+          ))}
+        </ul>
       )}
+      <TechnicalDetails error={e} />
     </div>
   );
 }

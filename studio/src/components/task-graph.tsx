@@ -8,12 +8,37 @@ import type { WorkflowDefinition } from '../services/api';
 
 type Task = WorkflowDefinition['tasks'][number];
 
+/** What each task type means, in words: shown beside the type wherever it appears. */
+export const TASK_TYPE_HELP: Record<string, string> = {
+  atomic: 'one call to a connector operation, done as a whole: it succeeds or fails as one step, and a retry repeats the whole call',
+  workflow: 'starts another workflow as a child run and waits for it',
+  chunked: 'reads records from a generator and processes them in chunks, each chunk as its own child run',
+};
+
+/** A short glossary of the task types, folded away under the tasks. */
+export function TaskTypeLegend() {
+  return (
+    <details className="small legend-types">
+      <summary>What do atomic, workflow and chunked mean?</summary>
+      <dl>
+        {Object.entries(TASK_TYPE_HELP).map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
+    </details>
+  );
+}
+
 export function TaskGraph({ tasks, workflowIdByName }: { tasks: Task[]; workflowIdByName: Map<string, string> }) {
   const ref = (name: string) => {
     const id = workflowIdByName.get(name);
     return id ? <Link to={`/workflows/${id}`}>{name}</Link> : <code>{name}</code>;
   };
   return (
+    <>
     <ol className="graph" aria-label="Tasks in order">
       {tasks.map((t, i) => (
         <li key={t.key} className={`node node-${t.type}`}>
@@ -22,7 +47,9 @@ export function TaskGraph({ tasks, workflowIdByName }: { tasks: Task[]; workflow
               {i + 1}
             </span>
             <strong>{t.key}</strong>
-            <span className={`type type-${t.type}`}>{t.type === 'workflow' ? 'workflow' : t.type}</span>
+            <span className={`type type-${t.type}`} title={TASK_TYPE_HELP[t.type]}>
+              {t.type}
+            </span>
           </div>
           <div className="node-body">
             {t.type === 'atomic' && (
@@ -42,5 +69,7 @@ export function TaskGraph({ tasks, workflowIdByName }: { tasks: Task[]; workflow
         </li>
       ))}
     </ol>
+    <TaskTypeLegend />
+    </>
   );
 }

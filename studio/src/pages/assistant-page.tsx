@@ -7,7 +7,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { Empty, ErrorState, Loading, NotAvailable } from '../components/states';
-import { askAssistant, createConversation, getConversation, listConversations, type AssistantSuggestion, type Citation, type MessageView } from '../services/api';
+import { ApiError, askAssistant, createConversation, getConversation, listConversations, type AssistantSuggestion, type Citation, type MessageView } from '../services/api';
 import { useMissing } from '../state/capabilities';
 import { useRunDialog } from '../state/run-dialog-store';
 
@@ -104,8 +104,27 @@ interface Pending {
   error: string | null;
 }
 
+/** Codes and model names that mean no model answers here. */
+const NO_MODEL_CODES = new Set(['model_not_configured', 'llm_not_configured', 'no_model']);
+
+/** What to do when the assistant has no model: who configures one, and where. */
+export function NoModelHelp() {
+  return (
+    <div className="note" role="note" aria-label="No model configured">
+      <p>
+        <strong>No language model is configured for the assistant,</strong> so it can only quote the passages it finds, not write answers or suggest runs.
+      </p>
+      <p>
+        An administrator of the organisation chooses one in <Link to="/hq#model-provider">HQ → Model provider</Link>: an Azure OpenAI, Anthropic or OpenAI-compatible endpoint
+        with its API key, or the platform default where the deployment sets one (<code>LLM_PROVIDER</code>, see docs/ai.md).
+      </p>
+    </div>
+  );
+}
+
 function Conversation({ id }: { id: string }) {
   const qc = useQueryClient();
+  const [noModel, setNoModel] = useState(false);
   const conv = useQuery({ queryKey: ['conversation', id], queryFn: () => getConversation(id) });
   const [question, setQuestion] = useState('');
   const [pending, setPending] = useState<Pending | null>(null);
@@ -128,14 +147,25 @@ function Conversation({ id }: { id: string }) {
         delta: (t) => ((p.text += t), update()),
         citation: (c) => (p.citations.push(c), update()),
         suggestion: (s) => (p.suggestions.push(s), update()),
-        done: () => undefined,
-        error: (e) => ((p.error = e.message), update()),
+        notice: (n) => {
+          if (NO_MODEL_CODES.has(n.code)) setNoModel(true);
+        },
+        done: (d) => {
+          if (d.model === 'none' || NO_MODEL_CODES.has(d.finishReason)) setNoModel(true);
+        },
+        error: (e) => {
+          if (NO_MODEL_CODES.has(e.code)) setNoModel(true);
+          p.error = NO_MODEL_CODES.has(e.code) ? 'No model is configured for the assistant.' : e.message;
+          update();
+        },
       });
       await qc.invalidateQueries({ queryKey: ['conversation', id] });
       await qc.invalidateQueries({ queryKey: ['conversations'] });
       if (!p.error) setPending(null);
     } catch (err) {
-      p.error = (err as Error).message;
+      const none = err instanceof ApiError && NO_MODEL_CODES.has(err.code);
+      if (none) setNoModel(true);
+      p.error = none ? 'No model is configured for the assistant.' : (err as Error).message;
       update();
     } finally {
       setBusy(false);
@@ -175,6 +205,7 @@ function Conversation({ id }: { id: string }) {
         )}
       </ol>
       <div ref={end} />
+      {noModel && <NoModelHelp />}
       <form
         className="ask"
         onSubmit={(e) => {

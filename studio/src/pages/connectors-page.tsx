@@ -1,23 +1,18 @@
 /**
- * /connectors: the project's connectors, a form generated from the chosen adapter's connection
- * schema (settings as fields, secrets write-only), and "Test connection" with the server's answer.
+ * /connectors: the project's connectors (where each connects), a form generated from the chosen
+ * adapter's connection schema (nested settings, only the chosen auth type's fields, secrets
+ * write-only; components/connection-form.tsx) to create or edit one, and "Test connection" with
+ * the server's answer.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Empty, ErrorState, Loading, NotAvailable } from '../components/states';
+import { useConfirm } from '../components/confirm-dialog';
+import { connectionParts, fromRaw, hostsOf, SecretFields, SettingsFields, toRaw, visibleSecrets, whereItConnects, type Raw } from '../components/connection-form';
+import { Empty, ErrorState, Loading, NotAvailable, RequestProblems } from '../components/states';
 import { when } from '../components/format';
-import { createConnector, deleteConnector, listAdapters, listConnectors, testConnector, type AdapterInfo } from '../services/api';
+import { createConnector, deleteConnector, listAdapters, listConnectors, testConnector, updateConnector, type AdapterInfo, type ConnectorView } from '../services/api';
 import { useMissing } from '../state/capabilities';
 import { useCurrentProject } from '../state/current-project';
-
-type Prop = { type?: string; description?: string; enum?: unknown[]; default?: unknown };
-type JsonSchema = { properties?: Record<string, Prop>; required?: string[] };
-
-function part(adapter: AdapterInfo | undefined, which: 'settings' | 'secrets'): { fields: Array<[string, Prop]>; required: Set<string> } {
-  const schema = adapter?.connectionSchema as { properties?: Record<string, JsonSchema> } | null | undefined;
-  const p = schema?.properties?.[which];
-  return { fields: Object.entries(p?.properties ?? {}), required: new Set(p?.required ?? []) };
-}
 
 export function ConnectorsPage() {
   const { loading, missing } = useMissing(['GET /api/connectors', 'POST /api/connectors', 'GET /api/adapters', 'POST /api/connectors/{id}/test']);
@@ -38,157 +33,169 @@ function Connectors() {
   const list = useQuery({ queryKey: ['connectors', projectId], queryFn: () => listConnectors(projectId), enabled: ready });
   const adapters = useQuery({ queryKey: ['adapters'], queryFn: listAdapters, staleTime: Infinity });
   const [results, setResults] = useState<Record<string, { ok: boolean; text: string }>>({});
+  const [editing, setEditing] = useState<string | null>(null);
+  const [confirmDialog, ask] = useConfirm();
   const test = useMutation({
     mutationFn: (id: string) => testConnector(id),
     onSuccess: (r, id) => setResults((x) => ({ ...x, [id]: { ok: r.ok, text: r.ok ? r.detail ?? 'Connected.' : `${r.error?.code ?? 'failed'}: ${r.error?.message ?? r.detail ?? ''}` } })),
     onError: (e, id) => setResults((x) => ({ ...x, [id]: { ok: false, text: e.message } })),
   });
   const remove = useMutation({ mutationFn: deleteConnector, onSuccess: () => void qc.invalidateQueries({ queryKey: ['connectors'] }) });
+  const adapterOf = (c: ConnectorView) => adapters.data?.items.find((a) => a.systemType === (c.systemType ?? c.resolvedSystemType));
   return (
     <>
+      {confirmDialog}
       {list.isPending && <Loading what="connectors" />}
       {list.isError && <ErrorState error={list.error} retry={() => void list.refetch()} />}
       {list.data && list.data.items.length === 0 && <Empty title="No connectors in this project yet." />}
+      {remove.isError && <RequestProblems error={remove.error} />}
       {list.data && list.data.items.length > 0 && (
         <ul className="cards">
-          {list.data.items.map((c) => (
-            <li key={c.id} className="card" data-connector={c.name}>
-              <h2>{c.name}</h2>
-              <p className="muted small">
-                {c.resolvedSystemType ?? c.systemType ?? 'unknown system'} · {c.connectionType ?? 'default connection'} · updated {when(c.updatedAt)}
-              </p>
-              {c.secretNames.length > 0 && <p className="small">Secrets set: {c.secretNames.join(', ')} (never shown)</p>}
-              <div className="actions left">
-                <button type="button" className="secondary" onClick={() => test.mutate(c.id)} disabled={test.isPending && test.variables === c.id}>
-                  {test.isPending && test.variables === c.id ? 'Testing…' : 'Test connection'}
-                  <span className="sr-only"> {c.name}</span>
-                </button>
-                <button type="button" className="link" onClick={() => window.confirm(`Delete connector ${c.name}?`) && remove.mutate(c.id)}>
-                  Delete<span className="sr-only"> {c.name}</span>
-                </button>
-              </div>
-              <p role="status" className={results[c.id] ? (results[c.id]!.ok ? 'ok-line' : 'problems') : 'placeholder-line'}>
-                {results[c.id]?.text ?? ''}
-              </p>
-            </li>
-          ))}
+          {list.data.items.map((c) => {
+            const where = whereItConnects(c.settings as Record<string, unknown>);
+            return (
+              <li key={c.id} className="card" data-connector={c.name}>
+                <h2>{c.name}</h2>
+                <p className="muted small">
+                  {c.resolvedSystemType ?? c.systemType ?? 'unknown system'} · {c.connectionType ?? 'default connection'} · updated {when(c.updatedAt)}
+                </p>
+                <p className="small" data-testid="connects-to">
+                  {where ? <>Connects to {where}</> : 'No host in its settings.'}
+                </p>
+                {c.secretNames.length > 0 && <p className="small">Secrets stored: {c.secretNames.map((n) => n).join(', ')} (never shown)</p>}
+                <div className="actions left">
+                  <button type="button" className="secondary" onClick={() => test.mutate(c.id)} disabled={test.isPending && test.variables === c.id} aria-label={`Test connection ${c.name}`}>
+                    {test.isPending && test.variables === c.id ? 'Testing…' : 'Test connection'}
+                  </button>
+                  <button type="button" className="secondary" aria-expanded={editing === c.id} aria-label={`Edit ${c.name}`} onClick={() => setEditing(editing === c.id ? null : c.id)}>
+                    Edit
+                  </button>
+                  <button
+                    type="button"
+                    className="link"
+                    aria-label={`Delete ${c.name}`}
+                    onClick={async () => {
+                      if (await ask({ title: `Delete connector ${c.name}?`, body: <p>Workflows that use <code>{c.name}</code> fail until a connector of that name exists again. Its stored secrets are deleted.</p>, confirm: 'Delete connector' }))
+                        remove.mutate(c.id);
+                    }}
+                  >
+                    Delete
+                  </button>
+                </div>
+                <p role="status" className={results[c.id] ? (results[c.id]!.ok ? 'ok-line' : 'problems') : 'placeholder-line'}>
+                  {results[c.id]?.text ?? ''}
+                </p>
+                {editing === c.id && adapters.data && (
+                  <ConnectorForm adapters={adapters.data.items} existing={c} adapter={adapterOf(c)} projectId={projectId ?? null} onDone={() => setEditing(null)} />
+                )}
+              </li>
+            );
+          })}
         </ul>
       )}
       {adapters.isError && <ErrorState error={adapters.error} retry={() => void adapters.refetch()} />}
-      {adapters.data && <NewConnector adapters={adapters.data.items} projectId={projectId ?? null} />}
+      {adapters.data && <ConnectorForm adapters={adapters.data.items} projectId={projectId ?? null} />}
     </>
   );
 }
 
-function NewConnector({ adapters, projectId }: { adapters: AdapterInfo[]; projectId: string | null }) {
+/** Creates a connector, or edits `existing` (settings replaced; secrets kept unless typed, and re-entered when the host changes). */
+function ConnectorForm({
+  adapters,
+  projectId,
+  existing,
+  adapter: existingAdapter,
+  onDone,
+}: {
+  adapters: AdapterInfo[];
+  projectId: string | null;
+  existing?: ConnectorView;
+  adapter?: AdapterInfo | undefined;
+  onDone?(): void;
+}) {
   const qc = useQueryClient();
   const choices = adapters.filter((a) => a.systemType !== 'platform');
-  const [systemType, setSystemType] = useState(choices[0]?.systemType ?? '');
-  const [name, setName] = useState('');
-  const [settings, setSettings] = useState<Record<string, string>>({});
+  const [systemType, setSystemType] = useState(existing ? (existing.systemType ?? existing.resolvedSystemType ?? '') : (choices[0]?.systemType ?? ''));
+  const [name, setName] = useState(existing?.name ?? '');
+  const [raw, setRaw] = useState<Raw>(() => toRaw(existing?.settings));
   const [secrets, setSecrets] = useState<Record<string, string>>({});
-  const adapter = choices.find((a) => a.systemType === systemType);
-  const s = part(adapter, 'settings');
-  const k = part(adapter, 'secrets');
-  const create = useMutation({
+  const adapter = existingAdapter ?? choices.find((a) => a.systemType === systemType);
+  const { settings: settingsSchema, secrets: secretsSchema } = connectionParts(adapter?.connectionSchema);
+  const typed = fromRaw(settingsSchema, raw);
+  const shownSecrets = visibleSecrets(settingsSchema, secretsSchema, raw);
+  const stored = existing?.secretNames ?? [];
+  const hostChanged = !!existing && hostsOf(typed).join() !== hostsOf(existing.settings as Record<string, unknown>).join();
+  const filled = Object.fromEntries(Object.entries(secrets).filter(([k, v]) => v !== '' && shownSecrets.includes(k)));
+  const prefix = existing ? `edit-${existing.id.slice(0, 8)}` : 'c-set';
+  const save = useMutation({
     mutationFn: () => {
-      const typed = Object.fromEntries(
-        Object.entries(settings)
-          .filter(([, v]) => v !== '')
-          .map(([key, v]) => {
-            const t = s.fields.find(([f]) => f === key)?.[1].type;
-            return [key, t === 'number' || t === 'integer' ? Number(v) : t === 'boolean' ? v === 'true' : v];
-          }),
-      );
-      return createConnector({
-        name,
-        systemType,
-        settings: typed,
-        ...(Object.keys(secrets).length ? { secrets: Object.fromEntries(Object.entries(secrets).filter(([, v]) => v !== '')) } : {}),
-        ...(projectId ? { projectId } : {}),
-      });
+      const body = { name, ...(systemType ? { systemType } : {}), settings: typed as never, ...(Object.keys(filled).length ? { secrets: filled } : {}) };
+      return existing ? updateConnector(existing.id, body) : createConnector({ ...body, ...(projectId ? { projectId } : {}) });
     },
     onSuccess: () => {
-      setName('');
-      setSettings({});
+      if (!existing) {
+        setName('');
+        setRaw({});
+      }
       setSecrets({});
       void qc.invalidateQueries({ queryKey: ['connectors'] });
+      onDone?.();
     },
   });
+  const title = existing ? `Edit ${existing.name}` : 'New connector';
   return (
     <form
-      className="panel form"
+      className={existing ? 'form edit-connector' : 'panel form'}
+      aria-label={title}
       onSubmit={(e) => {
         e.preventDefault();
-        create.mutate();
+        save.mutate();
       }}
     >
-      <h2>New connector</h2>
-      <div className="field">
-        <label htmlFor="c-system">System</label>
-        <select id="c-system" value={systemType} onChange={(e) => { setSystemType(e.target.value); setSettings({}); setSecrets({}); }}>
-          {choices.map((a) => (
-            <option key={a.systemType} value={a.systemType}>
-              {a.systemType} ({a.category})
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="c-name">Name</label>
-        <input id="c-name" value={name} onChange={(e) => setName(e.target.value)} required />
-      </div>
-      {s.fields.map(([f, def]) => (
-        <div className="field" key={`s-${f}`}>
-          <label htmlFor={`c-set-${f}`}>
-            {f}
-            {s.required.has(f) ? ' *' : ''}
-          </label>
-          {def.enum ? (
-            <select id={`c-set-${f}`} value={settings[f] ?? ''} onChange={(e) => setSettings({ ...settings, [f]: e.target.value })}>
-              <option value="">{def.default !== undefined ? `default (${String(def.default)})` : '—'}</option>
-              {def.enum.map((o) => (
-                <option key={String(o)} value={String(o)}>
-                  {String(o)}
-                </option>
-              ))}
-            </select>
-          ) : def.type === 'boolean' ? (
-            <select id={`c-set-${f}`} value={settings[f] ?? ''} onChange={(e) => setSettings({ ...settings, [f]: e.target.value })}>
-              <option value="">{def.default !== undefined ? `default (${String(def.default)})` : '—'}</option>
-              <option value="true">yes</option>
-              <option value="false">no</option>
-            </select>
-          ) : (
-            <input
-              id={`c-set-${f}`}
-              type={def.type === 'number' || def.type === 'integer' ? 'number' : 'text'}
-              value={settings[f] ?? ''}
-              placeholder={def.default !== undefined ? String(def.default) : undefined}
-              onChange={(e) => setSettings({ ...settings, [f]: e.target.value })}
-              required={s.required.has(f) && def.default === undefined}
-            />
-          )}
-          {def.description && <p className="help">{def.description}</p>}
-        </div>
-      ))}
-      {k.fields.map(([f, def]) => (
-        <div className="field" key={`k-${f}`}>
-          <label htmlFor={`c-sec-${f}`}>
-            {f} (secret){k.required.has(f) ? ' *' : ''}
-          </label>
-          <input id={`c-sec-${f}`} type="password" autoComplete="new-password" value={secrets[f] ?? ''} onChange={(e) => setSecrets({ ...secrets, [f]: e.target.value })} required={k.required.has(f)} />
-          <p className="help">{def.description ?? 'Write-only: stored encrypted and never shown again.'}</p>
-        </div>
-      ))}
-      {create.isError && (
-        <div role="alert" className="problems">
-          <p>{create.error.message}</p>
+      {existing ? <h3>{title}</h3> : <h2>{title}</h2>}
+      {!existing && (
+        <div className="field">
+          <label htmlFor="c-system">System</label>
+          <select
+            id="c-system"
+            value={systemType}
+            onChange={(e) => {
+              setSystemType(e.target.value);
+              setRaw({});
+              setSecrets({});
+            }}
+          >
+            {choices.map((a) => (
+              <option key={a.systemType} value={a.systemType}>
+                {a.systemType} ({a.category})
+              </option>
+            ))}
+          </select>
         </div>
       )}
+      <div className="field">
+        <label htmlFor={`${prefix}-name`}>Name</label>
+        <input id={`${prefix}-name`} value={name} onChange={(e) => setName(e.target.value)} required aria-describedby={`${prefix}-name-help`} />
+        <p className="help" id={`${prefix}-name-help`}>
+          Workflow tasks name the connector they use by this name.
+        </p>
+      </div>
+      <SettingsFields schema={settingsSchema} raw={raw} onChange={setRaw} idPrefix={prefix} />
+      {hostChanged && stored.length > 0 && (
+        <p className="note" role="note">
+          The host changed: enter the secrets again. Stored secrets are never sent to a new host.
+        </p>
+      )}
+      <SecretFields names={shownSecrets} stored={stored} mustReenter={hostChanged} values={secrets} onChange={setSecrets} />
+      {save.isError && <RequestProblems error={save.error} />}
       <div className="actions">
-        <button type="submit" disabled={!name.trim() || !systemType || create.isPending}>
-          Create connector
+        {existing && (
+          <button type="button" className="secondary" onClick={onDone}>
+            Close
+          </button>
+        )}
+        <button type="submit" disabled={!name.trim() || !systemType || save.isPending}>
+          {existing ? 'Save connector' : 'Create connector'}
         </button>
       </div>
     </form>

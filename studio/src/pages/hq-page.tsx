@@ -1,7 +1,9 @@
 /** /hq: organisation settings, model provider, members and roles, group-to-role mappings (all editable, in ./hq/), the system panel, API keys (shown once), audit log. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import { ErrorState, Loading, NotAvailable } from '../components/states';
+import { useEffect, useState } from 'react';
+import { useLocation } from 'react-router';
+import { useConfirm } from '../components/confirm-dialog';
+import { ErrorState, Loading, NotAvailable, RequestProblems } from '../components/states';
 import { when } from '../components/format';
 import { createApiKey, getSystemStatus, listApiKeys, listAudit, revokeApiKey } from '../services/api';
 import { useMissing } from '../state/capabilities';
@@ -10,8 +12,25 @@ import { MembersPanel } from './hq/members-panel';
 import { OrganisationSettings } from './hq/organisation-settings';
 import { RoleMappingsPanel } from './hq/role-mappings-panel';
 
+/** HQ's sections, in page order: the sub-navigation links to each. */
+const SECTIONS = [
+  ['organisation', 'Organisation'],
+  ['model-provider', 'Model provider'],
+  ['system', 'System'],
+  ['members', 'Members'],
+  ['role-mappings', 'Group mappings'],
+  ['api-keys', 'API keys'],
+  ['audit', 'Audit log'],
+] as const;
+
 export function HqPage() {
   const { loading, missing } = useMissing(['GET /api/hq/members', 'GET /api/hq/role-mappings', 'GET /api/hq/api-keys', 'GET /api/hq/audit', 'GET /api/hq/settings']);
+  const { hash } = useLocation();
+  const ready = !loading && !missing.length;
+  useEffect(() => {
+    // A link such as /hq#model-provider lands on its section once the sections are there.
+    if (ready && hash) document.getElementById(`hq-${hash.slice(1)}`)?.scrollIntoView?.({ block: 'start' });
+  }, [ready, hash]);
   return (
     <>
       <div className="page-head">
@@ -23,13 +42,42 @@ export function HqPage() {
         <NotAvailable feature="HQ" needs={missing} />
       ) : (
         <>
-          <OrganisationSettings />
-          <ModelProviderSettings />
-          <SystemPanel />
-          <MembersPanel />
-          <RoleMappingsPanel />
-          <ApiKeys />
-          <Audit />
+          <nav aria-label="HQ sections" className="subnav">
+            <ul>
+              {SECTIONS.map(([id, label]) => (
+                <li key={id}>
+                  <a href={`#${id}`} aria-current={hash === `#${id}` ? 'location' : undefined} onClick={(e) => {
+                    e.preventDefault();
+                    window.history.replaceState(window.history.state, '', `#${id}`);
+                    document.getElementById(`hq-${id}`)?.scrollIntoView?.({ block: 'start' });
+                  }}>
+                    {label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <div id="hq-organisation" className="anchor">
+            <OrganisationSettings />
+          </div>
+          <div id="hq-model-provider" className="anchor">
+            <ModelProviderSettings />
+          </div>
+          <div id="hq-system" className="anchor">
+            <SystemPanel />
+          </div>
+          <div id="hq-members" className="anchor">
+            <MembersPanel />
+          </div>
+          <div id="hq-role-mappings" className="anchor">
+            <RoleMappingsPanel />
+          </div>
+          <div id="hq-api-keys" className="anchor">
+            <ApiKeys />
+          </div>
+          <div id="hq-audit" className="anchor">
+            <Audit />
+          </div>
         </>
       )}
     </>
@@ -62,28 +110,54 @@ function SystemPanel() {
               <dd>{q.data.workers.seenLastMinute}</dd>
             </div>
           </dl>
-          <table>
-            <caption className="muted">Runs by state</caption>
-            <thead>
-              <tr>
-                {Object.keys(q.data.runs.byStatus).map((s) => (
-                  <th scope="col" key={s}>
-                    {s}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              <tr>
-                {Object.entries(q.data.runs.byStatus).map(([s, n]) => (
-                  <td key={s}>{n}</td>
-                ))}
-              </tr>
-            </tbody>
-          </table>
+          <div className="table-wrap">
+            <table>
+              <caption className="muted">Runs by state</caption>
+              <thead>
+                <tr>
+                  {Object.keys(q.data.runs.byStatus).map((s) => (
+                    <th scope="col" key={s}>
+                      {s}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                <tr>
+                  {Object.entries(q.data.runs.byStatus).map(([s, n]) => (
+                    <td key={s}>{n}</td>
+                  ))}
+                </tr>
+              </tbody>
+            </table>
+          </div>
         </>
       )}
     </section>
+  );
+}
+
+/** Copies text to the clipboard; says whether it worked. */
+function CopyButton({ text, label }: { text: string; label: string }) {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  return (
+    <>
+      <button
+        type="button"
+        className="secondary small-button"
+        aria-label={label}
+        onClick={() => {
+          const p = navigator.clipboard?.writeText(text);
+          if (!p) setState('failed');
+          else p.then(() => setState('copied'), () => setState('failed'));
+        }}
+      >
+        Copy
+      </button>
+      <span role="status" className="small">
+        {state === 'copied' ? ' Copied.' : state === 'failed' ? ' Copying is blocked here: select the key and copy it.' : ''}
+      </span>
+    </>
   );
 }
 
@@ -92,25 +166,34 @@ function ApiKeys() {
   const q = useQuery({ queryKey: ['hq-keys'], queryFn: listApiKeys });
   const [name, setName] = useState('');
   const [role, setRole] = useState<'viewer' | 'operator' | 'editor' | 'admin'>('operator');
-  const [shown, setShown] = useState<string | null>(null);
+  const [shown, setShown] = useState<{ id: string; key: string } | null>(null);
+  const [confirmDialog, ask] = useConfirm();
   const create = useMutation({
     mutationFn: () => createApiKey({ name, role }),
     onSuccess: (k) => {
-      setShown(k.key);
+      setShown({ id: k.id, key: k.key });
       setName('');
       void qc.invalidateQueries({ queryKey: ['hq-keys'] });
     },
   });
-  const revoke = useMutation({ mutationFn: revokeApiKey, onSuccess: () => void qc.invalidateQueries({ queryKey: ['hq-keys'] }) });
+  const revoke = useMutation({
+    mutationFn: revokeApiKey,
+    onSuccess: (_r, id) => {
+      // The key just shown is no use once revoked: its "copy now" banner goes.
+      setShown((s) => (s?.id === id ? null : s));
+      void qc.invalidateQueries({ queryKey: ['hq-keys'] });
+    },
+  });
   return (
-    <section className="panel">
-      <h2>API keys</h2>
+    <section className="panel" aria-labelledby="hq-keys-title">
+      {confirmDialog}
+      <h2 id="hq-keys-title">API keys</h2>
       {shown && (
         <div className="note" role="alert">
           <p>
             <strong>Copy this key now: it is shown only once.</strong>
           </p>
-          <code className="secret">{shown}</code>{' '}
+          <code className="secret">{shown.key}</code> <CopyButton text={shown.key} label="Copy the new key" />{' '}
           <button type="button" className="link" onClick={() => setShown(null)}>
             I have copied it
           </button>
@@ -119,18 +202,51 @@ function ApiKeys() {
       {q.isPending && <Loading what="API keys" />}
       {q.isError && <ErrorState error={q.error} retry={() => void q.refetch()} />}
       {q.data && q.data.items.length > 0 && (
-        <ul className="list">
-          {q.data.items.map((k) => (
-            <li key={k.id}>
-              {k.name} <code>{k.prefix}…</code> · {k.role} · {k.status}{' '}
-              {k.status === 'active' && (
-                <button type="button" className="link small" onClick={() => revoke.mutate(k.id)}>
-                  Revoke<span className="sr-only"> {k.name}</span>
-                </button>
-              )}
-            </li>
-          ))}
-        </ul>
+        <div className="table-wrap">
+          <table>
+            <caption className="sr-only">API keys</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Starts with</th>
+                <th scope="col">Role</th>
+                <th scope="col">Status</th>
+                <th scope="col">Expires</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {q.data.items.map((k) => (
+                <tr key={k.id} data-key={k.name}>
+                  <td>{k.name}</td>
+                  <td>
+                    <code>{k.prefix}…</code>
+                  </td>
+                  <td>{k.role}</td>
+                  <td>{k.status}</td>
+                  <td className="small">{k.expiresAt ? when(k.expiresAt) : 'never'}</td>
+                  <td>
+                    {k.status === 'active' && (
+                      <button
+                        type="button"
+                        className="link small"
+                        aria-label={`Revoke ${k.name}`}
+                        onClick={async () => {
+                          if (await ask({ title: `Revoke the key ${k.name}?`, body: <p>Anything that uses this key is refused from now on. A revoked key cannot be restored.</p>, confirm: 'Revoke key' }))
+                            revoke.mutate(k.id);
+                        }}
+                      >
+                        Revoke
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <form
         className="inline-form"
@@ -151,11 +267,8 @@ function ApiKeys() {
           Create key
         </button>
       </form>
-      {(create.isError || revoke.isError) && (
-        <p role="alert" className="problems">
-          {(create.error ?? revoke.error)?.message}
-        </p>
-      )}
+      {create.isError && <RequestProblems error={create.error} />}
+      {revoke.isError && <RequestProblems error={revoke.error} />}
     </section>
   );
 }

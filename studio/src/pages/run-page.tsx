@@ -6,14 +6,32 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ChunkProgress } from '../components/chunk-progress';
+import { useConfirm } from '../components/confirm-dialog';
 import { duration, when } from '../components/format';
 import { JsonView } from '../components/json-view';
 import { ErrorState, Loading, RequestProblems } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
-import { cancelRun, getRun, retryRun, watchRun, type RunView, type TaskRunView } from '../services/api';
+import { TASK_TYPE_HELP, TaskTypeLegend } from '../components/task-graph';
+import { cancelRun, getRun, getWorkflow, retryRun, triggerRun, watchRun, type RunView, type TaskRunView } from '../services/api';
 import { useCapabilities } from '../state/capabilities';
 
 const FINISHED = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+
+/**
+ * The status a task is shown with. In a run that ended FAILED or CANCELLED, a task that never
+ * started will not run (until a retry), whichever of PENDING or CANCELLED the store left it in:
+ * both show as "Not run". A task cancelled while it ran keeps "Cancelled".
+ */
+export function shownTaskStatus(runStatus: string, t: Pick<TaskRunView, 'status' | 'startedAt'>): string {
+  if ((runStatus === 'FAILED' || runStatus === 'CANCELLED') && (t.status === 'PENDING' || t.status === 'CANCELLED') && !t.startedAt) return 'NOT_RUN';
+  return t.status;
+}
+
+
+/** The task a retry starts from: the failed one, else the first that did not succeed. */
+function retryFrom(run: Pick<RunView, 'error'> & { tasks: ReadonlyArray<{ key: string; status: string }> }): string | undefined {
+  return run.error?.taskKey ?? run.tasks.find((t) => t.status !== 'SUCCEEDED')?.key;
+}
 
 /** The run, kept live by its event feed; a new `generation` (after a retry) follows it again. */
 function useLiveRun(id: string, generation: number) {
@@ -51,6 +69,8 @@ export function RunPage() {
   const [generation, setGeneration] = useState(0);
   const { query, live } = useLiveRun(id, generation);
   const [now, setNow] = useState(() => Date.now());
+  const [confirmDialog, ask] = useConfirm();
+  const latest = useQuery({ queryKey: ['workflow', query.data?.workflowId, 'latest'], queryFn: () => getWorkflow(query.data!.workflowId), enabled: !!query.data?.workflowId });
   const cancel = useMutation({ mutationFn: () => cancelRun(id), onSuccess: () => void qc.invalidateQueries({ queryKey: ['run', id] }) });
   const retry = useMutation({
     mutationFn: () => retryRun(id),
@@ -64,6 +84,13 @@ export function RunPage() {
       }
     },
   });
+  const rerunLatest = useMutation({
+    mutationFn: () => triggerRun(query.data!.workflowId, (query.data!.input ?? {}) as Record<string, unknown>),
+    onSuccess: (r) => {
+      void qc.invalidateQueries({ queryKey: ['runs'] });
+      navigate(`/runs/${r.id}`);
+    },
+  });
   const running = query.data && !FINISHED.has(query.data.status);
   useEffect(() => {
     if (!running) return;
@@ -73,13 +100,28 @@ export function RunPage() {
   }, [running]);
 
   if (query.isPending) return <Loading what="the run" />;
-  if (query.isError) return <ErrorState error={query.error} retry={() => void query.refetch()} />;
+  if (query.isError)
+    return (
+      <>
+        <h1 tabIndex={-1}>Run</h1>
+        <ErrorState error={query.error} what="this run" retry={() => void query.refetch()} />
+        <p>
+          <Link to="/runs">All runs</Link>
+        </p>
+      </>
+    );
   const run = query.data;
   const canCancel = caps.data?.has('POST /api/runs/{id}/cancel') ?? false;
   const canRetry = caps.data?.has('POST /api/runs/{id}/retry') ?? false;
   // The API reruns FAILED or CANCELLED top-level runs (a child run is rerun with its parent).
   const retryable = (run.status === 'FAILED' || run.status === 'CANCELLED') && !run.parentRunId;
   const liveText = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', ended: 'Finished', failed: 'Live updates unavailable' }[live];
+  const attempt = run.attempt ?? 1;
+  const from = retryFrom(run);
+  const newest = latest.data && latest.data.version > run.workflowVersion ? latest.data.version : null;
+  const askCancel = async () => {
+    if (await ask({ title: 'Cancel this run?', body: <p>Tasks that are running are stopped and the rest do not run. You can retry the run later.</p>, confirm: 'Cancel run', cancel: 'Keep running' })) cancel.mutate();
+  };
   return (
     <>
       <div className="page-head">
@@ -101,7 +143,7 @@ export function RunPage() {
           <span className={`live live-${live}`} role="status" aria-live="polite">
             {liveText}
           </span>
-          <button type="button" className="secondary" disabled={!canCancel || !running || cancel.isPending} onClick={() => cancel.mutate()} title={canCancel ? undefined : 'Cancelling is not available in this deployment'}>
+          <button type="button" className="secondary" disabled={!canCancel || !running || cancel.isPending} onClick={() => void askCancel()} title={canCancel ? undefined : 'Cancelling is not available in this deployment'}>
             Cancel run
           </button>
           <button
@@ -109,14 +151,34 @@ export function RunPage() {
             className="secondary"
             disabled={!canRetry || !retryable || retry.isPending}
             onClick={() => retry.mutate()}
+            aria-describedby={retryable ? 'retry-explained' : undefined}
             title={!canRetry ? 'Retrying is not available in this deployment' : run.parentRunId ? 'A child run is retried with the run that started it' : undefined}
           >
             Retry
           </button>
         </div>
       </div>
+      {confirmDialog}
       {cancel.isError && <RequestProblems error={cancel.error} />}
       {retry.isError && <RequestProblems error={retry.error} />}
+      {retryable && canRetry && (
+        <div className="note retry-note">
+          <p id="retry-explained">
+            <strong>Retry</strong> starts attempt {attempt + 1} of this run: the same version ({run.workflowVersion}) and the same input, from task{' '}
+            <strong>{from ?? 'the first'}</strong>. Tasks that succeeded keep their output and do not run again.
+          </p>
+          {newest !== null && (
+            <p>
+              Version {newest} of this workflow is newer; a retry keeps version {run.workflowVersion}. To use the newer version,{' '}
+              <button type="button" className="link" onClick={() => rerunLatest.mutate()} disabled={rerunLatest.isPending}>
+                start a new run of version {newest} with the same input
+              </button>
+              .
+            </p>
+          )}
+          {rerunLatest.isError && <RequestProblems error={rerunLatest.error} />}
+        </div>
+      )}
       <dl className="facts">
         <div>
           <dt>Status</dt>
@@ -129,16 +191,19 @@ export function RunPage() {
           <dd>{when(run.createdAt)}</dd>
         </div>
         <div>
-          <dt>Started</dt>
-          <dd>{when(run.startedAt)}</dd>
+          <dt>Started{attempt > 1 ? ' (this attempt)' : ''}</dt>
+          <dd>{when(run.attemptStartedAt)}</dd>
         </div>
         <div>
-          <dt>Duration</dt>
-          <dd>{duration(run.startedAt, run.finishedAt, now)}</dd>
+          <dt>Duration{attempt > 1 ? ' of this attempt' : ''}</dt>
+          <dd data-testid="run-duration">
+            {duration(run.attemptStartedAt, run.finishedAt, now)}
+            {attempt > 1 && <span className="small muted"> · {duration(run.startedAt, run.finishedAt, now)} in all, since attempt 1 started</span>}
+          </dd>
         </div>
         <div>
           <dt>Attempt</dt>
-          <dd data-testid="run-attempt">{run.attempt ?? 1}</dd>
+          <dd data-testid="run-attempt">{attempt}</dd>
         </div>
       </dl>
       {run.error && (
@@ -150,9 +215,10 @@ export function RunPage() {
       <h2>Tasks</h2>
       <ol className="timeline" aria-label="Task timeline">
         {run.tasks.map((t) => (
-          <TaskRow key={t.key} task={t as TaskRunView} now={now} />
+          <TaskRow key={t.key} task={t as TaskRunView} shown={shownTaskStatus(run.status, t)} now={now} />
         ))}
       </ol>
+      <TaskTypeLegend />
       <div className="two-col">
         <section>
           <h2>Input</h2>
@@ -167,14 +233,16 @@ export function RunPage() {
   );
 }
 
-function TaskRow({ task: t, now }: { task: TaskRunView; now: number }) {
+function TaskRow({ task: t, shown, now }: { task: TaskRunView; shown: string; now: number }) {
   const [open, setOpen] = useState(false);
   return (
     <li className={`task task-${t.status.toLowerCase()}`} data-task={t.key}>
       <div className="task-line">
-        <StatusBadge status={t.status} />
+        <StatusBadge status={shown} />
         <strong className="task-key">{t.key}</strong>
-        <span className={`type type-${t.type}`}>{t.type}</span>
+        <span className={`type type-${t.type}`} title={TASK_TYPE_HELP[t.type]}>
+          {t.type}
+        </span>
         <span className="small muted">
           {t.attempts} attempt{t.attempts === 1 ? '' : 's'} · {duration(t.startedAt, t.finishedAt, now)}
         </span>

@@ -6,7 +6,7 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { useSearchParams, Link } from 'react-router';
-import { duration, when } from '../components/format';
+import { browserZone, duration, when } from '../components/format';
 import { Empty, ErrorState, Loading, RequestProblems } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 import { ApiError, listRuns, listWorkflows, type RunStatus } from '../services/api';
@@ -95,8 +95,8 @@ export function RunsPage() {
           </select>
         </div>
         <div className="field">
-          <label htmlFor="f-since">Started</label>
-          <select id="f-since" value={since} onChange={(e) => set('since', e.target.value)}>
+          <label htmlFor="f-since">Created</label>
+          <select id="f-since" value={since} onChange={(e) => set('since', e.target.value)} aria-describedby="f-since-help">
             {SINCE.map(([k, label]) => (
               <option key={k} value={k}>
                 {label}
@@ -104,6 +104,9 @@ export function RunsPage() {
             ))}
           </select>
         </div>
+        <p className="help filters-help" id="f-since-help">
+          Shows runs by their status, their workflow and when they were created (queued, which can be before they started), in your time zone ({browserZone()}).
+        </p>
         {since === 'custom' && (
           <>
             <div className="field">
@@ -156,7 +159,10 @@ export function RunsPage() {
                   </td>
                   <td>{r.trigger}</td>
                   <td className="small">{when(r.createdAt)}</td>
-                  <td className="small">{duration(r.startedAt, r.finishedAt)}</td>
+                  <td className="small">
+                    {duration(r.attemptStartedAt, r.finishedAt)}
+                    {(r.attempt ?? 1) > 1 && <span className="muted"> (attempt {r.attempt}; {duration(r.startedAt, r.finishedAt)} in all)</span>}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -3,13 +3,15 @@
  * its recent runs and its schedules; and the page that creates a workflow.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { Link, useBlocker, useNavigate, useParams } from 'react-router';
+import { ConfirmDialog, useConfirm } from '../components/confirm-dialog';
 import { DefinitionEditor, parseJson } from '../components/definition-editor';
-import { when } from '../components/format';
+import { browserZone, when } from '../components/format';
 import { Empty, ErrorState, Loading, NotAvailable, RequestProblems } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 import { TaskGraph } from '../components/task-graph';
+import { TriggersTab } from '../components/triggers-tab';
 import {
   ApiError,
   createSchedule,
@@ -53,10 +55,13 @@ export function NewWorkflowPage() {
   const navigate = useNavigate();
   const qc = useQueryClient();
   const { projectId } = useCurrentProject();
-  const [text, setText] = useState(() => JSON.stringify(STARTER, null, 2));
+  const [starter] = useState(() => JSON.stringify(STARTER, null, 2));
+  const [text, setText] = useState(starter);
+  const saved = useRef(false);
   const save = useMutation({
     mutationFn: (def: WorkflowDefinition) => createWorkflow(projectId ? { ...def, projectId } : def),
     onSuccess: (w) => {
+      saved.current = true;
       void qc.invalidateQueries({ queryKey: ['workflows'] });
       navigate(`/workflows/${w.id}`);
     },
@@ -64,6 +69,7 @@ export function NewWorkflowPage() {
   const parsed = parseJson(text);
   return (
     <>
+      <UnsavedChangesGuard dirty={() => !saved.current && text !== starter} />
       <div className="page-head">
         <h1 tabIndex={-1}>New workflow</h1>
       </div>
@@ -89,33 +95,75 @@ export function NewWorkflowPage() {
   );
 }
 
-type Tab = 'flow' | 'edit' | 'versions' | 'runs' | 'schedules';
+/**
+ * Asks before leaving a page with unsaved changes: a link or Back inside the studio shows the
+ * confirm dialog; closing or reloading the tab gets the browser's own question.
+ */
+export function UnsavedChangesGuard({ dirty }: { dirty: () => boolean }) {
+  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty() && currentLocation.pathname !== nextLocation.pathname);
+  const isDirty = dirty();
+  useEffect(() => {
+    if (!isDirty) return;
+    const onUnload = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', onUnload);
+    return () => window.removeEventListener('beforeunload', onUnload);
+  }, [isDirty]);
+  if (blocker.state !== 'blocked') return null;
+  return (
+    <ConfirmDialog
+      title="Leave without saving?"
+      body={<p>Your changes to the definition are not saved. Leaving this page discards them.</p>}
+      confirm="Discard changes"
+      cancel="Stay and keep editing"
+      onAnswer={(yes) => (yes ? blocker.proceed() : blocker.reset())}
+    />
+  );
+}
+
+type Tab = 'flow' | 'edit' | 'versions' | 'runs' | 'schedules' | 'triggers';
 
 export function WorkflowPage() {
   const { id = '' } = useParams();
   const [tab, setTab] = useState<Tab>('flow');
   const [version, setVersion] = useState<number | undefined>(undefined);
+  const [dirty, setDirty] = useState(false);
+  // Kept here: saving remounts the editor on the new version, which would drop its own message.
+  const [saved, setSaved] = useState<number | null>(null);
+  const [confirmDialog, ask] = useConfirm();
   const open = useRunDialog((s) => s.open);
   const names = useWorkflowNames();
   const wf = useQuery({ queryKey: ['workflow', id, version ?? 'latest'], queryFn: () => getWorkflow(id, version) });
   if (wf.isPending) return <Loading what="the workflow" />;
-  if (wf.isError) return <ErrorState error={wf.error} retry={() => void wf.refetch()} />;
+  if (wf.isError) return <ErrorState error={wf.error} what="this workflow" retry={() => void wf.refetch()} />;
   const w = wf.data;
+  const latest = w.latestVersion;
   const tabs: Array<[Tab, string]> = [
     ['flow', 'Tasks'],
     ['edit', 'Edit'],
     ['versions', 'Versions'],
     ['runs', 'Runs'],
     ['schedules', 'Schedules'],
+    ['triggers', 'Triggers'],
   ];
+  const choose = async (next: Tab) => {
+    if (next === tab) return;
+    if (dirty && !(await ask({ title: 'Leave without saving?', body: <p>Your changes to the definition are not saved. Switching views discards them.</p>, confirm: 'Discard changes', cancel: 'Stay and keep editing' }))) return;
+    setDirty(false);
+    setSaved(null);
+    setTab(next);
+    document.getElementById(`tab-${next}`)?.focus();
+  };
   return (
     <>
+      <UnsavedChangesGuard dirty={() => dirty} />
+      {confirmDialog}
       <div className="page-head">
         <div>
           <h1 tabIndex={-1}>{w.name}</h1>
-          <p className="muted">
+          <p className="muted" data-testid="version-line">
             Version {w.version}
-            {version !== undefined && ' (an older version)'} · updated {when(w.updatedAt)}
+            {w.version < latest && ` (an older version; the latest is ${latest})`}
+            {` · saved ${when(w.versionCreatedAt)} by ${w.versionCreatedBy}`}
             {w.definition.description ? ` · ${w.definition.description}` : ''}
           </p>
         </div>
@@ -133,14 +181,11 @@ export function WorkflowPage() {
             aria-controls={`panel-${k}`}
             tabIndex={tab === k ? 0 : -1}
             className={tab === k ? 'tab active' : 'tab'}
-            onClick={() => setTab(k)}
+            onClick={() => void choose(k)}
             onKeyDown={(e) => {
               const i = tabs.findIndex(([t]) => t === tab);
               const next = e.key === 'ArrowRight' ? (i + 1) % tabs.length : e.key === 'ArrowLeft' ? (i - 1 + tabs.length) % tabs.length : -1;
-              if (next >= 0) {
-                setTab(tabs[next]![0]);
-                document.getElementById(`tab-${tabs[next]![0]}`)?.focus();
-              }
+              if (next >= 0) void choose(tabs[next]![0]);
             }}
           >
             {label}
@@ -148,30 +193,92 @@ export function WorkflowPage() {
         ))}
       </div>
       <section role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="panel">
+        {tab === 'edit' && saved !== null && (
+          <p role="status" className="ok-line">
+            Saved as version {saved}.
+          </p>
+        )}
         {tab === 'flow' && <TaskGraph tasks={w.definition.tasks} workflowIdByName={names} />}
-        {tab === 'edit' && <EditTab key={`${w.id}@${w.version}`} id={w.id} definition={w.definition} onSaved={() => setVersion(undefined)} />}
-        {tab === 'versions' && <VersionsTab id={w.id} current={w.version} pick={(v) => { setVersion(v); setTab('flow'); }} />}
+        {tab === 'edit' && (
+          <EditTab
+            key={`${w.id}@${w.version}`}
+            id={w.id}
+            version={w.version}
+            latest={latest}
+            definition={w.definition}
+            onDirty={setDirty}
+            onLatest={() => setVersion(undefined)}
+            onSaved={(v) => {
+              setDirty(false);
+              setSaved(v);
+              setVersion(undefined);
+            }}
+          />
+        )}
+        {tab === 'versions' && <VersionsTab id={w.id} current={w.version} pick={(v) => { setVersion(v === latest ? undefined : v); setTab('flow'); }} />}
         {tab === 'runs' && <RecentRuns workflowId={w.id} />}
         {tab === 'schedules' && <SchedulesTab workflowId={w.id} />}
+        {tab === 'triggers' && <TriggersTab workflowId={w.id} />}
       </section>
     </>
   );
 }
 
-function EditTab({ id, definition, onSaved }: { id: string; definition: WorkflowDefinition; onSaved(): void }) {
+function EditTab({
+  id,
+  version,
+  latest,
+  definition,
+  onDirty,
+  onLatest,
+  onSaved,
+}: {
+  id: string;
+  version: number;
+  latest: number;
+  definition: WorkflowDefinition;
+  onDirty(dirty: boolean): void;
+  onLatest(): void;
+  onSaved(version: number): void;
+}) {
   const qc = useQueryClient();
   const { projectId: _p, ...rest } = definition as WorkflowDefinition & { projectId?: string };
-  const [text, setText] = useState(() => JSON.stringify(rest, null, 2));
+  const [initial] = useState(() => JSON.stringify(rest, null, 2));
+  const [text, setText] = useState(initial);
+  const old = version < latest;
   const save = useMutation({
     mutationFn: (def: WorkflowDefinition) => updateWorkflow(id, def),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ['workflow', id] });
       void qc.invalidateQueries({ queryKey: ['workflows'] });
       void qc.invalidateQueries({ queryKey: ['versions', id] });
-      onSaved();
     },
   });
+  useEffect(() => onDirty(text !== initial && !save.isSuccess), [text, initial, save.isSuccess, onDirty]);
+  // After the dirty flag has cleared, so the version change that follows is not guarded.
+  const reported = useRef<number | null>(null);
+  useEffect(() => {
+    if (!save.isSuccess || reported.current === save.data.version) return;
+    reported.current = save.data.version;
+    onSaved(save.data.version);
+  }, [save.isSuccess, save.data, onSaved]);
   const parsed = parseJson(text);
+  let notice: ReactNode = null;
+  if (old)
+    notice = (
+      <div className="note" role="note" id="old-version-note">
+        <p>
+          <strong>You are looking at version {version}; the latest is version {latest}.</strong> Saving this text makes version {latest + 1} from version {version}, which
+          undoes what versions {version + 1}
+          {latest > version + 1 ? `–${latest}` : ''} changed.
+        </p>
+        <p>
+          <button type="button" className="link" onClick={onLatest}>
+            Edit the latest version instead
+          </button>
+        </p>
+      </div>
+    );
   return (
     <form
       onSubmit={(e) => {
@@ -179,15 +286,11 @@ function EditTab({ id, definition, onSaved }: { id: string; definition: Workflow
         if ('value' in parsed) save.mutate(parsed.value as WorkflowDefinition);
       }}
     >
+      {notice}
       <DefinitionEditor label="Definition (JSON) — saving makes a new version; running runs keep theirs" text={text} onText={setText} serverIssues={save.isError ? issuesOf(save.error) : []} />
-      {save.isSuccess && (
-        <p role="status" className="ok-line">
-          Saved as version {save.data.version}.
-        </p>
-      )}
       <div className="actions">
-        <button type="submit" disabled={!('value' in parsed) || save.isPending}>
-          {save.isPending ? 'Saving…' : 'Save new version'}
+        <button type="submit" disabled={!('value' in parsed) || save.isPending} aria-describedby={old ? 'old-version-note' : undefined}>
+          {save.isPending ? 'Saving…' : old ? `Restore as new version` : 'Save new version'}
         </button>
       </div>
     </form>
@@ -240,13 +343,22 @@ function SchedulesTab({ workflowId }: { workflowId: string }) {
   return <Schedules workflowId={workflowId} />;
 }
 
+const ZONES: string[] = (() => {
+  try {
+    return (Intl as unknown as { supportedValuesOf?(k: string): string[] }).supportedValuesOf?.('timeZone') ?? [];
+  } catch {
+    return [];
+  }
+})();
+
 function Schedules({ workflowId }: { workflowId: string }) {
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: ['schedules', workflowId], queryFn: () => listSchedules(workflowId) });
+  const q = useQuery({ queryKey: ['schedules', workflowId], queryFn: () => listSchedules(workflowId), refetchInterval: 30_000 });
   const [cron, setCron] = useState('0 6 * * 1-5');
-  const [timezone, setTimezone] = useState(() => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
+  const [timezone, setTimezone] = useState(browserZone);
   const [input, setInput] = useState('{}');
   const [catchUp, setCatchUp] = useState<'skip' | 'all'>('skip');
+  const [confirmDialog, ask] = useConfirm();
   const parsed = parseJson(input);
   const refresh = () => void qc.invalidateQueries({ queryKey: ['schedules', workflowId] });
   const create = useMutation({
@@ -254,23 +366,62 @@ function Schedules({ workflowId }: { workflowId: string }) {
     onSuccess: refresh,
   });
   const remove = useMutation({ mutationFn: (id: string) => deleteSchedule(workflowId, id), onSuccess: refresh });
+  const local = browserZone();
   return (
     <>
+      {confirmDialog}
       {q.isPending && <Loading what="schedules" />}
       {q.isError && <ErrorState error={q.error} retry={() => void q.refetch()} />}
       {q.data && q.data.items.length === 0 && <p className="muted">No schedules: this workflow runs only when triggered.</p>}
       {q.data && q.data.items.length > 0 && (
-        <ul className="list">
-          {q.data.items.map((sc) => (
-            <li key={sc.id}>
-              <code>{sc.cron}</code> ({sc.timezone}) · {sc.enabled ? 'enabled' : 'disabled'} · catch-up {sc.catchUp} · next {when(sc.nextFireAt)}{' '}
-              <button type="button" className="link small" onClick={() => remove.mutate(sc.id)}>
-                Delete<span className="sr-only"> schedule {sc.cron}</span>
-              </button>
-            </li>
-          ))}
+        <ul className="schedules">
+          {q.data.items.map((sc) => {
+            return (
+              <li key={sc.id} className="schedule" data-schedule={sc.id}>
+                <p>
+                  <code>{sc.cron}</code> in {sc.timezone} · {sc.enabled ? 'enabled' : 'disabled'} · missed fire times: {sc.catchUp === 'all' ? 'all run when the platform is back' : 'skipped'}
+                </p>
+                <p className="small">
+                  Next fire: <span data-testid="next-fire">{when(sc.nextFireAt, sc.timezone)}</span>
+                  {sc.nextFireAt && sc.timezone !== local && <span className="muted"> ({when(sc.nextFireAt)} your time)</span>}
+                  {sc.overdue && (
+                    <span className="badge badge-failed overdue" title="This fire time passed over two minutes ago and no run was started for it: Demiton was stopped, or its timer is failing.">
+                      overdue
+                    </span>
+                  )}
+                  {sc.overdue && <span className="muted"> — the timer has not fired it</span>}
+                </p>
+                <p className="small">
+                  Last fire: {sc.lastFireAt ? when(sc.lastFireAt, sc.timezone) : 'never'}
+                  {sc.lastRunId && (
+                    <>
+                      {' '}
+                      · <Link to={`/runs/${sc.lastRunId}`}>its run</Link>
+                    </>
+                  )}
+                </p>
+                {sc.lastError && (
+                  <p className="small problems">
+                    The last fire started no run ({when(sc.lastError.at, sc.timezone)}): {sc.lastError.message}
+                  </p>
+                )}
+                <button
+                  type="button"
+                  className="link small"
+                  aria-label={`Delete schedule ${sc.cron}`}
+                  onClick={async () => {
+                    if (await ask({ title: 'Delete this schedule?', body: <p>The schedule <code>{sc.cron}</code> ({sc.timezone}) stops starting runs. Runs it already started are kept.</p>, confirm: 'Delete schedule' }))
+                      remove.mutate(sc.id);
+                  }}
+                >
+                  Delete
+                </button>
+              </li>
+            );
+          })}
         </ul>
       )}
+      {remove.isError && <RequestProblems error={remove.error} />}
       <form
         className="form"
         onSubmit={(e) => {
@@ -287,24 +438,33 @@ function Schedules({ workflowId }: { workflowId: string }) {
           </p>
         </div>
         <div className="field">
-          <label htmlFor="s-tz">Time zone (IANA)</label>
-          <input id="s-tz" value={timezone} onChange={(e) => setTimezone(e.target.value)} required />
+          <label htmlFor="s-tz">Time zone</label>
+          <input id="s-tz" value={timezone} onChange={(e) => setTimezone(e.target.value)} list="s-tz-list" aria-describedby="s-tz-help" required />
+          <datalist id="s-tz-list">
+            {ZONES.map((z) => (
+              <option key={z} value={z} />
+            ))}
+          </datalist>
+          <p className="help" id="s-tz-help">
+            A region and city as the IANA time-zone database names them (e.g. <code>Europe/Berlin</code>), so fire times follow that place's clock, daylight saving included.
+          </p>
         </div>
         <div className="field">
           <label htmlFor="s-catch">Missed fire times</label>
-          <select id="s-catch" value={catchUp} onChange={(e) => setCatchUp(e.target.value as 'skip' | 'all')}>
+          <select id="s-catch" value={catchUp} onChange={(e) => setCatchUp(e.target.value as 'skip' | 'all')} aria-describedby="s-catch-help">
             <option value="skip">skip them</option>
             <option value="all">run them all</option>
           </select>
+          <p className="help" id="s-catch-help">
+            Catch-up: when the platform was stopped while fire times passed, either skip those times or run once for each when it is back.
+          </p>
         </div>
         <div className="field">
           <label htmlFor="s-input">Input of every run (JSON)</label>
           <textarea id="s-input" className="code" rows={3} value={input} onChange={(e) => setInput(e.target.value)} aria-invalid={'issue' in parsed} />
           {'issue' in parsed && <p className="problems">{parsed.issue.path}: {parsed.issue.message}</p>}
         </div>
-        {create.isError && (
-          <RequestProblems error={create.error} />
-        )}
+        {create.isError && <RequestProblems error={create.error} />}
         <div className="actions">
           <button type="submit" disabled={'issue' in parsed || create.isPending}>
             Add schedule

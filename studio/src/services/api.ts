@@ -252,6 +252,7 @@ export type AdapterInfo = Schemas['AdapterCatalog']['items'][number];
 export const listAdapters = () => unwrap(client.GET('/api/adapters'));
 export const listConnectors = (projectId?: string) => unwrap(client.GET('/api/connectors', { params: { query: projectId ? { projectId } : {} } }));
 export const createConnector = (body: Schemas['ConnectorBody']) => unwrap(client.POST('/api/connectors', { body }));
+export const updateConnector = (id: string, body: Schemas['ConnectorUpdateBody']) => unwrap(client.PUT('/api/connectors/{id}', { params: { path: { id } }, body }));
 export const testConnector = (id: string) => unwrap(client.POST('/api/connectors/{id}/test', { params: { path: { id } } }));
 export const deleteConnector = (id: string) => unwrap(client.DELETE('/api/connectors/{id}', { params: { path: { id } } }));
 
@@ -264,6 +265,14 @@ export const listBusinessObjects = (type: string, q: { projectId?: string | unde
       params: { path: { type }, query: { ...(q.projectId ? { projectId: q.projectId } : {}), ...(q.filter ? { filter: q.filter } : {}), ...(q.cursor ? { cursor: q.cursor } : {}), limit: q.limit ?? 25 } },
     }),
   );
+
+type Record_ = Record<string, unknown>;
+export const createBusinessObject = (type: string, data: Record_, projectId?: string) =>
+  unwrap(client.POST('/api/business-objects/{type}', { params: { path: { type }, query: projectId ? { projectId } : {} }, body: data as never }));
+export const putBusinessObject = (type: string, key: string, data: Record_, projectId?: string) =>
+  unwrap(client.PUT('/api/business-objects/{type}/{key}', { params: { path: { type, key }, query: projectId ? { projectId } : {} }, body: data as never }));
+export const deleteBusinessObject = (type: string, key: string, projectId?: string) =>
+  unwrap(client.DELETE('/api/business-objects/{type}/{key}', { params: { path: { type, key }, query: projectId ? { projectId } : {} } }));
 
 // ---- hq -------------------------------------------------------------------------------------
 
@@ -311,6 +320,8 @@ export interface AnswerHandlers {
   suggestion(s: AssistantSuggestion): void;
   done(d: { messageId: string; model: string; finishReason: string }): void;
   error(e: { code: string; message: string; retryable: boolean }): void;
+  /** Said before the answer, e.g. `model_not_configured` (the answer only quotes passages). */
+  notice?(n: { code: string; message: string }): void;
 }
 
 /** Asks a question; the answer streams back (Server-Sent Events over the POST response). */
@@ -344,7 +355,22 @@ export async function askAssistant(conversationId: string, content: string, on: 
       else if (e.event === 'suggestion') on.suggestion(data);
       else if (e.event === 'done') on.done(data);
       else if (e.event === 'error') on.error(data);
+      else if (e.event === 'notice') on.notice?.(data);
     }
   }
 }
 export const createBusinessObjectType = (body: Schemas['BusinessObjectTypeBody']) => unwrap(client.POST('/api/business-object-types', { body }));
+
+// ---- triggers (webhooks, Service Bus) --------------------------------------------------------
+
+export type TriggerView = Schemas['TriggerView'];
+export type TriggerBody = paths['/api/workflows/{id}/triggers']['post']['requestBody']['content']['application/json'];
+export type TriggerDelivery = Schemas['TriggerDeliveryList']['items'][number];
+export const listTriggers = (workflowId: string) => unwrap(client.GET('/api/workflows/{id}/triggers', { params: { path: { id: workflowId } } }));
+export const createTrigger = (workflowId: string, body: TriggerBody) => unwrap(client.POST('/api/workflows/{id}/triggers', { params: { path: { id: workflowId } }, body }));
+export const replaceTrigger = (workflowId: string, triggerId: string, body: TriggerBody) =>
+  unwrap(client.PUT('/api/workflows/{id}/triggers/{triggerId}', { params: { path: { id: workflowId, triggerId } }, body }));
+export const deleteTrigger = (workflowId: string, triggerId: string) =>
+  unwrap(client.DELETE('/api/workflows/{id}/triggers/{triggerId}', { params: { path: { id: workflowId, triggerId } } }));
+export const listTriggerDeliveries = (workflowId: string, triggerId: string, limit = 20) =>
+  unwrap(client.GET('/api/workflows/{id}/triggers/{triggerId}/deliveries', { params: { path: { id: workflowId, triggerId }, query: { limit } } }));

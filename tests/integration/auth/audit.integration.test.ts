@@ -52,6 +52,12 @@ async function newConnector(): Promise<string> {
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body.id;
 }
+async function newTrigger(): Promise<{ wf: string; id: string }> {
+  const wf = await newWorkflow();
+  const r = await call('POST', `/api/workflows/${wf}/triggers`, { type: 'webhook', verification: { type: 'token', header: 'X-Token', secret: 'audit-fixture-token-0123' } });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return { wf, id: r.body.id };
+}
 async function newBoType(): Promise<string> {
   const name = `T${randomId()}`;
   const r = await call('POST', '/api/business-object-types', { name, keyField: 'id', schema: { type: 'object', properties: { id: { type: 'string' }, n: { type: 'number' } }, required: ['id'] } });
@@ -171,6 +177,31 @@ const FIXTURES: Record<string, Fixture> = {
       const up = await call('POST', `/api/studio/documents?name=old-${randomId()}.txt`, 'A note to be deleted.', { 'content-type': 'text/plain' });
       expect(up.status).toBe(201);
       return { path: `/api/studio/documents/${up.body.id}` };
+    },
+  },
+  // Triggers from outside (issue #17).
+  createTrigger: { action: 'trigger.create', prepare: async () => ({ path: `/api/workflows/${await newWorkflow()}/triggers`, body: { type: 'webhook', verification: { type: 'token', header: 'X-Token', secret: 'audit-fixture-token-0123' } } }) },
+  replaceTrigger: {
+    action: 'trigger.update.rotate_secret',
+    prepare: async () => {
+      const t = await newTrigger();
+      return { path: `/api/workflows/${t.wf}/triggers/${t.id}`, body: { type: 'webhook', verification: { type: 'token', header: 'X-Token', secret: 'audit-fixture-token-4567' } } };
+    },
+  },
+  deleteTrigger: {
+    action: 'trigger.delete',
+    prepare: async () => {
+      const t = await newTrigger();
+      return { path: `/api/workflows/${t.wf}/triggers/${t.id}` };
+    },
+  },
+  // A webhook verified by sign-in acts as the caller (here the development owner); signed ones act as `trigger:<id>`.
+  deliverHook: {
+    action: 'run.trigger',
+    prepare: async () => {
+      const wf = await newWorkflow();
+      const r = await call('POST', `/api/workflows/${wf}/triggers`, { type: 'webhook', verification: { type: 'entra' } });
+      return { path: `/api/hooks/${r.body.id}`, body: {} };
     },
   },
 };

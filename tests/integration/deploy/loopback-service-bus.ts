@@ -4,7 +4,15 @@
  * sender links to known entities (unknown ones are refused with `amqp:not-found`, as Service Bus
  * does), and accepted transfers, which it records. Built on `rhea`, the AMQP library underneath
  * `@azure/service-bus`, so the real SDK drives it over a real socket.
+ *
+ * Receivers too: messages put on an entity with `enqueue` are delivered in peek-lock fashion to
+ * the receiver links attached to it (credit permitting), with a lock token as delivery tag and the
+ * delivery count in the header; the receiver's disposition settles each one: accepted (complete),
+ * rejected with `com.microsoft:dead-letter` (dead-letter, reason recorded), modified or released
+ * (abandon: delivered again with the count raised). Unsettled messages of a link that closes are
+ * delivered again, as when a lock is lost.
  */
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import rhea from 'rhea';
 
@@ -17,6 +25,16 @@ export interface ReceivedMessage {
   body: unknown;
 }
 
+/** A message waiting on an entity for a receiver. */
+export interface QueuedMessage {
+  messageId: string;
+  body: unknown;
+  applicationProperties?: Record<string, unknown>;
+  subject?: string;
+  /** Prior deliveries that were not completed (the AMQP header's delivery-count). */
+  deliveryCount: number;
+}
+
 export interface LoopbackServiceBus {
   port: number;
   connectionString: string;
@@ -24,8 +42,20 @@ export interface LoopbackServiceBus {
   tokens: string[];
   /** When true, put-token is refused with 401 (a bad key). */
   refuseTokens: boolean;
+  /** Puts a message on an entity (a queue, or `topic/Subscriptions/name`) for its receivers. */
+  enqueue(entity: string, message: Omit<QueuedMessage, 'deliveryCount'>): void;
+  /** Messages receivers completed, dead-lettered (with the reason given) and abandoned, in order. */
+  completed: Array<QueuedMessage & { entity: string }>;
+  deadLettered: Array<QueuedMessage & { entity: string; reason: unknown; description: unknown }>;
+  abandoned: Array<QueuedMessage & { entity: string }>;
+  /** Receiver links attached now, per entity. */
+  receiverCount(entity: string): number;
   close(): Promise<void>;
 }
+
+/** rhea's outcome builders (there at run time, missing from its type declarations). */
+type Outcome = { described(): unknown };
+const outcomes = rhea.message as unknown as { accepted(): Outcome; rejected(fields: unknown): Outcome; released(): Outcome };
 
 function decodeBody(body: unknown): unknown {
   // Data sections arrive as { typecode: 0x75, content: Buffer }; the SDK writes JSON bodies so.
@@ -47,7 +77,85 @@ export async function startLoopbackServiceBus(entities: readonly string[]): Prom
   container.sasl_server_mechanisms.enable_anonymous();
   const known = new Set(entities);
   const replyLinks = new Map<unknown, rhea.Sender>();
-  const state: Omit<LoopbackServiceBus, 'port' | 'connectionString' | 'close'> = { received: [], tokens: [], refuseTokens: false };
+  const state = { received: [] as ReceivedMessage[], tokens: [] as string[], refuseTokens: false };
+  const waiting = new Map<string, QueuedMessage[]>();
+  const receivers = new Map<string, Set<rhea.Sender>>();
+  const inFlight = new Map<rhea.Delivery, { entity: string; message: QueuedMessage }>();
+  const settled = { completed: [] as LoopbackServiceBus['completed'], deadLettered: [] as LoopbackServiceBus['deadLettered'], abandoned: [] as LoopbackServiceBus['abandoned'] };
+
+  const pump = (entity: string) => {
+    const queue = waiting.get(entity) ?? [];
+    for (const link of receivers.get(entity) ?? []) {
+      while (queue.length && link.sendable()) {
+        const message = queue.shift()!;
+        const delivery = link.send(
+          {
+            message_id: message.messageId,
+            content_type: 'application/json',
+            ...(message.subject ? { subject: message.subject } : {}),
+            application_properties: message.applicationProperties ?? {},
+            delivery_count: message.deliveryCount,
+            message_annotations: { 'x-opt-enqueued-time': new Date() },
+            body: rhea.message.data_section(Buffer.from(JSON.stringify(message.body))),
+          } as unknown as rhea.Message,
+          randomBytes(16),
+        );
+        inFlight.set(delivery, { entity, message });
+      }
+    }
+  };
+  const redeliver = (delivery: rhea.Delivery) => {
+    const held = inFlight.get(delivery);
+    if (!held) return;
+    inFlight.delete(delivery);
+    (waiting.get(held.entity) ?? waiting.set(held.entity, []).get(held.entity)!).unshift({ ...held.message, deliveryCount: held.message.deliveryCount + 1 });
+    setImmediate(() => pump(held.entity));
+  };
+  const detach = (link: rhea.Sender | undefined) => {
+    if (!link) return;
+    for (const set of receivers.values()) set.delete(link);
+    for (const d of [...inFlight.keys()]) if (d.link === link) redeliver(d);
+  };
+  container.on('sender_open', (ctx: rhea.EventContext) => {
+    const address = ctx.sender?.source?.address;
+    if (!address || address === '$cbs' || address.startsWith('$')) return;
+    if (!known.has(address)) {
+      ctx.sender!.close({ condition: 'amqp:not-found', description: `The messaging entity 'sb://localhost/${address}' could not be found.` });
+      return;
+    }
+    (receivers.get(address) ?? receivers.set(address, new Set()).get(address)!).add(ctx.sender!);
+  });
+  container.on('sendable', (ctx: rhea.EventContext) => {
+    const address = ctx.sender?.source?.address;
+    if (address && known.has(address)) pump(address);
+  });
+  container.on('accepted', (ctx: rhea.EventContext) => {
+    const held = inFlight.get(ctx.delivery!);
+    if (!held) return;
+    inFlight.delete(ctx.delivery!);
+    settled.completed.push({ ...held.message, entity: held.entity });
+    ctx.delivery!.update(true, outcomes.accepted().described() as never);
+  });
+  container.on('rejected', (ctx: rhea.EventContext) => {
+    const held = inFlight.get(ctx.delivery!);
+    if (!held) return;
+    inFlight.delete(ctx.delivery!);
+    const error = (ctx.delivery!.remote_state as { error?: { condition?: string; info?: Record<string, unknown> } } | undefined)?.error;
+    settled.deadLettered.push({ ...held.message, entity: held.entity, reason: error?.info?.['DeadLetterReason'], description: error?.info?.['DeadLetterErrorDescription'] });
+    ctx.delivery!.update(true, outcomes.rejected({ error }).described() as never);
+  });
+  // Abandon: the SDK sends `modified`, which rhea reports as `released`.
+  container.on('released', (ctx: rhea.EventContext) => {
+    const held = inFlight.get(ctx.delivery!);
+    if (!held) return;
+    settled.abandoned.push({ ...held.message, entity: held.entity });
+    ctx.delivery!.update(true, outcomes.released().described() as never);
+    redeliver(ctx.delivery!);
+  });
+  container.on('sender_close', (ctx: rhea.EventContext) => detach(ctx.sender));
+  container.on('disconnected', (ctx: rhea.EventContext) => {
+    for (const set of receivers.values()) for (const link of [...set]) if (link.connection === ctx.connection) detach(link);
+  });
 
   container.on('sender_open', (ctx: rhea.EventContext) => {
     if (ctx.sender?.source?.address === '$cbs') replyLinks.set(ctx.connection, ctx.sender);
@@ -90,7 +198,12 @@ export async function startLoopbackServiceBus(entities: readonly string[]): Prom
     listener.once('error', reject);
   });
   const port = (listener.address() as AddressInfo).port;
-  return Object.assign(state, {
+  return Object.assign(state, settled, {
+    enqueue(entity: string, message: Omit<QueuedMessage, 'deliveryCount'>) {
+      (waiting.get(entity) ?? waiting.set(entity, []).get(entity)!).push({ ...message, deliveryCount: 0 });
+      pump(entity);
+    },
+    receiverCount: (entity: string) => receivers.get(entity)?.size ?? 0,
     port,
     connectionString: `Endpoint=sb://localhost:${port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;`,
     close: () => new Promise<void>((resolve) => listener.close(() => resolve())),

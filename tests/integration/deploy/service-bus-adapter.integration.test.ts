@@ -93,9 +93,9 @@ describe('Service Bus comms adapter (real SDK, loopback AMQP server)', () => {
     expect(sb.received.length).toBe(before);
   });
 
-  it('no entity anywhere, or no namespace and no connection string, are clear configuration errors', async () => {
+  it('no entity anywhere, or no credentials of the organisation (never the platform identity), are clear configuration errors', async () => {
     await expect(send(connector({ settings: {} }), { message: {} }, 'k')).rejects.toMatchObject({ code: 'service_bus_no_entity', retryable: false });
-    await expect(send(connector({ settings: { entity: 'orders' }, secrets: {} }), { message: {} }, 'k')).rejects.toMatchObject({ code: 'service_bus_not_configured' });
+    expect(() => send(connector({ settings: { entity: 'orders', fullyQualifiedNamespace: 'sb-demiton-prod.servicebus.windows.net' }, secrets: {} }), { message: {} }, 'k')).toThrow(expect.objectContaining({ code: 'connector_credentials_required' }));
   });
 
   it('testConnection signs in and attaches to the default entity', async () => {

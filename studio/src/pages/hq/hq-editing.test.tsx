@@ -37,12 +37,12 @@ describe('group-to-role mappings', () => {
     const panel = await screen.findByRole('region', { name: 'Group-to-role mappings' });
     await within(panel).findByText('No groups are mapped to roles.');
 
-    // Not a UUID: the server answers 400 and names the parameter.
+    // Not a UUID: the server answers 400 and names the parameter, shown by its label in words.
     await user.type(within(panel).getByLabelText('Group object id'), 'finance-team');
     await user.click(within(panel).getByRole('button', { name: 'Add mapping' }));
     const problem = await within(panel).findByRole('alert');
-    expect(problem.textContent).toMatch(/groupId/);
-    expect(problem.textContent).toMatch(/invalid_path_parameter/);
+    expect(problem.textContent).toMatch(/Group object id:/);
+    expect(problem.querySelector('details')!.textContent).toMatch(/invalid_path_parameter/);
 
     await user.clear(within(panel).getByLabelText('Group object id'));
     await user.type(within(panel).getByLabelText('Group object id'), GROUP.toUpperCase());

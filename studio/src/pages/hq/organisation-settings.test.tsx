@@ -62,8 +62,10 @@ describe('organisation settings', () => {
     expect(within(panel).queryByText('Saved.')).toBeNull();
     await user.click(within(panel).getByRole('button', { name: 'Save organisation settings' }));
     const problem = await within(panel).findByRole('alert');
-    expect(within(problem).getByText('apiKeyMaxLifetimeDays')).toBeTruthy();
-    expect(problem.textContent).toMatch(/HTTP 422, code validation_failed/);
+    // The field by its label, not its API name; status and code only under "Details for support".
+    expect(within(problem).getByText('Maximum key lifetime (days):')).toBeTruthy();
+    expect(problem.textContent).not.toMatch(/apiKeyMaxLifetimeDays|HTTP 422/);
+    expect(problem.querySelector('details')!.textContent).toMatch(/Status 422, code validation_failed/);
     const lifetime = input(panel, 'Maximum key lifetime (days)');
     expect(lifetime.getAttribute('aria-invalid')).toBe('true');
     expect(lifetime.getAttribute('aria-describedby')).toContain('org-problems');

@@ -1,5 +1,6 @@
 /**
- * /hq organisation: the name, whether API keys are accepted and how long a new key may live,
+ * /hq organisation: the name, whether API keys are accepted, how long a new key may live and
+ * whether keys may hand out access (keys, role mappings, member roles),
  * edited with PUT /api/hq/settings (admins; GET needs admin too, so whoever sees the values may
  * change them). The Entra tenants are shown, not edited. A save refetches the settings and the
  * audit log; the server's problems are shown as it words them, and the fields they name are
@@ -15,11 +16,12 @@ import { useMissing } from '../../state/capabilities';
 interface Form {
   name: string;
   apiKeysEnabled: boolean;
+  apiKeysMayGrantAccess: boolean;
   /** As typed; empty means no limit. */
   maxLifetimeDays: string;
 }
 
-const formOf = (v: OrgSettingsView): Form => ({ name: v.name, apiKeysEnabled: v.apiKeysEnabled, maxLifetimeDays: v.apiKeyMaxLifetimeDays === null ? '' : String(v.apiKeyMaxLifetimeDays) });
+const formOf = (v: OrgSettingsView): Form => ({ name: v.name, apiKeysEnabled: v.apiKeysEnabled, apiKeysMayGrantAccess: v.apiKeysMayGrantAccess, maxLifetimeDays: v.apiKeyMaxLifetimeDays === null ? '' : String(v.apiKeyMaxLifetimeDays) });
 
 /**
  * The PUT body for the form. The lifetime is sent as typed (a number, or null when empty): the
@@ -27,7 +29,7 @@ const formOf = (v: OrgSettingsView): Form => ({ name: v.name, apiKeysEnabled: v.
  */
 export function bodyOf(f: Form): OrgSettingsBody {
   const days = f.maxLifetimeDays.trim();
-  return { name: f.name, apiKeysEnabled: f.apiKeysEnabled, apiKeyMaxLifetimeDays: days === '' ? null : Number(days) };
+  return { name: f.name, apiKeysEnabled: f.apiKeysEnabled, apiKeysMayGrantAccess: f.apiKeysMayGrantAccess, apiKeyMaxLifetimeDays: days === '' ? null : Number(days) };
 }
 
 /** The "Organisation" section of /hq. */
@@ -125,6 +127,15 @@ function SettingsForm({ view }: { view: OrgSettingsView }) {
         </span>
         <p className="help" id="org-keys-enabled-help">
           Off: every API key of the organisation is refused until this is turned on again.
+        </p>
+      </div>
+      <div className="field">
+        <span>
+          <input id="org-keys-grant" type="checkbox" checked={f.apiKeysMayGrantAccess} onChange={(e) => set({ apiKeysMayGrantAccess: e.target.checked })} {...marks('apiKeysMayGrantAccess', 'org-keys-grant-help')} />{' '}
+          <label htmlFor="org-keys-grant">API keys may grant access</label>
+        </span>
+        <p className="help" id="org-keys-grant-help">
+          Off: API keys cannot create API keys, role mappings or member roles. What keys do grant is audited as <code>….by_api_key</code>.
         </p>
       </div>
       <div className="field">
