@@ -18,6 +18,8 @@ import { health, openApiRoute } from './handlers/system';
 import { hqSystem } from './handlers/system-hq';
 import * as workers from './handlers/workers';
 import * as workflows from './handlers/workflows';
+import * as workflowVersions from './handlers/workflow-versions';
+import * as deletions from './handlers/deletions';
 
 /** Every HTTP route of the control plane (paths are under the `/api` prefix). */
 export const routes: readonly Route[] = [
@@ -44,6 +46,15 @@ export const routes: readonly Route[] = [
   workflows.getWorkflow,
   workflows.updateWorkflow,
   workflows.listWorkflowVersions,
+  // Drafts, publishing, rollback and version diffs; deleting empty projects and workers (issue #18).
+  workflowVersions.saveWorkflowDraft,
+  workflowVersions.getWorkflowDraft,
+  workflowVersions.discardWorkflowDraft,
+  workflowVersions.publishWorkflowDraft,
+  workflowVersions.rollbackWorkflow,
+  workflowVersions.diffWorkflowVersions,
+  deletions.deleteProject,
+  deletions.deleteWorker,
   runs.triggerRun,
   runs.getRun,
   runs.listRuns,

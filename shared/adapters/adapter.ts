@@ -8,6 +8,9 @@ import type { Logger } from '../logger';
 import type { BusinessObjectAccess } from '../business-objects/business-object-access';
 import type { OutboundPolicy } from '../connectors/network-policy';
 import type { ConnectorEndpoint, HostAllowList } from './host-allowlist';
+import type { ModelAccess } from './cognitive/model-access';
+import type { FileAccess } from './document-source';
+import type { KnowledgeAccess } from './intelligence/knowledge-access';
 
 export const ADAPTER_CATEGORIES = [
   'erp',
@@ -44,6 +47,12 @@ export interface OperationContext {
 /** What the engine lends to operations that read or write Demiton data. */
 export interface OperationServices {
   businessObjects: BusinessObjectAccess;
+  /** The organisation's model, token budget and usage ledger (cognitive adapters). */
+  models?: ModelAccess | undefined;
+  /** The organisation's document index, the one the assistant searches (knowledge operations). */
+  knowledge?: KnowledgeAccess | undefined;
+  /** Files of the project's other connectors, for `{ connector, path }` document references. */
+  files?: FileAccess | undefined;
 }
 
 /** What adapters get from the platform when they are built: the outbound network policy. */

@@ -19,6 +19,10 @@ import { rabbitmqAdapter, mqttAdapter, natsAdapter } from './comms/broker-adapte
 import { httpAdapter } from './platform/http-adapter';
 import { serviceBusAdapter } from './comms/service-bus';
 import { microsoftGraphAdapter } from './identity/microsoft-graph-adapter';
+import { modelAdapter } from './cognitive/model-adapter';
+import { documentIntelligenceAdapter } from './cognitive/document-intelligence-adapter';
+import { knowledgeAdapter } from './intelligence/knowledge-adapter';
+import { searchIndexAdapter } from './intelligence/search-index-adapter';
 
 /** Every built-in adapter registration, in resolution order. */
 export const BUILT_IN_ADAPTERS = [
@@ -26,6 +30,7 @@ export const BUILT_IN_ADAPTERS = [
   businessCentralAdapter,
   dynamicsFinanceAdapter,
   microsoftGraphAdapter,
+  searchIndexAdapter,
   webhookAdapter,
   blobAdapter,
   postgresAdapter,
@@ -36,6 +41,9 @@ export const BUILT_IN_ADAPTERS = [
   mqttAdapter,
   natsAdapter,
   serviceBusAdapter,
+  modelAdapter,
+  documentIntelligenceAdapter,
+  knowledgeAdapter,
   httpAdapter,
 ] as const;
 

@@ -8,6 +8,9 @@ import { WorkflowDefinition } from './workflow-definition';
 export const RunStatus = z.enum(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED']);
 export type RunStatus = z.infer<typeof RunStatus>;
 
+/** A task's status: a run's, plus SKIPPED (its `when` was false, or the trigger rule skipped it). */
+export const TaskStatus = z.enum(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED']);
+
 export const StoredErrorSchema = z
   .object({ code: z.string(), message: z.string(), retryable: z.boolean(), taskKey: z.string().optional() })
   .describe('An error recorded on a run, task or chunk.');
@@ -74,10 +77,17 @@ export const AttemptRecord = z
   .object({ attempt: z.number().int(), error: StoredErrorSchema.nullable(), startedAt: z.string().nullable(), finishedAt: z.string().nullable() })
   .describe('A failed attempt of a task.');
 
+/** Language-model tokens spent (cognitive `model` connector calls). */
+export const ModelUsage = z.object({ inputTokens: z.number().int(), outputTokens: z.number().int(), calls: z.number().int() }).describe('Language-model token usage.');
+
 export const TaskRunView = z.object({
   key: z.string(),
   type: z.enum(['atomic', 'workflow', 'chunked']),
-  status: RunStatus,
+  status: TaskStatus,
+  needs: z.array(z.string()).optional().describe('The tasks this one waits for (resolved: an omitted `needs` is the task before it).'),
+  runAfter: z.enum(['success', 'failure', 'always']).optional().describe("When it runs once its needs ended; 'failure' marks a failure handler, 'always' a finally."),
+  onError: z.enum(['fail', 'continue']).optional(),
+  handled: z.boolean().optional().describe('On a FAILED task: true when the failure is handled (onError: continue, or a runAfter: failure task that needs it succeeded).'),
   attempts: z.number().int(),
   output: z.json().nullable(),
   error: StoredErrorSchema.nullable(),
@@ -86,6 +96,7 @@ export const TaskRunView = z.object({
   finishedAt: z.iso.datetime().nullable(),
   chunks: ChunkProgress.optional(),
   attemptLog: z.array(AttemptRecord).optional().describe('Failed attempts of this task, oldest first.'),
+  modelUsage: ModelUsage.optional().describe('Language-model tokens this task spent (model connector calls, retries included).'),
 });
 
 export const RunView = z.object({
@@ -107,11 +118,13 @@ export const RunView = z.object({
     .nullable()
     .describe("When the current attempt started: equals `startedAt` for the first attempt, later after a rerun; null while the attempt waits for a worker. `startedAt` stays the first attempt's start (the total)."),
   attempt: z.number().int().optional().describe('Execution attempt of the run: 1, plus one per rerun from failure.'),
+  onFailureOf: z.uuid().nullable().optional().describe("The run whose failure started this one (its workflow's onFailure)."),
   tasks: z.array(TaskRunView),
+  modelUsage: ModelUsage.optional().describe("The run's language-model tokens: the sum over its tasks (absent in lists)."),
 });
 export type RunView = z.infer<typeof RunView>;
 
-export const RunSummary = RunView.omit({ tasks: true, input: true, output: true });
+export const RunSummary = RunView.omit({ tasks: true, input: true, output: true, modelUsage: true });
 export const RunList = z.object({ items: z.array(RunSummary), nextCursor: z.string().nullable() });
 
 export const ListRunsQuery = z.strictObject({

@@ -39,6 +39,33 @@ export const RetryPolicy = z
 /** A time limit, enforced by aborting the operation through its AbortSignal. */
 export const TimeoutMs = z.number().int().min(1).max(86_400_000).describe('Time limit of one attempt in milliseconds; the operation is aborted when it passes.');
 
+/**
+ * How a task joins the graph, on every task type. `needs` omitted: the task before it in the
+ * list (a list of tasks runs in order); `[]`: it may start when the run starts. Semantics in
+ * docs/workflows.md; evaluated by `shared/engine/task-graph.ts`.
+ */
+const TaskFlow = {
+  needs: z
+    .array(TaskKey)
+    .max(500)
+    .optional()
+    .describe('Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run).'),
+  when: z
+    .string()
+    .min(1)
+    .max(2_000)
+    .optional()
+    .describe('JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED).'),
+  runAfter: z
+    .enum(['success', 'failure', 'always'])
+    .optional()
+    .describe("When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally)."),
+  onError: z
+    .enum(['fail', 'continue'])
+    .optional()
+    .describe("'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on."),
+};
+
 const ConnectorRef = z.string().min(1).max(128).describe("A connector name in the project, or 'platform'.");
 const OperationName = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'must be an operation name');
 
@@ -51,6 +78,7 @@ export const AtomicTask = z
     input: InputMapping.optional(),
     retry: RetryPolicy.optional(),
     timeoutMs: TimeoutMs.optional(),
+    ...TaskFlow,
   })
   .describe('AtomicOp: one adapter operation.');
 
@@ -61,8 +89,17 @@ export const WorkflowRefTask = z
     workflow: z.string().min(1).max(128).describe('Name or id of a workflow in the same project.'),
     input: InputMapping.optional(),
     timeoutMs: TimeoutMs.optional().describe('Time limit of the child run; it is aborted when it passes.'),
+    ...TaskFlow,
   })
   .describe('WorkflowRef: a nested run, committed before it runs and linked to its parent.');
+
+/**
+ * Bounds of `collect: true`. The results of a collecting task are held in memory once, when the
+ * task ends, and stored as its output (one jsonb value): 16 MiB stays far below PostgreSQL's 1 GB
+ * jsonb limit and the worker's heap, and 100,000 records keep the save-time check meaningful.
+ */
+export const COLLECT_MAX_BYTES = 16 * 1024 * 1024;
+export const COLLECT_MAX_RECORDS = 100_000;
 
 const ChunkEachWorkflow = z.strictObject({ workflow: z.string().min(1).max(128), input: InputMapping.optional() });
 const ChunkEachOperation = z.strictObject({ connector: ConnectorRef, operation: OperationName, input: InputMapping.optional() });
@@ -76,6 +113,15 @@ export const ChunkedTask = z
     concurrency: z.number().int().min(1).max(1024).default(10),
     retry: RetryPolicy.optional().describe('Retry policy of each chunk whose `each` is an operation.'),
     timeoutMs: TimeoutMs.optional().describe('Time limit of each chunk.'),
+    collect: z
+      .boolean()
+      .optional()
+      .describe(`true: the output holds \`results\`, the output of each record in record order (null for a failed record); refused on save when the generator's literal count passes ${COLLECT_MAX_RECORDS}; a run whose results pass ${COLLECT_MAX_BYTES} bytes fails with collect_too_large.`),
+    onRecordError: z
+      .enum(['stop', 'continue'])
+      .optional()
+      .describe("'stop' (default): the first failed record stops dispatch and fails the task. 'continue': every record runs, failed records are listed in the output and the task succeeds."),
+    ...TaskFlow,
   })
   .describe('ChunkedDispatch: one ChunkRun per generator record, at most `concurrency` in flight.');
 
@@ -93,6 +139,9 @@ export const WorkflowConcurrency = z
   })
   .describe('Concurrency limit of a workflow: runs at a time, overall or per key value.');
 
+/** Tasks of one run executing at once when the definition does not say (`maxParallel`). */
+export const DEFAULT_MAX_PARALLEL = 10;
+
 export const WorkflowDefinition = z
   .strictObject({
     name: WorkflowName,
@@ -104,7 +153,21 @@ export const WorkflowDefinition = z
       .describe('JSON Schema (2020-12) the run input must satisfy.'),
     tasks: z.array(TaskDefinition).min(1).max(500),
     concurrency: WorkflowConcurrency.optional(),
-    output: InputMapping.optional().describe("The run's output mapping; the last task's output when omitted."),
+    maxParallel: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe(`Tasks of one run executing at the same time (default ${DEFAULT_MAX_PARALLEL}).`),
+    onFailure: z
+      .strictObject({
+        workflow: z.string().min(1).max(128).describe('Name or id of a workflow in the same project.'),
+        input: InputMapping.optional().describe('Its input; the mapping context holds input, steps, run and failure: { runId, task, code, message }.'),
+      })
+      .optional()
+      .describe('A workflow started (as its own run, linked by onFailureOf) when a run of this one ends FAILED.'),
+    output: InputMapping.optional().describe("The run's output mapping; when omitted, the output of the last task in the list that succeeded."),
   })
   .describe('A workflow definition.');
 
@@ -116,3 +179,4 @@ export type ChunkedTask = z.infer<typeof ChunkedTask>;
 export type TaskType = TaskDefinition['type'];
 export type RetryPolicy = z.infer<typeof RetryPolicy>;
 export type WorkflowConcurrency = z.infer<typeof WorkflowConcurrency>;
+export type RunAfter = NonNullable<TaskDefinition['runAfter']>;

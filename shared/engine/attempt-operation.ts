@@ -8,6 +8,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { TaskFailedError } from '../domain/errors';
 import type { RetryPolicy } from '../domain/workflow-definition';
+import { setDeadline } from '../adapters/deadline';
 import { linkedAbort } from './linked-abort';
 import { NO_RETRY, retryDelayMs, shouldRetry } from './retry-policy';
 
@@ -52,6 +53,7 @@ export async function withTimeout<T>(fn: (signal: AbortSignal) => Promise<T>, si
   if (!timeoutMs) return raceAbort(Promise.resolve().then(() => fn(signal)), signal);
   // Not AbortSignal.any: that would leave an entry on the run's signal per attempt (linked-abort.ts).
   const attempt = linkedAbort(signal);
+  setDeadline(attempt.signal, Date.now() + timeoutMs);
   let timedOut: TaskTimeoutError | null = null;
   const timer = setTimeout(() => attempt.abort((timedOut = new TaskTimeoutError(timeoutMs))), timeoutMs);
   try {

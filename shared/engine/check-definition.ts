@@ -1,14 +1,17 @@
 /**
  * Validation of a workflow definition on save. Structure comes from the zod schema; then the
- * checks that need context: duplicate keys, references to later or unknown steps, expression
- * syntax, unknown connectors/operations, unknown workflows and cycles of WorkflowRefs. Every
- * problem is reported with its path; the caller answers 422 with all of them.
+ * checks that need context: duplicate keys, the task graph (unknown needs, cycles, unreachable
+ * tasks), step references (a task may read `steps.x` only when it needs x, directly or through
+ * other tasks), expression syntax (mappings and `when`), unknown connectors/operations, unknown
+ * workflows and cycles of WorkflowRefs. Every problem is reported with its path; the caller
+ * answers 422 with all of them.
  */
 import type { z } from 'zod';
 import { ValidationError, type FieldIssue } from '../domain/errors';
 import { checkSyntax, expressionsIn, stepReferences } from '../domain/expressions';
-import { WorkflowDefinition, type TaskDefinition } from '../domain/workflow-definition';
+import { COLLECT_MAX_RECORDS, WorkflowDefinition, type TaskDefinition } from '../domain/workflow-definition';
 import type { Operation } from '../adapters/adapter';
+import { ancestors, cyclesAndUnreachable, resolveNeeds } from './task-graph';
 
 /** Formats a zod path as `tasks[2].input.message`. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
@@ -39,6 +42,8 @@ export function referencedWorkflows(def: WorkflowDefinition): Array<{ ref: strin
     if (t.type === 'workflow') out.push({ ref: t.workflow, path: `tasks[${i}].workflow` });
     if (t.type === 'chunked' && 'workflow' in t.each) out.push({ ref: t.each.workflow, path: `tasks[${i}].each.workflow` });
   });
+  // An alert workflow that ends up alerting about itself would start runs without end.
+  if (def.onFailure) out.push({ ref: def.onFailure.workflow, path: 'onFailure.workflow' });
   return out;
 }
 
@@ -65,7 +70,38 @@ export async function checkDefinition(raw: unknown, ctx: DefinitionContext): Pro
     else keys.set(t.key, i);
   });
 
-  // Expressions: syntax, and step references must name an earlier step.
+  // The graph: needs name known tasks, once each; no cycles; every task reachable from the start.
+  const needs = resolveNeeds(def.tasks);
+  def.tasks.forEach((t, i) => {
+    const seen = new Set<string>();
+    t.needs?.forEach((k, j) => {
+      const path = `tasks[${i}].needs[${j}]`;
+      if (seen.has(k)) issues.push({ path, message: `'${k}' is listed twice` });
+      else if (k === t.key) issues.push({ path, message: 'a task cannot need itself' });
+      else if (!keys.has(k)) issues.push({ path, message: `unknown task '${k}'` });
+      seen.add(k);
+    });
+  });
+  // With duplicate keys the graph is ambiguous; the duplicates are reported and the graph is not.
+  const { cycles, unreachable } = keys.size === def.tasks.length ? cyclesAndUnreachable(def.tasks, needs) : { cycles: [], unreachable: [] };
+  for (const cycle of cycles) {
+    const trail = [...cycle, cycle[0]!].map((i) => def.tasks[i]!.key).join(' → ');
+    for (const i of cycle) issues.push({ path: `tasks[${i}].needs`, message: `cycle of needs: ${trail}` });
+  }
+  for (const i of unreachable) issues.push({ path: `tasks[${i}].needs`, message: 'unreachable from the start: it needs a task on a cycle' });
+  def.tasks.forEach((t, i) => {
+    if (t.runAfter !== 'failure') return;
+    const need = needs[i]!.map((k) => def.tasks[keys.get(k) ?? -1]).filter((n) => n !== undefined);
+    if (!need.length) issues.push({ path: `tasks[${i}].runAfter`, message: 'a failure handler needs at least one task whose failure it handles' });
+    else if (need.every((n) => n.onError === 'continue')) issues.push({ path: `tasks[${i}].runAfter`, message: 'never runs: every task it needs continues on error, so none can fail' });
+  });
+  const before = ancestors(def.tasks, needs);
+
+  // Expressions: syntax, and a step may be read only by a task that needs it (directly or through others).
+  const checkStepRef = (ref: string, path: string, position: number) => {
+    if (!keys.has(ref)) issues.push({ path, message: `refers to unknown step '${ref}'` });
+    else if (position < def.tasks.length && !before[position]!.has(ref)) issues.push({ path, message: `refers to step '${ref}', which does not run before this one` });
+  };
   const checkExpressions = (value: unknown, path: string, position: number) => {
     for (const e of expressionsIn(value, path)) {
       const bad = checkSyntax(e.expr, e.path);
@@ -73,29 +109,33 @@ export async function checkDefinition(raw: unknown, ctx: DefinitionContext): Pro
         issues.push(bad);
         continue;
       }
-      for (const ref of stepReferences(e.expr)) {
-        const at = keys.get(ref);
-        if (at === undefined) issues.push({ path: e.path, message: `refers to unknown step '${ref}'` });
-        else if (at >= position) issues.push({ path: e.path, message: `refers to step '${ref}', which does not run before this one` });
-      }
+      for (const ref of stepReferences(e.expr)) checkStepRef(ref, e.path, position);
     }
   };
+  const checkWhole = (expr: string, path: string, position: number) => {
+    const bad = checkSyntax(expr, path);
+    if (bad) issues.push(bad);
+    else for (const ref of stepReferences(expr)) checkStepRef(ref, path, position);
+  };
   def.tasks.forEach((t, i) => {
+    if (t.when !== undefined) checkWhole(t.when, `tasks[${i}].when`, i);
     for (const m of mappingsOf(t, i)) checkExpressions(m.value, m.path, i);
     if (t.type === 'atomic' && t.connector === 'platform' && t.operation === 'transform') {
       const expr = t.input?.['expression'];
-      if (typeof expr === 'string') {
-        const bad = checkSyntax(expr, `tasks[${i}].input.expression`);
-        if (bad) issues.push(bad);
-        else
-          for (const ref of stepReferences(expr)) {
-            const at = keys.get(ref);
-            if (at === undefined || at >= i) issues.push({ path: `tasks[${i}].input.expression`, message: `refers to step '${ref}', which does not run before this one` });
-          }
-      }
+      if (typeof expr === 'string') checkWhole(expr, `tasks[${i}].input.expression`, i);
     }
   });
   if (def.output) checkExpressions(def.output, 'output', def.tasks.length);
+  if (def.onFailure?.input) checkExpressions(def.onFailure.input, 'onFailure.input', def.tasks.length);
+
+  // Collecting loops are bounded: a generator count known on save may not pass the limit.
+  def.tasks.forEach((t, i) => {
+    if (t.type !== 'chunked' || !t.collect) return;
+    const count = t.generator.input?.['count'];
+    if (typeof count === 'number' && count > COLLECT_MAX_RECORDS) {
+      issues.push({ path: `tasks[${i}].collect`, message: `collects at most ${COLLECT_MAX_RECORDS} records; the generator yields ${count}` });
+    }
+  });
 
   // Policies: a cap below the first delay is a mistake; a child workflow retries through its own tasks.
   def.tasks.forEach((t, i) => {

@@ -12,13 +12,18 @@
  * under their existing ids (stable idempotency keys). Every write is fenced on the run's lease.
  *
  * The first failed chunk stops dispatch: chunks in flight finish, chunks already started but not
- * run are CANCELLED, and the task fails with a summary.
+ * run are CANCELLED, and the task fails with a summary. With `onRecordError: continue` every
+ * record runs, the task succeeds, and its output lists the failed records (the first
+ * `MAX_LISTED_FAILURES`). With `collect: true` the output also holds `results`, each record's
+ * output in record order, read back from the chunk rows when the task ends (so chunks that
+ * succeeded before a resume are included); past `COLLECT_MAX_BYTES` the task fails with
+ * `collect_too_large`, checked as results arrive and again, by size only, before they are read.
  */
-import type { ChunkedTask } from '../domain/workflow-definition';
+import { COLLECT_MAX_BYTES, type ChunkedTask } from '../domain/workflow-definition';
 import { ServiceUnavailableError, TaskFailedError, toStoredError, type StoredError } from '../domain/errors';
 import { mapValue } from '../domain/expressions';
 import type { Db } from '../db/db';
-import { finishChunks, startChunks, type ChunkProgress, type ChunkResult } from '../store/chunks';
+import { collectResults, failedRecords, finishChunks, startChunks, type ChunkProgress, type ChunkResult } from '../store/chunks';
 import { LeaseLostError, isAbandonment } from './lease';
 
 export interface ChunkRunner {
@@ -40,9 +45,29 @@ export interface ChunkedDispatchArgs {
   signal: AbortSignal;
 }
 
+/** Failed records listed in the output of a task that continues past them. */
+export const MAX_LISTED_FAILURES = 100;
+
+function collectTooLarge(bytes: number): TaskFailedError {
+  return new TaskFailedError('collect_too_large', `The collected results (${bytes} bytes or more) pass the limit of ${COLLECT_MAX_BYTES} bytes.`, { retryable: false });
+}
+
+/** The output of a chunked task. */
+export interface ChunkedOutput {
+  total: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+  failedRecords?: Array<{ index: number; error: StoredError | null }>;
+  results?: unknown[];
+}
+
 /** Dispatches every record; resolves to the counts, or throws a TaskFailedError after the first failure. */
-export async function chunkedDispatch(a: ChunkedDispatchArgs): Promise<{ total: number; succeeded: number; failed: number; cancelled: number }> {
+export async function chunkedDispatch(a: ChunkedDispatchArgs): Promise<ChunkedOutput> {
   const concurrency = a.task.concurrency;
+  const continueOnError = a.task.onRecordError === 'continue';
+  const collect = a.task.collect === true;
+  let collectedBytes = 0;
   // Batches of 256 keep round trips per chunk low (one insert, one flush per 256) at a bounded size.
   const batchSize = Math.min(256, Math.max(32, concurrency * 4));
   const progress: ChunkProgress = { total: 0, succeeded: 0, failed: 0, running: 0 };
@@ -81,6 +106,10 @@ export async function chunkedDispatch(a: ChunkedDispatchArgs): Promise<{ total: 
         const out = await a.runChunk({ id, index, record, input });
         result = { id, status: 'SUCCEEDED', output: out.output, error: null, childRunId: out.childRunId, retries: out.retries ?? 0 };
         progress.succeeded++;
+        if (collect) {
+          collectedBytes += JSON.stringify(out.output ?? null).length;
+          if (collectedBytes > COLLECT_MAX_BYTES) firstError ??= toStoredError(collectTooLarge(collectedBytes), a.task.key);
+        }
       } catch (err) {
         if (a.signal.aborted) {
           // The run is being abandoned: this chunk's outcome is not its own; leave it for the resumer.
@@ -99,7 +128,7 @@ export async function chunkedDispatch(a: ChunkedDispatchArgs): Promise<{ total: 
         const failedAttempts = (err as { failedAttempts?: number }).failedAttempts ?? 1;
         result = { id, status: 'FAILED', output: null, error: stored, childRunId, retries: failedAttempts - 1 };
         progress.failed++;
-        firstError ??= { ...stored, message: `chunk ${index}: ${stored.message}` };
+        if (!continueOnError) firstError ??= { ...stored, message: `chunk ${index}: ${stored.message}` };
       }
       progress.running--;
       results.push(result);
@@ -158,7 +187,15 @@ export async function chunkedDispatch(a: ChunkedDispatchArgs): Promise<{ total: 
   if (fatal) throw fatal;
   if (firstError) {
     const e = firstError as StoredError;
+    if (e.code === 'collect_too_large') throw collectTooLarge(collectedBytes);
     throw new TaskFailedError('chunk_failed', `${progress.failed} of ${progress.total} chunks failed (first: ${e.message})`, { retryable: false });
   }
-  return { total: progress.total, succeeded: progress.succeeded, failed: progress.failed, cancelled };
+  const out: ChunkedOutput = { total: progress.total, succeeded: progress.succeeded, failed: progress.failed, cancelled };
+  if (continueOnError) out.failedRecords = progress.failed ? await failedRecords(a.db, a.orgId, a.taskRunId, MAX_LISTED_FAILURES) : [];
+  if (collect) {
+    const c = await collectResults(a.db, a.orgId, a.taskRunId, COLLECT_MAX_BYTES);
+    if ('tooLarge' in c) throw collectTooLarge(c.tooLarge);
+    out.results = c.results;
+  }
+  return out;
 }

@@ -23,17 +23,21 @@ import type { TaskDefinition, WorkflowDefinition } from '../domain/workflow-defi
 import { lazyChild, type Logger } from '../logger';
 import type { WorkQueue } from '../queue/work-queue';
 import * as runs from '../store/runs';
-import type { RunEnd } from '../store/run-batches';
+import { endRuns, type RunEnd } from '../store/run-batches';
 import type { StatementBatcher } from './statement-batcher';
 import { findWorkflowRef, getExecutableVersion } from '../store/workflows';
 import { TaskTimeoutError, attemptOperation } from './attempt-operation';
 import { chunkedDispatch } from './chunked-dispatch';
 import { withConnectorSlot } from './concurrency-limits';
+import type { TaskServices } from './task-services';
 import type { ConnectorDirectory } from './connectors';
 import { LeaseLostError, isAbandonment, type LeaseKeeper } from './lease';
 import { linkedAbort } from './linked-abort';
 import { instrumentOperation } from '../observability/instrument-operation';
 import { withSpan } from '../observability/tracing';
+import { definitionMismatch, executeGraph } from './execute-graph';
+import { validateRunInput } from './input-schema';
+import { isChain } from './task-graph';
 
 export interface ExecutorDeps {
   db: Db;
@@ -44,6 +48,8 @@ export interface ExecutorDeps {
   connectors: ConnectorDirectory;
   logger: Logger;
   leases: LeaseKeeper;
+  /** Models, knowledge and files lent to operations (task-services.ts); absent, those operations say so. */
+  taskServices?: TaskServices | undefined;
 }
 
 export interface RunOutcome {
@@ -68,6 +74,12 @@ function mustAbandon(err: unknown, signal: AbortSignal): boolean {
 }
 
 const MAX_CACHED_DEFINITIONS = 1_000;
+
+/** What `execute` writes with the run end: the last task's end, and what a failure alert needs. */
+interface RunTail {
+  task: runs.TaskEnd | null;
+  context?: { input: unknown; steps: Record<string, unknown>; run: { id: string } };
+}
 
 /** The part of an operation's context that is the same for every call of one task. */
 type TaskScope = Omit<OperationContext, 'signal' | 'idempotencyKey' | 'expressionContext'>;
@@ -106,7 +118,7 @@ export class RunExecutor {
     const log = lazyChild(logger, { runId: run.id, orgId: run.orgId });
     const signal = leases.hold(run.id, parentSignal);
     // The run's last task end (or its failing task's) is written with the run's end, in one statement.
-    const tail: { task: runs.TaskEnd | null } = { task: null };
+    const tail: RunTail = { task: null };
     try {
       let outcome: RunOutcome;
       try {
@@ -116,7 +128,8 @@ export class RunExecutor {
         // Loading the definition or an output mapping failed: the run fails with that error.
         outcome = { status: 'FAILED', output: null, error: toStoredError(err) };
       }
-      const ended = await this.deps.runEnds.submit({ orgId: run.orgId, runId: run.id, status: outcome.status, output: outcome.output, error: outcome.error, task: tail.task });
+      const end: RunEnd = { orgId: run.orgId, runId: run.id, status: outcome.status, output: outcome.output, error: outcome.error, task: tail.task };
+      const ended = outcome.status === 'FAILED' ? await this.endFailed(run, end, tail, log) : await this.deps.runEnds.submit(end);
       if (!ended) throw new LeaseLostError(run.id);
       log.debug({ status: outcome.status }, 'run finished');
       return outcome;
@@ -130,11 +143,13 @@ export class RunExecutor {
    * success is written together with the next task's start; the last task's end (or the failing
    * task's) is left in `tail` for `execute` to write with the run's end.
    */
-  private async executeTasks(run: runs.ClaimedRun, signal: AbortSignal, log: Logger, tail: { task: runs.TaskEnd | null }): Promise<RunOutcome> {
+  private async executeTasks(run: runs.ClaimedRun, signal: AbortSignal, log: Logger, tail: RunTail): Promise<RunOutcome> {
     const { db } = this.deps;
     const { projectId, definition } = await this.version(run.orgId, run.workflowId, run.workflowVersion);
     const steps: Record<string, unknown> = {};
     const context = { input: run.input, steps, run: { id: run.id } };
+    tail.context = context;
+    if (!isChain(definition)) return this.executeGraphTasks(run, projectId, definition, context, signal, log, tail);
     let last: unknown = null;
     // The task already marked RUNNING (by the claim, or by the previous task's end).
     let started: string | null = run.startedTaskId ?? null;
@@ -181,6 +196,91 @@ export class RunExecutor {
     return { status: 'SUCCEEDED', output, error: null };
   }
 
+  /** A graph run (execute-graph.ts): tasks whose needs are met run at once, up to maxParallel. */
+  private async executeGraphTasks(
+    run: runs.ClaimedRun,
+    projectId: string,
+    definition: WorkflowDefinition,
+    context: { input: unknown; steps: Record<string, unknown>; run: { id: string } },
+    signal: AbortSignal,
+    log: Logger,
+    tail: RunTail,
+  ): Promise<RunOutcome> {
+    const mismatch = run.tasks.find((s) => definition.tasks[s.position]?.key !== s.key) ?? (run.tasks.length !== definition.tasks.length ? run.tasks[0] : undefined);
+    if (mismatch) {
+      const error = definitionMismatch(mismatch.key);
+      const started = run.startedTaskId ? run.tasks.find((s) => s.id === run.startedTaskId) : undefined;
+      if (started) tail.task = { id: started.id, status: 'FAILED', output: null, error: toStoredError(error, started.key) };
+      throw error;
+    }
+    const result = await executeGraph({
+      db: this.deps.db,
+      run,
+      definition,
+      owner: this.owner,
+      signal,
+      log,
+      context,
+      mustAbandon,
+      runTask: (task, taskRunId, taskSignal) =>
+        withSpan(`task ${task.key}`, { 'demiton.run.id': run.id, 'demiton.task': task.key, 'demiton.task.type': task.type }, () => this.runTask(run, projectId, task, taskRunId, context, taskSignal, log)),
+    });
+    tail.task = result.tail;
+    if (result.status === 'FAILED') return { status: 'FAILED', output: null, error: result.error };
+    const output = definition.output ? await mapValue(definition.output, context, 'output') : result.lastOutput;
+    return { status: 'SUCCEEDED', output, error: null };
+  }
+
+  /**
+   * Ends a FAILED run. With a workflow-level `onFailure`, the alert run is committed in the same
+   * transaction as the end (so a crash can neither lose it nor start it for a run that did not
+   * end FAILED), keyed `on-failure:<run id>:<attempt>` so each failed attempt alerts once, then
+   * enqueued (the recovery sweep enqueues it if that fails). An alert that cannot be mapped, whose
+   * input fails its workflow's input schema, or whose workflow is gone is logged; the run still
+   * ends FAILED.
+   */
+  private async endFailed(run: runs.ClaimedRun, end: RunEnd, tail: RunTail, log: Logger): Promise<boolean> {
+    const { db, queue, runEnds } = this.deps;
+    // Cached: the run loaded it to execute (a run whose version is missing has no alert to start).
+    const version = await this.version(run.orgId, run.workflowId, run.workflowVersion).catch(() => null);
+    const onFailure = version?.definition.onFailure;
+    if (!version || !onFailure) return runEnds.submit(end);
+    const { projectId } = version;
+    let alert: { workflowId: string; version: number; tasks: ReadonlyArray<{ key: string; type: TaskDefinition['type'] }>; input: Record<string, unknown> };
+    try {
+      const wf = await findWorkflowRef(db, run.orgId, projectId, onFailure.workflow);
+      if (!wf) throw new TaskFailedError('workflow_not_found', `onFailure: no workflow '${onFailure.workflow}' in the project.`, { retryable: false });
+      const failure = { runId: run.id, task: end.error?.taskKey ?? null, code: end.error?.code ?? 'failed', message: end.error?.message ?? '' };
+      const mapped = await mapValue(onFailure.input ?? {}, { ...(tail.context ?? { input: run.input, steps: {}, run: { id: run.id } }), failure }, 'onFailure');
+      const input = mapped && typeof mapped === 'object' && !Array.isArray(mapped) ? (mapped as Record<string, unknown>) : { value: mapped };
+      validateRunInput(wf.definition.inputSchema, input, `${wf.id}:${wf.version}`);
+      alert = { workflowId: wf.id, version: wf.version, tasks: wf.definition.tasks, input };
+    } catch (err) {
+      if (isAbandonment(err) || (err instanceof ServiceUnavailableError && err.dependency === 'database')) throw err;
+      log.warn({ err, code: toStoredError(err).code }, 'onFailure: the alert run could not be prepared; the run ends FAILED without it');
+      return runEnds.submit(end);
+    }
+    const alertId = randomUUID();
+    const ended = await db.tx(async (q) => {
+      const { rows } = await q.query<{ attempt: number }>('SELECT attempt FROM workflow_runs WHERE id = $1::uuid AND org_id = $2::uuid', [run.id, run.orgId]);
+      if (!(await endRuns(q, this.owner, [end])).has(run.id)) return false;
+      await runs.insertRun(q, {
+        id: alertId,
+        orgId: run.orgId,
+        workflowId: alert.workflowId,
+        workflowVersion: alert.version,
+        trigger: 'workflow',
+        input: alert.input,
+        tasks: alert.tasks,
+        idempotencyKey: `on-failure:${run.id}:${rows[0]?.attempt ?? 1}`,
+        onFailureOf: run.id,
+      });
+      return true;
+    });
+    if (ended) await queue.enqueue({ runId: alertId, orgId: run.orgId, enqueuedAt: Date.now() }).catch((err: unknown) => log.warn({ err }, 'onFailure: enqueue failed; the recovery sweep will enqueue the alert run'));
+    return ended;
+  }
+
   private async operation(orgId: string, projectId: string, connectorName: string, operation: string, taskKey: string): Promise<{ op: Operation; connector: ConnectorDescriptor }> {
     const connector = await this.deps.connectors.find(orgId, projectId, connectorName);
     if (!connector) throw new TaskFailedError('connector_not_found', `Task '${taskKey}': no connector named '${connectorName}'.`, { retryable: false });
@@ -205,7 +305,10 @@ export class RunExecutor {
    */
   private taskScope(run: runs.ClaimedRun, projectId: string, taskKey: string, log: Logger): TaskScope {
     return { logger: lazyChild(log, { taskKey }), taskKey, orgId: run.orgId, projectId, runId: run.id,
-      services: { businessObjects: businessObjectAccess(this.deps.db, { orgId: run.orgId, projectId, runId: run.id }) },
+      services: {
+        businessObjects: businessObjectAccess(this.deps.db, { orgId: run.orgId, projectId, runId: run.id }),
+        ...this.deps.taskServices?.({ orgId: run.orgId, projectId, runId: run.id, taskKey }),
+      },
     };
   }
 

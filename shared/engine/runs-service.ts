@@ -4,6 +4,8 @@ import type { RunStatus, RunView } from '../domain/api';
 import { NotFoundError, ValidationError } from '../domain/errors';
 import type { Platform } from '../platform';
 import { getRunWithTasks, listRuns as listRunRows, type RunRow } from '../store/run-views';
+import { isHandled, resolveNeeds } from './task-graph';
+import { runModelUsage } from '../store/model-usage';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -29,15 +31,31 @@ export async function getRun(p: Platform, who: Principal, id: string): Promise<R
   const found = await getRunWithTasks(p.db, who.orgId, id);
   if (!found) throw new NotFoundError('run', id);
   const { run, tasks } = found;
+  // Needs and trigger rules come from the run's workflow version, matched to the task rows by position.
+  const defs = run.definitionTasks && run.definitionTasks.length === tasks.length ? run.definitionTasks : null;
+  const needs = defs ? resolveNeeds(defs) : tasks.map((_, i) => (i === 0 ? [] : [tasks[i - 1]!.key]));
+  const statusOf = (key: string) => tasks.find((t) => t.key === key)?.status;
+  const usage = await runModelUsage(p.db, who.orgId, id);
+  const total = { inputTokens: 0, outputTokens: 0, calls: 0 };
+  for (const u of usage.values()) {
+    total.inputTokens += u.inputTokens;
+    total.outputTokens += u.outputTokens;
+    total.calls += u.calls;
+  }
   return {
     ...summary(run),
     input: run.input as RunView['input'],
     output: (run.output ?? null) as RunView['output'],
     ...(run.attempt !== undefined ? { attempt: run.attempt } : {}),
-    tasks: tasks.map((t) => ({
+    onFailureOf: run.onFailureOf ?? null,
+    tasks: tasks.map((t, i) => ({
       key: t.key,
       type: t.type,
       status: t.status,
+      needs: needs[i]!,
+      runAfter: defs?.[i]?.runAfter ?? 'success',
+      onError: defs?.[i]?.onError ?? 'fail',
+      ...(t.status === 'FAILED' && defs ? { handled: isHandled(defs, needs, i, statusOf) } : {}),
       attempts: t.attempts,
       output: (t.output ?? null) as RunView['output'],
       error: t.error,
@@ -45,6 +63,7 @@ export async function getRun(p: Platform, who: Principal, id: string): Promise<R
       startedAt: iso(t.startedAt),
       finishedAt: iso(t.finishedAt),
       attemptLog: t.attemptLog ?? [],
+      ...(usage.has(t.key) ? { modelUsage: usage.get(t.key)! } : {}),
       ...(t.type === 'chunked'
         ? {
             chunks: {
@@ -56,6 +75,7 @@ export async function getRun(p: Platform, who: Principal, id: string): Promise<R
           }
         : {}),
     })),
+    modelUsage: total,
   };
 }
 

@@ -20,6 +20,7 @@ import { claimRun, claimRuns, endRuns, type ClaimRequest, type RunEnd } from '..
 import { StatementBatcher } from './statement-batcher';
 import { workflowSlot, type WorkflowSlot } from './concurrency-limits';
 import { RunExecutor } from './execute-run';
+import { createTaskServices } from './task-services';
 import { LeaseKeeper, isAbandonment } from './lease';
 import { recordClaimLatency, recordRunEnd } from '../observability/metrics';
 import { withTraceParent } from '../observability/tracing';
@@ -65,6 +66,7 @@ export class Worker {
   private stopping = false;
   /** Runs this worker has finished (any outcome) since it started. */
   completed = 0;
+  private credential: import('@azure/identity').TokenCredential | undefined;
 
   constructor(
     private readonly platform: Platform,
@@ -101,6 +103,21 @@ export class Worker {
       connectors: platform.connectors,
       logger,
       leases: this.leases,
+      taskServices: createTaskServices({
+        db: platform.db,
+        ai: platform.ai,
+        aiConfig: platform.config.ai,
+        secretBox: platform.secretBox,
+        network: platform.network,
+        registry: platform.registry,
+        connectors: platform.connectors,
+        logger,
+        credential: async () => {
+          // Built on first use only: the deployment's Azure OpenAI without a key.
+          const { DefaultAzureCredential } = await import('@azure/identity');
+          return (this.credential ??= new DefaultAzureCredential());
+        },
+      }),
     });
   }
 

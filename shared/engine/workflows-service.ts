@@ -39,11 +39,12 @@ function toView(w: store.WorkflowVersionRow): WorkflowView {
 }
 
 /** The workflow as the API shows it after a write (its latest version). */
-async function latestView(p: Platform, orgId: string, id: string): Promise<WorkflowView> {
+export async function latestView(p: Platform, orgId: string, id: string): Promise<WorkflowView> {
   return toView((await store.getWorkflowVersionView(p.db, orgId, id, null))!);
 }
 
-async function check(p: Platform, who: Principal, projectId: string, body: unknown, selfId?: string): Promise<WorkflowDefinition> {
+/** Parses and checks a definition in its project (422 `invalid_definition`), as every save does. */
+export async function check(p: Platform, who: Principal, projectId: string, body: unknown, selfId?: string): Promise<WorkflowDefinition> {
   const others = (await store.listProjectDefinitions(p.db, who.orgId, projectId)).filter((w) => w.id !== selfId);
   const def = await checkDefinition(body, {
     projectWorkflows: others,

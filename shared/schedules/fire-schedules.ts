@@ -11,7 +11,7 @@
  *
  * Why the run is not started inside the claiming transaction: the trigger commits on a connection
  * of its own, and the embedded database (PGlite) has exactly one. Holding it while the trigger
- * waited for another stalled every API request until the pool gave up (5 s), and the fire with it.
+ * waits for another would stall every API request until the pool gives up (5 s), and fail the fire.
  *
  * Catch-up after downtime: `skip` fires only fire times due within the last two timer periods
  * (the one just due); `all` fires every missed time, the most recent `MAX_CATCH_UP` at most.

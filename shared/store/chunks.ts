@@ -100,3 +100,35 @@ export async function finishChunks(
   );
   return rows[0]?.held ?? false;
 }
+
+/**
+ * The outputs of a collecting task's chunks in record order (null for a record that did not
+ * succeed), or `tooLarge` when together they pass `maxBytes` as JSON text: the size is summed
+ * first and the outputs are only read when they fit, so a run past the limit never loads them.
+ */
+export async function collectResults(q: Queryable, orgId: string, taskRunId: string, maxBytes: number): Promise<{ results: unknown[] } | { tooLarge: number }> {
+  const { rows } = await q.query<{ bytes: string | null; results: unknown[] | null }>(
+    statement('demiton_collect_results', `WITH size AS (
+       SELECT coalesce(sum(octet_length(output::text)), 0) AS bytes FROM chunk_runs WHERE task_run_id = $1::uuid AND org_id = $2::uuid AND status = 'SUCCEEDED'
+     )
+     SELECT size.bytes::text AS bytes,
+            CASE WHEN size.bytes <= $3::bigint THEN
+              (SELECT coalesce(json_agg(CASE WHEN c.status = 'SUCCEEDED' THEN c.output END ORDER BY c.index), '[]'::json)
+                 FROM chunk_runs c WHERE c.task_run_id = $1::uuid AND c.org_id = $2::uuid)
+            END AS results
+       FROM size`),
+    [taskRunId, orgId, maxBytes],
+  );
+  const row = rows[0]!;
+  return row.results === null ? { tooLarge: Number(row.bytes) } : { results: row.results };
+}
+
+/** The first `limit` failed records of a chunked task, in record order, with their errors. */
+export async function failedRecords(q: Queryable, orgId: string, taskRunId: string, limit: number): Promise<Array<{ index: number; error: StoredError | null }>> {
+  const { rows } = await q.query<{ index: string; error: StoredError | null }>(
+    statement('demiton_failed_records', `SELECT index::text AS index, error FROM chunk_runs
+      WHERE task_run_id = $1::uuid AND org_id = $2::uuid AND status = 'FAILED' ORDER BY index LIMIT $3::int`),
+    [taskRunId, orgId, limit],
+  );
+  return rows.map((r) => ({ index: Number(r.index), error: r.error }));
+}

@@ -16,6 +16,7 @@
 import { statement, type Queryable } from '../db/db';
 import type { StoredError } from '../domain/errors';
 import { CLAIMED_COLUMNS, type ClaimedRun, type TaskEnd } from './runs';
+import { CLAIMABLE_TASK, START_TASK, endTask } from './task-transitions';
 
 export interface ClaimRequest {
   orgId: string;
@@ -41,10 +42,10 @@ const CLAIM_RUNS = statement(
      RETURNING w.id, w.org_id, w.workflow_id, w.workflow_version, w.input, w.parent_run_id
    ), f AS (
      SELECT DISTINCT ON (t.run_id) t.id, t.run_id FROM task_runs t JOIN c ON t.run_id = c.id AND t.org_id = c.org_id
-      WHERE t.status <> 'SUCCEEDED'
+      WHERE t.${CLAIMABLE_TASK}
       ORDER BY t.run_id, t.position
    ), s AS (
-     UPDATE task_runs t SET status = 'RUNNING', attempts = t.attempts + 1, started_at = clock_timestamp(), error = NULL
+     UPDATE task_runs t SET ${START_TASK}
        FROM f WHERE t.id = f.id
      RETURNING t.id, t.run_id
    )
@@ -103,11 +104,7 @@ const END_RUNS = statement(
      RETURNING w.id, w.org_id, l.n
    ), t AS (
      UPDATE task_runs t
-        SET status = ($8::text[])[r.n], output = ($9::jsonb[])[r.n], error = ($10::jsonb[])[r.n], finished_at = clock_timestamp(),
-            attempt_log = CASE WHEN ($8::text[])[r.n] = 'FAILED'
-              THEN t.attempt_log || jsonb_build_array(jsonb_build_object('attempt', t.attempts, 'error', ($10::jsonb[])[r.n],
-                     'startedAt', t.started_at, 'finishedAt', clock_timestamp()))
-              ELSE t.attempt_log END
+        SET ${endTask('($8::text[])[r.n]', '($9::jsonb[])[r.n]', '($10::jsonb[])[r.n]')}
        FROM r WHERE t.id = ($7::uuid[])[r.n] AND t.org_id = r.org_id AND t.run_id = r.id
    )
    SELECT id FROM r`,

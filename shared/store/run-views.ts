@@ -2,11 +2,13 @@
 import type { Queryable } from '../db/db';
 import type { RunStatus } from '../domain/api';
 import type { StoredError } from '../domain/errors';
+import type { TaskDefinition } from '../domain/workflow-definition';
+import type { TaskStatus } from './task-transitions';
 
 export interface TaskRunRow {
   key: string;
   type: 'atomic' | 'workflow' | 'chunked';
-  status: RunStatus;
+  status: TaskStatus;
   attempts: number;
   output: unknown;
   error: StoredError | null;
@@ -40,6 +42,10 @@ export interface RunRow {
   finishedAt: Date | null;
   /** Execution attempt (only read with one run). */
   attempt?: number;
+  /** The run whose failure started this one (only read with one run). */
+  onFailureOf?: string | null;
+  /** The tasks of the run's workflow version (only read with one run): needs and trigger rules. */
+  definitionTasks?: TaskDefinition[] | null;
   /** Microseconds since the epoch of createdAt: exact, for cursors. */
   createdMicros: string;
 }
@@ -52,7 +58,8 @@ const RUN_COLUMNS = `r.id, r.workflow_id AS "workflowId", w.name AS "workflowNam
 /** One run with its tasks (in order), or null. */
 export async function getRunWithTasks(q: Queryable, orgId: string, runId: string): Promise<{ run: RunRow; tasks: TaskRunRow[] } | null> {
   const { rows } = await q.query<RunRow & { tasks: TaskRunRow[] }>(
-    `SELECT ${RUN_COLUMNS}, r.input, r.output, r.attempt,
+    `SELECT ${RUN_COLUMNS}, r.input, r.output, r.attempt, r.on_failure_of AS "onFailureOf",
+            (SELECT v.definition->'tasks' FROM workflow_versions v WHERE v.workflow_id = r.workflow_id AND v.version = r.workflow_version) AS "definitionTasks",
             (SELECT coalesce(json_agg(json_build_object(
                 'key', t.key, 'type', t.type, 'status', t.status, 'attempts', t.attempts, 'output', t.output,
                 'error', t.error, 'childRunId', t.child_run_id, 'startedAt', t.started_at, 'finishedAt', t.finished_at,

@@ -7,6 +7,7 @@ import { statement, type Queryable } from '../db/db';
 import type { RunStatus } from '../domain/api';
 import type { StoredError } from '../domain/errors';
 import type { TaskType } from '../domain/workflow-definition';
+import { CLAIMABLE_TASK, FENCE, KEPT_ON_RERUN, RELEASE_TASK, type TaskStatus } from './task-transitions';
 
 export type RunTrigger = 'http' | 'schedule' | 'workflow' | 'chunk' | 'event';
 
@@ -28,6 +29,8 @@ export interface NewRun {
   leaseOwner?: string | null;
   /** Lease length for a run created RUNNING (claimed at birth). */
   leaseMs?: number;
+  /** The run whose failure started this one (a workflow's `onFailure`). */
+  onFailureOf?: string | null;
 }
 
 /**
@@ -41,11 +44,11 @@ export async function insertRun(q: Queryable, r: NewRun): Promise<boolean> {
     statement('demiton_insert_run', `WITH run AS (
        INSERT INTO workflow_runs (id, org_id, workflow_id, workflow_version, status, trigger, input,
                                   parent_run_id, parent_task_key, parent_chunk_index, idempotency_key, input_hash,
-                                  started_at, lease_owner, lease_expires_at)
+                                  started_at, lease_owner, lease_expires_at, on_failure_of)
        VALUES ($1::uuid, $2::uuid, $3::uuid, $4::int, $5::text, $6::text, $7::jsonb,
                $8::uuid, $9::text, $10::bigint, $11::text, $12::text,
                CASE WHEN $5::text = 'RUNNING' THEN clock_timestamp() END, $15::text,
-               CASE WHEN $5::text = 'RUNNING' THEN clock_timestamp() + $16::int * interval '1 millisecond' END)
+               CASE WHEN $5::text = 'RUNNING' THEN clock_timestamp() + $16::int * interval '1 millisecond' END, $17::uuid)
        ON CONFLICT (org_id, workflow_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING id, org_id
      ), tasks AS (
@@ -71,6 +74,7 @@ export async function insertRun(q: Queryable, r: NewRun): Promise<boolean> {
       r.tasks.map((t) => t.type),
       r.leaseOwner ?? null,
       r.leaseMs ?? 60_000,
+      r.onFailureOf ?? null,
     ],
   );
   return (rowCount ?? 0) > 0;
@@ -96,9 +100,11 @@ export interface TaskState {
   position: number;
   key: string;
   type: TaskType;
-  status: RunStatus;
+  status: TaskStatus;
   attempts: number;
   output: unknown;
+  /** The recorded error of a FAILED task (a resumed graph run hands it to its failure handlers). */
+  error?: StoredError | null;
 }
 
 export interface ClaimedRun {
@@ -116,7 +122,7 @@ export interface ClaimedRun {
 export const CLAIMED_COLUMNS = `c.id, c.org_id AS "orgId", c.workflow_id AS "workflowId", c.workflow_version AS "workflowVersion",
             c.input, c.parent_run_id AS "parentRunId",
             (SELECT coalesce(json_agg(json_build_object('id', t.id, 'position', t.position, 'key', t.key, 'type', t.type,
-                     'status', t.status, 'attempts', t.attempts, 'output', t.output) ORDER BY t.position), '[]'::json)
+                     'status', t.status, 'attempts', t.attempts, 'output', t.output, 'error', t.error) ORDER BY t.position), '[]'::json)
                FROM task_runs t WHERE t.run_id = c.id) AS tasks`;
 
 /**
@@ -143,7 +149,7 @@ export async function claimChild(q: Queryable, orgId: string, childId: string, w
 /** The task rows of a run, in order (for runs claimed at birth). */
 export async function loadTasks(q: Queryable, orgId: string, runId: string): Promise<TaskState[]> {
   const { rows } = await q.query<TaskState>(
-    statement('demiton_load_tasks', `SELECT id, position, key, type, status, attempts, output FROM task_runs
+    statement('demiton_load_tasks', `SELECT id, position, key, type, status, attempts, output, error FROM task_runs
       WHERE org_id = $1::uuid AND run_id = $2::uuid ORDER BY position`),
     [orgId, runId],
   );
@@ -156,40 +162,8 @@ export async function runStatus(q: Queryable, orgId: string, runId: string): Pro
   return rows[0]?.status ?? null;
 }
 
-/**
- * The fence on every write a worker makes to a run: it must still hold the run's lease (same
- * owner, RUNNING, not expired). A worker whose lease expired, or whose run was cancelled, can no
- * longer change the run. Checked inside the same statement, so fencing costs no round trip.
- */
-const FENCE = (runIdSql: string, ownerParam: string) =>
-  `EXISTS (SELECT 1 FROM workflow_runs f WHERE f.id = ${runIdSql} AND f.lease_owner = ${ownerParam}::text
-            AND f.status = 'RUNNING' AND f.lease_expires_at > clock_timestamp())`;
-
-/** Marks a task RUNNING and counts the attempt. Null when the worker no longer holds the run's lease. */
-export async function startTask(q: Queryable, orgId: string, taskId: string, owner: string): Promise<number | null> {
-  const { rows } = await q.query<{ attempts: number }>(
-    statement('demiton_start_task', `UPDATE task_runs SET status = 'RUNNING', attempts = attempts + 1, started_at = clock_timestamp(), error = NULL
-      WHERE id = $1::uuid AND org_id = $2::uuid AND ${FENCE('task_runs.run_id', '$3')} RETURNING attempts`),
-    [taskId, orgId, owner],
-  );
-  return rows[0]?.attempts ?? null;
-}
-
-/**
- * Records a failed attempt of a task and starts the next one in one statement: the failure goes to
- * `attempt_log`, `attempts` counts the new attempt. False when the lease is gone.
- */
-export async function retryTask(q: Queryable, orgId: string, taskId: string, owner: string, error: StoredError): Promise<boolean> {
-  const { rowCount } = await q.query(
-    statement('demiton_retry_task', `UPDATE task_runs
-        SET attempt_log = attempt_log || jsonb_build_array(jsonb_build_object('attempt', attempts, 'error', $4::jsonb,
-                            'startedAt', started_at, 'finishedAt', clock_timestamp())),
-            attempts = attempts + 1, started_at = clock_timestamp()
-      WHERE id = $1::uuid AND org_id = $2::uuid AND ${FENCE('task_runs.run_id', '$3')}`),
-    [taskId, orgId, owner, JSON.stringify(error)],
-  );
-  return (rowCount ?? 0) > 0;
-}
+// Task transitions live in task-transitions.ts (the state machine); re-exported for callers of this module.
+export { finishTask, finishTaskStartNext, retryTask, startTask } from './task-transitions';
 
 /** Records the child run a WorkflowRef task started. False when the lease is gone. */
 export async function setTaskChild(q: Queryable, orgId: string, taskId: string, owner: string, childRunId: string): Promise<boolean> {
@@ -198,58 +172,6 @@ export async function setTaskChild(q: Queryable, orgId: string, taskId: string, 
     [taskId, orgId, owner, childRunId],
   );
   return (rowCount ?? 0) > 0;
-}
-
-/** Ends a task (a failure is also appended to `attempt_log`). False when the lease is gone. */
-export async function finishTask(
-  q: Queryable,
-  orgId: string,
-  taskId: string,
-  owner: string,
-  status: 'SUCCEEDED' | 'FAILED',
-  output: unknown,
-  error: StoredError | null,
-): Promise<boolean> {
-  const { rowCount } = await q.query(
-    statement('demiton_finish_task', `UPDATE task_runs SET status = $3::text, output = $4::jsonb, error = $5::jsonb, finished_at = clock_timestamp(),
-            attempt_log = CASE WHEN $3::text = 'FAILED'
-              THEN attempt_log || jsonb_build_array(jsonb_build_object('attempt', attempts, 'error', $5::jsonb,
-                     'startedAt', started_at, 'finishedAt', clock_timestamp()))
-              ELSE attempt_log END
-      WHERE id = $1::uuid AND org_id = $2::uuid AND ${FENCE('task_runs.run_id', '$6')}`),
-    [taskId, orgId, status, output === undefined ? null : JSON.stringify(output), error ? JSON.stringify(error) : null, owner],
-  );
-  return (rowCount ?? 0) > 0;
-}
-
-/**
- * Ends a task SUCCEEDED and starts the next one in one statement: one round trip and one commit
- * per task of a sequential run instead of two. Fenced like `finishTask`; the next task starts only
- * if the first update happened. Null when the lease is gone, else the next task's attempt number.
- */
-export async function finishTaskStartNext(
-  q: Queryable,
-  orgId: string,
-  runId: string,
-  taskId: string,
-  nextTaskId: string,
-  owner: string,
-  output: unknown,
-): Promise<number | null> {
-  const { rows } = await q.query<{ attempts: number | null }>(
-    statement('demiton_finish_task_start_next', `WITH done AS (
-       UPDATE task_runs SET status = 'SUCCEEDED', output = $5::jsonb, error = NULL, finished_at = clock_timestamp()
-        WHERE id = $3::uuid AND org_id = $1::uuid AND run_id = $2::uuid AND ${FENCE('$2::uuid', '$6')}
-        RETURNING id
-     ), next AS (
-       UPDATE task_runs SET status = 'RUNNING', attempts = attempts + 1, started_at = clock_timestamp(), error = NULL
-        WHERE id = $4::uuid AND org_id = $1::uuid AND run_id = $2::uuid AND EXISTS (SELECT 1 FROM done)
-        RETURNING attempts
-     )
-     SELECT (SELECT attempts FROM next) AS attempts`),
-    [orgId, runId, taskId, nextTaskId, output === undefined ? null : JSON.stringify(output), owner],
-  );
-  return rows[0]?.attempts ?? null;
 }
 
 /** A task end written together with its run's end. */
@@ -296,15 +218,15 @@ export async function expireLease(q: Queryable, runId: string, owner: string): P
  */
 export async function unclaimRun(q: Queryable, orgId: string, runId: string, owner: string, startedTaskId: string | null = null): Promise<boolean> {
   const { rows } = await q.query<{ ok: boolean }>(
-    `WITH r AS (
+    statement('demiton_unclaim_run', `WITH r AS (
        UPDATE workflow_runs SET status = 'PENDING', lease_owner = NULL, lease_expires_at = NULL
         WHERE id = $1::uuid AND org_id = $2::uuid AND status = 'RUNNING' AND lease_owner = $3::text
         RETURNING id
      ), t AS (
-       UPDATE task_runs SET status = 'PENDING', attempts = greatest(attempts - 1, 0), started_at = NULL
+       UPDATE task_runs SET ${RELEASE_TASK}
         WHERE id = $4::uuid AND org_id = $2::uuid AND run_id IN (SELECT id FROM r) AND status = 'RUNNING'
      )
-     SELECT EXISTS (SELECT 1 FROM r) AS ok`,
+     SELECT EXISTS (SELECT 1 FROM r) AS ok`),
     [runId, orgId, owner, startedTaskId],
   );
   return rows[0]?.ok ?? false;
@@ -341,7 +263,7 @@ export async function closeOrphans(q: Queryable, limit: number): Promise<number>
         LIMIT $1::int
      ), t AS (
        UPDATE task_runs SET status = 'CANCELLED', finished_at = clock_timestamp()
-        WHERE run_id IN (SELECT id FROM o) AND status IN ('PENDING', 'RUNNING')
+        WHERE run_id IN (SELECT id FROM o) AND ${CLAIMABLE_TASK}
      )
      UPDATE workflow_runs SET status = 'CANCELLED', finished_at = clock_timestamp(), lease_owner = NULL, lease_expires_at = NULL,
             error = '{"code":"parent_finished","message":"The parent run ended before this child finished.","retryable":false}'::jsonb
@@ -385,7 +307,7 @@ export async function cancelRunTree(q: Queryable, orgId: string, runId: string, 
      ), t AS (
        UPDATE task_runs SET status = 'CANCELLED', finished_at = clock_timestamp(),
               chunks_running = CASE WHEN chunks_running IS NULL THEN NULL ELSE 0 END
-        WHERE run_id IN (SELECT id FROM tree) AND org_id = $1::uuid AND status IN ('PENDING', 'RUNNING')
+        WHERE run_id IN (SELECT id FROM tree) AND org_id = $1::uuid AND ${CLAIMABLE_TASK}
      ), c AS (
        UPDATE chunk_runs SET status = 'CANCELLED', finished_at = clock_timestamp()
         WHERE run_id IN (SELECT id FROM tree) AND org_id = $1::uuid AND status IN ('PENDING', 'RUNNING')
@@ -398,8 +320,9 @@ export async function cancelRunTree(q: Queryable, orgId: string, runId: string, 
 
 /**
  * Rerun from failure, as a new attempt of the same run: the run and its FAILED or CANCELLED
- * descendants go back to PENDING with `attempt + 1`; their tasks that did not succeed go back to
- * PENDING; tasks that succeeded keep their outputs and never run again. Chunk rows stay: a chunked
+ * descendants go back to PENDING with `attempt + 1`; their tasks that did not succeed (and were
+ * not skipped) go back to PENDING; tasks that succeeded keep their outputs and never run again,
+ * and skipped tasks stay skipped (their needs and `when` saw the same kept outputs). Chunk rows stay: a chunked
  * task re-runs only the chunks that did not succeed. Returns false when the run is not a
  * top-level run that ended FAILED or CANCELLED.
  */
@@ -420,7 +343,7 @@ export async function rerunRunTree(q: Queryable, orgId: string, runId: string): 
         RETURNING id, parent_run_id
      ), t AS (
        UPDATE task_runs SET status = 'PENDING', error = NULL, output = NULL, finished_at = NULL
-        WHERE run_id IN (SELECT id FROM tree) AND org_id = $1::uuid AND status <> 'SUCCEEDED'
+        WHERE run_id IN (SELECT id FROM tree) AND org_id = $1::uuid AND NOT (${KEPT_ON_RERUN})
      )
      SELECT id FROM r WHERE parent_run_id IS NULL`,
     [orgId, runId],

@@ -96,6 +96,17 @@ export async function startAiSearchLoopback(opts: { apiKey?: string } = {}): Pro
           .sort((x, y) => y.score - x.score)
           .slice(0, vq.k ?? vq.kNearestNeighborsCount ?? 50);
         if (!pre) scored = scored.filter((s) => matches(s.doc, b.filter));
+      } else if (typeof b.search === 'string' && b.search.trim() && b.search.trim() !== '*') {
+        // Keyword search: documents with any term in a string field, scored by the terms they hold.
+        const terms: string[] = b.search.toLowerCase().split(/\s+/).filter(Boolean);
+        scored = docs
+          .filter((d) => matches(d, b.filter))
+          .map((doc) => {
+            const text = Object.values(doc).filter((v) => typeof v === 'string').join(' ').toLowerCase();
+            return { doc, score: terms.filter((t) => text.includes(t)).length };
+          })
+          .filter((x) => x.score > 0)
+          .sort((x, y) => y.score - x.score);
       } else scored = docs.filter((d) => matches(d, b.filter)).map((doc) => ({ doc, score: 1 }));
       const select: string[] | null = b.select ? String(b.select).split(',') : null;
       return reply(200, {

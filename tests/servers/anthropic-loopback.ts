@@ -45,6 +45,24 @@ export async function startAnthropicLoopback(): Promise<AnthropicLoopback> {
       res.end(JSON.stringify({ type: 'error', error: { type: reply.errorType, message: reply.message } }));
       return;
     }
+    if (rec.body.stream !== true) {
+      // A non-streamed Message with its usage (the workflow `model` connector's calls).
+      const text = reply.parts.flatMap((p) => ('text' in p ? [p.text] : [])).join('');
+      res.writeHead(200, { 'content-type': 'application/json', 'request-id': 'req_loopback' });
+      res.end(
+        JSON.stringify({
+          id: 'msg_loopback',
+          type: 'message',
+          role: 'assistant',
+          model: rec.body.model,
+          content: [{ type: 'text', text }],
+          stop_reason: reply.stopReason ?? 'end_turn',
+          stop_sequence: null,
+          usage: { input_tokens: Math.ceil(JSON.stringify(rec.body.messages ?? []).length / 4), output_tokens: Math.max(1, Math.ceil(text.length / 4)) },
+        }),
+      );
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': 'req_loopback' });
     const ev = (name: string, data: unknown) => res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
     ev('message_start', {

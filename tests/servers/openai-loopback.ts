@@ -13,7 +13,7 @@ import { hashedVector } from '../../shared/ai/embeddings/hashed-embedder';
 export type ChatPart = { text: string } | { tool: { name: string; arguments: string } };
 
 export type OpenAiReply =
-  | { type: 'stream'; parts: ChatPart[]; finishReason?: string; hangAfter?: number }
+  | { type: 'stream'; parts: ChatPart[]; finishReason?: string; hangAfter?: number; usage?: { prompt_tokens: number; completion_tokens: number } }
   | { type: 'error'; status: number; body: unknown; headers?: Record<string, string> };
 
 export interface RecordedRequest {
@@ -71,6 +71,25 @@ export async function startOpenAiLoopback(): Promise<OpenAiLoopback> {
     if (reply.type === 'error') {
       res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
       res.end(JSON.stringify(reply.body));
+      return;
+    }
+    if (rec.body.stream !== true) {
+      // A non-streamed `chat.completion` with its usage (the workflow `model` connector's calls).
+      const content = reply.parts.flatMap((p) => ('text' in p ? [p.text] : [])).join('');
+      const toolCalls = reply.parts.flatMap((p, i) => ('tool' in p ? [{ id: `call_${i}`, type: 'function', function: p.tool }] : []));
+      const promptChars = JSON.stringify(rec.body.messages ?? []).length;
+      const usage = reply.usage ?? { prompt_tokens: Math.ceil(promptChars / 4), completion_tokens: Math.max(1, Math.ceil(content.length / 4)) };
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          id: 'chatcmpl-loopback',
+          object: 'chat.completion',
+          created: Math.floor(Date.now() / 1000),
+          model: rec.body.model ?? 'deployment',
+          choices: [{ index: 0, message: { role: 'assistant', content, ...(toolCalls.length ? { tool_calls: toolCalls } : {}), refusal: null }, finish_reason: reply.finishReason ?? (toolCalls.length ? 'tool_calls' : 'stop'), logprobs: null }],
+          usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+        }),
+      );
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });

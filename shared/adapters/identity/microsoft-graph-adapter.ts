@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { AdapterEnvironment, AdapterRegistration, ConnectorDescriptor } from '../adapter';
 import { bindOperations, call, declareOperations, generator } from '../bind-operations';
-import { authHeaders, entraTokenUrl, HttpAuthSecrets, HttpAuthSettings, missingAuthSecrets } from '../platform/http-auth';
+import { authHeaders, EntraAuthority, entraTokenUrl, HttpAuthSecrets, HttpAuthSettings, missingAuthSecrets } from '../platform/http-auth';
 import { ODataClient } from '../platform/odata-client';
 import { settingHost } from '../setting-host';
 
@@ -16,6 +16,7 @@ const GRAPH_HOST = 'graph.microsoft.com';
 const Settings = z.object({
   baseUrl: z.url({ protocol: /^https?$/ }).default(`https://${GRAPH_HOST}/v1.0`).describe('Graph root including the version.'),
   tenantId: z.string().min(1).optional().describe('Entra tenant; used for the default token URL.'),
+  authority: EntraAuthority,
   auth: HttpAuthSettings,
 });
 
@@ -67,7 +68,7 @@ export const microsoftGraphAdapter: AdapterRegistration = {
   connectionSchema,
   create(c: ConnectorDescriptor, env: AdapterEnvironment) {
     const s = Settings.parse(c.settings);
-    const defaults = { tokenUrl: entraTokenUrl(s.tenantId), scope: `https://${GRAPH_HOST}/.default` };
+    const defaults = { tokenUrl: entraTokenUrl(s.tenantId, s.authority), scope: `https://${GRAPH_HOST}/.default` };
     const headers = (signal: AbortSignal) => authHeaders(env.network, s.auth, c.secrets, defaults, signal, SYSTEM);
     const odata = new ODataClient(env.network, s.baseUrl, headers, SYSTEM);
     return {

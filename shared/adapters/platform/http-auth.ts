@@ -114,7 +114,16 @@ export async function authHeaders(
   }
 }
 
-/** The Microsoft Entra ID v2 token endpoint of a tenant (client credentials); undefined without a tenant. */
-export function entraTokenUrl(tenantId: string | undefined): string | undefined {
-  return tenantId ? `https://login.microsoftonline.com/${tenantId}/oauth2/v2.0/token` : undefined;
+/** The global Microsoft Entra ID authority. */
+export const ENTRA_PUBLIC_AUTHORITY = 'https://login.microsoftonline.com';
+
+/** A connector's Entra authority: the sovereign cloud's login host (US Government, China). */
+export const EntraAuthority = z
+  .url({ protocol: /^https?$/ })
+  .optional()
+  .describe('Microsoft Entra authority host, e.g. https://login.microsoftonline.us (US Government) or https://login.chinacloudapi.cn (China); default https://login.microsoftonline.com.');
+
+/** The Microsoft Entra ID v2 token endpoint of a tenant at `authority` (client credentials); undefined without a tenant. */
+export function entraTokenUrl(tenantId: string | undefined, authority: string = ENTRA_PUBLIC_AUTHORITY): string | undefined {
+  return tenantId ? `${authority.replace(/\/+$/, '')}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token` : undefined;
 }

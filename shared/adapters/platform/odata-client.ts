@@ -1,11 +1,43 @@
 /**
  * An OData v4 client over the adapter HTTP client: collection reads that follow
- * `@odata.nextLink` page by page (streaming, one page in memory), single-entity reads, creates
- * and ETag-guarded updates. The base for the Business Central and Dynamics 365 Finance adapters.
+ * `@odata.nextLink` page by page (streaming, one page in memory), single-entity reads, creates,
+ * ETag-guarded updates and deletes, bound actions and JSON `$batch`. The base for the Business
+ * Central and Dynamics 365 Finance adapters.
  */
 import type { OutboundPolicy } from '../../connectors/network-policy';
 import { UpstreamError } from '../upstream-error';
-import { expectOk, httpRequest, jsonOf } from './http-client';
+import { errorMessageOf, expectOk, httpRequest, jsonOf, type HttpResponse } from './http-client';
+
+/** Someone changed the record since its ETag was read (HTTP 412, or 409 on some services). Not retryable: read it again, then decide. */
+export class ConcurrencyConflictError extends UpstreamError {
+  constructor(systemType: string, what: string, status: number, serverMessage: string) {
+    super('concurrency_conflict', systemType, `${what}: the record was changed by someone else since its ETag was read (HTTP ${status}: ${serverMessage}). Read it again and retry with the new @odata.etag.`, {
+      retryable: false,
+      status,
+    });
+  }
+}
+
+/** One request inside a JSON `$batch` (OData 4.01 JSON batch format). */
+export interface BatchRequest {
+  id: string;
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** Relative to the service root, e.g. `companies(<id>)/customers`. */
+  url: string;
+  headers?: Record<string, string> | undefined;
+  body?: unknown;
+}
+
+/** The answer to one batched request. */
+export interface BatchResponse {
+  id: string;
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** Most requests in one `$batch`: Business Central's limit (100 operations). */
+export const MAX_BATCH_REQUESTS = 100;
 
 /** Query options of a collection read. */
 export interface ODataQuery {
@@ -106,9 +138,56 @@ export class ODataClient {
     return jsonOf(res, `POST ${path}`, this.systemType) as Record<string, unknown>;
   }
 
-  /** Updates an entity guarded by its ETag (`*` when unknown); returns it as stored. */
+  /** 412 Precondition Failed (and 409 Conflict, which some services answer instead) become `ConcurrencyConflictError`. */
+  private expectNoConflict(res: HttpResponse, what: string): HttpResponse {
+    if (res.status === 412 || res.status === 409) throw new ConcurrencyConflictError(this.systemType, what, res.status, errorMessageOf(res.body));
+    return expectOk(res, what, this.systemType);
+  }
+
+  /** Updates an entity guarded by its ETag (`*` when unknown); returns it as stored. A stale ETag is `concurrency_conflict`. */
   async update(path: string, changes: Record<string, unknown>, etag: string, signal: AbortSignal): Promise<Record<string, unknown>> {
-    const res = expectOk(await this.send('PATCH', this.url(path), signal, changes, { 'if-match': etag }), `PATCH ${path}`, this.systemType);
+    const res = this.expectNoConflict(await this.send('PATCH', this.url(path), signal, changes, { 'if-match': etag }), `PATCH ${path}`);
     return (jsonOf(res, `PATCH ${path}`, this.systemType) as Record<string, unknown>) ?? {};
+  }
+
+  /** Deletes an entity guarded by its ETag (`*`: whatever it is now). False when it did not exist (so a retried delete succeeds). */
+  async delete(path: string, etag: string, signal: AbortSignal): Promise<boolean> {
+    const res = await this.send('DELETE', this.url(path), signal, undefined, { 'if-match': etag });
+    if (res.status === 404) return false;
+    this.expectNoConflict(res, `DELETE ${path}`);
+    return true;
+  }
+
+  /** Invokes a bound action (`salesInvoices(<id>)/Microsoft.NAV.post`); returns its JSON result, or null for 204. */
+  async action(path: string, body: Record<string, unknown> | undefined, signal: AbortSignal): Promise<unknown> {
+    const res = this.expectNoConflict(await this.send('POST', this.url(path), signal, body ?? {}), `POST ${path}`);
+    return jsonOf(res, `POST ${path}`, this.systemType);
+  }
+
+  /**
+   * Sends up to `MAX_BATCH_REQUESTS` requests in one JSON `$batch`. With `atomic`, the service runs
+   * them in one transaction (`Isolation: snapshot`, Business Central): all or none. Each request's
+   * own status comes back; the batch as a whole fails only when the service refuses it.
+   */
+  async batch(requests: readonly BatchRequest[], atomic: boolean, signal: AbortSignal): Promise<BatchResponse[]> {
+    if (requests.length > MAX_BATCH_REQUESTS) throw new UpstreamError('odata_batch_too_large', this.systemType, `A $batch holds at most ${MAX_BATCH_REQUESTS} requests; got ${requests.length}.`);
+    const body = {
+      requests: requests.map((r) => ({
+        id: r.id,
+        method: r.method,
+        url: r.url.replace(/^\/+/, ''),
+        headers: { ...(r.body !== undefined ? { 'content-type': 'application/json' } : {}), ...r.headers },
+        ...(r.body !== undefined ? { body: r.body } : {}),
+      })),
+    };
+    const res = expectOk(await this.send('POST', this.url('$batch'), signal, body, atomic ? { isolation: 'snapshot' } : {}), 'POST $batch', this.systemType);
+    const out = jsonOf(res, 'POST $batch', this.systemType) as { responses?: unknown };
+    if (!Array.isArray(out?.responses)) throw new UpstreamError('odata_bad_response', this.systemType, 'POST $batch: the answer has no responses array.');
+    return (out.responses as Array<Record<string, unknown>>).map((r) => ({
+      id: String(r['id']),
+      status: Number(r['status']),
+      headers: (r['headers'] as Record<string, string> | undefined) ?? {},
+      body: r['body'] ?? null,
+    }));
   }
 }

@@ -172,30 +172,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Health of the database and the queue (no error text; rate limited per client address) */
+        /** Health of the database and the queue */
         get: operations["health"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/hooks/{triggerId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** A webhook delivery. Verified per trigger (HMAC signature, Stripe-style signed timestamp, token, Entra sign-in or clientState) over the raw body; answers Event Grid, Graph and Business Central validation handshakes */
-        post: operations["deliverHook"];
-        delete?: never;
-        /** CloudEvents webhook validation (Event Grid in CloudEvents mode): WebHook-Request-Origin answered with WebHook-Allowed-Origin */
-        options: operations["validateHook"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -827,60 +809,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/workflows/{id}/triggers": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List the triggers of a workflow */
-        get: operations["listTriggers"];
-        put?: never;
-        /** Create a trigger: a webhook (public URL with a verification) or a Service Bus queue or subscription the worker receives from */
-        post: operations["createTrigger"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/workflows/{id}/triggers/{triggerId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Read a trigger, with its count of failed verifications */
-        get: operations["getTrigger"];
-        /** Replace a trigger; a new secret rotates it, the previous one staying valid for secretOverlapSeconds (without one, the secret is kept) */
-        put: operations["replaceTrigger"];
-        post?: never;
-        /** Delete a trigger: its URL answers 404 and its receiver stops; the runs it started stay */
-        delete: operations["deleteTrigger"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/workflows/{id}/triggers/{triggerId}/deliveries": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The latest deliveries of a trigger: outcome, status, the run each started, why one was refused */
-        get: operations["listTriggerDeliveries"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/workflows/{id}/versions": {
         parameters: {
             query?: never;
@@ -1379,16 +1307,16 @@ export interface components {
         };
         Health: {
             checks: {
-                /** @description Why a dependency is down is logged, never answered. */
                 database: {
                     backend: string;
+                    error?: string;
                     latencyMs: number;
                     /** @enum {string} */
                     status: "ok" | "down";
                 };
-                /** @description Why a dependency is down is logged, never answered. */
                 queue: {
                     backend: string;
+                    error?: string;
                     latencyMs: number;
                     /** @enum {string} */
                     status: "ok" | "down";
@@ -1396,23 +1324,6 @@ export interface components {
             };
             /** @enum {string} */
             status: "ok" | "degraded";
-        };
-        HookAccepted: {
-            /** @description Events the filter dropped. */
-            filtered: number;
-            /**
-             * Format: uuid
-             * @description The run started, when the delivery held one event.
-             */
-            id?: string;
-            /** @description One per event that passed the filter; `replayed` when the delivery id named a run already started. */
-            runs: {
-                /** Format: uuid */
-                id: string;
-                replayed: boolean;
-                status: string;
-            }[];
-            status?: string;
         };
         JsonValue: string | number | boolean | null | components["schemas"]["JsonValue"][] | {
             [key: string]: components["schemas"]["JsonValue"];
@@ -1522,10 +1433,10 @@ export interface components {
              */
             apiKeysEnabled: boolean;
             /**
-             * @description False refuses API keys creating API keys, role mappings and member roles (403 api_key_grants_disabled); what keys do grant is audited with a `.by_api_key` action.
-             * @default true
+             * @description Language-model tokens (input + output) workflow tasks may spend per UTC calendar month; calls past it fail with model_budget_exceeded. Null: no limit.
+             * @default null
              */
-            apiKeysMayGrantAccess: boolean;
+            modelTokenBudgetMonthly: number | null;
             name: string;
             tenants: string[];
             updatedAt: string | null;
@@ -1673,8 +1584,6 @@ export interface components {
             items: {
                 /** @description Execution attempt of the run: 1, plus one per rerun from failure. */
                 attempt?: number;
-                /** @description When the current attempt started: equals `startedAt` for the first attempt, later after a rerun; null while the attempt waits for a worker. `startedAt` stays the first attempt's start (the total). */
-                attemptStartedAt: string | null;
                 /** Format: date-time */
                 createdAt: string;
                 error: {
@@ -1702,8 +1611,6 @@ export interface components {
         RunView: {
             /** @description Execution attempt of the run: 1, plus one per rerun from failure. */
             attempt?: number;
-            /** @description When the current attempt started: equals `startedAt` for the first attempt, later after a rerun; null while the attempt waits for a worker. `startedAt` stays the first attempt's start (the total). */
-            attemptStartedAt: string | null;
             /** Format: date-time */
             createdAt: string;
             error: {
@@ -1716,6 +1623,12 @@ export interface components {
             /** Format: uuid */
             id: string;
             input: components["schemas"]["JsonValue"];
+            /** @description The run's language-model tokens: the sum over its tasks (absent in lists). */
+            modelUsage?: {
+                calls: number;
+                inputTokens: number;
+                outputTokens: number;
+            };
             output: components["schemas"]["JsonValue"] | null;
             parentRunId: string | null;
             startedAt: string | null;
@@ -1750,6 +1663,12 @@ export interface components {
                 } | null;
                 finishedAt: string | null;
                 key: string;
+                /** @description Language-model tokens this task spent (model connector calls, retries included). */
+                modelUsage?: {
+                    calls: number;
+                    inputTokens: number;
+                    outputTokens: number;
+                };
                 output: components["schemas"]["JsonValue"] | null;
                 startedAt: string | null;
                 /** @enum {string} */
@@ -1800,20 +1719,8 @@ export interface components {
                 /** Format: uuid */
                 id: string;
                 input: components["schemas"]["JsonValue"];
-                /** @description Why the last fire started no run (e.g. `invalid_run_input` after the workflow changed, `worker_paused`), and when; null when it did. */
-                lastError: {
-                    /** Format: date-time */
-                    at: string;
-                    code: string;
-                    message: string;
-                } | null;
-                /** @description The newest fire time this schedule has fired for. */
                 lastFireAt: string | null;
-                /** @description The run started by the last fire; null when it started none (see `lastError`) or has not fired yet. */
-                lastRunId: string | null;
                 nextFireAt: string | null;
-                /** @description True when the schedule is enabled and its next fire time is more than two minutes in the past: the timer is not firing it (Demiton stopped, or the timer failing). */
-                overdue: boolean;
                 timezone: string;
                 /** Format: date-time */
                 updatedAt: string;
@@ -1831,20 +1738,8 @@ export interface components {
             /** Format: uuid */
             id: string;
             input: components["schemas"]["JsonValue"];
-            /** @description Why the last fire started no run (e.g. `invalid_run_input` after the workflow changed, `worker_paused`), and when; null when it did. */
-            lastError: {
-                /** Format: date-time */
-                at: string;
-                code: string;
-                message: string;
-            } | null;
-            /** @description The newest fire time this schedule has fired for. */
             lastFireAt: string | null;
-            /** @description The run started by the last fire; null when it started none (see `lastError`) or has not fired yet. */
-            lastRunId: string | null;
             nextFireAt: string | null;
-            /** @description True when the schedule is enabled and its next fire time is more than two minutes in the past: the timer is not firing it (Demiton stopped, or the timer failing). */
-            overdue: boolean;
             timezone: string;
             /** Format: date-time */
             updatedAt: string;
@@ -1855,7 +1750,6 @@ export interface components {
             text: string;
         };
         StudioDoneEvent: {
-            /** @description The model's reason for stopping; `model_not_configured` (and model `none`) when no model is set. */
             finishReason: string;
             messageId: string;
             model: string;
@@ -1875,10 +1769,6 @@ export interface components {
             workerId?: string;
             /** Format: uuid */
             workflowId?: string;
-        };
-        StudioNoticeEvent: {
-            code: string;
-            message: string;
         };
         Suggestion: {
             input: {
@@ -1922,71 +1812,6 @@ export interface components {
                 seenLastMinute: number;
             };
         };
-        TriggerDeliveryList: {
-            items: {
-                deliveryId: string | null;
-                /** @enum {string} */
-                outcome: "started" | "duplicate" | "filtered" | "handshake" | "refused" | "failed";
-                /** @description Why a delivery was refused or failed (a code, e.g. `signature_mismatch`, `stale_timestamp`, `rate_limited`). */
-                reason: string | null;
-                /** Format: date-time */
-                receivedAt: string;
-                runId: string | null;
-                /** @description The HTTP status answered (for Service Bus: 202 started, 409 duplicate, 500 failed). */
-                status: number;
-            }[];
-        };
-        TriggerList: {
-            items: {
-                /** Format: date-time */
-                createdAt: string;
-                deliveryIdHeader?: string;
-                enabled: boolean;
-                /** @description Deliveries refused because they could not be verified (bad or missing signature, token, stale timestamp). */
-                failedVerifications: number;
-                filter?: string;
-                /** @enum {string} */
-                format?: "json" | "event-grid" | "graph" | "business-central";
-                /** @description Also the webhook’s address: POST /api/hooks/{id}. */
-                id: string;
-                input?: string | {
-                    [key: string]: components["schemas"]["JsonValue"];
-                };
-                lastFailedVerificationAt: string | null;
-                maxBodyBytes?: number;
-                maxDeliveryAttempts?: number;
-                name: string;
-                /** @description After a rotation: until when the previous secret is still accepted. */
-                previousSecretValidUntil: string | null;
-                queue?: string;
-                rateLimitPerMinute?: number;
-                /** @enum {string} */
-                respond?: "async" | "sync";
-                /** @description Whether a secret (or connection string) is stored; its value is never returned. */
-                secretSet: boolean;
-                subscription?: string;
-                syncTimeoutSeconds?: number;
-                topic?: string;
-                /** @enum {string} */
-                type: "webhook" | "service-bus";
-                /** Format: date-time */
-                updatedAt: string;
-                /** @description Where senders deliver (webhooks); null for Service Bus. */
-                url: string | null;
-                verification?: {
-                    /** @enum {string} */
-                    encoding?: "hex" | "base64";
-                    header?: string;
-                    prefix?: string;
-                    query?: string;
-                    toleranceSeconds?: number;
-                    /** @enum {string} */
-                    type: "hmac" | "stripe-style" | "token" | "entra" | "client-state";
-                };
-                /** Format: uuid */
-                workflowId: string;
-            }[];
-        };
         TriggerRunBody: {
             /**
              * @description The run input, a JSON object.
@@ -1995,55 +1820,6 @@ export interface components {
             input: {
                 [key: string]: components["schemas"]["JsonValue"];
             };
-        };
-        TriggerView: {
-            /** Format: date-time */
-            createdAt: string;
-            deliveryIdHeader?: string;
-            enabled: boolean;
-            /** @description Deliveries refused because they could not be verified (bad or missing signature, token, stale timestamp). */
-            failedVerifications: number;
-            filter?: string;
-            /** @enum {string} */
-            format?: "json" | "event-grid" | "graph" | "business-central";
-            /** @description Also the webhook’s address: POST /api/hooks/{id}. */
-            id: string;
-            input?: string | {
-                [key: string]: components["schemas"]["JsonValue"];
-            };
-            lastFailedVerificationAt: string | null;
-            maxBodyBytes?: number;
-            maxDeliveryAttempts?: number;
-            name: string;
-            /** @description After a rotation: until when the previous secret is still accepted. */
-            previousSecretValidUntil: string | null;
-            queue?: string;
-            rateLimitPerMinute?: number;
-            /** @enum {string} */
-            respond?: "async" | "sync";
-            /** @description Whether a secret (or connection string) is stored; its value is never returned. */
-            secretSet: boolean;
-            subscription?: string;
-            syncTimeoutSeconds?: number;
-            topic?: string;
-            /** @enum {string} */
-            type: "webhook" | "service-bus";
-            /** Format: date-time */
-            updatedAt: string;
-            /** @description Where senders deliver (webhooks); null for Service Bus. */
-            url: string | null;
-            verification?: {
-                /** @enum {string} */
-                encoding?: "hex" | "base64";
-                header?: string;
-                prefix?: string;
-                query?: string;
-                toleranceSeconds?: number;
-                /** @enum {string} */
-                type: "hmac" | "stripe-style" | "token" | "entra" | "client-state";
-            };
-            /** Format: uuid */
-            workflowId: string;
         };
         WorkerList: {
             items: {
@@ -2265,10 +2041,7 @@ export interface components {
             }[];
         };
         WorkflowView: {
-            /**
-             * Format: date-time
-             * @description When the workflow (version 1) was created.
-             */
+            /** Format: date-time */
             createdAt: string;
             /** @description A workflow definition. */
             definition: {
@@ -2381,25 +2154,12 @@ export interface components {
             };
             /** Format: uuid */
             id: string;
-            /** @description The newest version. When `version` is older, saving this definition (PUT) makes it the newest version again: that is how an old version is restored. */
-            latestVersion: number;
             name: string;
             /** Format: uuid */
             projectId: string;
-            /**
-             * Format: date-time
-             * @description When the workflow last changed (its latest version was saved).
-             */
+            /** Format: date-time */
             updatedAt: string;
-            /** @description The version shown (the latest, or the one asked for with `?version=N`). */
             version: number;
-            /**
-             * Format: date-time
-             * @description When the version shown was saved.
-             */
-            versionCreatedAt: string;
-            /** @description Who saved the version shown (user object id, API key id or `system`). */
-            versionCreatedBy: string;
         };
     };
     responses: never;
@@ -3013,13 +2773,6 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Too many health requests from this address */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
             /** @description A dependency is down */
             503: {
                 headers: {
@@ -3028,119 +2781,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Health"];
                 };
-            };
-            /** @description An error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    deliverHook: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Example of a signature header; each trigger names its own (verification.header). */
-                "X-Hub-Signature-256"?: string;
-            };
-            path: {
-                triggerId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["JsonValue"];
-            };
-        };
-        responses: {
-            /** @description A handshake answered (`{"validationResponse": …}` for Event Grid, the validationToken as text/plain for Graph and Business Central), or with respond=sync the run’s output */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Accepted: one run committed and queued per event (a redelivery returns the run it started) */
-            202: {
-                headers: {
-                    /** @description URL of the run (one event) */
-                    Location?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HookAccepted"];
-                };
-            };
-            /** @description Every event was dropped by the trigger’s filter: no run */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The delivery could not be verified (the answer does not say which check failed) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The body is larger than the trigger’s limit */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The trigger’s rate limit is reached */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description An error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    validateHook: {
-        parameters: {
-            query?: never;
-            header: {
-                /** @description The origin asking to deliver, e.g. eventgrid.azure.net */
-                "WebHook-Request-Origin": string;
-            };
-            path: {
-                triggerId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Allowed */
-            200: {
-                headers: {
-                    /** @description The origin allowed */
-                    "WebHook-Allowed-Origin"?: string;
-                    /** @description Deliveries per minute allowed (*) */
-                    "WebHook-Allowed-Rate"?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description An error */
             default: {
@@ -3598,10 +3238,10 @@ export interface operations {
                      */
                     apiKeysEnabled?: boolean;
                     /**
-                     * @description False refuses API keys creating API keys, role mappings and member roles (403 api_key_grants_disabled); what keys do grant is audited with a `.by_api_key` action.
-                     * @default true
+                     * @description Language-model tokens (input + output) workflow tasks may spend per UTC calendar month; calls past it fail with model_budget_exceeded. Null: no limit.
+                     * @default null
                      */
-                    apiKeysMayGrantAccess?: boolean;
+                    modelTokenBudgetMonthly?: number | null;
                     name: string;
                 };
             };
@@ -4907,448 +4547,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
-            };
-            /** @description An error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    listTriggers: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Triggers */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TriggerList"];
-                };
-            };
-            /** @description An error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    createTrigger: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @description The header naming each delivery (e.g. `X-GitHub-Delivery`); it becomes the run’s idempotency key, so a redelivery starts no second run. */
-                    deliveryIdHeader?: string;
-                    /** @default true */
-                    enabled?: boolean;
-                    /** @description A JSONata expression over `{ body, headers, query }`; an event for which it is not true starts no run (204). */
-                    filter?: string;
-                    /**
-                     * @description `json`: one delivery is one event. `event-grid`: Event Grid or CloudEvents schema, validation handshakes answered, one run per event. `graph` / `business-central`: `validationToken` echoed, one run per notification in `value`.
-                     * @default json
-                     * @enum {string}
-                     */
-                    format?: "json" | "event-grid" | "graph" | "business-central";
-                    /** @description The run input: a JSONata mapping (`{{ … }}`, as in task inputs) over `{ body, headers, query }`; must give an object. Default: the body. */
-                    input?: string | {
-                        [key: string]: components["schemas"]["JsonValue"];
-                    };
-                    /** @description Largest body accepted (default and ceiling: the host’s MAX_BODY_BYTES). */
-                    maxBodyBytes?: number;
-                    /** @description Unique among the workflow’s triggers; generated when absent. */
-                    name?: string;
-                    /**
-                     * @description Deliveries accepted per minute on each control-plane instance; more are answered 429.
-                     * @default 600
-                     */
-                    rateLimitPerMinute?: number;
-                    /**
-                     * @description `async`: 202 with the run id. `sync`: wait up to `syncTimeoutSeconds` for the run and answer 200 with its output, else 202.
-                     * @default async
-                     * @enum {string}
-                     */
-                    respond?: "async" | "sync";
-                    /**
-                     * @description When a new secret is given on update: seconds the previous one stays valid, so senders can move over.
-                     * @default 3600
-                     */
-                    secretOverlapSeconds?: number;
-                    /** @default 10 */
-                    syncTimeoutSeconds?: number;
-                    /** @constant */
-                    type: "webhook";
-                    /** @description How a delivery proves it comes from the sender: a signature, a shared token, Entra sign-in, or the clientState of a Graph / Business Central subscription. */
-                    verification: {
-                        /**
-                         * @description How the signature is written: hex (GitHub) or base64 (Shopify).
-                         * @default hex
-                         * @enum {string}
-                         */
-                        encoding?: "hex" | "base64";
-                        /** @description The header carrying the signature, e.g. `X-Hub-Signature-256` (GitHub), `X-Shopify-Hmac-Sha256`. */
-                        header: string;
-                        /**
-                         * @description Text before the signature in the header, e.g. `sha256=` (GitHub).
-                         * @default
-                         */
-                        prefix?: string;
-                        /** @description Write-only. Sealed with AES-256-GCM envelope encryption; never returned. */
-                        secret?: string;
-                        /** @constant */
-                        type: "hmac";
-                    } | {
-                        /**
-                         * @description The header carrying `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`.
-                         * @default Stripe-Signature
-                         */
-                        header?: string;
-                        /** @description Write-only. Sealed with AES-256-GCM envelope encryption; never returned. */
-                        secret?: string;
-                        /**
-                         * @description Deliveries whose timestamp is further than this from now are refused.
-                         * @default 300
-                         */
-                        toleranceSeconds?: number;
-                        /** @constant */
-                        type: "stripe-style";
-                    } | {
-                        /** @description The header carrying the token, e.g. `aeg-sas-key` or `X-Webhook-Token`. */
-                        header?: string;
-                        /** @description Or: the query parameter carrying the token (put it in the URL you give the sender). */
-                        query?: string;
-                        /** @description Write-only. Sealed with AES-256-GCM envelope encryption; never returned. */
-                        secret?: string;
-                        /** @constant */
-                        type: "token";
-                    } | {
-                        /** @constant */
-                        type: "entra";
-                    } | {
-                        /** @description The `clientState` given when the Graph or Business Central subscription was created. */
-                        secret?: string;
-                        /** @constant */
-                        type: "client-state";
-                    };
-                } | {
-                    /** @description Write-only: the Service Bus connection string (Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…). */
-                    connectionString?: string;
-                    /** @default true */
-                    enabled?: boolean;
-                    /** @description A JSONata expression over `{ body, headers, query }`; an event for which it is not true starts no run (204). */
-                    filter?: string;
-                    /** @description The run input: a JSONata mapping over `{ body, applicationProperties, messageId, subject }`. Default: the body. */
-                    input?: string | {
-                        [key: string]: components["schemas"]["JsonValue"];
-                    };
-                    /**
-                     * @description A message whose run could not be committed this many times is dead-lettered.
-                     * @default 5
-                     */
-                    maxDeliveryAttempts?: number;
-                    /** @description Unique among the workflow’s triggers; generated when absent. */
-                    name?: string;
-                    queue?: string;
-                    /**
-                     * @description When a new secret is given on update: seconds the previous one stays valid, so senders can move over.
-                     * @default 3600
-                     */
-                    secretOverlapSeconds?: number;
-                    subscription?: string;
-                    topic?: string;
-                    /** @constant */
-                    type: "service-bus";
-                };
-            };
-        };
-        responses: {
-            /** @description Created (the secret is never returned) */
-            201: {
-                headers: {
-                    /** @description URL of the trigger */
-                    Location?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TriggerView"];
-                };
-            };
-            /** @description An error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getTrigger: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                triggerId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The trigger */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TriggerView"];
-                };
-            };
-            /** @description An error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    replaceTrigger: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                triggerId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @description The header naming each delivery (e.g. `X-GitHub-Delivery`); it becomes the run’s idempotency key, so a redelivery starts no second run. */
-                    deliveryIdHeader?: string;
-                    /** @default true */
-                    enabled?: boolean;
-                    /** @description A JSONata expression over `{ body, headers, query }`; an event for which it is not true starts no run (204). */
-                    filter?: string;
-                    /**
-                     * @description `json`: one delivery is one event. `event-grid`: Event Grid or CloudEvents schema, validation handshakes answered, one run per event. `graph` / `business-central`: `validationToken` echoed, one run per notification in `value`.
-                     * @default json
-                     * @enum {string}
-                     */
-                    format?: "json" | "event-grid" | "graph" | "business-central";
-                    /** @description The run input: a JSONata mapping (`{{ … }}`, as in task inputs) over `{ body, headers, query }`; must give an object. Default: the body. */
-                    input?: string | {
-                        [key: string]: components["schemas"]["JsonValue"];
-                    };
-                    /** @description Largest body accepted (default and ceiling: the host’s MAX_BODY_BYTES). */
-                    maxBodyBytes?: number;
-                    /** @description Unique among the workflow’s triggers; generated when absent. */
-                    name?: string;
-                    /**
-                     * @description Deliveries accepted per minute on each control-plane instance; more are answered 429.
-                     * @default 600
-                     */
-                    rateLimitPerMinute?: number;
-                    /**
-                     * @description `async`: 202 with the run id. `sync`: wait up to `syncTimeoutSeconds` for the run and answer 200 with its output, else 202.
-                     * @default async
-                     * @enum {string}
-                     */
-                    respond?: "async" | "sync";
-                    /**
-                     * @description When a new secret is given on update: seconds the previous one stays valid, so senders can move over.
-                     * @default 3600
-                     */
-                    secretOverlapSeconds?: number;
-                    /** @default 10 */
-                    syncTimeoutSeconds?: number;
-                    /** @constant */
-                    type: "webhook";
-                    /** @description How a delivery proves it comes from the sender: a signature, a shared token, Entra sign-in, or the clientState of a Graph / Business Central subscription. */
-                    verification: {
-                        /**
-                         * @description How the signature is written: hex (GitHub) or base64 (Shopify).
-                         * @default hex
-                         * @enum {string}
-                         */
-                        encoding?: "hex" | "base64";
-                        /** @description The header carrying the signature, e.g. `X-Hub-Signature-256` (GitHub), `X-Shopify-Hmac-Sha256`. */
-                        header: string;
-                        /**
-                         * @description Text before the signature in the header, e.g. `sha256=` (GitHub).
-                         * @default
-                         */
-                        prefix?: string;
-                        /** @description Write-only. Sealed with AES-256-GCM envelope encryption; never returned. */
-                        secret?: string;
-                        /** @constant */
-                        type: "hmac";
-                    } | {
-                        /**
-                         * @description The header carrying `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`.
-                         * @default Stripe-Signature
-                         */
-                        header?: string;
-                        /** @description Write-only. Sealed with AES-256-GCM envelope encryption; never returned. */
-                        secret?: string;
-                        /**
-                         * @description Deliveries whose timestamp is further than this from now are refused.
-                         * @default 300
-                         */
-                        toleranceSeconds?: number;
-                        /** @constant */
-                        type: "stripe-style";
-                    } | {
-                        /** @description The header carrying the token, e.g. `aeg-sas-key` or `X-Webhook-Token`. */
-                        header?: string;
-                        /** @description Or: the query parameter carrying the token (put it in the URL you give the sender). */
-                        query?: string;
-                        /** @description Write-only. Sealed with AES-256-GCM envelope encryption; never returned. */
-                        secret?: string;
-                        /** @constant */
-                        type: "token";
-                    } | {
-                        /** @constant */
-                        type: "entra";
-                    } | {
-                        /** @description The `clientState` given when the Graph or Business Central subscription was created. */
-                        secret?: string;
-                        /** @constant */
-                        type: "client-state";
-                    };
-                } | {
-                    /** @description Write-only: the Service Bus connection string (Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…). */
-                    connectionString?: string;
-                    /** @default true */
-                    enabled?: boolean;
-                    /** @description A JSONata expression over `{ body, headers, query }`; an event for which it is not true starts no run (204). */
-                    filter?: string;
-                    /** @description The run input: a JSONata mapping over `{ body, applicationProperties, messageId, subject }`. Default: the body. */
-                    input?: string | {
-                        [key: string]: components["schemas"]["JsonValue"];
-                    };
-                    /**
-                     * @description A message whose run could not be committed this many times is dead-lettered.
-                     * @default 5
-                     */
-                    maxDeliveryAttempts?: number;
-                    /** @description Unique among the workflow’s triggers; generated when absent. */
-                    name?: string;
-                    queue?: string;
-                    /**
-                     * @description When a new secret is given on update: seconds the previous one stays valid, so senders can move over.
-                     * @default 3600
-                     */
-                    secretOverlapSeconds?: number;
-                    subscription?: string;
-                    topic?: string;
-                    /** @constant */
-                    type: "service-bus";
-                };
-            };
-        };
-        responses: {
-            /** @description The trigger */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TriggerView"];
-                };
-            };
-            /** @description An error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    deleteTrigger: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                triggerId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Deleted */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description An error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    listTriggerDeliveries: {
-        parameters: {
-            query?: {
-                limit?: number;
-            };
-            header?: never;
-            path: {
-                id: string;
-                triggerId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Deliveries, newest first */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TriggerDeliveryList"];
-                };
             };
             /** @description An error */
             default: {

@@ -243,6 +243,9 @@ function TaskRow({ task: t, shown, now }: { task: TaskRunView; shown: string; no
         <span className={`type type-${t.type}`} title={TASK_TYPE_HELP[t.type]}>
           {t.type}
         </span>
+        {t.runAfter && t.runAfter !== 'success' && <span className="type">{t.runAfter === 'failure' ? 'on failure' : 'always'}</span>}
+        {t.needs && t.needs.length > 0 && <span className="small muted">after {t.needs.join(', ')}</span>}
+        {t.status === 'FAILED' && t.handled && <span className="small muted">handled</span>}
         <span className="small muted">
           {t.attempts} attempt{t.attempts === 1 ? '' : 's'} · {duration(t.startedAt, t.finishedAt, now)}
         </span>

@@ -19,9 +19,17 @@ interface Form {
   apiKeysMayGrantAccess: boolean;
   /** As typed; empty means no limit. */
   maxLifetimeDays: string;
+  /** As typed; empty means no limit. */
+  modelTokenBudget: string;
 }
 
-const formOf = (v: OrgSettingsView): Form => ({ name: v.name, apiKeysEnabled: v.apiKeysEnabled, apiKeysMayGrantAccess: v.apiKeysMayGrantAccess, maxLifetimeDays: v.apiKeyMaxLifetimeDays === null ? '' : String(v.apiKeyMaxLifetimeDays) });
+const formOf = (v: OrgSettingsView): Form => ({
+  name: v.name,
+  apiKeysEnabled: v.apiKeysEnabled,
+  apiKeysMayGrantAccess: v.apiKeysMayGrantAccess,
+  maxLifetimeDays: v.apiKeyMaxLifetimeDays === null ? '' : String(v.apiKeyMaxLifetimeDays),
+  modelTokenBudget: v.modelTokenBudgetMonthly === null ? '' : String(v.modelTokenBudgetMonthly),
+});
 
 /**
  * The PUT body for the form. The lifetime is sent as typed (a number, or null when empty): the
@@ -29,7 +37,8 @@ const formOf = (v: OrgSettingsView): Form => ({ name: v.name, apiKeysEnabled: v.
  */
 export function bodyOf(f: Form): OrgSettingsBody {
   const days = f.maxLifetimeDays.trim();
-  return { name: f.name, apiKeysEnabled: f.apiKeysEnabled, apiKeysMayGrantAccess: f.apiKeysMayGrantAccess, apiKeyMaxLifetimeDays: days === '' ? null : Number(days) };
+  const budget = (f.modelTokenBudget ?? '').trim();
+  return { name: f.name, apiKeysEnabled: f.apiKeysEnabled, apiKeysMayGrantAccess: f.apiKeysMayGrantAccess, apiKeyMaxLifetimeDays: days === '' ? null : Number(days), modelTokenBudgetMonthly: budget === '' ? null : Number(budget) };
 }
 
 /** The "Organisation" section of /hq. */
@@ -153,6 +162,22 @@ function SettingsForm({ view }: { view: OrgSettingsView }) {
         />
         <p className="help" id="org-key-lifetime-help">
           1 to 3650. New keys must expire within this many days. Empty: no limit.
+        </p>
+      </div>
+      <div className="field">
+        <label htmlFor="org-model-budget">Monthly model token budget</label>
+        <input
+          id="org-model-budget"
+          type="number"
+          inputMode="numeric"
+          min={0}
+          step={1}
+          value={f.modelTokenBudget}
+          onChange={(e) => set({ modelTokenBudget: e.target.value })}
+          {...marks('modelTokenBudgetMonthly', 'org-model-budget-help')}
+        />
+        <p className="help" id="org-model-budget-help">
+          Tokens (input + output) workflow model steps may spend per calendar month (UTC); calls past it fail with model_budget_exceeded. Empty: no limit.
         </p>
       </div>
       <button type="submit" disabled={save.isPending}>

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as runBatches from './run-batches';
+import * as runs from './runs';
+import * as taskTransitions from './task-transitions';
+import { TASK_STATES, TASK_TRANSITIONS, canTransition, transitionTable } from './task-transitions';
+
+const root = join(__dirname, '..', '..');
+const modules: Record<string, Record<string, unknown>> = { 'run-batches': runBatches, runs, 'task-transitions': taskTransitions };
+
+describe('the task state machine', () => {
+  it('docs/architecture.md shows exactly the table of TASK_TRANSITIONS', () => {
+    const doc = readFileSync(join(root, 'docs', 'architecture.md'), 'utf8');
+    const start = doc.indexOf('<!-- task-transitions:start -->');
+    const end = doc.indexOf('<!-- task-transitions:end -->');
+    expect(start).toBeGreaterThan(0);
+    expect(doc.slice(start + '<!-- task-transitions:start -->'.length, end).trim()).toBe(transitionTable());
+  });
+
+  it('names, for every transition, a statement function that exists in its module', () => {
+    for (const t of TASK_TRANSITIONS) {
+      const [mod, fn] = t.statement.split('.') as [string, string];
+      expect(typeof modules[mod]?.[fn], t.statement).toBe('function');
+    }
+  });
+
+  it('reaches every state from PENDING, and leaves none but the ended ones without a way out', () => {
+    const reached = new Set<string>(['PENDING']);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const t of TASK_TRANSITIONS) if (t.from.some((f) => reached.has(f)) && !reached.has(t.to)) grew = reached.add(t.to) !== null;
+    }
+    expect([...reached].sort()).toEqual([...TASK_STATES].sort());
+    expect(canTransition('SUCCEEDED', 'RUNNING')).toBe(false);
+    expect(canTransition('SKIPPED', 'PENDING')).toBe(false);
+    expect(canTransition('PENDING', 'SKIPPED')).toBe(true);
+  });
+
+  it('the database accepts exactly the states of the code', () => {
+    const sql = readFileSync(join(root, 'shared', 'db', 'migrations', '0013_task_graph.sql'), 'utf8');
+    const listed = /CHECK \(status IN \(([^)]*)\)\)/.exec(sql)![1]!.split(',').map((s) => s.trim().replace(/'/g, ''));
+    expect(listed.sort()).toEqual([...TASK_STATES].sort());
+  });
+});
