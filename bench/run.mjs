@@ -89,7 +89,7 @@ export async function runBench({
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
   // Abuse limits (requests per caller per minute) off: one load generator is one caller, and the
   // bench measures the engine, not the limiter.
-  const env = { DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema, DATABASE_POOL_MAX: '10', REDIS_URL: redisUrl, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', RATE_LIMIT_PER_CALLER: '0', RATE_LIMIT_PER_ORG: '0' };
+  const env = { DEMITON_DEV_MODE: 'on', DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema, DATABASE_POOL_MAX: '10', REDIS_URL: redisUrl, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', RATE_LIMIT_PER_CALLER: '0', RATE_LIMIT_PER_ORG: '0' };
   const lines = [];
   const emit = (line) => {
     lines.push(line);

@@ -4,13 +4,14 @@
  * operation, and map its result or typed error to a response. The same handler object is
  * registered with `app.http` and served by the local host.
  */
-import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { HttpRequest, type HttpHandler, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import type { z } from 'zod';
 import { authenticate } from '../shared/auth/authenticate';
 import { hasRole, type Principal, type Role } from '../shared/domain/principal';
 import { sourceFromHeaders } from '../shared/auth/request-source';
 import { enforceWorkflowScope, type WorkflowScopeRule } from '../shared/auth/workflow-scope';
-import { BodyTooLargeError, ForbiddenError, MalformedBodyError, ValidationError } from '../shared/domain/errors';
+import { BodyTooLargeError, ForbiddenError, MalformedBodyError, NotLoopbackError, UnsupportedMediaTypeError, ValidationError } from '../shared/domain/errors';
+import { isLoopbackHost } from '../shared/domain/loopback-host';
 import { zodIssues } from '../shared/domain/zod-issues';
 import type { RouteDoc } from '../shared/http/openapi';
 import { toProblem } from '../shared/http/problem';
@@ -65,15 +66,55 @@ function parseWith<T extends z.ZodType>(schema: T, value: unknown, code: string,
   return r.data;
 }
 
+/**
+ * The request body's bytes, counted as they are read: past `maxBytes` reading stops and
+ * `tooLarge()` is thrown, whatever Content-Length said (a chunked body has none, and a header
+ * can lie). The local host's request has already been read within its limit (server.ts); the
+ * Functions host's streams (HTTP streaming is on in index.ts).
+ */
+export async function readBytesWithin(request: HttpRequest, maxBytes: number, tooLarge: () => Error): Promise<Uint8Array> {
+  const declared = Number(request.headers.get('content-length'));
+  if (declared > maxBytes) throw tooLarge();
+  if (!((request as unknown) instanceof HttpRequest)) {
+    const bytes = new Uint8Array(await (request as Pick<HttpRequest, 'arrayBuffer'>).arrayBuffer());
+    if (bytes.byteLength > maxBytes) throw tooLarge();
+    return bytes;
+  }
+  const reader = request.body?.getReader();
+  if (!reader) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      void reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+/** True for `application/json` and `application/<anything>+json`, with any parameters. */
+export function isJsonMediaType(type: string | null): boolean {
+  if (!type) return false;
+  const essence = type.split(';')[0]!.trim().toLowerCase();
+  return essence === 'application/json' || /^application\/[a-z0-9.!#$&^_-]+\+json$/.test(essence);
+}
+
+const utf8 = new TextDecoder();
+
 async function readBody(request: HttpRequest, maxBytes: number, optional: boolean): Promise<unknown> {
-  const text = await request.text();
-  if (Buffer.byteLength(text) > maxBytes) throw new BodyTooLargeError(maxBytes);
+  const text = utf8.decode(await readBytesWithin(request, maxBytes, () => new BodyTooLargeError(maxBytes)));
   if (text.trim() === '') {
     if (optional) return {};
     throw new MalformedBodyError('The request body is empty; a JSON body is required.');
   }
+  // Only application/json: text/plain and form bodies are what any web page may send cross-site without a preflight.
   const type = request.headers.get('content-type');
-  if (type && !/json/i.test(type)) throw new MalformedBodyError(`Expected a JSON body, got Content-Type '${type}'.`);
+  if (!isJsonMediaType(type)) throw new UnsupportedMediaTypeError(type);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -162,6 +203,11 @@ export function toHandler(route: Route, platformSource: () => Promise<Platform> 
 
 /** Authenticate, check the role, count the request against the rate limits, check an API key's workflow scope, parse, handle. */
 async function handleAuthenticated(route: Route, platform: Platform, request: HttpRequest, invocation: InvocationContext): Promise<HttpResponseInit> {
+  // Every entry point (the local host and the Functions registrations) serves development mode to loopback names only.
+  if (platform.config.devMode) {
+    const { hostname } = new URL(request.url);
+    if (!isLoopbackHost(hostname)) throw new NotLoopbackError(hostname);
+  }
   // The client address travels on the principal to every audit entry the handler writes.
   const source = sourceFromHeaders(request.headers);
   const principal: Principal =

@@ -118,7 +118,10 @@ export const envSchema = z.object({
       ),
     )
     .optional(),
-  // Identity (Microsoft Entra ID). No ENTRA_TENANT_ID = development mode.
+  // Development mode: no identity provider, every request is the built-in owner, loopback only. Off
+  // unless asked for (`npm start` asks when no ENTRA_TENANT_ID is set); refused in Azure.
+  DEMITON_DEV_MODE: bool('off'),
+  // Identity (Microsoft Entra ID).
   ENTRA_TENANT_ID: z
     .string()
     .transform((v) => v.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))
@@ -154,7 +157,7 @@ export interface Config {
   worker: { enabled: boolean; concurrency: number; id: string | undefined; leaseMs: number };
   http: { port: number; host: string | undefined; maxBodyBytes: number; studioDir: string | undefined };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
-  /** Development mode: no identity provider; one built-in organisation and admin, loopback only. */
+  /** Development mode (DEMITON_DEV_MODE=on): no identity provider; one built-in organisation and admin, loopback only. */
   devMode: boolean;
   /** Connector secrets and outbound policy (see shared/connectors). */
   connectors: ConnectorsConfig;
@@ -197,6 +200,12 @@ export interface EntraConfig {
   spa: { clientId: string; scopes: readonly string[] } | null;
 }
 
+/**
+ * Variables the Azure hosts set (App Service / Functions, Container Apps): their presence means the
+ * process runs in Azure, where development mode is refused.
+ */
+export const AZURE_MARKERS = ['WEBSITE_INSTANCE_ID', 'WEBSITE_OWNER_NAME', 'CONTAINER_APP_NAME', 'CONTAINER_APP_REPLICA_NAME'] as const;
+
 /** Validates the environment and compiles it into a `Config`; throws `ConfigError` naming each bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   // Empty strings count as unset, as they do in most .env tooling.
@@ -216,6 +225,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.ENTRA_TENANT_ID && !e.ENTRA_API_AUDIENCE) entraIssues.push({ path: 'ENTRA_API_AUDIENCE', message: 'required when ENTRA_TENANT_ID is set (the application id or App ID URI of this API)' });
   if ((e.ENTRA_CLIENT_SECRET || e.ENTRA_CLIENT_CERTIFICATE_PATH) && !e.ENTRA_CLIENT_ID) entraIssues.push({ path: 'ENTRA_CLIENT_ID', message: 'required when ENTRA_CLIENT_SECRET or ENTRA_CLIENT_CERTIFICATE_PATH is set' });
   if (e.ENTRA_CLIENT_SECRET && e.ENTRA_CLIENT_CERTIFICATE_PATH) entraIssues.push({ path: 'ENTRA_CLIENT_SECRET', message: 'set ENTRA_CLIENT_SECRET or ENTRA_CLIENT_CERTIFICATE_PATH, not both' });
+  if (e.DEMITON_DEV_MODE && e.ENTRA_TENANT_ID) entraIssues.push({ path: 'DEMITON_DEV_MODE', message: 'is on but ENTRA_TENANT_ID is set: development mode has no identity provider; turn one of them off' });
+  const azure = AZURE_MARKERS.find((k) => env[k]);
+  if (e.DEMITON_DEV_MODE && azure) entraIssues.push({ path: 'DEMITON_DEV_MODE', message: `is refused in Azure (${azure} is set): development mode lets every request act as the owner` });
   if (entraIssues.length) throw new ConfigError(entraIssues);
   const entra: EntraConfig | null =
     e.ENTRA_TENANT_ID && e.ENTRA_API_AUDIENCE
@@ -265,13 +277,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     worker: { enabled: e.DEMITON_WORKER, concurrency: e.WORKER_CONCURRENCY, id: e.WORKER_ID, leaseMs: e.WORKER_LEASE_MS },
     http: { port: e.PORT, host: e.HOST, maxBodyBytes: e.MAX_BODY_BYTES, studioDir: e.STUDIO_DIR },
     logLevel: e.LOG_LEVEL,
-    devMode: entra === null,
-    connectors: connectorsConfig(e, entra === null),
+    devMode: e.DEMITON_DEV_MODE,
+    connectors: connectorsConfig(e, e.DEMITON_DEV_MODE),
     entra,
     rateLimit: {
       windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
-      perCaller: e.RATE_LIMIT_PER_CALLER ?? (entra ? 600 : 0),
-      perOrg: e.RATE_LIMIT_PER_ORG ?? (entra ? 3000 : 0),
+      perCaller: e.RATE_LIMIT_PER_CALLER ?? (e.DEMITON_DEV_MODE ? 0 : 600),
+      perOrg: e.RATE_LIMIT_PER_ORG ?? (e.DEMITON_DEV_MODE ? 0 : 3000),
     },
     ai: compileAiConfig(e, e.DEMITON_DATA_DIR),
     telemetry: telemetryConfig(e),

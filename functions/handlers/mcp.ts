@@ -4,7 +4,7 @@
  */
 import { handleMcpRequest } from '../../shared/ai/mcp/read-only-mcp-server';
 import { BodyTooLargeError } from '../../shared/domain/errors';
-import { defineRoute } from '../http-kit';
+import { defineRoute, readBytesWithin } from '../http-kit';
 
 export const mcp = defineRoute({
   name: 'mcp',
@@ -15,8 +15,8 @@ export const mcp = defineRoute({
   role: 'viewer',
   responses: { 200: { description: 'A JSON-RPC response' }, 202: { description: 'A notification was accepted' } },
   async handle({ platform, principal, request }) {
-    const body = await request.text();
-    if (Buffer.byteLength(body) > platform.config.http.maxBodyBytes) throw new BodyTooLargeError(platform.config.http.maxBodyBytes);
+    const max = platform.config.http.maxBodyBytes;
+    const body = new TextDecoder().decode(await readBytesWithin(request, max, () => new BodyTooLargeError(max)));
     const headers = new Headers();
     request.headers.forEach((v, k) => headers.set(k, v));
     const res = await handleMcpRequest(platform, principal, new Request(request.url, { method: 'POST', headers, body }));

@@ -21,7 +21,7 @@ import {
 import { registerSchema } from '../../shared/http/openapi';
 import * as studio from '../../shared/ai/studio-service';
 import { DocumentTooLargeError } from '../../shared/ai/ai-errors';
-import { defineRoute } from '../http-kit';
+import { defineRoute, readBytesWithin } from '../http-kit';
 
 for (const [name, schema] of Object.entries(STUDIO_SCHEMAS)) registerSchema(name, schema);
 
@@ -112,9 +112,8 @@ export const uploadDocument = defineRoute({
     422: { description: 'No text could be extracted' },
   },
   async handle({ platform, principal, query, request }) {
-    const declared = Number(request.headers.get('content-length') ?? '0');
-    if (declared > platform.config.ai.documentMaxBytes) throw new DocumentTooLargeError(platform.config.ai.documentMaxBytes);
-    const bytes = new Uint8Array(await request.arrayBuffer());
+    const max = platform.config.ai.documentMaxBytes;
+    const bytes = await readBytesWithin(request, max, () => new DocumentTooLargeError(max));
     if (!bytes.length) throw new MalformedBodyError('The request body is empty; send the file as the body.');
     const d = await studio.uploadDocument(platform, principal, { name: query.name, contentType: request.headers.get('content-type'), bytes });
     return { status: 201, body: d, headers: { Location: `/api/studio/documents/${d.id}` } };

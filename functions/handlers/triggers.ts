@@ -7,7 +7,8 @@ import { IdParams } from '../../shared/domain/api';
 import { DeliveriesQuery, HookAccepted, HookBody, HookParams, TriggerBody, TriggerDeliveryList, TriggerList, TriggerParams, TriggerView } from '../../shared/domain/triggers-api';
 import { receiveDelivery, type HookReply } from '../../shared/triggers/hook-service';
 import * as triggers from '../../shared/triggers/triggers-service';
-import { defineRoute, type Reply } from '../http-kit';
+import { BodyTooLargeError } from '../../shared/domain/errors';
+import { defineRoute, readBytesWithin, type Reply } from '../http-kit';
 
 /** The origin the API was called on: trigger URLs are given under it. */
 const baseUrlOf = (request: HttpRequest) => new URL(request.url).origin;
@@ -106,11 +107,12 @@ function toReply(r: HookReply): Reply {
   return { status: r.status, ...(r.body !== undefined ? { body: r.body } : {}), headers: r.headers ?? {} };
 }
 
-const hookRequest = (request: HttpRequest) => ({
+// The raw body, counted while read: a trigger's own limit is at most the platform's, checked again by the service.
+const hookRequest = (request: HttpRequest, maxBytes: number) => ({
   method: request.method,
   headers: request.headers as unknown as Headers,
   query: request.query as unknown as URLSearchParams,
-  body: async () => Buffer.from(await request.arrayBuffer()),
+  body: async () => Buffer.from(await readBytesWithin(request, maxBytes, () => new BodyTooLargeError(maxBytes))),
 });
 
 export const deliverHook = defineRoute({
@@ -134,7 +136,7 @@ export const deliverHook = defineRoute({
     429: { description: 'The trigger’s rate limit is reached', headers: { 'Retry-After': 'Seconds to wait' } },
   },
   async handle({ platform, params, request }) {
-    return toReply(await receiveDelivery(platform, params.triggerId, hookRequest(request), request.headers.get('x-forwarded-for')));
+    return toReply(await receiveDelivery(platform, params.triggerId, hookRequest(request, platform.config.http.maxBodyBytes), request.headers.get('x-forwarded-for')));
   },
 });
 
@@ -149,6 +151,6 @@ export const validateHook = defineRoute({
   headers: [{ name: 'WebHook-Request-Origin', description: 'The origin asking to deliver, e.g. eventgrid.azure.net', required: true }],
   responses: { 200: { description: 'Allowed', headers: { 'WebHook-Allowed-Origin': 'The origin allowed', 'WebHook-Allowed-Rate': 'Deliveries per minute allowed (*)' } } },
   async handle({ platform, params, request }) {
-    return toReply(await receiveDelivery(platform, params.triggerId, hookRequest(request), request.headers.get('x-forwarded-for')));
+    return toReply(await receiveDelivery(platform, params.triggerId, hookRequest(request, platform.config.http.maxBodyBytes), request.headers.get('x-forwarded-for')));
   },
 });

@@ -38,6 +38,14 @@ export interface RunningHost {
 /** Starts platform, HTTP server, worker and timers from a config. */
 export async function runLocalHost(config: Config, root = resolve(__dirname, '..', '..', '..')): Promise<RunningHost> {
   const host = config.http.host ?? '127.0.0.1';
+  if (!config.devMode && !config.entra) {
+    throw new ConfigError([
+      {
+        path: 'DEMITON_DEV_MODE',
+        message: 'no identity provider is configured (ENTRA_TENANT_ID) and development mode is off: set ENTRA_TENANT_ID, or DEMITON_DEV_MODE=on to develop on loopback (`npm start` sets it when ENTRA_TENANT_ID is unset)',
+      },
+    ]);
+  }
   if (config.devMode && !LOOPBACK.has(host)) {
     throw new ConfigError([{ path: 'HOST', message: `development mode (no identity provider) binds to loopback only; '${host}' is not loopback` }]);
   }
@@ -52,6 +60,7 @@ export async function runLocalHost(config: Config, root = resolve(__dirname, '..
     maxBodyBytes: config.http.maxBodyBytes,
     studioDir: studioDirectory(config, root),
     logger: platform.logger,
+    loopbackOnly: config.devMode,
   });
   // The embedded queue starts empty, so every PENDING run is re-enqueued at once; with Redis only stale ones.
   await sweepPendingRuns(platform, platform.queue.backend === 'embedded' ? 0 : 30_000).catch((err) => platform.logger.warn({ err }, 'start-up sweep failed'));
@@ -101,7 +110,7 @@ async function main(): Promise<void> {
     `  Studio: ${running.url}/`,
     `  ${describeBackends(running.platform)}`,
     `  worker: ${running.worker ? `in-process, id ${running.worker.id}, concurrency ${config.worker.concurrency}` : 'off (DEMITON_WORKER=off)'}`,
-    config.devMode ? '  DEVELOPMENT MODE: no identity provider; every request acts as the built-in admin of the built-in organisation; bound to loopback only.' : '',
+    config.devMode ? '  DEVELOPMENT MODE (DEMITON_DEV_MODE=on): no identity provider; every request acts as the built-in admin of the built-in organisation; bound to loopback, answering loopback Host names only.' : '',
   ].filter(Boolean);
   console.log(lines.join('\n'));
   let stopping = false;

@@ -5,7 +5,7 @@
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { extname, join, normalize, resolve } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { HttpResponse, type HttpHandler, type HttpRequest, type HttpResponseInit } from '@azure/functions';
@@ -72,6 +72,54 @@ export interface LocalHostOptions {
   maxBodyBytes: number;
   studioDir: string | null;
   logger: Logger;
+  /**
+   * Development mode (every request is the built-in owner): answer only requests addressed to a
+   * loopback name, so a web page whose DNS name is rebound to 127.0.0.1 gets nothing, and refuse
+   * state-changing requests a page of another origin sends.
+   */
+  loopbackOnly?: boolean;
+}
+
+/** A `Host` header split into name and port, or null when it is not one (`x:99999`, `a b`, empty). */
+export function parseHostHeader(value: string | undefined): { hostname: string; port: number | null } | null {
+  if (!value) return null;
+  const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]+)(?::(\d{1,5}))?$/.exec(value);
+  if (!m) return null;
+  const port = m[2] === undefined ? null : Number(m[2]);
+  if (port !== null && (port < 1 || port > 65535)) return null;
+  return { hostname: m[1]!.toLowerCase(), port };
+}
+
+/** Loopback names: `localhost` (and `*.localhost`, which resolves to loopback by RFC 6761), 127.0.0.0/8, [::1]. */
+export function isLoopbackName(hostname: string): boolean {
+  const h = hostname.toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || h === '[::1]' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Why a development-mode request is refused, or null. The Host (and an absolute-form target)
+ * must be a loopback name: a page whose DNS name was rebound to 127.0.0.1 sends its own name. A
+ * state-changing request must not come from a page of another origin: a browser names it in
+ * Origin or Sec-Fetch-Site, even on a "simple" request that needs no preflight.
+ */
+function devModeRefusal(req: IncomingMessage, method: string, host: { hostname: string }, url: URL): { status: number; code: string; detail: string } | null {
+  for (const name of [host.hostname, url.hostname]) {
+    if (!isLoopbackName(name)) return { status: 421, code: 'host_not_loopback', detail: `Development mode answers only requests addressed to a loopback name (localhost, 127.0.0.1, [::1]), not '${name}'.` };
+  }
+  if (SAFE_METHODS.has(method)) return null;
+  const cross = { status: 403, code: 'cross_site_request' };
+  if (req.headers['sec-fetch-site'] === 'cross-site') return { ...cross, detail: 'Development mode refuses state-changing requests sent by a page of another site.' };
+  const origin = req.headers.origin;
+  if (origin === undefined) return null;
+  let originHost: string | null = null;
+  try {
+    originHost = new URL(origin).hostname;
+  } catch {
+    originHost = null;
+  }
+  return originHost !== null && isLoopbackName(originHost) ? null : { ...cross, detail: `Development mode refuses state-changing requests from the origin '${origin}'.` };
 }
 
 function sendProblem(res: ServerResponse, status: number, code: string, detail: string, headers: Record<string, string> = {}) {
@@ -105,7 +153,8 @@ function readRaw(req: IncomingMessage, limit: number): Promise<Buffer | 'too-lar
 function serveStatic(dir: string, pathname: string, res: ServerResponse): boolean {
   const root = resolve(dir);
   let file = normalize(join(root, decodeURIComponent(pathname)));
-  if (!file.startsWith(root)) return false;
+  // With the separator: `<root>-evil/…` starts with `<root>` but is outside it.
+  if (file !== root && !file.startsWith(root + sep)) return false;
   if (!existsSync(file) || statSync(file).isDirectory()) {
     // Client-side routes fall back to the app shell; missing assets stay 404.
     if (extname(pathname)) return false;
@@ -178,12 +227,35 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<{ server: 
     bySegments.set(n, [...(bySegments.get(n) ?? []), compiled[i]!]);
   }
 
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = (req.method ?? 'GET').toUpperCase();
+    // Host and target are the client's bytes: anything malformed is a 400, never a thrown TypeError.
+    const host = parseHostHeader(req.headers.host);
+    let url: URL;
+    try {
+      if (!host) throw new TypeError('bad Host');
+      url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    } catch {
+      res.setHeader('Connection', 'close');
+      return sendProblem(res, 400, 'malformed_request', host ? 'The request target is not a valid URL.' : 'The Host header is missing or malformed.');
+    }
+    if (opts.loopbackOnly) {
+      const refusal = devModeRefusal(req, method, host, url);
+      if (refusal) {
+        res.setHeader('Connection', 'close');
+        return sendProblem(res, refusal.status, refusal.code, refusal.detail);
+      }
+    }
     try {
       if (!url.pathname.startsWith('/api/') && url.pathname !== '/api') {
-        if (opts.studioDir && (method === 'GET' || method === 'HEAD') && serveStatic(opts.studioDir, url.pathname, res)) return;
+        let served = false;
+        try {
+          served = !!opts.studioDir && (method === 'GET' || method === 'HEAD') && serveStatic(opts.studioDir, url.pathname, res);
+        } catch (err) {
+          if (err instanceof URIError) return sendProblem(res, 400, 'malformed_request', 'The path is not valid percent-encoding.');
+          throw err;
+        }
+        if (served) return;
         if ((method === 'GET' || method === 'HEAD') && FAVICON_PATHS.has(url.pathname)) {
           res.writeHead(200, { 'Content-Type': TYPES['.svg']!, 'Content-Length': String(Buffer.byteLength(FAVICON_SVG)), 'Cache-Control': 'public, max-age=86400' });
           return void res.end(method === 'HEAD' ? undefined : FAVICON_SVG);
@@ -197,7 +269,12 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<{ server: 
         const allow = [...new Set(matches.map((x) => x.c.method))].join(', ');
         return sendProblem(res, 405, 'method_not_allowed', `${method} is not allowed on ${url.pathname}; use ${allow}.`, { Allow: allow });
       }
-      const params = Object.fromEntries(hit.c.names.map((n, i) => [n, decodeURIComponent(hit.m![i + 1]!)]));
+      let params: Record<string, string>;
+      try {
+        params = Object.fromEntries(hit.c.names.map((n, i) => [n, decodeURIComponent(hit.m![i + 1]!)]));
+      } catch {
+        return sendProblem(res, 400, 'malformed_request', 'A path segment is not valid percent-encoding.');
+      }
       const raw = method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : await readRaw(req, opts.maxBodyBytes);
       if (raw === 'too-large') {
         res.setHeader('Connection', 'close');
@@ -238,6 +315,13 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<{ server: 
       if (!res.headersSent) sendProblem(res, 500, 'internal_error', 'An unexpected error occurred.');
       else res.destroy();
     }
+  };
+  // Whatever escapes `serve` (a write to a socket already gone) ends that connection, not the process.
+  const server = createServer((req, res) => {
+    serve(req, res).catch((err: unknown) => {
+      opts.logger.error({ err }, 'local host failed to answer a request');
+      res.destroy();
+    });
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((ok, fail) => {

@@ -7,8 +7,8 @@
  *   verified by entra-token.ts. The tenant picks the organisation; the role is the highest of the
  *   org's group mappings for the user's groups (from the token, or from Microsoft Graph on
  *   overage), the app roles in the token (`Demiton.Owner` … `Demiton.Viewer`) and a direct grant.
- * - Development mode (no identity provider, loopback only): a request without an API key is the
- *   built-in owner of the built-in organisation.
+ * - Development mode (DEMITON_DEV_MODE=on: no identity provider, loopback only): a request without
+ *   an API key is the built-in owner of the built-in organisation.
  */
 import type { Db } from '../db/db';
 import { findApiKeyByHash, touchApiKey } from '../store/api-keys';
@@ -54,7 +54,8 @@ export async function authenticate(p: AuthDeps, headers: HeaderSource): Promise<
   const apiKey = headers.get('x-api-key');
   if (authorization && apiKey) throw new CredentialRejectedError('ambiguous_credentials', 'Send either an Authorization header or an X-Api-Key header, not both.');
   if (apiKey !== null) return authenticateApiKey(p, apiKey.trim());
-  if (p.config.devMode || !p.identity.tokens) return devPrincipal();
+  if (p.config.devMode) return devPrincipal();
+  if (!p.identity.tokens) throw new CredentialRejectedError('missing_credentials', 'No identity provider is configured and development mode is off: only API keys (X-Api-Key) are accepted.');
   if (!authorization) throw new CredentialRejectedError('missing_credentials', 'This API needs an Entra ID access token (Authorization: Bearer …) or an API key (X-Api-Key).');
   const m = /^Bearer[ ]+([A-Za-z0-9_.~+/=-]+)$/i.exec(authorization.trim());
   if (!m) throw new CredentialRejectedError('malformed_token', "The Authorization header must be 'Bearer <access token>'.");

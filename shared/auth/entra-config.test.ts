@@ -16,13 +16,24 @@ function issues(env: Record<string, string>): string[] {
 }
 
 describe('identity configuration', () => {
-  it('is development mode without ENTRA_TENANT_ID', () => {
-    const c = loadConfig({});
+  it('is development mode only when DEMITON_DEV_MODE=on', () => {
+    const c = loadConfig({ DEMITON_DEV_MODE: 'on' });
     expect(c.devMode).toBe(true);
     expect(c.entra).toBeNull();
     // Loopback, one user: no limits unless asked for.
     expect(c.rateLimit).toEqual({ windowSeconds: 60, perCaller: 0, perOrg: 0 });
-    expect(loadConfig({ RATE_LIMIT_PER_CALLER: '5' }).rateLimit).toEqual({ windowSeconds: 60, perCaller: 5, perOrg: 0 });
+    expect(loadConfig({ DEMITON_DEV_MODE: 'on', RATE_LIMIT_PER_CALLER: '5' }).rateLimit).toEqual({ windowSeconds: 60, perCaller: 5, perOrg: 0 });
+    // No identity provider is not development mode by itself.
+    const none = loadConfig({});
+    expect(none.devMode).toBe(false);
+    expect(none.rateLimit).toEqual({ windowSeconds: 60, perCaller: 600, perOrg: 3000 });
+  });
+
+  it('refuses development mode with an identity provider or in Azure', () => {
+    expect(issues({ DEMITON_DEV_MODE: 'on', ENTRA_TENANT_ID: T1, ENTRA_API_AUDIENCE: 'api://x' })).toEqual([expect.stringMatching(/^DEMITON_DEV_MODE: is on but ENTRA_TENANT_ID is set/)]);
+    expect(issues({ DEMITON_DEV_MODE: 'on', WEBSITE_INSTANCE_ID: 'abc123' })).toEqual([expect.stringMatching(/^DEMITON_DEV_MODE: is refused in Azure \(WEBSITE_INSTANCE_ID is set\)/)]);
+    expect(issues({ DEMITON_DEV_MODE: 'on', CONTAINER_APP_NAME: 'demiton' })).toHaveLength(1);
+    expect(issues({ WEBSITE_INSTANCE_ID: 'abc123' })).toEqual([]);
   });
 
   it('compiles tenants, audience, authority host and defaults', () => {

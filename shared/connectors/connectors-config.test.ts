@@ -17,7 +17,7 @@ function configError(env: Record<string, string>): ConfigError {
 
 describe('connector configuration', () => {
   it('development mode allows private networks and generates a key file in the data directory', () => {
-    const c = loadConfig({ DEMITON_DATA_DIR: '/var/lib/demiton' }).connectors;
+    const c = loadConfig({ DEMITON_DEV_MODE: 'on', DEMITON_DATA_DIR: '/var/lib/demiton' }).connectors;
     expect(c).toEqual({ encryptionKey: undefined, keyVault: undefined, devKeyFile: '/var/lib/demiton/connector-encryption.key', allowPrivateNetworks: true, allowedCidrs: [], hostAllowList: { enforce: false, extra: {} } });
   });
 

@@ -57,6 +57,24 @@ export class BodyTooLargeError extends DemitonError {
   }
 }
 
+/** A JSON route was sent another media type (a form or text/plain: what a cross-site page can send without asking). */
+export class UnsupportedMediaTypeError extends DemitonError {
+  readonly code = 'unsupported_media_type';
+  readonly httpStatus = 415;
+  constructor(readonly contentType: string | null) {
+    super(contentType ? `Expected Content-Type application/json, got '${contentType}'.` : 'Expected Content-Type application/json; the request has none.');
+  }
+}
+
+/** Development mode answers only requests addressed to a loopback name (a DNS-rebound page sends its own). */
+export class NotLoopbackError extends DemitonError {
+  readonly code = 'host_not_loopback';
+  readonly httpStatus = 421;
+  constructor(readonly hostname: string) {
+    super(`Development mode answers only requests addressed to a loopback name (localhost, 127.0.0.1, [::1]), not '${hostname}'.`);
+  }
+}
+
 /** A resource does not exist in the caller's organisation. */
 export class NotFoundError extends DemitonError {
   readonly code: string;
@@ -203,6 +221,23 @@ export class ExpressionError extends DemitonError {
     options?: { cause?: unknown },
   ) {
     super(`Task '${taskKey}': expression '${expression}' failed: ${reason}`, options);
+  }
+}
+
+/**
+ * An expression ran past its bounds (time, nesting, sequence or string size; see
+ * `EXPRESSION_LIMITS` in expressions.ts). Not retryable: the same definition on the same data
+ * overruns again.
+ */
+export class ExpressionLimitError extends DemitonError {
+  readonly code = 'expression_limit';
+  constructor(
+    readonly taskKey: string,
+    readonly expression: string,
+    readonly limit: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Task '${taskKey}': expression '${expression.length > 200 ? `${expression.slice(0, 200)}…` : expression}' exceeded a limit: ${limit}`, options);
   }
 }
 

@@ -2,8 +2,10 @@
 import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv';
 import { ValidationError, type FieldIssue } from '../domain/errors';
+import { ajvLinearRegExp } from '../domain/linear-regex';
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
+// `pattern`s are the user's regular expressions, checked on every trigger: they run on RE2 (linear time).
+const ajv = new Ajv2020({ allErrors: true, strict: false, code: { regExp: ajvLinearRegExp } });
 const compiled = new Map<string, ValidateFunction>();
 
 /** Returns a problem with the schema itself, or null when ajv accepts it. */
@@ -21,6 +23,9 @@ export function validateRunInput(schema: Record<string, unknown> | undefined, in
   if (!schema) return;
   let validate = compiled.get(cacheKey);
   if (!validate) {
+    // A version saved before patterns ran on RE2 may hold one RE2 refuses: the trigger is refused, not answered 500.
+    const bad = checkInputSchema(schema);
+    if (bad) throw new ValidationError('The workflow input schema cannot be used.', [bad], 'invalid_input_schema');
     validate = ajv.compile(schema);
     compiled.set(cacheKey, validate);
   }

@@ -8,7 +8,7 @@ import { effectiveSettings } from './org-settings';
 /** Tenant, authority, client id and scopes for MSAL in the browser, or devMode. */
 export function authConfig(p: Platform): z.infer<typeof AuthConfig> {
   const e = p.config.entra;
-  if (!e) return { devMode: true, tenants: [], authority: null, knownAuthorities: [], clientId: null, scopes: [] };
+  if (!e) return { devMode: p.config.devMode, tenants: [], authority: null, knownAuthorities: [], clientId: null, scopes: [] };
   return {
     devMode: false,
     tenants: [...e.tenants],

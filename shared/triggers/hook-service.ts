@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { authenticate } from '../auth/authenticate';
 import { hasRole, type Principal } from '../domain/principal';
-import { BodyTooLargeError, DemitonError, ExpressionError, IdempotencyKeyReusedError, NotFoundError } from '../domain/errors';
+import { BodyTooLargeError, DemitonError, ExpressionError, ExpressionLimitError, IdempotencyKeyReusedError, NotFoundError } from '../domain/errors';
 import { evaluate, mapValue } from '../domain/expressions';
 import type { Verification, WebhookTriggerBody } from '../domain/triggers-api';
 import { triggerRun, type Triggered } from '../engine/preflight';
@@ -158,7 +158,7 @@ async function inputFor(cfg: WebhookConfig, event: HookEvent, headers: Record<st
     if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new MappingFailedError('The trigger’s input mapping did not give an object (the run input).');
     return input as Record<string, unknown>;
   } catch (err) {
-    if (err instanceof ExpressionError) throw new MappingFailedError(`The trigger’s ${err.taskKey} failed on this delivery: ${err.message.replace(/^Task '[^']*': /, '')}`, { cause: err });
+    if (err instanceof ExpressionError || err instanceof ExpressionLimitError) throw new MappingFailedError(`The trigger’s ${err.taskKey} failed on this delivery: ${err.message.replace(/^Task '[^']*': /, '')}`, { cause: err });
     throw err;
   }
 }
@@ -194,7 +194,10 @@ export async function receiveDelivery(p: Platform, triggerId: string, req: HookR
     return new BodyTooLargeError(limit);
   };
   if (declared > limit) throw await tooLarge();
-  const raw = await req.body();
+  // The body is counted while read (functions/handlers/triggers.ts): past the platform's limit reading stops.
+  const raw = await req.body().catch(async (err: unknown) => {
+    throw err instanceof BodyTooLargeError ? await tooLarge() : err;
+  });
   if (raw.length > limit) throw await tooLarge();
 
   const header = (n: string) => req.headers.get(n);

@@ -13,7 +13,7 @@
  */
 import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusReceiver } from '@azure/service-bus';
 import type { Principal } from '../domain/principal';
-import { DemitonError, ExpressionError } from '../domain/errors';
+import { DemitonError, ExpressionError, ExpressionLimitError } from '../domain/errors';
 import { evaluate, mapValue } from '../domain/expressions';
 import type { ServiceBusTriggerBody } from '../domain/triggers-api';
 import { triggerRun } from '../engine/preflight';
@@ -252,7 +252,7 @@ export class ServiceBusReceivers {
       }
       return input as Record<string, unknown>;
     } catch (err) {
-      if (err instanceof ExpressionError) throw new MappingFailedError(`The trigger’s ${err.taskKey} failed on this message: ${err.message}`, { cause: err });
+      if (err instanceof ExpressionError || err instanceof ExpressionLimitError) throw new MappingFailedError(`The trigger’s ${err.taskKey} failed on this message: ${err.message}`, { cause: err });
       throw err;
     }
   }

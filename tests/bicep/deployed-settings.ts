@@ -6,6 +6,7 @@
  */
 export const LEFT_TO_DEFAULT: Readonly<Record<string, string>> = {
   DEMITON_DATA_DIR: 'embedded database and dev key files only; Azure uses PostgreSQL and Key Vault',
+  DEMITON_DEV_MODE: 'off by default, and refused in Azure (WEBSITE_INSTANCE_ID is set there)',
   WORKER_ID: 'must be unique per process; each instance generates one',
   PORT: 'local host only; the Functions host owns the port',
   HOST: 'local host only',

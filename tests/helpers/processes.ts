@@ -12,12 +12,15 @@ export function requireBuild(entry: string): string {
   return file;
 }
 
-/** The environment of this process without any Demiton settings, plus `env`. */
+/**
+ * The environment of this process without any Demiton settings, plus `env`; development mode on
+ * (as `npm start` sets it) unless `env` configures an identity provider or says otherwise.
+ */
 export function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(DATABASE_|REDIS_|DEMITON_|WORKER_|PORT$|HOST$|ENTRA_|LLM_|STUDIO_DIR)/.test(k)),
   );
-  return { ...base, ...env };
+  return { ...base, ...(env['ENTRA_TENANT_ID'] ? {} : { DEMITON_DEV_MODE: 'on' }), ...env };
 }
 
 export interface Proc {

@@ -38,6 +38,8 @@ export async function createTestPlatform(opts: { queue?: 'redis' | 'embedded'; e
     DATABASE_POOL_MAX: '8',
     REDIS_PREFIX: redisPrefix,
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    // Development mode is off unless asked for; tests without an identity provider ask.
+    ...(opts.env?.ENTRA_TENANT_ID ? {} : { DEMITON_DEV_MODE: 'on' }),
     ...(opts.queue === 'embedded' ? {} : { REDIS_URL: TEST_REDIS_URL }),
     ...(opts.env as Record<string, string> | undefined),
   };
@@ -94,6 +96,7 @@ export async function startTestHost(platform: Platform): Promise<{ url: string; 
     maxBodyBytes: platform.config.http.maxBodyBytes,
     studioDir: null,
     logger: platform.logger,
+    loopbackOnly: platform.config.devMode,
   });
   return { url: host.url, close: host.close };
 }

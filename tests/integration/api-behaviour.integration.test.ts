@@ -61,10 +61,10 @@ describe('validation errors', () => {
     expect(await rowCount('workflows')).toBe(before);
   });
 
-  it('400 for malformed JSON, 413 for a body over the limit, 415-like 400 for a non-JSON type', async () => {
+  it('400 for malformed JSON, 413 for a body over the limit, 415 for a non-JSON type', async () => {
     expectProblem(await api(host.url, 'POST', '/api/workflows', '{"name": '), 400, 'malformed_json');
     expectProblem(await api(host.url, 'POST', '/api/workflows', JSON.stringify({ name: 'x'.repeat(70_000) })), 413, 'body_too_large');
-    expectProblem(await api(host.url, 'POST', '/api/workflows', 'name=x', { 'content-type': 'text/plain' }), 400, 'malformed_json');
+    expectProblem(await api(host.url, 'POST', '/api/workflows', 'name=x', { 'content-type': 'text/plain' }), 415, 'unsupported_media_type');
     expectProblem(await api(host.url, 'POST', '/api/workflows'), 400, 'malformed_json');
   });
 

@@ -19,7 +19,7 @@ vi.setConfig({ testTimeout: 180_000 });
 const dataDir = mkdtempSync(join(tmpdir(), 'demiton-embedded-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const embeddedConfig = () => loadConfig({ DEMITON_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+const embeddedConfig = () => loadConfig({ DEMITON_DEV_MODE: 'on', DEMITON_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
 
 describe('embedded PostgreSQL (PGlite) and embedded queue', () => {
   let pendingId = '';

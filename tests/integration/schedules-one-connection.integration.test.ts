@@ -37,7 +37,7 @@ async function latencies(url: string, during: Promise<unknown>, min = 5): Promis
 }
 
 const backends: Array<[string, () => Promise<Platform>]> = [
-  ['embedded PostgreSQL (PGlite)', () => createPlatform(loadConfig({ DEMITON_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }))],
+  ['embedded PostgreSQL (PGlite)', () => createPlatform(loadConfig({ DEMITON_DEV_MODE: 'on', DEMITON_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }))],
   ['PostgreSQL with a pool of one connection', () => createTestPlatform({ queue: 'embedded', env: { DATABASE_POOL_MAX: '1' } })],
 ];
 
@@ -108,7 +108,7 @@ describe('a pool of one connection', () => {
 describe('npm start (the local host on PGlite, its own timer loop)', () => {
   it('fires a due schedule within a timer period, answering requests at normal speed meanwhile', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'demiton-npm-start-'));
-    const host = await runLocalHost(loadConfig({ DEMITON_DATA_DIR: dir, LOG_LEVEL: 'silent', PORT: '0' }));
+    const host = await runLocalHost(loadConfig({ DEMITON_DEV_MODE: 'on', DEMITON_DATA_DIR: dir, LOG_LEVEL: 'silent', PORT: '0' }));
     try {
       expect(host.platform.db.backend).toBe('pglite');
       const wf = await api(host.url, 'POST', '/api/workflows', {

@@ -20,6 +20,7 @@ import type { AdapterEnvironment, AdapterRegistration, ConnectorDescriptor, Oper
 import { bindOperations, call, declareOperations } from '../bind-operations';
 import { DocumentRef, loadDocument } from '../document-source';
 import type { LentModel, ModelAccess } from './model-access';
+import { ajvLinearRegExp } from '../../domain/linear-regex';
 
 const SYSTEM = 'model';
 
@@ -141,7 +142,8 @@ export function parseJsonAnswer(text: string): { ok: true; value: unknown } | { 
   }
 }
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
+// The extraction schema comes from the task: its `pattern`s run on RE2 (linear time), as every user regex does.
+const ajv = new Ajv2020({ allErrors: true, strict: false, code: { regExp: ajvLinearRegExp } });
 const validators = new Map<string, ValidateFunction>();
 const MAX_VALIDATORS = 500;
 

@@ -63,20 +63,44 @@ export function htmlToText(html: string): string {
   return out;
 }
 
-async function pdfToText(bytes: Uint8Array, fileName: string): Promise<string> {
+/**
+ * Bounds on reading one PDF. Parsing runs on the event loop that serves the API; a PDF of a few
+ * megabytes can declare thousands of pages or content streams that take long to decode. 500 pages
+ * is several books' worth of text for the assistant; 30 s is far above a real document's parse.
+ */
+export const PDF_LIMITS = { maxPages: 500, timeMs: 30_000 };
+
+async function pdfToText(bytes: Uint8Array, fileName: string, limits: typeof PDF_LIMITS): Promise<string> {
   // The legacy build runs in Node without a DOM or worker thread; ESM-only, hence the dynamic import.
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const deadline = performance.now() + limits.timeMs;
+  const task = pdfjs.getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0 });
+  // Every step is raced against the deadline; past it the document is destroyed, which stops its parsing.
+  const withinTime = async <T>(step: Promise<T>): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new DocumentUnreadableError(fileName, `reading the PDF took longer than ${limits.timeMs / 1000} s`)), Math.max(0, deadline - performance.now()));
+    });
+    try {
+      return await Promise.race([step, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   let doc;
   try {
-    doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0 }).promise;
+    doc = await withinTime(task.promise);
   } catch (err) {
+    await task.destroy();
+    if (err instanceof DocumentUnreadableError) throw err;
     throw new DocumentUnreadableError(fileName, `not a readable PDF (${(err as Error).message})`, { cause: err });
   }
   try {
+    if (doc.numPages > limits.maxPages) throw new DocumentUnreadableError(fileName, `the PDF has ${doc.numPages} pages; at most ${limits.maxPages} are read`);
     const pages: string[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
-      const page = await doc.getPage(n);
-      const content = await page.getTextContent();
+      const page = await withinTime(doc.getPage(n));
+      const content = await withinTime(page.getTextContent());
       let text = '';
       for (const item of content.items) {
         if ('str' in item) text += item.str + (item.hasEOL ? '\n' : '');
@@ -100,10 +124,10 @@ export function tidy(text: string): string {
     .trim();
 }
 
-/** Extracts the text of a document; throws `DocumentUnreadableError` when there is none. */
-export async function extractText(bytes: Uint8Array, kind: DocumentKind, fileName: string): Promise<string> {
+/** Extracts the text of a document; throws `DocumentUnreadableError` when there is none, or a PDF passes `pdfLimits`. */
+export async function extractText(bytes: Uint8Array, kind: DocumentKind, fileName: string, pdfLimits = PDF_LIMITS): Promise<string> {
   let text: string;
-  if (kind === 'pdf') text = await pdfToText(bytes, fileName);
+  if (kind === 'pdf') text = await pdfToText(bytes, fileName, pdfLimits);
   else if (kind === 'html') text = htmlToText(decodeUtf8(bytes, fileName));
   else text = decodeUtf8(bytes, fileName);
   const clean = tidy(text);
