@@ -49,9 +49,9 @@ const rel = (f: string) => relative(root, f);
  */
 export const RANKS: ReadonlyArray<readonly string[]> = [
   ['functions', 'platform'],
-  ['engine', 'ai', 'hq', 'schedules'],
+  ['engine', 'ai', 'hq', 'schedules', 'triggers'],
   ['connectors', 'adapters', 'auth', 'business-objects'],
-  ['store', 'queue', 'http'],
+  ['store', 'queue', 'http', 'network', 'ai-models', 'ai-services'],
   ['db', 'redis'],
   ['managed-identity'],
   ['domain'],
@@ -59,9 +59,24 @@ export const RANKS: ReadonlyArray<readonly string[]> = [
 /** Usable from every folder; they import only each other and `domain`. */
 export const ANYWHERE = ['config', 'ai-config', 'logger', 'observability'];
 
-/** The folder (or top-level module) of `shared/` a file belongs to; `functions` for the entry points. */
+/**
+ * Units ranked apart from the folder they sit in: the outbound network policy is adapter
+ * infrastructure that the AI's model clients also connect through; the AI's model clients and its
+ * services (document index, conversations, stream gate, context) are what the assistant (rank 1),
+ * the engine's task services and the cognitive adapters (rank 2) all use.
+ */
+const UNITS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^shared\/adapters\/network-policy\.ts$/, 'network'],
+  [/^shared\/ai\/(llm|embeddings)\/|^shared\/ai\/ai-errors\.ts$/, 'ai-models'],
+  [/^shared\/ai\/(documents|search|conversations|gate|context)\/|^shared\/ai\/ai-services\.ts$/, 'ai-services'],
+];
+
+/** The unit a file belongs to: its folder of `shared/` (or top-level module), `functions`, or a unit of UNITS. */
 function folderOf(file: string): string {
-  const parts = rel(file).split('/');
+  const r = rel(file);
+  const unit = UNITS.find(([re]) => re.test(r));
+  if (unit) return unit[1];
+  const parts = r.split('/');
   if (parts[0] === 'functions') return 'functions';
   return parts.length === 2 ? parts[1]!.replace(/\.ts$/, '') : parts[1]!;
 }
