@@ -26,7 +26,11 @@ export class BenchContext {
 
   /** Creates a workflow through the API; returns its id. */
   async createWorkflow(definition) {
-    const res = await fetch(`${this.url}/api/workflows`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(definition) });
+    const res = await fetch(`${this.url}/api/workflows`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(definition),
+    });
     const body = await res.json();
     if (res.status !== 201) throw new Error(`creating workflow ${definition.name} failed (${res.status}): ${JSON.stringify(body)}`);
     return body.id;
@@ -34,7 +38,11 @@ export class BenchContext {
 
   /** Triggers one run through the API; returns its id. */
   async trigger(workflowId, input = {}) {
-    const res = await fetch(`${this.url}/api/workflows/${workflowId}/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input }) });
+    const res = await fetch(`${this.url}/api/workflows/${workflowId}/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ input }),
+    });
     const body = await res.json();
     if (res.status !== 202) throw new Error(`trigger failed (${res.status}): ${JSON.stringify(body)}`);
     return body.id;
@@ -89,7 +97,10 @@ export class BenchContext {
   async waitForRun(runId, timeoutMs, everyMs = 5) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const { rows } = await this.pg.query(`SELECT status FROM workflow_runs WHERE org_id = $1::uuid AND id = $2::uuid`, [this.orgId, runId]);
+      const { rows } = await this.pg.query(`SELECT status FROM workflow_runs WHERE org_id = $1::uuid AND id = $2::uuid`, [
+        this.orgId,
+        runId,
+      ]);
       const s = rows[0]?.status;
       if (s === 'SUCCEEDED' || s === 'FAILED' || s === 'CANCELLED') return s;
       if (Date.now() > deadline) throw new Error(`run ${runId} did not end in ${timeoutMs} ms (status ${s})`);

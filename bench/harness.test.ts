@@ -16,7 +16,7 @@ import { transpileTree } from './transpile.mjs';
 // @ts-expect-error -- idem
 import { BEGIN, END } from './report.mjs';
 
-type Line = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Line = Record<string, any>;
 
 const ROOT = resolve(__dirname, '..');
 const id = randomBytes(4).toString('hex');
@@ -62,7 +62,19 @@ const isPercentiles = (s: Line) => s.p50 > 0 && s.p50 <= s.p95 && s.p95 <= s.p99
 describe('bench harness (tiny sizes, real services)', () => {
   it('runs every scenario without an error line', () => {
     expect(lines.filter((l) => l.error)).toEqual([]);
-    expect(lines.map((l) => l.scenario)).toEqual(['machine', 'baseline-pgbench', 'baseline-commit-latency', 'baseline-pg-boss', 'baseline-bullmq', 'drain', 'trigger', 'latency', 'sequential', 'fan-out', 'fan-out']);
+    expect(lines.map((l) => l.scenario)).toEqual([
+      'machine',
+      'baseline-pgbench',
+      'baseline-commit-latency',
+      'baseline-pg-boss',
+      'baseline-bullmq',
+      'drain',
+      'trigger',
+      'latency',
+      'sequential',
+      'fan-out',
+      'fan-out',
+    ]);
   });
 
   it('reports the machine and the durability settings measured under', () => {
@@ -105,14 +117,24 @@ describe('bench harness (tiny sizes, real services)', () => {
 
     const t = one('trigger');
     // The warm-up's triggers run on a workflow of their own: the measured figures count none of them.
-    expect(t).toMatchObject({ requests: 50, complete: true, accepted: 50, byStatus: { 202: 50 }, succeeded: 50, connections: 8, warmUpTriggers: 20 });
+    expect(t).toMatchObject({
+      requests: 50,
+      complete: true,
+      accepted: 50,
+      byStatus: { 202: 50 },
+      succeeded: 50,
+      connections: 8,
+      warmUpTriggers: 20,
+    });
     expect(t.warmUpTriggersPerSec).toBeGreaterThan(0);
     expect(isPercentiles(t.responseMs)).toBe(true);
     expect(t.triggersPerSec).toBeGreaterThan(0);
     // CPU per trigger of every process involved (PostgreSQL runs on this machine in the test).
     // Each is read from /proc (null when it could not be); /proc counts 10 ms ticks, so one process's
     // share of 50 triggers may round to 0, but all of them together did measurable work.
-    const cpu = ['controlPlaneCpuMsPerTrigger', 'workerCpuMsPerRun', 'postgresCpuMsPerRun', 'loadGeneratorCpuMsPerTrigger'].map((k) => t[k]);
+    const cpu = ['controlPlaneCpuMsPerTrigger', 'workerCpuMsPerRun', 'postgresCpuMsPerRun', 'loadGeneratorCpuMsPerTrigger'].map(
+      (k) => t[k],
+    );
     for (const v of cpu) expect(Number.isFinite(v)).toBe(true);
     expect(cpu.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     expect(Number.isFinite(d.postgresCpuMsPerRun) && Number.isFinite(d.workerCpuMsPerRun)).toBe(true);
@@ -149,14 +171,19 @@ describe('bench harness (tiny sizes, real services)', () => {
     expect(md).toContain(END);
     expect(md).toContain('| 1. drain 50 committed single-task runs |');
     expect(md).toContain('fsync on');
-    expect(md).toMatch(/CPU per trigger: control plane [\d.]+, worker [\d.]+, PostgreSQL [\d.]+, load generator [\d.]+ ms, [\d.]+ ms in all \(on \d+ cores at most ≈ [\d,]+ triggers\/s\)/);
+    expect(md).toMatch(
+      /CPU per trigger: control plane [\d.]+, worker [\d.]+, PostgreSQL [\d.]+, load generator [\d.]+ ms, [\d.]+ ms in all \(on \d+ cores at most ≈ [\d,]+ triggers\/s\)/,
+    );
     const machine = one('machine');
     expect(machine.schema).toMatch(/^bench_[0-9a-f]{8}$/);
     const pg = (await import('pg')).default;
     const c = new pg.Client({ connectionString: process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test' });
     await c.connect();
     try {
-      const { rows } = await c.query('SELECT schema_name FROM information_schema.schemata WHERE schema_name IN ($1::text, $2::text)', [machine.schema, `${machine.schema}_pgboss`]);
+      const { rows } = await c.query('SELECT schema_name FROM information_schema.schemata WHERE schema_name IN ($1::text, $2::text)', [
+        machine.schema,
+        `${machine.schema}_pgboss`,
+      ]);
       expect(rows).toEqual([]);
     } finally {
       await c.end();

@@ -51,7 +51,8 @@ export function parseResponse(buf) {
       at = dataEnd + 2;
     }
   }
-  if (status === 204 || status === 304 || (status >= 100 && status < 200)) return { status, body: Buffer.alloc(0), rest: buf.subarray(bodyStart), close };
+  if (status === 204 || status === 304 || (status >= 100 && status < 200))
+    return { status, body: Buffer.alloc(0), rest: buf.subarray(bodyStart), close };
   throw new Error(`response ${status} has neither Content-Length nor chunked framing`);
 }
 
@@ -159,7 +160,13 @@ export async function closedLoop({ url, total, connections, bodyFor, budgetMs = 
   );
   const wallMs = performance.now() - t0;
   for (const c of conns) c.close();
-  return { sent: results.length, latencies, byStatus: tally(results), firstError: results.find((r) => r.status !== 202)?.body ?? null, wallMs };
+  return {
+    sent: results.length,
+    latencies,
+    byStatus: tally(results),
+    firstError: results.find((r) => r.status !== 202)?.body ?? null,
+    wallMs,
+  };
 }
 
 /**

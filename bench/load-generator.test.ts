@@ -88,7 +88,9 @@ describe('bench load generator', () => {
     const whole = Buffer.from('HTTP/1.1 202 Accepted\r\nContent-Length: 2\r\n\r\n{}');
     expect(parseResponse(whole.subarray(0, whole.length - 1))).toBeNull();
     expect(parseResponse(whole)).toMatchObject({ status: 202, close: false });
-    const chunked = Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n');
+    const chunked = Buffer.from(
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n',
+    );
     expect(parseResponse(chunked.subarray(0, 60))).toBeNull();
     const r = parseResponse(chunked);
     expect(r.body.toString()).toBe('abcde');

@@ -47,7 +47,10 @@ export function findPgbench() {
 
 function listServerBins() {
   try {
-    return execFileSync('sh', ['-c', 'ls -d /usr/lib/postgresql/*/bin/pgbench 2>/dev/null'], { encoding: 'utf8' }).split('\n').filter(Boolean).reverse();
+    return execFileSync('sh', ['-c', 'ls -d /usr/lib/postgresql/*/bin/pgbench 2>/dev/null'], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .reverse();
   } catch {
     return [];
   }

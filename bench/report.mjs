@@ -39,7 +39,10 @@ export function judge(lines) {
         l.targets = [ratioCheck('triggers/s ÷ pgbench TPS', l.triggersPerSec, pgbench, '≥', 0.25)];
         break;
       case 'latency':
-        l.targets = [check('trigger→start p50', l.triggerToStartMs.p50, '≤', 2, ' ms'), check('trigger→start p99', l.triggerToStartMs.p99, '≤', 5, ' ms')];
+        l.targets = [
+          check('trigger→start p50', l.triggerToStartMs.p50, '≤', 2, ' ms'),
+          check('trigger→start p99', l.triggerToStartMs.p99, '≤', 5, ' ms'),
+        ];
         break;
       case 'sequential': {
         // Each task's end is one durable commit, so the run cannot beat (tasks + 1) single commits.
@@ -53,7 +56,10 @@ export function judge(lines) {
         const small = lines.find((x) => x.scenario === 'fan-out' && x !== l && x.records < l.records);
         l.ratios = vs(l.chunksPerSec);
         l.targets = small
-          ? [check('worker peak RSS', l.workerPeakRssMiB, '≤', 256, ' MiB'), ratioCheck(`peak RSS ÷ peak at ${small.records} records`, l.workerPeakRssMiB, small.workerPeakRssMiB, '≤', 1.25)]
+          ? [
+              check('worker peak RSS', l.workerPeakRssMiB, '≤', 256, ' MiB'),
+              ratioCheck(`peak RSS ÷ peak at ${small.records} records`, l.workerPeakRssMiB, small.workerPeakRssMiB, '≤', 1.25),
+            ]
           : [check('chunks/s', l.chunksPerSec, '≥', 5_000), check('worker peak RSS', l.workerPeakRssMiB, '≤', 256, ' MiB')];
         break;
       }
@@ -92,52 +98,90 @@ export function renderMarkdown({ machine, command, startedAt, durationSec, lines
   out.push(`| CPU | ${machine.cpus} × ${machine.cpuModel} |`);
   out.push(`| memory | ${fmt(machine.memoryMiB)} MiB |`);
   out.push(`| Node.js | ${machine.node} |`);
-  out.push(`| PostgreSQL | ${machine.postgres} (fsync ${machine.fsync}, synchronous_commit ${machine.synchronousCommit}, wal_sync_method ${machine.walSyncMethod}; autovacuum ${machine.autovacuum ?? 'unknown'}${machine.benchAnalyzes ? ', so the bench analyzes its tables as they grow' : ''}; ${machine.checkpointBeforeEachScenario ? 'a CHECKPOINT before each scenario' : 'no CHECKPOINT between scenarios (not allowed)'}; pg_stat_statements ${machine.pgStatStatements ? 'loaded' : 'not loaded'}) |`);
+  out.push(
+    `| PostgreSQL | ${machine.postgres} (fsync ${machine.fsync}, synchronous_commit ${machine.synchronousCommit}, wal_sync_method ${machine.walSyncMethod}; autovacuum ${machine.autovacuum ?? 'unknown'}${machine.benchAnalyzes ? ', so the bench analyzes its tables as they grow' : ''}; ${machine.checkpointBeforeEachScenario ? 'a CHECKPOINT before each scenario' : 'no CHECKPOINT between scenarios (not allowed)'}; pg_stat_statements ${machine.pgStatStatements ? 'loaded' : 'not loaded'}) |`,
+  );
   out.push(`| Redis | ${machine.redis} |`);
   out.push(`| worker | one process, WORKER_CONCURRENCY=${settings.workerConcurrency}; control plane a separate process |`, '');
 
   out.push('### Baselines (same run)', '', '| baseline | figure |', '|---|---|');
   const pgb = one('baseline-pgbench');
-  if (pgb) out.push(`| pgbench, single-row INSERT per transaction, ${pgb.clients ?? 8} clients | ${pgb.skipped ? pgb.skipped : `${fmt(pgb.tps)} TPS`} |`);
+  if (pgb)
+    out.push(
+      `| pgbench, single-row INSERT per transaction, ${pgb.clients ?? 8} clients | ${pgb.skipped ? pgb.skipped : `${fmt(pgb.tps)} TPS`} |`,
+    );
   const c1 = one('baseline-commit-latency');
-  if (c1) out.push(`| pgbench, the same with 1 client (one commit at a time) | ${c1.skipped ? c1.skipped : `${fmt(c1.latencyAvgMs)} ms per commit (${fmt(c1.tps)} TPS)`} |`);
+  if (c1)
+    out.push(
+      `| pgbench, the same with 1 client (one commit at a time) | ${c1.skipped ? c1.skipped : `${fmt(c1.latencyAvgMs)} ms per commit (${fmt(c1.tps)} TPS)`} |`,
+    );
   const boss = one('baseline-pg-boss');
-  if (boss) out.push(`| pg-boss ${boss.version}, ${fmt(boss.jobs)} no-op jobs, one consumer (fetch ${boss.batchSize} → complete) | ${fmt(boss.jobsPerSec)} jobs/s; client CPU ${fmt(boss.cpuMsPerJob)} ms per job |`);
+  if (boss)
+    out.push(
+      `| pg-boss ${boss.version}, ${fmt(boss.jobs)} no-op jobs, one consumer (fetch ${boss.batchSize} → complete) | ${fmt(boss.jobsPerSec)} jobs/s; client CPU ${fmt(boss.cpuMsPerJob)} ms per job |`,
+    );
   const bull = one('baseline-bullmq');
-  if (bull) out.push(`| BullMQ ${bull.version}, ${fmt(bull.jobs)} no-op jobs, one Worker (concurrency ${bull.concurrency}) | ${fmt(bull.jobsPerSec)} jobs/s; client CPU ${fmt(bull.cpuMsPerJob)} ms per job |`);
+  if (bull)
+    out.push(
+      `| BullMQ ${bull.version}, ${fmt(bull.jobs)} no-op jobs, one Worker (concurrency ${bull.concurrency}) | ${fmt(bull.jobsPerSec)} jobs/s; client CPU ${fmt(bull.cpuMsPerJob)} ms per job |`,
+    );
   out.push('');
 
   out.push('### Demiton', '', '| scenario | result | vs baselines | target | met |', '|---|---|---|---|---|');
-  const targetCells = (l) => ({ target: (l.targets ?? []).map((t) => `${t.metric} ${t.target} (${fmt(t.value)})`).join('; '), met: (l.targets ?? []).map(met).join(', ') });
+  const targetCells = (l) => ({
+    target: (l.targets ?? []).map((t) => `${t.metric} ${t.target} (${fmt(t.value)})`).join('; '),
+    met: (l.targets ?? []).map(met).join(', '),
+  });
   const d = one('drain');
   if (d) {
     const t = targetCells(d);
     const cut = d.complete === false ? ` (time budget reached: ${fmt(d.runs)} of ${fmt(d.committed)} drained)` : '';
-    out.push(`| 1. drain ${fmt(d.committed ?? d.runs)} committed single-task runs | **${fmt(d.runsPerSec)} runs/s** (${fmt(d.succeeded)} succeeded${cut}); worker CPU ${fmt(d.workerCpuMsPerRun)} ms per run${d.postgresCpuMsPerRun != null ? `, PostgreSQL CPU ${fmt(d.postgresCpuMsPerRun)} ms per run` : ''} | ${fmt(d.ratios.toPgBoss)}× pg-boss, ${fmt(d.ratios.toBullMq)}× BullMQ, ${fmt(d.ratios.toPgbench)}× pgbench | ${t.target} | ${t.met} |`);
+    out.push(
+      `| 1. drain ${fmt(d.committed ?? d.runs)} committed single-task runs | **${fmt(d.runsPerSec)} runs/s** (${fmt(d.succeeded)} succeeded${cut}); worker CPU ${fmt(d.workerCpuMsPerRun)} ms per run${d.postgresCpuMsPerRun != null ? `, PostgreSQL CPU ${fmt(d.postgresCpuMsPerRun)} ms per run` : ''} | ${fmt(d.ratios.toPgBoss)}× pg-boss, ${fmt(d.ratios.toBullMq)}× BullMQ, ${fmt(d.ratios.toPgbench)}× pgbench | ${t.target} | ${t.met} |`,
+    );
   }
   const tr = one('trigger');
   if (tr) {
     const t = targetCells(tr);
     const trCut = tr.complete === false ? ' (time budget reached)' : '';
-    const warm = tr.warmUpTriggers ? ` (after ${fmt(tr.warmUpTriggers)} unmeasured warm-up triggers, accepted at ${fmt(tr.warmUpTriggersPerSec)}/s)` : '';
-    out.push(`| 2. trigger ${fmt(tr.requests)} runs over HTTP${trCut}${warm}, ${tr.connections} keep-alive connections | **${fmt(tr.triggersPerSec)} triggers/s** accepted, ${fmt(tr.runsPerSec)} runs/s completed; response p50 ${fmt(tr.responseMs.p50)} ms, p99 ${fmt(tr.responseMs.p99)} ms; ${cpuShares(tr, machine.cpus)} | ${fmt(tr.ratios.triggers.toPgbench)}× pgbench (triggers), ${fmt(tr.ratios.runs.toPgBoss)}× pg-boss (runs) | ${t.target} | ${t.met} |`);
+    const warm = tr.warmUpTriggers
+      ? ` (after ${fmt(tr.warmUpTriggers)} unmeasured warm-up triggers, accepted at ${fmt(tr.warmUpTriggersPerSec)}/s)`
+      : '';
+    out.push(
+      `| 2. trigger ${fmt(tr.requests)} runs over HTTP${trCut}${warm}, ${tr.connections} keep-alive connections | **${fmt(tr.triggersPerSec)} triggers/s** accepted, ${fmt(tr.runsPerSec)} runs/s completed; response p50 ${fmt(tr.responseMs.p50)} ms, p99 ${fmt(tr.responseMs.p99)} ms; ${cpuShares(tr, machine.cpus)} | ${fmt(tr.ratios.triggers.toPgbench)}× pgbench (triggers), ${fmt(tr.ratios.runs.toPgBoss)}× pg-boss (runs) | ${t.target} | ${t.met} |`,
+    );
   }
   const la = one('latency');
   if (la) {
     const t = targetCells(la);
-    out.push(`| 3. open loop ${la.ratePerSec} triggers/s for ${la.seconds} s | trigger→start p50/p95/p99 **${pct(la.triggerToStartMs)} ms**; trigger→finish ${pct(la.triggerToFinishMs)} ms; response p50/p99 ${fmt(la.responseMs.p50)} / ${fmt(la.responseMs.p99)} ms (sending lagged the schedule by up to ${fmt(la.maxSendLagMs)} ms) | — | ${t.target} | ${t.met} |`);
+    out.push(
+      `| 3. open loop ${la.ratePerSec} triggers/s for ${la.seconds} s | trigger→start p50/p95/p99 **${pct(la.triggerToStartMs)} ms**; trigger→finish ${pct(la.triggerToFinishMs)} ms; response p50/p99 ${fmt(la.responseMs.p50)} / ${fmt(la.responseMs.p99)} ms (sending lagged the schedule by up to ${fmt(la.maxSendLagMs)} ms) | — | ${t.target} | ${t.met} |`,
+    );
   }
   const sq = one('sequential');
   if (sq) {
     const t = targetCells(sq);
-    out.push(`| 4. ${sq.tasks}-task sequential run, median of ${sq.runs} | **${fmt(sq.endToEndMedianMs)} ms** end to end (p95 ${fmt(sq.endToEndMs.p95)} ms; claim→finish ${fmt(sq.claimToFinishMedianMs)} ms) | ${fmt(sq.ratios?.toCommitFloor)}× the floor of ${sq.tasks + 1} single commits (${fmt(sq.commitFloorMs)} ms) | ${t.target} | ${t.met} |`);
+    out.push(
+      `| 4. ${sq.tasks}-task sequential run, median of ${sq.runs} | **${fmt(sq.endToEndMedianMs)} ms** end to end (p95 ${fmt(sq.endToEndMs.p95)} ms; claim→finish ${fmt(sq.claimToFinishMedianMs)} ms) | ${fmt(sq.ratios?.toCommitFloor)}× the floor of ${sq.tasks + 1} single commits (${fmt(sq.commitFloorMs)} ms) | ${t.target} | ${t.met} |`,
+    );
   }
   for (const f of by('fan-out')) {
     const t = targetCells(f);
     const fCut = f.complete === false ? `, cancelled at the time budget` : '';
-    out.push(`| 5. fan-out ${fmt(f.records)} records, concurrency ${f.concurrency} | **${fmt(f.chunksPerSec)} chunks/s**; worker peak RSS **${fmt(f.workerPeakRssMiB)} MiB**; worker CPU ${fmt(f.workerCpuUsPerChunk)} µs per chunk (${f.status}, ${fmt(f.chunksSucceeded)} chunks succeeded${fCut}) | ${fmt(f.ratios.toPgBoss)}× pg-boss | ${t.target} | ${t.met} |`);
+    out.push(
+      `| 5. fan-out ${fmt(f.records)} records, concurrency ${f.concurrency} | **${fmt(f.chunksPerSec)} chunks/s**; worker peak RSS **${fmt(f.workerPeakRssMiB)} MiB**; worker CPU ${fmt(f.workerCpuUsPerChunk)} µs per chunk (${f.status}, ${fmt(f.chunksSucceeded)} chunks succeeded${fCut}) | ${fmt(f.ratios.toPgBoss)}× pg-boss | ${t.target} | ${t.met} |`,
+    );
   }
-  out.push('', '<details><summary>JSON lines of this run</summary>', '', '```json', ...lines.map((l) => JSON.stringify(l)), '```', '', '</details>');
+  out.push(
+    '',
+    '<details><summary>JSON lines of this run</summary>',
+    '',
+    '```json',
+    ...lines.map((l) => JSON.stringify(l)),
+    '```',
+    '',
+    '</details>',
+  );
   return out.join('\n');
 }
 

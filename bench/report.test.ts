@@ -23,7 +23,11 @@ describe('judge', () => {
   });
 
   it('meets a target reached exactly or better', () => {
-    const [, , , trigger, drain] = judge([...baselines, { scenario: 'trigger', triggersPerSec: 4_631, runsPerSec: 4_631 }, { scenario: 'drain', runsPerSec: 6_000 }]);
+    const [, , , trigger, drain] = judge([
+      ...baselines,
+      { scenario: 'trigger', triggersPerSec: 4_631, runsPerSec: 4_631 },
+      { scenario: 'drain', runsPerSec: 6_000 },
+    ]);
     expect(trigger.targets[0].met).toBe(true);
     expect(drain.targets[0].met).toBe(true);
   });

@@ -56,7 +56,17 @@ export const FULL = {
 };
 
 /** A tenth of the size, for trying a change. */
-export const QUICK = { ...FULL, pgbenchSeconds: 3, baselineJobs: 2_000, drainRuns: 2_000, triggerRuns: 2_000, triggerWarmUp: 400, latencySeconds: 5, sequentialRuns: 10, fanOutRecords: [10_000, 100_000] };
+export const QUICK = {
+  ...FULL,
+  pgbenchSeconds: 3,
+  baselineJobs: 2_000,
+  drainRuns: 2_000,
+  triggerRuns: 2_000,
+  triggerWarmUp: 400,
+  latencySeconds: 5,
+  sequentialRuns: 10,
+  fanOutRecords: [10_000, 100_000],
+};
 
 export const SCENARIOS = ['pgbench', 'pg-boss', 'bullmq', 'drain', 'trigger', 'latency', 'sequential', 'fan-out'];
 
@@ -89,7 +99,17 @@ export async function runBench({
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
   // Abuse limits (requests per caller per minute) off: one load generator is one caller, and the
   // bench measures the engine, not the limiter.
-  const env = { DEMITON_DEV_MODE: 'on', DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema, DATABASE_POOL_MAX: '10', REDIS_URL: redisUrl, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', RATE_LIMIT_PER_CALLER: '0', RATE_LIMIT_PER_ORG: '0' };
+  const env = {
+    DEMITON_DEV_MODE: 'on',
+    DATABASE_URL: databaseUrl,
+    DATABASE_SCHEMA: schema,
+    DATABASE_POOL_MAX: '10',
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_CALLER: '0',
+    RATE_LIMIT_PER_ORG: '0',
+  };
   const lines = [];
   const emit = (line) => {
     lines.push(line);
@@ -119,7 +139,10 @@ export async function runBench({
     // With autovacuum off on the server, the schema's statistics are kept as autovacuum would.
     keeper = await startStatisticsKeeper(pool, schema);
     machine.benchAnalyzes = keeper.active;
-    checkpoints = await pool.query('CHECKPOINT').then(() => true, () => false);
+    checkpoints = await pool.query('CHECKPOINT').then(
+      () => true,
+      () => false,
+    );
     machine.checkpointBeforeEachScenario = checkpoints;
     emit({ scenario: 'machine', ...machine, schema, redisPrefix: prefix });
     const cpuProfDir = join(ROOT, 'bench', 'results', `profile-${id}`);
@@ -127,22 +150,66 @@ export async function runBench({
     controlPlane = await startControlPlane({ distRoot, env, cpuProfDir: profile ? join(cpuProfDir, 'control-plane') : undefined });
     const { DEV_ORG_ID } = loadDist(distRoot, 'shared/store/organisations.js');
     queue = loadDist(distRoot, 'shared/queue/redis-queue.js').createRedisQueue({ url: redisUrl, prefix });
-    const ctx = new BenchContext({ pg: pool, distRoot, env, url: controlPlane.url, orgId: DEV_ORG_ID, workerConcurrency, cpuProfDir: profile ? cpuProfDir : undefined, log, controlPlanePid: controlPlane.pid });
+    const ctx = new BenchContext({
+      pg: pool,
+      distRoot,
+      env,
+      url: controlPlane.url,
+      orgId: DEV_ORG_ID,
+      workerConcurrency,
+      cpuProfDir: profile ? cpuProfDir : undefined,
+      log,
+      controlPlanePid: controlPlane.pid,
+    });
 
     if (only.includes('pgbench'))
-      await attempt('baseline-pgbench', () => pgbenchInserts({ pg: pool, databaseUrl, schema, clients: 8, ...(sizes.pgbenchSeconds ? { seconds: sizes.pgbenchSeconds } : { transactions: sizes.pgbenchTransactions }) }));
+      await attempt('baseline-pgbench', () =>
+        pgbenchInserts({
+          pg: pool,
+          databaseUrl,
+          schema,
+          clients: 8,
+          ...(sizes.pgbenchSeconds ? { seconds: sizes.pgbenchSeconds } : { transactions: sizes.pgbenchTransactions }),
+        }),
+      );
     // One client, one commit at a time: the floor under a sequential run's per-task commits.
     if (only.includes('pgbench'))
-      await attempt('baseline-commit-latency', () => pgbenchInserts({ pg: pool, databaseUrl, schema, clients: 1, ...(sizes.pgbenchSeconds ? { seconds: Math.min(3, sizes.pgbenchSeconds) } : { transactions: sizes.pgbenchTransactions }) }));
-    if (only.includes('pg-boss')) await attempt('baseline-pg-boss', () => pgBossBurnDown({ databaseUrl, schema: `${schema}_pgboss`, jobs: sizes.baselineJobs, batchSize: sizes.pgBossBatchSize }));
-    if (only.includes('bullmq')) await attempt('baseline-bullmq', () => bullMqBurnDown({ redisUrl, prefix: `${prefix}:bull`, jobs: sizes.baselineJobs, concurrency: workerConcurrency }));
+      await attempt('baseline-commit-latency', () =>
+        pgbenchInserts({
+          pg: pool,
+          databaseUrl,
+          schema,
+          clients: 1,
+          ...(sizes.pgbenchSeconds ? { seconds: Math.min(3, sizes.pgbenchSeconds) } : { transactions: sizes.pgbenchTransactions }),
+        }),
+      );
+    if (only.includes('pg-boss'))
+      await attempt('baseline-pg-boss', () =>
+        pgBossBurnDown({ databaseUrl, schema: `${schema}_pgboss`, jobs: sizes.baselineJobs, batchSize: sizes.pgBossBatchSize }),
+      );
+    if (only.includes('bullmq'))
+      await attempt('baseline-bullmq', () =>
+        bullMqBurnDown({ redisUrl, prefix: `${prefix}:bull`, jobs: sizes.baselineJobs, concurrency: workerConcurrency }),
+      );
     if (only.includes('drain')) await attempt('drain', () => drain(ctx, { runs: sizes.drainRuns, queue, budgetSec: sizes.drainBudgetSec }));
-    if (only.includes('trigger')) await attempt('trigger', () => trigger(ctx, { runs: sizes.triggerRuns, warmUp: sizes.triggerWarmUp, connections: sizes.connections, budgetSec: sizes.triggerBudgetSec }));
-    if (only.includes('latency')) await attempt('latency', () => latency(ctx, { ratePerSec: sizes.latencyRate, seconds: sizes.latencySeconds }));
-    if (only.includes('sequential')) await attempt('sequential', () => sequential(ctx, { tasks: sizes.sequentialTasks, runs: sizes.sequentialRuns }));
+    if (only.includes('trigger'))
+      await attempt('trigger', () =>
+        trigger(ctx, {
+          runs: sizes.triggerRuns,
+          warmUp: sizes.triggerWarmUp,
+          connections: sizes.connections,
+          budgetSec: sizes.triggerBudgetSec,
+        }),
+      );
+    if (only.includes('latency'))
+      await attempt('latency', () => latency(ctx, { ratePerSec: sizes.latencyRate, seconds: sizes.latencySeconds }));
+    if (only.includes('sequential'))
+      await attempt('sequential', () => sequential(ctx, { tasks: sizes.sequentialTasks, runs: sizes.sequentialRuns }));
     if (only.includes('fan-out'))
       for (const [i, records] of sizes.fanOutRecords.entries())
-        await attempt('fan-out', () => fanOut(ctx, { records, concurrency: sizes.fanOutConcurrency, budgetSec: sizes.fanOutBudgetSec[i] ?? 300 }));
+        await attempt('fan-out', () =>
+          fanOut(ctx, { records, concurrency: sizes.fanOutConcurrency, budgetSec: sizes.fanOutBudgetSec[i] ?? 300 }),
+        );
     if (profile) log(`CPU profiles in ${cpuProfDir}`);
   } finally {
     await keeper?.stop().catch(() => undefined);
@@ -165,7 +232,17 @@ export async function runBench({
   const durationSec = Math.round((performance.now() - t0) / 1000);
   if (reportPath) {
     const { scenario: _s, ...m } = lines.find((l) => l.scenario === 'machine') ?? {};
-    writeReport(reportPath, renderMarkdown({ machine: machine ?? m, command, startedAt: startedAt.toISOString(), durationSec, lines: lines.filter((l) => l.scenario !== 'machine'), settings: { workerConcurrency } }));
+    writeReport(
+      reportPath,
+      renderMarkdown({
+        machine: machine ?? m,
+        command,
+        startedAt: startedAt.toISOString(),
+        durationSec,
+        lines: lines.filter((l) => l.scenario !== 'machine'),
+        settings: { workerConcurrency },
+      }),
+    );
   }
   return lines;
 }

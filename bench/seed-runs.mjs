@@ -23,7 +23,15 @@ export async function commitAndEnqueue({ pg, distRoot, queue, orgId, workflowId,
         try {
           await client.query('BEGIN');
           for (let i = from; i < Math.min(from + perTx, count); i++) {
-            await insertRun(queryableOf(client), { id: ids[i], orgId, workflowId, workflowVersion: version, trigger: 'http', input: inputFor(i), tasks });
+            await insertRun(queryableOf(client), {
+              id: ids[i],
+              orgId,
+              workflowId,
+              workflowVersion: version,
+              trigger: 'http',
+              input: inputFor(i),
+              tasks,
+            });
           }
           await client.query('COMMIT');
         } catch (err) {

@@ -15,7 +15,9 @@
 
 /** Starts the keeper on `pool` (search_path = the bench schema); returns { active, analyzed, stop() }. */
 export async function startStatisticsKeeper(pool, schema, { everyMs = 1_000, scaleFactor = 1 } = {}) {
-  const { rows } = await pool.query(`SELECT current_setting('autovacuum') AS av, current_setting('autovacuum_analyze_threshold')::int AS t`);
+  const { rows } = await pool.query(
+    `SELECT current_setting('autovacuum') AS av, current_setting('autovacuum_analyze_threshold')::int AS t`,
+  );
   const { av, t } = rows[0];
   const f = scaleFactor;
   const keeper = { active: av !== 'on', analyzed: 0, stop: async () => undefined };
@@ -31,7 +33,10 @@ export async function startStatisticsKeeper(pool, schema, { everyMs = 1_000, sca
   const tick = async () => {
     // Looked up again every 10 checks: migrations add tables in several transactions.
     if (!tables.length || ticks++ % 10 === 0) {
-      const found = await pool.query(`SELECT c.oid::int8::text AS oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1::text AND c.relkind = 'r'`, [schema]);
+      const found = await pool.query(
+        `SELECT c.oid::int8::text AS oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1::text AND c.relkind = 'r'`,
+        [schema],
+      );
       tables = found.rows.map((r) => r.oid);
       if (!tables.length) return;
     }

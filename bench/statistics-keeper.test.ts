@@ -24,7 +24,8 @@ afterAll(async () => {
 });
 
 const lastAnalyze = async (table: string) =>
-  (await pool.query(`SELECT last_analyze FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2`, [schema, table])).rows[0]?.last_analyze ?? null;
+  (await pool.query(`SELECT last_analyze FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2`, [schema, table])).rows[0]
+    ?.last_analyze ?? null;
 
 it('analyzes the tables that changed enough, only when the server does not', async () => {
   const autovacuum = (await pool.query(`SELECT current_setting('autovacuum') AS v`)).rows[0].v;

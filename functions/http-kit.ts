@@ -10,7 +10,14 @@ import { authenticate } from '../shared/auth/authenticate';
 import { hasRole, type Principal, type Role } from '../shared/domain/principal';
 import { sourceFromHeaders } from '../shared/auth/request-source';
 import { enforceWorkflowScope, type WorkflowScopeRule } from '../shared/auth/workflow-scope';
-import { BodyTooLargeError, ForbiddenError, MalformedBodyError, NotLoopbackError, UnsupportedMediaTypeError, ValidationError } from '../shared/domain/errors';
+import {
+  BodyTooLargeError,
+  ForbiddenError,
+  MalformedBodyError,
+  NotLoopbackError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../shared/domain/errors';
 import { isLoopbackHost } from '../shared/domain/loopback-host';
 import { zodIssues } from '../shared/domain/zod-issues';
 import type { RouteDoc } from '../shared/http/openapi';
@@ -54,7 +61,11 @@ export interface Route<P = unknown, Q = unknown, B = unknown> extends RouteDoc {
 type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
 
 /** Declares a route; types of params, query and body follow from its schemas. */
-export function defineRoute<PS extends z.ZodObject | undefined = undefined, QS extends z.ZodObject | undefined = undefined, BS extends z.ZodType | undefined = undefined>(
+export function defineRoute<
+  PS extends z.ZodObject | undefined = undefined,
+  QS extends z.ZodObject | undefined = undefined,
+  BS extends z.ZodType | undefined = undefined,
+>(
   r: Omit<Route<Infer<PS>, Infer<QS>, Infer<BS>>, 'params' | 'query' | 'body'> & { params?: PS; query?: QS; body?: BS },
 ): Route<Infer<PS>, Infer<QS>, Infer<BS>> {
   return r as Route<Infer<PS>, Infer<QS>, Infer<BS>>;
@@ -122,11 +133,19 @@ async function readBody(request: HttpRequest, maxBytes: number, optional: boolea
     throw new MalformedBodyError(`The request body is not valid JSON: ${(err as Error).message}`);
   }
   if (nestingDepth(parsed) > MAX_BODY_DEPTH) {
-    throw new ValidationError('The request body is invalid.', [{ path: '(body)', message: `nested deeper than ${MAX_BODY_DEPTH} levels` }], 'body_too_deep');
+    throw new ValidationError(
+      'The request body is invalid.',
+      [{ path: '(body)', message: `nested deeper than ${MAX_BODY_DEPTH} levels` }],
+      'body_too_deep',
+    );
   }
   // PostgreSQL's jsonb cannot hold U+0000: refuse it here with a clear answer instead of a 500 when stored.
   if (text.includes('u0000') && containsNul(parsed)) {
-    throw new ValidationError('The request body is invalid.', [{ path: '(body)', message: 'contains the character U+0000 (\\u0000), which cannot be stored' }], 'body_contains_nul');
+    throw new ValidationError(
+      'The request body is invalid.',
+      [{ path: '(body)', message: 'contains the character U+0000 (\\u0000), which cannot be stored' }],
+      'body_contains_nul',
+    );
   }
   return parsed;
 }
@@ -163,7 +182,8 @@ export function nestingDepth(value: unknown): number {
     const [v, d] = stack.pop()!;
     if (d > max) max = d;
     if (d > MAX_BODY_DEPTH) return d;
-    if (v && typeof v === 'object') for (const child of Array.isArray(v) ? v : Object.values(v)) if (child && typeof child === 'object') stack.push([child, d + 1]);
+    if (v && typeof v === 'object')
+      for (const child of Array.isArray(v) ? v : Object.values(v)) if (child && typeof child === 'object') stack.push([child, d + 1]);
   }
   return max;
 }
@@ -172,7 +192,12 @@ function toResponse(reply: Reply | HttpResponseInit): HttpResponseInit {
   // A stream (Server-Sent Events) passes through as it is; HTTP streaming is on in index.ts.
   // So does any raw body (text, bytes, async iterable): only plain data is sent as JSON.
   const b: unknown = reply.body;
-  if (b instanceof ReadableStream || typeof b === 'string' || b instanceof Uint8Array || (b !== null && typeof b === 'object' && Symbol.asyncIterator in b)) {
+  if (
+    b instanceof ReadableStream ||
+    typeof b === 'string' ||
+    b instanceof Uint8Array ||
+    (b !== null && typeof b === 'object' && Symbol.asyncIterator in b)
+  ) {
     return reply as HttpResponseInit;
   }
   if ('jsonBody' in reply || 'body' in reply === false || reply.body === undefined) return reply as HttpResponseInit;
@@ -198,11 +223,22 @@ export function toHandler(route: Route, platformSource: () => Promise<Platform> 
   const attributes = { 'http.route': `/api/${route.route}`, 'http.request.method': route.method };
   // Parent: the Functions host's invocation trace on Azure, else the caller's traceparent header.
   return (request, invocation) =>
-    withTraceParent(invocation.traceContext?.traceParent ?? request.headers.get('traceparent'), spanName, () => handle(request, invocation), attributes, SpanKind.SERVER);
+    withTraceParent(
+      invocation.traceContext?.traceParent ?? request.headers.get('traceparent'),
+      spanName,
+      () => handle(request, invocation),
+      attributes,
+      SpanKind.SERVER,
+    );
 }
 
 /** Authenticate, check the role, count the request against the rate limits, check an API key's workflow scope, parse, handle. */
-async function handleAuthenticated(route: Route, platform: Platform, request: HttpRequest, invocation: InvocationContext): Promise<HttpResponseInit> {
+async function handleAuthenticated(
+  route: Route,
+  platform: Platform,
+  request: HttpRequest,
+  invocation: InvocationContext,
+): Promise<HttpResponseInit> {
   // Every entry point (the local host and the Functions registrations) serves development mode to loopback names only.
   if (platform.config.devMode) {
     const { hostname } = new URL(request.url);
@@ -220,7 +256,9 @@ async function handleAuthenticated(route: Route, platform: Platform, request: Ht
   }
   const params = route.params ? parseWith(route.params, request.params, 'invalid_path_parameter', 'path') : undefined;
   if (route.role !== 'public') await enforceWorkflowScope(platform, principal, route.workflowScope, params);
-  const query = route.query ? parseWith(route.query, Object.fromEntries(request.query.entries()), 'invalid_query', 'query string') : undefined;
+  const query = route.query
+    ? parseWith(route.query, Object.fromEntries(request.query.entries()), 'invalid_query', 'query string')
+    : undefined;
   let body: unknown;
   if (route.body && !route.rawBody) {
     const raw = await readBody(request, platform.config.http.maxBodyBytes, !!route.optionalBody);

@@ -53,14 +53,19 @@ app.hook.appStart(async () => {
   worker = startWorkerWhenReady({
     platform: getPlatform,
     start: (platform) => {
-      const w = new Worker(platform, { concurrency: config.worker.concurrency, workerId: config.worker.id, shutdownGraceMs: config.shutdownGraceMs });
+      const w = new Worker(platform, {
+        concurrency: config.worker.concurrency,
+        workerId: config.worker.id,
+        shutdownGraceMs: config.shutdownGraceMs,
+      });
       w.start();
       // Service Bus triggers configured through the API (the SERVICE_BUS_TRIGGERS bindings above stay).
       receivers = new ServiceBusReceivers(platform, { holder: w.id });
       receivers.start();
       return w;
     },
-    onRetry: (err, attempt, next) => console.warn(`Demiton worker not started (attempt ${attempt}: ${(err as Error).message}); retrying in ${next / 1000} s`),
+    onRetry: (err, attempt, next) =>
+      console.warn(`Demiton worker not started (attempt ${attempt}: ${(err as Error).message}); retrying in ${next / 1000} s`),
   });
 });
 

@@ -21,16 +21,32 @@ export const SERVICE_BUS_CONNECTION = 'ServiceBusConnection';
 
 /** What registration needs from `app` (the real `@azure/functions` app in production). */
 export interface ServiceBusRegistrar {
-  serviceBusQueue(name: string, options: { connection: string; queueName: string; handler: (m: unknown, c: InvocationContext) => Promise<void> }): void;
-  serviceBusTopic(name: string, options: { connection: string; topicName: string; subscriptionName: string; handler: (m: unknown, c: InvocationContext) => Promise<void> }): void;
+  serviceBusQueue(
+    name: string,
+    options: { connection: string; queueName: string; handler: (m: unknown, c: InvocationContext) => Promise<void> },
+  ): void;
+  serviceBusTopic(
+    name: string,
+    options: {
+      connection: string;
+      topicName: string;
+      subscriptionName: string;
+      handler: (m: unknown, c: InvocationContext) => Promise<void>;
+    },
+  ): void;
 }
 
 /** Registers one Service Bus trigger per configured entry. */
-export function registerServiceBusTriggers(app: ServiceBusRegistrar, triggers: readonly ServiceBusTrigger[], platformSource: () => Promise<Platform> = getPlatform): void {
+export function registerServiceBusTriggers(
+  app: ServiceBusRegistrar,
+  triggers: readonly ServiceBusTrigger[],
+  platformSource: () => Promise<Platform> = getPlatform,
+): void {
   for (const t of triggers) {
     const handler = serviceBusHandler(t, platformSource);
     if (t.queue) app.serviceBusQueue(t.name, { connection: SERVICE_BUS_CONNECTION, queueName: t.queue, handler });
-    else app.serviceBusTopic(t.name, { connection: SERVICE_BUS_CONNECTION, topicName: t.topic!, subscriptionName: t.subscription!, handler });
+    else
+      app.serviceBusTopic(t.name, { connection: SERVICE_BUS_CONNECTION, topicName: t.topic!, subscriptionName: t.subscription!, handler });
   }
 }
 
@@ -45,11 +61,19 @@ export function messageInput(message: unknown): Record<string, unknown> {
     try {
       value = JSON.parse(value);
     } catch {
-      throw new ValidationError('The Service Bus message body is not JSON.', [{ path: 'body', message: 'expected a JSON object' }], 'invalid_message_body');
+      throw new ValidationError(
+        'The Service Bus message body is not JSON.',
+        [{ path: 'body', message: 'expected a JSON object' }],
+        'invalid_message_body',
+      );
     }
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ValidationError('The Service Bus message body is not a JSON object.', [{ path: 'body', message: 'expected a JSON object (the run input)' }], 'invalid_message_body');
+    throw new ValidationError(
+      'The Service Bus message body is not a JSON object.',
+      [{ path: 'body', message: 'expected a JSON object (the run input)' }],
+      'invalid_message_body',
+    );
   }
   return value as Record<string, unknown>;
 }
@@ -62,7 +86,8 @@ export function messageIdOf(context: InvocationContext): string | undefined {
 
 /** The W3C traceparent a message carries: the host's invocation trace, else the sender's Diagnostic-Id. */
 function traceParentOf(context: InvocationContext): string | undefined {
-  const props = (context.triggerMetadata?.['applicationProperties'] ?? context.triggerMetadata?.['userProperties']) as Record<string, unknown> | undefined;
+  const props = (context.triggerMetadata?.['applicationProperties'] ?? context.triggerMetadata?.['userProperties']) as
+    Record<string, unknown> | undefined;
   const fromMessage = props?.['traceparent'] ?? props?.['Diagnostic-Id'] ?? props?.['diagnostic-Id'];
   return context.traceContext?.traceParent ?? (typeof fromMessage === 'string' ? fromMessage : undefined);
 }
@@ -79,17 +104,26 @@ export function serviceBusHandler(trigger: ServiceBusTrigger, platformSource: ()
       let run: Triggered;
       try {
         const input = messageInput(message);
-        run = await triggerRun(platform, principal, trigger.workflowId, input, { idempotencyKey: messageId, trigger: 'event', source: `service-bus:${entity}` });
+        run = await triggerRun(platform, principal, trigger.workflowId, input, {
+          idempotencyKey: messageId,
+          trigger: 'event',
+          source: `service-bus:${entity}`,
+        });
       } catch (err) {
         const retryable = !(err instanceof DemitonError) || err.retryable;
         const deliveryCount = context.triggerMetadata?.['deliveryCount'];
         log[retryable ? 'warn' : 'error'](
           { err, code: err instanceof DemitonError ? err.code : 'internal_error', deliveryCount },
-          retryable ? 'Service Bus message not started; it will be redelivered' : 'Service Bus message rejected; it is dead-lettered after the max delivery count',
+          retryable
+            ? 'Service Bus message not started; it will be redelivered'
+            : 'Service Bus message rejected; it is dead-lettered after the max delivery count',
         );
         throw err;
       }
-      log.info({ runId: run.id, replayed: run.replayed }, run.replayed ? 'Service Bus message redelivered; run already started' : 'run started from Service Bus');
+      log.info(
+        { runId: run.id, replayed: run.replayed },
+        run.replayed ? 'Service Bus message redelivered; run already started' : 'run started from Service Bus',
+      );
     });
   };
 }

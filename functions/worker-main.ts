@@ -15,13 +15,21 @@ async function main(): Promise<void> {
   try {
     const config = configFromEnv();
     const missing = [
-      ...(config.database.kind === 'embedded' ? [{ path: 'DATABASE_URL', message: 'required for a separate worker process (the embedded database lives inside the local host)' }] : []),
-      ...(config.queue.kind === 'embedded' ? [{ path: 'REDIS_URL', message: 'required for a separate worker process (the embedded queue lives inside the local host)' }] : []),
+      ...(config.database.kind === 'embedded'
+        ? [{ path: 'DATABASE_URL', message: 'required for a separate worker process (the embedded database lives inside the local host)' }]
+        : []),
+      ...(config.queue.kind === 'embedded'
+        ? [{ path: 'REDIS_URL', message: 'required for a separate worker process (the embedded queue lives inside the local host)' }]
+        : []),
     ];
     if (missing.length) throw new ConfigError(missing);
     const telemetry = await startTelemetry(config, 'worker');
     const platform = await createPlatform(config);
-    worker = new Worker(platform, { concurrency: config.worker.concurrency, workerId: config.worker.id, shutdownGraceMs: config.shutdownGraceMs });
+    worker = new Worker(platform, {
+      concurrency: config.worker.concurrency,
+      workerId: config.worker.id,
+      shutdownGraceMs: config.shutdownGraceMs,
+    });
     worker.start();
     // Service Bus triggers configured through the API: one receiver per trigger across all workers.
     const receivers = new ServiceBusReceivers(platform, { holder: worker.id });

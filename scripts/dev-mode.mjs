@@ -9,7 +9,9 @@ if (args[0] === 'node') args.shift();
 const env = { ...process.env };
 if (!env.ENTRA_TENANT_ID && !env.DEMITON_DEV_MODE) {
   env.DEMITON_DEV_MODE = 'on';
-  console.log('No identity provider configured (ENTRA_TENANT_ID is unset): starting in development mode (DEMITON_DEV_MODE=on), loopback only.');
+  console.log(
+    'No identity provider configured (ENTRA_TENANT_ID is unset): starting in development mode (DEMITON_DEV_MODE=on), loopback only.',
+  );
 }
 const child = spawn(process.execPath, args, { env, stdio: 'inherit' });
 // Ctrl-C reaches both processes (same process group); a signal sent to this one alone is passed on.

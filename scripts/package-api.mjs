@@ -28,7 +28,8 @@ function sizeOf(dir) {
 }
 
 if (!args.includes('--no-build')) run('npm run build:server', root);
-if (!existsSync(join(root, 'dist', 'functions', 'index.js'))) throw new Error('dist/functions/index.js is missing: run npm run build:server');
+if (!existsSync(join(root, 'dist', 'functions', 'index.js')))
+  throw new Error('dist/functions/index.js is missing: run npm run build:server');
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
@@ -56,7 +57,9 @@ prune(join(out, 'node_modules'));
 const mb = (n) => (n / 1024 / 1024).toFixed(1);
 const deps = sizeOf(join(out, 'node_modules'));
 const total = sizeOf(out);
-console.log(`api package: ${out}\n  unpacked ${mb(total)} MB (dist ${mb(sizeOf(join(out, 'dist')))} MB, production node_modules ${mb(deps)} MB)`);
+console.log(
+  `api package: ${out}\n  unpacked ${mb(total)} MB (dist ${mb(sizeOf(join(out, 'dist')))} MB, production node_modules ${mb(deps)} MB)`,
+);
 // The deployed zip is about a quarter of this (docs/deploy.md); 300 MB unpacked means a
 // development dependency slipped into `dependencies`.
 if (total > 300 * 1024 * 1024) {

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`, also run by .ci/run): installs what it needs, starts the
-# services that are down, type-checks, and runs every test against the real servers.
+# services that are down, type-checks, checks format and lint, and runs every test against the real servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 node scripts/ensure-deps.mjs
 bash scripts/ensure-services.sh
 npx tsc -p tsconfig.json --noEmit
+npx tsc -p studio/tsconfig.json --noEmit
+# Format and lint with the tests (eslint.config.mjs, .prettierrc.json), as CI runs them.
+npx prettier --check . --log-level warn
+npx eslint functions shared studio/src tests bench scripts
 # The process tests start the compiled entry points.
 npm run build:server
 npx vitest run "$@"

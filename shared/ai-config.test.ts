@@ -23,16 +23,28 @@ describe('AI configuration', () => {
   });
 
   it('names every missing variable of an incomplete provider', () => {
-    expect(issuesOf({ LLM_PROVIDER: 'azure-openai' }).sort()).toEqual(['AZURE_OPENAI_DEPLOYMENT', 'AZURE_OPENAI_EMBEDDING_DEPLOYMENT', 'AZURE_OPENAI_ENDPOINT']);
+    expect(issuesOf({ LLM_PROVIDER: 'azure-openai' }).sort()).toEqual([
+      'AZURE_OPENAI_DEPLOYMENT',
+      'AZURE_OPENAI_EMBEDDING_DEPLOYMENT',
+      'AZURE_OPENAI_ENDPOINT',
+    ]);
     expect(issuesOf({ LLM_PROVIDER: 'openai-compatible' }).sort()).toEqual(['EMBEDDING_MODEL', 'LLM_BASE_URL', 'LLM_MODEL']);
     expect(issuesOf({ LLM_PROVIDER: 'anthropic' }).sort()).toEqual(['LLM_API_KEY', 'LLM_MODEL']);
     expect(issuesOf({ LLM_PROVIDER: 'gemini' })).toEqual(['LLM_PROVIDER']);
     expect(issuesOf({ AZURE_SEARCH_ENDPOINT: 'http://search.example.com' })).toEqual(['AZURE_SEARCH_ENDPOINT']);
-    expect(issuesOf({ AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', AZURE_STORAGE_ACCOUNT_NAME: 'acct' })).toEqual(['AZURE_STORAGE_ACCOUNT_NAME']);
+    expect(issuesOf({ AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', AZURE_STORAGE_ACCOUNT_NAME: 'acct' })).toEqual([
+      'AZURE_STORAGE_ACCOUNT_NAME',
+    ]);
   });
 
   it('compiles Azure OpenAI with managed identity, Anthropic with local embeddings, and Azure storage', () => {
-    const az = loadConfig({ LLM_PROVIDER: 'azure-openai', AZURE_OPENAI_ENDPOINT: 'https://x.openai.azure.com', AZURE_OPENAI_DEPLOYMENT: 'gpt', AZURE_OPENAI_EMBEDDING_DEPLOYMENT: 'emb', AZURE_STORAGE_ACCOUNT_NAME: 'demitonprod' }).ai;
+    const az = loadConfig({
+      LLM_PROVIDER: 'azure-openai',
+      AZURE_OPENAI_ENDPOINT: 'https://x.openai.azure.com',
+      AZURE_OPENAI_DEPLOYMENT: 'gpt',
+      AZURE_OPENAI_EMBEDDING_DEPLOYMENT: 'emb',
+      AZURE_STORAGE_ACCOUNT_NAME: 'demitonprod',
+    }).ai;
     expect(az.llm).toMatchObject({ kind: 'azure-openai', deployment: 'gpt', apiKey: undefined });
     expect(az.embedding).toMatchObject({ kind: 'azure-openai', deployment: 'emb' });
     expect(az.conversations).toMatchObject({ kind: 'table', storage: { kind: 'identity', accountName: 'demitonprod' } });

@@ -19,41 +19,73 @@ const httpUrl = z
   .optional();
 
 const count = (def: number, min: number, max: number) =>
-  z.coerce.number({ message: 'expected a whole number' }).int('expected a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`).default(def);
+  z.coerce
+    .number({ message: 'expected a whole number' })
+    .int('expected a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .default(def);
 
 /** The environment variables of the AI studio (merged into `envSchema`). */
 export const aiEnvShape = {
-  LLM_PROVIDER: z.enum(['azure-openai', 'anthropic', 'openai-compatible', 'none'], { message: "expected 'azure-openai', 'anthropic', 'openai-compatible' or 'none'" }).default('none'),
+  LLM_PROVIDER: z
+    .enum(['azure-openai', 'anthropic', 'openai-compatible', 'none'], {
+      message: "expected 'azure-openai', 'anthropic', 'openai-compatible' or 'none'",
+    })
+    .default('none'),
   LLM_BASE_URL: httpUrl,
   LLM_MODEL: z.string().min(1).max(200).optional(),
   LLM_API_KEY: z.string().min(1).optional(),
   LLM_MAX_OUTPUT_TOKENS: count(1024, 16, 32_768),
   /** Tokens (≈ 4 characters each) of history and context sent with each question. */
   LLM_CONTEXT_BUDGET_TOKENS: count(6000, 500, 200_000),
-  EMBEDDING_PROVIDER: z.enum(['azure-openai', 'openai-compatible', 'local'], { message: "expected 'azure-openai', 'openai-compatible' or 'local'" }).optional(),
+  EMBEDDING_PROVIDER: z
+    .enum(['azure-openai', 'openai-compatible', 'local'], { message: "expected 'azure-openai', 'openai-compatible' or 'local'" })
+    .optional(),
   EMBEDDING_MODEL: z.string().min(1).max(200).optional(),
   EMBEDDING_BASE_URL: httpUrl,
   EMBEDDING_DIMENSIONS: count(256, 16, 4096),
   AZURE_OPENAI_ENDPOINT: httpUrl,
   AZURE_OPENAI_API_KEY: z.string().min(1).optional(),
-  AZURE_OPENAI_API_VERSION: z.string().regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, 'expected an API version such as 2024-10-21').default('2024-10-21'),
+  AZURE_OPENAI_API_VERSION: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, 'expected an API version such as 2024-10-21')
+    .default('2024-10-21'),
   AZURE_OPENAI_DEPLOYMENT: z.string().min(1).max(64).optional(),
   AZURE_OPENAI_EMBEDDING_DEPLOYMENT: z.string().min(1).max(64).optional(),
-  AZURE_STORAGE_CONNECTION_STRING: z.string().min(1).refine((v) => /AccountName=|UseDevelopmentStorage=true|BlobEndpoint=/i.test(v), 'expected an Azure Storage connection string').optional(),
-  AZURE_STORAGE_ACCOUNT_NAME: z.string().regex(/^[a-z0-9]{3,24}$/, 'expected a storage account name (3-24 lower-case letters and digits)').optional(),
-  AZURE_STORAGE_TABLE_NAME: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'expected a table name (letters and digits, 3-63)').default('demitonconversations'),
-  AZURE_STORAGE_DOCUMENTS_CONTAINER: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'expected a container name (lower-case letters, digits, -)').default('demiton-documents'),
-  AZURE_SEARCH_ENDPOINT: httpUrl.refine((v) => !v || v.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(v), 'expected https:// (plain http only to a loopback address)'),
+  AZURE_STORAGE_CONNECTION_STRING: z
+    .string()
+    .min(1)
+    .refine((v) => /AccountName=|UseDevelopmentStorage=true|BlobEndpoint=/i.test(v), 'expected an Azure Storage connection string')
+    .optional(),
+  AZURE_STORAGE_ACCOUNT_NAME: z
+    .string()
+    .regex(/^[a-z0-9]{3,24}$/, 'expected a storage account name (3-24 lower-case letters and digits)')
+    .optional(),
+  AZURE_STORAGE_TABLE_NAME: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'expected a table name (letters and digits, 3-63)')
+    .default('demitonconversations'),
+  AZURE_STORAGE_DOCUMENTS_CONTAINER: z
+    .string()
+    .regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, 'expected a container name (lower-case letters, digits, -)')
+    .default('demiton-documents'),
+  AZURE_SEARCH_ENDPOINT: httpUrl.refine(
+    (v) => !v || v.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(v),
+    'expected https:// (plain http only to a loopback address)',
+  ),
   AZURE_SEARCH_API_KEY: z.string().min(1).optional(),
-  AZURE_SEARCH_INDEX: z.string().regex(/^[a-z0-9][a-z0-9-]{1,126}$/, 'expected an index name (lower-case letters, digits, -)').default('demiton-chunks'),
+  AZURE_SEARCH_INDEX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{1,126}$/, 'expected an index name (lower-case letters, digits, -)')
+    .default('demiton-chunks'),
   STUDIO_STREAMS_PER_USER: count(2, 1, 100),
   STUDIO_STREAMS_PER_ORG: count(20, 1, 10_000),
   STUDIO_STREAM_LEASE_SECONDS: count(30, 1, 3600),
   DOCUMENT_MAX_BYTES: count(10 * 1_048_576, 1024, 256 * 1_048_576),
 };
 
-const aiEnvObject = z.object(aiEnvShape);
-type AiEnv = z.output<typeof aiEnvObject>;
+type AiEnv = z.output<z.ZodObject<typeof aiEnvShape>>;
 
 /** How to reach an OpenAI-protocol endpoint (Azure OpenAI or any compatible server). */
 export type OpenAiEndpoint =
@@ -111,7 +143,10 @@ export function compileAiConfig(e: AiEnv, dataDir: string): AiConfig {
       llm = { kind: 'none' };
       break;
     case 'azure-openai':
-      llm = { ...azureEndpoint('AZURE_OPENAI_DEPLOYMENT', "when LLM_PROVIDER is 'azure-openai'"), maxOutputTokens: e.LLM_MAX_OUTPUT_TOKENS };
+      llm = {
+        ...azureEndpoint('AZURE_OPENAI_DEPLOYMENT', "when LLM_PROVIDER is 'azure-openai'"),
+        maxOutputTokens: e.LLM_MAX_OUTPUT_TOKENS,
+      };
       break;
     case 'openai-compatible':
       llm = {
@@ -135,11 +170,15 @@ export function compileAiConfig(e: AiEnv, dataDir: string): AiConfig {
 
   // Embeddings follow the chat provider when it speaks the OpenAI protocol; Anthropic has no
   // embedding API, so it (and 'none') falls back to the local hashed embedding unless told otherwise.
-  const embeddingKind = e.EMBEDDING_PROVIDER ?? (e.LLM_PROVIDER === 'azure-openai' || e.LLM_PROVIDER === 'openai-compatible' ? e.LLM_PROVIDER : 'local');
+  const embeddingKind =
+    e.EMBEDDING_PROVIDER ?? (e.LLM_PROVIDER === 'azure-openai' || e.LLM_PROVIDER === 'openai-compatible' ? e.LLM_PROVIDER : 'local');
   let embedding: AiConfig['embedding'];
   if (embeddingKind === 'local') embedding = { kind: 'local', dimensions: e.EMBEDDING_DIMENSIONS };
   else if (embeddingKind === 'azure-openai')
-    embedding = { ...azureEndpoint('AZURE_OPENAI_EMBEDDING_DEPLOYMENT', "when embeddings use 'azure-openai'"), dimensions: e.EMBEDDING_DIMENSIONS };
+    embedding = {
+      ...azureEndpoint('AZURE_OPENAI_EMBEDDING_DEPLOYMENT', "when embeddings use 'azure-openai'"),
+      dimensions: e.EMBEDDING_DIMENSIONS,
+    };
   else
     embedding = {
       kind: 'openai-compatible',
@@ -150,7 +189,10 @@ export function compileAiConfig(e: AiEnv, dataDir: string): AiConfig {
     };
 
   if (e.AZURE_STORAGE_CONNECTION_STRING && e.AZURE_STORAGE_ACCOUNT_NAME) {
-    issues.push({ path: 'AZURE_STORAGE_ACCOUNT_NAME', message: 'set either AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_NAME, not both' });
+    issues.push({
+      path: 'AZURE_STORAGE_ACCOUNT_NAME',
+      message: 'set either AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_NAME, not both',
+    });
   }
   const storage: StorageAccount | null = e.AZURE_STORAGE_CONNECTION_STRING
     ? { kind: 'connection-string', connectionString: e.AZURE_STORAGE_CONNECTION_STRING }
@@ -165,8 +207,12 @@ export function compileAiConfig(e: AiEnv, dataDir: string): AiConfig {
     contextBudgetTokens: e.LLM_CONTEXT_BUDGET_TOKENS,
     maxOutputTokens: e.LLM_MAX_OUTPUT_TOKENS,
     conversations: storage ? { kind: 'table', storage, table: e.AZURE_STORAGE_TABLE_NAME } : { kind: 'postgres' },
-    documents: storage ? { kind: 'blob', storage, container: e.AZURE_STORAGE_DOCUMENTS_CONTAINER } : { kind: 'files', dir: `${dataDir}/documents` },
-    search: e.AZURE_SEARCH_ENDPOINT ? { kind: 'azure-search', endpoint: e.AZURE_SEARCH_ENDPOINT, apiKey: e.AZURE_SEARCH_API_KEY, index: e.AZURE_SEARCH_INDEX } : { kind: 'postgres' },
+    documents: storage
+      ? { kind: 'blob', storage, container: e.AZURE_STORAGE_DOCUMENTS_CONTAINER }
+      : { kind: 'files', dir: `${dataDir}/documents` },
+    search: e.AZURE_SEARCH_ENDPOINT
+      ? { kind: 'azure-search', endpoint: e.AZURE_SEARCH_ENDPOINT, apiKey: e.AZURE_SEARCH_API_KEY, index: e.AZURE_SEARCH_INDEX }
+      : { kind: 'postgres' },
     gate: { perUser: e.STUDIO_STREAMS_PER_USER, perOrg: e.STUDIO_STREAMS_PER_ORG, leaseSeconds: e.STUDIO_STREAM_LEASE_SECONDS },
     documentMaxBytes: e.DOCUMENT_MAX_BYTES,
   };

@@ -12,7 +12,13 @@ describe('loadConfig', () => {
   });
 
   it('uses PostgreSQL and Redis when both URLs are set; empty strings count as unset', () => {
-    const c = loadConfig({ DATABASE_URL: 'postgres://u@h:5432/d', REDIS_URL: 'redis://h:6379', DEMITON_WORKER: 'off', PORT: '8080', HOST: '' });
+    const c = loadConfig({
+      DATABASE_URL: 'postgres://u@h:5432/d',
+      REDIS_URL: 'redis://h:6379',
+      DEMITON_WORKER: 'off',
+      PORT: '8080',
+      HOST: '',
+    });
     expect(c.database).toMatchObject({ kind: 'postgres', url: 'postgres://u@h:5432/d' });
     expect(c.queue).toMatchObject({ kind: 'redis', url: 'redis://h:6379' });
     expect(c.worker.enabled).toBe(false);

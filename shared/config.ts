@@ -26,26 +26,32 @@ const int = (def: number, min: number, max: number) =>
 const url = (protocols: string[]) =>
   z
     .string()
-    .refine((v) => {
-      try {
-        return protocols.includes(new URL(v).protocol);
-      } catch {
-        return false;
-      }
-    }, `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`)
+    .refine(
+      (v) => {
+        try {
+          return protocols.includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+    )
     .optional();
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Identity endpoints must be HTTPS (MSAL refuses anything else); the value is an origin, no path.
-const httpsOrigin = z.string().refine((v) => {
-  try {
-    const u = new URL(v);
-    return u.protocol === 'https:' && (u.pathname === '/' || u.pathname === '') && !u.search;
-  } catch {
-    return false;
-  }
-}, 'expected an https:// origin such as https://login.microsoftonline.com').transform((v) => v.replace(/\/+$/, ''));
+const httpsOrigin = z
+  .string()
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === 'https:' && (u.pathname === '/' || u.pathname === '') && !u.search;
+    } catch {
+      return false;
+    }
+  }, 'expected an https:// origin such as https://login.microsoftonline.com')
+  .transform((v) => v.replace(/\/+$/, ''));
 
 /** The environment variables Demiton reads, with defaults. Also the source for docs and Bicep checks. */
 export const envSchema = z.object({
@@ -60,7 +66,10 @@ export const envSchema = z.object({
   // The PostgreSQL role of the managed identity (with DATABASE_AUTH=entra): the name it was made Entra administrator or role with.
   DATABASE_ENTRA_USER: z.string().min(1).max(63, 'expected at most 63 characters (a PostgreSQL role name)').optional(),
   REDIS_URL: url(['redis:', 'rediss:']),
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'expected 1-64 of A-Z a-z 0-9 : _ -').default('demiton'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'expected 1-64 of A-Z a-z 0-9 : _ -')
+    .default('demiton'),
   // Sign-in to Redis: the access key in REDIS_URL, or a Microsoft Entra token of the managed identity.
   REDIS_AUTH: z.enum(['key', 'entra'], { message: "expected 'key' or 'entra'" }).default('key'),
   // The Redis user of the managed identity (with REDIS_AUTH=entra): its object (principal) id.
@@ -74,7 +83,10 @@ export const envSchema = z.object({
   DEMITON_DATA_DIR: z.string().min(1).default('.data'),
   DEMITON_WORKER: bool('on'),
   WORKER_CONCURRENCY: int(128, 1, 1024),
-  WORKER_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'expected 1-100 of A-Z a-z 0-9 . _ : -').optional(),
+  WORKER_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,100}$/, 'expected 1-100 of A-Z a-z 0-9 . _ : -')
+    .optional(),
   // Lease on each run a worker executes; heartbeats every third of it. A dead worker's runs resume after it runs out.
   WORKER_LEASE_MS: int(30_000, 1_000, 600_000),
   PORT: int(7071, 0, 65535),
@@ -84,8 +96,18 @@ export const envSchema = z.object({
   STUDIO_DIR: z.string().min(1).optional(),
   // Telemetry (docs/observability.md): 'auto' exports to Application Insights when its connection
   // string is set, else to OTLP when an endpoint is set, else nowhere (the API stays a no-op).
-  TELEMETRY_EXPORTER: z.enum(['auto', 'none', 'console', 'otlp', 'azure-monitor'], { message: "expected 'auto', 'none', 'console', 'otlp' or 'azure-monitor'" }).default('auto'),
-  APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().regex(/InstrumentationKey=|ConnectionString=|IngestionEndpoint=/i, 'expected an Application Insights connection string (InstrumentationKey=…;IngestionEndpoint=…)').optional(),
+  TELEMETRY_EXPORTER: z
+    .enum(['auto', 'none', 'console', 'otlp', 'azure-monitor'], {
+      message: "expected 'auto', 'none', 'console', 'otlp' or 'azure-monitor'",
+    })
+    .default('auto'),
+  APPLICATIONINSIGHTS_CONNECTION_STRING: z
+    .string()
+    .regex(
+      /InstrumentationKey=|ConnectionString=|IngestionEndpoint=/i,
+      'expected an Application Insights connection string (InstrumentationKey=…;IngestionEndpoint=…)',
+    )
+    .optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']),
   // Seconds the worker may spend finishing runs on shutdown before it hands the rest back.
   WORKER_SHUTDOWN_GRACE_SECONDS: int(20, 0, 600),
@@ -97,24 +119,46 @@ export const envSchema = z.object({
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'expected 32 bytes in base64 (e.g. `openssl rand -base64 32`)')
     .optional(),
   CONNECTOR_KEY_VAULT_URL: url(['https:']),
-  CONNECTOR_KEY_VAULT_SECRET: z.string().regex(/^[0-9A-Za-z-]{1,127}$/, 'expected a Key Vault secret name (letters, digits, -)').default('demiton-connector-kek'),
+  CONNECTOR_KEY_VAULT_SECRET: z
+    .string()
+    .regex(/^[0-9A-Za-z-]{1,127}$/, 'expected a Key Vault secret name (letters, digits, -)')
+    .default('demiton-connector-kek'),
   // Private ranges connectors may reach in production (comma-separated CIDRs, e.g. a peered VNet).
   CONNECTOR_ALLOWED_CIDRS: z
     .string()
-    .transform((v) => v.split(',').map((c) => c.trim()).filter(Boolean))
-    .pipe(z.array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/, 'expected comma-separated CIDRs such as 10.20.0.0/16')))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/, 'expected comma-separated CIDRs such as 10.20.0.0/16'),
+      ),
+    )
     .optional(),
   // Per-kind host lists of Azure connectors (Storage, Service Bus, Entra authorities); unset: on outside development mode.
   CONNECTOR_HOST_ALLOWLIST: z.enum(['on', 'off'], { message: "expected 'on' or 'off'" }).optional(),
   // Hosts added to those lists: comma-separated kind=pattern, e.g. azure-blob=files.contoso.com,azure-service-bus=*.contoso.net.
   CONNECTOR_ALLOWED_HOSTS: z
     .string()
-    .transform((v) => v.split(',').map((c) => c.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
+    )
     .pipe(
       z.array(
         z
           .string()
-          .regex(new RegExp(`^(${ENDPOINT_KINDS.join('|')})=(\\*\\.)?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$`), `expected kind=host or kind=*.domain, kind one of ${ENDPOINT_KINDS.join(', ')}`),
+          .regex(
+            new RegExp(`^(${ENDPOINT_KINDS.join('|')})=(\\*\\.)?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$`),
+            `expected kind=host or kind=*.domain, kind one of ${ENDPOINT_KINDS.join(', ')}`,
+          ),
       ),
     )
     .optional(),
@@ -124,8 +168,17 @@ export const envSchema = z.object({
   // Identity (Microsoft Entra ID).
   ENTRA_TENANT_ID: z
     .string()
-    .transform((v) => v.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))
-    .pipe(z.array(z.string().regex(GUID, 'expected a tenant id (GUID) or a comma-separated list of them')).min(1, 'expected at least one tenant id'))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((t) => t.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.string().regex(GUID, 'expected a tenant id (GUID) or a comma-separated list of them'))
+        .min(1, 'expected at least one tenant id'),
+    )
     .optional(),
   ENTRA_API_AUDIENCE: z.string().min(1).optional(),
   ENTRA_AUTHORITY_HOST: httpsOrigin.default('https://login.microsoftonline.com'),
@@ -140,8 +193,18 @@ export const envSchema = z.object({
   // Abuse limits: requests per window, per caller (user or API key) and per organisation; 0 turns one off.
   RATE_LIMIT_WINDOW_SECONDS: int(60, 1, 3600),
   // Unset: 600 per caller and 3000 per org in Entra mode, off in development mode (loopback, one user).
-  RATE_LIMIT_PER_CALLER: z.coerce.number({ message: 'expected a whole number' }).int('expected a whole number').min(0, 'must be at least 0').max(1_000_000, 'must be at most 1000000').optional(),
-  RATE_LIMIT_PER_ORG: z.coerce.number({ message: 'expected a whole number' }).int('expected a whole number').min(0, 'must be at least 0').max(10_000_000, 'must be at most 10000000').optional(),
+  RATE_LIMIT_PER_CALLER: z.coerce
+    .number({ message: 'expected a whole number' })
+    .int('expected a whole number')
+    .min(0, 'must be at least 0')
+    .max(1_000_000, 'must be at most 1000000')
+    .optional(),
+  RATE_LIMIT_PER_ORG: z.coerce
+    .number({ message: 'expected a whole number' })
+    .int('expected a whole number')
+    .min(0, 'must be at least 0')
+    .max(10_000_000, 'must be at most 10000000')
+    .optional(),
   // AI studio: language model, embeddings, conversation and document storage, vector search (see docs/ai.md).
   ...aiEnvShape,
 });
@@ -153,7 +216,9 @@ export interface Config {
   database:
     | { kind: 'postgres'; url: string; schema: string; poolMax: number; auth: { kind: 'password' } | EntraSignIn }
     | { kind: 'embedded'; dataDir: string; schema: string };
-  queue: { kind: 'redis'; url: string; prefix: string; cluster: boolean; auth: { kind: 'key' } | EntraSignIn } | { kind: 'embedded'; prefix: string };
+  queue:
+    | { kind: 'redis'; url: string; prefix: string; cluster: boolean; auth: { kind: 'key' } | EntraSignIn }
+    | { kind: 'embedded'; prefix: string };
   worker: { enabled: boolean; concurrency: number; id: string | undefined; leaseMs: number };
   http: { port: number; host: string | undefined; maxBodyBytes: number; studioDir: string | undefined };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -222,12 +287,26 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const signInIssues = signInProblems(e);
   if (signInIssues.length) throw new ConfigError(signInIssues);
   const entraIssues: FieldIssue[] = [];
-  if (e.ENTRA_TENANT_ID && !e.ENTRA_API_AUDIENCE) entraIssues.push({ path: 'ENTRA_API_AUDIENCE', message: 'required when ENTRA_TENANT_ID is set (the application id or App ID URI of this API)' });
-  if ((e.ENTRA_CLIENT_SECRET || e.ENTRA_CLIENT_CERTIFICATE_PATH) && !e.ENTRA_CLIENT_ID) entraIssues.push({ path: 'ENTRA_CLIENT_ID', message: 'required when ENTRA_CLIENT_SECRET or ENTRA_CLIENT_CERTIFICATE_PATH is set' });
-  if (e.ENTRA_CLIENT_SECRET && e.ENTRA_CLIENT_CERTIFICATE_PATH) entraIssues.push({ path: 'ENTRA_CLIENT_SECRET', message: 'set ENTRA_CLIENT_SECRET or ENTRA_CLIENT_CERTIFICATE_PATH, not both' });
-  if (e.DEMITON_DEV_MODE && e.ENTRA_TENANT_ID) entraIssues.push({ path: 'DEMITON_DEV_MODE', message: 'is on but ENTRA_TENANT_ID is set: development mode has no identity provider; turn one of them off' });
+  if (e.ENTRA_TENANT_ID && !e.ENTRA_API_AUDIENCE)
+    entraIssues.push({
+      path: 'ENTRA_API_AUDIENCE',
+      message: 'required when ENTRA_TENANT_ID is set (the application id or App ID URI of this API)',
+    });
+  if ((e.ENTRA_CLIENT_SECRET || e.ENTRA_CLIENT_CERTIFICATE_PATH) && !e.ENTRA_CLIENT_ID)
+    entraIssues.push({ path: 'ENTRA_CLIENT_ID', message: 'required when ENTRA_CLIENT_SECRET or ENTRA_CLIENT_CERTIFICATE_PATH is set' });
+  if (e.ENTRA_CLIENT_SECRET && e.ENTRA_CLIENT_CERTIFICATE_PATH)
+    entraIssues.push({ path: 'ENTRA_CLIENT_SECRET', message: 'set ENTRA_CLIENT_SECRET or ENTRA_CLIENT_CERTIFICATE_PATH, not both' });
+  if (e.DEMITON_DEV_MODE && e.ENTRA_TENANT_ID)
+    entraIssues.push({
+      path: 'DEMITON_DEV_MODE',
+      message: 'is on but ENTRA_TENANT_ID is set: development mode has no identity provider; turn one of them off',
+    });
   const azure = AZURE_MARKERS.find((k) => env[k]);
-  if (e.DEMITON_DEV_MODE && azure) entraIssues.push({ path: 'DEMITON_DEV_MODE', message: `is refused in Azure (${azure} is set): development mode lets every request act as the owner` });
+  if (e.DEMITON_DEV_MODE && azure)
+    entraIssues.push({
+      path: 'DEMITON_DEV_MODE',
+      message: `is refused in Azure (${azure} is set): development mode lets every request act as the owner`,
+    });
   if (entraIssues.length) throw new ConfigError(entraIssues);
   const entra: EntraConfig | null =
     e.ENTRA_TENANT_ID && e.ENTRA_API_AUDIENCE
@@ -248,7 +327,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           spa: e.ENTRA_SPA_CLIENT_ID
             ? {
                 clientId: e.ENTRA_SPA_CLIENT_ID,
-                scopes: (e.ENTRA_SPA_SCOPES ?? `${e.ENTRA_API_AUDIENCE.startsWith('api://') ? e.ENTRA_API_AUDIENCE : `api://${e.ENTRA_API_AUDIENCE}`}/.default`)
+                scopes: (
+                  e.ENTRA_SPA_SCOPES ??
+                  `${e.ENTRA_API_AUDIENCE.startsWith('api://') ? e.ENTRA_API_AUDIENCE : `api://${e.ENTRA_API_AUDIENCE}`}/.default`
+                )
                   .split(/[ ,]+/)
                   .filter(Boolean),
               }
@@ -262,7 +344,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           url: e.DATABASE_URL,
           schema: e.DATABASE_SCHEMA,
           poolMax: e.DATABASE_POOL_MAX,
-          auth: e.DATABASE_AUTH === 'entra' ? { kind: 'entra', user: e.DATABASE_ENTRA_USER!, clientId: e.AZURE_CLIENT_ID } : { kind: 'password' },
+          auth:
+            e.DATABASE_AUTH === 'entra'
+              ? { kind: 'entra', user: e.DATABASE_ENTRA_USER!, clientId: e.AZURE_CLIENT_ID }
+              : { kind: 'password' },
         }
       : { kind: 'embedded', dataDir: e.DEMITON_DATA_DIR, schema: e.DATABASE_SCHEMA },
     queue: e.REDIS_URL
@@ -300,37 +385,78 @@ function signInProblems(e: z.infer<typeof envSchema>): FieldIssue[] {
   const out: FieldIssue[] = [];
   const urlUser = (v: string) => decodeURIComponent(new URL(v).username);
   if (e.DATABASE_AUTH === 'entra') {
-    if (!e.DATABASE_URL) out.push({ path: 'DATABASE_AUTH', message: "'entra' needs DATABASE_URL (the embedded database has no Entra sign-in)" });
-    if (!e.DATABASE_ENTRA_USER) out.push({ path: 'DATABASE_ENTRA_USER', message: "required when DATABASE_AUTH is 'entra' (the PostgreSQL role of the managed identity, e.g. its name when it is the Entra administrator)" });
+    if (!e.DATABASE_URL)
+      out.push({ path: 'DATABASE_AUTH', message: "'entra' needs DATABASE_URL (the embedded database has no Entra sign-in)" });
+    if (!e.DATABASE_ENTRA_USER)
+      out.push({
+        path: 'DATABASE_ENTRA_USER',
+        message:
+          "required when DATABASE_AUTH is 'entra' (the PostgreSQL role of the managed identity, e.g. its name when it is the Entra administrator)",
+      });
     if (e.DATABASE_URL) {
       const u = new URL(e.DATABASE_URL);
       const sslmode = u.searchParams.get('sslmode');
-      if (u.password) out.push({ path: 'DATABASE_URL', message: "must not contain a password when DATABASE_AUTH is 'entra' (the password is an access token fetched for each new connection)" });
+      if (u.password)
+        out.push({
+          path: 'DATABASE_URL',
+          message:
+            "must not contain a password when DATABASE_AUTH is 'entra' (the password is an access token fetched for each new connection)",
+        });
       if (u.username && e.DATABASE_ENTRA_USER && urlUser(e.DATABASE_URL) !== e.DATABASE_ENTRA_USER)
-        out.push({ path: 'DATABASE_URL', message: `names user '${urlUser(e.DATABASE_URL)}', but DATABASE_AUTH=entra signs in as DATABASE_ENTRA_USER '${e.DATABASE_ENTRA_USER}'; leave the user out of the URL` });
+        out.push({
+          path: 'DATABASE_URL',
+          message: `names user '${urlUser(e.DATABASE_URL)}', but DATABASE_AUTH=entra signs in as DATABASE_ENTRA_USER '${e.DATABASE_ENTRA_USER}'; leave the user out of the URL`,
+        });
       if (sslmode && ['disable', 'allow', 'prefer'].includes(sslmode) && !isLoopbackHost(u.hostname))
-        out.push({ path: 'DATABASE_URL', message: `sslmode=${sslmode}: Entra sign-in sends an access token as the password, so it needs TLS (sslmode=require or verify-full, or no sslmode); only a loopback host may go without` });
+        out.push({
+          path: 'DATABASE_URL',
+          message: `sslmode=${sslmode}: Entra sign-in sends an access token as the password, so it needs TLS (sslmode=require or verify-full, or no sslmode); only a loopback host may go without`,
+        });
     }
   } else if (e.DATABASE_ENTRA_USER) {
-    out.push({ path: 'DATABASE_ENTRA_USER', message: "is set but DATABASE_AUTH is 'password'; set DATABASE_AUTH=entra to sign in with the managed identity, or remove it" });
+    out.push({
+      path: 'DATABASE_ENTRA_USER',
+      message: "is set but DATABASE_AUTH is 'password'; set DATABASE_AUTH=entra to sign in with the managed identity, or remove it",
+    });
   }
   if (e.REDIS_AUTH === 'entra') {
     if (!e.REDIS_URL) out.push({ path: 'REDIS_AUTH', message: "'entra' needs REDIS_URL (the embedded queue has no sign-in)" });
-    if (!e.REDIS_ENTRA_USER) out.push({ path: 'REDIS_ENTRA_USER', message: "required when REDIS_AUTH is 'entra' (the object id of the managed identity, its Redis user name)" });
+    if (!e.REDIS_ENTRA_USER)
+      out.push({
+        path: 'REDIS_ENTRA_USER',
+        message: "required when REDIS_AUTH is 'entra' (the object id of the managed identity, its Redis user name)",
+      });
     if (e.REDIS_URL) {
       const u = new URL(e.REDIS_URL);
-      if (u.password) out.push({ path: 'REDIS_URL', message: "must not contain an access key when REDIS_AUTH is 'entra' (the password is an access token, renewed before it expires)" });
+      if (u.password)
+        out.push({
+          path: 'REDIS_URL',
+          message: "must not contain an access key when REDIS_AUTH is 'entra' (the password is an access token, renewed before it expires)",
+        });
       if (u.username && e.REDIS_ENTRA_USER && urlUser(e.REDIS_URL).toLowerCase() !== e.REDIS_ENTRA_USER.toLowerCase())
-        out.push({ path: 'REDIS_URL', message: `names user '${urlUser(e.REDIS_URL)}', but REDIS_AUTH=entra signs in as REDIS_ENTRA_USER '${e.REDIS_ENTRA_USER}'; leave the user out of the URL` });
+        out.push({
+          path: 'REDIS_URL',
+          message: `names user '${urlUser(e.REDIS_URL)}', but REDIS_AUTH=entra signs in as REDIS_ENTRA_USER '${e.REDIS_ENTRA_USER}'; leave the user out of the URL`,
+        });
       if (u.protocol === 'redis:' && !isLoopbackHost(u.hostname))
-        out.push({ path: 'REDIS_URL', message: 'Entra sign-in sends an access token, so it needs TLS: use rediss:// (redis:// is accepted only for a loopback host)' });
+        out.push({
+          path: 'REDIS_URL',
+          message: 'Entra sign-in sends an access token, so it needs TLS: use rediss:// (redis:// is accepted only for a loopback host)',
+        });
     }
   } else if (e.REDIS_ENTRA_USER) {
-    out.push({ path: 'REDIS_ENTRA_USER', message: "is set but REDIS_AUTH is 'key'; set REDIS_AUTH=entra to sign in with the managed identity, or remove it" });
+    out.push({
+      path: 'REDIS_ENTRA_USER',
+      message: "is set but REDIS_AUTH is 'key'; set REDIS_AUTH=entra to sign in with the managed identity, or remove it",
+    });
   }
   if (e.REDIS_CLUSTER && !e.REDIS_URL) out.push({ path: 'REDIS_CLUSTER', message: "'on' needs REDIS_URL (a seed node of the cluster)" });
   if (e.REDIS_CLUSTER && e.REDIS_AUTH === 'entra')
-    out.push({ path: 'REDIS_CLUSTER', message: "Entra sign-in works over one endpoint only: deploy Azure Managed Redis with the Enterprise clustering policy and leave REDIS_CLUSTER off" });
+    out.push({
+      path: 'REDIS_CLUSTER',
+      message:
+        'Entra sign-in works over one endpoint only: deploy Azure Managed Redis with the Enterprise clustering policy and leave REDIS_CLUSTER off',
+    });
   return out;
 }
 
@@ -354,7 +480,8 @@ function connectorsConfig(e: z.infer<typeof envSchema>, devMode: boolean): Conne
   return {
     encryptionKey: e.CONNECTOR_ENCRYPTION_KEY,
     keyVault: e.CONNECTOR_KEY_VAULT_URL ? { url: e.CONNECTOR_KEY_VAULT_URL, secretName: e.CONNECTOR_KEY_VAULT_SECRET } : undefined,
-    devKeyFile: devMode && !e.CONNECTOR_ENCRYPTION_KEY && !e.CONNECTOR_KEY_VAULT_URL ? `${e.DEMITON_DATA_DIR}/connector-encryption.key` : undefined,
+    devKeyFile:
+      devMode && !e.CONNECTOR_ENCRYPTION_KEY && !e.CONNECTOR_KEY_VAULT_URL ? `${e.DEMITON_DATA_DIR}/connector-encryption.key` : undefined,
     allowPrivateNetworks: devMode,
     allowedCidrs: e.CONNECTOR_ALLOWED_CIDRS ?? [],
     hostAllowList: {
@@ -377,7 +504,13 @@ export interface TelemetryConfig {
 
 function telemetryConfig(e: z.infer<typeof envSchema>): TelemetryConfig {
   const exporter =
-    e.TELEMETRY_EXPORTER !== 'auto' ? e.TELEMETRY_EXPORTER : e.APPLICATIONINSIGHTS_CONNECTION_STRING ? 'azure-monitor' : e.OTEL_EXPORTER_OTLP_ENDPOINT ? 'otlp' : 'none';
+    e.TELEMETRY_EXPORTER !== 'auto'
+      ? e.TELEMETRY_EXPORTER
+      : e.APPLICATIONINSIGHTS_CONNECTION_STRING
+        ? 'azure-monitor'
+        : e.OTEL_EXPORTER_OTLP_ENDPOINT
+          ? 'otlp'
+          : 'none';
   const missing =
     exporter === 'azure-monitor' && !e.APPLICATIONINSIGHTS_CONNECTION_STRING
       ? { path: 'APPLICATIONINSIGHTS_CONNECTION_STRING', message: "required when TELEMETRY_EXPORTER is 'azure-monitor'" }

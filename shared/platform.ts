@@ -67,14 +67,22 @@ export async function createPlatform(config: Config, overrides: PlatformOverride
           schema: config.database.schema,
           max: config.database.poolMax,
           backend: 'postgres',
-          entra: config.database.auth.kind === 'entra' ? { user: config.database.auth.user, tokens: managedIdentityTokens(config.database.auth, POSTGRES_TOKEN_SCOPE, 'database') } : undefined,
+          entra:
+            config.database.auth.kind === 'entra'
+              ? { user: config.database.auth.user, tokens: managedIdentityTokens(config.database.auth, POSTGRES_TOKEN_SCOPE, 'database') }
+              : undefined,
         })
       : await startEmbeddedPostgres(config.database.dataDir, config.database.schema));
   const queue =
     overrides.queue ??
-    (config.queue.kind === 'redis' ? createRedisQueue({ ...redisTargetFor(config.queue), prefix: config.queue.prefix }) : createMemoryQueue());
+    (config.queue.kind === 'redis'
+      ? createRedisQueue({ ...redisTargetFor(config.queue), prefix: config.queue.prefix })
+      : createMemoryQueue());
   const identity = overrides.identity ?? createIdentity(config, logger);
-  const network = new OutboundPolicy({ allowPrivate: config.connectors.allowPrivateNetworks, allowedCidrs: config.connectors.allowedCidrs });
+  const network = new OutboundPolicy({
+    allowPrivate: config.connectors.allowPrivateNetworks,
+    allowedCidrs: config.connectors.allowedCidrs,
+  });
   const secretBox = new SecretBox(keyProviderFor(config.connectors));
   try {
     const applied = await migrate(db);
@@ -120,7 +128,10 @@ export function describeBackends(p: Platform): string {
   const d = p.config.database;
   const q = p.config.queue;
   const as = (auth: { kind: string; user?: string }) => (auth.kind === 'entra' ? `, Entra sign-in as ${auth.user}` : '');
-  const db = d.kind === 'postgres' ? `PostgreSQL (${redact(d.url)}, schema ${p.db.schema}${as(d.auth)})` : `embedded PostgreSQL (PGlite, ${d.dataDir})`;
+  const db =
+    d.kind === 'postgres'
+      ? `PostgreSQL (${redact(d.url)}, schema ${p.db.schema}${as(d.auth)})`
+      : `embedded PostgreSQL (PGlite, ${d.dataDir})`;
   const queue = q.kind === 'redis' ? `Redis (${redact(q.url)}, prefix ${q.prefix}${as(q.auth)})` : 'embedded in-process queue';
   return `database: ${db}; queue: ${queue}; ${describeAi(p.config)}`;
 }

@@ -19,7 +19,8 @@ function files(dir: string): string[] {
 }
 
 const sources = [...files(join(root, 'shared')), ...files(join(root, 'functions'))];
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
@@ -39,7 +40,14 @@ function resolveLocal(from: string, spec: string): string | null {
   return null;
 }
 
-const graph = new Map<string, string[]>(sources.map((f) => [f, importsOf(f).map((s) => resolveLocal(f, s)).filter((x): x is string => !!x)]));
+const graph = new Map<string, string[]>(
+  sources.map((f) => [
+    f,
+    importsOf(f)
+      .map((s) => resolveLocal(f, s))
+      .filter((x): x is string => !!x),
+  ]),
+);
 const rel = (f: string) => relative(root, f);
 
 /**
@@ -86,14 +94,23 @@ describe('architecture', () => {
   it('shared/ never imports @azure/functions or functions/', () => {
     const bad = sources
       .filter((f) => rel(f).startsWith('shared/'))
-      .flatMap((f) => importsOf(f).filter((s) => s.startsWith('@azure/functions') || (resolveLocal(f, s) ?? '').startsWith(join(root, 'functions'))).map((s) => `${rel(f)} → ${s}`));
+      .flatMap((f) =>
+        importsOf(f)
+          .filter((s) => s.startsWith('@azure/functions') || (resolveLocal(f, s) ?? '').startsWith(join(root, 'functions')))
+          .map((s) => `${rel(f)} → ${s}`),
+      );
     expect(bad).toEqual([]);
   });
 
   it('shared/domain imports no other module of ours', () => {
     const bad = sources
       .filter((f) => rel(f).startsWith('shared/domain/'))
-      .flatMap((f) => graph.get(f)!.filter((t) => !rel(t).startsWith('shared/domain/')).map((t) => `${rel(f)} → ${rel(t)}`));
+      .flatMap((f) =>
+        graph
+          .get(f)!
+          .filter((t) => !rel(t).startsWith('shared/domain/'))
+          .map((t) => `${rel(f)} → ${rel(t)}`),
+      );
     expect(bad).toEqual([]);
   });
 
@@ -144,7 +161,8 @@ describe('architecture', () => {
         const to = folderOf(t);
         if (from === to) continue;
         if (ANYWHERE.includes(from)) {
-          if (!ANYWHERE.includes(to) && to !== 'domain') bad.push(`${rel(file)} → ${rel(t)} (${from} may import only domain and ${ANYWHERE.join(', ')})`);
+          if (!ANYWHERE.includes(to) && to !== 'domain')
+            bad.push(`${rel(file)} → ${rel(t)} (${from} may import only domain and ${ANYWHERE.join(', ')})`);
         } else if (to === 'platform' && rankOf(from) === 1) {
           // The application services still take the whole Platform (a type): the debt the
           // 'platform is a type only' test below keeps from growing into anything more.
@@ -157,7 +175,10 @@ describe('architecture', () => {
   it('has no cycle between folders', () => {
     const edges = new Map<string, Set<string>>();
     // Edges into the composition root are the rank-1 services' Platform type (see above).
-    for (const [file, targets] of graph) for (const t of targets) if (folderOf(file) !== folderOf(t) && folderOf(t) !== 'platform') (edges.get(folderOf(file)) ?? edges.set(folderOf(file), new Set()).get(folderOf(file))!).add(folderOf(t));
+    for (const [file, targets] of graph)
+      for (const t of targets)
+        if (folderOf(file) !== folderOf(t) && folderOf(t) !== 'platform')
+          (edges.get(folderOf(file)) ?? edges.set(folderOf(file), new Set()).get(folderOf(file))!).add(folderOf(t));
     const cycles: string[] = [];
     const walk = (node: string, path: string[]) => {
       if (path.includes(node)) return void cycles.push([...path.slice(path.indexOf(node)), node].join(' → '));
@@ -170,7 +191,11 @@ describe('architecture', () => {
   it('outside the entry points, shared/platform.ts is imported as a type only', () => {
     const bad = sources
       .filter((f) => folderOf(f) !== 'functions' && folderOf(f) !== 'platform')
-      .flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/^import (type )?\{[^}]*\} from '(?:\.\.\/)+platform';$/gm)].filter((m) => !m[1]).map(() => rel(f)));
+      .flatMap((f) =>
+        [...readFileSync(f, 'utf8').matchAll(/^import (type )?\{[^}]*\} from '(?:\.\.\/)+platform';$/gm)]
+          .filter((m) => !m[1])
+          .map(() => rel(f)),
+      );
     expect(bad).toEqual([]);
   });
 });

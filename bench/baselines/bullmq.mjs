@@ -16,7 +16,13 @@ export async function bullMqBurnDown({ redisUrl, prefix, jobs, concurrency }) {
   const queue = new Queue(name, { connection, prefix });
   try {
     for (let i = 0; i < jobs; i += 1_000) {
-      await queue.addBulk(Array.from({ length: Math.min(1_000, jobs - i) }, (_, j) => ({ name: 'noop', data: { n: i + j }, opts: { removeOnComplete: true } })));
+      await queue.addBulk(
+        Array.from({ length: Math.min(1_000, jobs - i) }, (_, j) => ({
+          name: 'noop',
+          data: { n: i + j },
+          opts: { removeOnComplete: true },
+        })),
+      );
     }
     let done = 0;
     let t0 = 0;
@@ -33,7 +39,14 @@ export async function bullMqBurnDown({ redisUrl, prefix, jobs, concurrency }) {
     const cpu = process.cpuUsage(cpu0);
     const cpuMsPerJob = Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, done)) * 1000) / 1000;
     await worker.close();
-    return { jobs: done, seconds: Math.round(seconds * 1000) / 1000, jobsPerSec: Math.round(done / seconds), cpuMsPerJob, concurrency, version: require('bullmq/package.json').version };
+    return {
+      jobs: done,
+      seconds: Math.round(seconds * 1000) / 1000,
+      jobsPerSec: Math.round(done / seconds),
+      cpuMsPerJob,
+      concurrency,
+      version: require('bullmq/package.json').version,
+    };
   } finally {
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();

@@ -28,14 +28,24 @@ export async function pgBossBurnDown({ databaseUrl, schema, jobs, batchSize }) {
     for (;;) {
       const batch = await boss.fetch(name, { batchSize });
       if (!batch?.length) break;
-      await boss.complete(name, batch.map((j) => j.id));
+      await boss.complete(
+        name,
+        batch.map((j) => j.id),
+      );
       done += batch.length;
     }
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     // Client CPU per job (this process runs nothing else meanwhile), to set beside the worker's CPU per run.
     const cpuMsPerJob = Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, done)) * 1000) / 1000;
-    return { jobs: done, seconds: Math.round(seconds * 1000) / 1000, jobsPerSec: Math.round(done / seconds), cpuMsPerJob, batchSize, version: require('pg-boss/package.json').version };
+    return {
+      jobs: done,
+      seconds: Math.round(seconds * 1000) / 1000,
+      jobsPerSec: Math.round(done / seconds),
+      cpuMsPerJob,
+      batchSize,
+      version: require('pg-boss/package.json').version,
+    };
   } finally {
     await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
   }

@@ -28,11 +28,11 @@ export async function drain(ctx, { runs, queue, budgetSec }) {
   });
   const seedSeconds = (performance.now() - seedStart) / 1000;
   const worker = await ctx.startWorker();
-  let peak = null;
-  let cpu = null;
+  let peak;
+  let cpu;
   const cpu0 = worker.cpuSeconds();
   const pg0 = postgresCpuSeconds();
-  let pgCpu = null;
+  let pgCpu;
   try {
     // Past the time budget the figure is taken over the runs that ended (complete: false).
     await ctx.waitForRunsWithin(workflowId, runs, budgetSec * 1000);

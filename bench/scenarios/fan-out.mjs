@@ -17,8 +17,8 @@ export async function fanOut(ctx, { records, concurrency, budgetSec }) {
     ],
   });
   const worker = await ctx.startWorker();
-  let peak = null;
-  let cpu = null;
+  let peak;
+  let cpu;
   const cpu0 = worker.cpuSeconds();
   let runId;
   try {

@@ -15,8 +15,18 @@ export async function latency(ctx, { ratePerSec, seconds }) {
   try {
     // A short warm-up at the same rate (not counted) so JIT and connection pools are steady.
     const warmWorkflow = await ctx.createWorkflow(echoWorkflow('bench-latency-warm-up'));
-    await openLoop({ url: `${ctx.url}/api/workflows/${warmWorkflow}/runs`, ratePerSec, durationMs: Math.min(2_000, seconds * 1000), bodyFor: (i) => JSON.stringify({ input: { n: i } }) });
-    load = await openLoop({ url: `${ctx.url}/api/workflows/${workflowId}/runs`, ratePerSec, durationMs: seconds * 1000, bodyFor: (i) => JSON.stringify({ input: { n: i } }) });
+    await openLoop({
+      url: `${ctx.url}/api/workflows/${warmWorkflow}/runs`,
+      ratePerSec,
+      durationMs: Math.min(2_000, seconds * 1000),
+      bodyFor: (i) => JSON.stringify({ input: { n: i } }),
+    });
+    load = await openLoop({
+      url: `${ctx.url}/api/workflows/${workflowId}/runs`,
+      ratePerSec,
+      durationMs: seconds * 1000,
+      bodyFor: (i) => JSON.stringify({ input: { n: i } }),
+    });
     await ctx.waitForRuns(workflowId, load.byStatus[202] ?? 0, 120_000);
   } finally {
     await worker.stop();

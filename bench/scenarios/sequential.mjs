@@ -8,7 +8,13 @@ import { summarize } from '../percentiles.mjs';
 export async function sequential(ctx, { tasks, runs }) {
   const workflowId = await ctx.createWorkflow({
     name: 'bench-sequential',
-    tasks: Array.from({ length: tasks }, (_, i) => ({ key: `step_${i + 1}`, type: 'atomic', connector: 'platform', operation: 'echo', input: { step: i + 1 } })),
+    tasks: Array.from({ length: tasks }, (_, i) => ({
+      key: `step_${i + 1}`,
+      type: 'atomic',
+      connector: 'platform',
+      operation: 'echo',
+      input: { step: i + 1 },
+    })),
   });
   const worker = await ctx.startWorker();
   const ids = [];

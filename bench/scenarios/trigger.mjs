@@ -19,19 +19,25 @@ export async function trigger(ctx, { runs, warmUp = 0, connections, budgetSec })
   const workflowId = await ctx.createWorkflow(echoWorkflow('bench-trigger'));
   const warmWorkflowId = warmUp > 0 ? await ctx.createWorkflow(echoWorkflow('bench-trigger-warm-up')) : null;
   const worker = await ctx.startWorker();
-  let peak = null;
-  let cpu = null;
+  let peak;
+  let cpu;
   let load;
   let warm = null;
   let cpu0 = null;
-  let cp0 = null;
-  let cp = null;
-  let pgCpu = null;
-  let loadCpu = null;
-  let pg0 = null;
+  let cp0;
+  let cp;
+  let pgCpu;
+  let loadCpu;
+  let pg0;
   try {
     if (warmWorkflowId) {
-      warm = await closedLoop({ url: `${ctx.url}/api/workflows/${warmWorkflowId}/runs`, total: warmUp, connections, budgetMs: budgetSec * 1000, bodyFor: (i) => JSON.stringify({ input: { n: i } }) });
+      warm = await closedLoop({
+        url: `${ctx.url}/api/workflows/${warmWorkflowId}/runs`,
+        total: warmUp,
+        connections,
+        budgetMs: budgetSec * 1000,
+        bodyFor: (i) => JSON.stringify({ input: { n: i } }),
+      });
       await ctx.waitForRunsWithin(warmWorkflowId, warm.byStatus[202] ?? 0, budgetSec * 1000);
     }
     cpu0 = worker.cpuSeconds();
@@ -39,7 +45,13 @@ export async function trigger(ctx, { runs, warmUp = 0, connections, budgetSec })
     pg0 = postgresCpuSeconds();
     const load0 = process.cpuUsage();
     // No new trigger after the time budget; the runs accepted by then are all drained.
-    load = await closedLoop({ url: `${ctx.url}/api/workflows/${workflowId}/runs`, total: runs, connections, budgetMs: budgetSec * 1000, bodyFor: (i) => JSON.stringify({ input: { n: i } }) });
+    load = await closedLoop({
+      url: `${ctx.url}/api/workflows/${workflowId}/runs`,
+      total: runs,
+      connections,
+      budgetMs: budgetSec * 1000,
+      bodyFor: (i) => JSON.stringify({ input: { n: i } }),
+    });
     const l = process.cpuUsage(load0);
     loadCpu = (l.user + l.system) / 1e6;
     cp = ctx.controlPlaneCpu() - cp0;

@@ -112,7 +112,12 @@ export const listBusinessObjects = defineRoute({
   async handle({ platform, principal, params, query }) {
     return {
       status: 200,
-      body: await bo.listRecords(platform.db, principal, params.type, { projectId: query.projectId, filter: bo.parseFilter(query.filter), limit: query.limit, cursor: query.cursor }),
+      body: await bo.listRecords(platform.db, principal, params.type, {
+        projectId: query.projectId,
+        filter: bo.parseFilter(query.filter),
+        limit: query.limit,
+        cursor: query.cursor,
+      }),
     };
   },
 });

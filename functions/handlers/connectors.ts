@@ -1,6 +1,14 @@
 /** Connector routes (create, list, read, update, delete, connection test) and the adapter catalog. */
 import { IdParams } from '../../shared/domain/api';
-import { AdapterCatalog, ConnectorBody, ConnectorList, ConnectorTestResult, ConnectorUpdateBody, ConnectorView, ListConnectorsQuery } from '../../shared/domain/connectors-api';
+import {
+  AdapterCatalog,
+  ConnectorBody,
+  ConnectorList,
+  ConnectorTestResult,
+  ConnectorUpdateBody,
+  ConnectorView,
+  ListConnectorsQuery,
+} from '../../shared/domain/connectors-api';
 import * as connectors from '../../shared/connectors/connectors-service';
 import { registerSchema } from '../../shared/http/openapi';
 import type { Platform } from '../../shared/platform';
@@ -13,7 +21,13 @@ registerSchema('ConnectorList', ConnectorList);
 registerSchema('ConnectorTestResult', ConnectorTestResult);
 registerSchema('AdapterCatalog', AdapterCatalog);
 
-const deps = (p: Platform): connectors.ConnectorsDeps => ({ db: p.db, registry: p.registry, secretBox: p.secretBox, network: p.network, logger: p.logger });
+const deps = (p: Platform): connectors.ConnectorsDeps => ({
+  db: p.db,
+  registry: p.registry,
+  secretBox: p.secretBox,
+  network: p.network,
+  logger: p.logger,
+});
 
 export const createConnector = defineRoute({
   name: 'createConnector',

@@ -71,7 +71,7 @@ export const setMemberRole = defineRoute({
   name: 'setMemberRole',
   method: 'PUT',
   route: 'hq/members/{tenantId}/{objectId}/role',
-  summary: "Grant a person a role directly (null removes it); nobody grants more than they hold",
+  summary: 'Grant a person a role directly (null removes it); nobody grants more than they hold',
   tags: ['hq'],
   role: 'admin',
   params: MemberParams,

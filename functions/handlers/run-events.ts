@@ -12,7 +12,9 @@ export const runEvents = defineRoute({
   tags: ['runs'],
   role: 'viewer',
   params: IdParams,
-  responses: { 200: { description: 'An event stream (text/event-stream): events snapshot, run, task, problem, end', contentType: 'text/event-stream' } },
+  responses: {
+    200: { description: 'An event stream (text/event-stream): events snapshot, run, task, problem, end', contentType: 'text/event-stream' },
+  },
   async handle({ platform, principal, params }) {
     const body = await openRunEvents(platform, principal, params.id);
     return {

@@ -21,16 +21,25 @@ export const triggerRun = defineRoute({
   params: IdParams,
   body: TriggerRunBody,
   optionalBody: true,
-  headers: [{ name: 'Idempotency-Key', description: 'The same key for the same workflow returns the first run instead of starting another.' }],
+  headers: [
+    { name: 'Idempotency-Key', description: 'The same key for the same workflow returns the first run instead of starting another.' },
+  ],
   responses: {
     202: { description: 'Accepted: the run is committed and queued', schema: RunAccepted, headers: { Location: 'URL of the run' } },
   },
   async handle({ platform, principal, params, body, request }) {
     const key = request.headers.get('idempotency-key') ?? undefined;
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-      throw new ValidationError('The Idempotency-Key header is invalid.', [{ path: 'Idempotency-Key', message: 'must be 1-255 visible ASCII characters' }], 'invalid_idempotency_key');
+      throw new ValidationError(
+        'The Idempotency-Key header is invalid.',
+        [{ path: 'Idempotency-Key', message: 'must be 1-255 visible ASCII characters' }],
+        'invalid_idempotency_key',
+      );
     }
-    const run = await trigger(platform, principal, params.id, body.input, { idempotencyKey: key, source: request.headers.get('x-forwarded-for') ?? undefined });
+    const run = await trigger(platform, principal, params.id, body.input, {
+      idempotencyKey: key,
+      source: request.headers.get('x-forwarded-for') ?? undefined,
+    });
     const headers: Record<string, string> = { Location: `/api/runs/${run.id}` };
     if (run.replayed) headers['Idempotent-Replayed'] = 'true';
     return { status: 202, body: { id: run.id, status: run.status }, headers };

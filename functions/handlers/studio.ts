@@ -82,9 +82,16 @@ export const postMessage = defineRoute({
     200: {
       description: 'The answer as an event stream',
       contentType: 'text/event-stream',
-      schema: z.string().describe('Events `delta` (StudioDeltaEvent), `citation` (Citation), `suggestion` (Suggestion), `done` (StudioDoneEvent), `error` (StudioErrorEvent); each `data:` line is JSON.'),
+      schema: z
+        .string()
+        .describe(
+          'Events `delta` (StudioDeltaEvent), `citation` (Citation), `suggestion` (Suggestion), `done` (StudioDoneEvent), `error` (StudioErrorEvent); each `data:` line is JSON.',
+        ),
     },
-    429: { description: 'Too many answers streaming for this user or organisation', headers: { 'Retry-After': 'Seconds until a slot frees' } },
+    429: {
+      description: 'Too many answers streaming for this user or organisation',
+      headers: { 'Retry-After': 'Seconds until a slot frees' },
+    },
   },
   async handle({ platform, principal, params, body }) {
     const stream = await studio.startAnswer(platform, principal, params.id, body);
@@ -101,7 +108,8 @@ export const uploadDocument = defineRoute({
   name: 'uploadStudioDocument',
   method: 'POST',
   route: 'studio/documents',
-  summary: 'Upload a document (raw body: text/plain, text/markdown, text/html or application/pdf; ?name= the file name); it is extracted, chunked, embedded and indexed',
+  summary:
+    'Upload a document (raw body: text/plain, text/markdown, text/html or application/pdf; ?name= the file name); it is extracted, chunked, embedded and indexed',
   tags: ['studio'],
   role: 'editor',
   query: UploadDocumentQuery,
@@ -115,7 +123,11 @@ export const uploadDocument = defineRoute({
     const max = platform.config.ai.documentMaxBytes;
     const bytes = await readBytesWithin(request, max, () => new DocumentTooLargeError(max));
     if (!bytes.length) throw new MalformedBodyError('The request body is empty; send the file as the body.');
-    const d = await studio.uploadDocument(platform, principal, { name: query.name, contentType: request.headers.get('content-type'), bytes });
+    const d = await studio.uploadDocument(platform, principal, {
+      name: query.name,
+      contentType: request.headers.get('content-type'),
+      bytes,
+    });
     return { status: 201, body: d, headers: { Location: `/api/studio/documents/${d.id}` } };
   },
 });

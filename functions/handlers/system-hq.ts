@@ -10,7 +10,10 @@ export const hqSystem = defineRoute({
   summary: 'Queue depth, oldest pending run, live workers and runs by state',
   tags: ['hq'],
   role: 'admin',
-  responses: { 200: { description: 'System status', schema: SystemStatus }, 503: { description: 'The queue or the database is unavailable' } },
+  responses: {
+    200: { description: 'System status', schema: SystemStatus },
+    503: { description: 'The queue or the database is unavailable' },
+  },
   async handle({ platform, principal }) {
     return { status: 200, body: await systemStatus(platform, principal) };
   },

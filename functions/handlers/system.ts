@@ -12,7 +12,11 @@ export const health = defineRoute({
   summary: 'Health of the database and the queue (no error text; rate limited per client address)',
   tags: ['system'],
   role: 'public',
-  responses: { 200: { description: 'Healthy', schema: Health }, 503: { description: 'A dependency is down', schema: Health }, 429: { description: 'Too many health requests from this address' } },
+  responses: {
+    200: { description: 'Healthy', schema: Health },
+    503: { description: 'A dependency is down', schema: Health },
+    429: { description: 'Too many health requests from this address' },
+  },
   async handle({ platform, request }) {
     const h = await publicHealth(platform, sourceFromHeaders(request.headers));
     return { status: h.status === 'ok' ? 200 : 503, body: h };

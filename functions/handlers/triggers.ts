@@ -4,7 +4,17 @@
  */
 import type { HttpRequest } from '@azure/functions';
 import { IdParams } from '../../shared/domain/api';
-import { DeliveriesQuery, HookAccepted, HookBody, HookParams, TriggerBody, TriggerDeliveryList, TriggerList, TriggerParams, TriggerView } from '../../shared/domain/triggers-api';
+import {
+  DeliveriesQuery,
+  HookAccepted,
+  HookBody,
+  HookParams,
+  TriggerBody,
+  TriggerDeliveryList,
+  TriggerList,
+  TriggerParams,
+  TriggerView,
+} from '../../shared/domain/triggers-api';
 import { receiveDelivery, type HookReply } from '../../shared/triggers/hook-service';
 import * as triggers from '../../shared/triggers/triggers-service';
 import { BodyTooLargeError } from '../../shared/domain/errors';
@@ -22,7 +32,9 @@ export const createTrigger = defineRoute({
   role: 'editor',
   params: IdParams,
   body: TriggerBody,
-  responses: { 201: { description: 'Created (the secret is never returned)', schema: TriggerView, headers: { Location: 'URL of the trigger' } } },
+  responses: {
+    201: { description: 'Created (the secret is never returned)', schema: TriggerView, headers: { Location: 'URL of the trigger' } },
+  },
   async handle({ platform, principal, params, body, request }) {
     const t = await triggers.createTrigger(platform, principal, params.id, body, baseUrlOf(request));
     return { status: 201, body: t, headers: { Location: `/api/workflows/${params.id}/triggers/${t.id}` } };
@@ -61,7 +73,8 @@ export const replaceTrigger = defineRoute({
   name: 'replaceTrigger',
   method: 'PUT',
   route: 'workflows/{id}/triggers/{triggerId}',
-  summary: 'Replace a trigger; a new secret rotates it, the previous one staying valid for secretOverlapSeconds (without one, the secret is kept)',
+  summary:
+    'Replace a trigger; a new secret rotates it, the previous one staying valid for secretOverlapSeconds (without one, the secret is kept)',
   tags: ['triggers'],
   role: 'editor',
   params: TriggerParams,
@@ -126,17 +139,33 @@ export const deliverHook = defineRoute({
   rawBody: true,
   params: HookParams,
   body: HookBody,
-  headers: [{ name: 'X-Hub-Signature-256', description: 'Example of a signature header; each trigger names its own (verification.header).' }],
+  headers: [
+    { name: 'X-Hub-Signature-256', description: 'Example of a signature header; each trigger names its own (verification.header).' },
+  ],
   responses: {
-    200: { description: 'A handshake answered (`{"validationResponse": …}` for Event Grid, the validationToken as text/plain for Graph and Business Central), or with respond=sync the run’s output' },
-    202: { description: 'Accepted: one run committed and queued per event (a redelivery returns the run it started)', schema: HookAccepted, headers: { Location: 'URL of the run (one event)' } },
+    200: {
+      description:
+        'A handshake answered (`{"validationResponse": …}` for Event Grid, the validationToken as text/plain for Graph and Business Central), or with respond=sync the run’s output',
+    },
+    202: {
+      description: 'Accepted: one run committed and queued per event (a redelivery returns the run it started)',
+      schema: HookAccepted,
+      headers: { Location: 'URL of the run (one event)' },
+    },
     204: { description: 'Every event was dropped by the trigger’s filter: no run' },
     401: { description: 'The delivery could not be verified (the answer does not say which check failed)' },
     413: { description: 'The body is larger than the trigger’s limit' },
     429: { description: 'The trigger’s rate limit is reached', headers: { 'Retry-After': 'Seconds to wait' } },
   },
   async handle({ platform, params, request }) {
-    return toReply(await receiveDelivery(platform, params.triggerId, hookRequest(request, platform.config.http.maxBodyBytes), request.headers.get('x-forwarded-for')));
+    return toReply(
+      await receiveDelivery(
+        platform,
+        params.triggerId,
+        hookRequest(request, platform.config.http.maxBodyBytes),
+        request.headers.get('x-forwarded-for'),
+      ),
+    );
   },
 });
 
@@ -149,8 +178,20 @@ export const validateHook = defineRoute({
   role: 'public',
   params: HookParams,
   headers: [{ name: 'WebHook-Request-Origin', description: 'The origin asking to deliver, e.g. eventgrid.azure.net', required: true }],
-  responses: { 200: { description: 'Allowed', headers: { 'WebHook-Allowed-Origin': 'The origin allowed', 'WebHook-Allowed-Rate': 'Deliveries per minute allowed (*)' } } },
+  responses: {
+    200: {
+      description: 'Allowed',
+      headers: { 'WebHook-Allowed-Origin': 'The origin allowed', 'WebHook-Allowed-Rate': 'Deliveries per minute allowed (*)' },
+    },
+  },
   async handle({ platform, params, request }) {
-    return toReply(await receiveDelivery(platform, params.triggerId, hookRequest(request, platform.config.http.maxBodyBytes), request.headers.get('x-forwarded-for')));
+    return toReply(
+      await receiveDelivery(
+        platform,
+        params.triggerId,
+        hookRequest(request, platform.config.http.maxBodyBytes),
+        request.headers.get('x-forwarded-for'),
+      ),
+    );
   },
 });

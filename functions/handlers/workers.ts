@@ -1,7 +1,15 @@
 /** Digital worker routes: list, create, read, change (pause/resume), own workflows, dashboard stats. */
 import { z } from 'zod';
 import { IdParams } from '../../shared/domain/api';
-import { AssignWorkflowBody, CreateWorkerBody, UpdateWorkerBody, WorkerList, WorkerStats, WorkerStatsQuery, WorkerView } from '../../shared/domain/workers-api';
+import {
+  AssignWorkflowBody,
+  CreateWorkerBody,
+  UpdateWorkerBody,
+  WorkerList,
+  WorkerStats,
+  WorkerStatsQuery,
+  WorkerView,
+} from '../../shared/domain/workers-api';
 import * as workers from '../../shared/engine/workers-service';
 import { registerSchema } from '../../shared/http/openapi';
 import { defineRoute } from '../http-kit';
@@ -72,7 +80,7 @@ export const assignWorkerWorkflow = defineRoute({
   name: 'assignWorkerWorkflow',
   method: 'POST',
   route: 'workers/{id}/workflows',
-  summary: "Make the worker own a workflow of its project",
+  summary: 'Make the worker own a workflow of its project',
   tags: ['workers'],
   role: 'editor',
   params: IdParams,

@@ -1,7 +1,13 @@
 /** Workflow drafts, publishing, rollback and version diffs (issue #18). */
 import { IdParams, WorkflowView } from '../../shared/domain/api';
 import { WorkflowDefinition } from '../../shared/domain/workflow-definition';
-import { PublishDraftBody, RollbackBody, VersionDiffParams, WorkflowDraftView, WorkflowVersionDiff } from '../../shared/domain/workflow-versions-api';
+import {
+  PublishDraftBody,
+  RollbackBody,
+  VersionDiffParams,
+  WorkflowDraftView,
+  WorkflowVersionDiff,
+} from '../../shared/domain/workflow-versions-api';
 import * as versions from '../../shared/engine/workflow-drafts';
 import { defineRoute } from '../http-kit';
 

@@ -17,7 +17,8 @@ function pair() {
 describe('LocalInvocationContext', () => {
   it('has the identity, options and absent trigger data the library gives a context made without them', () => {
     const { real, local } = pair();
-    for (const k of ['invocationId', 'functionName', 'retryContext', 'traceContext', 'triggerMetadata'] as const) expect(local[k], k).toEqual(real[k]);
+    for (const k of ['invocationId', 'functionName', 'retryContext', 'traceContext', 'triggerMetadata'] as const)
+      expect(local[k], k).toEqual(real[k]);
     expect(local.options).toEqual(real.options);
   });
 
@@ -45,7 +46,8 @@ describe('LocalInvocationContext', () => {
       c.warn('w', { x: 1 });
       c.error('e');
     }
-    const of = (who: string, c: unknown) => calls.filter((x) => x.who === who).map((x) => ({ level: x.level, args: x.args, self: x.self === c }));
+    const of = (who: string, c: unknown) =>
+      calls.filter((x) => x.who === who).map((x) => ({ level: x.level, args: x.args, self: x.self === c }));
     expect(of('local', local)).toEqual(of('real', real));
     expect(of('local', local).map((x) => x.level)).toEqual(['information', 'trace', 'debug', 'information', 'warning', 'error']);
   });

@@ -59,7 +59,12 @@ export class LocalInvocationContext implements InvocationContext {
 
   /** As the library fills them when no options are given (the local host has none to give). */
   get options(): Options {
-    return (this.opts ??= { trigger: { name: 'unknown', type: 'unknown' }, return: undefined, extraInputs: [], extraOutputs: [] } as unknown as Options);
+    return (this.opts ??= {
+      trigger: { name: 'unknown', type: 'unknown' },
+      return: undefined,
+      extraInputs: [],
+      extraOutputs: [],
+    } as unknown as Options);
   }
 
   log(...args: unknown[]): void {

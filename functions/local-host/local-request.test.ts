@@ -11,16 +11,54 @@ import { LocalHttpRequest, type LocalRequestInit } from './local-request';
 import { compileRoute, segmentCount, sendPlain } from './server';
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const principal = Buffer.from(JSON.stringify({ identityProvider: 'aad', userId: 'u1', userDetails: 'ada@example.com', userRoles: ['authenticated'] })).toString('base64');
+const principal = Buffer.from(
+  JSON.stringify({ identityProvider: 'aad', userId: 'u1', userDetails: 'ada@example.com', userRoles: ['authenticated'] }),
+).toString('base64');
 
 const CASES: LocalRequestInit[] = [
-  { method: 'POST', url: 'http://127.0.0.1:7071/api/workflows/abc/runs?x=1&y=%20z', headers: { 'content-type': 'application/json', 'x-ms-client-principal': principal, accept: 'a, b' }, query: { x: '1', y: ' z' }, params: { id: 'abc' }, body: enc('{"input":{"n":1,"s":"é"}}') },
-  { method: 'PUT', url: 'http://127.0.0.1:7071/api/things/1', headers: { 'content-type': 'application/json' }, query: {}, params: { id: '1' }, body: enc('\uFEFF{"bom":true}') },
-  { method: 'GET', url: 'http://127.0.0.1:7071/api/runs?status=FAILED', headers: { Authorization: 'Bearer t' }, query: { status: 'FAILED' }, params: {}, body: null },
-  { method: 'POST', url: 'http://127.0.0.1:7071/api/documents', headers: { 'content-type': 'application/octet-stream' }, query: {}, params: {}, body: new Uint8Array([0, 255, 1, 2]) },
+  {
+    method: 'POST',
+    url: 'http://127.0.0.1:7071/api/workflows/abc/runs?x=1&y=%20z',
+    headers: { 'content-type': 'application/json', 'x-ms-client-principal': principal, accept: 'a, b' },
+    query: { x: '1', y: ' z' },
+    params: { id: 'abc' },
+    body: enc('{"input":{"n":1,"s":"é"}}'),
+  },
+  {
+    method: 'PUT',
+    url: 'http://127.0.0.1:7071/api/things/1',
+    headers: { 'content-type': 'application/json' },
+    query: {},
+    params: { id: '1' },
+    body: enc('\uFEFF{"bom":true}'),
+  },
+  {
+    method: 'GET',
+    url: 'http://127.0.0.1:7071/api/runs?status=FAILED',
+    headers: { Authorization: 'Bearer t' },
+    query: { status: 'FAILED' },
+    params: {},
+    body: null,
+  },
+  {
+    method: 'POST',
+    url: 'http://127.0.0.1:7071/api/documents',
+    headers: { 'content-type': 'application/octet-stream' },
+    query: {},
+    params: {},
+    body: new Uint8Array([0, 255, 1, 2]),
+  },
 ];
 
-const real = (c: LocalRequestInit) => new HttpRequest({ method: c.method, url: c.url, headers: c.headers, query: c.query, params: c.params, ...(c.body?.length ? { body: { bytes: c.body } } : {}) });
+const real = (c: LocalRequestInit) =>
+  new HttpRequest({
+    method: c.method,
+    url: c.url,
+    headers: c.headers,
+    query: c.query,
+    params: c.params,
+    ...(c.body?.length ? { body: { bytes: c.body } } : {}),
+  });
 
 describe('LocalHttpRequest', () => {
   it.each(CASES.map((c) => [`${c.method} ${c.url}`, c] as const))('reads like HttpRequest: %s', async (_, c) => {
@@ -45,7 +83,9 @@ describe('LocalHttpRequest', () => {
 });
 
 /** Status, headers (but for the framing ones) and body of a response written by `write`. */
-async function served(write: (res: import('node:http').ServerResponse) => void): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+async function served(
+  write: (res: import('node:http').ServerResponse) => void,
+): Promise<{ status: number; headers: Record<string, string>; body: string }> {
   const server = createServer((_, res) => write(res));
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address() as { port: number };
@@ -79,7 +119,14 @@ describe('sendPlain', () => {
     { jsonBody: [] },
     { status: 201, jsonBody: { ok: true }, headers: { 'X-Trace': ' a ', 'x-trace': 'b', LOCATION: '/api/x' } },
     { status: 200, jsonBody: { h: 1 }, headers: new Headers({ 'X-From-Headers': '1' }) },
-    { status: 200, jsonBody: { pairs: 1 }, headers: [['X-Pair', '1'], ['x-pair', '2']] },
+    {
+      status: 200,
+      jsonBody: { pairs: 1 },
+      headers: [
+        ['X-Pair', '1'],
+        ['x-pair', '2'],
+      ],
+    },
   ];
   it.each(inits.map((i) => [JSON.stringify(i), i] as const))('writes what HttpResponse writes: %s', async (_, init) => {
     const fast = await served((res) => expect(sendPlain(init, 'GET', res)).toBe(true));
@@ -101,7 +148,11 @@ describe('sendPlain', () => {
   });
 
   it('leaves streams, bytes, cookies and null-body statuses to HttpResponse', async () => {
-    const res = { writeHead: () => { throw new Error('must not write'); } } as unknown as import('node:http').ServerResponse;
+    const res = {
+      writeHead: () => {
+        throw new Error('must not write');
+      },
+    } as unknown as import('node:http').ServerResponse;
     expect(sendPlain({ status: 204 }, 'GET', res)).toBe(false);
     expect(sendPlain({ status: 200, body: new Uint8Array([1]) }, 'GET', res)).toBe(false);
     expect(sendPlain({ status: 200, jsonBody: { a: 1 }, cookies: [{ name: 'c', value: 'v' }] }, 'GET', res)).toBe(false);

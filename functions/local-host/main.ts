@@ -42,16 +42,21 @@ export async function runLocalHost(config: Config, root = resolve(__dirname, '..
     throw new ConfigError([
       {
         path: 'DEMITON_DEV_MODE',
-        message: 'no identity provider is configured (ENTRA_TENANT_ID) and development mode is off: set ENTRA_TENANT_ID, or DEMITON_DEV_MODE=on to develop on loopback (`npm start` sets it when ENTRA_TENANT_ID is unset)',
+        message:
+          'no identity provider is configured (ENTRA_TENANT_ID) and development mode is off: set ENTRA_TENANT_ID, or DEMITON_DEV_MODE=on to develop on loopback (`npm start` sets it when ENTRA_TENANT_ID is unset)',
       },
     ]);
   }
   if (config.devMode && !LOOPBACK.has(host)) {
-    throw new ConfigError([{ path: 'HOST', message: `development mode (no identity provider) binds to loopback only; '${host}' is not loopback` }]);
+    throw new ConfigError([
+      { path: 'HOST', message: `development mode (no identity provider) binds to loopback only; '${host}' is not loopback` },
+    ]);
   }
   const platform = await createPlatform(config);
   setPlatform(platform);
-  const worker = config.worker.enabled ? new Worker(platform, { concurrency: config.worker.concurrency, workerId: config.worker.id, shutdownGraceMs: config.shutdownGraceMs }) : null;
+  const worker = config.worker.enabled
+    ? new Worker(platform, { concurrency: config.worker.concurrency, workerId: config.worker.id, shutdownGraceMs: config.shutdownGraceMs })
+    : null;
   const http = await startLocalHost({
     routes,
     handlerFor: (r) => toHandler(r, async () => platform),
@@ -63,7 +68,9 @@ export async function runLocalHost(config: Config, root = resolve(__dirname, '..
     loopbackOnly: config.devMode,
   });
   // The embedded queue starts empty, so every PENDING run is re-enqueued at once; with Redis only stale ones.
-  await sweepPendingRuns(platform, platform.queue.backend === 'embedded' ? 0 : 30_000).catch((err) => platform.logger.warn({ err }, 'start-up sweep failed'));
+  await sweepPendingRuns(platform, platform.queue.backend === 'embedded' ? 0 : 30_000).catch((err) =>
+    platform.logger.warn({ err }, 'start-up sweep failed'),
+  );
   worker?.start();
   // Service Bus triggers configured through the API: received where the worker runs.
   const receivers = worker ? new ServiceBusReceivers(platform, { holder: worker.id }) : null;
@@ -110,7 +117,9 @@ async function main(): Promise<void> {
     `  Studio: ${running.url}/`,
     `  ${describeBackends(running.platform)}`,
     `  worker: ${running.worker ? `in-process, id ${running.worker.id}, concurrency ${config.worker.concurrency}` : 'off (DEMITON_WORKER=off)'}`,
-    config.devMode ? '  DEVELOPMENT MODE (DEMITON_DEV_MODE=on): no identity provider; every request acts as the built-in admin of the built-in organisation; bound to loopback, answering loopback Host names only.' : '',
+    config.devMode
+      ? '  DEVELOPMENT MODE (DEMITON_DEV_MODE=on): no identity provider; every request acts as the built-in admin of the built-in organisation; bound to loopback, answering loopback Host names only.'
+      : '',
   ].filter(Boolean);
   console.log(lines.join('\n'));
   let stopping = false;

@@ -104,22 +104,35 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * state-changing request must not come from a page of another origin: a browser names it in
  * Origin or Sec-Fetch-Site, even on a "simple" request that needs no preflight.
  */
-function devModeRefusal(req: IncomingMessage, method: string, host: { hostname: string }, url: URL): { status: number; code: string; detail: string } | null {
+function devModeRefusal(
+  req: IncomingMessage,
+  method: string,
+  host: { hostname: string },
+  url: URL,
+): { status: number; code: string; detail: string } | null {
   for (const name of [host.hostname, url.hostname]) {
-    if (!isLoopbackName(name)) return { status: 421, code: 'host_not_loopback', detail: `Development mode answers only requests addressed to a loopback name (localhost, 127.0.0.1, [::1]), not '${name}'.` };
+    if (!isLoopbackName(name))
+      return {
+        status: 421,
+        code: 'host_not_loopback',
+        detail: `Development mode answers only requests addressed to a loopback name (localhost, 127.0.0.1, [::1]), not '${name}'.`,
+      };
   }
   if (SAFE_METHODS.has(method)) return null;
   const cross = { status: 403, code: 'cross_site_request' };
-  if (req.headers['sec-fetch-site'] === 'cross-site') return { ...cross, detail: 'Development mode refuses state-changing requests sent by a page of another site.' };
+  if (req.headers['sec-fetch-site'] === 'cross-site')
+    return { ...cross, detail: 'Development mode refuses state-changing requests sent by a page of another site.' };
   const origin = req.headers.origin;
   if (origin === undefined) return null;
-  let originHost: string | null = null;
+  let originHost: string | null;
   try {
     originHost = new URL(origin).hostname;
   } catch {
     originHost = null;
   }
-  return originHost !== null && isLoopbackName(originHost) ? null : { ...cross, detail: `Development mode refuses state-changing requests from the origin '${origin}'.` };
+  return originHost !== null && isLoopbackName(originHost)
+    ? null
+    : { ...cross, detail: `Development mode refuses state-changing requests from the origin '${origin}'.` };
 }
 
 function sendProblem(res: ServerResponse, status: number, code: string, detail: string, headers: Record<string, string> = {}) {
@@ -219,7 +232,12 @@ function plainHeaders(init: HttpResponseInit['headers']): Record<string, string>
 
 /** Starts the local host; resolves once it listens. */
 export async function startLocalHost(opts: LocalHostOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
-  const compiled: CompiledRoute[] = opts.routes.map((r) => ({ ...compileRoute(r.route), method: r.method.toUpperCase(), name: r.name, handler: opts.handlerFor(r) }));
+  const compiled: CompiledRoute[] = opts.routes.map((r) => ({
+    ...compileRoute(r.route),
+    method: r.method.toUpperCase(),
+    name: r.name,
+    handler: opts.handlerFor(r),
+  }));
   // A template matches only paths of its own number of segments: each request tries those alone.
   const bySegments = new Map<number, CompiledRoute[]>();
   for (const [i, r] of opts.routes.entries()) {
@@ -237,7 +255,12 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<{ server: 
       url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     } catch {
       res.setHeader('Connection', 'close');
-      return sendProblem(res, 400, 'malformed_request', host ? 'The request target is not a valid URL.' : 'The Host header is missing or malformed.');
+      return sendProblem(
+        res,
+        400,
+        'malformed_request',
+        host ? 'The request target is not a valid URL.' : 'The Host header is missing or malformed.',
+      );
     }
     if (opts.loopbackOnly) {
       const refusal = devModeRefusal(req, method, host, url);
@@ -257,12 +280,18 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<{ server: 
         }
         if (served) return;
         if ((method === 'GET' || method === 'HEAD') && FAVICON_PATHS.has(url.pathname)) {
-          res.writeHead(200, { 'Content-Type': TYPES['.svg']!, 'Content-Length': String(Buffer.byteLength(FAVICON_SVG)), 'Cache-Control': 'public, max-age=86400' });
+          res.writeHead(200, {
+            'Content-Type': TYPES['.svg']!,
+            'Content-Length': String(Buffer.byteLength(FAVICON_SVG)),
+            'Cache-Control': 'public, max-age=86400',
+          });
           return void res.end(method === 'HEAD' ? undefined : FAVICON_SVG);
         }
         return sendProblem(res, 404, 'not_found', `Nothing at ${url.pathname}.`);
       }
-      const matches = (bySegments.get(segmentCount(url.pathname)) ?? []).map((c) => ({ c, m: c.pattern.exec(url.pathname) })).filter((x) => x.m);
+      const matches = (bySegments.get(segmentCount(url.pathname)) ?? [])
+        .map((c) => ({ c, m: c.pattern.exec(url.pathname) }))
+        .filter((x) => x.m);
       if (!matches.length) return sendProblem(res, 404, 'route_not_found', `No API route matches ${url.pathname}.`);
       const hit = matches.find((x) => x.c.method === method);
       if (!hit) {
@@ -297,7 +326,18 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<{ server: 
       const context = new LocalInvocationContext({
         invocationId,
         functionName: hit.c.name,
-        logHandler: (level, ...args) => opts.logger[level === 'warning' ? 'warn' : level === 'information' ? 'info' : level === 'critical' ? 'fatal' : level === 'none' ? 'trace' : level]({ functionName: hit.c.name, invocationId }, args.map(String).join(' ')),
+        logHandler: (level, ...args) =>
+          opts.logger[
+            level === 'warning'
+              ? 'warn'
+              : level === 'information'
+                ? 'info'
+                : level === 'critical'
+                  ? 'fatal'
+                  : level === 'none'
+                    ? 'trace'
+                    : level
+          ]({ functionName: hit.c.name, invocationId }, args.map(String).join(' ')),
       });
       const init = await hit.c.handler(request, context);
       if (init && sendPlain(init, method, res)) return;

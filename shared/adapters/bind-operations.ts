@@ -43,8 +43,16 @@ export function bindOperations<B>(ops: Readonly<Record<string, BoundOperation<B>
     Object.entries(ops).map(([name, op]) => {
       const { description, input, output } = op;
       const base = { description, input, ...(output ? { output } : {}) };
-      if (op.kind === 'call') return [name, { ...base, kind: 'call', run: (i: unknown, ctx: OperationContext) => op.run(i, ctx, bound) } satisfies CallOperation];
-      return [name, { ...base, kind: 'generator', generate: (i: unknown, ctx: OperationContext) => op.generate(i, ctx, bound) } satisfies GeneratorOperation];
+      if (op.kind === 'call')
+        return [name, { ...base, kind: 'call', run: (i: unknown, ctx: OperationContext) => op.run(i, ctx, bound) } satisfies CallOperation];
+      return [
+        name,
+        {
+          ...base,
+          kind: 'generator',
+          generate: (i: unknown, ctx: OperationContext) => op.generate(i, ctx, bound),
+        } satisfies GeneratorOperation,
+      ];
     }),
   );
 }
@@ -52,10 +60,11 @@ export function bindOperations<B>(ops: Readonly<Record<string, BoundOperation<B>
 /** The declarations, for validation and forms; calling one without a connector is a bug and says so. */
 export function declareOperations<B>(ops: Readonly<Record<string, BoundOperation<B>>>): Record<string, Operation> {
   const unbound = () => {
-    throw new TaskFailedError('operation_unbound', 'This operation declaration is not bound to a connector; get the adapter from the registry.', { retryable: false });
+    throw new TaskFailedError(
+      'operation_unbound',
+      'This operation declaration is not bound to a connector; get the adapter from the registry.',
+      { retryable: false },
+    );
   };
-  return bindOperations(
-    ops,
-    new Proxy({}, { get: unbound }) as B,
-  );
+  return bindOperations(ops, new Proxy({}, { get: unbound }) as B);
 }

@@ -14,7 +14,9 @@ export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 
 export const DocumentRef = z
   .union([
-    z.strictObject({ url: z.url({ protocol: /^https?$/ }).describe('Fetched with GET under the outbound network policy; redirects are not followed.') }),
+    z.strictObject({
+      url: z.url({ protocol: /^https?$/ }).describe('Fetched with GET under the outbound network policy; redirects are not followed.'),
+    }),
     z.strictObject({
       connector: z.string().min(1).describe('An sftp or azure-blob connector of the project.'),
       path: z.string().min(1).describe('The SFTP path or blob name.'),
@@ -53,17 +55,35 @@ export class DocumentTooLargeForTaskError extends TaskFailedError {
 const lastSegment = (p: string) => p.split(/[\\/]/).filter(Boolean).pop() ?? 'document';
 
 /** Loads a referenced document, at most `maxBytes`. */
-export async function loadDocument(ref: DocumentRef, deps: { network: OutboundPolicy; files: FileAccess | undefined; signal: AbortSignal; systemType: string }, maxBytes = MAX_DOCUMENT_BYTES): Promise<LoadedDocument> {
+export async function loadDocument(
+  ref: DocumentRef,
+  deps: { network: OutboundPolicy; files: FileAccess | undefined; signal: AbortSignal; systemType: string },
+  maxBytes = MAX_DOCUMENT_BYTES,
+): Promise<LoadedDocument> {
   if ('url' in ref) {
-    const res = await httpRequest(deps.network, { method: 'GET', url: ref.url, signal: deps.signal, maxBytes, headers: { accept: '*/*' } }, deps.systemType).catch((err: unknown) => {
-      if ((err as { code?: string }).code === 'http_response_too_large') throw new DocumentTooLargeForTaskError(maxBytes, `The document at ${new URL(ref.url).host}`);
+    const res = await httpRequest(
+      deps.network,
+      { method: 'GET', url: ref.url, signal: deps.signal, maxBytes, headers: { accept: '*/*' } },
+      deps.systemType,
+    ).catch((err: unknown) => {
+      if ((err as { code?: string }).code === 'http_response_too_large')
+        throw new DocumentTooLargeForTaskError(maxBytes, `The document at ${new URL(ref.url).host}`);
       throw err;
     });
     expectOk(res, `GET ${new URL(ref.url).origin}${new URL(ref.url).pathname}`, deps.systemType);
-    return { bytes: res.body, contentType: res.headers['content-type']?.split(';')[0]?.trim() ?? null, name: lastSegment(new URL(ref.url).pathname) };
+    return {
+      bytes: res.body,
+      contentType: res.headers['content-type']?.split(';')[0]?.trim() ?? null,
+      name: lastSegment(new URL(ref.url).pathname),
+    };
   }
   if ('connector' in ref) {
-    if (!deps.files) throw new TaskFailedError('document_source_unavailable', 'Connector document references need the engine (run this operation inside a workflow).', { retryable: false });
+    if (!deps.files)
+      throw new TaskFailedError(
+        'document_source_unavailable',
+        'Connector document references need the engine (run this operation inside a workflow).',
+        { retryable: false },
+      );
     return deps.files.read(ref.connector, ref.path, maxBytes, deps.signal);
   }
   const bytes = Buffer.from(ref.content, ref.encoding);

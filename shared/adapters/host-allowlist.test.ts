@@ -23,6 +23,8 @@ describe('per-kind host allow-lists', () => {
   });
 
   it('names the field and host it refuses', () => {
-    expect(() => on.assertAllowed([{ kind: 'azure-blob', path: 'settings.accountUrl', host: 'attacker.example' }])).toThrow(expect.objectContaining({ code: 'connector_host_not_allowed', path: 'settings.accountUrl', host: 'attacker.example' }));
+    expect(() => on.assertAllowed([{ kind: 'azure-blob', path: 'settings.accountUrl', host: 'attacker.example' }])).toThrow(
+      expect.objectContaining({ code: 'connector_host_not_allowed', path: 'settings.accountUrl', host: 'attacker.example' }),
+    );
   });
 });

@@ -29,7 +29,9 @@ export class ConnectorHostNotAllowedError extends DemitonError {
     readonly path: string,
     readonly host: string,
   ) {
-    super(`${path}: '${host}' is not a ${kind} host this platform connects to (allowed: ${DEFAULT_ALLOWED_HOSTS[kind].join(', ')} and any CONNECTOR_ALLOWED_HOSTS).`);
+    super(
+      `${path}: '${host}' is not a ${kind} host this platform connects to (allowed: ${DEFAULT_ALLOWED_HOSTS[kind].join(', ')} and any CONNECTOR_ALLOWED_HOSTS).`,
+    );
   }
 }
 
@@ -53,7 +55,11 @@ export class HostAllowList {
   constructor(options: HostAllowListOptions) {
     this.enforce = options.enforce;
     const list = (k: EndpointKind) => [...DEFAULT_ALLOWED_HOSTS[k], ...(options.extra?.[k] ?? []).map((p) => p.toLowerCase())];
-    this.lists = { 'azure-blob': list('azure-blob'), 'azure-service-bus': list('azure-service-bus'), 'entra-authority': list('entra-authority') };
+    this.lists = {
+      'azure-blob': list('azure-blob'),
+      'azure-service-bus': list('azure-service-bus'),
+      'entra-authority': list('entra-authority'),
+    };
   }
 
   /** True when `host` may be reached by an endpoint of `kind`. */

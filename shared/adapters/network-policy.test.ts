@@ -88,10 +88,16 @@ describe('policy on a real socket (HTTP client lookup)', () => {
   it('production refuses to connect to a listening loopback server, by IP and by a name resolving to 127.0.0.1', async () => {
     const before = hits;
     const signal = new AbortController().signal;
-    await expect(httpRequest(production, { method: 'GET', url: `http://127.0.0.1:${port}/`, signal })).rejects.toMatchObject({ code: 'outbound_address_blocked' });
-    await expect(httpRequest(production, { method: 'GET', url: `http://localhost:${port}/`, signal })).rejects.toMatchObject({ code: 'outbound_address_blocked' });
+    await expect(httpRequest(production, { method: 'GET', url: `http://127.0.0.1:${port}/`, signal })).rejects.toMatchObject({
+      code: 'outbound_address_blocked',
+    });
+    await expect(httpRequest(production, { method: 'GET', url: `http://localhost:${port}/`, signal })).rejects.toMatchObject({
+      code: 'outbound_address_blocked',
+    });
     const rebinding = new OutboundPolicy({ allowPrivate: false }, async () => [{ address: '127.0.0.1', family: 4 }]);
-    await expect(httpRequest(rebinding, { method: 'GET', url: `http://erp.example.com:${port}/`, signal })).rejects.toMatchObject({ code: 'outbound_address_blocked' });
+    await expect(httpRequest(rebinding, { method: 'GET', url: `http://erp.example.com:${port}/`, signal })).rejects.toMatchObject({
+      code: 'outbound_address_blocked',
+    });
     expect(hits).toBe(before);
   });
 
@@ -104,7 +110,9 @@ describe('policy on a real socket (HTTP client lookup)', () => {
 
 describe('hostsOf', () => {
   it('finds host and *Url settings', () => {
-    expect(hostsOf({ host: 'db.example.com', baseUrl: 'https://api.example.com/x', tokenUrl: 'https://login.example.com/t', port: 5432 })).toEqual([
+    expect(
+      hostsOf({ host: 'db.example.com', baseUrl: 'https://api.example.com/x', tokenUrl: 'https://login.example.com/t', port: 5432 }),
+    ).toEqual([
       { path: 'settings.host', host: 'db.example.com' },
       { path: 'settings.baseUrl', host: 'api.example.com' },
       { path: 'settings.tokenUrl', host: 'login.example.com' },

@@ -26,24 +26,39 @@ export const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
 export const OrgEntraSettings = {
   tenantId: z
     .string()
-    .regex(/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)$/i, 'expected a tenant id (GUID) or a verified domain')
+    .regex(
+      /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)$/i,
+      'expected a tenant id (GUID) or a verified domain',
+    )
     .optional()
-    .describe("The organisation's Entra tenant, for signing in with its own service principal (secrets.clientId and secrets.clientSecret)."),
+    .describe(
+      "The organisation's Entra tenant, for signing in with its own service principal (secrets.clientId and secrets.clientSecret).",
+    ),
   authorityHost: z
     .url({ protocol: /^https?$/ })
     .optional()
-    .describe(`The Entra authority (default ${DEFAULT_AUTHORITY_HOST}; login.microsoftonline.us, login.chinacloudapi.cn for sovereign clouds).`),
+    .describe(
+      `The Entra authority (default ${DEFAULT_AUTHORITY_HOST}; login.microsoftonline.us, login.chinacloudapi.cn for sovereign clouds).`,
+    ),
 };
 export const OrgEntraSecrets = { clientId: z.string().optional(), clientSecret: z.string().optional() };
 
 /** The service principal a connector names, or null when it names none. */
-export function orgServicePrincipal(settings: Record<string, unknown>, secrets: Record<string, unknown>): { tenantId: string; clientId: string; clientSecret: string; authorityHost: string } | null {
+export function orgServicePrincipal(
+  settings: Record<string, unknown>,
+  secrets: Record<string, unknown>,
+): { tenantId: string; clientId: string; clientSecret: string; authorityHost: string } | null {
   const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
   const tenantId = str(settings['tenantId']);
   const clientId = str(secrets['clientId']);
   const clientSecret = str(secrets['clientSecret']);
   if (!tenantId || !clientId || !clientSecret) return null;
-  return { tenantId, clientId, clientSecret, authorityHost: (str(settings['authorityHost']) ?? DEFAULT_AUTHORITY_HOST).replace(/\/+$/, '') };
+  return {
+    tenantId,
+    clientId,
+    clientSecret,
+    authorityHost: (str(settings['authorityHost']) ?? DEFAULT_AUTHORITY_HOST).replace(/\/+$/, ''),
+  };
 }
 
 /** A connector with no credential of the organisation's own: refused, never signed with the platform's identity. */
@@ -55,14 +70,21 @@ export class ConnectorCredentialsRequiredError extends DemitonError {
     readonly systemType: string,
     what: string,
   ) {
-    super(`Connector '${connector}' (${systemType}) has no credentials of its own: set ${what}. The platform's identity is not lent to connectors.`);
+    super(
+      `Connector '${connector}' (${systemType}) has no credentials of its own: set ${what}. The platform's identity is not lent to connectors.`,
+    );
   }
 }
 
 /** A token request the connector's credential does not serve. Not retryable. */
 export class TokenScopeRefusedError extends UpstreamError {
   constructor(systemType: string, reason: string) {
-    super('azure_token_scope_refused', systemType, `A token was requested ${reason}; this connector's credential serves only its own service.`, { retryable: false });
+    super(
+      'azure_token_scope_refused',
+      systemType,
+      `A token was requested ${reason}; this connector's credential serves only its own service.`,
+      { retryable: false },
+    );
   }
 }
 
@@ -84,10 +106,13 @@ export function orgEntraCredential(o: OrgCredentialOptions): TokenCredential {
   return {
     async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
       const asked = Array.isArray(scopes) ? scopes : [scopes];
-      if (asked.length !== 1 || asked[0] !== o.scope) throw new TokenScopeRefusedError(o.systemType, `for ${asked.join(' ') || '(no scope)'}`);
-      if (options?.tenantId && options.tenantId.toLowerCase() !== o.tenantId.toLowerCase()) throw new TokenScopeRefusedError(o.systemType, `in tenant ${options.tenantId}`);
+      if (asked.length !== 1 || asked[0] !== o.scope)
+        throw new TokenScopeRefusedError(o.systemType, `for ${asked.join(' ') || '(no scope)'}`);
+      if (options?.tenantId && options.tenantId.toLowerCase() !== o.tenantId.toLowerCase())
+        throw new TokenScopeRefusedError(o.systemType, `in tenant ${options.tenantId}`);
       if (options?.claims) throw new TokenScopeRefusedError(o.systemType, 'with extra claims');
-      if (authority.protocol !== 'https:' && !isLoopbackHost(authority.hostname)) throw new TokenScopeRefusedError(o.systemType, `from ${authority.origin} without TLS`);
+      if (authority.protocol !== 'https:' && !isLoopbackHost(authority.hostname))
+        throw new TokenScopeRefusedError(o.systemType, `from ${authority.origin} without TLS`);
       const signal = (options?.abortSignal as AbortSignal | undefined) ?? AbortSignal.timeout(30_000);
       const t = await clientCredentialsToken(o.network, tokenUrl, o.scope, o.clientId, o.clientSecret, signal, o.systemType);
       return { token: t.token, expiresOnTimestamp: t.expiresAt, tokenType: 'Bearer' };

@@ -21,16 +21,28 @@ describe('adapter resolution chain', () => {
   ]);
 
   it('1. an exact system type wins over inference and connection type', () => {
-    expect(registry.resolve(conn({ systemType: 'beta', connectionType: 'sql', settings: { host: 'alpha.example.com' } }))).toMatchObject({ step: 'system-type', registration: { systemType: 'beta' } });
+    expect(registry.resolve(conn({ systemType: 'beta', connectionType: 'sql', settings: { host: 'alpha.example.com' } }))).toMatchObject({
+      step: 'system-type',
+      registration: { systemType: 'beta' },
+    });
   });
 
   it('2. an unknown system type falls through to inference from settings', () => {
-    expect(registry.resolve(conn({ systemType: 'gamma', settings: { url: 'https://x/beta/api' } }))).toMatchObject({ step: 'inferred-system-type', registration: { systemType: 'beta' } });
+    expect(registry.resolve(conn({ systemType: 'gamma', settings: { url: 'https://x/beta/api' } }))).toMatchObject({
+      step: 'inferred-system-type',
+      registration: { systemType: 'beta' },
+    });
   });
 
   it('3. without a match, the generic connection type picks the first adapter serving it', () => {
-    expect(registry.resolve(conn({ connectionType: 'http', settings: { host: 'other' } }))).toMatchObject({ step: 'connection-type', registration: { systemType: 'beta' } });
-    expect(registry.resolve(conn({ connectionType: 'sql' }))).toMatchObject({ step: 'connection-type', registration: { systemType: 'alpha' } });
+    expect(registry.resolve(conn({ connectionType: 'http', settings: { host: 'other' } }))).toMatchObject({
+      step: 'connection-type',
+      registration: { systemType: 'beta' },
+    });
+    expect(registry.resolve(conn({ connectionType: 'sql' }))).toMatchObject({
+      step: 'connection-type',
+      registration: { systemType: 'alpha' },
+    });
   });
 
   it('4. nothing matches: AdapterResolutionError names every step tried', () => {
@@ -46,12 +58,16 @@ describe('adapter resolution chain', () => {
     expect(err.retryable).toBe(false);
     expect(err.connectorName).toBe('legacy');
     expect(err.tried).toEqual(["system type 'sap-r3'", 'system type inferred from connector settings', "connection type 'rfc'"]);
-    expect(err.message).toBe("No adapter for connector 'legacy'; tried system type 'sap-r3', system type inferred from connector settings, connection type 'rfc'.");
+    expect(err.message).toBe(
+      "No adapter for connector 'legacy'; tried system type 'sap-r3', system type inferred from connector settings, connection type 'rfc'.",
+    );
   });
 
   it('getAdapter builds through the resolved registration, passing the environment', () => {
     let seen: unknown;
-    const r = new AdapterRegistry([fake('alpha', { create: (_c, env) => ((seen = env), { systemType: 'alpha', category: 'operational', operations: {} }) })]);
+    const r = new AdapterRegistry([
+      fake('alpha', { create: (_c, env) => ((seen = env), { systemType: 'alpha', category: 'operational', operations: {} }) }),
+    ]);
     expect(r.getAdapter(conn({ systemType: 'alpha' })).systemType).toBe('alpha');
     expect(seen).toBe(r.environment);
   });
@@ -66,13 +82,29 @@ describe('the default registry', () => {
 
   it('registers the built-ins, specific systems before the generic HTTP fallback, and resolves each by system type', () => {
     const types = registry.list().map((r) => r.systemType);
-    const mine = ['platform', 'business-central', 'dynamics-365-finance', 'microsoft-graph', 'webhook', 'azure-blob', 'postgres', 'mysql', 'sftp', 'smtp', 'rabbitmq', 'mqtt', 'nats', 'http'];
+    const mine = [
+      'platform',
+      'business-central',
+      'dynamics-365-finance',
+      'microsoft-graph',
+      'webhook',
+      'azure-blob',
+      'postgres',
+      'mysql',
+      'sftp',
+      'smtp',
+      'rabbitmq',
+      'mqtt',
+      'nats',
+      'http',
+    ];
     expect(types).toEqual(expect.arrayContaining(mine));
     expect(types[0]).toBe('platform');
     expect(types.at(-1)).toBe('http');
     for (const t of types) expect(registry.resolve(conn({ systemType: t })).registration.systemType).toBe(t);
     const categories = new Set(registry.list().map((r) => r.category));
-    for (const c of ['platform', 'erp', 'finance', 'identity', 'comms', 'datasource', 'operational']) expect(categories.has(c as never)).toBe(true);
+    for (const c of ['platform', 'erp', 'finance', 'identity', 'comms', 'datasource', 'operational'])
+      expect(categories.has(c as never)).toBe(true);
   });
 
   it('infers systems from settings (driver hints, ports, hosts)', () => {
@@ -100,6 +132,8 @@ describe('the default registry', () => {
     expect(pg.operations['query']!.kind).toBe('generator');
     const exec = pg.operations['execute']!;
     if (exec.kind !== 'call') throw new Error('expected call');
-    await expect(async () => exec.run({ sql: 'SELECT 1', params: [], maxRows: 1 }, {} as never)).rejects.toMatchObject({ code: 'operation_unbound' });
+    await expect(async () => exec.run({ sql: 'SELECT 1', params: [], maxRows: 1 }, {} as never)).rejects.toMatchObject({
+      code: 'operation_unbound',
+    });
   });
 });

@@ -23,7 +23,17 @@ export class UpstreamError extends DemitonError {
 }
 
 // Socket-level failures a later attempt may not meet.
-const TRANSIENT = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ESOCKET', 'ECONNECTION']);
+const TRANSIENT = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ESOCKET',
+  'ECONNECTION',
+]);
 
 /** Wraps a client library's error as an `UpstreamError`, keeping its message and cause. */
 export function upstream(systemType: string, err: unknown, what: string): DemitonError {

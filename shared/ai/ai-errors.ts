@@ -72,7 +72,8 @@ export class AiServiceError extends DemitonError {
   override readonly retryable: boolean;
   readonly httpStatus: number;
   constructor(
-    readonly code: 'model_rate_limited' | 'model_unavailable' | 'model_rejected' | 'embedding_failed' | 'search_unavailable' | 'storage_unavailable',
+    readonly code:
+      'model_rate_limited' | 'model_unavailable' | 'model_rejected' | 'embedding_failed' | 'search_unavailable' | 'storage_unavailable',
     readonly service: string,
     message: string,
     options?: { cause?: unknown; retryable?: boolean; upstreamStatus?: number },
@@ -88,7 +89,11 @@ export class AiServiceError extends DemitonError {
 }
 
 /** Turns an SDK error (openai / @anthropic-ai/sdk / Azure REST) into an `AiServiceError`. */
-export function toAiServiceError(err: unknown, service: string, code: 'model' | 'embedding' | 'search' | 'storage' = 'model'): AiServiceError | Error {
+export function toAiServiceError(
+  err: unknown,
+  service: string,
+  code: 'model' | 'embedding' | 'search' | 'storage' = 'model',
+): AiServiceError | Error {
   if (err instanceof DemitonError) return err;
   if (err instanceof Error && err.name === 'AbortError') return err;
   // The SDKs wrap transport errors (APIConnectionError); a refusal by the outbound policy keeps its own code.
@@ -97,10 +102,25 @@ export function toAiServiceError(err: unknown, service: string, code: 'model' | 
   const status = (err as { status?: unknown; statusCode?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode;
   const s = typeof status === 'number' ? status : undefined;
   const detail = err instanceof Error ? err.message : String(err);
-  if (code === 'embedding') return new AiServiceError('embedding_failed', service, `The embedding service failed: ${detail}`, { cause: err, upstreamStatus: s, retryable: s === undefined || s === 429 || s >= 500 });
-  if (code === 'search') return new AiServiceError('search_unavailable', service, `The search service failed: ${detail}`, { cause: err, upstreamStatus: s });
-  if (code === 'storage') return new AiServiceError('storage_unavailable', service, `Storage failed: ${detail}`, { cause: err, upstreamStatus: s });
-  if (s === 429) return new AiServiceError('model_rate_limited', service, `The model service is rate-limiting requests: ${detail}`, { cause: err, upstreamStatus: s });
-  if (s !== undefined && s < 500) return new AiServiceError('model_rejected', service, `The model service rejected the request: ${detail}`, { cause: err, upstreamStatus: s });
+  if (code === 'embedding')
+    return new AiServiceError('embedding_failed', service, `The embedding service failed: ${detail}`, {
+      cause: err,
+      upstreamStatus: s,
+      retryable: s === undefined || s === 429 || s >= 500,
+    });
+  if (code === 'search')
+    return new AiServiceError('search_unavailable', service, `The search service failed: ${detail}`, { cause: err, upstreamStatus: s });
+  if (code === 'storage')
+    return new AiServiceError('storage_unavailable', service, `Storage failed: ${detail}`, { cause: err, upstreamStatus: s });
+  if (s === 429)
+    return new AiServiceError('model_rate_limited', service, `The model service is rate-limiting requests: ${detail}`, {
+      cause: err,
+      upstreamStatus: s,
+    });
+  if (s !== undefined && s < 500)
+    return new AiServiceError('model_rejected', service, `The model service rejected the request: ${detail}`, {
+      cause: err,
+      upstreamStatus: s,
+    });
   return new AiServiceError('model_unavailable', service, `The model service is unavailable: ${detail}`, { cause: err, upstreamStatus: s });
 }

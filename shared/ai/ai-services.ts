@@ -62,7 +62,13 @@ export interface AiOverrides {
 }
 
 /** The built-in context providers, in the order their snippets are considered. */
-export const DEFAULT_PROVIDERS: readonly ContextProvider[] = [workflowContext, runsContext, workerContext, projectContext, documentsContext];
+export const DEFAULT_PROVIDERS: readonly ContextProvider[] = [
+  workflowContext,
+  runsContext,
+  workerContext,
+  projectContext,
+  documentsContext,
+];
 
 /** What per-organisation model settings need from the platform. */
 export interface AiPlatformDeps {
@@ -71,7 +77,13 @@ export interface AiPlatformDeps {
 }
 
 /** Builds the AI services for a platform. */
-export async function createAiServices(config: Config, db: Db, logger: Logger, overrides: AiOverrides = {}, deps?: AiPlatformDeps): Promise<AiServices> {
+export async function createAiServices(
+  config: Config,
+  db: Db,
+  logger: Logger,
+  overrides: AiOverrides = {},
+  deps?: AiPlatformDeps,
+): Promise<AiServices> {
   const ai = config.ai;
   let credential: TokenCredential | undefined = overrides.credential;
   const getCredential = (): TokenCredential => {
@@ -84,12 +96,24 @@ export async function createAiServices(config: Config, db: Db, logger: Logger, o
   let chat: ChatModel | null = null;
   if (overrides.chat !== undefined) chat = overrides.chat;
   else if (ai.llm.kind === 'anthropic') chat = createAnthropicChatModel(ai.llm);
-  else if (ai.llm.kind !== 'none') chat = createOpenAiChatModel(await createOpenAiClient(ai.llm, asyncCredential), ai.llm, ai.llm.maxOutputTokens);
+  else if (ai.llm.kind !== 'none')
+    chat = createOpenAiChatModel(await createOpenAiClient(ai.llm, asyncCredential), ai.llm, ai.llm.maxOutputTokens);
 
-  const orgModels = deps ? createOrgChatModels({ db, secretBox: deps.secretBox, network: deps.network, logger, defaultChat: chat, defaultMaxOutputTokens: ai.maxOutputTokens }) : null;
+  const orgModels = deps
+    ? createOrgChatModels({
+        db,
+        secretBox: deps.secretBox,
+        network: deps.network,
+        logger,
+        defaultChat: chat,
+        defaultMaxOutputTokens: ai.maxOutputTokens,
+      })
+    : null;
 
   const embedder =
-    ai.embedding.kind === 'local' ? createHashedEmbedder(ai.embedding.dimensions) : createOpenAiEmbedder(await createOpenAiClient(ai.embedding, asyncCredential), ai.embedding, ai.embedding.dimensions);
+    ai.embedding.kind === 'local'
+      ? createHashedEmbedder(ai.embedding.dimensions)
+      : createOpenAiEmbedder(await createOpenAiClient(ai.embedding, asyncCredential), ai.embedding, ai.embedding.dimensions);
 
   const index =
     ai.search.kind === 'azure-search'
@@ -101,8 +125,14 @@ export async function createAiServices(config: Config, db: Db, logger: Logger, o
         })
       : createPgVectorIndex(db);
 
-  const blobs = ai.documents.kind === 'blob' ? createAzureBlobStore(blobServiceClient(ai.documents.storage, getCredential), ai.documents.container) : createFileBlobStore(ai.documents.dir);
-  const conversations = ai.conversations.kind === 'table' ? createTableConversationStore(tableClient(ai.conversations.storage, ai.conversations.table, getCredential)) : createPgConversationStore(db);
+  const blobs =
+    ai.documents.kind === 'blob'
+      ? createAzureBlobStore(blobServiceClient(ai.documents.storage, getCredential), ai.documents.container)
+      : createFileBlobStore(ai.documents.dir);
+  const conversations =
+    ai.conversations.kind === 'table'
+      ? createTableConversationStore(tableClient(ai.conversations.storage, ai.conversations.table, getCredential))
+      : createPgConversationStore(db);
 
   let redis: RedisClient | null = null;
   let gate: StreamGate;
@@ -132,6 +162,13 @@ export async function createAiServices(config: Config, db: Db, logger: Logger, o
 /** One line naming the AI backends, printed at start. */
 export function describeAi(config: Config): string {
   const ai = config.ai;
-  const llm = ai.llm.kind === 'none' ? 'no language model (answers quote passages)' : ai.llm.kind === 'anthropic' ? `anthropic ${ai.llm.model}` : ai.llm.kind === 'azure-openai' ? `azure-openai ${ai.llm.deployment}` : `openai-compatible ${ai.llm.model}`;
+  const llm =
+    ai.llm.kind === 'none'
+      ? 'no language model (answers quote passages)'
+      : ai.llm.kind === 'anthropic'
+        ? `anthropic ${ai.llm.model}`
+        : ai.llm.kind === 'azure-openai'
+          ? `azure-openai ${ai.llm.deployment}`
+          : `openai-compatible ${ai.llm.model}`;
   return `ai: ${llm}; embeddings: ${ai.embedding.kind}; conversations: ${ai.conversations.kind}; documents: ${ai.documents.kind}; search: ${ai.search.kind}`;
 }

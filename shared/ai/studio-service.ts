@@ -9,7 +9,12 @@ import { NotFoundError } from '../domain/errors';
 import type { ConversationView, DocumentHit, DocumentView, MessageView, StudioFocus } from '../domain/studio-api';
 import type { Platform } from '../platform';
 import type { ConversationRecord, StoredMessage } from './conversations/conversation-store';
-import { deleteDocument as deleteDocumentRow, getDocument, listDocuments as listDocumentRows, type DocumentRow } from './documents/document-rows';
+import {
+  deleteDocument as deleteDocumentRow,
+  getDocument,
+  listDocuments as listDocumentRows,
+  type DocumentRow,
+} from './documents/document-rows';
 import { ingestDocument } from './documents/ingest-document';
 
 export { startAnswer } from './chat/answer-question';
@@ -35,8 +40,17 @@ const documentView = (d: DocumentRow): DocumentView => ({
 });
 
 /** Starts a conversation for the caller. */
-export async function createConversation(p: Platform, principal: Principal, body: { title?: string | undefined; focus: StudioFocus }): Promise<ConversationView> {
-  const c = await p.ai.conversations.create({ orgId: principal.orgId, userId: principal.actor.id, title: body.title ?? 'New conversation', focus: body.focus });
+export async function createConversation(
+  p: Platform,
+  principal: Principal,
+  body: { title?: string | undefined; focus: StudioFocus },
+): Promise<ConversationView> {
+  const c = await p.ai.conversations.create({
+    orgId: principal.orgId,
+    userId: principal.actor.id,
+    title: body.title ?? 'New conversation',
+    focus: body.focus,
+  });
   return conversationView(c);
 }
 
@@ -46,7 +60,11 @@ export async function listConversations(p: Platform, principal: Principal): Prom
 }
 
 /** One of the caller's conversations with its messages. */
-export async function getConversation(p: Platform, principal: Principal, id: string): Promise<ConversationView & { messages: MessageView[] }> {
+export async function getConversation(
+  p: Platform,
+  principal: Principal,
+  id: string,
+): Promise<ConversationView & { messages: MessageView[] }> {
   const c = await p.ai.conversations.get(principal.orgId, principal.actor.id, id);
   if (!c) throw new NotFoundError('conversation', id);
   const messages = await p.ai.conversations.messages(principal.orgId, id);
@@ -54,8 +72,16 @@ export async function getConversation(p: Platform, principal: Principal, id: str
 }
 
 /** Stores, extracts, chunks, embeds and indexes an uploaded file. */
-export async function uploadDocument(p: Platform, principal: Principal, file: { name: string; contentType: string | null; bytes: Uint8Array }): Promise<DocumentView> {
-  const d = await ingestDocument({ db: p.db, blobs: p.ai.blobs, embedder: p.ai.embedder, index: p.ai.index, logger: p.logger, maxBytes: p.config.ai.documentMaxBytes }, principal, file);
+export async function uploadDocument(
+  p: Platform,
+  principal: Principal,
+  file: { name: string; contentType: string | null; bytes: Uint8Array },
+): Promise<DocumentView> {
+  const d = await ingestDocument(
+    { db: p.db, blobs: p.ai.blobs, embedder: p.ai.embedder, index: p.ai.index, logger: p.logger, maxBytes: p.config.ai.documentMaxBytes },
+    principal,
+    file,
+  );
   return documentView(d);
 }
 
@@ -86,7 +112,15 @@ export async function deleteDocument(p: Platform, principal: Principal, id: stri
   await p.ai.index.removeDocument(principal.orgId, id);
   await p.db.tx(async (q) => {
     await deleteDocumentRow(q, principal.orgId, id);
-    await appendAudit(q, { orgId: principal.orgId, actor: principal.actor, source: principal.source ?? null, action: 'document.delete', targetType: 'document', targetId: id, diff: { before: { name: d.name } } });
+    await appendAudit(q, {
+      orgId: principal.orgId,
+      actor: principal.actor,
+      source: principal.source ?? null,
+      action: 'document.delete',
+      targetType: 'document',
+      targetId: id,
+      diff: { before: { name: d.name } },
+    });
   });
   await p.ai.blobs.delete(d.blobKey);
   p.logger.info({ documentId: id, orgId: principal.orgId, by: principal.actor.id }, 'document deleted');

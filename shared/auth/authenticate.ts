@@ -52,11 +52,20 @@ export function userActorId(tenantId: string, objectId: string): string {
 export async function authenticate(p: AuthDeps, headers: HeaderSource): Promise<Principal> {
   const authorization = headers.get('authorization');
   const apiKey = headers.get('x-api-key');
-  if (authorization && apiKey) throw new CredentialRejectedError('ambiguous_credentials', 'Send either an Authorization header or an X-Api-Key header, not both.');
+  if (authorization && apiKey)
+    throw new CredentialRejectedError('ambiguous_credentials', 'Send either an Authorization header or an X-Api-Key header, not both.');
   if (apiKey !== null) return authenticateApiKey(p, apiKey.trim());
   if (p.config.devMode) return devPrincipal();
-  if (!p.identity.tokens) throw new CredentialRejectedError('missing_credentials', 'No identity provider is configured and development mode is off: only API keys (X-Api-Key) are accepted.');
-  if (!authorization) throw new CredentialRejectedError('missing_credentials', 'This API needs an Entra ID access token (Authorization: Bearer …) or an API key (X-Api-Key).');
+  if (!p.identity.tokens)
+    throw new CredentialRejectedError(
+      'missing_credentials',
+      'No identity provider is configured and development mode is off: only API keys (X-Api-Key) are accepted.',
+    );
+  if (!authorization)
+    throw new CredentialRejectedError(
+      'missing_credentials',
+      'This API needs an Entra ID access token (Authorization: Bearer …) or an API key (X-Api-Key).',
+    );
   const m = /^Bearer[ ]+([A-Za-z0-9_.~+/=-]+)$/i.exec(authorization.trim());
   if (!m) throw new CredentialRejectedError('malformed_token', "The Authorization header must be 'Bearer <access token>'.");
   const token = await p.identity.tokens.verify(m[1]!);
@@ -78,7 +87,13 @@ export async function principalFromToken(p: AuthDeps, t: VerifiedToken): Promise
   const role = highestRole([...facts.groupRoles.filter((r) => ROLES.includes(r)), ...appRoles, facts.directRole]);
   if (!role) throw new NoRoleError(facts.orgId);
   if (!facts.known || facts.stale || facts.effectiveRole !== role) {
-    await touchMember(p.db, facts.orgId, { tenantId: t.tenantId, objectId: t.objectId, displayName: t.displayName, username: t.username, effectiveRole: role });
+    await touchMember(p.db, facts.orgId, {
+      tenantId: t.tenantId,
+      objectId: t.objectId,
+      displayName: t.displayName,
+      username: t.username,
+      effectiveRole: role,
+    });
   }
   return { orgId: facts.orgId, actor: { type: 'user', id: userActorId(t.tenantId, t.objectId) }, role };
 }

@@ -22,7 +22,11 @@ describe('identity configuration', () => {
     expect(c.entra).toBeNull();
     // Loopback, one user: no limits unless asked for.
     expect(c.rateLimit).toEqual({ windowSeconds: 60, perCaller: 0, perOrg: 0 });
-    expect(loadConfig({ DEMITON_DEV_MODE: 'on', RATE_LIMIT_PER_CALLER: '5' }).rateLimit).toEqual({ windowSeconds: 60, perCaller: 5, perOrg: 0 });
+    expect(loadConfig({ DEMITON_DEV_MODE: 'on', RATE_LIMIT_PER_CALLER: '5' }).rateLimit).toEqual({
+      windowSeconds: 60,
+      perCaller: 5,
+      perOrg: 0,
+    });
     // No identity provider is not development mode by itself.
     const none = loadConfig({});
     expect(none.devMode).toBe(false);
@@ -30,8 +34,12 @@ describe('identity configuration', () => {
   });
 
   it('refuses development mode with an identity provider or in Azure', () => {
-    expect(issues({ DEMITON_DEV_MODE: 'on', ENTRA_TENANT_ID: T1, ENTRA_API_AUDIENCE: 'api://x' })).toEqual([expect.stringMatching(/^DEMITON_DEV_MODE: is on but ENTRA_TENANT_ID is set/)]);
-    expect(issues({ DEMITON_DEV_MODE: 'on', WEBSITE_INSTANCE_ID: 'abc123' })).toEqual([expect.stringMatching(/^DEMITON_DEV_MODE: is refused in Azure \(WEBSITE_INSTANCE_ID is set\)/)]);
+    expect(issues({ DEMITON_DEV_MODE: 'on', ENTRA_TENANT_ID: T1, ENTRA_API_AUDIENCE: 'api://x' })).toEqual([
+      expect.stringMatching(/^DEMITON_DEV_MODE: is on but ENTRA_TENANT_ID is set/),
+    ]);
+    expect(issues({ DEMITON_DEV_MODE: 'on', WEBSITE_INSTANCE_ID: 'abc123' })).toEqual([
+      expect.stringMatching(/^DEMITON_DEV_MODE: is refused in Azure \(WEBSITE_INSTANCE_ID is set\)/),
+    ]);
     expect(issues({ DEMITON_DEV_MODE: 'on', CONTAINER_APP_NAME: 'demiton' })).toHaveLength(1);
     expect(issues({ WEBSITE_INSTANCE_ID: 'abc123' })).toEqual([]);
   });
@@ -52,10 +60,21 @@ describe('identity configuration', () => {
   });
 
   it('derives the studio scope from the audience and takes a client secret or certificate', () => {
-    const c = loadConfig({ ENTRA_TENANT_ID: T1, ENTRA_API_AUDIENCE: T2, ENTRA_SPA_CLIENT_ID: T2, ENTRA_CLIENT_ID: T2, ENTRA_CLIENT_SECRET: 's' });
+    const c = loadConfig({
+      ENTRA_TENANT_ID: T1,
+      ENTRA_API_AUDIENCE: T2,
+      ENTRA_SPA_CLIENT_ID: T2,
+      ENTRA_CLIENT_ID: T2,
+      ENTRA_CLIENT_SECRET: 's',
+    });
     expect(c.entra?.spa).toEqual({ clientId: T2, scopes: [`api://${T2}/.default`] });
     expect(c.entra?.client).toEqual({ clientId: T2, secret: 's' });
-    const cert = loadConfig({ ENTRA_TENANT_ID: T1, ENTRA_API_AUDIENCE: 'api://x', ENTRA_CLIENT_ID: T2, ENTRA_CLIENT_CERTIFICATE_PATH: '/etc/demiton/graph.pem' });
+    const cert = loadConfig({
+      ENTRA_TENANT_ID: T1,
+      ENTRA_API_AUDIENCE: 'api://x',
+      ENTRA_CLIENT_ID: T2,
+      ENTRA_CLIENT_CERTIFICATE_PATH: '/etc/demiton/graph.pem',
+    });
     expect(cert.entra?.client).toEqual({ clientId: T2, certificatePath: '/etc/demiton/graph.pem' });
   });
 
@@ -64,7 +83,9 @@ describe('identity configuration', () => {
     expect(issues({ ENTRA_TENANT_ID: T1 })).toEqual([expect.stringMatching(/^ENTRA_API_AUDIENCE: required/)]);
     expect(issues({ ENTRA_AUTHORITY_HOST: 'http://login.example' })[0]).toMatch(/^ENTRA_AUTHORITY_HOST: expected an https/);
     expect(issues({ ENTRA_AUTHORITY_HOST: 'https://login.example/tenant' })[0]).toMatch(/^ENTRA_AUTHORITY_HOST/);
-    expect(issues({ ENTRA_TENANT_ID: T1, ENTRA_API_AUDIENCE: 'a', ENTRA_CLIENT_SECRET: 's' })).toEqual([expect.stringMatching(/^ENTRA_CLIENT_ID: required/)]);
+    expect(issues({ ENTRA_TENANT_ID: T1, ENTRA_API_AUDIENCE: 'a', ENTRA_CLIENT_SECRET: 's' })).toEqual([
+      expect.stringMatching(/^ENTRA_CLIENT_ID: required/),
+    ]);
     expect(issues({ RATE_LIMIT_PER_CALLER: '-1' })[0]).toMatch(/^RATE_LIMIT_PER_CALLER/);
   });
 });

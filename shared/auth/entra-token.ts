@@ -64,15 +64,25 @@ export async function fetchOpenIdMetadata(authorityHost: string, tenantId: strin
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     body = await res.json();
   } catch (err) {
-    throw new IdentityUnavailableError('identity_provider', `The identity provider's metadata for tenant ${tenantId} could not be read.`, { cause: err });
+    throw new IdentityUnavailableError('identity_provider', `The identity provider's metadata for tenant ${tenantId} could not be read.`, {
+      cause: err,
+    });
   }
   const m = body as Partial<OpenIdMetadata>;
-  if (typeof m.issuer !== 'string' || typeof m.jwks_uri !== 'string' || typeof m.token_endpoint !== 'string' || !m.jwks_uri.startsWith('https://')) {
+  if (
+    typeof m.issuer !== 'string' ||
+    typeof m.jwks_uri !== 'string' ||
+    typeof m.token_endpoint !== 'string' ||
+    !m.jwks_uri.startsWith('https://')
+  ) {
     throw new IdentityUnavailableError('identity_provider', `The identity provider's metadata for tenant ${tenantId} is incomplete.`);
   }
   // The tenant-specific document names the tenant in its issuer; anything else is not that tenant.
   if (!m.issuer.toLowerCase().includes(tenantId)) {
-    throw new IdentityUnavailableError('identity_provider', `The identity provider's metadata for tenant ${tenantId} names another issuer (${m.issuer}).`);
+    throw new IdentityUnavailableError(
+      'identity_provider',
+      `The identity provider's metadata for tenant ${tenantId} names another issuer (${m.issuer}).`,
+    );
   }
   return m as OpenIdMetadata;
 }
@@ -120,7 +130,8 @@ export function createTokenVerifier(cfg: EntraConfig, metadata: (tenantId: strin
       }
       if (header.alg !== 'RS256') reject('algorithm_not_allowed', `Token algorithm '${String(header.alg)}' is not allowed; only RS256 is.`);
       for (const h of ['jku', 'x5u', 'jwk', 'x5c'] as const) {
-        if (h in header) reject('forbidden_header', `Tokens carrying a '${h}' header are refused: keys come only from the tenant's published key set.`);
+        if (h in header)
+          reject('forbidden_header', `Tokens carrying a '${h}' header are refused: keys come only from the tenant's published key set.`);
       }
       const tid = typeof unverified['tid'] === 'string' ? unverified['tid'].toLowerCase() : '';
       if (!GUID.test(tid)) reject('missing_claim', "The token has no valid 'tid' (tenant id) claim.");
@@ -144,7 +155,8 @@ export function createTokenVerifier(cfg: EntraConfig, metadata: (tenantId: strin
           if (err.claim === 'iss') reject('wrong_issuer', `The token's issuer is not the issuer of tenant ${tid}.`, err);
           reject('missing_claim', `The token's '${err.claim}' claim is missing or invalid.`, err);
         }
-        if (err instanceof errors.JWKSNoMatchingKey) reject('unknown_key', "The token's signing key is not in the tenant's published key set.", err);
+        if (err instanceof errors.JWKSNoMatchingKey)
+          reject('unknown_key', "The token's signing key is not in the tenant's published key set.", err);
         if (err instanceof errors.JWSSignatureVerificationFailed) reject('bad_signature', 'The token signature is invalid.', err);
         if (err instanceof errors.JOSEAlgNotAllowed) reject('algorithm_not_allowed', 'The token algorithm is not allowed.', err);
         if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid || err instanceof TypeError) {
@@ -160,11 +172,16 @@ export function createTokenVerifier(cfg: EntraConfig, metadata: (tenantId: strin
 
       // Consistency and token type, after the signature is known good.
       if (String(payload['tid']).toLowerCase() !== tid) reject('wrong_issuer', "The token's tenant does not match its issuer.");
-      if (payload['ver'] !== '2.0') reject('not_an_access_token', "Only v2.0 access tokens are accepted (set accessTokenAcceptedVersion to 2 in the API's app registration).");
+      if (payload['ver'] !== '2.0')
+        reject(
+          'not_an_access_token',
+          "Only v2.0 access tokens are accepted (set accessTokenAcceptedVersion to 2 in the API's app registration).",
+        );
       if ('nonce' in payload) reject('not_an_access_token', 'This is an ID token; call the API with an access token issued for it.');
       const scopes = typeof payload['scp'] === 'string' ? payload['scp'].split(' ').filter(Boolean) : [];
       const appRoles = strings(payload['roles']);
-      if (!scopes.length && !appRoles.length) reject('not_an_access_token', "The token carries neither 'scp' nor 'roles', so it is not an access token for this API.");
+      if (!scopes.length && !appRoles.length)
+        reject('not_an_access_token', "The token carries neither 'scp' nor 'roles', so it is not an access token for this API.");
       const oid = typeof payload['oid'] === 'string' ? payload['oid'].toLowerCase() : '';
       if (!GUID.test(oid)) reject('missing_claim', "The token has no valid 'oid' (object id) claim.");
 

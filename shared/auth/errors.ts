@@ -84,7 +84,9 @@ export class RateLimitedError extends DemitonError {
     readonly windowSeconds: number,
     readonly retryAfterSeconds: number,
   ) {
-    super(`Rate limit exceeded: at most ${limit} requests per ${windowSeconds} s per ${scope === 'org' ? 'organisation' : 'caller'}; retry in ${retryAfterSeconds} s.`);
+    super(
+      `Rate limit exceeded: at most ${limit} requests per ${windowSeconds} s per ${scope === 'org' ? 'organisation' : 'caller'}; retry in ${retryAfterSeconds} s.`,
+    );
   }
 }
 

@@ -31,7 +31,9 @@ export interface GroupResolver {
   memberGroups(tenantId: string, objectId: string): Promise<string[]>;
 }
 
-function credential(client: NonNullable<EntraConfig['client']>): Pick<NonNullable<Configuration['auth']>, 'clientSecret' | 'clientCertificate'> {
+function credential(
+  client: NonNullable<EntraConfig['client']>,
+): Pick<NonNullable<Configuration['auth']>, 'clientSecret' | 'clientCertificate'> {
   if ('secret' in client) return { clientSecret: client.secret };
   // One PEM file holding the private key and the certificate; MSAL signs a client assertion with it.
   const pem = readFileSync(client.certificatePath, 'utf8');
@@ -48,7 +50,11 @@ function credential(client: NonNullable<EntraConfig['client']>): Pick<NonNullabl
 }
 
 /** A resolver for the configured tenants; `metadata` supplies each tenant's OpenID metadata. */
-export function createGraphGroupResolver(cfg: EntraConfig, metadata: (tenantId: string) => Promise<OpenIdMetadata>, logger: Logger): GroupResolver {
+export function createGraphGroupResolver(
+  cfg: EntraConfig,
+  metadata: (tenantId: string) => Promise<OpenIdMetadata>,
+  logger: Logger,
+): GroupResolver {
   const clients = new Map<string, Promise<ConfidentialClientApplication>>();
   const cache = new BoundedCache<string, string[]>(CACHE_MAX, CACHE_TTL_MS);
   const authorityHostName = new URL(cfg.authorityHost).host;
@@ -95,7 +101,10 @@ export function createGraphGroupResolver(cfg: EntraConfig, metadata: (tenantId: 
       const key = `${tenantId}/${objectId}`;
       const hit = cache.get(key);
       if (hit) return hit;
-      if (!cfg.client) fail('This user has too many groups for a token, and no Graph client is configured (ENTRA_CLIENT_ID with ENTRA_CLIENT_SECRET or ENTRA_CLIENT_CERTIFICATE_PATH) to look them up.');
+      if (!cfg.client)
+        fail(
+          'This user has too many groups for a token, and no Graph client is configured (ENTRA_CLIENT_ID with ENTRA_CLIENT_SECRET or ENTRA_CLIENT_CERTIFICATE_PATH) to look them up.',
+        );
 
       let accessToken: string;
       try {

@@ -55,7 +55,8 @@ return {0, 0}
 // `root` is the hash-tagged key root (queue/redis-keys.ts): the script's keys share one cluster slot.
 function buckets(root: string, limits: RateLimits, p: Principal): Bucket[] {
   const out: Bucket[] = [];
-  if (limits.perCaller > 0) out.push({ key: `${root}:rl:caller:${p.orgId}:${p.actor.type}:${p.actor.id}`, limit: limits.perCaller, scope: 'caller' });
+  if (limits.perCaller > 0)
+    out.push({ key: `${root}:rl:caller:${p.orgId}:${p.actor.type}:${p.actor.id}`, limit: limits.perCaller, scope: 'caller' });
   if (limits.perOrg > 0) out.push({ key: `${root}:rl:org:${p.orgId}`, limit: limits.perOrg, scope: 'org' });
   return out;
 }
@@ -65,9 +66,21 @@ function refused(b: Bucket, limits: RateLimits, retryAfterMs: number): RateLimit
 }
 
 /** A limiter on Redis (shared by every instance). */
-export function createRedisRateLimiter(opts: { url: string; signIn?: RedisSignIn; cluster?: boolean; prefix: string; limits: RateLimits; logger: Logger }): RateLimiter {
+export function createRedisRateLimiter(opts: {
+  url: string;
+  signIn?: RedisSignIn;
+  cluster?: boolean;
+  prefix: string;
+  limits: RateLimits;
+  logger: Logger;
+}): RateLimiter {
   const root = redisKeyRoot(opts.prefix);
-  const redis = createRedisConnection(opts, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, retryStrategy: (n) => Math.min(100 * n, 2_000) });
+  const redis = createRedisConnection(opts, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    lazyConnect: true,
+    retryStrategy: (n) => Math.min(100 * n, 2_000),
+  });
   redis.on('error', () => undefined); // reconnects on its own; check() logs the failures it sees
   const windowMs = opts.limits.windowSeconds * 1000;
   // Connect on first use (a process with limits off never opens the connection), once.
@@ -82,7 +95,14 @@ export function createRedisRateLimiter(opts: { url: string; signIn?: RedisSignIn
         // reconnecting on its own, and checks fail open until it is ready.
         if (redis.status === 'wait') connecting ??= redis.connect().finally(() => (connecting = null));
         if (connecting) await connecting;
-        result = (await redis.eval(SCRIPT, bs.length, ...bs.map((b) => b.key), windowMs, randomBytes(8).toString('hex'), ...bs.map((b) => b.limit))) as [number, number];
+        result = (await redis.eval(
+          SCRIPT,
+          bs.length,
+          ...bs.map((b) => b.key),
+          windowMs,
+          randomBytes(8).toString('hex'),
+          ...bs.map((b) => b.limit),
+        )) as [number, number];
       } catch (err) {
         opts.logger.warn({ err }, 'rate limiter unavailable (Redis); request let through');
         return;

@@ -18,7 +18,12 @@ export interface WorkflowScopeRule {
 }
 
 /** Throws WorkflowScopeError when a scoped principal may not call this route with these params. */
-export async function enforceWorkflowScope(p: { db: Queryable }, who: Principal, rule: WorkflowScopeRule | undefined, params: unknown): Promise<void> {
+export async function enforceWorkflowScope(
+  p: { db: Queryable },
+  who: Principal,
+  rule: WorkflowScopeRule | undefined,
+  params: unknown,
+): Promise<void> {
   if (!who.workflowScope) return;
   if (!rule) throw new WorkflowScopeError('This API key is limited to some workflows and cannot call this route.');
   const value = (params as Record<string, unknown> | undefined)?.[rule.param];

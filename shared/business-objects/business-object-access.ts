@@ -10,8 +10,15 @@ import * as service from './business-objects-service';
 /** Business object reads and writes for one run's project. */
 export interface BusinessObjectAccess {
   /** `single`: the caller gave one `record`, so error paths say `record.x` rather than `records[0].x`. */
-  upsert(type: string, records: ReadonlyArray<Record<string, unknown>>, single?: boolean): Promise<{ inserted: number; updated: number; unchanged: number; keys: string[] }>;
-  query(type: string, opts: { filter?: Record<string, unknown> | undefined; limit: number; cursor?: string | undefined }): Promise<{ items: BusinessObjectView[]; nextCursor: string | null }>;
+  upsert(
+    type: string,
+    records: ReadonlyArray<Record<string, unknown>>,
+    single?: boolean,
+  ): Promise<{ inserted: number; updated: number; unchanged: number; keys: string[] }>;
+  query(
+    type: string,
+    opts: { filter?: Record<string, unknown> | undefined; limit: number; cursor?: string | undefined },
+  ): Promise<{ items: BusinessObjectView[]; nextCursor: string | null }>;
 }
 
 /**
@@ -20,7 +27,10 @@ export interface BusinessObjectAccess {
  */
 function asTaskError(err: unknown): never {
   if (err instanceof ValidationError) {
-    throw new TaskFailedError(err.code, `${err.message} ${err.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { cause: err, retryable: false });
+    throw new TaskFailedError(err.code, `${err.message} ${err.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, {
+      cause: err,
+      retryable: false,
+    });
   }
   if (err instanceof NotFoundError) throw new TaskFailedError(err.code, err.message, { cause: err, retryable: false });
   throw err;
@@ -30,7 +40,11 @@ function asTaskError(err: unknown): never {
 export function businessObjectAccess(db: Db, scope: { orgId: string; projectId: string; runId: string }): BusinessObjectAccess {
   const who = { orgId: scope.orgId, actor: { type: 'system' as const, id: `run:${scope.runId}` } };
   return {
-    upsert: (type, records, single) => service.upsertRecords(db, who, type, scope.projectId, records, single ? () => 'record' : undefined).catch(asTaskError),
-    query: (type, opts) => service.listRecords(db, who, type, { projectId: scope.projectId, filter: opts.filter ?? null, limit: opts.limit, cursor: opts.cursor }).catch(asTaskError),
+    upsert: (type, records, single) =>
+      service.upsertRecords(db, who, type, scope.projectId, records, single ? () => 'record' : undefined).catch(asTaskError),
+    query: (type, opts) =>
+      service
+        .listRecords(db, who, type, { projectId: scope.projectId, filter: opts.filter ?? null, limit: opts.limit, cursor: opts.cursor })
+        .catch(asTaskError),
   };
 }

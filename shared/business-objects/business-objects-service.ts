@@ -22,7 +22,6 @@ export interface Caller {
   source?: string | null;
 }
 
-
 function typeView(t: store.BusinessObjectTypeRow): BusinessObjectTypeView {
   return {
     id: t.id,
@@ -37,9 +36,14 @@ function typeView(t: store.BusinessObjectTypeRow): BusinessObjectTypeView {
 }
 
 function recordView(r: store.BusinessObjectRow): BusinessObjectView {
-  return { key: r.key, data: r.data as BusinessObjectView['data'], version: r.version, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
+  return {
+    key: r.key,
+    data: r.data as BusinessObjectView['data'],
+    version: r.version,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
 }
-
 
 async function typeOrThrow(db: Db, orgId: string, projectId: string, name: string): Promise<store.BusinessObjectTypeRow> {
   const t = await store.getTypeByName(db, orgId, projectId, name);
@@ -54,12 +58,32 @@ export async function createType(db: Db, who: Caller, body: BusinessObjectTypeBo
   if (issues.length) throw new ValidationError('The business object type is invalid.', issues, 'invalid_business_object_type');
   try {
     return await db.tx(async (q) => {
-      const row = await store.insertType(q, { id: randomUUID(), orgId: who.orgId, projectId, name: body.name, description: body.description ?? null, schema: body.schema, keyField: body.keyField });
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'business_object_type.create', targetType: 'business_object_type', targetId: row.id, diff: { after: typeView(row) } });
+      const row = await store.insertType(q, {
+        id: randomUUID(),
+        orgId: who.orgId,
+        projectId,
+        name: body.name,
+        description: body.description ?? null,
+        schema: body.schema,
+        keyField: body.keyField,
+      });
+      await appendAudit(q, {
+        orgId: who.orgId,
+        actor: who.actor,
+        source: who.source ?? null,
+        action: 'business_object_type.create',
+        targetType: 'business_object_type',
+        targetId: row.id,
+        diff: { after: typeView(row) },
+      });
       return typeView(row);
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ConflictError('business_object_type_name_taken', `A business object type named '${body.name}' already exists in this project.`);
+    if (isUniqueViolation(err))
+      throw new ConflictError(
+        'business_object_type_name_taken',
+        `A business object type named '${body.name}' already exists in this project.`,
+      );
     throw err;
   }
 }
@@ -78,20 +102,31 @@ export async function updateType(
   const projectId = await resolveProject(db, who.orgId, projectIdIn);
   const existing = await typeOrThrow(db, who.orgId, projectId, name);
   if (body.keyField !== undefined && body.keyField !== existing.keyField) {
-    throw new ValidationError('The business object type is invalid.', [{ path: 'keyField', message: `the key field is '${existing.keyField}' and cannot change` }], 'invalid_business_object_type');
+    throw new ValidationError(
+      'The business object type is invalid.',
+      [{ path: 'keyField', message: `the key field is '${existing.keyField}' and cannot change` }],
+      'invalid_business_object_type',
+    );
   }
   const issues = checkTypeDefinition(body.schema, existing.keyField);
   if (issues.length) throw new ValidationError('The business object type is invalid.', issues, 'invalid_business_object_type');
   return db.tx(async (q) => {
-    const row = await store.updateType(q, who.orgId, existing.id, { description: body.description ?? existing.description, schema: body.schema });
+    const row = await store.updateType(q, who.orgId, existing.id, {
+      description: body.description ?? existing.description,
+      schema: body.schema,
+    });
     if (!row) throw new NotFoundError('business object type', name);
     await appendAudit(q, {
       orgId: who.orgId,
-      actor: who.actor, source: who.source ?? null,
+      actor: who.actor,
+      source: who.source ?? null,
       action: 'business_object_type.update',
       targetType: 'business_object_type',
       targetId: row.id,
-      diff: { before: { schema: existing.schema, description: existing.description }, after: { schema: row.schema, description: row.description } },
+      diff: {
+        before: { schema: existing.schema, description: existing.description },
+        after: { schema: row.schema, description: row.description },
+      },
     });
     return typeView(row);
   });
@@ -108,13 +143,27 @@ export async function listTypes(db: Db, who: Caller, projectId?: string): Promis
 }
 
 /** Creates a record; 409 when its key exists already. */
-export async function createRecord(db: Db, who: Caller, typeName: string, projectId: string | undefined, data: Record<string, unknown>): Promise<BusinessObjectView> {
+export async function createRecord(
+  db: Db,
+  who: Caller,
+  typeName: string,
+  projectId: string | undefined,
+  data: Record<string, unknown>,
+): Promise<BusinessObjectView> {
   const type = await typeOrThrow(db, who.orgId, await resolveProject(db, who.orgId, projectId), typeName);
   const key = validateRecord(type, data);
   return db.tx(async (q) => {
     const row = await store.insertRecord(q, who.orgId, type.id, key, data);
     if (!row) throw new ConflictError('business_object_exists', `A ${typeName} with key '${key}' already exists; use PUT to replace it.`);
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'business_object.create', targetType: `business_object:${typeName}`, targetId: key, diff: { after: data } });
+    await appendAudit(q, {
+      orgId: who.orgId,
+      actor: who.actor,
+      source: who.source ?? null,
+      action: 'business_object.create',
+      targetType: `business_object:${typeName}`,
+      targetId: key,
+      diff: { after: data },
+    });
     return recordView(row);
   });
 }
@@ -130,7 +179,12 @@ export async function putRecord(
 ): Promise<{ record: BusinessObjectView; created: boolean }> {
   const type = await typeOrThrow(db, who.orgId, await resolveProject(db, who.orgId, projectId), typeName);
   const bodyKey = validateRecord(type, data);
-  if (bodyKey !== key) throw new ValidationError('The record does not match its URL.', [{ path: type.keyField, message: `is '${bodyKey}' but the URL names '${key}'` }], 'invalid_business_object');
+  if (bodyKey !== key)
+    throw new ValidationError(
+      'The record does not match its URL.',
+      [{ path: type.keyField, message: `is '${bodyKey}' but the URL names '${key}'` }],
+      'invalid_business_object',
+    );
   return db.tx(async (q) => {
     const before = await store.getRecord(q, who.orgId, type.id, key, true);
     const [outcome] = await store.upsertRecords(q, who.orgId, type.id, [{ key, data }]);
@@ -138,7 +192,8 @@ export async function putRecord(
     if (outcome!.outcome !== 'unchanged') {
       await appendAudit(q, {
         orgId: who.orgId,
-        actor: who.actor, source: who.source ?? null,
+        actor: who.actor,
+        source: who.source ?? null,
         action: before ? 'business_object.update' : 'business_object.create',
         targetType: `business_object:${typeName}`,
         targetId: key,
@@ -150,7 +205,13 @@ export async function putRecord(
 }
 
 /** One record by key. */
-export async function getRecord(db: Db, who: Caller, typeName: string, projectId: string | undefined, key: string): Promise<BusinessObjectView> {
+export async function getRecord(
+  db: Db,
+  who: Caller,
+  typeName: string,
+  projectId: string | undefined,
+  key: string,
+): Promise<BusinessObjectView> {
   const type = await typeOrThrow(db, who.orgId, await resolveProject(db, who.orgId, projectId), typeName);
   const row = await store.getRecord(db, who.orgId, type.id, key);
   if (!row) throw new NotFoundError('business object', `${typeName}/${key}`);
@@ -163,14 +224,27 @@ export async function deleteRecord(db: Db, who: Caller, typeName: string, projec
   await db.tx(async (q) => {
     const row = await store.deleteRecord(q, who.orgId, type.id, key);
     if (!row) throw new NotFoundError('business object', `${typeName}/${key}`);
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'business_object.delete', targetType: `business_object:${typeName}`, targetId: key, diff: { before: row.data } });
+    await appendAudit(q, {
+      orgId: who.orgId,
+      actor: who.actor,
+      source: who.source ?? null,
+      action: 'business_object.delete',
+      targetType: `business_object:${typeName}`,
+      targetId: key,
+      diff: { before: row.data },
+    });
   });
 }
 
 const encodeCursor = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
 function decodeCursor(cursor: string): string {
   const key = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!key || encodeCursor(key) !== cursor) throw new ValidationError('The cursor is invalid.', [{ path: 'cursor', message: 'not a cursor from a previous page' }], 'invalid_cursor');
+  if (!key || encodeCursor(key) !== cursor)
+    throw new ValidationError(
+      'The cursor is invalid.',
+      [{ path: 'cursor', message: 'not a cursor from a previous page' }],
+      'invalid_cursor',
+    );
   return key;
 }
 
@@ -223,7 +297,11 @@ export async function listRecords(
   opts: { projectId?: string | undefined; filter: Record<string, unknown> | null; limit: number; cursor?: string | undefined },
 ): Promise<{ items: BusinessObjectView[]; nextCursor: string | null }> {
   const type = await typeOrThrow(db, who.orgId, await resolveProject(db, who.orgId, opts.projectId), typeName);
-  const rows = await store.listRecords(db, who.orgId, type.id, { filter: opts.filter, afterKey: opts.cursor ? decodeCursor(opts.cursor) : null, limit: opts.limit + 1 });
+  const rows = await store.listRecords(db, who.orgId, type.id, {
+    filter: opts.filter,
+    afterKey: opts.cursor ? decodeCursor(opts.cursor) : null,
+    limit: opts.limit + 1,
+  });
   const page = rows.slice(0, opts.limit);
   return { items: page.map(recordView), nextCursor: rows.length > opts.limit ? encodeCursor(page.at(-1)!.key) : null };
 }
@@ -245,7 +323,11 @@ export async function upsertRecords(
   pathOf: (index: number) => string = (i) => `records[${i}]`,
 ): Promise<{ inserted: number; updated: number; unchanged: number; keys: string[] }> {
   if (records.length > MAX_UPSERT_BATCH) {
-    throw new ValidationError('Too many records.', [{ path: 'records', message: `at most ${MAX_UPSERT_BATCH} records per call (got ${records.length})` }], 'invalid_business_object');
+    throw new ValidationError(
+      'Too many records.',
+      [{ path: 'records', message: `at most ${MAX_UPSERT_BATCH} records per call (got ${records.length})` }],
+      'invalid_business_object',
+    );
   }
   const type = await typeOrThrow(db, who.orgId, projectId, typeName);
   const byKey = new Map<string, Record<string, unknown>>();
@@ -255,7 +337,15 @@ export async function upsertRecords(
     const out = await store.upsertRecords(q, who.orgId, type.id, batch);
     const changed = out.filter((o) => o.outcome !== 'unchanged').map((o) => o.key);
     if (changed.length) {
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'business_object.upsert', targetType: `business_object:${typeName}`, targetId: null, diff: { keys: changed } });
+      await appendAudit(q, {
+        orgId: who.orgId,
+        actor: who.actor,
+        source: who.source ?? null,
+        action: 'business_object.upsert',
+        targetType: `business_object:${typeName}`,
+        targetId: null,
+        diff: { keys: changed },
+      });
     }
     return out;
   });

@@ -22,8 +22,10 @@ export function checkTypeDefinition(schema: unknown, keyField: string): FieldIss
   }
   const s = schema as { type?: unknown; properties?: Record<string, unknown> };
   const issues: FieldIssue[] = [];
-  if (s.type !== undefined && s.type !== 'object') issues.push({ path: 'schema.type', message: "a business object schema describes an object: expected 'object'" });
-  if (!s.properties || !(keyField in s.properties)) issues.push({ path: 'keyField', message: `'${keyField}' is not among the schema's properties` });
+  if (s.type !== undefined && s.type !== 'object')
+    issues.push({ path: 'schema.type', message: "a business object schema describes an object: expected 'object'" });
+  if (!s.properties || !(keyField in s.properties))
+    issues.push({ path: 'keyField', message: `'${keyField}' is not among the schema's properties` });
   return issues;
 }
 
@@ -38,7 +40,11 @@ function pathOf(instancePath: string, missing?: unknown): string {
 }
 
 /** Validates a record and returns its key; throws `ValidationError` (422) naming every failing path. */
-export function validateRecord(type: { id: string; updatedAt: Date; schema: Record<string, unknown>; keyField: string }, data: unknown, pathPrefix = ''): string {
+export function validateRecord(
+  type: { id: string; updatedAt: Date; schema: Record<string, unknown>; keyField: string },
+  data: unknown,
+  pathPrefix = '',
+): string {
   const cacheKey = `${type.id}@${type.updatedAt.getTime()}`;
   let validate = compiled.get(cacheKey);
   if (!validate) {
@@ -48,7 +54,10 @@ export function validateRecord(type: { id: string; updatedAt: Date; schema: Reco
   }
   const prefix = (p: string) => (pathPrefix ? (p === '(record)' ? pathPrefix : `${pathPrefix}${p.startsWith('[') ? '' : '.'}${p}`) : p);
   if (!validate(data)) {
-    const issues = (validate.errors ?? []).map((e) => ({ path: prefix(pathOf(e.instancePath, e.params?.['missingProperty'])), message: e.message ?? 'is invalid' }));
+    const issues = (validate.errors ?? []).map((e) => ({
+      path: prefix(pathOf(e.instancePath, e.params?.['missingProperty'])),
+      message: e.message ?? 'is invalid',
+    }));
     throw new ValidationError('The record does not match the business object schema.', issues, 'invalid_business_object');
   }
   const key = (data as Record<string, unknown>)[type.keyField];

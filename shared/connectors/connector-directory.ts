@@ -17,8 +17,18 @@ export function createConnectorDirectory(db: Db, secretBox: SecretBox): Connecto
       const row = await findConnectorByName(db, orgId, projectId, name);
       if (!row) return null;
       // Settings that are credentials in all but name come back from the sealed envelope.
-      const { settings, secrets } = openSettings(row.settings, row.sealedSecrets ? await secretBox.open(orgId, row.id, row.sealedSecrets) : {});
-      return { id: row.id, name: row.name, systemType: row.systemType ?? undefined, connectionType: row.connectionType ?? undefined, settings, secrets };
+      const { settings, secrets } = openSettings(
+        row.settings,
+        row.sealedSecrets ? await secretBox.open(orgId, row.id, row.sealedSecrets) : {},
+      );
+      return {
+        id: row.id,
+        name: row.name,
+        systemType: row.systemType ?? undefined,
+        connectionType: row.connectionType ?? undefined,
+        settings,
+        secrets,
+      };
     },
   };
 }

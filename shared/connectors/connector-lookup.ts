@@ -45,7 +45,9 @@ export async function findOperation(
   }
   const op = reg.operations[operation];
   if (!op) {
-    return { problem: `connector '${connectorName}' (${reg.systemType}) has no operation '${operation}'; it has ${Object.keys(reg.operations).join(', ')}` };
+    return {
+      problem: `connector '${connectorName}' (${reg.systemType}) has no operation '${operation}'; it has ${Object.keys(reg.operations).join(', ')}`,
+    };
   }
   return { operation: op };
 }

@@ -20,7 +20,14 @@ import * as store from '../store/connectors';
 import { resolveProject } from '../store/organisations';
 import { hostsOf, OutboundBlockedError, type OutboundPolicy } from '../adapters/network-policy';
 import type { SecretBox } from '../store/secret-box';
-import { destinationChanges, destinationOf, keepEchoedSettings, openSettings, SEALED_SETTING_PREFIX, sealSettings } from './sealed-settings';
+import {
+  destinationChanges,
+  destinationOf,
+  keepEchoedSettings,
+  openSettings,
+  SEALED_SETTING_PREFIX,
+  sealSettings,
+} from './sealed-settings';
 import { isUniqueViolation } from '../db/db';
 
 /** What the connector operations need from the platform. */
@@ -43,7 +50,6 @@ export interface Caller {
 // Setting names that look like credentials: they belong in `secrets`, which are sealed and never returned.
 const SECRET_LIKE = /(pass(word)?|secret|token|api[-_]?key|private[-_]?key|credential|connection[-_]?string|account[-_]?key|sas)$/i;
 const CONNECTION_TEST_TIMEOUT_MS = 20_000;
-
 
 function toView(row: store.ConnectorRow, registry: AdapterRegistry): ConnectorView {
   const reg = registryEntry(registry, row);
@@ -74,7 +80,14 @@ function registryEntry(registry: AdapterRegistry, row: store.ConnectorRow): Adap
 
 function descriptorOf(row: store.ConnectorRow, opened: Record<string, unknown>): ConnectorDescriptor {
   const { settings, secrets } = openSettings(row.settings, opened);
-  return { id: row.id, name: row.name, systemType: row.systemType ?? undefined, connectionType: row.connectionType ?? undefined, settings, secrets };
+  return {
+    id: row.id,
+    name: row.name,
+    systemType: row.systemType ?? undefined,
+    connectionType: row.connectionType ?? undefined,
+    settings,
+    secrets,
+  };
 }
 
 /** The sealed entries and clear settings of a write: secrets plus the settings that are credentials in all but name. */
@@ -85,24 +98,50 @@ function sealedWrite(reg: AdapterRegistration, settings: Record<string, unknown>
 }
 
 /** An audit-safe picture of a connector: secrets by name only, never a value (named so the audit redactor keeps the list). */
-function auditView(c: { name: string; systemType: string | null; connectionType: string | null; settings: unknown; secretNames: readonly string[] }) {
-  return { name: c.name, systemType: c.systemType, connectionType: c.connectionType, settings: c.settings, sealedFields: [...c.secretNames].sort() };
+function auditView(c: {
+  name: string;
+  systemType: string | null;
+  connectionType: string | null;
+  settings: unknown;
+  secretNames: readonly string[];
+}) {
+  return {
+    name: c.name,
+    systemType: c.systemType,
+    connectionType: c.connectionType,
+    settings: c.settings,
+    sealedFields: [...c.secretNames].sort(),
+  };
 }
-
 
 /**
  * Checks what can be checked on save: an adapter resolves, settings and secrets match its
  * connection schema, no credential hides in settings, and literal or resolvable hosts pass the
  * outbound policy (checked again at connect time).
  */
-async function validate(deps: ConnectorsDeps, body: { name: string; systemType?: string | undefined; connectionType?: string | undefined; settings: Record<string, unknown> }, secrets: Record<string, unknown>): Promise<AdapterRegistration> {
+async function validate(
+  deps: ConnectorsDeps,
+  body: { name: string; systemType?: string | undefined; connectionType?: string | undefined; settings: Record<string, unknown> },
+  secrets: Record<string, unknown>,
+): Promise<AdapterRegistration> {
   const issues: FieldIssue[] = [];
   for (const k of Object.keys(body.settings)) {
-    if (SECRET_LIKE.test(k)) issues.push({ path: `settings.${k}`, message: `looks like a credential; put it in 'secrets', which are encrypted and never returned` });
+    if (SECRET_LIKE.test(k))
+      issues.push({
+        path: `settings.${k}`,
+        message: `looks like a credential; put it in 'secrets', which are encrypted and never returned`,
+      });
   }
   let reg: AdapterRegistration | undefined;
   try {
-    reg = deps.registry.resolve({ id: 'new', name: body.name, systemType: body.systemType, connectionType: body.connectionType, settings: body.settings, secrets: {} }).registration;
+    reg = deps.registry.resolve({
+      id: 'new',
+      name: body.name,
+      systemType: body.systemType,
+      connectionType: body.connectionType,
+      settings: body.settings,
+      secrets: {},
+    }).registration;
   } catch (err) {
     if (!(err instanceof AdapterResolutionError)) throw err;
     issues.push({ path: body.systemType ? 'systemType' : body.connectionType ? 'connectionType' : 'settings', message: err.message });
@@ -115,7 +154,8 @@ async function validate(deps: ConnectorsDeps, body: { name: string; systemType?:
     // Where the connector sends its credentials must be a host of its kind (Azure services, Entra authorities).
     const hosts = deps.registry.environment.hosts;
     for (const e of reg.endpoints({ settings: body.settings, secrets })) {
-      if (hosts && !hosts.allows(e.kind, e.host)) issues.push({ path: e.path, message: `'${e.host}' is not a ${e.kind} host this platform connects to` });
+      if (hosts && !hosts.allows(e.kind, e.host))
+        issues.push({ path: e.path, message: `'${e.host}' is not a ${e.kind} host this platform connects to` });
     }
   }
   if (!issues.length) {
@@ -145,16 +185,32 @@ export async function createConnector(deps: ConnectorsDeps, who: Caller, body: C
   const { visible, entries } = sealedWrite(reg, body.settings, secrets);
   const secretNames = Object.keys(entries);
   const sealedSecrets = secretNames.length ? await deps.secretBox.seal(who.orgId, id, entries) : null;
-  const write: store.ConnectorWrite = { name: body.name, systemType: body.systemType ?? null, connectionType: body.connectionType ?? null, settings: visible, sealedSecrets, secretNames };
+  const write: store.ConnectorWrite = {
+    name: body.name,
+    systemType: body.systemType ?? null,
+    connectionType: body.connectionType ?? null,
+    settings: visible,
+    sealedSecrets,
+    secretNames,
+  };
   try {
     const row = await deps.db.tx(async (q) => {
       const r = await store.insertConnector(q, { ...write, id, orgId: who.orgId, projectId });
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'connector.create', targetType: 'connector', targetId: id, diff: { after: auditView(write) } });
+      await appendAudit(q, {
+        orgId: who.orgId,
+        actor: who.actor,
+        source: who.source ?? null,
+        action: 'connector.create',
+        targetType: 'connector',
+        targetId: id,
+        diff: { after: auditView(write) },
+      });
       return r;
     });
     return toView(row, deps.registry);
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ConflictError('connector_name_taken', `A connector named '${body.name}' already exists in this project.`);
+    if (isUniqueViolation(err))
+      throw new ConflictError('connector_name_taken', `A connector named '${body.name}' already exists in this project.`);
     throw err;
   }
 }
@@ -181,7 +237,9 @@ export async function updateConnector(deps: ConnectorsDeps, who: Caller, id: str
   const moved = destinationChanges(destinationOf(stored), destinationOf({ ...body, settings }));
   if (moved.length) {
     const stale = [
-      ...Object.keys(stored.secrets).filter((k) => !(body.secrets && k in body.secrets)).map((k) => `secrets.${k}`),
+      ...Object.keys(stored.secrets)
+        .filter((k) => !(body.secrets && k in body.secrets))
+        .map((k) => `secrets.${k}`),
       ...kept.map((k) => `settings.${k}`),
     ];
     if (stale.length) {
@@ -203,7 +261,9 @@ export async function updateConnector(deps: ConnectorsDeps, who: Caller, id: str
     sealedSecrets: secretNames.length ? await deps.secretBox.seal(who.orgId, id, entries) : null,
     secretNames,
   };
-  const changedSealedSettings = secretNames.filter((n) => n.startsWith(SEALED_SETTING_PREFIX) && !kept.includes(n.slice(SEALED_SETTING_PREFIX.length)));
+  const changedSealedSettings = secretNames.filter(
+    (n) => n.startsWith(SEALED_SETTING_PREFIX) && !kept.includes(n.slice(SEALED_SETTING_PREFIX.length)),
+  );
   const changedSecrets = [...Object.keys(body.secrets ?? {}), ...changedSealedSettings];
   try {
     const row = await deps.db.tx(async (q) => {
@@ -211,17 +271,23 @@ export async function updateConnector(deps: ConnectorsDeps, who: Caller, id: str
       if (!r) throw new NotFoundError('connector', id);
       await appendAudit(q, {
         orgId: who.orgId,
-        actor: who.actor, source: who.source ?? null,
+        actor: who.actor,
+        source: who.source ?? null,
         action: 'connector.update',
         targetType: 'connector',
         targetId: id,
-        diff: { before: auditView({ ...existing, settings: storedView.visible }), after: auditView(write), sealedFieldsChanged: changedSecrets },
+        diff: {
+          before: auditView({ ...existing, settings: storedView.visible }),
+          after: auditView(write),
+          sealedFieldsChanged: changedSecrets,
+        },
       });
       return r;
     });
     return toView(row, deps.registry);
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ConflictError('connector_name_taken', `A connector named '${body.name}' already exists in this project.`);
+    if (isUniqueViolation(err))
+      throw new ConflictError('connector_name_taken', `A connector named '${body.name}' already exists in this project.`);
     throw err;
   }
 }
@@ -244,7 +310,15 @@ export async function deleteConnector(deps: ConnectorsDeps, who: Caller, id: str
     const row = await store.deleteConnector(q, who.orgId, id);
     if (!row) throw new NotFoundError('connector', id);
     const before = { ...row, settings: sealSettings(registryEntry(deps.registry, row), row.settings).visible };
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'connector.delete', targetType: 'connector', targetId: id, diff: { before: auditView(before) } });
+    await appendAudit(q, {
+      orgId: who.orgId,
+      actor: who.actor,
+      source: who.source ?? null,
+      action: 'connector.delete',
+      targetType: 'connector',
+      targetId: id,
+      diff: { before: auditView(before) },
+    });
   });
 }
 
@@ -259,7 +333,8 @@ export async function testConnector(deps: ConnectorsDeps, who: Caller, id: strin
   try {
     const adapter = deps.registry.getAdapter(descriptorOf(row, secrets));
     systemType = adapter.systemType;
-    if (!adapter.testConnection) return { ok: false, systemType, error: { code: 'no_connection_test', message: `The ${systemType} adapter has no connection test.` } };
+    if (!adapter.testConnection)
+      return { ok: false, systemType, error: { code: 'no_connection_test', message: `The ${systemType} adapter has no connection test.` } };
     try {
       const r = await adapter.testConnection(combined);
       return { ok: true, systemType, ...(r.detail ? { detail: r.detail } : {}) };
@@ -267,7 +342,12 @@ export async function testConnector(deps: ConnectorsDeps, who: Caller, id: strin
       await adapter.close?.().catch(() => undefined);
     }
   } catch (err) {
-    const code = err instanceof DemitonError ? err.code : typeof (err as { code?: unknown }).code === 'string' ? String((err as { code: string }).code) : 'connection_failed';
+    const code =
+      err instanceof DemitonError
+        ? err.code
+        : typeof (err as { code?: unknown }).code === 'string'
+          ? String((err as { code: string }).code)
+          : 'connection_failed';
     const message = timeout.aborted ? `No answer within ${CONNECTION_TEST_TIMEOUT_MS / 1000} s.` : (err as Error).message || String(err);
     deps.logger.info({ connectorId: id, systemType, code }, 'connector test failed');
     return { ok: false, systemType, error: { code, message } };
@@ -287,13 +367,17 @@ export function adapterCatalog(registry: AdapterRegistry): AdapterCatalog {
       category: r.category,
       connectionTypes: [...(r.connectionTypes ?? [])],
       inferable: !!r.infer,
-      connectionSchema: r.connectionSchema ? (jsonSchemaOf(r.connectionSchema, 'input') as AdapterCatalog['items'][number]['connectionSchema']) : null,
+      connectionSchema: r.connectionSchema
+        ? (jsonSchemaOf(r.connectionSchema, 'input') as AdapterCatalog['items'][number]['connectionSchema'])
+        : null,
       operations: Object.entries(r.operations).map(([name, op]) => ({
         name,
         kind: op.kind,
         description: op.description,
         inputSchema: jsonSchemaOf(op.input, 'input') as AdapterCatalog['items'][number]['operations'][number]['inputSchema'],
-        outputSchema: op.output ? (jsonSchemaOf(op.output, 'output') as AdapterCatalog['items'][number]['operations'][number]['inputSchema']) : null,
+        outputSchema: op.output
+          ? (jsonSchemaOf(op.output, 'output') as AdapterCatalog['items'][number]['operations'][number]['inputSchema'])
+          : null,
       })),
     })),
   };

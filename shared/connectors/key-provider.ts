@@ -76,12 +76,18 @@ export function keyVaultKey(vaultUrl: string, secretName: string, options: KeyVa
   const load = async (): Promise<Buffer> => {
     const { SecretClient } = await import('@azure/keyvault-secrets');
     const credential = options.credential ?? new (await import('@azure/identity')).DefaultAzureCredential();
-    const client = new SecretClient(vaultUrl, credential, { retryOptions: { maxRetries: 1 }, ...(options.agent ? { agent: options.agent } : {}) });
+    const client = new SecretClient(vaultUrl, credential, {
+      retryOptions: { maxRetries: 1 },
+      ...(options.agent ? { agent: options.agent } : {}),
+    });
     let value: string | undefined;
     try {
       value = (await client.getSecret(secretName)).value;
     } catch (err) {
-      throw new EncryptionKeyError(`Reading secret '${secretName}' from Key Vault ${vaultUrl} failed: ${(err as Error).message}`, { cause: err, retryable: true });
+      throw new EncryptionKeyError(`Reading secret '${secretName}' from Key Vault ${vaultUrl} failed: ${(err as Error).message}`, {
+        cause: err,
+        retryable: true,
+      });
     }
     if (!value) throw new EncryptionKeyError(`Key Vault secret '${secretName}' is empty.`);
     return parseKey(value, `Key Vault secret '${secretName}'`);

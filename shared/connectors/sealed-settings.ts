@@ -80,7 +80,10 @@ export function redact(value: unknown): unknown {
 }
 
 /** Splits full settings into what is stored in the clear (with stand-ins) and the sealed entries. */
-export function sealSettings(reg: AdapterRegistration | undefined, settings: Record<string, unknown>): { visible: Record<string, unknown>; sealed: Record<string, string> } {
+export function sealSettings(
+  reg: AdapterRegistration | undefined,
+  settings: Record<string, unknown>,
+): { visible: Record<string, unknown>; sealed: Record<string, string> } {
   const visible = structuredClone(settings);
   const sealed: Record<string, string> = {};
   for (const path of sensitivePaths(reg, settings)) {
@@ -92,11 +95,15 @@ export function sealSettings(reg: AdapterRegistration | undefined, settings: Rec
 }
 
 /** Puts sealed setting values back: the settings and secrets an adapter is built with. */
-export function openSettings(visible: Record<string, unknown>, opened: Record<string, unknown>): { settings: Record<string, unknown>; secrets: Record<string, unknown> } {
+export function openSettings(
+  visible: Record<string, unknown>,
+  opened: Record<string, unknown>,
+): { settings: Record<string, unknown>; secrets: Record<string, unknown> } {
   const settings = structuredClone(visible);
   const secrets: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(opened)) {
-    if (k.startsWith(SEALED_SETTING_PREFIX) && typeof v === 'string') setPath(settings, k.slice(SEALED_SETTING_PREFIX.length), JSON.parse(v));
+    if (k.startsWith(SEALED_SETTING_PREFIX) && typeof v === 'string')
+      setPath(settings, k.slice(SEALED_SETTING_PREFIX.length), JSON.parse(v));
     else secrets[k] = v;
   }
   return { settings, secrets };
@@ -106,7 +113,12 @@ export function openSettings(visible: Record<string, unknown>, opened: Record<st
  * Replaces stand-ins an update sent back unchanged with the stored values; returns the full
  * settings and the paths so kept.
  */
-export function keepEchoedSettings(body: Record<string, unknown>, storedVisible: Record<string, unknown>, storedFull: Record<string, unknown>, storedSealedPaths: readonly string[]): { settings: Record<string, unknown>; kept: string[] } {
+export function keepEchoedSettings(
+  body: Record<string, unknown>,
+  storedVisible: Record<string, unknown>,
+  storedFull: Record<string, unknown>,
+  storedSealedPaths: readonly string[],
+): { settings: Record<string, unknown>; kept: string[] } {
   const settings = structuredClone(body);
   const kept: string[] = [];
   for (const path of storedSealedPaths) {
@@ -122,7 +134,11 @@ export function keepEchoedSettings(body: Record<string, unknown>, storedVisible:
 const WHERE = /^(host|hostname|server|port|fullyQualifiedNamespace|tenantId|authorityHost|accountName|tls|ssl|secure|security)$/i;
 
 /** Every setting that says where a connector's secrets are sent, normalised (URLs by origin). */
-export function destinationOf(c: { systemType?: string | undefined; connectionType?: string | undefined; settings: Record<string, unknown> }): Record<string, unknown> {
+export function destinationOf(c: {
+  systemType?: string | undefined;
+  connectionType?: string | undefined;
+  settings: Record<string, unknown>;
+}): Record<string, unknown> {
   const out: Record<string, unknown> = { systemType: c.systemType ?? null, connectionType: c.connectionType ?? null };
   const visit = (prefix: string, o: Record<string, unknown>, depth: number) => {
     for (const [k, v] of Object.entries(o)) {

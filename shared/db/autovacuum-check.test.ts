@@ -8,7 +8,9 @@ describe('autovacuumWarning', () => {
   });
 
   it('names the settings that are off and what to do', () => {
-    expect(autovacuumWarning({ autovacuum: 'off', trackCounts: 'on' })).toMatch(/^PostgreSQL runs with autovacuum off: .*Turn autovacuum on/);
+    expect(autovacuumWarning({ autovacuum: 'off', trackCounts: 'on' })).toMatch(
+      /^PostgreSQL runs with autovacuum off: .*Turn autovacuum on/,
+    );
     expect(autovacuumWarning({ autovacuum: 'on', trackCounts: 'off' })).toMatch(/with track_counts off/);
     expect(autovacuumWarning({ autovacuum: 'off', trackCounts: 'off' })).toMatch(/with autovacuum and track_counts off/);
   });

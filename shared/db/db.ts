@@ -41,7 +41,10 @@ export interface Db extends Queryable {
  */
 export function queryableOf(client: pg.ClientBase): Queryable {
   return {
-    query: (text, values) => (typeof text === 'string' ? client.query(text, values) : client.query({ name: text.name, text: text.text, values: values ?? [] })) as never,
+    query: (text, values) =>
+      (typeof text === 'string'
+        ? client.query(text, values)
+        : client.query({ name: text.name, text: text.text, values: values ?? [] })) as never,
   };
 }
 
@@ -59,7 +62,12 @@ export function isConnectionError(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
   const msg = (err as { message?: unknown }).message;
-  return typeof msg === 'string' && /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(msg);
+  return (
+    typeof msg === 'string' &&
+    /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+      msg,
+    )
+  );
 }
 
 /** True when `err` is PostgreSQL's unique violation (SQLSTATE 23505): a row with that key exists. */
@@ -104,7 +112,8 @@ function entraConnection(url: string, entra: NonNullable<PoolOptions['entra']>):
   const host = decodeURIComponent(u.hostname.replace(/^\[|\]$/g, ''));
   const sslmode = u.searchParams.get('sslmode');
   // As pg reads sslmode today: 'disable' is off, 'no-verify' skips the certificate check, every other mode verifies it.
-  const ssl = sslmode === 'disable' ? false : sslmode === 'no-verify' ? { rejectUnauthorized: false } : sslmode ? true : !isLoopbackHost(host);
+  const ssl =
+    sslmode === 'disable' ? false : sslmode === 'no-verify' ? { rejectUnauthorized: false } : sslmode ? true : !isLoopbackHost(host);
   return {
     host,
     port: u.port ? Number(u.port) : 5432,
@@ -135,7 +144,10 @@ export function createDb(opts: PoolOptions, onClose?: () => Promise<void>): Db {
   // nothing is tracked.
   const insideTx = opts.max === 1 ? new AsyncLocalStorage<true>() : null;
   const refuseNested = () => {
-    if (insideTx?.getStore()) throw new Error('The pool has one connection and this transaction holds it: inside Db.tx, query through the transaction, never the pool.');
+    if (insideTx?.getStore())
+      throw new Error(
+        'The pool has one connection and this transaction holds it: inside Db.tx, query through the transaction, never the pool.',
+      );
   };
   return {
     backend: opts.backend,
@@ -143,7 +155,9 @@ export function createDb(opts: PoolOptions, onClose?: () => Promise<void>): Db {
     async query(text, values) {
       refuseNested();
       try {
-        return typeof text === 'string' ? await pool.query(text, values) : await pool.query({ name: text.name, text: text.text, values: values ?? [] });
+        return typeof text === 'string'
+          ? await pool.query(text, values)
+          : await pool.query({ name: text.name, text: text.text, values: values ?? [] });
       } catch (err) {
         return wrap(err);
       }

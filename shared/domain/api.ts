@@ -40,7 +40,9 @@ export const WorkflowView = z.object({
   latestVersion: z
     .number()
     .int()
-    .describe('The newest version. When `version` is older, saving this definition (PUT) makes it the newest version again: that is how an old version is restored.'),
+    .describe(
+      'The newest version. When `version` is older, saving this definition (PUT) makes it the newest version again: that is how an old version is restored.',
+    ),
 });
 export type WorkflowView = z.infer<typeof WorkflowView>;
 
@@ -74,20 +76,35 @@ export const ChunkProgress = z.object({
 
 /** One failed attempt of a task (a retry, or an earlier attempt of a rerun run). */
 export const AttemptRecord = z
-  .object({ attempt: z.number().int(), error: StoredErrorSchema.nullable(), startedAt: z.string().nullable(), finishedAt: z.string().nullable() })
+  .object({
+    attempt: z.number().int(),
+    error: StoredErrorSchema.nullable(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+  })
   .describe('A failed attempt of a task.');
 
 /** Language-model tokens spent (cognitive `model` connector calls). */
-export const ModelUsage = z.object({ inputTokens: z.number().int(), outputTokens: z.number().int(), calls: z.number().int() }).describe('Language-model token usage.');
+export const ModelUsage = z
+  .object({ inputTokens: z.number().int(), outputTokens: z.number().int(), calls: z.number().int() })
+  .describe('Language-model token usage.');
 
 export const TaskRunView = z.object({
   key: z.string(),
   type: z.enum(['atomic', 'workflow', 'chunked']),
   status: TaskStatus,
   needs: z.array(z.string()).optional().describe('The tasks this one waits for (resolved: an omitted `needs` is the task before it).'),
-  runAfter: z.enum(['success', 'failure', 'always']).optional().describe("When it runs once its needs ended; 'failure' marks a failure handler, 'always' a finally."),
+  runAfter: z
+    .enum(['success', 'failure', 'always'])
+    .optional()
+    .describe("When it runs once its needs ended; 'failure' marks a failure handler, 'always' a finally."),
   onError: z.enum(['fail', 'continue']).optional(),
-  handled: z.boolean().optional().describe('On a FAILED task: true when the failure is handled (onError: continue, or a runAfter: failure task that needs it succeeded).'),
+  handled: z
+    .boolean()
+    .optional()
+    .describe(
+      'On a FAILED task: true when the failure is handled (onError: continue, or a runAfter: failure task that needs it succeeded).',
+    ),
   attempts: z.number().int(),
   output: z.json().nullable(),
   error: StoredErrorSchema.nullable(),
@@ -116,7 +133,9 @@ export const RunView = z.object({
   attemptStartedAt: z.iso
     .datetime()
     .nullable()
-    .describe("When the current attempt started: equals `startedAt` for the first attempt, later after a rerun; null while the attempt waits for a worker. `startedAt` stays the first attempt's start (the total)."),
+    .describe(
+      "When the current attempt started: equals `startedAt` for the first attempt, later after a rerun; null while the attempt waits for a worker. `startedAt` stays the first attempt's start (the total).",
+    ),
   attempt: z.number().int().optional().describe('Execution attempt of the run: 1, plus one per rerun from failure.'),
   onFailureOf: z.uuid().nullable().optional().describe("The run whose failure started this one (its workflow's onFailure)."),
   tasks: z.array(TaskRunView),
@@ -144,5 +163,7 @@ export const ListRunsQuery = z.strictObject({
 
 export const IdParams = z.object({ id: z.uuid() });
 
-const Check = z.object({ status: z.enum(['ok', 'down']), backend: z.string(), latencyMs: z.number() }).describe('Why a dependency is down is logged, never answered.');
+const Check = z
+  .object({ status: z.enum(['ok', 'down']), backend: z.string(), latencyMs: z.number() })
+  .describe('Why a dependency is down is logged, never answered.');
 export const Health = z.object({ status: z.enum(['ok', 'degraded']), checks: z.object({ database: Check, queue: Check }) });

@@ -44,7 +44,9 @@ export const BusinessObjectView = z.object({
 export type BusinessObjectView = z.infer<typeof BusinessObjectView>;
 export const BusinessObjectList = z.object({ items: z.array(BusinessObjectView), nextCursor: z.string().nullable() });
 
-export const BusinessObjectRecordBody = z.record(z.string(), z.json()).describe('The record; must match the type’s schema and carry the key field.');
+export const BusinessObjectRecordBody = z
+  .record(z.string(), z.json())
+  .describe('The record; must match the type’s schema and carry the key field.');
 
 export const BusinessObjectTypeParams = z.object({ type: TypeName });
 export const BusinessObjectKeyParams = z.object({ type: TypeName, key: z.string().min(1).max(500) });
@@ -56,7 +58,9 @@ export const ListBusinessObjectsQuery = z.strictObject({
     .string()
     .max(4000)
     .optional()
-    .describe('JSON object; records whose data contains it match (e.g. {"status":"open"}). Anything else is 400 `invalid_filter` with an example.'),
+    .describe(
+      'JSON object; records whose data contains it match (e.g. {"status":"open"}). Anything else is 400 `invalid_filter` with an example.',
+    ),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(1000).optional(),
 });

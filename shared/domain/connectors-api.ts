@@ -8,16 +8,30 @@ const ConnectorName = z
   .describe('Name used by workflow tasks (`connector`), unique in the project.');
 
 const Secrets = z
-  .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'expected a secret name of letters, digits and _'), z.union([z.string(), z.null()]))
-  .describe('Write-only. Sealed with AES-256-GCM envelope encryption; never returned. On update, a name with null removes that secret, absent names are kept.');
+  .record(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'expected a secret name of letters, digits and _'),
+    z.union([z.string(), z.null()]),
+  )
+  .describe(
+    'Write-only. Sealed with AES-256-GCM envelope encryption; never returned. On update, a name with null removes that secret, absent names are kept.',
+  );
 
-const Settings = z.record(z.string(), z.json()).describe('Connection settings (host, port, url, database…); see GET /api/adapters for each system type’s schema. Never put secrets here.');
+const Settings = z
+  .record(z.string(), z.json())
+  .describe(
+    'Connection settings (host, port, url, database…); see GET /api/adapters for each system type’s schema. Never put secrets here.',
+  );
 
 export const ConnectorBody = z.strictObject({
   name: ConnectorName,
   projectId: z.uuid().optional().describe('Defaults to the organisation’s default project.'),
   systemType: z.string().min(1).max(100).optional().describe('Exact system type, e.g. `postgres`, `business-central`.'),
-  connectionType: z.string().min(1).max(100).optional().describe('Generic protocol (`sql`, `sftp`, `smtp`, `http`…), used when no system type matches.'),
+  connectionType: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('Generic protocol (`sql`, `sftp`, `smtp`, `http`…), used when no system type matches.'),
   settings: Settings.default({}),
   secrets: Secrets.optional(),
 });

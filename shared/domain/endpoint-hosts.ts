@@ -3,7 +3,12 @@
 export const DEFAULT_ALLOWED_HOSTS = {
   'azure-blob': ['*.blob.core.windows.net', '*.blob.core.usgovcloudapi.net', '*.blob.core.chinacloudapi.cn'],
   'azure-service-bus': ['*.servicebus.windows.net', '*.servicebus.usgovcloudapi.net', '*.servicebus.chinacloudapi.cn'],
-  'entra-authority': ['login.microsoftonline.com', 'login.microsoftonline.us', 'login.chinacloudapi.cn', 'login.partner.microsoftonline.cn'],
+  'entra-authority': [
+    'login.microsoftonline.com',
+    'login.microsoftonline.us',
+    'login.chinacloudapi.cn',
+    'login.partner.microsoftonline.cn',
+  ],
 } as const satisfies Record<string, readonly string[]>;
 
 export type EndpointKind = keyof typeof DEFAULT_ALLOWED_HOSTS;

@@ -62,7 +62,11 @@ export class UnsupportedMediaTypeError extends DemitonError {
   readonly code = 'unsupported_media_type';
   readonly httpStatus = 415;
   constructor(readonly contentType: string | null) {
-    super(contentType ? `Expected Content-Type application/json, got '${contentType}'.` : 'Expected Content-Type application/json; the request has none.');
+    super(
+      contentType
+        ? `Expected Content-Type application/json, got '${contentType}'.`
+        : 'Expected Content-Type application/json; the request has none.',
+    );
   }
 }
 
@@ -237,7 +241,10 @@ export class ExpressionLimitError extends DemitonError {
     readonly limit: string,
     options?: { cause?: unknown },
   ) {
-    super(`Task '${taskKey}': expression '${expression.length > 200 ? `${expression.slice(0, 200)}…` : expression}' exceeded a limit: ${limit}`, options);
+    super(
+      `Task '${taskKey}': expression '${expression.length > 200 ? `${expression.slice(0, 200)}…` : expression}' exceeded a limit: ${limit}`,
+      options,
+    );
   }
 }
 

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { ExpressionError } from './errors';
 import { checkSyntax, evaluate, expressionsIn, mapValue, stepReferences } from './expressions';
 
-const ctx = { input: { name: 'Ada', n: 3, tags: ['a', 'b'] }, steps: { greet: { message: 'Hello Ada' } }, record: { index: 7 }, run: { id: 'r1' } };
+const ctx = {
+  input: { name: 'Ada', n: 3, tags: ['a', 'b'] },
+  steps: { greet: { message: 'Hello Ada' } },
+  record: { index: 7 },
+  run: { id: 'r1' },
+};
 
 describe('input mapping', () => {
   it('takes the value of a whole {{ expr }} with its JSON type', async () => {
@@ -61,16 +66,51 @@ describe('expression analysis', () => {
 
   it('gives what JSONata gives for plain paths (looked up without it) and for everything around them', async () => {
     const context = {
-      record: { index: 0, name: 'x', ok: false, nil: null, nested: { deep: { v: 2 } }, list: [1, 2], one: [3], objs: [{ v: 1 }, { v: 2 }], 'a b': 5, and: 6 },
+      record: {
+        index: 0,
+        name: 'x',
+        ok: false,
+        nil: null,
+        nested: { deep: { v: 2 } },
+        list: [1, 2],
+        one: [3],
+        objs: [{ v: 1 }, { v: 2 }],
+        'a b': 5,
+        and: 6,
+      },
       input: [{ v: 1 }],
       steps: {},
     };
-    const exprs = ['record.index', 'record.name', 'record.ok', 'record.nil', 'record.missing', 'record.nested.deep.v', 'record.nested', 'record.list',
-      'record.one', 'record.objs.v', 'record.`a b`', 'record.and', 'record', 'input.v', 'record.index.x', 'record.toString', 'true', 'null', 'record.list[0]', 'record.one[]', '$.record.index'];
+    const exprs = [
+      'record.index',
+      'record.name',
+      'record.ok',
+      'record.nil',
+      'record.missing',
+      'record.nested.deep.v',
+      'record.nested',
+      'record.list',
+      'record.one',
+      'record.objs.v',
+      'record.`a b`',
+      'record.and',
+      'record',
+      'input.v',
+      'record.index.x',
+      'record.toString',
+      'true',
+      'null',
+      'record.list[0]',
+      'record.one[]',
+      '$.record.index',
+    ];
     for (const expr of exprs) {
       const expected = await jsonata(expr).evaluate(context);
       const got = await evaluate(expr, context, 't');
-      expect([expr, got]).toEqual([expr, expected === undefined || typeof expected === 'function' ? null : JSON.parse(JSON.stringify(expected))]);
+      expect([expr, got]).toEqual([
+        expr,
+        expected === undefined || typeof expected === 'function' ? null : JSON.parse(JSON.stringify(expected)),
+      ]);
     }
   });
 });

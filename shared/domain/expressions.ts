@@ -86,7 +86,8 @@ function onEntry(_node: unknown, _input: unknown, env: Frame): Promise<void> | u
 /** JSONata's `__evaluate_exit` hook: bounds the size of every intermediate string and array. */
 function onExit(_node: unknown, _input: unknown, _env: unknown, result: unknown): void {
   if (typeof result === 'string') {
-    if (result.length > EXPRESSION_LIMITS.stringChars) throw new LimitReached(`built a string longer than ${EXPRESSION_LIMITS.stringChars} characters`);
+    if (result.length > EXPRESSION_LIMITS.stringChars)
+      throw new LimitReached(`built a string longer than ${EXPRESSION_LIMITS.stringChars} characters`);
   } else if (Array.isArray(result) && result.length > EXPRESSION_LIMITS.sequenceItems) {
     throw new LimitReached(`built a sequence longer than ${EXPRESSION_LIMITS.sequenceItems} items`);
   }
@@ -96,11 +97,14 @@ function onExit(_node: unknown, _input: unknown, _env: unknown, result: unknown)
 function boundedPad(str: string | undefined, width: number, char?: string): string | undefined {
   if (str === undefined) return undefined;
   const w = Math.trunc(width);
-  if (Math.abs(w) > EXPRESSION_LIMITS.stringChars) throw new LimitReached(`$pad to ${Math.abs(w)} characters (at most ${EXPRESSION_LIMITS.stringChars})`);
+  if (Math.abs(w) > EXPRESSION_LIMITS.stringChars)
+    throw new LimitReached(`$pad to ${Math.abs(w)} characters (at most ${EXPRESSION_LIMITS.stringChars})`);
   const fill = char === undefined || char.length === 0 ? ' ' : char;
   const missing = Math.abs(w) - Array.from(str).length;
   if (missing <= 0) return str;
-  const padding = Array.from(fill.repeat(Math.ceil(missing / Array.from(fill).length))).slice(0, missing).join('');
+  const padding = Array.from(fill.repeat(Math.ceil(missing / Array.from(fill).length)))
+    .slice(0, missing)
+    .join('');
   return w > 0 ? str + padding : padding + str;
 }
 
@@ -209,7 +213,8 @@ export async function evaluate(expr: string, context: unknown, taskKey: string):
 // JSONata returns arrays with a `sequence` flag and may return functions; keep plain JSON only.
 function normalise(v: unknown, depth: number): unknown {
   if (typeof v === 'function') return null;
-  if (v && typeof v === 'object' && depth >= EXPRESSION_LIMITS.resultDepth) throw new LimitReached(`returned a value nested deeper than ${EXPRESSION_LIMITS.resultDepth} levels`);
+  if (v && typeof v === 'object' && depth >= EXPRESSION_LIMITS.resultDepth)
+    throw new LimitReached(`returned a value nested deeper than ${EXPRESSION_LIMITS.resultDepth} levels`);
   if (Array.isArray(v)) return v.map((x) => normalise(x, depth + 1));
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normalise(x, depth + 1)]));
   return v;
@@ -294,11 +299,13 @@ function unboundedPart(ast: unknown): string | null {
     }
     if (n.type === 'binary' && n.value === '..' && n.lhs?.type === 'number' && n.rhs?.type === 'number') {
       const size = (n.rhs.value as number) - (n.lhs.value as number) + 1;
-      if (size > EXPRESSION_LIMITS.sequenceItems) return `the range [${String(n.lhs.value)}..${String(n.rhs.value)}] has ${size} items (at most ${EXPRESSION_LIMITS.sequenceItems})`;
+      if (size > EXPRESSION_LIMITS.sequenceItems)
+        return `the range [${String(n.lhs.value)}..${String(n.rhs.value)}] has ${size} items (at most ${EXPRESSION_LIMITS.sequenceItems})`;
     }
     if (n.type === 'function' && n.procedure?.type === 'variable' && n.procedure.value === 'pad') {
       const width = n.arguments?.[1];
-      if (width?.type === 'number' && Math.abs(width.value as number) > EXPRESSION_LIMITS.stringChars) return `$pad to ${String(width.value)} characters (at most ${EXPRESSION_LIMITS.stringChars})`;
+      if (width?.type === 'number' && Math.abs(width.value as number) > EXPRESSION_LIMITS.stringChars)
+        return `$pad to ${String(width.value)} characters (at most ${EXPRESSION_LIMITS.stringChars})`;
     }
     for (const v of Object.values(node)) {
       if (Array.isArray(v)) stack.push(...v);

@@ -14,7 +14,9 @@ export class UnsupportedPatternError extends Error {
     readonly pattern: string,
     reason: string,
   ) {
-    super(`the regular expression /${pattern}/ is not accepted: ${reason} (patterns run on RE2, in linear time: no backreferences or lookaround)`);
+    super(
+      `the regular expression /${pattern}/ is not accepted: ${reason} (patterns run on RE2, in linear time: no backreferences or lookaround)`,
+    );
     this.name = 'UnsupportedPatternError';
   }
 }
@@ -109,4 +111,6 @@ export class LinearRegExp {
 }
 
 /** Ajv's `code.regExp` option: every `pattern` keyword compiles to an RE2 matcher (or fails to compile). */
-export const ajvLinearRegExp = Object.assign((pattern: string, flags: string) => new LinearRegExp(pattern, flags), { code: 'linearRegExp' });
+export const ajvLinearRegExp = Object.assign((pattern: string, flags: string) => new LinearRegExp(pattern, flags), {
+  code: 'linearRegExp',
+});

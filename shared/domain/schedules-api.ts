@@ -20,7 +20,9 @@ export const ScheduleBody = z
     catchUp: z
       .enum(['skip', 'all'])
       .default('skip')
-      .describe('Fire times missed while Demiton was down: `skip` them (only a fire due within the last two minutes runs), or run `all` (the most recent 100 at most).'),
+      .describe(
+        'Fire times missed while Demiton was down: `skip` them (only a fire due within the last two minutes runs), or run `all` (the most recent 100 at most).',
+      ),
   })
   .describe('A schedule: when to start runs of the workflow, and with what input.');
 export type ScheduleBody = z.output<typeof ScheduleBody>;
@@ -35,14 +37,21 @@ export const ScheduleView = z.object({
   catchUp: z.enum(['skip', 'all']),
   nextFireAt: z.iso.datetime().nullable(),
   lastFireAt: z.iso.datetime().nullable().describe('The newest fire time this schedule has fired for.'),
-  lastRunId: z.uuid().nullable().describe('The run started by the last fire; null when it started none (see `lastError`) or has not fired yet.'),
+  lastRunId: z
+    .uuid()
+    .nullable()
+    .describe('The run started by the last fire; null when it started none (see `lastError`) or has not fired yet.'),
   lastError: z
     .object({ code: z.string(), message: z.string(), at: z.iso.datetime() })
     .nullable()
-    .describe('Why the last fire started no run (e.g. `invalid_run_input` after the workflow changed, `worker_paused`), and when; null when it did.'),
+    .describe(
+      'Why the last fire started no run (e.g. `invalid_run_input` after the workflow changed, `worker_paused`), and when; null when it did.',
+    ),
   overdue: z
     .boolean()
-    .describe('True when the schedule is enabled and its next fire time is more than two minutes in the past: the timer is not firing it (Demiton stopped, or the timer failing).'),
+    .describe(
+      'True when the schedule is enabled and its next fire time is more than two minutes in the past: the timer is not firing it (Demiton stopped, or the timer failing).',
+    ),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

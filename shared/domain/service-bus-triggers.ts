@@ -10,7 +10,9 @@ const entity = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,259}$/, 'expected
 /** One trigger: a queue, or a topic with a subscription, starting runs of one workflow. */
 export const ServiceBusTrigger = z
   .object({
-    name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'expected a function name: a letter, then letters, digits, _ or - (at most 64)'),
+    name: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'expected a function name: a letter, then letters, digits, _ or - (at most 64)'),
     queue: entity.optional(),
     topic: entity.optional(),
     subscription: entity.optional(),

@@ -16,7 +16,13 @@ export const SystemStatus = z
       .describe('Workers whose heartbeat was valid at some moment in the last minute (the whole platform).'),
     runs: z
       .object({
-        byStatus: z.object({ PENDING: z.number().int(), RUNNING: z.number().int(), SUCCEEDED: z.number().int(), FAILED: z.number().int(), CANCELLED: z.number().int() }),
+        byStatus: z.object({
+          PENDING: z.number().int(),
+          RUNNING: z.number().int(),
+          SUCCEEDED: z.number().int(),
+          FAILED: z.number().int(),
+          CANCELLED: z.number().int(),
+        }),
         oldestPendingAgeSeconds: z.number().nullable().describe('Age of the oldest PENDING run; null when none is waiting.'),
       })
       .describe("Runs of the caller's organisation."),

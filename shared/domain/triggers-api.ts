@@ -11,7 +11,11 @@ const HeaderName = z
   .describe('An HTTP header name (case-insensitive).');
 
 /** At least 16 characters: a shared secret shorter than that is guessable offline from one signed delivery. */
-const Secret = z.string().min(16, 'expected at least 16 characters').max(1024).describe('Write-only. Sealed with AES-256-GCM envelope encryption; never returned.');
+const Secret = z
+  .string()
+  .min(16, 'expected at least 16 characters')
+  .max(1024)
+  .describe('Write-only. Sealed with AES-256-GCM envelope encryption; never returned.');
 
 const HmacVerification = z.strictObject({
   type: z.literal('hmac'),
@@ -24,7 +28,13 @@ const HmacVerification = z.strictObject({
 const StripeVerification = z.strictObject({
   type: z.literal('stripe-style'),
   header: HeaderName.default('Stripe-Signature').describe('The header carrying `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`.'),
-  toleranceSeconds: z.number().int().min(1).max(3600).default(300).describe('Deliveries whose timestamp is further than this from now are refused.'),
+  toleranceSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .default(300)
+    .describe('Deliveries whose timestamp is further than this from now are refused.'),
   secret: Secret.optional(),
 });
 
@@ -50,7 +60,9 @@ const ClientStateVerification = z.strictObject({
 
 export const Verification = z
   .discriminatedUnion('type', [HmacVerification, StripeVerification, TokenVerification, EntraVerification, ClientStateVerification])
-  .describe('How a delivery proves it comes from the sender: a signature, a shared token, Entra sign-in, or the clientState of a Graph / Business Central subscription.');
+  .describe(
+    'How a delivery proves it comes from the sender: a signature, a shared token, Entra sign-in, or the clientState of a Graph / Business Central subscription.',
+  );
 export type Verification = z.output<typeof Verification>;
 
 const TriggerName = z
@@ -60,7 +72,9 @@ const TriggerName = z
 
 const InputMapping = z
   .union([z.string().max(20_000), z.record(z.string(), z.json())])
-  .describe('The run input: a JSONata mapping (`{{ … }}`, as in task inputs) over `{ body, headers, query }`; must give an object. Default: the body.');
+  .describe(
+    'The run input: a JSONata mapping (`{{ … }}`, as in task inputs) over `{ body, headers, query }`; must give an object. Default: the body.',
+  );
 
 const FilterExpression = z
   .string()
@@ -87,13 +101,32 @@ export const WebhookTriggerBody = z.strictObject({
       '`json`: one delivery is one event. `event-grid`: Event Grid or CloudEvents schema, validation handshakes answered, one run per event. `graph` / `business-central`: `validationToken` echoed, one run per notification in `value`.',
     ),
   verification: Verification,
-  deliveryIdHeader: HeaderName.optional().describe('The header naming each delivery (e.g. `X-GitHub-Delivery`); it becomes the run’s idempotency key, so a redelivery starts no second run.'),
+  deliveryIdHeader: HeaderName.optional().describe(
+    'The header naming each delivery (e.g. `X-GitHub-Delivery`); it becomes the run’s idempotency key, so a redelivery starts no second run.',
+  ),
   input: InputMapping.optional(),
   filter: FilterExpression.optional(),
-  respond: z.enum(['async', 'sync']).default('async').describe('`async`: 202 with the run id. `sync`: wait up to `syncTimeoutSeconds` for the run and answer 200 with its output, else 202.'),
+  respond: z
+    .enum(['async', 'sync'])
+    .default('async')
+    .describe(
+      '`async`: 202 with the run id. `sync`: wait up to `syncTimeoutSeconds` for the run and answer 200 with its output, else 202.',
+    ),
   syncTimeoutSeconds: z.number().int().min(1).max(30).default(10),
-  rateLimitPerMinute: z.number().int().min(1).max(1_000_000).default(600).describe('Deliveries accepted per minute on each control-plane instance; more are answered 429.'),
-  maxBodyBytes: z.number().int().min(1024).max(64 * 1_048_576).optional().describe('Largest body accepted (default and ceiling: the host’s MAX_BODY_BYTES).'),
+  rateLimitPerMinute: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .default(600)
+    .describe('Deliveries accepted per minute on each control-plane instance; more are answered 429.'),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1_048_576)
+    .optional()
+    .describe('Largest body accepted (default and ceiling: the host’s MAX_BODY_BYTES).'),
   secretOverlapSeconds: SecretOverlap,
 });
 export type WebhookTriggerBody = z.output<typeof WebhookTriggerBody>;
@@ -107,15 +140,27 @@ export const ServiceBusTriggerBody = z.strictObject({
   queue: Entity.optional(),
   topic: Entity.optional(),
   subscription: Entity.optional(),
-  connectionString: Secret.optional().describe('Write-only: the Service Bus connection string (Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…).'),
-  maxDeliveryAttempts: z.number().int().min(1).max(100).default(5).describe('A message whose run could not be committed this many times is dead-lettered.'),
-  input: InputMapping.optional().describe('The run input: a JSONata mapping over `{ body, applicationProperties, messageId, subject }`. Default: the body.'),
+  connectionString: Secret.optional().describe(
+    'Write-only: the Service Bus connection string (Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…).',
+  ),
+  maxDeliveryAttempts: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(5)
+    .describe('A message whose run could not be committed this many times is dead-lettered.'),
+  input: InputMapping.optional().describe(
+    'The run input: a JSONata mapping over `{ body, applicationProperties, messageId, subject }`. Default: the body.',
+  ),
   filter: FilterExpression.optional(),
   secretOverlapSeconds: SecretOverlap,
 });
 export type ServiceBusTriggerBody = z.output<typeof ServiceBusTriggerBody>;
 
-export const TriggerBody = z.discriminatedUnion('type', [WebhookTriggerBody, ServiceBusTriggerBody]).describe('A trigger: a webhook (public URL) or a Service Bus queue or subscription.');
+export const TriggerBody = z
+  .discriminatedUnion('type', [WebhookTriggerBody, ServiceBusTriggerBody])
+  .describe('A trigger: a webhook (public URL) or a Service Bus queue or subscription.');
 export type TriggerBody = z.output<typeof TriggerBody>;
 
 const VerificationView = z.object({
@@ -149,7 +194,9 @@ export const TriggerView = z.object({
   maxDeliveryAttempts: z.number().optional(),
   secretSet: z.boolean().describe('Whether a secret (or connection string) is stored; its value is never returned.'),
   previousSecretValidUntil: z.iso.datetime().nullable().describe('After a rotation: until when the previous secret is still accepted.'),
-  failedVerifications: z.number().describe('Deliveries refused because they could not be verified (bad or missing signature, token, stale timestamp).'),
+  failedVerifications: z
+    .number()
+    .describe('Deliveries refused because they could not be verified (bad or missing signature, token, stale timestamp).'),
   lastFailedVerificationAt: z.iso.datetime().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -169,7 +216,10 @@ export const TriggerDelivery = z.object({
   status: z.number().describe('The HTTP status answered (for Service Bus: 202 started, 409 duplicate, 500 failed).'),
   deliveryId: z.string().nullable(),
   runId: z.uuid().nullable(),
-  reason: z.string().nullable().describe('Why a delivery was refused or failed (a code, e.g. `signature_mismatch`, `stale_timestamp`, `rate_limited`).'),
+  reason: z
+    .string()
+    .nullable()
+    .describe('Why a delivery was refused or failed (a code, e.g. `signature_mismatch`, `stale_timestamp`, `rate_limited`).'),
 });
 export const TriggerDeliveryList = z.object({ items: z.array(TriggerDelivery) });
 export const DeliveriesQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
@@ -177,7 +227,9 @@ export const DeliveriesQuery = z.object({ limit: z.coerce.number().int().min(1).
 export const HookAccepted = z.object({
   id: z.uuid().optional().describe('The run started, when the delivery held one event.'),
   status: z.string().optional(),
-  runs: z.array(z.object({ id: z.uuid(), status: z.string(), replayed: z.boolean() })).describe('One per event that passed the filter; `replayed` when the delivery id named a run already started.'),
+  runs: z
+    .array(z.object({ id: z.uuid(), status: z.string(), replayed: z.boolean() }))
+    .describe('One per event that passed the filter; `replayed` when the delivery id named a run already started.'),
   filtered: z.number().describe('Events the filter dropped.'),
 });
 

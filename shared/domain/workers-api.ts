@@ -26,7 +26,9 @@ export const CreateProjectBody = z.strictObject({
   description: z.string().max(2000).optional(),
 });
 
-export const WorkerStatus = z.enum(['active', 'paused']).describe('A paused worker refuses triggers of its workflows and its schedules do not fire.');
+export const WorkerStatus = z
+  .enum(['active', 'paused'])
+  .describe('A paused worker refuses triggers of its workflows and its schedules do not fire.');
 
 export const WorkerView = z.object({
   id: z.uuid(),

@@ -37,7 +37,12 @@ export const RetryPolicy = z
   .describe('Retry policy: attempts in all, backoff, first delay and cap (milliseconds), with jitter.');
 
 /** A time limit, enforced by aborting the operation through its AbortSignal. */
-export const TimeoutMs = z.number().int().min(1).max(86_400_000).describe('Time limit of one attempt in milliseconds; the operation is aborted when it passes.');
+export const TimeoutMs = z
+  .number()
+  .int()
+  .min(1)
+  .max(86_400_000)
+  .describe('Time limit of one attempt in milliseconds; the operation is aborted when it passes.');
 
 /**
  * How a task joins the graph, on every task type. `needs` omitted: the task before it in the
@@ -59,11 +64,15 @@ const TaskFlow = {
   runAfter: z
     .enum(['success', 'failure', 'always'])
     .optional()
-    .describe("When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally)."),
+    .describe(
+      "When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).",
+    ),
   onError: z
     .enum(['fail', 'continue'])
     .optional()
-    .describe("'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on."),
+    .describe(
+      "'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.",
+    ),
 };
 
 const ConnectorRef = z.string().min(1).max(128).describe("A connector name in the project, or 'platform'.");
@@ -116,11 +125,15 @@ export const ChunkedTask = z
     collect: z
       .boolean()
       .optional()
-      .describe(`true: the output holds \`results\`, the output of each record in record order (null for a failed record); refused on save when the generator's literal count passes ${COLLECT_MAX_RECORDS}; a run whose results pass ${COLLECT_MAX_BYTES} bytes fails with collect_too_large.`),
+      .describe(
+        `true: the output holds \`results\`, the output of each record in record order (null for a failed record); refused on save when the generator's literal count passes ${COLLECT_MAX_RECORDS}; a run whose results pass ${COLLECT_MAX_BYTES} bytes fails with collect_too_large.`,
+      ),
     onRecordError: z
       .enum(['stop', 'continue'])
       .optional()
-      .describe("'stop' (default): the first failed record stops dispatch and fails the task. 'continue': every record runs, failed records are listed in the output and the task succeeds."),
+      .describe(
+        "'stop' (default): the first failed record stops dispatch and fails the task. 'continue': every record runs, failed records are listed in the output and the task succeeds.",
+      ),
     ...TaskFlow,
   })
   .describe('ChunkedDispatch: one ChunkRun per generator record, at most `concurrency` in flight.');
@@ -147,10 +160,7 @@ export const WorkflowDefinition = z
     name: WorkflowName,
     description: z.string().max(2000).optional(),
     projectId: z.uuid().optional().describe('Project the workflow belongs to; the default project when omitted.'),
-    inputSchema: z
-      .record(z.string(), z.json())
-      .optional()
-      .describe('JSON Schema (2020-12) the run input must satisfy.'),
+    inputSchema: z.record(z.string(), z.json()).optional().describe('JSON Schema (2020-12) the run input must satisfy.'),
     tasks: z.array(TaskDefinition).min(1).max(500),
     concurrency: WorkflowConcurrency.optional(),
     maxParallel: z
@@ -163,11 +173,15 @@ export const WorkflowDefinition = z
     onFailure: z
       .strictObject({
         workflow: z.string().min(1).max(128).describe('Name or id of a workflow in the same project.'),
-        input: InputMapping.optional().describe('Its input; the mapping context holds input, steps, run and failure: { runId, task, code, message }.'),
+        input: InputMapping.optional().describe(
+          'Its input; the mapping context holds input, steps, run and failure: { runId, task, code, message }.',
+        ),
       })
       .optional()
       .describe('A workflow started (as its own run, linked by onFailureOf) when a run of this one ends FAILED.'),
-    output: InputMapping.optional().describe("The run's output mapping; when omitted, the output of the last task in the list that succeeded."),
+    output: InputMapping.optional().describe(
+      "The run's output mapping; when omitted, the output of the last task in the list that succeeded.",
+    ),
   })
   .describe('A workflow definition.');
 

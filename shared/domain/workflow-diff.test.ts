@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { WorkflowDefinition } from './workflow-definition';
 import { diffDefinitions, diffValues } from './workflow-diff';
 
-const echo = (key: string, input: Record<string, unknown> = {}) => ({ key, type: 'atomic', connector: 'platform', operation: 'echo', input }) as WorkflowDefinition['tasks'][number];
+const echo = (key: string, input: Record<string, unknown> = {}) =>
+  ({ key, type: 'atomic', connector: 'platform', operation: 'echo', input }) as WorkflowDefinition['tasks'][number];
 const def = (over: Partial<WorkflowDefinition>): WorkflowDefinition => ({ name: 'w', tasks: [echo('a')], ...over }) as WorkflowDefinition;
 
 describe('diffValues', () => {

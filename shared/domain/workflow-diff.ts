@@ -28,7 +28,15 @@ const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v =
 
 /** Canonical JSON (keys sorted): values equal as JSON are equal here, whatever their key order. */
 function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) => (isObject(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x));
+  return JSON.stringify(v, (_k, x: unknown) =>
+    isObject(x)
+      ? Object.fromEntries(
+          Object.keys(x)
+            .sort()
+            .map((k) => [k, x[k]]),
+        )
+      : x,
+  );
 }
 
 const join = (base: string, key: string) => (base ? `${base}.${key}` : key);
@@ -70,5 +78,9 @@ export function diffDefinitions(a: WorkflowDefinition, b: WorkflowDefinition): D
   const keptA = keysA.filter((k) => inB.has(k));
   const keptB = keysB.filter((k) => inA.has(k));
   const order = keptA.join('\u0000') === keptB.join('\u0000') ? null : { before: keysA, after: keysB };
-  return { fields, tasks: { added, removed, changed, order }, identical: !fields.length && !added.length && !removed.length && !changed.length && !order };
+  return {
+    fields,
+    tasks: { added, removed, changed, order },
+    identical: !fields.length && !added.length && !removed.length && !changed.length && !order,
+  };
 }

@@ -44,7 +44,10 @@ export const WorkflowVersionDiff = z
       added: z.array(TaskAt),
       removed: z.array(TaskAt),
       changed: z.array(z.object({ key: z.string(), changes: z.array(FieldChange) })),
-      order: z.object({ before: z.array(z.string()), after: z.array(z.string()) }).nullable().describe('Task keys before and after, when tasks in both changed places.'),
+      order: z
+        .object({ before: z.array(z.string()), after: z.array(z.string()) })
+        .nullable()
+        .describe('Task keys before and after, when tasks in both changed places.'),
     }),
   })
   .describe('What changed from version `from` to version `to`; tasks are matched by key.');

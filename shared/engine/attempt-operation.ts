@@ -49,15 +49,26 @@ export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> 
 }
 
 /** Runs `fn` with a signal that also fires after `timeoutMs`; a timeout surfaces as `TaskTimeoutError`. */
-export async function withTimeout<T>(fn: (signal: AbortSignal) => Promise<T>, signal: AbortSignal, timeoutMs: number | undefined): Promise<T> {
-  if (!timeoutMs) return raceAbort(Promise.resolve().then(() => fn(signal)), signal);
+export async function withTimeout<T>(
+  fn: (signal: AbortSignal) => Promise<T>,
+  signal: AbortSignal,
+  timeoutMs: number | undefined,
+): Promise<T> {
+  if (!timeoutMs)
+    return raceAbort(
+      Promise.resolve().then(() => fn(signal)),
+      signal,
+    );
   // Not AbortSignal.any: that would leave an entry on the run's signal per attempt (linked-abort.ts).
   const attempt = linkedAbort(signal);
   setDeadline(attempt.signal, Date.now() + timeoutMs);
   let timedOut: TaskTimeoutError | null = null;
   const timer = setTimeout(() => attempt.abort((timedOut = new TaskTimeoutError(timeoutMs))), timeoutMs);
   try {
-    return await raceAbort(Promise.resolve().then(() => fn(attempt.signal)), attempt.signal);
+    return await raceAbort(
+      Promise.resolve().then(() => fn(attempt.signal)),
+      attempt.signal,
+    );
   } catch (err) {
     if (timedOut && !signal.aborted) throw timedOut;
     throw err;
@@ -68,7 +79,10 @@ export async function withTimeout<T>(fn: (signal: AbortSignal) => Promise<T>, si
 }
 
 /** Calls `fn` under the policies; resolves to its value and the number of failed attempts before it. */
-export async function attemptOperation<T>(fn: (signal: AbortSignal) => Promise<T>, o: AttemptOptions): Promise<{ value: T; retries: number }> {
+export async function attemptOperation<T>(
+  fn: (signal: AbortSignal) => Promise<T>,
+  o: AttemptOptions,
+): Promise<{ value: T; retries: number }> {
   const policy = o.retry ?? NO_RETRY;
   let failed = 0;
   for (;;) {
@@ -78,7 +92,8 @@ export async function attemptOperation<T>(fn: (signal: AbortSignal) => Promise<T
     } catch (err) {
       if (o.signal.aborted) throw o.signal.reason;
       failed++;
-      if (!shouldRetry(policy, failed, err)) throw Object.assign(err instanceof Error ? err : new Error(String(err)), { failedAttempts: failed });
+      if (!shouldRetry(policy, failed, err))
+        throw Object.assign(err instanceof Error ? err : new Error(String(err)), { failedAttempts: failed });
       const wait = retryDelayMs(policy, failed);
       await o.onRetry?.(err, failed, wait);
       try {

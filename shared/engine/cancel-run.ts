@@ -13,19 +13,38 @@ import { appendAudit } from '../store/audit';
 import { cancelRunTree, runStatus } from '../store/runs';
 
 /** Cancels a run; cancelling a run already CANCELLED is a no-op answer, one that ended otherwise is a conflict. */
-export async function cancelRun(p: Platform, who: Principal, runId: string): Promise<{ id: string; status: RunStatus; cancelledRuns: number }> {
+export async function cancelRun(
+  p: Platform,
+  who: Principal,
+  runId: string,
+): Promise<{ id: string; status: RunStatus; cancelledRuns: number }> {
   const error = { code: 'cancelled', message: `Cancelled by ${who.actor.type} ${who.actor.id}.`, retryable: false };
   const ids = await p.db.tx(async (q) => {
     const cancelled = await cancelRunTree(q, who.orgId, runId, error);
-    if (cancelled.length) await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'run.cancel', targetType: 'run', targetId: runId, diff: { cancelledRuns: cancelled } });
+    if (cancelled.length)
+      await appendAudit(q, {
+        orgId: who.orgId,
+        actor: who.actor,
+        source: who.source ?? null,
+        action: 'run.cancel',
+        targetType: 'run',
+        targetId: runId,
+        diff: { cancelledRuns: cancelled },
+      });
     return cancelled;
   });
   if (!ids.length) {
     const status = await runStatus(p.db, who.orgId, runId);
     if (status === null) throw new NotFoundError('run', runId);
-    if (status !== 'CANCELLED') throw new ConflictError('run_already_finished', `Run ${runId} already ended ${status}; only PENDING or RUNNING runs can be cancelled.`);
+    if (status !== 'CANCELLED')
+      throw new ConflictError(
+        'run_already_finished',
+        `Run ${runId} already ended ${status}; only PENDING or RUNNING runs can be cancelled.`,
+      );
     return { id: runId, status, cancelledRuns: 0 };
   }
-  await p.queue.publishCancel(ids).catch((err) => p.logger.warn({ err, runId }, 'announcing a cancellation failed; workers notice at their next heartbeat'));
+  await p.queue
+    .publishCancel(ids)
+    .catch((err) => p.logger.warn({ err, runId }, 'announcing a cancellation failed; workers notice at their next heartbeat'));
   return { id: runId, status: 'CANCELLED', cancelledRuns: ids.length };
 }

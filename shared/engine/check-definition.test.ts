@@ -13,7 +13,13 @@ const ctx = (projectWorkflows: DefinitionContext['projectWorkflows'] = [], selfI
   ...(selfId ? { selfId } : {}),
   findOperation: (c, o) => findOperation(registry, builtInConnectors, 'org', 'proj', c, o),
 });
-const echo = (key: string, input: Record<string, unknown> = {}) => ({ key, type: 'atomic', connector: 'platform', operation: 'echo', input });
+const echo = (key: string, input: Record<string, unknown> = {}) => ({
+  key,
+  type: 'atomic',
+  connector: 'platform',
+  operation: 'echo',
+  input,
+});
 
 async function issues(def: unknown, c = ctx()): Promise<Array<{ path: string; message: string }>> {
   try {
@@ -33,8 +39,20 @@ describe('definition checks', () => {
       name: 'greet-and-count',
       tasks: [
         echo('greet', { message: 'Hello {{ input.name }}' }),
-        { key: 'shout', type: 'atomic', connector: 'platform', operation: 'transform', input: { expression: '$uppercase(steps.greet.message)' } },
-        { key: 'each', type: 'chunked', generator: { connector: 'platform', operation: 'range', input: { count: 100 } }, each: { workflow: 'child', input: { n: '{{ record.index }}' } }, concurrency: 10 },
+        {
+          key: 'shout',
+          type: 'atomic',
+          connector: 'platform',
+          operation: 'transform',
+          input: { expression: '$uppercase(steps.greet.message)' },
+        },
+        {
+          key: 'each',
+          type: 'chunked',
+          generator: { connector: 'platform', operation: 'range', input: { count: 100 } },
+          each: { workflow: 'child', input: { n: '{{ record.index }}' } },
+          concurrency: 10,
+        },
         { key: 'nested', type: 'workflow', workflow: 'child', input: { x: 1 } },
       ],
     };
@@ -54,7 +72,9 @@ describe('definition checks', () => {
   });
 
   it('rejects duplicate keys', async () => {
-    expect(await issues({ name: 'w', tasks: [echo('a'), echo('a')] })).toEqual([{ path: 'tasks[1].key', message: "duplicate key 'a' (first used at tasks[0])" }]);
+    expect(await issues({ name: 'w', tasks: [echo('a'), echo('a')] })).toEqual([
+      { path: 'tasks[1].key', message: "duplicate key 'a' (first used at tasks[0])" },
+    ]);
   });
 
   it('rejects references to later and unknown steps', async () => {
@@ -63,7 +83,10 @@ describe('definition checks', () => {
       { path: 'tasks[0].input.v', message: "refers to step 'b', which does not run before this one" },
       { path: 'tasks[1].input.v', message: "refers to unknown step 'zzz'" },
     ]);
-    const self = await issues({ name: 'w', tasks: [{ key: 't', type: 'atomic', connector: 'platform', operation: 'transform', input: { expression: 'steps.t' } }] });
+    const self = await issues({
+      name: 'w',
+      tasks: [{ key: 't', type: 'atomic', connector: 'platform', operation: 'transform', input: { expression: 'steps.t' } }],
+    });
     expect(self[0]?.path).toBe('tasks[0].input.expression');
   });
 
@@ -80,16 +103,28 @@ describe('definition checks', () => {
         { key: 'a', type: 'atomic', connector: 'nosuch', operation: 'echo' },
         { key: 'b', type: 'atomic', connector: 'platform', operation: 'nosuch' },
         { key: 'c', type: 'atomic', connector: 'platform', operation: 'range' },
-        { key: 'd', type: 'chunked', generator: { connector: 'platform', operation: 'echo' }, each: { connector: 'platform', operation: 'echo' } },
+        {
+          key: 'd',
+          type: 'chunked',
+          generator: { connector: 'platform', operation: 'echo' },
+          each: { connector: 'platform', operation: 'echo' },
+        },
       ],
     });
-    expect(found.map((i) => i.path)).toEqual(['tasks[0].operation', 'tasks[1].operation', 'tasks[2].operation', 'tasks[3].generator.operation']);
+    expect(found.map((i) => i.path)).toEqual([
+      'tasks[0].operation',
+      'tasks[1].operation',
+      'tasks[2].operation',
+      'tasks[3].generator.operation',
+    ]);
     expect(found[0]?.message).toBe("unknown connector 'nosuch'");
     expect(found[1]?.message).toMatch(/has no operation 'nosuch'/);
   });
 
   it('rejects unknown workflows', async () => {
-    expect(await issues({ name: 'w', tasks: [{ key: 'n', type: 'workflow', workflow: 'ghost' }] })).toEqual([{ path: 'tasks[0].workflow', message: "unknown workflow 'ghost'" }]);
+    expect(await issues({ name: 'w', tasks: [{ key: 'n', type: 'workflow', workflow: 'ghost' }] })).toEqual([
+      { path: 'tasks[0].workflow', message: "unknown workflow 'ghost'" },
+    ]);
   });
 
   it('rejects a workflow that refers to itself', async () => {
@@ -99,10 +134,30 @@ describe('definition checks', () => {
   });
 
   it('rejects a cycle through other workflows, including via chunked each', async () => {
-    const b: WorkflowDefinition = { name: 'b', tasks: [{ key: 'x', type: 'chunked', generator: { connector: 'platform', operation: 'range', input: { count: 1 } }, each: { workflow: 'a' }, concurrency: 1 }] };
+    const b: WorkflowDefinition = {
+      name: 'b',
+      tasks: [
+        {
+          key: 'x',
+          type: 'chunked',
+          generator: { connector: 'platform', operation: 'range', input: { count: 1 } },
+          each: { workflow: 'a' },
+          concurrency: 1,
+        },
+      ],
+    };
     const aOld: WorkflowDefinition = { name: 'a', tasks: [echo('e') as never] };
     // Updating `a` (id a1) to call `b`, which already calls `a`: a → b → a.
-    const found = await issues({ name: 'a', tasks: [{ key: 'n', type: 'workflow', workflow: 'b' }] }, ctx([{ id: 'b1', name: 'b', definition: b }, { id: 'a1', name: 'a', definition: aOld }].filter((w) => w.id !== 'a1'), 'a1'));
+    const found = await issues(
+      { name: 'a', tasks: [{ key: 'n', type: 'workflow', workflow: 'b' }] },
+      ctx(
+        [
+          { id: 'b1', name: 'b', definition: b },
+          { id: 'a1', name: 'a', definition: aOld },
+        ].filter((w) => w.id !== 'a1'),
+        'a1',
+      ),
+    );
     expect(found).toEqual([{ path: 'tasks[0].workflow', message: 'cycle of workflow references: a → b → a' }]);
   });
 });
@@ -138,7 +193,16 @@ describe('graph checks', () => {
   });
 
   it('rejects cycles and the tasks they make unreachable', async () => {
-    const found = await issues({ name: 'g', tasks: [t('s', { needs: [] }), t('a', { needs: ['c'] }), t('b', { needs: ['a'] }), t('c', { needs: ['b'] }), t('d', { needs: ['c', 's'] })] });
+    const found = await issues({
+      name: 'g',
+      tasks: [
+        t('s', { needs: [] }),
+        t('a', { needs: ['c'] }),
+        t('b', { needs: ['a'] }),
+        t('c', { needs: ['b'] }),
+        t('d', { needs: ['c', 's'] }),
+      ],
+    });
     expect(found).toEqual([
       { path: 'tasks[1].needs', message: 'cycle of needs: a → c → b → a' },
       { path: 'tasks[3].needs', message: 'cycle of needs: a → c → b → a' },
@@ -150,7 +214,12 @@ describe('graph checks', () => {
   it('rejects reading a step the task does not need, and a when that does not parse', async () => {
     const found = await issues({
       name: 'g',
-      tasks: [t('a', { needs: [] }), t('b', { needs: [] }), t('c', { needs: ['a'], when: 'steps.b.ok', input: { x: '{{ steps.a }}' } }), t('d', { needs: ['c'], when: '(((' })],
+      tasks: [
+        t('a', { needs: [] }),
+        t('b', { needs: [] }),
+        t('c', { needs: ['a'], when: 'steps.b.ok', input: { x: '{{ steps.a }}' } }),
+        t('d', { needs: ['c'], when: '(((' }),
+      ],
     });
     expect(found.map((i) => i.path)).toEqual(['tasks[2].when', 'tasks[3].when']);
     expect(found[0]!.message).toBe("refers to step 'b', which does not run before this one");
@@ -163,7 +232,14 @@ describe('graph checks', () => {
       tasks: [
         t('a', { onError: 'continue' }),
         t('h', { needs: ['a'], runAfter: 'failure' }),
-        { key: 'loop', type: 'chunked', needs: [], collect: true, generator: { connector: 'platform', operation: 'range', input: { count: 100_001 } }, each: { connector: 'platform', operation: 'echo' } },
+        {
+          key: 'loop',
+          type: 'chunked',
+          needs: [],
+          collect: true,
+          generator: { connector: 'platform', operation: 'range', input: { count: 100_001 } },
+          each: { connector: 'platform', operation: 'echo' },
+        },
       ],
     });
     expect(found.map((i) => i.path)).toEqual(['tasks[1].runAfter', 'tasks[2].collect']);

@@ -7,7 +7,7 @@
  * answers 422 with all of them.
  */
 import { ValidationError, type FieldIssue } from '../domain/errors';
-import { formatPath, zodIssues } from '../domain/zod-issues';
+import { zodIssues } from '../domain/zod-issues';
 import { checkSyntax, expressionsIn, stepReferences } from '../domain/expressions';
 import { COLLECT_MAX_RECORDS, WorkflowDefinition, type TaskDefinition } from '../domain/workflow-definition';
 import type { Operation } from '../adapters/adapter';
@@ -54,7 +54,8 @@ export async function checkDefinition(raw: unknown, ctx: DefinitionContext): Pro
 
   const keys = new Map<string, number>();
   def.tasks.forEach((t, i) => {
-    if (keys.has(t.key)) issues.push({ path: `tasks[${i}].key`, message: `duplicate key '${t.key}' (first used at tasks[${keys.get(t.key)}])` });
+    if (keys.has(t.key))
+      issues.push({ path: `tasks[${i}].key`, message: `duplicate key '${t.key}' (first used at tasks[${keys.get(t.key)}])` });
     else keys.set(t.key, i);
   });
 
@@ -76,19 +77,23 @@ export async function checkDefinition(raw: unknown, ctx: DefinitionContext): Pro
     const trail = [...cycle, cycle[0]!].map((i) => def.tasks[i]!.key).join(' → ');
     for (const i of cycle) issues.push({ path: `tasks[${i}].needs`, message: `cycle of needs: ${trail}` });
   }
-  for (const i of unreachable) issues.push({ path: `tasks[${i}].needs`, message: 'unreachable from the start: it needs a task on a cycle' });
+  for (const i of unreachable)
+    issues.push({ path: `tasks[${i}].needs`, message: 'unreachable from the start: it needs a task on a cycle' });
   def.tasks.forEach((t, i) => {
     if (t.runAfter !== 'failure') return;
     const need = needs[i]!.map((k) => def.tasks[keys.get(k) ?? -1]).filter((n) => n !== undefined);
-    if (!need.length) issues.push({ path: `tasks[${i}].runAfter`, message: 'a failure handler needs at least one task whose failure it handles' });
-    else if (need.every((n) => n.onError === 'continue')) issues.push({ path: `tasks[${i}].runAfter`, message: 'never runs: every task it needs continues on error, so none can fail' });
+    if (!need.length)
+      issues.push({ path: `tasks[${i}].runAfter`, message: 'a failure handler needs at least one task whose failure it handles' });
+    else if (need.every((n) => n.onError === 'continue'))
+      issues.push({ path: `tasks[${i}].runAfter`, message: 'never runs: every task it needs continues on error, so none can fail' });
   });
   const before = ancestors(def.tasks, needs);
 
   // Expressions: syntax, and a step may be read only by a task that needs it (directly or through others).
   const checkStepRef = (ref: string, path: string, position: number) => {
     if (!keys.has(ref)) issues.push({ path, message: `refers to unknown step '${ref}'` });
-    else if (position < def.tasks.length && !before[position]!.has(ref)) issues.push({ path, message: `refers to step '${ref}', which does not run before this one` });
+    else if (position < def.tasks.length && !before[position]!.has(ref))
+      issues.push({ path, message: `refers to step '${ref}', which does not run before this one` });
   };
   const checkExpressions = (value: unknown, path: string, position: number) => {
     for (const e of expressionsIn(value, path)) {
@@ -121,22 +126,30 @@ export async function checkDefinition(raw: unknown, ctx: DefinitionContext): Pro
     if (t.type !== 'chunked' || !t.collect) return;
     const count = t.generator.input?.['count'];
     if (typeof count === 'number' && count > COLLECT_MAX_RECORDS) {
-      issues.push({ path: `tasks[${i}].collect`, message: `collects at most ${COLLECT_MAX_RECORDS} records; the generator yields ${count}` });
+      issues.push({
+        path: `tasks[${i}].collect`,
+        message: `collects at most ${COLLECT_MAX_RECORDS} records; the generator yields ${count}`,
+      });
     }
   });
 
   // Policies: a cap below the first delay is a mistake; a child workflow retries through its own tasks.
   def.tasks.forEach((t, i) => {
     const retry = t.type === 'workflow' ? undefined : t.retry;
-    if (retry && retry.maxDelayMs < retry.initialDelayMs) issues.push({ path: `tasks[${i}].retry.maxDelayMs`, message: 'must be at least initialDelayMs' });
+    if (retry && retry.maxDelayMs < retry.initialDelayMs)
+      issues.push({ path: `tasks[${i}].retry.maxDelayMs`, message: 'must be at least initialDelayMs' });
     if (t.type === 'chunked' && retry && 'workflow' in t.each) {
-      issues.push({ path: `tasks[${i}].retry`, message: "applies to an 'each' operation; a child workflow's tasks carry their own retry policies" });
+      issues.push({
+        path: `tasks[${i}].retry`,
+        message: "applies to an 'each' operation; a child workflow's tasks carry their own retry policies",
+      });
     }
   });
   if (def.concurrency?.key !== undefined) {
     const bad = checkSyntax(def.concurrency.key, 'concurrency.key');
     if (bad) issues.push(bad);
-    else if (stepReferences(def.concurrency.key).length) issues.push({ path: 'concurrency.key', message: 'may only use the run input (steps have not run when the limit is checked)' });
+    else if (stepReferences(def.concurrency.key).length)
+      issues.push({ path: 'concurrency.key', message: 'may only use the run input (steps have not run when the limit is checked)' });
   }
 
   // Operations exist and have the right kind.
@@ -145,7 +158,8 @@ export async function checkDefinition(raw: unknown, ctx: DefinitionContext): Pro
     if (t.type === 'atomic') wants.push({ connector: t.connector, operation: t.operation, kind: 'call', path: `tasks[${i}]` });
     if (t.type === 'chunked') {
       wants.push({ ...t.generator, kind: 'generator', path: `tasks[${i}].generator` });
-      if ('operation' in t.each) wants.push({ connector: t.each.connector, operation: t.each.operation, kind: 'call', path: `tasks[${i}].each` });
+      if ('operation' in t.each)
+        wants.push({ connector: t.each.connector, operation: t.each.operation, kind: 'call', path: `tasks[${i}].each` });
     }
     for (const w of wants) {
       const found = await ctx.findOperation(w.connector, w.operation);
@@ -153,7 +167,10 @@ export async function checkDefinition(raw: unknown, ctx: DefinitionContext): Pro
       else if (found.operation.kind !== w.kind)
         issues.push({
           path: `${w.path}.operation`,
-          message: w.kind === 'generator' ? `'${w.operation}' is not a generator operation` : `'${w.operation}' is a generator; use it in a chunked task`,
+          message:
+            w.kind === 'generator'
+              ? `'${w.operation}' is not a generator operation`
+              : `'${w.operation}' is a generator; use it in a chunked task`,
         });
     }
   }
@@ -194,7 +211,8 @@ export async function checkDefinition(raw: unknown, ctx: DefinitionContext): Pro
       }
       if (seen.has(id)) continue;
       seen.add(id);
-      for (const next of edges(id)) stack.push({ id: next, trail: [...trail, ctx.projectWorkflows.find((w) => w.id === next)?.name ?? def.name] });
+      for (const next of edges(id))
+        stack.push({ id: next, trail: [...trail, ctx.projectWorkflows.find((w) => w.id === next)?.name ?? def.name] });
     }
     if (cycle) issues.push({ path: r.path, message: `cycle of workflow references: ${[def.name, ...cycle].join(' → ')}` });
   }

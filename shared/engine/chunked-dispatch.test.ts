@@ -84,7 +84,10 @@ describe('chunkedDispatch', () => {
       runId: 'r',
       taskRunId: 't',
       owner: 'w',
-      task: { ...task(1), each: { connector: 'platform', operation: 'echo', input: { n: '{{ record.index }}', who: 'x-{{ record.name }}' } } },
+      task: {
+        ...task(1),
+        each: { connector: 'platform', operation: 'echo', input: { n: '{{ record.index }}', who: 'x-{{ record.name }}' } },
+      },
       records: records(),
       context: {},
       signal: new AbortController().signal,
@@ -115,11 +118,14 @@ describe('chunkedDispatch', () => {
       context: {},
       signal: run.signal,
       runChunk: async (c) => {
-        const r = await attemptOperation(async () => {
-          most = Math.max(most, heldBy(run.signal));
-          await new Promise((resolve) => setImmediate(resolve));
-          return c.input;
-        }, { signal: run.signal, timeoutMs: 60_000 });
+        const r = await attemptOperation(
+          async () => {
+            most = Math.max(most, heldBy(run.signal));
+            await new Promise((resolve) => setImmediate(resolve));
+            return c.input;
+          },
+          { signal: run.signal, timeoutMs: 60_000 },
+        );
         return { output: r.value, childRunId: null, retries: r.retries };
       },
     });

@@ -28,7 +28,12 @@ import { LeaseLostError, isAbandonment } from './lease';
 
 export interface ChunkRunner {
   /** Runs `each` for one record; returns its output, for a workflow the child run id, and retries made. */
-  (chunk: { id: string; index: number; record: Record<string, unknown>; input: unknown }): Promise<{ output: unknown; childRunId: string | null; retries?: number }>;
+  (chunk: {
+    id: string;
+    index: number;
+    record: Record<string, unknown>;
+    input: unknown;
+  }): Promise<{ output: unknown; childRunId: string | null; retries?: number }>;
 }
 
 export interface ChunkedDispatchArgs {
@@ -49,7 +54,11 @@ export interface ChunkedDispatchArgs {
 export const MAX_LISTED_FAILURES = 100;
 
 function collectTooLarge(bytes: number): TaskFailedError {
-  return new TaskFailedError('collect_too_large', `The collected results (${bytes} bytes or more) pass the limit of ${COLLECT_MAX_BYTES} bytes.`, { retryable: false });
+  return new TaskFailedError(
+    'collect_too_large',
+    `The collected results (${bytes} bytes or more) pass the limit of ${COLLECT_MAX_BYTES} bytes.`,
+    { retryable: false },
+  );
 }
 
 /** The output of a chunked task. */
@@ -161,7 +170,13 @@ export async function chunkedDispatch(a: ChunkedDispatchArgs): Promise<ChunkedOu
         if (stopped()) {
           // Started but never run: close them so nothing is left RUNNING.
           for (let j = i; j < todo.length; j++) {
-            results.push({ id: todo[j]![1], status: 'CANCELLED', output: null, error: { code: 'chunk_skipped', message: 'Not started: the task stopped after a failed chunk.', retryable: true }, childRunId: null });
+            results.push({
+              id: todo[j]![1],
+              status: 'CANCELLED',
+              output: null,
+              error: { code: 'chunk_skipped', message: 'Not started: the task stopped after a failed chunk.', retryable: true },
+              childRunId: null,
+            });
           }
           progress.running -= todo.length - i;
           cancelled += todo.length - i;
@@ -188,7 +203,9 @@ export async function chunkedDispatch(a: ChunkedDispatchArgs): Promise<ChunkedOu
   if (firstError) {
     const e = firstError as StoredError;
     if (e.code === 'collect_too_large') throw collectTooLarge(collectedBytes);
-    throw new TaskFailedError('chunk_failed', `${progress.failed} of ${progress.total} chunks failed (first: ${e.message})`, { retryable: false });
+    throw new TaskFailedError('chunk_failed', `${progress.failed} of ${progress.total} chunks failed (first: ${e.message})`, {
+      retryable: false,
+    });
   }
   const out: ChunkedOutput = { total: progress.total, succeeded: progress.succeeded, failed: progress.failed, cancelled };
   if (continueOnError) out.failedRecords = progress.failed ? await failedRecords(a.db, a.orgId, a.taskRunId, MAX_LISTED_FAILURES) : [];

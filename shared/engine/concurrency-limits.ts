@@ -21,19 +21,25 @@ export interface WorkflowSlot {
 }
 
 /** The slot a run needs, or null when its workflow has no limit. A key that fails to evaluate groups as `null`. */
-export async function workflowSlot(def: WorkflowDefinition, run: { orgId: string; workflowId: string; input: unknown }): Promise<WorkflowSlot | null> {
+export async function workflowSlot(
+  def: WorkflowDefinition,
+  run: { orgId: string; workflowId: string; input: unknown },
+): Promise<WorkflowSlot | null> {
   const c = def.concurrency;
   if (!c) return null;
   let group = '';
   if (c.key !== undefined) {
-    let value: unknown = null;
+    let value: unknown;
     try {
       value = await evaluate(c.key, { input: run.input }, 'concurrency.key');
     } catch {
       value = null;
     }
     // Hashed: key values are user data of any size; the slot key must stay short and safe.
-    group = `:${createHash('sha256').update(JSON.stringify(value ?? null)).digest('base64url').slice(0, 22)}`;
+    group = `:${createHash('sha256')
+      .update(JSON.stringify(value ?? null))
+      .digest('base64url')
+      .slice(0, 22)}`;
   }
   return { key: `wf:${run.orgId}:${run.workflowId}${group}`, limit: c.limit };
 }

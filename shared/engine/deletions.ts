@@ -11,12 +11,26 @@ export async function deleteProject(p: Platform, who: Principal, id: string): Pr
     await p.db.tx(async (q) => {
       const r = await store.deleteProject(q, who.orgId, id);
       if (r === 'absent') throw new NotFoundError('project', id);
-      if (r === 'default') throw new ConflictError('project_is_default', `Project ${id} is the organisation's default project, which new workflows go to; it cannot be deleted.`);
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'project.delete', targetType: 'project', targetId: id });
+      if (r === 'default')
+        throw new ConflictError(
+          'project_is_default',
+          `Project ${id} is the organisation's default project, which new workflows go to; it cannot be deleted.`,
+        );
+      await appendAudit(q, {
+        orgId: who.orgId,
+        actor: who.actor,
+        source: who.source ?? null,
+        action: 'project.delete',
+        targetType: 'project',
+        targetId: id,
+      });
     });
   } catch (err) {
     if (store.isStillReferenced(err)) {
-      throw new ConflictError('project_not_empty', `Project ${id} still holds workflows, connectors, business object types or digital workers; delete or move them first.`);
+      throw new ConflictError(
+        'project_not_empty',
+        `Project ${id} still holds workflows, connectors, business object types or digital workers; delete or move them first.`,
+      );
     }
     throw err;
   }
@@ -27,11 +41,21 @@ export async function deleteWorker(p: Platform, who: Principal, id: string): Pro
   try {
     await p.db.tx(async (q) => {
       if (!(await store.deleteWorker(q, who.orgId, id))) throw new NotFoundError('worker', id);
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'worker.delete', targetType: 'worker', targetId: id });
+      await appendAudit(q, {
+        orgId: who.orgId,
+        actor: who.actor,
+        source: who.source ?? null,
+        action: 'worker.delete',
+        targetType: 'worker',
+        targetId: id,
+      });
     });
   } catch (err) {
     if (store.isStillReferenced(err)) {
-      throw new ConflictError('worker_has_workflows', `Digital worker ${id} still owns workflows; unassign them first (DELETE /api/workers/${id}/workflows/{workflowId}).`);
+      throw new ConflictError(
+        'worker_has_workflows',
+        `Digital worker ${id} still owns workflows; unassign them first (DELETE /api/workers/${id}/workflows/{workflowId}).`,
+      );
     }
     throw err;
   }

@@ -58,7 +58,10 @@ export interface GraphResult {
   tail: TaskEnd | null;
 }
 
-type Finished = { i: number; ok: true; output: unknown } | { i: number; ok: false; error: StoredError; attempts: number } | { i: number; abandon: unknown };
+type Finished =
+  | { i: number; ok: true; output: unknown }
+  | { i: number; ok: false; error: StoredError; attempts: number }
+  | { i: number; abandon: unknown };
 
 function stepError(error: StoredError, attempts: number): { error: StepError } {
   return { error: { code: error.code, message: error.message, attempts } };
@@ -70,7 +73,9 @@ export async function executeGraph(a: GraphRunArgs): Promise<GraphResult> {
   const tasks = definition.tasks;
   const n = tasks.length;
   // The claim's task rows are read in the claim's own snapshot, before its start: mark that start.
-  const rows: TaskState[] = [...run.tasks].sort((x, y) => x.position - y.position).map((r) => (r.id === run.startedTaskId ? { ...r, status: 'RUNNING' } : r));
+  const rows: TaskState[] = [...run.tasks]
+    .sort((x, y) => x.position - y.position)
+    .map((r) => (r.id === run.startedTaskId ? { ...r, status: 'RUNNING' } : r));
   const needs = resolveNeeds(tasks);
   const index = new Map(tasks.map((t, i) => [t.key, i]));
   const needIdx = needs.map((ks) => ks.map((k) => index.get(k)!));
@@ -86,7 +91,11 @@ export async function executeGraph(a: GraphRunArgs): Promise<GraphResult> {
   for (let i = 0; i < n; i++) {
     const r = rows[i]!;
     if (r.status === 'SUCCEEDED') steps[tasks[i]!.key] = r.output;
-    if (r.status === 'FAILED') steps[tasks[i]!.key] = tasks[i]!.onError === 'continue' && r.output ? r.output : stepError(r.error ?? { code: 'failed', message: 'failed', retryable: false }, r.attempts);
+    if (r.status === 'FAILED')
+      steps[tasks[i]!.key] =
+        tasks[i]!.onError === 'continue' && r.output
+          ? r.output
+          : stepError(r.error ?? { code: 'failed', message: 'failed', retryable: false }, r.attempts);
   }
   let claimed = rows.findIndex((r) => r.id === run.startedTaskId);
 
@@ -174,7 +183,7 @@ export async function executeGraph(a: GraphRunArgs): Promise<GraphResult> {
       if (a.signal.aborted) return await giveUp(a.signal.reason);
 
       // Decide every task whose needs have all ended, until nothing changes (a skip may decide more).
-      for (let changed = true; changed; ) {
+      for (let changed = true; changed;) {
         changed = false;
         for (let i = 0; i < n; i++) {
           if ((status[i] !== 'PENDING' && status[i] !== 'RUNNING') || blocked[i] || inflight.has(i) || isQueued.has(i)) continue;
@@ -194,7 +203,8 @@ export async function executeGraph(a: GraphRunArgs): Promise<GraphResult> {
             blocked[i] = true;
             if (status[i] === 'RUNNING') released.push(rows[i]!.id);
           } else if (d === 'skip') {
-            if (!canTransition(status[i]!, 'SKIPPED')) throw new Error(`task ${tasks[i]!.key}: ${status[i]} → SKIPPED is not a task transition`);
+            if (!canTransition(status[i]!, 'SKIPPED'))
+              throw new Error(`task ${tasks[i]!.key}: ${status[i]} → SKIPPED is not a task transition`);
             status[i] = 'SKIPPED';
             skipped.push(rows[i]!.id);
           } else {
@@ -229,11 +239,13 @@ export async function executeGraph(a: GraphRunArgs): Promise<GraphResult> {
       if (nothingLeft && ended.length === 1 && !skipped.length && !released.length) {
         tail = ended[0]!;
       } else if (ended.length === 1 && ended[0]!.status === 'SUCCEEDED' && toStart.length === 1 && !skipped.length && !released.length) {
-        if ((await finishTaskStartNext(db, run.orgId, run.id, ended[0]!.id, toStart[0]!, owner, ended[0]!.output)) === null) return await giveUp(new LeaseLostError(run.id));
+        if ((await finishTaskStartNext(db, run.orgId, run.id, ended[0]!.id, toStart[0]!, owner, ended[0]!.output)) === null)
+          return await giveUp(new LeaseLostError(run.id));
       } else if (!ended.length && !skipped.length && !released.length && toStart.length === 1) {
         if ((await startTask(db, run.orgId, toStart[0]!, owner)) === null) return await giveUp(new LeaseLostError(run.id));
       } else if (ended.length || skipped.length || released.length || toStart.length) {
-        if (!(await advanceTasks(db, run.orgId, run.id, owner, { ended, skipped, released, started: toStart }))) return await giveUp(new LeaseLostError(run.id));
+        if (!(await advanceTasks(db, run.orgId, run.id, owner, { ended, skipped, released, started: toStart })))
+          return await giveUp(new LeaseLostError(run.id));
       }
       for (const i of started) {
         status[i] = 'RUNNING';
@@ -262,7 +274,12 @@ export async function executeGraph(a: GraphRunArgs): Promise<GraphResult> {
     }
   }
   if (unhandled >= 0) {
-    const error = errors[unhandled] ?? { code: 'task_failed', message: `Task ${tasks[unhandled]!.key} failed.`, retryable: false, taskKey: tasks[unhandled]!.key };
+    const error = errors[unhandled] ?? {
+      code: 'task_failed',
+      message: `Task ${tasks[unhandled]!.key} failed.`,
+      retryable: false,
+      taskKey: tasks[unhandled]!.key,
+    };
     return { status: 'FAILED', lastOutput: null, error, failedTask: tasks[unhandled]!.key, tail };
   }
   return { status: 'SUCCEEDED', lastOutput, error: null, failedTask: null, tail };

@@ -100,7 +100,10 @@ export class RunExecutor {
     let v = this.definitions.get(key);
     if (!v) {
       const found = await getExecutableVersion(this.deps.db, orgId, workflowId, version);
-      if (!found) throw new TaskFailedError('workflow_version_missing', `Workflow ${workflowId} version ${version} does not exist.`, { retryable: false });
+      if (!found)
+        throw new TaskFailedError('workflow_version_missing', `Workflow ${workflowId} version ${version} does not exist.`, {
+          retryable: false,
+        });
       v = found;
       if (this.definitions.size >= MAX_CACHED_DEFINITIONS) this.definitions.delete(this.definitions.keys().next().value as string);
       this.definitions.set(key, v);
@@ -128,7 +131,14 @@ export class RunExecutor {
         // Loading the definition or an output mapping failed: the run fails with that error.
         outcome = { status: 'FAILED', output: null, error: toStoredError(err) };
       }
-      const end: RunEnd = { orgId: run.orgId, runId: run.id, status: outcome.status, output: outcome.output, error: outcome.error, task: tail.task };
+      const end: RunEnd = {
+        orgId: run.orgId,
+        runId: run.id,
+        status: outcome.status,
+        output: outcome.output,
+        error: outcome.error,
+        task: tail.task,
+      };
       const ended = outcome.status === 'FAILED' ? await this.endFailed(run, end, tail, log) : await this.deps.runEnds.submit(end);
       if (!ended) throw new LeaseLostError(run.id);
       log.debug({ status: outcome.status }, 'run finished');
@@ -158,7 +168,9 @@ export class RunExecutor {
       const state = run.tasks[i]!;
       const task = definition.tasks[state.position];
       if (!task || task.key !== state.key) {
-        const error = new TaskFailedError('definition_mismatch', `Task ${state.key} is not in the run's workflow version.`, { retryable: false });
+        const error = new TaskFailedError('definition_mismatch', `Task ${state.key} is not in the run's workflow version.`, {
+          retryable: false,
+        });
         if (started === state.id) tail.task = { id: state.id, status: 'FAILED', output: null, error: toStoredError(error, state.key) };
         throw error;
       }
@@ -172,7 +184,11 @@ export class RunExecutor {
       started = null;
       let output: unknown;
       try {
-        output = await withSpan(`task ${task.key}`, { 'demiton.run.id': run.id, 'demiton.task': task.key, 'demiton.task.type': task.type }, () => this.runTask(run, projectId, task, state.id, context, signal, log));
+        output = await withSpan(
+          `task ${task.key}`,
+          { 'demiton.run.id': run.id, 'demiton.task': task.key, 'demiton.task.type': task.type },
+          () => this.runTask(run, projectId, task, state.id, context, signal, log),
+        );
       } catch (err) {
         if (mustAbandon(err, signal)) throw signal.aborted ? signal.reason : err;
         const error = toStoredError(err, task.key);
@@ -186,7 +202,8 @@ export class RunExecutor {
       if (!next) {
         tail.task = { id: state.id, status: 'SUCCEEDED', output, error: null };
       } else if (next.status !== 'SUCCEEDED' && matches(next) && !signal.aborted) {
-        if ((await runs.finishTaskStartNext(db, run.orgId, run.id, state.id, next.id, this.owner, output)) === null) throw new LeaseLostError(run.id);
+        if ((await runs.finishTaskStartNext(db, run.orgId, run.id, state.id, next.id, this.owner, output)) === null)
+          throw new LeaseLostError(run.id);
         started = next.id;
       } else if (!(await runs.finishTask(db, run.orgId, state.id, this.owner, 'SUCCEEDED', output, null))) {
         throw new LeaseLostError(run.id);
@@ -206,7 +223,9 @@ export class RunExecutor {
     log: Logger,
     tail: RunTail,
   ): Promise<RunOutcome> {
-    const mismatch = run.tasks.find((s) => definition.tasks[s.position]?.key !== s.key) ?? (run.tasks.length !== definition.tasks.length ? run.tasks[0] : undefined);
+    const mismatch =
+      run.tasks.find((s) => definition.tasks[s.position]?.key !== s.key) ??
+      (run.tasks.length !== definition.tasks.length ? run.tasks[0] : undefined);
     if (mismatch) {
       const error = definitionMismatch(mismatch.key);
       const started = run.startedTaskId ? run.tasks.find((s) => s.id === run.startedTaskId) : undefined;
@@ -223,7 +242,9 @@ export class RunExecutor {
       context,
       mustAbandon,
       runTask: (task, taskRunId, taskSignal) =>
-        withSpan(`task ${task.key}`, { 'demiton.run.id': run.id, 'demiton.task': task.key, 'demiton.task.type': task.type }, () => this.runTask(run, projectId, task, taskRunId, context, taskSignal, log)),
+        withSpan(`task ${task.key}`, { 'demiton.run.id': run.id, 'demiton.task': task.key, 'demiton.task.type': task.type }, () =>
+          this.runTask(run, projectId, task, taskRunId, context, taskSignal, log),
+        ),
     });
     tail.task = result.tail;
     if (result.status === 'FAILED') return { status: 'FAILED', output: null, error: result.error };
@@ -246,13 +267,31 @@ export class RunExecutor {
     const onFailure = version?.definition.onFailure;
     if (!version || !onFailure) return runEnds.submit(end);
     const { projectId } = version;
-    let alert: { workflowId: string; version: number; tasks: ReadonlyArray<{ key: string; type: TaskDefinition['type'] }>; input: Record<string, unknown> };
+    let alert: {
+      workflowId: string;
+      version: number;
+      tasks: ReadonlyArray<{ key: string; type: TaskDefinition['type'] }>;
+      input: Record<string, unknown>;
+    };
     try {
       const wf = await findWorkflowRef(db, run.orgId, projectId, onFailure.workflow);
-      if (!wf) throw new TaskFailedError('workflow_not_found', `onFailure: no workflow '${onFailure.workflow}' in the project.`, { retryable: false });
-      const failure = { runId: run.id, task: end.error?.taskKey ?? null, code: end.error?.code ?? 'failed', message: end.error?.message ?? '' };
-      const mapped = await mapValue(onFailure.input ?? {}, { ...(tail.context ?? { input: run.input, steps: {}, run: { id: run.id } }), failure }, 'onFailure');
-      const input = mapped && typeof mapped === 'object' && !Array.isArray(mapped) ? (mapped as Record<string, unknown>) : { value: mapped };
+      if (!wf)
+        throw new TaskFailedError('workflow_not_found', `onFailure: no workflow '${onFailure.workflow}' in the project.`, {
+          retryable: false,
+        });
+      const failure = {
+        runId: run.id,
+        task: end.error?.taskKey ?? null,
+        code: end.error?.code ?? 'failed',
+        message: end.error?.message ?? '',
+      };
+      const mapped = await mapValue(
+        onFailure.input ?? {},
+        { ...(tail.context ?? { input: run.input, steps: {}, run: { id: run.id } }), failure },
+        'onFailure',
+      );
+      const input =
+        mapped && typeof mapped === 'object' && !Array.isArray(mapped) ? (mapped as Record<string, unknown>) : { value: mapped };
       validateRunInput(wf.definition.inputSchema, input, `${wf.id}:${wf.version}`);
       alert = { workflowId: wf.id, version: wf.version, tasks: wf.definition.tasks, input };
     } catch (err) {
@@ -262,7 +301,10 @@ export class RunExecutor {
     }
     const alertId = randomUUID();
     const ended = await db.tx(async (q) => {
-      const { rows } = await q.query<{ attempt: number }>('SELECT attempt FROM workflow_runs WHERE id = $1::uuid AND org_id = $2::uuid', [run.id, run.orgId]);
+      const { rows } = await q.query<{ attempt: number }>('SELECT attempt FROM workflow_runs WHERE id = $1::uuid AND org_id = $2::uuid', [
+        run.id,
+        run.orgId,
+      ]);
       if (!(await endRuns(q, this.owner, [end])).has(run.id)) return false;
       await runs.insertRun(q, {
         id: alertId,
@@ -277,23 +319,38 @@ export class RunExecutor {
       });
       return true;
     });
-    if (ended) await queue.enqueue({ runId: alertId, orgId: run.orgId, enqueuedAt: Date.now() }).catch((err: unknown) => log.warn({ err }, 'onFailure: enqueue failed; the recovery sweep will enqueue the alert run'));
+    if (ended)
+      await queue
+        .enqueue({ runId: alertId, orgId: run.orgId, enqueuedAt: Date.now() })
+        .catch((err: unknown) => log.warn({ err }, 'onFailure: enqueue failed; the recovery sweep will enqueue the alert run'));
     return ended;
   }
 
-  private async operation(orgId: string, projectId: string, connectorName: string, operation: string, taskKey: string): Promise<{ op: Operation; connector: ConnectorDescriptor }> {
+  private async operation(
+    orgId: string,
+    projectId: string,
+    connectorName: string,
+    operation: string,
+    taskKey: string,
+  ): Promise<{ op: Operation; connector: ConnectorDescriptor }> {
     const connector = await this.deps.connectors.find(orgId, projectId, connectorName);
-    if (!connector) throw new TaskFailedError('connector_not_found', `Task '${taskKey}': no connector named '${connectorName}'.`, { retryable: false });
+    if (!connector)
+      throw new TaskFailedError('connector_not_found', `Task '${taskKey}': no connector named '${connectorName}'.`, { retryable: false });
     const adapter = this.deps.registry.getAdapter(connector);
     const op = adapter.operations[operation];
-    if (!op) throw new TaskFailedError('operation_not_found', `Task '${taskKey}': connector '${connectorName}' has no operation '${operation}'.`, { retryable: false });
+    if (!op)
+      throw new TaskFailedError('operation_not_found', `Task '${taskKey}': connector '${connectorName}' has no operation '${operation}'.`, {
+        retryable: false,
+      });
     return { op: instrumentOperation(adapter.systemType, operation, op), connector };
   }
 
   private parseInput(op: Operation, input: unknown, taskKey: string): unknown {
     const parsed = op.input.safeParse(input);
     if (!parsed.success) {
-      const why = parsed.error.issues.map((i: { path: PropertyKey[]; message: string }) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
+      const why = parsed.error.issues
+        .map((i: { path: PropertyKey[]; message: string }) => `${i.path.join('.') || '(input)'}: ${i.message}`)
+        .join('; ');
       throw new TaskFailedError('invalid_operation_input', `Task '${taskKey}': invalid input: ${why}`, { retryable: false });
     }
     return parsed.data;
@@ -304,7 +361,12 @@ export class RunExecutor {
    * millions) reuse its logger and services instead of building a pino child logger each.
    */
   private taskScope(run: runs.ClaimedRun, projectId: string, taskKey: string, log: Logger): TaskScope {
-    return { logger: lazyChild(log, { taskKey }), taskKey, orgId: run.orgId, projectId, runId: run.id,
+    return {
+      logger: lazyChild(log, { taskKey }),
+      taskKey,
+      orgId: run.orgId,
+      projectId,
+      runId: run.id,
       services: {
         businessObjects: businessObjectAccess(this.deps.db, { orgId: run.orgId, projectId, runId: run.id }),
         ...this.deps.taskServices?.({ orgId: run.orgId, projectId, runId: run.id, taskKey }),
@@ -324,14 +386,19 @@ export class RunExecutor {
     scope: TaskScope,
     target: { op: Operation; connector: ConnectorDescriptor },
     input: unknown,
-    policy: { key: string; retry?: TaskDefinition extends infer _ ? import('../domain/workflow-definition').RetryPolicy | undefined : never; timeoutMs?: number | undefined },
+    policy: {
+      key: string;
+      retry?: TaskDefinition extends infer _ ? import('../domain/workflow-definition').RetryPolicy | undefined : never;
+      timeoutMs?: number | undefined;
+    },
     idempotencyKey: string,
     context: Record<string, unknown>,
     signal: AbortSignal,
     onRetry?: (err: unknown) => Promise<void>,
   ): Promise<{ value: unknown; retries: number }> {
     const { op, connector } = target;
-    if (op.kind !== 'call') throw new TaskFailedError('operation_kind', `Task '${policy.key}': the operation is a generator.`, { retryable: false });
+    if (op.kind !== 'call')
+      throw new TaskFailedError('operation_kind', `Task '${policy.key}': the operation is a generator.`, { retryable: false });
     return attemptOperation(
       (attemptSignal) =>
         withConnectorSlot(this.deps.queue, this.deps.leases, connector, `${this.owner}/${idempotencyKey}`, attemptSignal, () =>
@@ -355,10 +422,20 @@ export class RunExecutor {
       case 'atomic': {
         const target = await this.operation(run.orgId, projectId, task.connector, task.operation, task.key);
         const input = this.parseInput(target.op, await mapValue(task.input ?? {}, context, task.key), task.key);
-        const { value } = await this.call(this.taskScope(run, projectId, task.key, log), target, input, task, taskRunId, context, signal, async (err) => {
-          // Each failed attempt is recorded, fenced, before the next one starts.
-          if (!(await runs.retryTask(db, run.orgId, taskRunId, this.owner, toStoredError(err, task.key)))) throw new LeaseLostError(run.id);
-        });
+        const { value } = await this.call(
+          this.taskScope(run, projectId, task.key, log),
+          target,
+          input,
+          task,
+          taskRunId,
+          context,
+          signal,
+          async (err) => {
+            // Each failed attempt is recorded, fenced, before the next one starts.
+            if (!(await runs.retryTask(db, run.orgId, taskRunId, this.owner, toStoredError(err, task.key))))
+              throw new LeaseLostError(run.id);
+          },
+        );
         return value;
       }
       case 'workflow': {
@@ -380,12 +457,16 @@ export class RunExecutor {
       }
       case 'chunked': {
         const gen = await this.operation(run.orgId, projectId, task.generator.connector, task.generator.operation, task.key);
-        if (gen.op.kind !== 'generator') throw new TaskFailedError('operation_kind', `Task '${task.key}': '${task.generator.operation}' is not a generator.`, { retryable: false });
+        if (gen.op.kind !== 'generator')
+          throw new TaskFailedError('operation_kind', `Task '${task.key}': '${task.generator.operation}' is not a generator.`, {
+            retryable: false,
+          });
         const genInput = this.parseInput(gen.op, await mapValue(task.generator.input ?? {}, context, task.key), task.key);
         const scope = this.taskScope(run, projectId, task.key, log);
         const records = gen.op.generate(genInput, this.opContext(scope, taskRunId, context, signal));
         const each = task.each;
-        const eachTarget = 'operation' in each ? await this.operation(run.orgId, projectId, each.connector, each.operation, task.key) : null;
+        const eachTarget =
+          'operation' in each ? await this.operation(run.orgId, projectId, each.connector, each.operation, task.key) : null;
         return chunkedDispatch({
           db,
           orgId: run.orgId,
@@ -448,7 +529,10 @@ export class RunExecutor {
       if (timedOut && !signal.aborted) {
         const reason: TaskTimeoutError = timedOut;
         if (childId) await runs.cancelRunTree(this.deps.db, parent.orgId, childId, toStoredError(reason, link.parentTaskKey));
-        throw new TaskFailedError('task_timeout', `Task '${link.parentTaskKey}': the child run timed out after ${timeoutMs} ms.`, { retryable: false, cause: err });
+        throw new TaskFailedError('task_timeout', `Task '${link.parentTaskKey}': the child run timed out after ${timeoutMs} ms.`, {
+          retryable: false,
+          cause: err,
+        });
       }
       throw err;
     } finally {
@@ -469,7 +553,10 @@ export class RunExecutor {
   ): Promise<{ id: string; outcome: RunOutcome }> {
     const { db, leases } = this.deps;
     const wf = await findWorkflowRef(db, parent.orgId, projectId, ref);
-    if (!wf) throw new TaskFailedError('workflow_not_found', `Task '${link.parentTaskKey}': no workflow '${ref}' in the project.`, { retryable: false });
+    if (!wf)
+      throw new TaskFailedError('workflow_not_found', `Task '${link.parentTaskKey}': no workflow '${ref}' in the project.`, {
+        retryable: false,
+      });
     const childInput = input && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : { value: input };
     const id = randomUUID();
     const inserted = await runs.insertRun(db, {
@@ -496,7 +583,15 @@ export class RunExecutor {
     }
     await onChild?.(id);
     const tasks = await runs.loadTasks(db, parent.orgId, id);
-    const claimed: runs.ClaimedRun = { id, orgId: parent.orgId, workflowId: wf.id, workflowVersion: wf.version, input: childInput, parentRunId: parent.id, tasks };
+    const claimed: runs.ClaimedRun = {
+      id,
+      orgId: parent.orgId,
+      workflowId: wf.id,
+      workflowVersion: wf.version,
+      input: childInput,
+      parentRunId: parent.id,
+      tasks,
+    };
     return { id, outcome: await this.execute(claimed, signal) };
   }
 

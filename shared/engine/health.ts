@@ -40,7 +40,10 @@ export async function checkHealth(p: Platform) {
     timed(p, p.db.backend === 'pglite' ? 'pglite' : 'postgres', () => p.db.query('SELECT 1')),
     timed(p, p.queue.backend, () => p.queue.ping()),
   ]);
-  return { status: database.status === 'ok' && queue.status === 'ok' ? ('ok' as const) : ('degraded' as const), checks: { database, queue } };
+  return {
+    status: database.status === 'ok' && queue.status === 'ok' ? ('ok' as const) : ('degraded' as const),
+    checks: { database, queue },
+  };
 }
 
 interface Probe {

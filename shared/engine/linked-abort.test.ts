@@ -29,7 +29,9 @@ describe('linkedAbort', () => {
   it('leaves nothing on a run signal after many timed attempts (AbortSignal.any kept one entry per attempt)', async () => {
     const run = new AbortController();
     for (let i = 0; i < 2_000; i++) await withTimeout(async (s) => !s.aborted, run.signal, 60_000);
-    await expect(withTimeout((s) => new Promise((_, reject) => s.addEventListener('abort', () => reject(s.reason))), run.signal, 5)).rejects.toMatchObject({ code: 'task_timeout' });
+    await expect(
+      withTimeout((s) => new Promise((_, reject) => s.addEventListener('abort', () => reject(s.reason))), run.signal, 5),
+    ).rejects.toMatchObject({ code: 'task_timeout' });
     expect(heldBy(run.signal)).toBe(0);
   });
 

@@ -34,8 +34,18 @@ export interface Triggered {
 /** Canonical JSON (sorted keys) hashed, to tell a replay from a different request under the same key. */
 export function hashInput(input: unknown): string {
   const canon = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])])) : v;
-  return createHash('sha256').update(JSON.stringify(canon(input))).digest('base64url');
+    Array.isArray(v)
+      ? v.map(canon)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canon((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return createHash('sha256')
+    .update(JSON.stringify(canon(input)))
+    .digest('base64url');
 }
 
 /** The latest version of a workflow as this process last read it (checked again by every insert). */
@@ -77,7 +87,13 @@ function remember(key: string, v: KnownVersion): void {
  * process already knows the workflow's latest version (the insert re-checks it, and the digital
  * worker's pause, in the same statement); otherwise the version is read first.
  */
-export async function triggerRun(p: Platform, who: Principal, workflowId: string, input: Record<string, unknown>, opts: TriggerOptions = {}): Promise<Triggered> {
+export async function triggerRun(
+  p: Platform,
+  who: Principal,
+  workflowId: string,
+  input: Record<string, unknown>,
+  opts: TriggerOptions = {},
+): Promise<Triggered> {
   const key = `${who.orgId}/${workflowId}`;
   for (let attempt = 0; ; attempt++) {
     let wf = knownVersions.get(key);

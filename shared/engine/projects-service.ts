@@ -25,12 +25,24 @@ export async function getProject(p: Platform, who: Principal, id: string): Promi
 }
 
 /** Creates a project; names are unique in the organisation. */
-export async function createProject(p: Platform, who: Principal, body: { name: string; description?: string | undefined }): Promise<ProjectView> {
+export async function createProject(
+  p: Platform,
+  who: Principal,
+  body: { name: string; description?: string | undefined },
+): Promise<ProjectView> {
   const id = randomUUID();
   try {
     await p.db.tx(async (q) => {
       await store.insertProject(q, { id, orgId: who.orgId, name: body.name, description: body.description ?? null });
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'project.create', targetType: 'project', targetId: id, diff: { after: body } });
+      await appendAudit(q, {
+        orgId: who.orgId,
+        actor: who.actor,
+        source: who.source ?? null,
+        action: 'project.create',
+        targetType: 'project',
+        targetId: id,
+        diff: { after: body },
+      });
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw new ConflictError('project_name_taken', `A project named '${body.name}' already exists.`);

@@ -18,7 +18,15 @@ export async function rerunRun(p: Platform, who: Principal, runId: string): Prom
     const ok = await rerunRunTree(q, who.orgId, runId);
     if (!ok) return null;
     const n = (await runHeader(q, who.orgId, runId))!.attempt;
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'run.retry', targetType: 'run', targetId: runId, diff: { attempt: n } });
+    await appendAudit(q, {
+      orgId: who.orgId,
+      actor: who.actor,
+      source: who.source ?? null,
+      action: 'run.retry',
+      targetType: 'run',
+      targetId: runId,
+      diff: { attempt: n },
+    });
     return n;
   });
   if (attempt === null) {

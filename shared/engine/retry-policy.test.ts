@@ -18,7 +18,12 @@ describe('retry policy', () => {
   it('always lies between half the capped delay and the capped delay', () => {
     fc.assert(
       fc.property(
-        fc.record({ maxAttempts: fc.integer({ min: 1, max: 100 }), backoff: fc.constantFrom('fixed' as const, 'exponential' as const), initialDelayMs: fc.integer({ min: 0, max: 3_600_000 }), maxDelayMs: fc.integer({ min: 0, max: 86_400_000 }) }),
+        fc.record({
+          maxAttempts: fc.integer({ min: 1, max: 100 }),
+          backoff: fc.constantFrom('fixed' as const, 'exponential' as const),
+          initialDelayMs: fc.integer({ min: 0, max: 3_600_000 }),
+          maxDelayMs: fc.integer({ min: 0, max: 86_400_000 }),
+        }),
         fc.integer({ min: 1, max: 200 }),
         fc.double({ min: 0, max: 1, noNaN: true }),
         (p, n, r) => {

@@ -46,7 +46,10 @@ describe('diffRun', () => {
   });
   it('emits changed tasks (chunk progress included) before the run, and the run without its tasks', () => {
     const before = run({}, [task('a'), task('b', { type: 'chunked', chunks: { total: 10, succeeded: 1, failed: 0, running: 2 } })]);
-    const after = run({ status: 'SUCCEEDED' }, [task('a'), task('b', { type: 'chunked', chunks: { total: 10, succeeded: 4, failed: 0, running: 2 } })]);
+    const after = run({ status: 'SUCCEEDED' }, [
+      task('a'),
+      task('b', { type: 'chunked', chunks: { total: 10, succeeded: 4, failed: 0, running: 2 } }),
+    ]);
     const events = diffRun(before, after);
     expect(events.map((e) => e.event)).toEqual(['task', 'run']);
     expect((events[0]!.data as { chunks: { succeeded: number } }).chunks.succeeded).toBe(4);

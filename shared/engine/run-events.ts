@@ -49,7 +49,12 @@ export function diffRun(before: RunView, after: RunView): Array<{ event: 'run' |
  * Opens the feed. Reads the run once first, so a missing run throws `NotFoundError` before any
  * byte is sent (the handler answers 404, not an empty stream).
  */
-export async function openRunEvents(p: Platform, who: Principal, runId: string, opts: RunEventOptions = {}): Promise<ReadableStream<Uint8Array>> {
+export async function openRunEvents(
+  p: Platform,
+  who: Principal,
+  runId: string,
+  opts: RunEventOptions = {},
+): Promise<ReadableStream<Uint8Array>> {
   const pollMs = opts.pollMs ?? 500;
   const heartbeatMs = opts.heartbeatMs ?? 15_000;
   const maxDurationMs = opts.maxDurationMs ?? 300_000;
@@ -93,7 +98,9 @@ export async function openRunEvents(p: Platform, who: Principal, runId: string, 
         } catch (err) {
           // A dependency that is down may come back: say so and keep polling. Anything else ends the feed.
           const known = err instanceof DemitonError;
-          send(sseFrame('problem', { code: known ? err.code : 'internal_error', detail: known ? err.message : 'The run could not be read.' }));
+          send(
+            sseFrame('problem', { code: known ? err.code : 'internal_error', detail: known ? err.message : 'The run could not be read.' }),
+          );
           if (!known || !err.retryable) return finish();
         }
         if (Date.now() - startedAt >= maxDurationMs) return finish();

@@ -86,7 +86,12 @@ function encodeCursor(r: RunRow): string {
 function decodeCursor(cursor: string): { micros: string; id: string } {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const m = /^(\d{1,20}):([0-9a-f-]{36})$/.exec(text);
-  if (!m) throw new ValidationError('The cursor is not valid.', [{ path: 'cursor', message: 'not a cursor returned by this API' }], 'invalid_cursor');
+  if (!m)
+    throw new ValidationError(
+      'The cursor is not valid.',
+      [{ path: 'cursor', message: 'not a cursor returned by this API' }],
+      'invalid_cursor',
+    );
   return { micros: m[1]!, id: m[2]! };
 }
 

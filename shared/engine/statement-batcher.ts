@@ -78,8 +78,13 @@ export class StatementBatcher<Req, Res> {
             // One bad request (say, a value the database refuses) must not fail the others that
             // happened to share its statement: each is sent again on its own. An unreachable
             // database fails them all alike.
-            if (batch.length === 1 || isConnectionError(err) || err instanceof ServiceUnavailableError) return batch.forEach((p) => p.reject(err));
-            for (const p of batch) this.sendWithRetry([p.req]).then((r) => p.resolve(r[0]!), (e: unknown) => p.reject(e));
+            if (batch.length === 1 || isConnectionError(err) || err instanceof ServiceUnavailableError)
+              return batch.forEach((p) => p.reject(err));
+            for (const p of batch)
+              this.sendWithRetry([p.req]).then(
+                (r) => p.resolve(r[0]!),
+                (e: unknown) => p.reject(e),
+              );
           },
         )
         .finally(() => {

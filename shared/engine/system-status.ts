@@ -15,7 +15,10 @@ export async function systemStatus(p: Platform, who: Principal): Promise<SystemS
   const [depth, workers, counts, oldest] = await Promise.all([
     p.queue.depth(),
     p.queue.workersSeen(now - SEEN_WINDOW_MS),
-    p.db.query<{ status: keyof SystemStatus['runs']['byStatus']; n: number }>('SELECT status, count(*)::int AS n FROM workflow_runs WHERE org_id = $1::uuid GROUP BY status', [who.orgId]),
+    p.db.query<{ status: keyof SystemStatus['runs']['byStatus']; n: number }>(
+      'SELECT status, count(*)::int AS n FROM workflow_runs WHERE org_id = $1::uuid GROUP BY status',
+      [who.orgId],
+    ),
     p.db.query<{ age: number | null }>(
       "SELECT extract(epoch FROM (clock_timestamp() - min(created_at)))::float8 AS age FROM workflow_runs WHERE org_id = $1::uuid AND status = 'PENDING'",
       [who.orgId],
@@ -30,7 +33,11 @@ export async function systemStatus(p: Platform, who: Principal): Promise<SystemS
       seenLastMinute: workers.length,
       items: workers
         .sort((a, b) => a.workerId.localeCompare(b.workerId))
-        .map((w) => ({ workerId: w.workerId, heartbeatExpiresAt: new Date(w.heartbeatExpiresAt).toISOString(), alive: w.heartbeatExpiresAt > now })),
+        .map((w) => ({
+          workerId: w.workerId,
+          heartbeatExpiresAt: new Date(w.heartbeatExpiresAt).toISOString(),
+          alive: w.heartbeatExpiresAt > now,
+        })),
     },
     runs: { byStatus, oldestPendingAgeSeconds: age === null ? null : Math.round(age * 10) / 10 },
     checkedAt: new Date(now).toISOString(),

@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ancestors, cyclesAndUnreachable, decide, isHandled, resolveNeeds, type NeedOutcome } from './task-graph';
 
-const task = (key: string, extra: Record<string, unknown> = {}) => ({ key, type: 'atomic' as const, connector: 'platform', operation: 'echo', ...extra });
+const task = (key: string, extra: Record<string, unknown> = {}) => ({
+  key,
+  type: 'atomic' as const,
+  connector: 'platform',
+  operation: 'echo',
+  ...extra,
+});
 
 describe('trigger rules', () => {
   it('success: runs when none failed and one succeeded; skipped when all skipped; never when a need failed', () => {
@@ -20,7 +26,12 @@ describe('trigger rules', () => {
   });
 
   it('always: runs whatever its needs became', () => {
-    fc.assert(fc.property(fc.array(fc.constantFrom<NeedOutcome>('succeeded', 'failed', 'skipped', 'blocked')), (needs) => decide('always', needs) === 'run'));
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom<NeedOutcome>('succeeded', 'failed', 'skipped', 'blocked')),
+        (needs) => decide('always', needs) === 'run',
+      ),
+    );
   });
 
   it('a failure is handled by onError: continue or by a succeeded failure handler that needs it', () => {

@@ -66,7 +66,12 @@ export function decide(runAfter: TaskDefinition['runAfter'], needs: readonly Nee
  * Whether the failure of task `i` is handled: it continues on error, or a `runAfter: failure`
  * task that needs it succeeded. `status` gives each task's status by key.
  */
-export function isHandled(tasks: readonly TaskDefinition[], needs: readonly string[][], i: number, status: (key: string) => string | undefined): boolean {
+export function isHandled(
+  tasks: readonly TaskDefinition[],
+  needs: readonly string[][],
+  i: number,
+  status: (key: string) => string | undefined,
+): boolean {
   const t = tasks[i]!;
   if (t.onError === 'continue') return true;
   return tasks.some((h, j) => h.runAfter === 'failure' && needs[j]!.includes(t.key) && status(h.key) === 'SUCCEEDED');
@@ -101,7 +106,10 @@ export function ancestors(tasks: ReadonlyArray<Pick<TaskDefinition, 'key'>>, nee
  * position), and the positions that cannot be reached from the start because they need a task on
  * a cycle.
  */
-export function cyclesAndUnreachable(tasks: ReadonlyArray<Pick<TaskDefinition, 'key'>>, needs: readonly string[][]): { cycles: number[][]; unreachable: number[] } {
+export function cyclesAndUnreachable(
+  tasks: ReadonlyArray<Pick<TaskDefinition, 'key'>>,
+  needs: readonly string[][],
+): { cycles: number[][]; unreachable: number[] } {
   const index = new Map(tasks.map((t, i) => [t.key, i]));
   const edges = needs.map((ks) => ks.map((k) => index.get(k)).filter((j): j is number => j !== undefined));
   // Reachable from the start: Kahn's order over the needs edges.

@@ -56,7 +56,10 @@ export interface TaskServiceScope {
 export type TaskServices = (scope: TaskServiceScope) => Omit<OperationServices, 'businessObjects'>;
 
 /** The organisation's model for one call: its HQ model provider, else the deployment's (null: none). */
-export async function organisationTextModel(deps: Pick<TaskServicesDeps, 'db' | 'aiConfig' | 'secretBox' | 'network' | 'credential'>, orgId: string): Promise<LentModel | null> {
+export async function organisationTextModel(
+  deps: Pick<TaskServicesDeps, 'db' | 'aiConfig' | 'secretBox' | 'network' | 'credential'>,
+  orgId: string,
+): Promise<LentModel | null> {
   const row = await getModelProvider(deps.db, orgId);
   const idle = async () => undefined;
   if (row?.provider === 'none') return null;
@@ -65,7 +68,10 @@ export async function organisationTextModel(deps: Pick<TaskServicesDeps, 'db' | 
     if (llm.kind === 'none') return null;
     // The deployment's own endpoint is operator configuration: no outbound policy, its own credential.
     if (llm.kind === 'anthropic') return { model: createAnthropicTextModel(llm), release: idle };
-    return { model: createOpenAiTextModel(await createOpenAiClient(llm, deps.credential), llm, { maxOutputTokens: llm.maxOutputTokens }), release: idle };
+    return {
+      model: createOpenAiTextModel(await createOpenAiClient(llm, deps.credential), llm, { maxOutputTokens: llm.maxOutputTokens }),
+      release: idle,
+    };
   }
   const apiKey = row.sealedApiKey ? await openModelKey(deps.secretBox, orgId, row.sealedApiKey) : undefined;
   const maxOutputTokens = row.maxOutputTokens ?? deps.aiConfig.maxOutputTokens;
@@ -75,12 +81,27 @@ export async function organisationTextModel(deps: Pick<TaskServicesDeps, 'db' | 
     // Unreachable: the settings service refuses an organisation's Azure OpenAI endpoint without a key.
     throw new TaskFailedError('model_key_required', "An organisation's Azure OpenAI endpoint needs its own API key.", { retryable: false });
   };
-  if (row.provider === 'anthropic') return { model: createAnthropicTextModel({ apiKey, baseUrl: row.baseUrl ?? undefined, model: row.model!, maxOutputTokens, fetch: transport.fetch }), release };
+  if (row.provider === 'anthropic')
+    return {
+      model: createAnthropicTextModel({
+        apiKey,
+        baseUrl: row.baseUrl ?? undefined,
+        model: row.model!,
+        maxOutputTokens,
+        fetch: transport.fetch,
+      }),
+      release,
+    };
   const endpoint =
     row.provider === 'azure-openai'
       ? { kind: 'azure-openai' as const, endpoint: row.baseUrl!, deployment: row.deployment!, apiVersion: row.apiVersion!, apiKey }
       : { kind: 'openai-compatible' as const, baseUrl: row.baseUrl!, model: row.model!, apiKey };
-  return { model: createOpenAiTextModel(await createOpenAiClient(endpoint, noPlatformIdentity, { fetch: transport.fetch }), endpoint, { maxOutputTokens }), release };
+  return {
+    model: createOpenAiTextModel(await createOpenAiClient(endpoint, noPlatformIdentity, { fetch: transport.fetch }), endpoint, {
+      maxOutputTokens,
+    }),
+    release,
+  };
 }
 
 function modelAccess(deps: TaskServicesDeps, scope: TaskServiceScope): ModelAccess {
@@ -104,7 +125,10 @@ function knowledgeAccess(deps: TaskServicesDeps, scope: TaskServiceScope): Knowl
   const { db, ai } = deps;
   const principal = { orgId: scope.orgId, actor: { type: 'system' as const, id: `run:${scope.runId}` }, role: 'editor' as const };
   const byKey = async (key: string) => {
-    const { rows } = await db.query<{ id: string; sha: string | null }>('SELECT id, content_sha256 AS sha FROM ai_documents WHERE org_id = $1::uuid AND source_key = $2::text', [scope.orgId, key]);
+    const { rows } = await db.query<{ id: string; sha: string | null }>(
+      'SELECT id, content_sha256 AS sha FROM ai_documents WHERE org_id = $1::uuid AND source_key = $2::text',
+      [scope.orgId, key],
+    );
     return rows[0] ?? null;
   };
   const remove = async (id: string, reason: string) => {
@@ -114,15 +138,30 @@ function knowledgeAccess(deps: TaskServicesDeps, scope: TaskServiceScope): Knowl
     await ai.index.removeDocument(scope.orgId, id);
     await db.tx(async (q) => {
       await deleteDocument(q, scope.orgId, id);
-      await appendAudit(q, { orgId: scope.orgId, actor: principal.actor, source: null, action: 'document.delete', targetType: 'document', targetId: id, diff: { before: { name: d.name }, reason } });
+      await appendAudit(q, {
+        orgId: scope.orgId,
+        actor: principal.actor,
+        source: null,
+        action: 'document.delete',
+        targetType: 'document',
+        targetId: id,
+        diff: { before: { name: d.name }, reason },
+      });
     });
-    await ai.blobs.delete(d.blobKey).catch((err: unknown) => deps.logger.warn({ err, documentId: id }, 'could not remove the file of a deleted document'));
+    await ai.blobs
+      .delete(d.blobKey)
+      .catch((err: unknown) => deps.logger.warn({ err, documentId: id }, 'could not remove the file of a deleted document'));
     return true;
   };
   return {
     async search(query, top, filter, signal) {
       const keyed = filter.documentKeys?.length
-        ? (await db.query<{ id: string }>('SELECT id FROM ai_documents WHERE org_id = $1::uuid AND source_key = ANY($2::text[])', [scope.orgId, filter.documentKeys])).rows.map((r) => r.id)
+        ? (
+            await db.query<{ id: string }>('SELECT id FROM ai_documents WHERE org_id = $1::uuid AND source_key = ANY($2::text[])', [
+              scope.orgId,
+              filter.documentKeys,
+            ])
+          ).rows.map((r) => r.id)
         : [];
       const wanted = filter.documentIds?.length || filter.documentKeys?.length ? new Set([...(filter.documentIds ?? []), ...keyed]) : null;
       // The index filters by organisation only: with a document filter, ask for more and keep the wanted ones.
@@ -151,11 +190,19 @@ function knowledgeAccess(deps: TaskServicesDeps, scope: TaskServiceScope): Knowl
       // The new version is searchable before the old one goes, so the key is never without a document.
       if (existing) await remove(existing.id, `replaced by ${created.id}`);
       try {
-        await db.query('UPDATE ai_documents SET source_key = $3::text, content_sha256 = $4::text WHERE org_id = $1::uuid AND id = $2::uuid', [scope.orgId, created.id, doc.key, sha]);
+        await db.query(
+          'UPDATE ai_documents SET source_key = $3::text, content_sha256 = $4::text WHERE org_id = $1::uuid AND id = $2::uuid',
+          [scope.orgId, created.id, doc.key, sha],
+        );
       } catch (err) {
         // Another run ingested the same key meanwhile (unique index): theirs stands, ours goes.
         await remove(created.id, 'lost a concurrent ingest of the same key');
-        if ((err as { code?: string }).code === '23505') throw new TaskFailedError('knowledge_ingest_conflict', `Document key '${doc.key}' was ingested by another task at the same time; retry.`, { retryable: true, cause: err });
+        if ((err as { code?: string }).code === '23505')
+          throw new TaskFailedError(
+            'knowledge_ingest_conflict',
+            `Document key '${doc.key}' was ingested by another task at the same time; retry.`,
+            { retryable: true, cause: err },
+          );
         throw err;
       }
       return { documentId: created.id, status: existing ? 'replaced' : 'created', chunks: created.chunkCount };
@@ -171,14 +218,25 @@ function fileAccess(deps: TaskServicesDeps, scope: TaskServiceScope): FileAccess
   return {
     async read(name, path, maxBytes, signal): Promise<LoadedDocument> {
       const connector = await deps.connectors.find(scope.orgId, scope.projectId, name);
-      if (!connector) throw new TaskFailedError('connector_not_found', `Task '${scope.taskKey}': no connector named '${name}' for the document.`, { retryable: false });
+      if (!connector)
+        throw new TaskFailedError('connector_not_found', `Task '${scope.taskKey}': no connector named '${name}' for the document.`, {
+          retryable: false,
+        });
       // Through the factory like any task: the connector's own adapter, credentials and network checks.
       const adapter = deps.registry.getAdapter(connector);
       const how =
-        adapter.systemType === 'sftp' ? { op: 'get', input: { path, encoding: 'base64' } } : adapter.systemType === 'azure-blob' ? { op: 'getArtifact', input: { name: path, encoding: 'base64' } } : null;
+        adapter.systemType === 'sftp'
+          ? { op: 'get', input: { path, encoding: 'base64' } }
+          : adapter.systemType === 'azure-blob'
+            ? { op: 'getArtifact', input: { name: path, encoding: 'base64' } }
+            : null;
       const op = how && (adapter.operations[how.op] as CallOperation | undefined);
       if (!how || !op || op.kind !== 'call') {
-        throw new TaskFailedError('document_source_unsupported', `Connector '${name}' (${adapter.systemType}) cannot serve documents; use an sftp or azure-blob connector, or a URL.`, { retryable: false });
+        throw new TaskFailedError(
+          'document_source_unsupported',
+          `Connector '${name}' (${adapter.systemType}) cannot serve documents; use an sftp or azure-blob connector, or a URL.`,
+          { retryable: false },
+        );
       }
       const out = (await op.run(op.input.parse(how.input), {
         signal,
@@ -190,7 +248,8 @@ function fileAccess(deps: TaskServicesDeps, scope: TaskServiceScope): FileAccess
         projectId: scope.projectId,
         runId: scope.runId,
       })) as { content?: string; contentType?: string | null } | null;
-      if (!out || typeof out.content !== 'string') throw new TaskFailedError('document_not_found', `Connector '${name}' has no file '${path}'.`, { retryable: false });
+      if (!out || typeof out.content !== 'string')
+        throw new TaskFailedError('document_not_found', `Connector '${name}' has no file '${path}'.`, { retryable: false });
       const bytes = Buffer.from(out.content, 'base64');
       if (bytes.length > maxBytes) throw new DocumentTooLargeForTaskError(maxBytes, `'${path}' on connector '${name}'`);
       return { bytes, contentType: out.contentType ?? null, name: path.split(/[\\/]/).filter(Boolean).pop() ?? 'document' };

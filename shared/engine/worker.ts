@@ -142,7 +142,10 @@ export class Worker {
     const settled = Promise.allSettled([...this.inflight]);
     if (this.inflight.size > 0 && deadline) {
       if ((await Promise.race([settled, deadline])) === 'deadline') {
-        this.platform.logger.warn({ workerId: this.id, runs: this.leases.heldRuns() }, 'shutdown grace period over; handing back the runs in hand');
+        this.platform.logger.warn(
+          { workerId: this.id, runs: this.leases.heldRuns() },
+          'shutdown grace period over; handing back the runs in hand',
+        );
         this.leases.abortAll(new WorkerStoppingError(this.id));
       }
     }
@@ -217,7 +220,11 @@ export class Worker {
         if (status === null) logger.warn({ runId, orgId }, 'dropped queue message: no committed run with this id in this organisation');
         else logger.debug({ runId, status }, 'run already claimed or finished; message dropped');
       } else {
-        await withTraceParent(r.message.traceparent, 'run', () => this.executeClaimed(claimed, r.message), { 'demiton.run.id': runId, 'demiton.org.id': orgId, 'demiton.worker.id': this.id });
+        await withTraceParent(r.message.traceparent, 'run', () => this.executeClaimed(claimed, r.message), {
+          'demiton.run.id': runId,
+          'demiton.org.id': orgId,
+          'demiton.worker.id': this.id,
+        });
       }
       await queue.ack(this.id, r);
     } catch (err) {
@@ -265,7 +272,8 @@ export class Worker {
       if (isAbandonment(err)) {
         logger.info({ runId: claimed.id, reason: (err as Error).message }, 'run given up: cancelled or taken over');
       } else {
-        if (err instanceof WorkerStoppingError) logger.info({ runId: claimed.id }, 'run handed back on shutdown; another worker resumes it');
+        if (err instanceof WorkerStoppingError)
+          logger.info({ runId: claimed.id }, 'run handed back on shutdown; another worker resumes it');
         else logger.warn({ err, runId: claimed.id }, 'run given up after an infrastructure error; recovery resumes it');
         await expireLease(db, claimed.id, this.id).catch(() => undefined);
         await queue.enqueue({ ...message, enqueuedAt: Date.now() }).catch(() => undefined);
@@ -273,7 +281,9 @@ export class Worker {
     } finally {
       if (slot) {
         this.leases.releaseSlot(slot.key, claimed.id);
-        await queue.releaseSlot(slot.key, claimed.id, slot.limit).catch((err) => logger.warn({ err }, 'releasing a concurrency slot failed; its lease will run out'));
+        await queue
+          .releaseSlot(slot.key, claimed.id, slot.limit)
+          .catch((err) => logger.warn({ err }, 'releasing a concurrency slot failed; its lease will run out'));
       }
     }
   }

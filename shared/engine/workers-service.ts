@@ -19,7 +19,8 @@ function toView(r: store.WorkerRow): WorkerView {
   return { ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
 }
 
-const nameTaken = (name: string) => new ConflictError('worker_name_taken', `A digital worker named '${name}' already exists in this project.`);
+const nameTaken = (name: string) =>
+  new ConflictError('worker_name_taken', `A digital worker named '${name}' already exists in this project.`);
 
 /** Workers of the organisation, optionally of one project. */
 export async function listWorkers(p: Platform, who: Principal, projectId?: string): Promise<{ items: WorkerView[] }> {
@@ -49,8 +50,23 @@ export async function createWorker(
   const id = randomUUID();
   try {
     await p.db.tx(async (q) => {
-      await store.insertWorker(q, { id, orgId: who.orgId, projectId: projectId!, name: body.name, owner: body.owner, description: body.description ?? null });
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'worker.create', targetType: 'worker', targetId: id, diff: { after: body } });
+      await store.insertWorker(q, {
+        id,
+        orgId: who.orgId,
+        projectId: projectId!,
+        name: body.name,
+        owner: body.owner,
+        description: body.description ?? null,
+      });
+      await appendAudit(q, {
+        orgId: who.orgId,
+        actor: who.actor,
+        source: who.source ?? null,
+        action: 'worker.create',
+        targetType: 'worker',
+        targetId: id,
+        diff: { after: body },
+      });
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw nameTaken(body.name);
@@ -64,14 +80,28 @@ export async function updateWorker(
   p: Platform,
   who: Principal,
   id: string,
-  body: { name?: string | undefined; owner?: string | undefined; description?: string | null | undefined; status?: 'active' | 'paused' | undefined },
+  body: {
+    name?: string | undefined;
+    owner?: string | undefined;
+    description?: string | null | undefined;
+    status?: 'active' | 'paused' | undefined;
+  },
 ): Promise<WorkerView> {
   const before = await getWorker(p, who, id);
   try {
     await p.db.tx(async (q) => {
       if (!(await store.updateWorker(q, who.orgId, id, body))) throw new NotFoundError('worker', id);
-      const action = body.status && body.status !== before.status ? (body.status === 'paused' ? 'worker.pause' : 'worker.resume') : 'worker.update';
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action, targetType: 'worker', targetId: id, diff: { before: { ...before, workflows: undefined }, change: body } });
+      const action =
+        body.status && body.status !== before.status ? (body.status === 'paused' ? 'worker.pause' : 'worker.resume') : 'worker.update';
+      await appendAudit(q, {
+        orgId: who.orgId,
+        actor: who.actor,
+        source: who.source ?? null,
+        action,
+        targetType: 'worker',
+        targetId: id,
+        diff: { before: { ...before, workflows: undefined }, change: body },
+      });
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw nameTaken(body.name ?? before.name);
@@ -87,9 +117,21 @@ export async function assignWorkflow(p: Platform, who: Principal, workerId: stri
     const r = await store.setWorkflowWorker(q, who.orgId, workflowId, { id: worker.id, projectId: worker.projectId });
     if (r === 'no-workflow') throw new NotFoundError('workflow', workflowId);
     if (r === 'other-project') {
-      throw new ValidationError('The workflow cannot join this worker.', [{ path: 'workflowId', message: "the workflow is in another project than the worker's" }], 'workflow_in_other_project');
+      throw new ValidationError(
+        'The workflow cannot join this worker.',
+        [{ path: 'workflowId', message: "the workflow is in another project than the worker's" }],
+        'workflow_in_other_project',
+      );
     }
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'worker.assign_workflow', targetType: 'worker', targetId: workerId, diff: { workflowId } });
+    await appendAudit(q, {
+      orgId: who.orgId,
+      actor: who.actor,
+      source: who.source ?? null,
+      action: 'worker.assign_workflow',
+      targetType: 'worker',
+      targetId: workerId,
+      diff: { workflowId },
+    });
   });
   return getWorker(p, who, workerId);
 }
@@ -100,7 +142,15 @@ export async function unassignWorkflow(p: Platform, who: Principal, workerId: st
   if (!worker.workflows.some((w) => w.id === workflowId)) throw new NotFoundError('worker workflow', workflowId);
   await p.db.tx(async (q) => {
     await store.setWorkflowWorker(q, who.orgId, workflowId, null);
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'worker.unassign_workflow', targetType: 'worker', targetId: workerId, diff: { workflowId } });
+    await appendAudit(q, {
+      orgId: who.orgId,
+      actor: who.actor,
+      source: who.source ?? null,
+      action: 'worker.unassign_workflow',
+      targetType: 'worker',
+      targetId: workerId,
+      diff: { workflowId },
+    });
   });
   return getWorker(p, who, workerId);
 }
@@ -124,8 +174,19 @@ export async function workerStats(p: Platform, who: Principal, id: string, days:
       avgDurationMs: round(s.totals.avgMs),
       p95DurationMs: round(s.totals.p95Ms),
     },
-    daily: s.daily.map((d) => ({ day: d.day, succeeded: d.succeeded, failed: d.failed, cancelled: d.cancelled, avgDurationMs: round(d.avgMs) })),
-    recentFailures: s.recentFailures.map((f) => ({ runId: f.runId, workflowName: f.workflowName, at: f.at.toISOString(), message: f.message })),
+    daily: s.daily.map((d) => ({
+      day: d.day,
+      succeeded: d.succeeded,
+      failed: d.failed,
+      cancelled: d.cancelled,
+      avgDurationMs: round(d.avgMs),
+    })),
+    recentFailures: s.recentFailures.map((f) => ({
+      runId: f.runId,
+      workflowName: f.workflowName,
+      at: f.at.toISOString(),
+      message: f.message,
+    })),
   };
 }
 

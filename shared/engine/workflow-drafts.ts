@@ -23,7 +23,13 @@ import { check, latestView } from './workflows-service';
 type DraftView = z.infer<typeof WorkflowDraftView>;
 
 function draftView(d: drafts.DraftRow): DraftView {
-  return { workflowId: d.workflowId, basedOnVersion: d.basedOnVersion, definition: d.asWritten, updatedAt: d.updatedAt.toISOString(), updatedBy: d.updatedBy };
+  return {
+    workflowId: d.workflowId,
+    basedOnVersion: d.basedOnVersion,
+    definition: d.asWritten,
+    updatedAt: d.updatedAt.toISOString(),
+    updatedBy: d.updatedBy,
+  };
 }
 
 /** Checks and saves the draft of a workflow; runs keep starting the latest version. */
@@ -32,12 +38,31 @@ export async function saveDraft(p: Platform, who: Principal, id: string, body: u
   if (!existing) throw new NotFoundError('workflow', id);
   const requested = body && typeof body === 'object' ? (body as { projectId?: unknown }).projectId : undefined;
   if (requested !== undefined && requested !== existing.projectId) {
-    throw new ValidationError('The workflow definition is invalid.', [{ path: 'projectId', message: 'a workflow cannot move to another project' }], 'invalid_definition');
+    throw new ValidationError(
+      'The workflow definition is invalid.',
+      [{ path: 'projectId', message: 'a workflow cannot move to another project' }],
+      'invalid_definition',
+    );
   }
   const def = await check(p, who, existing.projectId, body, id);
   const row = await p.db.tx(async (q) => {
-    const r = await drafts.upsertDraft(q, { orgId: who.orgId, workflowId: id, basedOnVersion: existing.version, definition: def, asWritten: inWrittenOrder(def, body), updatedBy: who.actor.id });
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'workflow.draft.save', targetType: 'workflow', targetId: id, diff: { basedOnVersion: existing.version, after: def } });
+    const r = await drafts.upsertDraft(q, {
+      orgId: who.orgId,
+      workflowId: id,
+      basedOnVersion: existing.version,
+      definition: def,
+      asWritten: inWrittenOrder(def, body),
+      updatedBy: who.actor.id,
+    });
+    await appendAudit(q, {
+      orgId: who.orgId,
+      actor: who.actor,
+      source: who.source ?? null,
+      action: 'workflow.draft.save',
+      targetType: 'workflow',
+      targetId: id,
+      diff: { basedOnVersion: existing.version, after: def },
+    });
     return r;
   });
   return draftView(row);
@@ -54,7 +79,14 @@ export async function getDraft(p: Platform, who: Principal, id: string): Promise
 export async function discardDraft(p: Platform, who: Principal, id: string): Promise<void> {
   await p.db.tx(async (q) => {
     if (!(await drafts.deleteDraft(q, who.orgId, id))) throw new NotFoundError('workflow draft', id);
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'workflow.draft.discard', targetType: 'workflow', targetId: id });
+    await appendAudit(q, {
+      orgId: who.orgId,
+      actor: who.actor,
+      source: who.source ?? null,
+      action: 'workflow.draft.discard',
+      targetType: 'workflow',
+      targetId: id,
+    });
   });
 }
 
@@ -63,13 +95,22 @@ async function lockExpecting(q: Queryable, orgId: string, id: string, expected: 
   const latest = await drafts.lockLatestVersion(q, orgId, id);
   if (latest === null) throw new NotFoundError('workflow', id);
   if (expected !== undefined && expected !== latest) {
-    throw new ConflictError('version_conflict', `Workflow ${id} is at version ${latest}, not ${expected}: someone published since. Reload it, then publish again.`);
+    throw new ConflictError(
+      'version_conflict',
+      `Workflow ${id} is at version ${latest}, not ${expected}: someone published since. Reload it, then publish again.`,
+    );
   }
   return latest;
 }
 
 /** Saves `def` as the next version inside `q` (the workflow row is locked); 409 on a taken name. */
-async function insertNext(q: Queryable, who: Principal, id: string, def: WorkflowDefinition, asWritten: WorkflowDefinition): Promise<number> {
+async function insertNext(
+  q: Queryable,
+  who: Principal,
+  id: string,
+  def: WorkflowDefinition,
+  asWritten: WorkflowDefinition,
+): Promise<number> {
   const version = await store.insertVersion(q, { orgId: who.orgId, workflowId: id, definition: def, asWritten, createdBy: who.actor.id });
   if (version === null) throw new NotFoundError('workflow', id);
   return version;
@@ -79,13 +120,19 @@ async function namingConflicts<T>(name: string, fn: () => Promise<T>): Promise<T
   try {
     return await fn();
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ConflictError('workflow_name_taken', `A workflow named '${name}' already exists in this project.`);
+    if (isUniqueViolation(err))
+      throw new ConflictError('workflow_name_taken', `A workflow named '${name}' already exists in this project.`);
     throw err;
   }
 }
 
 /** Publishes the draft as the next version and removes it. */
-export async function publishDraft(p: Platform, who: Principal, id: string, body: { expectedVersion?: number | undefined }): Promise<WorkflowView> {
+export async function publishDraft(
+  p: Platform,
+  who: Principal,
+  id: string,
+  body: { expectedVersion?: number | undefined },
+): Promise<WorkflowView> {
   const existing = await store.getWorkflow(p.db, who.orgId, id);
   if (!existing) throw new NotFoundError('workflow', id);
   const saved = await drafts.getDraft(p.db, who.orgId, id);
@@ -101,38 +148,77 @@ export async function publishDraft(p: Platform, who: Principal, id: string, body
       }
       const version = await insertNext(q, who, id, def, inWrittenOrder(def, saved.asWritten));
       await drafts.deleteDraft(q, who.orgId, id);
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'workflow.publish', targetType: 'workflow', targetId: id, diff: { version, basedOnVersion: draft.basedOnVersion } });
+      await appendAudit(q, {
+        orgId: who.orgId,
+        actor: who.actor,
+        source: who.source ?? null,
+        action: 'workflow.publish',
+        targetType: 'workflow',
+        targetId: id,
+        diff: { version, basedOnVersion: draft.basedOnVersion },
+      });
     }),
   );
   return latestView(p, who.orgId, id);
 }
 
 /** Publishes an earlier version's definition again, as the next version. */
-export async function rollback(p: Platform, who: Principal, id: string, body: { version: number; expectedVersion?: number | undefined }): Promise<WorkflowView> {
+export async function rollback(
+  p: Platform,
+  who: Principal,
+  id: string,
+  body: { version: number; expectedVersion?: number | undefined },
+): Promise<WorkflowView> {
   const latest = await store.getWorkflow(p.db, who.orgId, id);
   if (!latest) throw new NotFoundError('workflow', id);
   const target = await store.getWorkflowVersionView(p.db, who.orgId, id, body.version);
   if (!target) throw new NotFoundError('workflow version', `${id}@${body.version}`);
   if (body.version >= latest.version) {
-    throw new ValidationError('Nothing to roll back to.', [{ path: 'version', message: `version ${body.version} is the latest version; roll back to an earlier one` }], 'invalid_rollback');
+    throw new ValidationError(
+      'Nothing to roll back to.',
+      [{ path: 'version', message: `version ${body.version} is the latest version; roll back to an earlier one` }],
+      'invalid_rollback',
+    );
   }
   const def = await check(p, who, latest.projectId, target.definition, id);
   await namingConflicts(def.name, () =>
     p.db.tx(async (q) => {
       const from = await lockExpecting(q, who.orgId, id, body.expectedVersion);
       const version = await insertNext(q, who, id, def, inWrittenOrder(def, target.definition));
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'workflow.rollback', targetType: 'workflow', targetId: id, diff: { version, restored: body.version, from } });
+      await appendAudit(q, {
+        orgId: who.orgId,
+        actor: who.actor,
+        source: who.source ?? null,
+        action: 'workflow.rollback',
+        targetType: 'workflow',
+        targetId: id,
+        diff: { version, restored: body.version, from },
+      });
     }),
   );
   return latestView(p, who.orgId, id);
 }
 
 /** What changed from version `a` to version `b`. */
-export async function diffVersions(p: Platform, who: Principal, id: string, a: number, b: number): Promise<z.infer<typeof WorkflowVersionDiff>> {
-  const [va, vb] = await Promise.all([store.getWorkflowVersionView(p.db, who.orgId, id, a), store.getWorkflowVersionView(p.db, who.orgId, id, b)]);
+export async function diffVersions(
+  p: Platform,
+  who: Principal,
+  id: string,
+  a: number,
+  b: number,
+): Promise<z.infer<typeof WorkflowVersionDiff>> {
+  const [va, vb] = await Promise.all([
+    store.getWorkflowVersionView(p.db, who.orgId, id, a),
+    store.getWorkflowVersionView(p.db, who.orgId, id, b),
+  ]);
   if (!va || !vb) {
     if (!(await store.getWorkflow(p.db, who.orgId, id))) throw new NotFoundError('workflow', id);
     throw new NotFoundError('workflow version', `${id}@${va ? b : a}`);
   }
-  return { workflowId: id, from: a, to: b, ...(diffDefinitions(va.definition, vb.definition) as Omit<z.infer<typeof WorkflowVersionDiff>, 'workflowId' | 'from' | 'to'>) };
+  return {
+    workflowId: id,
+    from: a,
+    to: b,
+    ...(diffDefinitions(va.definition, vb.definition) as Omit<z.infer<typeof WorkflowVersionDiff>, 'workflowId' | 'from' | 'to'>),
+  };
 }

@@ -58,7 +58,6 @@ export async function check(p: Platform, who: Principal, projectId: string, body
   return def;
 }
 
-
 /** Validates and saves a new workflow as version 1. */
 export async function createWorkflow(p: Platform, who: Principal, body: unknown): Promise<WorkflowView> {
   refuseScopedWriter(who);
@@ -68,11 +67,27 @@ export async function createWorkflow(p: Platform, who: Principal, body: unknown)
   const id = randomUUID();
   try {
     await p.db.tx(async (q) => {
-      await store.insertWorkflow(q, { id, orgId: who.orgId, projectId, definition: def, asWritten: inWrittenOrder(def, body), createdBy: who.actor.id });
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'workflow.create', targetType: 'workflow', targetId: id, diff: { after: def } });
+      await store.insertWorkflow(q, {
+        id,
+        orgId: who.orgId,
+        projectId,
+        definition: def,
+        asWritten: inWrittenOrder(def, body),
+        createdBy: who.actor.id,
+      });
+      await appendAudit(q, {
+        orgId: who.orgId,
+        actor: who.actor,
+        source: who.source ?? null,
+        action: 'workflow.create',
+        targetType: 'workflow',
+        targetId: id,
+        diff: { after: def },
+      });
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ConflictError('workflow_name_taken', `A workflow named '${def.name}' already exists in this project.`);
+    if (isUniqueViolation(err))
+      throw new ConflictError('workflow_name_taken', `A workflow named '${def.name}' already exists in this project.`);
     throw err;
   }
   return latestView(p, who.orgId, id);
@@ -85,16 +100,27 @@ export async function updateWorkflow(p: Platform, who: Principal, id: string, bo
   if (!existing) throw new NotFoundError('workflow', id);
   const requested = body && typeof body === 'object' ? (body as { projectId?: unknown }).projectId : undefined;
   if (requested !== undefined && requested !== existing.projectId) {
-    throw new ValidationError('The workflow definition is invalid.', [{ path: 'projectId', message: 'a workflow cannot move to another project' }], 'invalid_definition');
+    throw new ValidationError(
+      'The workflow definition is invalid.',
+      [{ path: 'projectId', message: 'a workflow cannot move to another project' }],
+      'invalid_definition',
+    );
   }
   const def = await check(p, who, existing.projectId, body, id);
   try {
     await p.db.tx(async (q) => {
-      const version = await store.insertVersion(q, { orgId: who.orgId, workflowId: id, definition: def, asWritten: inWrittenOrder(def, body), createdBy: who.actor.id });
+      const version = await store.insertVersion(q, {
+        orgId: who.orgId,
+        workflowId: id,
+        definition: def,
+        asWritten: inWrittenOrder(def, body),
+        createdBy: who.actor.id,
+      });
       if (version === null) throw new NotFoundError('workflow', id);
       await appendAudit(q, {
         orgId: who.orgId,
-        actor: who.actor, source: who.source ?? null,
+        actor: who.actor,
+        source: who.source ?? null,
         action: 'workflow.update',
         targetType: 'workflow',
         targetId: id,
@@ -102,7 +128,8 @@ export async function updateWorkflow(p: Platform, who: Principal, id: string, bo
       });
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ConflictError('workflow_name_taken', `A workflow named '${def.name}' already exists in this project.`);
+    if (isUniqueViolation(err))
+      throw new ConflictError('workflow_name_taken', `A workflow named '${def.name}' already exists in this project.`);
     throw err;
   }
   return latestView(p, who.orgId, id);
@@ -112,7 +139,8 @@ export async function updateWorkflow(p: Platform, who: Principal, id: string, bo
 export async function getWorkflow(p: Platform, who: Principal, id: string, version?: number): Promise<WorkflowView> {
   const w = await store.getWorkflowVersionView(p.db, who.orgId, id, version ?? null);
   if (w) return toView(w);
-  if (version !== undefined && (await store.getWorkflow(p.db, who.orgId, id))) throw new NotFoundError('workflow version', `${id}@${version}`);
+  if (version !== undefined && (await store.getWorkflow(p.db, who.orgId, id)))
+    throw new NotFoundError('workflow version', `${id}@${version}`);
   throw new NotFoundError('workflow', id);
 }
 

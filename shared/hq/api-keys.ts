@@ -33,45 +33,85 @@ function toView(k: store.ApiKeyRow, now = new Date()): View {
 const DAY_MS = 86_400_000;
 
 /** Creates a key; the returned `key` is the only time the secret is ever shown. */
-export async function createApiKey(p: Platform, who: Principal, body: z.infer<typeof CreateApiKeyBody>): Promise<z.infer<typeof ApiKeyCreated>> {
+export async function createApiKey(
+  p: Platform,
+  who: Principal,
+  body: z.infer<typeof CreateApiKeyBody>,
+): Promise<z.infer<typeof ApiKeyCreated>> {
   assertMayGrant(who, body.role);
   await assertKeyMayGrant(p.db, who);
   const workflowIds = body.workflowIds ? [...new Set(body.workflowIds.map((w) => w.toLowerCase()))] : null;
   const { settings } = await effectiveSettings(p.db, who.orgId);
   let expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
   if (expiresAt && expiresAt.getTime() <= Date.now()) {
-    throw new ValidationError('The API key is invalid.', [{ path: 'expiresAt', message: 'must be in the future' }], 'invalid_api_key_request');
+    throw new ValidationError(
+      'The API key is invalid.',
+      [{ path: 'expiresAt', message: 'must be in the future' }],
+      'invalid_api_key_request',
+    );
   }
   // A key minting an admin key must bound it: a leaked key must not be able to leave a permanent admin behind.
   if (who.actor.type === 'apikey' && body.role === 'admin' && !expiresAt) {
-    throw new ValidationError('The API key is invalid.', [{ path: 'expiresAt', message: 'required when an API key creates an admin key' }], 'invalid_api_key_request');
+    throw new ValidationError(
+      'The API key is invalid.',
+      [{ path: 'expiresAt', message: 'required when an API key creates an admin key' }],
+      'invalid_api_key_request',
+    );
   }
   if (settings.apiKeyMaxLifetimeDays !== null) {
     const latest = new Date(Date.now() + settings.apiKeyMaxLifetimeDays * DAY_MS);
     if (!expiresAt) expiresAt = latest;
     else if (expiresAt > latest) {
-      throw new ValidationError('The API key is invalid.', [{ path: 'expiresAt', message: `keys of this organisation expire within ${settings.apiKeyMaxLifetimeDays} days` }], 'invalid_api_key_request');
+      throw new ValidationError(
+        'The API key is invalid.',
+        [{ path: 'expiresAt', message: `keys of this organisation expire within ${settings.apiKeyMaxLifetimeDays} days` }],
+        'invalid_api_key_request',
+      );
     }
   }
   if (workflowIds) {
     const found = new Set(await store.existingWorkflowIds(p.db, who.orgId, workflowIds));
     const missing = workflowIds.filter((w) => !found.has(w));
     if (missing.length) {
-      throw new ValidationError('The API key is invalid.', missing.map((w) => ({ path: `workflowIds[${workflowIds.indexOf(w)}]`, message: `no workflow ${w} in this organisation` })), 'invalid_api_key_request');
+      throw new ValidationError(
+        'The API key is invalid.',
+        missing.map((w) => ({ path: `workflowIds[${workflowIds.indexOf(w)}]`, message: `no workflow ${w} in this organisation` })),
+        'invalid_api_key_request',
+      );
     }
   }
   const secret = generateApiKey();
   const id = randomUUID();
   try {
     const row = await p.db.tx(async (q) => {
-      const r = await store.insertApiKey(q, { id, orgId: who.orgId, name: body.name, prefix: secret.prefix, hash: secret.hash, role: body.role, workflowIds, createdBy: who.actor.id, expiresAt });
+      const r = await store.insertApiKey(q, {
+        id,
+        orgId: who.orgId,
+        name: body.name,
+        prefix: secret.prefix,
+        hash: secret.hash,
+        role: body.role,
+        workflowIds,
+        createdBy: who.actor.id,
+        expiresAt,
+      });
       await appendAudit(q, {
         orgId: who.orgId,
-        actor: who.actor, source: who.source ?? null,
+        actor: who.actor,
+        source: who.source ?? null,
         action: grantAction(who, 'api_key.create'),
         targetType: 'api_key',
         targetId: id,
-        diff: { before: null, after: { name: r.name, prefix: r.prefix, role: r.role, workflowIds: r.workflowIds, expiresAt: r.expiresAt?.toISOString() ?? null } },
+        diff: {
+          before: null,
+          after: {
+            name: r.name,
+            prefix: r.prefix,
+            role: r.role,
+            workflowIds: r.workflowIds,
+            expiresAt: r.expiresAt?.toISOString() ?? null,
+          },
+        },
       });
       return r;
     });
@@ -95,11 +135,15 @@ export async function revokeApiKey(p: Platform, who: Principal, id: string): Pro
     const after = (await store.revokeApiKey(q, who.orgId, id, who.actor.id))!;
     await appendAudit(q, {
       orgId: who.orgId,
-      actor: who.actor, source: who.source ?? null,
+      actor: who.actor,
+      source: who.source ?? null,
       action: 'api_key.revoke',
       targetType: 'api_key',
       targetId: id,
-      diff: { before: { revokedAt: before.revokedAt?.toISOString() ?? null }, after: { revokedAt: after.revokedAt?.toISOString() ?? null } },
+      diff: {
+        before: { revokedAt: before.revokedAt?.toISOString() ?? null },
+        after: { revokedAt: after.revokedAt?.toISOString() ?? null },
+      },
     });
     return toView(after);
   });

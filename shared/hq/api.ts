@@ -83,7 +83,12 @@ export const CreateApiKeyBody = z.strictObject({
 export const OrgSettingsDocument = z.strictObject({
   apiKeysEnabled: z.boolean().default(true).describe('False refuses every API key of the organisation.'),
   apiKeyMaxLifetimeDays: z.number().int().min(1).max(3650).nullable().default(null).describe('New keys must expire within this many days.'),
-  apiKeysMayGrantAccess: z.boolean().default(true).describe('False refuses API keys creating API keys, role mappings and member roles (403 api_key_grants_disabled); what keys do grant is audited with a `.by_api_key` action.'),
+  apiKeysMayGrantAccess: z
+    .boolean()
+    .default(true)
+    .describe(
+      'False refuses API keys creating API keys, role mappings and member roles (403 api_key_grants_disabled); what keys do grant is audited with a `.by_api_key` action.',
+    ),
   modelTokenBudgetMonthly: z
     .number()
     .int()
@@ -91,7 +96,9 @@ export const OrgSettingsDocument = z.strictObject({
     .max(1e12)
     .nullable()
     .default(null)
-    .describe('Language-model tokens (input + output) workflow tasks may spend per UTC calendar month; calls past it fail with model_budget_exceeded. Null: no limit.'),
+    .describe(
+      'Language-model tokens (input + output) workflow tasks may spend per UTC calendar month; calls past it fail with model_budget_exceeded. Null: no limit.',
+    ),
 });
 export const OrgSettingsView = OrgSettingsDocument.extend({
   name: z.string(),

@@ -8,7 +8,12 @@ import type { AuditList, AuditQuery } from './api';
 
 function decodeCursor(cursor: string): string {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[1-9][0-9]{0,18}$/.test(text)) throw new ValidationError('The cursor is not valid.', [{ path: 'cursor', message: 'not a cursor returned by this API' }], 'invalid_cursor');
+  if (!/^[1-9][0-9]{0,18}$/.test(text))
+    throw new ValidationError(
+      'The cursor is not valid.',
+      [{ path: 'cursor', message: 'not a cursor returned by this API' }],
+      'invalid_cursor',
+    );
   return text;
 }
 

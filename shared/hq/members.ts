@@ -37,7 +37,8 @@ export async function setMemberRole(p: Platform, who: Principal, tenantId: strin
     const after = await store.setMemberRole(q, who.orgId, tenantId, objectId, role);
     await appendAudit(q, {
       orgId: who.orgId,
-      actor: who.actor, source: who.source ?? null,
+      actor: who.actor,
+      source: who.source ?? null,
       action: grantAction(who, 'member.role.set'),
       targetType: 'member',
       targetId: `${tenantId}/${objectId}`,

@@ -28,8 +28,10 @@ export const ProviderUrl = z
       ctx.addIssue({ code: 'custom', message: 'expected a URL starting with http:// or https://' });
       return;
     }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: 'expected a URL starting with http:// or https://' });
-    else if (u.username || u.password) ctx.addIssue({ code: 'custom', message: 'must not contain a user name or password; put the key in apiKey' });
+    if (u.protocol !== 'http:' && u.protocol !== 'https:')
+      ctx.addIssue({ code: 'custom', message: 'expected a URL starting with http:// or https://' });
+    else if (u.username || u.password)
+      ctx.addIssue({ code: 'custom', message: 'must not contain a user name or password; put the key in apiKey' });
     else if (u.hash) ctx.addIssue({ code: 'custom', message: 'must not contain a fragment (#…)' });
   });
 
@@ -54,8 +56,16 @@ const ModelName = z.string().trim().min(1).max(200);
 /** PUT body: one shape per provider (strict: fields of another provider are refused). */
 export const PutModelProviderBody = z
   .discriminatedUnion('provider', [
-    z.strictObject({ provider: z.literal('platform-default').describe("Use the deployment's configuration (LLM_PROVIDER and friends). Removes any stored key.") }),
-    z.strictObject({ provider: z.literal('none').describe('No language model for this organisation: answers quote the retrieved passages. Removes any stored key.') }),
+    z.strictObject({
+      provider: z
+        .literal('platform-default')
+        .describe("Use the deployment's configuration (LLM_PROVIDER and friends). Removes any stored key."),
+    }),
+    z.strictObject({
+      provider: z
+        .literal('none')
+        .describe('No language model for this organisation: answers quote the retrieved passages. Removes any stored key.'),
+    }),
     z.strictObject({
       provider: z.literal('azure-openai'),
       endpoint: ProviderUrl.describe('The Azure OpenAI resource, e.g. https://contoso.openai.azure.com'),
@@ -89,7 +99,10 @@ export const PlatformModelDefault = z.object({
   provider: z.enum(['none', 'azure-openai', 'anthropic', 'openai-compatible']),
   model: z.string().nullable().describe('The model, or the Azure OpenAI deployment.'),
   baseUrlHost: z.string().nullable().describe('Host of the base URL or endpoint; null for the provider default.'),
-  maxOutputTokens: z.number().int().describe("LLM_MAX_OUTPUT_TOKENS: the limit of the default model, and of an organisation's own model that sets none."),
+  maxOutputTokens: z
+    .number()
+    .int()
+    .describe("LLM_MAX_OUTPUT_TOKENS: the limit of the default model, and of an organisation's own model that sets none."),
 });
 
 export const ModelProviderView = z.object({

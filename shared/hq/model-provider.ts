@@ -123,7 +123,16 @@ export async function putModelProvider(p: Platform, who: Principal, raw: unknown
   const row = await p.db.tx(async (q) => {
     const before = await readRow(q, who.orgId, { forUpdate: true });
     let next: Omit<ModelProviderRow, 'updatedAt' | 'stamp'>;
-    const common = { baseUrl: null, model: null, deployment: null, apiVersion: null, maxOutputTokens: null, sealedApiKey: null, keyAudience: null, updatedBy: who.actor.id };
+    const common = {
+      baseUrl: null,
+      model: null,
+      deployment: null,
+      apiVersion: null,
+      maxOutputTokens: null,
+      sealedApiKey: null,
+      keyAudience: null,
+      updatedBy: who.actor.id,
+    };
     if (body.provider === 'platform-default' || body.provider === 'none') next = { ...common, provider: body.provider };
     else {
       const audience = keyAudience(body.provider, target!.url);
@@ -132,7 +141,12 @@ export async function putModelProvider(p: Platform, who: Principal, raw: unknown
         if (before.keyAudience !== audience) {
           throw new ValidationError(
             'The stored API key was entered for another provider or endpoint and is never sent anywhere else.',
-            [{ path: 'apiKey', message: `enter the key for ${audience.replace(' ', ' at ')} again, or send null to remove the stored key` }],
+            [
+              {
+                path: 'apiKey',
+                message: `enter the key for ${audience.replace(' ', ' at ')} again, or send null to remove the stored key`,
+              },
+            ],
             'model_provider_key_required',
           );
         }
@@ -141,7 +155,15 @@ export async function putModelProvider(p: Platform, who: Principal, raw: unknown
       if (!sealed && body.provider !== 'openai-compatible') {
         throw new ValidationError(
           `${body.provider === 'anthropic' ? 'Anthropic' : 'An Azure OpenAI endpoint of an organisation'} needs an API key.`,
-          [{ path: 'apiKey', message: body.provider === 'anthropic' ? 'required by the Anthropic API' : "required: the platform's own identity is not lent to an endpoint an organisation chose" }],
+          [
+            {
+              path: 'apiKey',
+              message:
+                body.provider === 'anthropic'
+                  ? 'required by the Anthropic API'
+                  : "required: the platform's own identity is not lent to an endpoint an organisation chose",
+            },
+          ],
           'model_provider_key_required',
         );
       }
@@ -163,7 +185,8 @@ export async function putModelProvider(p: Platform, who: Principal, raw: unknown
     const written = await writeRow(q, who.orgId, next);
     await appendAudit(q, {
       orgId: who.orgId,
-      actor: who.actor, source: who.source ?? null,
+      actor: who.actor,
+      source: who.source ?? null,
       action: 'model_provider.update',
       targetType: 'organisation',
       targetId: who.orgId,

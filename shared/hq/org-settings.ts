@@ -13,17 +13,31 @@ type View = z.infer<typeof OrgSettingsView>;
 export type OrgSettings = z.infer<typeof OrgSettingsDocument>;
 
 /** The stored document with defaults applied (fields unknown to this build are dropped). */
-export async function effectiveSettings(q: Queryable, orgId: string): Promise<{ name: string; settings: OrgSettings; updatedBy: string | null; updatedAt: Date | null }> {
+export async function effectiveSettings(
+  q: Queryable,
+  orgId: string,
+): Promise<{ name: string; settings: OrgSettings; updatedBy: string | null; updatedAt: Date | null }> {
   const row = await readSettings(q, orgId);
   if (!row) throw new NotFoundError('organisation', orgId);
   const parsed = OrgSettingsDocument.strip().safeParse(row.settings);
-  return { name: row.name, settings: parsed.success ? parsed.data : OrgSettingsDocument.parse({}), updatedBy: row.updatedBy, updatedAt: row.updatedAt };
+  return {
+    name: row.name,
+    settings: parsed.success ? parsed.data : OrgSettingsDocument.parse({}),
+    updatedBy: row.updatedBy,
+    updatedAt: row.updatedAt,
+  };
 }
 
 /** The caller's organisation settings. */
 export async function getOrgSettings(p: Platform, who: Principal): Promise<View> {
   const s = await effectiveSettings(p.db, who.orgId);
-  return { name: s.name, ...s.settings, tenants: await tenantsOfOrg(p.db, who.orgId), updatedBy: s.updatedBy, updatedAt: s.updatedAt?.toISOString() ?? null };
+  return {
+    name: s.name,
+    ...s.settings,
+    tenants: await tenantsOfOrg(p.db, who.orgId),
+    updatedBy: s.updatedBy,
+    updatedAt: s.updatedAt?.toISOString() ?? null,
+  };
 }
 
 /** Replaces the settings (and name), recording before and after. */
@@ -34,7 +48,8 @@ export async function updateOrgSettings(p: Platform, who: Principal, body: z.inf
     await putOrgSettings(q, who.orgId, name, settings, who.actor.id);
     await appendAudit(q, {
       orgId: who.orgId,
-      actor: who.actor, source: who.source ?? null,
+      actor: who.actor,
+      source: who.source ?? null,
       action: 'org_settings.update',
       targetType: 'organisation',
       targetId: who.orgId,

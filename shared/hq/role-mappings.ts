@@ -20,21 +20,35 @@ export async function listRoleMappings(p: Platform, who: Principal): Promise<{ i
 }
 
 /** Maps a group to a role (creating or replacing the mapping). */
-export async function putRoleMapping(p: Platform, who: Principal, groupId: string, body: { role: Role; description?: string | undefined }): Promise<{ view: View; created: boolean }> {
+export async function putRoleMapping(
+  p: Platform,
+  who: Principal,
+  groupId: string,
+  body: { role: Role; description?: string | undefined },
+): Promise<{ view: View; created: boolean }> {
   assertMayGrant(who, body.role);
   await assertKeyMayGrant(p.db, who);
   const gid = groupId.toLowerCase();
   return p.db.tx(async (q) => {
     const before = await store.getRoleMapping(q, who.orgId, gid);
     assertMayGrant(who, before?.role);
-    const after = await store.putRoleMapping(q, who.orgId, { groupId: gid, role: body.role, description: body.description ?? null, createdBy: who.actor.id });
+    const after = await store.putRoleMapping(q, who.orgId, {
+      groupId: gid,
+      role: body.role,
+      description: body.description ?? null,
+      createdBy: who.actor.id,
+    });
     await appendAudit(q, {
       orgId: who.orgId,
-      actor: who.actor, source: who.source ?? null,
+      actor: who.actor,
+      source: who.source ?? null,
       action: grantAction(who, before ? 'role_mapping.update' : 'role_mapping.create'),
       targetType: 'role_mapping',
       targetId: gid,
-      diff: { before: before ? { role: before.role, description: before.description } : null, after: { role: after.role, description: after.description } },
+      diff: {
+        before: before ? { role: before.role, description: before.description } : null,
+        after: { role: after.role, description: after.description },
+      },
     });
     return { view: toView(after), created: !before };
   });
@@ -50,7 +64,8 @@ export async function deleteRoleMapping(p: Platform, who: Principal, groupId: st
     await store.deleteRoleMapping(q, who.orgId, gid);
     await appendAudit(q, {
       orgId: who.orgId,
-      actor: who.actor, source: who.source ?? null,
+      actor: who.actor,
+      source: who.source ?? null,
       action: 'role_mapping.delete',
       targetType: 'role_mapping',
       targetId: gid,

@@ -19,7 +19,17 @@ export interface RouteDoc {
   query?: z.ZodObject | undefined;
   body?: z.ZodType | undefined;
   headers?: ReadonlyArray<{ name: string; description: string; required?: boolean }> | undefined;
-  responses: Readonly<Record<number, { description: string; schema?: z.ZodType | undefined; contentType?: string | undefined; headers?: Record<string, string> | undefined }>>;
+  responses: Readonly<
+    Record<
+      number,
+      {
+        description: string;
+        schema?: z.ZodType | undefined;
+        contentType?: string | undefined;
+        headers?: Record<string, string> | undefined;
+      }
+    >
+  >;
 }
 
 // The core schemas; other modules register theirs where they declare them.
@@ -66,18 +76,33 @@ export function buildOpenApi(routes: readonly RouteDoc[], info: { title: string;
       parameters: [
         ...parameters('path', r.params),
         ...parameters('query', r.query),
-        ...(r.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: !!h.required, description: h.description, schema: { type: 'string' } })),
+        ...(r.headers ?? []).map((h) => ({
+          name: h.name,
+          in: 'header',
+          required: !!h.required,
+          description: h.description,
+          schema: { type: 'string' },
+        })),
       ],
       responses: Object.fromEntries([
         ...Object.entries(r.responses).map(([status, resp]) => [
           status,
           {
             description: resp.description,
-            ...(resp.headers ? { headers: Object.fromEntries(Object.entries(resp.headers).map(([h, d]) => [h, { description: d, schema: { type: 'string' } }])) } : {}),
+            ...(resp.headers
+              ? {
+                  headers: Object.fromEntries(
+                    Object.entries(resp.headers).map(([h, d]) => [h, { description: d, schema: { type: 'string' } }]),
+                  ),
+                }
+              : {}),
             ...(resp.schema ? { content: { [resp.contentType ?? 'application/json']: { schema: json(resp.schema, 'output') } } } : {}),
           },
         ]),
-        ['default', { description: 'An error', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }],
+        [
+          'default',
+          { description: 'An error', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+        ],
       ]),
     };
     if (r.body) op['requestBody'] = { required: true, content: { 'application/json': { schema: json(r.body, 'input') } } };
@@ -86,7 +111,10 @@ export function buildOpenApi(routes: readonly RouteDoc[], info: { title: string;
   }
   const schemas = Object.fromEntries(
     Object.entries(NAMED_SCHEMAS).map(([name, s]) => {
-      const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io: name === 'WorkflowDefinition' || name === 'TriggerRunBody' ? 'input' : 'output', unrepresentable: 'any' }) as Record<string, unknown>;
+      const { $schema: _drop, ...rest } = z.toJSONSchema(s, {
+        io: name === 'WorkflowDefinition' || name === 'TriggerRunBody' ? 'input' : 'output',
+        unrepresentable: 'any',
+      }) as Record<string, unknown>;
       return [name, rest];
     }),
   );
@@ -112,10 +140,14 @@ export function buildOpenApi(routes: readonly RouteDoc[], info: { title: string;
  * generators (openapi-typescript) fail. Move each such definition into components/schemas
  * (one component per distinct shape, e.g. `JsonValue`) and point the refs there.
  */
-function hoistLocalDefs(doc: { paths: Record<string, unknown>; schemas: Record<string, unknown> }): { paths: Record<string, unknown>; schemas: Record<string, unknown> } {
+function hoistLocalDefs(doc: { paths: Record<string, unknown>; schemas: Record<string, unknown> }): {
+  paths: Record<string, unknown>;
+  schemas: Record<string, unknown>;
+} {
   const extra: Record<string, unknown> = {};
   const byShape = new Map<string, string>();
-  const JSON_VALUE = '{"anyOf":[{"type":"string"},{"type":"number"},{"type":"boolean"},{"type":"null"},{"type":"array","items":{"$ref":"#self"}},{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"$ref":"#self"}}]}';
+  const JSON_VALUE =
+    '{"anyOf":[{"type":"string"},{"type":"number"},{"type":"boolean"},{"type":"null"},{"type":"array","items":{"$ref":"#self"}},{"type":"object","propertyNames":{"type":"string"},"additionalProperties":{"$ref":"#self"}}]}';
   const visit = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(visit);
     if (!node || typeof node !== 'object') return node;

@@ -49,7 +49,13 @@ const TITLES: Record<number, string> = {
 };
 
 /** Builds a problem response. */
-export function problem(status: number, code: string, detail?: string, extra: Partial<ProblemResponse['body']> = {}, headers: Record<string, string> = {}): ProblemResponse {
+export function problem(
+  status: number,
+  code: string,
+  detail?: string,
+  extra: Partial<ProblemResponse['body']> = {},
+  headers: Record<string, string> = {},
+): ProblemResponse {
   return {
     status,
     headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, ...headers },
@@ -58,7 +64,10 @@ export function problem(status: number, code: string, detail?: string, extra: Pa
 }
 
 function statusOf(err: DemitonError): number {
-  if (err instanceof ValidationError) return ['invalid_cursor', 'invalid_query', 'invalid_path_parameter', 'invalid_time_range', 'invalid_filter'].includes(err.code) ? 400 : 422;
+  if (err instanceof ValidationError)
+    return ['invalid_cursor', 'invalid_query', 'invalid_path_parameter', 'invalid_time_range', 'invalid_filter'].includes(err.code)
+      ? 400
+      : 422;
   if (err instanceof MalformedBodyError) return 400;
   if (err instanceof BodyTooLargeError) return 413;
   if (err instanceof NotFoundError) return 404;
@@ -81,7 +90,10 @@ export function toProblem(err: unknown, instance?: string): ProblemResponse & { 
     if (err instanceof UnauthenticatedError) headers['WWW-Authenticate'] = 'Bearer';
     const extra: Partial<ProblemResponse['body']> = instance ? { instance } : {};
     if (err instanceof ValidationError) extra.errors = err.issues;
-    return { ...problem(status, err.code, err.message, extra, headers), isInternal: status >= 500 && !(err instanceof ServiceUnavailableError) };
+    return {
+      ...problem(status, err.code, err.message, extra, headers),
+      isInternal: status >= 500 && !(err instanceof ServiceUnavailableError),
+    };
   }
   return { ...problem(500, 'internal_error', 'An unexpected error occurred.', instance ? { instance } : {}), isInternal: true };
 }

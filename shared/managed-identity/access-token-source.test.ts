@@ -48,7 +48,12 @@ describe('access token source', () => {
   it('a failed renewal keeps the token in hand while it is valid, then fails with a typed error', async () => {
     const clock = { now: 0 };
     const { credential, state } = fakeCredential(clock, 60 * MIN);
-    const tokens = createAccessTokenSource({ credential, scope: 'https://redis.azure.com/.default', dependency: 'queue', now: () => clock.now });
+    const tokens = createAccessTokenSource({
+      credential,
+      scope: 'https://redis.azure.com/.default',
+      dependency: 'queue',
+      now: () => clock.now,
+    });
     await tokens.get();
     state.fail = true;
     clock.now += 58 * MIN; // inside the margin, not expired
@@ -56,7 +61,12 @@ describe('access token source', () => {
     clock.now += 2 * MIN; // expired
     const err = await tokens.get().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AccessTokenUnavailableError);
-    expect(err).toMatchObject({ code: 'queue_token_unavailable', retryable: true, scope: 'https://redis.azure.com/.default', dependency: 'queue' });
+    expect(err).toMatchObject({
+      code: 'queue_token_unavailable',
+      retryable: true,
+      scope: 'https://redis.azure.com/.default',
+      dependency: 'queue',
+    });
     expect((err as Error).message).toMatch(/endpoint down/);
     expect((err as Error).cause).toBeInstanceOf(Error);
     state.fail = false;

@@ -56,7 +56,11 @@ export function createAccessTokenSource(opts: AccessTokenSourceOptions): AccessT
     }
     if (!token?.token) {
       if (cached && cached.expiresOnTimestamp > now()) return cached;
-      throw new AccessTokenUnavailableError(opts.dependency, opts.scope, `The managed identity returned no access token for the ${opts.dependency} (scope ${opts.scope}).`);
+      throw new AccessTokenUnavailableError(
+        opts.dependency,
+        opts.scope,
+        `The managed identity returned no access token for the ${opts.dependency} (scope ${opts.scope}).`,
+      );
     }
     cached = token;
     return token;

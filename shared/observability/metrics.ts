@@ -25,7 +25,10 @@ const depthSources = new Map<DepthSource, string>();
 export function installMeterProvider(provider: MeterProvider): void {
   metrics.setGlobalMeterProvider(provider);
   const meter = provider.getMeter('demiton');
-  const queueDepth = meter.createObservableGauge('demiton.queue.depth', { description: 'Run messages waiting in the work queue', unit: '{message}' });
+  const queueDepth = meter.createObservableGauge('demiton.queue.depth', {
+    description: 'Run messages waiting in the work queue',
+    unit: '{message}',
+  });
   queueDepth.addCallback(async (result) => {
     await Promise.all(
       [...depthSources].map(async ([q, backend]) => {

@@ -33,7 +33,13 @@ export async function startTelemetry(config: Config, role: string): Promise<Tele
       resource,
       // Our own spans and metrics carry the run/task story; the HTTP/pg/redis auto-instrumentations
       // would add a span per query on the hot path.
-      instrumentationOptions: { http: { enabled: false }, postgreSql: { enabled: false }, redis: { enabled: false }, redis4: { enabled: false }, azureSdk: { enabled: true } },
+      instrumentationOptions: {
+        http: { enabled: false },
+        postgreSql: { enabled: false },
+        redis: { enabled: false },
+        redis4: { enabled: false },
+        azureSdk: { enabled: true },
+      },
     });
     const { trace, metrics } = await import('@opentelemetry/api');
     installTracerProvider(trace.getTracerProvider());
@@ -63,7 +69,10 @@ export async function startTelemetry(config: Config, role: string): Promise<Tele
     metricExporter = new ConsoleMetricExporter();
   }
   const tracerProvider = new BasicTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(spanExporter)] });
-  const meterProvider = new MeterProvider({ resource, readers: [new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 60_000 })] });
+  const meterProvider = new MeterProvider({
+    resource,
+    readers: [new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 60_000 })],
+  });
   installTracerProvider(tracerProvider as unknown as TracerProvider);
   installMeterProvider(meterProvider);
   return {

@@ -17,7 +17,9 @@ describe('tracing helpers', () => {
     installTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }));
     const carried = await withSpan('producer', {}, async () => currentTraceParent());
     expect(carried).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
-    await expect(withTraceParent(carried, 'consumer', async () => Promise.reject(Object.assign(new Error('no'), { code: 'nope' })))).rejects.toThrow('no');
+    await expect(
+      withTraceParent(carried, 'consumer', async () => Promise.reject(Object.assign(new Error('no'), { code: 'nope' }))),
+    ).rejects.toThrow('no');
     const [producer, consumer] = spans.getFinishedSpans();
     expect(consumer!.spanContext().traceId).toBe(producer!.spanContext().traceId);
     expect(consumer!.parentSpanContext?.spanId).toBe(producer!.spanContext().spanId);

@@ -70,9 +70,17 @@ export function withSpan<T>(name: string, attributes: Attributes, fn: () => Prom
  * Runs `fn` in a span whose parent is the remote context in `traceparent` (a queue message, an
  * HTTP header, the Functions host's invocation); a new trace when there is none.
  */
-export function withTraceParent<T>(traceparent: string | undefined | null, name: string, fn: () => Promise<T>, attributes: Attributes = {}, kind: SpanKind = SpanKind.CONSUMER): Promise<T> {
+export function withTraceParent<T>(
+  traceparent: string | undefined | null,
+  name: string,
+  fn: () => Promise<T>,
+  attributes: Attributes = {},
+  kind: SpanKind = SpanKind.CONSUMER,
+): Promise<T> {
   if (!active) return fn();
-  const parent = traceparent ? propagator.extract(context.active(), { traceparent }, { get: (c, k) => c[k as 'traceparent'], keys: (c) => Object.keys(c) }) : context.active();
+  const parent = traceparent
+    ? propagator.extract(context.active(), { traceparent }, { get: (c, k) => c[k as 'traceparent'], keys: (c) => Object.keys(c) })
+    : context.active();
   return context.with(parent, () => withSpan(name, attributes, fn, kind));
 }
 

@@ -74,11 +74,14 @@ export function createMemoryQueue(): WorkQueue {
       if (raw === undefined) {
         raw =
           (await new Promise<string | null>((resolve) => {
-            const timer = setTimeout(() => {
-              const i = waiters.indexOf(done);
-              if (i >= 0) waiters.splice(i, 1);
-              resolve(null);
-            }, Math.max(timeoutMs, 1));
+            const timer = setTimeout(
+              () => {
+                const i = waiters.indexOf(done);
+                if (i >= 0) waiters.splice(i, 1);
+                resolve(null);
+              },
+              Math.max(timeoutMs, 1),
+            );
             const done = (v: string | null) => {
               clearTimeout(timer);
               resolve(v);

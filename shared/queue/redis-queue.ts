@@ -100,7 +100,10 @@ export function createRedisQueue(opts: RedisQueueOptions): WorkQueue {
   // A refused sign-in and a missing token keep their own codes; anything else is 'queue_unavailable'.
   const unavailable: (err: unknown) => never = (err) => {
     if (err instanceof ServiceUnavailableError) throw err;
-    throw signInRejection(err, cmd) ?? new ServiceUnavailableError('queue', 'The queue (Redis) is unavailable; try again shortly.', { cause: err });
+    throw (
+      signInRejection(err, cmd) ??
+      new ServiceUnavailableError('queue', 'The queue (Redis) is unavailable; try again shortly.', { cause: err })
+    );
   };
   const blocking = new Map<string, RedisClient>();
   const root = redisKeyRoot(opts.prefix);

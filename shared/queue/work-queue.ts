@@ -101,7 +101,11 @@ export function parkedMember(m: RunMessage): string {
 /** Serialises a message; field order is fixed so equal messages give equal strings. */
 export function encodeMessage(m: RunMessage): string {
   // traceparent is written only when present, so messages without one keep their old form.
-  return JSON.stringify(m.traceparent ? { runId: m.runId, orgId: m.orgId, enqueuedAt: m.enqueuedAt, traceparent: m.traceparent } : { runId: m.runId, orgId: m.orgId, enqueuedAt: m.enqueuedAt });
+  return JSON.stringify(
+    m.traceparent
+      ? { runId: m.runId, orgId: m.orgId, enqueuedAt: m.enqueuedAt, traceparent: m.traceparent }
+      : { runId: m.runId, orgId: m.orgId, enqueuedAt: m.enqueuedAt },
+  );
 }
 
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
@@ -112,7 +116,9 @@ export function decodeMessage(raw: string): RunMessage | null {
     const v = JSON.parse(raw) as Partial<RunMessage>;
     if (typeof v.runId === 'string' && typeof v.orgId === 'string' && typeof v.enqueuedAt === 'number') {
       const traceparent = typeof v.traceparent === 'string' && TRACEPARENT.test(v.traceparent) ? v.traceparent : undefined;
-      return traceparent ? { runId: v.runId, orgId: v.orgId, enqueuedAt: v.enqueuedAt, traceparent } : { runId: v.runId, orgId: v.orgId, enqueuedAt: v.enqueuedAt };
+      return traceparent
+        ? { runId: v.runId, orgId: v.orgId, enqueuedAt: v.enqueuedAt, traceparent }
+        : { runId: v.runId, orgId: v.orgId, enqueuedAt: v.enqueuedAt };
     }
   } catch {
     /* fall through */

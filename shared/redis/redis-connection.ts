@@ -47,7 +47,8 @@ export function createRedisConnection(target: RedisTarget, options: RedisOptions
   const signIn = target.signIn ?? { kind: 'key' };
   if (target.cluster) {
     // shared/config.ts refuses the pair; this guards other callers.
-    if (signIn.kind !== 'key') throw new Error('Entra sign-in is not available with the Redis Cluster protocol; use one endpoint (Enterprise clustering policy)');
+    if (signIn.kind !== 'key')
+      throw new Error('Entra sign-in is not available with the Redis Cluster protocol; use one endpoint (Enterprise clustering policy)');
     return clusterConnection(target.url, options);
   }
   if (signIn.kind === 'key') return new Redis(target.url, options);
@@ -61,7 +62,18 @@ export function createRedisConnection(target: RedisTarget, options: RedisOptions
  */
 function clusterConnection(url: string, options: RedisOptions): Cluster {
   const u = new URL(url);
-  const { retryStrategy, enableOfflineQueue, lazyConnect, host: _host, port: _port, path: _path, sentinels: _sentinels, readOnly: _readOnly, himportFieldsets: _h, ...node } = options;
+  const {
+    retryStrategy,
+    enableOfflineQueue,
+    lazyConnect,
+    host: _host,
+    port: _port,
+    path: _path,
+    sentinels: _sentinels,
+    readOnly: _readOnly,
+    himportFieldsets: _h,
+    ...node
+  } = options;
   return new Cluster([{ host: u.hostname, port: Number(u.port || 6379) }], {
     lazyConnect,
     enableOfflineQueue,
@@ -126,7 +138,14 @@ class EntraRedis extends Redis {
     this.entraUser = user;
     this.tokens = tokens;
     // ioredis sets this in its own connect(); commands queued while the first token is on its way read it.
-    this.condition ??= { select: this.options.db ?? 0, auth: undefined, subscriber: false, protocol: this.options.protocol ?? 2, replyMapping: 'legacy', handshake: false };
+    this.condition ??= {
+      select: this.options.db ?? 0,
+      auth: undefined,
+      subscriber: false,
+      protocol: this.options.protocol ?? 2,
+      replyMapping: 'legacy',
+      handshake: false,
+    };
     this.on('end', () => this.stopTimers());
     if (!options.lazyConnect) this.connect().catch(() => undefined);
   }
@@ -135,7 +154,11 @@ class EntraRedis extends Redis {
   override connect(callback?: Callback<void>): Promise<void> {
     this.stopped = false;
     const ready = this.signInThenConnect();
-    if (callback) ready.then(() => callback(null), (err: Error) => callback(err));
+    if (callback)
+      ready.then(
+        () => callback(null),
+        (err: Error) => callback(err),
+      );
     return ready;
   }
 
@@ -168,10 +191,14 @@ class EntraRedis extends Redis {
       const delay = typeof this.options.retryStrategy === 'function' ? this.options.retryStrategy(++this.tokenAttempts) : null;
       if (typeof delay === 'number' && !this.stopped) {
         if (this.retryTimer) clearTimeout(this.retryTimer);
-        this.retryTimer = setTimeout(() => {
-          this.retryTimer = null;
-          if (!this.stopped && (this.status === 'wait' || this.status === 'reconnecting' || this.status === 'end')) this.connect().catch(() => undefined);
-        }, Math.max(delay, 100));
+        this.retryTimer = setTimeout(
+          () => {
+            this.retryTimer = null;
+            if (!this.stopped && (this.status === 'wait' || this.status === 'reconnecting' || this.status === 'end'))
+              this.connect().catch(() => undefined);
+          },
+          Math.max(delay, 100),
+        );
       }
       throw error;
     }
@@ -224,5 +251,8 @@ class EntraRedis extends Redis {
 export function redisTargetFor(queue: { url: string; cluster?: boolean; auth: { kind: 'key' } | EntraSignIn }): RedisTarget {
   return queue.auth.kind === 'key'
     ? { url: queue.url, cluster: queue.cluster ?? false, signIn: { kind: 'key' } }
-    : { url: queue.url, signIn: { kind: 'entra', user: queue.auth.user, tokens: managedIdentityTokens(queue.auth, REDIS_TOKEN_SCOPE, 'queue') } };
+    : {
+        url: queue.url,
+        signIn: { kind: 'entra', user: queue.auth.user, tokens: managedIdentityTokens(queue.auth, REDIS_TOKEN_SCOPE, 'queue') },
+      };
 }

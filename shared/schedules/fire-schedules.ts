@@ -60,7 +60,8 @@ export async function fireDueSchedules(p: Platform, opts: { now?: () => Date; li
       const fire = s.catchUp === 'all' ? newestFirst : newestFirst.filter((t) => now.getTime() - t.getTime() <= SKIP_GRACE_MS).slice(0, 1);
       result.skipped += newestFirst.length - fire.length;
       for (const t of fire.reverse()) {
-        if (await claimFire(q, s.orgId, s.id, t)) fires.push({ orgId: s.orgId, scheduleId: s.id, workflowId: s.workflowId, input: s.input, fireTime: t });
+        if (await claimFire(q, s.orgId, s.id, t))
+          fires.push({ orgId: s.orgId, scheduleId: s.id, workflowId: s.workflowId, input: s.input, fireTime: t });
       }
       await advanceSchedule(q, s.orgId, s.id, nextFireAfter(s.cron, s.timezone, now), fire.at(-1) ?? null);
     }
@@ -77,11 +78,17 @@ export async function fireDueSchedules(p: Platform, opts: { now?: () => Date; li
 async function startFire(p: Platform, f: ClaimedFire, result: FireResult): Promise<void> {
   let run: { id: string };
   try {
-    run = await triggerRun(p, { orgId: f.orgId, actor: { type: 'system', id: `schedule:${f.scheduleId}` }, role: 'operator' }, f.workflowId, f.input, {
-      trigger: 'schedule',
-      idempotencyKey: `schedule:${f.scheduleId}:${f.fireTime.toISOString()}`,
-      source: 'schedule',
-    });
+    run = await triggerRun(
+      p,
+      { orgId: f.orgId, actor: { type: 'system', id: `schedule:${f.scheduleId}` }, role: 'operator' },
+      f.workflowId,
+      f.input,
+      {
+        trigger: 'schedule',
+        idempotencyKey: `schedule:${f.scheduleId}:${f.fireTime.toISOString()}`,
+        source: 'schedule',
+      },
+    );
   } catch (err) {
     // An outage leaves the fire claimed but unstarted: a tick after the database is back starts it.
     if (err instanceof ServiceUnavailableError) throw err;

@@ -31,7 +31,10 @@ function toView(s: store.ScheduleRow | store.ScheduleWithLastFire, now = Date.no
     nextFireAt: iso(s.nextFireAt),
     lastFireAt: iso(s.lastFireAt),
     lastRunId: last?.lastRunId ?? null,
-    lastError: last?.lastError && last.lastFiredAt ? { code: last.lastError.code, message: last.lastError.message, at: last.lastFiredAt.toISOString() } : null,
+    lastError:
+      last?.lastError && last.lastFiredAt
+        ? { code: last.lastError.code, message: last.lastError.message, at: last.lastFiredAt.toISOString() }
+        : null,
     overdue: s.enabled && s.nextFireAt !== null && now - s.nextFireAt.getTime() > OVERDUE_AFTER_MS,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
@@ -46,7 +49,14 @@ async function prepare(p: Platform, who: Principal, workflowId: string, body: Sc
   if (issues.length) throw new ValidationError('The schedule is invalid.', issues, 'invalid_schedule');
   validateRunInput(wf.definition.inputSchema, body.input, `${wf.id}@${wf.version}`);
   const cron = body.cron.trim().replace(/\s+/g, ' ');
-  return { cron, timezone: body.timezone, input: body.input, enabled: body.enabled, catchUp: body.catchUp, nextFireAt: body.enabled ? nextFireAfter(cron, body.timezone, new Date()) : null };
+  return {
+    cron,
+    timezone: body.timezone,
+    input: body.input,
+    enabled: body.enabled,
+    catchUp: body.catchUp,
+    nextFireAt: body.enabled ? nextFireAfter(cron, body.timezone, new Date()) : null,
+  };
 }
 
 /** Creates a schedule of a workflow. */
@@ -54,18 +64,40 @@ export async function createSchedule(p: Platform, who: Principal, workflowId: st
   const fields = await prepare(p, who, workflowId, body);
   const row = await p.db.tx(async (q) => {
     const r = await store.insertSchedule(q, { ...fields, id: randomUUID(), orgId: who.orgId, workflowId, createdBy: who.actor.id });
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'schedule.create', targetType: 'schedule', targetId: r.id, diff: { after: body } });
+    await appendAudit(q, {
+      orgId: who.orgId,
+      actor: who.actor,
+      source: who.source ?? null,
+      action: 'schedule.create',
+      targetType: 'schedule',
+      targetId: r.id,
+      diff: { after: body },
+    });
     return r;
   });
   return toView(row);
 }
 
 /** Replaces a schedule; the next fire time is computed afresh from now. */
-export async function replaceSchedule(p: Platform, who: Principal, workflowId: string, id: string, body: ScheduleBody): Promise<ScheduleView> {
+export async function replaceSchedule(
+  p: Platform,
+  who: Principal,
+  workflowId: string,
+  id: string,
+  body: ScheduleBody,
+): Promise<ScheduleView> {
   const fields = await prepare(p, who, workflowId, body);
   const row = await p.db.tx(async (q) => {
     if (!(await store.updateSchedule(q, who.orgId, workflowId, id, fields))) throw new NotFoundError('schedule', id);
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'schedule.update', targetType: 'schedule', targetId: id, diff: { after: body } });
+    await appendAudit(q, {
+      orgId: who.orgId,
+      actor: who.actor,
+      source: who.source ?? null,
+      action: 'schedule.update',
+      targetType: 'schedule',
+      targetId: id,
+      diff: { after: body },
+    });
     // Read back with its newest fire: replacing a schedule keeps its fire history.
     return (await store.getSchedule(q, who.orgId, workflowId, id))!;
   });
@@ -89,6 +121,13 @@ export async function listSchedules(p: Platform, who: Principal, workflowId: str
 export async function deleteSchedule(p: Platform, who: Principal, workflowId: string, id: string): Promise<void> {
   await p.db.tx(async (q) => {
     if (!(await store.deleteSchedule(q, who.orgId, workflowId, id))) throw new NotFoundError('schedule', id);
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'schedule.delete', targetType: 'schedule', targetId: id });
+    await appendAudit(q, {
+      orgId: who.orgId,
+      actor: who.actor,
+      source: who.source ?? null,
+      action: 'schedule.delete',
+      targetType: 'schedule',
+      targetId: id,
+    });
   });
 }

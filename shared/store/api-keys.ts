@@ -33,7 +33,17 @@ const COLUMNS = `id, name, prefix, role, workflow_ids AS "workflowIds", created_
 /** Inserts a key (the caller generated the secret and keeps only its hash here). */
 export async function insertApiKey(
   q: Queryable,
-  k: { id: string; orgId: string; name: string; prefix: string; hash: Buffer; role: ApiKeyRow['role']; workflowIds: string[] | null; createdBy: string; expiresAt: Date | null },
+  k: {
+    id: string;
+    orgId: string;
+    name: string;
+    prefix: string;
+    hash: Buffer;
+    role: ApiKeyRow['role'];
+    workflowIds: string[] | null;
+    createdBy: string;
+    expiresAt: Date | null;
+  },
 ): Promise<ApiKeyRow> {
   const { rows } = await q.query<ApiKeyRow>(
     `INSERT INTO api_keys (id, org_id, name, prefix, key_hash, role, workflow_ids, created_by, expires_at)
@@ -69,7 +79,9 @@ export async function touchApiKey(q: Queryable, orgId: string, id: string): Prom
 
 /** Keys of the organisation, newest first (revoked ones included, marked). */
 export async function listApiKeys(q: Queryable, orgId: string): Promise<ApiKeyRow[]> {
-  const { rows } = await q.query<ApiKeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE org_id = $1::uuid ORDER BY created_at DESC, id DESC`, [orgId]);
+  const { rows } = await q.query<ApiKeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE org_id = $1::uuid ORDER BY created_at DESC, id DESC`, [
+    orgId,
+  ]);
   return rows;
 }
 

@@ -72,7 +72,13 @@ export async function listTypes(q: Queryable, orgId: string, projectId: string):
 }
 
 /** Inserts one record; returns null when the key exists already. */
-export async function insertRecord(q: Queryable, orgId: string, typeId: string, key: string, data: unknown): Promise<BusinessObjectRow | null> {
+export async function insertRecord(
+  q: Queryable,
+  orgId: string,
+  typeId: string,
+  key: string,
+  data: unknown,
+): Promise<BusinessObjectRow | null> {
   const { rows } = await q.query<BusinessObjectRow>(
     `INSERT INTO business_objects (org_id, type_id, key, data) VALUES ($1::uuid, $2::uuid, $3::text, $4::jsonb)
      ON CONFLICT (org_id, type_id, key) DO NOTHING RETURNING ${RECORD_COLUMNS}`,
@@ -82,7 +88,13 @@ export async function insertRecord(q: Queryable, orgId: string, typeId: string, 
 }
 
 /** A record by key, or null. `forUpdate` locks it for the transaction. */
-export async function getRecord(q: Queryable, orgId: string, typeId: string, key: string, forUpdate = false): Promise<BusinessObjectRow | null> {
+export async function getRecord(
+  q: Queryable,
+  orgId: string,
+  typeId: string,
+  key: string,
+  forUpdate = false,
+): Promise<BusinessObjectRow | null> {
   const { rows } = await q.query<BusinessObjectRow>(
     `SELECT ${RECORD_COLUMNS} FROM business_objects WHERE org_id = $1::uuid AND type_id = $2::uuid AND key = $3::text${forUpdate ? ' FOR UPDATE' : ''}`,
     [orgId, typeId, key],
@@ -110,7 +122,12 @@ export interface UpsertOutcome {
  * Inserts or replaces records by key in one statement (jsonb_to_recordset). Writing the same data
  * again changes nothing, so a retried chunk is idempotent on the key.
  */
-export async function upsertRecords(q: Queryable, orgId: string, typeId: string, records: ReadonlyArray<{ key: string; data: unknown }>): Promise<UpsertOutcome[]> {
+export async function upsertRecords(
+  q: Queryable,
+  orgId: string,
+  typeId: string,
+  records: ReadonlyArray<{ key: string; data: unknown }>,
+): Promise<UpsertOutcome[]> {
   if (!records.length) return [];
   const { rows } = await q.query<{ key: string; inserted: boolean; version: number }>(
     `INSERT INTO business_objects AS b (org_id, type_id, key, data)

@@ -29,7 +29,9 @@ export async function startChunks(
 ): Promise<StartedChunks> {
   const indexes = c.records.map((_, i) => c.firstIndex + i);
   const { rows } = await q.query<{ held: boolean; started: Array<{ id: string; index: string | number }> | null }>(
-    statement('demiton_start_chunks', `WITH f AS (${FENCE}), ins AS (
+    statement(
+      'demiton_start_chunks',
+      `WITH f AS (${FENCE}), ins AS (
        INSERT INTO chunk_runs AS c (org_id, run_id, task_run_id, index, status, attempts, record, started_at)
        SELECT $1::uuid, $2::uuid, $3::uuid, r.idx, 'RUNNING', 1, r.rec, clock_timestamp()
          FROM unnest($4::bigint[], $5::jsonb[]) WITH ORDINALITY AS r(idx, rec, ord)
@@ -41,7 +43,8 @@ export async function startChunks(
         WHERE c.status <> 'SUCCEEDED'
        RETURNING c.id, c.index
      )
-     SELECT EXISTS (SELECT 1 FROM f) AS held, (SELECT json_agg(json_build_object('id', id, 'index', index)) FROM ins) AS started`),
+     SELECT EXISTS (SELECT 1 FROM f) AS held, (SELECT json_agg(json_build_object('id', id, 'index', index)) FROM ins) AS started`,
+    ),
     [c.orgId, c.runId, c.taskRunId, indexes, c.records.map((r) => JSON.stringify(r)), c.owner],
   );
   const row = rows[0]!;
@@ -73,7 +76,9 @@ export async function finishChunks(
   progress: ChunkProgress,
 ): Promise<boolean> {
   const { rows } = await q.query<{ held: boolean }>(
-    statement('demiton_finish_chunks', `WITH f AS (SELECT 1 AS ok FROM workflow_runs f
+    statement(
+      'demiton_finish_chunks',
+      `WITH f AS (SELECT 1 AS ok FROM workflow_runs f
                  WHERE f.id = $2::uuid AND f.lease_owner = $9::text AND f.status = 'RUNNING' AND f.lease_expires_at > clock_timestamp()),
      done AS (
        UPDATE chunk_runs c
@@ -85,12 +90,22 @@ export async function finishChunks(
        UPDATE task_runs SET chunks_total = $5::bigint, chunks_succeeded = $6::bigint, chunks_failed = $7::bigint, chunks_running = $8::bigint
         WHERE id = $3::uuid AND org_id = $1::uuid AND EXISTS (SELECT 1 FROM f)
      )
-     SELECT EXISTS (SELECT 1 FROM f) AS held`),
+     SELECT EXISTS (SELECT 1 FROM f) AS held`,
+    ),
     [
       c.orgId,
       c.runId,
       c.taskRunId,
-      JSON.stringify(results.map((r) => ({ id: r.id, status: r.status, output: r.output ?? null, error: r.error, child: r.childRunId, retries: r.retries ?? 0 }))),
+      JSON.stringify(
+        results.map((r) => ({
+          id: r.id,
+          status: r.status,
+          output: r.output ?? null,
+          error: r.error,
+          child: r.childRunId,
+          retries: r.retries ?? 0,
+        })),
+      ),
       progress.total,
       progress.succeeded,
       progress.failed,
@@ -106,9 +121,16 @@ export async function finishChunks(
  * succeed), or `tooLarge` when together they pass `maxBytes` as JSON text: the size is summed
  * first and the outputs are only read when they fit, so a run past the limit never loads them.
  */
-export async function collectResults(q: Queryable, orgId: string, taskRunId: string, maxBytes: number): Promise<{ results: unknown[] } | { tooLarge: number }> {
+export async function collectResults(
+  q: Queryable,
+  orgId: string,
+  taskRunId: string,
+  maxBytes: number,
+): Promise<{ results: unknown[] } | { tooLarge: number }> {
   const { rows } = await q.query<{ bytes: string | null; results: unknown[] | null }>(
-    statement('demiton_collect_results', `WITH size AS (
+    statement(
+      'demiton_collect_results',
+      `WITH size AS (
        SELECT coalesce(sum(octet_length(output::text)), 0) AS bytes FROM chunk_runs WHERE task_run_id = $1::uuid AND org_id = $2::uuid AND status = 'SUCCEEDED'
      )
      SELECT size.bytes::text AS bytes,
@@ -116,7 +138,8 @@ export async function collectResults(q: Queryable, orgId: string, taskRunId: str
               (SELECT coalesce(json_agg(CASE WHEN c.status = 'SUCCEEDED' THEN c.output END ORDER BY c.index), '[]'::json)
                  FROM chunk_runs c WHERE c.task_run_id = $1::uuid AND c.org_id = $2::uuid)
             END AS results
-       FROM size`),
+       FROM size`,
+    ),
     [taskRunId, orgId, maxBytes],
   );
   const row = rows[0]!;
@@ -124,10 +147,18 @@ export async function collectResults(q: Queryable, orgId: string, taskRunId: str
 }
 
 /** The first `limit` failed records of a chunked task, in record order, with their errors. */
-export async function failedRecords(q: Queryable, orgId: string, taskRunId: string, limit: number): Promise<Array<{ index: number; error: StoredError | null }>> {
+export async function failedRecords(
+  q: Queryable,
+  orgId: string,
+  taskRunId: string,
+  limit: number,
+): Promise<Array<{ index: number; error: StoredError | null }>> {
   const { rows } = await q.query<{ index: string; error: StoredError | null }>(
-    statement('demiton_failed_records', `SELECT index::text AS index, error FROM chunk_runs
-      WHERE task_run_id = $1::uuid AND org_id = $2::uuid AND status = 'FAILED' ORDER BY index LIMIT $3::int`),
+    statement(
+      'demiton_failed_records',
+      `SELECT index::text AS index, error FROM chunk_runs
+      WHERE task_run_id = $1::uuid AND org_id = $2::uuid AND status = 'FAILED' ORDER BY index LIMIT $3::int`,
+    ),
     [taskRunId, orgId, limit],
   );
   return rows.map((r) => ({ index: Number(r.index), error: r.error }));

@@ -31,11 +31,24 @@ export interface ConnectorWrite {
 }
 
 /** Inserts a connector. Throws pg's unique violation (23505) on a taken name. */
-export async function insertConnector(q: Queryable, c: ConnectorWrite & { id: string; orgId: string; projectId: string }): Promise<ConnectorRow> {
+export async function insertConnector(
+  q: Queryable,
+  c: ConnectorWrite & { id: string; orgId: string; projectId: string },
+): Promise<ConnectorRow> {
   const { rows } = await q.query<ConnectorRow>(
     `INSERT INTO connectors (id, org_id, project_id, name, system_type, connection_type, settings, sealed_secrets, secret_names)
      VALUES ($1::uuid, $2::uuid, $3::uuid, $4::text, $5::text, $6::text, $7::jsonb, $8::jsonb, $9::text[]) RETURNING ${COLUMNS}`,
-    [c.id, c.orgId, c.projectId, c.name, c.systemType, c.connectionType, JSON.stringify(c.settings), c.sealedSecrets ? JSON.stringify(c.sealedSecrets) : null, c.secretNames],
+    [
+      c.id,
+      c.orgId,
+      c.projectId,
+      c.name,
+      c.systemType,
+      c.connectionType,
+      JSON.stringify(c.settings),
+      c.sealedSecrets ? JSON.stringify(c.sealedSecrets) : null,
+      c.secretNames,
+    ],
   );
   return rows[0]!;
 }
@@ -46,14 +59,26 @@ export async function updateConnector(q: Queryable, orgId: string, id: string, c
     `UPDATE connectors SET name = $3::text, system_type = $4::text, connection_type = $5::text, settings = $6::jsonb,
             sealed_secrets = $7::jsonb, secret_names = $8::text[], updated_at = clock_timestamp()
       WHERE org_id = $1::uuid AND id = $2::uuid RETURNING ${COLUMNS}`,
-    [orgId, id, c.name, c.systemType, c.connectionType, JSON.stringify(c.settings), c.sealedSecrets ? JSON.stringify(c.sealedSecrets) : null, c.secretNames],
+    [
+      orgId,
+      id,
+      c.name,
+      c.systemType,
+      c.connectionType,
+      JSON.stringify(c.settings),
+      c.sealedSecrets ? JSON.stringify(c.sealedSecrets) : null,
+      c.secretNames,
+    ],
   );
   return rows[0] ?? null;
 }
 
 /** A connector by id, or null. `forUpdate` locks the row for the transaction. */
 export async function getConnector(q: Queryable, orgId: string, id: string, forUpdate = false): Promise<ConnectorRow | null> {
-  const { rows } = await q.query<ConnectorRow>(`SELECT ${COLUMNS} FROM connectors WHERE org_id = $1::uuid AND id = $2::uuid${forUpdate ? ' FOR UPDATE' : ''}`, [orgId, id]);
+  const { rows } = await q.query<ConnectorRow>(
+    `SELECT ${COLUMNS} FROM connectors WHERE org_id = $1::uuid AND id = $2::uuid${forUpdate ? ' FOR UPDATE' : ''}`,
+    [orgId, id],
+  );
   return rows[0] ?? null;
 }
 
@@ -77,6 +102,9 @@ export async function listConnectors(q: Queryable, orgId: string, projectId: str
 
 /** Deletes a connector; returns the deleted row, or null. */
 export async function deleteConnector(q: Queryable, orgId: string, id: string): Promise<ConnectorRow | null> {
-  const { rows } = await q.query<ConnectorRow>(`DELETE FROM connectors WHERE org_id = $1::uuid AND id = $2::uuid RETURNING ${COLUMNS}`, [orgId, id]);
+  const { rows } = await q.query<ConnectorRow>(`DELETE FROM connectors WHERE org_id = $1::uuid AND id = $2::uuid RETURNING ${COLUMNS}`, [
+    orgId,
+    id,
+  ]);
   return rows[0] ?? null;
 }

@@ -31,7 +31,12 @@ const COLUMNS = `tenant_id AS "tenantId", object_id AS "objectId", display_name 
 const TOUCH_EVERY = "interval '60 seconds'";
 
 /** Reads the sign-in facts for a person of a tenant; null when the tenant has no organisation. */
-export async function signInFacts(q: Queryable, tenantId: string, objectId: string, groupIds: readonly string[]): Promise<SignInFacts | null> {
+export async function signInFacts(
+  q: Queryable,
+  tenantId: string,
+  objectId: string,
+  groupIds: readonly string[],
+): Promise<SignInFacts | null> {
   const { rows } = await q.query<SignInFacts>(
     `SELECT t.org_id AS "orgId",
             COALESCE((SELECT array_agg(DISTINCT r.role) FROM role_mappings r WHERE r.org_id = t.org_id AND r.group_id = ANY($3::uuid[])), '{}') AS "groupRoles",
@@ -64,13 +69,19 @@ export async function touchMember(
 
 /** Members of the organisation, most recently seen first. */
 export async function listMembers(q: Queryable, orgId: string): Promise<MemberRow[]> {
-  const { rows } = await q.query<MemberRow>(`SELECT ${COLUMNS} FROM members WHERE org_id = $1::uuid ORDER BY last_seen_at DESC, object_id`, [orgId]);
+  const { rows } = await q.query<MemberRow>(
+    `SELECT ${COLUMNS} FROM members WHERE org_id = $1::uuid ORDER BY last_seen_at DESC, object_id`,
+    [orgId],
+  );
   return rows;
 }
 
 /** One member, or null. */
 export async function getMember(q: Queryable, orgId: string, tenantId: string, objectId: string): Promise<MemberRow | null> {
-  const { rows } = await q.query<MemberRow>(`SELECT ${COLUMNS} FROM members WHERE org_id = $1::uuid AND tenant_id = $2::uuid AND object_id = $3::uuid`, [orgId, tenantId, objectId]);
+  const { rows } = await q.query<MemberRow>(
+    `SELECT ${COLUMNS} FROM members WHERE org_id = $1::uuid AND tenant_id = $2::uuid AND object_id = $3::uuid`,
+    [orgId, tenantId, objectId],
+  );
   return rows[0] ?? null;
 }
 
@@ -78,7 +89,13 @@ export async function getMember(q: Queryable, orgId: string, tenantId: string, o
  * Sets (or clears, with null) a person's direct role. The person need not have signed in yet: an
  * admin may grant a role to a known object id in advance.
  */
-export async function setMemberRole(q: Queryable, orgId: string, tenantId: string, objectId: string, role: Role | null): Promise<MemberRow> {
+export async function setMemberRole(
+  q: Queryable,
+  orgId: string,
+  tenantId: string,
+  objectId: string,
+  role: Role | null,
+): Promise<MemberRow> {
   const { rows } = await q.query<MemberRow>(
     `INSERT INTO members (org_id, tenant_id, object_id, role, first_seen_at, last_seen_at)
      VALUES ($1::uuid, $2::uuid, $3::uuid, $4::text, now(), now())

@@ -25,12 +25,19 @@ const COLUMNS = `provider, base_url AS "baseUrl", model, deployment, api_version
 
 /** The stored settings; null when the organisation never chose (the deployment default applies). */
 export async function getModelProvider(q: Queryable, orgId: string, opts: { forUpdate?: boolean } = {}): Promise<ModelProviderRow | null> {
-  const { rows } = await q.query<ModelProviderRow>(`SELECT ${COLUMNS} FROM org_model_providers WHERE org_id = $1::uuid${opts.forUpdate ? ' FOR UPDATE' : ''}`, [orgId]);
+  const { rows } = await q.query<ModelProviderRow>(
+    `SELECT ${COLUMNS} FROM org_model_providers WHERE org_id = $1::uuid${opts.forUpdate ? ' FOR UPDATE' : ''}`,
+    [orgId],
+  );
   return rows[0] ?? null;
 }
 
 /** Replaces the settings; returns the stored row (with the new `updated_at`). */
-export async function putModelProvider(q: Queryable, orgId: string, s: Omit<ModelProviderRow, 'updatedAt' | 'stamp'>): Promise<ModelProviderRow> {
+export async function putModelProvider(
+  q: Queryable,
+  orgId: string,
+  s: Omit<ModelProviderRow, 'updatedAt' | 'stamp'>,
+): Promise<ModelProviderRow> {
   const { rows } = await q.query<ModelProviderRow>(
     `INSERT INTO org_model_providers (org_id, provider, base_url, model, deployment, api_version, max_output_tokens, sealed_api_key, key_audience, updated_by, updated_at)
      VALUES ($1::uuid, $2::text, $3::text, $4::text, $5::text, $6::text, $7::int, $8::jsonb, $9::text, $10::text, clock_timestamp())
@@ -40,7 +47,18 @@ export async function putModelProvider(q: Queryable, orgId: string, s: Omit<Mode
        -- Strictly increasing even within one transaction's clock tick: caches compare it.
        updated_at = greatest(clock_timestamp(), org_model_providers.updated_at + interval '1 microsecond')
      RETURNING ${COLUMNS}`,
-    [orgId, s.provider, s.baseUrl, s.model, s.deployment, s.apiVersion, s.maxOutputTokens, s.sealedApiKey === null ? null : JSON.stringify(s.sealedApiKey), s.keyAudience, s.updatedBy],
+    [
+      orgId,
+      s.provider,
+      s.baseUrl,
+      s.model,
+      s.deployment,
+      s.apiVersion,
+      s.maxOutputTokens,
+      s.sealedApiKey === null ? null : JSON.stringify(s.sealedApiKey),
+      s.keyAudience,
+      s.updatedBy,
+    ],
   );
   return rows[0]!;
 }

@@ -10,7 +10,10 @@ export interface TokenUsage {
  * Adds one model call's tokens to its task's row and to the organisation's month, in one
  * statement (both or neither). The month is the database's UTC calendar month.
  */
-export async function recordModelUsage(q: Queryable, u: { orgId: string; runId: string | null; taskKey: string; usage: TokenUsage }): Promise<void> {
+export async function recordModelUsage(
+  q: Queryable,
+  u: { orgId: string; runId: string | null; taskKey: string; usage: TokenUsage },
+): Promise<void> {
   await q.query(
     `WITH task AS (
        INSERT INTO task_model_usage (org_id, run_id, task_key, input_tokens, output_tokens, calls)
@@ -43,5 +46,7 @@ export async function runModelUsage(q: Queryable, orgId: string, runId: string):
        FROM task_model_usage WHERE org_id = $1::uuid AND run_id = $2::uuid`,
     [orgId, runId],
   );
-  return new Map(rows.map((r) => [r.taskKey, { inputTokens: Number(r.inputTokens), outputTokens: Number(r.outputTokens), calls: r.calls }]));
+  return new Map(
+    rows.map((r) => [r.taskKey, { inputTokens: Number(r.inputTokens), outputTokens: Number(r.outputTokens), calls: r.calls }]),
+  );
 }

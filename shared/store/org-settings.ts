@@ -20,7 +20,13 @@ export async function getOrgSettings(q: Queryable, orgId: string): Promise<OrgSe
 }
 
 /** Replaces the settings document and the name. */
-export async function putOrgSettings(q: Queryable, orgId: string, name: string, settings: Record<string, unknown>, by: string): Promise<void> {
+export async function putOrgSettings(
+  q: Queryable,
+  orgId: string,
+  name: string,
+  settings: Record<string, unknown>,
+  by: string,
+): Promise<void> {
   await q.query('UPDATE organisations SET name = $2::text WHERE id = $1::uuid', [orgId, name]);
   await q.query(
     `INSERT INTO org_settings (org_id, settings, updated_by, updated_at) VALUES ($1::uuid, $2::jsonb, $3::text, now())

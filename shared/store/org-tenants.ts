@@ -11,13 +11,19 @@ export async function orgForTenant(q: Queryable, tenantId: string): Promise<stri
 
 /** Maps a tenant to an existing organisation (replacing nothing: a tenant maps to one org). */
 export async function mapTenant(q: Queryable, tenantId: string, orgId: string): Promise<boolean> {
-  const { rowCount } = await q.query('INSERT INTO org_tenants (tenant_id, org_id) VALUES ($1::uuid, $2::uuid) ON CONFLICT (tenant_id) DO NOTHING', [tenantId, orgId]);
+  const { rowCount } = await q.query(
+    'INSERT INTO org_tenants (tenant_id, org_id) VALUES ($1::uuid, $2::uuid) ON CONFLICT (tenant_id) DO NOTHING',
+    [tenantId, orgId],
+  );
   return (rowCount ?? 0) > 0;
 }
 
 /** The tenants of an organisation. */
 export async function tenantsOfOrg(q: Queryable, orgId: string): Promise<string[]> {
-  const { rows } = await q.query<{ tenantId: string }>('SELECT tenant_id AS "tenantId" FROM org_tenants WHERE org_id = $1::uuid ORDER BY tenant_id', [orgId]);
+  const { rows } = await q.query<{ tenantId: string }>(
+    'SELECT tenant_id AS "tenantId" FROM org_tenants WHERE org_id = $1::uuid ORDER BY tenant_id',
+    [orgId],
+  );
   return rows.map((r) => r.tenantId);
 }
 
@@ -25,7 +31,10 @@ export async function tenantsOfOrg(q: Queryable, orgId: string): Promise<string[
  * Gives every configured tenant an organisation (with its default project) on first start.
  * Concurrent starts are safe: the tenant row is the arbiter, a losing insert leaves no org behind.
  */
-export async function ensureTenantOrganisations(db: { tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> }, tenantIds: readonly string[]): Promise<void> {
+export async function ensureTenantOrganisations(
+  db: { tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> },
+  tenantIds: readonly string[],
+): Promise<void> {
   for (const tenantId of tenantIds) {
     await db.tx(async (q) => {
       await q.query('SELECT pg_advisory_xact_lock(hashtext($1::text))', [`demiton:tenant:${tenantId}`]);

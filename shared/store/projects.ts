@@ -30,6 +30,14 @@ export async function getProject(q: Queryable, orgId: string, id: string): Promi
 }
 
 /** Inserts a project. Throws pg's unique violation (23505) on a taken name. */
-export async function insertProject(q: Queryable, p: { id: string; orgId: string; name: string; description: string | null }): Promise<void> {
-  await q.query('INSERT INTO projects (id, org_id, name, description) VALUES ($1::uuid, $2::uuid, $3::text, $4::text)', [p.id, p.orgId, p.name, p.description]);
+export async function insertProject(
+  q: Queryable,
+  p: { id: string; orgId: string; name: string; description: string | null },
+): Promise<void> {
+  await q.query('INSERT INTO projects (id, org_id, name, description) VALUES ($1::uuid, $2::uuid, $3::text, $4::text)', [
+    p.id,
+    p.orgId,
+    p.name,
+    p.description,
+  ]);
 }

@@ -12,7 +12,15 @@ describe('redactSecrets', () => {
     };
     expect(redactSecrets(input)).toEqual({
       name: 'wf',
-      settings: { host: 'db', port: 5432, password: REDACTED, clientSecret: REDACTED, api_key: REDACTED, sasToken: REDACTED, maxTokens: 10 },
+      settings: {
+        host: 'db',
+        port: 5432,
+        password: REDACTED,
+        clientSecret: REDACTED,
+        api_key: REDACTED,
+        sasToken: REDACTED,
+        maxTokens: 10,
+      },
       secrets: REDACTED,
       list: [{ authorization: REDACTED, cookie: REDACTED, value: 1 }],
       credentials: REDACTED,

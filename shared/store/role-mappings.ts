@@ -20,12 +20,19 @@ export async function listRoleMappings(q: Queryable, orgId: string): Promise<Rol
 
 /** One mapping, or null. */
 export async function getRoleMapping(q: Queryable, orgId: string, groupId: string): Promise<RoleMappingRow | null> {
-  const { rows } = await q.query<RoleMappingRow>(`SELECT ${COLUMNS} FROM role_mappings WHERE org_id = $1::uuid AND group_id = $2::uuid`, [orgId, groupId]);
+  const { rows } = await q.query<RoleMappingRow>(`SELECT ${COLUMNS} FROM role_mappings WHERE org_id = $1::uuid AND group_id = $2::uuid`, [
+    orgId,
+    groupId,
+  ]);
   return rows[0] ?? null;
 }
 
 /** Creates or replaces the mapping of a group. */
-export async function putRoleMapping(q: Queryable, orgId: string, m: { groupId: string; role: Role; description: string | null; createdBy: string }): Promise<RoleMappingRow> {
+export async function putRoleMapping(
+  q: Queryable,
+  orgId: string,
+  m: { groupId: string; role: Role; description: string | null; createdBy: string },
+): Promise<RoleMappingRow> {
   const { rows } = await q.query<RoleMappingRow>(
     `INSERT INTO role_mappings (org_id, group_id, role, description, created_by)
      VALUES ($1::uuid, $2::uuid, $3::text, $4::text, $5::text)
@@ -38,6 +45,9 @@ export async function putRoleMapping(q: Queryable, orgId: string, m: { groupId: 
 
 /** Deletes a mapping; returns the deleted row, or null when there was none. */
 export async function deleteRoleMapping(q: Queryable, orgId: string, groupId: string): Promise<RoleMappingRow | null> {
-  const { rows } = await q.query<RoleMappingRow>(`DELETE FROM role_mappings WHERE org_id = $1::uuid AND group_id = $2::uuid RETURNING ${COLUMNS}`, [orgId, groupId]);
+  const { rows } = await q.query<RoleMappingRow>(
+    `DELETE FROM role_mappings WHERE org_id = $1::uuid AND group_id = $2::uuid RETURNING ${COLUMNS}`,
+    [orgId, groupId],
+  );
   return rows[0] ?? null;
 }

@@ -57,7 +57,12 @@ const CLAIM_RUNS = statement(
  * started. Returns the claimed runs by id; a run absent from the map
  * was not claimable (already claimed or finished, or no such run in that organisation).
  */
-export async function claimRuns(q: Queryable, workerId: string, leaseMs: number, reqs: readonly ClaimRequest[]): Promise<Map<string, ClaimedRun>> {
+export async function claimRuns(
+  q: Queryable,
+  workerId: string,
+  leaseMs: number,
+  reqs: readonly ClaimRequest[],
+): Promise<Map<string, ClaimedRun>> {
   const { rows } = await q.query<ClaimedRun>(CLAIM_RUNS, [reqs.map((r) => r.runId), reqs.map((r) => r.orgId), workerId, leaseMs]);
   return new Map(rows.map((r) => [r.id, r]));
 }

@@ -106,7 +106,16 @@ export async function listRuns(q: Queryable, orgId: string, f: RunListFilter): P
         AND ($8::timestamptz IS NULL OR r.created_at < $8::timestamptz)
       ORDER BY r.created_at DESC, r.id DESC
       LIMIT $6::int`,
-    [orgId, f.workflowId ?? null, f.status ?? null, f.before?.micros ?? null, f.before?.id ?? null, f.limit + 1, f.createdAfter ?? null, f.createdBefore ?? null],
+    [
+      orgId,
+      f.workflowId ?? null,
+      f.status ?? null,
+      f.before?.micros ?? null,
+      f.before?.id ?? null,
+      f.limit + 1,
+      f.createdAfter ?? null,
+      f.createdBefore ?? null,
+    ],
   );
   return rows;
 }

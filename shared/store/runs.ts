@@ -41,7 +41,9 @@ export interface NewRun {
 export async function insertRun(q: Queryable, r: NewRun): Promise<boolean> {
   const running = r.status === 'RUNNING';
   const { rowCount } = await q.query(
-    statement('demiton_insert_run', `WITH run AS (
+    statement(
+      'demiton_insert_run',
+      `WITH run AS (
        INSERT INTO workflow_runs (id, org_id, workflow_id, workflow_version, status, trigger, input,
                                   parent_run_id, parent_task_key, parent_chunk_index, idempotency_key, input_hash,
                                   started_at, lease_owner, lease_expires_at, on_failure_of)
@@ -56,7 +58,8 @@ export async function insertRun(q: Queryable, r: NewRun): Promise<boolean> {
        SELECT run.org_id, run.id, t.ord - 1, t.key, t.type, 'PENDING'
          FROM run, unnest($13::text[], $14::text[]) WITH ORDINALITY AS t(key, type, ord)
      )
-     SELECT id FROM run`),
+     SELECT id FROM run`,
+    ),
     [
       r.id,
       r.orgId,
@@ -130,9 +133,17 @@ export const CLAIMED_COLUMNS = `c.id, c.org_id AS "orgId", c.workflow_id AS "wor
  * parent) for the worker that holds its parent's lease. Fenced on the parent: only the holder of
  * the parent's lease may take its children.
  */
-export async function claimChild(q: Queryable, orgId: string, childId: string, workerId: string, leaseMs: number): Promise<ClaimedRun | null> {
+export async function claimChild(
+  q: Queryable,
+  orgId: string,
+  childId: string,
+  workerId: string,
+  leaseMs: number,
+): Promise<ClaimedRun | null> {
   const { rows } = await q.query<ClaimedRun>(
-    statement('demiton_claim_child', `WITH c AS (
+    statement(
+      'demiton_claim_child',
+      `WITH c AS (
        UPDATE workflow_runs k
           SET status = 'RUNNING', started_at = coalesce(k.started_at, clock_timestamp()),
               lease_owner = $3::text, lease_expires_at = clock_timestamp() + $4::int * interval '1 millisecond'
@@ -140,7 +151,8 @@ export async function claimChild(q: Queryable, orgId: string, childId: string, w
           AND EXISTS (SELECT 1 FROM workflow_runs p WHERE p.id = k.parent_run_id AND p.lease_owner = $3::text AND p.status = 'RUNNING')
         RETURNING k.id, k.org_id, k.workflow_id, k.workflow_version, k.input, k.parent_run_id
      )
-     SELECT ${CLAIMED_COLUMNS} FROM c`),
+     SELECT ${CLAIMED_COLUMNS} FROM c`,
+    ),
     [orgId, childId, workerId, leaseMs],
   );
   return rows[0] ?? null;
@@ -149,8 +161,11 @@ export async function claimChild(q: Queryable, orgId: string, childId: string, w
 /** The task rows of a run, in order (for runs claimed at birth). */
 export async function loadTasks(q: Queryable, orgId: string, runId: string): Promise<TaskState[]> {
   const { rows } = await q.query<TaskState>(
-    statement('demiton_load_tasks', `SELECT id, position, key, type, status, attempts, output, error FROM task_runs
-      WHERE org_id = $1::uuid AND run_id = $2::uuid ORDER BY position`),
+    statement(
+      'demiton_load_tasks',
+      `SELECT id, position, key, type, status, attempts, output, error FROM task_runs
+      WHERE org_id = $1::uuid AND run_id = $2::uuid ORDER BY position`,
+    ),
     [orgId, runId],
   );
   return rows;
@@ -158,7 +173,10 @@ export async function loadTasks(q: Queryable, orgId: string, runId: string): Pro
 
 /** Status of a run in an organisation, or null when no such row was ever committed. */
 export async function runStatus(q: Queryable, orgId: string, runId: string): Promise<RunStatus | null> {
-  const { rows } = await q.query<{ status: RunStatus }>(statement('demiton_run_status', 'SELECT status FROM workflow_runs WHERE id = $1::uuid AND org_id = $2::uuid'), [runId, orgId]);
+  const { rows } = await q.query<{ status: RunStatus }>(
+    statement('demiton_run_status', 'SELECT status FROM workflow_runs WHERE id = $1::uuid AND org_id = $2::uuid'),
+    [runId, orgId],
+  );
   return rows[0]?.status ?? null;
 }
 
@@ -168,7 +186,10 @@ export { finishTask, finishTaskStartNext, retryTask, startTask } from './task-tr
 /** Records the child run a WorkflowRef task started. False when the lease is gone. */
 export async function setTaskChild(q: Queryable, orgId: string, taskId: string, owner: string, childRunId: string): Promise<boolean> {
   const { rowCount } = await q.query(
-    statement('demiton_set_task_child', `UPDATE task_runs SET child_run_id = $4::uuid WHERE id = $1::uuid AND org_id = $2::uuid AND ${FENCE('task_runs.run_id', '$3')}`),
+    statement(
+      'demiton_set_task_child',
+      `UPDATE task_runs SET child_run_id = $4::uuid WHERE id = $1::uuid AND org_id = $2::uuid AND ${FENCE('task_runs.run_id', '$3')}`,
+    ),
     [taskId, orgId, owner, childRunId],
   );
   return (rowCount ?? 0) > 0;
@@ -191,14 +212,17 @@ export async function extendLeases(q: Queryable, owner: string, runIds: readonly
   // Rows locked in id order, like the batched claims and run ends (store/run-batches.ts): the
   // heartbeat and a batch touching the same runs then queue behind each other, never deadlock.
   const { rows } = await q.query<{ id: string }>(
-    statement('demiton_extend_leases', `WITH l AS (
+    statement(
+      'demiton_extend_leases',
+      `WITH l AS (
        SELECT id FROM workflow_runs
         WHERE id = ANY($2::uuid[]) AND lease_owner = $1::text AND status = 'RUNNING' AND lease_expires_at > clock_timestamp()
         ORDER BY id FOR UPDATE
      )
      UPDATE workflow_runs w SET lease_expires_at = clock_timestamp() + $3::int * interval '1 millisecond'
        FROM l WHERE w.id = l.id
-     RETURNING w.id`),
+     RETURNING w.id`,
+    ),
     [owner, runIds, leaseMs],
   );
   return new Set(rows.map((r) => r.id));
@@ -216,9 +240,17 @@ export async function expireLease(q: Queryable, runId: string, owner: string): P
  * Hands a claimed run back to PENDING (its concurrency group is full; it waits in the queue), and
  * the task its claim started back to PENDING with that attempt uncounted.
  */
-export async function unclaimRun(q: Queryable, orgId: string, runId: string, owner: string, startedTaskId: string | null = null): Promise<boolean> {
+export async function unclaimRun(
+  q: Queryable,
+  orgId: string,
+  runId: string,
+  owner: string,
+  startedTaskId: string | null = null,
+): Promise<boolean> {
   const { rows } = await q.query<{ ok: boolean }>(
-    statement('demiton_unclaim_run', `WITH r AS (
+    statement(
+      'demiton_unclaim_run',
+      `WITH r AS (
        UPDATE workflow_runs SET status = 'PENDING', lease_owner = NULL, lease_expires_at = NULL
         WHERE id = $1::uuid AND org_id = $2::uuid AND status = 'RUNNING' AND lease_owner = $3::text
         RETURNING id
@@ -226,7 +258,8 @@ export async function unclaimRun(q: Queryable, orgId: string, runId: string, own
        UPDATE task_runs SET ${RELEASE_TASK}
         WHERE id = $4::uuid AND org_id = $2::uuid AND run_id IN (SELECT id FROM r) AND status = 'RUNNING'
      )
-     SELECT EXISTS (SELECT 1 FROM r) AS ok`),
+     SELECT EXISTS (SELECT 1 FROM r) AS ok`,
+    ),
     [runId, orgId, owner, startedTaskId],
   );
   return rows[0]?.ok ?? false;
@@ -236,7 +269,11 @@ export async function unclaimRun(q: Queryable, orgId: string, runId: string, own
  * Runs the sweep hands back to the queue: top-level PENDING runs older than `pendingOlderThanMs`
  * (their message may be lost) and top-level RUNNING runs whose lease expired (their worker died).
  */
-export async function recoverableRuns(q: Queryable, pendingOlderThanMs: number, limit: number): Promise<Array<{ id: string; orgId: string; status: RunStatus }>> {
+export async function recoverableRuns(
+  q: Queryable,
+  pendingOlderThanMs: number,
+  limit: number,
+): Promise<Array<{ id: string; orgId: string; status: RunStatus }>> {
   const { rows } = await q.query<{ id: string; orgId: string; status: RunStatus }>(
     `(SELECT id, org_id AS "orgId", status FROM workflow_runs
        WHERE status = 'RUNNING' AND parent_run_id IS NULL AND lease_expires_at < clock_timestamp()
@@ -278,8 +315,24 @@ export async function getRunState(
   q: Queryable,
   orgId: string,
   runId: string,
-): Promise<{ status: RunStatus; output: unknown; error: StoredError | null; workflowId: string; workflowVersion: number; input: Record<string, unknown>; parentRunId: string | null } | null> {
-  const { rows } = await q.query<{ status: RunStatus; output: unknown; error: StoredError | null; workflowId: string; workflowVersion: number; input: Record<string, unknown>; parentRunId: string | null }>(
+): Promise<{
+  status: RunStatus;
+  output: unknown;
+  error: StoredError | null;
+  workflowId: string;
+  workflowVersion: number;
+  input: Record<string, unknown>;
+  parentRunId: string | null;
+} | null> {
+  const { rows } = await q.query<{
+    status: RunStatus;
+    output: unknown;
+    error: StoredError | null;
+    workflowId: string;
+    workflowVersion: number;
+    input: Record<string, unknown>;
+    parentRunId: string | null;
+  }>(
     `SELECT status, output, error, workflow_id AS "workflowId", workflow_version AS "workflowVersion", input, parent_run_id AS "parentRunId"
        FROM workflow_runs WHERE org_id = $1::uuid AND id = $2::uuid`,
     [orgId, runId],
@@ -352,7 +405,11 @@ export async function rerunRunTree(q: Queryable, orgId: string, runId: string): 
 }
 
 /** A run's status, attempt and parent, or null when absent. */
-export async function runHeader(q: Queryable, orgId: string, runId: string): Promise<{ status: RunStatus; attempt: number; parentRunId: string | null } | null> {
+export async function runHeader(
+  q: Queryable,
+  orgId: string,
+  runId: string,
+): Promise<{ status: RunStatus; attempt: number; parentRunId: string | null } | null> {
   const { rows } = await q.query<{ status: RunStatus; attempt: number; parentRunId: string | null }>(
     'SELECT status, attempt, parent_run_id AS "parentRunId" FROM workflow_runs WHERE id = $1::uuid AND org_id = $2::uuid',
     [runId, orgId],

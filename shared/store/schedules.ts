@@ -38,7 +38,10 @@ export interface ScheduleFields {
 }
 
 /** Inserts a schedule. */
-export async function insertSchedule(q: Queryable, s: ScheduleFields & { id: string; orgId: string; workflowId: string; createdBy: string }): Promise<ScheduleRow> {
+export async function insertSchedule(
+  q: Queryable,
+  s: ScheduleFields & { id: string; orgId: string; workflowId: string; createdBy: string },
+): Promise<ScheduleRow> {
   const { rows } = await q.query<ScheduleRow>(
     `INSERT INTO schedules (id, org_id, workflow_id, cron, timezone, input, enabled, catch_up, next_fire_at, created_by)
      VALUES ($1::uuid, $2::uuid, $3::uuid, $4::text, $5::text, $6::jsonb, $7::boolean, $8::text, $9::timestamptz, $10::text)
@@ -49,7 +52,13 @@ export async function insertSchedule(q: Queryable, s: ScheduleFields & { id: str
 }
 
 /** Replaces a schedule's fields; null when it does not exist under that workflow. */
-export async function updateSchedule(q: Queryable, orgId: string, workflowId: string, id: string, s: ScheduleFields): Promise<ScheduleRow | null> {
+export async function updateSchedule(
+  q: Queryable,
+  orgId: string,
+  workflowId: string,
+  id: string,
+  s: ScheduleFields,
+): Promise<ScheduleRow | null> {
   const { rows } = await q.query<ScheduleRow>(
     `UPDATE schedules SET cron = $4::text, timezone = $5::text, input = $6::jsonb, enabled = $7::boolean, catch_up = $8::text,
             next_fire_at = $9::timestamptz, updated_at = now()
@@ -69,19 +78,29 @@ const WITH_LAST_FIRE = `SELECT ${COLUMNS}, f.run_id AS "lastRunId", f.error AS "
 
 /** One schedule of a workflow with its newest fire, or null. */
 export async function getSchedule(q: Queryable, orgId: string, workflowId: string, id: string): Promise<ScheduleWithLastFire | null> {
-  const { rows } = await q.query<ScheduleWithLastFire>(`${WITH_LAST_FIRE} WHERE org_id = $1::uuid AND workflow_id = $2::uuid AND id = $3::uuid`, [orgId, workflowId, id]);
+  const { rows } = await q.query<ScheduleWithLastFire>(
+    `${WITH_LAST_FIRE} WHERE org_id = $1::uuid AND workflow_id = $2::uuid AND id = $3::uuid`,
+    [orgId, workflowId, id],
+  );
   return rows[0] ?? null;
 }
 
 /** The schedules of a workflow with their newest fires, oldest first. */
 export async function listSchedules(q: Queryable, orgId: string, workflowId: string): Promise<ScheduleWithLastFire[]> {
-  const { rows } = await q.query<ScheduleWithLastFire>(`${WITH_LAST_FIRE} WHERE org_id = $1::uuid AND workflow_id = $2::uuid ORDER BY created_at, id`, [orgId, workflowId]);
+  const { rows } = await q.query<ScheduleWithLastFire>(
+    `${WITH_LAST_FIRE} WHERE org_id = $1::uuid AND workflow_id = $2::uuid ORDER BY created_at, id`,
+    [orgId, workflowId],
+  );
   return rows;
 }
 
 /** Deletes a schedule (its fire ledger goes with it; runs it started stay). False when absent. */
 export async function deleteSchedule(q: Queryable, orgId: string, workflowId: string, id: string): Promise<boolean> {
-  const { rowCount } = await q.query('DELETE FROM schedules WHERE org_id = $1::uuid AND workflow_id = $2::uuid AND id = $3::uuid', [orgId, workflowId, id]);
+  const { rowCount } = await q.query('DELETE FROM schedules WHERE org_id = $1::uuid AND workflow_id = $2::uuid AND id = $3::uuid', [
+    orgId,
+    workflowId,
+    id,
+  ]);
   return (rowCount ?? 0) > 0;
 }
 
@@ -115,7 +134,14 @@ export async function claimFire(q: Queryable, orgId: string, scheduleId: string,
  * Records what a fire did: the run it started, or why none. The first record stands (two ticks
  * that both started a left-over fire got the same run through its idempotency key).
  */
-export async function recordFire(q: Queryable, orgId: string, scheduleId: string, fireTime: Date, runId: string | null, error: StoredError | null): Promise<void> {
+export async function recordFire(
+  q: Queryable,
+  orgId: string,
+  scheduleId: string,
+  fireTime: Date,
+  runId: string | null,
+  error: StoredError | null,
+): Promise<void> {
   await q.query(
     `UPDATE schedule_fires SET run_id = $4::uuid, error = $5::jsonb
       WHERE schedule_id = $1::uuid AND fire_time = $2::timestamptz AND org_id = $3::uuid AND run_id IS NULL AND error IS NULL`,
@@ -157,7 +183,11 @@ export async function advanceSchedule(q: Queryable, orgId: string, id: string, n
 }
 
 /** The fire ledger of a schedule, oldest first. */
-export async function listFires(q: Queryable, orgId: string, scheduleId: string): Promise<Array<{ fireTime: Date; runId: string | null; error: StoredError | null }>> {
+export async function listFires(
+  q: Queryable,
+  orgId: string,
+  scheduleId: string,
+): Promise<Array<{ fireTime: Date; runId: string | null; error: StoredError | null }>> {
   const { rows } = await q.query<{ fireTime: Date; runId: string | null; error: StoredError | null }>(
     `SELECT fire_time AS "fireTime", run_id AS "runId", error FROM schedule_fires WHERE org_id = $1::uuid AND schedule_id = $2::uuid ORDER BY fire_time`,
     [orgId, scheduleId],

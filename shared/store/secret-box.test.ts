@@ -37,7 +37,9 @@ describe('SecretBox (AES-256-GCM envelope)', () => {
     const sealed = await box.seal(ORG, ID, { p: 'x' });
     const ct = Buffer.from(sealed.ct, 'base64');
     ct[ct.length - 1]! ^= 1;
-    await expect(box.open(ORG, ID, { ...sealed, ct: ct.toString('base64') })).rejects.toMatchObject({ code: 'connector_secrets_undecryptable' });
+    await expect(box.open(ORG, ID, { ...sealed, ct: ct.toString('base64') })).rejects.toMatchObject({
+      code: 'connector_secrets_undecryptable',
+    });
   });
 
   it('names the key mismatch when the configured key changed', async () => {
@@ -49,7 +51,9 @@ describe('SecretBox (AES-256-GCM envelope)', () => {
 
 describe('key providers', () => {
   it('rejects a configured key that is not 32 bytes', () => {
-    expect(() => keyProviderFor({ encryptionKey: randomBytes(16).toString('base64'), keyVault: undefined, devKeyFile: undefined })).toThrow(EncryptionKeyError);
+    expect(() => keyProviderFor({ encryptionKey: randomBytes(16).toString('base64'), keyVault: undefined, devKeyFile: undefined })).toThrow(
+      EncryptionKeyError,
+    );
   });
 
   it('development mode generates one key file (0600) and reuses it', async () => {

@@ -84,8 +84,10 @@ export class SecretBox {
   /** Decrypts the secrets of one connector row. */
   async open(orgId: string, connectorId: string, sealed: SealedSecrets): Promise<Record<string, unknown>> {
     const kek = await this.keys.key();
-    if (sealed.v !== 1 || sealed.alg !== 'A256GCM') throw new SecretDecryptionError(connectorId, `unknown envelope version ${String(sealed.v)}`);
-    if (sealed.kid !== keyId(kek)) throw new SecretDecryptionError(connectorId, `they were sealed with key ${sealed.kid}, but the configured key is ${keyId(kek)}`);
+    if (sealed.v !== 1 || sealed.alg !== 'A256GCM')
+      throw new SecretDecryptionError(connectorId, `unknown envelope version ${String(sealed.v)}`);
+    if (sealed.kid !== keyId(kek))
+      throw new SecretDecryptionError(connectorId, `they were sealed with key ${sealed.kid}, but the configured key is ${keyId(kek)}`);
     const aad = aadFor(orgId, connectorId);
     let dataKey: Buffer | undefined;
     try {

@@ -27,7 +27,7 @@ describe('the task state machine', () => {
 
   it('reaches every state from PENDING, and leaves none but the ended ones without a way out', () => {
     const reached = new Set<string>(['PENDING']);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const t of TASK_TRANSITIONS) if (t.from.some((f) => reached.has(f)) && !reached.has(t.to)) grew = reached.add(t.to) !== null;
     }
@@ -39,7 +39,10 @@ describe('the task state machine', () => {
 
   it('the database accepts exactly the states of the code', () => {
     const sql = readFileSync(join(root, 'shared', 'db', 'migrations', '0013_task_graph.sql'), 'utf8');
-    const listed = /CHECK \(status IN \(([^)]*)\)\)/.exec(sql)![1]!.split(',').map((s) => s.trim().replace(/'/g, ''));
+    const listed = /CHECK \(status IN \(([^)]*)\)\)/
+      .exec(sql)![1]!
+      .split(',')
+      .map((s) => s.trim().replace(/'/g, ''));
     expect(listed.sort()).toEqual([...TASK_STATES].sort());
   });
 });

@@ -29,25 +29,105 @@ export interface TaskTransition {
 
 /** Every allowed change of a task's status, and the one statement that makes it. */
 export const TASK_TRANSITIONS: readonly TaskTransition[] = [
-  { from: ['PENDING', 'RUNNING'], to: 'RUNNING', statement: 'run-batches.claimRuns', why: "a worker claims the run; its first task not yet ended (by position) starts with the claim" },
-  { from: ['PENDING', 'RUNNING'], to: 'RUNNING', statement: 'task-transitions.startTask', why: 'a task starts on its own (resumed, or its needs were met without another task ending)' },
-  { from: ['RUNNING'], to: 'RUNNING', statement: 'task-transitions.retryTask', why: 'a failed attempt is logged and the next attempt starts' },
-  { from: ['RUNNING'], to: 'SUCCEEDED', statement: 'task-transitions.finishTaskStartNext', why: 'in a chain, a task ends and the next one starts in the same statement' },
-  { from: ['PENDING'], to: 'RUNNING', statement: 'task-transitions.finishTaskStartNext', why: 'the next task of a chain starts with the end of the one before' },
-  { from: ['RUNNING'], to: 'SUCCEEDED', statement: 'task-transitions.advanceTasks', why: 'in a graph, the tasks that ended since the last write, with the skips and starts they caused' },
-  { from: ['RUNNING'], to: 'FAILED', statement: 'task-transitions.advanceTasks', why: 'a failed task whose run goes on (handled, continued, or other branches still running)' },
-  { from: ['PENDING'], to: 'SKIPPED', statement: 'task-transitions.advanceTasks', why: 'its `when` was false, or every task it needs was skipped (or, for a failure handler, none failed)' },
-  { from: ['RUNNING'], to: 'SKIPPED', statement: 'task-transitions.advanceTasks', why: "the claim started a task that the trigger rule skips (the claim's attempt is uncounted)" },
-  { from: ['PENDING', 'RUNNING'], to: 'RUNNING', statement: 'task-transitions.advanceTasks', why: 'tasks whose needs were met start with the write that met them (a branch a crashed worker left RUNNING starts again, its attempt counted)' },
-  { from: ['RUNNING'], to: 'PENDING', statement: 'task-transitions.advanceTasks', why: "the claim started a task that cannot run yet, or an upstream failure blocks a task left RUNNING (a claim's attempt is uncounted)" },
-  { from: ['RUNNING'], to: 'SUCCEEDED', statement: 'task-transitions.finishTask', why: 'a task ends with no write to share (the task after it already ended)' },
-  { from: ['RUNNING'], to: 'FAILED', statement: 'task-transitions.finishTask', why: 'offered to callers; the engine writes failures with advanceTasks or endRuns' },
+  {
+    from: ['PENDING', 'RUNNING'],
+    to: 'RUNNING',
+    statement: 'run-batches.claimRuns',
+    why: 'a worker claims the run; its first task not yet ended (by position) starts with the claim',
+  },
+  {
+    from: ['PENDING', 'RUNNING'],
+    to: 'RUNNING',
+    statement: 'task-transitions.startTask',
+    why: 'a task starts on its own (resumed, or its needs were met without another task ending)',
+  },
+  {
+    from: ['RUNNING'],
+    to: 'RUNNING',
+    statement: 'task-transitions.retryTask',
+    why: 'a failed attempt is logged and the next attempt starts',
+  },
+  {
+    from: ['RUNNING'],
+    to: 'SUCCEEDED',
+    statement: 'task-transitions.finishTaskStartNext',
+    why: 'in a chain, a task ends and the next one starts in the same statement',
+  },
+  {
+    from: ['PENDING'],
+    to: 'RUNNING',
+    statement: 'task-transitions.finishTaskStartNext',
+    why: 'the next task of a chain starts with the end of the one before',
+  },
+  {
+    from: ['RUNNING'],
+    to: 'SUCCEEDED',
+    statement: 'task-transitions.advanceTasks',
+    why: 'in a graph, the tasks that ended since the last write, with the skips and starts they caused',
+  },
+  {
+    from: ['RUNNING'],
+    to: 'FAILED',
+    statement: 'task-transitions.advanceTasks',
+    why: 'a failed task whose run goes on (handled, continued, or other branches still running)',
+  },
+  {
+    from: ['PENDING'],
+    to: 'SKIPPED',
+    statement: 'task-transitions.advanceTasks',
+    why: 'its `when` was false, or every task it needs was skipped (or, for a failure handler, none failed)',
+  },
+  {
+    from: ['RUNNING'],
+    to: 'SKIPPED',
+    statement: 'task-transitions.advanceTasks',
+    why: "the claim started a task that the trigger rule skips (the claim's attempt is uncounted)",
+  },
+  {
+    from: ['PENDING', 'RUNNING'],
+    to: 'RUNNING',
+    statement: 'task-transitions.advanceTasks',
+    why: 'tasks whose needs were met start with the write that met them (a branch a crashed worker left RUNNING starts again, its attempt counted)',
+  },
+  {
+    from: ['RUNNING'],
+    to: 'PENDING',
+    statement: 'task-transitions.advanceTasks',
+    why: "the claim started a task that cannot run yet, or an upstream failure blocks a task left RUNNING (a claim's attempt is uncounted)",
+  },
+  {
+    from: ['RUNNING'],
+    to: 'SUCCEEDED',
+    statement: 'task-transitions.finishTask',
+    why: 'a task ends with no write to share (the task after it already ended)',
+  },
+  {
+    from: ['RUNNING'],
+    to: 'FAILED',
+    statement: 'task-transitions.finishTask',
+    why: 'offered to callers; the engine writes failures with advanceTasks or endRuns',
+  },
   { from: ['RUNNING'], to: 'SUCCEEDED', statement: 'run-batches.endRuns', why: 'the last task ends with its run' },
   { from: ['RUNNING'], to: 'FAILED', statement: 'run-batches.endRuns', why: 'the failing task ends with its run' },
-  { from: ['RUNNING'], to: 'PENDING', statement: 'runs.unclaimRun', why: "the run waits for a concurrency slot; the claim's attempt is uncounted" },
-  { from: ['PENDING', 'RUNNING'], to: 'CANCELLED', statement: 'runs.cancelRunTree', why: 'the run (or an ancestor) is cancelled, or a child timed out' },
+  {
+    from: ['RUNNING'],
+    to: 'PENDING',
+    statement: 'runs.unclaimRun',
+    why: "the run waits for a concurrency slot; the claim's attempt is uncounted",
+  },
+  {
+    from: ['PENDING', 'RUNNING'],
+    to: 'CANCELLED',
+    statement: 'runs.cancelRunTree',
+    why: 'the run (or an ancestor) is cancelled, or a child timed out',
+  },
   { from: ['PENDING', 'RUNNING'], to: 'CANCELLED', statement: 'runs.closeOrphans', why: 'a child run whose parent already ended' },
-  { from: ['PENDING', 'RUNNING', 'FAILED', 'CANCELLED'], to: 'PENDING', statement: 'runs.rerunRunTree', why: 'rerun from failure: everything but SUCCEEDED and SKIPPED tasks runs again' },
+  {
+    from: ['PENDING', 'RUNNING', 'FAILED', 'CANCELLED'],
+    to: 'PENDING',
+    statement: 'runs.rerunRunTree',
+    why: 'rerun from failure: everything but SUCCEEDED and SKIPPED tasks runs again',
+  },
 ];
 
 /** Whether `from → to` is an allowed transition (the engine checks every change it plans). */
@@ -101,8 +181,11 @@ const json = (v: unknown): string | null => (v === undefined ? null : JSON.strin
 /** Marks a task RUNNING and counts the attempt. Null when the worker no longer holds the run's lease. */
 export async function startTask(q: Queryable, orgId: string, taskId: string, owner: string): Promise<number | null> {
   const { rows } = await q.query<{ attempts: number }>(
-    statement('demiton_start_task', `UPDATE task_runs SET ${START_TASK}
-      WHERE id = $1::uuid AND org_id = $2::uuid AND ${FENCE('task_runs.run_id', '$3')} RETURNING attempts`),
+    statement(
+      'demiton_start_task',
+      `UPDATE task_runs SET ${START_TASK}
+      WHERE id = $1::uuid AND org_id = $2::uuid AND ${FENCE('task_runs.run_id', '$3')} RETURNING attempts`,
+    ),
     [taskId, orgId, owner],
   );
   return rows[0]?.attempts ?? null;
@@ -114,11 +197,14 @@ export async function startTask(q: Queryable, orgId: string, taskId: string, own
  */
 export async function retryTask(q: Queryable, orgId: string, taskId: string, owner: string, error: StoredError): Promise<boolean> {
   const { rowCount } = await q.query(
-    statement('demiton_retry_task', `UPDATE task_runs
+    statement(
+      'demiton_retry_task',
+      `UPDATE task_runs
         SET attempt_log = attempt_log || jsonb_build_array(jsonb_build_object('attempt', attempts, 'error', $4::jsonb,
                             'startedAt', started_at, 'finishedAt', clock_timestamp())),
             attempts = attempts + 1, started_at = clock_timestamp()
-      WHERE id = $1::uuid AND org_id = $2::uuid AND ${FENCE('task_runs.run_id', '$3')}`),
+      WHERE id = $1::uuid AND org_id = $2::uuid AND ${FENCE('task_runs.run_id', '$3')}`,
+    ),
     [taskId, orgId, owner, JSON.stringify(error)],
   );
   return (rowCount ?? 0) > 0;
@@ -135,8 +221,11 @@ export async function finishTask(
   error: StoredError | null,
 ): Promise<boolean> {
   const { rowCount } = await q.query(
-    statement('demiton_finish_task', `UPDATE task_runs SET ${endTask('$3::text', '$4::jsonb', '$5::jsonb')}
-      WHERE id = $1::uuid AND org_id = $2::uuid AND ${FENCE('task_runs.run_id', '$6')}`),
+    statement(
+      'demiton_finish_task',
+      `UPDATE task_runs SET ${endTask('$3::text', '$4::jsonb', '$5::jsonb')}
+      WHERE id = $1::uuid AND org_id = $2::uuid AND ${FENCE('task_runs.run_id', '$6')}`,
+    ),
     [taskId, orgId, status, json(output), error ? JSON.stringify(error) : null, owner],
   );
   return (rowCount ?? 0) > 0;
@@ -157,7 +246,9 @@ export async function finishTaskStartNext(
   output: unknown,
 ): Promise<number | null> {
   const { rows } = await q.query<{ attempts: number | null }>(
-    statement('demiton_finish_task_start_next', `WITH done AS (
+    statement(
+      'demiton_finish_task_start_next',
+      `WITH done AS (
        UPDATE task_runs SET status = 'SUCCEEDED', output = $5::jsonb, error = NULL, finished_at = clock_timestamp()
         WHERE id = $3::uuid AND org_id = $1::uuid AND run_id = $2::uuid AND ${FENCE('$2::uuid', '$6')}
         RETURNING id
@@ -166,7 +257,8 @@ export async function finishTaskStartNext(
         WHERE id = $4::uuid AND org_id = $1::uuid AND run_id = $2::uuid AND EXISTS (SELECT 1 FROM done)
         RETURNING attempts
      )
-     SELECT (SELECT attempts FROM next) AS attempts`),
+     SELECT (SELECT attempts FROM next) AS attempts`,
+    ),
     [orgId, runId, taskId, nextTaskId, json(output), owner],
   );
   return rows[0]?.attempts ?? null;
@@ -196,7 +288,9 @@ export interface TaskAdvance {
  */
 export async function advanceTasks(q: Queryable, orgId: string, runId: string, owner: string, a: TaskAdvance): Promise<boolean> {
   const { rows } = await q.query<{ held: boolean }>(
-    statement('demiton_advance_tasks', `WITH f AS (SELECT 1 AS ok WHERE ${FENCE('$2::uuid', '$3')}
+    statement(
+      'demiton_advance_tasks',
+      `WITH f AS (SELECT 1 AS ok WHERE ${FENCE('$2::uuid', '$3')}
      ), ended AS (
        UPDATE task_runs t SET ${endTask('e.status', 'e.output', 'e.error')}
          FROM unnest($4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[]) AS e(id, status, output, error)
@@ -211,7 +305,8 @@ export async function advanceTasks(q: Queryable, orgId: string, runId: string, o
        UPDATE task_runs SET ${START_TASK}
         WHERE id = ANY($10::uuid[]) AND org_id = $1::uuid AND run_id = $2::uuid AND EXISTS (SELECT 1 FROM f)
      )
-     SELECT EXISTS (SELECT 1 FROM f) AS held`),
+     SELECT EXISTS (SELECT 1 FROM f) AS held`,
+    ),
     [
       orgId,
       runId,

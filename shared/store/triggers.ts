@@ -32,31 +32,63 @@ export interface TriggerFields {
 }
 
 /** Inserts a trigger. Throws pg's unique violation (23505) on a name the workflow already uses. */
-export async function insertTrigger(q: Queryable, t: TriggerFields & { id: string; orgId: string; workflowId: string; type: TriggerRow['type']; createdBy: string }): Promise<TriggerRow> {
+export async function insertTrigger(
+  q: Queryable,
+  t: TriggerFields & { id: string; orgId: string; workflowId: string; type: TriggerRow['type']; createdBy: string },
+): Promise<TriggerRow> {
   const { rows } = await q.query<TriggerRow>(
     `INSERT INTO workflow_triggers (id, org_id, workflow_id, type, name, enabled, config, sealed_secrets, previous_valid_until, created_by)
      VALUES ($1::text, $2::uuid, $3::uuid, $4::text, $5::text, $6::boolean, $7::jsonb, $8::jsonb, $9::timestamptz, $10::text)
      RETURNING ${COLUMNS}`,
-    [t.id, t.orgId, t.workflowId, t.type, t.name, t.enabled, JSON.stringify(t.config), t.sealedSecrets ? JSON.stringify(t.sealedSecrets) : null, t.previousValidUntil, t.createdBy],
+    [
+      t.id,
+      t.orgId,
+      t.workflowId,
+      t.type,
+      t.name,
+      t.enabled,
+      JSON.stringify(t.config),
+      t.sealedSecrets ? JSON.stringify(t.sealedSecrets) : null,
+      t.previousValidUntil,
+      t.createdBy,
+    ],
   );
   return rows[0]!;
 }
 
 /** Replaces a trigger's fields; null when it does not exist under that workflow. */
-export async function updateTrigger(q: Queryable, orgId: string, workflowId: string, id: string, t: TriggerFields): Promise<TriggerRow | null> {
+export async function updateTrigger(
+  q: Queryable,
+  orgId: string,
+  workflowId: string,
+  id: string,
+  t: TriggerFields,
+): Promise<TriggerRow | null> {
   const { rows } = await q.query<TriggerRow>(
     `UPDATE workflow_triggers SET name = $4::text, enabled = $5::boolean, config = $6::jsonb, sealed_secrets = $7::jsonb,
             previous_valid_until = $8::timestamptz, updated_at = now()
       WHERE org_id = $1::uuid AND workflow_id = $2::uuid AND id = $3::text
       RETURNING ${COLUMNS}`,
-    [orgId, workflowId, id, t.name, t.enabled, JSON.stringify(t.config), t.sealedSecrets ? JSON.stringify(t.sealedSecrets) : null, t.previousValidUntil],
+    [
+      orgId,
+      workflowId,
+      id,
+      t.name,
+      t.enabled,
+      JSON.stringify(t.config),
+      t.sealedSecrets ? JSON.stringify(t.sealedSecrets) : null,
+      t.previousValidUntil,
+    ],
   );
   return rows[0] ?? null;
 }
 
 /** One trigger of a workflow, or null. */
 export async function getTrigger(q: Queryable, orgId: string, workflowId: string, id: string): Promise<TriggerRow | null> {
-  const { rows } = await q.query<TriggerRow>(`SELECT ${COLUMNS} FROM workflow_triggers WHERE org_id = $1::uuid AND workflow_id = $2::uuid AND id = $3::text`, [orgId, workflowId, id]);
+  const { rows } = await q.query<TriggerRow>(
+    `SELECT ${COLUMNS} FROM workflow_triggers WHERE org_id = $1::uuid AND workflow_id = $2::uuid AND id = $3::text`,
+    [orgId, workflowId, id],
+  );
   return rows[0] ?? null;
 }
 
@@ -68,7 +100,10 @@ export async function getTriggerById(q: Queryable, id: string): Promise<TriggerR
 
 /** The triggers of a workflow, oldest first. */
 export async function listTriggers(q: Queryable, orgId: string, workflowId: string): Promise<TriggerRow[]> {
-  const { rows } = await q.query<TriggerRow>(`SELECT ${COLUMNS} FROM workflow_triggers WHERE org_id = $1::uuid AND workflow_id = $2::uuid ORDER BY created_at, id`, [orgId, workflowId]);
+  const { rows } = await q.query<TriggerRow>(
+    `SELECT ${COLUMNS} FROM workflow_triggers WHERE org_id = $1::uuid AND workflow_id = $2::uuid ORDER BY created_at, id`,
+    [orgId, workflowId],
+  );
   return rows;
 }
 
@@ -80,7 +115,11 @@ export async function listServiceBusTriggers(q: Queryable): Promise<TriggerRow[]
 
 /** Deletes a trigger with its delivery log and lease (runs it started stay). False when absent. */
 export async function deleteTrigger(q: Queryable, orgId: string, workflowId: string, id: string): Promise<boolean> {
-  const { rowCount } = await q.query('DELETE FROM workflow_triggers WHERE org_id = $1::uuid AND workflow_id = $2::uuid AND id = $3::text', [orgId, workflowId, id]);
+  const { rowCount } = await q.query('DELETE FROM workflow_triggers WHERE org_id = $1::uuid AND workflow_id = $2::uuid AND id = $3::text', [
+    orgId,
+    workflowId,
+    id,
+  ]);
   return (rowCount ?? 0) > 0;
 }
 
@@ -146,7 +185,10 @@ export async function listDeliveries(q: Queryable, orgId: string, triggerId: str
 
 /** Deletes delivery records older than `days`. */
 export async function pruneDeliveries(q: Queryable, days: number): Promise<number> {
-  const { rowCount } = await q.query(`DELETE FROM trigger_deliveries WHERE received_at < clock_timestamp() - make_interval(days => $1::int)`, [days]);
+  const { rowCount } = await q.query(
+    `DELETE FROM trigger_deliveries WHERE received_at < clock_timestamp() - make_interval(days => $1::int)`,
+    [days],
+  );
   return rowCount ?? 0;
 }
 

@@ -52,7 +52,12 @@ export async function updateWorker(
   q: Queryable,
   orgId: string,
   id: string,
-  f: { name?: string | undefined; owner?: string | undefined; description?: string | null | undefined; status?: 'active' | 'paused' | undefined },
+  f: {
+    name?: string | undefined;
+    owner?: string | undefined;
+    description?: string | null | undefined;
+    status?: 'active' | 'paused' | undefined;
+  },
 ): Promise<boolean> {
   const { rowCount } = await q.query(
     `UPDATE workers SET
@@ -71,7 +76,12 @@ export async function updateWorker(
  * Sets (or clears, with null) the worker of a workflow. Returns 'ok', 'no-workflow', or
  * 'other-project' when the workflow is not in the worker's project.
  */
-export async function setWorkflowWorker(q: Queryable, orgId: string, workflowId: string, worker: { id: string; projectId: string } | null): Promise<'ok' | 'no-workflow' | 'other-project'> {
+export async function setWorkflowWorker(
+  q: Queryable,
+  orgId: string,
+  workflowId: string,
+  worker: { id: string; projectId: string } | null,
+): Promise<'ok' | 'no-workflow' | 'other-project'> {
   const { rows } = await q.query<{ projectId: string; updated: boolean }>(
     `WITH target AS (SELECT id, project_id FROM workflows WHERE org_id = $1::uuid AND id = $2::uuid),
           upd AS (
@@ -97,7 +107,15 @@ export async function pausedWorkerOf(q: Queryable, orgId: string, workflowId: st
 }
 
 export interface WorkerStatsRows {
-  totals: { runs: number; succeeded: number; failed: number; cancelled: number; inProgress: number; avgMs: number | null; p95Ms: number | null };
+  totals: {
+    runs: number;
+    succeeded: number;
+    failed: number;
+    cancelled: number;
+    inProgress: number;
+    avgMs: number | null;
+    p95Ms: number | null;
+  };
   daily: Array<{ day: string; succeeded: number; failed: number; cancelled: number; avgMs: number | null }>;
   recentFailures: Array<{ runId: string; workflowName: string; at: Date; message: string | null }>;
 }

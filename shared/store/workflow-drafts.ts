@@ -18,7 +18,14 @@ const COLUMNS = `workflow_id AS "workflowId", based_on_version AS "basedOnVersio
 /** Saves (inserts or replaces) the draft of a workflow. */
 export async function upsertDraft(
   q: Queryable,
-  d: { orgId: string; workflowId: string; basedOnVersion: number; definition: WorkflowDefinition; asWritten: WorkflowDefinition; updatedBy: string },
+  d: {
+    orgId: string;
+    workflowId: string;
+    basedOnVersion: number;
+    definition: WorkflowDefinition;
+    asWritten: WorkflowDefinition;
+    updatedBy: string;
+  },
 ): Promise<DraftRow> {
   const { rows } = await q.query<DraftRow>(
     `INSERT INTO workflow_drafts (workflow_id, org_id, based_on_version, definition, definition_as_written, updated_by)
@@ -52,6 +59,9 @@ export async function deleteDraft(q: Queryable, orgId: string, workflowId: strin
  * holds until the new version is committed.
  */
 export async function lockLatestVersion(q: Queryable, orgId: string, workflowId: string): Promise<number | null> {
-  const { rows } = await q.query<{ version: number }>('SELECT latest_version AS version FROM workflows WHERE org_id = $1::uuid AND id = $2::uuid FOR UPDATE', [orgId, workflowId]);
+  const { rows } = await q.query<{ version: number }>(
+    'SELECT latest_version AS version FROM workflows WHERE org_id = $1::uuid AND id = $2::uuid FOR UPDATE',
+    [orgId, workflowId],
+  );
   return rows[0]?.version ?? null;
 }

@@ -71,7 +71,12 @@ export interface WorkflowVersionRow extends WorkflowRow {
 }
 
 /** One version of a workflow for display (its definition in the author's key order), or null when the workflow or that version does not exist. */
-export async function getWorkflowVersionView(q: Queryable, orgId: string, id: string, version: number | null): Promise<WorkflowVersionRow | null> {
+export async function getWorkflowVersionView(
+  q: Queryable,
+  orgId: string,
+  id: string,
+  version: number | null,
+): Promise<WorkflowVersionRow | null> {
   const { rows } = await q.query<WorkflowVersionRow>(
     `SELECT w.id, w.org_id AS "orgId", w.project_id AS "projectId", w.name, v.version,
             coalesce(v.definition_as_written, v.definition::json) AS definition,
@@ -146,7 +151,11 @@ export async function listWorkflows(q: Queryable, orgId: string, projectId: stri
 }
 
 /** Versions of a workflow, newest first. */
-export async function listVersions(q: Queryable, orgId: string, workflowId: string): Promise<Array<{ version: number; createdAt: Date; createdBy: string }>> {
+export async function listVersions(
+  q: Queryable,
+  orgId: string,
+  workflowId: string,
+): Promise<Array<{ version: number; createdAt: Date; createdBy: string }>> {
   const { rows } = await q.query<{ version: number; createdAt: Date; createdBy: string }>(
     `SELECT version, created_at AS "createdAt", created_by AS "createdBy" FROM workflow_versions
       WHERE org_id = $1::uuid AND workflow_id = $2::uuid ORDER BY version DESC`,

@@ -36,17 +36,27 @@ const MAX_TOKEN_LENGTH = 4096;
  * carry no secret (Graph and Business Central send none; Event Grid's validation may lack the
  * delivery headers), start no run and answer only with what the caller sent.
  */
-export function handshakeOf(format: HookFormat, method: string, header: (n: string) => string | null, query: (n: string) => string | null, body: () => unknown): Handshake | null {
+export function handshakeOf(
+  format: HookFormat,
+  method: string,
+  header: (n: string) => string | null,
+  query: (n: string) => string | null,
+  body: () => unknown,
+): Handshake | null {
   if (method === 'OPTIONS') {
     // CloudEvents webhook validation (Event Grid in CloudEvents mode): allow the requesting origin.
     const origin = header('webhook-request-origin');
     if (format !== 'event-grid' || !origin) return null;
-    return { status: 200, headers: { 'WebHook-Allowed-Origin': origin.slice(0, 255), 'WebHook-Allowed-Rate': '*', Allow: 'POST, OPTIONS' } };
+    return {
+      status: 200,
+      headers: { 'WebHook-Allowed-Origin': origin.slice(0, 255), 'WebHook-Allowed-Rate': '*', Allow: 'POST, OPTIONS' },
+    };
   }
   if (format === 'graph' || format === 'business-central') {
     const token = query('validationToken');
     if (token === null) return null;
-    if (token.length > MAX_TOKEN_LENGTH) throw new InvalidDeliveryError('invalid_event', `validationToken is longer than ${MAX_TOKEN_LENGTH} characters.`);
+    if (token.length > MAX_TOKEN_LENGTH)
+      throw new InvalidDeliveryError('invalid_event', `validationToken is longer than ${MAX_TOKEN_LENGTH} characters.`);
     return { status: 200, text: token, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' } };
   }
   if (format === 'event-grid') {
@@ -54,7 +64,8 @@ export function handshakeOf(format: HookFormat, method: string, header: (n: stri
     const first = Array.isArray(parsed) ? parsed[0] : null;
     if (first && typeof first === 'object' && (first as Record<string, unknown>)['eventType'] === EVENT_GRID_VALIDATION) {
       const code = ((first as Record<string, unknown>)['data'] as Record<string, unknown> | undefined)?.['validationCode'];
-      if (typeof code !== 'string' || code.length > 200) throw new InvalidDeliveryError('invalid_event', 'The subscription validation event has no validationCode.');
+      if (typeof code !== 'string' || code.length > 200)
+        throw new InvalidDeliveryError('invalid_event', 'The subscription validation event has no validationCode.');
       return { status: 200, body: { validationResponse: code } };
     }
   }
@@ -97,7 +108,12 @@ function binaryCloudEvent(header: (n: string) => string | null, body: unknown): 
  * Event Grid and CloudEvents events carry their own `id`; Graph and Business Central
  * notifications have none, so their content identifies them.
  */
-export function eventsOf(format: HookFormat, header: (n: string) => string | null, body: unknown, deliveryIdHeader: string | undefined): HookEvent[] {
+export function eventsOf(
+  format: HookFormat,
+  header: (n: string) => string | null,
+  body: unknown,
+  deliveryIdHeader: string | undefined,
+): HookEvent[] {
   switch (format) {
     case 'json': {
       if (!deliveryIdHeader) return [{ body, deliveryId: null }];
@@ -109,23 +125,30 @@ export function eventsOf(format: HookFormat, header: (n: string) => string | nul
       const binary = binaryCloudEvent(header, body);
       if (binary) return [{ body: binary, deliveryId: cloudEventId(binary) }];
       const list = Array.isArray(body) ? body : isObject(body) ? [body] : null;
-      if (!list || !list.length) throw new InvalidDeliveryError('invalid_event', 'Expected an Event Grid event array or a CloudEvent (structured, batch or binary mode).');
+      if (!list || !list.length)
+        throw new InvalidDeliveryError(
+          'invalid_event',
+          'Expected an Event Grid event array or a CloudEvent (structured, batch or binary mode).',
+        );
       return list.map((e, i) => {
         if (!isObject(e)) throw new InvalidDeliveryError('invalid_event', `Event ${i} is not an object.`);
         if (typeof e['specversion'] === 'string') {
           const id = cloudEventId(e);
-          if (!id || typeof e['type'] !== 'string' || typeof e['source'] !== 'string') throw new InvalidDeliveryError('invalid_event', `CloudEvent ${i} lacks id, source or type.`);
+          if (!id || typeof e['type'] !== 'string' || typeof e['source'] !== 'string')
+            throw new InvalidDeliveryError('invalid_event', `CloudEvent ${i} lacks id, source or type.`);
           return { body: e, deliveryId: id };
         }
         const id = idOf(e['id']);
-        if (!id || typeof e['eventType'] !== 'string') throw new InvalidDeliveryError('invalid_event', `Event Grid event ${i} lacks id or eventType.`);
+        if (!id || typeof e['eventType'] !== 'string')
+          throw new InvalidDeliveryError('invalid_event', `Event Grid event ${i} lacks id or eventType.`);
         return { body: e, deliveryId: id };
       });
     }
     case 'graph':
     case 'business-central': {
       const value = isObject(body) ? body['value'] : undefined;
-      if (!Array.isArray(value)) throw new InvalidDeliveryError('invalid_event', 'Expected change notifications: an object with a `value` array.');
+      if (!Array.isArray(value))
+        throw new InvalidDeliveryError('invalid_event', 'Expected change notifications: an object with a `value` array.');
       return value.map((n, i) => {
         if (!isObject(n)) throw new InvalidDeliveryError('invalid_event', `Notification ${i} is not an object.`);
         return { body: n, deliveryId: contentId(n), clientState: n['clientState'] };
@@ -147,10 +170,12 @@ function checkStorable(value: unknown): void {
     const [v, d] = stack.pop()!;
     if (d > MAX_DEPTH) throw new InvalidDeliveryError('malformed_body', `The body nests deeper than ${MAX_DEPTH} levels.`);
     if (typeof v === 'string') {
-      if (v.includes('\u0000')) throw new InvalidDeliveryError('malformed_body', 'The body contains the character U+0000, which cannot be stored.');
+      if (v.includes('\u0000'))
+        throw new InvalidDeliveryError('malformed_body', 'The body contains the character U+0000, which cannot be stored.');
     } else if (v && typeof v === 'object') {
       for (const [k, item] of Object.entries(v)) {
-        if (k.includes('\u0000')) throw new InvalidDeliveryError('malformed_body', 'The body contains the character U+0000, which cannot be stored.');
+        if (k.includes('\u0000'))
+          throw new InvalidDeliveryError('malformed_body', 'The body contains the character U+0000, which cannot be stored.');
         stack.push([item, d + 1]);
       }
     }
@@ -165,7 +190,8 @@ export function parseBody(format: HookFormat, contentType: string | null, raw: B
   if (!raw.length) return format === 'json' ? null : undefined;
   const text = raw.toString('utf8');
   let value: unknown;
-  if (contentType && /application\/x-www-form-urlencoded/i.test(contentType) && format === 'json') value = Object.fromEntries(new URLSearchParams(text));
+  if (contentType && /application\/x-www-form-urlencoded/i.test(contentType) && format === 'json')
+    value = Object.fromEntries(new URLSearchParams(text));
   else {
     try {
       value = JSON.parse(text);

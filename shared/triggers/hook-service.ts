@@ -8,7 +8,14 @@
 import { createHash } from 'node:crypto';
 import { authenticate } from '../auth/authenticate';
 import { hasRole, type Principal } from '../domain/principal';
-import { BodyTooLargeError, DemitonError, ExpressionError, ExpressionLimitError, IdempotencyKeyReusedError, NotFoundError } from '../domain/errors';
+import {
+  BodyTooLargeError,
+  DemitonError,
+  ExpressionError,
+  ExpressionLimitError,
+  IdempotencyKeyReusedError,
+  NotFoundError,
+} from '../domain/errors';
 import { evaluate, mapValue } from '../domain/expressions';
 import type { Verification, WebhookTriggerBody } from '../domain/triggers-api';
 import { triggerRun, type Triggered } from '../engine/preflight';
@@ -73,20 +80,29 @@ export function takeToken(triggerId: string, perMinute: number, now = Date.now()
 
 // ---- the delivery log, written in batches (one statement for the deliveries of one I/O pass)
 
-const recorders = new WeakMap<Platform, { deliveries: StatementBatcher<DeliveryRecord, void>; failures: StatementBatcher<string, void>; recorded: number }>();
+const recorders = new WeakMap<
+  Platform,
+  { deliveries: StatementBatcher<DeliveryRecord, void>; failures: StatementBatcher<string, void>; recorded: number }
+>();
 
 function recorderFor(p: Platform) {
   let r = recorders.get(p);
   if (!r) {
     r = {
-      deliveries: new StatementBatcher(async (ds) => {
-        await insertDeliveries(p.db, ds);
-        return ds.map(() => undefined);
-      }, { maxBatch: 512, maxInFlight: 1, gather: 'io' }),
-      failures: new StatementBatcher(async (ids) => {
-        await countFailedVerifications(p.db, ids);
-        return ids.map(() => undefined);
-      }, { maxBatch: 512, maxInFlight: 1, gather: 'io' }),
+      deliveries: new StatementBatcher(
+        async (ds) => {
+          await insertDeliveries(p.db, ds);
+          return ds.map(() => undefined);
+        },
+        { maxBatch: 512, maxInFlight: 1, gather: 'io' },
+      ),
+      failures: new StatementBatcher(
+        async (ids) => {
+          await countFailedVerifications(p.db, ids);
+          return ids.map(() => undefined);
+        },
+        { maxBatch: 512, maxInFlight: 1, gather: 'io' },
+      ),
       recorded: 0,
     };
     recorders.set(p, r);
@@ -123,7 +139,9 @@ async function refuse(p: Platform, t: LoadedTrigger, reason: string, source: str
 /** The idempotency key of an event: scoped to the trigger, hashed when the sender's id is long. */
 export function idempotencyKeyFor(triggerId: string, deliveryId: string): string {
   const key = `hook:${triggerId}:${deliveryId}`;
-  return key.length <= 255 && /^[\x21-\x7e]+$/.test(key) ? key : `hook:${triggerId}:sha256:${createHash('sha256').update(deliveryId).digest('base64url')}`;
+  return key.length <= 255 && /^[\x21-\x7e]+$/.test(key)
+    ? key
+    : `hook:${triggerId}:sha256:${createHash('sha256').update(deliveryId).digest('base64url')}`;
 }
 
 /** The principal a signature-verified delivery acts as: the trigger itself, with the operator role. */
@@ -149,22 +167,36 @@ async function entraPrincipal(p: Platform, t: LoadedTrigger, headers: Headers, s
 const isTrue = (v: unknown) => (Array.isArray(v) ? v.length > 0 : !!v);
 
 /** Filter and mapping for one event: null when the filter drops it, else the run input. */
-async function inputFor(cfg: WebhookConfig, event: HookEvent, headers: Record<string, string>, query: Record<string, string>): Promise<Record<string, unknown> | null> {
+async function inputFor(
+  cfg: WebhookConfig,
+  event: HookEvent,
+  headers: Record<string, string>,
+  query: Record<string, string>,
+): Promise<Record<string, unknown> | null> {
   const ctx = { body: event.body, headers, query };
   try {
     if (cfg.filter && !isTrue(await evaluate(unwrapExpression(cfg.filter), ctx, 'filter'))) return null;
     const input = cfg.input === undefined ? event.body : await mapValue(cfg.input, ctx, 'input');
     if (cfg.input === undefined && (input === null || typeof input !== 'object' || Array.isArray(input))) return { body: input };
-    if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new MappingFailedError('The trigger’s input mapping did not give an object (the run input).');
+    if (input === null || typeof input !== 'object' || Array.isArray(input))
+      throw new MappingFailedError('The trigger’s input mapping did not give an object (the run input).');
     return input as Record<string, unknown>;
   } catch (err) {
-    if (err instanceof ExpressionError || err instanceof ExpressionLimitError) throw new MappingFailedError(`The trigger’s ${err.taskKey} failed on this delivery: ${err.message.replace(/^Task '[^']*': /, '')}`, { cause: err });
+    if (err instanceof ExpressionError || err instanceof ExpressionLimitError)
+      throw new MappingFailedError(`The trigger’s ${err.taskKey} failed on this delivery: ${err.message.replace(/^Task '[^']*': /, '')}`, {
+        cause: err,
+      });
     throw err;
   }
 }
 
 /** Waits up to `timeoutMs` for a run to end; its state, or null when it is still going. */
-async function waitForRun(p: Platform, orgId: string, runId: string, timeoutMs: number): Promise<{ status: string; output: unknown; error: unknown } | null> {
+async function waitForRun(
+  p: Platform,
+  orgId: string,
+  runId: string,
+  timeoutMs: number,
+): Promise<{ status: string; output: unknown; error: unknown } | null> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const s = await getRunState(p.db, orgId, runId);
@@ -208,7 +240,11 @@ export async function receiveDelivery(p: Platform, triggerId: string, req: HookR
     await record(p, [{ ...base, outcome: 'handshake', statusCode: handshake.status, deliveryId: null, runId: null, reason: null }]);
     return handshake;
   }
-  if (method !== 'POST') throw new InvalidDeliveryError('invalid_event', `${method} is not a delivery: send POST (or OPTIONS for CloudEvents validation on an event-grid trigger).`);
+  if (method !== 'POST')
+    throw new InvalidDeliveryError(
+      'invalid_event',
+      `${method} is not a delivery: send POST (or OPTIONS for CloudEvents validation on an event-grid trigger).`,
+    );
 
   const v = cfg.verification;
   let principal = triggerPrincipal(t);
@@ -222,7 +258,8 @@ export async function receiveDelivery(p: Platform, triggerId: string, req: HookR
   try {
     events = eventsOf(format, header, parseBody(format, header('content-type'), raw), cfg.deliveryIdHeader);
   } catch (err) {
-    if (err instanceof InvalidDeliveryError) await record(p, [{ ...base, outcome: 'failed', statusCode: 400, deliveryId: null, runId: null, reason: err.code }]);
+    if (err instanceof InvalidDeliveryError)
+      await record(p, [{ ...base, outcome: 'failed', statusCode: 400, deliveryId: null, runId: null, reason: err.code }]);
     throw err;
   }
   if (v.type === 'client-state') {
@@ -235,7 +272,8 @@ export async function receiveDelivery(p: Platform, triggerId: string, req: HookR
   const queryView: Record<string, string> = {};
   for (const [k, val] of req.query) {
     if (v.type === 'token' && k === v.query) continue;
-    if (k.includes('\u0000') || val.includes('\u0000')) throw new InvalidDeliveryError('malformed_body', 'The query string contains the character U+0000, which cannot be stored.');
+    if (k.includes('\u0000') || val.includes('\u0000'))
+      throw new InvalidDeliveryError('malformed_body', 'The query string contains the character U+0000, which cannot be stored.');
     queryView[k] = val;
   }
 
@@ -261,7 +299,14 @@ export async function receiveDelivery(p: Platform, triggerId: string, req: HookR
       firstError ??= r.reason;
       const code = r.reason instanceof DemitonError ? r.reason.code : 'internal_error';
       const reused = r.reason instanceof IdempotencyKeyReusedError;
-      records.push({ ...base, outcome: reused ? 'refused' : 'failed', statusCode: reused ? 409 : statusFor(r.reason), deliveryId, runId: null, reason: reused ? 'delivery_id_reused' : code });
+      records.push({
+        ...base,
+        outcome: reused ? 'refused' : 'failed',
+        statusCode: reused ? 409 : statusFor(r.reason),
+        deliveryId,
+        runId: null,
+        reason: reused ? 'delivery_id_reused' : code,
+      });
     } else if (!r.value.run) {
       filtered++;
       records.push({ ...base, outcome: 'filtered', statusCode: 204, deliveryId, runId: null, reason: null });
@@ -279,7 +324,8 @@ export async function receiveDelivery(p: Platform, triggerId: string, req: HookR
   if (cfg.respond === 'sync' && runs.length === 1) {
     const done = await waitForRun(p, t.row.orgId, runs[0]!.id, cfg.syncTimeoutSeconds * 1000);
     if (done?.status === 'SUCCEEDED') return { status: 200, body: done.output ?? null, headers: { 'Demiton-Run-Id': runs[0]!.id } };
-    if (done) return { status: 200, body: { id: runs[0]!.id, status: done.status, error: done.error }, headers: { 'Demiton-Run-Id': runs[0]!.id } };
+    if (done)
+      return { status: 200, body: { id: runs[0]!.id, status: done.status, error: done.error }, headers: { 'Demiton-Run-Id': runs[0]!.id } };
   }
   const one = runs.length === 1 ? runs[0]! : null;
   return {

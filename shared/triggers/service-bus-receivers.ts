@@ -18,7 +18,14 @@ import { evaluate, mapValue } from '../domain/expressions';
 import type { ServiceBusTriggerBody } from '../domain/triggers-api';
 import { triggerRun } from '../engine/preflight';
 import type { Platform } from '../platform';
-import { acquireLease, insertDeliveries, listServiceBusTriggers, releaseLease, type DeliveryRecord, type TriggerRow } from '../store/triggers';
+import {
+  acquireLease,
+  insertDeliveries,
+  listServiceBusTriggers,
+  releaseLease,
+  type DeliveryRecord,
+  type TriggerRow,
+} from '../store/triggers';
 import { MappingFailedError } from './errors';
 import { idempotencyKeyFor } from './hook-service';
 import { openSecrets } from './trigger-cache';
@@ -167,7 +174,9 @@ export class ServiceBusReceivers {
     await this.p.network.resolve(endpointHost(connectionString));
     // Loaded on first use: a deployment without Service Bus triggers never loads the SDK.
     const { ServiceBusClient } = await import('@azure/service-bus');
-    const client = new ServiceBusClient(connectionString, { retryOptions: { maxRetries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 5_000, timeoutInMs: 30_000 } });
+    const client = new ServiceBusClient(connectionString, {
+      retryOptions: { maxRetries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 5_000, timeoutInMs: 30_000 },
+    });
     // Lock renewal off: a message is settled right after one pre-flight commit (milliseconds), far within any lock duration.
     const options = { receiveMode: 'peekLock' as const, maxAutoLockRenewalDurationInMs: 0 };
     const receiver = cfg.queue ? client.createReceiver(cfg.queue, options) : client.createReceiver(cfg.topic!, cfg.subscription!, options);
@@ -175,7 +184,9 @@ export class ServiceBusReceivers {
     const log = this.p.logger.child({ triggerId: t.id, entity });
     const principal: Principal = { orgId: t.orgId, actor: { type: 'system', id: `trigger:${t.id}` }, role: 'operator' };
     const record = (d: Omit<DeliveryRecord, 'triggerId' | 'orgId'>) =>
-      insertDeliveries(this.p.db, [{ triggerId: t.id, orgId: t.orgId, ...d }]).catch((err: unknown) => log.warn({ err }, 'Service Bus delivery not recorded'));
+      insertDeliveries(this.p.db, [{ triggerId: t.id, orgId: t.orgId, ...d }]).catch((err: unknown) =>
+        log.warn({ err }, 'Service Bus delivery not recorded'),
+      );
     const subscription = receiver.subscribe(
       {
         processMessage: async (m) => {
@@ -185,8 +196,17 @@ export class ServiceBusReceivers {
             input = await this.inputFor(cfg, m);
           } catch (err) {
             // A body or mapping that cannot give a run never will: dead-letter at once.
-            await receiver.deadLetterMessage(m, { deadLetterReason: err instanceof DemitonError ? err.code : 'internal_error', deadLetterErrorDescription: (err as Error).message.slice(0, 1024) });
-            await record({ outcome: 'failed', statusCode: 422, deliveryId: messageId, runId: null, reason: err instanceof DemitonError ? err.code : 'internal_error' });
+            await receiver.deadLetterMessage(m, {
+              deadLetterReason: err instanceof DemitonError ? err.code : 'internal_error',
+              deadLetterErrorDescription: (err as Error).message.slice(0, 1024),
+            });
+            await record({
+              outcome: 'failed',
+              statusCode: 422,
+              deliveryId: messageId,
+              runId: null,
+              reason: err instanceof DemitonError ? err.code : 'internal_error',
+            });
             return;
           }
           if (!input) {
@@ -203,15 +223,27 @@ export class ServiceBusReceivers {
             });
             // Completed only now that the run is committed: a crash before this redelivers the message, which finds the run.
             await receiver.completeMessage(m);
-            await record({ outcome: run.replayed ? 'duplicate' : 'started', statusCode: 202, deliveryId: messageId, runId: run.id, reason: null });
+            await record({
+              outcome: run.replayed ? 'duplicate' : 'started',
+              statusCode: 202,
+              deliveryId: messageId,
+              runId: run.id,
+              reason: null,
+            });
           } catch (err) {
             const code = err instanceof DemitonError ? err.code : 'internal_error';
             const retryable = !(err instanceof DemitonError) || err.retryable;
             if (!retryable || attempt >= cfg.maxDeliveryAttempts) {
               log.error({ err, code, messageId, attempt }, 'Service Bus message dead-lettered: its run could not be committed');
-              await receiver.deadLetterMessage(m, { deadLetterReason: code, deadLetterErrorDescription: `${(err as Error).message}`.slice(0, 1024) });
+              await receiver.deadLetterMessage(m, {
+                deadLetterReason: code,
+                deadLetterErrorDescription: `${(err as Error).message}`.slice(0, 1024),
+              });
             } else {
-              log.warn({ err, code, messageId, attempt }, 'Service Bus message abandoned: its run could not be committed; it will be redelivered');
+              log.warn(
+                { err, code, messageId, attempt },
+                'Service Bus message abandoned: its run could not be committed; it will be redelivered',
+              );
               await receiver.abandonMessage(m);
             }
             await record({ outcome: 'failed', statusCode: retryable ? 503 : 422, deliveryId: messageId, runId: null, reason: code });
@@ -248,11 +280,16 @@ export class ServiceBusReceivers {
       }
       const input = cfg.input === undefined ? body : await mapValue(cfg.input, ctx, 'input');
       if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-        throw new MappingFailedError(cfg.input === undefined ? 'The message body is not a JSON object (the run input).' : 'The trigger’s input mapping did not give an object (the run input).');
+        throw new MappingFailedError(
+          cfg.input === undefined
+            ? 'The message body is not a JSON object (the run input).'
+            : 'The trigger’s input mapping did not give an object (the run input).',
+        );
       }
       return input as Record<string, unknown>;
     } catch (err) {
-      if (err instanceof ExpressionError || err instanceof ExpressionLimitError) throw new MappingFailedError(`The trigger’s ${err.taskKey} failed on this message: ${err.message}`, { cause: err });
+      if (err instanceof ExpressionError || err instanceof ExpressionLimitError)
+        throw new MappingFailedError(`The trigger’s ${err.taskKey} failed on this message: ${err.message}`, { cause: err });
       throw err;
     }
   }

@@ -34,7 +34,8 @@ export function toView(r: store.TriggerRow, baseUrl: string): TriggerView {
     enabled: r.enabled,
     url: r.type === 'webhook' ? hookUrl(baseUrl, r.id) : null,
     secretSet: r.sealedSecrets !== null,
-    previousSecretValidUntil: r.previousValidUntil && r.previousValidUntil.getTime() > Date.now() ? r.previousValidUntil.toISOString() : null,
+    previousSecretValidUntil:
+      r.previousValidUntil && r.previousValidUntil.getTime() > Date.now() ? r.previousValidUntil.toISOString() : null,
     failedVerifications: Number(r.failedVerifications),
     lastFailedVerificationAt: iso(r.lastFailedAt),
     createdAt: r.createdAt.toISOString(),
@@ -74,20 +75,28 @@ function checkExpressions(value: unknown, path: string, issues: FieldIssue[]): v
 /** Checks what the schema cannot: combinations, limits, expression syntax. */
 function check(p: Platform, body: TriggerBody, existing: store.TriggerRow | null): void {
   const issues: FieldIssue[] = [];
-  if (existing && existing.type !== body.type) issues.push({ path: 'type', message: `is '${existing.type}' and cannot change; create another trigger` });
+  if (existing && existing.type !== body.type)
+    issues.push({ path: 'type', message: `is '${existing.type}' and cannot change; create another trigger` });
   if (needsSecret(body) && !secretOf(body) && !existing?.sealedSecrets) {
     issues.push({ path: body.type === 'webhook' ? 'verification.secret' : 'connectionString', message: 'is required' });
   }
   if (body.type === 'webhook') {
     const v = body.verification;
-    if (v.type === 'token' && !!v.header === !!v.query) issues.push({ path: 'verification', message: "set either 'header' or 'query' for a token" });
+    if (v.type === 'token' && !!v.header === !!v.query)
+      issues.push({ path: 'verification', message: "set either 'header' or 'query' for a token" });
     const notifications = body.format === 'graph' || body.format === 'business-central';
-    if (v.type === 'client-state' && !notifications) issues.push({ path: 'verification.type', message: "'client-state' is for the 'graph' and 'business-central' formats" });
-    if (notifications && (v.type === 'hmac' || v.type === 'stripe-style')) issues.push({ path: 'verification.type', message: `${body.format} notifications are not signed; use 'client-state' or a 'token' in the query` });
+    if (v.type === 'client-state' && !notifications)
+      issues.push({ path: 'verification.type', message: "'client-state' is for the 'graph' and 'business-central' formats" });
+    if (notifications && (v.type === 'hmac' || v.type === 'stripe-style'))
+      issues.push({
+        path: 'verification.type',
+        message: `${body.format} notifications are not signed; use 'client-state' or a 'token' in the query`,
+      });
     if (body.maxBodyBytes !== undefined && body.maxBodyBytes > p.config.http.maxBodyBytes) {
       issues.push({ path: 'maxBodyBytes', message: `must be at most the host's MAX_BODY_BYTES (${p.config.http.maxBodyBytes})` });
     }
-    if (body.format !== 'json' && body.deliveryIdHeader) issues.push({ path: 'deliveryIdHeader', message: `is for the 'json' format; ${body.format} events carry their own id` });
+    if (body.format !== 'json' && body.deliveryIdHeader)
+      issues.push({ path: 'deliveryIdHeader', message: `is for the 'json' format; ${body.format} events carry their own id` });
   } else if (body.queue ? !!body.topic || !!body.subscription : !body.topic || !body.subscription) {
     issues.push({ path: 'queue', message: "set either 'queue', or 'topic' and 'subscription'" });
   }
@@ -106,7 +115,13 @@ export function unwrapExpression(expr: string): string {
 }
 
 /** Seals the secrets a trigger keeps after this change: a new secret moves the current one to `previous` for the overlap. */
-async function sealFor(p: Platform, who: Principal, id: string, body: TriggerBody, existing: store.TriggerRow | null): Promise<Pick<store.TriggerFields, 'sealedSecrets' | 'previousValidUntil'>> {
+async function sealFor(
+  p: Platform,
+  who: Principal,
+  id: string,
+  body: TriggerBody,
+  existing: store.TriggerRow | null,
+): Promise<Pick<store.TriggerFields, 'sealedSecrets' | 'previousValidUntil'>> {
   if (!needsSecret(body)) return { sealedSecrets: null, previousValidUntil: null };
   const given = secretOf(body);
   if (!given) return { sealedSecrets: existing!.sealedSecrets, previousValidUntil: existing!.previousValidUntil };
@@ -128,7 +143,13 @@ async function requireWorkflow(p: Platform, who: Principal, workflowId: string):
 const nameTaken = (name: string) => new ConflictError('trigger_name_taken', `The workflow already has a trigger named '${name}'.`);
 
 /** Creates a trigger of a workflow. */
-export async function createTrigger(p: Platform, who: Principal, workflowId: string, body: TriggerBody, baseUrl: string): Promise<TriggerView> {
+export async function createTrigger(
+  p: Platform,
+  who: Principal,
+  workflowId: string,
+  body: TriggerBody,
+  baseUrl: string,
+): Promise<TriggerView> {
   await requireWorkflow(p, who, workflowId);
   check(p, body, null);
   const id = newTriggerId();
@@ -136,8 +157,26 @@ export async function createTrigger(p: Platform, who: Principal, workflowId: str
   const sealed = await sealFor(p, who, id, body, null);
   try {
     const row = await p.db.tx(async (q) => {
-      const r = await store.insertTrigger(q, { id, orgId: who.orgId, workflowId, type: body.type, name, enabled: body.enabled, config: configOf(body), ...sealed, createdBy: who.actor.id });
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'trigger.create', targetType: 'trigger', targetId: id, diff: { after: { type: body.type, name, ...configOf(body) } } });
+      const r = await store.insertTrigger(q, {
+        id,
+        orgId: who.orgId,
+        workflowId,
+        type: body.type,
+        name,
+        enabled: body.enabled,
+        config: configOf(body),
+        ...sealed,
+        createdBy: who.actor.id,
+      });
+      await appendAudit(q, {
+        orgId: who.orgId,
+        actor: who.actor,
+        source: who.source ?? null,
+        action: 'trigger.create',
+        targetType: 'trigger',
+        targetId: id,
+        diff: { after: { type: body.type, name, ...configOf(body) } },
+      });
       return r;
     });
     return toView(row, baseUrl);
@@ -148,7 +187,14 @@ export async function createTrigger(p: Platform, who: Principal, workflowId: str
 }
 
 /** Replaces a trigger. A body with a secret rotates it: the previous one stays valid for `secretOverlapSeconds`. */
-export async function replaceTrigger(p: Platform, who: Principal, workflowId: string, id: string, body: TriggerBody, baseUrl: string): Promise<TriggerView> {
+export async function replaceTrigger(
+  p: Platform,
+  who: Principal,
+  workflowId: string,
+  id: string,
+  body: TriggerBody,
+  baseUrl: string,
+): Promise<TriggerView> {
   const existing = await store.getTrigger(p.db, who.orgId, workflowId, id);
   if (!existing) throw new NotFoundError('trigger', id);
   check(p, body, existing);
@@ -159,7 +205,15 @@ export async function replaceTrigger(p: Platform, who: Principal, workflowId: st
       const r = await store.updateTrigger(q, who.orgId, workflowId, id, { name, enabled: body.enabled, config: configOf(body), ...sealed });
       if (!r) throw new NotFoundError('trigger', id);
       const rotated = secretOf(body) !== undefined;
-      await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: rotated ? 'trigger.update.rotate_secret' : 'trigger.update', targetType: 'trigger', targetId: id, diff: { after: { name, ...configOf(body) } } });
+      await appendAudit(q, {
+        orgId: who.orgId,
+        actor: who.actor,
+        source: who.source ?? null,
+        action: rotated ? 'trigger.update.rotate_secret' : 'trigger.update',
+        targetType: 'trigger',
+        targetId: id,
+        diff: { after: { name, ...configOf(body) } },
+      });
       return r;
     });
     forgetTrigger(id);
@@ -187,7 +241,14 @@ export async function listTriggers(p: Platform, who: Principal, workflowId: stri
 export async function deleteTrigger(p: Platform, who: Principal, workflowId: string, id: string): Promise<void> {
   await p.db.tx(async (q) => {
     if (!(await store.deleteTrigger(q, who.orgId, workflowId, id))) throw new NotFoundError('trigger', id);
-    await appendAudit(q, { orgId: who.orgId, actor: who.actor, source: who.source ?? null, action: 'trigger.delete', targetType: 'trigger', targetId: id });
+    await appendAudit(q, {
+      orgId: who.orgId,
+      actor: who.actor,
+      source: who.source ?? null,
+      action: 'trigger.delete',
+      targetType: 'trigger',
+      targetId: id,
+    });
   });
   forgetTrigger(id);
 }
@@ -198,6 +259,13 @@ export async function listDeliveries(p: Platform, who: Principal, workflowId: st
   if (!r) throw new NotFoundError('trigger', id);
   const rows = await store.listDeliveries(p.db, who.orgId, id, limit);
   return {
-    items: rows.map((d) => ({ receivedAt: d.receivedAt.toISOString(), outcome: d.outcome, status: d.statusCode, deliveryId: d.deliveryId, runId: d.runId, reason: d.reason })),
+    items: rows.map((d) => ({
+      receivedAt: d.receivedAt.toISOString(),
+      outcome: d.outcome,
+      status: d.statusCode,
+      deliveryId: d.deliveryId,
+      runId: d.runId,
+      reason: d.reason,
+    })),
   };
 }

@@ -26,14 +26,18 @@ describe('verifyDelivery', () => {
     const body = Buffer.from('{}');
     const now = 1_800_000_000_000;
     expect(verifyDelivery(v, ['s'], req(body, { 'stripe-signature': stripeSignatureHeader('s', body, now / 1000 - 299) }), now)).toBeNull();
-    expect(verifyDelivery(v, ['s'], req(body, { 'stripe-signature': stripeSignatureHeader('s', body, now / 1000 - 301) }), now)).toBe('stale_timestamp');
+    expect(verifyDelivery(v, ['s'], req(body, { 'stripe-signature': stripeSignatureHeader('s', body, now / 1000 - 301) }), now)).toBe(
+      'stale_timestamp',
+    );
     expect(parseStripeHeader('t=abc,v1=00')).toBeNull();
   });
 
   it('fast-check: no random signature header verifies a random body', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 512 }), fc.string({ maxLength: 100 }), (body, sig) => {
-        expect(verifyDelivery({ ...hmac, encoding: 'hex', prefix: 'sha256=' }, ['k'.repeat(20)], req(Buffer.from(body), { 'x-sig': sig }))).not.toBeNull();
+        expect(
+          verifyDelivery({ ...hmac, encoding: 'hex', prefix: 'sha256=' }, ['k'.repeat(20)], req(Buffer.from(body), { 'x-sig': sig })),
+        ).not.toBeNull();
       }),
     );
   });
@@ -42,19 +46,43 @@ describe('verifyDelivery', () => {
 describe('events and handshakes', () => {
   const none = () => null;
   it('Graph validation echoes the token; Event Grid validation answers validationResponse', () => {
-    expect(handshakeOf('graph', 'POST', none, (n) => (n === 'validationToken' ? 'abc' : null), () => undefined)).toMatchObject({ status: 200, text: 'abc' });
-    expect(handshakeOf('event-grid', 'POST', none, none, () => [{ eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent', data: { validationCode: 'c' } }])).toMatchObject({ body: { validationResponse: 'c' } });
-    expect(handshakeOf('json', 'POST', none, (n) => (n === 'validationToken' ? 'abc' : null), () => undefined)).toBeNull();
+    expect(
+      handshakeOf(
+        'graph',
+        'POST',
+        none,
+        (n) => (n === 'validationToken' ? 'abc' : null),
+        () => undefined,
+      ),
+    ).toMatchObject({ status: 200, text: 'abc' });
+    expect(
+      handshakeOf('event-grid', 'POST', none, none, () => [
+        { eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent', data: { validationCode: 'c' } },
+      ]),
+    ).toMatchObject({ body: { validationResponse: 'c' } });
+    expect(
+      handshakeOf(
+        'json',
+        'POST',
+        none,
+        (n) => (n === 'validationToken' ? 'abc' : null),
+        () => undefined,
+      ),
+    ).toBeNull();
   });
 
   it('CloudEvents ids are scoped by source; Graph notifications are identified by content', () => {
     const [a] = eventsOf('event-grid', none, { specversion: '1.0', id: '1', source: '/s', type: 't' }, undefined);
     expect(a!.deliveryId).toBe('/s#1');
     const n = { subscriptionId: 's', resource: 'r' };
-    expect(eventsOf('graph', none, { value: [n] }, undefined)[0]!.deliveryId).toBe(eventsOf('graph', none, { value: [{ ...n }] }, undefined)[0]!.deliveryId);
+    expect(eventsOf('graph', none, { value: [n] }, undefined)[0]!.deliveryId).toBe(
+      eventsOf('graph', none, { value: [{ ...n }] }, undefined)[0]!.deliveryId,
+    );
   });
 
   it('the mapping never sees credentials', () => {
-    expect(visibleHeaders(Object.entries({ Authorization: 'x', Cookie: 'y', 'X-Api-Key': 'z', 'X-Token': 't', 'X-Other': 'o' }), 'x-token')).toEqual({ 'x-other': 'o' });
+    expect(
+      visibleHeaders(Object.entries({ Authorization: 'x', Cookie: 'y', 'X-Api-Key': 'z', 'X-Token': 't', 'X-Other': 'o' }), 'x-token'),
+    ).toEqual({ 'x-other': 'o' });
   });
 });

@@ -19,7 +19,8 @@ export interface SignedRequest {
 }
 
 /** Why a delivery was refused (never shown to the sender). */
-export type VerificationFailure = 'signature_missing' | 'signature_malformed' | 'signature_mismatch' | 'stale_timestamp' | 'token_missing' | 'token_mismatch' | 'no_secret';
+export type VerificationFailure =
+  'signature_missing' | 'signature_malformed' | 'signature_mismatch' | 'stale_timestamp' | 'token_missing' | 'token_mismatch' | 'no_secret';
 
 /** Constant-time equality of two byte strings of possibly different lengths (hashed first, so length is not leaked by an early exit). */
 export function safeEqual(a: Buffer, b: Buffer): boolean {
@@ -62,7 +63,12 @@ export function parseStripeHeader(value: string): { timestamp: number; signature
  * Checks one delivery against a trigger's verification (not `entra`, which is sign-in, nor
  * `client-state`, which is checked per notification). `secrets` are the secrets valid now.
  */
-export function verifyDelivery(v: Verification, secrets: readonly string[], req: SignedRequest, nowMs: number = Date.now()): VerificationFailure | null {
+export function verifyDelivery(
+  v: Verification,
+  secrets: readonly string[],
+  req: SignedRequest,
+  nowMs: number = Date.now(),
+): VerificationFailure | null {
   if (!secrets.length) return 'no_secret';
   switch (v.type) {
     case 'hmac': {

@@ -4,7 +4,7 @@
 import openapiTS, { astToString } from 'openapi-typescript';
 
 export const HEADER =
-  '/**\n * Generated from the control plane\'s OpenAPI document by `npm run gen:api`. Do not edit:\n * a test fails when this file is stale against functions/routes.ts.\n */\n\n';
+  "/**\n * Generated from the control plane's OpenAPI document by `npm run gen:api`. Do not edit:\n * a test fails when this file is stale against functions/routes.ts.\n */\n\n";
 
 /** @param {Record<string, unknown>} doc the OpenAPI 3.1 document */
 export async function renderApiTypes(doc) {

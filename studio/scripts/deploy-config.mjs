@@ -22,7 +22,8 @@ export function apiOrigin(apiBaseUrl) {
     throw new Error(`not a URL: '${apiBaseUrl}'`);
   }
   if (u.protocol !== 'https:') throw new Error(`the API must be reached over https, not '${u.protocol}'`);
-  if (u.username || u.password || u.search || (u.pathname !== '/' && u.pathname !== '')) throw new Error(`expected an origin such as https://func-x.azurewebsites.net, got '${apiBaseUrl}'`);
+  if (u.username || u.password || u.search || (u.pathname !== '/' && u.pathname !== ''))
+    throw new Error(`expected an origin such as https://func-x.azurewebsites.net, got '${apiBaseUrl}'`);
   return u.origin;
 }
 
@@ -30,7 +31,10 @@ export function apiOrigin(apiBaseUrl) {
 export function swaConfigFor(origin, template = JSON.parse(readFileSync(join(studioRoot, 'staticwebapp.config.json'), 'utf8'))) {
   const config = structuredClone(template);
   const csp = config.globalHeaders['Content-Security-Policy'];
-  const directives = csp.split(';').map((d) => d.trim()).filter(Boolean);
+  const directives = csp
+    .split(';')
+    .map((d) => d.trim())
+    .filter(Boolean);
   const i = directives.findIndex((d) => d.startsWith('connect-src '));
   if (i < 0) throw new Error('the template CSP has no connect-src directive');
   if (!directives[i].split(/\s+/).includes(origin)) directives[i] = `${directives[i]} ${origin}`;

@@ -1,7 +1,16 @@
 /** The studio shell: routes, navigation, project switcher, development banner and the Run dialog. */
 import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { createBrowserRouter, createMemoryRouter, NavLink, Navigate, Outlet, RouterProvider, useLocation, useRouteError } from 'react-router';
+import {
+  createBrowserRouter,
+  createMemoryRouter,
+  NavLink,
+  Navigate,
+  Outlet,
+  RouterProvider,
+  useLocation,
+  useRouteError,
+} from 'react-router';
 import { RunDialog } from './components/run-dialog';
 import { AssistantPage } from './pages/assistant-page';
 import { BusinessObjectsPage } from './pages/business-objects-page';
@@ -41,7 +50,12 @@ function ProjectSwitcher() {
   return (
     <div className="project-switcher">
       <label htmlFor="project-switcher">Project</label>
-      <select id="project-switcher" value={current} disabled={!items.length} onChange={(e) => setProject(items.find((p) => p.id === e.target.value)?.isDefault ? null : e.target.value)}>
+      <select
+        id="project-switcher"
+        value={current}
+        disabled={!items.length}
+        onChange={(e) => setProject(items.find((p) => p.id === e.target.value)?.isDefault ? null : e.target.value)}
+      >
         {!items.length && <option value="">{projects.isError ? 'unavailable' : 'Loading…'}</option>}
         {items.map((p) => (
           <option key={p.id} value={p.id}>
@@ -67,8 +81,8 @@ function Shell({ auth }: { auth: AuthState }) {
       </a>
       {auth.config.devMode && (
         <div className="dev-banner" role="note">
-          <strong>Development mode</strong> — no sign-in: every request acts as the built-in administrator of the built-in organisation. Never expose this
-          deployment beyond this machine.
+          <strong>Development mode</strong> — no sign-in: every request acts as the built-in administrator of the built-in organisation.
+          Never expose this deployment beyond this machine.
         </div>
       )}
       <header className="topbar">
@@ -158,7 +172,9 @@ export function newQueryClient(): QueryClient {
 
 /** The whole studio. `initialPath` renders it in memory (tests) instead of the browser's address. */
 export function App({ auth, initialPath, queryClient }: { auth: AuthState; initialPath?: string; queryClient?: QueryClient }) {
-  const [router] = useState(() => (initialPath ? createMemoryRouter(routes(auth), { initialEntries: [initialPath] }) : createBrowserRouter(routes(auth))));
+  const [router] = useState(() =>
+    initialPath ? createMemoryRouter(routes(auth), { initialEntries: [initialPath] }) : createBrowserRouter(routes(auth)),
+  );
   const [client] = useState(() => queryClient ?? newQueryClient());
   return (
     <QueryClientProvider client={client}>

@@ -9,14 +9,26 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { envSchema, loadConfig } from '../../shared/config';
 import { API_VERSION_ALLOWLIST } from './api-versions';
-import { literalString, modules, params, parseBicep, parseBicepFile, resources, syntaxErrors, variableObjectKeys, type SyntaxNode } from './bicep-source';
+import {
+  literalString,
+  modules,
+  params,
+  parseBicep,
+  parseBicepFile,
+  resources,
+  syntaxErrors,
+  variableObjectKeys,
+  type SyntaxNode,
+} from './bicep-source';
 import { HOST_SETTINGS, LEFT_TO_DEFAULT, SAMPLE_VALUES } from './deployed-settings';
 
 const ROOT = resolve(__dirname, '..', '..');
 const BICEP = join(ROOT, 'bicep');
 
 function bicepFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? bicepFiles(join(dir, e.name)) : e.name.endsWith('.bicep') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? bicepFiles(join(dir, e.name)) : e.name.endsWith('.bicep') ? [join(dir, e.name)] : [],
+  );
 }
 
 const files = bicepFiles(BICEP);
@@ -37,8 +49,12 @@ function moduleProblems(file: string, root: SyntaxNode, load: (path: string) => 
       continue;
     }
     const declared = params(target);
-    for (const p of m.params) if (!declared.some((d) => d.name === p)) out.push(`${rel(file)}:${m.line} module '${m.symbol}' passes '${p}', which ${m.path} does not declare`);
-    for (const d of declared) if (!d.hasDefault && !m.params.includes(d.name)) out.push(`${rel(file)}:${m.line} module '${m.symbol}' does not pass required param '${d.name}'`);
+    for (const p of m.params)
+      if (!declared.some((d) => d.name === p))
+        out.push(`${rel(file)}:${m.line} module '${m.symbol}' passes '${p}', which ${m.path} does not declare`);
+    for (const d of declared)
+      if (!d.hasDefault && !m.params.includes(d.name))
+        out.push(`${rel(file)}:${m.line} module '${m.symbol}' does not pass required param '${d.name}'`);
   }
   return out;
 }
@@ -47,7 +63,8 @@ function apiVersionProblems(file: string, root: SyntaxNode): string[] {
   return resources(root).flatMap((r) => {
     const allowed = API_VERSION_ALLOWLIST[r.type];
     if (!allowed) return [`${rel(file)}:${r.line} resource '${r.symbol}': type '${r.type}' is not in tests/bicep/api-versions.ts`];
-    if (!allowed.includes(r.apiVersion)) return [`${rel(file)}:${r.line} resource '${r.symbol}': ${r.type}@${r.apiVersion} is not an allowed version (${allowed.join(', ')})`];
+    if (!allowed.includes(r.apiVersion))
+      return [`${rel(file)}:${r.line} resource '${r.symbol}': ${r.type}@${r.apiVersion} is not an allowed version (${allowed.join(', ')})`];
     return [];
   });
 }
@@ -98,7 +115,9 @@ describe('bicep templates (offline)', () => {
 
   it('main.parameters.json sets only declared parameters and every required one', () => {
     const declared = params(trees.get(join(BICEP, 'main.bicep'))!);
-    const file = JSON.parse(readFileSync(join(BICEP, 'main.parameters.json'), 'utf8')) as { parameters: Record<string, { value: unknown }> };
+    const file = JSON.parse(readFileSync(join(BICEP, 'main.parameters.json'), 'utf8')) as {
+      parameters: Record<string, { value: unknown }>;
+    };
     const given = Object.keys(file.parameters);
     expect(given.filter((g) => !declared.some((d) => d.name === g))).toEqual([]);
     expect(declared.filter((d) => !d.hasDefault && !given.includes(d.name)).map((d) => d.name)).toEqual([]);
@@ -120,7 +139,9 @@ describe('bicep templates (offline)', () => {
   });
 
   it('the API version check rejects unknown types and versions', () => {
-    const t = parseBicep("resource a 'Microsoft.Web/sites@2018-11-01' = { name: 'a' }\nresource b 'Contoso.Made/up@2024-01-01' = { name: 'b' }");
+    const t = parseBicep(
+      "resource a 'Microsoft.Web/sites@2018-11-01' = { name: 'a' }\nresource b 'Contoso.Made/up@2024-01-01' = { name: 'b' }",
+    );
     const problems = apiVersionProblems(join(BICEP, 'x.bicep'), t);
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(/Microsoft.Web\/sites@2018-11-01 is not an allowed version/);
@@ -156,7 +177,10 @@ describe('bicep templates (offline)', () => {
     }
     const config = loadConfig(env);
     expect(config.devMode).toBe(false);
-    expect(config.database).toMatchObject({ kind: 'postgres', auth: { kind: 'entra', user: 'id-demiton', clientId: SAMPLE_VALUES['AZURE_CLIENT_ID'] } });
+    expect(config.database).toMatchObject({
+      kind: 'postgres',
+      auth: { kind: 'entra', user: 'id-demiton', clientId: SAMPLE_VALUES['AZURE_CLIENT_ID'] },
+    });
     expect(config.queue).toMatchObject({ kind: 'redis', auth: { kind: 'entra', user: SAMPLE_VALUES['REDIS_ENTRA_USER'] } });
     expect(config.worker.enabled).toBe(true);
     expect(config.telemetry.exporter).toBe('azure-monitor');
@@ -175,13 +199,15 @@ describe('bicep templates (offline)', () => {
     expect(settings.get('ENTRA_CLIENT_SECRET')?.text).toMatch(/^kvRef\(/);
     const text = readFileSync(join(BICEP, 'modules', 'function-app.bicep'), 'utf8');
     expect(text).toMatch(/keyVaultReferenceIdentity: identityId/);
-    for (const k of ['AZURE_OPENAI_API_KEY', 'AZURE_SEARCH_API_KEY', 'AZURE_STORAGE_CONNECTION_STRING', 'LLM_API_KEY']) expect(settings.has(k), k).toBe(false);
+    for (const k of ['AZURE_OPENAI_API_KEY', 'AZURE_SEARCH_API_KEY', 'AZURE_STORAGE_CONNECTION_STRING', 'LLM_API_KEY'])
+      expect(settings.has(k), k).toBe(false);
   });
 
   it('PostgreSQL and Redis are signed in to with the managed identity: no password or key anywhere', () => {
     expect(literalString(settings.get('DATABASE_AUTH')!)).toBe('entra');
     expect(literalString(settings.get('REDIS_AUTH')!)).toBe('entra');
-    for (const k of ['DATABASE_URL', 'REDIS_URL', 'DATABASE_ENTRA_USER', 'REDIS_ENTRA_USER', 'AZURE_CLIENT_ID']) expect(settings.get(k)?.text, k).not.toMatch(/kvRef|listKeys|Password|password/);
+    for (const k of ['DATABASE_URL', 'REDIS_URL', 'DATABASE_ENTRA_USER', 'REDIS_ENTRA_USER', 'AZURE_CLIENT_ID'])
+      expect(settings.get(k)?.text, k).not.toMatch(/kvRef|listKeys|Password|password/);
     const pgText = readFileSync(join(BICEP, 'modules', 'postgres.bicep'), 'utf8');
     expect(pgText).toMatch(/activeDirectoryAuth: 'Enabled'/);
     expect(pgText).toMatch(/Microsoft\.DBforPostgreSQL\/flexibleServers\/administrators@/);

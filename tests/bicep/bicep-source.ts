@@ -43,7 +43,9 @@ export function syntaxErrors(root: SyntaxNode): string[] {
   const out: string[] = [];
   const walk = (n: SyntaxNode) => {
     if (n.type === 'ERROR' || n.isMissing) {
-      out.push(`${n.isMissing ? `missing ${n.type}` : 'syntax error'} at ${n.startPosition.row + 1}:${n.startPosition.column + 1} near '${n.text.slice(0, 40)}'`);
+      out.push(
+        `${n.isMissing ? `missing ${n.type}` : 'syntax error'} at ${n.startPosition.row + 1}:${n.startPosition.column + 1} near '${n.text.slice(0, 40)}'`,
+      );
     }
     n.children.forEach(walk);
   };
@@ -112,7 +114,9 @@ export function property(obj: SyntaxNode | null, key: string): SyntaxNode | null
 
 /** The keys of an object node (identifiers or quoted strings; interpolated keys as written). */
 export function objectKeys(obj: SyntaxNode): string[] {
-  return obj.namedChildren.filter((p) => p.type === 'object_property').map((p) => literalString(p.namedChildren[0]) ?? p.namedChildren[0]!.text);
+  return obj.namedChildren
+    .filter((p) => p.type === 'object_property')
+    .map((p) => literalString(p.namedChildren[0]) ?? p.namedChildren[0]!.text);
 }
 
 export interface ModuleDecl {

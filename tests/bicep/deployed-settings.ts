@@ -76,7 +76,8 @@ export const SAMPLE_VALUES: Readonly<Record<string, string>> = {
   WORKER_CONCURRENCY: '128',
   DEMITON_WORKER: 'on',
   LOG_LEVEL: 'info',
-  APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/',
+  APPLICATIONINSIGHTS_CONNECTION_STRING:
+    'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/',
   CONNECTOR_KEY_VAULT_URL: 'https://kv-demiton.vault.azure.net/',
   CONNECTOR_KEY_VAULT_SECRET: 'demiton-connector-kek',
   ENTRA_TENANT_ID: '11111111-1111-1111-1111-111111111111',
@@ -92,5 +93,6 @@ export const SAMPLE_VALUES: Readonly<Record<string, string>> = {
   AZURE_OPENAI_DEPLOYMENT: 'gpt-4o-mini',
   AZURE_OPENAI_EMBEDDING_DEPLOYMENT: 'text-embedding-3-small',
   LLM_PROVIDER: 'azure-openai',
-  SERVICE_BUS_TRIGGERS: '[{"name":"orders","queue":"demiton-runs","orgId":"33333333-3333-4333-8333-333333333333","workflowId":"44444444-4444-4444-8444-444444444444"}]',
+  SERVICE_BUS_TRIGGERS:
+    '[{"name":"orders","queue":"demiton-runs","orgId":"33333333-3333-4333-8333-333333333333","workflowId":"44444444-4444-4444-8444-444444444444"}]',
 };

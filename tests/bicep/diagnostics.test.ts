@@ -74,7 +74,8 @@ function problems(file: string, root: SyntaxNode): string[] {
     }
     const setting = scoped.get(symbol);
     if (!setting) out.push(`${file}: ${symbol} (${type}) has no diagnostic setting`);
-    else if (!/workspaceId: (logAnalyticsWorkspaceId|workspace\.id)/.test(setting.text)) out.push(`${file}: ${symbol}'s diagnostic setting does not send to the workspace`);
+    else if (!/workspaceId: (logAnalyticsWorkspaceId|workspace\.id)/.test(setting.text))
+      out.push(`${file}: ${symbol}'s diagnostic setting does not send to the workspace`);
   }
   return out;
 }
@@ -87,7 +88,9 @@ describe('diagnostic settings to Log Analytics', () => {
   });
 
   it('the check fails for a resource without one, and for an undecided type', () => {
-    const t = parseBicep("resource v 'Microsoft.KeyVault/vaults@2023-07-01' = { name: 'v' }\nresource x 'Contoso.New/things@2024-01-01' = { name: 'x' }");
+    const t = parseBicep(
+      "resource v 'Microsoft.KeyVault/vaults@2023-07-01' = { name: 'v' }\nresource x 'Contoso.New/things@2024-01-01' = { name: 'x' }",
+    );
     const p = problems('x.bicep', t);
     expect(p.join('\n')).toMatch(/v \(Microsoft.KeyVault\/vaults\) has no diagnostic setting/);
     expect(p.join('\n')).toMatch(/Contoso.New\/things\): add the type/);

@@ -31,7 +31,9 @@ describe('private endpoints option', () => {
   });
 
   it('turns public access off where the app then goes through the endpoint', () => {
-    for (const mod of ['keyVault', 'search', 'openAi']) expect(new RegExp(`module ${mod} '[^']+'[^]*?publicNetworkAccess: !endpointsOn`).test(main), mod).toBe(true);
-    for (const f of ['keyvault.bicep', 'search.bicep', 'openai.bicep']) expect(readFileSync(join(BICEP, 'modules', f), 'utf8')).toMatch(/publicNetworkAccess: publicNetworkAccess \?/);
+    for (const mod of ['keyVault', 'search', 'openAi'])
+      expect(new RegExp(`module ${mod} '[^']+'[^]*?publicNetworkAccess: !endpointsOn`).test(main), mod).toBe(true);
+    for (const f of ['keyvault.bicep', 'search.bicep', 'openai.bicep'])
+      expect(readFileSync(join(BICEP, 'modules', f), 'utf8')).toMatch(/publicNetworkAccess: publicNetworkAccess \?/);
   });
 });

@@ -53,7 +53,8 @@ function namesFor(environmentName: string): Record<string, string> {
   for (const d of main.namedChildren.filter((x) => x.type === 'variable_declaration')) {
     const [id, value] = d.namedChildren;
     if (id!.text === 'names') {
-      for (const p of value!.namedChildren.filter((x) => x.type === 'object_property')) out[p.namedChildren[0]!.text] = String(evaluate(p.namedChildren[1]!, scope));
+      for (const p of value!.namedChildren.filter((x) => x.type === 'object_property'))
+        out[p.namedChildren[0]!.text] = String(evaluate(p.namedChildren[1]!, scope));
     } else if (['suffix', 'vaultSuffix', 'env', 'short'].includes(id!.text)) {
       scope[id!.text] = evaluate(value!, scope);
     }
@@ -92,7 +93,8 @@ function problems(environmentName: string): string[] {
       out.push(`names.${key}: no rule in tests/bicep/resource-names.test.ts`);
       continue;
     }
-    if (name.length < rule.min || name.length > rule.max) out.push(`names.${key} '${name}' (env '${environmentName}'): ${name.length} characters, allowed ${rule.min}-${rule.max}`);
+    if (name.length < rule.min || name.length > rule.max)
+      out.push(`names.${key} '${name}' (env '${environmentName}'): ${name.length} characters, allowed ${rule.min}-${rule.max}`);
     else if (!rule.pattern.test(name)) out.push(`names.${key} '${name}' (env '${environmentName}'): characters not allowed`);
     else if (rule.noDoubleHyphen && name.includes('--')) out.push(`names.${key} '${name}' (env '${environmentName}'): consecutive hyphens`);
   }

@@ -53,12 +53,17 @@ describe('studio ↔ API path (Bicep and deploy config)', () => {
 
   it('the deploy step adds the API origin to connect-src and writes config.json; the rest of the CSP stays', async () => {
     const { writeDeployConfig, apiOrigin } = await import('../../studio/scripts/deploy-config.mjs');
-    const template = JSON.parse(readFileSync(join(ROOT, 'studio', 'staticwebapp.config.json'), 'utf8')) as { globalHeaders: Record<string, string> };
+    const template = JSON.parse(readFileSync(join(ROOT, 'studio', 'staticwebapp.config.json'), 'utf8')) as {
+      globalHeaders: Record<string, string>;
+    };
     const dir = mkdtempSync(join(tmpdir(), 'studio-dist-'));
     try {
       expect(writeDeployConfig('https://func-demo-abc.azurewebsites.net/', dir)).toBe('https://func-demo-abc.azurewebsites.net');
       expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toEqual({ apiBaseUrl: 'https://func-demo-abc.azurewebsites.net' });
-      const written = JSON.parse(readFileSync(join(dir, 'staticwebapp.config.json'), 'utf8')) as { globalHeaders: Record<string, string>; routes: unknown };
+      const written = JSON.parse(readFileSync(join(dir, 'staticwebapp.config.json'), 'utf8')) as {
+        globalHeaders: Record<string, string>;
+        routes: unknown;
+      };
       expect(written.globalHeaders['Content-Security-Policy']).toBe(
         "default-src 'self'; connect-src 'self' https://login.microsoftonline.com https://func-demo-abc.azurewebsites.net; frame-src https://login.microsoftonline.com; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
       );
@@ -73,8 +78,9 @@ describe('studio ↔ API path (Bicep and deploy config)', () => {
   });
 
   it('the studio routes no /api through Static Web Apps', () => {
-    const template = JSON.parse(readFileSync(join(ROOT, 'studio', 'staticwebapp.config.json'), 'utf8')) as { routes: Array<{ route: string }> };
+    const template = JSON.parse(readFileSync(join(ROOT, 'studio', 'staticwebapp.config.json'), 'utf8')) as {
+      routes: Array<{ route: string }>;
+    };
     expect(template.routes.map((r) => r.route)).not.toContain('/api/*');
   });
-
 });

@@ -24,7 +24,10 @@ describe('worker Container App (KEDA redis list scaler)', () => {
   it('runs the worker entry as `npm run worker` does, and turns the Function App worker off', () => {
     const pkg = JSON.parse(readFileSync(join(BICEP, '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     const mod = read('modules/worker-container-app.bicep');
-    const command = /command: \[([^\]]+)\]/.exec(mod)![1]!.split(',').map((x) => x.trim().replace(/^'|'$/g, ''));
+    const command = /command: \[([^\]]+)\]/
+      .exec(mod)![1]!
+      .split(',')
+      .map((x) => x.trim().replace(/^'|'$/g, ''));
     expect(pkg.scripts['worker']).toContain(command.join(' '));
     expect(read('main.bicep')).toMatch(/workerInFunctionApp: !deployWorkerContainerApp/);
     expect(read('modules/function-app.bicep')).toMatch(/DEMITON_WORKER: workerInFunctionApp \? 'on' : 'off'/);

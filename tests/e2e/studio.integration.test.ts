@@ -29,7 +29,9 @@ import { startOpenAiLoopback, type OpenAiLoopback } from '../servers/openai-loop
 // The callbacks given to page.evaluate run in the browser; the root tsconfig has no DOM library.
 declare const window: Record<string, unknown>;
 declare const document: {
-  querySelector(s: string): { getAttribute(n: string): string | null; textContent: string | null; getBoundingClientRect(): { y: number; height: number } } | null;
+  querySelector(
+    s: string,
+  ): { getAttribute(n: string): string | null; textContent: string | null; getBoundingClientRect(): { y: number; height: number } } | null;
   documentElement: { scrollWidth: number; clientWidth: number };
 };
 
@@ -56,12 +58,23 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: scripts/ensure-services.sh installs Debian's chromium.`);
   // Build what is in studio/src now, so the test never runs against a stale studio/dist.
   outDir = mkdtempSync(join(tmpdir(), 'demiton-studio-'));
-  await build({ configFile: join(ROOT, 'studio', 'vite.config.mts'), logLevel: 'error', build: { outDir, emptyOutDir: true, sourcemap: false } });
+  await build({
+    configFile: join(ROOT, 'studio', 'vite.config.mts'),
+    logLevel: 'error',
+    build: { outDir, emptyOutDir: true, sourcemap: false },
+  });
   // The assistant talks to a loopback server speaking the OpenAI protocol (scripted answers).
   llm = await startOpenAiLoopback();
   dataDir = mkdtempSync(join(tmpdir(), 'demiton-e2e-data-'));
   platform = await createTestPlatform({
-    env: { DEMITON_DATA_DIR: dataDir, LLM_PROVIDER: 'openai-compatible', LLM_BASE_URL: `${llm.url}/v1`, LLM_MODEL: 'local-model', EMBEDDING_MODEL: 'local-embed', EMBEDDING_DIMENSIONS: '128' },
+    env: {
+      DEMITON_DATA_DIR: dataDir,
+      LLM_PROVIDER: 'openai-compatible',
+      LLM_BASE_URL: `${llm.url}/v1`,
+      LLM_MODEL: 'local-model',
+      EMBEDDING_MODEL: 'local-embed',
+      EMBEDDING_DIMENSIONS: '128',
+    },
   });
   host = await startLocalHost({
     routes,
@@ -83,7 +96,15 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 800 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -108,8 +129,16 @@ afterAll(async () => {
 /** Runs axe-core in the page; returns serious and critical violations as readable lines. */
 async function axe(p: Page): Promise<string[]> {
   if (!(await p.evaluate(() => 'axe' in window))) await p.addScriptTag({ content: AXE });
-  const result = await p.evaluate(async () => (window as unknown as { axe: { run(o: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run({ resultTypes: ['violations'] }));
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  const result = await p.evaluate(async () =>
+    (
+      window as unknown as {
+        axe: { run(o: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> };
+      }
+    ).axe.run({ resultTypes: ['violations'] }),
+  );
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
@@ -134,7 +163,13 @@ describe('studio end to end (Chromium, real control plane)', () => {
     // A schema error (unknown task type) is named by its path, and its line is marked.
     await editor.fill(
       JSON.stringify(
-        { name: 'x', tasks: [{ key: 'a', type: 'atomic', connector: 'platform', operation: 'echo' }, { key: 'b', type: 'teleport' }] },
+        {
+          name: 'x',
+          tasks: [
+            { key: 'a', type: 'atomic', connector: 'platform', operation: 'echo' },
+            { key: 'b', type: 'teleport' },
+          ],
+        },
         null,
         2,
       ),
@@ -156,11 +191,30 @@ describe('studio end to end (Chromium, real control plane)', () => {
         {
           name: 'process-orders',
           description: 'Greets the customer, checks every order line in chunks, then confirms.',
-          inputSchema: { type: 'object', properties: { customer: { type: 'string', description: 'Customer name' }, lines: { type: 'integer', description: 'How many order lines' } }, required: ['customer', 'lines'] },
+          inputSchema: {
+            type: 'object',
+            properties: {
+              customer: { type: 'string', description: 'Customer name' },
+              lines: { type: 'integer', description: 'How many order lines' },
+            },
+            required: ['customer', 'lines'],
+          },
           tasks: [
             { key: 'greet', type: 'atomic', connector: 'platform', operation: 'echo', input: { message: 'Hello {{ input.customer }}' } },
-            { key: 'lines', type: 'chunked', generator: { connector: 'platform', operation: 'range', input: { count: '{{ input.lines }}' } }, each: { workflow: 'check-order-line' }, concurrency: 2 },
-            { key: 'confirm', type: 'atomic', connector: 'platform', operation: 'transform', input: { expression: '$uppercase(steps.greet.message)' } },
+            {
+              key: 'lines',
+              type: 'chunked',
+              generator: { connector: 'platform', operation: 'range', input: { count: '{{ input.lines }}' } },
+              each: { workflow: 'check-order-line' },
+              concurrency: 2,
+            },
+            {
+              key: 'confirm',
+              type: 'atomic',
+              connector: 'platform',
+              operation: 'transform',
+              input: { expression: '$uppercase(steps.greet.message)' },
+            },
           ],
         },
         null,
@@ -199,13 +253,20 @@ describe('studio end to end (Chromium, real control plane)', () => {
     const runId = page.url().split('/').pop()!;
 
     // Live: the feed connects, the chunked task's bar moves part-way, then the run succeeds.
-    await page.getByRole('status').filter({ hasText: /^Live$/ }).waitFor({ timeout: 15_000 });
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Live$/ })
+      .waitFor({ timeout: 15_000 });
     const bar = page.getByRole('progressbar', { name: 'Chunks of task lines' });
-    await page.waitForFunction(() => {
-      const el = document.querySelector('[aria-label="Chunks of task lines"]');
-      const n = Number(el?.getAttribute('aria-valuenow') ?? 0);
-      return n > 0 && n < 8;
-    }, undefined, { timeout: 30_000, polling: 100 });
+    await page.waitForFunction(
+      () => {
+        const el = document.querySelector('[aria-label="Chunks of task lines"]');
+        const n = Number(el?.getAttribute('aria-valuenow') ?? 0);
+        return n > 0 && n < 8;
+      },
+      undefined,
+      { timeout: 30_000, polling: 100 },
+    );
     await page.waitForTimeout(350); // the bar eases to its new width over 300 ms; let the picture show it
     await shot('run-live');
     // No layout jump on live updates: the timeline's rows keep their place and height as states change.
@@ -252,7 +313,11 @@ describe('studio end to end (Chromium, real control plane)', () => {
 
   it("shows a digital worker's dashboard, and pausing it makes the Run dialog report the refusal", async () => {
     const wf = (await api(host.url, 'GET', '/api/workflows')).body.items.find((w: { name: string }) => w.name === 'process-orders');
-    const w = await api(host.url, 'POST', '/api/workers', { name: 'Order desk', owner: 'sales-ops@example.com', description: 'Processes incoming orders' });
+    const w = await api(host.url, 'POST', '/api/workers', {
+      name: 'Order desk',
+      owner: 'sales-ops@example.com',
+      description: 'Processes incoming orders',
+    });
     await api(host.url, 'POST', `/api/workers/${w.body.id}/workflows`, { workflowId: wf.id });
     await page.goto(`${host.url}/workers/${w.body.id}`);
     await page.getByRole('heading', { name: /Order desk/ }).waitFor();
@@ -269,7 +334,10 @@ describe('studio end to end (Chromium, real control plane)', () => {
     await dialog.getByLabel('customer').fill('Bob');
     await dialog.getByLabel('lines').fill('1');
     await dialog.getByRole('button', { name: 'Run', exact: true }).click();
-    await dialog.getByRole('alert').getByText(/Order desk.*paused/).waitFor();
+    await dialog
+      .getByRole('alert')
+      .getByText(/Order desk.*paused/)
+      .waitFor();
     await page.keyboard.press('Escape');
     expect(await page.getByRole('dialog').count()).toBe(0);
 
@@ -301,8 +369,13 @@ describe('studio end to end (Chromium, real control plane)', () => {
     expect(await card.getByTestId('connects-to').textContent()).toBe('Connects to 127.0.0.1 · database test');
     await card.getByRole('button', { name: 'Test connection orders-db' }).click();
     const answer = card.getByRole('status');
-    await page.waitForFunction(() => !!document.querySelector('[data-connector="orders-db"] [role="status"]')?.textContent, undefined, { timeout: 15_000 });
-    expect({ text: await answer.textContent(), cls: await answer.getAttribute('class') }).toMatchObject({ text: expect.stringMatching(/PostgreSQL|Connected/i), cls: 'ok-line' });
+    await page.waitForFunction(() => !!document.querySelector('[data-connector="orders-db"] [role="status"]')?.textContent, undefined, {
+      timeout: 15_000,
+    });
+    expect({ text: await answer.textContent(), cls: await answer.getAttribute('class') }).toMatchObject({
+      text: expect.stringMatching(/PostgreSQL|Connected/i),
+      cls: 'ok-line',
+    });
     expect(await axe(page)).toEqual([]);
     await shot('connectors');
   }, 60_000);
@@ -315,7 +388,16 @@ describe('studio end to end (Chromium, real control plane)', () => {
       parts: [
         { text: 'The last run of process-orders succeeded. ' },
         { text: 'You can process the next customer the same way.' },
-        { tool: { name: 'suggest_workflow_run', arguments: JSON.stringify({ workflowId: wf.id, input: { customer: 'Grace', lines: 3 }, rationale: 'Process the orders of Grace next.' }) } },
+        {
+          tool: {
+            name: 'suggest_workflow_run',
+            arguments: JSON.stringify({
+              workflowId: wf.id,
+              input: { customer: 'Grace', lines: 3 },
+              rationale: 'Process the orders of Grace next.',
+            }),
+          },
+        },
       ],
     });
     await page.goto(`${host.url}/studio`);
@@ -346,7 +428,10 @@ describe('studio end to end (Chromium, real control plane)', () => {
   }, 90_000);
 
   it('cancels a running run from its page and shows it CANCELLED live', async () => {
-    const wf = await api(host.url, 'POST', '/api/workflows', { name: 'long-wait', tasks: [{ key: 'wait', type: 'atomic', connector: 'platform', operation: 'sleep', input: { ms: 60_000 } }] });
+    const wf = await api(host.url, 'POST', '/api/workflows', {
+      name: 'long-wait',
+      tasks: [{ key: 'wait', type: 'atomic', connector: 'platform', operation: 'sleep', input: { ms: 60_000 } }],
+    });
     const run = await api(host.url, 'POST', `/api/workflows/${wf.body.id}/runs`, {});
     await page.goto(`${host.url}/runs/${run.body.id}`);
     await page.locator('[data-task="wait"] [data-status="RUNNING"]').waitFor({ timeout: 15_000 });
@@ -364,7 +449,13 @@ describe('studio end to end (Chromium, real control plane)', () => {
       name: 'import-customer',
       tasks: [
         { key: 'greet', type: 'atomic', connector: 'platform', operation: 'echo', input: { message: 'Importing {{ input.name }}' } },
-        { key: 'store', type: 'atomic', connector: 'platform', operation: 'upsertBusinessObject', input: { type: 'customer', record: { id: 'c-1', name: '{{ input.name }}' } } },
+        {
+          key: 'store',
+          type: 'atomic',
+          connector: 'platform',
+          operation: 'upsertBusinessObject',
+          input: { type: 'customer', record: { id: 'c-1', name: '{{ input.name }}' } },
+        },
       ],
     });
     expect(wf.status).toBe(201);
@@ -375,7 +466,9 @@ describe('studio end to end (Chromium, real control plane)', () => {
     const runError = page.getByRole('alert').filter({ hasText: 'business_object_type_not_found' });
     await runError.waitFor();
     expect(await runError.textContent()).toContain('(task store)');
-    expect(await page.locator('[data-task="store"] .task-error').textContent()).toMatch(/^business_object_type_not_found: .*customer.*\(not retryable\)$/);
+    expect(await page.locator('[data-task="store"] .task-error').textContent()).toMatch(
+      /^business_object_type_not_found: .*customer.*\(not retryable\)$/,
+    );
     expect(await page.locator('[data-task="greet"] [data-status="SUCCEEDED"]').count()).toBe(1);
     expect(await page.getByTestId('run-attempt').textContent()).toBe('1');
     expect(await axe(page)).toEqual([]);
@@ -432,8 +525,14 @@ describe('studio end to end (Chromium, real control plane)', () => {
         await role.waitFor();
         await role.selectOption('editor');
         await members.getByRole('button', { name: `Save role of ${person.objectId}` }).click();
-        await waitFor(async () => (await api(host.url, 'GET', '/api/hq/members')).body.items.find((m: { objectId: string; role: string }) => m.objectId === person.objectId && m.role === 'editor'));
-        await page.waitForFunction(() => document.querySelector('main [data-member] button[aria-label^="Save role"]')?.textContent === 'Save');
+        await waitFor(async () =>
+          (await api(host.url, 'GET', '/api/hq/members')).body.items.find(
+            (m: { objectId: string; role: string }) => m.objectId === person.objectId && m.role === 'editor',
+          ),
+        );
+        await page.waitForFunction(
+          () => document.querySelector('main [data-member] button[aria-label^="Save role"]')?.textContent === 'Save',
+        );
         // Group-to-role mappings: add one.
         const mappings = page.getByRole('region', { name: 'Group-to-role mappings' });
         const group = '3f2e1d0c-b9a8-4765-8432-10fedcba9876';
@@ -446,7 +545,11 @@ describe('studio end to end (Chromium, real control plane)', () => {
         // The page from the top down to the mappings (the audit log below grows with every test).
         await page.evaluate(() => (window as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
         const box = (await mappings.boundingBox())!;
-        await page.screenshot({ path: join(SHOTS, 'hq.png'), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: Math.ceil(box.y + box.height + 16) } });
+        await page.screenshot({
+          path: join(SHOTS, 'hq.png'),
+          fullPage: true,
+          clip: { x: 0, y: 0, width: 1280, height: Math.ceil(box.y + box.height + 16) },
+        });
       }
     }
   }, 60_000);
@@ -474,7 +577,13 @@ describe('studio end to end (Chromium, real control plane)', () => {
       await page.getByLabel('Key field').fill('email');
       await page
         .getByLabel('Schema (JSON Schema)')
-        .fill(JSON.stringify({ type: 'object', properties: { email: { type: 'string' }, name: { type: 'string' } }, required: ['email', 'name'] }, null, 2));
+        .fill(
+          JSON.stringify(
+            { type: 'object', properties: { email: { type: 'string' }, name: { type: 'string' } }, required: ['email', 'name'] },
+            null,
+            2,
+          ),
+        );
       await page.getByRole('button', { name: 'Create type' }).click();
       await page.getByRole('navigation', { name: 'Business object types' }).getByRole('button', { name: type }).click();
       await page.getByRole('heading', { name: type, exact: true }).waitFor();
@@ -486,7 +595,11 @@ describe('studio end to end (Chromium, real control plane)', () => {
           {
             name,
             description: 'Stores a new contact, then welcomes them.',
-            inputSchema: { type: 'object', properties: { email: { type: 'string' }, name: { type: 'string' } }, required: ['email', 'name'] },
+            inputSchema: {
+              type: 'object',
+              properties: { email: { type: 'string' }, name: { type: 'string' } },
+              required: ['email', 'name'],
+            },
             tasks: [
               { key: 'check', type: 'atomic', connector: 'platform', operation: 'echo', input: { message: 'Checking {{ input.email }}' } },
               { key: 'store', type: 'atomic', connector: 'platform', operation: 'upsertBusinessObject', input: { type, record } },
@@ -529,7 +642,9 @@ describe('studio end to end (Chromium, real control plane)', () => {
       await page.locator('[data-task="welcome"] [data-status="NOT_RUN"]').waitFor();
       expect(await page.locator('[data-task="welcome"] .badge').textContent()).toBe('Not run');
       // Retry says what it will do before anyone presses it.
-      expect(await page.locator('#retry-explained').textContent()).toMatch(/starts attempt 2 of this run: the same version \(1\) and the same input, from task store/);
+      expect(await page.locator('#retry-explained').textContent()).toMatch(
+        /starts attempt 2 of this run: the same version \(1\) and the same input, from task store/,
+      );
       await fits('the failed run');
       if (!phone) {
         expect(await axe(page)).toEqual([]);
@@ -587,7 +702,9 @@ describe('studio end to end (Chromium, real control plane)', () => {
       await form.getByLabel('name').fill('Grace');
       await form.getByRole('button', { name: 'Add record' }).click();
       await page.getByText(`grace-${tag}@example.com`, { exact: true }).waitFor();
-      expect((await api(host.url, 'GET', `/api/business-objects/${type}/${encodeURIComponent(`grace-${tag}@example.com`)}`)).body.data).toEqual({ email: `grace-${tag}@example.com`, name: 'Grace' });
+      expect(
+        (await api(host.url, 'GET', `/api/business-objects/${type}/${encodeURIComponent(`grace-${tag}@example.com`)}`)).body.data,
+      ).toEqual({ email: `grace-${tag}@example.com`, name: 'Grace' });
       await fits('/business-objects with records');
       if (!phone) {
         expect(await axe(page)).toEqual([]);
@@ -612,7 +729,11 @@ describe('studio end to end (Chromium, real control plane)', () => {
     expect(icon.status()).toBe(200);
     expect((await icon.body()).subarray(0, 4)).toEqual(Buffer.from([0, 0, 1, 0]));
     await page.goto(`${host.url}/`);
-    expect(await page.locator('link[rel="icon"]').evaluateAll((links) => links.map((l) => (l as unknown as { getAttribute(n: string): string }).getAttribute('href')))).toEqual(['/favicon.svg', '/favicon.ico']);
+    expect(
+      await page
+        .locator('link[rel="icon"]')
+        .evaluateAll((links) => links.map((l) => (l as unknown as { getAttribute(n: string): string }).getAttribute('href'))),
+    ).toEqual(['/favicon.svg', '/favicon.ico']);
     await page.goto(`${host.url}/runs/4b1f0c55-0d0c-4a7e-9a55-000000000000`);
     const alert = page.getByRole('alert');
     await alert.getByText('This run was not found.').waitFor();

@@ -63,13 +63,15 @@ export function startNode(file: string, env: NodeJS.ProcessEnv): Proc {
           reject(new Error(`timed out waiting for ${re} in:\n${out}`));
         }, timeoutMs);
         listeners.add(check);
-        void exited.then(() => setTimeout(() => {
-          if (listeners.has(check)) {
-            listeners.delete(check);
-            clearTimeout(timer);
-            reject(new Error(`process exited before ${re}:\n${out}`));
-          }
-        }, 50));
+        void exited.then(() =>
+          setTimeout(() => {
+            if (listeners.has(check)) {
+              listeners.delete(check);
+              clearTimeout(timer);
+              reject(new Error(`process exited before ${re}:\n${out}`));
+            }
+          }, 50),
+        );
         check();
       });
     },

@@ -40,7 +40,8 @@ async function freeClusterPort(taken: number[]): Promise<number> {
   throw new Error('no free port pair for a Redis Cluster node');
 }
 
-const cli = (port: number, ...args: string[]) => execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const cli = (port: number, ...args: string[]) =>
+  execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 async function until(what: string, check: () => boolean, ms = 15_000): Promise<void> {
   const end = Date.now() + ms;
@@ -63,7 +64,24 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
   const procs: ChildProcess[] = ports.map((port) =>
     spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '5000', '--dir', dir, '--save', '', '--appendonly', 'no'],
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        `nodes-${port}.conf`,
+        '--cluster-node-timeout',
+        '5000',
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+      ],
       { stdio: 'ignore' },
     ),
   );
@@ -84,8 +102,11 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
   };
   try {
     for (const port of ports) await until(`node ${port} answers PING`, () => cli(port, 'ping').trim() === 'PONG');
-    execFileSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { stdio: 'ignore' });
-    for (const port of ports) await until(`node ${port} reports cluster_state:ok`, () => /cluster_state:ok/.test(cli(port, 'cluster', 'info')));
+    execFileSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], {
+      stdio: 'ignore',
+    });
+    for (const port of ports)
+      await until(`node ${port} reports cluster_state:ok`, () => /cluster_state:ok/.test(cli(port, 'cluster', 'info')));
   } catch (err) {
     await stop();
     throw err;

@@ -28,7 +28,9 @@ export interface TestPlatform extends Platform {
 }
 
 /** A platform on real PostgreSQL and Redis (or the embedded queue), isolated by schema and key prefix. */
-export async function createTestPlatform(opts: { queue?: 'redis' | 'embedded'; env?: Partial<Env>; overrides?: PlatformOverrides } = {}): Promise<TestPlatform> {
+export async function createTestPlatform(
+  opts: { queue?: 'redis' | 'embedded'; env?: Partial<Env>; overrides?: PlatformOverrides } = {},
+): Promise<TestPlatform> {
   const id = randomId();
   const schema = `t_${id}`;
   const redisPrefix = `test:${id}`;
@@ -109,7 +111,7 @@ export async function api(base: string, method: string, path: string, body?: unk
     ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
   });
   const text = await res.text();
-  let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let json: any;
   try {
     json = text ? JSON.parse(text) : undefined;
   } catch {
@@ -138,7 +140,9 @@ export interface TestStack {
 }
 
 /** Starts platform, HTTP host and worker (the usual integration-test setup); `close` stops all three. */
-export async function startTestStack(opts: { concurrency?: number; pollMs?: number } & Parameters<typeof createTestPlatform>[0] = {}): Promise<TestStack> {
+export async function startTestStack(
+  opts: { concurrency?: number; pollMs?: number } & Parameters<typeof createTestPlatform>[0] = {},
+): Promise<TestStack> {
   const platform = await createTestPlatform(opts);
   const host = await startTestHost(platform);
   const worker = new Worker(platform, { concurrency: opts.concurrency ?? 4, pollMs: opts.pollMs ?? 50 });

@@ -21,7 +21,13 @@ afterAll(async () => {
   await platform.close();
 });
 
-const echoTask = (key: string, input: Record<string, unknown> = {}) => ({ key, type: 'atomic', connector: 'platform', operation: 'echo', input });
+const echoTask = (key: string, input: Record<string, unknown> = {}) => ({
+  key,
+  type: 'atomic',
+  connector: 'platform',
+  operation: 'echo',
+  input,
+});
 const startWorker = () => {
   if (!worker) {
     worker = new Worker(platform, { concurrency: 4, pollMs: 100 });
@@ -33,7 +39,8 @@ const finished = (id: string) =>
     const r = await api(host.url, 'GET', `/api/runs/${id}`);
     return ['SUCCEEDED', 'FAILED'].includes(r.body.status) ? r.body : null;
   });
-const rowCount = async (table: string) => Number((await platform.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table}`)).rows[0]!.n);
+const rowCount = async (table: string) =>
+  Number((await platform.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table}`)).rows[0]!.n);
 
 function expectProblem(r: { status: number; headers: Headers; body: any }, status: number, code: string) {
   expect(r.status).toBe(status);
@@ -47,11 +54,19 @@ describe('validation errors', () => {
     const before = await rowCount('workflows');
     const r = await api(host.url, 'POST', '/api/workflows', {
       name: 'bad',
-      tasks: [echoTask('a', { v: '{{ steps.b }}' }), echoTask('a'), { key: 'c', type: 'warp' }, { key: 'd', type: 'workflow', workflow: 'ghost' }],
+      tasks: [
+        echoTask('a', { v: '{{ steps.b }}' }),
+        echoTask('a'),
+        { key: 'c', type: 'warp' },
+        { key: 'd', type: 'workflow', workflow: 'ghost' },
+      ],
     });
     expectProblem(r, 422, 'invalid_definition');
     expect(r.body.errors.map((e: { path: string }) => e.path)).toContain('tasks[2].type');
-    const semantic = await api(host.url, 'POST', '/api/workflows', { name: 'bad2', tasks: [echoTask('a', { v: '{{ steps.b }}' }), echoTask('a'), { key: 'd', type: 'workflow', workflow: 'ghost' }] });
+    const semantic = await api(host.url, 'POST', '/api/workflows', {
+      name: 'bad2',
+      tasks: [echoTask('a', { v: '{{ steps.b }}' }), echoTask('a'), { key: 'd', type: 'workflow', workflow: 'ghost' }],
+    });
     expectProblem(semantic, 422, 'invalid_definition');
     expect(semantic.body.errors).toEqual([
       { path: 'tasks[1].key', message: "duplicate key 'a' (first used at tasks[0])" },
@@ -75,7 +90,11 @@ describe('validation errors', () => {
     expectProblem(await api(host.url, 'GET', '/api/runs?cursor=AAAA'), 400, 'invalid_cursor');
     expectProblem(await api(host.url, 'GET', '/api/runs/00000000-0000-4000-8000-00000000abcd'), 404, 'run_not_found');
     expectProblem(await api(host.url, 'GET', '/api/workflows/00000000-0000-4000-8000-00000000abcd'), 404, 'workflow_not_found');
-    expectProblem(await api(host.url, 'POST', '/api/workflows/00000000-0000-4000-8000-00000000abcd/runs', { input: {} }), 404, 'workflow_not_found');
+    expectProblem(
+      await api(host.url, 'POST', '/api/workflows/00000000-0000-4000-8000-00000000abcd/runs', { input: {} }),
+      404,
+      'workflow_not_found',
+    );
     expectProblem(await api(host.url, 'GET', '/api/nothing-here'), 404, 'route_not_found');
     const wrong = await api(host.url, 'DELETE', '/api/workflows');
     expectProblem(wrong, 405, 'method_not_allowed');
@@ -115,9 +134,15 @@ describe('idempotent triggers', () => {
     expect(again.body.id).toBe(first.body.id);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     // Concurrent requests with one new key: one run.
-    const burst = await Promise.all(Array.from({ length: 12 }, () => api(host.url, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: { v: 2 } }, { 'Idempotency-Key': 'burst' })));
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        api(host.url, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: { v: 2 } }, { 'Idempotency-Key': 'burst' }),
+      ),
+    );
     expect(new Set(burst.map((r) => r.body.id)).size).toBe(1);
-    const { rows } = await platform.db.query<{ n: string }>("SELECT count(*)::text AS n FROM workflow_runs WHERE idempotency_key IN ('order-42', 'burst')");
+    const { rows } = await platform.db.query<{ n: string }>(
+      "SELECT count(*)::text AS n FROM workflow_runs WHERE idempotency_key IN ('order-42', 'burst')",
+    );
     expect(rows[0]!.n).toBe('2');
   });
 
@@ -125,11 +150,19 @@ describe('idempotent triggers', () => {
     const wf = await api(host.url, 'POST', '/api/workflows', { name: 'idem2', tasks: [echoTask('a')] });
     const other = await api(host.url, 'POST', '/api/workflows', { name: 'idem3', tasks: [echoTask('a')] });
     const first = await api(host.url, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: { v: 1 } }, { 'Idempotency-Key': 'k' });
-    expectProblem(await api(host.url, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: { v: 2 } }, { 'Idempotency-Key': 'k' }), 409, 'idempotency_key_reused');
+    expectProblem(
+      await api(host.url, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: { v: 2 } }, { 'Idempotency-Key': 'k' }),
+      409,
+      'idempotency_key_reused',
+    );
     const elsewhere = await api(host.url, 'POST', `/api/workflows/${other.body.id}/runs`, { input: { v: 2 } }, { 'Idempotency-Key': 'k' });
     expect(elsewhere.status).toBe(202);
     expect(elsewhere.body.id).not.toBe(first.body.id);
-    expectProblem(await api(host.url, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: {} }, { 'Idempotency-Key': 'has space' }), 422, 'invalid_idempotency_key');
+    expectProblem(
+      await api(host.url, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: {} }, { 'Idempotency-Key': 'has space' }),
+      422,
+      'invalid_idempotency_key',
+    );
   });
 });
 
@@ -137,7 +170,10 @@ describe('versions', () => {
   it('PUT adds a version; a run keeps the version it started with', async () => {
     const wf = await api(host.url, 'POST', '/api/workflows', { name: 'versioned', tasks: [echoTask('a', { v: 'one' })] });
     const run1 = await api(host.url, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: {} });
-    const put = await api(host.url, 'PUT', `/api/workflows/${wf.body.id}`, { name: 'versioned', tasks: [echoTask('a', { v: 'two' }), echoTask('b')] });
+    const put = await api(host.url, 'PUT', `/api/workflows/${wf.body.id}`, {
+      name: 'versioned',
+      tasks: [echoTask('a', { v: 'two' }), echoTask('b')],
+    });
     expect(put.status).toBe(200);
     expect(put.body.version).toBe(2);
     const run2 = await api(host.url, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: {} });
@@ -189,7 +225,11 @@ describe('failing runs', () => {
     startWorker();
     const wf = await api(host.url, 'POST', '/api/workflows', {
       name: 'fails',
-      tasks: [echoTask('a'), { key: 'boom', type: 'atomic', connector: 'platform', operation: 'fail', input: { message: 'nope {{ input.who }}' } }, echoTask('c')],
+      tasks: [
+        echoTask('a'),
+        { key: 'boom', type: 'atomic', connector: 'platform', operation: 'fail', input: { message: 'nope {{ input.who }}' } },
+        echoTask('c'),
+      ],
     });
     const run = await finished((await api(host.url, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: { who: 'Bob' } })).body.id);
     expect(run.status).toBe('FAILED');
@@ -208,7 +248,10 @@ describe('failing runs', () => {
   });
 
   it('fails a task whose mapped input breaks the operation schema', async () => {
-    const wf = await api(host.url, 'POST', '/api/workflows', { name: 'badinput', tasks: [{ key: 's', type: 'atomic', connector: 'platform', operation: 'sleep', input: { ms: '{{ input.ms }}' } }] });
+    const wf = await api(host.url, 'POST', '/api/workflows', {
+      name: 'badinput',
+      tasks: [{ key: 's', type: 'atomic', connector: 'platform', operation: 'sleep', input: { ms: '{{ input.ms }}' } }],
+    });
     const run = await finished((await api(host.url, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: { ms: 'soon' } })).body.id);
     expect(run.error).toMatchObject({ code: 'invalid_operation_input', retryable: false, taskKey: 's' });
   });
@@ -216,11 +259,27 @@ describe('failing runs', () => {
   it('stops a chunked task after the first failed chunk and fails the parent through a failed child', async () => {
     await api(host.url, 'POST', '/api/workflows', {
       name: 'picky',
-      tasks: [{ key: 'check', type: 'atomic', connector: 'platform', operation: 'transform', input: { expression: 'input.n = 3 ? $error("three is bad") : input.n' } }],
+      tasks: [
+        {
+          key: 'check',
+          type: 'atomic',
+          connector: 'platform',
+          operation: 'transform',
+          input: { expression: 'input.n = 3 ? $error("three is bad") : input.n' },
+        },
+      ],
     });
     const wf = await api(host.url, 'POST', '/api/workflows', {
       name: 'fanout-fails',
-      tasks: [{ key: 'each', type: 'chunked', generator: { connector: 'platform', operation: 'range', input: { count: 5000 } }, each: { workflow: 'picky', input: { n: '{{ record.index }}' } }, concurrency: 2 }],
+      tasks: [
+        {
+          key: 'each',
+          type: 'chunked',
+          generator: { connector: 'platform', operation: 'range', input: { count: 5000 } },
+          each: { workflow: 'picky', input: { n: '{{ record.index }}' } },
+          concurrency: 2,
+        },
+      ],
     });
     const run = await finished((await api(host.url, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: {} })).body.id);
     expect(run.status).toBe('FAILED');
@@ -231,14 +290,17 @@ describe('failing runs', () => {
     expect(chunks.running).toBe(0);
     expect(chunks.total).toBeLessThan(5000);
     const { rows } = await platform.db.query<{ status: string; n: string }>(
-      "SELECT status, count(*)::text AS n FROM chunk_runs WHERE run_id = $1::uuid GROUP BY status",
+      'SELECT status, count(*)::text AS n FROM chunk_runs WHERE run_id = $1::uuid GROUP BY status',
       [run.id],
     );
     const by = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
     expect(by['RUNNING'] ?? 0).toBe(0);
     expect(by['FAILED']).toBe(1);
     expect((by['SUCCEEDED'] ?? 0) + (by['CANCELLED'] ?? 0) + 1).toBe(chunks.total);
-    const failedChild = await platform.db.query<{ child_run_id: string }>("SELECT child_run_id FROM chunk_runs WHERE run_id = $1::uuid AND status = 'FAILED'", [run.id]);
+    const failedChild = await platform.db.query<{ child_run_id: string }>(
+      "SELECT child_run_id FROM chunk_runs WHERE run_id = $1::uuid AND status = 'FAILED'",
+      [run.id],
+    );
     const child = await api(host.url, 'GET', `/api/runs/${failedChild.rows[0]!.child_run_id}`);
     expect(child.body).toMatchObject({ status: 'FAILED', parentRunId: run.id, trigger: 'chunk' });
   });

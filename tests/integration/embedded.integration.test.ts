@@ -34,12 +34,24 @@ describe('embedded PostgreSQL (PGlite) and embedded queue', () => {
     const worker = new Worker(platform, { concurrency: 4, pollMs: 50 });
     worker.start();
     try {
-      expect((await api(host.url, 'GET', '/api/health')).body).toMatchObject({ status: 'ok', checks: { database: { backend: 'pglite' }, queue: { backend: 'embedded' } } });
-      await api(host.url, 'POST', '/api/workflows', { name: 'child', tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { n: '{{ input.n }}' } }] });
+      expect((await api(host.url, 'GET', '/api/health')).body).toMatchObject({
+        status: 'ok',
+        checks: { database: { backend: 'pglite' }, queue: { backend: 'embedded' } },
+      });
+      await api(host.url, 'POST', '/api/workflows', {
+        name: 'child',
+        tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { n: '{{ input.n }}' } }],
+      });
       const wf = await api(host.url, 'POST', '/api/workflows', {
         name: 'parent',
         tasks: [
-          { key: 'each', type: 'chunked', generator: { connector: 'platform', operation: 'range', input: { count: 30 } }, each: { workflow: 'child', input: { n: '{{ record.index }}' } }, concurrency: 4 },
+          {
+            key: 'each',
+            type: 'chunked',
+            generator: { connector: 'platform', operation: 'range', input: { count: 30 } },
+            each: { workflow: 'child', input: { n: '{{ record.index }}' } },
+            concurrency: 4,
+          },
           { key: 'nested', type: 'workflow', workflow: 'child', input: { n: '{{ steps.each.total }}' } },
         ],
       });
@@ -69,9 +81,15 @@ describe('embedded PostgreSQL (PGlite) and embedded queue', () => {
       expect(await sweepPendingRuns(platform, 0)).toBe(1);
       const worker = new Worker(platform, { concurrency: 2, pollMs: 50 });
       worker.start();
-      await waitFor(async () => (await platform.db.query("SELECT 1 FROM workflow_runs WHERE id = $1::uuid AND status = 'SUCCEEDED'", [pendingId])).rowCount, 150_000);
+      await waitFor(
+        async () =>
+          (await platform.db.query("SELECT 1 FROM workflow_runs WHERE id = $1::uuid AND status = 'SUCCEEDED'", [pendingId])).rowCount,
+        150_000,
+      );
       await worker.stop();
-      const { rows } = await platform.db.query<{ n: string }>('SELECT count(*)::text AS n FROM workflows WHERE id = $1::uuid', [workflowId]);
+      const { rows } = await platform.db.query<{ n: string }>('SELECT count(*)::text AS n FROM workflows WHERE id = $1::uuid', [
+        workflowId,
+      ]);
       expect(rows[0]!.n).toBe('1');
     } finally {
       await platform.close();

@@ -72,7 +72,9 @@ describe('schedule list: last fire, its run or error, overdue', () => {
     expect(Date.parse(view.lastError.at)).toBeGreaterThan(Date.now() - 60_000);
 
     // A next fire time well in the past while enabled is overdue; disabled, it is not.
-    await stack.platform.db.query(`UPDATE schedules SET next_fire_at = clock_timestamp() - interval '10 minutes' WHERE id = $1::uuid`, [s.id]);
+    await stack.platform.db.query(`UPDATE schedules SET next_fire_at = clock_timestamp() - interval '10 minutes' WHERE id = $1::uuid`, [
+      s.id,
+    ]);
     expect((await api(url, 'GET', `${base}/${s.id}`)).body.overdue).toBe(true);
     await stack.platform.db.query(`UPDATE schedules SET enabled = false WHERE id = $1::uuid`, [s.id]);
     expect((await api(url, 'GET', `${base}/${s.id}`)).body.overdue).toBe(false);
@@ -90,7 +92,15 @@ describe('a fire claimed but never started', () => {
       SELECT id, $2::timestamptz, org_id, clock_timestamp() - interval '5 minutes' FROM schedules WHERE id = $1::uuid`;
     await stack.platform.db.query(claimedLongAgo, [s.id, a]);
     await stack.platform.db.query(claimedLongAgo, [s.id, b]);
-    const started = (await api(url, 'POST', `/api/workflows/${wf.id}/runs`, { input: { region: 'eu' } }, { 'Idempotency-Key': `schedule:${s.id}:${b.toISOString()}` })).body;
+    const started = (
+      await api(
+        url,
+        'POST',
+        `/api/workflows/${wf.id}/runs`,
+        { input: { region: 'eu' } },
+        { 'Idempotency-Key': `schedule:${s.id}:${b.toISOString()}` },
+      )
+    ).body;
 
     const r = await fireDueSchedules(stack.platform);
     expect(r).toMatchObject({ runs: 2, failed: 0 });
@@ -120,11 +130,20 @@ describe('old workflow versions', () => {
 
     const old = await api(url, 'GET', `/api/workflows/${v1.id}?version=1`);
     expect(old.status).toBe(200);
-    expect(old.body).toMatchObject({ version: 1, latestVersion: 2, versionCreatedAt: v1.versionCreatedAt, versionCreatedBy: v1.versionCreatedBy });
+    expect(old.body).toMatchObject({
+      version: 1,
+      latestVersion: 2,
+      versionCreatedAt: v1.versionCreatedAt,
+      versionCreatedBy: v1.versionCreatedBy,
+    });
     expect(old.body.definition.inputSchema.required).toEqual(['region']);
     const versions = (await api(url, 'GET', `/api/workflows/${v1.id}/versions`)).body.items;
     expect(versions.find((v: { version: number }) => v.version === 1).createdAt).toBe(v1.versionCreatedAt);
-    expect((await api(url, 'GET', `/api/workflows/${v1.id}`)).body).toMatchObject({ version: 2, latestVersion: 2, versionCreatedAt: v2.versionCreatedAt });
+    expect((await api(url, 'GET', `/api/workflows/${v1.id}`)).body).toMatchObject({
+      version: 2,
+      latestVersion: 2,
+      versionCreatedAt: v2.versionCreatedAt,
+    });
     expect((await api(url, 'GET', `/api/workflows/${v1.id}?version=3`)).body.code).toBe('workflow_version_not_found');
   });
 });
@@ -187,7 +206,15 @@ describe('audit log paging', () => {
 describe('workflow definitions keep the key order they were saved with', () => {
   // jsonb would list these as: name, tasks, inputSchema, description; mid, zeta, alpha.
   const written = (name: string, properties: Record<string, unknown>) => ({
-    tasks: [{ type: 'atomic', key: 'e', operation: 'echo', connector: 'platform', input: { zeta: '{{ input.zeta }}', alpha: '{{ input.alpha }}' } }],
+    tasks: [
+      {
+        type: 'atomic',
+        key: 'e',
+        operation: 'echo',
+        connector: 'platform',
+        input: { zeta: '{{ input.zeta }}', alpha: '{{ input.alpha }}' },
+      },
+    ],
     name,
     inputSchema: { type: 'object', required: ['zeta'], properties },
     description: 'keys as written',
@@ -210,8 +237,16 @@ describe('workflow definitions keep the key order they were saved with', () => {
     const v2 = written('ordered', { mid: { type: 'boolean' }, zeta: { type: 'string' }, alpha: { type: 'number' } });
     const updated = await api(url, 'PUT', `/api/workflows/${created.body.id}`, v2);
     expect(keys(updated.body.definition.inputSchema.properties)).toEqual(['mid', 'zeta', 'alpha']);
-    expect(keys((await api(url, 'GET', `/api/workflows/${created.body.id}`)).body.definition.inputSchema.properties)).toEqual(['mid', 'zeta', 'alpha']);
-    expect(keys((await api(url, 'GET', `/api/workflows/${created.body.id}?version=1`)).body.definition.inputSchema.properties)).toEqual(['zeta', 'alpha', 'mid']);
+    expect(keys((await api(url, 'GET', `/api/workflows/${created.body.id}`)).body.definition.inputSchema.properties)).toEqual([
+      'mid',
+      'zeta',
+      'alpha',
+    ]);
+    expect(keys((await api(url, 'GET', `/api/workflows/${created.body.id}?version=1`)).body.definition.inputSchema.properties)).toEqual([
+      'zeta',
+      'alpha',
+      'mid',
+    ]);
     // The engine runs the same definition.
     const run = await api(url, 'POST', `/api/workflows/${created.body.id}/runs`, { input: { zeta: 'z', alpha: 1 } });
     expect((await finished(run.body.id)).output).toEqual({ zeta: 'z', alpha: 1 });

@@ -3,15 +3,14 @@
  * trigger it, watch it reach SUCCEEDED with every task's output recorded.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, waitFor, startTestStack, type TestPlatform, type TestStack } from '../helpers/test-platform';
+import { api, waitFor, startTestStack, type TestStack } from '../helpers/test-platform';
 
 let stack: TestStack;
-let platform: TestPlatform;
 let host: TestStack['host'];
 
 beforeAll(async () => {
   stack = await startTestStack({ concurrency: 8, pollMs: 100 });
-  ({ platform, host } = stack);
+  ({ host } = stack);
 });
 
 afterAll(() => stack.close());
@@ -33,7 +32,13 @@ describe('run lifecycle over HTTP (Postgres + Redis)', () => {
       name: 'greet-and-count',
       tasks: [
         { key: 'greet', type: 'atomic', connector: 'platform', operation: 'echo', input: { message: 'Hello {{ input.name }}' } },
-        { key: 'shout', type: 'atomic', connector: 'platform', operation: 'transform', input: { expression: '$uppercase(steps.greet.message)' } },
+        {
+          key: 'shout',
+          type: 'atomic',
+          connector: 'platform',
+          operation: 'transform',
+          input: { expression: '$uppercase(steps.greet.message)' },
+        },
         {
           key: 'each',
           type: 'chunked',

@@ -55,7 +55,13 @@ describe('local host process', () => {
       name: 'hello',
       tasks: [
         { key: 'greet', type: 'atomic', connector: 'platform', operation: 'echo', input: { message: 'Hello {{ input.name }}' } },
-        { key: 'shout', type: 'atomic', connector: 'platform', operation: 'transform', input: { expression: '$uppercase(steps.greet.message)' } },
+        {
+          key: 'shout',
+          type: 'atomic',
+          connector: 'platform',
+          operation: 'transform',
+          input: { expression: '$uppercase(steps.greet.message)' },
+        },
       ],
     });
     const run = await runToEnd(url!, wf.body.id, { name: 'Grace' });
@@ -74,7 +80,10 @@ describe('local host process', () => {
       expect(host.output()).toMatch(/database: PostgreSQL \(postgres:\/\/postgres@127\.0\.0\.1:5432\/test, schema t_/);
       expect(host.output()).toContain(`queue: Redis (redis://127.0.0.1:6379, prefix ${prefix})`);
       expect(host.output()).toContain('worker: off');
-      const wf = await api(url!, 'POST', '/api/workflows', { name: 'sep', tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { v: '{{ input.v }}' } }] });
+      const wf = await api(url!, 'POST', '/api/workflows', {
+        name: 'sep',
+        tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { v: '{{ input.v }}' } }],
+      });
       const ids = [];
       for (let v = 0; v < 5; v++) ids.push((await api(url!, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: { v } })).body.id);
       await new Promise((r) => setTimeout(r, 300));

@@ -41,7 +41,9 @@ describe('migrations', () => {
 
   it('keep the audit log append-only', async () => {
     await dbs[0]!.query("INSERT INTO organisations (id, name) VALUES ('00000000-0000-4000-8000-0000000000aa', 'o')");
-    await dbs[0]!.query("INSERT INTO audit_log (org_id, actor_type, actor_id, action, target_type) VALUES ('00000000-0000-4000-8000-0000000000aa', 'user', 'u', 'x', 'y')");
+    await dbs[0]!.query(
+      "INSERT INTO audit_log (org_id, actor_type, actor_id, action, target_type) VALUES ('00000000-0000-4000-8000-0000000000aa', 'user', 'u', 'x', 'y')",
+    );
     await expect(dbs[0]!.query("UPDATE audit_log SET action = 'changed'")).rejects.toThrow(/append-only/);
     await expect(dbs[0]!.query('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
   });
@@ -80,4 +82,3 @@ describe('migrations', () => {
     ]);
   });
 });
-

@@ -43,7 +43,16 @@ async function platformWith(opts: Parameters<typeof createTestPlatform>[0] = {})
 
 const who = devPrincipal();
 const echoWorkflow = (p: TestPlatform, name: string, tasks = 1) =>
-  createWorkflow(p, who, { name, tasks: Array.from({ length: tasks }, (_, i) => ({ key: `t${i}`, type: 'atomic', connector: 'platform', operation: 'echo', input: { i } })) });
+  createWorkflow(p, who, {
+    name,
+    tasks: Array.from({ length: tasks }, (_, i) => ({
+      key: `t${i}`,
+      type: 'atomic',
+      connector: 'platform',
+      operation: 'echo',
+      input: { i },
+    })),
+  });
 
 describe('pre-flight invariant', () => {
   it('drops a queue message whose run was never committed, and keeps working', async () => {
@@ -56,11 +65,16 @@ describe('pre-flight invariant', () => {
     const worker = new Worker(p, { concurrency: 2, pollMs: 50 });
     worker.start();
     cleanups.push(() => worker.stop());
-    await waitFor(async () => (await p.db.query("SELECT 1 FROM workflow_runs WHERE id = $1::uuid AND status = 'SUCCEEDED'", [real.id])).rowCount);
+    await waitFor(
+      async () => (await p.db.query("SELECT 1 FROM workflow_runs WHERE id = $1::uuid AND status = 'SUCCEEDED'", [real.id])).rowCount,
+    );
     await waitFor(async () => lines.some((l) => l['runId'] === ghostId));
     const dropped = lines.find((l) => l['runId'] === ghostId)!;
     expect(dropped['msg']).toMatch(/no committed run/);
-    const ghostRows = await p.db.query('SELECT 1 FROM workflow_runs WHERE id = $1::uuid UNION ALL SELECT 1 FROM task_runs WHERE run_id = $1::uuid', [ghostId]);
+    const ghostRows = await p.db.query(
+      'SELECT 1 FROM workflow_runs WHERE id = $1::uuid UNION ALL SELECT 1 FROM task_runs WHERE run_id = $1::uuid',
+      [ghostId],
+    );
     expect(ghostRows.rowCount).toBe(0);
     expect(await p.queue.depth()).toBe(0);
   });
@@ -110,7 +124,9 @@ describe('pre-flight invariant', () => {
     const worker = new Worker(p, { concurrency: 1, pollMs: 50 });
     worker.start();
     cleanups.push(() => worker.stop());
-    await waitFor(async () => (await p.db.query("SELECT 1 FROM workflow_runs WHERE id = $1::uuid AND status = 'SUCCEEDED'", [run.id])).rowCount);
+    await waitFor(
+      async () => (await p.db.query("SELECT 1 FROM workflow_runs WHERE id = $1::uuid AND status = 'SUCCEEDED'", [run.id])).rowCount,
+    );
   });
 });
 
@@ -121,10 +137,20 @@ describe('workers racing for runs', () => {
     const ids: string[] = [];
     for (let i = 0; i < 40; i++) {
       const id = randomUUID();
-      await insertRun(p.db, { id, orgId: DEV_ORG_ID, workflowId: wf.id, workflowVersion: 1, trigger: 'http', input: {}, tasks: [{ key: 't0', type: 'atomic' }] });
+      await insertRun(p.db, {
+        id,
+        orgId: DEV_ORG_ID,
+        workflowId: wf.id,
+        workflowVersion: 1,
+        trigger: 'http',
+        input: {},
+        tasks: [{ key: 't0', type: 'atomic' }],
+      });
       ids.push(id);
     }
-    const results = await Promise.all(ids.flatMap((id) => ['w1', 'w2', 'w3'].map(async (w) => ((await claimRun(p.db, DEV_ORG_ID, id, w, 60_000)) ? id : null))));
+    const results = await Promise.all(
+      ids.flatMap((id) => ['w1', 'w2', 'w3'].map(async (w) => ((await claimRun(p.db, DEV_ORG_ID, id, w, 60_000)) ? id : null))),
+    );
     const winners = results.filter(Boolean);
     expect(winners).toHaveLength(40);
     expect(new Set(winners).size).toBe(40);
@@ -142,7 +168,10 @@ describe('workers racing for runs', () => {
     const w2 = new Worker(p2, { concurrency: 4, pollMs: 50 });
     w1.start();
     w2.start();
-    cleanups.push(() => w1.stop(), () => w2.stop());
+    cleanups.push(
+      () => w1.stop(),
+      () => w2.stop(),
+    );
     await waitFor(async () => {
       const { rows } = await p.db.query<{ n: string }>("SELECT count(*)::text AS n FROM workflow_runs WHERE status = 'SUCCEEDED'");
       return rows[0]!.n === '30';

@@ -23,8 +23,24 @@ const msg = (i = 0): RunMessage => ({ runId: randomUUID(), orgId: randomUUID(), 
 
 // `raw`: a client on the same Redis and the queue's key prefix, to plant what enqueue never writes.
 const backends: Array<[string, () => { queue: WorkQueue; prefix: string; raw?: { client: () => RedisClient; prefix: string } }]> = [
-  ['redis', () => { const prefix = `test:${randomId()}`; return { queue: createRedisQueue({ url: TEST_REDIS_URL, prefix }), prefix, raw: { client: () => new Redis(TEST_REDIS_URL), prefix } }; }],
-  ['redis cluster', () => { const prefix = `test:${randomId()}`; return { queue: createRedisQueue({ url: cluster.url, prefix, cluster: true }), prefix: '', raw: { client: () => cluster.client(), prefix } }; }],
+  [
+    'redis',
+    () => {
+      const prefix = `test:${randomId()}`;
+      return { queue: createRedisQueue({ url: TEST_REDIS_URL, prefix }), prefix, raw: { client: () => new Redis(TEST_REDIS_URL), prefix } };
+    },
+  ],
+  [
+    'redis cluster',
+    () => {
+      const prefix = `test:${randomId()}`;
+      return {
+        queue: createRedisQueue({ url: cluster.url, prefix, cluster: true }),
+        prefix: '',
+        raw: { client: () => cluster.client(), prefix },
+      };
+    },
+  ],
   ['embedded', () => ({ queue: createMemoryQueue(), prefix: '' })],
 ];
 

@@ -76,7 +76,12 @@ describe('Redis queue: one command per turn', () => {
     // The two not acked are all that is handed back.
     expect(await queue.requeueProcessing('w')).toBe(2);
     const back = [(await queue.reserve('w2', 100))!.message, (await queue.reserve('w2', 100))!.message];
-    expect(back.map((m) => m.runId).sort()).toEqual(rest.slice(3).map((r) => r.message.runId).sort());
+    expect(back.map((m) => m.runId).sort()).toEqual(
+      rest
+        .slice(3)
+        .map((r) => r.message.runId)
+        .sort(),
+    );
   });
 
   it('fails every enqueue of a turn with queue_unavailable when Redis cannot be reached', async () => {

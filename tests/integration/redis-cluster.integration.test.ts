@@ -34,7 +34,9 @@ describe('the platform on a Redis Cluster', () => {
       tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { v: '{{ input.v }}' } }],
     });
     expect(wf.status).toBe(201);
-    const runs = await Promise.all([1, 2, 3].map((v) => api(stack.host.url, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: { v } })));
+    const runs = await Promise.all(
+      [1, 2, 3].map((v) => api(stack.host.url, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: { v } })),
+    );
     for (const r of runs) expect(r.status).toBe(202);
     for (const r of runs) {
       const done = await waitFor(async () => {
@@ -55,7 +57,13 @@ describe('the platform on a Redis Cluster', () => {
 
 describe('rate limits and the streaming gate on a Redis Cluster', () => {
   it('the rate limiter refuses past the per-caller limit', async () => {
-    const rl = createRedisRateLimiter({ url: cluster.url, cluster: true, prefix: `test:${randomId()}`, limits: { windowSeconds: 60, perCaller: 2, perOrg: 10 }, logger: createLogger('silent') });
+    const rl = createRedisRateLimiter({
+      url: cluster.url,
+      cluster: true,
+      prefix: `test:${randomId()}`,
+      limits: { windowSeconds: 60, perCaller: 2, perOrg: 10 },
+      logger: createLogger('silent'),
+    });
     try {
       const p = devPrincipal();
       await rl.check(p);
@@ -92,7 +100,9 @@ describe('rate limits and the streaming gate on a Redis Cluster', () => {
     await expect(raw.eval("return redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')", 2, a, b)).rejects.toThrow(/CROSSSLOT/);
     const root = redisKeyRoot(p);
     await raw.lpush(`${root}:queue`, 'x');
-    expect(await raw.eval("return redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')", 2, `${root}:queue`, `${root}:processing:w1`)).toBe('x');
+    expect(
+      await raw.eval("return redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')", 2, `${root}:queue`, `${root}:processing:w1`),
+    ).toBe('x');
   });
 });
 
@@ -108,7 +118,14 @@ describe('REDIS_CLUSTER configuration', () => {
       }
     };
     expect(problems({ REDIS_CLUSTER: 'on' })).toContain('REDIS_CLUSTER');
-    expect(problems({ REDIS_CLUSTER: 'on', REDIS_URL: 'redis://127.0.0.1:7000', REDIS_AUTH: 'entra', REDIS_ENTRA_USER: '77777777-7777-4777-8777-777777777777' })).toContain('REDIS_CLUSTER');
+    expect(
+      problems({
+        REDIS_CLUSTER: 'on',
+        REDIS_URL: 'redis://127.0.0.1:7000',
+        REDIS_AUTH: 'entra',
+        REDIS_ENTRA_USER: '77777777-7777-4777-8777-777777777777',
+      }),
+    ).toContain('REDIS_CLUSTER');
     expect(problems({ REDIS_CLUSTER: 'on', REDIS_URL: 'redis://127.0.0.1:7000' })).toEqual([]);
   });
 });

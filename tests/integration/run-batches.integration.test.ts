@@ -47,15 +47,20 @@ async function pendingRun(): Promise<string> {
 }
 
 async function runRow(id: string) {
-  const { rows } = await p.db.query<{ status: string; lease_owner: string | null; workflow_version: number; idempotency_key: string | null }>(
-    'SELECT status, lease_owner, workflow_version, idempotency_key FROM workflow_runs WHERE id = $1',
-    [id],
-  );
+  const { rows } = await p.db.query<{
+    status: string;
+    lease_owner: string | null;
+    workflow_version: number;
+    idempotency_key: string | null;
+  }>('SELECT status, lease_owner, workflow_version, idempotency_key FROM workflow_runs WHERE id = $1', [id]);
   return rows[0];
 }
 
 async function taskRows(id: string) {
-  const { rows } = await p.db.query<{ key: string; status: string; attempts: number }>('SELECT key, status, attempts FROM task_runs WHERE run_id = $1 ORDER BY position', [id]);
+  const { rows } = await p.db.query<{ key: string; status: string; attempts: number }>(
+    'SELECT key, status, attempts FROM task_runs WHERE run_id = $1 ORDER BY position',
+    [id],
+  );
   return rows;
 }
 
@@ -89,7 +94,10 @@ describe('claimRuns', () => {
     const c = claimed.get(pending)!;
     expect(c.tasks.map((t) => t.status)).toEqual(['PENDING', 'PENDING']);
     expect(c.startedTaskId).toBe(c.tasks[0]!.id);
-    expect((await taskRows(pending)).map((t) => [t.status, t.attempts])).toEqual([['RUNNING', 1], ['PENDING', 0]]);
+    expect((await taskRows(pending)).map((t) => [t.status, t.attempts])).toEqual([
+      ['RUNNING', 1],
+      ['PENDING', 0],
+    ]);
     // The resumed run starts its first unfinished task again, as a new attempt.
     expect((await taskRows(expired))[0]).toMatchObject({ status: 'RUNNING', attempts: 2 });
   });
@@ -97,7 +105,16 @@ describe('claimRuns', () => {
   it('lets exactly one of many concurrent batches win each run', async () => {
     const ids = await Promise.all(Array.from({ length: 40 }, () => pendingRun()));
     const shuffled = (seed: number) => [...ids].sort((a, b) => ((a.charCodeAt(seed) ^ b.charCodeAt(seed + 1)) % 3) - 1);
-    const results = await Promise.all(['w1', 'w2', 'w3', 'w4'].map((w, i) => claimRuns(p.db, w, 60_000, shuffled(i).map((runId) => ({ orgId: DEV_ORG_ID, runId })))));
+    const results = await Promise.all(
+      ['w1', 'w2', 'w3', 'w4'].map((w, i) =>
+        claimRuns(
+          p.db,
+          w,
+          60_000,
+          shuffled(i).map((runId) => ({ orgId: DEV_ORG_ID, runId })),
+        ),
+      ),
+    );
     const winners = results.flatMap((m) => [...m.keys()]);
     expect(winners.sort()).toEqual([...ids].sort());
   });
@@ -105,7 +122,10 @@ describe('claimRuns', () => {
   it('gives a run reserved twice in one batch to the first request only (the worker executes it once)', async () => {
     const worker = new Worker(p, { concurrency: 4 });
     const id = await pendingRun();
-    const [a, b] = await Promise.all([worker.claims.submit({ orgId: DEV_ORG_ID, runId: id }), worker.claims.submit({ orgId: DEV_ORG_ID, runId: id })]);
+    const [a, b] = await Promise.all([
+      worker.claims.submit({ orgId: DEV_ORG_ID, runId: id }),
+      worker.claims.submit({ orgId: DEV_ORG_ID, runId: id }),
+    ]);
     expect(a?.id).toBe(id);
     expect(b).toBeNull();
     expect(worker.claims.stats).toEqual({ statements: 1, requests: 2 });
@@ -116,11 +136,28 @@ describe('endRuns', () => {
   it('ends the runs the worker still holds, with their tail tasks, and writes nothing of a run whose lease is gone', async () => {
     const kept = await pendingRun();
     const lost = await pendingRun();
-    const claimed = await claimRuns(p.db, 'w-end', 60_000, [kept, lost].map((runId) => ({ orgId: DEV_ORG_ID, runId })));
+    const claimed = await claimRuns(
+      p.db,
+      'w-end',
+      60_000,
+      [kept, lost].map((runId) => ({ orgId: DEV_ORG_ID, runId })),
+    );
     await p.db.query("UPDATE workflow_runs SET lease_expires_at = clock_timestamp() - interval '1 second' WHERE id = $1", [lost]);
-    const tail = (id: string) => ({ id: claimed.get(id)!.tasks[0]!.id, status: 'FAILED' as const, output: null, error: { code: 'boom', message: 'it broke', retryable: false } });
+    const tail = (id: string) => ({
+      id: claimed.get(id)!.tasks[0]!.id,
+      status: 'FAILED' as const,
+      output: null,
+      error: { code: 'boom', message: 'it broke', retryable: false },
+    });
     const ended = await endRuns(p.db, 'w-end', [
-      { orgId: DEV_ORG_ID, runId: kept, status: 'FAILED', output: null, error: { code: 'boom', message: 'it broke', retryable: false }, task: tail(kept) },
+      {
+        orgId: DEV_ORG_ID,
+        runId: kept,
+        status: 'FAILED',
+        output: null,
+        error: { code: 'boom', message: 'it broke', retryable: false },
+        task: tail(kept),
+      },
       { orgId: DEV_ORG_ID, runId: lost, status: 'SUCCEEDED', output: { x: 1 }, error: null, task: tail(lost) },
     ]);
     expect([...ended]).toEqual([kept]);
@@ -134,13 +171,32 @@ describe('endRuns', () => {
 
   it("writes each run's own output and task end in a batch, ends a run with no tail task alone, and nothing for another organisation", async () => {
     const ids = await Promise.all([1, 2, 3, 4, 5].map(() => pendingRun()));
-    const claimed = await claimRuns(p.db, 'w-many', 60_000, ids.map((runId) => ({ orgId: DEV_ORG_ID, runId })));
+    const claimed = await claimRuns(
+      p.db,
+      'w-many',
+      60_000,
+      ids.map((runId) => ({ orgId: DEV_ORG_ID, runId })),
+    );
     const taskOf = (id: string) => claimed.get(id)!.tasks[0]!.id;
     const [wrongOrg, noTask, ...rest] = ids;
     const ended = await endRuns(p.db, 'w-many', [
-      ...rest.map((runId, i) => ({ orgId: DEV_ORG_ID, runId, status: 'SUCCEEDED' as const, output: { i }, error: null, task: { id: taskOf(runId), status: 'SUCCEEDED' as const, output: { task: i }, error: null } })),
+      ...rest.map((runId, i) => ({
+        orgId: DEV_ORG_ID,
+        runId,
+        status: 'SUCCEEDED' as const,
+        output: { i },
+        error: null,
+        task: { id: taskOf(runId), status: 'SUCCEEDED' as const, output: { task: i }, error: null },
+      })),
       { orgId: DEV_ORG_ID, runId: noTask!, status: 'SUCCEEDED', output: 'plain', error: null, task: null },
-      { orgId: randomUUID(), runId: wrongOrg!, status: 'SUCCEEDED', output: { stolen: true }, error: null, task: { id: taskOf(wrongOrg!), status: 'SUCCEEDED', output: null, error: null } },
+      {
+        orgId: randomUUID(),
+        runId: wrongOrg!,
+        status: 'SUCCEEDED',
+        output: { stolen: true },
+        error: null,
+        task: { id: taskOf(wrongOrg!), status: 'SUCCEEDED', output: null, error: null },
+      },
     ]);
     expect([...ended].sort()).toEqual([noTask!, ...rest].sort());
     for (const [i, runId] of rest.entries()) {
@@ -197,7 +253,10 @@ describe('insertRunsIfCurrent and the trigger path', () => {
     expect(await taskRows(k1.id)).toHaveLength(1);
     expect((await runRow(k1.id))?.idempotency_key).toBe('same');
     expect((await runRow(fresh.id))?.idempotency_key).toBeNull();
-    const { rows } = await p.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'run.trigger' AND target_id = ANY($1::text[])", [[stale.id, fresh.id, k1.id, k2.id]]);
+    const { rows } = await p.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM audit_log WHERE action = 'run.trigger' AND target_id = ANY($1::text[])",
+      [[stale.id, fresh.id, k1.id, k2.id]],
+    );
     expect(rows[0]!.n).toBe(2);
   });
 

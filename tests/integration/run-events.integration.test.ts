@@ -3,22 +3,21 @@
  * handler Azure Functions streams), on real PostgreSQL and Redis.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startTestStack, type TestPlatform, type TestStack } from '../helpers/test-platform';
+import { api, startTestStack, type TestStack } from '../helpers/test-platform';
 
 let stack: TestStack;
-let platform: TestPlatform;
 let host: TestStack['host'];
 
 beforeAll(async () => {
   stack = await startTestStack({ concurrency: 4, pollMs: 50 });
-  ({ platform, host } = stack);
+  ({ host } = stack);
 });
 
 afterAll(() => stack.close());
 
 interface Sse {
   event: string;
-  data: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  data: any;
   id?: string;
 }
 
@@ -46,7 +45,13 @@ describe('GET /api/runs/{id}/events', () => {
       name: 'watched',
       tasks: [
         { key: 'wait', type: 'atomic', connector: 'platform', operation: 'sleep', input: { ms: 700 } },
-        { key: 'fan', type: 'chunked', generator: { connector: 'platform', operation: 'range', input: { count: 10 } }, each: { workflow: 'slow-child' }, concurrency: 2 },
+        {
+          key: 'fan',
+          type: 'chunked',
+          generator: { connector: 'platform', operation: 'range', input: { count: 10 } },
+          each: { workflow: 'slow-child' },
+          concurrency: 2,
+        },
       ],
     });
     const trig = await api(host.url, 'POST', `/api/workflows/${wf.body.id}/runs`, {});
@@ -68,7 +73,10 @@ describe('GET /api/runs/{id}/events', () => {
     expect(runEvents.at(-1)!.data.status).toBe('SUCCEEDED');
     expect(runEvents.every((e) => e.data.tasks === undefined)).toBe(true);
     // 'wait' sleeps 700 ms at 500 ms polls: RUNNING is seen (in the snapshot or a task event), then SUCCEEDED.
-    const waitStates = [events[0]!.data.tasks[0].status, ...events.filter((e) => e.event === 'task' && e.data.key === 'wait').map((e) => e.data.status)];
+    const waitStates = [
+      events[0]!.data.tasks[0].status,
+      ...events.filter((e) => e.event === 'task' && e.data.key === 'wait').map((e) => e.data.status),
+    ];
     expect(waitStates).toContain('RUNNING');
     expect(waitStates.at(-1)).toBe('SUCCEEDED');
     const fan = events.filter((e) => e.event === 'task' && e.data.key === 'fan').map((e) => e.data);
@@ -78,7 +86,10 @@ describe('GET /api/runs/{id}/events', () => {
   });
 
   it('sends the snapshot and end at once for a finished run', async () => {
-    const wf = await api(host.url, 'POST', '/api/workflows', { name: 'quick', tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'fail' }] });
+    const wf = await api(host.url, 'POST', '/api/workflows', {
+      name: 'quick',
+      tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'fail' }],
+    });
     const trig = await api(host.url, 'POST', `/api/workflows/${wf.body.id}/runs`, {});
     // Wait for it to finish through the ordinary read.
     for (let i = 0; i < 300; i++) {
@@ -100,7 +111,10 @@ describe('GET /api/runs/{id}/events', () => {
   });
 
   it('stops when the client goes away, and the host keeps serving', async () => {
-    const wf = await api(host.url, 'POST', '/api/workflows', { name: 'long', tasks: [{ key: 's', type: 'atomic', connector: 'platform', operation: 'sleep', input: { ms: 1500 } }] });
+    const wf = await api(host.url, 'POST', '/api/workflows', {
+      name: 'long',
+      tasks: [{ key: 's', type: 'atomic', connector: 'platform', operation: 'sleep', input: { ms: 1500 } }],
+    });
     const trig = await api(host.url, 'POST', `/api/workflows/${wf.body.id}/runs`, {});
     const ctrl = new AbortController();
     const res = await fetch(`${host.url}/api/runs/${trig.body.id}/events`, { signal: ctrl.signal });

@@ -20,7 +20,10 @@ beforeAll(async () => {
   // No worker: the runs stay PENDING; their creation times are then set to known instants.
   platform = await createTestPlatform({ queue: 'embedded' });
   host = await startTestHost(platform);
-  const wf = await api(host.url, 'POST', '/api/workflows', { name: 'timed', tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo' }] });
+  const wf = await api(host.url, 'POST', '/api/workflows', {
+    name: 'timed',
+    tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo' }],
+  });
   workflowId = wf.body.id;
   for (let hour = 0; hour < 10; hour++) {
     const run = await api(host.url, 'POST', `/api/workflows/${workflowId}/runs`, { input: { hour } });
@@ -48,7 +51,9 @@ describe('GET /api/runs time window', () => {
   });
 
   it('reads offsets: 05:30+02:00 is 03:30Z', async () => {
-    const r = await list(`createdAfter=${encodeURIComponent('2026-03-01T05:30:00+02:00')}&createdBefore=${encodeURIComponent('2026-03-01T07:00:00+02:00')}`);
+    const r = await list(
+      `createdAfter=${encodeURIComponent('2026-03-01T05:30:00+02:00')}&createdBefore=${encodeURIComponent('2026-03-01T07:00:00+02:00')}`,
+    );
     expect(r.body.items.map((i) => i.id)).toEqual([byHour[4]]);
   });
 

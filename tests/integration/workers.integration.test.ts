@@ -39,7 +39,13 @@ describe('projects', () => {
     const created = await api(host.url, 'POST', '/api/projects', { name: 'Finance ops', description: 'Invoices' });
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`/api/projects/${created.body.id}`);
-    expect(created.body).toMatchObject({ name: 'Finance ops', description: 'Invoices', isDefault: false, workflowCount: 0, workerCount: 0 });
+    expect(created.body).toMatchObject({
+      name: 'Finance ops',
+      description: 'Invoices',
+      isDefault: false,
+      workflowCount: 0,
+      workerCount: 0,
+    });
 
     const again = await api(host.url, 'POST', '/api/projects', { name: 'Finance ops' });
     expect(again.status).toBe(409);
@@ -59,7 +65,11 @@ describe('digital workers', () => {
   it('pausing refuses triggers of its workflows with nothing committed; resuming accepts them again', async () => {
     const wf = await api(host.url, 'POST', '/api/workflows', echoWorkflow('invoice-intake'));
     expect(wf.status).toBe(201);
-    const w = await api(host.url, 'POST', '/api/workers', { name: 'Invoice clerk', owner: 'ap-team@example.com', description: 'Reads invoices' });
+    const w = await api(host.url, 'POST', '/api/workers', {
+      name: 'Invoice clerk',
+      owner: 'ap-team@example.com',
+      description: 'Reads invoices',
+    });
     expect(w.status).toBe(201);
     expect(w.body).toMatchObject({ projectId: DEV_PROJECT_ID, status: 'active', workflows: [] });
 
@@ -84,7 +94,9 @@ describe('digital workers', () => {
     expect(ok.status).toBe(202);
     expect((await finished(ok.body.id)).status).toBe('SUCCEEDED');
 
-    const audit = await platform.db.query<{ action: string }>(`SELECT action FROM audit_log WHERE target_id = $1::text ORDER BY id`, [w.body.id]);
+    const audit = await platform.db.query<{ action: string }>(`SELECT action FROM audit_log WHERE target_id = $1::text ORDER BY id`, [
+      w.body.id,
+    ]);
     expect(audit.rows.map((r) => r.action)).toEqual(['worker.create', 'worker.assign_workflow', 'worker.pause', 'worker.resume']);
   });
 
@@ -119,7 +131,11 @@ describe('digital workers', () => {
     const badStatus = await api(host.url, 'PATCH', `/api/workers/${w.body.id}`, { status: 'sleeping' });
     expect(badStatus.status).toBe(422);
     expect(badStatus.body.errors[0].path).toBe('status');
-    const noProject = await api(host.url, 'POST', '/api/workers', { name: 'x', owner: 'y', projectId: '00000000-0000-4000-8000-0000000000dd' });
+    const noProject = await api(host.url, 'POST', '/api/workers', {
+      name: 'x',
+      owner: 'y',
+      projectId: '00000000-0000-4000-8000-0000000000dd',
+    });
     expect(noProject.status).toBe(404);
 
     const inOther = await api(host.url, 'GET', `/api/workers?projectId=${other.body.id}`);
@@ -137,7 +153,8 @@ describe('digital workers', () => {
     const w = await api(host.url, 'POST', '/api/workers', { name: 'Stats clerk', owner: 'ops' });
     for (const id of [good.body.id, bad.body.id]) await api(host.url, 'POST', `/api/workers/${w.body.id}/workflows`, { workflowId: id });
     const runs = [];
-    for (const id of [good.body.id, good.body.id, good.body.id, bad.body.id]) runs.push((await api(host.url, 'POST', `/api/workflows/${id}/runs`, { input: {} })).body.id);
+    for (const id of [good.body.id, good.body.id, good.body.id, bad.body.id])
+      runs.push((await api(host.url, 'POST', `/api/workflows/${id}/runs`, { input: {} })).body.id);
     for (const id of runs) await finished(id);
 
     const stats = await api(host.url, 'GET', `/api/workers/${w.body.id}/stats?days=7`);
@@ -148,8 +165,12 @@ describe('digital workers', () => {
     expect(stats.body.daily).toHaveLength(7);
     const today = new Date().toISOString().slice(0, 10);
     expect(stats.body.daily.at(-1)).toMatchObject({ day: today, succeeded: 3, failed: 1, cancelled: 0 });
-    expect(stats.body.daily.slice(0, 6).every((d: { succeeded: number; failed: number }) => d.succeeded === 0 && d.failed === 0)).toBe(true);
-    expect(stats.body.recentFailures).toEqual([{ runId: runs[3], workflowName: 'stats-bad', at: expect.any(String), message: 'no invoice' }]);
+    expect(stats.body.daily.slice(0, 6).every((d: { succeeded: number; failed: number }) => d.succeeded === 0 && d.failed === 0)).toBe(
+      true,
+    );
+    expect(stats.body.recentFailures).toEqual([
+      { runId: runs[3], workflowName: 'stats-bad', at: expect.any(String), message: 'no invoice' },
+    ]);
 
     const tooMany = await api(host.url, 'GET', `/api/workers/${w.body.id}/stats?days=500`);
     expect(tooMany.status).toBe(400);
@@ -163,12 +184,18 @@ describe('digital workers', () => {
     const wf = await api(host.url, 'POST', '/api/workflows', echoWorkflow('nightly-report'));
     const w = await api(host.url, 'POST', '/api/workers', { name: 'Night shift', owner: 'ops' });
     await api(host.url, 'POST', `/api/workers/${w.body.id}/workflows`, { workflowId: wf.body.id });
-    const sched = await api(host.url, 'POST', `/api/workflows/${wf.body.id}/schedules`, { cron: '* * * * *', catchUp: 'all', input: { v: 'tick' } });
+    const sched = await api(host.url, 'POST', `/api/workflows/${wf.body.id}/schedules`, {
+      cron: '* * * * *',
+      catchUp: 'all',
+      input: { v: 'tick' },
+    });
     expect(sched.status).toBe(201);
     await api(host.url, 'PATCH', `/api/workers/${w.body.id}`, { status: 'paused' });
 
     // Make the schedule due now (the minute that has just begun), then run the timer job once.
-    await platform.db.query(`UPDATE schedules SET next_fire_at = date_trunc('minute', clock_timestamp()) WHERE id = $1::uuid`, [sched.body.id]);
+    await platform.db.query(`UPDATE schedules SET next_fire_at = date_trunc('minute', clock_timestamp()) WHERE id = $1::uuid`, [
+      sched.body.id,
+    ]);
     const paused = await fireDueSchedules(platform);
     expect(paused).toMatchObject({ runs: 0, failed: 1 });
     const fires = await platform.db.query<{ code: string | null; run: string | null }>(
@@ -179,7 +206,10 @@ describe('digital workers', () => {
     expect((await api(host.url, 'GET', `/api/runs?workflowId=${wf.body.id}`)).body.items).toEqual([]);
 
     await api(host.url, 'PATCH', `/api/workers/${w.body.id}`, { status: 'active' });
-    await platform.db.query(`UPDATE schedules SET next_fire_at = date_trunc('minute', clock_timestamp()) - interval '1 minute' WHERE id = $1::uuid`, [sched.body.id]);
+    await platform.db.query(
+      `UPDATE schedules SET next_fire_at = date_trunc('minute', clock_timestamp()) - interval '1 minute' WHERE id = $1::uuid`,
+      [sched.body.id],
+    );
     const resumed = await fireDueSchedules(platform);
     expect(resumed.runs).toBe(1);
     const runs = (await api(host.url, 'GET', `/api/runs?workflowId=${wf.body.id}`)).body.items;

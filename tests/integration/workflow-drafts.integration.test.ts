@@ -42,7 +42,12 @@ describe('drafts and publishing', () => {
     id = (await api(url, 'POST', '/api/workflows', greet('v1'))).body.id;
     expect((await api(url, 'GET', `/api/workflows/${id}/draft`)).body.code).toBe('workflow_draft_not_found');
 
-    const draft = await api(url, 'PUT', `/api/workflows/${id}/draft`, greet('draft', [{ key: 'more', type: 'atomic', connector: 'platform', operation: 'echo', input: { n: 1 } }]));
+    const draft = await api(
+      url,
+      'PUT',
+      `/api/workflows/${id}/draft`,
+      greet('draft', [{ key: 'more', type: 'atomic', connector: 'platform', operation: 'echo', input: { n: 1 } }]),
+    );
     expect(draft.status).toBe(200);
     expect(draft.body).toMatchObject({ workflowId: id, basedOnVersion: 1, updatedBy: expect.any(String) });
     expect(Object.keys(draft.body.definition)).toEqual(['name', 'inputSchema', 'tasks']);
@@ -52,7 +57,10 @@ describe('drafts and publishing', () => {
     expect(await runOutput(id)).toEqual({ version: 1, output: { message: 'v1' } });
 
     // An invalid draft is refused like an invalid save, and the saved draft stays.
-    const bad = await api(url, 'PUT', `/api/workflows/${id}/draft`, { ...greet('x'), tasks: [{ key: 'say', type: 'atomic', connector: 'nope', operation: 'echo' }] });
+    const bad = await api(url, 'PUT', `/api/workflows/${id}/draft`, {
+      ...greet('x'),
+      tasks: [{ key: 'say', type: 'atomic', connector: 'nope', operation: 'echo' }],
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.code).toBe('invalid_definition');
 
@@ -93,7 +101,9 @@ describe('drafts and publishing', () => {
     expect(r.body).toMatchObject({ version: 5, latestVersion: 5 });
     expect(r.body.definition.tasks[0].input).toEqual({ message: 'v1' });
     expect(await runOutput(id)).toEqual({ version: 5, output: { message: 'v1' } });
-    expect((await api(url, 'POST', `/api/workflows/${id}/rollback`, { version: 2, expectedVersion: 4 })).body.code).toBe('version_conflict');
+    expect((await api(url, 'POST', `/api/workflows/${id}/rollback`, { version: 2, expectedVersion: 4 })).body.code).toBe(
+      'version_conflict',
+    );
     expect((await api(url, 'POST', `/api/workflows/${id}/rollback`, { version: 5 })).body.code).toBe('invalid_rollback');
     expect((await api(url, 'POST', `/api/workflows/${id}/rollback`, { version: 9 })).body.code).toBe('workflow_version_not_found');
   });
@@ -120,7 +130,8 @@ describe('drafts and publishing', () => {
 
   it('audits every draft save, publish, discard and rollback', async () => {
     const actions = (await api(url, 'GET', `/api/hq/audit?targetId=${id}&limit=100`)).body.items.map((e: { action: string }) => e.action);
-    for (const a of ['workflow.draft.save', 'workflow.draft.discard', 'workflow.publish', 'workflow.rollback']) expect(actions).toContain(a);
+    for (const a of ['workflow.draft.save', 'workflow.draft.discard', 'workflow.publish', 'workflow.rollback'])
+      expect(actions).toContain(a);
     const publish = (await api(url, 'GET', `/api/hq/audit?targetId=${id}&action=workflow.publish`)).body.items.at(-1);
     expect(publish.diff).toMatchObject({ version: 2, basedOnVersion: 1 });
   });
@@ -159,6 +170,8 @@ describe('deleting projects and digital workers', () => {
     expect((await api(url, 'DELETE', `/api/workers/${w.id}`)).status).toBe(204);
     expect((await api(url, 'GET', `/api/workers/${w.id}`)).status).toBe(404);
     expect((await api(url, 'DELETE', `/api/workers/${w.id}`)).body.code).toBe('worker_not_found');
-    expect((await api(url, 'GET', `/api/hq/audit?action=worker.delete`)).body.items.map((e: { targetId: string }) => e.targetId)).toEqual([w.id]);
+    expect((await api(url, 'GET', `/api/hq/audit?action=worker.delete`)).body.items.map((e: { targetId: string }) => e.targetId)).toEqual([
+      w.id,
+    ]);
   });
 });

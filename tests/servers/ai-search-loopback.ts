@@ -15,7 +15,7 @@ type Doc = Record<string, unknown>;
 export interface AiSearchLoopback {
   url: string;
   requests: RecordedRequest[];
-  indexes: Map<string, { definition: any; docs: Map<string, Doc> }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  indexes: Map<string, { definition: any; docs: Map<string, Doc> }>;
   close(): Promise<void>;
 }
 
@@ -49,14 +49,23 @@ export async function startAiSearchLoopback(opts: { apiKey?: string } = {}): Pro
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
-    const rec: RecordedRequest = { method: req.method ?? 'GET', path: decodeURIComponent(url.pathname), query: url.searchParams, headers: req.headers, body: text ? JSON.parse(text) : undefined, aborted: false, finished: true };
+    const rec: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: decodeURIComponent(url.pathname),
+      query: url.searchParams,
+      headers: req.headers,
+      body: text ? JSON.parse(text) : undefined,
+      aborted: false,
+      finished: true,
+    };
     requests.push(rec);
     const reply = (status: number, body?: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json; odata.metadata=none', 'request-id': 'loopback' });
       res.end(body === undefined ? undefined : JSON.stringify(body));
     };
     if (opts.apiKey && req.headers['api-key'] !== opts.apiKey) return reply(403, { error: { code: 'Forbidden', message: 'bad api-key' } });
-    if (!url.searchParams.get('api-version')) return reply(400, { error: { code: 'MissingApiVersionParameter', message: 'api-version is required' } });
+    if (!url.searchParams.get('api-version'))
+      return reply(400, { error: { code: 'MissingApiVersionParameter', message: 'api-version is required' } });
 
     const m = /^\/indexes(?:\('([^']+)'\)|\/([^/]+))(?:\/docs\/(search\.index|search\.post\.search))?$/.exec(rec.path);
     if (!m) return reply(404, { error: { code: 'NotFound', message: `no route ${rec.path}` } });
@@ -102,7 +111,10 @@ export async function startAiSearchLoopback(opts: { apiKey?: string } = {}): Pro
         scored = docs
           .filter((d) => matches(d, b.filter))
           .map((doc) => {
-            const text = Object.values(doc).filter((v) => typeof v === 'string').join(' ').toLowerCase();
+            const text = Object.values(doc)
+              .filter((v) => typeof v === 'string')
+              .join(' ')
+              .toLowerCase();
             return { doc, score: terms.filter((t) => text.includes(t)).length };
           })
           .filter((x) => x.score > 0)
@@ -110,7 +122,9 @@ export async function startAiSearchLoopback(opts: { apiKey?: string } = {}): Pro
       } else scored = docs.filter((d) => matches(d, b.filter)).map((doc) => ({ doc, score: 1 }));
       const select: string[] | null = b.select ? String(b.select).split(',') : null;
       return reply(200, {
-        value: scored.slice(0, top).map((s) => ({ '@search.score': s.score, ...(select ? Object.fromEntries(select.map((f) => [f, s.doc[f]])) : s.doc) })),
+        value: scored
+          .slice(0, top)
+          .map((s) => ({ '@search.score': s.score, ...(select ? Object.fromEntries(select.map((f) => [f, s.doc[f]])) : s.doc) })),
       });
     }
     return reply(405, { error: { code: 'MethodNotAllowed', message: `${req.method} ${rec.path}` } });

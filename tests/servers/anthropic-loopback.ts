@@ -28,7 +28,15 @@ export async function startAnthropicLoopback(): Promise<AnthropicLoopback> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
-    const rec: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: text ? JSON.parse(text) : undefined, aborted: false, finished: false };
+    const rec: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body: text ? JSON.parse(text) : undefined,
+      aborted: false,
+      finished: false,
+    };
     requests.push(rec);
     res.on('close', () => {
       if (!res.writableFinished) rec.aborted = true;
@@ -58,7 +66,10 @@ export async function startAnthropicLoopback(): Promise<AnthropicLoopback> {
           content: [{ type: 'text', text }],
           stop_reason: reply.stopReason ?? 'end_turn',
           stop_sequence: null,
-          usage: { input_tokens: Math.ceil(JSON.stringify(rec.body.messages ?? []).length / 4), output_tokens: Math.max(1, Math.ceil(text.length / 4)) },
+          usage: {
+            input_tokens: Math.ceil(JSON.stringify(rec.body.messages ?? []).length / 4),
+            output_tokens: Math.max(1, Math.ceil(text.length / 4)),
+          },
         }),
       );
       return;
@@ -67,7 +78,16 @@ export async function startAnthropicLoopback(): Promise<AnthropicLoopback> {
     const ev = (name: string, data: unknown) => res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
     ev('message_start', {
       type: 'message_start',
-      message: { id: 'msg_loopback', type: 'message', role: 'assistant', content: [], model: rec.body.model, stop_reason: null, stop_sequence: null, usage: { input_tokens: 10, output_tokens: 1 } },
+      message: {
+        id: 'msg_loopback',
+        type: 'message',
+        role: 'assistant',
+        content: [],
+        model: rec.body.model,
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 10, output_tokens: 1 },
+      },
     });
     ev('ping', { type: 'ping' });
     let index = 0;
@@ -81,17 +101,29 @@ export async function startAnthropicLoopback(): Promise<AnthropicLoopback> {
         ev('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
         ev('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: part.text } });
       } else {
-        ev('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: `toolu_${index}`, name: part.tool.name, input: {} } });
+        ev('content_block_start', {
+          type: 'content_block_start',
+          index,
+          content_block: { type: 'tool_use', id: `toolu_${index}`, name: part.tool.name, input: {} },
+        });
         const a = part.tool.arguments;
         const mid = Math.floor(a.length / 2);
-        ev('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: a.slice(0, mid) } });
+        ev('content_block_delta', {
+          type: 'content_block_delta',
+          index,
+          delta: { type: 'input_json_delta', partial_json: a.slice(0, mid) },
+        });
         ev('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: a.slice(mid) } });
       }
       ev('content_block_stop', { type: 'content_block_stop', index });
       index++;
       await new Promise((r) => setImmediate(r));
     }
-    ev('message_delta', { type: 'message_delta', delta: { stop_reason: reply.stopReason ?? (reply.parts.some((p) => 'tool' in p) ? 'tool_use' : 'end_turn'), stop_sequence: null }, usage: { output_tokens: 5 } });
+    ev('message_delta', {
+      type: 'message_delta',
+      delta: { stop_reason: reply.stopReason ?? (reply.parts.some((p) => 'tool' in p) ? 'tool_use' : 'end_turn'), stop_sequence: null },
+      usage: { output_tokens: 5 },
+    });
     ev('message_stop', { type: 'message_stop' });
     res.end();
   });

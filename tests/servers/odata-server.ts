@@ -50,7 +50,11 @@ function odataError(res: ServerResponse, status: number, code: string, message: 
 }
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'content-type': 'application/json; odata.metadata=minimal; odata.streaming=true', 'odata-version': '4.0', ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; odata.metadata=minimal; odata.streaming=true',
+    'odata-version': '4.0',
+    ...headers,
+  });
   res.end(JSON.stringify(body));
 }
 
@@ -62,7 +66,13 @@ export function matchesFilter(rec: Rec, filter: string | null): boolean {
     const m = /^(\w+)\s+(eq|ne|gt|ge|lt|le)\s+(.+)$/i.exec(c);
     if (!m) throw new Error(`unsupported filter clause '${c}'`);
     const [, field, op, raw] = m;
-    const value: unknown = raw!.startsWith("'") ? raw!.slice(1, -1).replace(/''/g, "'") : raw === 'true' ? true : raw === 'false' ? false : Number(raw);
+    const value: unknown = raw!.startsWith("'")
+      ? raw!.slice(1, -1).replace(/''/g, "'")
+      : raw === 'true'
+        ? true
+        : raw === 'false'
+          ? false
+          : Number(raw);
     const actual = rec[field!] as number; // compared as the JSON value it is; eq/ne work for strings too
     switch (op!.toLowerCase()) {
       case 'eq':
@@ -113,9 +123,27 @@ export async function startODataServer(opts: { customerCount?: number; defaultPa
   }));
   const versions = new Map<string, number>();
   const financeCustomers: Rec[] = [
-    { dataAreaId: 'usmf', CustomerAccount: 'US-001', OrganizationName: 'Contoso Retail San Diego', CustomerGroupId: '30', SalesCurrencyCode: 'USD' },
-    { dataAreaId: 'usmf', CustomerAccount: 'US-002', OrganizationName: 'Contoso Retail Los Angeles', CustomerGroupId: '30', SalesCurrencyCode: 'USD' },
-    { dataAreaId: 'usmf', CustomerAccount: 'US-003', OrganizationName: 'Forest Wholesales', CustomerGroupId: '10', SalesCurrencyCode: 'USD' },
+    {
+      dataAreaId: 'usmf',
+      CustomerAccount: 'US-001',
+      OrganizationName: 'Contoso Retail San Diego',
+      CustomerGroupId: '30',
+      SalesCurrencyCode: 'USD',
+    },
+    {
+      dataAreaId: 'usmf',
+      CustomerAccount: 'US-002',
+      OrganizationName: 'Contoso Retail Los Angeles',
+      CustomerGroupId: '30',
+      SalesCurrencyCode: 'USD',
+    },
+    {
+      dataAreaId: 'usmf',
+      CustomerAccount: 'US-003',
+      OrganizationName: 'Forest Wholesales',
+      CustomerGroupId: '10',
+      SalesCurrencyCode: 'USD',
+    },
     { dataAreaId: 'demf', CustomerAccount: 'DE-001', OrganizationName: 'Contoso Europe', CustomerGroupId: '10', SalesCurrencyCode: 'EUR' },
   ];
   const users: Rec[] = Array.from({ length: 5 }, (_, i) => ({
@@ -174,30 +202,56 @@ export async function startODataServer(opts: { customerCount?: number; defaultPa
     if (!id && method === 'GET') return { status: 'page', rows: set };
     if (!id && method === 'POST') {
       const rec = JSON.parse(text || '{}') as Rec;
-      if (entitySet === 'customers' && typeof rec['displayName'] !== 'string') return bcError(400, 'BadRequest', "The property 'displayName' is required.");
+      if (entitySet === 'customers' && typeof rec['displayName'] !== 'string')
+        return bcError(400, 'BadRequest', "The property 'displayName' is required.");
       if (entitySet === 'purchaseInvoices') {
         const vendor = bcSets.get('vendors')!.find((v) => v['number'] === rec['vendorNumber']);
-        if (!vendor) return bcError(400, 'Internal_RecordNotFound', `The Vendor does not exist. Identification fields and values: No.='${String(rec['vendorNumber'])}'`);
-        Object.assign(rec, { vendorId: vendor['id'], vendorName: vendor['displayName'], number: `PI${String(set.length + 1001)}`, status: 'Draft', totalAmountIncludingTax: 0 });
+        if (!vendor)
+          return bcError(
+            400,
+            'Internal_RecordNotFound',
+            `The Vendor does not exist. Identification fields and values: No.='${String(rec['vendorNumber'])}'`,
+          );
+        Object.assign(rec, {
+          vendorId: vendor['id'],
+          vendorName: vendor['displayName'],
+          number: `PI${String(set.length + 1001)}`,
+          status: 'Draft',
+          totalAmountIncludingTax: 0,
+        });
       }
-      const created: Rec = entitySet === 'customers' ? { ...rec, '@odata.etag': etagOf(1), id: randomUUID(), number: `C${String(customers.length + 1).padStart(5, '0')}`, balanceDue: 0, blocked: ' ' } : { ...rec, '@odata.etag': etagOf(1), id: randomUUID() };
+      const created: Rec =
+        entitySet === 'customers'
+          ? {
+              ...rec,
+              '@odata.etag': etagOf(1),
+              id: randomUUID(),
+              number: `C${String(customers.length + 1).padStart(5, '0')}`,
+              balanceDue: 0,
+              blocked: ' ',
+            }
+          : { ...rec, '@odata.etag': etagOf(1), id: randomUUID() };
       set.push(created);
       return { status: 201, body: created };
     }
     const cur = set.find((c) => c['id'] === id);
-    if (!cur) return bcError(404, 'BadRequest_NotFound', `The ${entitySet} record does not exist. Identification fields and values: Id='${id}'`);
+    if (!cur)
+      return bcError(404, 'BadRequest_NotFound', `The ${entitySet} record does not exist. Identification fields and values: Id='${id}'`);
     if (tail) {
       // Lines of a document: purchaseInvoices(<id>)/purchaseInvoiceLines
       const lines = bcSets.get(tail);
       if (lines && method === 'POST') {
         const line: Rec = { ...(JSON.parse(text || '{}') as Rec), '@odata.etag': etagOf(1), id: randomUUID(), documentId: id };
         lines.push(line);
-        if (typeof line['directUnitCost'] === 'number') cur['totalAmountIncludingTax'] = Number(cur['totalAmountIncludingTax'] ?? 0) + Number(line['directUnitCost']) * Number(line['quantity'] ?? 1);
+        if (typeof line['directUnitCost'] === 'number')
+          cur['totalAmountIncludingTax'] =
+            Number(cur['totalAmountIncludingTax'] ?? 0) + Number(line['directUnitCost']) * Number(line['quantity'] ?? 1);
         return { status: 201, body: line };
       }
       if (lines && method === 'GET') return { status: 'page', rows: lines.filter((l) => l['documentId'] === id) };
       if (tail === 'Microsoft.NAV.post' && method === 'POST' && (entitySet === 'purchaseInvoices' || entitySet === 'salesInvoices')) {
-        if (cur['status'] !== 'Draft') return bcError(400, 'Application_DialogException', `The ${entitySet} ${String(cur['number'])} is already posted.`);
+        if (cur['status'] !== 'Draft')
+          return bcError(400, 'Application_DialogException', `The ${entitySet} ${String(cur['number'])} is already posted.`);
         cur['status'] = 'Open';
         const v = (versions.get(String(id)) ?? 1) + 1;
         versions.set(String(id), v);
@@ -210,7 +264,8 @@ export async function startODataServer(opts: { customerCount?: number; defaultPa
     if (method === 'PATCH' || method === 'DELETE') {
       const ifMatch = headers['if-match'];
       if (!ifMatch) return bcError(428, 'Request_EntityChanged', 'Could not process the request: an If-Match header is required.');
-      if (ifMatch !== '*' && ifMatch !== cur['@odata.etag']) return bcError(412, 'Request_EntityChanged', 'Another user has already changed the record.');
+      if (ifMatch !== '*' && ifMatch !== cur['@odata.etag'])
+        return bcError(412, 'Request_EntityChanged', 'Another user has already changed the record.');
       if (method === 'DELETE') {
         set.splice(set.indexOf(cur), 1);
         return { status: 204 };
@@ -225,7 +280,9 @@ export async function startODataServer(opts: { customerCount?: number; defaultPa
 
   /** JSON $batch; with `Isolation: snapshot` every set is restored when any request fails. */
   async function bcBatch(req: IncomingMessage, res: ServerResponse, url: URL) {
-    const b = JSON.parse(await body(req)) as { requests?: Array<{ id: string; method: string; url: string; headers?: Record<string, string>; body?: unknown }> };
+    const b = JSON.parse(await body(req)) as {
+      requests?: Array<{ id: string; method: string; url: string; headers?: Record<string, string>; body?: unknown }>;
+    };
     if (!Array.isArray(b.requests)) return odataError(res, 400, 'BadRequest', 'The batch body has no requests.');
     if (b.requests.length > 100) return odataError(res, 400, 'BadRequest', 'A batch request can contain at most 100 operations.');
     const atomic = String(req.headers['isolation'] ?? '') === 'snapshot';
@@ -234,8 +291,15 @@ export async function startODataServer(opts: { customerCount?: number; defaultPa
     for (const r of b.requests) {
       const lower = Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
       const out = await bcRequest(r.method, r.url.replace(/^\/+/, ''), lower, r.body === undefined ? '' : JSON.stringify(r.body));
-      if (out.status === 'page') responses.push({ id: r.id, status: 200, headers: { 'content-type': 'application/json' }, body: { value: out.rows } });
-      else responses.push({ id: r.id, status: out.status, headers: { 'content-type': 'application/json' }, ...(out.body !== undefined ? { body: out.body } : {}) });
+      if (out.status === 'page')
+        responses.push({ id: r.id, status: 200, headers: { 'content-type': 'application/json' }, body: { value: out.rows } });
+      else
+        responses.push({
+          id: r.id,
+          status: out.status,
+          headers: { 'content-type': 'application/json' },
+          ...(out.body !== undefined ? { body: out.body } : {}),
+        });
     }
     if (snapshot && responses.some((r) => r.status >= 400)) {
       for (const [k, rows] of snapshot) bcSets.get(k)!.splice(0, Infinity, ...rows);
@@ -249,7 +313,8 @@ export async function startODataServer(opts: { customerCount?: number; defaultPa
     const path = decodeURIComponent(url.pathname);
     if (req.method === 'POST' && path === `/${tenant}/oauth2/v2.0/token`) {
       const form = new URLSearchParams(await body(req));
-      if (form.get('grant_type') !== 'client_credentials') return json(res, 400, { error: 'unsupported_grant_type', error_description: 'AADSTS70003: grant type not supported' });
+      if (form.get('grant_type') !== 'client_credentials')
+        return json(res, 400, { error: 'unsupported_grant_type', error_description: 'AADSTS70003: grant type not supported' });
       if (form.get('client_id') !== clientId || form.get('client_secret') !== clientSecret) {
         return json(res, 401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' });
       }
@@ -269,7 +334,8 @@ export async function startODataServer(opts: { customerCount?: number; defaultPa
       return res.end();
     }
     const auth = /^Bearer (.+)$/.exec(String(req.headers['authorization'] ?? ''));
-    if (!auth || !tokens.has(auth[1]!)) return odataError(res, 401, 'Authentication_InvalidCredentials', 'The server has rejected the client credentials.');
+    if (!auth || !tokens.has(auth[1]!))
+      return odataError(res, 401, 'Authentication_InvalidCredentials', 'The server has rejected the client credentials.');
     fixture.requests.push({ method: req.method ?? 'GET', url: `${url.pathname}${url.search}`, headers: req.headers });
     if (throttled.count > 0) {
       throttled.count--;
@@ -281,9 +347,15 @@ export async function startODataServer(opts: { customerCount?: number; defaultPa
     const bc = `/v2.0/${tenant}/production/api/v2.0/`;
     if (path.startsWith(bc)) {
       const rest = path.slice(bc.length);
-      if (rest === 'companies' && req.method === 'GET') return page(req, res, url, [{ id: companyId, systemVersion: '24.0', name: 'CRONUS', displayName: 'CRONUS International Ltd.' }]);
+      if (rest === 'companies' && req.method === 'GET')
+        return page(req, res, url, [{ id: companyId, systemVersion: '24.0', name: 'CRONUS', displayName: 'CRONUS International Ltd.' }]);
       if (rest === '$batch' && req.method === 'POST') return bcBatch(req, res, url);
-      const out = await bcRequest(req.method ?? 'GET', rest, req.headers as Record<string, string | undefined>, req.method === 'POST' || req.method === 'PATCH' ? await body(req) : '');
+      const out = await bcRequest(
+        req.method ?? 'GET',
+        rest,
+        req.headers as Record<string, string | undefined>,
+        req.method === 'POST' || req.method === 'PATCH' ? await body(req) : '',
+      );
       if (out.status === 'page') return page(req, res, url, out.rows);
       if (out.status === 204) {
         res.writeHead(204);
@@ -295,12 +367,26 @@ export async function startODataServer(opts: { customerCount?: number; defaultPa
     // ---- Microsoft Graph ----
     if (path.startsWith('/v1.0/')) {
       const rest = path.slice('/v1.0/'.length);
-      const notFound = (id: string) => odataError(res, 404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+      const notFound = (id: string) =>
+        odataError(
+          res,
+          404,
+          'Request_ResourceNotFound',
+          `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+        );
       if (rest === 'organization') return page(req, res, url, [{ id: tenant, displayName: 'Contoso' }]);
       if (rest === 'users') return page(req, res, url, users);
       if (rest === 'groups') return page(req, res, url, groups);
       const gm = /^groups\/([^/]+)\/members$/.exec(rest);
-      if (gm) return gm[1] === groupId ? page(req, res, url, users.slice(0, 3).map((u) => ({ '@odata.type': '#microsoft.graph.user', ...u }))) : notFound(gm[1]!);
+      if (gm)
+        return gm[1] === groupId
+          ? page(
+              req,
+              res,
+              url,
+              users.slice(0, 3).map((u) => ({ '@odata.type': '#microsoft.graph.user', ...u })),
+            )
+          : notFound(gm[1]!);
       const um = /^users\/([^/]+)$/.exec(rest);
       if (um) {
         const u = users.find((x) => x['id'] === um[1] || x['userPrincipalName'] === um[1]);
@@ -309,27 +395,47 @@ export async function startODataServer(opts: { customerCount?: number; defaultPa
     }
 
     // ---- Dynamics 365 Finance ----
-    if (path === '/data/' || path === '/data') return json(res, 200, { '@odata.context': `${url.origin}/data/$metadata`, value: [{ name: 'CustomersV3', kind: 'EntitySet', url: 'CustomersV3' }] });
+    if (path === '/data/' || path === '/data')
+      return json(res, 200, {
+        '@odata.context': `${url.origin}/data/$metadata`,
+        value: [{ name: 'CustomersV3', kind: 'EntitySet', url: 'CustomersV3' }],
+      });
     const dmf = /^\/data\/DataManagementDefinitionGroups\/Microsoft\.Dynamics\.DataEntities\.(\w+)$/.exec(path);
     if (dmf && req.method === 'POST') {
       const b = JSON.parse(await body(req)) as Rec;
       switch (dmf[1]) {
         case 'GetAzureWriteUrl':
-          return json(res, 200, { '@odata.context': `${url.origin}/data/$metadata#Edm.String`, value: JSON.stringify({ BlobId: `{${randomUUID()}}`, BlobUrl: `${url.origin}/dmf-blobs/${String(b['uniqueFileName'])}?sv=2014-02-14&sr=b&sig=loopback` }) });
+          return json(res, 200, {
+            '@odata.context': `${url.origin}/data/$metadata#Edm.String`,
+            value: JSON.stringify({
+              BlobId: `{${randomUUID()}}`,
+              BlobUrl: `${url.origin}/dmf-blobs/${String(b['uniqueFileName'])}?sv=2014-02-14&sr=b&sig=loopback`,
+            }),
+          });
         case 'ImportFromPackage': {
           const name = new URL(String(b['packageUrl'])).pathname.replace('/dmf-blobs/', '');
           const size = uploads.get(name);
           if (size === undefined) return odataError(res, 400, 'BadRequest', 'The package was not found at packageUrl.');
-          imports.set(String(b['executionId']), { status: 'Executing', definitionGroupId: String(b['definitionGroupId']), packageBytes: size, legalEntityId: String(b['legalEntityId']), polls: 0 });
+          imports.set(String(b['executionId']), {
+            status: 'Executing',
+            definitionGroupId: String(b['definitionGroupId']),
+            packageBytes: size,
+            legalEntityId: String(b['legalEntityId']),
+            polls: 0,
+          });
           return json(res, 200, { value: b['executionId'] });
         }
         case 'GetExecutionSummaryStatus': {
           const imp = imports.get(String(b['executionId']));
           if (!imp) return json(res, 200, { value: 'Unknown' });
           // Two polls while executing, then done.
-          if (imp.status === 'Executing' && ++imp.polls >= 2) imp.status = imp.definitionGroupId.startsWith('fail') ? 'Failed' : 'Succeeded';
+          if (imp.status === 'Executing' && ++imp.polls >= 2)
+            imp.status = imp.definitionGroupId.startsWith('fail') ? 'Failed' : 'Succeeded';
           return json(res, 200, { value: imp.status });
         }
+        default:
+          // Any other action falls through to the entity routes below (and their 404).
+          break;
       }
     }
     const fm = /^\/data\/(\w+)(?:\((.+)\))?$/.exec(path);
@@ -338,7 +444,8 @@ export async function startODataServer(opts: { customerCount?: number; defaultPa
       if (entitySet !== 'CustomersV3') return odataError(res, 404, 'NotFound', `Resource not found for the segment '${entitySet}'.`);
       if (!key && req.method === 'GET') {
         // Without cross-company the service reads only the caller's default company (usmf).
-        const scope = url.searchParams.get('cross-company') === 'true' ? financeCustomers : financeCustomers.filter((c) => c['dataAreaId'] === 'usmf');
+        const scope =
+          url.searchParams.get('cross-company') === 'true' ? financeCustomers : financeCustomers.filter((c) => c['dataAreaId'] === 'usmf');
         return page(req, res, url, scope);
       }
       if (!key && req.method === 'POST') {
@@ -349,13 +456,19 @@ export async function startODataServer(opts: { customerCount?: number; defaultPa
         financeCustomers.push(rec);
         return json(res, 201, rec);
       }
-      const parts = Object.fromEntries((key ?? '').split(',').map((p) => p.split('=') as [string, string]).map(([k, v]) => [k, v.replace(/^'|'$/g, '').replace(/''/g, "'")]));
+      const parts = Object.fromEntries(
+        (key ?? '')
+          .split(',')
+          .map((p) => p.split('=') as [string, string])
+          .map(([k, v]) => [k, v.replace(/^'|'$/g, '').replace(/''/g, "'")]),
+      );
       const found = financeCustomers.find((c) => Object.entries(parts).every(([k, v]) => c[k] === v));
       if (!found) return odataError(res, 404, 'NotFound', 'No resources were found when selecting for update.');
       found['@odata.etag'] ??= etagOf(1);
       if (req.method === 'PATCH' || req.method === 'DELETE') {
         const ifMatch = req.headers['if-match'];
-        if (ifMatch !== '*' && ifMatch !== found['@odata.etag']) return odataError(res, 412, 'PreconditionFailed', 'The record has been changed by another user.');
+        if (ifMatch !== '*' && ifMatch !== found['@odata.etag'])
+          return odataError(res, 412, 'PreconditionFailed', 'The record has been changed by another user.');
         if (req.method === 'DELETE') financeCustomers.splice(financeCustomers.indexOf(found), 1);
         else {
           const key = `fin:${String(found['dataAreaId'])}:${String(found['CustomerAccount'])}`;

@@ -73,7 +73,25 @@ function makeCertificate(): { key: string; cert: string } {
   try {
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      ],
       { stdio: 'ignore' },
     );
     return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
@@ -130,12 +148,19 @@ export async function startOidcIssuer(opts: IssuerOptions): Promise<OidcIssuer> 
     const c = opts.client!;
     if (c.secret !== undefined && form.get('client_secret') === c.secret) return true;
     const assertion = form.get('client_assertion');
-    if (!c.certificatePem || !assertion || form.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') return false;
+    if (!c.certificatePem || !assertion || form.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer')
+      return false;
     try {
       for (const alg of ['PS256', 'RS256']) {
         try {
           // Like Entra, tolerate clock skew: MSAL stamps nbf/iat with Math.round(now), up to 0.5 s ahead.
-          await jwtVerify(assertion, await importX509(c.certificatePem, alg), { algorithms: [alg], audience: tokenEndpoint, issuer: c.clientId, subject: c.clientId, clockTolerance: 60 });
+          await jwtVerify(assertion, await importX509(c.certificatePem, alg), {
+            algorithms: [alg],
+            audience: tokenEndpoint,
+            issuer: c.clientId,
+            subject: c.clientId,
+            clockTolerance: 60,
+          });
           return true;
         } catch {
           /* try the next algorithm */
@@ -178,10 +203,21 @@ export async function startOidcIssuer(opts: IssuerOptions): Promise<OidcIssuer> 
         counters.token++;
         const form = new URLSearchParams(await readBody(req));
         if (form.get('grant_type') !== 'client_credentials') return json(res, 400, { error: 'unsupported_grant_type' });
-        if (!opts.client || form.get('client_id') !== opts.client.clientId || !(await clientAuthenticated(form, `${base}/${tenant}/oauth2/v2.0/token`))) {
+        if (
+          !opts.client ||
+          form.get('client_id') !== opts.client.clientId ||
+          !(await clientAuthenticated(form, `${base}/${tenant}/oauth2/v2.0/token`))
+        ) {
           return json(res, 401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' });
         }
-        const access = await new SignJWT({ tid: tenant, oid: randomUUID(), roles: ['Directory.Read.All'], ver: '1.0', appid: opts.client!.clientId, idtyp: 'app' })
+        const access = await new SignJWT({
+          tid: tenant,
+          oid: randomUUID(),
+          roles: ['Directory.Read.All'],
+          ver: '1.0',
+          appid: opts.client!.clientId,
+          idtyp: 'app',
+        })
           .setProtectedHeader({ alg: 'RS256', kid: active.kid, typ: 'JWT' })
           .setIssuer(`https://sts.windows.net/${tenant}/`)
           .setAudience(graphBase())
@@ -198,16 +234,23 @@ export async function startOidcIssuer(opts: IssuerOptions): Promise<OidcIssuer> 
         try {
           if (!auth) throw new Error('no token');
           const keys = Object.fromEntries(published.map((k) => [k.kid, k]));
-          await jwtVerify(auth[1]!, async (h) => {
-            const k = keys[h.kid ?? ''];
-            if (!k) throw new Error('unknown kid');
-            return (await import('jose')).importJWK(k.publicJwk, 'RS256');
-          }, { audience: graphBase(), algorithms: ['RS256'] });
+          await jwtVerify(
+            auth[1]!,
+            async (h) => {
+              const k = keys[h.kid ?? ''];
+              if (!k) throw new Error('unknown kid');
+              return (await import('jose')).importJWK(k.publicJwk, 'RS256');
+            },
+            { audience: graphBase(), algorithms: ['RS256'] },
+          );
         } catch {
           return json(res, 401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token validation failure.' } });
         }
         await readBody(req);
-        return json(res, 200, { '@odata.context': `${base}/v1.0/$metadata#Collection(Edm.String)`, value: graphGroups.get(member[1]!.toLowerCase()) ?? [] });
+        return json(res, 200, {
+          '@odata.context': `${base}/v1.0/$metadata#Collection(Edm.String)`,
+          value: graphGroups.get(member[1]!.toLowerCase()) ?? [],
+        });
       }
       json(res, 404, { error: 'not_found', path: url.pathname });
     } catch (err) {
@@ -242,7 +285,9 @@ export async function startOidcIssuer(opts: IssuerOptions): Promise<OidcIssuer> 
     const key = o.key ?? active;
     const body: JWTPayload = { ...claims };
     for (const c of o.omit ?? []) delete body[c];
-    return new SignJWT(body).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.kid, ...(o.header ?? {}) } as never).sign(key.privateKey);
+    return new SignJWT(body)
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.kid, ...(o.header ?? {}) } as never)
+      .sign(key.privateKey);
   };
 
   return {

@@ -13,7 +13,13 @@ import { hashedVector } from '../../shared/ai/embeddings/hashed-embedder';
 export type ChatPart = { text: string } | { tool: { name: string; arguments: string } };
 
 export type OpenAiReply =
-  | { type: 'stream'; parts: ChatPart[]; finishReason?: string; hangAfter?: number; usage?: { prompt_tokens: number; completion_tokens: number } }
+  | {
+      type: 'stream';
+      parts: ChatPart[];
+      finishReason?: string;
+      hangAfter?: number;
+      usage?: { prompt_tokens: number; completion_tokens: number };
+    }
   | { type: 'error'; status: number; body: unknown; headers?: Record<string, string> };
 
 export interface RecordedRequest {
@@ -21,7 +27,7 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: any;
   aborted: boolean;
   finished: boolean;
 }
@@ -48,7 +54,15 @@ export async function startOpenAiLoopback(): Promise<OpenAiLoopback> {
   const queue: OpenAiReply[] = [];
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://loopback');
-    const rec: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: await readJson(req), aborted: false, finished: false };
+    const rec: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body: await readJson(req),
+      aborted: false,
+      finished: false,
+    };
     requests.push(rec);
     res.on('close', () => {
       if (!res.writableFinished) rec.aborted = true;
@@ -59,7 +73,14 @@ export async function startOpenAiLoopback(): Promise<OpenAiLoopback> {
       const inputs: string[] = Array.isArray(rec.body.input) ? rec.body.input : [rec.body.input];
       const dims = rec.body.dimensions ?? 64;
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ object: 'list', model: rec.body.model ?? 'embedding', data: inputs.map((t, index) => ({ object: 'embedding', index, embedding: hashedVector(t, dims) })), usage: { prompt_tokens: 1, total_tokens: 1 } }));
+      res.end(
+        JSON.stringify({
+          object: 'list',
+          model: rec.body.model ?? 'embedding',
+          data: inputs.map((t, index) => ({ object: 'embedding', index, embedding: hashedVector(t, dims) })),
+          usage: { prompt_tokens: 1, total_tokens: 1 },
+        }),
+      );
       return;
     }
     if (!url.pathname.endsWith('/chat/completions')) {
@@ -78,7 +99,10 @@ export async function startOpenAiLoopback(): Promise<OpenAiLoopback> {
       const content = reply.parts.flatMap((p) => ('text' in p ? [p.text] : [])).join('');
       const toolCalls = reply.parts.flatMap((p, i) => ('tool' in p ? [{ id: `call_${i}`, type: 'function', function: p.tool }] : []));
       const promptChars = JSON.stringify(rec.body.messages ?? []).length;
-      const usage = reply.usage ?? { prompt_tokens: Math.ceil(promptChars / 4), completion_tokens: Math.max(1, Math.ceil(content.length / 4)) };
+      const usage = reply.usage ?? {
+        prompt_tokens: Math.ceil(promptChars / 4),
+        completion_tokens: Math.max(1, Math.ceil(content.length / 4)),
+      };
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify({
@@ -86,15 +110,28 @@ export async function startOpenAiLoopback(): Promise<OpenAiLoopback> {
           object: 'chat.completion',
           created: Math.floor(Date.now() / 1000),
           model: rec.body.model ?? 'deployment',
-          choices: [{ index: 0, message: { role: 'assistant', content, ...(toolCalls.length ? { tool_calls: toolCalls } : {}), refusal: null }, finish_reason: reply.finishReason ?? (toolCalls.length ? 'tool_calls' : 'stop'), logprobs: null }],
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content, ...(toolCalls.length ? { tool_calls: toolCalls } : {}), refusal: null },
+              finish_reason: reply.finishReason ?? (toolCalls.length ? 'tool_calls' : 'stop'),
+              logprobs: null,
+            },
+          ],
           usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
         }),
       );
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    const base = { id: 'chatcmpl-loopback', object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: rec.body.model ?? 'deployment' };
-    const send = (delta: unknown, finish: string | null = null) => res.write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`);
+    const base = {
+      id: 'chatcmpl-loopback',
+      object: 'chat.completion.chunk',
+      created: Math.floor(Date.now() / 1000),
+      model: rec.body.model ?? 'deployment',
+    };
+    const send = (delta: unknown, finish: string | null = null) =>
+      res.write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`);
     send({ role: 'assistant', content: '' });
     let toolIndex = 0;
     for (let i = 0; i < reply.parts.length; i++) {

@@ -18,7 +18,9 @@ export interface SmtpCapture {
 }
 
 /** Starts the server. With `auth`, only that user/password may send. `rejectRecipient` answers 550 for it. */
-export async function startSmtpCapture(opts: { auth?: { user: string; pass: string }; rejectRecipient?: string } = {}): Promise<SmtpCapture> {
+export async function startSmtpCapture(
+  opts: { auth?: { user: string; pass: string }; rejectRecipient?: string } = {},
+): Promise<SmtpCapture> {
   const messages: CapturedMail[] = [];
   const server = new SMTPServer({
     secure: false,

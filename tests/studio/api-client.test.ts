@@ -19,7 +19,9 @@ describe('studio API client', () => {
       const a = current.split('\n');
       const b = fresh.split('\n');
       const line = a.findIndex((l, i) => l !== b[i]);
-      expect.fail(`studio/src/api/schema.d.ts is stale against functions/routes.ts (first difference at line ${line + 1}: '${a[line]?.trim()}' vs '${b[line]?.trim()}'). Run \`npm run gen:api\`.`);
+      expect.fail(
+        `studio/src/api/schema.d.ts is stale against functions/routes.ts (first difference at line ${line + 1}: '${a[line]?.trim()}' vs '${b[line]?.trim()}'). Run \`npm run gen:api\`.`,
+      );
     }
     expect(current.startsWith('/**\n * Generated')).toBe(true);
   });

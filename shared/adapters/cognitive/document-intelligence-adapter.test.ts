@@ -10,7 +10,13 @@ describe('Document Intelligence result flattening', () => {
         InvoiceTotal: { type: 'currency', valueCurrency: { amount: 45, currencyCode: 'EUR' }, content: '45.00 EUR', confidence: 0.9 },
         InvoiceDate: { type: 'date', valueDate: '2026-11-30', confidence: 0.8 },
         Untyped: { content: 'raw text' },
-        Items: { type: 'array', valueArray: [{ type: 'object', valueObject: { Qty: { type: 'number', valueNumber: 2, confidence: 0.7 } } }, { type: 'string', valueString: 'x' }] },
+        Items: {
+          type: 'array',
+          valueArray: [
+            { type: 'object', valueObject: { Qty: { type: 'number', valueNumber: 2, confidence: 0.7 } } },
+            { type: 'string', valueString: 'x' },
+          ],
+        },
       }),
     ).toEqual({
       InvoiceTotal: { value: { amount: 45, currencyCode: 'EUR' }, confidence: 0.9 },

@@ -30,6 +30,10 @@ export class ModelBudgetExceededError extends TaskFailedError {
     readonly budget: number,
     readonly used: number,
   ) {
-    super('model_budget_exceeded', `The organisation's monthly model token budget (${budget}) is spent (${used} used this month); an admin can raise it in HQ → Organisation.`, { retryable: false });
+    super(
+      'model_budget_exceeded',
+      `The organisation's monthly model token budget (${budget}) is spent (${used} used this month); an admin can raise it in HQ → Organisation.`,
+      { retryable: false },
+    );
   }
 }

@@ -32,7 +32,16 @@ interface AmqpBound {
 }
 
 const amqpOps = {
-  publish: call<AmqpBound, z.ZodObject<{ exchange: z.ZodDefault<z.ZodString>; routingKey: z.ZodString; message: typeof Message; persistent: z.ZodDefault<z.ZodBoolean>; headers: z.ZodOptional<z.ZodRecord<z.ZodString, z.ZodString>> }>>({
+  publish: call<
+    AmqpBound,
+    z.ZodObject<{
+      exchange: z.ZodDefault<z.ZodString>;
+      routingKey: z.ZodString;
+      message: typeof Message;
+      persistent: z.ZodDefault<z.ZodBoolean>;
+      headers: z.ZodOptional<z.ZodRecord<z.ZodString, z.ZodString>>;
+    }>
+  >({
     description: 'Publishes a message to an exchange (default exchange: routingKey is the queue name) and waits for the broker’s confirm.',
     input: z.object({
       exchange: z.string().default(''),
@@ -50,7 +59,12 @@ const amqpOps = {
             input.exchange,
             input.routingKey,
             encode(input.message),
-            { persistent: input.persistent, messageId: ctx.idempotencyKey, contentType: typeof input.message === 'string' ? 'text/plain' : 'application/json', ...(input.headers ? { headers: input.headers } : {}) },
+            {
+              persistent: input.persistent,
+              messageId: ctx.idempotencyKey,
+              contentType: typeof input.message === 'string' ? 'text/plain' : 'application/json',
+              ...(input.headers ? { headers: input.headers } : {}),
+            },
             (err) => (err ? reject(err) : resolve()),
           ),
         );
@@ -80,7 +94,15 @@ export const rabbitmqAdapter: AdapterRegistration = {
         const address = await env.network.resolve(s.host);
         try {
           return await amqp.connect(
-            { protocol: s.tls ? 'amqps' : 'amqp', hostname: address, port: s.port, vhost: s.vhost, username: s.username, password: secretOf(c, 'password') ?? 'guest', heartbeat: 30 },
+            {
+              protocol: s.tls ? 'amqps' : 'amqp',
+              hostname: address,
+              port: s.port,
+              vhost: s.vhost,
+              username: s.username,
+              password: secretOf(c, 'password') ?? 'guest',
+              heartbeat: 30,
+            },
             { servername: s.host, timeout: 10_000 },
           );
         } catch (err) {
@@ -112,7 +134,12 @@ const MqttSettings = z.object({
   clientIdPrefix: z.string().max(20).default('demiton'),
 });
 
-const mqttPublishInput = z.object({ topic: z.string().min(1), message: Message, qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1), retain: z.boolean().default(false) });
+const mqttPublishInput = z.object({
+  topic: z.string().min(1),
+  message: Message,
+  qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
+  retain: z.boolean().default(false),
+});
 
 interface MqttBound {
   connect(): Promise<mqtt.MqttClient>;
@@ -125,7 +152,11 @@ const mqttOps = {
     async run(input, ctx, b) {
       const client = await b.connect();
       try {
-        await client.publishAsync(input.topic, encode(input.message), { qos: input.qos, retain: input.retain, properties: { userProperties: { idempotencyKey: ctx.idempotencyKey } } });
+        await client.publishAsync(input.topic, encode(input.message), {
+          qos: input.qos,
+          retain: input.retain,
+          properties: { userProperties: { idempotencyKey: ctx.idempotencyKey } },
+        });
         return { published: true, topic: input.topic };
       } catch (err) {
         throw upstream('mqtt', err, 'MQTT publish');
@@ -181,7 +212,12 @@ export const mqttAdapter: AdapterRegistration = {
 
 // ---- NATS ----
 
-const NatsSettings = z.object({ host: Host, port: z.number().int().min(1).max(65535).default(4222), username: z.string().optional(), tls: z.boolean().default(false) });
+const NatsSettings = z.object({
+  host: Host,
+  port: z.number().int().min(1).max(65535).default(4222),
+  username: z.string().optional(),
+  tls: z.boolean().default(false),
+});
 
 interface NatsBound {
   connect(): Promise<Awaited<ReturnType<typeof natsConnect>>>;
@@ -189,7 +225,8 @@ interface NatsBound {
 
 const natsOps = {
   publish: call<NatsBound, z.ZodObject<{ subject: z.ZodString; message: typeof Message }>>({
-    description: 'Publishes a message to a subject and flushes, so the server has it when the task succeeds. The idempotency key is sent as the Nats-Msg-Id header (JetStream deduplicates on it).',
+    description:
+      'Publishes a message to a subject and flushes, so the server has it when the task succeeds. The idempotency key is sent as the Nats-Msg-Id header (JetStream deduplicates on it).',
     input: z.object({ subject: z.string().min(1), message: Message }),
     async run(input, ctx, b) {
       const nc = await b.connect();
@@ -215,7 +252,10 @@ export const natsAdapter: AdapterRegistration = {
   connectionTypes: ['nats'],
   infer: (s) => Number(s['port']) === 4222,
   operations: declareOperations(natsOps),
-  connectionSchema: z.object({ settings: NatsSettings, secrets: z.object({ password: z.string().optional(), token: z.string().optional() }) }),
+  connectionSchema: z.object({
+    settings: NatsSettings,
+    secrets: z.object({ password: z.string().optional(), token: z.string().optional() }),
+  }),
   create(c: ConnectorDescriptor, env: AdapterEnvironment) {
     const s = NatsSettings.parse(c.settings);
     const bound: NatsBound = {

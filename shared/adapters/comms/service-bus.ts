@@ -17,7 +17,14 @@ import { currentTraceParent } from '../../observability/tracing';
 import type { AdapterEnvironment, AdapterRegistration, ConnectorDescriptor } from '../adapter';
 import { bindOperations, call, declareOperations } from '../bind-operations';
 import { UpstreamError } from '../upstream-error';
-import { ConnectorCredentialsRequiredError, DEFAULT_AUTHORITY_HOST, OrgEntraSecrets, OrgEntraSettings, orgEntraCredential, orgServicePrincipal } from '../org-entra-credential';
+import {
+  ConnectorCredentialsRequiredError,
+  DEFAULT_AUTHORITY_HOST,
+  OrgEntraSecrets,
+  OrgEntraSettings,
+  orgEntraCredential,
+  orgServicePrincipal,
+} from '../org-entra-credential';
 import { urlHost, type ConnectorEndpoint } from '../host-allowlist';
 
 const NAMESPACE = /^[A-Za-z0-9][A-Za-z0-9-]{4,48}\.servicebus\.(windows\.net|chinacloudapi\.cn|usgovcloudapi\.net)$/;
@@ -27,7 +34,13 @@ const Settings = z.object({
   entity: z.string().min(1).max(260).optional().describe('Default queue or topic for `send`.'),
   ...OrgEntraSettings,
 });
-const Secrets = z.object({ connectionString: z.string().regex(/Endpoint=sb:\/\//i, 'expected a Service Bus connection string (Endpoint=sb://…)').optional(), ...OrgEntraSecrets });
+const Secrets = z.object({
+  connectionString: z
+    .string()
+    .regex(/Endpoint=sb:\/\//i, 'expected a Service Bus connection string (Endpoint=sb://…)')
+    .optional(),
+  ...OrgEntraSecrets,
+});
 
 /** The one token scope a Service Bus connector's service principal is asked for (the SDK's own spelling, double slash included). */
 export const SERVICE_BUS_SCOPE = 'https://servicebus.azure.net//.default';
@@ -45,7 +58,12 @@ function serviceBusEndpoints(c: { settings: Record<string, unknown>; secrets: Re
   if (csHost) out.push({ kind: 'azure-service-bus', path: 'secrets.connectionString', host: csHost });
   const ns = c.settings['fullyQualifiedNamespace'];
   if (typeof ns === 'string' && ns) out.push({ kind: 'azure-service-bus', path: 'settings.fullyQualifiedNamespace', host: ns });
-  if (!csHost && orgServicePrincipal(c.settings, c.secrets)) out.push({ kind: 'entra-authority', path: 'settings.authorityHost', host: urlHost(c.settings['authorityHost'] ?? DEFAULT_AUTHORITY_HOST) ?? '' });
+  if (!csHost && orgServicePrincipal(c.settings, c.secrets))
+    out.push({
+      kind: 'entra-authority',
+      path: 'settings.authorityHost',
+      host: urlHost(c.settings['authorityHost'] ?? DEFAULT_AUTHORITY_HOST) ?? '',
+    });
   return out;
 }
 
@@ -75,11 +93,16 @@ function serviceBusError(err: unknown, what: string): UpstreamError {
   const last = err instanceof AggregateError && err.errors.length ? err.errors[err.errors.length - 1] : err;
   const e = last as { code?: unknown; message?: unknown; retryable?: unknown };
   const code = typeof e?.code === 'string' ? e.code : 'Unknown';
-  return new UpstreamError('service_bus_error', 'service-bus', `${what}: ${typeof e?.message === 'string' ? e.message : String(err)} (${code})`, {
-    cause: err,
-    // The SDK marks throttling, timeouts and lost connections retryable; not-found and auth are not.
-    retryable: e?.retryable === true || code === 'ServiceBusy' || code === 'ServiceTimeout',
-  });
+  return new UpstreamError(
+    'service_bus_error',
+    'service-bus',
+    `${what}: ${typeof e?.message === 'string' ? e.message : String(err)} (${code})`,
+    {
+      cause: err,
+      // The SDK marks throttling, timeouts and lost connections retryable; not-found and auth are not.
+      retryable: e?.retryable === true || code === 'ServiceBusy' || code === 'ServiceTimeout',
+    },
+  );
 }
 
 const ops = {
@@ -88,7 +111,13 @@ const ops = {
     input: sendInput,
     async run(input, ctx, b) {
       const entity = input.entity ?? b.defaultEntity;
-      if (!entity) throw new UpstreamError('service_bus_no_entity', 'service-bus', `Task '${ctx.taskKey}': no queue or topic: set 'entity' on the task or on the connector.`, { retryable: false });
+      if (!entity)
+        throw new UpstreamError(
+          'service_bus_no_entity',
+          'service-bus',
+          `Task '${ctx.taskKey}': no queue or topic: set 'entity' on the task or on the connector.`,
+          { retryable: false },
+        );
       const traceparent = currentTraceParent();
       const message: ServiceBusMessage = {
         body: input.message,
@@ -121,7 +150,12 @@ function hostOf(c: ConnectorDescriptor, s: z.infer<typeof Settings>, connectionS
   const fromString = connectionString ? endpointHost(connectionString) : undefined;
   if (fromString) return fromString;
   if (s.fullyQualifiedNamespace) return s.fullyQualifiedNamespace;
-  throw new UpstreamError('service_bus_not_configured', 'service-bus', `Connector '${c.name}': set settings.fullyQualifiedNamespace (with the organisation's service principal) or secrets.connectionString.`, { retryable: false });
+  throw new UpstreamError(
+    'service_bus_not_configured',
+    'service-bus',
+    `Connector '${c.name}': set settings.fullyQualifiedNamespace (with the organisation's service principal) or secrets.connectionString.`,
+    { retryable: false },
+  );
 }
 
 /** Registration of the Azure Service Bus adapter. */
@@ -131,16 +165,24 @@ export const serviceBusAdapter: AdapterRegistration = {
   connectionTypes: ['servicebus'],
   infer: (s) => typeof s['fullyQualifiedNamespace'] === 'string' && NAMESPACE.test(s['fullyQualifiedNamespace']),
   operations: declareOperations(ops),
-  connectionSchema: z.object({ settings: Settings, secrets: Secrets }).refine((c) => c.secrets.connectionString || (c.settings.fullyQualifiedNamespace && orgServicePrincipal(c.settings, c.secrets)), {
-    path: ['secrets'],
-    message: "set secrets.connectionString, or settings.fullyQualifiedNamespace with the organisation's own service principal (settings.tenantId, secrets.clientId, secrets.clientSecret); the platform's identity is not lent to connectors",
-  }),
+  connectionSchema: z
+    .object({ settings: Settings, secrets: Secrets })
+    .refine((c) => c.secrets.connectionString || (c.settings.fullyQualifiedNamespace && orgServicePrincipal(c.settings, c.secrets)), {
+      path: ['secrets'],
+      message:
+        "set secrets.connectionString, or settings.fullyQualifiedNamespace with the organisation's own service principal (settings.tenantId, secrets.clientId, secrets.clientSecret); the platform's identity is not lent to connectors",
+    }),
   endpoints: serviceBusEndpoints,
   create(c: ConnectorDescriptor, env: AdapterEnvironment) {
     const s = Settings.parse(c.settings);
     const connectionString = Secrets.parse(c.secrets).connectionString;
     const principal = orgServicePrincipal(c.settings, c.secrets);
-    if (!connectionString && !principal) throw new ConnectorCredentialsRequiredError(c.name, 'azure-service-bus', 'secrets.connectionString, or settings.tenantId with secrets.clientId and secrets.clientSecret');
+    if (!connectionString && !principal)
+      throw new ConnectorCredentialsRequiredError(
+        c.name,
+        'azure-service-bus',
+        'secrets.connectionString, or settings.tenantId with secrets.clientId and secrets.clientSecret',
+      );
     const bound: Bound = {
       defaultEntity: s.entity,
       async open() {
@@ -151,7 +193,11 @@ export const serviceBusAdapter: AdapterRegistration = {
         // retry policy handles longer outages.
         const options = { retryOptions: { maxRetries: 1, retryDelayInMs: 500, maxRetryDelayInMs: 2_000, timeoutInMs: 30_000 } };
         if (connectionString) return new ServiceBusClient(connectionString, options);
-        return new ServiceBusClient(host, orgEntraCredential({ network: env.network, ...principal!, scope: SERVICE_BUS_SCOPE, systemType: 'azure-service-bus' }), options);
+        return new ServiceBusClient(
+          host,
+          orgEntraCredential({ network: env.network, ...principal!, scope: SERVICE_BUS_SCOPE, systemType: 'azure-service-bus' }),
+          options,
+        );
       },
     };
     return {

@@ -14,7 +14,10 @@ const SYSTEM = 'smtp';
 const Settings = z.object({
   host: z.string().min(1),
   port: z.number().int().min(1).max(65535).default(587),
-  tls: z.enum(['implicit', 'starttls', 'opportunistic']).default('starttls').describe('implicit: TLS from the first byte (port 465); starttls: upgrade required; opportunistic: upgrade when offered.'),
+  tls: z
+    .enum(['implicit', 'starttls', 'opportunistic'])
+    .default('starttls')
+    .describe('implicit: TLS from the first byte (port 465); starttls: upgrade required; opportunistic: upgrade when offered.'),
   from: z.string().min(3).optional().describe('Default sender address.'),
   connectTimeoutMs: z.number().int().min(1000).max(120_000).default(15_000),
 });
@@ -65,7 +68,10 @@ const operations = {
         const e = err as { responseCode?: number; response?: string; code?: string };
         if (typeof e.responseCode === 'number') {
           // 4xx replies are temporary by definition (RFC 5321 §4.2.1); 5xx are permanent.
-          throw new UpstreamError('smtp_rejected', SYSTEM, `The SMTP server ${b.host} answered: ${e.response ?? (err as Error).message}`, { cause: err, retryable: e.responseCode < 500 });
+          throw new UpstreamError('smtp_rejected', SYSTEM, `The SMTP server ${b.host} answered: ${e.response ?? (err as Error).message}`, {
+            cause: err,
+            retryable: e.responseCode < 500,
+          });
         }
         throw upstream(SYSTEM, err, `Sending mail through ${b.host}`);
       } finally {
@@ -81,7 +87,8 @@ export const smtpAdapter: AdapterRegistration = {
   systemType: SYSTEM,
   category: 'comms',
   connectionTypes: ['smtp', 'email'],
-  infer: (s) => [25, 465, 587, 2525].includes(Number(s['port'])) && typeof s['host'] === 'string' && /^(smtp|mail)\./i.test(String(s['host'])),
+  infer: (s) =>
+    [25, 465, 587, 2525].includes(Number(s['port'])) && typeof s['host'] === 'string' && /^(smtp|mail)\./i.test(String(s['host'])),
   operations: declareOperations(operations),
   connectionSchema: z.object({ settings: Settings, secrets: Secrets }),
   create(c: ConnectorDescriptor, env: AdapterEnvironment) {

@@ -40,7 +40,15 @@ const operations = {
       const body = JSON.stringify(input.payload ?? { text: input.text });
       const headers: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': ctx.idempotencyKey };
       if (b.signingSecret) headers['x-demiton-signature'] = `sha256=${createHmac('sha256', b.signingSecret).update(body).digest('hex')}`;
-      const res = expectOk(await httpRequest(b.env.network, { method: 'POST', url: b.settings.url, headers, body, signal: ctx.signal, timeoutMs: b.settings.timeoutMs }, SYSTEM), 'Webhook POST', SYSTEM);
+      const res = expectOk(
+        await httpRequest(
+          b.env.network,
+          { method: 'POST', url: b.settings.url, headers, body, signal: ctx.signal, timeoutMs: b.settings.timeoutMs },
+          SYSTEM,
+        ),
+        'Webhook POST',
+        SYSTEM,
+      );
       return { status: res.status, body: res.body.toString('utf8').slice(0, 10_000) };
     },
   }),
@@ -61,7 +69,11 @@ export const webhookAdapter: AdapterRegistration = {
   sensitiveSettings: ['url'],
   create(c: ConnectorDescriptor, env: AdapterEnvironment) {
     const settings = Settings.parse(c.settings);
-    const bound: WebhookBound = { settings, env, signingSecret: typeof c.secrets['signingSecret'] === 'string' ? c.secrets['signingSecret'] : undefined };
+    const bound: WebhookBound = {
+      settings,
+      env,
+      signingSecret: typeof c.secrets['signingSecret'] === 'string' ? c.secrets['signingSecret'] : undefined,
+    };
     return {
       systemType: SYSTEM,
       category: 'comms',

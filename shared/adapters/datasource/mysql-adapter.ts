@@ -21,7 +21,10 @@ function sqlError(err: unknown) {
   const e = err as { code?: string; errno?: number; sqlMessage?: string; message?: string; fatal?: boolean };
   if (typeof e?.errno === 'number' && e.sqlMessage) {
     // Deadlock (1213) and lock wait timeout (1205) may pass on retry; syntax and constraint errors will not.
-    return new UpstreamError('mysql_error', SYSTEM, `MySQL error ${e.code} (${e.errno}): ${e.sqlMessage}`, { cause: err, retryable: e.errno === 1213 || e.errno === 1205 });
+    return new UpstreamError('mysql_error', SYSTEM, `MySQL error ${e.code} (${e.errno}): ${e.sqlMessage}`, {
+      cause: err,
+      retryable: e.errno === 1213 || e.errno === 1205,
+    });
   }
   return upstream(SYSTEM, err, 'MySQL');
 }
@@ -34,7 +37,10 @@ function stopOnAbort(b: MysqlBound, conn: mysql.Connection, signal: AbortSignal)
       if (id) {
         const killer = await b.connect(new AbortController().signal).catch(() => null);
         if (killer) {
-          await killer.promise().query('KILL QUERY ?', [id]).catch(() => undefined);
+          await killer
+            .promise()
+            .query('KILL QUERY ?', [id])
+            .catch(() => undefined);
           killer.destroy();
         }
       }
@@ -54,27 +60,37 @@ async function withConnection<T>(b: MysqlBound, signal: AbortSignal, fn: (c: mys
     throw sqlError(err);
   } finally {
     release();
-    await conn.promise().end().catch(() => conn.destroy());
+    await conn
+      .promise()
+      .end()
+      .catch(() => conn.destroy());
   }
 }
 
 const operations = {
   execute: call<MysqlBound, typeof executeInput>({
-    description: 'Runs one parameterised statement (? placeholders bound to `params`, as a prepared statement) and returns its rows (at most maxRows) or the affected row count.',
+    description:
+      'Runs one parameterised statement (? placeholders bound to `params`, as a prepared statement) and returns its rows (at most maxRows) or the affected row count.',
     input: executeInput,
     output: z.object({ rows: z.array(z.record(z.string(), z.unknown())), rowCount: z.number().nullable() }),
     run: (input, ctx, b) =>
       withConnection(b, ctx.signal, async (conn) => {
         const [result] = await conn.promise().execute(input.sql, input.params);
         if (Array.isArray(result)) {
-          if (result.length > input.maxRows) throw new UpstreamError('sql_too_many_rows', SYSTEM, `The statement returned more than ${input.maxRows} rows; use the streaming 'query' operation in a chunked task.`);
+          if (result.length > input.maxRows)
+            throw new UpstreamError(
+              'sql_too_many_rows',
+              SYSTEM,
+              `The statement returned more than ${input.maxRows} rows; use the streaming 'query' operation in a chunked task.`,
+            );
           return { rows: result as Array<Record<string, unknown>>, rowCount: result.length };
         }
         return { rows: [], rowCount: (result as mysql.ResultSetHeader).affectedRows };
       }),
   }),
   query: generator<MysqlBound, typeof queryInput>({
-    description: 'Streams the rows of a parameterised SELECT (? placeholders) one at a time with backpressure (a ChunkedDispatch generator).',
+    description:
+      'Streams the rows of a parameterised SELECT (? placeholders) one at a time with backpressure (a ChunkedDispatch generator).',
     input: queryInput,
     async *generate(input, ctx, b) {
       const conn = await b.connect(ctx.signal);

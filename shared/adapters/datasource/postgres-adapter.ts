@@ -56,14 +56,18 @@ function sqlError(err: unknown) {
   const e = err as { code?: string; message?: string; position?: string };
   // SQLSTATE class 08 (connection) and 40 (rollback: serialization, deadlock) may pass on retry; syntax and constraint errors will not.
   if (typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) {
-    return new UpstreamError('postgres_error', SYSTEM, `PostgreSQL error ${e.code}: ${e.message}`, { cause: err, retryable: /^(08|40|53|57)/.test(e.code) });
+    return new UpstreamError('postgres_error', SYSTEM, `PostgreSQL error ${e.code}: ${e.message}`, {
+      cause: err,
+      retryable: /^(08|40|53|57)/.test(e.code),
+    });
   }
   return upstream(SYSTEM, err, 'PostgreSQL');
 }
 
 const operations = {
   execute: call<PgBound, typeof executeInput>({
-    description: 'Runs one parameterised statement ($1, $2… with `params`) and returns its rows (at most maxRows; use `query` to stream more) and the affected row count.',
+    description:
+      'Runs one parameterised statement ($1, $2… with `params`) and returns its rows (at most maxRows; use `query` to stream more) and the affected row count.',
     input: executeInput,
     output: z.object({ rows: z.array(z.record(z.string(), z.unknown())), rowCount: z.number().nullable() }),
     run: (input, ctx, b) =>
@@ -72,7 +76,11 @@ const operations = {
         try {
           const rows = await cursor.read(input.maxRows + 1);
           if (rows.length > input.maxRows) {
-            throw new UpstreamError('sql_too_many_rows', SYSTEM, `The statement returned more than ${input.maxRows} rows; use the streaming 'query' operation in a chunked task.`);
+            throw new UpstreamError(
+              'sql_too_many_rows',
+              SYSTEM,
+              `The statement returned more than ${input.maxRows} rows; use the streaming 'query' operation in a chunked task.`,
+            );
           }
           // pg-cursor reports the command's row count once the cursor has been read to the end.
           const rowCount = (cursor as unknown as { _result?: { rowCount?: number | null } })._result?.rowCount ?? rows.length;
@@ -83,7 +91,8 @@ const operations = {
       }),
   }),
   query: generator<PgBound, typeof queryInput>({
-    description: 'Streams the rows of a parameterised SELECT through a server-side cursor, `batchSize` rows at a time (a ChunkedDispatch generator).',
+    description:
+      'Streams the rows of a parameterised SELECT through a server-side cursor, `batchSize` rows at a time (a ChunkedDispatch generator).',
     input: queryInput,
     async *generate(input, ctx, b) {
       const client = await b.connect(ctx.signal);

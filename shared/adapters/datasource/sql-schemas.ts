@@ -16,7 +16,10 @@ export const SqlSettings = (defaultPort: number) =>
 
 export const SqlSecrets = z.object({ password: z.string().optional() });
 
-const Params = z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])).default([]).describe('Values bound to the placeholders, in order.');
+const Params = z
+  .array(z.union([z.string(), z.number(), z.boolean(), z.null()]))
+  .default([])
+  .describe('Values bound to the placeholders, in order.');
 
 export const executeInput = z.object({
   sql: z.string().min(1).describe('One statement with placeholders for every value.'),

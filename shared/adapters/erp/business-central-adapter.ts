@@ -17,9 +17,7 @@ const SYSTEM = 'business-central';
 const BC_HOST = 'api.businesscentral.dynamics.com';
 
 const Settings = z.object({
-  baseUrl: z
-    .url({ protocol: /^https?$/ })
-    .describe(`API root, e.g. https://${BC_HOST}/v2.0/<tenant id>/<environment>/api/v2.0`),
+  baseUrl: z.url({ protocol: /^https?$/ }).describe(`API root, e.g. https://${BC_HOST}/v2.0/<tenant id>/<environment>/api/v2.0`),
   tenantId: z.string().min(1).optional().describe('Entra tenant; used for the default token URL.'),
   authority: EntraAuthority,
   companyId: z.string().min(1).optional().describe('Default company (GUID); operations may name another.'),
@@ -27,7 +25,8 @@ const Settings = z.object({
 });
 
 const connectionSchema = z.object({ settings: Settings, secrets: HttpAuthSecrets }).superRefine((c, ctx) => {
-  for (const name of missingAuthSecrets(c.settings.auth, c.secrets)) ctx.addIssue({ code: 'custom', path: ['secrets', name], message: `required for auth type '${c.settings.auth.type}'` });
+  for (const name of missingAuthSecrets(c.settings.auth, c.secrets))
+    ctx.addIssue({ code: 'custom', path: ['secrets', name], message: `required for auth type '${c.settings.auth.type}'` });
 });
 
 const EntitySet = z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, 'expected an entity set name such as customers, salesInvoices');
@@ -36,11 +35,15 @@ const Id = z.string().regex(/^[0-9A-Fa-f-]{1,64}$/, 'expected a record id (GUID)
 const Where = z
   .record(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/), z.union([z.string(), z.number(), z.boolean()]))
   .optional()
-  .describe('Field equals value, joined by and; values are quoted here, so text from earlier steps (model output) cannot change the filter.');
+  .describe(
+    'Field equals value, joined by and; values are quoted here, so text from earlier steps (model output) cannot change the filter.',
+  );
 const BoundAction = z
   .string()
   .regex(/^Microsoft\.NAV\.[A-Za-z]+$/, 'expected a bound action such as Microsoft.NAV.post')
-  .describe('Bound action: Microsoft.NAV.post (sales/purchase invoices), Microsoft.NAV.shipAndInvoice (sales orders), Microsoft.NAV.postAndSend, Microsoft.NAV.cancel …');
+  .describe(
+    'Bound action: Microsoft.NAV.post (sales/purchase invoices), Microsoft.NAV.shipAndInvoice (sales orders), Microsoft.NAV.postAndSend, Microsoft.NAV.cancel …',
+  );
 
 /** `$filter` from a free filter and a `where` map whose values are quoted as OData literals. */
 export function filterOf(filter: string | undefined, where: Record<string, string | number | boolean> | undefined): string | undefined {
@@ -54,10 +57,19 @@ const createInput = z.object({
   entitySet: EntitySet,
   record: z.record(z.string(), z.unknown()),
   company: Company,
-  parent: z.object({ entitySet: EntitySet, id: Id }).optional().describe('Create under this document, e.g. { entitySet: purchaseInvoices, id } for purchaseInvoiceLines.'),
+  parent: z
+    .object({ entitySet: EntitySet, id: Id })
+    .optional()
+    .describe('Create under this document, e.g. { entitySet: purchaseInvoices, id } for purchaseInvoiceLines.'),
 });
 const deleteInput = z.object({ entitySet: EntitySet, id: Id, etag: z.string().optional(), company: Company });
-const actionInput = z.object({ entitySet: EntitySet, id: Id, action: BoundAction, parameters: z.record(z.string(), z.unknown()).optional(), company: Company });
+const actionInput = z.object({
+  entitySet: EntitySet,
+  id: Id,
+  action: BoundAction,
+  parameters: z.record(z.string(), z.unknown()).optional(),
+  company: Company,
+});
 const batchInput = z.object({
   requests: z
     .array(
@@ -97,7 +109,18 @@ const operations = {
       return { items };
     },
   }),
-  query: generator<BcBound, z.ZodObject<{ entitySet: typeof EntitySet; company: typeof Company; filter: z.ZodOptional<z.ZodString>; where: typeof Where; select: z.ZodOptional<z.ZodArray<z.ZodString>>; pageSize: z.ZodOptional<z.ZodNumber>; maxRecords: z.ZodOptional<z.ZodNumber> }>>({
+  query: generator<
+    BcBound,
+    z.ZodObject<{
+      entitySet: typeof EntitySet;
+      company: typeof Company;
+      filter: z.ZodOptional<z.ZodString>;
+      where: typeof Where;
+      select: z.ZodOptional<z.ZodArray<z.ZodString>>;
+      pageSize: z.ZodOptional<z.ZodNumber>;
+      maxRecords: z.ZodOptional<z.ZodNumber>;
+    }>
+  >({
     description: 'Streams an entity set of a company (customers, items, salesInvoices…) with an OData $filter, following @odata.nextLink.',
     input: z.object({
       entitySet: EntitySet,
@@ -108,7 +131,8 @@ const operations = {
       pageSize: z.number().int().min(1).max(20_000).optional(),
       maxRecords: z.number().int().min(1).optional(),
     }),
-    generate: (input, ctx, b) => b.odata.query(companyPath(b, input.company, input.entitySet), { ...input, filter: filterOf(input.filter, input.where) }, ctx.signal),
+    generate: (input, ctx, b) =>
+      b.odata.query(companyPath(b, input.company, input.entitySet), { ...input, filter: filterOf(input.filter, input.where) }, ctx.signal),
   }),
   get: call<BcBound, z.ZodObject<{ entitySet: typeof EntitySet; id: typeof Id; company: typeof Company }>>({
     description: 'Reads one entity by id; null when it does not exist.',
@@ -116,14 +140,35 @@ const operations = {
     run: (input, ctx, b) => b.odata.get(companyPath(b, input.company, `${input.entitySet}(${input.id})`), ctx.signal),
   }),
   create: call<BcBound, typeof createInput>({
-    description: 'Creates an entity (or, with `parent`, a line under its document, e.g. purchaseInvoiceLines of a purchase invoice); returns it as Business Central stored it (with id and @odata.etag).',
+    description:
+      'Creates an entity (or, with `parent`, a line under its document, e.g. purchaseInvoiceLines of a purchase invoice); returns it as Business Central stored it (with id and @odata.etag).',
     input: createInput,
     run: (input, ctx, b) =>
-      b.odata.create(companyPath(b, input.company, input.parent ? `${input.parent.entitySet}(${input.parent.id})/${input.entitySet}` : input.entitySet), input.record, ctx.signal),
+      b.odata.create(
+        companyPath(b, input.company, input.parent ? `${input.parent.entitySet}(${input.parent.id})/${input.entitySet}` : input.entitySet),
+        input.record,
+        ctx.signal,
+      ),
   }),
-  update: call<BcBound, z.ZodObject<{ entitySet: typeof EntitySet; id: typeof Id; changes: z.ZodRecord<z.ZodString, z.ZodUnknown>; etag: z.ZodOptional<z.ZodString>; company: typeof Company }>>({
-    description: 'Updates an entity. With `etag` the update fails with concurrency_conflict if someone changed it since; without, the current etag is read first.',
-    input: z.object({ entitySet: EntitySet, id: Id, changes: z.record(z.string(), z.unknown()), etag: z.string().optional(), company: Company }),
+  update: call<
+    BcBound,
+    z.ZodObject<{
+      entitySet: typeof EntitySet;
+      id: typeof Id;
+      changes: z.ZodRecord<z.ZodString, z.ZodUnknown>;
+      etag: z.ZodOptional<z.ZodString>;
+      company: typeof Company;
+    }>
+  >({
+    description:
+      'Updates an entity. With `etag` the update fails with concurrency_conflict if someone changed it since; without, the current etag is read first.',
+    input: z.object({
+      entitySet: EntitySet,
+      id: Id,
+      changes: z.record(z.string(), z.unknown()),
+      etag: z.string().optional(),
+      company: Company,
+    }),
     async run(input, ctx, b) {
       const path = companyPath(b, input.company, `${input.entitySet}(${input.id})`);
       let etag = input.etag;
@@ -136,7 +181,8 @@ const operations = {
     },
   }),
   delete: call<BcBound, typeof deleteInput>({
-    description: 'Deletes an entity; with `etag` only if nobody changed it since (else concurrency_conflict). A record already gone returns deleted: false.',
+    description:
+      'Deletes an entity; with `etag` only if nobody changed it since (else concurrency_conflict). A record already gone returns deleted: false.',
     input: deleteInput,
     async run(input, ctx, b) {
       const deleted = await b.odata.delete(companyPath(b, input.company, `${input.entitySet}(${input.id})`), input.etag ?? '*', ctx.signal);
@@ -144,10 +190,15 @@ const operations = {
     },
   }),
   action: call<BcBound, typeof actionInput>({
-    description: 'Invokes a bound action on a record: post a sales or purchase invoice (Microsoft.NAV.post), ship and invoice a sales order (Microsoft.NAV.shipAndInvoice)…',
+    description:
+      'Invokes a bound action on a record: post a sales or purchase invoice (Microsoft.NAV.post), ship and invoice a sales order (Microsoft.NAV.shipAndInvoice)…',
     input: actionInput,
     async run(input, ctx, b) {
-      const result = await b.odata.action(companyPath(b, input.company, `${input.entitySet}(${input.id})/${input.action}`), input.parameters, ctx.signal);
+      const result = await b.odata.action(
+        companyPath(b, input.company, `${input.entitySet}(${input.id})/${input.action}`),
+        input.parameters,
+        ctx.signal,
+      );
       return { entitySet: input.entitySet, id: input.id, action: input.action, result: result ?? null };
     },
   }),
@@ -157,8 +208,15 @@ const operations = {
     async run(input, ctx, b) {
       const requests = input.requests.map((r, i) => {
         const path = companyPath(b, input.company, r.id ? `${r.entitySet}(${r.id})` : r.entitySet);
-        if (r.method !== 'POST' && !r.id) throw new UpstreamError('business_central_batch_invalid', SYSTEM, `requests[${i}]: ${r.method} needs the record id.`);
-        return { id: String(i + 1), method: r.method, url: path, ...(r.method !== 'POST' ? { headers: { 'if-match': r.etag ?? '*' } } : {}), ...(r.record !== undefined ? { body: r.record } : {}) };
+        if (r.method !== 'POST' && !r.id)
+          throw new UpstreamError('business_central_batch_invalid', SYSTEM, `requests[${i}]: ${r.method} needs the record id.`);
+        return {
+          id: String(i + 1),
+          method: r.method,
+          url: path,
+          ...(r.method !== 'POST' ? { headers: { 'if-match': r.etag ?? '*' } } : {}),
+          ...(r.record !== undefined ? { body: r.record } : {}),
+        };
       });
       const responses = await b.odata.batch(requests, input.atomic, ctx.signal);
       const byId = new Map(responses.map((r) => [r.id, r]));

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { AdapterEnvironment, AdapterRegistration, ConnectorDescriptor } from '../adapter';
 import { bindOperations, call, declareOperations, generator } from '../bind-operations';
 import { authHeaders, EntraAuthority, entraTokenUrl, HttpAuthSecrets, HttpAuthSettings, missingAuthSecrets } from '../platform/http-auth';
-import { expectOk, httpRequest, jsonOf } from '../platform/http-client';
+import { expectOk, httpRequest } from '../platform/http-client';
 import { ODataClient, odataString } from '../platform/odata-client';
 import { filterOf } from '../erp/business-central-adapter';
 import { DocumentRef, loadDocument } from '../document-source';
@@ -31,15 +31,20 @@ const Settings = z.object({
 });
 
 const connectionSchema = z.object({ settings: Settings, secrets: HttpAuthSecrets }).superRefine((c, ctx) => {
-  for (const name of missingAuthSecrets(c.settings.auth, c.secrets)) ctx.addIssue({ code: 'custom', path: ['secrets', name], message: `required for auth type '${c.settings.auth.type}'` });
+  for (const name of missingAuthSecrets(c.settings.auth, c.secrets))
+    ctx.addIssue({ code: 'custom', path: ['secrets', name], message: `required for auth type '${c.settings.auth.type}'` });
 });
 
 const EntitySet = z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, 'expected a data entity set name such as CustomersV3, VendorsV2');
 const Where = z
   .record(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/), z.union([z.string(), z.number(), z.boolean()]))
   .optional()
-  .describe('Field equals value, joined by and; values are quoted here, so text from earlier steps (model output) cannot change the filter.');
-const Key = z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/), z.union([z.string(), z.number()])).describe('Entity key fields, e.g. {"dataAreaId":"usmf","CustomerAccount":"US-001"}.');
+  .describe(
+    'Field equals value, joined by and; values are quoted here, so text from earlier steps (model output) cannot change the filter.',
+  );
+const Key = z
+  .record(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/), z.union([z.string(), z.number()]))
+  .describe('Entity key fields, e.g. {"dataAreaId":"usmf","CustomerAccount":"US-001"}.');
 
 interface FinBound {
   odata: ODataClient;
@@ -48,7 +53,10 @@ interface FinBound {
 }
 
 /** The key with the connector's legal entity added when the caller gave none. */
-const withArea = (b: FinBound, key: Record<string, string | number>) => ({ ...(b.dataAreaId && !('dataAreaId' in key) ? { dataAreaId: b.dataAreaId } : {}), ...key });
+const withArea = (b: FinBound, key: Record<string, string | number>) => ({
+  ...(b.dataAreaId && !('dataAreaId' in key) ? { dataAreaId: b.dataAreaId } : {}),
+  ...key,
+});
 
 const DMF = 'data/DataManagementDefinitionGroups/Microsoft.Dynamics.DataEntities';
 /** Execution states that end an import (GetExecutionSummaryStatus). */
@@ -73,16 +81,47 @@ async function importPackage(input: z.infer<typeof importInput>, ctx: OperationC
   const executionId = `demiton-${ctx.idempotencyKey}`.slice(0, 60);
   let status = String((await dmf(b, 'GetExecutionSummaryStatus', { executionId }, ctx.signal)) ?? 'Unknown');
   if (status === 'Unknown' || status === 'NotRun') {
-    const doc = await loadDocument(input.package, { network: b.env.network, files: ctx.services?.files, signal: ctx.signal, systemType: SYSTEM });
-    const write = JSON.parse(String(await dmf(b, 'GetAzureWriteUrl', { uniqueFileName: executionId }, ctx.signal))) as { BlobId?: string; BlobUrl?: string };
-    if (!write.BlobUrl) throw new UpstreamError('dynamics_365_finance_bad_response', SYSTEM, 'GetAzureWriteUrl answered without a BlobUrl.');
+    const doc = await loadDocument(input.package, {
+      network: b.env.network,
+      files: ctx.services?.files,
+      signal: ctx.signal,
+      systemType: SYSTEM,
+    });
+    const write = JSON.parse(String(await dmf(b, 'GetAzureWriteUrl', { uniqueFileName: executionId }, ctx.signal))) as {
+      BlobId?: string;
+      BlobUrl?: string;
+    };
+    if (!write.BlobUrl)
+      throw new UpstreamError('dynamics_365_finance_bad_response', SYSTEM, 'GetAzureWriteUrl answered without a BlobUrl.');
     // A SAS URL of the environment's storage: no Authorization header, and the outbound policy still applies.
     expectOk(
-      await httpRequest(b.env.network, { method: 'PUT', url: write.BlobUrl, signal: ctx.signal, headers: { 'x-ms-blob-type': 'BlockBlob', 'content-type': 'application/zip' }, body: doc.bytes }, SYSTEM),
+      await httpRequest(
+        b.env.network,
+        {
+          method: 'PUT',
+          url: write.BlobUrl,
+          signal: ctx.signal,
+          headers: { 'x-ms-blob-type': 'BlockBlob', 'content-type': 'application/zip' },
+          body: doc.bytes,
+        },
+        SYSTEM,
+      ),
       'package upload',
       SYSTEM,
     );
-    await dmf(b, 'ImportFromPackage', { packageUrl: write.BlobUrl, definitionGroupId: input.definitionGroupId, executionId, execute: true, overwrite: input.overwrite, legalEntityId: input.legalEntityId ?? b.dataAreaId ?? '' }, ctx.signal);
+    await dmf(
+      b,
+      'ImportFromPackage',
+      {
+        packageUrl: write.BlobUrl,
+        definitionGroupId: input.definitionGroupId,
+        executionId,
+        execute: true,
+        overwrite: input.overwrite,
+        legalEntityId: input.legalEntityId ?? b.dataAreaId ?? '',
+      },
+      ctx.signal,
+    );
     status = 'Executing';
   }
   while (input.waitForCompletion && !FINAL.has(status)) {
@@ -93,7 +132,12 @@ async function importPackage(input: z.infer<typeof importInput>, ctx: OperationC
     }
     status = String((await dmf(b, 'GetExecutionSummaryStatus', { executionId }, ctx.signal)) ?? 'Unknown');
   }
-  if (status === 'Failed' || status === 'Canceled') throw new UpstreamError('dynamics_365_finance_import_failed', SYSTEM, `Data management import ${executionId} ended ${status}; see the execution log in Data management.`);
+  if (status === 'Failed' || status === 'Canceled')
+    throw new UpstreamError(
+      'dynamics_365_finance_import_failed',
+      SYSTEM,
+      `Data management import ${executionId} ended ${status}; see the execution log in Data management.`,
+    );
   return { executionId, status };
 }
 
@@ -104,8 +148,20 @@ export function entityPath(entitySet: string, key: Record<string, string | numbe
 }
 
 const operations = {
-  query: generator<FinBound, z.ZodObject<{ entitySet: typeof EntitySet; filter: z.ZodOptional<z.ZodString>; where: typeof Where; select: z.ZodOptional<z.ZodArray<z.ZodString>>; crossCompany: z.ZodDefault<z.ZodBoolean>; pageSize: z.ZodOptional<z.ZodNumber>; maxRecords: z.ZodOptional<z.ZodNumber> }>>({
-    description: 'Streams a data entity (CustomersV3, VendorInvoiceHeaders…) with an OData $filter, following @odata.nextLink; crossCompany reads every legal entity.',
+  query: generator<
+    FinBound,
+    z.ZodObject<{
+      entitySet: typeof EntitySet;
+      filter: z.ZodOptional<z.ZodString>;
+      where: typeof Where;
+      select: z.ZodOptional<z.ZodArray<z.ZodString>>;
+      crossCompany: z.ZodDefault<z.ZodBoolean>;
+      pageSize: z.ZodOptional<z.ZodNumber>;
+      maxRecords: z.ZodOptional<z.ZodNumber>;
+    }>
+  >({
+    description:
+      'Streams a data entity (CustomersV3, VendorInvoiceHeaders…) with an OData $filter, following @odata.nextLink; crossCompany reads every legal entity.',
     input: z.object({
       entitySet: EntitySet,
       filter: z.string().optional(),
@@ -118,8 +174,18 @@ const operations = {
     generate: (input, ctx, b) => {
       // Without cross-company the service reads the user's default company: pin the configured one.
       const own = filterOf(input.filter, input.where);
-      const filter = !input.crossCompany && b.dataAreaId ? [`dataAreaId eq ${odataString(b.dataAreaId)}`, own].filter(Boolean).map((f) => `(${f})`).join(' and ') : own;
-      return b.odata.query(`data/${input.entitySet}`, { ...input, filter, params: input.crossCompany ? { 'cross-company': 'true' } : {} }, ctx.signal);
+      const filter =
+        !input.crossCompany && b.dataAreaId
+          ? [`dataAreaId eq ${odataString(b.dataAreaId)}`, own]
+              .filter(Boolean)
+              .map((f) => `(${f})`)
+              .join(' and ')
+          : own;
+      return b.odata.query(
+        `data/${input.entitySet}`,
+        { ...input, filter, params: input.crossCompany ? { 'cross-company': 'true' } : {} },
+        ctx.signal,
+      );
     },
   }),
   get: call<FinBound, z.ZodObject<{ entitySet: typeof EntitySet; key: typeof Key }>>({
@@ -130,17 +196,32 @@ const operations = {
   create: call<FinBound, z.ZodObject<{ entitySet: typeof EntitySet; record: z.ZodRecord<z.ZodString, z.ZodUnknown> }>>({
     description: 'Creates an entity (dataAreaId defaults to the connector’s legal entity); returns it as stored.',
     input: z.object({ entitySet: EntitySet, record: z.record(z.string(), z.unknown()) }),
-    run: (input, ctx, b) => b.odata.create(`data/${input.entitySet}`, { ...(b.dataAreaId ? { dataAreaId: b.dataAreaId } : {}), ...input.record }, ctx.signal),
+    run: (input, ctx, b) =>
+      b.odata.create(`data/${input.entitySet}`, { ...(b.dataAreaId ? { dataAreaId: b.dataAreaId } : {}), ...input.record }, ctx.signal),
   }),
-  update: call<FinBound, z.ZodObject<{ entitySet: typeof EntitySet; key: typeof Key; changes: z.ZodRecord<z.ZodString, z.ZodUnknown>; etag: z.ZodOptional<z.ZodString> }>>({
-    description: 'Updates an entity by its key fields. With `etag` the update fails with concurrency_conflict if someone changed it since; without, the current etag is read first.',
+  update: call<
+    FinBound,
+    z.ZodObject<{
+      entitySet: typeof EntitySet;
+      key: typeof Key;
+      changes: z.ZodRecord<z.ZodString, z.ZodUnknown>;
+      etag: z.ZodOptional<z.ZodString>;
+    }>
+  >({
+    description:
+      'Updates an entity by its key fields. With `etag` the update fails with concurrency_conflict if someone changed it since; without, the current etag is read first.',
     input: z.object({ entitySet: EntitySet, key: Key, changes: z.record(z.string(), z.unknown()), etag: z.string().optional() }),
     async run(input, ctx, b) {
       const path = entityPath(input.entitySet, withArea(b, input.key));
       let etag = input.etag;
       if (!etag) {
         const current = await b.odata.get(path, ctx.signal);
-        if (!current) throw new UpstreamError('dynamics_365_finance_not_found', SYSTEM, `${input.entitySet} ${JSON.stringify(input.key)} does not exist.`);
+        if (!current)
+          throw new UpstreamError(
+            'dynamics_365_finance_not_found',
+            SYSTEM,
+            `${input.entitySet} ${JSON.stringify(input.key)} does not exist.`,
+          );
         etag = String(current['@odata.etag'] ?? '*');
       }
       await b.odata.update(path, input.changes, etag, ctx.signal);
@@ -151,10 +232,13 @@ const operations = {
   delete: call<FinBound, z.ZodObject<{ entitySet: typeof EntitySet; key: typeof Key; etag: z.ZodOptional<z.ZodString> }>>({
     description: 'Deletes an entity by its key fields (with `etag`: only if unchanged). A record already gone returns deleted: false.',
     input: z.object({ entitySet: EntitySet, key: Key, etag: z.string().optional() }),
-    run: async (input, ctx, b) => ({ deleted: await b.odata.delete(entityPath(input.entitySet, withArea(b, input.key)), input.etag ?? '*', ctx.signal) }),
+    run: async (input, ctx, b) => ({
+      deleted: await b.odata.delete(entityPath(input.entitySet, withArea(b, input.key)), input.etag ?? '*', ctx.signal),
+    }),
   }),
   importPackage: call<FinBound, typeof importInput>({
-    description: 'Imports a data package through Data management (GetAzureWriteUrl, upload, ImportFromPackage) and waits for GetExecutionSummaryStatus to end; a retried task resumes its own import.',
+    description:
+      'Imports a data package through Data management (GetAzureWriteUrl, upload, ImportFromPackage) and waits for GetExecutionSummaryStatus to end; a retried task resumes its own import.',
     input: importInput,
     output: z.object({ executionId: z.string(), status: z.string() }),
     run: importPackage,

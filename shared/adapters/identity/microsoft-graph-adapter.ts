@@ -14,14 +14,18 @@ const SYSTEM = 'microsoft-graph';
 const GRAPH_HOST = 'graph.microsoft.com';
 
 const Settings = z.object({
-  baseUrl: z.url({ protocol: /^https?$/ }).default(`https://${GRAPH_HOST}/v1.0`).describe('Graph root including the version.'),
+  baseUrl: z
+    .url({ protocol: /^https?$/ })
+    .default(`https://${GRAPH_HOST}/v1.0`)
+    .describe('Graph root including the version.'),
   tenantId: z.string().min(1).optional().describe('Entra tenant; used for the default token URL.'),
   authority: EntraAuthority,
   auth: HttpAuthSettings,
 });
 
 const connectionSchema = z.object({ settings: Settings, secrets: HttpAuthSecrets }).superRefine((c, ctx) => {
-  for (const name of missingAuthSecrets(c.settings.auth, c.secrets)) ctx.addIssue({ code: 'custom', path: ['secrets', name], message: `required for auth type '${c.settings.auth.type}'` });
+  for (const name of missingAuthSecrets(c.settings.auth, c.secrets))
+    ctx.addIssue({ code: 'custom', path: ['secrets', name], message: `required for auth type '${c.settings.auth.type}'` });
 });
 
 const listInput = z.object({

@@ -20,7 +20,12 @@ interface KnowledgeBound {
 
 function knowledgeOf(ctx: OperationContext): KnowledgeAccess {
   const k = ctx.services?.knowledge;
-  if (!k) throw new TaskFailedError('knowledge_unavailable', `Task '${ctx.taskKey}': knowledge operations run inside a workflow (they use the organisation's document index).`, { retryable: false });
+  if (!k)
+    throw new TaskFailedError(
+      'knowledge_unavailable',
+      `Task '${ctx.taskKey}': knowledge operations run inside a workflow (they use the organisation's document index).`,
+      { retryable: false },
+    );
   return k;
 }
 
@@ -38,25 +43,50 @@ const ingestInput = z.object({
   key: DocumentKey,
   document: DocumentRef,
   name: z.string().min(1).max(300).optional().describe('Shown in the assistant’s citations; default the file name.'),
-  contentType: z.string().max(200).optional().describe('text/plain, text/markdown, text/html or application/pdf; default from the source or the name.'),
+  contentType: z
+    .string()
+    .max(200)
+    .optional()
+    .describe('text/plain, text/markdown, text/html or application/pdf; default from the source or the name.'),
 });
 const deleteInput = z.object({ key: DocumentKey });
 
 const operations = {
   search: call<KnowledgeBound, typeof searchInput>({
-    description: "Searches the organisation's document index (the assistant's): the chunks nearest to the query, with scores and document ids.",
+    description:
+      "Searches the organisation's document index (the assistant's): the chunks nearest to the query, with scores and document ids.",
     input: searchInput,
-    output: z.object({ hits: z.array(z.object({ chunkId: z.string(), documentId: z.string(), documentName: z.string(), position: z.number(), content: z.string(), score: z.number() })) }),
+    output: z.object({
+      hits: z.array(
+        z.object({
+          chunkId: z.string(),
+          documentId: z.string(),
+          documentName: z.string(),
+          position: z.number(),
+          content: z.string(),
+          score: z.number(),
+        }),
+      ),
+    }),
     run: async (input, ctx) => ({ hits: await knowledgeOf(ctx).search(input.query, input.top, input.filter, ctx.signal) }),
   }),
   ingest: call<KnowledgeBound, typeof ingestInput>({
-    description: 'Adds a document (URL, another connector’s file, or inline content) to the index: extracted, chunked, embedded, indexed. Idempotent per key: unchanged content writes nothing; new content replaces the document.',
+    description:
+      'Adds a document (URL, another connector’s file, or inline content) to the index: extracted, chunked, embedded, indexed. Idempotent per key: unchanged content writes nothing; new content replaces the document.',
     input: ingestInput,
     output: z.object({ documentId: z.string(), status: z.enum(['created', 'replaced', 'unchanged']), chunks: z.number() }),
     async run(input, ctx, b) {
       const knowledge = knowledgeOf(ctx);
-      const doc = await loadDocument(input.document, { network: b.env.network, files: ctx.services?.files, signal: ctx.signal, systemType: SYSTEM });
-      return knowledge.ingest({ key: input.key, name: input.name ?? doc.name, contentType: input.contentType ?? doc.contentType, bytes: doc.bytes }, ctx.signal);
+      const doc = await loadDocument(input.document, {
+        network: b.env.network,
+        files: ctx.services?.files,
+        signal: ctx.signal,
+        systemType: SYSTEM,
+      });
+      return knowledge.ingest(
+        { key: input.key, name: input.name ?? doc.name, contentType: input.contentType ?? doc.contentType, bytes: doc.bytes },
+        ctx.signal,
+      );
     },
   }),
   delete: call<KnowledgeBound, typeof deleteInput>({

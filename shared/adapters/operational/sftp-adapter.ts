@@ -25,16 +25,23 @@ const Settings = z
       .regex(/^(SHA256:)?[A-Za-z0-9+/]{43}=?$/, 'expected a SHA-256 fingerprint as printed by ssh-keygen -lf (SHA256:…)')
       .optional()
       .describe('Pins the server host key.'),
-    acceptAnyHostKey: z.boolean().default(false).describe('Skips host key verification (man-in-the-middle risk); only for throwaway servers.'),
+    acceptAnyHostKey: z
+      .boolean()
+      .default(false)
+      .describe('Skips host key verification (man-in-the-middle risk); only for throwaway servers.'),
     readyTimeoutMs: z.number().int().min(1000).max(120_000).default(15_000),
   })
-  .refine((s) => s.hostKeySha256 || s.acceptAnyHostKey, { path: ['hostKeySha256'], message: 'pin the host key (hostKeySha256) or set acceptAnyHostKey' });
+  .refine((s) => s.hostKeySha256 || s.acceptAnyHostKey, {
+    path: ['hostKeySha256'],
+    message: 'pin the host key (hostKeySha256) or set acceptAnyHostKey',
+  });
 
 const Secrets = z.object({ password: z.string().optional(), privateKey: z.string().optional(), passphrase: z.string().optional() });
 
-const connectionSchema = z
-  .object({ settings: Settings, secrets: Secrets })
-  .refine((c) => c.secrets.password || c.secrets.privateKey, { path: ['secrets', 'password'], message: 'give secrets.password or secrets.privateKey' });
+const connectionSchema = z.object({ settings: Settings, secrets: Secrets }).refine((c) => c.secrets.password || c.secrets.privateKey, {
+  path: ['secrets', 'password'],
+  message: 'give secrets.password or secrets.privateKey',
+});
 
 const RemotePath = z.string().min(1).max(4096);
 
@@ -56,7 +63,12 @@ const operations = {
         const entries = await c.list(input.path, input.pattern ? globFilter(input.pattern) : undefined);
         return {
           items: entries
-            .map((e) => ({ name: e.name, type: e.type === 'd' ? 'directory' : e.type === 'l' ? 'link' : 'file', size: e.size, modifiedAt: new Date(e.modifyTime).toISOString() }))
+            .map((e) => ({
+              name: e.name,
+              type: e.type === 'd' ? 'directory' : e.type === 'l' ? 'link' : 'file',
+              size: e.size,
+              modifiedAt: new Date(e.modifyTime).toISOString(),
+            }))
             .sort((a, b2) => a.name.localeCompare(b2.name)),
         };
       }),
@@ -68,13 +80,22 @@ const operations = {
     run: (input, ctx, b) =>
       b.session(ctx.signal, async (c) => {
         const st = await c.stat(input.path);
-        if (st.size > MAX_INLINE_FILE_BYTES) throw new UpstreamError('sftp_file_too_large', SYSTEM, `${input.path} is ${st.size} bytes; at most ${MAX_INLINE_FILE_BYTES} can be read inline.`);
+        if (st.size > MAX_INLINE_FILE_BYTES)
+          throw new UpstreamError(
+            'sftp_file_too_large',
+            SYSTEM,
+            `${input.path} is ${st.size} bytes; at most ${MAX_INLINE_FILE_BYTES} can be read inline.`,
+          );
         const data = (await c.get(input.path)) as Buffer;
         return { path: input.path, size: data.length, content: data.toString(input.encoding) };
       }),
   }),
-  put: call<SftpBound, z.ZodObject<{ path: typeof RemotePath; content: z.ZodString; encoding: z.ZodDefault<z.ZodEnum<{ utf8: 'utf8'; base64: 'base64' }>> }>>({
-    description: 'Writes a file (UTF-8 text or base64), replacing it. Written to a temporary name and renamed, so readers never see half a file.',
+  put: call<
+    SftpBound,
+    z.ZodObject<{ path: typeof RemotePath; content: z.ZodString; encoding: z.ZodDefault<z.ZodEnum<{ utf8: 'utf8'; base64: 'base64' }>> }>
+  >({
+    description:
+      'Writes a file (UTF-8 text or base64), replacing it. Written to a temporary name and renamed, so readers never see half a file.',
     input: z.object({ path: RemotePath, content: z.string(), encoding: z.enum(['utf8', 'base64']).default('utf8') }),
     output: z.object({ path: z.string(), size: z.number() }),
     run: (input, ctx, b) =>
@@ -108,7 +129,12 @@ const operations = {
 };
 
 function globFilter(pattern: string) {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return (e: { name: string }) => re.test(e.name);
 }
 
@@ -150,7 +176,12 @@ export const sftpAdapter: AdapterRegistration = {
           signal.removeEventListener('abort', onAbort);
           await client.end().catch(() => undefined);
           if (seenKey && !s.acceptAnyHostKey && seenKey !== want) {
-            throw new UpstreamError('sftp_host_key_mismatch', SYSTEM, `The host key of ${s.host} is SHA256:${seenKey}, not the pinned SHA256:${want}.`, { cause: err });
+            throw new UpstreamError(
+              'sftp_host_key_mismatch',
+              SYSTEM,
+              `The host key of ${s.host} is SHA256:${seenKey}, not the pinned SHA256:${want}.`,
+              { cause: err },
+            );
           }
           throw upstream(SYSTEM, err, `SFTP connection to ${s.host}:${s.port}`);
         }
@@ -168,7 +199,8 @@ export const sftpAdapter: AdapterRegistration = {
       systemType: SYSTEM,
       category: 'operational',
       operations: bindOperations(operations, bound),
-      testConnection: (signal) => bound.session(signal, async (cl) => ({ ok: true as const, detail: `connected; working directory ${await cl.cwd()}` })),
+      testConnection: (signal) =>
+        bound.session(signal, async (cl) => ({ ok: true as const, detail: `connected; working directory ${await cl.cwd()}` })),
     };
   },
 };

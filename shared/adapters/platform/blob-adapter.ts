@@ -40,7 +40,14 @@ import { DemitonError } from '../../domain/errors';
 import { upstream, UpstreamError } from '../upstream-error';
 import { settingHost } from '../setting-host';
 import { urlHost, type ConnectorEndpoint } from '../host-allowlist';
-import { ConnectorCredentialsRequiredError, DEFAULT_AUTHORITY_HOST, OrgEntraSecrets, OrgEntraSettings, orgEntraCredential, orgServicePrincipal } from '../org-entra-credential';
+import {
+  ConnectorCredentialsRequiredError,
+  DEFAULT_AUTHORITY_HOST,
+  OrgEntraSecrets,
+  OrgEntraSettings,
+  orgEntraCredential,
+  orgServicePrincipal,
+} from '../org-entra-credential';
 import { isLoopbackHost } from '../../domain/loopback-host';
 
 const SYSTEM = 'azure-blob';
@@ -74,7 +81,8 @@ class PinnedBearerPolicy extends BaseRequestPolicy {
   }
   async sendRequest(request: WebResource): Promise<HttpOperationResponse> {
     const url = new URL(request.url);
-    if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) throw new UpstreamError('azure_blob_tls_required', SYSTEM, `A token is sent only over TLS; ${url.origin} is not https.`);
+    if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname))
+      throw new UpstreamError('azure_blob_tls_required', SYSTEM, `A token is sent only over TLS; ${url.origin} is not https.`);
     const token = await this.signer.getToken(STORAGE_SCOPE, request.abortSignal ? { abortSignal: request.abortSignal } : {});
     if (!token) throw new UpstreamError('azure_blob_no_token', SYSTEM, 'The service principal returned no access token.');
     request.headers.set('authorization', `Bearer ${token.token}`);
@@ -95,7 +103,12 @@ function blobEndpoints(c: { settings: Record<string, unknown>; secrets: Record<s
   const out: ConnectorEndpoint[] = [];
   const account = urlHost(c.settings['accountUrl']);
   if (account) out.push({ kind: 'azure-blob', path: 'settings.accountUrl', host: account });
-  if (orgServicePrincipal(c.settings, c.secrets)) out.push({ kind: 'entra-authority', path: 'settings.authorityHost', host: urlHost(c.settings['authorityHost'] ?? DEFAULT_AUTHORITY_HOST) ?? '' });
+  if (orgServicePrincipal(c.settings, c.secrets))
+    out.push({
+      kind: 'entra-authority',
+      path: 'settings.authorityHost',
+      host: urlHost(c.settings['authorityHost'] ?? DEFAULT_AUTHORITY_HOST) ?? '',
+    });
   return out;
 }
 
@@ -118,18 +131,26 @@ async function guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {
       throw new UpstreamError(e.code, SYSTEM, `${what}: ${String(e.message)}`, { cause: err, retryable: e.code === 'host_unresolvable' });
     }
     if (typeof e.statusCode === 'number') {
-      throw new UpstreamError(`azure_blob_http_${e.statusCode}`, SYSTEM, `${what} failed with HTTP ${e.statusCode}${e.code ? ` (${e.code})` : ''}: ${String(e.message).split('\n')[0]}`, {
-        cause: err,
-        retryable: e.statusCode === 429 || e.statusCode >= 500,
-        status: e.statusCode,
-      });
+      throw new UpstreamError(
+        `azure_blob_http_${e.statusCode}`,
+        SYSTEM,
+        `${what} failed with HTTP ${e.statusCode}${e.code ? ` (${e.code})` : ''}: ${String(e.message).split('\n')[0]}`,
+        {
+          cause: err,
+          retryable: e.statusCode === 429 || e.statusCode >= 500,
+          status: e.statusCode,
+        },
+      );
     }
     throw upstream(SYSTEM, err, what);
   }
 }
 
 const operations = {
-  putArtifact: call<BlobBound, z.ZodObject<{ name: typeof BlobName; content: z.ZodString; encoding: typeof Encoding; contentType: z.ZodOptional<z.ZodString> }>>({
+  putArtifact: call<
+    BlobBound,
+    z.ZodObject<{ name: typeof BlobName; content: z.ZodString; encoding: typeof Encoding; contentType: z.ZodOptional<z.ZodString> }>
+  >({
     description: 'Writes a blob (UTF-8 text or base64), replacing it; returns its ETag and size.',
     input: z.object({ name: BlobName, content: z.string(), encoding: Encoding, contentType: z.string().optional() }),
     output: z.object({ name: z.string(), size: z.number(), etag: z.string(), url: z.string() }),
@@ -141,7 +162,9 @@ const operations = {
         const blob = container.getBlockBlobClient(input.name);
         const r = await blob.uploadData(data, {
           abortSignal: ctx.signal,
-          blobHTTPHeaders: { blobContentType: input.contentType ?? (input.encoding === 'utf8' ? 'text/plain; charset=utf-8' : 'application/octet-stream') },
+          blobHTTPHeaders: {
+            blobContentType: input.contentType ?? (input.encoding === 'utf8' ? 'text/plain; charset=utf-8' : 'application/octet-stream'),
+          },
           metadata: { demitonidempotencykey: ctx.idempotencyKey.replace(/[^A-Za-z0-9-]/g, '') },
         });
         return { name: input.name, size: data.length, etag: r.etag ?? '', url: blob.url };
@@ -158,9 +181,20 @@ const operations = {
           throw err;
         });
         if (!props) return null;
-        if ((props.contentLength ?? 0) > MAX_INLINE_BLOB_BYTES) throw new UpstreamError('azure_blob_too_large', SYSTEM, `${input.name} is ${props.contentLength} bytes; at most ${MAX_INLINE_BLOB_BYTES} can be read inline.`);
+        if ((props.contentLength ?? 0) > MAX_INLINE_BLOB_BYTES)
+          throw new UpstreamError(
+            'azure_blob_too_large',
+            SYSTEM,
+            `${input.name} is ${props.contentLength} bytes; at most ${MAX_INLINE_BLOB_BYTES} can be read inline.`,
+          );
         const data = await blob.downloadToBuffer(0, undefined, { abortSignal: ctx.signal });
-        return { name: input.name, size: data.length, contentType: props.contentType ?? null, etag: props.etag ?? '', content: data.toString(input.encoding) };
+        return {
+          name: input.name,
+          size: data.length,
+          contentType: props.contentType ?? null,
+          etag: props.etag ?? '',
+          content: data.toString(input.encoding),
+        };
       }),
   }),
   listArtifacts: call<BlobBound, z.ZodObject<{ prefix: z.ZodOptional<z.ZodString>; max: z.ZodDefault<z.ZodNumber> }>>({
@@ -171,7 +205,11 @@ const operations = {
         const container = await b.container(ctx.signal);
         const items: Array<{ name: string; size: number; lastModified: string }> = [];
         for await (const blob of container.listBlobsFlat({ ...(input.prefix ? { prefix: input.prefix } : {}), abortSignal: ctx.signal })) {
-          items.push({ name: blob.name, size: blob.properties.contentLength ?? 0, lastModified: blob.properties.lastModified.toISOString() });
+          items.push({
+            name: blob.name,
+            size: blob.properties.contentLength ?? 0,
+            lastModified: blob.properties.lastModified.toISOString(),
+          });
           if (items.length >= input.max) break;
         }
         return { items };
@@ -203,10 +241,14 @@ export const blobAdapter: AdapterRegistration = {
   operations: declareOperations(operations),
   connectionSchema: z
     .object({ settings: Settings, secrets: Secrets })
-    .refine((c) => !c.secrets.accountKey || c.settings.accountName, { path: ['settings', 'accountName'], message: 'required with secrets.accountKey' })
+    .refine((c) => !c.secrets.accountKey || c.settings.accountName, {
+      path: ['settings', 'accountName'],
+      message: 'required with secrets.accountKey',
+    })
     .refine((c) => c.secrets.accountKey || c.secrets.sasToken || orgServicePrincipal(c.settings, c.secrets), {
       path: ['secrets'],
-      message: "set secrets.accountKey, secrets.sasToken, or the organisation's own service principal (settings.tenantId with secrets.clientId and secrets.clientSecret); the platform's identity is not lent to connectors",
+      message:
+        "set secrets.accountKey, secrets.sasToken, or the organisation's own service principal (settings.tenantId with secrets.clientId and secrets.clientSecret); the platform's identity is not lent to connectors",
     }),
   endpoints: blobEndpoints,
   create(c: ConnectorDescriptor, env: AdapterEnvironment) {
@@ -214,7 +256,12 @@ export const blobAdapter: AdapterRegistration = {
     const key = typeof c.secrets['accountKey'] === 'string' && c.secrets['accountKey'] ? c.secrets['accountKey'] : undefined;
     const sas = typeof c.secrets['sasToken'] === 'string' && c.secrets['sasToken'] ? c.secrets['sasToken'].replace(/^\?/, '') : undefined;
     const principal = orgServicePrincipal(c.settings, c.secrets);
-    if (!key && !sas && !principal) throw new ConnectorCredentialsRequiredError(c.name, SYSTEM, "secrets.accountKey, secrets.sasToken, or settings.tenantId with secrets.clientId and secrets.clientSecret");
+    if (!key && !sas && !principal)
+      throw new ConnectorCredentialsRequiredError(
+        c.name,
+        SYSTEM,
+        'secrets.accountKey, secrets.sasToken, or settings.tenantId with secrets.clientId and secrets.clientSecret',
+      );
     let service: BlobServiceClient | undefined;
     // The storage pipeline hands `agent` to the core pipeline's agent policy (not in the option type).
     const agentOptions = { lookup: env.network.lookup as never, keepAlive: false };
@@ -227,7 +274,10 @@ export const blobAdapter: AdapterRegistration = {
       if (key) return (service = new BlobServiceClient(s.accountUrl, new StorageSharedKeyCredential(s.accountName!, key), options));
       if (sas) return (service = new BlobServiceClient(`${s.accountUrl.replace(/\/+$/, '')}?${sas}`, undefined, options));
       const signer = orgEntraCredential({ network: env.network, ...principal!, scope: STORAGE_SCOPE, systemType: SYSTEM });
-      return (service = new BlobServiceClient(s.accountUrl, new Pipeline([new AnonymousCredential(), new PinnedBearerPolicyFactory(signer)], options)));
+      return (service = new BlobServiceClient(
+        s.accountUrl,
+        new Pipeline([new AnonymousCredential(), new PinnedBearerPolicyFactory(signer)], options),
+      ));
     };
     const bound: BlobBound = {
       createContainer: s.createContainer,
@@ -246,8 +296,14 @@ export const blobAdapter: AdapterRegistration = {
         guarded(`Container ${s.container}`, async () => {
           const container = await bound.container(signal);
           const exists = await container.exists({ abortSignal: signal });
-          if (!exists && !s.createContainer) throw new UpstreamError('azure_blob_container_missing', SYSTEM, `Container '${s.container}' does not exist.`);
-          return { ok: true as const, detail: exists ? `container '${s.container}' reachable` : `account reachable; container '${s.container}' will be created on first write` };
+          if (!exists && !s.createContainer)
+            throw new UpstreamError('azure_blob_container_missing', SYSTEM, `Container '${s.container}' does not exist.`);
+          return {
+            ok: true as const,
+            detail: exists
+              ? `container '${s.container}' reachable`
+              : `account reachable; container '${s.container}' will be created on first write`,
+          };
         }),
     };
   },

@@ -19,11 +19,10 @@ const Settings = z.object({
 });
 
 /** Connection schema: settings, and the secrets the chosen auth type needs. */
-export const httpConnectionSchema = z
-  .object({ settings: Settings, secrets: HttpAuthSecrets })
-  .superRefine((c, ctx) => {
-    for (const name of missingAuthSecrets(c.settings.auth, c.secrets)) ctx.addIssue({ code: 'custom', path: ['secrets', name], message: `required for auth type '${c.settings.auth.type}'` });
-  });
+export const httpConnectionSchema = z.object({ settings: Settings, secrets: HttpAuthSecrets }).superRefine((c, ctx) => {
+  for (const name of missingAuthSecrets(c.settings.auth, c.secrets))
+    ctx.addIssue({ code: 'custom', path: ['secrets', name], message: `required for auth type '${c.settings.auth.type}'` });
+});
 
 /**
  * Headers a task may not set: `Host` (Node takes the TLS server name from it, so the connector's
@@ -49,7 +48,12 @@ export const FORBIDDEN_TASK_HEADERS = new Set([
 
 const TaskHeaders = z.record(z.string(), z.string()).superRefine((h, ctx) => {
   for (const name of Object.keys(h)) {
-    if (FORBIDDEN_TASK_HEADERS.has(name.trim().toLowerCase())) ctx.addIssue({ code: 'custom', path: [name], message: `'${name}' may not be set by a task (Host, hop-by-hop and authentication headers come from the connector)` });
+    if (FORBIDDEN_TASK_HEADERS.has(name.trim().toLowerCase()))
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `'${name}' may not be set by a task (Host, hop-by-hop and authentication headers come from the connector)`,
+      });
   }
 });
 
@@ -89,7 +93,12 @@ const operations = {
     async run(input, ctx, b) {
       const authHeader = b.settings.auth.type === 'api-key' ? b.settings.auth.header.toLowerCase() : null;
       const overriding = Object.keys(input.headers ?? {}).find((h) => h.trim().toLowerCase() === authHeader);
-      if (overriding) throw new UpstreamError('http_header_forbidden', 'http', `Task '${ctx.taskKey}': header '${overriding}' carries the connector's API key and may not be set by a task.`);
+      if (overriding)
+        throw new UpstreamError(
+          'http_header_forbidden',
+          'http',
+          `Task '${ctx.taskKey}': header '${overriding}' carries the connector's API key and may not be set by a task.`,
+        );
       const url = b.odata.url(input.path, Object.fromEntries(Object.entries(input.query ?? {}).map(([k, v]) => [k, String(v)])));
       const res = await httpRequest(
         b.env.network,
@@ -116,7 +125,11 @@ const operations = {
         try {
           body = text ? JSON.parse(text) : null;
         } catch {
-          throw new UpstreamError('http_bad_response', 'http', `${input.method} ${input.path}: the body is not the JSON its content type says.`);
+          throw new UpstreamError(
+            'http_bad_response',
+            'http',
+            `${input.method} ${input.path}: the body is not the JSON its content type says.`,
+          );
         }
       }
       return { status: res.status, headers: res.headers, body };
@@ -138,14 +151,19 @@ export const httpAdapter: AdapterRegistration = {
   connectionSchema: httpConnectionSchema,
   create(c: ConnectorDescriptor, env: AdapterEnvironment) {
     const settings = Settings.parse(c.settings);
-    const headers = (signal: AbortSignal) => authHeaders(env.network, settings.auth, c.secrets, {}, signal, 'http').then((h) => ({ ...settings.headers, ...h }));
+    const headers = (signal: AbortSignal) =>
+      authHeaders(env.network, settings.auth, c.secrets, {}, signal, 'http').then((h) => ({ ...settings.headers, ...h }));
     const bound: HttpBound = { settings, headers, odata: new ODataClient(env.network, settings.baseUrl, headers, 'http'), env };
     return {
       systemType: 'http',
       category: 'platform',
       operations: bindOperations(operations, bound),
       async testConnection(signal) {
-        const res = expectOk(await httpRequest(env.network, { method: 'GET', url: settings.baseUrl, signal, headers: await headers(signal) }, 'http'), `GET ${settings.baseUrl}`, 'http');
+        const res = expectOk(
+          await httpRequest(env.network, { method: 'GET', url: settings.baseUrl, signal, headers: await headers(signal) }, 'http'),
+          `GET ${settings.baseUrl}`,
+          'http',
+        );
         return { ok: true, detail: `HTTP ${res.status}` };
       },
     };

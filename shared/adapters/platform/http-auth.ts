@@ -68,16 +68,37 @@ export async function clientCredentialsToken(
   const cacheKey = createHash('sha256').update(`${tokenUrl}\n${scope}\n${clientId}\n${clientSecret}`).digest('hex');
   const hit = tokenCache.get(cacheKey);
   if (hit && hit.expiresAt > Date.now()) return hit;
-  const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope }).toString();
-  const res = await httpRequest(policy, { method: 'POST', url: tokenUrl, headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body, signal }, systemType);
+  const body = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: clientId,
+    client_secret: clientSecret,
+    scope,
+  }).toString();
+  const res = await httpRequest(
+    policy,
+    {
+      method: 'POST',
+      url: tokenUrl,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body,
+      signal,
+    },
+    systemType,
+  );
   if (res.status !== 200) {
-    throw new UpstreamError('oauth_token_failed', systemType, `Getting an access token from ${new URL(tokenUrl).host} failed with HTTP ${res.status}: ${errorMessageOf(res.body)}`, {
-      retryable: res.status >= 500 || res.status === 429,
-      status: res.status,
-    });
+    throw new UpstreamError(
+      'oauth_token_failed',
+      systemType,
+      `Getting an access token from ${new URL(tokenUrl).host} failed with HTTP ${res.status}: ${errorMessageOf(res.body)}`,
+      {
+        retryable: res.status >= 500 || res.status === 429,
+        status: res.status,
+      },
+    );
   }
   const j = jsonOf(res, 'token response', systemType) as { access_token?: unknown; expires_in?: unknown };
-  if (typeof j?.access_token !== 'string') throw new UpstreamError('oauth_token_failed', systemType, 'The token endpoint answered without an access_token.');
+  if (typeof j?.access_token !== 'string')
+    throw new UpstreamError('oauth_token_failed', systemType, 'The token endpoint answered without an access_token.');
   const ttl = Number(j.expires_in ?? 300);
   if (tokenCache.size >= MAX_CACHED_TOKENS) tokenCache.clear();
   // Refresh a minute early so a token never expires mid-request.
@@ -108,8 +129,15 @@ export async function authHeaders(
     case 'oauth2-client-credentials': {
       const tokenUrl = auth.tokenUrl ?? defaults.tokenUrl;
       const scope = auth.scope ?? defaults.scope;
-      if (!tokenUrl || !scope) throw new UpstreamError('oauth_misconfigured', systemType, 'OAuth client credentials need settings.auth.tokenUrl and settings.auth.scope.');
-      return { authorization: `Bearer ${(await clientCredentialsToken(policy, tokenUrl, scope, s('clientId'), s('clientSecret'), signal, systemType)).token}` };
+      if (!tokenUrl || !scope)
+        throw new UpstreamError(
+          'oauth_misconfigured',
+          systemType,
+          'OAuth client credentials need settings.auth.tokenUrl and settings.auth.scope.',
+        );
+      return {
+        authorization: `Bearer ${(await clientCredentialsToken(policy, tokenUrl, scope, s('clientId'), s('clientSecret'), signal, systemType)).token}`,
+      };
     }
   }
 }
@@ -121,7 +149,9 @@ export const ENTRA_PUBLIC_AUTHORITY = 'https://login.microsoftonline.com';
 export const EntraAuthority = z
   .url({ protocol: /^https?$/ })
   .optional()
-  .describe('Microsoft Entra authority host, e.g. https://login.microsoftonline.us (US Government) or https://login.chinacloudapi.cn (China); default https://login.microsoftonline.com.');
+  .describe(
+    'Microsoft Entra authority host, e.g. https://login.microsoftonline.us (US Government) or https://login.chinacloudapi.cn (China); default https://login.microsoftonline.com.',
+  );
 
 /** The Microsoft Entra ID v2 token endpoint of a tenant at `authority` (client credentials); undefined without a tenant. */
 export function entraTokenUrl(tenantId: string | undefined, authority: string = ENTRA_PUBLIC_AUTHORITY): string | undefined {

@@ -80,7 +80,8 @@ export async function httpRequest(policy: OutboundPolicy, req: HttpRequest, syst
 function sendOnce(policy: OutboundPolicy, req: HttpRequest, systemType: string): Promise<HttpResponse> {
   const url = new URL(req.url);
   const mod = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : null;
-  if (!mod) return Promise.reject(new UpstreamError('http_unsupported_protocol', systemType, `Unsupported URL protocol '${url.protocol}'.`));
+  if (!mod)
+    return Promise.reject(new UpstreamError('http_unsupported_protocol', systemType, `Unsupported URL protocol '${url.protocol}'.`));
   // A Host header would also become the TLS server name: the URL alone says where a request goes.
   if (Object.keys(req.headers ?? {}).some((h) => h.trim().toLowerCase() === 'host')) {
     return Promise.reject(new UpstreamError('http_header_forbidden', systemType, 'A Host header may not be set; the URL names the host.'));
@@ -99,7 +100,11 @@ function sendOnce(policy: OutboundPolicy, req: HttpRequest, systemType: string):
       url,
       {
         method: req.method,
-        headers: { 'user-agent': 'Demiton', ...req.headers, ...(req.body !== undefined ? { 'content-length': String(Buffer.byteLength(req.body)) } : {}) },
+        headers: {
+          'user-agent': 'Demiton',
+          ...req.headers,
+          ...(req.body !== undefined ? { 'content-length': String(Buffer.byteLength(req.body)) } : {}),
+        },
         lookup: policy.lookup as never,
         signal: req.signal,
         timeout: req.timeoutMs ?? 60_000,
@@ -112,7 +117,13 @@ function sendOnce(policy: OutboundPolicy, req: HttpRequest, systemType: string):
         res.on('data', (c: Buffer) => {
           size += c.length;
           if (size > (req.maxBytes ?? MAX_RESPONSE_BYTES)) {
-            res.destroy(new UpstreamError('http_response_too_large', systemType, `The response from ${url.host} is larger than ${req.maxBytes ?? MAX_RESPONSE_BYTES} bytes.`));
+            res.destroy(
+              new UpstreamError(
+                'http_response_too_large',
+                systemType,
+                `The response from ${url.host} is larger than ${req.maxBytes ?? MAX_RESPONSE_BYTES} bytes.`,
+              ),
+            );
             return;
           }
           chunks.push(c);
@@ -125,12 +136,28 @@ function sendOnce(policy: OutboundPolicy, req: HttpRequest, systemType: string):
         });
       },
     );
-    r.on('timeout', () => r.destroy(new UpstreamError('http_timeout', systemType, `No response from ${url.host} within ${req.timeoutMs ?? 60_000} ms.`, { retryable: true })));
+    r.on('timeout', () =>
+      r.destroy(
+        new UpstreamError('http_timeout', systemType, `No response from ${url.host} within ${req.timeoutMs ?? 60_000} ms.`, {
+          retryable: true,
+        }),
+      ),
+    );
     r.on('error', (err) => {
-      if (err instanceof UpstreamError || (err as { code?: string }).code === 'outbound_address_blocked' || (err as { code?: string }).code === 'host_unresolvable') return reject(err);
+      if (
+        err instanceof UpstreamError ||
+        (err as { code?: string }).code === 'outbound_address_blocked' ||
+        (err as { code?: string }).code === 'host_unresolvable'
+      )
+        return reject(err);
       if (req.signal.aborted) return reject(req.signal.reason ?? err);
       const code = (err as NodeJS.ErrnoException).code ?? 'unknown';
-      reject(new UpstreamError('http_connection_failed', systemType, `${req.method} ${url.origin}${url.pathname} failed: ${err.message}`, { cause: err, retryable: code !== 'ERR_TLS_CERT_ALTNAME_INVALID' }));
+      reject(
+        new UpstreamError('http_connection_failed', systemType, `${req.method} ${url.origin}${url.pathname} failed: ${err.message}`, {
+          cause: err,
+          retryable: code !== 'ERR_TLS_CERT_ALTNAME_INVALID',
+        }),
+      );
     });
     if (req.body !== undefined) r.write(req.body);
     r.end();
@@ -159,10 +186,15 @@ export function expectOk(res: HttpResponse, what: string, systemType: string): H
   if (res.status >= 200 && res.status < 300) return res;
   const after = res.status === 429 || res.status === 503 ? retryAfterMs(res.headers['retry-after']) : null;
   const later = after !== null ? ` (the server asked to retry after ${Math.ceil(after / 1000)} s, past what this attempt may wait)` : '';
-  throw new UpstreamError(`${systemType.replace(/[^a-z0-9]+/gi, '_')}_http_${res.status}`, systemType, `${what} failed with HTTP ${res.status}: ${errorMessageOf(res.body)}${later}`, {
-    retryable: res.status === 429 || res.status >= 500,
-    status: res.status,
-  });
+  throw new UpstreamError(
+    `${systemType.replace(/[^a-z0-9]+/gi, '_')}_http_${res.status}`,
+    systemType,
+    `${what} failed with HTTP ${res.status}: ${errorMessageOf(res.body)}${later}`,
+    {
+      retryable: res.status === 429 || res.status >= 500,
+      status: res.status,
+    },
+  );
 }
 
 /** Parses a JSON body, or throws an `UpstreamError` saying what came instead. */
@@ -171,6 +203,10 @@ export function jsonOf(res: HttpResponse, what: string, systemType: string): unk
   try {
     return JSON.parse(res.body.toString('utf8'));
   } catch {
-    throw new UpstreamError(`${systemType.replace(/[^a-z0-9]+/gi, '_')}_bad_response`, systemType, `${what}: expected JSON, got ${res.headers['content-type'] ?? 'no content type'}.`);
+    throw new UpstreamError(
+      `${systemType.replace(/[^a-z0-9]+/gi, '_')}_bad_response`,
+      systemType,
+      `${what}: expected JSON, got ${res.headers['content-type'] ?? 'no content type'}.`,
+    );
   }
 }

@@ -11,10 +11,15 @@ import { errorMessageOf, expectOk, httpRequest, jsonOf, type HttpResponse } from
 /** Someone changed the record since its ETag was read (HTTP 412, or 409 on some services). Not retryable: read it again, then decide. */
 export class ConcurrencyConflictError extends UpstreamError {
   constructor(systemType: string, what: string, status: number, serverMessage: string) {
-    super('concurrency_conflict', systemType, `${what}: the record was changed by someone else since its ETag was read (HTTP ${status}: ${serverMessage}). Read it again and retry with the new @odata.etag.`, {
-      retryable: false,
-      status,
-    });
+    super(
+      'concurrency_conflict',
+      systemType,
+      `${what}: the record was changed by someone else since its ETag was read (HTTP ${status}: ${serverMessage}). Read it again and retry with the new @odata.etag.`,
+      {
+        retryable: false,
+        status,
+      },
+    );
   }
 }
 
@@ -78,7 +83,12 @@ export class ODataClient {
     // A nextLink pointing at another host would carry our token there: refuse it.
     const root = new URL(this.serviceRoot);
     const n = new URL(next, root);
-    if (n.origin !== root.origin) throw new UpstreamError('odata_foreign_next_link', this.systemType, `The server's @odata.nextLink points at ${n.origin}, not ${root.origin}.`);
+    if (n.origin !== root.origin)
+      throw new UpstreamError(
+        'odata_foreign_next_link',
+        this.systemType,
+        `The server's @odata.nextLink points at ${n.origin}, not ${root.origin}.`,
+      );
     return n.toString();
   }
 
@@ -114,9 +124,14 @@ export class ODataClient {
     let count = 0;
     while (next) {
       if (signal.aborted) return;
-      const res = expectOk(await this.send('GET', next, signal, undefined, q.pageSize ? { prefer: `odata.maxpagesize=${q.pageSize}` } : {}), `GET ${path}`, this.systemType);
+      const res = expectOk(
+        await this.send('GET', next, signal, undefined, q.pageSize ? { prefer: `odata.maxpagesize=${q.pageSize}` } : {}),
+        `GET ${path}`,
+        this.systemType,
+      );
       const page = jsonOf(res, `GET ${path}`, this.systemType) as { value?: unknown; '@odata.nextLink'?: unknown };
-      if (!Array.isArray(page?.value)) throw new UpstreamError('odata_bad_response', this.systemType, `GET ${path}: the answer has no 'value' array.`);
+      if (!Array.isArray(page?.value))
+        throw new UpstreamError('odata_bad_response', this.systemType, `GET ${path}: the answer has no 'value' array.`);
       for (const rec of page.value as Array<Record<string, unknown>>) {
         yield rec;
         if (q.maxRecords !== undefined && ++count >= q.maxRecords) return;
@@ -140,7 +155,8 @@ export class ODataClient {
 
   /** 412 Precondition Failed (and 409 Conflict, which some services answer instead) become `ConcurrencyConflictError`. */
   private expectNoConflict(res: HttpResponse, what: string): HttpResponse {
-    if (res.status === 412 || res.status === 409) throw new ConcurrencyConflictError(this.systemType, what, res.status, errorMessageOf(res.body));
+    if (res.status === 412 || res.status === 409)
+      throw new ConcurrencyConflictError(this.systemType, what, res.status, errorMessageOf(res.body));
     return expectOk(res, what, this.systemType);
   }
 
@@ -170,7 +186,12 @@ export class ODataClient {
    * own status comes back; the batch as a whole fails only when the service refuses it.
    */
   async batch(requests: readonly BatchRequest[], atomic: boolean, signal: AbortSignal): Promise<BatchResponse[]> {
-    if (requests.length > MAX_BATCH_REQUESTS) throw new UpstreamError('odata_batch_too_large', this.systemType, `A $batch holds at most ${MAX_BATCH_REQUESTS} requests; got ${requests.length}.`);
+    if (requests.length > MAX_BATCH_REQUESTS)
+      throw new UpstreamError(
+        'odata_batch_too_large',
+        this.systemType,
+        `A $batch holds at most ${MAX_BATCH_REQUESTS} requests; got ${requests.length}.`,
+      );
     const body = {
       requests: requests.map((r) => ({
         id: r.id,
@@ -180,9 +201,14 @@ export class ODataClient {
         ...(r.body !== undefined ? { body: r.body } : {}),
       })),
     };
-    const res = expectOk(await this.send('POST', this.url('$batch'), signal, body, atomic ? { isolation: 'snapshot' } : {}), 'POST $batch', this.systemType);
+    const res = expectOk(
+      await this.send('POST', this.url('$batch'), signal, body, atomic ? { isolation: 'snapshot' } : {}),
+      'POST $batch',
+      this.systemType,
+    );
     const out = jsonOf(res, 'POST $batch', this.systemType) as { responses?: unknown };
-    if (!Array.isArray(out?.responses)) throw new UpstreamError('odata_bad_response', this.systemType, 'POST $batch: the answer has no responses array.');
+    if (!Array.isArray(out?.responses))
+      throw new UpstreamError('odata_bad_response', this.systemType, 'POST $batch: the answer has no responses array.');
     return (out.responses as Array<Record<string, unknown>>).map((r) => ({
       id: String(r['id']),
       status: Number(r['status']),

@@ -59,7 +59,10 @@ const range: GeneratorOperation<z.ZodObject<{ count: z.ZodNumber; start: z.ZodDe
 };
 
 function boAccess(ctx: OperationContext) {
-  if (!ctx.services) throw new TaskFailedError('platform_services_missing', `Task '${ctx.taskKey}': business objects are only available inside a run.`, { retryable: false });
+  if (!ctx.services)
+    throw new TaskFailedError('platform_services_missing', `Task '${ctx.taskKey}': business objects are only available inside a run.`, {
+      retryable: false,
+    });
   return ctx.services.businessObjects;
 }
 
@@ -70,12 +73,14 @@ const upsertBusinessObjectInput = z.object({
 });
 const upsertBusinessObject: CallOperation<typeof upsertBusinessObjectInput> = {
   kind: 'call',
-  description: 'Inserts or replaces business objects of `type` by their key field (`record` or `records`, at most 1000). Idempotent: writing equal data again changes nothing.',
+  description:
+    'Inserts or replaces business objects of `type` by their key field (`record` or `records`, at most 1000). Idempotent: writing equal data again changes nothing.',
   input: upsertBusinessObjectInput,
   output: z.object({ inserted: z.number(), updated: z.number(), unchanged: z.number(), keys: z.array(z.string()) }),
   async run(input, ctx) {
     const records = [...(input.records ?? []), ...(input.record ? [input.record] : [])];
-    if (!records.length) throw new TaskFailedError('invalid_operation_input', `Task '${ctx.taskKey}': give 'record' or 'records'.`, { retryable: false });
+    if (!records.length)
+      throw new TaskFailedError('invalid_operation_input', `Task '${ctx.taskKey}': give 'record' or 'records'.`, { retryable: false });
     return boAccess(ctx).upsert(input.type, records, !input.records && !!input.record);
   },
 };

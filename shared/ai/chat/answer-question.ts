@@ -44,7 +44,12 @@ function citationFor(marker: number, s: Snippet): Citation {
 }
 
 /** Validates the conversation and takes a streaming slot, then returns the answer as an SSE byte stream. */
-export async function startAnswer(p: Platform, principal: Principal, conversationId: string, body: { content: string; focus?: StudioFocus | undefined }): Promise<ReadableStream<Uint8Array>> {
+export async function startAnswer(
+  p: Platform,
+  principal: Principal,
+  conversationId: string,
+  body: { content: string; focus?: StudioFocus | undefined },
+): Promise<ReadableStream<Uint8Array>> {
   const ai = p.ai;
   const userId = principal.actor.id;
   const conversation = await ai.conversations.get(principal.orgId, userId, conversationId);
@@ -66,10 +71,24 @@ export async function startAnswer(p: Platform, principal: Principal, conversatio
       try {
         const focus = body.focus ?? conversation.focus;
         const history = await ai.conversations.messages(principal.orgId, conversationId);
-        await ai.conversations.append(principal.orgId, userId, conversationId, { role: 'user', content: body.content, citations: [], suggestions: [] }, body.focus);
+        await ai.conversations.append(
+          principal.orgId,
+          userId,
+          conversationId,
+          { role: 'user', content: body.content, citations: [], suggestions: [] },
+          body.focus,
+        );
 
         const budget = p.config.ai.contextBudgetTokens;
-        const snippets = await gatherContext(ai.providers, { db: p.db, principal, focus, question: body.content, documents: ai.documents, logger: log, signal: abort.signal });
+        const snippets = await gatherContext(ai.providers, {
+          db: p.db,
+          principal,
+          focus,
+          question: body.content,
+          documents: ai.documents,
+          logger: log,
+          signal: abort.signal,
+        });
         const sources = selectSnippets(snippets, Math.floor(budget * SOURCES_SHARE));
         const fitted = fitHistory(
           history.map((m): ChatTurn => ({ role: m.role, content: m.content })),
@@ -130,7 +149,12 @@ export async function startAnswer(p: Platform, principal: Principal, conversatio
           }
         }
         if (abort.signal.aborted) return;
-        const stored = await ai.conversations.append(principal.orgId, userId, conversationId, { role: 'assistant', content: answer, citations, suggestions });
+        const stored = await ai.conversations.append(principal.orgId, userId, conversationId, {
+          role: 'assistant',
+          content: answer,
+          citations,
+          suggestions,
+        });
         send('done', { messageId: stored.id, model, finishReason });
       } catch (err) {
         if (abort.signal.aborted) {
@@ -140,7 +164,12 @@ export async function startAnswer(p: Platform, principal: Principal, conversatio
         const known = err instanceof DemitonError;
         if (!known) log.error({ err }, 'answer failed');
         else log.warn({ err }, 'answer failed');
-        send('error', known ? { code: err.code, message: err.message, retryable: err.retryable } : { code: 'internal_error', message: 'The answer failed unexpectedly.', retryable: true });
+        send(
+          'error',
+          known
+            ? { code: err.code, message: err.message, retryable: err.retryable }
+            : { code: 'internal_error', message: 'The answer failed unexpectedly.', retryable: true },
+        );
       } finally {
         clearInterval(keepalive);
         await lease.release().catch((err) => log.warn({ err }, 'could not release a streaming slot; it expires with its lease'));

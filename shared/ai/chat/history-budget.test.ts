@@ -3,7 +3,10 @@ import type { ChatTurn } from '../llm/chat-model';
 import { alternateTurns, fitHistory } from './history-budget';
 
 const turns = (n: number, size: number): ChatTurn[] =>
-  Array.from({ length: n }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `${i % 2 ? 'answer' : 'question'} ${i} ${'x'.repeat(size)}` }));
+  Array.from({ length: n }, (_, i) => ({
+    role: i % 2 ? 'assistant' : 'user',
+    content: `${i % 2 ? 'answer' : 'question'} ${i} ${'x'.repeat(size)}`,
+  }));
 
 describe('fitHistory', () => {
   it('keeps everything that fits', () => {

@@ -34,7 +34,8 @@ export function fitHistory(history: readonly ChatTurn[], budgetTokens: number): 
     .filter((t) => t.role === 'user')
     .slice(-10)
     .map((t) => `- the user asked: ${t.content.replace(/\s+/g, ' ').slice(0, 160)}`);
-  const summary = `${dropped.length} earlier message(s) are not shown. ${lines.length ? `Earlier questions:\n${lines.join('\n')}` : ''}`.trim();
+  const summary =
+    `${dropped.length} earlier message(s) are not shown. ${lines.length ? `Earlier questions:\n${lines.join('\n')}` : ''}`.trim();
   return { turns: kept, summary: summary.slice(0, Math.max(200, budgetTokens * 4 * 0.2)), dropped: dropped.length };
 }
 

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { Snippet } from '../context/context-provider';
 import { buildSystemPrompt, citedMarkers, NO_SUGGESTION_RULE, PROMPT_RULES, selectSnippets, SUGGESTION_RULE } from './prompt';
 
-const snip = (id: string, score: number, size = 40): Snippet => ({ source: { type: 'document', id, label: `Doc "${id}"` }, text: `${id} `.repeat(size / 4), score });
+const snip = (id: string, score: number, size = 40): Snippet => ({
+  source: { type: 'document', id, label: `Doc "${id}"` },
+  text: `${id} `.repeat(size / 4),
+  score,
+});
 
 describe('prompt', () => {
   it('selects the highest-scored snippets that fit', () => {
@@ -11,7 +15,11 @@ describe('prompt', () => {
   });
 
   it('numbers sources, fences them and states the rules', () => {
-    const p = buildSystemPrompt([snip('a', 1), snip('b', 1)], { maySuggest: false, historySummary: 'earlier', now: new Date('2026-01-01T00:00:00Z') });
+    const p = buildSystemPrompt([snip('a', 1), snip('b', 1)], {
+      maySuggest: false,
+      historySummary: 'earlier',
+      now: new Date('2026-01-01T00:00:00Z'),
+    });
     for (const r of PROMPT_RULES) expect(p).toContain(r);
     expect(p).toContain(NO_SUGGESTION_RULE);
     expect(p).not.toContain(SUGGESTION_RULE);

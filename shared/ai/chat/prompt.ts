@@ -34,9 +34,14 @@ export function selectSnippets(snippets: readonly Snippet[], budgetTokens: numbe
 }
 
 /** Builds the system prompt for numbered `sources` (source n is `sources[n-1]`). */
-export function buildSystemPrompt(sources: readonly Snippet[], opts: { maySuggest: boolean; historySummary: string | null; now: Date }): string {
+export function buildSystemPrompt(
+  sources: readonly Snippet[],
+  opts: { maySuggest: boolean; historySummary: string | null; now: Date },
+): string {
   const rules = [...PROMPT_RULES, opts.maySuggest ? SUGGESTION_RULE : NO_SUGGESTION_RULE];
-  const blocks = sources.map((s, i) => `<source n="${i + 1}" type="${s.source.type}" label="${s.source.label.replace(/"/g, "'")}">\n${s.text}\n</source>`);
+  const blocks = sources.map(
+    (s, i) => `<source n="${i + 1}" type="${s.source.type}" label="${s.source.label.replace(/"/g, "'")}">\n${s.text}\n</source>`,
+  );
   return [
     `Rules:\n${rules.map((r) => `- ${r}`).join('\n')}`,
     `Current time: ${opts.now.toISOString()}`,

@@ -42,10 +42,18 @@ const Args = z.strictObject({
   rationale: z.string().trim().min(1).max(1000),
 });
 
-export type RejectedSuggestion = { reason: 'not_a_suggestion_tool' | 'malformed' | 'forbidden' | 'unknown_workflow' | 'invalid_input' | 'not_triggerable'; tool: string; detail: string };
+export type RejectedSuggestion = {
+  reason: 'not_a_suggestion_tool' | 'malformed' | 'forbidden' | 'unknown_workflow' | 'invalid_input' | 'not_triggerable';
+  tool: string;
+  detail: string;
+};
 
 /** Validates one tool call from the model; returns the suggestion to show, or why it was dropped. */
-export async function validateSuggestion(db: Queryable, principal: Principal, call: { name: string; arguments: string }): Promise<{ ok: Suggestion } | { rejected: RejectedSuggestion }> {
+export async function validateSuggestion(
+  db: Queryable,
+  principal: Principal,
+  call: { name: string; arguments: string },
+): Promise<{ ok: Suggestion } | { rejected: RejectedSuggestion }> {
   const reject = (reason: RejectedSuggestion['reason'], detail: string) => ({ rejected: { reason, tool: call.name, detail } });
   if (call.name !== SUGGEST_TOOL_NAME) return reject('not_a_suggestion_tool', `the model called '${call.name}', which does not exist`);
   if (!hasRole(principal.role, 'operator')) return reject('forbidden', `role '${principal.role}' may not trigger runs`);
@@ -56,9 +64,11 @@ export async function validateSuggestion(db: Queryable, principal: Principal, ca
     return reject('malformed', `arguments are not JSON: ${(err as Error).message}`);
   }
   const args = Args.safeParse(raw);
-  if (!args.success) return reject('malformed', args.error.issues.map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`).join('; '));
+  if (!args.success)
+    return reject('malformed', args.error.issues.map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`).join('; '));
   const { workflowId, input, rationale } = args.data;
-  if (principal.workflowScope && !principal.workflowScope.includes(workflowId)) return reject('forbidden', `workflow ${workflowId} is outside the caller's scope`);
+  if (principal.workflowScope && !principal.workflowScope.includes(workflowId))
+    return reject('forbidden', `workflow ${workflowId} is outside the caller's scope`);
   const w = await getWorkflow(db, principal.orgId, workflowId);
   if (!w) return reject('unknown_workflow', `no workflow ${workflowId} in the caller's organisation`);
   try {

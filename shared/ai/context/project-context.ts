@@ -21,7 +21,8 @@ export const projectContext: ContextProvider = {
 
     const flows = (await listWorkflows(db, principal.orgId, projectId)).filter((w) => inWorkflowScope(principal, w.id)).slice(0, 50);
     const lines = flows.map(
-      (w) => `- ${w.name} (id ${w.id}, v${w.version}, ${w.taskCount} tasks)${w.description ? `: ${w.description}` : ''}; last run: ${w.lastRunStatus ? `${w.lastRunStatus} at ${new Date(w.lastRunAt!).toISOString()}` : 'never'}`,
+      (w) =>
+        `- ${w.name} (id ${w.id}, v${w.version}, ${w.taskCount} tasks)${w.description ? `: ${w.description}` : ''}; last run: ${w.lastRunStatus ? `${w.lastRunStatus} at ${new Date(w.lastRunAt!).toISOString()}` : 'never'}`,
     );
     const mentioned = flows.some((w) => [...words(w.name)].some((n) => q.has(n)));
     snippets.push({

@@ -16,7 +16,10 @@ export const runsContext: ContextProvider = {
     if (focus.runId) {
       const r = await getRunWithTasks(db, principal.orgId, focus.runId);
       if (r && inWorkflowScope(principal, r.run.workflowId)) {
-        const tasks = r.tasks.map((t) => `  - ${t.key} (${t.type}): ${t.status}, ${t.attempts} attempt(s)${t.error ? `, error ${t.error.code}: ${t.error.message}` : ''}`);
+        const tasks = r.tasks.map(
+          (t) =>
+            `  - ${t.key} (${t.type}): ${t.status}, ${t.attempts} attempt(s)${t.error ? `, error ${t.error.code}: ${t.error.message}` : ''}`,
+        );
         out.push({
           source: { type: 'run', id: r.run.id, label: `Run of ${r.run.workflowName}` },
           text:
@@ -28,14 +31,19 @@ export const runsContext: ContextProvider = {
     }
     const q = words(question);
     const asksAboutFailures = FAILURE_WORDS.some((w) => q.has(w));
-    const failed = (await listRuns(db, principal.orgId, { status: 'FAILED', limit: 10, ...(focus.workflowId ? { workflowId: focus.workflowId } : {}) }))
+    const failed = (
+      await listRuns(db, principal.orgId, { status: 'FAILED', limit: 10, ...(focus.workflowId ? { workflowId: focus.workflowId } : {}) })
+    )
       .filter((r) => r.id !== focus.runId && inWorkflowScope(principal, r.workflowId))
       .slice(0, 10);
     if (failed.length) {
       out.push({
         source: { type: 'run', id: failed[0]!.id, label: 'Recent failed runs' },
         text: `Recent failed runs (newest first):\n${failed
-          .map((r) => `- run ${r.id} of "${r.workflowName}" at ${r.createdAt.toISOString()}: ${r.error ? `${r.error.code}${r.error.taskKey ? ` in task ${r.error.taskKey}` : ''}: ${r.error.message}` : 'no error recorded'}`)
+          .map(
+            (r) =>
+              `- run ${r.id} of "${r.workflowName}" at ${r.createdAt.toISOString()}: ${r.error ? `${r.error.code}${r.error.taskKey ? ` in task ${r.error.taskKey}` : ''}: ${r.error.message}` : 'no error recorded'}`,
+          )
           .join('\n')}`,
         score: asksAboutFailures ? 0.85 : 0.35,
       });

@@ -3,7 +3,10 @@ import { describeDefinition } from './workflow-context';
 
 describe('describeDefinition', () => {
   it('renders a plain list as before, and the graph fields of a graph in words', () => {
-    const chain = describeDefinition('id', 1, { name: 'c', tasks: [{ key: 'a', type: 'atomic', connector: 'platform', operation: 'echo' }] });
+    const chain = describeDefinition('id', 1, {
+      name: 'c',
+      tasks: [{ key: 'a', type: 'atomic', connector: 'platform', operation: 'echo' }],
+    });
     expect(chain).toContain('  - a: platform.echo\n');
     const graph = describeDefinition('id', 2, {
       name: 'g',

@@ -15,7 +15,7 @@ function flowOf(t: WorkflowDefinition['tasks'][number]): string {
   if (t.runAfter === 'failure') parts.push('runs when a task it needs failed (a failure handler)');
   if (t.runAfter === 'always') parts.push('always runs (a finally)');
   if (t.onError === 'continue') parts.push('continues on error');
-  if (t.type === 'chunked' && t.collect) parts.push('collects each record\'s output');
+  if (t.type === 'chunked' && t.collect) parts.push("collects each record's output");
   if (t.type === 'chunked' && t.onRecordError === 'continue') parts.push('continues past failed records');
   return parts.length ? ` [${parts.join('; ')}]` : '';
 }
@@ -23,7 +23,8 @@ function flowOf(t: WorkflowDefinition['tasks'][number]): string {
 /** A compact, secret-free rendering of a definition: tasks with their connector and operation, and the input schema. */
 export function describeDefinition(id: string, version: number, d: WorkflowDefinition): string {
   const tasks = d.tasks.map((t) => {
-    if (t.type === 'atomic') return `  - ${t.key}: ${t.connector}.${t.operation}${t.input ? ` input ${JSON.stringify(t.input).slice(0, 300)}` : ''}${flowOf(t)}`;
+    if (t.type === 'atomic')
+      return `  - ${t.key}: ${t.connector}.${t.operation}${t.input ? ` input ${JSON.stringify(t.input).slice(0, 300)}` : ''}${flowOf(t)}`;
     if (t.type === 'workflow') return `  - ${t.key}: runs workflow ${t.workflow}${flowOf(t)}`;
     const each = 'workflow' in t.each ? `workflow ${t.each.workflow}` : `${t.each.connector}.${t.each.operation}`;
     return `  - ${t.key}: for each record of ${t.generator.connector}.${t.generator.operation}, ${each} (concurrency ${t.concurrency})${flowOf(t)}`;
@@ -32,7 +33,9 @@ export function describeDefinition(id: string, version: number, d: WorkflowDefin
     `Workflow "${d.name}" (id ${id}, version ${version})${d.description ? `: ${d.description}` : ''}`,
     `Tasks:\n${tasks.join('\n')}`,
     ...(d.onFailure ? [`On failure: starts workflow ${d.onFailure.workflow}`] : []),
-    d.inputSchema ? `Input schema (JSON Schema): ${JSON.stringify(d.inputSchema).slice(0, 1500)}` : 'Input: any JSON object (no input schema).',
+    d.inputSchema
+      ? `Input schema (JSON Schema): ${JSON.stringify(d.inputSchema).slice(0, 1500)}`
+      : 'Input: any JSON object (no input schema).',
   ].join('\n');
 }
 
@@ -46,15 +49,26 @@ export const workflowContext: ContextProvider = {
       const w = await getWorkflow(db, principal.orgId, focus.workflowId);
       if (w) {
         seen.add(w.id);
-        out.push({ source: { type: 'workflow', id: w.id, label: `Workflow ${w.name}` }, text: describeDefinition(w.id, w.version, w.definition), score: 0.95 });
+        out.push({
+          source: { type: 'workflow', id: w.id, label: `Workflow ${w.name}` },
+          text: describeDefinition(w.id, w.version, w.definition),
+          score: 0.95,
+        });
       }
     }
     // Workflows the question names (every word of the name appears), at most three.
     const q = words(question);
-    const named = (await listWorkflows(db, principal.orgId, null)).filter((w) => !seen.has(w.id) && inWorkflowScope(principal, w.id) && [...words(w.name)].every((n) => q.has(n)));
+    const named = (await listWorkflows(db, principal.orgId, null)).filter(
+      (w) => !seen.has(w.id) && inWorkflowScope(principal, w.id) && [...words(w.name)].every((n) => q.has(n)),
+    );
     for (const s of named.slice(0, 3)) {
       const w = await getWorkflow(db, principal.orgId, s.id);
-      if (w) out.push({ source: { type: 'workflow', id: w.id, label: `Workflow ${w.name}` }, text: describeDefinition(w.id, w.version, w.definition), score: 0.8 });
+      if (w)
+        out.push({
+          source: { type: 'workflow', id: w.id, label: `Workflow ${w.name}` },
+          text: describeDefinition(w.id, w.version, w.definition),
+          score: 0.8,
+        });
     }
     return out;
   },

@@ -34,5 +34,11 @@ export interface ConversationStore {
   /** Messages oldest first. */
   messages(orgId: string, conversationId: string): Promise<StoredMessage[]>;
   /** Appends a message and marks the conversation updated (with a new focus when given). */
-  append(orgId: string, userId: string, conversationId: string, m: Omit<StoredMessage, 'id' | 'createdAt'>, focus?: StudioFocus): Promise<StoredMessage>;
+  append(
+    orgId: string,
+    userId: string,
+    conversationId: string,
+    m: Omit<StoredMessage, 'id' | 'createdAt'>,
+    focus?: StudioFocus,
+  ): Promise<StoredMessage>;
 }

@@ -24,7 +24,10 @@ export function createPgConversationStore(db: Db): ConversationStore {
       return rows;
     },
     async get(orgId, userId, id) {
-      const { rows } = await db.query<ConversationRecord>(`SELECT ${CONV} FROM ai_conversations WHERE org_id = $1::uuid AND user_id = $2::text AND id = $3::uuid`, [orgId, userId, id]);
+      const { rows } = await db.query<ConversationRecord>(
+        `SELECT ${CONV} FROM ai_conversations WHERE org_id = $1::uuid AND user_id = $2::text AND id = $3::uuid`,
+        [orgId, userId, id],
+      );
       return rows[0] ?? null;
     },
     async messages(orgId, conversationId) {

@@ -17,7 +17,8 @@ const userPartition = (orgId: string, userId: string) => `u-${orgId}-${createHas
 
 // Time-ordered row keys: milliseconds zero-padded, then a counter and random suffix against ties.
 let counter = 0;
-const messageKey = () => `m-${Date.now().toString().padStart(15, '0')}-${(counter++ % 1e6).toString().padStart(6, '0')}-${randomUUID().slice(0, 8)}`;
+const messageKey = () =>
+  `m-${Date.now().toString().padStart(15, '0')}-${(counter++ % 1e6).toString().padStart(6, '0')}-${randomUUID().slice(0, 8)}`;
 
 type Entity = TableEntityResult<Record<string, unknown>>;
 
@@ -36,7 +37,9 @@ function toRecord(e: Entity): ConversationRecord {
 /** A table client from a connection string (azurite, account key) or an account name with a token credential. */
 export function tableClient(account: StorageAccount, table: string, credential: () => TokenCredential): TableClient {
   return account.kind === 'connection-string'
-    ? TableClient.fromConnectionString(account.connectionString, table, { allowInsecureConnection: /UseDevelopmentStorage=true|http:\/\//i.test(account.connectionString) })
+    ? TableClient.fromConnectionString(account.connectionString, table, {
+        allowInsecureConnection: /UseDevelopmentStorage=true|http:\/\//i.test(account.connectionString),
+      })
     : new TableClient(`https://${account.accountName}.table.core.windows.net`, table, credential());
 }
 
@@ -71,7 +74,15 @@ export function createTableConversationStore(client: TableClient): ConversationS
       run(async () => {
         const id = randomUUID();
         const now = new Date().toISOString();
-        const meta = { conversationId: id, orgId: c.orgId, userId: c.userId, title: c.title, focus: JSON.stringify(c.focus), createdAt: now, updatedAt: now };
+        const meta = {
+          conversationId: id,
+          orgId: c.orgId,
+          userId: c.userId,
+          title: c.title,
+          focus: JSON.stringify(c.focus),
+          createdAt: now,
+          updatedAt: now,
+        };
         await client.createEntity({ partitionKey: id, rowKey: 'conversation', ...meta });
         await client.upsertEntity({ partitionKey: userPartition(c.orgId, c.userId), rowKey: id, ...meta }, 'Replace');
         return { id, orgId: c.orgId, userId: c.userId, title: c.title, focus: c.focus, createdAt: new Date(now), updatedAt: new Date(now) };
@@ -79,7 +90,9 @@ export function createTableConversationStore(client: TableClient): ConversationS
     list: (orgId, userId, limit) =>
       run(async () => {
         const out: ConversationRecord[] = [];
-        for await (const e of client.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${userPartition(orgId, userId)}` } })) {
+        for await (const e of client.listEntities<Record<string, unknown>>({
+          queryOptions: { filter: odata`PartitionKey eq ${userPartition(orgId, userId)}` },
+        })) {
           // The hash names the user; the stored ids are checked too, so a collision cannot leak.
           if (e['orgId'] === orgId && e['userId'] === userId) out.push(toRecord(e));
         }
@@ -109,9 +122,17 @@ export function createTableConversationStore(client: TableClient): ConversationS
     append: (orgId, userId, conversationId, m, focus) =>
       run(async () => {
         const meta = await getMeta(conversationId);
-        if (!meta || meta['orgId'] !== orgId || meta['userId'] !== userId) throw new Error(`conversation ${conversationId} is not this caller's`);
+        if (!meta || meta['orgId'] !== orgId || meta['userId'] !== userId)
+          throw new Error(`conversation ${conversationId} is not this caller's`);
         const now = new Date();
-        const message: StoredMessage = { id: randomUUID(), role: m.role, content: m.content.slice(0, MAX_CONTENT_CHARS), citations: m.citations, suggestions: m.suggestions, createdAt: now };
+        const message: StoredMessage = {
+          id: randomUUID(),
+          role: m.role,
+          content: m.content.slice(0, MAX_CONTENT_CHARS),
+          citations: m.citations,
+          suggestions: m.suggestions,
+          createdAt: now,
+        };
         await client.createEntity({
           partitionKey: conversationId,
           rowKey: messageKey(),

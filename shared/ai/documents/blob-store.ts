@@ -42,7 +42,10 @@ export function createAzureBlobStore(service: BlobServiceClient, containerName: 
   };
   return {
     kind: 'blob',
-    put: (key, bytes, contentType) => wrap(async () => void (await container.getBlockBlobClient(key).uploadData(bytes, { blobHTTPHeaders: { blobContentType: contentType } }))),
+    put: (key, bytes, contentType) =>
+      wrap(
+        async () => void (await container.getBlockBlobClient(key).uploadData(bytes, { blobHTTPHeaders: { blobContentType: contentType } })),
+      ),
     get: (key) => wrap(() => container.getBlockBlobClient(key).downloadToBuffer()),
     delete: (key) => wrap(async () => void (await container.getBlockBlobClient(key).deleteIfExists())),
   };

@@ -18,13 +18,17 @@ describe('chunkText', () => {
 
   it('covers every word of any text, each chunk within the limit', () => {
     fc.assert(
-      fc.property(fc.array(fc.stringMatching(/^[a-z]{1,30}$/), { minLength: 1, maxLength: 400 }), fc.constantFrom(' ', '\n', '. ', '\n\n'), (ws, sep) => {
-        const text = ws.join(sep);
-        const chunks = chunkText(text, { maxChars: 200, overlapChars: 40 });
-        for (const c of chunks) expect(c.length).toBeLessThanOrEqual(200);
-        const joined = chunks.join(' ');
-        for (const w of ws) expect(joined).toContain(w);
-      }),
+      fc.property(
+        fc.array(fc.stringMatching(/^[a-z]{1,30}$/), { minLength: 1, maxLength: 400 }),
+        fc.constantFrom(' ', '\n', '. ', '\n\n'),
+        (ws, sep) => {
+          const text = ws.join(sep);
+          const chunks = chunkText(text, { maxChars: 200, overlapChars: 40 });
+          for (const c of chunks) expect(c.length).toBeLessThanOrEqual(200);
+          const joined = chunks.join(' ');
+          for (const w of ws) expect(joined).toContain(w);
+        },
+      ),
       { numRuns: 100 },
     );
   });

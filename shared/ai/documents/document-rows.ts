@@ -25,7 +25,11 @@ const COLUMNS = `id, org_id AS "orgId", name, content_type AS "contentType", siz
   chunk_count AS "chunkCount", embedder, created_by AS "createdBy", created_at AS "createdAt"`;
 
 /** Inserts a document with all its chunks in one statement batch (call inside a transaction). */
-export async function insertDocument(q: Queryable, d: Omit<DocumentRow, 'createdAt' | 'chunkCount'>, chunks: readonly ChunkInput[]): Promise<void> {
+export async function insertDocument(
+  q: Queryable,
+  d: Omit<DocumentRow, 'createdAt' | 'chunkCount'>,
+  chunks: readonly ChunkInput[],
+): Promise<void> {
   await q.query(
     `INSERT INTO ai_documents (id, org_id, name, content_type, size_bytes, blob_key, chunk_count, embedder, created_by)
      VALUES ($1::uuid, $2::uuid, $3::text, $4::text, $5::bigint, $6::text, $7::int, $8::text, $9::text)`,
@@ -50,7 +54,10 @@ export async function getDocument(q: Queryable, orgId: string, id: string): Prom
 
 /** Documents of an organisation, newest first. */
 export async function listDocuments(q: Queryable, orgId: string, limit = 200): Promise<DocumentRow[]> {
-  const { rows } = await q.query<DocumentRow>(`SELECT ${COLUMNS} FROM ai_documents WHERE org_id = $1::uuid ORDER BY created_at DESC, id DESC LIMIT $2::int`, [orgId, limit]);
+  const { rows } = await q.query<DocumentRow>(
+    `SELECT ${COLUMNS} FROM ai_documents WHERE org_id = $1::uuid ORDER BY created_at DESC, id DESC LIMIT $2::int`,
+    [orgId, limit],
+  );
   return rows;
 }
 

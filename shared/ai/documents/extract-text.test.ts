@@ -14,7 +14,9 @@ describe('document kinds', () => {
 
 describe('extractText', () => {
   it('reads HTML text without scripts or styles, blocks on their own lines', () => {
-    expect(htmlToText('<style>p{}</style><h1>Title</h1><p>One &amp; two</p><script>evil()</script><p>Three</p>').trim().split(/\n+/)).toEqual(['Title', 'One & two', 'Three']);
+    expect(
+      htmlToText('<style>p{}</style><h1>Title</h1><p>One &amp; two</p><script>evil()</script><p>Three</p>').trim().split(/\n+/),
+    ).toEqual(['Title', 'One & two', 'Three']);
   });
 
   it('tidies whitespace and strips a BOM', async () => {
@@ -23,6 +25,8 @@ describe('extractText', () => {
 
   it('refuses invalid UTF-8 and empty documents', async () => {
     await expect(extractText(new Uint8Array([0xff, 0xfe, 0xfd]), 'text', 'x.txt')).rejects.toBeInstanceOf(DocumentUnreadableError);
-    await expect(extractText(new TextEncoder().encode('<p> </p>'), 'html', 'x.html')).rejects.toMatchObject({ code: 'document_unreadable' });
+    await expect(extractText(new TextEncoder().encode('<p> </p>'), 'html', 'x.html')).rejects.toMatchObject({
+      code: 'document_unreadable',
+    });
   });
 });

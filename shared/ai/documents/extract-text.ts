@@ -15,8 +15,23 @@ const BY_TYPE: Record<string, DocumentKind> = {
   'application/xhtml+xml': 'html',
   'application/pdf': 'pdf',
 };
-const BY_EXTENSION: Record<string, DocumentKind> = { txt: 'text', text: 'text', log: 'text', csv: 'text', md: 'markdown', markdown: 'markdown', htm: 'html', html: 'html', pdf: 'pdf' };
-const CANONICAL: Record<DocumentKind, string> = { text: 'text/plain', markdown: 'text/markdown', html: 'text/html', pdf: 'application/pdf' };
+const BY_EXTENSION: Record<string, DocumentKind> = {
+  txt: 'text',
+  text: 'text',
+  log: 'text',
+  csv: 'text',
+  md: 'markdown',
+  markdown: 'markdown',
+  htm: 'html',
+  html: 'html',
+  pdf: 'pdf',
+};
+const CANONICAL: Record<DocumentKind, string> = {
+  text: 'text/plain',
+  markdown: 'text/markdown',
+  html: 'text/html',
+  pdf: 'application/pdf',
+};
 
 /** Decides how to read a file; throws `UnsupportedDocumentTypeError` for anything else. */
 export function documentKind(contentType: string | null | undefined, fileName: string): { kind: DocumentKind; contentType: string } {
@@ -35,7 +50,31 @@ function decodeUtf8(bytes: Uint8Array, fileName: string): string {
   }
 }
 
-const BLOCK = new Set(['p', 'div', 'br', 'li', 'ul', 'ol', 'tr', 'table', 'section', 'article', 'header', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'pre', 'blockquote', 'hr', 'dd', 'dt']);
+const BLOCK = new Set([
+  'p',
+  'div',
+  'br',
+  'li',
+  'ul',
+  'ol',
+  'tr',
+  'table',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'pre',
+  'blockquote',
+  'hr',
+  'dd',
+  'dt',
+]);
 const SKIP = new Set(['script', 'style', 'noscript', 'template', 'svg', 'head']);
 
 /** The visible text of an HTML document, with block elements on their own lines. */
@@ -74,12 +113,21 @@ async function pdfToText(bytes: Uint8Array, fileName: string, limits: typeof PDF
   // The legacy build runs in Node without a DOM or worker thread; ESM-only, hence the dynamic import.
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const deadline = performance.now() + limits.timeMs;
-  const task = pdfjs.getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0 });
+  const task = pdfjs.getDocument({
+    data: new Uint8Array(bytes),
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    verbosity: 0,
+  });
   // Every step is raced against the deadline; past it the document is destroyed, which stops its parsing.
   const withinTime = async <T>(step: Promise<T>): Promise<T> => {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new DocumentUnreadableError(fileName, `reading the PDF took longer than ${limits.timeMs / 1000} s`)), Math.max(0, deadline - performance.now()));
+      timer = setTimeout(
+        () => reject(new DocumentUnreadableError(fileName, `reading the PDF took longer than ${limits.timeMs / 1000} s`)),
+        Math.max(0, deadline - performance.now()),
+      );
     });
     try {
       return await Promise.race([step, late]);
@@ -96,7 +144,8 @@ async function pdfToText(bytes: Uint8Array, fileName: string, limits: typeof PDF
     throw new DocumentUnreadableError(fileName, `not a readable PDF (${(err as Error).message})`, { cause: err });
   }
   try {
-    if (doc.numPages > limits.maxPages) throw new DocumentUnreadableError(fileName, `the PDF has ${doc.numPages} pages; at most ${limits.maxPages} are read`);
+    if (doc.numPages > limits.maxPages)
+      throw new DocumentUnreadableError(fileName, `the PDF has ${doc.numPages} pages; at most ${limits.maxPages} are read`);
     const pages: string[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await withinTime(doc.getPage(n));
@@ -131,6 +180,10 @@ export async function extractText(bytes: Uint8Array, kind: DocumentKind, fileNam
   else if (kind === 'html') text = htmlToText(decodeUtf8(bytes, fileName));
   else text = decodeUtf8(bytes, fileName);
   const clean = tidy(text);
-  if (!clean) throw new DocumentUnreadableError(fileName, kind === 'pdf' ? 'the PDF has no text layer (scanned images are not read)' : 'the file has no text');
+  if (!clean)
+    throw new DocumentUnreadableError(
+      fileName,
+      kind === 'pdf' ? 'the PDF has no text layer (scanned images are not read)' : 'the file has no text',
+    );
   return clean;
 }

@@ -29,11 +29,20 @@ export interface IngestDeps {
 /** A file name safe as the last segment of a blob key. */
 export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? 'document';
-  return base.replace(/[^A-Za-z0-9._ -]/g, '_').replace(/^\.+/, '_').slice(0, 200) || 'document';
+  return (
+    base
+      .replace(/[^A-Za-z0-9._ -]/g, '_')
+      .replace(/^\.+/, '_')
+      .slice(0, 200) || 'document'
+  );
 }
 
 /** Ingests one uploaded file for the caller's organisation; returns the stored document. */
-export async function ingestDocument(deps: IngestDeps, principal: Principal, file: { name: string; contentType: string | null; bytes: Uint8Array }): Promise<DocumentRow> {
+export async function ingestDocument(
+  deps: IngestDeps,
+  principal: Principal,
+  file: { name: string; contentType: string | null; bytes: Uint8Array },
+): Promise<DocumentRow> {
   if (file.bytes.length > deps.maxBytes) throw new DocumentTooLargeError(deps.maxBytes);
   const { kind, contentType } = documentKind(file.contentType, file.name);
   const text = await extractText(file.bytes, kind, file.name);
@@ -46,11 +55,25 @@ export async function ingestDocument(deps: IngestDeps, principal: Principal, fil
   await deps.blobs.put(blobKey, file.bytes, contentType);
   try {
     await deps.db.tx(async (q) => {
-      await insertDocument(q, { id, orgId: principal.orgId, name: file.name, contentType, sizeBytes: file.bytes.length, blobKey, embedder: deps.embedder.id, createdBy: principal.actor.id }, chunks);
+      await insertDocument(
+        q,
+        {
+          id,
+          orgId: principal.orgId,
+          name: file.name,
+          contentType,
+          sizeBytes: file.bytes.length,
+          blobKey,
+          embedder: deps.embedder.id,
+          createdBy: principal.actor.id,
+        },
+        chunks,
+      );
       // Recorded with the rows it describes, in the same transaction.
       await appendAudit(q, {
         orgId: principal.orgId,
-        actor: principal.actor, source: principal.source ?? null,
+        actor: principal.actor,
+        source: principal.source ?? null,
         action: 'document.upload',
         targetType: 'document',
         targetId: id,
@@ -62,13 +85,30 @@ export async function ingestDocument(deps: IngestDeps, principal: Principal, fil
     throw err;
   }
   try {
-    await deps.index.upsert(chunks.map((c) => ({ id: c.id, orgId: principal.orgId, documentId: id, content: c.content, embedder: deps.embedder.id, vector: c.embedding })));
+    await deps.index.upsert(
+      chunks.map((c) => ({
+        id: c.id,
+        orgId: principal.orgId,
+        documentId: id,
+        content: c.content,
+        embedder: deps.embedder.id,
+        vector: c.embedding,
+      })),
+    );
   } catch (err) {
     // The audit log is append-only: the removal of the half-ingested document is recorded too.
     await deps.db
       .tx(async (q) => {
         await deleteDocument(q, principal.orgId, id);
-        await appendAudit(q, { orgId: principal.orgId, actor: principal.actor, source: principal.source ?? null, action: 'document.upload_rolled_back', targetType: 'document', targetId: id, diff: { reason: 'indexing failed' } });
+        await appendAudit(q, {
+          orgId: principal.orgId,
+          actor: principal.actor,
+          source: principal.source ?? null,
+          action: 'document.upload_rolled_back',
+          targetType: 'document',
+          targetId: id,
+          diff: { reason: 'indexing failed' },
+        });
       })
       .catch((e) => deps.logger.warn({ err: e, documentId: id }, 'could not remove a document whose indexing failed'));
     await deps.blobs.delete(blobKey).catch((e) => deps.logger.warn({ err: e, blobKey }, 'could not remove the blob of a failed upload'));

@@ -15,7 +15,15 @@ export function createDocumentSearch(db: Db, embedder: Embedder, index: VectorIn
     async search(orgId, query, limit, signal) {
       const [vector] = await embedder.embed([query], signal);
       const hits = await index.search(orgId, embedder.id, vector!, limit);
-      const chunks = new Map((await getChunks(db, orgId, hits.map((h) => h.chunkId))).map((c) => [c.chunkId, c]));
+      const chunks = new Map(
+        (
+          await getChunks(
+            db,
+            orgId,
+            hits.map((h) => h.chunkId),
+          )
+        ).map((c) => [c.chunkId, c]),
+      );
       // A hit whose chunk is not in this organisation's rows is dropped (e.g. a stale index entry).
       return hits.flatMap((h) => {
         const c = chunks.get(h.chunkId);

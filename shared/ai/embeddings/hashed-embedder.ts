@@ -15,7 +15,11 @@ function bucket(feature: string, dims: number): { index: number; sign: number } 
 /** Embeds one text into `dims` hashed features: words (weight 2) and character trigrams of words. */
 export function hashedVector(text: string, dims: number): number[] {
   const v = new Array<number>(dims).fill(0);
-  const words = text.toLowerCase().normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words =
+    text
+      .toLowerCase()
+      .normalize('NFKC')
+      .match(/[\p{L}\p{N}]+/gu) ?? [];
   for (const w of words) {
     const b = bucket(`w:${w}`, dims);
     v[b.index]! += 2 * b.sign;

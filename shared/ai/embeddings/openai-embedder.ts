@@ -20,15 +20,23 @@ export function createOpenAiEmbedder(client: OpenAI, endpoint: OpenAiEndpoint, d
         const batch = texts.slice(i, i + BATCH);
         let res;
         try {
-          res = await client.embeddings.create({ model, input: [...batch], dimensions, encoding_format: 'float' }, signal ? { signal } : {});
+          res = await client.embeddings.create(
+            { model, input: [...batch], dimensions, encoding_format: 'float' },
+            signal ? { signal } : {},
+          );
         } catch (err) {
           throw toAiServiceError(err, endpoint.kind, 'embedding');
         }
         const sorted = [...res.data].sort((a, b) => a.index - b.index);
-        if (sorted.length !== batch.length) throw toAiServiceError(new Error(`expected ${batch.length} embeddings, got ${sorted.length}`), endpoint.kind, 'embedding');
+        if (sorted.length !== batch.length)
+          throw toAiServiceError(new Error(`expected ${batch.length} embeddings, got ${sorted.length}`), endpoint.kind, 'embedding');
         for (const d of sorted) {
           if (d.embedding.length !== dimensions) {
-            throw toAiServiceError(new Error(`expected ${dimensions} dimensions, got ${d.embedding.length}; set EMBEDDING_DIMENSIONS to match the model`), endpoint.kind, 'embedding');
+            throw toAiServiceError(
+              new Error(`expected ${dimensions} dimensions, got ${d.embedding.length}; set EMBEDDING_DIMENSIONS to match the model`),
+              endpoint.kind,
+              'embedding',
+            );
           }
           out.push(normalise(d.embedding));
         }

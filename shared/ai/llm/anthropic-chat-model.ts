@@ -4,7 +4,13 @@ import { toAiServiceError } from '../ai-errors';
 import type { ChatEvent, ChatModel, ChatRequest } from './chat-model';
 
 /** A Claude chat model. */
-export function createAnthropicChatModel(opts: { apiKey: string | undefined; baseUrl: string | undefined; model: string; maxOutputTokens: number; fetch?: typeof fetch | undefined }): ChatModel {
+export function createAnthropicChatModel(opts: {
+  apiKey: string | undefined;
+  baseUrl: string | undefined;
+  model: string;
+  maxOutputTokens: number;
+  fetch?: typeof fetch | undefined;
+}): ChatModel {
   // As for OpenAI: no SDK retries; a 429 reaches the user as a retryable error event.
   const client = new Anthropic({
     apiKey: opts.apiKey ?? null,
@@ -26,12 +32,21 @@ export function createAnthropicChatModel(opts: { apiKey: string | undefined; bas
             system: req.system,
             stream: true,
             messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
-            ...(req.tools.length ? { tools: req.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters as Anthropic.Tool.InputSchema })) } : {}),
+            ...(req.tools.length
+              ? {
+                  tools: req.tools.map((t) => ({
+                    name: t.name,
+                    description: t.description,
+                    input_schema: t.parameters as Anthropic.Tool.InputSchema,
+                  })),
+                }
+              : {}),
           },
           { signal: req.signal },
         );
         for await (const ev of stream) {
-          if (ev.type === 'content_block_start' && ev.content_block.type === 'tool_use') tools.set(ev.index, { name: ev.content_block.name, json: '' });
+          if (ev.type === 'content_block_start' && ev.content_block.type === 'tool_use')
+            tools.set(ev.index, { name: ev.content_block.name, json: '' });
           else if (ev.type === 'content_block_delta') {
             if (ev.delta.type === 'text_delta') yield { type: 'text', text: ev.delta.text };
             else if (ev.delta.type === 'input_json_delta') {
@@ -43,7 +58,8 @@ export function createAnthropicChatModel(opts: { apiKey: string | undefined; bas
       } catch (err) {
         throw toAiServiceError(err, 'anthropic');
       }
-      for (const t of [...tools.entries()].sort(([a], [b]) => a - b).map(([, v]) => v)) yield { type: 'tool_call', name: t.name, arguments: t.json || '{}' };
+      for (const t of [...tools.entries()].sort(([a], [b]) => a - b).map(([, v]) => v))
+        yield { type: 'tool_call', name: t.name, arguments: t.json || '{}' };
       yield { type: 'finish', reason: finish };
     },
   };

@@ -26,9 +26,7 @@ export interface ChatRequest {
 
 /** What a model streams back. Tool-call arguments arrive complete, as the model's raw JSON text. */
 export type ChatEvent =
-  | { type: 'text'; text: string }
-  | { type: 'tool_call'; name: string; arguments: string }
-  | { type: 'finish'; reason: string };
+  { type: 'text'; text: string } | { type: 'tool_call'; name: string; arguments: string } | { type: 'finish'; reason: string };
 
 /** A streaming chat model. */
 export interface ChatModel {

@@ -20,7 +20,12 @@ export function createOpenAiChatModel(client: OpenAI, endpoint: OpenAiEndpoint, 
             stream: true,
             messages: [{ role: 'system', content: req.system }, ...req.messages.map((m) => ({ role: m.role, content: m.content }))],
             ...(req.tools.length
-              ? { tools: req.tools.map((t) => ({ type: 'function' as const, function: { name: t.name, description: t.description, parameters: t.parameters } })) }
+              ? {
+                  tools: req.tools.map((t) => ({
+                    type: 'function' as const,
+                    function: { name: t.name, description: t.description, parameters: t.parameters },
+                  })),
+                }
               : {}),
             // Azure's newer deployments accept only max_completion_tokens; many compatible servers only max_tokens.
             ...(endpoint.kind === 'azure-openai' ? { max_completion_tokens: maxOutputTokens } : { max_tokens: maxOutputTokens }),
@@ -42,7 +47,8 @@ export function createOpenAiChatModel(client: OpenAI, endpoint: OpenAiEndpoint, 
       } catch (err) {
         throw toAiServiceError(err, endpoint.kind);
       }
-      for (const c of [...calls.entries()].sort(([a], [b]) => a - b).map(([, v]) => v)) yield { type: 'tool_call', name: c.name, arguments: c.args };
+      for (const c of [...calls.entries()].sort(([a], [b]) => a - b).map(([, v]) => v))
+        yield { type: 'tool_call', name: c.name, arguments: c.args };
       yield { type: 'finish', reason: finish };
     },
   };

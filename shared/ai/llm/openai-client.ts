@@ -14,13 +14,23 @@ export const COGNITIVE_SERVICES_SCOPE = 'https://cognitiveservices.azure.com/.de
  * A client for `endpoint`; `credential` is used for Azure OpenAI when no API key is configured.
  * `fetch` replaces the transport (the outbound-policy fetch for endpoints an organisation chose).
  */
-export async function createOpenAiClient(endpoint: OpenAiEndpoint, credential: () => Promise<TokenCredential>, opts: { fetch?: typeof fetch | undefined } = {}): Promise<OpenAI> {
+export async function createOpenAiClient(
+  endpoint: OpenAiEndpoint,
+  credential: () => Promise<TokenCredential>,
+  opts: { fetch?: typeof fetch | undefined } = {},
+): Promise<OpenAI> {
   // The pipeline owns retries (a 429 becomes an `error` event the studio shows); the SDK's own
   // retries would hold a streaming slot for up to a minute without telling the user.
   const common = { maxRetries: 0, timeout: 120_000, ...(opts.fetch ? { fetch: opts.fetch } : {}) };
   if (endpoint.kind === 'azure-openai') {
     if (endpoint.apiKey) {
-      return new AzureOpenAI({ ...common, endpoint: endpoint.endpoint, deployment: endpoint.deployment, apiVersion: endpoint.apiVersion, apiKey: endpoint.apiKey });
+      return new AzureOpenAI({
+        ...common,
+        endpoint: endpoint.endpoint,
+        deployment: endpoint.deployment,
+        apiVersion: endpoint.apiVersion,
+        apiKey: endpoint.apiKey,
+      });
     }
     const { getBearerTokenProvider } = await import('@azure/identity');
     return new AzureOpenAI({

@@ -67,14 +67,34 @@ export function createOrgChatModels(deps: OrgChatModelsDeps): OrgChatModels {
     const maxOutputTokens = row.maxOutputTokens ?? deps.defaultMaxOutputTokens;
     switch (row.provider) {
       case 'anthropic':
-        return createAnthropicChatModel({ apiKey, baseUrl: row.baseUrl ?? undefined, model: row.model!, maxOutputTokens, fetch: transport.fetch });
+        return createAnthropicChatModel({
+          apiKey,
+          baseUrl: row.baseUrl ?? undefined,
+          model: row.model!,
+          maxOutputTokens,
+          fetch: transport.fetch,
+        });
       case 'azure-openai': {
-        const endpoint = { kind: 'azure-openai' as const, endpoint: row.baseUrl!, deployment: row.deployment!, apiVersion: row.apiVersion!, apiKey };
-        return createOpenAiChatModel(await createOpenAiClient(endpoint, noPlatformIdentity, { fetch: transport.fetch }), endpoint, maxOutputTokens);
+        const endpoint = {
+          kind: 'azure-openai' as const,
+          endpoint: row.baseUrl!,
+          deployment: row.deployment!,
+          apiVersion: row.apiVersion!,
+          apiKey,
+        };
+        return createOpenAiChatModel(
+          await createOpenAiClient(endpoint, noPlatformIdentity, { fetch: transport.fetch }),
+          endpoint,
+          maxOutputTokens,
+        );
       }
       case 'openai-compatible': {
         const endpoint = { kind: 'openai-compatible' as const, baseUrl: row.baseUrl!, model: row.model!, apiKey };
-        return createOpenAiChatModel(await createOpenAiClient(endpoint, noPlatformIdentity, { fetch: transport.fetch }), endpoint, maxOutputTokens);
+        return createOpenAiChatModel(
+          await createOpenAiClient(endpoint, noPlatformIdentity, { fetch: transport.fetch }),
+          endpoint,
+          maxOutputTokens,
+        );
       }
       default:
         return null;

@@ -49,7 +49,11 @@ export interface TextModel {
 }
 
 /** A text model over the OpenAI protocol (Azure OpenAI or a compatible server). */
-export function createOpenAiTextModel(client: OpenAI, endpoint: OpenAiEndpoint, defaults: { maxOutputTokens: number; embeddingModel?: string | undefined }): TextModel {
+export function createOpenAiTextModel(
+  client: OpenAI,
+  endpoint: OpenAiEndpoint,
+  defaults: { maxOutputTokens: number; embeddingModel?: string | undefined },
+): TextModel {
   const model = modelName(endpoint);
   return {
     id: `${endpoint.kind}:${model}`,
@@ -62,12 +66,22 @@ export function createOpenAiTextModel(client: OpenAI, endpoint: OpenAiEndpoint, 
           {
             model,
             stream: false,
-            messages: [...(req.system ? [{ role: 'system' as const, content: req.system }] : []), ...req.messages.map((m) => ({ role: m.role, content: m.content }))],
+            messages: [
+              ...(req.system ? [{ role: 'system' as const, content: req.system }] : []),
+              ...req.messages.map((m) => ({ role: m.role, content: m.content })),
+            ],
             ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
             // Azure's newer deployments accept only max_completion_tokens; many compatible servers only max_tokens.
             ...(endpoint.kind === 'azure-openai' ? { max_completion_tokens: maxTokens } : { max_tokens: maxTokens }),
             // strict: false — strict mode refuses common JSON Schema keywords (formats, optional properties); ajv is the judge.
-            ...(req.jsonSchema ? { response_format: { type: 'json_schema' as const, json_schema: { name: req.jsonSchema.name, schema: req.jsonSchema.schema, strict: false } } } : {}),
+            ...(req.jsonSchema
+              ? {
+                  response_format: {
+                    type: 'json_schema' as const,
+                    json_schema: { name: req.jsonSchema.name, schema: req.jsonSchema.schema, strict: false },
+                  },
+                }
+              : {}),
           },
           { signal: req.signal },
         );
@@ -85,7 +99,11 @@ export function createOpenAiTextModel(client: OpenAI, endpoint: OpenAiEndpoint, 
     },
     async embed(texts, signal) {
       const embeddingModel = defaults.embeddingModel;
-      if (!embeddingModel) throw toAiServiceError(Object.assign(new Error('no embedding model or deployment is configured for this connector'), { status: 400 }), endpoint.kind);
+      if (!embeddingModel)
+        throw toAiServiceError(
+          Object.assign(new Error('no embedding model or deployment is configured for this connector'), { status: 400 }),
+          endpoint.kind,
+        );
       let res: OpenAI.Embeddings.CreateEmbeddingResponse;
       try {
         res = await client.embeddings.create({ model: embeddingModel, input: [...texts], encoding_format: 'float' }, { signal });
@@ -99,7 +117,13 @@ export function createOpenAiTextModel(client: OpenAI, endpoint: OpenAiEndpoint, 
 }
 
 /** A text model over Anthropic's Messages API (no structured-output mode is used: the schema goes into the prompt). */
-export function createAnthropicTextModel(opts: { apiKey: string | undefined; baseUrl: string | undefined; model: string; maxOutputTokens: number; fetch?: typeof fetch | undefined }): TextModel {
+export function createAnthropicTextModel(opts: {
+  apiKey: string | undefined;
+  baseUrl: string | undefined;
+  model: string;
+  maxOutputTokens: number;
+  fetch?: typeof fetch | undefined;
+}): TextModel {
   const client = new Anthropic({
     apiKey: opts.apiKey ?? null,
     ...(opts.baseUrl ? { baseURL: opts.baseUrl } : {}),
@@ -128,7 +152,12 @@ export function createAnthropicTextModel(opts: { apiKey: string | undefined; bas
         throw toAiServiceError(err, 'anthropic');
       }
       const text = res.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('');
-      return { text, usage: { inputTokens: res.usage.input_tokens, outputTokens: res.usage.output_tokens }, finishReason: res.stop_reason ?? 'end_turn', model: res.model };
+      return {
+        text,
+        usage: { inputTokens: res.usage.input_tokens, outputTokens: res.usage.output_tokens },
+        finishReason: res.stop_reason ?? 'end_turn',
+        model: res.model,
+      };
     },
   };
 }

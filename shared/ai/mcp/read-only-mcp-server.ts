@@ -38,16 +38,31 @@ export function createReadOnlyMcpServer(p: Platform, who: Principal): McpServer 
   const scoped = <T extends { id?: string; workflowId?: string }>(items: T[]) =>
     who.workflowScope ? items.filter((i) => who.workflowScope!.includes((i.workflowId ?? i.id)!)) : items;
 
-  server.registerTool('list_projects', { title: 'List projects', description: "The caller's organisation's projects.", annotations: READ_ONLY }, () => result(() => listProjects(p, who)));
+  server.registerTool(
+    'list_projects',
+    { title: 'List projects', description: "The caller's organisation's projects.", annotations: READ_ONLY },
+    () => result(() => listProjects(p, who)),
+  );
   server.registerTool(
     'list_workflows',
-    { title: 'List workflows', description: 'Workflows (optionally of one project) with their last run.', inputSchema: { projectId: z.uuid().optional() }, annotations: READ_ONLY },
+    {
+      title: 'List workflows',
+      description: 'Workflows (optionally of one project) with their last run.',
+      inputSchema: { projectId: z.uuid().optional() },
+      annotations: READ_ONLY,
+    },
     ({ projectId }) => result(async () => ({ items: scoped((await listWorkflows(p, who, projectId)).items) })),
   );
   server.registerTool(
     'get_workflow',
-    { title: 'Get a workflow', description: "A workflow's definition (latest version, or the given one).", inputSchema: { id: z.uuid(), version: z.number().int().min(1).optional() }, annotations: READ_ONLY },
-    ({ id, version }) => result(async () => (scoped([{ id }]).length ? getWorkflow(p, who, id, version) : Promise.reject(new NotFoundError('workflow', id)))),
+    {
+      title: 'Get a workflow',
+      description: "A workflow's definition (latest version, or the given one).",
+      inputSchema: { id: z.uuid(), version: z.number().int().min(1).optional() },
+      annotations: READ_ONLY,
+    },
+    ({ id, version }) =>
+      result(async () => (scoped([{ id }]).length ? getWorkflow(p, who, id, version) : Promise.reject(new NotFoundError('workflow', id)))),
   );
   server.registerTool(
     'list_runs',
@@ -57,11 +72,17 @@ export function createReadOnlyMcpServer(p: Platform, who: Principal): McpServer 
       inputSchema: { workflowId: z.uuid().optional(), status: RunStatus.optional(), limit: z.number().int().min(1).max(200).default(20) },
       annotations: READ_ONLY,
     },
-    ({ workflowId, status, limit }) => result(async () => ({ items: scoped((await listRuns(p, who, { workflowId, status, limit })).items) })),
+    ({ workflowId, status, limit }) =>
+      result(async () => ({ items: scoped((await listRuns(p, who, { workflowId, status, limit })).items) })),
   );
   server.registerTool(
     'get_run',
-    { title: 'Get a run', description: 'One run with its tasks, outputs and errors.', inputSchema: { id: z.uuid() }, annotations: READ_ONLY },
+    {
+      title: 'Get a run',
+      description: 'One run with its tasks, outputs and errors.',
+      inputSchema: { id: z.uuid() },
+      annotations: READ_ONLY,
+    },
     ({ id }) =>
       result(async () => {
         const run = await getRun(p, who, id);
@@ -71,7 +92,12 @@ export function createReadOnlyMcpServer(p: Platform, who: Principal): McpServer 
   );
   server.registerTool(
     'search_documents',
-    { title: 'Search documents', description: "Passages of the organisation's uploaded documents nearest to a query.", inputSchema: { query: z.string().min(1).max(2000), limit: z.number().int().min(1).max(50).default(5) }, annotations: READ_ONLY },
+    {
+      title: 'Search documents',
+      description: "Passages of the organisation's uploaded documents nearest to a query.",
+      inputSchema: { query: z.string().min(1).max(2000), limit: z.number().int().min(1).max(50).default(5) },
+      annotations: READ_ONLY,
+    },
     ({ query, limit }) => result(async () => ({ items: await p.ai.documents.search(who.orgId, query, limit) })),
   );
   return server;

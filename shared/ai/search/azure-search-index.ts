@@ -30,10 +30,18 @@ export function chunkIndexDefinition(name: string, dimensions: number): SearchIn
       { name: 'documentId', type: 'Edm.String', filterable: true },
       { name: 'embedder', type: 'Edm.String', filterable: true },
       { name: 'content', type: 'Edm.String', searchable: true },
-      { name: 'vector', type: 'Collection(Edm.Single)', searchable: true, vectorSearchDimensions: dimensions, vectorSearchProfileName: PROFILE },
+      {
+        name: 'vector',
+        type: 'Collection(Edm.Single)',
+        searchable: true,
+        vectorSearchDimensions: dimensions,
+        vectorSearchProfileName: PROFILE,
+      },
     ],
     vectorSearch: {
-      algorithms: [{ name: 'demiton-hnsw-cosine', kind: 'hnsw', parameters: { metric: 'cosine', m: 4, efConstruction: 400, efSearch: 500 } }],
+      algorithms: [
+        { name: 'demiton-hnsw-cosine', kind: 'hnsw', parameters: { metric: 'cosine', m: 4, efConstruction: 400, efSearch: 500 } },
+      ],
       profiles: [{ name: PROFILE, algorithmConfigurationName: 'demiton-hnsw-cosine' }],
     },
   };
@@ -43,7 +51,12 @@ export function chunkIndexDefinition(name: string, dimensions: number): SearchIn
 const lit = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
 /** An Azure AI Search index named `index`, created (or updated) on first use. */
-export function createAzureSearchIndex(opts: { endpoint: string; index: string; dimensions: number; credential: AzureKeyCredential | TokenCredential }): VectorIndex {
+export function createAzureSearchIndex(opts: {
+  endpoint: string;
+  index: string;
+  dimensions: number;
+  credential: AzureKeyCredential | TokenCredential;
+}): VectorIndex {
   // Plain http only to a loopback address (a local emulator or test server); keys never cross a network in clear.
   const host = new URL(opts.endpoint).hostname;
   const clientOptions = { allowInsecureConnection: ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host) };
@@ -65,9 +78,19 @@ export function createAzureSearchIndex(opts: { endpoint: string; index: string; 
       if (!chunks.length) return;
       await ensureIndex();
       try {
-        const res = await client.mergeOrUploadDocuments(chunks.map((c) => ({ id: c.id, orgId: c.orgId, documentId: c.documentId, embedder: c.embedder, content: c.content, vector: c.vector })), {
-          throwOnAnyFailure: true,
-        });
+        const res = await client.mergeOrUploadDocuments(
+          chunks.map((c) => ({
+            id: c.id,
+            orgId: c.orgId,
+            documentId: c.documentId,
+            embedder: c.embedder,
+            content: c.content,
+            vector: c.vector,
+          })),
+          {
+            throwOnAnyFailure: true,
+          },
+        );
         const failed = res.results.filter((r) => !r.succeeded);
         if (failed.length) throw new Error(`${failed.length} chunks were not indexed: ${failed[0]!.errorMessage ?? 'unknown error'}`);
       } catch (err) {
@@ -81,7 +104,10 @@ export function createAzureSearchIndex(opts: { endpoint: string; index: string; 
           top: k,
           select: ['id'],
           filter: `orgId eq ${lit(orgId)} and embedder eq ${lit(embedder)}`,
-          vectorSearchOptions: { queries: [{ kind: 'vector', vector: [...vector], kNearestNeighborsCount: k, fields: ['vector'] }], filterMode: 'preFilter' },
+          vectorSearchOptions: {
+            queries: [{ kind: 'vector', vector: [...vector], kNearestNeighborsCount: k, fields: ['vector'] }],
+            filterMode: 'preFilter',
+          },
         });
         const hits = [];
         for await (const r of res.results) hits.push({ chunkId: r.document.id, score: r.score });
@@ -94,7 +120,11 @@ export function createAzureSearchIndex(opts: { endpoint: string; index: string; 
       await ensureIndex();
       try {
         const ids: string[] = [];
-        const res = await client.search('*', { filter: `orgId eq ${lit(orgId)} and documentId eq ${lit(documentId)}`, select: ['id'], top: 1000 });
+        const res = await client.search('*', {
+          filter: `orgId eq ${lit(orgId)} and documentId eq ${lit(documentId)}`,
+          select: ['id'],
+          top: 1000,
+        });
         for await (const r of res.results) ids.push(r.document.id);
         if (ids.length) await client.deleteDocuments('id', ids);
       } catch (err) {

@@ -172,12 +172,30 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Health of the database and the queue */
+        /** Health of the database and the queue (no error text; rate limited per client address) */
         get: operations["health"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/hooks/{triggerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A webhook delivery. Verified per trigger (HMAC signature, Stripe-style signed timestamp, token, Entra sign-in or clientState) over the raw body; answers Event Grid, Graph and Business Central validation handshakes */
+        post: operations["deliverHook"];
+        delete?: never;
+        /** CloudEvents webhook validation (Event Grid in CloudEvents mode): WebHook-Request-Origin answered with WebHook-Allowed-Origin */
+        options: operations["validateHook"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -436,7 +454,8 @@ export interface paths {
         get: operations["getProject"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete an empty project (409 `project_not_empty` while it holds anything, `project_is_default` for the default project) */
+        delete: operations["deleteProject"];
         options?: never;
         head?: never;
         patch?: never;
@@ -661,7 +680,8 @@ export interface paths {
         get: operations["getWorker"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete a digital worker (409 `worker_has_workflows` while it owns workflows) */
+        delete: operations["deleteWorker"];
         options?: never;
         head?: never;
         /** Change a worker; status 'paused' refuses its triggers and stops its schedules */
@@ -755,6 +775,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/workflows/{id}/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read the draft of a workflow (404 `workflow_draft_not_found` when it has none) */
+        get: operations["getWorkflowDraft"];
+        /** Save the draft of a workflow: checked like a save, run by nothing until published */
+        put: operations["saveWorkflowDraft"];
+        post?: never;
+        /** Discard the draft of a workflow */
+        delete: operations["discardWorkflowDraft"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish the draft as the next version (409 `version_conflict` when `expectedVersion` is no longer the latest) */
+        post: operations["publishWorkflowDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish an earlier version again, as the next version (409 `version_conflict` when `expectedVersion` is no longer the latest) */
+        post: operations["rollbackWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/workflows/{id}/runs": {
         parameters: {
             query?: never;
@@ -809,6 +882,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/workflows/{id}/triggers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the triggers of a workflow */
+        get: operations["listTriggers"];
+        put?: never;
+        /** Create a trigger: a webhook (public URL with a verification) or a Service Bus queue or subscription the worker receives from */
+        post: operations["createTrigger"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/triggers/{triggerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a trigger, with its count of failed verifications */
+        get: operations["getTrigger"];
+        /** Replace a trigger; a new secret rotates it, the previous one staying valid for secretOverlapSeconds (without one, the secret is kept) */
+        put: operations["replaceTrigger"];
+        post?: never;
+        /** Delete a trigger: its URL answers 404 and its receiver stops; the runs it started stay */
+        delete: operations["deleteTrigger"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/triggers/{triggerId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest deliveries of a trigger: outcome, status, the run each started, why one was refused */
+        get: operations["listTriggerDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/workflows/{id}/versions": {
         parameters: {
             query?: never;
@@ -818,6 +945,23 @@ export interface paths {
         };
         /** List the versions of a workflow, newest first */
         get: operations["listWorkflowVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/versions/{a}/diff/{b}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What changed from version a to version b: definition fields, and tasks added, removed, changed or moved */
+        get: operations["diffWorkflowVersions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1307,16 +1451,16 @@ export interface components {
         };
         Health: {
             checks: {
+                /** @description Why a dependency is down is logged, never answered. */
                 database: {
                     backend: string;
-                    error?: string;
                     latencyMs: number;
                     /** @enum {string} */
                     status: "ok" | "down";
                 };
+                /** @description Why a dependency is down is logged, never answered. */
                 queue: {
                     backend: string;
-                    error?: string;
                     latencyMs: number;
                     /** @enum {string} */
                     status: "ok" | "down";
@@ -1324,6 +1468,23 @@ export interface components {
             };
             /** @enum {string} */
             status: "ok" | "degraded";
+        };
+        HookAccepted: {
+            /** @description Events the filter dropped. */
+            filtered: number;
+            /**
+             * Format: uuid
+             * @description The run started, when the delivery held one event.
+             */
+            id?: string;
+            /** @description One per event that passed the filter; `replayed` when the delivery id named a run already started. */
+            runs: {
+                /** Format: uuid */
+                id: string;
+                replayed: boolean;
+                status: string;
+            }[];
+            status?: string;
         };
         JsonValue: string | number | boolean | null | components["schemas"]["JsonValue"][] | {
             [key: string]: components["schemas"]["JsonValue"];
@@ -1433,6 +1594,11 @@ export interface components {
              */
             apiKeysEnabled: boolean;
             /**
+             * @description False refuses API keys creating API keys, role mappings and member roles (403 api_key_grants_disabled); what keys do grant is audited with a `.by_api_key` action.
+             * @default true
+             */
+            apiKeysMayGrantAccess: boolean;
+            /**
              * @description Language-model tokens (input + output) workflow tasks may spend per UTC calendar month; calls past it fail with model_budget_exceeded. Null: no limit.
              * @default null
              */
@@ -1493,6 +1659,11 @@ export interface components {
             name: string;
             workerCount: number;
             workflowCount: number;
+        };
+        /** @description Publish the draft as the next version. */
+        PublishDraftBody: {
+            /** @description The version the caller believes is the latest; 409 `version_conflict` when another was published since. */
+            expectedVersion?: number;
         };
         /** @description The organisation's model provider. The key is write-only; a key stays bound to the provider and origin it was entered for. */
         PutModelProviderBody: {
@@ -1574,6 +1745,13 @@ export interface components {
             /** @enum {string} */
             role: "viewer" | "operator" | "editor" | "admin" | "owner";
         };
+        /** @description Publish an earlier version again, as the next version. */
+        RollbackBody: {
+            /** @description The version the caller believes is the latest; 409 `version_conflict` when another was published since. */
+            expectedVersion?: number;
+            /** @description The earlier version to publish again. */
+            version: number;
+        };
         RunAccepted: {
             /** Format: uuid */
             id: string;
@@ -1584,6 +1762,8 @@ export interface components {
             items: {
                 /** @description Execution attempt of the run: 1, plus one per rerun from failure. */
                 attempt?: number;
+                /** @description When the current attempt started: equals `startedAt` for the first attempt, later after a rerun; null while the attempt waits for a worker. `startedAt` stays the first attempt's start (the total). */
+                attemptStartedAt: string | null;
                 /** Format: date-time */
                 createdAt: string;
                 error: {
@@ -1595,6 +1775,8 @@ export interface components {
                 finishedAt: string | null;
                 /** Format: uuid */
                 id: string;
+                /** @description The run whose failure started this one (its workflow's onFailure). */
+                onFailureOf?: string | null;
                 parentRunId: string | null;
                 startedAt: string | null;
                 /** @enum {string} */
@@ -1611,6 +1793,8 @@ export interface components {
         RunView: {
             /** @description Execution attempt of the run: 1, plus one per rerun from failure. */
             attempt?: number;
+            /** @description When the current attempt started: equals `startedAt` for the first attempt, later after a rerun; null while the attempt waits for a worker. `startedAt` stays the first attempt's start (the total). */
+            attemptStartedAt: string | null;
             /** Format: date-time */
             createdAt: string;
             error: {
@@ -1629,6 +1813,8 @@ export interface components {
                 inputTokens: number;
                 outputTokens: number;
             };
+            /** @description The run whose failure started this one (its workflow's onFailure). */
+            onFailureOf?: string | null;
             output: components["schemas"]["JsonValue"] | null;
             parentRunId: string | null;
             startedAt: string | null;
@@ -1662,6 +1848,8 @@ export interface components {
                     taskKey?: string;
                 } | null;
                 finishedAt: string | null;
+                /** @description On a FAILED task: true when the failure is handled (onError: continue, or a runAfter: failure task that needs it succeeded). */
+                handled?: boolean;
                 key: string;
                 /** @description Language-model tokens this task spent (model connector calls, retries included). */
                 modelUsage?: {
@@ -1669,10 +1857,19 @@ export interface components {
                     inputTokens: number;
                     outputTokens: number;
                 };
+                /** @description The tasks this one waits for (resolved: an omitted `needs` is the task before it). */
+                needs?: string[];
+                /** @enum {string} */
+                onError?: "fail" | "continue";
                 output: components["schemas"]["JsonValue"] | null;
+                /**
+                 * @description When it runs once its needs ended; 'failure' marks a failure handler, 'always' a finally.
+                 * @enum {string}
+                 */
+                runAfter?: "success" | "failure" | "always";
                 startedAt: string | null;
                 /** @enum {string} */
-                status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+                status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "SKIPPED" | "CANCELLED";
                 /** @enum {string} */
                 type: "atomic" | "workflow" | "chunked";
             }[];
@@ -1719,8 +1916,20 @@ export interface components {
                 /** Format: uuid */
                 id: string;
                 input: components["schemas"]["JsonValue"];
+                /** @description Why the last fire started no run (e.g. `invalid_run_input` after the workflow changed, `worker_paused`), and when; null when it did. */
+                lastError: {
+                    /** Format: date-time */
+                    at: string;
+                    code: string;
+                    message: string;
+                } | null;
+                /** @description The newest fire time this schedule has fired for. */
                 lastFireAt: string | null;
+                /** @description The run started by the last fire; null when it started none (see `lastError`) or has not fired yet. */
+                lastRunId: string | null;
                 nextFireAt: string | null;
+                /** @description True when the schedule is enabled and its next fire time is more than two minutes in the past: the timer is not firing it (Demiton stopped, or the timer failing). */
+                overdue: boolean;
                 timezone: string;
                 /** Format: date-time */
                 updatedAt: string;
@@ -1738,8 +1947,20 @@ export interface components {
             /** Format: uuid */
             id: string;
             input: components["schemas"]["JsonValue"];
+            /** @description Why the last fire started no run (e.g. `invalid_run_input` after the workflow changed, `worker_paused`), and when; null when it did. */
+            lastError: {
+                /** Format: date-time */
+                at: string;
+                code: string;
+                message: string;
+            } | null;
+            /** @description The newest fire time this schedule has fired for. */
             lastFireAt: string | null;
+            /** @description The run started by the last fire; null when it started none (see `lastError`) or has not fired yet. */
+            lastRunId: string | null;
             nextFireAt: string | null;
+            /** @description True when the schedule is enabled and its next fire time is more than two minutes in the past: the timer is not firing it (Demiton stopped, or the timer failing). */
+            overdue: boolean;
             timezone: string;
             /** Format: date-time */
             updatedAt: string;
@@ -1750,6 +1971,7 @@ export interface components {
             text: string;
         };
         StudioDoneEvent: {
+            /** @description The model's reason for stopping; `model_not_configured` (and model `none`) when no model is set. */
             finishReason: string;
             messageId: string;
             model: string;
@@ -1769,6 +1991,10 @@ export interface components {
             workerId?: string;
             /** Format: uuid */
             workflowId?: string;
+        };
+        StudioNoticeEvent: {
+            code: string;
+            message: string;
         };
         Suggestion: {
             input: {
@@ -1812,6 +2038,71 @@ export interface components {
                 seenLastMinute: number;
             };
         };
+        TriggerDeliveryList: {
+            items: {
+                deliveryId: string | null;
+                /** @enum {string} */
+                outcome: "started" | "duplicate" | "filtered" | "handshake" | "refused" | "failed";
+                /** @description Why a delivery was refused or failed (a code, e.g. `signature_mismatch`, `stale_timestamp`, `rate_limited`). */
+                reason: string | null;
+                /** Format: date-time */
+                receivedAt: string;
+                runId: string | null;
+                /** @description The HTTP status answered (for Service Bus: 202 started, 409 duplicate, 500 failed). */
+                status: number;
+            }[];
+        };
+        TriggerList: {
+            items: {
+                /** Format: date-time */
+                createdAt: string;
+                deliveryIdHeader?: string;
+                enabled: boolean;
+                /** @description Deliveries refused because they could not be verified (bad or missing signature, token, stale timestamp). */
+                failedVerifications: number;
+                filter?: string;
+                /** @enum {string} */
+                format?: "json" | "event-grid" | "graph" | "business-central";
+                /** @description Also the webhook’s address: POST /api/hooks/{id}. */
+                id: string;
+                input?: string | {
+                    [key: string]: components["schemas"]["JsonValue"];
+                };
+                lastFailedVerificationAt: string | null;
+                maxBodyBytes?: number;
+                maxDeliveryAttempts?: number;
+                name: string;
+                /** @description After a rotation: until when the previous secret is still accepted. */
+                previousSecretValidUntil: string | null;
+                queue?: string;
+                rateLimitPerMinute?: number;
+                /** @enum {string} */
+                respond?: "async" | "sync";
+                /** @description Whether a secret (or connection string) is stored; its value is never returned. */
+                secretSet: boolean;
+                subscription?: string;
+                syncTimeoutSeconds?: number;
+                topic?: string;
+                /** @enum {string} */
+                type: "webhook" | "service-bus";
+                /** Format: date-time */
+                updatedAt: string;
+                /** @description Where senders deliver (webhooks); null for Service Bus. */
+                url: string | null;
+                verification?: {
+                    /** @enum {string} */
+                    encoding?: "hex" | "base64";
+                    header?: string;
+                    prefix?: string;
+                    query?: string;
+                    toleranceSeconds?: number;
+                    /** @enum {string} */
+                    type: "hmac" | "stripe-style" | "token" | "entra" | "client-state";
+                };
+                /** Format: uuid */
+                workflowId: string;
+            }[];
+        };
         TriggerRunBody: {
             /**
              * @description The run input, a JSON object.
@@ -1820,6 +2111,55 @@ export interface components {
             input: {
                 [key: string]: components["schemas"]["JsonValue"];
             };
+        };
+        TriggerView: {
+            /** Format: date-time */
+            createdAt: string;
+            deliveryIdHeader?: string;
+            enabled: boolean;
+            /** @description Deliveries refused because they could not be verified (bad or missing signature, token, stale timestamp). */
+            failedVerifications: number;
+            filter?: string;
+            /** @enum {string} */
+            format?: "json" | "event-grid" | "graph" | "business-central";
+            /** @description Also the webhook’s address: POST /api/hooks/{id}. */
+            id: string;
+            input?: string | {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            lastFailedVerificationAt: string | null;
+            maxBodyBytes?: number;
+            maxDeliveryAttempts?: number;
+            name: string;
+            /** @description After a rotation: until when the previous secret is still accepted. */
+            previousSecretValidUntil: string | null;
+            queue?: string;
+            rateLimitPerMinute?: number;
+            /** @enum {string} */
+            respond?: "async" | "sync";
+            /** @description Whether a secret (or connection string) is stored; its value is never returned. */
+            secretSet: boolean;
+            subscription?: string;
+            syncTimeoutSeconds?: number;
+            topic?: string;
+            /** @enum {string} */
+            type: "webhook" | "service-bus";
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Where senders deliver (webhooks); null for Service Bus. */
+            url: string | null;
+            verification?: {
+                /** @enum {string} */
+                encoding?: "hex" | "base64";
+                header?: string;
+                prefix?: string;
+                query?: string;
+                toleranceSeconds?: number;
+                /** @enum {string} */
+                type: "hmac" | "stripe-style" | "token" | "entra" | "client-state";
+            };
+            /** Format: uuid */
+            workflowId: string;
         };
         WorkerList: {
             items: {
@@ -1914,8 +2254,19 @@ export interface components {
             inputSchema?: {
                 [key: string]: components["schemas"]["JsonValue"];
             };
+            /** @description Tasks of one run executing at the same time (default 10). */
+            maxParallel?: number;
             name: string;
-            /** @description The run's output mapping; the last task's output when omitted. */
+            /** @description A workflow started (as its own run, linked by onFailureOf) when a run of this one ends FAILED. */
+            onFailure?: {
+                /** @description Its input; the mapping context holds input, steps, run and failure: { runId, task, code, message }. */
+                input?: {
+                    [key: string]: components["schemas"]["JsonValue"];
+                };
+                /** @description Name or id of a workflow in the same project. */
+                workflow: string;
+            };
+            /** @description The run's output mapping; when omitted, the output of the last task in the list that succeeded. */
             output?: {
                 [key: string]: components["schemas"]["JsonValue"];
             };
@@ -1932,6 +2283,13 @@ export interface components {
                     [key: string]: components["schemas"]["JsonValue"];
                 };
                 key: string;
+                /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                needs?: string[];
+                /**
+                 * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                 * @enum {string}
+                 */
+                onError?: "fail" | "continue";
                 operation: string;
                 /** @description Retry policy: attempts in all, backoff, first delay and cap (milliseconds), with jitter. */
                 retry?: {
@@ -1946,23 +2304,46 @@ export interface components {
                     /** @default 60000 */
                     maxDelayMs: number;
                 };
+                /**
+                 * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                 * @enum {string}
+                 */
+                runAfter?: "success" | "failure" | "always";
                 /** @description Time limit of one attempt in milliseconds; the operation is aborted when it passes. */
                 timeoutMs?: number;
                 /** @constant */
                 type: "atomic";
+                /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                when?: string;
             } | {
                 /** @description Input mapping: JSON with {{ JSONata }} expressions. */
                 input?: {
                     [key: string]: components["schemas"]["JsonValue"];
                 };
                 key: string;
+                /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                needs?: string[];
+                /**
+                 * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                 * @enum {string}
+                 */
+                onError?: "fail" | "continue";
+                /**
+                 * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                 * @enum {string}
+                 */
+                runAfter?: "success" | "failure" | "always";
                 /** @description Time limit of the child run; it is aborted when it passes. */
                 timeoutMs?: number;
                 /** @constant */
                 type: "workflow";
+                /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                when?: string;
                 /** @description Name or id of a workflow in the same project. */
                 workflow: string;
             } | {
+                /** @description true: the output holds `results`, the output of each record in record order (null for a failed record); refused on save when the generator's literal count passes 100000; a run whose results pass 16777216 bytes fails with collect_too_large. */
+                collect?: boolean;
                 /** @default 10 */
                 concurrency: number;
                 /** @description What runs for each record: a workflow or an operation. */
@@ -1991,6 +2372,18 @@ export interface components {
                     operation: string;
                 };
                 key: string;
+                /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                needs?: string[];
+                /**
+                 * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                 * @enum {string}
+                 */
+                onError?: "fail" | "continue";
+                /**
+                 * @description 'stop' (default): the first failed record stops dispatch and fails the task. 'continue': every record runs, failed records are listed in the output and the task succeeds.
+                 * @enum {string}
+                 */
+                onRecordError?: "stop" | "continue";
                 /** @description Retry policy of each chunk whose `each` is an operation. */
                 retry?: {
                     /**
@@ -2004,45 +2397,23 @@ export interface components {
                     /** @default 60000 */
                     maxDelayMs: number;
                 };
+                /**
+                 * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                 * @enum {string}
+                 */
+                runAfter?: "success" | "failure" | "always";
                 /** @description Time limit of each chunk. */
                 timeoutMs?: number;
                 /** @constant */
                 type: "chunked";
+                /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                when?: string;
             })[];
         };
-        WorkflowList: {
-            items: {
-                description?: string;
-                /** Format: uuid */
-                id: string;
-                lastRun: {
-                    /** Format: date-time */
-                    createdAt: string;
-                    /** Format: uuid */
-                    id: string;
-                    /** @enum {string} */
-                    status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
-                } | null;
-                name: string;
-                /** Format: uuid */
-                projectId: string;
-                taskCount: number;
-                /** Format: date-time */
-                updatedAt: string;
-                version: number;
-            }[];
-        };
-        WorkflowVersionList: {
-            items: {
-                /** Format: date-time */
-                createdAt: string;
-                createdBy: string;
-                version: number;
-            }[];
-        };
-        WorkflowView: {
-            /** Format: date-time */
-            createdAt: string;
+        /** @description The saved draft of a workflow: checked like a save, run by nothing until published. */
+        WorkflowDraftView: {
+            /** @description The latest version when the draft was saved. */
+            basedOnVersion: number;
             /** @description A workflow definition. */
             definition: {
                 /** @description Concurrency limit of a workflow: runs at a time, overall or per key value. */
@@ -2056,8 +2427,19 @@ export interface components {
                 inputSchema?: {
                     [key: string]: components["schemas"]["JsonValue"];
                 };
+                /** @description Tasks of one run executing at the same time (default 10). */
+                maxParallel?: number;
                 name: string;
-                /** @description The run's output mapping; the last task's output when omitted. */
+                /** @description A workflow started (as its own run, linked by onFailureOf) when a run of this one ends FAILED. */
+                onFailure?: {
+                    /** @description Its input; the mapping context holds input, steps, run and failure: { runId, task, code, message }. */
+                    input?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    /** @description Name or id of a workflow in the same project. */
+                    workflow: string;
+                };
+                /** @description The run's output mapping; when omitted, the output of the last task in the list that succeeded. */
                 output?: {
                     [key: string]: components["schemas"]["JsonValue"];
                 };
@@ -2074,6 +2456,13 @@ export interface components {
                         [key: string]: components["schemas"]["JsonValue"];
                     };
                     key: string;
+                    /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                    needs?: string[];
+                    /**
+                     * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                     * @enum {string}
+                     */
+                    onError?: "fail" | "continue";
                     operation: string;
                     /** @description Retry policy: attempts in all, backoff, first delay and cap (milliseconds), with jitter. */
                     retry?: {
@@ -2088,23 +2477,46 @@ export interface components {
                         /** @default 60000 */
                         maxDelayMs: number;
                     };
+                    /**
+                     * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                     * @enum {string}
+                     */
+                    runAfter?: "success" | "failure" | "always";
                     /** @description Time limit of one attempt in milliseconds; the operation is aborted when it passes. */
                     timeoutMs?: number;
                     /** @constant */
                     type: "atomic";
+                    /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                    when?: string;
                 } | {
                     /** @description Input mapping: JSON with {{ JSONata }} expressions. */
                     input?: {
                         [key: string]: components["schemas"]["JsonValue"];
                     };
                     key: string;
+                    /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                    needs?: string[];
+                    /**
+                     * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                     * @enum {string}
+                     */
+                    onError?: "fail" | "continue";
+                    /**
+                     * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                     * @enum {string}
+                     */
+                    runAfter?: "success" | "failure" | "always";
                     /** @description Time limit of the child run; it is aborted when it passes. */
                     timeoutMs?: number;
                     /** @constant */
                     type: "workflow";
+                    /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                    when?: string;
                     /** @description Name or id of a workflow in the same project. */
                     workflow: string;
                 } | {
+                    /** @description true: the output holds `results`, the output of each record in record order (null for a failed record); refused on save when the generator's literal count passes 100000; a run whose results pass 16777216 bytes fails with collect_too_large. */
+                    collect?: boolean;
                     /** @default 10 */
                     concurrency: number;
                     /** @description What runs for each record: a workflow or an operation. */
@@ -2133,6 +2545,18 @@ export interface components {
                         operation: string;
                     };
                     key: string;
+                    /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                    needs?: string[];
+                    /**
+                     * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                     * @enum {string}
+                     */
+                    onError?: "fail" | "continue";
+                    /**
+                     * @description 'stop' (default): the first failed record stops dispatch and fails the task. 'continue': every record runs, failed records are listed in the output and the task succeeds.
+                     * @enum {string}
+                     */
+                    onRecordError?: "stop" | "continue";
                     /** @description Retry policy of each chunk whose `each` is an operation. */
                     retry?: {
                         /**
@@ -2146,20 +2570,288 @@ export interface components {
                         /** @default 60000 */
                         maxDelayMs: number;
                     };
+                    /**
+                     * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                     * @enum {string}
+                     */
+                    runAfter?: "success" | "failure" | "always";
                     /** @description Time limit of each chunk. */
                     timeoutMs?: number;
                     /** @constant */
                     type: "chunked";
+                    /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                    when?: string;
+                })[];
+            };
+            /** Format: date-time */
+            updatedAt: string;
+            updatedBy: string;
+            /** Format: uuid */
+            workflowId: string;
+        };
+        WorkflowList: {
+            items: {
+                description?: string;
+                /** Format: uuid */
+                id: string;
+                lastRun: {
+                    /** Format: date-time */
+                    createdAt: string;
+                    /** Format: uuid */
+                    id: string;
+                    /** @enum {string} */
+                    status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+                } | null;
+                name: string;
+                /** Format: uuid */
+                projectId: string;
+                taskCount: number;
+                /** Format: date-time */
+                updatedAt: string;
+                version: number;
+            }[];
+        };
+        /** @description What changed from version `from` to version `to`; tasks are matched by key. */
+        WorkflowVersionDiff: {
+            /** @description Changes of the definition outside its tasks (name, description, inputSchema, output…). */
+            fields: {
+                after?: components["schemas"]["JsonValue"];
+                before?: components["schemas"]["JsonValue"];
+                path: string;
+            }[];
+            from: number;
+            identical: boolean;
+            tasks: {
+                added: {
+                    key: string;
+                    position: number;
+                }[];
+                changed: {
+                    changes: {
+                        after?: components["schemas"]["JsonValue"];
+                        before?: components["schemas"]["JsonValue"];
+                        path: string;
+                    }[];
+                    key: string;
+                }[];
+                /** @description Task keys before and after, when tasks in both changed places. */
+                order: {
+                    after: string[];
+                    before: string[];
+                } | null;
+                removed: {
+                    key: string;
+                    position: number;
+                }[];
+            };
+            to: number;
+            /** Format: uuid */
+            workflowId: string;
+        };
+        WorkflowVersionList: {
+            items: {
+                /** Format: date-time */
+                createdAt: string;
+                createdBy: string;
+                version: number;
+            }[];
+        };
+        WorkflowView: {
+            /**
+             * Format: date-time
+             * @description When the workflow (version 1) was created.
+             */
+            createdAt: string;
+            /** @description A workflow definition. */
+            definition: {
+                /** @description Concurrency limit of a workflow: runs at a time, overall or per key value. */
+                concurrency?: {
+                    /** @description JSONata expression over { input } naming the group the limit applies to. */
+                    key?: string;
+                    limit: number;
+                };
+                description?: string;
+                /** @description JSON Schema (2020-12) the run input must satisfy. */
+                inputSchema?: {
+                    [key: string]: components["schemas"]["JsonValue"];
+                };
+                /** @description Tasks of one run executing at the same time (default 10). */
+                maxParallel?: number;
+                name: string;
+                /** @description A workflow started (as its own run, linked by onFailureOf) when a run of this one ends FAILED. */
+                onFailure?: {
+                    /** @description Its input; the mapping context holds input, steps, run and failure: { runId, task, code, message }. */
+                    input?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    /** @description Name or id of a workflow in the same project. */
+                    workflow: string;
+                };
+                /** @description The run's output mapping; when omitted, the output of the last task in the list that succeeded. */
+                output?: {
+                    [key: string]: components["schemas"]["JsonValue"];
+                };
+                /**
+                 * Format: uuid
+                 * @description Project the workflow belongs to; the default project when omitted.
+                 */
+                projectId?: string;
+                tasks: ({
+                    /** @description A connector name in the project, or 'platform'. */
+                    connector: string;
+                    /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                    input?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    key: string;
+                    /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                    needs?: string[];
+                    /**
+                     * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                     * @enum {string}
+                     */
+                    onError?: "fail" | "continue";
+                    operation: string;
+                    /** @description Retry policy: attempts in all, backoff, first delay and cap (milliseconds), with jitter. */
+                    retry?: {
+                        /**
+                         * @default exponential
+                         * @enum {string}
+                         */
+                        backoff: "fixed" | "exponential";
+                        /** @default 1000 */
+                        initialDelayMs: number;
+                        maxAttempts: number;
+                        /** @default 60000 */
+                        maxDelayMs: number;
+                    };
+                    /**
+                     * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                     * @enum {string}
+                     */
+                    runAfter?: "success" | "failure" | "always";
+                    /** @description Time limit of one attempt in milliseconds; the operation is aborted when it passes. */
+                    timeoutMs?: number;
+                    /** @constant */
+                    type: "atomic";
+                    /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                    when?: string;
+                } | {
+                    /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                    input?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    key: string;
+                    /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                    needs?: string[];
+                    /**
+                     * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                     * @enum {string}
+                     */
+                    onError?: "fail" | "continue";
+                    /**
+                     * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                     * @enum {string}
+                     */
+                    runAfter?: "success" | "failure" | "always";
+                    /** @description Time limit of the child run; it is aborted when it passes. */
+                    timeoutMs?: number;
+                    /** @constant */
+                    type: "workflow";
+                    /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                    when?: string;
+                    /** @description Name or id of a workflow in the same project. */
+                    workflow: string;
+                } | {
+                    /** @description true: the output holds `results`, the output of each record in record order (null for a failed record); refused on save when the generator's literal count passes 100000; a run whose results pass 16777216 bytes fails with collect_too_large. */
+                    collect?: boolean;
+                    /** @default 10 */
+                    concurrency: number;
+                    /** @description What runs for each record: a workflow or an operation. */
+                    each: {
+                        /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                        input?: {
+                            [key: string]: components["schemas"]["JsonValue"];
+                        };
+                        workflow: string;
+                    } | {
+                        /** @description A connector name in the project, or 'platform'. */
+                        connector: string;
+                        /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                        input?: {
+                            [key: string]: components["schemas"]["JsonValue"];
+                        };
+                        operation: string;
+                    };
+                    generator: {
+                        /** @description A connector name in the project, or 'platform'. */
+                        connector: string;
+                        /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                        input?: {
+                            [key: string]: components["schemas"]["JsonValue"];
+                        };
+                        operation: string;
+                    };
+                    key: string;
+                    /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                    needs?: string[];
+                    /**
+                     * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                     * @enum {string}
+                     */
+                    onError?: "fail" | "continue";
+                    /**
+                     * @description 'stop' (default): the first failed record stops dispatch and fails the task. 'continue': every record runs, failed records are listed in the output and the task succeeds.
+                     * @enum {string}
+                     */
+                    onRecordError?: "stop" | "continue";
+                    /** @description Retry policy of each chunk whose `each` is an operation. */
+                    retry?: {
+                        /**
+                         * @default exponential
+                         * @enum {string}
+                         */
+                        backoff: "fixed" | "exponential";
+                        /** @default 1000 */
+                        initialDelayMs: number;
+                        maxAttempts: number;
+                        /** @default 60000 */
+                        maxDelayMs: number;
+                    };
+                    /**
+                     * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                     * @enum {string}
+                     */
+                    runAfter?: "success" | "failure" | "always";
+                    /** @description Time limit of each chunk. */
+                    timeoutMs?: number;
+                    /** @constant */
+                    type: "chunked";
+                    /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                    when?: string;
                 })[];
             };
             /** Format: uuid */
             id: string;
+            /** @description The newest version. When `version` is older, saving this definition (PUT) makes it the newest version again: that is how an old version is restored. */
+            latestVersion: number;
             name: string;
             /** Format: uuid */
             projectId: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the workflow last changed (its latest version was saved).
+             */
             updatedAt: string;
+            /** @description The version shown (the latest, or the one asked for with `?version=N`). */
             version: number;
+            /**
+             * Format: date-time
+             * @description When the version shown was saved.
+             */
+            versionCreatedAt: string;
+            /** @description Who saved the version shown (user object id, API key id or `system`). */
+            versionCreatedBy: string;
         };
     };
     responses: never;
@@ -2773,6 +3465,13 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            /** @description Too many health requests from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description A dependency is down */
             503: {
                 headers: {
@@ -2781,6 +3480,119 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Health"];
                 };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deliverHook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Example of a signature header; each trigger names its own (verification.header). */
+                "X-Hub-Signature-256"?: string;
+            };
+            path: {
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JsonValue"];
+            };
+        };
+        responses: {
+            /** @description A handshake answered (`{"validationResponse": …}` for Event Grid, the validationToken as text/plain for Graph and Business Central), or with respond=sync the run’s output */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Accepted: one run committed and queued per event (a redelivery returns the run it started) */
+            202: {
+                headers: {
+                    /** @description URL of the run (one event) */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HookAccepted"];
+                };
+            };
+            /** @description Every event was dropped by the trigger’s filter: no run */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The delivery could not be verified (the answer does not say which check failed) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body is larger than the trigger’s limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The trigger’s rate limit is reached */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    validateHook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The origin asking to deliver, e.g. eventgrid.azure.net */
+                "WebHook-Request-Origin": string;
+            };
+            path: {
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Allowed */
+            200: {
+                headers: {
+                    /** @description The origin allowed */
+                    "WebHook-Allowed-Origin"?: string;
+                    /** @description Deliveries per minute allowed (*) */
+                    "WebHook-Allowed-Rate"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description An error */
             default: {
@@ -3238,6 +4050,11 @@ export interface operations {
                      */
                     apiKeysEnabled?: boolean;
                     /**
+                     * @description False refuses API keys creating API keys, role mappings and member roles (403 api_key_grants_disabled); what keys do grant is audited with a `.by_api_key` action.
+                     * @default true
+                     */
+                    apiKeysMayGrantAccess?: boolean;
+                    /**
                      * @description Language-model tokens (input + output) workflow tasks may spend per UTC calendar month; calls past it fail with model_budget_exceeded. Null: no limit.
                      * @default null
                      */
@@ -3479,6 +4296,35 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ProjectView"];
                 };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description An error */
             default: {
@@ -4072,6 +4918,35 @@ export interface operations {
             };
         };
     };
+    deleteWorker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     updateWorker: {
         parameters: {
             query?: never;
@@ -4353,6 +5228,171 @@ export interface operations {
             };
         };
     };
+    getWorkflowDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The draft */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDraftView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    saveWorkflowDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkflowDefinition"];
+            };
+        };
+        responses: {
+            /** @description The saved draft */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDraftView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    discardWorkflowDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Discarded */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publishWorkflowDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublishDraftBody"];
+            };
+        };
+        responses: {
+            /** @description The published version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rollbackWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RollbackBody"];
+            };
+        };
+        responses: {
+            /** @description The new latest version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     triggerRun: {
         parameters: {
             query?: never;
@@ -4559,6 +5599,448 @@ export interface operations {
             };
         };
     };
+    listTriggers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Triggers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerList"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The header naming each delivery (e.g. `X-GitHub-Delivery`); it becomes the run’s idempotency key, so a redelivery starts no second run. */
+                    deliveryIdHeader?: string;
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @description A JSONata expression over `{ body, headers, query }`; an event for which it is not true starts no run (204). */
+                    filter?: string;
+                    /**
+                     * @description `json`: one delivery is one event. `event-grid`: Event Grid or CloudEvents schema, validation handshakes answered, one run per event. `graph` / `business-central`: `validationToken` echoed, one run per notification in `value`.
+                     * @default json
+                     * @enum {string}
+                     */
+                    format?: "json" | "event-grid" | "graph" | "business-central";
+                    /** @description The run input: a JSONata mapping (`{{ … }}`, as in task inputs) over `{ body, headers, query }`; must give an object. Default: the body. */
+                    input?: string | {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    /** @description Largest body accepted (default and ceiling: the host’s MAX_BODY_BYTES). */
+                    maxBodyBytes?: number;
+                    /** @description Unique among the workflow’s triggers; generated when absent. */
+                    name?: string;
+                    /**
+                     * @description Deliveries accepted per minute on each control-plane instance; more are answered 429.
+                     * @default 600
+                     */
+                    rateLimitPerMinute?: number;
+                    /**
+                     * @description `async`: 202 with the run id. `sync`: wait up to `syncTimeoutSeconds` for the run and answer 200 with its output, else 202.
+                     * @default async
+                     * @enum {string}
+                     */
+                    respond?: "async" | "sync";
+                    /**
+                     * @description When a new secret is given on update: seconds the previous one stays valid, so senders can move over.
+                     * @default 3600
+                     */
+                    secretOverlapSeconds?: number;
+                    /** @default 10 */
+                    syncTimeoutSeconds?: number;
+                    /** @constant */
+                    type: "webhook";
+                    /** @description How a delivery proves it comes from the sender: a signature, a shared token, Entra sign-in, or the clientState of a Graph / Business Central subscription. */
+                    verification: {
+                        /**
+                         * @description How the signature is written: hex (GitHub) or base64 (Shopify).
+                         * @default hex
+                         * @enum {string}
+                         */
+                        encoding?: "hex" | "base64";
+                        /** @description The header carrying the signature, e.g. `X-Hub-Signature-256` (GitHub), `X-Shopify-Hmac-Sha256`. */
+                        header: string;
+                        /**
+                         * @description Text before the signature in the header, e.g. `sha256=` (GitHub).
+                         * @default
+                         */
+                        prefix?: string;
+                        /** @description Write-only. Sealed with AES-256-GCM envelope encryption; never returned. */
+                        secret?: string;
+                        /** @constant */
+                        type: "hmac";
+                    } | {
+                        /**
+                         * @description The header carrying `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`.
+                         * @default Stripe-Signature
+                         */
+                        header?: string;
+                        /** @description Write-only. Sealed with AES-256-GCM envelope encryption; never returned. */
+                        secret?: string;
+                        /**
+                         * @description Deliveries whose timestamp is further than this from now are refused.
+                         * @default 300
+                         */
+                        toleranceSeconds?: number;
+                        /** @constant */
+                        type: "stripe-style";
+                    } | {
+                        /** @description The header carrying the token, e.g. `aeg-sas-key` or `X-Webhook-Token`. */
+                        header?: string;
+                        /** @description Or: the query parameter carrying the token (put it in the URL you give the sender). */
+                        query?: string;
+                        /** @description Write-only. Sealed with AES-256-GCM envelope encryption; never returned. */
+                        secret?: string;
+                        /** @constant */
+                        type: "token";
+                    } | {
+                        /** @constant */
+                        type: "entra";
+                    } | {
+                        /** @description The `clientState` given when the Graph or Business Central subscription was created. */
+                        secret?: string;
+                        /** @constant */
+                        type: "client-state";
+                    };
+                } | {
+                    /** @description Write-only: the Service Bus connection string (Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…). */
+                    connectionString?: string;
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @description A JSONata expression over `{ body, headers, query }`; an event for which it is not true starts no run (204). */
+                    filter?: string;
+                    /** @description The run input: a JSONata mapping over `{ body, applicationProperties, messageId, subject }`. Default: the body. */
+                    input?: string | {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    /**
+                     * @description A message whose run could not be committed this many times is dead-lettered.
+                     * @default 5
+                     */
+                    maxDeliveryAttempts?: number;
+                    /** @description Unique among the workflow’s triggers; generated when absent. */
+                    name?: string;
+                    queue?: string;
+                    /**
+                     * @description When a new secret is given on update: seconds the previous one stays valid, so senders can move over.
+                     * @default 3600
+                     */
+                    secretOverlapSeconds?: number;
+                    subscription?: string;
+                    topic?: string;
+                    /** @constant */
+                    type: "service-bus";
+                };
+            };
+        };
+        responses: {
+            /** @description Created (the secret is never returned) */
+            201: {
+                headers: {
+                    /** @description URL of the trigger */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trigger */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replaceTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The header naming each delivery (e.g. `X-GitHub-Delivery`); it becomes the run’s idempotency key, so a redelivery starts no second run. */
+                    deliveryIdHeader?: string;
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @description A JSONata expression over `{ body, headers, query }`; an event for which it is not true starts no run (204). */
+                    filter?: string;
+                    /**
+                     * @description `json`: one delivery is one event. `event-grid`: Event Grid or CloudEvents schema, validation handshakes answered, one run per event. `graph` / `business-central`: `validationToken` echoed, one run per notification in `value`.
+                     * @default json
+                     * @enum {string}
+                     */
+                    format?: "json" | "event-grid" | "graph" | "business-central";
+                    /** @description The run input: a JSONata mapping (`{{ … }}`, as in task inputs) over `{ body, headers, query }`; must give an object. Default: the body. */
+                    input?: string | {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    /** @description Largest body accepted (default and ceiling: the host’s MAX_BODY_BYTES). */
+                    maxBodyBytes?: number;
+                    /** @description Unique among the workflow’s triggers; generated when absent. */
+                    name?: string;
+                    /**
+                     * @description Deliveries accepted per minute on each control-plane instance; more are answered 429.
+                     * @default 600
+                     */
+                    rateLimitPerMinute?: number;
+                    /**
+                     * @description `async`: 202 with the run id. `sync`: wait up to `syncTimeoutSeconds` for the run and answer 200 with its output, else 202.
+                     * @default async
+                     * @enum {string}
+                     */
+                    respond?: "async" | "sync";
+                    /**
+                     * @description When a new secret is given on update: seconds the previous one stays valid, so senders can move over.
+                     * @default 3600
+                     */
+                    secretOverlapSeconds?: number;
+                    /** @default 10 */
+                    syncTimeoutSeconds?: number;
+                    /** @constant */
+                    type: "webhook";
+                    /** @description How a delivery proves it comes from the sender: a signature, a shared token, Entra sign-in, or the clientState of a Graph / Business Central subscription. */
+                    verification: {
+                        /**
+                         * @description How the signature is written: hex (GitHub) or base64 (Shopify).
+                         * @default hex
+                         * @enum {string}
+                         */
+                        encoding?: "hex" | "base64";
+                        /** @description The header carrying the signature, e.g. `X-Hub-Signature-256` (GitHub), `X-Shopify-Hmac-Sha256`. */
+                        header: string;
+                        /**
+                         * @description Text before the signature in the header, e.g. `sha256=` (GitHub).
+                         * @default
+                         */
+                        prefix?: string;
+                        /** @description Write-only. Sealed with AES-256-GCM envelope encryption; never returned. */
+                        secret?: string;
+                        /** @constant */
+                        type: "hmac";
+                    } | {
+                        /**
+                         * @description The header carrying `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`.
+                         * @default Stripe-Signature
+                         */
+                        header?: string;
+                        /** @description Write-only. Sealed with AES-256-GCM envelope encryption; never returned. */
+                        secret?: string;
+                        /**
+                         * @description Deliveries whose timestamp is further than this from now are refused.
+                         * @default 300
+                         */
+                        toleranceSeconds?: number;
+                        /** @constant */
+                        type: "stripe-style";
+                    } | {
+                        /** @description The header carrying the token, e.g. `aeg-sas-key` or `X-Webhook-Token`. */
+                        header?: string;
+                        /** @description Or: the query parameter carrying the token (put it in the URL you give the sender). */
+                        query?: string;
+                        /** @description Write-only. Sealed with AES-256-GCM envelope encryption; never returned. */
+                        secret?: string;
+                        /** @constant */
+                        type: "token";
+                    } | {
+                        /** @constant */
+                        type: "entra";
+                    } | {
+                        /** @description The `clientState` given when the Graph or Business Central subscription was created. */
+                        secret?: string;
+                        /** @constant */
+                        type: "client-state";
+                    };
+                } | {
+                    /** @description Write-only: the Service Bus connection string (Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…). */
+                    connectionString?: string;
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @description A JSONata expression over `{ body, headers, query }`; an event for which it is not true starts no run (204). */
+                    filter?: string;
+                    /** @description The run input: a JSONata mapping over `{ body, applicationProperties, messageId, subject }`. Default: the body. */
+                    input?: string | {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    /**
+                     * @description A message whose run could not be committed this many times is dead-lettered.
+                     * @default 5
+                     */
+                    maxDeliveryAttempts?: number;
+                    /** @description Unique among the workflow’s triggers; generated when absent. */
+                    name?: string;
+                    queue?: string;
+                    /**
+                     * @description When a new secret is given on update: seconds the previous one stays valid, so senders can move over.
+                     * @default 3600
+                     */
+                    secretOverlapSeconds?: number;
+                    subscription?: string;
+                    topic?: string;
+                    /** @constant */
+                    type: "service-bus";
+                };
+            };
+        };
+        responses: {
+            /** @description The trigger */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTriggerDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deliveries, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerDeliveryList"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listWorkflowVersions: {
         parameters: {
             query?: never;
@@ -4577,6 +6059,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WorkflowVersionList"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    diffWorkflowVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                a: number;
+                b: number;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The difference */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowVersionDiff"];
                 };
             };
             /** @description An error */

@@ -16,7 +16,11 @@ export function RunsPerDayChart({ days, title }: { days: DayCounts[]; title: str
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>
-      <svg viewBox={`0 0 ${w} ${h + 20}`} role="img" aria-label={`${title}: ${days.map((d) => `${d.day} ${d.succeeded} succeeded, ${d.failed} failed`).join('; ')}`}>
+      <svg
+        viewBox={`0 0 ${w} ${h + 20}`}
+        role="img"
+        aria-label={`${title}: ${days.map((d) => `${d.day} ${d.succeeded} succeeded, ${d.failed} failed`).join('; ')}`}
+      >
         {days.map((d, i) => {
           const ok = (d.succeeded / max) * h;
           const bad = (d.failed / max) * h;
@@ -59,7 +63,16 @@ export function DurationChart({ days, title }: { days: DayCounts[]; title: strin
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>
-      <svg viewBox={`0 0 ${w} ${h + 18}`} role="img" aria-label={`${title}: ${days.filter((d) => d.avgDurationMs !== null).map((d) => `${d.day} ${label(d.avgDurationMs!)}`).join('; ') || 'no finished runs'}`}>
+      <svg
+        viewBox={`0 0 ${w} ${h + 18}`}
+        role="img"
+        aria-label={`${title}: ${
+          days
+            .filter((d) => d.avgDurationMs !== null)
+            .map((d) => `${d.day} ${label(d.avgDurationMs!)}`)
+            .join('; ') || 'no finished runs'
+        }`}
+      >
         <line x1={left} y1={h - pad} x2={w - pad} y2={h - pad} className="c-axis" />
         <line x1={left} y1={pad} x2={left} y2={h - pad} className="c-axis" />
         <text x={left - 6} y={pad + 4} textAnchor="end" className="c-label">

@@ -37,7 +37,15 @@ export function ConfirmDialog({ title, body, confirm, cancel = 'Keep', onAnswer 
   };
   return (
     <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onAnswer(false)}>
-      <div className="dialog confirm" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title" aria-describedby="confirm-body" ref={panel} onKeyDown={onKey}>
+      <div
+        className="dialog confirm"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="confirm-title"
+        aria-describedby="confirm-body"
+        ref={panel}
+        onKeyDown={onKey}
+      >
         <h2 id="confirm-title">{title}</h2>
         <div id="confirm-body">{body}</div>
         <div className="actions">
@@ -57,14 +65,11 @@ export function ConfirmDialog({ title, body, confirm, cancel = 'Keep', onAnswer 
 export function useConfirm(): [ReactNode, (o: ConfirmOptions) => Promise<boolean>] {
   const [open, setOpen] = useState<(ConfirmOptions & { resolve(yes: boolean): void }) | null>(null);
   const ask = useCallback((o: ConfirmOptions) => new Promise<boolean>((resolve) => setOpen({ ...o, resolve })), []);
-  const onAnswer = useCallback(
-    (yes: boolean) => {
-      setOpen((cur) => {
-        cur?.resolve(yes);
-        return null;
-      });
-    },
-    [],
-  );
+  const onAnswer = useCallback((yes: boolean) => {
+    setOpen((cur) => {
+      cur?.resolve(yes);
+      return null;
+    });
+  }, []);
   return [open ? <ConfirmDialog {...open} onAnswer={onAnswer} /> : null, ask];
 }

@@ -48,7 +48,8 @@ const constOf = (variant: Schema): string | undefined => {
 /** The variant of a `oneOf` the raw value chose (its `type`), else the default's, else the first. */
 function chosenVariant(schema: Schema, raw: Raw | string | undefined): Schema | undefined {
   const variants = schema.oneOf ?? [];
-  const picked = typeof raw === 'object' && typeof raw['type'] === 'string' ? raw['type'] : (schema.default as { type?: string } | undefined)?.type;
+  const picked =
+    typeof raw === 'object' && typeof raw['type'] === 'string' ? raw['type'] : (schema.default as { type?: string } | undefined)?.type;
   return variants.find((v) => constOf(v) === picked) ?? variants[0];
 }
 
@@ -103,7 +104,8 @@ export function fromRaw(schema: Schema, raw: Raw): Record<string, unknown> {
 /** Where a connector connects, from its settings: `host[:port]` or a URL's host, and the database. */
 export function whereItConnects(settings: Record<string, unknown>): string | null {
   const parts: string[] = [];
-  if (typeof settings['host'] === 'string') parts.push(`${settings['host']}${settings['port'] !== undefined ? `:${String(settings['port'])}` : ''}`);
+  if (typeof settings['host'] === 'string')
+    parts.push(`${settings['host']}${settings['port'] !== undefined ? `:${String(settings['port'])}` : ''}`);
   else {
     for (const [k, v] of Object.entries(settings)) {
       if (!/url$/i.test(k) || typeof v !== 'string') continue;
@@ -160,7 +162,11 @@ export function SettingsFields({ schema, raw, onChange, idPrefix }: FieldsProps)
               <legend>{labelOf(key)}</legend>
               <div className="field">
                 <label htmlFor={`${id}-type`}>{labelOf(key)} type</label>
-                <select id={`${id}-type`} value={String(inner['type'] ?? '')} onChange={(e) => onChange({ ...raw, [key]: { type: e.target.value } })}>
+                <select
+                  id={`${id}-type`}
+                  value={String(inner['type'] ?? '')}
+                  onChange={(e) => onChange({ ...raw, [key]: { type: e.target.value } })}
+                >
                   {(prop.oneOf ?? []).map((v) => {
                     const c = constOf(v) ?? '';
                     return (
@@ -173,7 +179,10 @@ export function SettingsFields({ schema, raw, onChange, idPrefix }: FieldsProps)
               </div>
               {variant && (
                 <SettingsFields
-                  schema={{ ...variant, properties: Object.fromEntries(Object.entries(variant.properties ?? {}).filter(([k]) => k !== 'type')) }}
+                  schema={{
+                    ...variant,
+                    properties: Object.fromEntries(Object.entries(variant.properties ?? {}).filter(([k]) => k !== 'type')),
+                  }}
                   raw={inner}
                   onChange={(next) => onChange({ ...raw, [key]: { ...next, type: String(inner['type'] ?? '') } })}
                   idPrefix={id}
@@ -187,7 +196,12 @@ export function SettingsFields({ schema, raw, onChange, idPrefix }: FieldsProps)
             <fieldset key={key} className="group">
               <legend>{labelOf(key)}</legend>
               {prop.description && <p className="help">{prop.description}</p>}
-              <SettingsFields schema={prop} raw={typeof value === 'object' ? value : {}} onChange={(next) => onChange({ ...raw, [key]: next })} idPrefix={id} />
+              <SettingsFields
+                schema={prop}
+                raw={typeof value === 'object' ? value : {}}
+                onChange={(next) => onChange({ ...raw, [key]: next })}
+                idPrefix={id}
+              />
             </fieldset>
           );
         }
@@ -207,10 +221,29 @@ export function SettingsFields({ schema, raw, onChange, idPrefix }: FieldsProps)
   );
 }
 
-function Field({ id, label, prop, required, value, onChange }: { id: string; label: string; prop: Schema; required: boolean; value: string; onChange(v: string): void }) {
+function Field({
+  id,
+  label,
+  prop,
+  required,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  prop: Schema;
+  required: boolean;
+  value: string;
+  onChange(v: string): void;
+}) {
   const helpId = `${id}-help`;
   const help = prop.description ?? (prop.default !== undefined ? `Default: ${String(prop.default)}.` : undefined);
-  const common = { id, value, 'aria-describedby': help ? helpId : undefined, onChange: (e: { target: { value: string } }) => onChange(e.target.value) };
+  const common = {
+    id,
+    value,
+    'aria-describedby': help ? helpId : undefined,
+    onChange: (e: { target: { value: string } }) => onChange(e.target.value),
+  };
   const blank = prop.default !== undefined ? `default (${String(prop.default)})` : '—';
   return (
     <div className="field">
@@ -285,7 +318,9 @@ export function SecretFields({
               aria-describedby={`${id}-help`}
             />
             <p className="help" id={`${id}-help`}>
-              {isStored && !mustReenter ? 'Stored. Leave empty to keep it; type to replace it. It is never shown.' : 'Write-only: stored encrypted and never shown again.'}
+              {isStored && !mustReenter
+                ? 'Stored. Leave empty to keep it; type to replace it. It is never shown.'
+                : 'Write-only: stored encrypted and never shown again.'}
             </p>
           </div>
         );

@@ -73,7 +73,9 @@ describe('DefinitionEditor inline errors', () => {
     const editor = screen.getByRole('textbox', { name: 'Definition' });
     await user.clear(editor);
     await user.click(editor);
-    await user.paste(JSON.stringify({ name: 'x', tasks: [{ key: 'a', type: 'atomic', connector: 'platform', operation: 'echo' }] }, null, 2));
+    await user.paste(
+      JSON.stringify({ name: 'x', tasks: [{ key: 'a', type: 'atomic', connector: 'platform', operation: 'echo' }] }, null, 2),
+    );
     await screen.findByText(/Valid workflow definition/);
     expect(marked(view.container)).toEqual([]);
     expect(screen.queryByRole('button', { name: /^Line / })).toBeNull();

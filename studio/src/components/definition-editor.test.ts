@@ -10,7 +10,9 @@ describe('parseJson', () => {
   it('says when the document ends too early or is empty', () => {
     const r = parseJson('{"a": [1, 2');
     expect('issue' in r && r.issue.message).toBe('Not valid JSON: the document ends too early');
-    expect('issue' in parseJson('  ') && (parseJson('  ') as { issue: { message: string } }).issue.message).toBe('Not valid JSON: the document is empty');
+    expect('issue' in parseJson('  ') && (parseJson('  ') as { issue: { message: string } }).issue.message).toBe(
+      'Not valid JSON: the document is empty',
+    );
   });
   it('agrees with JSON.parse on what is valid', () => {
     for (const ok of ['{}', '[1,-2.5e3,"a\\"b",true,null,{"x":[]}]', ' "s" ']) expect(jsonErrorOffset(ok)).toBe(-1);
@@ -20,7 +22,13 @@ describe('parseJson', () => {
 
 describe('unionErrorsNarrowed', () => {
   const U = '#/properties/tasks/items/oneOf';
-  const e = (instancePath: string, keyword: string, schemaPath: string, params: Record<string, unknown> = {}) => ({ instancePath, keyword, schemaPath, params, message: keyword });
+  const e = (instancePath: string, keyword: string, schemaPath: string, params: Record<string, unknown> = {}) => ({
+    instancePath,
+    keyword,
+    schemaPath,
+    params,
+    message: keyword,
+  });
   it('drops the branches whose type does not match, keeping the matching branch’s errors', () => {
     const errors = [
       e('/tasks/0', 'required', `${U}/0/required`, { missingProperty: 'operation' }),
@@ -33,8 +41,13 @@ describe('unionErrorsNarrowed', () => {
     expect(unionErrorsNarrowed(errors).map((x) => x.schemaPath)).toEqual([`${U}/0/required`, U]);
   });
   it('names the allowed values once when no branch matches', () => {
-    const errors = [0, 1, 2].flatMap((k) => [e('/tasks/1', 'required', `${U}/${k}/required`), e('/tasks/1/type', 'const', `${U}/${k}/properties/type/const`, { allowedValue: ['atomic', 'workflow', 'chunked'][k] })]);
-    expect(unionErrorsNarrowed(errors).map((x) => [x.instancePath, x.message])).toEqual([['/tasks/1/type', 'must be one of "atomic", "workflow", "chunked"']]);
+    const errors = [0, 1, 2].flatMap((k) => [
+      e('/tasks/1', 'required', `${U}/${k}/required`),
+      e('/tasks/1/type', 'const', `${U}/${k}/properties/type/const`, { allowedValue: ['atomic', 'workflow', 'chunked'][k] }),
+    ]);
+    expect(unionErrorsNarrowed(errors).map((x) => [x.instancePath, x.message])).toEqual([
+      ['/tasks/1/type', 'must be one of "atomic", "workflow", "chunked"'],
+    ]);
   });
   it('leaves errors outside unions alone', () => {
     const errors = [e('/name', 'type', '#/properties/name/type')];

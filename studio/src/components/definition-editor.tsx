@@ -98,8 +98,16 @@ export function parseJson(text: string): { value: unknown } | { issue: FieldIssu
   } catch (err) {
     const offset = jsonErrorOffset(text);
     const where = position(text, Math.max(0, Math.min(offset, text.length)));
-    const reason = text.trim() === '' ? 'the document is empty' : offset >= text.length ? 'the document ends too early' : `unexpected ${JSON.stringify(text[offset])}`;
-    return { issue: { path: `line ${where.line}, column ${where.column}`, message: `Not valid JSON: ${reason}` }, offset: offset >= 0 ? offset : null };
+    const reason =
+      text.trim() === ''
+        ? 'the document is empty'
+        : offset >= text.length
+          ? 'the document ends too early'
+          : `unexpected ${JSON.stringify(text[offset])}`;
+    return {
+      issue: { path: `line ${where.line}, column ${where.column}`, message: `Not valid JSON: ${reason}` },
+      offset: offset >= 0 ? offset : null,
+    };
   }
 }
 
@@ -110,14 +118,24 @@ function useDefinitionValidator() {
     try {
       const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
       // The whole document is the root, so '#/components/schemas/…' refs resolve inside it.
-      return ajv.compile({ $id: 'demiton-openapi', components: (doc.data as { components: unknown }).components, $ref: '#/components/schemas/WorkflowDefinition' });
+      return ajv.compile({
+        $id: 'demiton-openapi',
+        components: (doc.data as { components: unknown }).components,
+        $ref: '#/components/schemas/WorkflowDefinition',
+      });
     } catch {
       return null; // The server still validates on save.
     }
   }, [doc.data]);
 }
 
-type SchemaError = { instancePath: string; schemaPath: string; keyword: string; params: Record<string, unknown>; message?: string | undefined };
+type SchemaError = {
+  instancePath: string;
+  schemaPath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string | undefined;
+};
 
 /**
  * A task is a union told apart by `type`: ajv reports every branch's complaints, so an atomic
@@ -155,8 +173,15 @@ export function checkDefinition(text: string, validate: ReturnType<typeof useDef
       // oneOf/anyOf failures repeat each branch's complaint; keep the specific ones.
       .filter((e) => !['oneOf', 'anyOf', 'if'].includes(e.keyword))
       .map((e) => ({
-        path: e.instancePath.replace(/^\//, '').replace(/\/(\d+)(?=\/|$)/g, '[$1]').replace(/\//g, '.') || '(root)',
-        message: e.keyword === 'additionalProperties' ? `unknown property '${(e.params as { additionalProperty: string }).additionalProperty}'` : e.message ?? 'is invalid',
+        path:
+          e.instancePath
+            .replace(/^\//, '')
+            .replace(/\/(\d+)(?=\/|$)/g, '[$1]')
+            .replace(/\//g, '.') || '(root)',
+        message:
+          e.keyword === 'additionalProperties'
+            ? `unknown property '${(e.params as { additionalProperty: string }).additionalProperty}'`
+            : (e.message ?? 'is invalid'),
       }))
       .filter((i) => !seen.has(i.path + i.message) && !!seen.add(i.path + i.message));
     return { value: parsed.value, issues: issues.slice(0, 20) };
@@ -263,7 +288,12 @@ export function DefinitionEditor({
               <li key={i.path + i.message}>
                 {i.line !== null && (
                   <>
-                    <button type="button" className="link" aria-label={`Line ${i.line}: ${i.path}: ${i.message}`} onClick={() => area.current && goToLine(area.current, text, i.line!)}>
+                    <button
+                      type="button"
+                      className="link"
+                      aria-label={`Line ${i.line}: ${i.path}: ${i.message}`}
+                      onClick={() => area.current && goToLine(area.current, text, i.line!)}
+                    >
                       Line {i.line}
                     </button>{' '}
                   </>
@@ -274,7 +304,10 @@ export function DefinitionEditor({
           </ul>
         )}
       </div>
-      <p className="help">Tab indents; press Escape, then Tab, to move on from the editor. Lines with problems are marked; each problem&apos;s &quot;Line&quot; button selects its line.</p>
+      <p className="help">
+        Tab indents; press Escape, then Tab, to move on from the editor. Lines with problems are marked; each problem&apos;s
+        &quot;Line&quot; button selects its line.
+      </p>
     </div>
   );
 }

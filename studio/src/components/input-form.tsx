@@ -21,7 +21,13 @@ export function fieldsOf(schema: Schema | undefined | null): Prop[] | null {
   return Object.entries(schema['properties'] as Record<string, Schema>).map(([name, p]) => {
     const t = Array.isArray(p['enum']) ? 'enum' : (p['type'] as string);
     const type = (['string', 'number', 'integer', 'boolean', 'enum'].includes(t) ? t : 'json') as Prop['type'];
-    return { name, type, required: required.has(name), ...(typeof p['description'] === 'string' ? { description: p['description'] } : {}), ...(type === 'enum' ? { options: p['enum'] as unknown[] } : {}) };
+    return {
+      name,
+      type,
+      required: required.has(name),
+      ...(typeof p['description'] === 'string' ? { description: p['description'] } : {}),
+      ...(type === 'enum' ? { options: p['enum'] as unknown[] } : {}),
+    };
   });
 }
 
@@ -42,7 +48,9 @@ export function InputForm({ schema, initial, onChange }: InputFormProps) {
   const id = useId();
   const fields = fieldsOf(schema);
   const [values, setValues] = useState<Record<string, string | boolean>>(() =>
-    Object.fromEntries((fields ?? []).map((f) => [f.name, f.type === 'boolean' ? initial?.[f.name] === true : toText(initial?.[f.name], f.type)])),
+    Object.fromEntries(
+      (fields ?? []).map((f) => [f.name, f.type === 'boolean' ? initial?.[f.name] === true : toText(initial?.[f.name], f.type)]),
+    ),
   );
   const [raw, setRaw] = useState(() => JSON.stringify(initial ?? {}, null, 2));
 
@@ -62,7 +70,8 @@ export function InputForm({ schema, initial, onChange }: InputFormProps) {
       }
       if (f.type === 'number' || f.type === 'integer') {
         const n = Number(text);
-        if (!Number.isFinite(n) || (f.type === 'integer' && !Number.isInteger(n))) problems.push(`${f.name} must be ${f.type === 'integer' ? 'a whole number' : 'a number'}`);
+        if (!Number.isFinite(n) || (f.type === 'integer' && !Number.isInteger(n)))
+          problems.push(`${f.name} must be ${f.type === 'integer' ? 'a whole number' : 'a number'}`);
         else input[f.name] = n;
       } else if (f.type === 'json') {
         try {
@@ -119,7 +128,13 @@ export function InputForm({ schema, initial, onChange }: InputFormProps) {
               {f.required && <span className="sr-only"> (required)</span>}
             </label>
             {f.type === 'boolean' ? (
-              <input id={fid} type="checkbox" checked={values[f.name] === true} onChange={(e) => set(e.target.checked)} aria-describedby={describedBy} />
+              <input
+                id={fid}
+                type="checkbox"
+                checked={values[f.name] === true}
+                onChange={(e) => set(e.target.checked)}
+                aria-describedby={describedBy}
+              />
             ) : f.type === 'enum' ? (
               <select id={fid} value={String(values[f.name] ?? '')} onChange={(e) => set(e.target.value)} aria-describedby={describedBy}>
                 <option value="">—</option>
@@ -130,7 +145,14 @@ export function InputForm({ schema, initial, onChange }: InputFormProps) {
                 ))}
               </select>
             ) : f.type === 'json' ? (
-              <textarea id={fid} className="code" rows={4} value={String(values[f.name] ?? '')} onChange={(e) => set(e.target.value)} aria-describedby={describedBy} />
+              <textarea
+                id={fid}
+                className="code"
+                rows={4}
+                value={String(values[f.name] ?? '')}
+                onChange={(e) => set(e.target.value)}
+                aria-describedby={describedBy}
+              />
             ) : (
               <input
                 id={fid}
@@ -155,7 +177,10 @@ export function InputForm({ schema, initial, onChange }: InputFormProps) {
 }
 
 /** The input a form starts with, before any edit: computed the same way as after one. */
-export function initialResult(schema: Schema | undefined | null, initial: Record<string, unknown> | null): { input: Record<string, unknown> } | { problems: string[] } {
+export function initialResult(
+  schema: Schema | undefined | null,
+  initial: Record<string, unknown> | null,
+): { input: Record<string, unknown> } | { problems: string[] } {
   const fields = fieldsOf(schema);
   if (!fields) return { input: initial ?? {} };
   const missing = fields.filter((f) => f.required && f.type !== 'boolean' && (initial?.[f.name] === undefined || initial[f.name] === ''));

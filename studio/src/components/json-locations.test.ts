@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { issueLine, jsonPathOffsets, lineOf } from './json-locations';
 
 const doc = JSON.stringify(
-  { name: 'x', tasks: [{ key: 'a', type: 'atomic', connector: 'platform', operation: 'echo', input: { message: 'hi', list: [1, { deep: true }] } }, { key: 'b', type: 'teleport' }] },
+  {
+    name: 'x',
+    tasks: [
+      { key: 'a', type: 'atomic', connector: 'platform', operation: 'echo', input: { message: 'hi', list: [1, { deep: true }] } },
+      { key: 'b', type: 'teleport' },
+    ],
+  },
   null,
   2,
 );

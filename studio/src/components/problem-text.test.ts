@@ -14,7 +14,9 @@ describe('problem text', () => {
   });
 
   it('maps known codes to sentences, keeps other server sentences, and calls a 404 not found', () => {
-    expect(problemText(new ApiError(400, 'invalid_time_range', 'createdAfter is later than createdBefore')).message).toBe('The start of the time window is later than its end.');
+    expect(problemText(new ApiError(400, 'invalid_time_range', 'createdAfter is later than createdBefore')).message).toBe(
+      'The start of the time window is later than its end.',
+    );
     expect(problemText(new ApiError(409, 'worker_paused', 'Order desk is paused.')).message).toBe('Order desk is paused.');
     expect(problemText(new ApiError(404, 'connector_not_found', "connector 'x' was not found.")).message).toMatch(/^Not found/);
     const t = problemText(new ApiError(422, 'validation_failed', 'Invalid.', [{ path: 'settings.baseUrl', message: 'must be a URL' }]));

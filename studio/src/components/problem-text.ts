@@ -70,7 +70,8 @@ export function fieldOf(path: string): string {
 /** What a person reads for a failed request: a sentence, and each field problem in words. */
 export function problemText(error: unknown): { message: string; issues: Array<{ field: string; message: string }> } {
   if (!(error instanceof ApiError)) return { message: error instanceof Error ? error.message : String(error), issues: [] };
-  const notFound = error.status === 404 && !CODE_TEXT[error.code] ? 'Not found: it may have been deleted, or the address is mistyped.' : undefined;
+  const notFound =
+    error.status === 404 && !CODE_TEXT[error.code] ? 'Not found: it may have been deleted, or the address is mistyped.' : undefined;
   return {
     message: CODE_TEXT[error.code] ?? notFound ?? error.message,
     issues: error.issues.map((i: FieldIssue) => ({ field: fieldOf(i.path), message: i.message })),

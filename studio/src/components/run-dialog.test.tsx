@@ -21,7 +21,12 @@ beforeAll(async () => {
     description: 'Says hello.',
     inputSchema: {
       type: 'object',
-      properties: { customer: { type: 'string', description: 'Who to greet' }, times: { type: 'integer' }, loud: { type: 'boolean' }, tone: { enum: ['warm', 'formal'] } },
+      properties: {
+        customer: { type: 'string', description: 'Who to greet' },
+        times: { type: 'integer' },
+        loud: { type: 'boolean' },
+        tone: { enum: ['warm', 'formal'] },
+      },
       required: ['customer', 'times'],
     },
     tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { m: '{{ input.customer }}' } }],
@@ -85,7 +90,11 @@ describe('Run dialog', () => {
 describe('SuggestionCard', () => {
   it('only opens the Run dialog with the suggested input', async () => {
     const user = userEvent.setup();
-    const { container } = render(<SuggestionCard s={{ workflowId, workflowName: 'greet-customer', reason: 'You asked to greet Bob.', input: { customer: 'Bob', times: 1 } }} />);
+    const { container } = render(
+      <SuggestionCard
+        s={{ workflowId, workflowName: 'greet-customer', reason: 'You asked to greet Bob.', input: { customer: 'Bob', times: 1 } }}
+      />,
+    );
     expect(await axeViolations(container)).toEqual([]);
     const before = (await runsOf()).length;
     await user.click(screen.getByRole('button', { name: 'Run this workflow…' }));

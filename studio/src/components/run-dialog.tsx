@@ -32,7 +32,7 @@ function RunDialogBody({ workflowId, prefill, close }: { workflowId: string; pre
       void qc.invalidateQueries({ queryKey: ['runs'] });
       void qc.invalidateQueries({ queryKey: ['workflows'] });
       close();
-      navigate(`/runs/${r.id}`);
+      void navigate(`/runs/${r.id}`);
     },
   });
 
@@ -52,7 +52,9 @@ function RunDialogBody({ workflowId, prefill, close }: { workflowId: string; pre
   const onKey = (e: React.KeyboardEvent) => {
     if (e.key === 'Tab' && panel.current) {
       // Keep focus inside the dialog while it is open.
-      const items = [...panel.current.querySelectorAll<HTMLElement>('input, select, textarea, button, a[href]')].filter((x) => !x.hasAttribute('disabled'));
+      const items = [...panel.current.querySelectorAll<HTMLElement>('input, select, textarea, button, a[href]')].filter(
+        (x) => !x.hasAttribute('disabled'),
+      );
       if (!items.length) return;
       const first = items[0]!;
       const last = items[items.length - 1]!;

@@ -24,7 +24,12 @@ export function ErrorState({ error, retry, what }: { error: unknown; retry?: () 
   const e = error instanceof ApiError ? error : null;
   const text = problemText(error);
   const notFound = e?.status === 404 || e?.code === 'invalid_path_parameter';
-  const title = e?.status === 0 ? 'The control plane cannot be reached.' : notFound ? `${what ? `${what.charAt(0).toUpperCase()}${what.slice(1)}` : 'This'} was not found.` : 'Something went wrong.';
+  const title =
+    e?.status === 0
+      ? 'The control plane cannot be reached.'
+      : notFound
+        ? `${what ? `${what.charAt(0).toUpperCase()}${what.slice(1)}` : 'This'} was not found.`
+        : 'Something went wrong.';
   return (
     <div className="state error" role="alert">
       <p className="state-title">{title}</p>

@@ -39,37 +39,38 @@ export function TaskGraph({ tasks, workflowIdByName }: { tasks: Task[]; workflow
   };
   return (
     <>
-    <ol className="graph" aria-label="Tasks in order">
-      {tasks.map((t, i) => (
-        <li key={t.key} className={`node node-${t.type}`}>
-          <div className="node-head">
-            <span className="node-index" aria-hidden="true">
-              {i + 1}
-            </span>
-            <strong>{t.key}</strong>
-            <span className={`type type-${t.type}`} title={TASK_TYPE_HELP[t.type]}>
-              {t.type}
-            </span>
-          </div>
-          <div className="node-body">
-            {t.type === 'atomic' && (
-              <span>
-                <code>{t.connector}</code> · <code>{t.operation}</code>
-                {t.retry ? ` · up to ${t.retry.maxAttempts} attempts` : ''}
+      <ol className="graph" aria-label="Tasks in order">
+        {tasks.map((t, i) => (
+          <li key={t.key} className={`node node-${t.type}`}>
+            <div className="node-head">
+              <span className="node-index" aria-hidden="true">
+                {i + 1}
               </span>
-            )}
-            {t.type === 'workflow' && <span>starts {ref(t.workflow)}</span>}
-            {t.type === 'chunked' && (
-              <span>
-                for each record of <code>{t.generator.connector}</code> · <code>{t.generator.operation}</code> → {'workflow' in t.each ? ref(t.each.workflow) : <code>{`${t.each.connector} · ${t.each.operation}`}</code>}
-                {` · ${t.concurrency ?? 10} at a time`}
+              <strong>{t.key}</strong>
+              <span className={`type type-${t.type}`} title={TASK_TYPE_HELP[t.type]}>
+                {t.type}
               </span>
-            )}
-          </div>
-        </li>
-      ))}
-    </ol>
-    <TaskTypeLegend />
+            </div>
+            <div className="node-body">
+              {t.type === 'atomic' && (
+                <span>
+                  <code>{t.connector}</code> · <code>{t.operation}</code>
+                  {t.retry ? ` · up to ${t.retry.maxAttempts} attempts` : ''}
+                </span>
+              )}
+              {t.type === 'workflow' && <span>starts {ref(t.workflow)}</span>}
+              {t.type === 'chunked' && (
+                <span>
+                  for each record of <code>{t.generator.connector}</code> · <code>{t.generator.operation}</code> →{' '}
+                  {'workflow' in t.each ? ref(t.each.workflow) : <code>{`${t.each.connector} · ${t.each.operation}`}</code>}
+                  {` · ${t.concurrency ?? 10} at a time`}
+                </span>
+              )}
+            </div>
+          </li>
+        ))}
+      </ol>
+      <TaskTypeLegend />
     </>
   );
 }

@@ -15,14 +15,25 @@ let h: Harness;
 let workflowId: string;
 beforeAll(async () => {
   h = await startHarness();
-  const wf = await api(h.url, 'POST', '/api/workflows', { name: 'hooked', tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: {} }] });
+  const wf = await api(h.url, 'POST', '/api/workflows', {
+    name: 'hooked',
+    tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: {} }],
+  });
   workflowId = wf.body.id;
 });
 afterEach(() => cleanup());
 afterAll(async () => h.close());
 
 const signed = (url: string, secret: string, body: string) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'X-Hub-Signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`, 'X-GitHub-Delivery': randomUUID() }, body });
+  fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'X-Hub-Signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+      'X-GitHub-Delivery': randomUUID(),
+    },
+    body,
+  });
 
 describe('workflow page, Triggers tab', () => {
   it('creates a GitHub webhook, copies its URL, shows deliveries and failed verifications, rotates the secret', async () => {

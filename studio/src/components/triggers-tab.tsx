@@ -39,17 +39,28 @@ const PRESETS: Array<[Preset, string]> = [
 export function newSecret(): string {
   const bytes = new Uint8Array(32);
   crypto.getRandomValues(bytes);
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 function presetBody(preset: Preset, secret: string): TriggerBody {
   switch (preset) {
     case 'github':
-      return { type: 'webhook', verification: { type: 'hmac', header: 'X-Hub-Signature-256', prefix: 'sha256=', encoding: 'hex', secret }, deliveryIdHeader: 'X-GitHub-Delivery' };
+      return {
+        type: 'webhook',
+        verification: { type: 'hmac', header: 'X-Hub-Signature-256', prefix: 'sha256=', encoding: 'hex', secret },
+        deliveryIdHeader: 'X-GitHub-Delivery',
+      };
     case 'stripe':
       return { type: 'webhook', verification: { type: 'stripe-style', secret } };
     case 'shopify':
-      return { type: 'webhook', verification: { type: 'hmac', header: 'X-Shopify-Hmac-Sha256', encoding: 'base64', secret }, deliveryIdHeader: 'X-Shopify-Webhook-Id' };
+      return {
+        type: 'webhook',
+        verification: { type: 'hmac', header: 'X-Shopify-Hmac-Sha256', encoding: 'base64', secret },
+        deliveryIdHeader: 'X-Shopify-Webhook-Id',
+      };
     case 'token':
       return { type: 'webhook', verification: { type: 'token', header: 'X-Webhook-Token', secret } };
     case 'event-grid':
@@ -66,9 +77,16 @@ function presetBody(preset: Preset, secret: string): TriggerBody {
 
 /** The body that replaces a trigger with the same settings and, when given, a new secret. */
 export function bodyFromView(t: TriggerView, secret?: string): TriggerBody {
-  const keep = <K extends keyof TriggerView>(...keys: K[]) => Object.fromEntries(keys.filter((k) => t[k] !== undefined).map((k) => [k, t[k]]));
+  const keep = <K extends keyof TriggerView>(...keys: K[]) =>
+    Object.fromEntries(keys.filter((k) => t[k] !== undefined).map((k) => [k, t[k]]));
   if (t.type === 'service-bus') {
-    return { type: 'service-bus', name: t.name, enabled: t.enabled, ...keep('queue', 'topic', 'subscription', 'maxDeliveryAttempts', 'input', 'filter'), ...(secret ? { connectionString: secret } : {}) } as TriggerBody;
+    return {
+      type: 'service-bus',
+      name: t.name,
+      enabled: t.enabled,
+      ...keep('queue', 'topic', 'subscription', 'maxDeliveryAttempts', 'input', 'filter'),
+      ...(secret ? { connectionString: secret } : {}),
+    } as TriggerBody;
   }
   const verification = Object.fromEntries(Object.entries(t.verification ?? { type: 'entra' }).filter(([, v]) => v !== undefined));
   return {
@@ -90,7 +108,11 @@ function verificationText(t: TriggerView): string {
 }
 
 export function TriggersTab({ workflowId }: { workflowId: string }) {
-  const { loading, missing } = useMissing(['GET /api/workflows/{id}/triggers', 'POST /api/workflows/{id}/triggers', 'PUT /api/workflows/{id}/triggers/{triggerId}']);
+  const { loading, missing } = useMissing([
+    'GET /api/workflows/{id}/triggers',
+    'POST /api/workflows/{id}/triggers',
+    'PUT /api/workflows/{id}/triggers/{triggerId}',
+  ]);
   if (loading) return <Loading what="triggers" />;
   if (missing.length) return <NotAvailable feature="Triggers" needs={missing} />;
   return <Triggers workflowId={workflowId} />;
@@ -123,12 +145,18 @@ function Triggers({ workflowId }: { workflowId: string }) {
       )}
       {q.isPending && <Loading what="triggers" />}
       {q.isError && <ErrorState error={q.error} retry={() => void q.refetch()} />}
-      {q.data && q.data.items.length === 0 && <Empty title="No triggers: this workflow starts from the API, a schedule or the Run button." />}
+      {q.data && q.data.items.length === 0 && (
+        <Empty title="No triggers: this workflow starts from the API, a schedule or the Run button." />
+      )}
       {q.data && q.data.items.length > 0 && (
         <ul className="list">
           {q.data.items.map((t) => (
             <li key={t.id}>
-              <strong>{t.name}</strong> <span className="muted small">{verificationText(t)}{t.enabled ? '' : ' · disabled'}</span>
+              <strong>{t.name}</strong>{' '}
+              <span className="muted small">
+                {verificationText(t)}
+                {t.enabled ? '' : ' · disabled'}
+              </span>
               {t.url && (
                 <div>
                   <code>{t.url}</code> <CopyButton text={t.url} label={`Copy URL of ${t.name}`} />
@@ -141,7 +169,13 @@ function Triggers({ workflowId }: { workflowId: string }) {
               </div>
               <div className="actions">
                 {needsSecret(t) && (
-                  <button type="button" className="link small" aria-label={`Rotate secret of ${t.name}`} onClick={() => rotate.mutate(t)} disabled={rotate.isPending}>
+                  <button
+                    type="button"
+                    className="link small"
+                    aria-label={`Rotate secret of ${t.name}`}
+                    onClick={() => rotate.mutate(t)}
+                    disabled={rotate.isPending}
+                  >
                     Rotate secret
                   </button>
                 )}
@@ -155,7 +189,13 @@ function Triggers({ workflowId }: { workflowId: string }) {
         </ul>
       )}
       {rotate.isError && <RequestProblems error={rotate.error} />}
-      <NewTrigger workflowId={workflowId} onCreated={(s) => { setShown(s); refresh(); }} />
+      <NewTrigger
+        workflowId={workflowId}
+        onCreated={(s) => {
+          setShown(s);
+          refresh();
+        }}
+      />
     </>
   );
 }
@@ -168,7 +208,10 @@ function CopyButton({ text, label }: { text: string; label: string }) {
       className="link small"
       aria-label={label}
       onClick={() => {
-        void navigator.clipboard?.writeText(text).then(() => setDone(true), () => setDone(false));
+        void navigator.clipboard?.writeText(text).then(
+          () => setDone(true),
+          () => setDone(false),
+        );
       }}
     >
       {done ? 'Copied' : 'Copy'}
@@ -178,10 +221,20 @@ function CopyButton({ text, label }: { text: string; label: string }) {
 
 function Deliveries({ workflowId, trigger }: { workflowId: string; trigger: TriggerView }) {
   const [open, setOpen] = useState(false);
-  const q = useQuery({ queryKey: ['trigger-deliveries', trigger.id], queryFn: () => listTriggerDeliveries(workflowId, trigger.id), enabled: open });
+  const q = useQuery({
+    queryKey: ['trigger-deliveries', trigger.id],
+    queryFn: () => listTriggerDeliveries(workflowId, trigger.id),
+    enabled: open,
+  });
   return (
     <div>
-      <button type="button" className="link small" aria-expanded={open} aria-label={`Recent deliveries of ${trigger.name}`} onClick={() => setOpen(!open)}>
+      <button
+        type="button"
+        className="link small"
+        aria-expanded={open}
+        aria-label={`Recent deliveries of ${trigger.name}`}
+        onClick={() => setOpen(!open)}
+      >
         Recent deliveries
       </button>
       {open && q.isPending && <Loading what="deliveries" />}
@@ -239,7 +292,10 @@ function NewTrigger({ workflowId, onCreated }: { workflowId: string; onCreated(s
       return createTrigger(workflowId, body);
     },
     onSuccess: (t) => {
-      onCreated({ name: t.name, secret: preset === 'entra' ? '(none: callers sign in)' : sb ? '(the connection string you entered)' : secret });
+      onCreated({
+        name: t.name,
+        secret: preset === 'entra' ? '(none: callers sign in)' : sb ? '(the connection string you entered)' : secret,
+      });
       setSecret(newSecret());
       setName('');
     },
@@ -255,7 +311,15 @@ function NewTrigger({ workflowId, onCreated }: { workflowId: string; onCreated(s
       <h3>New trigger</h3>
       <div className="field">
         <label htmlFor="t-kind">Sender</label>
-        <select id="t-kind" value={preset} onChange={(e) => { setPreset(e.target.value as Preset); if (e.target.value === 'service-bus') setSecret(''); else if (!secret) setSecret(newSecret()); }}>
+        <select
+          id="t-kind"
+          value={preset}
+          onChange={(e) => {
+            setPreset(e.target.value as Preset);
+            if (e.target.value === 'service-bus') setSecret('');
+            else if (!secret) setSecret(newSecret());
+          }}
+        >
           {PRESETS.map(([k, label]) => (
             <option key={k} value={k}>
               {label}
@@ -272,7 +336,9 @@ function NewTrigger({ workflowId, onCreated }: { workflowId: string; onCreated(s
           <div className="field">
             <label htmlFor="t-queue">Queue</label>
             <input id="t-queue" value={queue} onChange={(e) => setQueue(e.target.value)} aria-describedby="t-queue-help" />
-            <p className="help" id="t-queue-help">Or leave empty and give a topic and subscription.</p>
+            <p className="help" id="t-queue-help">
+              Or leave empty and give a topic and subscription.
+            </p>
           </div>
           <div className="field">
             <label htmlFor="t-topic">Topic</label>
@@ -286,18 +352,36 @@ function NewTrigger({ workflowId, onCreated }: { workflowId: string; onCreated(s
       )}
       {preset !== 'entra' && (
         <div className="field">
-          <label htmlFor="t-secret">{sb ? 'Connection string (Listen)' : preset === 'graph' || preset === 'business-central' ? 'clientState' : 'Secret'}</label>
-          <input id="t-secret" value={secret} onChange={(e) => setSecret(e.target.value)} aria-describedby="t-secret-help" required autoComplete="off" />
+          <label htmlFor="t-secret">
+            {sb ? 'Connection string (Listen)' : preset === 'graph' || preset === 'business-central' ? 'clientState' : 'Secret'}
+          </label>
+          <input
+            id="t-secret"
+            value={secret}
+            onChange={(e) => setSecret(e.target.value)}
+            aria-describedby="t-secret-help"
+            required
+            autoComplete="off"
+          />
           <p className="help" id="t-secret-help">
-            {sb ? 'Stored encrypted; never shown again.' : 'Generated here; paste the sender’s own if it gives you one (Stripe does). Stored encrypted and never shown again: copy it now.'}
+            {sb
+              ? 'Stored encrypted; never shown again.'
+              : 'Generated here; paste the sender’s own if it gives you one (Stripe does). Stored encrypted and never shown again: copy it now.'}
           </p>
         </div>
       )}
       <div className="field">
         <label htmlFor="t-input">Input mapping (optional)</label>
-        <input id="t-input" value={input} onChange={(e) => setInput(e.target.value)} placeholder='{{ { "order": body.order } }}' aria-describedby="t-input-help" />
+        <input
+          id="t-input"
+          value={input}
+          onChange={(e) => setInput(e.target.value)}
+          placeholder='{{ { "order": body.order } }}'
+          aria-describedby="t-input-help"
+        />
         <p className="help" id="t-input-help">
-          JSONata over <code>{sb ? '{ body, applicationProperties, messageId, subject }' : '{ body, headers, query }'}</code>; default: the body.
+          JSONata over <code>{sb ? '{ body, applicationProperties, messageId, subject }' : '{ body, headers, query }'}</code>; default: the
+          body.
         </p>
       </div>
       <div className="field">

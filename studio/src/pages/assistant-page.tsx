@@ -7,7 +7,16 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { Empty, ErrorState, Loading, NotAvailable } from '../components/states';
-import { ApiError, askAssistant, createConversation, getConversation, listConversations, type AssistantSuggestion, type Citation, type MessageView } from '../services/api';
+import {
+  ApiError,
+  askAssistant,
+  createConversation,
+  getConversation,
+  listConversations,
+  type AssistantSuggestion,
+  type Citation,
+  type MessageView,
+} from '../services/api';
 import { useMissing } from '../state/capabilities';
 import { useRunDialog } from '../state/run-dialog-store';
 
@@ -34,16 +43,31 @@ export function SuggestionCard({ s }: { s: Suggestion }) {
   );
 }
 
-const toCard = (s: AssistantSuggestion): Suggestion => ({ workflowId: s.workflowId, workflowName: s.workflowName, reason: s.rationale, input: s.input as Record<string, unknown> });
+const toCard = (s: AssistantSuggestion): Suggestion => ({
+  workflowId: s.workflowId,
+  workflowName: s.workflowName,
+  reason: s.rationale,
+  input: s.input as Record<string, unknown>,
+});
 
 export function AssistantPage() {
-  const { loading, missing } = useMissing(['POST /api/studio/conversations', 'GET /api/studio/conversations/{id}', 'POST /api/studio/conversations/{id}/messages']);
+  const { loading, missing } = useMissing([
+    'POST /api/studio/conversations',
+    'GET /api/studio/conversations/{id}',
+    'POST /api/studio/conversations/{id}/messages',
+  ]);
   return (
     <>
       <div className="page-head">
         <h1 tabIndex={-1}>Assistant</h1>
       </div>
-      {loading ? <Loading what="the assistant" /> : missing.length ? <NotAvailable feature="The assistant" needs={missing} /> : <Assistant />}
+      {loading ? (
+        <Loading what="the assistant" />
+      ) : missing.length ? (
+        <NotAvailable feature="The assistant" needs={missing} />
+      ) : (
+        <Assistant />
+      )}
     </>
   );
 }
@@ -112,11 +136,13 @@ export function NoModelHelp() {
   return (
     <div className="note" role="note" aria-label="No model configured">
       <p>
-        <strong>No language model is configured for the assistant,</strong> so it can only quote the passages it finds, not write answers or suggest runs.
+        <strong>No language model is configured for the assistant,</strong> so it can only quote the passages it finds, not write answers or
+        suggest runs.
       </p>
       <p>
-        An administrator of the organisation chooses one in <Link to="/hq#model-provider">HQ → Model provider</Link>: an Azure OpenAI, Anthropic or OpenAI-compatible endpoint
-        with its API key, or the platform default where the deployment sets one (<code>LLM_PROVIDER</code>, see docs/ai.md).
+        An administrator of the organisation chooses one in <Link to="/hq#model-provider">HQ → Model provider</Link>: an Azure OpenAI,
+        Anthropic or OpenAI-compatible endpoint with its API key, or the platform default where the deployment sets one (
+        <code>LLM_PROVIDER</code>, see docs/ai.md).
       </p>
     </div>
   );
@@ -240,7 +266,14 @@ function Conversation({ id }: { id: string }) {
 function Sources({ citations }: { citations: Citation[] }) {
   if (!citations.length) return null;
   const href = (c: Citation) =>
-    ({ workflow: `/workflows/${c.source.id}`, run: `/runs/${c.source.id}`, worker: `/workers/${c.source.id}`, project: '/projects', connector: '/connectors', document: null })[c.source.type];
+    ({
+      workflow: `/workflows/${c.source.id}`,
+      run: `/runs/${c.source.id}`,
+      worker: `/workers/${c.source.id}`,
+      project: '/projects',
+      connector: '/connectors',
+      document: null,
+    })[c.source.type];
   return (
     <details className="sources" open>
       <summary>Sources</summary>
@@ -249,7 +282,8 @@ function Sources({ citations }: { citations: Citation[] }) {
           const to = href(c);
           return (
             <li key={c.marker} value={c.marker}>
-              {to ? <Link to={to}>{c.source.label}</Link> : <strong>{c.source.label}</strong>} <span className="muted small">({c.source.type})</span>
+              {to ? <Link to={to}>{c.source.label}</Link> : <strong>{c.source.label}</strong>}{' '}
+              <span className="muted small">({c.source.type})</span>
               <blockquote className="small">{c.excerpt}</blockquote>
             </li>
           );

@@ -27,7 +27,11 @@ describe('business objects page', () => {
     fireEvent.change(schema, { target: { value: '{ "type": ' } });
     expect(screen.getByText(/Not valid JSON/)).toBeTruthy();
     expect((screen.getByRole('button', { name: 'Create type' }) as HTMLButtonElement).disabled).toBe(true);
-    fireEvent.change(schema, { target: { value: JSON.stringify({ type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } }, required: ['id'] }) } });
+    fireEvent.change(schema, {
+      target: {
+        value: JSON.stringify({ type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } }, required: ['id'] }),
+      },
+    });
     await user.type(screen.getByLabelText('Name'), 'customer');
     await user.click(screen.getByRole('button', { name: 'Create type' }));
     await screen.findByRole('heading', { name: 'customer' });
@@ -47,7 +51,11 @@ describe('business objects page', () => {
     const t = await api(h.url, 'POST', '/api/business-object-types', {
       name: 'supplier',
       keyField: 'code',
-      schema: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' }, rating: { type: 'integer' } }, required: ['code', 'name'] },
+      schema: {
+        type: 'object',
+        properties: { code: { type: 'string' }, name: { type: 'string' }, rating: { type: 'integer' } },
+        required: ['code', 'name'],
+      },
     });
     expect(t.status).toBe(201);
     const view = renderStudio('/business-objects');

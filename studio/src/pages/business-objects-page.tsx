@@ -11,7 +11,14 @@ import { JsonView } from '../components/json-view';
 import { Empty, ErrorState, Loading, NotAvailable, RequestProblems } from '../components/states';
 import { when } from '../components/format';
 import { parseJson } from '../components/definition-editor';
-import { createBusinessObject, createBusinessObjectType, deleteBusinessObject, listBusinessObjects, listBusinessObjectTypes, putBusinessObject } from '../services/api';
+import {
+  createBusinessObject,
+  createBusinessObjectType,
+  deleteBusinessObject,
+  listBusinessObjects,
+  listBusinessObjectTypes,
+  putBusinessObject,
+} from '../services/api';
 import { useMissing } from '../state/capabilities';
 import { useCurrentProject } from '../state/current-project';
 
@@ -22,7 +29,13 @@ export function BusinessObjectsPage() {
       <div className="page-head">
         <h1 tabIndex={-1}>Business objects</h1>
       </div>
-      {loading ? <Loading what="business objects" /> : missing.length ? <NotAvailable feature="Business objects" needs={missing} /> : <Types />}
+      {loading ? (
+        <Loading what="business objects" />
+      ) : missing.length ? (
+        <NotAvailable feature="Business objects" needs={missing} />
+      ) : (
+        <Types />
+      )}
     </>
   );
 }
@@ -30,7 +43,11 @@ export function BusinessObjectsPage() {
 function Types() {
   const { projectId: current, ready } = useCurrentProject();
   const projectId = current ?? null;
-  const types = useQuery({ queryKey: ['bo-types', projectId], queryFn: () => listBusinessObjectTypes(projectId ?? undefined), enabled: ready });
+  const types = useQuery({
+    queryKey: ['bo-types', projectId],
+    queryFn: () => listBusinessObjectTypes(projectId ?? undefined),
+    enabled: ready,
+  });
   const [chosen, setChosen] = useState<string | null>(null);
   if (types.isPending) return <Loading what="types" />;
   if (types.isError) return <ErrorState error={types.error} retry={() => void types.refetch()} />;
@@ -48,7 +65,12 @@ function Types() {
         <ul className="list">
           {types.data.items.map((t) => (
             <li key={t.id}>
-              <button type="button" className="link" aria-current={t.name === type.name ? 'true' : undefined} onClick={() => setChosen(t.name)}>
+              <button
+                type="button"
+                className="link"
+                aria-current={t.name === type.name ? 'true' : undefined}
+                onClick={() => setChosen(t.name)}
+              >
                 {t.name}
               </button>
             </li>
@@ -63,14 +85,24 @@ function Types() {
           <summary>Schema</summary>
           <JsonView value={type.schema} label={`Schema of ${type.name}`} />
         </details>
-        <Records key={type.name} type={type.name} keyField={type.keyField} schema={type.schema as Record<string, unknown>} projectId={projectId} />
+        <Records
+          key={type.name}
+          type={type.name}
+          keyField={type.keyField}
+          schema={type.schema as Record<string, unknown>}
+          projectId={projectId}
+        />
         <NewType projectId={projectId} />
       </section>
     </div>
   );
 }
 
-const SCHEMA_STARTER = JSON.stringify({ type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } }, required: ['id'] }, null, 2);
+const SCHEMA_STARTER = JSON.stringify(
+  { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } }, required: ['id'] },
+  null,
+  2,
+);
 
 /** A new type: name, key field and its JSON Schema, checked as JSON while typed; the server checks the rest. */
 function NewType({ projectId }: { projectId: string | null }) {
@@ -80,7 +112,13 @@ function NewType({ projectId }: { projectId: string | null }) {
   const [schema, setSchema] = useState(SCHEMA_STARTER);
   const parsed = parseJson(schema);
   const create = useMutation({
-    mutationFn: () => createBusinessObjectType({ name, keyField, schema: ('value' in parsed ? parsed.value : {}) as never, ...(projectId ? { projectId } : {}) }),
+    mutationFn: () =>
+      createBusinessObjectType({
+        name,
+        keyField,
+        schema: ('value' in parsed ? parsed.value : {}) as never,
+        ...(projectId ? { projectId } : {}),
+      }),
     onSuccess: () => {
       setName('');
       void qc.invalidateQueries({ queryKey: ['bo-types'] });
@@ -105,16 +143,21 @@ function NewType({ projectId }: { projectId: string | null }) {
       </div>
       <div className="field">
         <label htmlFor="bt-schema">Schema (JSON Schema)</label>
-        <textarea id="bt-schema" className="code" rows={8} value={schema} onChange={(e) => setSchema(e.target.value)} aria-invalid={'issue' in parsed} />
+        <textarea
+          id="bt-schema"
+          className="code"
+          rows={8}
+          value={schema}
+          onChange={(e) => setSchema(e.target.value)}
+          aria-invalid={'issue' in parsed}
+        />
         {'issue' in parsed && (
           <p className="problems">
             {parsed.issue.path}: {parsed.issue.message}
           </p>
         )}
       </div>
-      {create.isError && (
-        <RequestProblems error={create.error} />
-      )}
+      {create.isError && <RequestProblems error={create.error} />}
       <div className="actions">
         <button type="submit" disabled={!name.trim() || 'issue' in parsed || create.isPending}>
           Create type
@@ -136,7 +179,8 @@ export function filterProblem(text: string): string | null {
     const hint = m ? ` Did you mean ${addToFilter('', m[1]!, m[2]!.replace(/^(['"])(.*)\1$/, '$2'))}?` : '';
     return `A filter is a JSON object of field values, e.g. {"name": "Ada"}: this is not valid JSON (names and text values need double quotes).${hint}`;
   }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return 'A filter is a JSON object of field values, e.g. {"name": "Ada"}, not a single value or a list.';
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    return 'A filter is a JSON object of field values, e.g. {"name": "Ada"}, not a single value or a list.';
   return null;
 }
 
@@ -161,7 +205,17 @@ export function addToFilter(text: string, field: string, value: string): string 
 
 type RecordRow = { key: string; data: Record<string, unknown>; version: number; updatedAt: string };
 
-function Records({ type, keyField, schema, projectId }: { type: string; keyField: string; schema: Record<string, unknown>; projectId: string | null }) {
+function Records({
+  type,
+  keyField,
+  schema,
+  projectId,
+}: {
+  type: string;
+  keyField: string;
+  schema: Record<string, unknown>;
+  projectId: string | null;
+}) {
   const qc = useQueryClient();
   const [filter, setFilter] = useState('');
   const [applied, setApplied] = useState('');
@@ -173,8 +227,14 @@ function Records({ type, keyField, schema, projectId }: { type: string; keyField
   const [value, setValue] = useState('');
   const cursor = cursors.at(-1);
   const problem = filterProblem(filter);
-  const q = useQuery({ queryKey: ['bo', type, projectId, applied, cursor], queryFn: () => listBusinessObjects(type, { projectId: projectId ?? undefined, filter: applied || undefined, cursor }) });
-  const remove = useMutation({ mutationFn: (key: string) => deleteBusinessObject(type, key, projectId ?? undefined), onSuccess: () => void qc.invalidateQueries({ queryKey: ['bo', type] }) });
+  const q = useQuery({
+    queryKey: ['bo', type, projectId, applied, cursor],
+    queryFn: () => listBusinessObjects(type, { projectId: projectId ?? undefined, filter: applied || undefined, cursor }),
+  });
+  const remove = useMutation({
+    mutationFn: (key: string) => deleteBusinessObject(type, key, projectId ?? undefined),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['bo', type] }),
+  });
   return (
     <>
       {confirmDialog}
@@ -191,7 +251,15 @@ function Records({ type, keyField, schema, projectId }: { type: string; keyField
       >
         <div className="inline-form">
           <label htmlFor="bo-filter">Filter</label>
-          <input id="bo-filter" className="grow" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder='e.g. {"name": "Ada"}' aria-describedby="bo-filter-help" aria-invalid={!!problem} />
+          <input
+            id="bo-filter"
+            className="grow"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            placeholder='e.g. {"name": "Ada"}'
+            aria-describedby="bo-filter-help"
+            aria-invalid={!!problem}
+          />
           <button type="submit" className="secondary" disabled={!!problem}>
             Apply
           </button>
@@ -257,7 +325,12 @@ function Records({ type, keyField, schema, projectId }: { type: string; keyField
                   <td>{r.version}</td>
                   <td className="small">{when(r.updatedAt)}</td>
                   <td className="row-actions">
-                    <button type="button" className="link small" aria-label={`Edit record ${r.key}`} onClick={() => setEditing(r as RecordRow)}>
+                    <button
+                      type="button"
+                      className="link small"
+                      aria-label={`Edit record ${r.key}`}
+                      onClick={() => setEditing(r as RecordRow)}
+                    >
                       Edit
                     </button>{' '}
                     <button
@@ -265,7 +338,14 @@ function Records({ type, keyField, schema, projectId }: { type: string; keyField
                       className="link small"
                       aria-label={`Delete record ${r.key}`}
                       onClick={async () => {
-                        if (await ask({ title: `Delete record ${r.key}?`, body: <p>The record is removed from {type}. Workflows that read it will not find it.</p>, confirm: 'Delete record' })) remove.mutate(r.key);
+                        if (
+                          await ask({
+                            title: `Delete record ${r.key}?`,
+                            body: <p>The record is removed from {type}. Workflows that read it will not find it.</p>,
+                            confirm: 'Delete record',
+                          })
+                        )
+                          remove.mutate(r.key);
                       }}
                     >
                       Delete
@@ -282,7 +362,12 @@ function Records({ type, keyField, schema, projectId }: { type: string; keyField
         <button type="button" className="secondary" disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>
           Previous page
         </button>
-        <button type="button" className="secondary" disabled={!q.data?.nextCursor} onClick={() => setCursors([...cursors, q.data!.nextCursor!])}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={!q.data?.nextCursor}
+          onClick={() => setCursors([...cursors, q.data!.nextCursor!])}
+        >
           Next page
         </button>
         <button type="button" onClick={() => setEditing('new')} disabled={editing === 'new'}>
@@ -324,7 +409,9 @@ function RecordForm({
   const [result, setResult] = useState(() => initialResult(schema, existing?.data ?? null));
   const save = useMutation({
     mutationFn: (data: Record<string, unknown>) =>
-      existing ? putBusinessObject(type, existing.key, { ...data, [keyField]: existing.data[keyField] ?? existing.key }, projectId ?? undefined) : createBusinessObject(type, data, projectId ?? undefined),
+      existing
+        ? putBusinessObject(type, existing.key, { ...data, [keyField]: existing.data[keyField] ?? existing.key }, projectId ?? undefined)
+        : createBusinessObject(type, data, projectId ?? undefined),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ['bo', type] });
       onDone();

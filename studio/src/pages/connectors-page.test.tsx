@@ -19,7 +19,8 @@ beforeAll(async () => {
 afterEach(() => cleanup());
 afterAll(async () => h.close());
 
-const secretLabels = (form: HTMLElement) => [...form.querySelectorAll('label')].map((l) => l.textContent ?? '').filter((t) => t.includes('(secret)'));
+const secretLabels = (form: HTMLElement) =>
+  [...form.querySelectorAll('label')].map((l) => l.textContent ?? '').filter((t) => t.includes('(secret)'));
 
 describe('connectors page', () => {
   it('renders Business Central auth as a group and shows only the chosen auth type’s secrets', async () => {
@@ -59,7 +60,12 @@ describe('connectors page', () => {
 
   it('shows where a database connector connects, edits its settings keeping its secret, asks for the secret again when the host changes, and asks before deleting', async () => {
     const user = userEvent.setup();
-    const created = await api(h.url, 'POST', '/api/connectors', { name: 'orders-db', systemType: 'postgres', settings: { host: '127.0.0.1', database: 'test', user: 'postgres', ssl: 'disable' }, secrets: { password: 'pw-1' } });
+    const created = await api(h.url, 'POST', '/api/connectors', {
+      name: 'orders-db',
+      systemType: 'postgres',
+      settings: { host: '127.0.0.1', database: 'test', user: 'postgres', ssl: 'disable' },
+      secrets: { password: 'pw-1' },
+    });
     expect(created.status).toBe(201);
     renderStudio('/connectors');
     const card = (await screen.findByText('orders-db', { selector: '[data-connector] h2' })).closest('li')!;
@@ -111,7 +117,13 @@ describe('connection form helpers', () => {
   });
 
   it('visibleSecrets keeps secrets no auth shape names', () => {
-    const settings: Schema = { properties: { auth: { oneOf: [{ properties: { type: { const: 'none' } } }, { properties: { type: { const: 'bearer' } }, description: 'secrets.token' }] } } };
+    const settings: Schema = {
+      properties: {
+        auth: {
+          oneOf: [{ properties: { type: { const: 'none' } } }, { properties: { type: { const: 'bearer' } }, description: 'secrets.token' }],
+        },
+      },
+    };
     const secrets: Schema = { properties: { token: {}, other: {} } };
     expect(visibleSecrets(settings, secrets, {})).toEqual(['other']);
     expect(visibleSecrets(settings, secrets, { auth: { type: 'bearer' } })).toEqual(['token', 'other']);

@@ -7,15 +7,39 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useConfirm } from '../components/confirm-dialog';
-import { connectionParts, fromRaw, hostsOf, SecretFields, SettingsFields, toRaw, visibleSecrets, whereItConnects, type Raw } from '../components/connection-form';
+import {
+  connectionParts,
+  fromRaw,
+  hostsOf,
+  SecretFields,
+  SettingsFields,
+  toRaw,
+  visibleSecrets,
+  whereItConnects,
+  type Raw,
+} from '../components/connection-form';
 import { Empty, ErrorState, Loading, NotAvailable, RequestProblems } from '../components/states';
 import { when } from '../components/format';
-import { createConnector, deleteConnector, listAdapters, listConnectors, testConnector, updateConnector, type AdapterInfo, type ConnectorView } from '../services/api';
+import {
+  createConnector,
+  deleteConnector,
+  listAdapters,
+  listConnectors,
+  testConnector,
+  updateConnector,
+  type AdapterInfo,
+  type ConnectorView,
+} from '../services/api';
 import { useMissing } from '../state/capabilities';
 import { useCurrentProject } from '../state/current-project';
 
 export function ConnectorsPage() {
-  const { loading, missing } = useMissing(['GET /api/connectors', 'POST /api/connectors', 'GET /api/adapters', 'POST /api/connectors/{id}/test']);
+  const { loading, missing } = useMissing([
+    'GET /api/connectors',
+    'POST /api/connectors',
+    'GET /api/adapters',
+    'POST /api/connectors/{id}/test',
+  ]);
   if (loading) return <Loading what="connectors" />;
   return (
     <>
@@ -37,7 +61,11 @@ function Connectors() {
   const [confirmDialog, ask] = useConfirm();
   const test = useMutation({
     mutationFn: (id: string) => testConnector(id),
-    onSuccess: (r, id) => setResults((x) => ({ ...x, [id]: { ok: r.ok, text: r.ok ? r.detail ?? 'Connected.' : `${r.error?.code ?? 'failed'}: ${r.error?.message ?? r.detail ?? ''}` } })),
+    onSuccess: (r, id) =>
+      setResults((x) => ({
+        ...x,
+        [id]: { ok: r.ok, text: r.ok ? (r.detail ?? 'Connected.') : `${r.error?.code ?? 'failed'}: ${r.error?.message ?? r.detail ?? ''}` },
+      })),
     onError: (e, id) => setResults((x) => ({ ...x, [id]: { ok: false, text: e.message } })),
   });
   const remove = useMutation({ mutationFn: deleteConnector, onSuccess: () => void qc.invalidateQueries({ queryKey: ['connectors'] }) });
@@ -57,17 +85,32 @@ function Connectors() {
               <li key={c.id} className="card" data-connector={c.name}>
                 <h2>{c.name}</h2>
                 <p className="muted small">
-                  {c.resolvedSystemType ?? c.systemType ?? 'unknown system'} · {c.connectionType ?? 'default connection'} · updated {when(c.updatedAt)}
+                  {c.resolvedSystemType ?? c.systemType ?? 'unknown system'} · {c.connectionType ?? 'default connection'} · updated{' '}
+                  {when(c.updatedAt)}
                 </p>
                 <p className="small" data-testid="connects-to">
                   {where ? <>Connects to {where}</> : 'No host in its settings.'}
                 </p>
-                {c.secretNames.length > 0 && <p className="small">Secrets stored: {c.secretNames.map((n) => n).join(', ')} (never shown)</p>}
+                {c.secretNames.length > 0 && (
+                  <p className="small">Secrets stored: {c.secretNames.map((n) => n).join(', ')} (never shown)</p>
+                )}
                 <div className="actions left">
-                  <button type="button" className="secondary" onClick={() => test.mutate(c.id)} disabled={test.isPending && test.variables === c.id} aria-label={`Test connection ${c.name}`}>
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() => test.mutate(c.id)}
+                    disabled={test.isPending && test.variables === c.id}
+                    aria-label={`Test connection ${c.name}`}
+                  >
                     {test.isPending && test.variables === c.id ? 'Testing…' : 'Test connection'}
                   </button>
-                  <button type="button" className="secondary" aria-expanded={editing === c.id} aria-label={`Edit ${c.name}`} onClick={() => setEditing(editing === c.id ? null : c.id)}>
+                  <button
+                    type="button"
+                    className="secondary"
+                    aria-expanded={editing === c.id}
+                    aria-label={`Edit ${c.name}`}
+                    onClick={() => setEditing(editing === c.id ? null : c.id)}
+                  >
                     Edit
                   </button>
                   <button
@@ -75,7 +118,18 @@ function Connectors() {
                     className="link"
                     aria-label={`Delete ${c.name}`}
                     onClick={async () => {
-                      if (await ask({ title: `Delete connector ${c.name}?`, body: <p>Workflows that use <code>{c.name}</code> fail until a connector of that name exists again. Its stored secrets are deleted.</p>, confirm: 'Delete connector' }))
+                      if (
+                        await ask({
+                          title: `Delete connector ${c.name}?`,
+                          body: (
+                            <p>
+                              Workflows that use <code>{c.name}</code> fail until a connector of that name exists again. Its stored secrets
+                              are deleted.
+                            </p>
+                          ),
+                          confirm: 'Delete connector',
+                        })
+                      )
                         remove.mutate(c.id);
                     }}
                   >
@@ -86,7 +140,13 @@ function Connectors() {
                   {results[c.id]?.text ?? ''}
                 </p>
                 {editing === c.id && adapters.data && (
-                  <ConnectorForm adapters={adapters.data.items} existing={c} adapter={adapterOf(c)} projectId={projectId ?? null} onDone={() => setEditing(null)} />
+                  <ConnectorForm
+                    adapters={adapters.data.items}
+                    existing={c}
+                    adapter={adapterOf(c)}
+                    projectId={projectId ?? null}
+                    onDone={() => setEditing(null)}
+                  />
                 )}
               </li>
             );
@@ -115,7 +175,9 @@ function ConnectorForm({
 }) {
   const qc = useQueryClient();
   const choices = adapters.filter((a) => a.systemType !== 'platform');
-  const [systemType, setSystemType] = useState(existing ? (existing.systemType ?? existing.resolvedSystemType ?? '') : (choices[0]?.systemType ?? ''));
+  const [systemType, setSystemType] = useState(
+    existing ? (existing.systemType ?? existing.resolvedSystemType ?? '') : (choices[0]?.systemType ?? ''),
+  );
   const [name, setName] = useState(existing?.name ?? '');
   const [raw, setRaw] = useState<Raw>(() => toRaw(existing?.settings));
   const [secrets, setSecrets] = useState<Record<string, string>>({});
@@ -129,7 +191,12 @@ function ConnectorForm({
   const prefix = existing ? `edit-${existing.id.slice(0, 8)}` : 'c-set';
   const save = useMutation({
     mutationFn: () => {
-      const body = { name, ...(systemType ? { systemType } : {}), settings: typed as never, ...(Object.keys(filled).length ? { secrets: filled } : {}) };
+      const body = {
+        name,
+        ...(systemType ? { systemType } : {}),
+        settings: typed as never,
+        ...(Object.keys(filled).length ? { secrets: filled } : {}),
+      };
       return existing ? updateConnector(existing.id, body) : createConnector({ ...body, ...(projectId ? { projectId } : {}) });
     },
     onSuccess: () => {
@@ -175,7 +242,13 @@ function ConnectorForm({
       )}
       <div className="field">
         <label htmlFor={`${prefix}-name`}>Name</label>
-        <input id={`${prefix}-name`} value={name} onChange={(e) => setName(e.target.value)} required aria-describedby={`${prefix}-name-help`} />
+        <input
+          id={`${prefix}-name`}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          required
+          aria-describedby={`${prefix}-name-help`}
+        />
         <p className="help" id={`${prefix}-name-help`}>
           Workflow tasks name the connector they use by this name.
         </p>

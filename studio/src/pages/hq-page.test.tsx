@@ -22,13 +22,25 @@ describe('HQ page', () => {
     renderStudio('/hq');
     const nav = await screen.findByRole('navigation', { name: 'HQ sections' });
     const links = within(nav).getAllByRole('link');
-    expect(links.map((l) => l.textContent)).toEqual(['Organisation', 'Model provider', 'System', 'Members', 'Group mappings', 'API keys', 'Audit log']);
+    expect(links.map((l) => l.textContent)).toEqual([
+      'Organisation',
+      'Model provider',
+      'System',
+      'Members',
+      'Group mappings',
+      'API keys',
+      'Audit log',
+    ]);
     for (const l of links) expect(document.getElementById(`hq-${l.getAttribute('href')!.slice(1)}`)).not.toBeNull();
   });
 
   it('lists keys with their expiry, copies a new key, asks before revoking, and drops the banner of a revoked key', async () => {
     const user = userEvent.setup();
-    const expiring = await api(h.url, 'POST', '/api/hq/api-keys', { name: 'nightly-export', role: 'viewer', expiresAt: '2031-05-01T12:00:00Z' });
+    const expiring = await api(h.url, 'POST', '/api/hq/api-keys', {
+      name: 'nightly-export',
+      role: 'viewer',
+      expiresAt: '2031-05-01T12:00:00Z',
+    });
     expect(expiring.status).toBe(201);
     renderStudio('/hq');
     const panel = (await screen.findByRole('heading', { name: 'API keys' })).closest('section')!;

@@ -24,7 +24,13 @@ const SECTIONS = [
 ] as const;
 
 export function HqPage() {
-  const { loading, missing } = useMissing(['GET /api/hq/members', 'GET /api/hq/role-mappings', 'GET /api/hq/api-keys', 'GET /api/hq/audit', 'GET /api/hq/settings']);
+  const { loading, missing } = useMissing([
+    'GET /api/hq/members',
+    'GET /api/hq/role-mappings',
+    'GET /api/hq/api-keys',
+    'GET /api/hq/audit',
+    'GET /api/hq/settings',
+  ]);
   const { hash } = useLocation();
   const ready = !loading && !missing.length;
   useEffect(() => {
@@ -46,11 +52,15 @@ export function HqPage() {
             <ul>
               {SECTIONS.map(([id, label]) => (
                 <li key={id}>
-                  <a href={`#${id}`} aria-current={hash === `#${id}` ? 'location' : undefined} onClick={(e) => {
-                    e.preventDefault();
-                    window.history.replaceState(window.history.state, '', `#${id}`);
-                    document.getElementById(`hq-${id}`)?.scrollIntoView?.({ block: 'start' });
-                  }}>
+                  <a
+                    href={`#${id}`}
+                    aria-current={hash === `#${id}` ? 'location' : undefined}
+                    onClick={(e) => {
+                      e.preventDefault();
+                      window.history.replaceState(window.history.state, '', `#${id}`);
+                      document.getElementById(`hq-${id}`)?.scrollIntoView?.({ block: 'start' });
+                    }}
+                  >
                     {label}
                   </a>
                 </li>
@@ -103,7 +113,9 @@ function SystemPanel() {
             </div>
             <div>
               <dt>Oldest pending run</dt>
-              <dd>{q.data.runs.oldestPendingAgeSeconds === null ? 'none waiting' : `${Math.round(q.data.runs.oldestPendingAgeSeconds)} s`}</dd>
+              <dd>
+                {q.data.runs.oldestPendingAgeSeconds === null ? 'none waiting' : `${Math.round(q.data.runs.oldestPendingAgeSeconds)} s`}
+              </dd>
             </div>
             <div>
               <dt>Workers (last minute)</dt>
@@ -149,7 +161,11 @@ function CopyButton({ text, label }: { text: string; label: string }) {
         onClick={() => {
           const p = navigator.clipboard?.writeText(text);
           if (!p) setState('failed');
-          else p.then(() => setState('copied'), () => setState('failed'));
+          else
+            p.then(
+              () => setState('copied'),
+              () => setState('failed'),
+            );
         }}
       >
         Copy
@@ -234,7 +250,13 @@ function ApiKeys() {
                         className="link small"
                         aria-label={`Revoke ${k.name}`}
                         onClick={async () => {
-                          if (await ask({ title: `Revoke the key ${k.name}?`, body: <p>Anything that uses this key is refused from now on. A revoked key cannot be restored.</p>, confirm: 'Revoke key' }))
+                          if (
+                            await ask({
+                              title: `Revoke the key ${k.name}?`,
+                              body: <p>Anything that uses this key is refused from now on. A revoked key cannot be restored.</p>,
+                              confirm: 'Revoke key',
+                            })
+                          )
                             revoke.mutate(k.id);
                         }}
                       >

@@ -23,7 +23,11 @@ afterEach(() => {
 });
 afterAll(async () => h.close());
 
-const echo = (name: string, projectId?: string) => ({ name, ...(projectId ? { projectId } : {}), tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo' }] });
+const echo = (name: string, projectId?: string) => ({
+  name,
+  ...(projectId ? { projectId } : {}),
+  tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo' }],
+});
 
 describe('workflows page', () => {
   it('shows the empty state, then the list scoped to the chosen project', async () => {
@@ -65,9 +69,13 @@ describe('new workflow editor', () => {
     fireEvent.change(editor, { target: { value: '{"name": "a",\n "tasks": [}' } });
     expect(screen.getByText('line 2, column 12')).toBeTruthy();
     expect(editor.getAttribute('aria-invalid')).toBe('true');
-    fireEvent.change(editor, { target: { value: JSON.stringify({ name: 'a', tasks: [{ key: 'x', type: 'atomic', connector: 'platform' }] }) } });
+    fireEvent.change(editor, {
+      target: { value: JSON.stringify({ name: 'a', tasks: [{ key: 'x', type: 'atomic', connector: 'platform' }] }) },
+    });
     expect((await screen.findAllByText('tasks[0]')).length).toBeGreaterThan(0);
-    fireEvent.change(editor, { target: { value: JSON.stringify({ name: 'calls-missing', tasks: [{ key: 'x', type: 'workflow', workflow: 'no-such-flow' }] }) } });
+    fireEvent.change(editor, {
+      target: { value: JSON.stringify({ name: 'calls-missing', tasks: [{ key: 'x', type: 'workflow', workflow: 'no-such-flow' }] }) },
+    });
     await screen.findByText(/Valid workflow definition/);
     fireEvent.click(screen.getByRole('button', { name: 'Create workflow' }));
     await screen.findByText('tasks[0].workflow');

@@ -25,7 +25,15 @@ afterAll(async () => {
   await h.close();
 });
 
-const finished = async (id: string) => until(async () => ((await api(h.url, 'GET', `/api/runs/${id}`)).body.status !== 'PENDING' && (await api(h.url, 'GET', `/api/runs/${id}`)).body.finishedAt ? true : null), 30_000, 100);
+const finished = async (id: string) =>
+  until(
+    async () =>
+      (await api(h.url, 'GET', `/api/runs/${id}`)).body.status !== 'PENDING' && (await api(h.url, 'GET', `/api/runs/${id}`)).body.finishedAt
+        ? true
+        : null,
+    30_000,
+    100,
+  );
 const shown = (key: string) => document.querySelector(`[data-task="${key}"] .badge`)?.textContent;
 
 describe('run page', () => {
@@ -35,7 +43,13 @@ describe('run page', () => {
       name: 'import-one',
       tasks: [
         { key: 'greet', type: 'atomic', connector: 'platform', operation: 'echo', input: { message: 'hi {{ input.name }}' } },
-        { key: 'store', type: 'atomic', connector: 'platform', operation: 'upsertBusinessObject', input: { type: 'nowhere', record: { id: 'x' } } },
+        {
+          key: 'store',
+          type: 'atomic',
+          connector: 'platform',
+          operation: 'upsertBusinessObject',
+          input: { type: 'nowhere', record: { id: 'x' } },
+        },
         { key: 'after', type: 'atomic', connector: 'platform', operation: 'echo' },
       ],
     };
@@ -62,7 +76,10 @@ describe('run page', () => {
     await screen.findByText(/Version 2 of this workflow is newer; a retry keeps version 1/);
     await user.click(screen.getByRole('button', { name: 'start a new run of version 2 with the same input' }));
     await screen.findByText('Succeeded', { selector: '[data-testid="run-status"] .badge' }, { timeout: 30_000 });
-    const runs = (await api(h.url, 'GET', `/api/runs?workflowId=${wf.body.id}`)).body.items as Array<{ id: string; workflowVersion: number }>;
+    const runs = (await api(h.url, 'GET', `/api/runs?workflowId=${wf.body.id}`)).body.items as Array<{
+      id: string;
+      workflowVersion: number;
+    }>;
     const fresh = runs.find((r) => r.id !== run.body.id)!;
     expect(fresh.workflowVersion).toBe(2);
     expect((await api(h.url, 'GET', `/api/runs/${fresh.id}`)).body.input).toEqual({ name: 'Ada' });
@@ -96,11 +113,23 @@ describe('run page', () => {
     const user = userEvent.setup();
     const wf = await api(h.url, 'POST', '/api/workflows', {
       name: 'store-later',
-      tasks: [{ key: 'store', type: 'atomic', connector: 'platform', operation: 'upsertBusinessObject', input: { type: 'later', record: { id: 'x' } } }],
+      tasks: [
+        {
+          key: 'store',
+          type: 'atomic',
+          connector: 'platform',
+          operation: 'upsertBusinessObject',
+          input: { type: 'later', record: { id: 'x' } },
+        },
+      ],
     });
     const run = await api(h.url, 'POST', `/api/workflows/${wf.body.id}/runs`, {});
     await finished(run.body.id);
-    await api(h.url, 'POST', '/api/business-object-types', { name: 'later', keyField: 'id', schema: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } });
+    await api(h.url, 'POST', '/api/business-object-types', {
+      name: 'later',
+      keyField: 'id',
+      schema: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+    });
     renderStudio(`/runs/${run.body.id}`);
     await screen.findByText('Failed', { selector: '[data-testid="run-status"] .badge' });
     await user.click(screen.getByRole('button', { name: 'Retry' }));

@@ -23,10 +23,10 @@ const FINISHED = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
  * both show as "Not run". A task cancelled while it ran keeps "Cancelled".
  */
 export function shownTaskStatus(runStatus: string, t: Pick<TaskRunView, 'status' | 'startedAt'>): string {
-  if ((runStatus === 'FAILED' || runStatus === 'CANCELLED') && (t.status === 'PENDING' || t.status === 'CANCELLED') && !t.startedAt) return 'NOT_RUN';
+  if ((runStatus === 'FAILED' || runStatus === 'CANCELLED') && (t.status === 'PENDING' || t.status === 'CANCELLED') && !t.startedAt)
+    return 'NOT_RUN';
   return t.status;
 }
-
 
 /** The task a retry starts from: the failed one, else the first that did not succeed. */
 function retryFrom(run: Pick<RunView, 'error'> & { tasks: ReadonlyArray<{ key: string; status: string }> }): string | undefined {
@@ -70,13 +70,17 @@ export function RunPage() {
   const { query, live } = useLiveRun(id, generation);
   const [now, setNow] = useState(() => Date.now());
   const [confirmDialog, ask] = useConfirm();
-  const latest = useQuery({ queryKey: ['workflow', query.data?.workflowId, 'latest'], queryFn: () => getWorkflow(query.data!.workflowId), enabled: !!query.data?.workflowId });
+  const latest = useQuery({
+    queryKey: ['workflow', query.data?.workflowId, 'latest'],
+    queryFn: () => getWorkflow(query.data!.workflowId),
+    enabled: !!query.data?.workflowId,
+  });
   const cancel = useMutation({ mutationFn: () => cancelRun(id), onSuccess: () => void qc.invalidateQueries({ queryKey: ['run', id] }) });
   const retry = useMutation({
     mutationFn: () => retryRun(id),
     onSuccess: (r) => {
       const next = (r as { id?: string } | undefined)?.id;
-      if (next && next !== id) navigate(`/runs/${next}`);
+      if (next && next !== id) void navigate(`/runs/${next}`);
       else {
         // A rerun is a new attempt of the same run: follow its feed again from a fresh snapshot.
         void qc.invalidateQueries({ queryKey: ['run', id] });
@@ -88,7 +92,7 @@ export function RunPage() {
     mutationFn: () => triggerRun(query.data!.workflowId, (query.data!.input ?? {}) as Record<string, unknown>),
     onSuccess: (r) => {
       void qc.invalidateQueries({ queryKey: ['runs'] });
-      navigate(`/runs/${r.id}`);
+      void navigate(`/runs/${r.id}`);
     },
   });
   const running = query.data && !FINISHED.has(query.data.status);
@@ -115,12 +119,26 @@ export function RunPage() {
   const canRetry = caps.data?.has('POST /api/runs/{id}/retry') ?? false;
   // The API reruns FAILED or CANCELLED top-level runs (a child run is rerun with its parent).
   const retryable = (run.status === 'FAILED' || run.status === 'CANCELLED') && !run.parentRunId;
-  const liveText = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', ended: 'Finished', failed: 'Live updates unavailable' }[live];
+  const liveText = {
+    connecting: 'Connecting…',
+    live: 'Live',
+    reconnecting: 'Reconnecting…',
+    ended: 'Finished',
+    failed: 'Live updates unavailable',
+  }[live];
   const attempt = run.attempt ?? 1;
   const from = retryFrom(run);
   const newest = latest.data && latest.data.version > run.workflowVersion ? latest.data.version : null;
   const askCancel = async () => {
-    if (await ask({ title: 'Cancel this run?', body: <p>Tasks that are running are stopped and the rest do not run. You can retry the run later.</p>, confirm: 'Cancel run', cancel: 'Keep running' })) cancel.mutate();
+    if (
+      await ask({
+        title: 'Cancel this run?',
+        body: <p>Tasks that are running are stopped and the rest do not run. You can retry the run later.</p>,
+        confirm: 'Cancel run',
+        cancel: 'Keep running',
+      })
+    )
+      cancel.mutate();
   };
   return (
     <>
@@ -143,7 +161,13 @@ export function RunPage() {
           <span className={`live live-${live}`} role="status" aria-live="polite">
             {liveText}
           </span>
-          <button type="button" className="secondary" disabled={!canCancel || !running || cancel.isPending} onClick={() => void askCancel()} title={canCancel ? undefined : 'Cancelling is not available in this deployment'}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={!canCancel || !running || cancel.isPending}
+            onClick={() => void askCancel()}
+            title={canCancel ? undefined : 'Cancelling is not available in this deployment'}
+          >
             Cancel run
           </button>
           <button
@@ -152,7 +176,13 @@ export function RunPage() {
             disabled={!canRetry || !retryable || retry.isPending}
             onClick={() => retry.mutate()}
             aria-describedby={retryable ? 'retry-explained' : undefined}
-            title={!canRetry ? 'Retrying is not available in this deployment' : run.parentRunId ? 'A child run is retried with the run that started it' : undefined}
+            title={
+              !canRetry
+                ? 'Retrying is not available in this deployment'
+                : run.parentRunId
+                  ? 'A child run is retried with the run that started it'
+                  : undefined
+            }
           >
             Retry
           </button>
@@ -164,8 +194,8 @@ export function RunPage() {
       {retryable && canRetry && (
         <div className="note retry-note">
           <p id="retry-explained">
-            <strong>Retry</strong> starts attempt {attempt + 1} of this run: the same version ({run.workflowVersion}) and the same input, from task{' '}
-            <strong>{from ?? 'the first'}</strong>. Tasks that succeeded keep their output and do not run again.
+            <strong>Retry</strong> starts attempt {attempt + 1} of this run: the same version ({run.workflowVersion}) and the same input,
+            from task <strong>{from ?? 'the first'}</strong>. Tasks that succeeded keep their output and do not run again.
           </p>
           {newest !== null && (
             <p>
@@ -198,7 +228,9 @@ export function RunPage() {
           <dt>Duration{attempt > 1 ? ' of this attempt' : ''}</dt>
           <dd data-testid="run-duration">
             {duration(run.attemptStartedAt, run.finishedAt, now)}
-            {attempt > 1 && <span className="small muted"> · {duration(run.startedAt, run.finishedAt, now)} in all, since attempt 1 started</span>}
+            {attempt > 1 && (
+              <span className="small muted"> · {duration(run.startedAt, run.finishedAt, now)} in all, since attempt 1 started</span>
+            )}
           </dd>
         </div>
         <div>
@@ -277,7 +309,14 @@ function TaskRow({ task: t, shown, now }: { task: TaskRunView; shown: string; no
               <ul className="list small" aria-label={`Failed attempts of task ${t.key}`}>
                 {t.attemptLog.map((a) => (
                   <li key={a.attempt}>
-                    Attempt {a.attempt}, {when(a.finishedAt)}: {a.error ? <><strong>{a.error.code}</strong>: {a.error.message}</> : 'no error recorded'}
+                    Attempt {a.attempt}, {when(a.finishedAt)}:{' '}
+                    {a.error ? (
+                      <>
+                        <strong>{a.error.code}</strong>: {a.error.message}
+                      </>
+                    ) : (
+                      'no error recorded'
+                    )}
                   </li>
                 ))}
               </ul>

@@ -16,7 +16,10 @@ let recent: string;
 let old: string;
 beforeAll(async () => {
   h = await startHarness();
-  const wf = await api(h.url, 'POST', '/api/workflows', { name: 'timed', tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo' }] });
+  const wf = await api(h.url, 'POST', '/api/workflows', {
+    name: 'timed',
+    tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo' }],
+  });
   recent = (await api(h.url, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: {} })).body.id;
   old = (await api(h.url, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: {} })).body.id;
   // No worker runs here: the second run is moved three days into the past.
@@ -50,7 +53,8 @@ describe('runs page time filter', () => {
     await screen.findByRole('link', link(recent));
     await user.selectOptions(screen.getByLabelText('Created'), 'Between…');
     const pad = (n: number) => String(n).padStart(2, '0');
-    const local = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    const local = (d: Date) =>
+      `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
     const day = 86_400_000;
     fireEvent.change(screen.getByLabelText('From (your time)'), { target: { value: local(new Date(Date.now() - 4 * day)) } });
     fireEvent.change(screen.getByLabelText('Until (your time)'), { target: { value: local(new Date(Date.now() - 2 * day)) } });

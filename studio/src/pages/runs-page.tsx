@@ -53,7 +53,8 @@ export function RunsPage() {
   const inProject = new Set((workflows.data?.items ?? []).map((w) => w.id));
   const runs = useInfiniteQuery({
     queryKey: ['runs', { status, workflowId, ...timeWindow }],
-    queryFn: ({ pageParam }) => listRuns({ status: status || undefined, workflowId: workflowId || undefined, ...timeWindow, limit: 50, cursor: pageParam }),
+    queryFn: ({ pageParam }) =>
+      listRuns({ status: status || undefined, workflowId: workflowId || undefined, ...timeWindow, limit: 50, cursor: pageParam }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     refetchInterval: (q) => (q.state.error ? false : 5000),
@@ -105,7 +106,8 @@ export function RunsPage() {
           </select>
         </div>
         <p className="help filters-help" id="f-since-help">
-          Shows runs by their status, their workflow and when they were created (queued, which can be before they started), in your time zone ({browserZone()}).
+          Shows runs by their status, their workflow and when they were created (queued, which can be before they started), in your time
+          zone ({browserZone()}).
         </p>
         {since === 'custom' && (
           <>
@@ -161,7 +163,12 @@ export function RunsPage() {
                   <td className="small">{when(r.createdAt)}</td>
                   <td className="small">
                     {duration(r.attemptStartedAt, r.finishedAt)}
-                    {(r.attempt ?? 1) > 1 && <span className="muted"> (attempt {r.attempt}; {duration(r.startedAt, r.finishedAt)} in all)</span>}
+                    {(r.attempt ?? 1) > 1 && (
+                      <span className="muted">
+                        {' '}
+                        (attempt {r.attempt}; {duration(r.startedAt, r.finishedAt)} in all)
+                      </span>
+                    )}
                   </td>
                 </tr>
               ))}

@@ -14,14 +14,27 @@ export function WorkerPage() {
   const [days, setDays] = useState(14);
   const w = useQuery({ queryKey: ['worker', id], queryFn: () => getWorker(id) });
   const stats = useQuery({ queryKey: ['worker-stats', id, days], queryFn: () => getWorkerStats(id, days), refetchInterval: 10_000 });
-  const projectWorkflows = useQuery({ queryKey: ['workflows', w.data?.projectId], queryFn: () => listWorkflows(w.data!.projectId), enabled: !!w.data });
+  const projectWorkflows = useQuery({
+    queryKey: ['workflows', w.data?.projectId],
+    queryFn: () => listWorkflows(w.data!.projectId),
+    enabled: !!w.data,
+  });
   const [pick, setPick] = useState('');
   const refresh = () => {
     void qc.invalidateQueries({ queryKey: ['worker', id] });
     void qc.invalidateQueries({ queryKey: ['workers'] });
   };
-  const toggle = useMutation({ mutationFn: () => updateWorker(id, { status: w.data!.status === 'active' ? 'paused' : 'active' }), onSuccess: refresh });
-  const assign = useMutation({ mutationFn: (wf: string) => assignWorkflowToWorker(id, wf), onSuccess: () => { setPick(''); refresh(); } });
+  const toggle = useMutation({
+    mutationFn: () => updateWorker(id, { status: w.data!.status === 'active' ? 'paused' : 'active' }),
+    onSuccess: refresh,
+  });
+  const assign = useMutation({
+    mutationFn: (wf: string) => assignWorkflowToWorker(id, wf),
+    onSuccess: () => {
+      setPick('');
+      refresh();
+    },
+  });
   const release = useMutation({ mutationFn: (wf: string) => releaseWorkflowFromWorker(id, wf), onSuccess: refresh });
 
   if (w.isPending) return <Loading what="the digital worker" />;
@@ -95,7 +108,8 @@ export function WorkerPage() {
             <ul className="list">
               {stats.data.recentFailures.map((f) => (
                 <li key={f.runId}>
-                  <Link to={`/runs/${f.runId}`}>{f.workflowName}</Link> <span className="small muted">{when(f.at)}</span> — {f.message ?? 'no message'}
+                  <Link to={`/runs/${f.runId}`}>{f.workflowName}</Link> <span className="small muted">{when(f.at)}</span> —{' '}
+                  {f.message ?? 'no message'}
                 </li>
               ))}
             </ul>

@@ -13,14 +13,21 @@ export function WorkersPage() {
   const q = useQuery({ queryKey: ['workers', projectId], queryFn: () => listWorkers(projectId), enabled: ready });
   const [form, setForm] = useState({ name: '', owner: '', description: '' });
   const create = useMutation({
-    mutationFn: () => createWorker({ name: form.name, owner: form.owner, ...(form.description ? { description: form.description } : {}), ...(projectId ? { projectId } : {}) }),
+    mutationFn: () =>
+      createWorker({
+        name: form.name,
+        owner: form.owner,
+        ...(form.description ? { description: form.description } : {}),
+        ...(projectId ? { projectId } : {}),
+      }),
     onSuccess: () => {
       setForm({ name: '', owner: '', description: '' });
       void qc.invalidateQueries({ queryKey: ['workers'] });
     },
   });
   const toggle = useMutation({
-    mutationFn: (w: { id: string; status: 'active' | 'paused' }) => updateWorker(w.id, { status: w.status === 'active' ? 'paused' : 'active' }),
+    mutationFn: (w: { id: string; status: 'active' | 'paused' }) =>
+      updateWorker(w.id, { status: w.status === 'active' ? 'paused' : 'active' }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['workers'] }),
   });
   return (
@@ -28,7 +35,10 @@ export function WorkersPage() {
       <div className="page-head">
         <h1 tabIndex={-1}>Digital workers</h1>
       </div>
-      <p className="muted">A digital worker is a named automation role that owns workflows and their schedules. Pausing it refuses new runs of its workflows and stops its schedules.</p>
+      <p className="muted">
+        A digital worker is a named automation role that owns workflows and their schedules. Pausing it refuses new runs of its workflows
+        and stops its schedules.
+      </p>
       {q.isPending && <Loading what="digital workers" />}
       {q.isError && <ErrorState error={q.error} retry={() => void q.refetch()} />}
       {q.data && q.data.items.length === 0 && <Empty title="No digital workers in this project yet." />}
@@ -68,7 +78,13 @@ export function WorkersPage() {
         </div>
         <div className="field">
           <label htmlFor="w-owner">Owner</label>
-          <input id="w-owner" value={form.owner} onChange={(e) => setForm({ ...form, owner: e.target.value })} required placeholder="a person or team" />
+          <input
+            id="w-owner"
+            value={form.owner}
+            onChange={(e) => setForm({ ...form, owner: e.target.value })}
+            required
+            placeholder="a person or team"
+          />
         </div>
         <div className="field">
           <label htmlFor="w-desc">Description</label>

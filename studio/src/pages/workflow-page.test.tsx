@@ -18,7 +18,10 @@ beforeAll(async () => {
 afterEach(() => cleanup());
 afterAll(async () => h.close());
 
-const def = (message: string) => ({ name: 'greeter', tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { message } }] });
+const def = (message: string) => ({
+  name: 'greeter',
+  tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { message } }],
+});
 
 describe('versions', () => {
   it('shows an old version with its own time, says so in the editor, and restores it as a new version', async () => {
@@ -26,8 +29,13 @@ describe('versions', () => {
     const wf = await api(h.url, 'POST', '/api/workflows', def('one'));
     await api(h.url, 'PUT', `/api/workflows/${wf.body.id}`, def('two'));
     // Version 1 was saved two days before version 2.
-    await h.platform.db.query(`UPDATE workflow_versions SET created_at = now() - interval '2 days' WHERE workflow_id = $1::uuid AND version = 1`, [wf.body.id]);
-    const v1Time = (await api(h.url, 'GET', `/api/workflows/${wf.body.id}/versions`)).body.items.find((v: { version: number }) => v.version === 1).createdAt as string;
+    await h.platform.db.query(
+      `UPDATE workflow_versions SET created_at = now() - interval '2 days' WHERE workflow_id = $1::uuid AND version = 1`,
+      [wf.body.id],
+    );
+    const v1Time = (await api(h.url, 'GET', `/api/workflows/${wf.body.id}/versions`)).body.items.find(
+      (v: { version: number }) => v.version === 1,
+    ).createdAt as string;
     const view = renderStudio(`/workflows/${wf.body.id}`);
     await screen.findByRole('heading', { name: 'greeter' });
     await waitFor(() => expect(screen.getByTestId('version-line').textContent).toMatch(/^Version 2 · saved/));
@@ -40,7 +48,9 @@ describe('versions', () => {
     await user.click(screen.getByRole('tab', { name: 'Edit' }));
     await screen.findByRole('button', { name: 'Restore as new version' });
     const note = document.getElementById('old-version-note')!;
-    expect(note.textContent).toMatch(/You are looking at version 1; the latest is version 2\. Saving this text makes version 3 from version 1, which undoes what versions 2 changed/);
+    expect(note.textContent).toMatch(
+      /You are looking at version 1; the latest is version 2\. Saving this text makes version 3 from version 1, which undoes what versions 2 changed/,
+    );
     expect(await axeViolations(view.container)).toEqual([]);
     await user.click(screen.getByRole('button', { name: 'Restore as new version' }));
     await waitFor(async () => expect((await api(h.url, 'GET', `/api/workflows/${wf.body.id}`)).body.version).toBe(3));
@@ -103,14 +113,30 @@ describe('schedules', () => {
   it('shows the next fire in the schedule’s zone with its label, the last fire with its run, flags an overdue fire, and asks before deleting', async () => {
     const user = userEvent.setup();
     const wf = await api(h.url, 'POST', '/api/workflows', { ...def('s'), name: 'nightly' });
-    const sc = await api(h.url, 'POST', `/api/workflows/${wf.body.id}/schedules`, { cron: '0 6 * * *', timezone: 'Europe/Berlin', input: {}, enabled: true, catchUp: 'skip' });
+    const sc = await api(h.url, 'POST', `/api/workflows/${wf.body.id}/schedules`, {
+      cron: '0 6 * * *',
+      timezone: 'Europe/Berlin',
+      input: {},
+      enabled: true,
+      catchUp: 'skip',
+    });
     expect(sc.status).toBe(201);
     // The scheduler is behind: the next fire passed an hour ago; the last one was yesterday.
-    await h.platform.db.query(`UPDATE schedules SET next_fire_at = now() - interval '1 hour', last_fire_at = now() - interval '1 day' WHERE id = $1::uuid`, [sc.body.id]);
+    await h.platform.db.query(
+      `UPDATE schedules SET next_fire_at = now() - interval '1 hour', last_fire_at = now() - interval '1 day' WHERE id = $1::uuid`,
+      [sc.body.id],
+    );
     // Its last fire started no run: the ledger row says why.
     await h.platform.db.query(
       `INSERT INTO schedule_fires (schedule_id, fire_time, org_id, error) SELECT id, now() - interval '1 day', org_id, $2::jsonb FROM schedules WHERE id = $1::uuid`,
-      [sc.body.id, JSON.stringify({ code: 'invalid_run_input', message: 'The input no longer fits the workflow: customer is required.', retryable: false })],
+      [
+        sc.body.id,
+        JSON.stringify({
+          code: 'invalid_run_input',
+          message: 'The input no longer fits the workflow: customer is required.',
+          retryable: false,
+        }),
+      ],
     );
     const view = renderStudio(`/workflows/${wf.body.id}`);
     await screen.findByRole('heading', { name: 'nightly' });

@@ -36,7 +36,13 @@ const STARTER: WorkflowDefinition = {
   inputSchema: { type: 'object', properties: { name: { type: 'string', description: 'Who to greet' } }, required: ['name'] },
   tasks: [
     { key: 'greet', type: 'atomic', connector: 'platform', operation: 'echo', input: { message: 'Hello {{ input.name }}' } },
-    { key: 'shout', type: 'atomic', connector: 'platform', operation: 'transform', input: { expression: '$uppercase(steps.greet.message)' } },
+    {
+      key: 'shout',
+      type: 'atomic',
+      connector: 'platform',
+      operation: 'transform',
+      input: { expression: '$uppercase(steps.greet.message)' },
+    },
   ],
 } as WorkflowDefinition;
 
@@ -63,7 +69,7 @@ export function NewWorkflowPage() {
     onSuccess: (w) => {
       saved.current = true;
       void qc.invalidateQueries({ queryKey: ['workflows'] });
-      navigate(`/workflows/${w.id}`);
+      void navigate(`/workflows/${w.id}`);
     },
   });
   const parsed = parseJson(text);
@@ -79,7 +85,12 @@ export function NewWorkflowPage() {
           if ('value' in parsed) save.mutate(parsed.value as WorkflowDefinition);
         }}
       >
-        <DefinitionEditor label="Workflow definition (JSON)" text={text} onText={setText} serverIssues={save.isError ? issuesOf(save.error) : []} />
+        <DefinitionEditor
+          label="Workflow definition (JSON)"
+          text={text}
+          onText={setText}
+          serverIssues={save.isError ? issuesOf(save.error) : []}
+        />
         {save.isError && !(save.error instanceof ApiError && save.error.issues.length) && (
           <p role="alert" className="problems">
             {save.error.message}
@@ -147,7 +158,16 @@ export function WorkflowPage() {
   ];
   const choose = async (next: Tab) => {
     if (next === tab) return;
-    if (dirty && !(await ask({ title: 'Leave without saving?', body: <p>Your changes to the definition are not saved. Switching views discards them.</p>, confirm: 'Discard changes', cancel: 'Stay and keep editing' }))) return;
+    if (
+      dirty &&
+      !(await ask({
+        title: 'Leave without saving?',
+        body: <p>Your changes to the definition are not saved. Switching views discards them.</p>,
+        confirm: 'Discard changes',
+        cancel: 'Stay and keep editing',
+      }))
+    )
+      return;
     setDirty(false);
     setSaved(null);
     setTab(next);
@@ -184,7 +204,8 @@ export function WorkflowPage() {
             onClick={() => void choose(k)}
             onKeyDown={(e) => {
               const i = tabs.findIndex(([t]) => t === tab);
-              const next = e.key === 'ArrowRight' ? (i + 1) % tabs.length : e.key === 'ArrowLeft' ? (i - 1 + tabs.length) % tabs.length : -1;
+              const next =
+                e.key === 'ArrowRight' ? (i + 1) % tabs.length : e.key === 'ArrowLeft' ? (i - 1 + tabs.length) % tabs.length : -1;
               if (next >= 0) void choose(tabs[next]![0]);
             }}
           >
@@ -215,7 +236,16 @@ export function WorkflowPage() {
             }}
           />
         )}
-        {tab === 'versions' && <VersionsTab id={w.id} current={w.version} pick={(v) => { setVersion(v === latest ? undefined : v); setTab('flow'); }} />}
+        {tab === 'versions' && (
+          <VersionsTab
+            id={w.id}
+            current={w.version}
+            pick={(v) => {
+              setVersion(v === latest ? undefined : v);
+              setTab('flow');
+            }}
+          />
+        )}
         {tab === 'runs' && <RecentRuns workflowId={w.id} />}
         {tab === 'schedules' && <SchedulesTab workflowId={w.id} />}
         {tab === 'triggers' && <TriggersTab workflowId={w.id} />}
@@ -268,8 +298,10 @@ function EditTab({
     notice = (
       <div className="note" role="note" id="old-version-note">
         <p>
-          <strong>You are looking at version {version}; the latest is version {latest}.</strong> Saving this text makes version {latest + 1} from version {version}, which
-          undoes what versions {version + 1}
+          <strong>
+            You are looking at version {version}; the latest is version {latest}.
+          </strong>{' '}
+          Saving this text makes version {latest + 1} from version {version}, which undoes what versions {version + 1}
           {latest > version + 1 ? `–${latest}` : ''} changed.
         </p>
         <p>
@@ -287,7 +319,12 @@ function EditTab({
       }}
     >
       {notice}
-      <DefinitionEditor label="Definition (JSON) — saving makes a new version; running runs keep theirs" text={text} onText={setText} serverIssues={save.isError ? issuesOf(save.error) : []} />
+      <DefinitionEditor
+        label="Definition (JSON) — saving makes a new version; running runs keep theirs"
+        text={text}
+        onText={setText}
+        serverIssues={save.isError ? issuesOf(save.error) : []}
+      />
       <div className="actions">
         <button type="submit" disabled={!('value' in parsed) || save.isPending} aria-describedby={old ? 'old-version-note' : undefined}>
           {save.isPending ? 'Saving…' : old ? `Restore as new version` : 'Save new version'}
@@ -329,7 +366,9 @@ function RecentRuns({ workflowId }: { workflowId: string }) {
           <Link to={`/runs/${r.id}`}>
             <StatusBadge status={r.status} /> {when(r.createdAt)}
           </Link>{' '}
-          <span className="muted small">v{r.workflowVersion} · {r.trigger}</span>
+          <span className="muted small">
+            v{r.workflowVersion} · {r.trigger}
+          </span>
         </li>
       ))}
     </ul>
@@ -337,7 +376,11 @@ function RecentRuns({ workflowId }: { workflowId: string }) {
 }
 
 function SchedulesTab({ workflowId }: { workflowId: string }) {
-  const { loading, missing } = useMissing(['GET /api/workflows/{id}/schedules', 'POST /api/workflows/{id}/schedules', 'DELETE /api/workflows/{id}/schedules/{scheduleId}']);
+  const { loading, missing } = useMissing([
+    'GET /api/workflows/{id}/schedules',
+    'POST /api/workflows/{id}/schedules',
+    'DELETE /api/workflows/{id}/schedules/{scheduleId}',
+  ]);
   if (loading) return <Loading what="schedules" />;
   if (missing.length) return <NotAvailable feature="Schedules" needs={missing} />;
   return <Schedules workflowId={workflowId} />;
@@ -362,7 +405,14 @@ function Schedules({ workflowId }: { workflowId: string }) {
   const parsed = parseJson(input);
   const refresh = () => void qc.invalidateQueries({ queryKey: ['schedules', workflowId] });
   const create = useMutation({
-    mutationFn: () => createSchedule(workflowId, { cron, timezone, input: (('value' in parsed ? parsed.value : {}) ?? {}) as never, enabled: true, catchUp }),
+    mutationFn: () =>
+      createSchedule(workflowId, {
+        cron,
+        timezone,
+        input: (('value' in parsed ? parsed.value : {}) ?? {}) as never,
+        enabled: true,
+        catchUp,
+      }),
     onSuccess: refresh,
   });
   const remove = useMutation({ mutationFn: (id: string) => deleteSchedule(workflowId, id), onSuccess: refresh });
@@ -379,13 +429,17 @@ function Schedules({ workflowId }: { workflowId: string }) {
             return (
               <li key={sc.id} className="schedule" data-schedule={sc.id}>
                 <p>
-                  <code>{sc.cron}</code> in {sc.timezone} · {sc.enabled ? 'enabled' : 'disabled'} · missed fire times: {sc.catchUp === 'all' ? 'all run when the platform is back' : 'skipped'}
+                  <code>{sc.cron}</code> in {sc.timezone} · {sc.enabled ? 'enabled' : 'disabled'} · missed fire times:{' '}
+                  {sc.catchUp === 'all' ? 'all run when the platform is back' : 'skipped'}
                 </p>
                 <p className="small">
                   Next fire: <span data-testid="next-fire">{when(sc.nextFireAt, sc.timezone)}</span>
                   {sc.nextFireAt && sc.timezone !== local && <span className="muted"> ({when(sc.nextFireAt)} your time)</span>}
                   {sc.overdue && (
-                    <span className="badge badge-failed overdue" title="This fire time passed over two minutes ago and no run was started for it: Demiton was stopped, or its timer is failing.">
+                    <span
+                      className="badge badge-failed overdue"
+                      title="This fire time passed over two minutes ago and no run was started for it: Demiton was stopped, or its timer is failing."
+                    >
                       overdue
                     </span>
                   )}
@@ -410,7 +464,17 @@ function Schedules({ workflowId }: { workflowId: string }) {
                   className="link small"
                   aria-label={`Delete schedule ${sc.cron}`}
                   onClick={async () => {
-                    if (await ask({ title: 'Delete this schedule?', body: <p>The schedule <code>{sc.cron}</code> ({sc.timezone}) stops starting runs. Runs it already started are kept.</p>, confirm: 'Delete schedule' }))
+                    if (
+                      await ask({
+                        title: 'Delete this schedule?',
+                        body: (
+                          <p>
+                            The schedule <code>{sc.cron}</code> ({sc.timezone}) stops starting runs. Runs it already started are kept.
+                          </p>
+                        ),
+                        confirm: 'Delete schedule',
+                      })
+                    )
                       remove.mutate(sc.id);
                   }}
                 >
@@ -439,19 +503,32 @@ function Schedules({ workflowId }: { workflowId: string }) {
         </div>
         <div className="field">
           <label htmlFor="s-tz">Time zone</label>
-          <input id="s-tz" value={timezone} onChange={(e) => setTimezone(e.target.value)} list="s-tz-list" aria-describedby="s-tz-help" required />
+          <input
+            id="s-tz"
+            value={timezone}
+            onChange={(e) => setTimezone(e.target.value)}
+            list="s-tz-list"
+            aria-describedby="s-tz-help"
+            required
+          />
           <datalist id="s-tz-list">
             {ZONES.map((z) => (
               <option key={z} value={z} />
             ))}
           </datalist>
           <p className="help" id="s-tz-help">
-            A region and city as the IANA time-zone database names them (e.g. <code>Europe/Berlin</code>), so fire times follow that place's clock, daylight saving included.
+            A region and city as the IANA time-zone database names them (e.g. <code>Europe/Berlin</code>), so fire times follow that place's
+            clock, daylight saving included.
           </p>
         </div>
         <div className="field">
           <label htmlFor="s-catch">Missed fire times</label>
-          <select id="s-catch" value={catchUp} onChange={(e) => setCatchUp(e.target.value as 'skip' | 'all')} aria-describedby="s-catch-help">
+          <select
+            id="s-catch"
+            value={catchUp}
+            onChange={(e) => setCatchUp(e.target.value as 'skip' | 'all')}
+            aria-describedby="s-catch-help"
+          >
             <option value="skip">skip them</option>
             <option value="all">run them all</option>
           </select>
@@ -461,8 +538,19 @@ function Schedules({ workflowId }: { workflowId: string }) {
         </div>
         <div className="field">
           <label htmlFor="s-input">Input of every run (JSON)</label>
-          <textarea id="s-input" className="code" rows={3} value={input} onChange={(e) => setInput(e.target.value)} aria-invalid={'issue' in parsed} />
-          {'issue' in parsed && <p className="problems">{parsed.issue.path}: {parsed.issue.message}</p>}
+          <textarea
+            id="s-input"
+            className="code"
+            rows={3}
+            value={input}
+            onChange={(e) => setInput(e.target.value)}
+            aria-invalid={'issue' in parsed}
+          />
+          {'issue' in parsed && (
+            <p className="problems">
+              {parsed.issue.path}: {parsed.issue.message}
+            </p>
+          )}
         </div>
         {create.isError && <RequestProblems error={create.error} />}
         <div className="actions">

@@ -56,7 +56,10 @@ export function WorkflowsPage() {
                   <td>v{w.version}</td>
                   <td>
                     {w.lastRun ? (
-                      <Link to={`/runs/${w.lastRun.id}`} aria-label={`Last run of ${w.name}: ${w.lastRun.status}, ${when(w.lastRun.createdAt)}`}>
+                      <Link
+                        to={`/runs/${w.lastRun.id}`}
+                        aria-label={`Last run of ${w.name}: ${w.lastRun.status}, ${when(w.lastRun.createdAt)}`}
+                      >
                         <StatusBadge status={w.lastRun.status} /> <span className="small">{when(w.lastRun.createdAt)}</span>
                       </Link>
                     ) : (

@@ -80,7 +80,12 @@ async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Re
   }
   if (r.response.ok) return r.data as T;
   const p = (r.error ?? {}) as { code?: string; detail?: string; title?: string; errors?: FieldIssue[] };
-  throw new ApiError(r.response.status, p.code ?? `http_${r.response.status}`, p.detail ?? p.title ?? `The request failed (${r.response.status}).`, p.errors ?? []);
+  throw new ApiError(
+    r.response.status,
+    p.code ?? `http_${r.response.status}`,
+    p.detail ?? p.title ?? `The request failed (${r.response.status}).`,
+    p.errors ?? [],
+  );
 }
 
 // ---- system ---------------------------------------------------------------------------------
@@ -99,14 +104,18 @@ export async function getOpenApiDocument(): Promise<Record<string, unknown>> {
 
 // ---- workflows ------------------------------------------------------------------------------
 
-export const listWorkflows = (projectId?: string) => unwrap(client.GET('/api/workflows', { params: { query: projectId ? { projectId } : {} } }));
+export const listWorkflows = (projectId?: string) =>
+  unwrap(client.GET('/api/workflows', { params: { query: projectId ? { projectId } : {} } }));
 export const getWorkflow = (id: string, version?: number) =>
   unwrap(client.GET('/api/workflows/{id}', { params: { path: { id }, query: version ? { version } : {} } }));
 export const listWorkflowVersions = (id: string) => unwrap(client.GET('/api/workflows/{id}/versions', { params: { path: { id } } }));
 export const createWorkflow = (definition: WorkflowDefinition) => unwrap(client.POST('/api/workflows', { body: definition }));
-export const updateWorkflow = (id: string, definition: WorkflowDefinition) => unwrap(client.PUT('/api/workflows/{id}', { params: { path: { id } }, body: definition }));
+export const updateWorkflow = (id: string, definition: WorkflowDefinition) =>
+  unwrap(client.PUT('/api/workflows/{id}', { params: { path: { id } }, body: definition }));
 export const triggerRun = (id: string, input: Record<string, unknown>) =>
-  unwrap(client.POST('/api/workflows/{id}/runs', { params: { path: { id } }, body: { input: input as Schemas['TriggerRunBody']['input'] } }));
+  unwrap(
+    client.POST('/api/workflows/{id}/runs', { params: { path: { id } }, body: { input: input as Schemas['TriggerRunBody']['input'] } }),
+  );
 
 // ---- runs -----------------------------------------------------------------------------------
 
@@ -204,15 +213,21 @@ export async function watchRun(id: string, on: RunFeedHandlers, signal: AbortSig
 
 export const listProjects = () => unwrap(client.GET('/api/projects'));
 export const createProject = (body: { name: string; description?: string }) => unwrap(client.POST('/api/projects', { body }));
-export const listWorkers = (projectId?: string) => unwrap(client.GET('/api/workers', { params: { query: projectId ? { projectId } : {} } }));
+export const listWorkers = (projectId?: string) =>
+  unwrap(client.GET('/api/workers', { params: { query: projectId ? { projectId } : {} } }));
 export const getWorker = (id: string) => unwrap(client.GET('/api/workers/{id}', { params: { path: { id } } }));
-export const createWorker = (body: { projectId?: string; name: string; owner: string; description?: string }) => unwrap(client.POST('/api/workers', { body }));
-export const updateWorker = (id: string, body: { name?: string; owner?: string; description?: string | null; status?: 'active' | 'paused' }) =>
-  unwrap(client.PATCH('/api/workers/{id}', { params: { path: { id } }, body }));
-export const assignWorkflowToWorker = (id: string, workflowId: string) => unwrap(client.POST('/api/workers/{id}/workflows', { params: { path: { id } }, body: { workflowId } }));
+export const createWorker = (body: { projectId?: string; name: string; owner: string; description?: string }) =>
+  unwrap(client.POST('/api/workers', { body }));
+export const updateWorker = (
+  id: string,
+  body: { name?: string; owner?: string; description?: string | null; status?: 'active' | 'paused' },
+) => unwrap(client.PATCH('/api/workers/{id}', { params: { path: { id } }, body }));
+export const assignWorkflowToWorker = (id: string, workflowId: string) =>
+  unwrap(client.POST('/api/workers/{id}/workflows', { params: { path: { id } }, body: { workflowId } }));
 export const releaseWorkflowFromWorker = (id: string, workflowId: string) =>
   unwrap(client.DELETE('/api/workers/{id}/workflows/{workflowId}', { params: { path: { id, workflowId } } }));
-export const getWorkerStats = (id: string, days = 14) => unwrap(client.GET('/api/workers/{id}/stats', { params: { path: { id }, query: { days } } }));
+export const getWorkerStats = (id: string, days = 14) =>
+  unwrap(client.GET('/api/workers/{id}/stats', { params: { path: { id }, query: { days } } }));
 
 // ---- identity -------------------------------------------------------------------------------
 
@@ -239,7 +254,8 @@ export async function getAuthConfig(): Promise<AuthConfig> {
 // ---- schedules ------------------------------------------------------------------------------
 
 export type ScheduleView = Schemas['ScheduleView'];
-export const listSchedules = (workflowId: string) => unwrap(client.GET('/api/workflows/{id}/schedules', { params: { path: { id: workflowId } } }));
+export const listSchedules = (workflowId: string) =>
+  unwrap(client.GET('/api/workflows/{id}/schedules', { params: { path: { id: workflowId } } }));
 export const createSchedule = (workflowId: string, body: Schemas['ScheduleBody']) =>
   unwrap(client.POST('/api/workflows/{id}/schedules', { params: { path: { id: workflowId } }, body }));
 export const deleteSchedule = (workflowId: string, scheduleId: string) =>
@@ -250,27 +266,48 @@ export const deleteSchedule = (workflowId: string, scheduleId: string) =>
 export type ConnectorView = Schemas['ConnectorView'];
 export type AdapterInfo = Schemas['AdapterCatalog']['items'][number];
 export const listAdapters = () => unwrap(client.GET('/api/adapters'));
-export const listConnectors = (projectId?: string) => unwrap(client.GET('/api/connectors', { params: { query: projectId ? { projectId } : {} } }));
+export const listConnectors = (projectId?: string) =>
+  unwrap(client.GET('/api/connectors', { params: { query: projectId ? { projectId } : {} } }));
 export const createConnector = (body: Schemas['ConnectorBody']) => unwrap(client.POST('/api/connectors', { body }));
-export const updateConnector = (id: string, body: Schemas['ConnectorUpdateBody']) => unwrap(client.PUT('/api/connectors/{id}', { params: { path: { id } }, body }));
+export const updateConnector = (id: string, body: Schemas['ConnectorUpdateBody']) =>
+  unwrap(client.PUT('/api/connectors/{id}', { params: { path: { id } }, body }));
 export const testConnector = (id: string) => unwrap(client.POST('/api/connectors/{id}/test', { params: { path: { id } } }));
 export const deleteConnector = (id: string) => unwrap(client.DELETE('/api/connectors/{id}', { params: { path: { id } } }));
 
 // ---- business objects -----------------------------------------------------------------------
 
-export const listBusinessObjectTypes = (projectId?: string) => unwrap(client.GET('/api/business-object-types', { params: { query: projectId ? { projectId } : {} } }));
-export const listBusinessObjects = (type: string, q: { projectId?: string | undefined; filter?: string | undefined; cursor?: string | undefined; limit?: number }) =>
+export const listBusinessObjectTypes = (projectId?: string) =>
+  unwrap(client.GET('/api/business-object-types', { params: { query: projectId ? { projectId } : {} } }));
+export const listBusinessObjects = (
+  type: string,
+  q: { projectId?: string | undefined; filter?: string | undefined; cursor?: string | undefined; limit?: number },
+) =>
   unwrap(
     client.GET('/api/business-objects/{type}', {
-      params: { path: { type }, query: { ...(q.projectId ? { projectId: q.projectId } : {}), ...(q.filter ? { filter: q.filter } : {}), ...(q.cursor ? { cursor: q.cursor } : {}), limit: q.limit ?? 25 } },
+      params: {
+        path: { type },
+        query: {
+          ...(q.projectId ? { projectId: q.projectId } : {}),
+          ...(q.filter ? { filter: q.filter } : {}),
+          ...(q.cursor ? { cursor: q.cursor } : {}),
+          limit: q.limit ?? 25,
+        },
+      },
     }),
   );
 
 type Record_ = Record<string, unknown>;
 export const createBusinessObject = (type: string, data: Record_, projectId?: string) =>
-  unwrap(client.POST('/api/business-objects/{type}', { params: { path: { type }, query: projectId ? { projectId } : {} }, body: data as never }));
+  unwrap(
+    client.POST('/api/business-objects/{type}', { params: { path: { type }, query: projectId ? { projectId } : {} }, body: data as never }),
+  );
 export const putBusinessObject = (type: string, key: string, data: Record_, projectId?: string) =>
-  unwrap(client.PUT('/api/business-objects/{type}/{key}', { params: { path: { type, key }, query: projectId ? { projectId } : {} }, body: data as never }));
+  unwrap(
+    client.PUT('/api/business-objects/{type}/{key}', {
+      params: { path: { type, key }, query: projectId ? { projectId } : {} },
+      body: data as never,
+    }),
+  );
 export const deleteBusinessObject = (type: string, key: string, projectId?: string) =>
   unwrap(client.DELETE('/api/business-objects/{type}/{key}', { params: { path: { type, key }, query: projectId ? { projectId } : {} } }));
 
@@ -287,9 +324,11 @@ export const setMemberRole = (tenantId: string, objectId: string, role: Role | n
   unwrap(client.PUT('/api/hq/members/{tenantId}/{objectId}/role', { params: { path: { tenantId, objectId } }, body: { role } }));
 export const putRoleMapping = (groupId: string, body: { role: Role; description?: string }) =>
   unwrap(client.PUT('/api/hq/role-mappings/{groupId}', { params: { path: { groupId } }, body }));
-export const deleteRoleMapping = (groupId: string) => unwrap(client.DELETE('/api/hq/role-mappings/{groupId}', { params: { path: { groupId } } }));
+export const deleteRoleMapping = (groupId: string) =>
+  unwrap(client.DELETE('/api/hq/role-mappings/{groupId}', { params: { path: { groupId } } }));
 export const listApiKeys = () => unwrap(client.GET('/api/hq/api-keys'));
-export const createApiKey = (body: { name: string; role: 'viewer' | 'operator' | 'editor' | 'admin'; expiresAt?: string }) => unwrap(client.POST('/api/hq/api-keys', { body }));
+export const createApiKey = (body: { name: string; role: 'viewer' | 'operator' | 'editor' | 'admin'; expiresAt?: string }) =>
+  unwrap(client.POST('/api/hq/api-keys', { body }));
 export const revokeApiKey = (id: string) => unwrap(client.DELETE('/api/hq/api-keys/{id}', { params: { path: { id } } }));
 export const getOrgSettings = () => unwrap(client.GET('/api/hq/settings'));
 export type OrgSettingsView = Schemas['OrgSettingsView'];
@@ -301,7 +340,8 @@ export type ModelProviderView = Schemas['ModelProviderView'];
 export type ModelProviderBody = Schemas['PutModelProviderBody'];
 export const getModelProvider = () => unwrap(client.GET('/api/hq/model-provider'));
 export const putModelProvider = (body: ModelProviderBody) => unwrap(client.PUT('/api/hq/model-provider', { body }));
-export const listAudit = (cursor?: string) => unwrap(client.GET('/api/hq/audit', { params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } } }));
+export const listAudit = (cursor?: string) =>
+  unwrap(client.GET('/api/hq/audit', { params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } } }));
 
 // ---- assistant ------------------------------------------------------------------------------
 
@@ -310,7 +350,8 @@ export type MessageView = ConversationDetail['messages'][number];
 export type Citation = MessageView['citations'][number];
 export type AssistantSuggestion = MessageView['suggestions'][number];
 export const listConversations = () => unwrap(client.GET('/api/studio/conversations'));
-export const createConversation = (title?: string) => unwrap(client.POST('/api/studio/conversations', { body: { focus: {}, ...(title ? { title } : {}) } }));
+export const createConversation = (title?: string) =>
+  unwrap(client.POST('/api/studio/conversations', { body: { focus: {}, ...(title ? { title } : {}) } }));
 export const getConversation = (id: string) => unwrap(client.GET('/api/studio/conversations/{id}', { params: { path: { id } } }));
 
 /** What a streamed answer reports, as it arrives. */
@@ -359,18 +400,25 @@ export async function askAssistant(conversationId: string, content: string, on: 
     }
   }
 }
-export const createBusinessObjectType = (body: Schemas['BusinessObjectTypeBody']) => unwrap(client.POST('/api/business-object-types', { body }));
+export const createBusinessObjectType = (body: Schemas['BusinessObjectTypeBody']) =>
+  unwrap(client.POST('/api/business-object-types', { body }));
 
 // ---- triggers (webhooks, Service Bus) --------------------------------------------------------
 
 export type TriggerView = Schemas['TriggerView'];
 export type TriggerBody = paths['/api/workflows/{id}/triggers']['post']['requestBody']['content']['application/json'];
 export type TriggerDelivery = Schemas['TriggerDeliveryList']['items'][number];
-export const listTriggers = (workflowId: string) => unwrap(client.GET('/api/workflows/{id}/triggers', { params: { path: { id: workflowId } } }));
-export const createTrigger = (workflowId: string, body: TriggerBody) => unwrap(client.POST('/api/workflows/{id}/triggers', { params: { path: { id: workflowId } }, body }));
+export const listTriggers = (workflowId: string) =>
+  unwrap(client.GET('/api/workflows/{id}/triggers', { params: { path: { id: workflowId } } }));
+export const createTrigger = (workflowId: string, body: TriggerBody) =>
+  unwrap(client.POST('/api/workflows/{id}/triggers', { params: { path: { id: workflowId } }, body }));
 export const replaceTrigger = (workflowId: string, triggerId: string, body: TriggerBody) =>
   unwrap(client.PUT('/api/workflows/{id}/triggers/{triggerId}', { params: { path: { id: workflowId, triggerId } }, body }));
 export const deleteTrigger = (workflowId: string, triggerId: string) =>
   unwrap(client.DELETE('/api/workflows/{id}/triggers/{triggerId}', { params: { path: { id: workflowId, triggerId } } }));
 export const listTriggerDeliveries = (workflowId: string, triggerId: string, limit = 20) =>
-  unwrap(client.GET('/api/workflows/{id}/triggers/{triggerId}/deliveries', { params: { path: { id: workflowId, triggerId }, query: { limit } } }));
+  unwrap(
+    client.GET('/api/workflows/{id}/triggers/{triggerId}/deliveries', {
+      params: { path: { id: workflowId, triggerId }, query: { limit } },
+    }),
+  );

@@ -16,7 +16,12 @@ export async function startAuth(): Promise<AuthState> {
   if (config.devMode || !config.clientId || !config.authority) return { config, account: null };
   const { PublicClientApplication, InteractionRequiredAuthError } = await import('@azure/msal-browser');
   const msal = new PublicClientApplication({
-    auth: { clientId: config.clientId, authority: config.authority, knownAuthorities: config.knownAuthorities, redirectUri: window.location.origin },
+    auth: {
+      clientId: config.clientId,
+      authority: config.authority,
+      knownAuthorities: config.knownAuthorities,
+      redirectUri: window.location.origin,
+    },
     cache: { cacheLocation: 'sessionStorage' },
   });
   await msal.initialize();

@@ -31,7 +31,8 @@ export function createSseParser(): (chunk: string) => SseEvent[] {
         else if (field === 'id') id = value;
         else if (field === 'retry' && /^\d+$/.test(value)) retry = Number(value);
       }
-      if (data.length || retry !== undefined) out.push({ event, data: data.join('\n'), ...(id !== undefined ? { id } : {}), ...(retry !== undefined ? { retry } : {}) });
+      if (data.length || retry !== undefined)
+        out.push({ event, data: data.join('\n'), ...(id !== undefined ? { id } : {}), ...(retry !== undefined ? { retry } : {}) });
     }
     return out;
   };

@@ -46,7 +46,9 @@ export function renderStudio(path: string) {
 /** axe-core on a node: serious and critical violations, readable. Colour contrast needs layout jsdom lacks. */
 export async function axeViolations(node: Element): Promise<string[]> {
   const r = await axe.run(node, { rules: { 'color-contrast': { enabled: false } }, resultTypes: ['violations'] });
-  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  return r.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /**
@@ -59,10 +61,13 @@ export function failRequests(matches: (url: string) => boolean, detail: string):
     fetch: async (input, init) => {
       const url = input instanceof Request ? input.url : String(input);
       if (!matches(url)) return real(input, init);
-      return new Response(JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500, code: 'internal_error', detail }), {
-        status: 500,
-        headers: { 'content-type': 'application/problem+json' },
-      });
+      return new Response(
+        JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500, code: 'internal_error', detail }),
+        {
+          status: 500,
+          headers: { 'content-type': 'application/problem+json' },
+        },
+      );
     },
   });
   return () => configureApi({ fetch: real });

@@ -12,13 +12,25 @@ beforeAll(async () => {
 afterAll(() => azurite?.close());
 
 const blob = (extra: Record<string, unknown> = {}, secrets: Record<string, string> = { accountKey: AZURITE_KEY }) =>
-  adapterFor({ systemType: 'azure-blob', settings: { accountUrl: azurite.accountUrl, accountName: AZURITE_ACCOUNT, container: 'artifacts', createContainer: true, ...extra }, secrets });
+  adapterFor({
+    systemType: 'azure-blob',
+    settings: { accountUrl: azurite.accountUrl, accountName: AZURITE_ACCOUNT, container: 'artifacts', createContainer: true, ...extra },
+    secrets,
+  });
 
 describe('Azure Blob adapter (azurite)', () => {
   it('writes, reads and lists artifacts', async () => {
-    const put = await callOp(blob(), 'putArtifact', { name: 'runs/r1/summary.json', content: '{"orders":42}', contentType: 'application/json' });
+    const put = await callOp(blob(), 'putArtifact', {
+      name: 'runs/r1/summary.json',
+      content: '{"orders":42}',
+      contentType: 'application/json',
+    });
     expect(put).toMatchObject({ name: 'runs/r1/summary.json', size: 13, etag: expect.any(String) });
-    await callOp(blob(), 'putArtifact', { name: 'runs/r1/raw.bin', content: Buffer.from([0, 1, 2, 255]).toString('base64'), encoding: 'base64' });
+    await callOp(blob(), 'putArtifact', {
+      name: 'runs/r1/raw.bin',
+      content: Buffer.from([0, 1, 2, 255]).toString('base64'),
+      encoding: 'base64',
+    });
     await callOp(blob(), 'putArtifact', { name: 'runs/r2/summary.json', content: '{}' });
     const got = await callOp(blob(), 'getArtifact', { name: 'runs/r1/summary.json' });
     expect(got).toMatchObject({ content: '{"orders":42}', contentType: 'application/json', size: 13 });
@@ -44,25 +56,51 @@ describe('Azure Blob adapter (azurite)', () => {
 
   it('tests the connection, and names a missing container', async () => {
     await callOp(blob(), 'putArtifact', { name: 'probe.txt', content: 'x' });
-    await expect(blob().testConnection!(new AbortController().signal)).resolves.toMatchObject({ ok: true, detail: "container 'artifacts' reachable" });
-    await expect(blob({ container: 'missing-one', createContainer: false }).testConnection!(new AbortController().signal)).rejects.toMatchObject({ code: 'azure_blob_container_missing' });
+    await expect(blob().testConnection!(new AbortController().signal)).resolves.toMatchObject({
+      ok: true,
+      detail: "container 'artifacts' reachable",
+    });
+    await expect(
+      blob({ container: 'missing-one', createContainer: false }).testConnection!(new AbortController().signal),
+    ).rejects.toMatchObject({ code: 'azure_blob_container_missing' });
   });
 
   it('is refused by the production policy', async () => {
-    const a = prodRegistry.getAdapter({ id: 'x', name: 'b', systemType: 'azure-blob', settings: { accountUrl: azurite.accountUrl, accountName: AZURITE_ACCOUNT, container: 'artifacts' }, secrets: { accountKey: AZURITE_KEY } });
+    const a = prodRegistry.getAdapter({
+      id: 'x',
+      name: 'b',
+      systemType: 'azure-blob',
+      settings: { accountUrl: azurite.accountUrl, accountName: AZURITE_ACCOUNT, container: 'artifacts' },
+      secrets: { accountKey: AZURITE_KEY },
+    });
     await expect(callOp(a, 'listArtifacts', {})).rejects.toMatchObject({ code: 'outbound_address_blocked' });
   });
 
   it('checks the address the SDK’s socket connects to (a name that turns into 127.0.0.1 is refused)', async () => {
     const port = new URL(azurite.accountUrl).port;
-    const rebinding = createDefaultRegistry({ network: new OutboundPolicy({ allowPrivate: false }, async () => [{ address: '127.0.0.1', family: 4 }]) });
-    const a = rebinding.getAdapter({ id: 'x', name: 'b', systemType: 'azure-blob', settings: { accountUrl: `http://storage.example.com:${port}/${AZURITE_ACCOUNT}`, accountName: AZURITE_ACCOUNT, container: 'artifacts' }, secrets: { accountKey: AZURITE_KEY } });
+    const rebinding = createDefaultRegistry({
+      network: new OutboundPolicy({ allowPrivate: false }, async () => [{ address: '127.0.0.1', family: 4 }]),
+    });
+    const a = rebinding.getAdapter({
+      id: 'x',
+      name: 'b',
+      systemType: 'azure-blob',
+      settings: {
+        accountUrl: `http://storage.example.com:${port}/${AZURITE_ACCOUNT}`,
+        accountName: AZURITE_ACCOUNT,
+        container: 'artifacts',
+      },
+      secrets: { accountKey: AZURITE_KEY },
+    });
     const err = await callOp(a, 'listArtifacts', {}).catch((e) => e);
     expect(err).toMatchObject({ code: 'outbound_address_blocked', retryable: false });
     expect(err.message).toContain("'storage.example.com' (127.0.0.1) is not allowed: loopback");
   });
 
   it('is inferred from a blob.core.windows.net account URL', () => {
-    expect(devRegistry.resolve({ id: 'x', name: 'b', settings: { accountUrl: 'https://contoso.blob.core.windows.net' }, secrets: {} }).registration.systemType).toBe('azure-blob');
+    expect(
+      devRegistry.resolve({ id: 'x', name: 'b', settings: { accountUrl: 'https://contoso.blob.core.windows.net' }, secrets: {} })
+        .registration.systemType,
+    ).toBe('azure-blob');
   });
 });

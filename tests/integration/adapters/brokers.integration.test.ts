@@ -19,7 +19,12 @@ describe('RabbitMQ adapter', () => {
       const ch = await conn.createChannel();
       await ch.assertQueue(queue, { autoDelete: true });
       const c = ctx();
-      const r = await callOp(adapterFor({ systemType: 'rabbitmq', settings: { host: '127.0.0.1' }, secrets: { password: 'guest' } }), 'publish', { routingKey: queue, message: { order: 42 } }, c);
+      const r = await callOp(
+        adapterFor({ systemType: 'rabbitmq', settings: { host: '127.0.0.1' }, secrets: { password: 'guest' } }),
+        'publish',
+        { routingKey: queue, message: { order: 42 } },
+        c,
+      );
       expect(r).toEqual({ published: true, exchange: '', routingKey: queue, messageId: c.idempotencyKey });
       const msg = await ch.get(queue, { noAck: true });
       expect(msg && JSON.parse(msg.content.toString())).toEqual({ order: 42 });
@@ -36,7 +41,11 @@ describe('RabbitMQ adapter', () => {
   });
 
   it('tests the connection', async () => {
-    await expect(adapterFor({ systemType: 'rabbitmq', settings: { host: '127.0.0.1' }, secrets: { password: 'guest' } }).testConnection!(new AbortController().signal)).resolves.toMatchObject({
+    await expect(
+      adapterFor({ systemType: 'rabbitmq', settings: { host: '127.0.0.1' }, secrets: { password: 'guest' } }).testConnection!(
+        new AbortController().signal,
+      ),
+    ).resolves.toMatchObject({
       ok: true,
       detail: expect.stringMatching(/RabbitMQ/),
     });
@@ -58,7 +67,9 @@ describe('MQTT adapter', () => {
   });
 
   it('tests the connection', async () => {
-    await expect(adapterFor({ systemType: 'mqtt', settings: { host: '127.0.0.1' } }).testConnection!(new AbortController().signal)).resolves.toMatchObject({ ok: true });
+    await expect(
+      adapterFor({ systemType: 'mqtt', settings: { host: '127.0.0.1' } }).testConnection!(new AbortController().signal),
+    ).resolves.toMatchObject({ ok: true });
   });
 });
 
@@ -86,7 +97,8 @@ describe('NATS adapter', () => {
   });
 
   it('the three are inferred from their standard ports', () => {
-    const infer = (port: number) => devRegistry.resolve({ id: 'x', name: 'b', settings: { host: 'broker.internal', port }, secrets: {} }).registration.systemType;
+    const infer = (port: number) =>
+      devRegistry.resolve({ id: 'x', name: 'b', settings: { host: 'broker.internal', port }, secrets: {} }).registration.systemType;
     expect([infer(5672), infer(1883), infer(4222)]).toEqual(['rabbitmq', 'mqtt', 'nats']);
   });
 });

@@ -49,43 +49,83 @@ describe('Document Intelligence', () => {
     di.retryAfter = 1;
     di.runningPolls = 1;
     const t0 = Date.now();
-    expect((await callOp(a, 'analyze', { modelId: 'prebuilt-layout', document: { content: pdf } })).content).toContain('Invoice number: R-7');
+    expect((await callOp(a, 'analyze', { modelId: 'prebuilt-layout', document: { content: pdf } })).content).toContain(
+      'Invoice number: R-7',
+    );
     // One wait after the 202 and one after the `running` answer.
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1900);
     di.retryAfter = 0;
     const corrupt = Buffer.from('%PDF-1.7 not really').toString('base64');
-    await expect(callOp(a, 'analyze', { modelId: 'prebuilt-layout', document: { content: corrupt } })).rejects.toMatchObject({ code: 'document_intelligence_analysis_failed' });
+    await expect(callOp(a, 'analyze', { modelId: 'prebuilt-layout', document: { content: corrupt } })).rejects.toMatchObject({
+      code: 'document_intelligence_analysis_failed',
+    });
     await expect(callOp(a, 'analyze', { modelId: 'no-such-model', document: { content: pdf } })).rejects.toThrow(/ModelNotFound/);
     const wrongKey = adapterFor({ systemType: 'document-intelligence', settings: { endpoint: di.url }, secrets: { apiKey: 'wrong' } });
-    await expect(callOp(wrongKey, 'analyze', { modelId: 'prebuilt-layout', document: { content: pdf } })).rejects.toMatchObject({ status: 401, retryable: false });
+    await expect(callOp(wrongKey, 'analyze', { modelId: 'prebuilt-layout', document: { content: pdf } })).rejects.toMatchObject({
+      status: 401,
+      retryable: false,
+    });
   });
 
   it('applies the outbound network policy to the document URL and to the service', async () => {
-    const a = adapterFor({ systemType: 'document-intelligence', settings: { endpoint: 'https://contoso.cognitiveservices.azure.com' }, secrets: { apiKey: 'k' } }, prodRegistry);
-    await expect(callOp(a, 'analyze', { modelId: 'prebuilt-layout', document: { url: 'http://169.254.169.254/metadata/instance' } })).rejects.toMatchObject({ code: 'outbound_address_blocked' });
-    const local = adapterFor({ systemType: 'document-intelligence', settings: { endpoint: di.url }, secrets: { apiKey: di.apiKey } }, prodRegistry);
-    await expect(callOp(local, 'analyze', { modelId: 'prebuilt-layout', document: { content: pdf } })).rejects.toMatchObject({ code: 'outbound_address_blocked' });
+    const a = adapterFor(
+      {
+        systemType: 'document-intelligence',
+        settings: { endpoint: 'https://contoso.cognitiveservices.azure.com' },
+        secrets: { apiKey: 'k' },
+      },
+      prodRegistry,
+    );
+    await expect(
+      callOp(a, 'analyze', { modelId: 'prebuilt-layout', document: { url: 'http://169.254.169.254/metadata/instance' } }),
+    ).rejects.toMatchObject({ code: 'outbound_address_blocked' });
+    const local = adapterFor(
+      { systemType: 'document-intelligence', settings: { endpoint: di.url }, secrets: { apiKey: di.apiKey } },
+      prodRegistry,
+    );
+    await expect(callOp(local, 'analyze', { modelId: 'prebuilt-layout', document: { content: pdf } })).rejects.toMatchObject({
+      code: 'outbound_address_blocked',
+    });
   });
 });
 
 describe("search-index (a customer's own Azure AI Search index)", () => {
-  const idx = () => adapterFor({ systemType: 'search-index', settings: { endpoint: search.url, index: 'products' }, secrets: { apiKey: 'search-admin-key' } });
+  const idx = () =>
+    adapterFor({
+      systemType: 'search-index',
+      settings: { endpoint: search.url, index: 'products' },
+      secrets: { apiKey: 'search-admin-key' },
+    });
 
   beforeAll(() => {
-    search.indexes.set('products', { definition: { fields: [{ name: 'id', key: true }, { name: 'name' }, { name: 'vec' }] }, docs: new Map() });
+    search.indexes.set('products', {
+      definition: { fields: [{ name: 'id', key: true }, { name: 'name' }, { name: 'vec' }] },
+      docs: new Map(),
+    });
   });
 
   it('upserts, queries by keyword and by vector, deletes', async () => {
-    const up = await callOp(idx(), 'upsert', { documents: [{ id: 'p1', name: 'red bicycle', vec: [1, 0] }, { id: 'p2', name: 'blue kettle', vec: [0, 1] }] });
+    const up = await callOp(idx(), 'upsert', {
+      documents: [
+        { id: 'p1', name: 'red bicycle', vec: [1, 0] },
+        { id: 'p2', name: 'blue kettle', vec: [0, 1] },
+      ],
+    });
     expect(up.count).toBe(2);
     expect(search.requests.at(-1)!.body.value[0]['@search.action']).toBe('mergeOrUpload');
     expect(search.requests.at(-1)!.headers['api-key']).toBe('search-admin-key');
-    expect((await callOp(idx(), 'query', { search: 'kettle' })).hits.map((h: { document: { id: string } }) => h.document.id)).toEqual(['p2']);
+    expect((await callOp(idx(), 'query', { search: 'kettle' })).hits.map((h: { document: { id: string } }) => h.document.id)).toEqual([
+      'p2',
+    ]);
     const near = await callOp(idx(), 'query', { vector: { field: 'vec', values: [0.9, 0.1], k: 1 } });
     expect(near.hits).toEqual([{ score: expect.any(Number), document: expect.objectContaining({ id: 'p1' }) }]);
     expect((await callOp(idx(), 'delete', { keyField: 'id', keys: ['p1'] })).count).toBe(1);
     expect([...search.indexes.get('products')!.docs.keys()]).toEqual(['p2']);
-    const wrong = adapterFor({ systemType: 'search-index', settings: { endpoint: search.url, index: 'products' }, secrets: { apiKey: 'query-key?' } });
+    const wrong = adapterFor({
+      systemType: 'search-index',
+      settings: { endpoint: search.url, index: 'products' },
+      secrets: { apiKey: 'query-key?' },
+    });
     await expect(callOp(wrong, 'query', { search: 'x' })).rejects.toMatchObject({ status: 403 });
   });
 });
@@ -105,7 +145,11 @@ describe('model connector on Anthropic (own settings): schema in the prompt, usa
         record: async (u) => void recorded.push(u),
       };
       const c = ctx({ services: { businessObjects: {} as BusinessObjectAccess, models } });
-      const a = adapterFor({ systemType: 'model', settings: { source: 'own', provider: 'anthropic', baseUrl: claude.url, model: 'claude-test' }, secrets: { apiKey: 'sk-ant-own' } });
+      const a = adapterFor({
+        systemType: 'model',
+        settings: { source: 'own', provider: 'anthropic', baseUrl: claude.url, model: 'claude-test' },
+        secrets: { apiKey: 'sk-ant-own' },
+      });
       claude.script({ type: 'stream', parts: [{ text: '{"amount": "12"}' }] }, { type: 'stream', parts: [{ text: '{"amount": 12}' }] });
       const schema = { type: 'object', required: ['amount'], properties: { amount: { type: 'number' } } };
       const r = await callOp(a, 'extract', { text: 'Twelve euros.', schema }, c);

@@ -26,7 +26,12 @@ describe('SMTP adapter', () => {
 
   it('sends a message the server receives, with a Message-ID from the idempotency key', async () => {
     const c = ctx({ idempotencyKey: '3f1c2d4e-0000-4000-8000-00000000abcd' });
-    const r = await callOp(smtp(open.port), 'sendMail', { to: ['ops@example.com', 'cfo@example.com'], subject: 'Nightly import', text: '42 orders imported' }, c);
+    const r = await callOp(
+      smtp(open.port),
+      'sendMail',
+      { to: ['ops@example.com', 'cfo@example.com'], subject: 'Nightly import', text: '42 orders imported' },
+      c,
+    );
     expect(r.accepted).toEqual(['ops@example.com', 'cfo@example.com']);
     expect(r.messageId).toBe('<3f1c2d4e-0000-4000-8000-00000000abcd@demiton>');
     const got = open.messages.at(-1)!;
@@ -38,12 +43,20 @@ describe('SMTP adapter', () => {
   });
 
   it('logs in when the server requires it', async () => {
-    await callOp(smtp(authed.port, { username: 'mailer', password: 'p@ss' }), 'sendMail', { to: 'a@example.com', subject: 'hi', html: '<b>hi</b>' });
+    await callOp(smtp(authed.port, { username: 'mailer', password: 'p@ss' }), 'sendMail', {
+      to: 'a@example.com',
+      subject: 'hi',
+      html: '<b>hi</b>',
+    });
     expect(authed.messages.at(-1)!.user).toBe('mailer');
   });
 
   it('reports a refused login with the server’s reply, not retryable', async () => {
-    const err = await callOp(smtp(authed.port, { username: 'mailer', password: 'wrong' }), 'sendMail', { to: 'a@example.com', subject: 'x', text: 'x' }).catch((e) => e);
+    const err = await callOp(smtp(authed.port, { username: 'mailer', password: 'wrong' }), 'sendMail', {
+      to: 'a@example.com',
+      subject: 'x',
+      text: 'x',
+    }).catch((e) => e);
     expect(err).toMatchObject({ code: 'smtp_rejected', retryable: false });
     expect(err.message).toMatch(/535.*Invalid username or password/);
   });
@@ -64,13 +77,25 @@ describe('SMTP adapter', () => {
   });
 
   it('tests the connection (and the login)', async () => {
-    await expect(smtp(authed.port, { username: 'mailer', password: 'p@ss' }).testConnection!(new AbortController().signal)).resolves.toMatchObject({ ok: true });
-    await expect(smtp(authed.port, { username: 'mailer', password: 'nope' }).testConnection!(new AbortController().signal)).rejects.toThrow(/Invalid username or password/);
+    await expect(
+      smtp(authed.port, { username: 'mailer', password: 'p@ss' }).testConnection!(new AbortController().signal),
+    ).resolves.toMatchObject({ ok: true });
+    await expect(smtp(authed.port, { username: 'mailer', password: 'nope' }).testConnection!(new AbortController().signal)).rejects.toThrow(
+      /Invalid username or password/,
+    );
   });
 
   it('is refused by the production policy', async () => {
-    const a = prodRegistry.getAdapter({ id: 'x', name: 'm', systemType: 'smtp', settings: { host: '127.0.0.1', port: open.port, tls: 'opportunistic', from: 'a@b.c' }, secrets: {} });
-    await expect(callOp(a, 'sendMail', { to: 'a@example.com', subject: 'x', text: 'x' })).rejects.toMatchObject({ code: 'outbound_address_blocked' });
+    const a = prodRegistry.getAdapter({
+      id: 'x',
+      name: 'm',
+      systemType: 'smtp',
+      settings: { host: '127.0.0.1', port: open.port, tls: 'opportunistic', from: 'a@b.c' },
+      secrets: {},
+    });
+    await expect(callOp(a, 'sendMail', { to: 'a@example.com', subject: 'x', text: 'x' })).rejects.toMatchObject({
+      code: 'outbound_address_blocked',
+    });
   });
 });
 
@@ -107,7 +132,15 @@ describe('webhook adapter', () => {
   });
 
   it('sends a full payload (Teams message card) as is', async () => {
-    const payload = { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard', version: '1.4', body: [{ type: 'TextBlock', text: 'hi' }] } }] };
+    const payload = {
+      type: 'message',
+      attachments: [
+        {
+          contentType: 'application/vnd.microsoft.card.adaptive',
+          content: { type: 'AdaptiveCard', version: '1.4', body: [{ type: 'TextBlock', text: 'hi' }] },
+        },
+      ],
+    };
     await callOp(adapterFor({ systemType: 'webhook', settings: { url } }), 'post', { payload });
     expect(JSON.parse(received.at(-1)!.body)).toEqual(payload);
     expect(received.at(-1)!.headers['x-demiton-signature']).toBeUndefined();
@@ -125,7 +158,12 @@ describe('webhook adapter', () => {
   });
 
   it('infers the webhook system type from a Teams or Slack URL', () => {
-    expect(devRegistry.resolve({ id: 'x', name: 'w', settings: { url: 'https://contoso.webhook.office.com/webhookb2/x' }, secrets: {} })).toMatchObject({ step: 'inferred-system-type', registration: { systemType: 'webhook' } });
-    expect(devRegistry.resolve({ id: 'x', name: 'w', settings: { url: 'https://hooks.slack.com/services/T/B/X' }, secrets: {} }).registration.systemType).toBe('webhook');
+    expect(
+      devRegistry.resolve({ id: 'x', name: 'w', settings: { url: 'https://contoso.webhook.office.com/webhookb2/x' }, secrets: {} }),
+    ).toMatchObject({ step: 'inferred-system-type', registration: { systemType: 'webhook' } });
+    expect(
+      devRegistry.resolve({ id: 'x', name: 'w', settings: { url: 'https://hooks.slack.com/services/T/B/X' }, secrets: {} }).registration
+        .systemType,
+    ).toBe('webhook');
   });
 });

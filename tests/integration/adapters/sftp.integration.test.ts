@@ -79,7 +79,11 @@ describe('SFTP adapter (OpenSSH)', () => {
   });
 
   it('refuses a server whose host key does not match the pin', async () => {
-    const wrong = adapterFor({ systemType: 'sftp', settings: { ...settings(), hostKeySha256: 'SHA256:' + 'A'.repeat(43) }, secrets: { privateKey: sshd.privateKey } });
+    const wrong = adapterFor({
+      systemType: 'sftp',
+      settings: { ...settings(), hostKeySha256: 'SHA256:' + 'A'.repeat(43) },
+      secrets: { privateKey: sshd.privateKey },
+    });
     await expect(wrong.testConnection!(new AbortController().signal)).rejects.toMatchObject({ code: 'sftp_host_key_mismatch' });
   });
 

@@ -47,13 +47,19 @@ describe('PostgreSQL adapter', () => {
   const adapter = adapterFor({ systemType: 'postgres', settings: pgSettings });
 
   it('executes a parameterised statement; a hostile value stays a value', async () => {
-    const r = await callOp(adapter, 'execute', { sql: `SELECT id, customer FROM "${schema}".orders WHERE customer = $1 AND id <= $2 ORDER BY id`, params: ['cust-3', 30] });
+    const r = await callOp(adapter, 'execute', {
+      sql: `SELECT id, customer FROM "${schema}".orders WHERE customer = $1 AND id <= $2 ORDER BY id`,
+      params: ['cust-3', 30],
+    });
     expect(r.rows).toEqual([
       { id: 3, customer: 'cust-3' },
       { id: 13, customer: 'cust-3' },
       { id: 23, customer: 'cust-3' },
     ]);
-    const hostile = await callOp(adapter, 'execute', { sql: `SELECT count(*)::int AS n FROM "${schema}".orders WHERE customer = $1`, params: ["x' OR '1'='1"] });
+    const hostile = await callOp(adapter, 'execute', {
+      sql: `SELECT count(*)::int AS n FROM "${schema}".orders WHERE customer = $1`,
+      params: ["x' OR '1'='1"],
+    });
     expect(hostile.rows).toEqual([{ n: 0 }]);
   });
 
@@ -63,11 +69,17 @@ describe('PostgreSQL adapter', () => {
   });
 
   it('refuses to return more than maxRows and points at the streaming operation', async () => {
-    await expect(callOp(adapter, 'execute', { sql: `SELECT id FROM "${schema}".orders`, maxRows: 100 })).rejects.toMatchObject({ code: 'sql_too_many_rows' });
+    await expect(callOp(adapter, 'execute', { sql: `SELECT id FROM "${schema}".orders`, maxRows: 100 })).rejects.toMatchObject({
+      code: 'sql_too_many_rows',
+    });
   });
 
   it('streams every row through a cursor, fetching lazily', async () => {
-    const rows = await collect(adapter, 'query', { sql: `SELECT id, amount FROM "${schema}".orders WHERE id > $1 ORDER BY id`, params: [0], batchSize: 400 });
+    const rows = await collect(adapter, 'query', {
+      sql: `SELECT id, amount FROM "${schema}".orders WHERE id > $1 ORDER BY id`,
+      params: [0],
+      batchSize: 400,
+    });
     expect(rows).toHaveLength(ROWS);
     expect(rows[0]).toEqual({ id: 1, amount: '1.50' });
     expect(rows.at(-1)).toEqual({ id: ROWS, amount: String((ROWS * 1.5).toFixed(2)) });
@@ -75,14 +87,18 @@ describe('PostgreSQL adapter', () => {
 
   it('stops reading when the consumer stops (the cursor does not run ahead)', async () => {
     const op = adapter.operations['query'] as GeneratorOperation;
-    const it = op.generate(op.input.parse({ sql: `SELECT id FROM "${schema}".orders ORDER BY id`, batchSize: 10 }), ctx())[Symbol.asyncIterator]();
+    const it = op
+      .generate(op.input.parse({ sql: `SELECT id FROM "${schema}".orders ORDER BY id`, batchSize: 10 }), ctx())
+      [Symbol.asyncIterator]();
     const first = await it.next();
     expect(first.value).toEqual({ id: 1 });
     await it.return?.(undefined);
     // The connection was closed on return: the server has no session left running our cursor.
     const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await c.connect();
-    const { rows } = await c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'demiton' AND query LIKE $1`, [`%"${schema}".orders ORDER BY id%`]);
+    const { rows } = await c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'demiton' AND query LIKE $1`, [
+      `%"${schema}".orders ORDER BY id%`,
+    ]);
     await c.end();
     expect(rows[0].n).toBe(0);
   });
@@ -90,12 +106,21 @@ describe('PostgreSQL adapter', () => {
   it('stops a running statement when the task is aborted (the server session ends)', async () => {
     const ac = new AbortController();
     const marker = `abort_${suffix}`;
-    const running = callOp(adapter, 'execute', { sql: `SELECT pg_sleep(60), $1::text AS marker`, params: [marker] }, ctx({ signal: ac.signal }));
+    const running = callOp(
+      adapter,
+      'execute',
+      { sql: `SELECT pg_sleep(60), $1::text AS marker`, params: [marker] },
+      ctx({ signal: ac.signal }),
+    );
     const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await c.connect();
     try {
       const active = async () =>
-        (await c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'demiton' AND query LIKE '%pg_sleep(60)%' AND state = 'active'`)).rows[0].n as number;
+        (
+          await c.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'demiton' AND query LIKE '%pg_sleep(60)%' AND state = 'active'`,
+          )
+        ).rows[0].n as number;
       for (let i = 0; i < 200 && (await active()) === 0; i++) await new Promise((r) => setTimeout(r, 25));
       expect(await active()).toBe(1);
       ac.abort(new Error('task cancelled'));
@@ -114,7 +139,10 @@ describe('PostgreSQL adapter', () => {
   });
 
   it('tests the connection for real, and reports a bad login with the server’s words', async () => {
-    await expect(adapter.testConnection!(new AbortController().signal)).resolves.toMatchObject({ ok: true, detail: expect.stringMatching(/^PostgreSQL \d+/) });
+    await expect(adapter.testConnection!(new AbortController().signal)).resolves.toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(/^PostgreSQL \d+/),
+    });
     const bad = adapterFor({ systemType: 'postgres', settings: { ...pgSettings, database: `no_such_db_${suffix}` } });
     await expect(bad.testConnection!(new AbortController().signal)).rejects.toThrow(/does not exist/);
   });
@@ -129,13 +157,19 @@ describe('MariaDB adapter', () => {
   const adapter = adapterFor({ systemType: 'mysql', settings: myConfig });
 
   it('executes a prepared statement with placeholders', async () => {
-    const r = await callOp(adapter, 'execute', { sql: `SELECT id, customer FROM ${table} WHERE customer = ? AND id <= ? ORDER BY id`, params: ['cust-3', 30] });
+    const r = await callOp(adapter, 'execute', {
+      sql: `SELECT id, customer FROM ${table} WHERE customer = ? AND id <= ? ORDER BY id`,
+      params: ['cust-3', 30],
+    });
     expect(r.rows).toEqual([
       { id: 3, customer: 'cust-3' },
       { id: 13, customer: 'cust-3' },
       { id: 23, customer: 'cust-3' },
     ]);
-    const hostile = await callOp(adapter, 'execute', { sql: `SELECT COUNT(*) AS n FROM ${table} WHERE customer = ?`, params: ["x' OR '1'='1"] });
+    const hostile = await callOp(adapter, 'execute', {
+      sql: `SELECT COUNT(*) AS n FROM ${table} WHERE customer = ?`,
+      params: ["x' OR '1'='1"],
+    });
     expect(Number(hostile.rows[0].n)).toBe(0);
   });
 
@@ -145,7 +179,11 @@ describe('MariaDB adapter', () => {
   });
 
   it('streams every row', async () => {
-    const rows = await collect(adapter, 'query', { sql: `SELECT id, customer FROM ${table} WHERE id > ? ORDER BY id`, params: [0], batchSize: 100 });
+    const rows = await collect(adapter, 'query', {
+      sql: `SELECT id, customer FROM ${table} WHERE id > ? ORDER BY id`,
+      params: [0],
+      batchSize: 100,
+    });
     expect(rows).toHaveLength(ROWS);
     expect(rows[ROWS - 1]).toEqual({ id: ROWS, customer: `cust-${ROWS % 10}` });
   });
@@ -168,18 +206,29 @@ describe('MariaDB adapter', () => {
 
   it('reports a refused connection, and a TLS demand the server cannot meet', async () => {
     const closed = adapterFor({ systemType: 'mysql', settings: { ...myConfig, port: 1 } });
-    await expect(closed.testConnection!(new AbortController().signal)).rejects.toMatchObject({ code: 'mysql_error', retryable: true, message: expect.stringMatching(/ECONNREFUSED/) });
+    await expect(closed.testConnection!(new AbortController().signal)).rejects.toMatchObject({
+      code: 'mysql_error',
+      retryable: true,
+      message: expect.stringMatching(/ECONNREFUSED/),
+    });
     const tls = adapterFor({ systemType: 'mysql', settings: { ...myConfig, ssl: 'require' } });
     await expect(tls.testConnection!(new AbortController().signal)).rejects.toThrow(/secure connection|SSL|TLS/i);
   });
 
   it('kills a running statement when the task is aborted', async () => {
     const ac = new AbortController();
-    const running = callOp(adapter, 'execute', { sql: `SELECT SLEEP(60) AS s, ? AS marker`, params: [`abort_${suffix}`] }, ctx({ signal: ac.signal }));
+    const running = callOp(
+      adapter,
+      'execute',
+      { sql: `SELECT SLEEP(60) AS s, ? AS marker`, params: [`abort_${suffix}`] },
+      ctx({ signal: ac.signal }),
+    );
     const m = await mysql.createConnection({ host: '127.0.0.1', user: 'root', database: 'test' });
     try {
       const active = async () => {
-        const [rows] = await m.query(`SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(60)%' AND COMMAND = 'Execute'`);
+        const [rows] = await m.query(
+          `SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(60)%' AND COMMAND = 'Execute'`,
+        );
         return Number((rows as Array<{ n: number }>)[0]!.n);
       };
       for (let i = 0; i < 200 && (await active()) === 0; i++) await new Promise((r) => setTimeout(r, 25));
@@ -194,7 +243,10 @@ describe('MariaDB adapter', () => {
   });
 
   it('tests the connection and reports an access denial', async () => {
-    await expect(adapter.testConnection!(new AbortController().signal)).resolves.toMatchObject({ ok: true, detail: expect.stringMatching(/MariaDB/) });
+    await expect(adapter.testConnection!(new AbortController().signal)).resolves.toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(/MariaDB/),
+    });
     const bad = adapterFor({ systemType: 'mysql', settings: { ...myConfig, user: `nobody_${suffix}` }, secrets: { password: 'wrong' } });
     await expect(bad.testConnection!(new AbortController().signal)).rejects.toThrow(/Access denied/);
   });

@@ -63,19 +63,39 @@ afterAll(async () => {
 });
 
 const upload = (name: string, type: string, body: string | Uint8Array) =>
-  fetch(`${host.url}/api/studio/documents?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { 'content-type': type }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as any })); // eslint-disable-line @typescript-eslint/no-explicit-any
+  fetch(`${host.url}/api/studio/documents?name=${encodeURIComponent(name)}`, {
+    method: 'POST',
+    headers: { 'content-type': type },
+    body,
+  }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
 describe('documents through Blob Storage and Azure AI Search', () => {
   const files: Array<{ name: string; type: string; body: () => Promise<string | Uint8Array>; phrase: string }> = [
-    { name: 'notes.txt', type: 'text/plain', body: async () => 'Plain notes: the warehouse in Utrecht closes at six on Fridays.', phrase: 'warehouse Utrecht closes Fridays' },
-    { name: 'guide.md', type: 'text/markdown', body: async () => '# Guide\n\n- The **backup** of the ledger runs at 02:00 and keeps 14 copies.', phrase: 'ledger backup copies' },
+    {
+      name: 'notes.txt',
+      type: 'text/plain',
+      body: async () => 'Plain notes: the warehouse in Utrecht closes at six on Fridays.',
+      phrase: 'warehouse Utrecht closes Fridays',
+    },
+    {
+      name: 'guide.md',
+      type: 'text/markdown',
+      body: async () => '# Guide\n\n- The **backup** of the ledger runs at 02:00 and keeps 14 copies.',
+      phrase: 'ledger backup copies',
+    },
     {
       name: 'page.html',
       type: 'text/html',
-      body: async () => '<html><head><title>x</title><script>var hidden = "scriptsecret";</script></head><body><h1>Escalation</h1><p>Call the duty manager &amp; open a ticket for outages.</p></body></html>',
+      body: async () =>
+        '<html><head><title>x</title><script>var hidden = "scriptsecret";</script></head><body><h1>Escalation</h1><p>Call the duty manager &amp; open a ticket for outages.</p></body></html>',
       phrase: 'duty manager outages ticket',
     },
-    { name: 'policy.pdf', type: 'application/pdf', body: () => pdfBytes(['Travel policy', 'Trains are preferred for journeys under 500 kilometres.']), phrase: 'trains journeys kilometres' },
+    {
+      name: 'policy.pdf',
+      type: 'application/pdf',
+      body: () => pdfBytes(['Travel policy', 'Trains are preferred for journeys under 500 kilometres.']),
+      phrase: 'trains journeys kilometres',
+    },
   ];
 
   it('ingests plain text, Markdown, HTML and PDF: blob stored, chunks indexed with the org, searchable', async () => {
@@ -115,8 +135,16 @@ describe('documents through Blob Storage and Azure AI Search', () => {
   });
 
   it('never returns another organisation’s chunks', async () => {
-    const b = await studio.uploadDocument(platform, ownerB, { name: 'b.txt', contentType: 'text/plain', bytes: new TextEncoder().encode('Organisation B keeps the warehouse in Utrecht open late on Fridays.') });
-    const aHits = await api(host.url, 'GET', `/api/studio/documents/search?q=${encodeURIComponent('warehouse Utrecht Fridays open late')}&limit=10`);
+    const b = await studio.uploadDocument(platform, ownerB, {
+      name: 'b.txt',
+      contentType: 'text/plain',
+      bytes: new TextEncoder().encode('Organisation B keeps the warehouse in Utrecht open late on Fridays.'),
+    });
+    const aHits = await api(
+      host.url,
+      'GET',
+      `/api/studio/documents/search?q=${encodeURIComponent('warehouse Utrecht Fridays open late')}&limit=10`,
+    );
     expect(aHits.body.items.length).toBeGreaterThan(0);
     expect(aHits.body.items.every((h: { documentId: string }) => h.documentId !== b.id)).toBe(true);
     const bHits = await studio.searchDocuments(platform, ownerB, 'warehouse Utrecht Fridays open late', 10);
@@ -147,9 +175,21 @@ describe('documents through Blob Storage and Azure AI Search', () => {
     };
     const blobsBefore = await countBlobs();
     const rowsBefore = (await platform.db.query('SELECT id FROM ai_documents WHERE org_id = $1::uuid', [ORG_B])).rowCount;
-    const badIndex = createAzureSearchIndex({ endpoint: search.url, index: 'chunks-test', dimensions: 96, credential: new AzureKeyCredential('wrong-key') });
+    const badIndex = createAzureSearchIndex({
+      endpoint: search.url,
+      index: 'chunks-test',
+      dimensions: 96,
+      credential: new AzureKeyCredential('wrong-key'),
+    });
     const err = await ingestDocument(
-      { db: platform.db, blobs: platform.ai.blobs, embedder: platform.ai.embedder, index: badIndex, logger: platform.logger, maxBytes: 1_000_000 },
+      {
+        db: platform.db,
+        blobs: platform.ai.blobs,
+        embedder: platform.ai.embedder,
+        index: badIndex,
+        logger: platform.logger,
+        maxBytes: 1_000_000,
+      },
       ownerB,
       { name: 'lost.txt', contentType: 'text/plain', bytes: new TextEncoder().encode('This upload must leave nothing behind.') },
     ).catch((e) => e);

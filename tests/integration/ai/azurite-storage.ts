@@ -24,7 +24,25 @@ export async function startAzuriteStorage(): Promise<AzuriteStorage> {
   const cwd = mkdtempSync(join(tmpdir(), 'azurite-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    [bin, '--inMemoryPersistence', '--skipApiVersionCheck', '--disableTelemetry', '--loose', '--blobHost', '127.0.0.1', '--blobPort', '0', '--tableHost', '127.0.0.1', '--tablePort', '0', '--queueHost', '127.0.0.1', '--queuePort', '0'],
+    [
+      bin,
+      '--inMemoryPersistence',
+      '--skipApiVersionCheck',
+      '--disableTelemetry',
+      '--loose',
+      '--blobHost',
+      '127.0.0.1',
+      '--blobPort',
+      '0',
+      '--tableHost',
+      '127.0.0.1',
+      '--tablePort',
+      '0',
+      '--queueHost',
+      '127.0.0.1',
+      '--queuePort',
+      '0',
+    ],
     { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

@@ -27,16 +27,27 @@ beforeAll(async () => {
   platform = await createTestPlatform();
   host = await startTestHost(platform);
   const owner = { orgId: DEV_ORG_ID, actor: { type: 'user' as const, id: 'dev-admin' }, role: 'owner' as const };
-  wf = await createWorkflow(platform, owner, { name: 'greeter', tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { hi: '{{ input.name }}' } }] });
+  wf = await createWorkflow(platform, owner, {
+    name: 'greeter',
+    tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { hi: '{{ input.name }}' } }],
+  });
   runId = (await api(host.url, 'POST', `/api/workflows/${wf.id}/runs`, { input: { name: 'Ada' } })).body.id;
   const worker = new Worker(platform, { concurrency: 2, pollMs: 50 });
   worker.start();
   await waitFor(async () => (await api(host.url, 'GET', `/api/runs/${runId}`)).body.status === 'SUCCEEDED');
   await worker.stop();
-  await studio.uploadDocument(platform, owner, { name: 'faq.txt', contentType: 'text/plain', bytes: new TextEncoder().encode('The greeter workflow says hello to whoever is named in its input.') });
+  await studio.uploadDocument(platform, owner, {
+    name: 'faq.txt',
+    contentType: 'text/plain',
+    bytes: new TextEncoder().encode('The greeter workflow says hello to whoever is named in its input.'),
+  });
   const orgB = randomUUID();
   await ensureOrganisation(platform.db, { id: orgB, name: 'B', defaultProjectId: randomUUID() });
-  otherWf = await createWorkflow(platform, { orgId: orgB, actor: { type: 'user', id: 'b' }, role: 'owner' }, { name: 'b-only', tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: {} }] });
+  otherWf = await createWorkflow(
+    platform,
+    { orgId: orgB, actor: { type: 'user', id: 'b' }, role: 'owner' },
+    { name: 'b-only', tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: {} }] },
+  );
 
   client = new Client({ name: 'test-client', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(`${host.url}/api/mcp`)));

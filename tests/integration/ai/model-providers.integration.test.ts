@@ -74,12 +74,27 @@ describe('Azure OpenAI', () => {
   });
 
   it('sends the api-key header when a key is configured', async () => {
-    const endpoint = { kind: 'azure-openai' as const, endpoint: llm.url, deployment: 'gpt-chat', apiVersion: '2024-10-21', apiKey: 'key-abc' };
+    const endpoint = {
+      kind: 'azure-openai' as const,
+      endpoint: llm.url,
+      deployment: 'gpt-chat',
+      apiVersion: '2024-10-21',
+      apiKey: 'key-abc',
+    };
     const model = createOpenAiChatModel(await createOpenAiClient(endpoint, async () => staticCredential('unused', [])), endpoint, 100);
     llm.script({ type: 'stream', parts: [{ text: 'keyed' }] });
     const out = [];
-    for await (const ev of model.stream({ system: 's', messages: [{ role: 'user', content: 'hi' }], tools: [], signal: new AbortController().signal })) out.push(ev);
-    expect(out).toEqual([{ type: 'text', text: 'keyed' }, { type: 'finish', reason: 'stop' }]);
+    for await (const ev of model.stream({
+      system: 's',
+      messages: [{ role: 'user', content: 'hi' }],
+      tools: [],
+      signal: new AbortController().signal,
+    }))
+      out.push(ev);
+    expect(out).toEqual([
+      { type: 'text', text: 'keyed' },
+      { type: 'finish', reason: 'stop' },
+    ]);
     const chat = llm.chatRequests().at(-1)!;
     expect(chat.headers['api-key']).toBe('key-abc');
     expect(chat.headers['authorization']).toBeUndefined();
@@ -94,13 +109,25 @@ describe('Anthropic', () => {
 
   beforeAll(async () => {
     llm = await startAnthropicLoopback();
-    platform = await createTestPlatform({ env: { LLM_PROVIDER: 'anthropic', LLM_BASE_URL: llm.url, LLM_MODEL: 'claude-test', LLM_API_KEY: 'sk-ant-test', LLM_CONTEXT_BUDGET_TOKENS: '1000' } });
-    host = await startTestHost(platform);
-    wf = await createWorkflow(platform, { orgId: DEV_ORG_ID, actor: { type: 'user', id: 'dev-admin' }, role: 'owner' }, {
-      name: 'restart-service',
-      inputSchema: { type: 'object', properties: { service: { type: 'string', enum: ['api', 'worker'] } }, required: ['service'] },
-      tasks: [{ key: 'x', type: 'atomic', connector: 'platform', operation: 'echo', input: {} }],
+    platform = await createTestPlatform({
+      env: {
+        LLM_PROVIDER: 'anthropic',
+        LLM_BASE_URL: llm.url,
+        LLM_MODEL: 'claude-test',
+        LLM_API_KEY: 'sk-ant-test',
+        LLM_CONTEXT_BUDGET_TOKENS: '1000',
+      },
     });
+    host = await startTestHost(platform);
+    wf = await createWorkflow(
+      platform,
+      { orgId: DEV_ORG_ID, actor: { type: 'user', id: 'dev-admin' }, role: 'owner' },
+      {
+        name: 'restart-service',
+        inputSchema: { type: 'object', properties: { service: { type: 'string', enum: ['api', 'worker'] } }, required: ['service'] },
+        tasks: [{ key: 'x', type: 'atomic', connector: 'platform', operation: 'echo', input: {} }],
+      },
+    );
   });
   afterAll(async () => {
     await host?.close();
@@ -114,14 +141,26 @@ describe('Anthropic', () => {
       type: 'stream',
       parts: [
         { text: 'Restarting the worker may help [1].' },
-        { tool: { name: 'suggest_workflow_run', arguments: JSON.stringify({ workflowId: wf.id, input: { service: 'worker' }, rationale: 'The worker is stuck.' }) } },
-        { tool: { name: 'suggest_workflow_run', arguments: JSON.stringify({ workflowId: wf.id, input: { service: 'database' }, rationale: 'Not allowed by the enum.' }) } },
+        {
+          tool: {
+            name: 'suggest_workflow_run',
+            arguments: JSON.stringify({ workflowId: wf.id, input: { service: 'worker' }, rationale: 'The worker is stuck.' }),
+          },
+        },
+        {
+          tool: {
+            name: 'suggest_workflow_run',
+            arguments: JSON.stringify({ workflowId: wf.id, input: { service: 'database' }, rationale: 'Not allowed by the enum.' }),
+          },
+        },
       ],
     });
     const a = await ask(host.url, conv.body.id, 'The worker looks stuck; what can I do?');
     expect(a.text).toBe('Restarting the worker may help [1].');
     expect(a.of('citation')[0].source).toMatchObject({ type: 'workflow', id: wf.id });
-    expect(a.of('suggestion')).toEqual([{ workflowId: wf.id, workflowName: 'restart-service', input: { service: 'worker' }, rationale: 'The worker is stuck.' }]);
+    expect(a.of('suggestion')).toEqual([
+      { workflowId: wf.id, workflowName: 'restart-service', input: { service: 'worker' }, rationale: 'The worker is stuck.' },
+    ]);
     expect(a.of('done')[0]).toMatchObject({ model: 'anthropic:claude-test', finishReason: 'tool_use' });
 
     const req = llm.requests.at(-1)!;
@@ -132,17 +171,30 @@ describe('Anthropic', () => {
     for (const rule of PROMPT_RULES) expect(req.body.system).toContain(rule);
     expect(req.body.system).toContain('Workflow "restart-service"');
     expect(req.body.messages).toEqual([{ role: 'user', content: 'The worker looks stuck; what can I do?' }]);
-    expect(req.body.tools[0]).toMatchObject({ name: 'suggest_workflow_run', input_schema: { type: 'object', required: ['workflowId', 'input', 'rationale'] } });
+    expect(req.body.tools[0]).toMatchObject({
+      name: 'suggest_workflow_run',
+      input_schema: { type: 'object', required: ['workflowId', 'input', 'rationale'] },
+    });
   });
 
   it('reports a mid-stream overloaded error and a 429 as error events', async () => {
     const conv = await api(host.url, 'POST', '/api/studio/conversations', {});
-    llm.script({ type: 'stream', parts: [{ text: 'partial' }, { text: 'never' }], errorAfter: { after: 1, type: 'overloaded_error', message: 'Overloaded' } });
+    llm.script({
+      type: 'stream',
+      parts: [{ text: 'partial' }, { text: 'never' }],
+      errorAfter: { after: 1, type: 'overloaded_error', message: 'Overloaded' },
+    });
     const a = await ask(host.url, conv.body.id, 'Hello?');
     expect(a.events.map((e) => e.event)).toEqual(['delta', 'error']);
     expect(a.of('error')[0]).toMatchObject({ code: 'model_unavailable', retryable: true });
 
-    llm.script({ type: 'error', status: 429, errorType: 'rate_limit_error', message: 'Number of requests has exceeded your rate limit', headers: { 'retry-after': '3' } });
+    llm.script({
+      type: 'error',
+      status: 429,
+      errorType: 'rate_limit_error',
+      message: 'Number of requests has exceeded your rate limit',
+      headers: { 'retry-after': '3' },
+    });
     const b = await ask(host.url, conv.body.id, 'Hello again?');
     expect(b.of('error')[0]).toMatchObject({ code: 'model_rate_limited', retryable: true });
 

@@ -42,7 +42,13 @@ beforeAll(async () => {
   [a, b, claude] = await Promise.all([startOpenAiLoopback(), startOpenAiLoopback(), startAnthropicLoopback()]);
   platform = await createTestPlatform({
     queue: 'embedded',
-    env: { LLM_PROVIDER: 'openai-compatible', LLM_BASE_URL: `${a.url}/v1`, LLM_MODEL: 'model-a', LLM_API_KEY: 'sk-deployment-a', EMBEDDING_PROVIDER: 'local' },
+    env: {
+      LLM_PROVIDER: 'openai-compatible',
+      LLM_BASE_URL: `${a.url}/v1`,
+      LLM_MODEL: 'model-a',
+      LLM_API_KEY: 'sk-deployment-a',
+      EMBEDDING_PROVIDER: 'local',
+    },
     // No redaction configured: the last test proves the keys never reach the logger at all.
     overrides: { logger: pino({ level: 'trace' }, capture) },
   });
@@ -79,7 +85,14 @@ describe('organisation model provider', () => {
   it("sends the next question to the organisation's own endpoint with its key, without a restart", async () => {
     const r = await put({ provider: 'openai-compatible', baseUrl: `${b.url}/v1`, model: 'model-b', apiKey: ORG_KEY });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    expect(r.body).toMatchObject({ provider: 'openai-compatible', baseUrl: `${b.url}/v1`, model: 'model-b', apiKeySet: true, maxOutputTokens: null, updatedBy: 'dev-admin' });
+    expect(r.body).toMatchObject({
+      provider: 'openai-compatible',
+      baseUrl: `${b.url}/v1`,
+      model: 'model-b',
+      apiKeySet: true,
+      maxOutputTokens: null,
+      updatedBy: 'dev-admin',
+    });
     expect(JSON.stringify(r.body)).not.toContain(ORG_KEY);
     expect(JSON.stringify((await get()).body)).not.toContain(ORG_KEY);
 
@@ -96,13 +109,24 @@ describe('organisation model provider', () => {
   });
 
   it('stores the key sealed and audits the change without it', async () => {
-    const { rows } = await platform.db.query<{ sealed: string }>('SELECT sealed_api_key::text AS sealed FROM org_model_providers WHERE org_id = $1::uuid', [DEV_ORG_ID]);
+    const { rows } = await platform.db.query<{ sealed: string }>(
+      'SELECT sealed_api_key::text AS sealed FROM org_model_providers WHERE org_id = $1::uuid',
+      [DEV_ORG_ID],
+    );
     expect(rows[0]!.sealed).toMatch(/"alg": "A256GCM"/);
     expect(rows[0]!.sealed).not.toContain(ORG_KEY);
     const audit = await api(host.url, 'GET', '/api/hq/audit?action=model_provider.update');
     expect(audit.body.items[0].diff).toEqual({
       before: { provider: 'platform-default', key: 'none' },
-      after: { provider: 'openai-compatible', baseUrl: `${b.url}/v1`, model: 'model-b', deployment: null, apiVersion: null, maxOutputTokens: null, key: '(changed)' },
+      after: {
+        provider: 'openai-compatible',
+        baseUrl: `${b.url}/v1`,
+        model: 'model-b',
+        deployment: null,
+        apiVersion: null,
+        maxOutputTokens: null,
+        key: '(changed)',
+      },
     });
     expect(JSON.stringify(audit.body)).not.toContain(ORG_KEY);
   });
@@ -196,14 +220,49 @@ describe('PUT /api/hq/model-provider refuses bad input with problem+json', () =>
     ['no provider', {}, 'invalid_model_provider', 'provider'],
     ['an unknown provider', { provider: 'gemini' }, 'invalid_model_provider', 'provider'],
     ['Azure without endpoint and deployment', { provider: 'azure-openai', apiKey: 'k' }, 'invalid_model_provider', 'endpoint'],
-    ['a non-http base URL', { provider: 'openai-compatible', baseUrl: 'ftp://llm.example.com', model: 'm' }, 'invalid_model_provider', 'baseUrl'],
-    ['credentials in the URL', { provider: 'openai-compatible', baseUrl: 'https://user:pw@llm.example.com/v1', model: 'm' }, 'invalid_model_provider', 'baseUrl'],
-    ['a field of another provider', { provider: 'openai-compatible', baseUrl: 'https://llm.example.com/v1', model: 'm', deployment: 'd' }, 'invalid_model_provider', '(body)'],
+    [
+      'a non-http base URL',
+      { provider: 'openai-compatible', baseUrl: 'ftp://llm.example.com', model: 'm' },
+      'invalid_model_provider',
+      'baseUrl',
+    ],
+    [
+      'credentials in the URL',
+      { provider: 'openai-compatible', baseUrl: 'https://user:pw@llm.example.com/v1', model: 'm' },
+      'invalid_model_provider',
+      'baseUrl',
+    ],
+    [
+      'a field of another provider',
+      { provider: 'openai-compatible', baseUrl: 'https://llm.example.com/v1', model: 'm', deployment: 'd' },
+      'invalid_model_provider',
+      '(body)',
+    ],
     ['a key with platform-default', { provider: 'platform-default', apiKey: 'k' }, 'invalid_model_provider', '(body)'],
-    ['too few output tokens', { provider: 'openai-compatible', baseUrl: 'https://llm.example.com/v1', model: 'm', maxOutputTokens: 10 }, 'invalid_model_provider', 'maxOutputTokens'],
-    ['too many output tokens', { provider: 'openai-compatible', baseUrl: 'https://llm.example.com/v1', model: 'm', maxOutputTokens: 40_000 }, 'invalid_model_provider', 'maxOutputTokens'],
-    ['a bad API version', { provider: 'azure-openai', endpoint: 'https://x.openai.azure.com', deployment: 'd', apiVersion: 'latest', apiKey: 'k' }, 'invalid_model_provider', 'apiVersion'],
-    ['Azure without a key', { provider: 'azure-openai', endpoint: 'https://x.openai.azure.com', deployment: 'd' }, 'model_provider_key_required', 'apiKey'],
+    [
+      'too few output tokens',
+      { provider: 'openai-compatible', baseUrl: 'https://llm.example.com/v1', model: 'm', maxOutputTokens: 10 },
+      'invalid_model_provider',
+      'maxOutputTokens',
+    ],
+    [
+      'too many output tokens',
+      { provider: 'openai-compatible', baseUrl: 'https://llm.example.com/v1', model: 'm', maxOutputTokens: 40_000 },
+      'invalid_model_provider',
+      'maxOutputTokens',
+    ],
+    [
+      'a bad API version',
+      { provider: 'azure-openai', endpoint: 'https://x.openai.azure.com', deployment: 'd', apiVersion: 'latest', apiKey: 'k' },
+      'invalid_model_provider',
+      'apiVersion',
+    ],
+    [
+      'Azure without a key',
+      { provider: 'azure-openai', endpoint: 'https://x.openai.azure.com', deployment: 'd' },
+      'model_provider_key_required',
+      'apiKey',
+    ],
     ['Anthropic without a key', { provider: 'anthropic', model: 'claude' }, 'model_provider_key_required', 'apiKey'],
   ])('%s', async (_label, body, code, path) => {
     const before = (await get()).body.updatedAt;
@@ -217,7 +276,9 @@ describe('PUT /api/hq/model-provider refuses bad input with problem+json', () =>
 });
 
 describe('outbound network policy (production: private ranges denied)', () => {
-  const strict = new OutboundPolicy({ allowPrivate: false }, async (h) => (h === 'metadata.internal' ? [{ address: '169.254.169.254', family: 4 }] : [{ address: '93.184.216.34', family: 4 }]));
+  const strict = new OutboundPolicy({ allowPrivate: false }, async (h) =>
+    h === 'metadata.internal' ? [{ address: '169.254.169.254', family: 4 }] : [{ address: '93.184.216.34', family: 4 }],
+  );
 
   it('refuses to save an endpoint whose host is a denied address, literal or resolved', async () => {
     const p = { ...platform, network: strict };
@@ -230,7 +291,14 @@ describe('outbound network policy (production: private ranges denied)', () => {
   });
 
   it('refuses to connect to a denied address at question time (a row saved earlier, or a name that now resolves privately)', async () => {
-    const models = createOrgChatModels({ db: platform.db, secretBox: platform.secretBox, network: strict, logger: createLogger('silent'), defaultChat: null, defaultMaxOutputTokens: 100 });
+    const models = createOrgChatModels({
+      db: platform.db,
+      secretBox: platform.secretBox,
+      network: strict,
+      logger: createLogger('silent'),
+      defaultChat: null,
+      defaultMaxOutputTokens: 100,
+    });
     try {
       for (const baseUrl of [`${b.url}/v1`, 'http://metadata.internal/v1']) {
         expect((await put({ provider: 'openai-compatible', baseUrl, model: 'model-b', apiKey: null })).status).toBe(200);
@@ -238,7 +306,13 @@ describe('outbound network policy (production: private ranges denied)', () => {
         const model = (await models.forOrg(DEV_ORG_ID))!;
         const events: unknown[] = [];
         const err = await (async () => {
-          for await (const ev of model.stream({ system: 's', messages: [{ role: 'user', content: 'hi' }], tools: [], signal: AbortSignal.timeout(10_000) })) events.push(ev);
+          for await (const ev of model.stream({
+            system: 's',
+            messages: [{ role: 'user', content: 'hi' }],
+            tools: [],
+            signal: AbortSignal.timeout(10_000),
+          }))
+            events.push(ev);
         })().catch((e: unknown) => e);
         expect(err, baseUrl).toMatchObject({ code: 'outbound_address_blocked' });
         expect(events).toEqual([]);

@@ -2,7 +2,7 @@
 
 export interface SseRecord {
   event: string;
-  data: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  data: any;
 }
 
 /** Parses a complete SSE text. */
@@ -21,7 +21,13 @@ export function parseSse(text: string): SseRecord[] {
 }
 
 /** POSTs a question and collects the whole answer stream. */
-export async function ask(base: string, conversationId: string, content: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+export async function ask(
+  base: string,
+  conversationId: string,
+  content: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(`${base}/api/studio/conversations/${conversationId}/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -35,7 +41,10 @@ export async function ask(base: string, conversationId: string, content: string,
     headers: res.headers,
     events,
     body: isSse ? undefined : text ? JSON.parse(text) : undefined,
-    text: events.filter((e) => e.event === 'delta').map((e) => e.data.text).join(''),
+    text: events
+      .filter((e) => e.event === 'delta')
+      .map((e) => e.data.text)
+      .join(''),
     of: (name: string) => events.filter((e) => e.event === name).map((e) => e.data),
   };
 }

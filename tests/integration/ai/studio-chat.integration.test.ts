@@ -54,8 +54,21 @@ beforeAll(async () => {
   invoiceSync = await createWorkflow(platform, owner(DEV_ORG_ID), {
     name: 'invoice-sync',
     description: 'Copies invoices from the ERP into finance every night.',
-    inputSchema: { type: 'object', properties: { since: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' }, dryRun: { type: 'boolean' } }, required: ['since'], additionalProperties: false },
-    tasks: [{ key: 'pull', type: 'atomic', connector: 'platform', operation: 'fail', input: { message: 'ERP login rejected: password expired for svc-invoices' } }],
+    inputSchema: {
+      type: 'object',
+      properties: { since: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' }, dryRun: { type: 'boolean' } },
+      required: ['since'],
+      additionalProperties: false,
+    },
+    tasks: [
+      {
+        key: 'pull',
+        type: 'atomic',
+        connector: 'platform',
+        operation: 'fail',
+        input: { message: 'ERP login rejected: password expired for svc-invoices' },
+      },
+    ],
   });
   const run = await api(host.url, 'POST', `/api/workflows/${invoiceSync.id}/runs`, { input: { since: '2026-11-24' } });
   expect(run.status).toBe(202);
@@ -66,7 +79,9 @@ beforeAll(async () => {
   await studio.uploadDocument(platform, owner(DEV_ORG_ID), {
     name: 'erp-runbook.md',
     contentType: 'text/markdown',
-    bytes: new TextEncoder().encode('# ERP runbook\n\nWhen the ERP login is rejected, rotate the svc-invoices password in the vault and re-run invoice-sync.'),
+    bytes: new TextEncoder().encode(
+      '# ERP runbook\n\nWhen the ERP login is rejected, rotate the svc-invoices password in the vault and re-run invoice-sync.',
+    ),
   });
 
   // Organisation B: its own workflow and document, which A must never see.
@@ -78,7 +93,9 @@ beforeAll(async () => {
   await studio.uploadDocument(platform, owner(ORG_B, 'b-admin'), {
     name: 'payroll-secrets.txt',
     contentType: 'text/plain',
-    bytes: new TextEncoder().encode('Payroll runbook of organisation B: the ERP login for payroll is handled by the B finance desk, codeword BLUEHERON.'),
+    bytes: new TextEncoder().encode(
+      'Payroll runbook of organisation B: the ERP login for payroll is handled by the B finance desk, codeword BLUEHERON.',
+    ),
   });
 });
 
@@ -89,14 +106,22 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const newConversation = async (focus: Record<string, string> = {}) => (await api(host.url, 'POST', '/api/studio/conversations', { focus })).body.id as string;
+const newConversation = async (focus: Record<string, string> = {}) =>
+  (await api(host.url, 'POST', '/api/studio/conversations', { focus })).body.id as string;
 const lastChat = () => llm.chatRequests().at(-1)!;
 const systemOf = (r: { body: { messages: Array<{ role: string; content: string }> } }) => r.body.messages[0]!.content;
 
 describe('answers over an OpenAI-compatible endpoint', () => {
   it('sends the rules, the scoped context and the question, and streams the answer with citations', async () => {
     const id = await newConversation({ workflowId: invoiceSync.id });
-    llm.script({ type: 'stream', parts: [{ text: 'The run failed because the ERP ' }, { text: 'login was rejected [2]. ' }, { text: 'Rotate the password and re-run [1].' }] });
+    llm.script({
+      type: 'stream',
+      parts: [
+        { text: 'The run failed because the ERP ' },
+        { text: 'login was rejected [2]. ' },
+        { text: 'Rotate the password and re-run [1].' },
+      ],
+    });
     const a = await ask(host.url, id, 'Why did last night’s invoice sync fail on the ERP login?');
     expect(a.status).toBe(200);
 
@@ -138,7 +163,10 @@ describe('answers over an OpenAI-compatible endpoint', () => {
     const docCites = a.of('citation').filter((c) => c.chunk);
     expect(docCites.length).toBeGreaterThan(0);
     for (const c of docCites) {
-      const { rows } = await platform.db.query<{ org_id: string; content: string }>('SELECT org_id, content FROM ai_document_chunks WHERE id = $1::uuid', [c.chunk.id]);
+      const { rows } = await platform.db.query<{ org_id: string; content: string }>(
+        'SELECT org_id, content FROM ai_document_chunks WHERE id = $1::uuid',
+        [c.chunk.id],
+      );
       expect(rows[0]!.org_id).toBe(DEV_ORG_ID);
       expect(rows[0]!.content.startsWith(c.excerpt.slice(0, 80))).toBe(true);
     }
@@ -148,7 +176,11 @@ describe('answers over an OpenAI-compatible endpoint', () => {
     const b = owner(ORG_B, 'b-admin');
     const conv = await studio.createConversation(platform, b, { focus: {} });
     llm.script({ type: 'stream', parts: [{ text: 'B answer' }] });
-    const events = parseSse(await new Response(await studio.startAnswer(platform, b, conv.id, { content: 'What does the ERP runbook say about the invoice-sync login?' })).text());
+    const events = parseSse(
+      await new Response(
+        await studio.startAnswer(platform, b, conv.id, { content: 'What does the ERP runbook say about the invoice-sync login?' }),
+      ).text(),
+    );
     expect(events.at(-1)!.event).toBe('done');
     const system = systemOf(lastChat());
     expect(system).toContain('BLUEHERON');
@@ -169,13 +201,22 @@ describe('answers over an OpenAI-compatible endpoint', () => {
       { role: 'user', content: 'Second question?' },
     ]);
     const conv = await api(host.url, 'GET', `/api/studio/conversations/${id}`);
-    expect(conv.body.messages.map((m: { content: string }) => m.content)).toEqual(['First question?', 'First answer.', 'Second question?', 'Second answer.']);
+    expect(conv.body.messages.map((m: { content: string }) => m.content)).toEqual([
+      'First question?',
+      'First answer.',
+      'Second question?',
+      'Second answer.',
+    ]);
   });
 });
 
 describe('the digital worker in focus', () => {
   it('includes the worker and its workflows, from its own organisation only', async () => {
-    const w = await createWorker(platform, owner(DEV_ORG_ID), { name: 'Finance clerk', owner: 'finance-team', description: 'Keeps the ledgers in sync.' });
+    const w = await createWorker(platform, owner(DEV_ORG_ID), {
+      name: 'Finance clerk',
+      owner: 'finance-team',
+      description: 'Keeps the ledgers in sync.',
+    });
     await assignWorkflow(platform, owner(DEV_ORG_ID), w.id, invoiceSync.id);
     const id = await newConversation({ workerId: w.id });
     llm.script({ type: 'stream', parts: [{ text: 'It syncs invoices [1].' }] });
@@ -195,7 +236,15 @@ describe('the digital worker in focus', () => {
     await updateWorker(platform, owner(DEV_ORG_ID), w.id, { status: 'paused' });
     llm.script({
       type: 'stream',
-      parts: [{ text: 'Re-run it.' }, { tool: { name: 'suggest_workflow_run', arguments: JSON.stringify({ workflowId: invoiceSync.id, input: { since: '2026-11-24' }, rationale: 'r' }) } }],
+      parts: [
+        { text: 'Re-run it.' },
+        {
+          tool: {
+            name: 'suggest_workflow_run',
+            arguments: JSON.stringify({ workflowId: invoiceSync.id, input: { since: '2026-11-24' }, rationale: 'r' }),
+          },
+        },
+      ],
     });
     const paused = await ask(host.url, id, 'Should I re-run the sync?');
     expect(paused.of('suggestion')).toEqual([]);
@@ -221,11 +270,30 @@ describe('workflow suggestions', () => {
       type: 'stream',
       parts: [
         { text: 'You could re-run the sync.' },
-        { tool: { name: 'suggest_workflow_run', arguments: JSON.stringify({ workflowId: invoiceSync.id, input: { since: '2026-11-24' }, rationale: 'Re-run after rotating the password.' }) } },
+        {
+          tool: {
+            name: 'suggest_workflow_run',
+            arguments: JSON.stringify({
+              workflowId: invoiceSync.id,
+              input: { since: '2026-11-24' },
+              rationale: 'Re-run after rotating the password.',
+            }),
+          },
+        },
         // Input that fails the workflow's schema (missing `since`, unknown field).
-        { tool: { name: 'suggest_workflow_run', arguments: JSON.stringify({ workflowId: invoiceSync.id, input: { everything: true }, rationale: 'bad input' }) } },
+        {
+          tool: {
+            name: 'suggest_workflow_run',
+            arguments: JSON.stringify({ workflowId: invoiceSync.id, input: { everything: true }, rationale: 'bad input' }),
+          },
+        },
         // Another organisation's workflow.
-        { tool: { name: 'suggest_workflow_run', arguments: JSON.stringify({ workflowId: orgBWorkflow.id, input: {}, rationale: 'not yours' }) } },
+        {
+          tool: {
+            name: 'suggest_workflow_run',
+            arguments: JSON.stringify({ workflowId: orgBWorkflow.id, input: {}, rationale: 'not yours' }),
+          },
+        },
         // A tool that was never offered, and malformed arguments.
         { tool: { name: 'run_workflow_now', arguments: JSON.stringify({ workflowId: invoiceSync.id }) } },
         { tool: { name: 'suggest_workflow_run', arguments: '{"workflowId": ' } },
@@ -233,7 +301,14 @@ describe('workflow suggestions', () => {
     });
     const a = await ask(host.url, id, 'Can you fix the invoice sync?');
     const suggestions = a.of('suggestion');
-    expect(suggestions).toEqual([{ workflowId: invoiceSync.id, workflowName: 'invoice-sync', input: { since: '2026-11-24' }, rationale: 'Re-run after rotating the password.' }]);
+    expect(suggestions).toEqual([
+      {
+        workflowId: invoiceSync.id,
+        workflowName: 'invoice-sync',
+        input: { since: '2026-11-24' },
+        rationale: 'Re-run after rotating the password.',
+      },
+    ]);
     expect(a.events.at(-1)!.event).toBe('done');
 
     // The model's output started nothing: no adapter resolved or built, no run created.
@@ -253,9 +328,19 @@ describe('workflow suggestions', () => {
     const conv = await studio.createConversation(platform, viewerA, { focus: { workflowId: invoiceSync.id } });
     llm.script({
       type: 'stream',
-      parts: [{ text: 'Try re-running.' }, { tool: { name: 'suggest_workflow_run', arguments: JSON.stringify({ workflowId: invoiceSync.id, input: { since: '2026-11-24' }, rationale: 'r' }) } }],
+      parts: [
+        { text: 'Try re-running.' },
+        {
+          tool: {
+            name: 'suggest_workflow_run',
+            arguments: JSON.stringify({ workflowId: invoiceSync.id, input: { since: '2026-11-24' }, rationale: 'r' }),
+          },
+        },
+      ],
     });
-    const events = parseSse(await new Response(await studio.startAnswer(platform, viewerA, conv.id, { content: 'Should I re-run invoice-sync?' })).text());
+    const events = parseSse(
+      await new Response(await studio.startAnswer(platform, viewerA, conv.id, { content: 'Should I re-run invoice-sync?' })).text(),
+    );
     const req = lastChat();
     expect(req.body.tools).toBeUndefined();
     expect(systemOf(req)).toContain('Do not propose running workflows');
@@ -267,7 +352,12 @@ describe('workflow suggestions', () => {
 describe('upstream failures', () => {
   it('turns a 429 into a retryable error event and stores no answer', async () => {
     const id = await newConversation();
-    llm.script({ type: 'error', status: 429, body: { error: { message: 'Rate limit reached', type: 'rate_limit_error' } }, headers: { 'retry-after': '7' } });
+    llm.script({
+      type: 'error',
+      status: 429,
+      body: { error: { message: 'Rate limit reached', type: 'rate_limit_error' } },
+      headers: { 'retry-after': '7' },
+    });
     const a = await ask(host.url, id, 'Hello?');
     expect(a.status).toBe(200);
     expect(a.events.map((e) => e.event)).toEqual(['error']);

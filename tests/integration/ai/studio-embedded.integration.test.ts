@@ -18,7 +18,9 @@ let host: { url: string; close(): Promise<void> };
 
 // A fresh PGlite runs initdb in WASM first: ~30 s on this 2-core machine under load.
 beforeAll(async () => {
-  platform = await createPlatform(loadConfig({ DEMITON_DEV_MODE: 'on', DEMITON_DATA_DIR: dataDir, LOG_LEVEL: 'silent', STUDIO_STREAMS_PER_USER: '1' }));
+  platform = await createPlatform(
+    loadConfig({ DEMITON_DEV_MODE: 'on', DEMITON_DATA_DIR: dataDir, LOG_LEVEL: 'silent', STUDIO_STREAMS_PER_USER: '1' }),
+  );
   host = await startTestHost(platform);
 }, 180_000);
 afterAll(async () => {

@@ -29,7 +29,11 @@ afterAll(async () => {
 });
 
 const upload = (name: string, type: string, body: string | Uint8Array) =>
-  fetch(`${host.url}/api/studio/documents?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { 'content-type': type }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as any })); // eslint-disable-line @typescript-eslint/no-explicit-any
+  fetch(`${host.url}/api/studio/documents?name=${encodeURIComponent(name)}`, {
+    method: 'POST',
+    headers: { 'content-type': type },
+    body,
+  }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
 describe('studio without any model or Azure service', () => {
   it('uses the local backends', () => {
@@ -38,7 +42,9 @@ describe('studio without any model or Azure service', () => {
     expect(platform.ai.blobs.kind).toBe('files');
     expect(platform.ai.index.kind).toBe('postgres');
     expect(platform.ai.embedder.id).toMatch(/^local-hashed-ngram-/);
-    expect(describeBackends(platform)).toMatch(/ai: no language model \(answers quote passages\); embeddings: local; conversations: postgres; documents: files; search: postgres$/);
+    expect(describeBackends(platform)).toMatch(
+      /ai: no language model \(answers quote passages\); embeddings: local; conversations: postgres; documents: files; search: postgres$/,
+    );
   });
 
   it('answers with cited passages from uploaded documents and says no model is configured', async () => {
@@ -61,7 +67,10 @@ describe('studio without any model or Azure service', () => {
     const docCite = cites.find((c) => c.chunk?.documentId === doc.body.id);
     expect(docCite).toBeDefined();
     // The cited chunk is a real row of this organisation holding the quoted text.
-    const { rows } = await platform.db.query<{ content: string }>('SELECT content FROM ai_document_chunks WHERE id = $1::uuid AND org_id = $2::uuid', [docCite.chunk.id, DEV_ORG_ID]);
+    const { rows } = await platform.db.query<{ content: string }>(
+      'SELECT content FROM ai_document_chunks WHERE id = $1::uuid AND org_id = $2::uuid',
+      [docCite.chunk.id, DEV_ORG_ID],
+    );
     expect(rows[0]!.content).toContain(docCite.excerpt.slice(0, 50));
     const done = answer.of('done');
     expect(done).toHaveLength(1);
@@ -114,7 +123,16 @@ describe('studio without any model or Azure service', () => {
     expect(post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/PostMessageBody' });
     expect(doc.paths['/api/studio/documents'].post['x-demiton-role']).toBe('editor');
     expect(doc.paths['/api/mcp'].post).toBeDefined();
-    for (const name of ['Citation', 'Suggestion', 'StudioDeltaEvent', 'StudioDoneEvent', 'StudioErrorEvent', 'ConversationDetail', 'DocumentView']) expect(doc.components.schemas[name]).toBeDefined();
+    for (const name of [
+      'Citation',
+      'Suggestion',
+      'StudioDeltaEvent',
+      'StudioDoneEvent',
+      'StudioErrorEvent',
+      'ConversationDetail',
+      'DocumentView',
+    ])
+      expect(doc.components.schemas[name]).toBeDefined();
   });
 
   it('lets a viewer chat and read but not upload; conversations stay private to their caller', async () => {
@@ -128,7 +146,11 @@ describe('studio without any model or Azure service', () => {
     expect(a.of('done')).toHaveLength(1);
     expect((await api(host.url, 'GET', '/api/studio/documents/search?q=refund', undefined, asViewer)).status).toBe(200);
 
-    const up = await fetch(`${host.url}/api/studio/documents?name=x.txt`, { method: 'POST', headers: { 'content-type': 'text/plain', ...asViewer }, body: 'viewer upload' });
+    const up = await fetch(`${host.url}/api/studio/documents?name=x.txt`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', ...asViewer },
+      body: 'viewer upload',
+    });
     expect(up.status).toBe(403);
     expect(((await up.json()) as { code: string }).code).toBe('forbidden');
 
@@ -136,7 +158,9 @@ describe('studio without any model or Azure service', () => {
     const admins = (await api(host.url, 'GET', '/api/studio/conversations')).body.items.map((c: { id: string }) => c.id);
     expect(admins).not.toContain(mine.body.id);
     expect((await api(host.url, 'GET', `/api/studio/conversations/${admins[0]}`, undefined, asViewer)).status).toBe(404);
-    expect((await api(host.url, 'GET', '/api/studio/conversations', undefined, asViewer)).body.items.map((c: { id: string }) => c.id)).toEqual([mine.body.id]);
+    expect(
+      (await api(host.url, 'GET', '/api/studio/conversations', undefined, asViewer)).body.items.map((c: { id: string }) => c.id),
+    ).toEqual([mine.body.id]);
   });
 
   it('returns 404 for a conversation that does not exist', async () => {

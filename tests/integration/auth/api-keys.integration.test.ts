@@ -13,7 +13,10 @@ let owner: string;
 let wfA: string;
 let wfB: string;
 
-const definition = (name: string) => ({ name, tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { n: 1 } }] });
+const definition = (name: string) => ({
+  name,
+  tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { n: 1 } }],
+});
 
 beforeAll(async () => {
   env = await startEntraEnv();
@@ -45,7 +48,10 @@ describe('API keys', () => {
     const listed = list.body.items.find((i: { id: string }) => i.id === k.id);
     expect(listed).toMatchObject({ id: k.id, role: 'viewer', status: 'active', lastUsedAt: null });
     expect(JSON.stringify(list.body)).not.toContain(k.key);
-    const { rows } = await env.platform.db.query<{ key_hash: Buffer; row: string }>('SELECT key_hash, row_to_json(api_keys)::text AS row FROM api_keys WHERE id = $1::uuid', [k.id]);
+    const { rows } = await env.platform.db.query<{ key_hash: Buffer; row: string }>(
+      'SELECT key_hash, row_to_json(api_keys)::text AS row FROM api_keys WHERE id = $1::uuid',
+      [k.id],
+    );
     expect(rows[0]!.key_hash.equals(createHash('sha256').update(k.key).digest())).toBe(true);
     expect(rows[0]!.row).not.toContain(k.key.slice(12));
   });
@@ -54,7 +60,12 @@ describe('API keys', () => {
     const k = await createKey({ role: 'operator' });
     const me = await withKey(k.key, 'GET', '/api/me');
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ actor: { type: 'apikey', id: k.id }, role: 'operator', orgId: await env.orgOf(env.tenants[0]!), workflowScope: null });
+    expect(me.body).toMatchObject({
+      actor: { type: 'apikey', id: k.id },
+      role: 'operator',
+      orgId: await env.orgOf(env.tenants[0]!),
+      workflowScope: null,
+    });
     const run = await withKey(k.key, 'POST', `/api/workflows/${wfA}/runs`, { input: {} });
     expect(run.status).toBe(202);
     const listed = (await env.call('GET', '/api/hq/api-keys', admin)).body.items.find((i: { id: string }) => i.id === k.id);
@@ -90,7 +101,11 @@ describe('API keys', () => {
   });
 
   it('refuses workflow ids that are not workflows of the organisation', async () => {
-    const r = await env.call('POST', '/api/hq/api-keys', admin, { name: `k-${randomUUID()}`, role: 'operator', workflowIds: [randomUUID()] });
+    const r = await env.call('POST', '/api/hq/api-keys', admin, {
+      name: `k-${randomUUID()}`,
+      role: 'operator',
+      workflowIds: [randomUUID()],
+    });
     expect(r.status).toBe(422);
     expect(r.body.code).toBe('invalid_api_key_request');
   });
@@ -134,7 +149,15 @@ describe('API keys', () => {
     const r = await withKey(k.key, 'GET', '/api/me');
     expect(r.status).toBe(401);
     expect(r.body.detail).toMatch(/expired/);
-    expect((await env.call('POST', '/api/hq/api-keys', admin, { name: 'past', role: 'viewer', expiresAt: new Date(Date.now() - 1000).toISOString() })).status).toBe(422);
+    expect(
+      (
+        await env.call('POST', '/api/hq/api-keys', admin, {
+          name: 'past',
+          role: 'viewer',
+          expiresAt: new Date(Date.now() - 1000).toISOString(),
+        })
+      ).status,
+    ).toBe(422);
   });
 
   it('refuses unknown and malformed keys', async () => {
@@ -145,14 +168,20 @@ describe('API keys', () => {
   it('honours the organisation settings: keys off, maximum lifetime', async () => {
     const k = await createKey({ role: 'viewer' });
     const name = (await env.call('GET', '/api/hq/settings', admin)).body.name;
-    expect((await env.call('PUT', '/api/hq/settings', admin, { name, apiKeysEnabled: false, apiKeyMaxLifetimeDays: null })).status).toBe(200);
+    expect((await env.call('PUT', '/api/hq/settings', admin, { name, apiKeysEnabled: false, apiKeyMaxLifetimeDays: null })).status).toBe(
+      200,
+    );
     expect((await withKey(k.key, 'GET', '/api/me')).status).toBe(401);
     expect((await env.call('PUT', '/api/hq/settings', admin, { name, apiKeysEnabled: true, apiKeyMaxLifetimeDays: 30 })).status).toBe(200);
     expect((await withKey(k.key, 'GET', '/api/me')).status).toBe(200);
     const capped = await createKey({ role: 'viewer' });
     const listed = (await env.call('GET', '/api/hq/api-keys', admin)).body.items.find((i: { id: string }) => i.id === capped.id);
     expect(Date.parse(listed.expiresAt)).toBeLessThanOrEqual(Date.now() + 30 * 86_400_000);
-    const tooLong = await env.call('POST', '/api/hq/api-keys', admin, { name: 'long', role: 'viewer', expiresAt: new Date(Date.now() + 40 * 86_400_000).toISOString() });
+    const tooLong = await env.call('POST', '/api/hq/api-keys', admin, {
+      name: 'long',
+      role: 'viewer',
+      expiresAt: new Date(Date.now() + 40 * 86_400_000).toISOString(),
+    });
     expect(tooLong.status).toBe(422);
     await env.call('PUT', '/api/hq/settings', admin, { name, apiKeysEnabled: true, apiKeyMaxLifetimeDays: null });
   });

@@ -30,7 +30,10 @@ afterAll(async () => {
 });
 
 const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => api(url, method, path, body, headers);
-const wfDef = (name = `wf-${randomId()}`) => ({ name, tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { n: 1 } }] });
+const wfDef = (name = `wf-${randomId()}`) => ({
+  name,
+  tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { n: 1 } }],
+});
 
 async function newWorkflow(): Promise<string> {
   const r = await call('POST', '/api/workflows', wfDef());
@@ -48,19 +51,31 @@ async function newWorker(): Promise<string> {
   return r.body.id;
 }
 async function newConnector(): Promise<string> {
-  const r = await call('POST', '/api/connectors', { name: `c${randomId()}`, systemType: 'postgres', settings: { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres', ssl: 'disable' }, secrets: { password: 'hunter2-secret' } });
+  const r = await call('POST', '/api/connectors', {
+    name: `c${randomId()}`,
+    systemType: 'postgres',
+    settings: { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres', ssl: 'disable' },
+    secrets: { password: 'hunter2-secret' },
+  });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body.id;
 }
 async function newTrigger(): Promise<{ wf: string; id: string }> {
   const wf = await newWorkflow();
-  const r = await call('POST', `/api/workflows/${wf}/triggers`, { type: 'webhook', verification: { type: 'token', header: 'X-Token', secret: 'audit-fixture-token-0123' } });
+  const r = await call('POST', `/api/workflows/${wf}/triggers`, {
+    type: 'webhook',
+    verification: { type: 'token', header: 'X-Token', secret: 'audit-fixture-token-0123' },
+  });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return { wf, id: r.body.id };
 }
 async function newBoType(): Promise<string> {
   const name = `T${randomId()}`;
-  const r = await call('POST', '/api/business-object-types', { name, keyField: 'id', schema: { type: 'object', properties: { id: { type: 'string' }, n: { type: 'number' } }, required: ['id'] } });
+  const r = await call('POST', '/api/business-object-types', {
+    name,
+    keyField: 'id',
+    schema: { type: 'object', properties: { id: { type: 'string' }, n: { type: 'number' } }, required: ['id'] },
+  });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return name;
 }
@@ -92,7 +107,10 @@ const FIXTURES: Record<string, Fixture> = {
       return { path: `/api/runs/${id}/retry`, body: {} };
     },
   },
-  createSchedule: { action: 'schedule.create', prepare: async () => ({ path: `/api/workflows/${await newWorkflow()}/schedules`, body: { cron: '0 3 * * *' } }) },
+  createSchedule: {
+    action: 'schedule.create',
+    prepare: async () => ({ path: `/api/workflows/${await newWorkflow()}/schedules`, body: { cron: '0 3 * * *' } }),
+  },
   replaceSchedule: {
     action: 'schedule.update',
     prepare: async () => {
@@ -108,9 +126,15 @@ const FIXTURES: Record<string, Fixture> = {
     },
   },
   createProject: { action: 'project.create', prepare: async () => ({ path: '/api/projects', body: { name: `p-${randomId()}` } }) },
-  createWorker: { action: 'worker.create', prepare: async () => ({ path: '/api/workers', body: { name: `w-${randomId()}`, owner: 'ops' } }) },
+  createWorker: {
+    action: 'worker.create',
+    prepare: async () => ({ path: '/api/workers', body: { name: `w-${randomId()}`, owner: 'ops' } }),
+  },
   updateWorker: { action: /^worker\./, prepare: async () => ({ path: `/api/workers/${await newWorker()}`, body: { status: 'paused' } }) },
-  assignWorkerWorkflow: { action: 'worker.assign_workflow', prepare: async () => ({ path: `/api/workers/${await newWorker()}/workflows`, body: { workflowId: await newWorkflow() } }) },
+  assignWorkerWorkflow: {
+    action: 'worker.assign_workflow',
+    prepare: async () => ({ path: `/api/workers/${await newWorker()}/workflows`, body: { workflowId: await newWorkflow() } }),
+  },
   unassignWorkerWorkflow: {
     action: 'worker.unassign_workflow',
     prepare: async () => {
@@ -122,23 +146,58 @@ const FIXTURES: Record<string, Fixture> = {
   },
   createConnector: {
     action: 'connector.create',
-    prepare: async () => ({ path: '/api/connectors', body: { name: `c${randomId()}`, systemType: 'postgres', settings: { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres', ssl: 'disable' }, secrets: { password: 'hunter2-secret' } } }),
+    prepare: async () => ({
+      path: '/api/connectors',
+      body: {
+        name: `c${randomId()}`,
+        systemType: 'postgres',
+        settings: { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres', ssl: 'disable' },
+        secrets: { password: 'hunter2-secret' },
+      },
+    }),
   },
   updateConnector: {
     action: 'connector.update',
-    prepare: async () => ({ path: `/api/connectors/${await newConnector()}`, body: { name: `c${randomId()}`, systemType: 'postgres', settings: { host: '127.0.0.1', port: 5433, database: 'test', user: 'postgres', ssl: 'disable' }, secrets: { password: 'new-hunter3' } } }),
+    prepare: async () => ({
+      path: `/api/connectors/${await newConnector()}`,
+      body: {
+        name: `c${randomId()}`,
+        systemType: 'postgres',
+        settings: { host: '127.0.0.1', port: 5433, database: 'test', user: 'postgres', ssl: 'disable' },
+        secrets: { password: 'new-hunter3' },
+      },
+    }),
   },
   deleteConnector: { action: 'connector.delete', prepare: async () => ({ path: `/api/connectors/${await newConnector()}` }) },
   createBusinessObjectType: {
     action: 'business_object_type.create',
-    prepare: async () => ({ path: '/api/business-object-types', body: { name: `T${randomId()}`, keyField: 'id', schema: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } } }),
+    prepare: async () => ({
+      path: '/api/business-object-types',
+      body: {
+        name: `T${randomId()}`,
+        keyField: 'id',
+        schema: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+      },
+    }),
   },
   updateBusinessObjectType: {
     action: 'business_object_type.update',
-    prepare: async () => ({ path: `/api/business-object-types/${await newBoType()}`, body: { description: 'changed', schema: { type: 'object', properties: { id: { type: 'string' }, n: { type: 'number' }, m: { type: 'string' } }, required: ['id'] } } }),
+    prepare: async () => ({
+      path: `/api/business-object-types/${await newBoType()}`,
+      body: {
+        description: 'changed',
+        schema: { type: 'object', properties: { id: { type: 'string' }, n: { type: 'number' }, m: { type: 'string' } }, required: ['id'] },
+      },
+    }),
   },
-  createBusinessObject: { action: 'business_object.create', prepare: async () => ({ path: `/api/business-objects/${await newBoType()}`, body: { id: 'k1', n: 1 } }) },
-  putBusinessObject: { action: /^business_object\.(create|update|upsert|put)/, prepare: async () => ({ path: `/api/business-objects/${await newBoType()}/k2`, body: { id: 'k2', n: 2 } }) },
+  createBusinessObject: {
+    action: 'business_object.create',
+    prepare: async () => ({ path: `/api/business-objects/${await newBoType()}`, body: { id: 'k1', n: 1 } }),
+  },
+  putBusinessObject: {
+    action: /^business_object\.(create|update|upsert|put)/,
+    prepare: async () => ({ path: `/api/business-objects/${await newBoType()}/k2`, body: { id: 'k2', n: 2 } }),
+  },
   deleteBusinessObject: {
     action: 'business_object.delete',
     prepare: async () => {
@@ -147,8 +206,14 @@ const FIXTURES: Record<string, Fixture> = {
       return { path: `/api/business-objects/${t}/k3` };
     },
   },
-  setMemberRole: { action: 'member.role.set', prepare: async () => ({ path: `/api/hq/members/${randomUUID()}/${randomUUID()}/role`, body: { role: 'editor' } }) },
-  putRoleMapping: { action: 'role_mapping.create', prepare: async () => ({ path: `/api/hq/role-mappings/${randomUUID()}`, body: { role: 'viewer' } }) },
+  setMemberRole: {
+    action: 'member.role.set',
+    prepare: async () => ({ path: `/api/hq/members/${randomUUID()}/${randomUUID()}/role`, body: { role: 'editor' } }),
+  },
+  putRoleMapping: {
+    action: 'role_mapping.create',
+    prepare: async () => ({ path: `/api/hq/role-mappings/${randomUUID()}`, body: { role: 'viewer' } }),
+  },
   deleteRoleMapping: {
     action: 'role_mapping.delete',
     prepare: async () => {
@@ -157,35 +222,64 @@ const FIXTURES: Record<string, Fixture> = {
       return { path: `/api/hq/role-mappings/${g}` };
     },
   },
-  createApiKey: { action: 'api_key.create', prepare: async () => ({ path: '/api/hq/api-keys', body: { name: `k-${randomId()}`, role: 'viewer' } }) },
+  createApiKey: {
+    action: 'api_key.create',
+    prepare: async () => ({ path: '/api/hq/api-keys', body: { name: `k-${randomId()}`, role: 'viewer' } }),
+  },
   revokeApiKey: {
     action: 'api_key.revoke',
-    prepare: async () => ({ path: `/api/hq/api-keys/${(await call('POST', '/api/hq/api-keys', { name: `k-${randomId()}`, role: 'viewer' })).body.id}` }),
+    prepare: async () => ({
+      path: `/api/hq/api-keys/${(await call('POST', '/api/hq/api-keys', { name: `k-${randomId()}`, role: 'viewer' })).body.id}`,
+    }),
   },
-  putOrgSettings: { action: 'org_settings.update', prepare: async () => ({ path: '/api/hq/settings', body: { name: `Development ${randomId()}`, apiKeysEnabled: true, apiKeyMaxLifetimeDays: null } }) },
+  putOrgSettings: {
+    action: 'org_settings.update',
+    prepare: async () => ({
+      path: '/api/hq/settings',
+      body: { name: `Development ${randomId()}`, apiKeysEnabled: true, apiKeyMaxLifetimeDays: null },
+    }),
+  },
   putModelProvider: {
     action: 'model_provider.update',
-    prepare: async () => ({ path: '/api/hq/model-provider', body: { provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', model: `m-${randomId()}`, apiKey: 'sk-audit-fixture' } }),
+    prepare: async () => ({
+      path: '/api/hq/model-provider',
+      body: { provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', model: `m-${randomId()}`, apiKey: 'sk-audit-fixture' },
+    }),
   },
   uploadStudioDocument: {
     action: /^document\./,
-    prepare: async () => ({ path: `/api/studio/documents?name=notes-${randomId()}.txt`, body: 'Invoices are approved by the finance team within three days.', headers: { 'content-type': 'text/plain' } }),
+    prepare: async () => ({
+      path: `/api/studio/documents?name=notes-${randomId()}.txt`,
+      body: 'Invoices are approved by the finance team within three days.',
+      headers: { 'content-type': 'text/plain' },
+    }),
   },
   deleteStudioDocument: {
     action: /^document\./,
     prepare: async () => {
-      const up = await call('POST', `/api/studio/documents?name=old-${randomId()}.txt`, 'A note to be deleted.', { 'content-type': 'text/plain' });
+      const up = await call('POST', `/api/studio/documents?name=old-${randomId()}.txt`, 'A note to be deleted.', {
+        'content-type': 'text/plain',
+      });
       expect(up.status).toBe(201);
       return { path: `/api/studio/documents/${up.body.id}` };
     },
   },
   // Triggers from outside (issue #17).
-  createTrigger: { action: 'trigger.create', prepare: async () => ({ path: `/api/workflows/${await newWorkflow()}/triggers`, body: { type: 'webhook', verification: { type: 'token', header: 'X-Token', secret: 'audit-fixture-token-0123' } } }) },
+  createTrigger: {
+    action: 'trigger.create',
+    prepare: async () => ({
+      path: `/api/workflows/${await newWorkflow()}/triggers`,
+      body: { type: 'webhook', verification: { type: 'token', header: 'X-Token', secret: 'audit-fixture-token-0123' } },
+    }),
+  },
   replaceTrigger: {
     action: 'trigger.update.rotate_secret',
     prepare: async () => {
       const t = await newTrigger();
-      return { path: `/api/workflows/${t.wf}/triggers/${t.id}`, body: { type: 'webhook', verification: { type: 'token', header: 'X-Token', secret: 'audit-fixture-token-4567' } } };
+      return {
+        path: `/api/workflows/${t.wf}/triggers/${t.id}`,
+        body: { type: 'webhook', verification: { type: 'token', header: 'X-Token', secret: 'audit-fixture-token-4567' } },
+      };
     },
   },
   deleteTrigger: {
@@ -210,8 +304,7 @@ const FIXTURES: Record<string, Fixture> = {
  * Mutating routes known not to write an audit entry yet. Each runs with `it.fails`: it turns red
  * the day the route starts auditing, so the entry is removed here rather than forgotten.
  */
-const KNOWN_GAPS: Record<string, string> = {
-};
+const KNOWN_GAPS: Record<string, string> = {};
 
 /**
  * Mutating routes that change nothing an organisation owns, and why. Everything else that is
@@ -220,7 +313,8 @@ const KNOWN_GAPS: Record<string, string> = {
 const NOT_CHANGES: Record<string, string> = {
   testConnector: 'opens a connection to check the settings; stores nothing',
   createStudioConversation: "a person's own conversation with the assistant, stored with its author; changes nothing the organisation runs",
-  postStudioMessage: 'a question to the assistant in that conversation; suggestions it makes are applied through the audited workflow routes',
+  postStudioMessage:
+    'a question to the assistant in that conversation; suggestions it makes are applied through the audited workflow routes',
   mcp: 'Model Context Protocol over POST (JSON-RPC): read-only tools over projects, workflows, runs and documents',
 };
 
@@ -265,7 +359,10 @@ describe('every mutating route writes an audit entry', () => {
 describe('audit entries', () => {
   it('never carry secrets: connector secrets and secret-named diff fields are redacted', async () => {
     const id = await newConnector();
-    const { rows } = await platform.db.query<{ diff: string }>("SELECT diff::text AS diff FROM audit_log WHERE target_id = $1::text AND action = 'connector.create'", [id]);
+    const { rows } = await platform.db.query<{ diff: string }>(
+      "SELECT diff::text AS diff FROM audit_log WHERE target_id = $1::text AND action = 'connector.create'",
+      [id],
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]!.diff).not.toContain('hunter2-secret');
     await appendAudit(platform.db, {
@@ -275,11 +372,23 @@ describe('audit entries', () => {
       action: 'test.redaction',
       targetType: 'test',
       targetId: 'r1',
-      diff: { after: { host: 'db', password: 'p@ss', nested: { clientSecret: 's3', apiKey: 'k', accessToken: 't', maxTokens: 5 }, list: [{ connectionString: 'Server=x;Password=y' }] } },
+      diff: {
+        after: {
+          host: 'db',
+          password: 'p@ss',
+          nested: { clientSecret: 's3', apiKey: 'k', accessToken: 't', maxTokens: 5 },
+          list: [{ connectionString: 'Server=x;Password=y' }],
+        },
+      },
     });
-    const r = await platform.db.query<{ diff: Record<string, any> }>("SELECT diff FROM audit_log WHERE action = 'test.redaction'"); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const r = await platform.db.query<{ diff: Record<string, any> }>("SELECT diff FROM audit_log WHERE action = 'test.redaction'");
     expect(r.rows[0]!.diff).toEqual({
-      after: { host: 'db', password: '[redacted]', nested: { clientSecret: '[redacted]', apiKey: '[redacted]', accessToken: '[redacted]', maxTokens: 5 }, list: [{ connectionString: '[redacted]' }] },
+      after: {
+        host: 'db',
+        password: '[redacted]',
+        nested: { clientSecret: '[redacted]', apiKey: '[redacted]', accessToken: '[redacted]', maxTokens: 5 },
+        list: [{ connectionString: '[redacted]' }],
+      },
     });
   });
 
@@ -320,7 +429,10 @@ describe('audit entries', () => {
     const app = new pg.Client({ connectionString: u.toString(), options: `-c search_path=${platform.schema}` });
     try {
       await app.connect();
-      await app.query("INSERT INTO audit_log (org_id, actor_type, actor_id, action, target_type) VALUES ($1::uuid, 'system', 'app', 'test.append', 'test')", [DEV_ORG_ID]);
+      await app.query(
+        "INSERT INTO audit_log (org_id, actor_type, actor_id, action, target_type) VALUES ($1::uuid, 'system', 'app', 'test.append', 'test')",
+        [DEV_ORG_ID],
+      );
       expect((await app.query("SELECT 1 FROM audit_log WHERE action = 'test.append'")).rowCount).toBe(1);
       for (const sql of ["UPDATE audit_log SET action = 'forged'", 'DELETE FROM audit_log', 'TRUNCATE audit_log']) {
         await expect(app.query(sql), sql).rejects.toMatchObject({ code: '42501', message: expect.stringMatching(/permission denied/) });
@@ -341,7 +453,10 @@ describe('audit entries', () => {
       "SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = to_regclass('audit_log')",
     );
     expect(rows[0]).toEqual({ relrowsecurity: true, relforcerowsecurity: true });
-    const policies = await platform.db.query<{ cmd: string }>("SELECT cmd FROM pg_policies WHERE tablename = 'audit_log' AND schemaname = $1::text ORDER BY cmd", [platform.schema]);
+    const policies = await platform.db.query<{ cmd: string }>(
+      "SELECT cmd FROM pg_policies WHERE tablename = 'audit_log' AND schemaname = $1::text ORDER BY cmd",
+      [platform.schema],
+    );
     expect(policies.rows.map((p) => p.cmd)).toEqual(['INSERT', 'SELECT']);
   });
 });
@@ -351,7 +466,14 @@ describe('GET /api/hq/audit', () => {
   beforeAll(async () => {
     targets = [];
     for (let i = 0; i < 5; i++) {
-      await appendAudit(platform.db, { orgId: DEV_ORG_ID, actor: { type: 'apikey', id: `key-${i % 2}` }, source: null, action: 'paging.test', targetType: 'paging', targetId: `t${i}` });
+      await appendAudit(platform.db, {
+        orgId: DEV_ORG_ID,
+        actor: { type: 'apikey', id: `key-${i % 2}` },
+        source: null,
+        action: 'paging.test',
+        targetType: 'paging',
+        targetId: `t${i}`,
+      });
       targets.push(`t${i}`);
     }
   });
@@ -361,7 +483,10 @@ describe('GET /api/hq/audit', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const r: Awaited<ReturnType<typeof call>> = await call('GET', `/api/hq/audit?action=paging.test&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const r: Awaited<ReturnType<typeof call>> = await call(
+        'GET',
+        `/api/hq/audit?action=paging.test&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(r.status).toBe(200);
       expect(r.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...r.body.items.map((i: { targetId: string }) => i.targetId));
@@ -379,9 +504,15 @@ describe('GET /api/hq/audit', () => {
     expect(byTarget.body.items).toHaveLength(1);
     const byPrefix = await call('GET', '/api/hq/audit?actionPrefix=paging.');
     expect(byPrefix.body.items).toHaveLength(5);
-    const future = await call('GET', `/api/hq/audit?action=paging.test&from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
+    const future = await call(
+      'GET',
+      `/api/hq/audit?action=paging.test&from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`,
+    );
     expect(future.body.items).toEqual([]);
-    const past = await call('GET', `/api/hq/audit?action=paging.test&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
+    const past = await call(
+      'GET',
+      `/api/hq/audit?action=paging.test&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`,
+    );
     expect(past.body.items).toHaveLength(5);
   });
 

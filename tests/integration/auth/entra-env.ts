@@ -28,7 +28,9 @@ export interface EntraEnv {
 }
 
 /** Starts issuer, platform and host. */
-export async function startEntraEnv(opts: { tenants?: number; env?: Record<string, string>; client?: { clientId: string; secret?: string; certificatePem?: string } } = {}): Promise<EntraEnv> {
+export async function startEntraEnv(
+  opts: { tenants?: number; env?: Record<string, string>; client?: { clientId: string; secret?: string; certificatePem?: string } } = {},
+): Promise<EntraEnv> {
   const tenants: string[] = Array.from({ length: opts.tenants ?? 1 }, () => randomUUID());
   const issuer = await startOidcIssuer({ tenants, client: opts.client ?? GRAPH_CLIENT });
   trustIssuer(issuer);
@@ -70,7 +72,8 @@ export async function startEntraEnv(opts: { tenants?: number; env?: Record<strin
       const tenant = o.tenant ?? tenants[0]!;
       return issuer.accessToken({ groups: [await groupFor(role, tenant)], ...(o.oid ? { oid: o.oid } : {}) }, { tenant });
     },
-    call: (method, path, token, body, headers = {}) => api(host.url, method, path, body, { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers }),
+    call: (method, path, token, body, headers = {}) =>
+      api(host.url, method, path, body, { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers }),
     async close() {
       await host.close();
       await platform.close();

@@ -49,7 +49,10 @@ describe('Entra access tokens', () => {
   });
 
   it('rejects an expired token', async () => {
-    await expectRejected(await env.issuer.accessToken({ groups: [viewerGroup], iat: now() - 7200, nbf: now() - 7200, exp: now() - 3600 }), /expired/);
+    await expectRejected(
+      await env.issuer.accessToken({ groups: [viewerGroup], iat: now() - 7200, nbf: now() - 7200, exp: now() - 3600 }),
+      /expired/,
+    );
   });
 
   it('tolerates a small clock skew but not more', async () => {
@@ -66,27 +69,63 @@ describe('Entra access tokens', () => {
   });
 
   it('rejects a token whose issuer is not the tenant issuer', async () => {
-    await expectRejected(await env.issuer.accessToken({ groups: [viewerGroup], iss: `https://sts.windows.net/${env.tenants[0]}/` }), /issuer/);
+    await expectRejected(
+      await env.issuer.accessToken({ groups: [viewerGroup], iss: `https://sts.windows.net/${env.tenants[0]}/` }),
+      /issuer/,
+    );
     // Signed by the right key, claiming tenant A, but issued as tenant B: issuer and tid disagree.
     await expectRejected(await env.issuer.accessToken({ groups: [viewerGroup], iss: env.issuer.issuerFor(env.tenants[1]!) }), /issuer/);
   });
 
   it('rejects a token from a tenant that is not configured', async () => {
     const other = randomUUID();
-    await expectRejected(await env.issuer.sign({ aud: TEST_AUDIENCE, iss: `${env.issuer.url}/${other}/v2.0`, tid: other, oid: randomUUID(), ver: '2.0', scp: 'x', exp: now() + 600 }), /tenant .* not accepted/);
+    await expectRejected(
+      await env.issuer.sign({
+        aud: TEST_AUDIENCE,
+        iss: `${env.issuer.url}/${other}/v2.0`,
+        tid: other,
+        oid: randomUUID(),
+        ver: '2.0',
+        scp: 'x',
+        exp: now() + 600,
+      }),
+      /tenant .* not accepted/,
+    );
   });
 
   it("rejects alg 'none'", async () => {
     const header = base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT' }));
-    const payload = base64url.encode(JSON.stringify({ aud: TEST_AUDIENCE, iss: env.issuer.issuerFor(env.tenants[0]!), tid: env.tenants[0], oid: randomUUID(), ver: '2.0', scp: 'x', groups: [viewerGroup], exp: now() + 600 }));
+    const payload = base64url.encode(
+      JSON.stringify({
+        aud: TEST_AUDIENCE,
+        iss: env.issuer.issuerFor(env.tenants[0]!),
+        tid: env.tenants[0],
+        oid: randomUUID(),
+        ver: '2.0',
+        scp: 'x',
+        groups: [viewerGroup],
+        exp: now() + 600,
+      }),
+    );
     await expectRejected(`${header}.${payload}.`, /algorithm 'none' is not allowed/);
   });
 
   it('rejects HS256 signed with the public key as the secret (key confusion)', async () => {
     const jwk = env.issuer.activeKey().publicJwk;
-    const claims = { aud: TEST_AUDIENCE, iss: env.issuer.issuerFor(env.tenants[0]!), tid: env.tenants[0], oid: randomUUID(), ver: '2.0', scp: 'x', groups: [viewerGroup] };
+    const claims = {
+      aud: TEST_AUDIENCE,
+      iss: env.issuer.issuerFor(env.tenants[0]!),
+      tid: env.tenants[0],
+      oid: randomUUID(),
+      ver: '2.0',
+      scp: 'x',
+      groups: [viewerGroup],
+    };
     for (const secret of [JSON.stringify(jwk), String(jwk.n)]) {
-      const token = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: jwk.kid! }).setExpirationTime('10m').sign(new TextEncoder().encode(secret));
+      const token = await new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256', kid: jwk.kid! })
+        .setExpirationTime('10m')
+        .sign(new TextEncoder().encode(secret));
       await expectRejected(token, /algorithm 'HS256' is not allowed/);
     }
   });
@@ -95,7 +134,10 @@ describe('Entra access tokens', () => {
     await me(await env.issuer.accessToken({ groups: [viewerGroup] })); // keys cached
     const before = env.issuer.counters.jwks;
     const stranger = await env.issuer.newKey();
-    await expectRejected(await env.issuer.accessToken({ groups: [viewerGroup] }, { key: stranger }), /not in the tenant's published key set/);
+    await expectRejected(
+      await env.issuer.accessToken({ groups: [viewerGroup] }, { key: stranger }),
+      /not in the tenant's published key set/,
+    );
     expect(env.issuer.counters.jwks).toBeGreaterThan(before);
   });
 
@@ -108,9 +150,18 @@ describe('Entra access tokens', () => {
 
   it('never takes keys from jku / x5u / jwk headers', async () => {
     const stranger = await env.issuer.newKey();
-    await expectRejected(await env.issuer.accessToken({ groups: [viewerGroup] }, { key: stranger, header: { jwk: stranger.publicJwk } }), /'jwk' header/);
-    await expectRejected(await env.issuer.accessToken({ groups: [viewerGroup] }, { header: { jku: 'https://attacker.example/keys' } }), /'jku' header/);
-    await expectRejected(await env.issuer.accessToken({ groups: [viewerGroup] }, { header: { x5u: 'https://attacker.example/cert' } }), /'x5u' header/);
+    await expectRejected(
+      await env.issuer.accessToken({ groups: [viewerGroup] }, { key: stranger, header: { jwk: stranger.publicJwk } }),
+      /'jwk' header/,
+    );
+    await expectRejected(
+      await env.issuer.accessToken({ groups: [viewerGroup] }, { header: { jku: 'https://attacker.example/keys' } }),
+      /'jku' header/,
+    );
+    await expectRejected(
+      await env.issuer.accessToken({ groups: [viewerGroup] }, { header: { x5u: 'https://attacker.example/cert' } }),
+      /'x5u' header/,
+    );
   });
 
   it('rejects a bad signature', async () => {

@@ -16,7 +16,11 @@ const dir = mkdtempSync(join(tmpdir(), 'demiton-graph-cert-'));
 function certificate(name: string): { pemPath: string; certPem: string } {
   const key = join(dir, `${name}.key`);
   const cert = join(dir, `${name}.crt`);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', `/CN=${name}`], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', `/CN=${name}`],
+    { stdio: 'ignore' },
+  );
   const certPem = readFileSync(cert, 'utf8');
   const pemPath = join(dir, `${name}.pem`);
   writeFileSync(pemPath, readFileSync(key, 'utf8') + certPem);
@@ -31,8 +35,14 @@ let bad: EntraEnv;
 
 beforeAll(async () => {
   const client = { clientId, certificatePem: registered.certPem };
-  good = await startEntraEnv({ client, env: { ENTRA_CLIENT_ID: clientId, ENTRA_CLIENT_SECRET: '', ENTRA_CLIENT_CERTIFICATE_PATH: registered.pemPath } });
-  bad = await startEntraEnv({ client, env: { ENTRA_CLIENT_ID: clientId, ENTRA_CLIENT_SECRET: '', ENTRA_CLIENT_CERTIFICATE_PATH: stranger.pemPath } });
+  good = await startEntraEnv({
+    client,
+    env: { ENTRA_CLIENT_ID: clientId, ENTRA_CLIENT_SECRET: '', ENTRA_CLIENT_CERTIFICATE_PATH: registered.pemPath },
+  });
+  bad = await startEntraEnv({
+    client,
+    env: { ENTRA_CLIENT_ID: clientId, ENTRA_CLIENT_SECRET: '', ENTRA_CLIENT_CERTIFICATE_PATH: stranger.pemPath },
+  });
 });
 afterAll(async () => {
   await good?.close();
@@ -41,7 +51,12 @@ afterAll(async () => {
 });
 
 const overage = (env: EntraEnv, oid: string) =>
-  env.issuer.accessToken({ oid, groups: undefined, _claim_names: { groups: 'src1' }, _claim_sources: { src1: { endpoint: `https://graph.windows.net/${env.tenants[0]}/users/${oid}/getMemberObjects` } } });
+  env.issuer.accessToken({
+    oid,
+    groups: undefined,
+    _claim_names: { groups: 'src1' },
+    _claim_sources: { src1: { endpoint: `https://graph.windows.net/${env.tenants[0]}/users/${oid}/getMemberObjects` } },
+  });
 
 describe('Graph client with a certificate credential', () => {
   it('resolves overage groups with a client assertion signed by the certificate key', async () => {

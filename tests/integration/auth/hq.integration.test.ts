@@ -25,11 +25,23 @@ afterAll(async () => {
 describe('/api/hq', () => {
   it('lists people who signed in, by tenant and object id, with their effective role', async () => {
     const oid = randomUUID();
-    const t = await env.issuer.accessToken({ oid, groups: [await env.groupFor('editor')], name: 'Ada Lovelace', preferred_username: 'ada@example.test' });
+    const t = await env.issuer.accessToken({
+      oid,
+      groups: [await env.groupFor('editor')],
+      name: 'Ada Lovelace',
+      preferred_username: 'ada@example.test',
+    });
     expect((await env.call('GET', '/api/me', t)).status).toBe(200);
     const list = await env.call('GET', '/api/hq/members', admin);
     const m = list.body.items.find((i: { objectId: string }) => i.objectId === oid);
-    expect(m).toMatchObject({ tenantId: env.tenants[0], objectId: oid, displayName: 'Ada Lovelace', username: 'ada@example.test', role: null, effectiveRole: 'editor' });
+    expect(m).toMatchObject({
+      tenantId: env.tenants[0],
+      objectId: oid,
+      displayName: 'Ada Lovelace',
+      username: 'ada@example.test',
+      role: null,
+      effectiveRole: 'editor',
+    });
   });
 
   it('a direct grant raises a role; removing it lowers it again', async () => {
@@ -46,7 +58,12 @@ describe('/api/hq', () => {
   it('the same e-mail address in another object id is another person', async () => {
     const a = randomUUID();
     await env.call('PUT', `/api/hq/members/${env.tenants[0]}/${a}/role`, admin, { role: 'admin' });
-    const impostor = await env.issuer.accessToken({ oid: randomUUID(), groups: [], preferred_username: 'admin@example.test', email: 'admin@example.test' });
+    const impostor = await env.issuer.accessToken({
+      oid: randomUUID(),
+      groups: [],
+      preferred_username: 'admin@example.test',
+      email: 'admin@example.test',
+    });
     expect((await env.call('GET', '/api/me', impostor)).status).toBe(403);
   });
 

@@ -37,7 +37,9 @@ describe('identity provider outage', () => {
 
   it('answers 503 when the authority host does not answer at all', async () => {
     // Port 1 on loopback: nothing listens there.
-    const platform = await createTestPlatform({ env: { ENTRA_TENANT_ID: env.tenants[0]!, ENTRA_API_AUDIENCE: TEST_AUDIENCE, ENTRA_AUTHORITY_HOST: 'https://127.0.0.1:1' } });
+    const platform = await createTestPlatform({
+      env: { ENTRA_TENANT_ID: env.tenants[0]!, ENTRA_API_AUDIENCE: TEST_AUDIENCE, ENTRA_AUTHORITY_HOST: 'https://127.0.0.1:1' },
+    });
     const host = await startTestHost(platform);
     try {
       const token = await env.issuer.accessToken({ oid: randomUUID(), groups: [] });

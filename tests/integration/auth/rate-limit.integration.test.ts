@@ -70,7 +70,12 @@ describe('rate limits (Redis sliding window)', () => {
     const warnings: string[] = [];
     const logger = { warn: (_o: unknown, msg: string) => warnings.push(msg) } as unknown as Logger;
     // Port 1 on loopback: nothing listens there.
-    const rl = createRedisRateLimiter({ url: 'redis://127.0.0.1:1', prefix: 'unreachable', limits: { windowSeconds: 60, perCaller: 1, perOrg: 1 }, logger });
+    const rl = createRedisRateLimiter({
+      url: 'redis://127.0.0.1:1',
+      prefix: 'unreachable',
+      limits: { windowSeconds: 60, perCaller: 1, perOrg: 1 },
+      logger,
+    });
     try {
       await rl.check(devPrincipal());
       await rl.check(devPrincipal());

@@ -63,8 +63,11 @@ describe('every route enforces the role it declares', () => {
     }
   });
 
-  it.each(publicRoutes.map((r) => [`${r.method} /api/${r.route}`, r] as const))('public: %s answers without credentials', async (_label, r) => {
-    const got = await statusOf(r, null);
-    expect([401, 403]).not.toContain(got.status);
-  });
+  it.each(publicRoutes.map((r) => [`${r.method} /api/${r.route}`, r] as const))(
+    'public: %s answers without credentials',
+    async (_label, r) => {
+      const got = await statusOf(r, null);
+      expect([401, 403]).not.toContain(got.status);
+    },
+  );
 });

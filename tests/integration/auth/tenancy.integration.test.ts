@@ -15,7 +15,10 @@ let ownerA: string;
 let ownerB: string;
 let orgA: string;
 let orgB: string;
-const wfDef = (name = `wf-${randomId()}`) => ({ name, tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { n: 1 } }] });
+const wfDef = (name = `wf-${randomId()}`) => ({
+  name,
+  tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { n: 1 } }],
+});
 
 beforeAll(async () => {
   env = await startEntraEnv({ tenants: 2, env: { CONNECTOR_ALLOWED_CIDRS: '127.0.0.1/32' } });
@@ -31,7 +34,7 @@ afterAll(async () => {
 const a = (m: string, p: string, b?: unknown) => env.call(m, p, ownerA, b);
 const b = (m: string, p: string, b?: unknown) => env.call(m, p, ownerB, b);
 
-async function created(r: Awaited<ReturnType<typeof a>>): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+async function created(r: Awaited<ReturnType<typeof a>>): Promise<any> {
   expect(r.status, JSON.stringify(r.body)).toBeGreaterThanOrEqual(200);
   expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
   return r.body;
@@ -46,26 +49,52 @@ const RESOURCES: Record<string, Resource> = {
   workflow: {
     async make() {
       const w = await created(await a('POST', '/api/workflows', wfDef()));
-      return { id: w.id, read: [`/api/workflows/${w.id}`, `/api/workflows/${w.id}/versions`], list: '/api/workflows', writes: [['PUT', `/api/workflows/${w.id}`, wfDef()], ['POST', `/api/workflows/${w.id}/runs`, { input: {} }]] };
+      return {
+        id: w.id,
+        read: [`/api/workflows/${w.id}`, `/api/workflows/${w.id}/versions`],
+        list: '/api/workflows',
+        writes: [
+          ['PUT', `/api/workflows/${w.id}`, wfDef()],
+          ['POST', `/api/workflows/${w.id}/runs`, { input: {} }],
+        ],
+      };
     },
   },
   run: {
     async make() {
       const w = await created(await a('POST', '/api/workflows', wfDef()));
       const r = await created(await a('POST', `/api/workflows/${w.id}/runs`, { input: {} }));
-      return { id: r.id, read: [`/api/runs/${r.id}`], list: '/api/runs', writes: [['POST', `/api/runs/${r.id}/cancel`, {}], ['POST', `/api/runs/${r.id}/retry`, {}]] };
+      return {
+        id: r.id,
+        read: [`/api/runs/${r.id}`],
+        list: '/api/runs',
+        writes: [
+          ['POST', `/api/runs/${r.id}/cancel`, {}],
+          ['POST', `/api/runs/${r.id}/retry`, {}],
+        ],
+      };
     },
   },
   project: {
     async make() {
       const p = await created(await a('POST', '/api/projects', { name: `p-${randomId()}` }));
-      return { id: p.id, read: [`/api/projects/${p.id}`], list: '/api/projects', writes: [['POST', '/api/workflows', { ...wfDef(), projectId: p.id }]] };
+      return {
+        id: p.id,
+        read: [`/api/projects/${p.id}`],
+        list: '/api/projects',
+        writes: [['POST', '/api/workflows', { ...wfDef(), projectId: p.id }]],
+      };
     },
   },
   worker: {
     async make() {
       const w = await created(await a('POST', '/api/workers', { name: `w-${randomId()}`, owner: 'ops' }));
-      return { id: w.id, read: [`/api/workers/${w.id}`, `/api/workers/${w.id}/stats`], list: '/api/workers', writes: [['PATCH', `/api/workers/${w.id}`, { status: 'paused' }]] };
+      return {
+        id: w.id,
+        read: [`/api/workers/${w.id}`, `/api/workers/${w.id}/stats`],
+        list: '/api/workers',
+        writes: [['PATCH', `/api/workers/${w.id}`, { status: 'paused' }]],
+      };
     },
   },
   schedule: {
@@ -75,22 +104,53 @@ const RESOURCES: Record<string, Resource> = {
       return {
         id: s.id,
         read: [`/api/workflows/${w.id}/schedules/${s.id}`, `/api/workflows/${w.id}/schedules`],
-        writes: [['PUT', `/api/workflows/${w.id}/schedules/${s.id}`, { cron: '0 4 * * *' }], ['DELETE', `/api/workflows/${w.id}/schedules/${s.id}`]],
+        writes: [
+          ['PUT', `/api/workflows/${w.id}/schedules/${s.id}`, { cron: '0 4 * * *' }],
+          ['DELETE', `/api/workflows/${w.id}/schedules/${s.id}`],
+        ],
       };
     },
   },
   connector: {
     async make() {
-      const c = await created(await a('POST', '/api/connectors', { name: `c${randomId()}`, systemType: 'postgres', settings: { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres', ssl: 'disable' } }));
-      return { id: c.id, read: [`/api/connectors/${c.id}`], list: '/api/connectors', writes: [['DELETE', `/api/connectors/${c.id}`], ['POST', `/api/connectors/${c.id}/test`, {}]] };
+      const c = await created(
+        await a('POST', '/api/connectors', {
+          name: `c${randomId()}`,
+          systemType: 'postgres',
+          settings: { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres', ssl: 'disable' },
+        }),
+      );
+      return {
+        id: c.id,
+        read: [`/api/connectors/${c.id}`],
+        list: '/api/connectors',
+        writes: [
+          ['DELETE', `/api/connectors/${c.id}`],
+          ['POST', `/api/connectors/${c.id}/test`, {}],
+        ],
+      };
     },
   },
   businessObject: {
     async make() {
       const t = `T${randomId()}`;
-      await created(await a('POST', '/api/business-object-types', { name: t, keyField: 'id', schema: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } }));
+      await created(
+        await a('POST', '/api/business-object-types', {
+          name: t,
+          keyField: 'id',
+          schema: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+        }),
+      );
       await created(await a('POST', `/api/business-objects/${t}`, { id: 'secret-record' }));
-      return { id: t, read: [`/api/business-object-types/${t}`, `/api/business-objects/${t}/secret-record`, `/api/business-objects/${t}`], list: '/api/business-object-types', writes: [['DELETE', `/api/business-objects/${t}/secret-record`], ['PUT', `/api/business-objects/${t}/secret-record`, { id: 'secret-record' }]] };
+      return {
+        id: t,
+        read: [`/api/business-object-types/${t}`, `/api/business-objects/${t}/secret-record`, `/api/business-objects/${t}`],
+        list: '/api/business-object-types',
+        writes: [
+          ['DELETE', `/api/business-objects/${t}/secret-record`],
+          ['PUT', `/api/business-objects/${t}/secret-record`, { id: 'secret-record' }],
+        ],
+      };
     },
   },
   studioConversation: {
@@ -101,9 +161,20 @@ const RESOURCES: Record<string, Resource> = {
   },
   studioDocument: {
     async make() {
-      const r = await env.call('POST', `/api/studio/documents?name=a-${randomId()}.txt`, ownerA, 'Only organisation A may read this sentence about invoices.', { 'content-type': 'text/plain' });
+      const r = await env.call(
+        'POST',
+        `/api/studio/documents?name=a-${randomId()}.txt`,
+        ownerA,
+        'Only organisation A may read this sentence about invoices.',
+        { 'content-type': 'text/plain' },
+      );
       const d = await created(r);
-      return { id: d.id, read: [`/api/studio/documents/${d.id}`], list: ['/api/studio/documents', '/api/studio/documents/search?q=invoices'], writes: [] };
+      return {
+        id: d.id,
+        read: [`/api/studio/documents/${d.id}`],
+        list: ['/api/studio/documents', '/api/studio/documents/search?q=invoices'],
+        writes: [],
+      };
     },
   },
   apiKey: {

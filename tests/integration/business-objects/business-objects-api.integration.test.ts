@@ -25,16 +25,30 @@ const invoiceSchema = {
     customer: { type: 'string' },
     amount: { type: 'number', minimum: 0 },
     status: { enum: ['open', 'paid', 'void'] },
-    lines: { type: 'array', items: { type: 'object', required: ['sku', 'qty'], properties: { sku: { type: 'string' }, qty: { type: 'integer', minimum: 1 } } } },
+    lines: {
+      type: 'array',
+      items: { type: 'object', required: ['sku', 'qty'], properties: { sku: { type: 'string' }, qty: { type: 'integer', minimum: 1 } } },
+    },
   },
   additionalProperties: false,
 };
 
-const inv = (n: number, over: Record<string, unknown> = {}) => ({ number: `INV-${String(n).padStart(4, '0')}`, customer: `cust-${n % 3}`, amount: n * 10, status: n % 2 ? 'open' : 'paid', ...over });
+const inv = (n: number, over: Record<string, unknown> = {}) => ({
+  number: `INV-${String(n).padStart(4, '0')}`,
+  customer: `cust-${n % 3}`,
+  amount: n * 10,
+  status: n % 2 ? 'open' : 'paid',
+  ...over,
+});
 
 describe('business object types', () => {
   it('creates a type and reads it back', async () => {
-    const r = await api(host.url, 'POST', '/api/business-object-types', { name: 'Invoice', description: 'AR invoices', schema: invoiceSchema, keyField: 'number' });
+    const r = await api(host.url, 'POST', '/api/business-object-types', {
+      name: 'Invoice',
+      description: 'AR invoices',
+      schema: invoiceSchema,
+      keyField: 'number',
+    });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ name: 'Invoice', keyField: 'number', description: 'AR invoices' });
     expect((await api(host.url, 'GET', '/api/business-object-types/Invoice')).body.schema).toEqual(invoiceSchema);
@@ -42,10 +56,18 @@ describe('business object types', () => {
   });
 
   it('rejects an invalid schema, a key field outside it, and a duplicate name', async () => {
-    const bad = await api(host.url, 'POST', '/api/business-object-types', { name: 'Bad', schema: { type: 'object', properties: { a: { type: 'nonsense' } } }, keyField: 'a' });
+    const bad = await api(host.url, 'POST', '/api/business-object-types', {
+      name: 'Bad',
+      schema: { type: 'object', properties: { a: { type: 'nonsense' } } },
+      keyField: 'a',
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.errors[0]).toMatchObject({ path: 'schema', message: expect.stringMatching(/invalid JSON Schema/) });
-    const key = await api(host.url, 'POST', '/api/business-object-types', { name: 'Bad2', schema: { type: 'object', properties: { a: { type: 'string' } } }, keyField: 'id' });
+    const key = await api(host.url, 'POST', '/api/business-object-types', {
+      name: 'Bad2',
+      schema: { type: 'object', properties: { a: { type: 'string' } } },
+      keyField: 'id',
+    });
     expect(key.body.errors).toEqual([{ path: 'keyField', message: "'id' is not among the schema's properties" }]);
     const dup = await api(host.url, 'POST', '/api/business-object-types', { name: 'Invoice', schema: invoiceSchema, keyField: 'number' });
     expect(dup.status).toBe(409);
@@ -72,12 +94,23 @@ describe('business object records', () => {
   });
 
   it('validates writes against the schema with 422 naming each failing path', async () => {
-    const r = await api(host.url, 'POST', '/api/business-objects/Invoice', { number: 'X-1', amount: -5, status: 'open', lines: [{ sku: 'A', qty: 0 }], extra: true });
+    const r = await api(host.url, 'POST', '/api/business-objects/Invoice', {
+      number: 'X-1',
+      amount: -5,
+      status: 'open',
+      lines: [{ sku: 'A', qty: 0 }],
+      extra: true,
+    });
     expect(r.status).toBe(422);
     expect(r.body.code).toBe('invalid_business_object');
     const paths = r.body.errors.map((e: { path: string }) => e.path).sort();
     expect(paths).toEqual(['(record)', 'amount', 'customer', 'lines[0].qty', 'number'].sort());
-    expect(r.body.errors).toEqual(expect.arrayContaining([{ path: 'lines[0].qty', message: 'must be >= 1' }, { path: 'customer', message: "must have required property 'customer'" }]));
+    expect(r.body.errors).toEqual(
+      expect.arrayContaining([
+        { path: 'lines[0].qty', message: 'must be >= 1' },
+        { path: 'customer', message: "must have required property 'customer'" },
+      ]),
+    );
   });
 
   it('puts (create or replace) idempotently; the version moves only when data changes', async () => {
@@ -94,7 +127,8 @@ describe('business object records', () => {
   });
 
   it('filters by containment and pages by key', async () => {
-    for (let n = 3; n <= 12; n++) expect((await api(host.url, 'PUT', `/api/business-objects/Invoice/${inv(n).number}`, inv(n))).status).toBe(201);
+    for (let n = 3; n <= 12; n++)
+      expect((await api(host.url, 'PUT', `/api/business-objects/Invoice/${inv(n).number}`, inv(n))).status).toBe(201);
     const keys: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
@@ -108,7 +142,11 @@ describe('business object records', () => {
     } while (cursor);
     expect(keys).toEqual(['INV-0001', 'INV-0003', 'INV-0005', 'INV-0007', 'INV-0009', 'INV-0011']);
     expect(pages).toBe(3);
-    const nested = await api(host.url, 'GET', `/api/business-objects/Invoice?filter=${encodeURIComponent(JSON.stringify({ lines: [{ sku: 'A-1' }] }))}`);
+    const nested = await api(
+      host.url,
+      'GET',
+      `/api/business-objects/Invoice?filter=${encodeURIComponent(JSON.stringify({ lines: [{ sku: 'A-1' }] }))}`,
+    );
     expect(nested.body.items.map((i: { key: string }) => i.key)).toEqual(['INV-0001']);
   });
 

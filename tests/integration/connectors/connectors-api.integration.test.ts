@@ -60,10 +60,19 @@ describe('connectors API', () => {
     expect(r.status).toBe(201);
     id = r.body.id;
     expect(r.headers.get('location')).toBe(`/api/connectors/${id}`);
-    expect(r.body).toMatchObject({ name: 'warehouse', systemType: 'postgres', resolvedSystemType: 'postgres', secretNames: ['password'], settings: { host: '127.0.0.1', database: 'test' } });
+    expect(r.body).toMatchObject({
+      name: 'warehouse',
+      systemType: 'postgres',
+      resolvedSystemType: 'postgres',
+      secretNames: ['password'],
+      settings: { host: '127.0.0.1', database: 'test' },
+    });
     expect(r.body).not.toHaveProperty('secrets');
     expectNoSecrets(r.body);
-    const { rows } = await platform.db.query<{ sealed: unknown; settings: unknown }>('SELECT sealed_secrets AS sealed, settings FROM connectors WHERE id = $1::uuid', [id]);
+    const { rows } = await platform.db.query<{ sealed: unknown; settings: unknown }>(
+      'SELECT sealed_secrets AS sealed, settings FROM connectors WHERE id = $1::uuid',
+      [id],
+    );
     expect(rows[0]!.sealed).toMatchObject({ v: 1, alg: 'A256GCM' });
     expectNoSecrets(rows[0]);
   });
@@ -78,7 +87,11 @@ describe('connectors API', () => {
   });
 
   it('updates: settings replaced, secrets merged (set, keep, remove by null)', async () => {
-    const put = await api(host.url, 'PUT', `/api/connectors/${id}`, { ...pgBody('warehouse'), settings: { ...pgBody().settings, statementTimeoutMs: 60_000 }, secrets: { extraToken: EXTRA_SECRET } });
+    const put = await api(host.url, 'PUT', `/api/connectors/${id}`, {
+      ...pgBody('warehouse'),
+      settings: { ...pgBody().settings, statementTimeoutMs: 60_000 },
+      secrets: { extraToken: EXTRA_SECRET },
+    });
     expect(put.status).toBe(200);
     expect(put.body.secretNames).toEqual(['extraToken', 'password']);
     expect(put.body.settings.statementTimeoutMs).toBe(60_000);
@@ -107,17 +120,28 @@ describe('connectors API', () => {
     const r = await api(host.url, 'POST', `/api/connectors/${created.body.id}/test`);
     expect(r.status).toBe(200);
     expect(r.body.ok).toBe(false);
-    expect(r.body.error).toEqual({ code: 'mysql_error', message: expect.stringMatching(/^MySQL error ER_ACCESS_DENIED\w* \(\d+\): Access denied for user/) });
+    expect(r.body.error).toEqual({
+      code: 'mysql_error',
+      message: expect.stringMatching(/^MySQL error ER_ACCESS_DENIED\w* \(\d+\): Access denied for user/),
+    });
     expectNoSecrets(r.body);
   });
 
   it('rejects invalid connectors with 422 naming the path', async () => {
     const cases: Array<[unknown, string, RegExp]> = [
       [{ ...pgBody('a1'), settings: { ...pgBody().settings, password: 'x' } }, 'settings.password', /put it in 'secrets'/],
-      [{ name: 'a2', systemType: 'sap-r3', settings: { host: 'sap.example.com', client: '100' } }, 'systemType', /No adapter for connector 'a2'; tried system type 'sap-r3', system type inferred/],
+      [
+        { name: 'a2', systemType: 'sap-r3', settings: { host: 'sap.example.com', client: '100' } },
+        'systemType',
+        /No adapter for connector 'a2'; tried system type 'sap-r3', system type inferred/,
+      ],
       [{ ...pgBody('a3'), settings: { host: '127.0.0.1', user: 'postgres' } }, 'settings.database', /expected string/],
       [{ ...pgBody('platform') }, 'name', /built-in connector/],
-      [{ name: 'sftp1', systemType: 'sftp', settings: { host: '127.0.0.1', username: 'x' }, secrets: { password: 'p' } }, 'settings.hostKeySha256', /pin the host key/],
+      [
+        { name: 'sftp1', systemType: 'sftp', settings: { host: '127.0.0.1', username: 'x' }, secrets: { password: 'p' } },
+        'settings.hostKeySha256',
+        /pin the host key/,
+      ],
     ];
     for (const [body, path, message] of cases) {
       const r = await api(host.url, 'POST', '/api/connectors', body);
@@ -132,11 +156,21 @@ describe('connectors API', () => {
   });
 
   it('refuses, in production, a connector whose host is private (checked on save too)', async () => {
-    const deps = { db: platform.db, registry: platform.registry, secretBox: platform.secretBox, network: new OutboundPolicy({ allowPrivate: false }), logger: platform.logger };
+    const deps = {
+      db: platform.db,
+      registry: platform.registry,
+      secretBox: platform.secretBox,
+      network: new OutboundPolicy({ allowPrivate: false }),
+      logger: platform.logger,
+    };
     const who = { orgId: DEV_ORG_ID, actor: { type: 'user' as const, id: 'test' } };
-    const err = await createConnector(deps, who, { ...pgBody('prod-db'), settings: { ...pgBody().settings, host: '10.0.0.5' } }).catch((e) => e);
+    const err = await createConnector(deps, who, { ...pgBody('prod-db'), settings: { ...pgBody().settings, host: '10.0.0.5' } }).catch(
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(ValidationError);
-    expect(err.issues).toEqual([{ path: 'settings.host', message: "Outbound connection to '10.0.0.5' (10.0.0.5) is not allowed: private range." }]);
+    expect(err.issues).toEqual([
+      { path: 'settings.host', message: "Outbound connection to '10.0.0.5' (10.0.0.5) is not allowed: private range." },
+    ]);
   });
 
   it('publishes the adapter catalog for the studio', async () => {
@@ -150,7 +184,9 @@ describe('connectors API', () => {
     ]);
     expect(pg.operations[0].inputSchema.properties.sql).toMatchObject({ type: 'string' });
     expect(pg.connectionSchema.properties.settings.properties.host).toMatchObject({ type: 'string' });
-    const bo = r.body.items.find((a: { systemType: string }) => a.systemType === 'platform').operations.map((o: { name: string }) => o.name);
+    const bo = r.body.items
+      .find((a: { systemType: string }) => a.systemType === 'platform')
+      .operations.map((o: { name: string }) => o.name);
     expect(bo).toEqual(expect.arrayContaining(['upsertBusinessObject', 'queryBusinessObjects']));
   });
 
@@ -182,7 +218,11 @@ describe('connectors API', () => {
     );
     expect(rows.map((r) => r.action)).toEqual(['connector.create', 'connector.update', 'connector.update', 'connector.create']);
     expect(rows[0]!.diff).toMatchObject({ after: { name: 'warehouse', sealedFields: ['password'] } });
-    expect(rows[1]!.diff).toMatchObject({ sealedFieldsChanged: ['extraToken'], before: { sealedFields: ['password'] }, after: { sealedFields: ['extraToken', 'password'] } });
+    expect(rows[1]!.diff).toMatchObject({
+      sealedFieldsChanged: ['extraToken'],
+      before: { sealedFields: ['password'] },
+      after: { sealedFields: ['extraToken', 'password'] },
+    });
     expectNoSecrets(rows);
   });
 
@@ -190,7 +230,10 @@ describe('connectors API', () => {
     const del = await api(host.url, 'DELETE', `/api/connectors/${id}`);
     expect(del.status).toBe(204);
     expect((await api(host.url, 'GET', `/api/connectors/${id}`)).status).toBe(404);
-    const { rows } = await platform.db.query<{ action: string; diff: unknown }>(`SELECT action, diff FROM audit_log WHERE target_id = $1::text AND action = 'connector.delete'`, [id]);
+    const { rows } = await platform.db.query<{ action: string; diff: unknown }>(
+      `SELECT action, diff FROM audit_log WHERE target_id = $1::text AND action = 'connector.delete'`,
+      [id],
+    );
     expect(rows).toHaveLength(1);
     expectNoSecrets(rows);
   });

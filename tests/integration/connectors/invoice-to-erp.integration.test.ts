@@ -37,7 +37,15 @@ async function invoicePdf(): Promise<Buffer> {
   const doc = await PDFDocument.create();
   const page = doc.addPage([595, 842]);
   const font = await doc.embedFont(StandardFonts.Helvetica);
-  const lines = ['INVOICE', 'Vendor: Fabrikam Supplies', 'Vendor No: V00010', 'Invoice number: F-2026-0042', 'Invoice date: 2026-11-30', 'Item: Copy paper A4; qty 10; price 4.50', 'Total: 45.00 EUR'];
+  const lines = [
+    'INVOICE',
+    'Vendor: Fabrikam Supplies',
+    'Vendor No: V00010',
+    'Invoice number: F-2026-0042',
+    'Invoice date: 2026-11-30',
+    'Item: Copy paper A4; qty 10; price 4.50',
+    'Total: 45.00 EUR',
+  ];
   lines.forEach((t, i) => page.drawText(t, { x: 50, y: 780 - i * 24, size: 12, font }));
   return Buffer.from(await doc.save());
 }
@@ -102,22 +110,52 @@ const invoiceSchema = {
     invoiceNumber: { type: 'string', minLength: 1 },
     invoiceDate: { type: 'string', format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
     total: { type: 'number', minimum: 0 },
-    lines: { type: 'array', minItems: 1, items: { type: 'object', required: ['description', 'quantity', 'unitPrice'], properties: { description: { type: 'string' }, quantity: { type: 'number' }, unitPrice: { type: 'number' } } } },
+    lines: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['description', 'quantity', 'unitPrice'],
+        properties: { description: { type: 'string' }, quantity: { type: 'number' }, unitPrice: { type: 'number' } },
+      },
+    },
   },
 };
-const extracted = { vendorNumber: 'V00010', invoiceNumber: 'F-2026-0042', invoiceDate: '2026-11-30', total: 45, lines: [{ description: 'Copy paper A4', quantity: 10, unitPrice: 4.5 }] };
+const extracted = {
+  vendorNumber: 'V00010',
+  invoiceNumber: 'F-2026-0042',
+  invoiceDate: '2026-11-30',
+  total: 45,
+  lines: [{ description: 'Copy paper A4', quantity: 10, unitPrice: 4.5 }],
+};
 
 describe('invoice PDF → Document Intelligence → extract → Business Central purchase invoice, posted', () => {
   let workflowId: string;
 
   it('sets up the connectors (secrets sealed) and the workflow', async () => {
     const connectors = [
-      { name: 'docint', systemType: 'document-intelligence', settings: { endpoint: di.url, auth: { type: 'api-key' } }, secrets: { apiKey: di.apiKey } },
-      { name: 'llm', systemType: 'model', settings: { source: 'own', provider: 'openai-compatible', baseUrl: `${llm.url}/v1`, model: 'extractor-1' }, secrets: { apiKey: 'sk-own' } },
+      {
+        name: 'docint',
+        systemType: 'document-intelligence',
+        settings: { endpoint: di.url, auth: { type: 'api-key' } },
+        secrets: { apiKey: di.apiKey },
+      },
+      {
+        name: 'llm',
+        systemType: 'model',
+        settings: { source: 'own', provider: 'openai-compatible', baseUrl: `${llm.url}/v1`, model: 'extractor-1' },
+        secrets: { apiKey: 'sk-own' },
+      },
       {
         name: 'bc',
         systemType: 'business-central',
-        settings: { baseUrl: erp.bcBase, companyId: erp.companyId, tenantId: erp.tenant, authority: erp.url, auth: { type: 'oauth2-client-credentials' } },
+        settings: {
+          baseUrl: erp.bcBase,
+          companyId: erp.companyId,
+          tenantId: erp.tenant,
+          authority: erp.url,
+          auth: { type: 'oauth2-client-credentials' },
+        },
         secrets: { clientId: erp.clientId, clientSecret: erp.clientSecret },
       },
     ];
@@ -129,7 +167,13 @@ describe('invoice PDF → Document Intelligence → extract → Business Central
       name: 'vendor-invoice-intake',
       inputSchema: { type: 'object', required: ['pdfUrl'], properties: { pdfUrl: { type: 'string' } } },
       tasks: [
-        { key: 'analyze', type: 'atomic', connector: 'docint', operation: 'analyze', input: { modelId: 'prebuilt-invoice', document: { url: '{{ input.pdfUrl }}' } } },
+        {
+          key: 'analyze',
+          type: 'atomic',
+          connector: 'docint',
+          operation: 'analyze',
+          input: { modelId: 'prebuilt-invoice', document: { url: '{{ input.pdfUrl }}' } },
+        },
         {
           key: 'extract',
           type: 'atomic',
@@ -145,7 +189,11 @@ describe('invoice PDF → Document Intelligence → extract → Business Central
           operation: 'create',
           input: {
             entitySet: 'purchaseInvoices',
-            record: { vendorNumber: '{{ steps.extract.value.vendorNumber }}', vendorInvoiceNumber: '{{ steps.extract.value.invoiceNumber }}', invoiceDate: '{{ steps.extract.value.invoiceDate }}' },
+            record: {
+              vendorNumber: '{{ steps.extract.value.vendorNumber }}',
+              vendorInvoiceNumber: '{{ steps.extract.value.invoiceNumber }}',
+              invoiceDate: '{{ steps.extract.value.invoiceDate }}',
+            },
           },
         },
         {
@@ -156,10 +204,20 @@ describe('invoice PDF → Document Intelligence → extract → Business Central
           input: {
             entitySet: 'purchaseInvoiceLines',
             parent: { entitySet: 'purchaseInvoices', id: '{{ steps.invoice.id }}' },
-            record: { description: '{{ steps.extract.value.lines[0].description }}', quantity: '{{ steps.extract.value.lines[0].quantity }}', directUnitCost: '{{ steps.extract.value.lines[0].unitPrice }}' },
+            record: {
+              description: '{{ steps.extract.value.lines[0].description }}',
+              quantity: '{{ steps.extract.value.lines[0].quantity }}',
+              directUnitCost: '{{ steps.extract.value.lines[0].unitPrice }}',
+            },
           },
         },
-        { key: 'post', type: 'atomic', connector: 'bc', operation: 'action', input: { entitySet: 'purchaseInvoices', id: '{{ steps.invoice.id }}', action: 'Microsoft.NAV.post' } },
+        {
+          key: 'post',
+          type: 'atomic',
+          connector: 'bc',
+          operation: 'action',
+          input: { entitySet: 'purchaseInvoices', id: '{{ steps.invoice.id }}', action: 'Microsoft.NAV.post' },
+        },
       ],
     });
     expect(wf.status, JSON.stringify(wf.body)).toBe(201);
@@ -185,7 +243,10 @@ describe('invoice PDF → Document Intelligence → extract → Business Central
     expect(sent).toHaveLength(1);
     expect(sent[0]!.body.stream).toBe(false);
     expect(sent[0]!.body.model).toBe('extractor-1');
-    expect(sent[0]!.body.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'extraction', schema: invoiceSchema } });
+    expect(sent[0]!.body.response_format).toMatchObject({
+      type: 'json_schema',
+      json_schema: { name: 'extraction', schema: invoiceSchema },
+    });
     expect(sent[0]!.body.tools).toBeUndefined();
     expect(sent[0]!.headers['authorization']).toBe('Bearer sk-own');
     expect(sent[0]!.body.messages.at(-1).content).toContain('<data>\nINVOICE');
@@ -197,16 +258,32 @@ describe('invoice PDF → Document Intelligence → extract → Business Central
     expect(analyze.modelUsage).toBeUndefined();
     // Business Central: the purchase invoice with its line, posted by its bound action.
     const inv = erp.bc.get('purchaseInvoices')!.find((p) => p['id'] === run.tasks[2].output.id)!;
-    expect(inv).toMatchObject({ vendorNumber: 'V00010', vendorInvoiceNumber: 'F-2026-0042', invoiceDate: '2026-11-30', status: 'Open', totalAmountIncludingTax: 45 });
-    expect(erp.bc.get('purchaseInvoiceLines')!.filter((l) => l['documentId'] === inv['id'])).toEqual([expect.objectContaining({ description: 'Copy paper A4', quantity: 10, directUnitCost: 4.5 })]);
+    expect(inv).toMatchObject({
+      vendorNumber: 'V00010',
+      vendorInvoiceNumber: 'F-2026-0042',
+      invoiceDate: '2026-11-30',
+      status: 'Open',
+      totalAmountIncludingTax: 45,
+    });
+    expect(erp.bc.get('purchaseInvoiceLines')!.filter((l) => l['documentId'] === inv['id'])).toEqual([
+      expect.objectContaining({ description: 'Copy paper A4', quantity: 10, directUnitCost: 4.5 }),
+    ]);
     expect(erp.requests.some((r) => r.url.endsWith(`purchaseInvoices(${inv['id']})/Microsoft.NAV.post`))).toBe(true);
     expect(erp.requests.every((r) => /^00-[0-9a-f]{32}-/.test(String(r.headers['traceparent'])))).toBe(true);
   });
 
   it('repairs an extraction once with the validation errors, and counts both calls', async () => {
     llm.script(
-      { type: 'stream', parts: [{ text: JSON.stringify({ ...extracted, vendorNumber: 'Fabrikam', total: '45' }) }], usage: { prompt_tokens: 300, completion_tokens: 40 } },
-      { type: 'stream', parts: [{ text: '```json\n' + JSON.stringify(extracted) + '\n```' }], usage: { prompt_tokens: 420, completion_tokens: 41 } },
+      {
+        type: 'stream',
+        parts: [{ text: JSON.stringify({ ...extracted, vendorNumber: 'Fabrikam', total: '45' }) }],
+        usage: { prompt_tokens: 300, completion_tokens: 40 },
+      },
+      {
+        type: 'stream',
+        parts: [{ text: '```json\n' + JSON.stringify(extracted) + '\n```' }],
+        usage: { prompt_tokens: 420, completion_tokens: 41 },
+      },
     );
     const before = llm.chatRequests().length;
     const run = await trigger(workflowId, { pdfUrl: `${filesUrl}/inbox/invoice.pdf` });
@@ -221,7 +298,10 @@ describe('invoice PDF → Document Intelligence → extract → Business Central
   });
 
   it('fails with extraction_invalid (not retried) when the repair is invalid too, and posts nothing', async () => {
-    llm.script({ type: 'stream', parts: [{ text: 'not json at all' }] }, { type: 'stream', parts: [{ text: JSON.stringify({ vendorNumber: 'V00010' }) }] });
+    llm.script(
+      { type: 'stream', parts: [{ text: 'not json at all' }] },
+      { type: 'stream', parts: [{ text: JSON.stringify({ vendorNumber: 'V00010' }) }] },
+    );
     const invoices = erp.bc.get('purchaseInvoices')!.length;
     const run = await trigger(workflowId, { pdfUrl: `${filesUrl}/inbox/invoice.pdf` });
     expect(run.status).toBe('FAILED');
@@ -233,16 +313,37 @@ describe('invoice PDF → Document Intelligence → extract → Business Central
   });
 
   it('refuses a document over the size bound, read under the network policy', async () => {
-    const small = await api(host.url, 'POST', '/api/connectors', { name: 'docint-small', systemType: 'document-intelligence', settings: { endpoint: di.url, maxDocumentBytes: 1024 * 1024 }, secrets: { apiKey: di.apiKey } });
+    const small = await api(host.url, 'POST', '/api/connectors', {
+      name: 'docint-small',
+      systemType: 'document-intelligence',
+      settings: { endpoint: di.url, maxDocumentBytes: 1024 * 1024 },
+      secrets: { apiKey: di.apiKey },
+    });
     expect(small.status, JSON.stringify(small.body)).toBe(201);
-    const wf = await api(host.url, 'POST', '/api/workflows', { name: 'too-big', tasks: [{ key: 'a', type: 'atomic', connector: 'docint-small', operation: 'analyze', input: { modelId: 'prebuilt-layout', document: { url: `${filesUrl}/inbox/huge.pdf` } } }] });
+    const wf = await api(host.url, 'POST', '/api/workflows', {
+      name: 'too-big',
+      tasks: [
+        {
+          key: 'a',
+          type: 'atomic',
+          connector: 'docint-small',
+          operation: 'analyze',
+          input: { modelId: 'prebuilt-layout', document: { url: `${filesUrl}/inbox/huge.pdf` } },
+        },
+      ],
+    });
     const run = await trigger(wf.body.id, {});
     expect(run.error).toMatchObject({ code: 'document_too_large' });
   });
 
   it('refuses model calls past the monthly token budget with model_budget_exceeded, not retried', async () => {
     const settings = (await api(host.url, 'GET', '/api/hq/settings')).body;
-    const put = await api(host.url, 'PUT', '/api/hq/settings', { name: settings.name, apiKeysEnabled: true, apiKeyMaxLifetimeDays: null, modelTokenBudgetMonthly: 1000 });
+    const put = await api(host.url, 'PUT', '/api/hq/settings', {
+      name: settings.name,
+      apiKeysEnabled: true,
+      apiKeyMaxLifetimeDays: null,
+      modelTokenBudgetMonthly: 1000,
+    });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     expect(put.body.modelTokenBudgetMonthly).toBe(1000);
     // This month so far: 340 + 801 + the failed run's tokens > 1000.
@@ -252,9 +353,19 @@ describe('invoice PDF → Document Intelligence → extract → Business Central
     expect(run.error).toMatchObject({ code: 'model_budget_exceeded', retryable: false, taskKey: 'extract' });
     expect(run.tasks[1].attempts).toBe(1);
     expect(llm.chatRequests().length).toBe(before);
-    const invalid = await api(host.url, 'PUT', '/api/hq/settings', { name: settings.name, apiKeysEnabled: true, apiKeyMaxLifetimeDays: null, modelTokenBudgetMonthly: -5 });
+    const invalid = await api(host.url, 'PUT', '/api/hq/settings', {
+      name: settings.name,
+      apiKeysEnabled: true,
+      apiKeyMaxLifetimeDays: null,
+      modelTokenBudgetMonthly: -5,
+    });
     expect(invalid.status).toBe(422);
-    await api(host.url, 'PUT', '/api/hq/settings', { name: settings.name, apiKeysEnabled: true, apiKeyMaxLifetimeDays: null, modelTokenBudgetMonthly: null });
+    await api(host.url, 'PUT', '/api/hq/settings', {
+      name: settings.name,
+      apiKeysEnabled: true,
+      apiKeyMaxLifetimeDays: null,
+      modelTokenBudgetMonthly: null,
+    });
   });
 });
 
@@ -278,7 +389,18 @@ describe('a document referenced by another connector of the project (SFTP)', () 
     const wf = await api(host.url, 'POST', '/api/workflows', {
       name: 'sftp-invoice',
       inputSchema: { type: 'object', properties: { connector: { type: 'string' } } },
-      tasks: [{ key: 'a', type: 'atomic', connector: 'docint', operation: 'analyze', input: { modelId: 'prebuilt-invoice', document: { connector: '{{ input.connector }}', path: join(sshd.dataDir, 'inbox', 'invoice.pdf') } } }],
+      tasks: [
+        {
+          key: 'a',
+          type: 'atomic',
+          connector: 'docint',
+          operation: 'analyze',
+          input: {
+            modelId: 'prebuilt-invoice',
+            document: { connector: '{{ input.connector }}', path: join(sshd.dataDir, 'inbox', 'invoice.pdf') },
+          },
+        },
+      ],
     });
     expect(wf.status, JSON.stringify(wf.body)).toBe(201);
     const run = await trigger(wf.body.id, { connector: 'inbox' });
@@ -312,7 +434,11 @@ describe('the adapter catalogue offers the new connector types and operations wi
   });
 
   it('refuses a model connector that would send the platform identity to an endpoint it names', async () => {
-    const r = await api(host.url, 'POST', '/api/connectors', { name: 'aoai-no-key', systemType: 'model', settings: { source: 'own', provider: 'azure-openai', baseUrl: 'https://contoso.openai.azure.com', deployment: 'gpt' } });
+    const r = await api(host.url, 'POST', '/api/connectors', {
+      name: 'aoai-no-key',
+      systemType: 'model',
+      settings: { source: 'own', provider: 'azure-openai', baseUrl: 'https://contoso.openai.azure.com', deployment: 'gpt' },
+    });
     expect(r.status).toBe(422);
     expect(r.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'secrets.apiKey' })]));
   });
@@ -320,15 +446,36 @@ describe('the adapter catalogue offers the new connector types and operations wi
 
 describe('model output is data; the organisation model; classify and summarise', () => {
   it('lands in later steps verbatim (never evaluated), on the deployment model when the organisation chose none of its own', async () => {
-    expect((await api(host.url, 'POST', '/api/connectors', { name: 'org-model', systemType: 'model', settings: { source: 'organisation' } })).status).toBe(201);
+    expect(
+      (await api(host.url, 'POST', '/api/connectors', { name: 'org-model', systemType: 'model', settings: { source: 'organisation' } }))
+        .status,
+    ).toBe(201);
     const wf = await api(host.url, 'POST', '/api/workflows', {
       name: 'model-output-as-data',
       inputSchema: { type: 'object', properties: { secret: { type: 'string' } } },
       tasks: [
         { key: 'ask', type: 'atomic', connector: 'org-model', operation: 'complete', input: { prompt: 'Say something.', maxTokens: 50 } },
-        { key: 'kind', type: 'atomic', connector: 'org-model', operation: 'classify', input: { text: '{{ steps.ask.text }}', labels: [{ name: 'billing', description: 'money' }, { name: 'other' }] } },
-        { key: 'short', type: 'atomic', connector: 'org-model', operation: 'summarise', input: { text: 'A long ticket text.', maxWords: 20 } },
-        { key: 'echo', type: 'atomic', connector: 'platform', operation: 'echo', input: { line: 'Model said: {{ steps.ask.text }}', whole: '{{ steps.ask.text }}', label: '{{ steps.kind.label }}' } },
+        {
+          key: 'kind',
+          type: 'atomic',
+          connector: 'org-model',
+          operation: 'classify',
+          input: { text: '{{ steps.ask.text }}', labels: [{ name: 'billing', description: 'money' }, { name: 'other' }] },
+        },
+        {
+          key: 'short',
+          type: 'atomic',
+          connector: 'org-model',
+          operation: 'summarise',
+          input: { text: 'A long ticket text.', maxWords: 20 },
+        },
+        {
+          key: 'echo',
+          type: 'atomic',
+          connector: 'platform',
+          operation: 'echo',
+          input: { line: 'Model said: {{ steps.ask.text }}', whole: '{{ steps.ask.text }}', label: '{{ steps.kind.label }}' },
+        },
       ],
     });
     expect(wf.status, JSON.stringify(wf.body)).toBe(201);
@@ -358,8 +505,25 @@ describe('model output is data; the organisation model; classify and summarise',
       name: 'kb-sync',
       inputSchema: { type: 'object', properties: { text: { type: 'string' }, del: { type: 'boolean' } } },
       tasks: [
-        { key: 'ingest', type: 'atomic', connector: 'kb', operation: 'ingest', input: { key: 'policies/travel.md', name: 'travel.md', contentType: 'text/markdown', document: { content: '{{ input.text }}', encoding: 'utf8' } } },
-        { key: 'find', type: 'atomic', connector: 'kb', operation: 'search', input: { query: 'per diem allowance travel', top: 3, filter: { documentKeys: ['policies/travel.md'] } } },
+        {
+          key: 'ingest',
+          type: 'atomic',
+          connector: 'kb',
+          operation: 'ingest',
+          input: {
+            key: 'policies/travel.md',
+            name: 'travel.md',
+            contentType: 'text/markdown',
+            document: { content: '{{ input.text }}', encoding: 'utf8' },
+          },
+        },
+        {
+          key: 'find',
+          type: 'atomic',
+          connector: 'kb',
+          operation: 'search',
+          input: { query: 'per diem allowance travel', top: 3, filter: { documentKeys: ['policies/travel.md'] } },
+        },
       ],
     });
     expect(wf.status, JSON.stringify(wf.body)).toBe(201);
@@ -367,7 +531,10 @@ describe('model output is data; the organisation model; classify and summarise',
     const a = await trigger(wf.body.id, { text: v1 });
     expect(a.status, JSON.stringify(a.error)).toBe('SUCCEEDED');
     expect(a.tasks[0].output).toMatchObject({ status: 'created', chunks: 1 });
-    expect(a.tasks[1].output.hits[0]).toMatchObject({ documentId: a.tasks[0].output.documentId, content: expect.stringContaining('40 EUR') });
+    expect(a.tasks[1].output.hits[0]).toMatchObject({
+      documentId: a.tasks[0].output.documentId,
+      content: expect.stringContaining('40 EUR'),
+    });
     const again = await trigger(wf.body.id, { text: v1 });
     expect(again.tasks[0].output).toEqual({ documentId: a.tasks[0].output.documentId, status: 'unchanged', chunks: 1 });
     const v2 = await trigger(wf.body.id, { text: v1.replace('40', '55') });
@@ -376,7 +543,10 @@ describe('model output is data; the organisation model; classify and summarise',
     // The assistant sees the same index: one document under the key.
     const docs = (await api(host.url, 'GET', '/api/studio/documents')).body;
     expect((docs.items ?? docs).filter((d: { name: string }) => d.name === 'travel.md')).toHaveLength(1);
-    const del = await api(host.url, 'POST', '/api/workflows', { name: 'kb-delete', tasks: [{ key: 'd', type: 'atomic', connector: 'kb', operation: 'delete', input: { key: 'policies/travel.md' } }] });
+    const del = await api(host.url, 'POST', '/api/workflows', {
+      name: 'kb-delete',
+      tasks: [{ key: 'd', type: 'atomic', connector: 'kb', operation: 'delete', input: { key: 'policies/travel.md' } }],
+    });
     expect((await trigger(del.body.id, {})).tasks[0].output).toEqual({ deleted: true });
     expect((await trigger(del.body.id, {})).tasks[0].output).toEqual({ deleted: false });
   });

@@ -53,6 +53,8 @@ describe('key-encryption key from Azure Key Vault', () => {
   });
 
   it('refuses a secret that is not a 32-byte key', async () => {
-    await expect(keyVaultKey(kv.vaultUrl, 'short-key', { credential, agent: agent() }).key()).rejects.toThrow(/must be 32 bytes in base64 \(got 16 bytes\)/);
+    await expect(keyVaultKey(kv.vaultUrl, 'short-key', { credential, agent: agent() }).key()).rejects.toThrow(
+      /must be 32 bytes in base64 \(got 16 bytes\)/,
+    );
   });
 });

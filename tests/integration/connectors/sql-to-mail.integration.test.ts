@@ -37,7 +37,10 @@ beforeAll(async () => {
   await c.query(`INSERT INTO "${sourceSchema}".orders SELECT g, 'cust-' || (g % 4), g * 2.5 FROM generate_series(1, ${ROWS}) g`);
   await c.end();
   smtp = await startSmtpCapture({ auth: { user: 'reports', pass: SMTP_PASSWORD } });
-  platform = await createTestPlatform({ env: { CONNECTOR_ENCRYPTION_KEY: randomBytes(32).toString('base64') }, overrides: { logger: pino({ level: 'debug' }, capture) } });
+  platform = await createTestPlatform({
+    env: { CONNECTOR_ENCRYPTION_KEY: randomBytes(32).toString('base64') },
+    overrides: { logger: pino({ level: 'debug' }, capture) },
+  });
   host = await startTestHost(platform);
   worker = new Worker(platform, { concurrency: 4, pollMs: 100 });
   worker.start();
@@ -116,7 +119,13 @@ describe('SQL → ChunkedDispatch → business objects → SMTP summary', () => 
           each: { connector: 'platform', operation: 'upsertBusinessObject', input: { type: 'Order', record: '{{ record }}' } },
           concurrency: 8,
         },
-        { key: 'cust1', type: 'atomic', connector: 'platform', operation: 'queryBusinessObjects', input: { type: 'Order', filter: { customer: 'cust-1' }, limit: 500 } },
+        {
+          key: 'cust1',
+          type: 'atomic',
+          connector: 'platform',
+          operation: 'queryBusinessObjects',
+          input: { type: 'Order', filter: { customer: 'cust-1' }, limit: 500 },
+        },
         {
           key: 'notify',
           type: 'atomic',
@@ -162,7 +171,9 @@ describe('SQL → ChunkedDispatch → business objects → SMTP summary', () => 
     const trig = await api(host.url, 'POST', `/api/workflows/${workflowId}/runs`, { input: { minAmount: 10, to: 'finance@example.com' } });
     const run = await finished(trig.body.id);
     expect(run.status).toBe('SUCCEEDED');
-    const { rows } = await platform.db.query<{ n: number; maxv: number }>('SELECT count(*)::int AS n, max(version) AS maxv FROM business_objects');
+    const { rows } = await platform.db.query<{ n: number; maxv: number }>(
+      'SELECT count(*)::int AS n, max(version) AS maxv FROM business_objects',
+    );
     expect(rows[0]).toEqual({ n: ROWS - 3, maxv: 1 });
     expect(smtp.messages).toHaveLength(2);
   });
@@ -174,7 +185,11 @@ describe('SQL → ChunkedDispatch → business objects → SMTP summary', () => 
         {
           key: 'fanout',
           type: 'chunked',
-          generator: { connector: 'orders-db', operation: 'query', input: { sql: `SELECT id AS "orderId", customer, -1 AS amount FROM "${sourceSchema}".orders WHERE id <= 2` } },
+          generator: {
+            connector: 'orders-db',
+            operation: 'query',
+            input: { sql: `SELECT id AS "orderId", customer, -1 AS amount FROM "${sourceSchema}".orders WHERE id <= 2` },
+          },
           each: { connector: 'platform', operation: 'upsertBusinessObject', input: { type: 'Order', record: '{{ record }}' } },
         },
       ],
@@ -182,8 +197,14 @@ describe('SQL → ChunkedDispatch → business objects → SMTP summary', () => 
     expect(wf.status).toBe(201);
     const run = await finished((await api(host.url, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: {} })).body.id);
     expect(run.status).toBe('FAILED');
-    const { rows } = await platform.db.query<{ error: { code: string; message: string } }>(`SELECT error FROM chunk_runs WHERE error IS NOT NULL LIMIT 1`);
-    expect(rows[0]!.error).toMatchObject({ code: 'invalid_business_object', retryable: false, message: expect.stringContaining('record.amount: must be >= 0') });
+    const { rows } = await platform.db.query<{ error: { code: string; message: string } }>(
+      `SELECT error FROM chunk_runs WHERE error IS NOT NULL LIMIT 1`,
+    );
+    expect(rows[0]!.error).toMatchObject({
+      code: 'invalid_business_object',
+      retryable: false,
+      message: expect.stringContaining('record.amount: must be >= 0'),
+    });
   });
 
   it('kept the SMTP password out of the logs', () => {

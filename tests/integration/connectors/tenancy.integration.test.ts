@@ -22,8 +22,19 @@ beforeAll(async () => {
 });
 afterAll(() => platform?.close());
 
-const deps = () => ({ db: platform.db, registry: platform.registry, secretBox: platform.secretBox, network: platform.network, logger: platform.logger });
-const body = (password: string) => ({ name: 'erp', systemType: 'postgres', settings: { host: '127.0.0.1', database: 'test', user: 'postgres', ssl: 'disable' as const }, secrets: { password } });
+const deps = () => ({
+  db: platform.db,
+  registry: platform.registry,
+  secretBox: platform.secretBox,
+  network: platform.network,
+  logger: platform.logger,
+});
+const body = (password: string) => ({
+  name: 'erp',
+  systemType: 'postgres',
+  settings: { host: '127.0.0.1', database: 'test', user: 'postgres', ssl: 'disable' as const },
+  secrets: { password },
+});
 
 describe('tenancy of connectors', () => {
   it('keeps each organisation’s connector (and its secrets) to itself', async () => {
@@ -42,8 +53,14 @@ describe('tenancy of connectors', () => {
   });
 
   it('refuses a sealed value copied onto another organisation’s row', async () => {
-    const { rows } = await platform.db.query<{ id: string; org_id: string }>('SELECT id, org_id FROM connectors ORDER BY org_id = $1::uuid', [ORG_B]);
-    await platform.db.query('UPDATE connectors SET sealed_secrets = (SELECT sealed_secrets FROM connectors WHERE id = $1::uuid) WHERE id = $2::uuid', [rows[0]!.id, rows[1]!.id]);
+    const { rows } = await platform.db.query<{ id: string; org_id: string }>(
+      'SELECT id, org_id FROM connectors ORDER BY org_id = $1::uuid',
+      [ORG_B],
+    );
+    await platform.db.query(
+      'UPDATE connectors SET sealed_secrets = (SELECT sealed_secrets FROM connectors WHERE id = $1::uuid) WHERE id = $2::uuid',
+      [rows[0]!.id, rows[1]!.id],
+    );
     await expect(platform.connectors.find(ORG_B, PROJECT_B, 'erp')).rejects.toMatchObject({ code: 'connector_secrets_undecryptable' });
   });
 });

@@ -31,7 +31,8 @@ const platforms: Platform[] = [];
 
 const setRolePassword = (token: string) => server.admin.query(`ALTER ROLE "${ROLE}" PASSWORD '${token}'`);
 const requestsOf = (id: string) => endpoint.requests.filter((r) => r.resource === RESOURCE && r.clientId === id);
-const rolePids = async () => (await server.admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE usename = $1', [ROLE])).rows.map((r) => r.pid);
+const rolePids = async () =>
+  (await server.admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE usename = $1', [ROLE])).rows.map((r) => r.pid);
 const terminateRoleConnections = async () => {
   await server.admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [ROLE]);
   await waitFor(async () => (await rolePids()).length === 0);
@@ -87,10 +88,16 @@ describe('PostgreSQL with DATABASE_AUTH=entra', () => {
     await setRolePassword(t.token);
     const p = await start(1); // applies every migration as the role
     expect(describeBackends(p)).toMatch(/Entra sign-in as id-demiton-test/);
-    const rows = await Promise.all([1, 2, 3, 4].map(() => p.db.query<{ who: string; pid: number }>('SELECT current_user AS who, pg_backend_pid() AS pid, pg_sleep(0.2)')));
+    const rows = await Promise.all(
+      [1, 2, 3, 4].map(() =>
+        p.db.query<{ who: string; pid: number }>('SELECT current_user AS who, pg_backend_pid() AS pid, pg_sleep(0.2)'),
+      ),
+    );
     expect(new Set(rows.map((r) => r.rows[0]!.who))).toEqual(new Set([ROLE]));
     expect(new Set(rows.map((r) => r.rows[0]!.pid)).size).toBeGreaterThan(1); // several connections signed in
-    const { rows: tables } = await p.db.query<{ n: number }>("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'entra_1'");
+    const { rows: tables } = await p.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'entra_1'",
+    );
     expect(tables[0]!.n).toBeGreaterThan(5);
     // The credential asked the endpoint the way App Service expects, for the user-assigned identity, once.
     const asked = requestsOf(clientId(1));
@@ -150,7 +157,9 @@ describe('PostgreSQL with DATABASE_AUTH=entra', () => {
     expect(problem.body.code).toBe('database_token_unavailable');
     expect(problem.headers['Retry-After']).toBeDefined();
     // A transaction fails the same way, before anything is written.
-    await expect(p.db.tx(async (q) => q.query('INSERT INTO entra_probe VALUES (3)'))).rejects.toMatchObject({ code: 'database_token_unavailable' });
+    await expect(p.db.tx(async (q) => q.query('INSERT INTO entra_probe VALUES (3)'))).rejects.toMatchObject({
+      code: 'database_token_unavailable',
+    });
 
     // The endpoint comes back with a new token: the next connection signs in, nothing was lost.
     const fresh = endpoint.rotate(RESOURCE, 3600);
@@ -175,9 +184,16 @@ describe('PostgreSQL with DATABASE_AUTH=entra', () => {
   });
 
   it('the token source reports an endpoint answering 500, or hanging up, as a typed error', async () => {
-    for (const [n, mode] of [[5, 'error'], [6, 'hang-up']] as const) {
+    for (const [n, mode] of [
+      [5, 'error'],
+      [6, 'hang-up'],
+    ] as const) {
       endpoint.mode = mode;
-      const tokens = createAccessTokenSource({ credential: platformCredential(clientId(n)), scope: POSTGRES_TOKEN_SCOPE, dependency: 'database' });
+      const tokens = createAccessTokenSource({
+        credential: platformCredential(clientId(n)),
+        scope: POSTGRES_TOKEN_SCOPE,
+        dependency: 'database',
+      });
       const e = await tokens.get().then(
         () => null,
         (x: unknown) => x,
@@ -192,6 +208,9 @@ describe('PostgreSQL with DATABASE_AUTH=entra', () => {
   it('a token PostgreSQL does not accept is database_credential_rejected', async () => {
     endpoint.rotate(RESOURCE, 3600); // issued, but never made the role's password
     await expect(start(7)).rejects.toBeInstanceOf(DependencyCredentialRejectedError);
-    await expect(start(8)).rejects.toMatchObject({ code: 'database_credential_rejected', message: expect.stringMatching(/password authentication failed for user "id-demiton-test"/) });
+    await expect(start(8)).rejects.toMatchObject({
+      code: 'database_credential_rejected',
+      message: expect.stringMatching(/password authentication failed for user "id-demiton-test"/),
+    });
   });
 });

@@ -30,7 +30,13 @@ let redis: AclRedis;
 const closers: Array<() => Promise<unknown> | void> = [];
 
 const target = (n: number): RedisTarget => {
-  const config = loadConfig({ REDIS_URL: redis.url, REDIS_AUTH: 'entra', REDIS_ENTRA_USER: OID, AZURE_CLIENT_ID: clientId(n), REDIS_PREFIX: `entra${n}` });
+  const config = loadConfig({
+    REDIS_URL: redis.url,
+    REDIS_AUTH: 'entra',
+    REDIS_ENTRA_USER: OID,
+    AZURE_CLIENT_ID: clientId(n),
+    REDIS_PREFIX: `entra${n}`,
+  });
   if (config.queue.kind !== 'redis') throw new Error('expected the Redis queue');
   return redisTargetFor(config.queue);
 };
@@ -40,14 +46,16 @@ const queueFor = (n: number): WorkQueue => {
   return q;
 };
 /** The identity's ACL user accepts exactly these tokens. */
-const setPasswords = (...tokens: string[]) => redis.admin.call('ACL', 'SETUSER', OID, 'reset', 'on', ...tokens.map((t) => `>${t}`), '~*', '&*', '+@all');
+const setPasswords = (...tokens: string[]) =>
+  redis.admin.call('ACL', 'SETUSER', OID, 'reset', 'on', ...tokens.map((t) => `>${t}`), '~*', '&*', '+@all');
 const requestsOf = (n: number) => endpoint.requests.filter((r) => r.resource === RESOURCE && r.clientId === clientId(n));
 const authStats = async () => {
   const info = await redis.admin.info('commandstats');
   const m = /cmdstat_auth:calls=(\d+).*?failed_calls=(\d+)/.exec(info);
   return { calls: Number(m?.[1] ?? 0), failed: Number(m?.[2] ?? 0) };
 };
-const authFailuresInAclLog = async () => ((await redis.admin.call('ACL', 'LOG')) as unknown[][]).filter((entry) => entry.includes('auth')).length;
+const authFailuresInAclLog = async () =>
+  ((await redis.admin.call('ACL', 'LOG')) as unknown[][]).filter((entry) => entry.includes('auth')).length;
 const identityConnections = async () =>
   String(await redis.admin.call('CLIENT', 'LIST'))
     .split('\n')
@@ -99,9 +107,16 @@ describe('Redis with REDIS_AUTH=entra', () => {
     const q = queueFor(2);
     const cancelled: string[] = [];
     q.onCancel((runId) => cancelled.push(runId));
-    const limiter = createRedisRateLimiter({ ...target(2), prefix: `entra:rl:${randomUUID()}`, limits: { windowSeconds: 60, perCaller: 100, perOrg: 100 }, logger: createLogger('silent') });
+    const limiter = createRedisRateLimiter({
+      ...target(2),
+      prefix: `entra:rl:${randomUUID()}`,
+      limits: { windowSeconds: 60, perCaller: 100, perOrg: 100 },
+      logger: createLogger('silent'),
+    });
     closers.push(() => limiter.close());
-    const principal = { orgId: randomUUID(), actor: { type: 'user', id: 'u1' }, role: 'admin' } as unknown as Parameters<typeof limiter.check>[0];
+    const principal = { orgId: randomUUID(), actor: { type: 'user', id: 'u1' }, role: 'admin' } as unknown as Parameters<
+      typeof limiter.check
+    >[0];
     await limiter.check(principal);
     await roundTrip(q, 'w2');
     await waitFor(async () => (await identityConnections()).some((c) => c.subscriber));
@@ -163,7 +178,14 @@ describe('Redis with REDIS_AUTH=entra', () => {
     const t = endpoint.rotate(RESOURCE, 3600);
     await setPasswords(t.token);
     endpoint.mode = 'ok';
-    await waitFor(async () => q.ping().then(() => true, () => false), 20_000);
+    await waitFor(
+      async () =>
+        q.ping().then(
+          () => true,
+          () => false,
+        ),
+      20_000,
+    );
     await roundTrip(q, 'w4');
     await q.close();
   });

@@ -39,6 +39,13 @@ export function installFakeFunctionsCore(): FakeCore {
   M._resolveFilename = function (req: string, ...rest: unknown[]) {
     return req === '@azure/functions-core' ? '@azure/functions-core' : resolve.call(this, req, ...rest);
   };
-  M._cache['@azure/functions-core'] = { id: '@azure/functions-core', filename: '@azure/functions-core', loaded: true, exports: api, children: [], paths: [] };
+  M._cache['@azure/functions-core'] = {
+    id: '@azure/functions-core',
+    filename: '@azure/functions-core',
+    loaded: true,
+    exports: api,
+    children: [],
+    paths: [],
+  };
   return core;
 }

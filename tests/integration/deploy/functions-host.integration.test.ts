@@ -15,8 +15,19 @@ import { installFakeFunctionsCore, type FakeCore } from './fake-functions-core';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const TRIGGERS = [
-  { name: 'ordersQueue', queue: 'orders', orgId: '33333333-3333-4333-8333-333333333333', workflowId: '44444444-4444-4444-8444-444444444444' },
-  { name: 'invoicesTopic', topic: 'invoices', subscription: 'demiton', orgId: '33333333-3333-4333-8333-333333333333', workflowId: '44444444-4444-4444-8444-444444444444' },
+  {
+    name: 'ordersQueue',
+    queue: 'orders',
+    orgId: '33333333-3333-4333-8333-333333333333',
+    workflowId: '44444444-4444-4444-8444-444444444444',
+  },
+  {
+    name: 'invoicesTopic',
+    topic: 'invoices',
+    subscription: 'demiton',
+    orgId: '33333333-3333-4333-8333-333333333333',
+    workflowId: '44444444-4444-4444-8444-444444444444',
+  },
 ];
 
 let core: FakeCore;
@@ -80,7 +91,12 @@ describe('Azure Functions registrations (real @azure/functions, recorded host AP
     const q = trigger('ordersQueue');
     expect(q).toMatchObject({ type: 'serviceBusTrigger', direction: 'in', queueName: 'orders', connection: 'ServiceBusConnection' });
     const t = trigger('invoicesTopic');
-    expect(t).toMatchObject({ type: 'serviceBusTrigger', topicName: 'invoices', subscriptionName: 'demiton', connection: 'ServiceBusConnection' });
+    expect(t).toMatchObject({
+      type: 'serviceBusTrigger',
+      topicName: 'invoices',
+      subscriptionName: 'demiton',
+      connection: 'ServiceBusConnection',
+    });
     expect(core.functions).toHaveLength(routes.length + timers.length + TRIGGERS.length);
   });
 

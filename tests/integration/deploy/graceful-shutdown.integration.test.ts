@@ -60,7 +60,13 @@ const gateAdapter: AdapterRegistration = {
   operations: { wait, count, hold },
   create: () => ({ systemType: 'test-gate', category: 'platform', operations: { wait, count, hold } }),
 };
-const GATE: ConnectorDescriptor = { id: '00000000-0000-4000-8000-0000000000aa', name: 'gate', systemType: 'test-gate', settings: {}, secrets: {} };
+const GATE: ConnectorDescriptor = {
+  id: '00000000-0000-4000-8000-0000000000aa',
+  name: 'gate',
+  systemType: 'test-gate',
+  settings: {},
+  secrets: {},
+};
 
 let platform: TestPlatform;
 let host: { url: string; close(): Promise<void> };
@@ -87,7 +93,10 @@ const getRun = async (id: string) => (await api(host.url, 'GET', `/api/runs/${id
 
 describe('graceful shutdown', () => {
   it('a run that finishes within the grace period is finished by the stopping worker', async () => {
-    const wf = await api(host.url, 'POST', '/api/workflows', { name: 'quick', tasks: [{ key: 's', type: 'atomic', connector: 'platform', operation: 'sleep', input: { ms: 300 } }] });
+    const wf = await api(host.url, 'POST', '/api/workflows', {
+      name: 'quick',
+      tasks: [{ key: 's', type: 'atomic', connector: 'platform', operation: 'sleep', input: { ms: 300 } }],
+    });
     expect(wf.status).toBe(201);
     const a = new Worker(platform, { concurrency: 2, pollMs: 100, workerId: 'quick-a', shutdownGraceMs: 10_000 });
     a.start();
@@ -148,7 +157,10 @@ describe('graceful shutdown', () => {
     expect(graceSeconds).toBeGreaterThan(0);
     expect(graceSeconds).toBeLessThanOrEqual(4);
     for (const w of workers.splice(0)) await w.stop(); // no other worker drains the queue here
-    const wf = await api(host.url, 'POST', '/api/workflows', { name: 'held', tasks: [{ key: 'h', type: 'atomic', connector: 'gate', operation: 'hold', input: {} }] });
+    const wf = await api(host.url, 'POST', '/api/workflows', {
+      name: 'held',
+      tasks: [{ key: 'h', type: 'atomic', connector: 'gate', operation: 'hold', input: {} }],
+    });
     // One slot: after the first run the worker sits in a blocking reserve of 30 s (far longer than the window).
     const a = new Worker(platform, { concurrency: 2, pollMs: 30_000, workerId: 'deployed-grace', shutdownGraceMs: graceSeconds * 1000 });
     a.start();

@@ -11,10 +11,16 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../helpers/processes';
 import { TEST_REDIS_URL, waitFor } from '../../helpers/test-platform';
 
-const pinned = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies['ioredis'];
+const pinned = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies[
+  'ioredis'
+];
 const installed = (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'ioredis', 'package.json'), 'utf8')) as { version: string }).version;
 
-type Internals = { condition: { auth: unknown; subscriber: unknown } | null; flushQueue(e: Error): void; silentEmit(event: string, arg?: unknown): boolean };
+type Internals = {
+  condition: { auth: unknown; subscriber: unknown } | null;
+  flushQueue(e: Error): void;
+  silentEmit(event: string, arg?: unknown): boolean;
+};
 
 describe('ioredis internals the Entra connection relies on', () => {
   it('ioredis is pinned to the exact version installed', () => {

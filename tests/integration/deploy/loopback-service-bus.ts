@@ -81,7 +81,11 @@ export async function startLoopbackServiceBus(entities: readonly string[]): Prom
   const waiting = new Map<string, QueuedMessage[]>();
   const receivers = new Map<string, Set<rhea.Sender>>();
   const inFlight = new Map<rhea.Delivery, { entity: string; message: QueuedMessage }>();
-  const settled = { completed: [] as LoopbackServiceBus['completed'], deadLettered: [] as LoopbackServiceBus['deadLettered'], abandoned: [] as LoopbackServiceBus['abandoned'] };
+  const settled = {
+    completed: [] as LoopbackServiceBus['completed'],
+    deadLettered: [] as LoopbackServiceBus['deadLettered'],
+    abandoned: [] as LoopbackServiceBus['abandoned'],
+  };
 
   const pump = (entity: string) => {
     const queue = waiting.get(entity) ?? [];
@@ -108,7 +112,10 @@ export async function startLoopbackServiceBus(entities: readonly string[]): Prom
     const held = inFlight.get(delivery);
     if (!held) return;
     inFlight.delete(delivery);
-    (waiting.get(held.entity) ?? waiting.set(held.entity, []).get(held.entity)!).unshift({ ...held.message, deliveryCount: held.message.deliveryCount + 1 });
+    (waiting.get(held.entity) ?? waiting.set(held.entity, []).get(held.entity)!).unshift({
+      ...held.message,
+      deliveryCount: held.message.deliveryCount + 1,
+    });
     setImmediate(() => pump(held.entity));
   };
   const detach = (link: rhea.Sender | undefined) => {
@@ -120,7 +127,10 @@ export async function startLoopbackServiceBus(entities: readonly string[]): Prom
     const address = ctx.sender?.source?.address;
     if (!address || address === '$cbs' || address.startsWith('$')) return;
     if (!known.has(address)) {
-      ctx.sender!.close({ condition: 'amqp:not-found', description: `The messaging entity 'sb://localhost/${address}' could not be found.` });
+      ctx.sender!.close({
+        condition: 'amqp:not-found',
+        description: `The messaging entity 'sb://localhost/${address}' could not be found.`,
+      });
       return;
     }
     (receivers.get(address) ?? receivers.set(address, new Set()).get(address)!).add(ctx.sender!);
@@ -141,7 +151,12 @@ export async function startLoopbackServiceBus(entities: readonly string[]): Prom
     if (!held) return;
     inFlight.delete(ctx.delivery!);
     const error = (ctx.delivery!.remote_state as { error?: { condition?: string; info?: Record<string, unknown> } } | undefined)?.error;
-    settled.deadLettered.push({ ...held.message, entity: held.entity, reason: error?.info?.['DeadLetterReason'], description: error?.info?.['DeadLetterErrorDescription'] });
+    settled.deadLettered.push({
+      ...held.message,
+      entity: held.entity,
+      reason: error?.info?.['DeadLetterReason'],
+      description: error?.info?.['DeadLetterErrorDescription'],
+    });
     ctx.delivery!.update(true, outcomes.rejected({ error }).described() as never);
   });
   // Abandon: the SDK sends `modified`, which rhea reports as `released`.
@@ -163,7 +178,10 @@ export async function startLoopbackServiceBus(entities: readonly string[]): Prom
   container.on('receiver_open', (ctx: rhea.EventContext) => {
     const address = ctx.receiver?.target?.address;
     if (address !== '$cbs' && address !== undefined && !known.has(address)) {
-      ctx.receiver!.close({ condition: 'amqp:not-found', description: `The messaging entity 'sb://localhost/${address}' could not be found.` });
+      ctx.receiver!.close({
+        condition: 'amqp:not-found',
+        description: `The messaging entity 'sb://localhost/${address}' could not be found.`,
+      });
     }
   });
   container.on('message', (ctx: rhea.EventContext) => {
@@ -178,7 +196,11 @@ export async function startLoopbackServiceBus(entities: readonly string[]): Prom
         application_properties:
           status === 202
             ? { 'status-code': 202, 'status-description': 'Accepted' }
-            : { 'status-code': 401, 'status-description': 'InvalidSignature: The token has an invalid signature.', 'error-condition': 'amqp:unauthorized-access' },
+            : {
+                'status-code': 401,
+                'status-description': 'InvalidSignature: The token has an invalid signature.',
+                'error-condition': 'amqp:unauthorized-access',
+              },
       } as unknown as rhea.Message);
       return;
     }

@@ -76,7 +76,10 @@ export async function startTokenEndpoint(defaultLifetimeSeconds = 3600): Promise
       process.env['IDENTITY_ENDPOINT'] = endpoint.url;
       process.env['IDENTITY_HEADER'] = secret;
       return () => {
-        for (const [k, v] of [['IDENTITY_ENDPOINT', before.e], ['IDENTITY_HEADER', before.h]] as const) {
+        for (const [k, v] of [
+          ['IDENTITY_ENDPOINT', before.e],
+          ['IDENTITY_HEADER', before.h],
+        ] as const) {
           if (v === undefined) delete process.env[k];
           else process.env[k] = v;
         }
@@ -88,20 +91,35 @@ export async function startTokenEndpoint(defaultLifetimeSeconds = 3600): Promise
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
     const resource = u.searchParams.get('resource') ?? '';
     const headerOk = req.headers['x-identity-header'] === secret;
-    requests.push({ resource, clientId: u.searchParams.get('client_id') ?? undefined, apiVersion: u.searchParams.get('api-version') ?? undefined, headerOk });
+    requests.push({
+      resource,
+      clientId: u.searchParams.get('client_id') ?? undefined,
+      apiVersion: u.searchParams.get('api-version') ?? undefined,
+      headerOk,
+    });
     if (endpoint.mode === 'hang-up') return void req.socket.destroy();
     if (endpoint.mode === 'error') {
-      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'unknown_error', error_description: 'identity endpoint failed (test)' }));
+      res
+        .writeHead(500, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: 'unknown_error', error_description: 'identity endpoint failed (test)' }));
       return;
     }
     if (!headerOk) {
-      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'invalid_request', error_description: 'X-IDENTITY-HEADER missing or wrong' }));
+      res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: 'invalid_request', error_description: 'X-IDENTITY-HEADER missing or wrong' }));
       return;
     }
     const t = endpoint.current(resource);
-    res
-      .writeHead(200, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ access_token: t.token, expires_on: String(t.expiresOn), resource, token_type: 'Bearer', client_id: u.searchParams.get('client_id') ?? '' }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        access_token: t.token,
+        expires_on: String(t.expiresOn),
+        resource,
+        token_type: 'Bearer',
+        client_id: u.searchParams.get('client_id') ?? '',
+      }),
+    );
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   endpoint.url = `http://127.0.0.1:${(server.address() as { port: number }).port}/msi/token`;
@@ -148,7 +166,9 @@ export interface AclRedis {
 export async function startAclRedis(): Promise<AclRedis> {
   const port = await freePort();
   const adminPassword = randomBytes(12).toString('hex');
-  const proc: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const proc: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
   let ok = false;
   for (let i = 0; i < 200 && !ok; i++) {
     try {
@@ -159,7 +179,10 @@ export async function startAclRedis(): Promise<AclRedis> {
     }
   }
   if (!ok) throw new Error('redis-server did not start');
-  const cli = (...args: string[]) => execFileSync('redis-cli', ['-p', String(port), ...args], { stdio: 'pipe' }).toString().trim();
+  const cli = (...args: string[]) =>
+    execFileSync('redis-cli', ['-p', String(port), ...args], { stdio: 'pipe' })
+      .toString()
+      .trim();
   cli('ACL', 'SETUSER', 'admin', 'on', `>${adminPassword}`, '~*', '&*', '+@all');
   cli('ACL', 'SETUSER', 'default', 'off');
   const admin = new Redis({ port, host: '127.0.0.1', username: 'admin', password: adminPassword, lazyConnect: true });

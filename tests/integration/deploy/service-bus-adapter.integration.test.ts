@@ -51,10 +51,20 @@ const send = (c: ConnectorDescriptor, input: unknown, key: string) => {
 
 describe('Service Bus comms adapter (real SDK, loopback AMQP server)', () => {
   it('sends a JSON message with the idempotency key as message id, after claims-based sign-in', async () => {
-    const out = await send(connector(), { message: { orderId: 'A-1', total: 12.5 }, subject: 'order.created', applicationProperties: { tenant: 'contoso', priority: 2 } }, 'task-run-1');
+    const out = await send(
+      connector(),
+      { message: { orderId: 'A-1', total: 12.5 }, subject: 'order.created', applicationProperties: { tenant: 'contoso', priority: 2 } },
+      'task-run-1',
+    );
     expect(out).toEqual({ sent: true, entity: 'orders', messageId: 'task-run-1' });
     const m = sb.received.at(-1)!;
-    expect(m).toMatchObject({ entity: 'orders', messageId: 'task-run-1', contentType: 'application/json', subject: 'order.created', body: { orderId: 'A-1', total: 12.5 } });
+    expect(m).toMatchObject({
+      entity: 'orders',
+      messageId: 'task-run-1',
+      contentType: 'application/json',
+      subject: 'order.created',
+      body: { orderId: 'A-1', total: 12.5 },
+    });
     expect(m.applicationProperties).toMatchObject({ tenant: 'contoso', priority: 2 });
     expect(sb.tokens.at(-1)).toMatch(/^sb:\/\/localhost:\d+\/orders$/);
   });
@@ -94,8 +104,17 @@ describe('Service Bus comms adapter (real SDK, loopback AMQP server)', () => {
   });
 
   it('no entity anywhere, or no credentials of the organisation (never the platform identity), are clear configuration errors', async () => {
-    await expect(send(connector({ settings: {} }), { message: {} }, 'k')).rejects.toMatchObject({ code: 'service_bus_no_entity', retryable: false });
-    expect(() => send(connector({ settings: { entity: 'orders', fullyQualifiedNamespace: 'sb-demiton-prod.servicebus.windows.net' }, secrets: {} }), { message: {} }, 'k')).toThrow(expect.objectContaining({ code: 'connector_credentials_required' }));
+    await expect(send(connector({ settings: {} }), { message: {} }, 'k')).rejects.toMatchObject({
+      code: 'service_bus_no_entity',
+      retryable: false,
+    });
+    expect(() =>
+      send(
+        connector({ settings: { entity: 'orders', fullyQualifiedNamespace: 'sb-demiton-prod.servicebus.windows.net' }, secrets: {} }),
+        { message: {} },
+        'k',
+      ),
+    ).toThrow(expect.objectContaining({ code: 'connector_credentials_required' }));
   });
 
   it('testConnection signs in and attaches to the default entity', async () => {
@@ -107,7 +126,12 @@ describe('Service Bus comms adapter (real SDK, loopback AMQP server)', () => {
   it('the registry resolves it by system type and by namespace inference', () => {
     const registry = createDefaultRegistry(env);
     expect(registry.resolve(connector()).registration.systemType).toBe('azure-service-bus');
-    const inferred = registry.resolve({ id: 'x', name: 'bus', settings: { fullyQualifiedNamespace: 'sb-demiton-prod.servicebus.windows.net' }, secrets: {} });
+    const inferred = registry.resolve({
+      id: 'x',
+      name: 'bus',
+      settings: { fullyQualifiedNamespace: 'sb-demiton-prod.servicebus.windows.net' },
+      secrets: {},
+    });
     expect(inferred).toMatchObject({ step: 'inferred-system-type', registration: { systemType: 'azure-service-bus', category: 'comms' } });
   });
 

@@ -42,7 +42,14 @@ function context(messageId: string | undefined, extra: Record<string, unknown> =
   return new InvocationContext({
     invocationId: 'inv-1',
     functionName: 'orders',
-    triggerMetadata: { ...(messageId ? { messageId } : {}), deliveryCount: 1, enqueuedTimeUtc: '2026-11-25T10:00:00Z', contentType: 'application/json', applicationProperties: {}, ...extra },
+    triggerMetadata: {
+      ...(messageId ? { messageId } : {}),
+      deliveryCount: 1,
+      enqueuedTimeUtc: '2026-11-25T10:00:00Z',
+      contentType: 'application/json',
+      applicationProperties: {},
+      ...extra,
+    },
     options: { trigger: { type: 'serviceBusTrigger', name: 'message', queueName: 'orders', connection: 'ServiceBusConnection' } },
   });
 }

@@ -11,7 +11,8 @@ import { Worker } from '../../../shared/engine/worker';
 import { createPlatform, type Platform } from '../../../shared/platform';
 import { createTestPlatform, TEST_REDIS_URL, waitFor, type TestPlatform } from '../../helpers/test-platform';
 
-const notReady = () => createPlatform(loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test', REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'silent' }));
+const notReady = () =>
+  createPlatform(loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test', REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'silent' }));
 let tp: TestPlatform | null = null;
 afterAll(async () => tp?.close());
 

@@ -40,12 +40,17 @@ describe('GET /api/hq/system', () => {
   });
 
   it('shows waiting runs and the age of the oldest while no worker runs', async () => {
-    const wf = await api(host.url, 'POST', '/api/workflows', { name: 'hq-probe', tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { a: 1 } }] });
+    const wf = await api(host.url, 'POST', '/api/workflows', {
+      name: 'hq-probe',
+      tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { a: 1 } }],
+    });
     expect(wf.status).toBe(201);
     workflowId = wf.body.id;
     for (let i = 0; i < 3; i++) expect((await api(host.url, 'POST', `/api/workflows/${workflowId}/runs`, { input: {} })).status).toBe(202);
     // The oldest run's age is measured by the database clock: backdate it rather than wait.
-    await platform.db.query("UPDATE workflow_runs SET created_at = created_at - interval '90 seconds' WHERE id = (SELECT id FROM workflow_runs ORDER BY created_at LIMIT 1)");
+    await platform.db.query(
+      "UPDATE workflow_runs SET created_at = created_at - interval '90 seconds' WHERE id = (SELECT id FROM workflow_runs ORDER BY created_at LIMIT 1)",
+    );
     const s = await status();
     expect(s.queue.depth).toBe(3);
     expect(s.runs.byStatus.PENDING).toBe(3);

@@ -77,12 +77,24 @@ describe('tracing and metrics across trigger → queue → worker → adapter', 
       name: 'traced',
       tasks: [
         { key: 'greet', type: 'atomic', connector: 'platform', operation: 'echo', input: { message: 'Hello {{ input.name }}' } },
-        { key: 'shout', type: 'atomic', connector: 'platform', operation: 'transform', input: { expression: '$uppercase(steps.greet.message)' } },
+        {
+          key: 'shout',
+          type: 'atomic',
+          connector: 'platform',
+          operation: 'transform',
+          input: { expression: '$uppercase(steps.greet.message)' },
+        },
       ],
     });
     expect(wf.status).toBe(201);
     spans.reset();
-    const trig = await api(host.url, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: { name: 'Ada' } }, { traceparent: `00-${TRACE_ID}-${CALLER_SPAN}-01` });
+    const trig = await api(
+      host.url,
+      'POST',
+      `/api/workflows/${wf.body.id}/runs`,
+      { input: { name: 'Ada' } },
+      { traceparent: `00-${TRACE_ID}-${CALLER_SPAN}-01` },
+    );
     expect(trig.status).toBe(202);
     runId = trig.body.id;
     expect((await finished(runId)).status).toBe('SUCCEEDED');

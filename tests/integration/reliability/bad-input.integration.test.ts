@@ -97,15 +97,28 @@ describe('bad bodies over HTTP', () => {
     const wrong = fc.oneof(
       fc.jsonValue({ maxDepth: 4 }),
       // Almost right: a valid body with one field of the wrong type or one field too many.
-      fc.record({ name: fc.oneof(fc.integer(), fc.constant(''), fc.string({ maxLength: 3 }).map((s) => `${s}!@#`)), tasks: fc.constant([{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo' }]) }),
+      fc.record({
+        name: fc.oneof(
+          fc.integer(),
+          fc.constant(''),
+          fc.string({ maxLength: 3 }).map((s) => `${s}!@#`),
+        ),
+        tasks: fc.constant([{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo' }]),
+      }),
       fc.record({ name: fc.constant('x'), tasks: fc.constant([]) }),
-      fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !['name', 'tasks', 'input', 'cron'].includes(k)), fc.jsonValue({ maxDepth: 2 }), { minKeys: 1, maxKeys: 3 }).map((extra) => ({
-        name: 'extra-fields',
-        tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo' }],
-        input: { n: 1 },
-        cron: '* * * * *',
-        ...extra,
-      })),
+      fc
+        .dictionary(
+          fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !['name', 'tasks', 'input', 'cron'].includes(k)),
+          fc.jsonValue({ maxDepth: 2 }),
+          { minKeys: 1, maxKeys: 3 },
+        )
+        .map((extra) => ({
+          name: 'extra-fields',
+          tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo' }],
+          input: { n: 1 },
+          cron: '* * * * *',
+          ...extra,
+        })),
       fc.record({ input: fc.oneof(fc.string(), fc.integer(), fc.array(fc.integer()), fc.record({ n: fc.string() })) }),
       fc.record({ cron: fc.oneof(fc.string({ maxLength: 30 }), fc.integer()), timezone: fc.string({ maxLength: 10 }) }),
     );
@@ -121,13 +134,22 @@ describe('bad bodies over HTTP', () => {
   it('deep nesting → 422 body_too_deep, never a stack overflow', async () => {
     const before = await rows();
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 101, max: 4_000 }), fc.constantFrom('[', '{"a":'), fc.constantFrom(...TARGETS()), async (depth, open, t) => {
-        const close = open === '[' ? ']' : '}';
-        const deep = `${open.repeat(depth)}1${close.repeat(depth)}`;
-        const body = t.path.endsWith('/runs') ? `{"input":{"n":${deep}}}` : t.path.endsWith('/schedules') ? `{"cron":"* * * * *","input":{"n":${deep}}}` : `{"name":"deep","tasks":[{"key":"e","type":"atomic","connector":"platform","operation":"echo","input":{"x":${deep}}}]}`;
-        const r = await expectRejected(t.method, t.path, body, [413, 422]);
-        if (r.status === 422) expect(r.body.code).toBe('body_too_deep');
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 101, max: 4_000 }),
+        fc.constantFrom('[', '{"a":'),
+        fc.constantFrom(...TARGETS()),
+        async (depth, open, t) => {
+          const close = open === '[' ? ']' : '}';
+          const deep = `${open.repeat(depth)}1${close.repeat(depth)}`;
+          const body = t.path.endsWith('/runs')
+            ? `{"input":{"n":${deep}}}`
+            : t.path.endsWith('/schedules')
+              ? `{"cron":"* * * * *","input":{"n":${deep}}}`
+              : `{"name":"deep","tasks":[{"key":"e","type":"atomic","connector":"platform","operation":"echo","input":{"x":${deep}}}]}`;
+          const r = await expectRejected(t.method, t.path, body, [413, 422]);
+          if (r.status === 422) expect(r.body.code).toBe('body_too_deep');
+        },
+      ),
       { numRuns: 30 },
     );
     expect(await rows()).toBe(before);
@@ -139,7 +161,11 @@ describe('bad bodies over HTTP', () => {
     await fc.assert(
       fc.asyncProperty(withNul, fc.boolean(), fc.constantFrom(...TARGETS()), async (nul, asKey, t) => {
         const value = asKey ? { [nul]: 1 } : { s: nul };
-        const body = t.path.endsWith('/runs') ? { input: value } : t.path.endsWith('/schedules') ? { cron: '* * * * *', input: value } : { name: 'nul', tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: value }] };
+        const body = t.path.endsWith('/runs')
+          ? { input: value }
+          : t.path.endsWith('/schedules')
+            ? { cron: '* * * * *', input: value }
+            : { name: 'nul', tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: value }] };
         const r = await expectRejected(t.method, t.path, JSON.stringify(body), [422]);
         expect(r.body.code).toBe('body_contains_nul');
       }),

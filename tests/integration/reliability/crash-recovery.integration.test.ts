@@ -111,18 +111,35 @@ describe('a worker killed in the middle of a fan-out', () => {
     });
     const wf = await createWorkflow({
       name: 'fan-out',
-      tasks: [{ key: 'each', type: 'chunked', generator: { connector: 'platform', operation: 'range', input: { count: 12 } }, each: { workflow: 'leaf', input: { i: '{{ record.index }}' } }, concurrency: 3 }],
+      tasks: [
+        {
+          key: 'each',
+          type: 'chunked',
+          generator: { connector: 'platform', operation: 'range', input: { count: 12 } },
+          each: { workflow: 'leaf', input: { i: '{{ record.index }}' } },
+          concurrency: 3,
+        },
+      ],
     });
     const victim = worker();
     await victim.waitFor(/worker .* started/);
     const id = (await api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: {} })).body.id as string;
     const chunkStates = async () =>
-      (await platform.db.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM chunk_runs WHERE run_id = $1::uuid GROUP BY status', [id])).rows.reduce<Record<string, number>>((m, r) => ({ ...m, [r.status]: Number(r.n) }), {});
+      (
+        await platform.db.query<{ status: string; n: string }>(
+          'SELECT status, count(*) AS n FROM chunk_runs WHERE run_id = $1::uuid GROUP BY status',
+          [id],
+        )
+      ).rows.reduce<Record<string, number>>((m, r) => ({ ...m, [r.status]: Number(r.n) }), {});
     // Some chunks done, some in flight: kill.
-    await waitFor(async () => {
-      const c = await chunkStates();
-      return (c['SUCCEEDED'] ?? 0) >= 3 && (c['RUNNING'] ?? 0) >= 1;
-    }, 60_000, 50);
+    await waitFor(
+      async () => {
+        const c = await chunkStates();
+        return (c['SUCCEEDED'] ?? 0) >= 3 && (c['RUNNING'] ?? 0) >= 1;
+      },
+      60_000,
+      50,
+    );
     await victim.kill('SIGKILL');
     const { rows: doneBefore } = await platform.db.query<{ child: string }>(
       `SELECT child_run_id AS child FROM chunk_runs WHERE run_id = $1::uuid AND status = 'SUCCEEDED'`,
@@ -141,7 +158,10 @@ describe('a worker killed in the middle of a fan-out', () => {
     expect(run.tasks[0].chunks).toEqual({ total: 12, succeeded: 12, failed: 0, running: 0 });
     // One chunk row and one child run per record: nothing was started twice.
     expect(await chunkStates()).toEqual({ SUCCEEDED: 12 });
-    const { rows: children } = await platform.db.query<{ id: string; status: string }>('SELECT id, status FROM workflow_runs WHERE parent_run_id = $1::uuid', [id]);
+    const { rows: children } = await platform.db.query<{ id: string; status: string }>(
+      'SELECT id, status FROM workflow_runs WHERE parent_run_id = $1::uuid',
+      [id],
+    );
     expect(children).toHaveLength(12);
     expect(children.every((c) => c.status === 'SUCCEEDED')).toBe(true);
     const { rows: fx } = await platform.db.query<{ id: string; run_id: string; attempts: number }>(
@@ -160,8 +180,15 @@ describe('a worker killed in the middle of a fan-out', () => {
 
 describe('the queue loses its messages', () => {
   it('rebuilds the queue from the database after the prefix is flushed with runs pending', async () => {
-    const wf = await createWorkflow({ name: 'flushed', tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { i: '{{ input.i }}' } }] });
-    const ids = await Promise.all(Array.from({ length: 25 }, (_, i) => api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { i } }).then((r) => r.body.id as string)));
+    const wf = await createWorkflow({
+      name: 'flushed',
+      tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { i: '{{ input.i }}' } }],
+    });
+    const ids = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { i } }).then((r) => r.body.id as string),
+      ),
+    );
     expect(await platform.queue.depth()).toBeGreaterThanOrEqual(25);
     await deleteKeys(`${platform.redisPrefix}:*`);
     expect(await platform.queue.depth()).toBe(0);
@@ -204,7 +231,9 @@ describe('load with workers killed and restarted', () => {
         const i = next++;
         if (i >= N) return;
         for (;;) {
-          const r = await api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { i } }, { 'idempotency-key': `load-${i}` }).catch(() => null);
+          const r = await api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { i } }, { 'idempotency-key': `load-${i}` }).catch(
+            () => null,
+          );
           if (r?.status === 202) {
             accepted.push(r.body.id);
             break;

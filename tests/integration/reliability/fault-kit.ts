@@ -64,7 +64,15 @@ export async function startProbeServer(): Promise<ProbeServer> {
 export function startWorkerProcess(env: Record<string, string>, probeUrl: string, extra: Record<string, string> = {}): Proc {
   const file = requireBuild('functions/worker-main.js');
   const child = spawn(process.execPath, ['-r', join(__dirname, 'fixtures', 'probe-preload.cjs'), file], {
-    env: cleanEnv({ ...env, LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '16', WORKER_LEASE_MS: '2000', PROBE_URL: probeUrl, PROBE_DIST: join(ROOT, 'dist'), ...extra }),
+    env: cleanEnv({
+      ...env,
+      LOG_LEVEL: 'warn',
+      WORKER_CONCURRENCY: '16',
+      WORKER_LEASE_MS: '2000',
+      PROBE_URL: probeUrl,
+      PROBE_DIST: join(ROOT, 'dist'),
+      ...extra,
+    }),
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -120,14 +128,16 @@ export async function freePort(): Promise<number> {
 
 function pgBin(name: string): string {
   const base = '/usr/lib/postgresql';
-  const version = readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', name))).sort((a, b) => Number(b) - Number(a))[0];
+  const version = readdirSync(base)
+    .filter((v) => existsSync(join(base, v, 'bin', name)))
+    .sort((a, b) => Number(b) - Number(a))[0];
   if (!version) throw new Error(`no ${name} under ${base}/*/bin`);
   return join(base, version, 'bin', name);
 }
 
 const asPostgres = (cmd: string, args: string[]) => {
   // initdb and postgres refuse to run as root; the system user `postgres` owns the cluster then.
-  const argv = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] as const : [cmd, args] as const;
+  const argv = process.getuid?.() === 0 ? (['runuser', ['-u', 'postgres', '--', cmd, ...args]] as const) : ([cmd, args] as const);
   return execFileSync(argv[0], [...argv[1]], { stdio: 'pipe', timeout: 60_000 }).toString();
 };
 
@@ -149,10 +159,25 @@ export interface OwnPostgres {
  */
 export async function startOwnPostgres(opts: { hostAuth?: 'trust' | 'password'; maxConnections?: number } = {}): Promise<OwnPostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'demiton-pg-'));
-  if (process.getuid?.() === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
+  if (process.getuid?.() === 0)
+    chownSync(
+      dir,
+      Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
+      Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
+    );
   const data = join(dir, 'data');
   const port = await freePort();
-  asPostgres(pgBin('initdb'), ['-D', data, '-U', 'postgres', '--auth-local=trust', `--auth-host=${opts.hostAuth ?? 'trust'}`, '--no-sync', '-E', 'UTF8']);
+  asPostgres(pgBin('initdb'), [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '--auth-local=trust',
+    `--auth-host=${opts.hostAuth ?? 'trust'}`,
+    '--no-sync',
+    '-E',
+    'UTF8',
+  ]);
   const settings = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=${opts.maxConnections ?? 100}`;
   const ctl = (...args: string[]) => asPostgres(pgBin('pg_ctl'), ['-D', data, '-l', join(dir, 'log'), ...args]);
   const start = () => void ctl('start', '-w', '-t', '30', '-o', settings);

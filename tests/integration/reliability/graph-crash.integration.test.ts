@@ -54,7 +54,12 @@ async function killMidRunAndResume(ids: string[], ready: (runId: string) => Prom
   rescuer.start();
   const sweep = sweepLoop(platform);
   try {
-    for (const id of ids) await waitFor(async () => ['SUCCEEDED', 'FAILED'].includes((await api(host.url, 'GET', `/api/runs/${id}`)).body.status), timeoutMs, 100);
+    for (const id of ids)
+      await waitFor(
+        async () => ['SUCCEEDED', 'FAILED'].includes((await api(host.url, 'GET', `/api/runs/${id}`)).body.status),
+        timeoutMs,
+        100,
+      );
   } finally {
     await sweep.stop();
     await rescuer.stop();
@@ -63,7 +68,14 @@ async function killMidRunAndResume(ids: string[], ready: (runId: string) => Prom
 
 describe('a worker killed while parallel branches run', () => {
   it('resumes every branch in flight; succeeded and skipped tasks never run again; the join runs once', async () => {
-    const nap = (key: string) => ({ key, type: 'atomic', connector: 'platform', operation: 'sleep', needs: ['before'], input: { ms: 4_000 } });
+    const nap = (key: string) => ({
+      key,
+      type: 'atomic',
+      connector: 'platform',
+      operation: 'sleep',
+      needs: ['before'],
+      input: { ms: 4_000 },
+    });
     const wf = await createWorkflow({
       name: 'branches-crash',
       tasks: [
@@ -72,15 +84,34 @@ describe('a worker killed while parallel branches run', () => {
         nap('n2'),
         nap('n3'),
         { key: 'quick', type: 'atomic', connector: 'platform', operation: 'probeEffect', needs: ['before'], input: { label: 'quick' } },
-        { key: 'never', type: 'atomic', connector: 'platform', operation: 'probeEffect', needs: ['before'], when: 'input.flag = true', input: { label: 'never' } },
-        { key: 'join', type: 'atomic', connector: 'platform', operation: 'probeEffect', needs: ['n1', 'n2', 'n3', 'quick', 'never'], input: { label: 'join' } },
+        {
+          key: 'never',
+          type: 'atomic',
+          connector: 'platform',
+          operation: 'probeEffect',
+          needs: ['before'],
+          when: 'input.flag = true',
+          input: { label: 'never' },
+        },
+        {
+          key: 'join',
+          type: 'atomic',
+          connector: 'platform',
+          operation: 'probeEffect',
+          needs: ['n1', 'n2', 'n3', 'quick', 'never'],
+          input: { label: 'join' },
+        },
       ],
     });
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { flag: false } })).body.id);
     await killMidRunAndResume(ids, async (id) => {
       const t = await tasksOf(id);
-      return ['n1', 'n2', 'n3'].every((k) => t[k]!.status === 'RUNNING') && t['quick']!.status === 'SUCCEEDED' && t['never']!.status === 'SKIPPED';
+      return (
+        ['n1', 'n2', 'n3'].every((k) => t[k]!.status === 'RUNNING') &&
+        t['quick']!.status === 'SUCCEEDED' &&
+        t['never']!.status === 'SKIPPED'
+      );
     });
     for (const id of ids) {
       const run = (await api(host.url, 'GET', `/api/runs/${id}`)).body;
@@ -109,17 +140,53 @@ describe('a worker killed during a collecting loop followed by a catch and a fin
     const wf = await createWorkflow({
       name: 'collect-catch-crash',
       tasks: [
-        { key: 'loop', type: 'chunked', generator: { connector: 'platform', operation: 'range', input: { count: 1000 } }, each: { connector: 'platform', operation: 'sleep', input: { ms: '{{ 30 + record.index % 3 }}' } }, concurrency: 10, collect: true },
-        { key: 'post', type: 'atomic', connector: 'platform', operation: 'fail', input: { message: 'posting refused after {{ $count(steps.loop.results) }} records' } },
-        { key: 'catch', type: 'atomic', connector: 'platform', operation: 'probeEffect', needs: ['post'], runAfter: 'failure', input: { label: '{{ steps.post.error.message }}' } },
-        { key: 'finally', type: 'atomic', connector: 'platform', operation: 'probeEffect', needs: ['catch'], runAfter: 'always', input: { label: 'finally' } },
+        {
+          key: 'loop',
+          type: 'chunked',
+          generator: { connector: 'platform', operation: 'range', input: { count: 1000 } },
+          each: { connector: 'platform', operation: 'sleep', input: { ms: '{{ 30 + record.index % 3 }}' } },
+          concurrency: 10,
+          collect: true,
+        },
+        {
+          key: 'post',
+          type: 'atomic',
+          connector: 'platform',
+          operation: 'fail',
+          input: { message: 'posting refused after {{ $count(steps.loop.results) }} records' },
+        },
+        {
+          key: 'catch',
+          type: 'atomic',
+          connector: 'platform',
+          operation: 'probeEffect',
+          needs: ['post'],
+          runAfter: 'failure',
+          input: { label: '{{ steps.post.error.message }}' },
+        },
+        {
+          key: 'finally',
+          type: 'atomic',
+          connector: 'platform',
+          operation: 'probeEffect',
+          needs: ['catch'],
+          runAfter: 'always',
+          input: { label: 'finally' },
+        },
       ],
     });
     const id = (await api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: {} })).body.id as string;
-    await killMidRunAndResume([id], async (runId) => {
-      const { rows } = await platform.db.query<{ n: string }>(`SELECT count(*) AS n FROM chunk_runs WHERE run_id = $1::uuid AND status = 'SUCCEEDED'`, [runId]);
-      return Number(rows[0]!.n) >= 100;
-    }, 120_000);
+    await killMidRunAndResume(
+      [id],
+      async (runId) => {
+        const { rows } = await platform.db.query<{ n: string }>(
+          `SELECT count(*) AS n FROM chunk_runs WHERE run_id = $1::uuid AND status = 'SUCCEEDED'`,
+          [runId],
+        );
+        return Number(rows[0]!.n) >= 100;
+      },
+      120_000,
+    );
     const run = (await api(host.url, 'GET', `/api/runs/${id}`)).body;
     expect(run.status).toBe('SUCCEEDED');
     const t = Object.fromEntries(run.tasks.map((x: { key: string }) => [x.key, x]));
@@ -137,22 +204,47 @@ describe('a worker killed during a collecting loop followed by a catch and a fin
 
 describe('a worker killed after an upsert-if-exists branch', () => {
   it('keeps the branch taken and the one skipped, writes the customer once, and posts the order', async () => {
-    const bo = await api(host.url, 'POST', '/api/business-object-types', { name: 'Client', keyField: 'id', schema: { type: 'object', required: ['id'], properties: { id: { type: 'string' }, visits: { type: 'integer' } } } });
+    const bo = await api(host.url, 'POST', '/api/business-object-types', {
+      name: 'Client',
+      keyField: 'id',
+      schema: { type: 'object', required: ['id'], properties: { id: { type: 'string' }, visits: { type: 'integer' } } },
+    });
     expect(bo.status).toBe(201);
     const wf = await createWorkflow({
       name: 'upsert-crash',
       tasks: [
-        { key: 'lookup', type: 'atomic', connector: 'platform', operation: 'queryBusinessObjects', input: { type: 'Client', filter: { id: '{{ input.id }}' } } },
-        { key: 'update', type: 'atomic', connector: 'platform', operation: 'upsertBusinessObject', needs: ['lookup'], when: '$count(steps.lookup.items) > 0',
-          input: { type: 'Client', record: { id: '{{ input.id }}', visits: '{{ steps.lookup.items[0].data.visits + 1 }}' } } },
-        { key: 'create', type: 'atomic', connector: 'platform', operation: 'upsertBusinessObject', needs: ['lookup'], when: '$count(steps.lookup.items) = 0',
-          input: { type: 'Client', record: { id: '{{ input.id }}', visits: 1 } } },
+        {
+          key: 'lookup',
+          type: 'atomic',
+          connector: 'platform',
+          operation: 'queryBusinessObjects',
+          input: { type: 'Client', filter: { id: '{{ input.id }}' } },
+        },
+        {
+          key: 'update',
+          type: 'atomic',
+          connector: 'platform',
+          operation: 'upsertBusinessObject',
+          needs: ['lookup'],
+          when: '$count(steps.lookup.items) > 0',
+          input: { type: 'Client', record: { id: '{{ input.id }}', visits: '{{ steps.lookup.items[0].data.visits + 1 }}' } },
+        },
+        {
+          key: 'create',
+          type: 'atomic',
+          connector: 'platform',
+          operation: 'upsertBusinessObject',
+          needs: ['lookup'],
+          when: '$count(steps.lookup.items) = 0',
+          input: { type: 'Client', record: { id: '{{ input.id }}', visits: 1 } },
+        },
         { key: 'nap', type: 'atomic', connector: 'platform', operation: 'sleep', needs: ['update', 'create'], input: { ms: 3_000 } },
         { key: 'post', type: 'atomic', connector: 'platform', operation: 'probeEffect', input: { label: 'order for {{ input.id }}' } },
       ],
     });
     const ids = [];
-    for (const c of ['k-1', 'k-2']) ids.push((await api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { id: c } })).body.id as string);
+    for (const c of ['k-1', 'k-2'])
+      ids.push((await api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { id: c } })).body.id as string);
     await killMidRunAndResume(ids, async (id) => (await tasksOf(id))['nap']!.status === 'RUNNING');
     for (const id of ids) {
       expect((await api(host.url, 'GET', `/api/runs/${id}`)).body.status).toBe('SUCCEEDED');
@@ -166,7 +258,9 @@ describe('a worker killed after an upsert-if-exists branch', () => {
       });
     }
     // Each customer was written once (version 1), by the create branch.
-    const { rows } = await platform.db.query<{ key: string; version: number; data: unknown }>(`SELECT key, version, data FROM business_objects ORDER BY key`);
+    const { rows } = await platform.db.query<{ key: string; version: number; data: unknown }>(
+      `SELECT key, version, data FROM business_objects ORDER BY key`,
+    );
     expect(rows.map((r) => [r.key, r.version, r.data])).toEqual([
       ['k-1', 1, { id: 'k-1', visits: 1 }],
       ['k-2', 1, { id: 'k-2', visits: 1 }],
@@ -176,8 +270,19 @@ describe('a worker killed after an upsert-if-exists branch', () => {
 
 describe('a worker killed inside a switch whose run then fails and alerts', () => {
   it('each run takes its one branch across the crash, ends FAILED, and starts exactly one alert run', async () => {
-    await createWorkflow({ name: 'crash-alert', tasks: [{ key: 'note', type: 'atomic', connector: 'platform', operation: 'probeEffect', input: { label: 'alert {{ input.task }}' } }] });
-    const branch = (key: string, when: string) => ({ key, type: 'atomic', connector: 'platform', operation: 'sleep', needs: ['start'], when, input: { ms: 3_000 } });
+    await createWorkflow({
+      name: 'crash-alert',
+      tasks: [{ key: 'note', type: 'atomic', connector: 'platform', operation: 'probeEffect', input: { label: 'alert {{ input.task }}' } }],
+    });
+    const branch = (key: string, when: string) => ({
+      key,
+      type: 'atomic',
+      connector: 'platform',
+      operation: 'sleep',
+      needs: ['start'],
+      when,
+      input: { ms: 3_000 },
+    });
     const wf = await createWorkflow({
       name: 'switch-crash',
       onFailure: { workflow: 'crash-alert', input: { task: '{{ failure.task }}', run: '{{ failure.runId }}' } },
@@ -186,14 +291,32 @@ describe('a worker killed inside a switch whose run then fails and alerts', () =
         branch('small', 'input.amount < 100'),
         branch('medium', 'input.amount >= 100 and input.amount < 1000'),
         branch('large', 'input.amount >= 1000'),
-        { key: 'post', type: 'atomic', connector: 'platform', operation: 'fail', needs: ['small', 'medium', 'large'], input: { message: 'ledger closed' } },
-        { key: 'fin', type: 'atomic', connector: 'platform', operation: 'probeEffect', needs: ['post'], runAfter: 'always', input: { label: 'finally' } },
+        {
+          key: 'post',
+          type: 'atomic',
+          connector: 'platform',
+          operation: 'fail',
+          needs: ['small', 'medium', 'large'],
+          input: { message: 'ledger closed' },
+        },
+        {
+          key: 'fin',
+          type: 'atomic',
+          connector: 'platform',
+          operation: 'probeEffect',
+          needs: ['post'],
+          runAfter: 'always',
+          input: { label: 'finally' },
+        },
       ],
     });
     const amounts = { small: 5, medium: 500, large: 5000 } as const;
     const ids: Record<string, string> = {};
-    for (const [size, amount] of Object.entries(amounts)) ids[size] = (await api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { amount } })).body.id;
-    await killMidRunAndResume(Object.values(ids), async (id) => Object.values(await tasksOf(id)).some((t) => t.key !== 'start' && t.status === 'RUNNING'));
+    for (const [size, amount] of Object.entries(amounts))
+      ids[size] = (await api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { amount } })).body.id;
+    await killMidRunAndResume(Object.values(ids), async (id) =>
+      Object.values(await tasksOf(id)).some((t) => t.key !== 'start' && t.status === 'RUNNING'),
+    );
     for (const [size, id] of Object.entries(ids)) {
       const run = (await api(host.url, 'GET', `/api/runs/${id}`)).body;
       expect(run.status).toBe('FAILED');
@@ -206,7 +329,10 @@ describe('a worker killed inside a switch whose run then fails and alerts', () =
       expect([t['post']!.status, t['fin']!.status, t['fin']!.attempts]).toEqual(['FAILED', 'SUCCEEDED', 1]);
       // Exactly one alert for the one failed attempt, and it ran.
       const alerts = await waitFor(async () => {
-        const { rows } = await platform.db.query<{ id: string; status: string }>('SELECT id, status FROM workflow_runs WHERE on_failure_of = $1::uuid', [id]);
+        const { rows } = await platform.db.query<{ id: string; status: string }>(
+          'SELECT id, status FROM workflow_runs WHERE on_failure_of = $1::uuid',
+          [id],
+        );
         return rows.length === 1 && rows[0]!.status === 'SUCCEEDED' ? rows : null;
       }, 30_000);
       expect(alerts).toHaveLength(1);

@@ -12,7 +12,16 @@ import { recoverRuns } from '../../../shared/engine/recovery-sweep';
 import { createPlatform, type Platform } from '../../../shared/platform';
 import { api, createTestPlatform, deleteKeys, randomId, startTestHost, TEST_REDIS_URL, waitFor } from '../../helpers/test-platform';
 import type { Proc } from '../../helpers/processes';
-import { startOwnPostgres, startOwnRedis, startProbeServer, startWorkerProcess, sweepLoop, type OwnPostgres, type OwnRedis, type ProbeServer } from './fault-kit';
+import {
+  startOwnPostgres,
+  startOwnRedis,
+  startProbeServer,
+  startWorkerProcess,
+  sweepLoop,
+  type OwnPostgres,
+  type OwnRedis,
+  type ProbeServer,
+} from './fault-kit';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterAll(async () => {
@@ -20,7 +29,10 @@ afterAll(async () => {
 });
 
 async function counts(p: Platform, workflowId: string): Promise<Record<string, number>> {
-  const { rows } = await p.db.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM workflow_runs WHERE workflow_id = $1::uuid GROUP BY status', [workflowId]);
+  const { rows } = await p.db.query<{ status: string; n: string }>(
+    'SELECT status, count(*) AS n FROM workflow_runs WHERE workflow_id = $1::uuid GROUP BY status',
+    [workflowId],
+  );
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
@@ -46,7 +58,15 @@ describe('PostgreSQL outages (own server)', () => {
     cleanups.push(() => pg.destroy());
     const prefix = `test:${randomId()}`;
     cleanups.push(() => deleteKeys(`${prefix}:*`));
-    env = { DEMITON_DEV_MODE: 'on', DATABASE_URL: pg.url, DATABASE_SCHEMA: 'reliability', REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', WORKER_LEASE_MS: '2000' };
+    env = {
+      DEMITON_DEV_MODE: 'on',
+      DATABASE_URL: pg.url,
+      DATABASE_SCHEMA: 'reliability',
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: prefix,
+      LOG_LEVEL: 'silent',
+      WORKER_LEASE_MS: '2000',
+    };
     platform = await createPlatform(loadConfig(env));
     cleanups.push(() => platform.close());
     host = await startTestHost(platform);
@@ -72,8 +92,14 @@ describe('PostgreSQL outages (own server)', () => {
       pg.restart();
       const second = await Promise.all(Array.from({ length: 40 }, (_, i) => triggerSurely(host.url, wf, `b-${i}`)));
       expect(new Set([...first, ...second]).size).toBe(80);
-      await waitFor(async () => (await counts(platform, wf).catch(() => ({}) as Record<string, number>))['SUCCEEDED'] === 80, 150_000, 250).catch(async (err) => {
-        throw new Error(`${(err as Error).message}: ${JSON.stringify(await counts(platform, wf))}\n${workers.map((w) => w.output().slice(-3000)).join('\n----\n')}`);
+      await waitFor(
+        async () => (await counts(platform, wf).catch(() => ({}) as Record<string, number>))['SUCCEEDED'] === 80,
+        150_000,
+        250,
+      ).catch(async (err) => {
+        throw new Error(
+          `${(err as Error).message}: ${JSON.stringify(await counts(platform, wf))}\n${workers.map((w) => w.output().slice(-3000)).join('\n----\n')}`,
+        );
       });
     } finally {
       await sweep.stop();
@@ -94,10 +120,14 @@ describe('PostgreSQL outages (own server)', () => {
     expect((await api(host.url, 'GET', `/api/workflows/${wf}`)).status).toBe(503);
     pg.start();
     const id = await triggerSurely(host.url, wf, 'after-outage');
-    const run = await waitFor(async () => {
-      const r = await api(host.url, 'GET', `/api/runs/${id}`);
-      return r.body?.status === 'SUCCEEDED' ? r.body : null;
-    }, 30_000, 100);
+    const run = await waitFor(
+      async () => {
+        const r = await api(host.url, 'GET', `/api/runs/${id}`);
+        return r.body?.status === 'SUCCEEDED' ? r.body : null;
+      },
+      30_000,
+      100,
+    );
     expect(run.tasks.map((t: { status: string }) => t.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
   }, 60_000);
 });
@@ -112,13 +142,22 @@ describe('Redis outages (own server)', () => {
     cleanups.push(() => platform.close());
     const host = await startTestHost(platform);
     cleanups.push(() => host.close());
-    const wf = (await api(host.url, 'POST', '/api/workflows', { name: 'queue-loss', tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { k: '{{ input.k }}' } }] })).body.id;
+    const wf = (
+      await api(host.url, 'POST', '/api/workflows', {
+        name: 'queue-loss',
+        tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { k: '{{ input.k }}' } }],
+      })
+    ).body.id;
     // Queued, then Redis dies (no persistence): the messages are gone.
-    const queued = await Promise.all(Array.from({ length: 10 }, (_, k) => api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { k } })));
+    const queued = await Promise.all(
+      Array.from({ length: 10 }, (_, k) => api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { k } })),
+    );
     expect(queued.every((r) => r.status === 202)).toBe(true);
     await redis.stop();
     // Redis down at trigger time: the run is committed and the caller gets it; only the enqueue failed.
-    const during = await Promise.all(Array.from({ length: 5 }, (_, k) => api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { k: 100 + k } })));
+    const during = await Promise.all(
+      Array.from({ length: 5 }, (_, k) => api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { k: 100 + k } })),
+    );
     expect(during.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
     expect(await counts(platform, wf)).toEqual({ PENDING: 15 });
     await redis.start();
@@ -126,13 +165,19 @@ describe('Redis outages (own server)', () => {
     worker.start();
     cleanups.push(() => worker.stop());
     expect(await platform.queue.depth()).toBe(0);
-    await waitFor(async () => (await recoverRuns(platform, { pendingOlderThanMs: 0 })).pending >= 0 && (await counts(platform, wf))['SUCCEEDED'] === 15, 30_000, 200);
+    await waitFor(
+      async () => (await recoverRuns(platform, { pendingOlderThanMs: 0 })).pending >= 0 && (await counts(platform, wf))['SUCCEEDED'] === 15,
+      30_000,
+      200,
+    );
     expect(await counts(platform, wf)).toEqual({ SUCCEEDED: 15 });
     // The running worker lives through another Redis death: it reconnects and takes new work.
     await redis.stop();
     await new Promise((r) => setTimeout(r, 500));
     await redis.start();
-    const after = await Promise.all(Array.from({ length: 5 }, (_, k) => api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { k: 200 + k } })));
+    const after = await Promise.all(
+      Array.from({ length: 5 }, (_, k) => api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { k: 200 + k } })),
+    );
     expect(after.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
     await waitFor(async () => (await counts(platform, wf))['SUCCEEDED'] === 20, 30_000, 200);
   }, 90_000);

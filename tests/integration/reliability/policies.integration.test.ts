@@ -52,10 +52,12 @@ async function trigger(workflowId: string, input: Record<string, unknown> = {}):
 }
 
 async function taskRow(runId: string, key: string) {
-  const { rows } = await platform.db.query<{ id: string; attempts: number; attempt_log: Array<{ attempt: number; error: { code: string } }>; status: string }>(
-    'SELECT id, attempts, attempt_log, status FROM task_runs WHERE run_id = $1::uuid AND key = $2::text',
-    [runId, key],
-  );
+  const { rows } = await platform.db.query<{
+    id: string;
+    attempts: number;
+    attempt_log: Array<{ attempt: number; error: { code: string } }>;
+    status: string;
+  }>('SELECT id, attempts, attempt_log, status FROM task_runs WHERE run_id = $1::uuid AND key = $2::text', [runId, key]);
   return rows[0]!;
 }
 
@@ -63,7 +65,16 @@ describe('retry and timeout policies', () => {
   it('retries a failing task with the same idempotency key and records every attempt', async () => {
     const wf = await workflow({
       name: 'retry-ok',
-      tasks: [{ key: 'f', type: 'atomic', connector: 'probe', operation: 'flaky', input: { failTimes: 2 }, retry: { maxAttempts: 3, backoff: 'exponential', initialDelayMs: 10, maxDelayMs: 40 } }],
+      tasks: [
+        {
+          key: 'f',
+          type: 'atomic',
+          connector: 'probe',
+          operation: 'flaky',
+          input: { failTimes: 2 },
+          retry: { maxAttempts: 3, backoff: 'exponential', initialDelayMs: 10, maxDelayMs: 40 },
+        },
+      ],
     });
     const run = await finished(await trigger(wf));
     expect(run.status).toBe('SUCCEEDED');
@@ -87,7 +98,16 @@ describe('retry and timeout policies', () => {
   it('fails after maxAttempts, and at once on a non-retryable error', async () => {
     const wf = await workflow({
       name: 'retry-exhausted',
-      tasks: [{ key: 'f', type: 'atomic', connector: 'probe', operation: 'flaky', input: { failTimes: 10 }, retry: { maxAttempts: 2, backoff: 'fixed', initialDelayMs: 5, maxDelayMs: 5 } }],
+      tasks: [
+        {
+          key: 'f',
+          type: 'atomic',
+          connector: 'probe',
+          operation: 'flaky',
+          input: { failTimes: 10 },
+          retry: { maxAttempts: 2, backoff: 'fixed', initialDelayMs: 5, maxDelayMs: 5 },
+        },
+      ],
     });
     const run = await finished(await trigger(wf));
     expect(run.status).toBe('FAILED');
@@ -96,7 +116,16 @@ describe('retry and timeout policies', () => {
 
     const wf2 = await workflow({
       name: 'non-retryable',
-      tasks: [{ key: 'x', type: 'atomic', connector: 'probe', operation: 'fatal', input: {}, retry: { maxAttempts: 5, backoff: 'fixed', initialDelayMs: 5, maxDelayMs: 5 } }],
+      tasks: [
+        {
+          key: 'x',
+          type: 'atomic',
+          connector: 'probe',
+          operation: 'fatal',
+          input: {},
+          retry: { maxAttempts: 5, backoff: 'fixed', initialDelayMs: 5, maxDelayMs: 5 },
+        },
+      ],
     });
     const run2 = await finished(await trigger(wf2));
     expect(run2.status).toBe('FAILED');
@@ -107,20 +136,41 @@ describe('retry and timeout policies', () => {
   it('aborts an attempt that passes timeoutMs through its AbortSignal, and retries it', async () => {
     const wf = await workflow({
       name: 'timeout',
-      tasks: [{ key: 'h', type: 'atomic', connector: 'probe', operation: 'hang', input: { ms: 60_000 }, timeoutMs: 150, retry: { maxAttempts: 2, backoff: 'fixed', initialDelayMs: 10, maxDelayMs: 10 } }],
+      tasks: [
+        {
+          key: 'h',
+          type: 'atomic',
+          connector: 'probe',
+          operation: 'hang',
+          input: { ms: 60_000 },
+          timeoutMs: 150,
+          retry: { maxAttempts: 2, backoff: 'fixed', initialDelayMs: 10, maxDelayMs: 10 },
+        },
+      ],
     });
     const run = await finished(await trigger(wf));
     expect(run.status).toBe('FAILED');
     expect(run.error.code).toBe('task_timeout');
     expect(run.tasks[0].attempts).toBe(2);
     const t = await taskRow(run.id, 'h');
-    expect(state.aborts.filter((a) => a.key === t.id).map((a) => a.reason)).toEqual([expect.stringMatching(/timed out after 150 ms/), expect.stringMatching(/timed out after 150 ms/)]);
+    expect(state.aborts.filter((a) => a.key === t.id).map((a) => a.reason)).toEqual([
+      expect.stringMatching(/timed out after 150 ms/),
+      expect.stringMatching(/timed out after 150 ms/),
+    ]);
   });
 
   it('rejects a policy whose cap is below its first delay, and retry on a workflow chunk', async () => {
     const r = await api(host.url, 'POST', '/api/workflows', {
       name: 'bad-policy',
-      tasks: [{ key: 'a', type: 'atomic', connector: 'platform', operation: 'echo', retry: { maxAttempts: 2, initialDelayMs: 500, maxDelayMs: 100 } }],
+      tasks: [
+        {
+          key: 'a',
+          type: 'atomic',
+          connector: 'platform',
+          operation: 'echo',
+          retry: { maxAttempts: 2, initialDelayMs: 500, maxDelayMs: 100 },
+        },
+      ],
     });
     expect(r.status).toBe(422);
     expect(r.body.errors).toEqual([{ path: 'tasks[0].retry.maxDelayMs', message: 'must be at least initialDelayMs' }]);
@@ -129,7 +179,10 @@ describe('retry and timeout policies', () => {
 
 describe('cancellation', () => {
   it('cancels a running run: the operation is aborted, children are cancelled, the worker carries on', async () => {
-    await workflow({ name: 'hang-child', tasks: [{ key: 'h', type: 'atomic', connector: 'probe', operation: 'hang', input: { ms: 60_000 } }] });
+    await workflow({
+      name: 'hang-child',
+      tasks: [{ key: 'h', type: 'atomic', connector: 'probe', operation: 'hang', input: { ms: 60_000 } }],
+    });
     const wf = await workflow({
       name: 'cancel-me',
       tasks: [
@@ -164,7 +217,11 @@ describe('cancellation', () => {
     expect((await api(host.url, 'GET', `/api/runs/${id}`)).body.tasks[2].status).toBe('CANCELLED');
     // Cancelling again is a no-op; cancelling a finished run is a conflict; unknown is 404.
     expect((await api(host.url, 'POST', `/api/runs/${id}/cancel`)).body.cancelledRuns).toBe(0);
-    const done = await finished(await trigger(await workflow({ name: 'quick', tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: {} }] })));
+    const done = await finished(
+      await trigger(
+        await workflow({ name: 'quick', tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: {} }] }),
+      ),
+    );
     expect(done.status).toBe('SUCCEEDED');
     const conflict = await api(host.url, 'POST', `/api/runs/${done.id}/cancel`);
     expect(conflict.status).toBe(409);
@@ -175,7 +232,10 @@ describe('cancellation', () => {
   it('cancels a PENDING run before any worker takes it', async () => {
     await worker.stop();
     try {
-      const wf = await workflow({ name: 'never-runs', tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: {} }] });
+      const wf = await workflow({
+        name: 'never-runs',
+        tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: {} }],
+      });
       const id = await trigger(wf);
       expect((await api(host.url, 'POST', `/api/runs/${id}/cancel`)).body.status).toBe('CANCELLED');
       worker = new Worker(platform, { concurrency: 12, pollMs: 100, leaseMs: 3_000 });
@@ -228,7 +288,10 @@ describe('rerun from failure', () => {
 
   it('reruns only the chunks that did not succeed, and failed child runs', async () => {
     state.closed.add('chunk-7');
-    await workflow({ name: 'gate-child', tasks: [{ key: 'g', type: 'atomic', connector: 'probe', operation: 'gate', input: { name: 'child-{{ input.i }}' } }] });
+    await workflow({
+      name: 'gate-child',
+      tasks: [{ key: 'g', type: 'atomic', connector: 'probe', operation: 'gate', input: { name: 'child-{{ input.i }}' } }],
+    });
     const wf = await workflow({
       name: 'rerun-chunks',
       tasks: [
@@ -318,7 +381,10 @@ describe('leases and fencing', () => {
     });
     const before = state.aborts.length;
     // Another worker takes the run over (as the sweep and a claim would after an expiry).
-    await platform.db.query(`UPDATE workflow_runs SET lease_owner = 'usurper', lease_expires_at = now() + interval '1 hour' WHERE id = $1::uuid`, [id]);
+    await platform.db.query(
+      `UPDATE workflow_runs SET lease_owner = 'usurper', lease_expires_at = now() + interval '1 hour' WHERE id = $1::uuid`,
+      [id],
+    );
     await waitFor(async () => state.aborts.length > before, 10_000);
     expect(state.aborts.at(-1)!.reason).toMatch(/no longer holds the lease/);
     // The original worker wrote nothing: the task is still RUNNING under the usurper.
@@ -326,7 +392,10 @@ describe('leases and fencing', () => {
     // And any write in its name is refused by the fence.
     expect(await runs.finishTask(platform.db, DEV_ORG_ID, task.id, worker.id, 'SUCCEEDED', {}, null)).toBe(false);
     expect(await runs.startTask(platform.db, DEV_ORG_ID, task.id, worker.id)).toBeNull();
-    expect((await endRuns(platform.db, worker.id, [{ orgId: DEV_ORG_ID, runId: id, status: 'SUCCEEDED', output: {}, error: null, task: null }])).size).toBe(0);
+    expect(
+      (await endRuns(platform.db, worker.id, [{ orgId: DEV_ORG_ID, runId: id, status: 'SUCCEEDED', output: {}, error: null, task: null }]))
+        .size,
+    ).toBe(0);
     // The usurper's writes go through.
     expect(await runs.finishTask(platform.db, DEV_ORG_ID, task.id, 'usurper', 'SUCCEEDED', { by: 'usurper' }, null)).toBe(true);
     await platform.db.query(`UPDATE workflow_runs SET status = 'CANCELLED', lease_owner = NULL WHERE id = $1::uuid`, [id]);

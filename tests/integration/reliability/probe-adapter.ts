@@ -106,7 +106,14 @@ export function probeAdapter(state: ProbeState): AdapterRegistration {
 
 /** Registry and connector directory with `platform` and `probe` (whose calls are limited to `maxInFlight`). */
 export function probeOverrides(state: ProbeState, maxInFlight?: number) {
-  const probe: ConnectorDescriptor = { id: `probe-${Math.random().toString(36).slice(2)}`, name: 'probe', systemType: 'probe', settings: {}, secrets: {}, maxInFlight };
+  const probe: ConnectorDescriptor = {
+    id: `probe-${Math.random().toString(36).slice(2)}`,
+    name: 'probe',
+    systemType: 'probe',
+    settings: {},
+    secrets: {},
+    maxInFlight,
+  };
   const connectors: ConnectorDirectory = {
     async find(_org, _project, name) {
       return name === 'platform' ? PLATFORM_CONNECTOR : name === 'probe' ? probe : null;

@@ -20,10 +20,13 @@ const msg = (): RunMessage => ({ runId: randomUUID(), orgId: randomUUID(), enque
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const backends: Array<[string, () => { queue: WorkQueue; prefix: string }]> = [
-  ['redis', () => {
-    const prefix = `test:${randomId()}`;
-    return { queue: createRedisQueue({ url: TEST_REDIS_URL, prefix }), prefix };
-  }],
+  [
+    'redis',
+    () => {
+      const prefix = `test:${randomId()}`;
+      return { queue: createRedisQueue({ url: TEST_REDIS_URL, prefix }), prefix };
+    },
+  ],
   ['redis cluster', () => ({ queue: createRedisQueue({ url: cluster.url, prefix: `test:${randomId()}`, cluster: true }), prefix: '' })],
   ['embedded', () => ({ queue: createMemoryQueue(), prefix: '' })],
 ];

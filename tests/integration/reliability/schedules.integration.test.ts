@@ -44,7 +44,10 @@ const base = () => `/api/workflows/${workflowId}/schedules`;
 async function backdate(id: string, minutesAgo: number): Promise<Date> {
   const { rows } = await platform.db.query<{ m: Date }>("SELECT date_trunc('minute', now()) AS m");
   const m = rows[0]!.m;
-  await platform.db.query('UPDATE schedules SET next_fire_at = $2::timestamptz WHERE id = $1::uuid', [id, new Date(m.getTime() - minutesAgo * 60_000)]);
+  await platform.db.query('UPDATE schedules SET next_fire_at = $2::timestamptz WHERE id = $1::uuid', [
+    id,
+    new Date(m.getTime() - minutesAgo * 60_000),
+  ]);
   return m;
 }
 
@@ -61,13 +64,26 @@ describe('schedules API', () => {
   it('creates, reads, lists, replaces and deletes schedules', async () => {
     const created = await api(host.url, 'POST', base(), { cron: '0 9 * * 1-5', timezone: 'Europe/Berlin', input: { region: 'eu' } });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ workflowId, cron: '0 9 * * 1-5', timezone: 'Europe/Berlin', input: { region: 'eu' }, enabled: true, catchUp: 'skip', lastFireAt: null });
+    expect(created.body).toMatchObject({
+      workflowId,
+      cron: '0 9 * * 1-5',
+      timezone: 'Europe/Berlin',
+      input: { region: 'eu' },
+      enabled: true,
+      catchUp: 'skip',
+      lastFireAt: null,
+    });
     expect(Date.parse(created.body.nextFireAt)).toBeGreaterThan(Date.now());
     const id = created.body.id;
     expect(created.headers.get('location')).toBe(`${base()}/${id}`);
     expect((await api(host.url, 'GET', `${base()}/${id}`)).body.id).toBe(id);
     expect((await api(host.url, 'GET', base())).body.items.map((s: { id: string }) => s.id)).toContain(id);
-    const replaced = await api(host.url, 'PUT', `${base()}/${id}`, { cron: '*/5 * * * *', input: { region: 'us' }, enabled: false, catchUp: 'all' });
+    const replaced = await api(host.url, 'PUT', `${base()}/${id}`, {
+      cron: '*/5 * * * *',
+      input: { region: 'us' },
+      enabled: false,
+      catchUp: 'all',
+    });
     expect(replaced.status).toBe(200);
     expect(replaced.body).toMatchObject({ cron: '*/5 * * * *', timezone: 'UTC', enabled: false, catchUp: 'all', nextFireAt: null });
     expect((await api(host.url, 'DELETE', `${base()}/${id}`)).status).toBe(204);
@@ -84,10 +100,14 @@ describe('schedules API', () => {
     };
     expect((await bad({ cron: '61 * * * *', input: { region: 'x' } })).errors[0].path).toBe('cron');
     expect((await bad({ cron: '* * * * * *', input: { region: 'x' } })).errors[0].message).toMatch(/5 fields/);
-    expect((await bad({ cron: '* * * * *', timezone: 'Mars/Base', input: { region: 'x' } })).errors).toEqual([{ path: 'timezone', message: "unknown IANA time zone 'Mars/Base'" }]);
+    expect((await bad({ cron: '* * * * *', timezone: 'Mars/Base', input: { region: 'x' } })).errors).toEqual([
+      { path: 'timezone', message: "unknown IANA time zone 'Mars/Base'" },
+    ]);
     expect((await bad({ cron: '* * * * *', input: {} })).code).toBe('invalid_run_input');
     expect((await bad({ cron: '* * * * *', input: { region: 'x' }, every: 'day' })).code).toBe('validation_failed');
-    expect((await api(host.url, 'POST', '/api/workflows/00000000-0000-4000-8000-00000000dead/schedules', { cron: '* * * * *' })).status).toBe(404);
+    expect(
+      (await api(host.url, 'POST', '/api/workflows/00000000-0000-4000-8000-00000000dead/schedules', { cron: '* * * * *' })).status,
+    ).toBe(404);
     const { rows } = await platform.db.query<{ n: string }>('SELECT count(*) AS n FROM schedules');
     expect(Number(rows[0]!.n)).toBe(0);
   });
@@ -111,7 +131,10 @@ describe('firing', () => {
     await fireDueSchedules(others[0]!, { now });
     fires = await scheduledRuns(s.id);
     expect(fires).toHaveLength(6);
-    const { rows } = await platform.db.query<{ n: string }>(`SELECT count(*) AS n FROM workflow_runs WHERE trigger = 'schedule' AND workflow_id = $1::uuid`, [workflowId]);
+    const { rows } = await platform.db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM workflow_runs WHERE trigger = 'schedule' AND workflow_id = $1::uuid`,
+      [workflowId],
+    );
     expect(Number(rows[0]!.n)).toBe(6);
     // The schedule moved on; the runs execute like any other.
     const view = (await api(host.url, 'GET', `${base()}/${s.id}`)).body;

@@ -26,11 +26,17 @@ afterAll(async () => {
 
 describe('the audit log cannot be emptied', () => {
   it('refuses TRUNCATE, even from the owner, and keeps every entry', async () => {
-    await api(host.url, 'POST', '/api/workflows', { name: `w-${randomUUID()}`, tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: {} }] });
+    await api(host.url, 'POST', '/api/workflows', {
+      name: `w-${randomUUID()}`,
+      tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: {} }],
+    });
     const count = async () => Number((await platform.db.query<{ n: string }>('SELECT count(*)::text AS n FROM audit_log')).rows[0]!.n);
     const before = await count();
     expect(before).toBeGreaterThan(0);
-    await expect(platform.db.query('TRUNCATE audit_log')).rejects.toMatchObject({ code: '42501', message: expect.stringContaining('append-only') });
+    await expect(platform.db.query('TRUNCATE audit_log')).rejects.toMatchObject({
+      code: '42501',
+      message: expect.stringContaining('append-only'),
+    });
     await expect(platform.db.query('TRUNCATE audit_log RESTART IDENTITY CASCADE')).rejects.toMatchObject({ code: '42501' });
     expect(await count()).toBe(before);
   });
@@ -44,7 +50,10 @@ describe('/api/health tells nothing of why, and is rate limited', () => {
       await broken.db.close(); // every query now fails in the driver ("Cannot use a pool after calling end on the pool")
       const r = await api(h.url, 'GET', '/api/health');
       expect(r.status).toBe(503);
-      expect(r.body).toMatchObject({ status: 'degraded', checks: { database: { status: 'down', backend: 'postgres' }, queue: { status: 'ok' } } });
+      expect(r.body).toMatchObject({
+        status: 'degraded',
+        checks: { database: { status: 'down', backend: 'postgres' }, queue: { status: 'ok' } },
+      });
       expect(r.body.checks.database).not.toHaveProperty('error');
       expect(JSON.stringify(r.body)).not.toMatch(/pool|Cannot use|postgres:\/\/|password/i);
     } finally {
@@ -61,7 +70,8 @@ describe('/api/health tells nothing of why, and is rate limited', () => {
       return query(...args);
     }) as typeof query;
     const statuses: number[] = [];
-    for (let i = 0; i < HEALTH_LIMITS.perCaller; i++) statuses.push((await api(host.url, 'GET', '/api/health', undefined, { 'x-forwarded-for': `203.0.113.${i % 250}` })).status);
+    for (let i = 0; i < HEALTH_LIMITS.perCaller; i++)
+      statuses.push((await api(host.url, 'GET', '/api/health', undefined, { 'x-forwarded-for': `203.0.113.${i % 250}` })).status);
     platform.db.query = query;
     expect(statuses.every((s) => s === 200)).toBe(true);
     const over = await api(host.url, 'GET', '/api/health', undefined, { 'x-forwarded-for': '198.51.100.7' });
@@ -90,7 +100,9 @@ describe('API keys handing out access', () => {
     expect(r.body).toMatchObject({ code: 'invalid_api_key_request', errors: [{ path: 'expiresAt' }] });
     const { rows } = await platform.db.query<{ n: number }>("SELECT count(*)::int AS n FROM api_keys WHERE name LIKE 'forever-%'");
     expect(rows[0]!.n).toBe(0);
-    expect((await asKey('POST', '/api/hq/api-keys', { name: `bounded-${randomUUID()}`, role: 'admin', expiresAt: inAnHour() })).status).toBe(201);
+    expect(
+      (await asKey('POST', '/api/hq/api-keys', { name: `bounded-${randomUUID()}`, role: 'admin', expiresAt: inAnHour() })).status,
+    ).toBe(201);
   });
 
   it('audits keys and role mappings a key creates as made by a key', async () => {
@@ -110,7 +122,12 @@ describe('API keys handing out access', () => {
 
   it('is refused once the organisation turns it off in /hq; people still may', async () => {
     const settings = (await api(host.url, 'GET', '/api/hq/settings')).body;
-    const off = await api(host.url, 'PUT', '/api/hq/settings', { name: settings.name, apiKeysEnabled: true, apiKeyMaxLifetimeDays: null, apiKeysMayGrantAccess: false });
+    const off = await api(host.url, 'PUT', '/api/hq/settings', {
+      name: settings.name,
+      apiKeysEnabled: true,
+      apiKeyMaxLifetimeDays: null,
+      apiKeysMayGrantAccess: false,
+    });
     expect(off.status, JSON.stringify(off.body)).toBe(200);
     expect(off.body.apiKeysMayGrantAccess).toBe(false);
     for (const [method, path, body] of [

@@ -62,7 +62,10 @@ beforeAll(async () => {
   host = await startTestHost(platform);
   // "Storage" that challenges for another resource: what the SDK's challenge policy would follow.
   storage = await listen((_req, _body, res) => {
-    res.writeHead(401, { 'www-authenticate': `Bearer authorization_uri=https://login.microsoftonline.com/${TENANT}/oauth2/authorize resource_id=${VAULT}`, 'content-type': 'application/xml' });
+    res.writeHead(401, {
+      'www-authenticate': `Bearer authorization_uri=https://login.microsoftonline.com/${TENANT}/oauth2/authorize resource_id=${VAULT}`,
+      'content-type': 'application/xml',
+    });
     res.end('<?xml version="1.0" encoding="utf-8"?><Error><Code>InvalidAuthenticationInfo</Code><Message>challenge</Message></Error>');
   });
   let n = 0;
@@ -82,15 +85,25 @@ const scopeOf = (s: Seen) => new URLSearchParams(s.body).get('scope');
 
 describe('the platform identity is never lent to an organisation connector', () => {
   it('refuses on save a Storage connector with no credentials of its own (422)', async () => {
-    const r = await api(host.url, 'POST', '/api/connectors', { name: 'lent', systemType: 'azure-blob', settings: { accountUrl: storage.url, container: 'docs' } });
+    const r = await api(host.url, 'POST', '/api/connectors', {
+      name: 'lent',
+      systemType: 'azure-blob',
+      settings: { accountUrl: storage.url, container: 'docs' },
+    });
     expect(r.status).toBe(422);
     expect(r.body.code).toBe('invalid_connector');
-    expect(r.body.errors).toEqual([expect.objectContaining({ path: 'secrets', message: expect.stringContaining("platform's identity is not lent") })]);
+    expect(r.body.errors).toEqual([
+      expect.objectContaining({ path: 'secrets', message: expect.stringContaining("platform's identity is not lent") }),
+    ]);
     expect(storage.seen).toHaveLength(0);
   });
 
   it('refuses on save a Service Bus connector naming only a namespace (422)', async () => {
-    const r = await api(host.url, 'POST', '/api/connectors', { name: 'bus', systemType: 'azure-service-bus', settings: { fullyQualifiedNamespace: 'sb-other-org.servicebus.windows.net', entity: 'runs' } });
+    const r = await api(host.url, 'POST', '/api/connectors', {
+      name: 'bus',
+      systemType: 'azure-service-bus',
+      settings: { fullyQualifiedNamespace: 'sb-other-org.servicebus.windows.net', entity: 'runs' },
+    });
     expect(r.status).toBe(422);
     expect(r.body.errors).toEqual([expect.objectContaining({ path: 'secrets' })]);
   });
@@ -100,8 +113,28 @@ describe('the platform identity is never lent to an organisation connector', () 
     const projectId = (await defaultProjectId(platform.db, DEV_ORG_ID))!;
     const blobId = randomUUID();
     const busId = randomUUID();
-    await insertConnector(platform.db, { id: blobId, orgId: DEV_ORG_ID, projectId, name: 'legacy-blob', systemType: 'azure-blob', connectionType: null, settings: { accountUrl: storage.url, container: 'docs' }, sealedSecrets: null, secretNames: [] });
-    await insertConnector(platform.db, { id: busId, orgId: DEV_ORG_ID, projectId, name: 'legacy-bus', systemType: 'azure-service-bus', connectionType: null, settings: { fullyQualifiedNamespace: 'sb-other-org.servicebus.windows.net', entity: 'runs' }, sealedSecrets: null, secretNames: [] });
+    await insertConnector(platform.db, {
+      id: blobId,
+      orgId: DEV_ORG_ID,
+      projectId,
+      name: 'legacy-blob',
+      systemType: 'azure-blob',
+      connectionType: null,
+      settings: { accountUrl: storage.url, container: 'docs' },
+      sealedSecrets: null,
+      secretNames: [],
+    });
+    await insertConnector(platform.db, {
+      id: busId,
+      orgId: DEV_ORG_ID,
+      projectId,
+      name: 'legacy-bus',
+      systemType: 'azure-service-bus',
+      connectionType: null,
+      settings: { fullyQualifiedNamespace: 'sb-other-org.servicebus.windows.net', entity: 'runs' },
+      sealedSecrets: null,
+      secretNames: [],
+    });
     for (const id of [blobId, busId]) {
       const r = await api(host.url, 'POST', `/api/connectors/${id}/test`);
       expect(r.status).toBe(200);
@@ -135,15 +168,45 @@ describe('the platform identity is never lent to an organisation connector', () 
   it('the service principal credential refuses any other scope, tenant or claims without asking for a token', async () => {
     const before = tokens.seen.length;
     const network = new OutboundPolicy({ allowPrivate: true });
-    const cred = orgEntraCredential({ network, authorityHost: tokens.url, tenantId: TENANT, clientId: 'org-app', clientSecret: 'x', scope: STORAGE_SCOPE, systemType: 'azure-blob' });
+    const cred = orgEntraCredential({
+      network,
+      authorityHost: tokens.url,
+      tenantId: TENANT,
+      clientId: 'org-app',
+      clientSecret: 'x',
+      scope: STORAGE_SCOPE,
+      systemType: 'azure-blob',
+    });
     await expect(cred.getToken(`${VAULT}/.default`)).rejects.toMatchObject({ code: 'azure_token_scope_refused' });
-    await expect(cred.getToken(['https://ossrdbms-aad.database.windows.net/.default'])).rejects.toMatchObject({ code: 'azure_token_scope_refused' });
-    await expect(cred.getToken(STORAGE_SCOPE, { tenantId: '99999999-2222-4333-8444-555555555555' })).rejects.toMatchObject({ code: 'azure_token_scope_refused' });
-    await expect(cred.getToken(STORAGE_SCOPE, { claims: '{"access_token":{}}' })).rejects.toMatchObject({ code: 'azure_token_scope_refused' });
-    const bus = orgEntraCredential({ network, authorityHost: tokens.url, tenantId: TENANT, clientId: 'org-app', clientSecret: 'x', scope: SERVICE_BUS_SCOPE, systemType: 'azure-service-bus' });
+    await expect(cred.getToken(['https://ossrdbms-aad.database.windows.net/.default'])).rejects.toMatchObject({
+      code: 'azure_token_scope_refused',
+    });
+    await expect(cred.getToken(STORAGE_SCOPE, { tenantId: '99999999-2222-4333-8444-555555555555' })).rejects.toMatchObject({
+      code: 'azure_token_scope_refused',
+    });
+    await expect(cred.getToken(STORAGE_SCOPE, { claims: '{"access_token":{}}' })).rejects.toMatchObject({
+      code: 'azure_token_scope_refused',
+    });
+    const bus = orgEntraCredential({
+      network,
+      authorityHost: tokens.url,
+      tenantId: TENANT,
+      clientId: 'org-app',
+      clientSecret: 'x',
+      scope: SERVICE_BUS_SCOPE,
+      systemType: 'azure-service-bus',
+    });
     await expect(bus.getToken(STORAGE_SCOPE)).rejects.toMatchObject({ code: 'azure_token_scope_refused' });
     // A non-loopback authority over plain HTTP gets no client secret.
-    const plain = orgEntraCredential({ network, authorityHost: 'http://login.microsoftonline.com', tenantId: TENANT, clientId: 'org-app', clientSecret: 'x', scope: STORAGE_SCOPE, systemType: 'azure-blob' });
+    const plain = orgEntraCredential({
+      network,
+      authorityHost: 'http://login.microsoftonline.com',
+      tenantId: TENANT,
+      clientId: 'org-app',
+      clientSecret: 'x',
+      scope: STORAGE_SCOPE,
+      systemType: 'azure-blob',
+    });
     await expect(plain.getToken(STORAGE_SCOPE)).rejects.toMatchObject({ code: 'azure_token_scope_refused' });
     expect(tokens.seen.length).toBe(before);
   });
@@ -152,19 +215,48 @@ describe('the platform identity is never lent to an organisation connector', () 
 describe('per-kind host allow-lists (production)', () => {
   const hosts = new HostAllowList({ enforce: true, extra: { 'azure-blob': ['files.contoso.com'] } });
   const registry = createDefaultRegistry({ network: new OutboundPolicy({ allowPrivate: true }), hosts });
-  const deps = () => ({ db: platform.db, registry, secretBox: platform.secretBox, network: new OutboundPolicy({ allowPrivate: true }), logger: platform.logger });
+  const deps = () => ({
+    db: platform.db,
+    registry,
+    secretBox: platform.secretBox,
+    network: new OutboundPolicy({ allowPrivate: true }),
+    logger: platform.logger,
+  });
   const who = { orgId: DEV_ORG_ID, actor: { type: 'user' as const, id: 'attacker' } };
-  const blob = (settings: Record<string, unknown>) => ({ name: `b${randomBytes(4).toString('hex')}`, systemType: 'azure-blob', settings: { container: 'docs', ...settings }, secrets: { accountKey: 'a2V5', clientId: 'org-app', clientSecret: 'x' } });
+  const blob = (settings: Record<string, unknown>) => ({
+    name: `b${randomBytes(4).toString('hex')}`,
+    systemType: 'azure-blob',
+    settings: { container: 'docs', ...settings },
+    secrets: { accountKey: 'a2V5', clientId: 'org-app', clientSecret: 'x' },
+  });
 
   it('refuses on save a Storage account URL or an authority outside the lists', async () => {
     await expect(createConnector(deps(), who, { ...blob({ accountUrl: storage.url, accountName: 'acct' }) })).rejects.toMatchObject({
       code: 'invalid_connector',
       issues: [expect.objectContaining({ path: 'settings.accountUrl' })],
     });
-    await expect(createConnector(deps(), who, blob({ accountUrl: 'https://contoso.blob.core.windows.net', accountName: 'acct', tenantId: TENANT, authorityHost: 'https://login.attacker.example' }))).rejects.toMatchObject({
+    await expect(
+      createConnector(
+        deps(),
+        who,
+        blob({
+          accountUrl: 'https://contoso.blob.core.windows.net',
+          accountName: 'acct',
+          tenantId: TENANT,
+          authorityHost: 'https://login.attacker.example',
+        }),
+      ),
+    ).rejects.toMatchObject({
       issues: [expect.objectContaining({ path: 'settings.authorityHost' })],
     });
-    await expect(createConnector(deps(), who, { name: 'busx', systemType: 'azure-service-bus', settings: {}, secrets: { connectionString: 'Endpoint=sb://attacker.example/;SharedAccessKeyName=k;SharedAccessKey=v' } })).rejects.toMatchObject({
+    await expect(
+      createConnector(deps(), who, {
+        name: 'busx',
+        systemType: 'azure-service-bus',
+        settings: {},
+        secrets: { connectionString: 'Endpoint=sb://attacker.example/;SharedAccessKeyName=k;SharedAccessKey=v' },
+      }),
+    ).rejects.toMatchObject({
       issues: [expect.objectContaining({ path: 'secrets.connectionString' })],
     });
   });
@@ -177,8 +269,14 @@ describe('per-kind host allow-lists (production)', () => {
   });
 
   it('refuses to build the adapter for a stored connector outside the lists', () => {
-    expect(() => registry.getAdapter({ id: 'x', name: 'b', systemType: 'azure-blob', settings: { accountUrl: storage.url, container: 'docs', accountName: 'a' }, secrets: { accountKey: 'a2V5' } })).toThrow(
-      expect.objectContaining({ code: 'connector_host_not_allowed' }),
-    );
+    expect(() =>
+      registry.getAdapter({
+        id: 'x',
+        name: 'b',
+        systemType: 'azure-blob',
+        settings: { accountUrl: storage.url, container: 'docs', accountName: 'a' },
+        secrets: { accountKey: 'a2V5' },
+      }),
+    ).toThrow(expect.objectContaining({ code: 'connector_host_not_allowed' }));
   });
 });

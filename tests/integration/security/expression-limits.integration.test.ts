@@ -18,7 +18,12 @@ let echoId: string;
 
 beforeAll(async () => {
   stack = await startTestStack({ concurrency: 4 });
-  echoId = (await api(stack.host.url, 'POST', '/api/workflows', { name: 'echo', tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: {} }] })).body.id;
+  echoId = (
+    await api(stack.host.url, 'POST', '/api/workflows', {
+      name: 'echo',
+      tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: {} }],
+    })
+  ).body.id;
 });
 
 afterAll(async () => {
@@ -27,7 +32,16 @@ afterAll(async () => {
 
 const transform = (name: string, expression: string) => ({
   name,
-  tasks: [{ key: 'attack', type: 'atomic', connector: 'platform', operation: 'transform', input: { expression }, retry: { maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 10 } }],
+  tasks: [
+    {
+      key: 'attack',
+      type: 'atomic',
+      connector: 'platform',
+      operation: 'transform',
+      input: { expression },
+      retry: { maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 10 },
+    },
+  ],
 });
 
 /** POSTs a trigger every 50 ms until `done` resolves; returns every trigger's latency (ms). */
@@ -79,7 +93,9 @@ describe('a definition cannot freeze the platform', () => {
   });
 
   it('a 2^30-element sequence built by doubling fails with expression_limit', async () => {
-    const { run, tookMs, latencies } = await attack('($f := function($a, $n){ $n = 0 ? $count($a) : $f($append($a, $a), $n - 1) }; $f([1], 30))');
+    const { run, tookMs, latencies } = await attack(
+      '($f := function($a, $n){ $n = 0 ? $count($a) : $f($append($a, $a), $n - 1) }; $f([1], 30))',
+    );
     expect(run.status).toBe('FAILED');
     expect(run.tasks[0].error.code).toBe('expression_limit');
     expect(run.tasks[0].attempts).toBe(1);
@@ -88,7 +104,10 @@ describe('a definition cannot freeze the platform', () => {
   });
 
   it('a 2^30-character string built by doubling, or by $pad, fails with expression_limit', async () => {
-    for (const expression of ['($f := function($s, $n){ $n = 0 ? $length($s) : $f($s & $s, $n - 1) }; $f("a", 30))', '$pad("", $power(2, 30))']) {
+    for (const expression of [
+      '($f := function($s, $n){ $n = 0 ? $length($s) : $f($s & $s, $n - 1) }; $f("a", 30))',
+      '$pad("", $power(2, 30))',
+    ]) {
       const { run } = await attack(expression);
       expect(run.status).toBe('FAILED');
       expect(run.tasks[0].error.code).toBe('expression_limit');
@@ -124,8 +143,23 @@ describe('a definition cannot freeze the platform', () => {
       [transform('backref', '$match(input.s, /(a+)\\1/)'), 'tasks[0].input.expression', /not accepted/],
       [transform('lookahead', '$replace(input.s, /(?=a)/, "b")'), 'tasks[0].input.expression', /not accepted/],
       [transform('range', '$count([1..1073741824])'), 'tasks[0].input.expression', /1073741824 items/],
-      [{ name: 'mapped', tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { x: '{{ $pad("", 1073741824) }}' } }] }, 'tasks[0].input.x', /\$pad/],
-      [{ name: 'schema', inputSchema: { type: 'string', pattern: '(a)\\1' }, tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: {} }] }, 'inputSchema', /not accepted/],
+      [
+        {
+          name: 'mapped',
+          tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: { x: '{{ $pad("", 1073741824) }}' } }],
+        },
+        'tasks[0].input.x',
+        /\$pad/,
+      ],
+      [
+        {
+          name: 'schema',
+          inputSchema: { type: 'string', pattern: '(a)\\1' },
+          tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: {} }],
+        },
+        'inputSchema',
+        /not accepted/,
+      ],
     ];
     for (const [body, path, message] of cases) {
       const r = await api(stack.host.url, 'POST', '/api/workflows', body);

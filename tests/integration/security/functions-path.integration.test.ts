@@ -53,7 +53,12 @@ function countedStream(total: number, fill = 0x5b) {
 }
 
 /** The request as the Functions host builds it with HTTP streaming on: a native Request over a stream. */
-function streamedRequest(url: string, stream: ReadableStream<Uint8Array>, headers: Record<string, string>, query: Record<string, string> = {}): HttpRequest {
+function streamedRequest(
+  url: string,
+  stream: ReadableStream<Uint8Array>,
+  headers: Record<string, string>,
+  query: Record<string, string> = {},
+): HttpRequest {
   const nativeRequest = new Request(url, { method: 'POST', body: stream, headers, duplex: 'half' } as RequestInit);
   return new HttpRequest({ nativeRequest, query, params: {} } as unknown as ConstructorParameters<typeof HttpRequest>[0]);
 }
@@ -67,7 +72,10 @@ async function call(name: string, request: HttpRequest, p: TestPlatform = platfo
 describe('bodies are limited while reading (Functions path)', () => {
   it('a 32 MB chunked JSON body is refused after about the limit is read', async () => {
     const { stream, counter } = countedStream(32 * 1024 * 1024);
-    const r = await call('createWorkflow', streamedRequest('http://localhost:7071/api/workflows', stream, { 'content-type': 'application/json' }));
+    const r = await call(
+      'createWorkflow',
+      streamedRequest('http://localhost:7071/api/workflows', stream, { 'content-type': 'application/json' }),
+    );
     expect(r.status).toBe(413);
     expect(r.body.code).toBe('body_too_large');
     expect(counter.pulled).toBeLessThanOrEqual(MAX_BODY + 3 * 4096);
@@ -75,7 +83,15 @@ describe('bodies are limited while reading (Functions path)', () => {
 
   it('a document upload whose Content-Length lies is limited by the bytes read', async () => {
     const { stream, counter } = countedStream(8 * 1024 * 1024, 0x61);
-    const r = await call('uploadStudioDocument', streamedRequest('http://localhost:7071/api/studio/documents?name=a.txt', stream, { 'content-type': 'text/plain', 'content-length': '10' }, { name: 'a.txt' }));
+    const r = await call(
+      'uploadStudioDocument',
+      streamedRequest(
+        'http://localhost:7071/api/studio/documents?name=a.txt',
+        stream,
+        { 'content-type': 'text/plain', 'content-length': '10' },
+        { name: 'a.txt' },
+      ),
+    );
     expect(r.status).toBe(413);
     expect(r.body.code).toBe('document_too_large');
     expect(counter.pulled).toBeLessThanOrEqual(MAX_DOCUMENT + 3 * 4096);
@@ -105,7 +121,16 @@ describe('PDF parsing is bounded', () => {
     })();
     const big = await createTestPlatform({ env: { DOCUMENT_MAX_BYTES: String(10 * 1024 * 1024) } });
     try {
-      const r = await call('uploadStudioDocument', streamedRequest('http://localhost:7071/api/studio/documents?name=many.pdf', stream, { 'content-type': 'application/pdf' }, { name: 'many.pdf' }), big);
+      const r = await call(
+        'uploadStudioDocument',
+        streamedRequest(
+          'http://localhost:7071/api/studio/documents?name=many.pdf',
+          stream,
+          { 'content-type': 'application/pdf' },
+          { name: 'many.pdf' },
+        ),
+        big,
+      );
       expect(r.status).toBe(422);
       expect(r.body.code).toBe('document_unreadable');
       expect(r.body.detail).toMatch(/501 pages; at most 500/);
@@ -116,7 +141,10 @@ describe('PDF parsing is bounded', () => {
 
   it('a PDF that takes longer than the time limit to read is refused', async () => {
     const bytes = await pdf(200);
-    await expect(extractText(bytes, 'pdf', 'slow.pdf', { maxPages: 500, timeMs: 5 })).rejects.toMatchObject({ code: 'document_unreadable', message: expect.stringMatching(/took longer than/) });
+    await expect(extractText(bytes, 'pdf', 'slow.pdf', { maxPages: 500, timeMs: 5 })).rejects.toMatchObject({
+      code: 'document_unreadable',
+      message: expect.stringMatching(/took longer than/),
+    });
     expect(await extractText(await pdf(2), 'pdf', 'ok.pdf')).toContain('page 2');
   });
 });
@@ -166,12 +194,16 @@ describe('development mode in the Functions handlers and the entry points', () =
     const probe = ['-e', 'console.log(`mode=${process.env.DEMITON_DEV_MODE}`)'];
     const run = (env: NodeJS.ProcessEnv) => execFileSync(process.execPath, [script, ...probe], { env, encoding: 'utf8' });
     const none = run(cleanEnv({ DEMITON_DEV_MODE: '' }));
-    expect(none).toContain('No identity provider configured (ENTRA_TENANT_ID is unset): starting in development mode (DEMITON_DEV_MODE=on)');
+    expect(none).toContain(
+      'No identity provider configured (ENTRA_TENANT_ID is unset): starting in development mode (DEMITON_DEV_MODE=on)',
+    );
     expect(none).toContain('mode=on');
     const entra = run(cleanEnv({ DEMITON_DEV_MODE: '', ENTRA_TENANT_ID: '72f988bf-86f1-41af-91ab-2d7cd011db47' }));
     expect(entra).not.toContain('development mode');
     expect(entra).not.toContain('mode=on');
-    expect(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start).toContain('node scripts/dev-mode.mjs dist/functions/local-host/main.js');
+    expect(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.start).toContain(
+      'node scripts/dev-mode.mjs dist/functions/local-host/main.js',
+    );
   });
 
   it('is refused in Azure, and without an identity provider, by the local host process', async () => {

@@ -32,7 +32,10 @@ async function asOwner(sql: string): Promise<void> {
 beforeAll(async () => {
   // The owner migrates (and, through the platform, writes an audit entry to attack).
   owner = await createTestPlatform();
-  await owner.db.query("INSERT INTO audit_log (org_id, actor_type, actor_id, action, target_type) VALUES ($1::uuid, 'user', 'alice', 'workflow.create', 'workflow')", [DEV_ORG_ID]);
+  await owner.db.query(
+    "INSERT INTO audit_log (org_id, actor_type, actor_id, action, target_type) VALUES ($1::uuid, 'user', 'alice', 'workflow.create', 'workflow')",
+    [DEV_ORG_ID],
+  );
   await asOwner(`CREATE ROLE "${login}" LOGIN IN ROLE demiton_app`);
   const u = new URL(TEST_DATABASE_URL);
   u.username = login;
@@ -47,7 +50,8 @@ afterAll(async () => {
   await asOwner(`DROP ROLE IF EXISTS "${login}"`);
 });
 
-const refused = (sql: string, params: unknown[] = []) => expect(app.query(sql, params)).rejects.toMatchObject({ code: expect.stringMatching(/^42501$/) });
+const refused = (sql: string, params: unknown[] = []) =>
+  expect(app.query(sql, params)).rejects.toMatchObject({ code: expect.stringMatching(/^42501$/) });
 
 describe('the app login (member of demiton_app) against the audit log and the schema', () => {
   it('cannot TRUNCATE, UPDATE or DELETE audit entries (permission denied), and they are all still there', async () => {
@@ -71,15 +75,21 @@ describe('the app login (member of demiton_app) against the audit log and the sc
     await mustBeOwner('TRUNCATE workflow_runs');
     await mustBeOwner('DELETE FROM demiton_migrations');
     await mustBeOwner('ALTER ROLE demiton_app SUPERUSER');
-    const cols = await owner.db.query("SELECT 1 FROM information_schema.columns WHERE table_schema = $1::text AND column_name = 'backdoor'", [owner.schema]);
+    const cols = await owner.db.query(
+      "SELECT 1 FROM information_schema.columns WHERE table_schema = $1::text AND column_name = 'backdoor'",
+      [owner.schema],
+    );
     expect(cols.rowCount).toBe(0);
   });
 
   it('may still read and append the audit log and read and write the other tables (what the app needs)', async () => {
-    await app.query("INSERT INTO audit_log (org_id, actor_type, actor_id, action, target_type) VALUES ($1::uuid, 'system', 'app', 'test.append', 'test')", [DEV_ORG_ID]);
+    await app.query(
+      "INSERT INTO audit_log (org_id, actor_type, actor_id, action, target_type) VALUES ($1::uuid, 'system', 'app', 'test.append', 'test')",
+      [DEV_ORG_ID],
+    );
     expect((await app.query("SELECT 1 FROM audit_log WHERE action = 'test.append'")).rowCount).toBe(1);
     expect((await app.query('SELECT count(*) FROM workflow_runs')).rowCount).toBe(1);
-    await app.query("UPDATE organisations SET name = name WHERE id = $1::uuid", [DEV_ORG_ID]);
+    await app.query('UPDATE organisations SET name = name WHERE id = $1::uuid', [DEV_ORG_ID]);
   });
 
   it('the platform starts as this login on the schema the owner migrated (no DDL needed at start)', async () => {

@@ -33,7 +33,15 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'studio-evil', 'secret.txt'), 'the secret next door');
   host = startNode(
     HOST,
-    cleanEnv({ DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, PORT: '0', LOG_LEVEL: 'warn', STUDIO_DIR: join(dir, 'studio') }),
+    cleanEnv({
+      DATABASE_URL: TEST_DATABASE_URL,
+      DATABASE_SCHEMA: schema,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: prefix,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      STUDIO_DIR: join(dir, 'studio'),
+    }),
   );
   [, url] = (await host.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/, 90_000)) as unknown as [string, string];
   port = Number(new URL(url).port);
@@ -99,7 +107,11 @@ describe('local host under attack', () => {
     const token = fc.stringMatching(/^[!-~]{0,12}$/);
     const request = fc.record({
       method: fc.oneof(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH'), fc.stringMatching(/^[A-Z]{1,8}$/)),
-      target: fc.oneof(fc.constantFrom('/', '/api/health', '/api/workflows', '*', '/api/runs/%', '/api/%00'), token.map((t) => `/${t}`), token),
+      target: fc.oneof(
+        fc.constantFrom('/', '/api/health', '/api/workflows', '*', '/api/runs/%', '/api/%00'),
+        token.map((t) => `/${t}`),
+        token,
+      ),
       version: fc.constantFrom('HTTP/1.1', 'HTTP/1.0', 'HTTP/9.9', 'HTTP/1.1 x', ''),
       host: fc.oneof(fc.constantFrom('localhost', '127.0.0.1:1', '[::1]:80', 'x:99999', 'evil.example', ''), token),
       headers: fc.array(fc.tuple(fc.stringMatching(/^[A-Za-z-]{1,12}$/), token), { maxLength: 4 }),
@@ -107,7 +119,12 @@ describe('local host under attack', () => {
     });
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
-        const head = [`${r.method} ${r.target} ${r.version}`.trimEnd(), `Host: ${r.host}`, ...r.headers.map(([k, v]) => `${k}: ${v}`), `Content-Length: ${Buffer.byteLength(r.body)}`];
+        const head = [
+          `${r.method} ${r.target} ${r.version}`.trimEnd(),
+          `Host: ${r.host}`,
+          ...r.headers.map(([k, v]) => `${k}: ${v}`),
+          `Content-Length: ${Buffer.byteLength(r.body)}`,
+        ];
         const response = await raw(`${head.join('\r\n')}\r\n\r\n${r.body}`, 1_500);
         const s = statusOf(response);
         // Node answers what it cannot parse with 400 and closes; the host answers the rest. Never 5xx.
@@ -130,7 +147,10 @@ describe('local host under attack', () => {
   });
 
   it('refuses "simple" cross-site POSTs: text/plain and form bodies get 415, a foreign Origin 403, and no CORS headers', async () => {
-    const body = JSON.stringify({ name: 'csrf', tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: {} }] });
+    const body = JSON.stringify({
+      name: 'csrf',
+      tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: {} }],
+    });
     for (const type of ['text/plain', 'text/plain; charset=json', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
       const r = await api(url, 'POST', '/api/workflows', body, { 'content-type': type });
       expect(r.status, type).toBe(415);
@@ -144,7 +164,10 @@ describe('local host under attack', () => {
     expect(foreign.status).toBe(403);
     expect(foreign.body.code).toBe('cross_site_request');
     expect((await api(url, 'POST', '/api/workflows', body, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
-    const preflight = await fetch(`${url}/api/workflows`, { method: 'OPTIONS', headers: { origin: 'https://attacker.example', 'access-control-request-method': 'POST' } });
+    const preflight = await fetch(`${url}/api/workflows`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://attacker.example', 'access-control-request-method': 'POST' },
+    });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
     const read = await fetch(`${url}/api/workflows`, { headers: { origin: 'https://attacker.example' } });
     expect(read.headers.get('access-control-allow-origin')).toBeNull();

@@ -34,7 +34,11 @@ async function listen() {
     res.end('{"ok":true}');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    hits,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 let stack: TestStack;
@@ -71,7 +75,12 @@ describe('a key limited to some workflows cannot escape its scope through a defi
   beforeAll(async () => {
     mine = (await api(base, 'POST', '/api/workflows', echo('mine'))).body.id;
     other = (await api(base, 'POST', '/api/workflows', echo('other'))).body.id;
-    await api(base, 'POST', '/api/connectors', { name: 'erp', connectionType: 'http', settings: { baseUrl: erp.url, auth: { type: 'bearer' } }, secrets: { token: TOKEN } });
+    await api(base, 'POST', '/api/connectors', {
+      name: 'erp',
+      connectionType: 'http',
+      settings: { baseUrl: erp.url, auth: { type: 'bearer' } },
+      secrets: { token: TOKEN },
+    });
     const k = await api(base, 'POST', '/api/hq/api-keys', { name: 'ci', role: 'editor', workflowIds: [mine] });
     expect(k.status).toBe(201);
     key = k.body.key;
@@ -79,7 +88,10 @@ describe('a key limited to some workflows cannot escape its scope through a defi
 
   it('refuses a definition of its own workflow that calls another workflow, or a connector', async () => {
     const callsOther = { name: 'mine', tasks: [{ key: 'w', type: 'workflow', workflow: 'other' }] };
-    const callsConnector = { name: 'mine', tasks: [{ key: 'c', type: 'atomic', connector: 'erp', operation: 'request', input: { path: '/secrets' } }] };
+    const callsConnector = {
+      name: 'mine',
+      tasks: [{ key: 'c', type: 'atomic', connector: 'erp', operation: 'request', input: { path: '/secrets' } }],
+    };
     for (const def of [callsOther, callsConnector]) {
       const r = await api(base, 'PUT', `/api/workflows/${mine}`, def, { 'x-api-key': key });
       expect(r.status).toBe(403);
@@ -92,16 +104,28 @@ describe('a key limited to some workflows cannot escape its scope through a defi
     const run = await finished((await api(base, 'POST', `/api/workflows/${mine}/runs`, { input: {} }, { 'x-api-key': key })).body.id);
     expect(run.status).toBe('SUCCEEDED');
     expect(erp.hits.filter((h) => h.url.startsWith('/secrets'))).toHaveLength(0);
-    const { rows } = await stack.platform.db.query<{ n: number }>('SELECT count(*)::int AS n FROM workflow_runs WHERE workflow_id = $1::uuid', [other]);
+    const { rows } = await stack.platform.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM workflow_runs WHERE workflow_id = $1::uuid',
+      [other],
+    );
     expect(rows[0]!.n).toBe(0);
   });
 });
 
 describe('connector secrets follow their host', () => {
   it('refuses moving an HTTP connector to another base URL without entering the token again', async () => {
-    const c = await api(base, 'POST', '/api/connectors', { name: 'moving', connectionType: 'http', settings: { baseUrl: erp.url, auth: { type: 'bearer' } }, secrets: { token: TOKEN } });
+    const c = await api(base, 'POST', '/api/connectors', {
+      name: 'moving',
+      connectionType: 'http',
+      settings: { baseUrl: erp.url, auth: { type: 'bearer' } },
+      secrets: { token: TOKEN },
+    });
     expect(c.status).toBe(201);
-    const moved = await api(base, 'PUT', `/api/connectors/${c.body.id}`, { name: 'moving', connectionType: 'http', settings: { baseUrl: attacker.url, auth: { type: 'bearer' } } });
+    const moved = await api(base, 'PUT', `/api/connectors/${c.body.id}`, {
+      name: 'moving',
+      connectionType: 'http',
+      settings: { baseUrl: attacker.url, auth: { type: 'bearer' } },
+    });
     expect(moved.status).toBe(422);
     expect(moved.body.code).toBe('connector_secrets_required');
     expect(moved.body.errors).toEqual([expect.objectContaining({ path: 'secrets.token' })]);
@@ -109,7 +133,12 @@ describe('connector secrets follow their host', () => {
     await api(base, 'POST', `/api/connectors/${c.body.id}/test`);
     expect(attacker.hits).toHaveLength(0);
     // Entering the secret again (for the new host) is allowed.
-    const again = await api(base, 'PUT', `/api/connectors/${c.body.id}`, { name: 'moving', connectionType: 'http', settings: { baseUrl: attacker.url, auth: { type: 'bearer' } }, secrets: { token: 'token-for-the-new-host' } });
+    const again = await api(base, 'PUT', `/api/connectors/${c.body.id}`, {
+      name: 'moving',
+      connectionType: 'http',
+      settings: { baseUrl: attacker.url, auth: { type: 'bearer' } },
+      secrets: { token: 'token-for-the-new-host' },
+    });
     expect(again.status).toBe(200);
   });
 
@@ -117,20 +146,43 @@ describe('connector secrets follow their host', () => {
     const oauth = await api(base, 'POST', '/api/connectors', {
       name: 'oauth',
       connectionType: 'http',
-      settings: { baseUrl: erp.url, auth: { type: 'oauth2-client-credentials', tokenUrl: `${erp.url}/token`, scope: 'api://erp/.default' } },
+      settings: {
+        baseUrl: erp.url,
+        auth: { type: 'oauth2-client-credentials', tokenUrl: `${erp.url}/token`, scope: 'api://erp/.default' },
+      },
       secrets: { clientId: 'app', clientSecret: TOKEN },
     });
-    const r1 = await api(base, 'PUT', `/api/connectors/${oauth.body.id}`, { name: 'oauth', connectionType: 'http', settings: { baseUrl: erp.url, auth: { type: 'oauth2-client-credentials', tokenUrl: `${attacker.url}/token`, scope: 'api://erp/.default' } } });
+    const r1 = await api(base, 'PUT', `/api/connectors/${oauth.body.id}`, {
+      name: 'oauth',
+      connectionType: 'http',
+      settings: {
+        baseUrl: erp.url,
+        auth: { type: 'oauth2-client-credentials', tokenUrl: `${attacker.url}/token`, scope: 'api://erp/.default' },
+      },
+    });
     expect(r1.body.code).toBe('connector_secrets_required');
     expect(r1.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['secrets.clientId', 'secrets.clientSecret']);
-    const pg = await api(base, 'POST', '/api/connectors', { name: 'db', systemType: 'postgres', settings: { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres', ssl: 'disable' }, secrets: { password: TOKEN } });
+    const pg = await api(base, 'POST', '/api/connectors', {
+      name: 'db',
+      systemType: 'postgres',
+      settings: { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres', ssl: 'disable' },
+      secrets: { password: TOKEN },
+    });
     expect(pg.status).toBe(201);
     for (const settings of [{ host: 'db.attacker.example' }, { port: 6543 }]) {
-      const r = await api(base, 'PUT', `/api/connectors/${pg.body.id}`, { name: 'db', systemType: 'postgres', settings: { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres', ssl: 'disable', ...settings } });
+      const r = await api(base, 'PUT', `/api/connectors/${pg.body.id}`, {
+        name: 'db',
+        systemType: 'postgres',
+        settings: { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres', ssl: 'disable', ...settings },
+      });
       expect(r.body.code).toBe('connector_secrets_required');
     }
     // A change that leaves the destination alone keeps the secrets.
-    const same = await api(base, 'PUT', `/api/connectors/${pg.body.id}`, { name: 'db', systemType: 'postgres', settings: { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres', ssl: 'disable', maxRows: 10 } });
+    const same = await api(base, 'PUT', `/api/connectors/${pg.body.id}`, {
+      name: 'db',
+      systemType: 'postgres',
+      settings: { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres', ssl: 'disable', maxRows: 10 },
+    });
     expect(same.status, JSON.stringify(same.body)).toBe(200);
     expect(same.body.secretNames).toEqual(['password']);
   });
@@ -138,20 +190,40 @@ describe('connector secrets follow their host', () => {
 
 describe('task inputs cannot steer an HTTP call made with the connector’s credentials', () => {
   it('fails a task that sets Host, Authorization or the API-key header, sending nothing', async () => {
-    await api(base, 'POST', '/api/connectors', { name: 'keyed', connectionType: 'http', settings: { baseUrl: erp.url, auth: { type: 'api-key', header: 'X-Api-Key' } }, secrets: { apiKey: TOKEN } });
+    await api(base, 'POST', '/api/connectors', {
+      name: 'keyed',
+      connectionType: 'http',
+      settings: { baseUrl: erp.url, auth: { type: 'api-key', header: 'X-Api-Key' } },
+      secrets: { apiKey: TOKEN },
+    });
     const wf = await api(base, 'POST', '/api/workflows', {
       name: 'steer',
-      tasks: [{ key: 'call', type: 'atomic', connector: 'keyed', operation: 'request', input: { path: '/steer', headers: '{{ input.headers }}' } }],
+      tasks: [
+        {
+          key: 'call',
+          type: 'atomic',
+          connector: 'keyed',
+          operation: 'request',
+          input: { path: '/steer', headers: '{{ input.headers }}' },
+        },
+      ],
     });
     expect(wf.status, JSON.stringify(wf.body)).toBe(201);
-    for (const headers of [{ Host: 'attacker.example' }, { authorization: 'Bearer other' }, { 'Transfer-Encoding': 'chunked' }, { 'x-api-key': 'swapped' }]) {
+    for (const headers of [
+      { Host: 'attacker.example' },
+      { authorization: 'Bearer other' },
+      { 'Transfer-Encoding': 'chunked' },
+      { 'x-api-key': 'swapped' },
+    ]) {
       const run = await finished((await api(base, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: { headers } })).body.id);
       expect(run.status).toBe('FAILED');
       expect(['invalid_operation_input', 'http_header_forbidden']).toContain(run.error.code);
     }
     expect(erp.hits.filter((h) => h.url.startsWith('/steer'))).toHaveLength(0);
     // An ordinary header still goes through, with the connector's key.
-    const ok = await finished((await api(base, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: { headers: { 'X-Trace': '1' } } })).body.id);
+    const ok = await finished(
+      (await api(base, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: { headers: { 'X-Trace': '1' } } })).body.id,
+    );
     expect(ok.status, JSON.stringify(ok.error)).toBe('SUCCEEDED');
     const hit = erp.hits.find((h) => h.url.startsWith('/steer'))!;
     expect(hit.headers['x-api-key']).toBe(TOKEN);
@@ -167,7 +239,11 @@ describe('settings that are credentials in all but name are sealed', () => {
   let httpId: string;
 
   it('stores a webhook URL, header values and URLs with userinfo sealed; views and audit never show them', async () => {
-    const hook = await api(base, 'POST', '/api/connectors', { name: 'hook', systemType: 'webhook', settings: { url: `${erp.url}/hook?sig=${SIG}` } });
+    const hook = await api(base, 'POST', '/api/connectors', {
+      name: 'hook',
+      systemType: 'webhook',
+      settings: { url: `${erp.url}/hook?sig=${SIG}` },
+    });
     expect(hook.status, JSON.stringify(hook.body)).toBe(201);
     hookId = hook.body.id;
     expect(hook.body.settings.url).toBe(`${erp.url}/[sealed]`);
@@ -195,7 +271,11 @@ describe('settings that are credentials in all but name are sealed', () => {
     expect((await api(base, 'POST', `/api/connectors/${hookId}/test`)).body.ok).toBe(true);
     expect(erp.hits.at(-1)!.url).toBe(`/hook?sig=${SIG}`);
     const view = (await api(base, 'GET', `/api/connectors/${httpId}`)).body;
-    const upd = await api(base, 'PUT', `/api/connectors/${httpId}`, { name: view.name, connectionType: 'http', settings: { ...view.settings, timeoutMs: 5000 } });
+    const upd = await api(base, 'PUT', `/api/connectors/${httpId}`, {
+      name: view.name,
+      connectionType: 'http',
+      settings: { ...view.settings, timeoutMs: 5000 },
+    });
     expect(upd.status, JSON.stringify(upd.body)).toBe(200);
     expect((await api(base, 'POST', `/api/connectors/${httpId}/test`)).body.ok).toBe(true);
     const hit = erp.hits.at(-1)!;
@@ -203,7 +283,11 @@ describe('settings that are credentials in all but name are sealed', () => {
     expect(hit.headers['x-custom-token']).toBe(HEADER);
     expect(hit.headers.authorization).toBe(`Basic ${Buffer.from(`svc:${PASS}`).toString('base64')}`);
     // The stand-ins of a sealed URL keep its value only at the same destination.
-    const moved = await api(base, 'PUT', `/api/connectors/${httpId}`, { name: view.name, connectionType: 'http', settings: { ...view.settings, baseUrl: attacker.url } });
+    const moved = await api(base, 'PUT', `/api/connectors/${httpId}`, {
+      name: view.name,
+      connectionType: 'http',
+      settings: { ...view.settings, baseUrl: attacker.url },
+    });
     expect(moved.body.code).toBe('connector_secrets_required');
     expect(moved.body.errors).toEqual([expect.objectContaining({ path: 'settings.headers' })]);
   });
@@ -212,11 +296,25 @@ describe('settings that are credentials in all but name are sealed', () => {
     const LEGACY = `legacy-${randomBytes(8).toString('hex')}`;
     const id = randomUUID();
     const projectId = (await defaultProjectId(stack.platform.db, DEV_ORG_ID))!;
-    await insertConnector(stack.platform.db, { id, orgId: DEV_ORG_ID, projectId, name: 'old-hook', systemType: 'webhook', connectionType: null, settings: { url: `${erp.url}/old?sig=${LEGACY}` }, sealedSecrets: null, secretNames: [] });
+    await insertConnector(stack.platform.db, {
+      id,
+      orgId: DEV_ORG_ID,
+      projectId,
+      name: 'old-hook',
+      systemType: 'webhook',
+      connectionType: null,
+      settings: { url: `${erp.url}/old?sig=${LEGACY}` },
+      sealedSecrets: null,
+      secretNames: [],
+    });
     const view = (await api(base, 'GET', `/api/connectors/${id}`)).body;
     expect(view.settings.url).toBe(`${erp.url}/[sealed]`);
     expect(JSON.stringify((await api(base, 'GET', '/api/connectors')).body)).not.toContain(LEGACY);
-    const upd = await api(base, 'PUT', `/api/connectors/${id}`, { name: 'old-hook', systemType: 'webhook', settings: { ...view.settings, timeoutMs: 4000 } });
+    const upd = await api(base, 'PUT', `/api/connectors/${id}`, {
+      name: 'old-hook',
+      systemType: 'webhook',
+      settings: { ...view.settings, timeoutMs: 4000 },
+    });
     expect(upd.status, JSON.stringify(upd.body)).toBe(200);
     const { rows } = await stack.platform.db.query<{ settings: unknown }>('SELECT settings FROM connectors WHERE id = $1::uuid', [id]);
     expect(JSON.stringify(rows[0])).not.toContain(LEGACY);

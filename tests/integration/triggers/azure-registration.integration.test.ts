@@ -20,14 +20,21 @@ beforeAll(async () => {
   platform = await createTestPlatform();
   const host = await startTestHost(platform);
   try {
-    const wf = await api(host.url, 'POST', '/api/workflows', { name: 'azure-hook', tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: {} }] });
+    const wf = await api(host.url, 'POST', '/api/workflows', {
+      name: 'azure-hook',
+      tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo', input: {} }],
+    });
     const t = await api(host.url, 'POST', `/api/workflows/${wf.body.id}/triggers`, {
       type: 'webhook',
       verification: { type: 'hmac', header: 'X-Hub-Signature-256', prefix: 'sha256=', secret: SECRET },
       deliveryIdHeader: 'X-GitHub-Delivery',
     });
     triggerId = t.body.id;
-    const eg = await api(host.url, 'POST', `/api/workflows/${wf.body.id}/triggers`, { type: 'webhook', format: 'event-grid', verification: { type: 'token', query: 'code', secret: SECRET } });
+    const eg = await api(host.url, 'POST', `/api/workflows/${wf.body.id}/triggers`, {
+      type: 'webhook',
+      format: 'event-grid',
+      verification: { type: 'token', query: 'code', secret: SECRET },
+    });
     eventGridId = eg.body.id;
   } finally {
     await host.close();
@@ -46,7 +53,11 @@ describe('POST /api/hooks/{id} through the Functions registration (real HttpRequ
     const request = new HttpRequest({
       method: 'POST',
       url: `https://demiton.example/api/hooks/${triggerId}`,
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}`, 'x-github-delivery': randomUUID() },
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}`,
+        'x-github-delivery': randomUUID(),
+      },
       params: { triggerId },
       body: { bytes: raw },
     });
@@ -55,7 +66,11 @@ describe('POST /api/hooks/{id} through the Functions registration (real HttpRequ
     const forged = new HttpRequest({
       method: 'POST',
       url: `https://demiton.example/api/hooks/${triggerId}`,
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(raw.toString('utf8')).digest('hex')}`, 'x-github-delivery': randomUUID() },
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(raw.toString('utf8')).digest('hex')}`,
+        'x-github-delivery': randomUUID(),
+      },
       params: { triggerId },
       body: { bytes: raw },
     });
@@ -64,7 +79,12 @@ describe('POST /api/hooks/{id} through the Functions registration (real HttpRequ
   });
 
   it('answers the CloudEvents OPTIONS validation registered as its own method', async () => {
-    const request = new HttpRequest({ method: 'OPTIONS', url: `https://demiton.example/api/hooks/${eventGridId}`, headers: { 'webhook-request-origin': 'eventgrid.azure.net' }, params: { triggerId: eventGridId } });
+    const request = new HttpRequest({
+      method: 'OPTIONS',
+      url: `https://demiton.example/api/hooks/${eventGridId}`,
+      headers: { 'webhook-request-origin': 'eventgrid.azure.net' },
+      params: { triggerId: eventGridId },
+    });
     const res = await toHandler(validateHook, async () => platform)(request, invocation());
     expect(res.status).toBe(200);
     expect((res.headers as Record<string, string>)['WebHook-Allowed-Origin']).toBe('eventgrid.azure.net');

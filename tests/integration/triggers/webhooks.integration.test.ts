@@ -40,21 +40,31 @@ async function createTrigger(body: Record<string, unknown>) {
 }
 
 async function runCount(): Promise<number> {
-  const { rows } = await stack.platform.db.query<{ n: number }>('SELECT count(*)::int AS n FROM workflow_runs WHERE workflow_id = $1::uuid', [workflowId]);
+  const { rows } = await stack.platform.db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM workflow_runs WHERE workflow_id = $1::uuid',
+    [workflowId],
+  );
   return rows[0]!.n;
 }
 
 async function runInput(id: string): Promise<unknown> {
-  const { rows } = await stack.platform.db.query<{ input: unknown; trigger: string }>('SELECT input, trigger FROM workflow_runs WHERE id = $1::uuid', [id]);
+  const { rows } = await stack.platform.db.query<{ input: unknown; trigger: string }>(
+    'SELECT input, trigger FROM workflow_runs WHERE id = $1::uuid',
+    [id],
+  );
   expect(rows[0]?.trigger).toBe('event');
   return rows[0]?.input;
 }
 
 /** POSTs raw bytes to a hook URL. */
 async function deliver(url: string, body: string | Buffer, headers: Record<string, string> = {}, method = 'POST') {
-  const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: method === 'OPTIONS' ? null : body });
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: method === 'OPTIONS' ? null : body,
+  });
   const text = await res.text();
-  let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let json: any;
   try {
     json = text ? JSON.parse(text) : undefined;
   } catch {
@@ -64,9 +74,11 @@ async function deliver(url: string, body: string | Buffer, headers: Record<strin
 }
 
 /** GitHub: X-Hub-Signature-256 = "sha256=" + hex HMAC-SHA256 of the payload with the webhook secret. */
-const githubSignature = (secret: string, payload: string | Buffer) => `sha256=${createHmac('sha256', secret).update(payload).digest('hex')}`;
+const githubSignature = (secret: string, payload: string | Buffer) =>
+  `sha256=${createHmac('sha256', secret).update(payload).digest('hex')}`;
 /** Stripe: Stripe-Signature = "t=<ts>,v1=" + hex HMAC-SHA256 of "<ts>.<payload>" with the endpoint secret. */
-const stripeSignature = (secret: string, payload: string, t: number) => `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${payload}`).digest('hex')}`;
+const stripeSignature = (secret: string, payload: string, t: number) =>
+  `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${payload}`).digest('hex')}`;
 
 describe('the triggers API', () => {
   it('creates the webhook of the issue exactly as written: 201 with id and URL, the secret never returned', async () => {
@@ -80,7 +92,13 @@ describe('the triggers API', () => {
     expect(r.status).toBe(201);
     expect(r.body.id).toMatch(/^trg_[A-Za-z0-9_-]{24}$/);
     expect(r.body.url).toBe(`${base}/api/hooks/${r.body.id}`);
-    expect(r.body).toMatchObject({ type: 'webhook', format: 'json', secretSet: true, failedVerifications: 0, verification: { type: 'hmac', header: 'X-Hub-Signature-256', prefix: 'sha256=', encoding: 'hex' } });
+    expect(r.body).toMatchObject({
+      type: 'webhook',
+      format: 'json',
+      secretSet: true,
+      failedVerifications: 0,
+      verification: { type: 'hmac', header: 'X-Hub-Signature-256', prefix: 'sha256=', encoding: 'hex' },
+    });
     expect(r.headers.get('location')).toBe(`/api/workflows/${workflowId}/triggers/${r.body.id}`);
     expect(JSON.stringify(r.body)).not.toContain(secret);
     const got = await api(base, 'GET', `/api/workflows/${workflowId}/triggers/${r.body.id}`);
@@ -89,24 +107,47 @@ describe('the triggers API', () => {
     const list = await api(base, 'GET', `/api/workflows/${workflowId}/triggers`);
     expect(list.body.items.map((t: { id: string }) => t.id)).toContain(r.body.id);
     // Nor is it in the stored row or the audit log in clear.
-    const { rows } = await stack.platform.db.query<{ t: string }>("SELECT row_to_json(w)::text AS t FROM workflow_triggers w WHERE id = $1::text UNION ALL SELECT diff::text FROM audit_log WHERE target_id = $1::text", [r.body.id]);
+    const { rows } = await stack.platform.db.query<{ t: string }>(
+      'SELECT row_to_json(w)::text AS t FROM workflow_triggers w WHERE id = $1::text UNION ALL SELECT diff::text FROM audit_log WHERE target_id = $1::text',
+      [r.body.id],
+    );
     for (const row of rows) expect(row.t).not.toContain(secret);
   });
 
   it('accepts the token form of the issue and refuses what cannot work, naming each field', async () => {
     await createTrigger({ type: 'webhook', format: 'event-grid', verification: { type: 'token', header: 'aeg-sas-key', secret: TOKEN } });
-    const bad = await api(base, 'POST', `/api/workflows/${workflowId}/triggers`, { type: 'webhook', verification: { type: 'token', secret: TOKEN } });
+    const bad = await api(base, 'POST', `/api/workflows/${workflowId}/triggers`, {
+      type: 'webhook',
+      verification: { type: 'token', secret: TOKEN },
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.code).toBe('invalid_trigger');
-    const noSecret = await api(base, 'POST', `/api/workflows/${workflowId}/triggers`, { type: 'webhook', verification: { type: 'hmac', header: 'X-Sig' } });
+    const noSecret = await api(base, 'POST', `/api/workflows/${workflowId}/triggers`, {
+      type: 'webhook',
+      verification: { type: 'hmac', header: 'X-Sig' },
+    });
     expect(noSecret.body.errors).toEqual([{ path: 'verification.secret', message: 'is required' }]);
-    const short = await api(base, 'POST', `/api/workflows/${workflowId}/triggers`, { type: 'webhook', verification: { type: 'hmac', header: 'X-Sig', secret: 'short' } });
+    const short = await api(base, 'POST', `/api/workflows/${workflowId}/triggers`, {
+      type: 'webhook',
+      verification: { type: 'hmac', header: 'X-Sig', secret: 'short' },
+    });
     expect(short.status).toBe(422);
-    const badExpr = await api(base, 'POST', `/api/workflows/${workflowId}/triggers`, { type: 'webhook', verification: { type: 'entra' }, filter: 'body.(' });
+    const badExpr = await api(base, 'POST', `/api/workflows/${workflowId}/triggers`, {
+      type: 'webhook',
+      verification: { type: 'entra' },
+      filter: 'body.(',
+    });
     expect(badExpr.body.errors[0].path).toBe('filter');
-    const tooBig = await api(base, 'POST', `/api/workflows/${workflowId}/triggers`, { type: 'webhook', verification: { type: 'entra' }, maxBodyBytes: 1_000_000 });
+    const tooBig = await api(base, 'POST', `/api/workflows/${workflowId}/triggers`, {
+      type: 'webhook',
+      verification: { type: 'entra' },
+      maxBodyBytes: 1_000_000,
+    });
     expect(tooBig.body.errors[0].path).toBe('maxBodyBytes');
-    const missing = await api(base, 'POST', `/api/workflows/${randomUUID()}/triggers`, { type: 'webhook', verification: { type: 'entra' } });
+    const missing = await api(base, 'POST', `/api/workflows/${randomUUID()}/triggers`, {
+      type: 'webhook',
+      verification: { type: 'entra' },
+    });
     expect(missing.status).toBe(404);
   });
 
@@ -195,7 +236,9 @@ describe('GitHub-style HMAC deliveries', () => {
     expect(view.body.failedVerifications).toBeGreaterThanOrEqual(cases.length);
     expect(view.body.lastFailedVerificationAt).not.toBeNull();
     const deliveries = await api(base, 'GET', `/api/workflows/${workflowId}/triggers/${t.id}/deliveries?limit=20`);
-    const reasons = deliveries.body.items.filter((d: { outcome: string }) => d.outcome === 'refused').map((d: { reason: string }) => d.reason);
+    const reasons = deliveries.body.items
+      .filter((d: { outcome: string }) => d.outcome === 'refused')
+      .map((d: { reason: string }) => d.reason);
     expect(reasons).toEqual(expect.arrayContaining(['signature_mismatch', 'signature_malformed', 'signature_missing']));
     const started = deliveries.body.items.find((d: { outcome: string }) => d.outcome === 'started');
     expect(started).toMatchObject({ status: 202, runId: expect.any(String) });
@@ -238,7 +281,12 @@ describe('GitHub-style HMAC deliveries', () => {
   });
 
   it('the signature covers the raw bytes: non-UTF-8 bytes and a byte-order mark verify as sent', async () => {
-    const raw = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"order":{"note":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}}')]);
+    const raw = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('{"order":{"note":"'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('"}}'),
+    ]);
     const r = await deliver(t.url, raw, { 'X-Hub-Signature-256': githubSignature(GITHUB_SECRET, raw), 'X-GitHub-Delivery': randomUUID() });
     expect(r.status).toBe(202);
   });
@@ -279,7 +327,12 @@ describe('GitHub-style HMAC deliveries', () => {
 describe('Stripe-style signed timestamps', () => {
   let t: { id: string; url: string };
   beforeAll(async () => {
-    t = await createTrigger({ type: 'webhook', name: 'stripe', verification: { type: 'stripe-style', secret: STRIPE_SECRET }, input: '{{ { "type": body.type } }}' });
+    t = await createTrigger({
+      type: 'webhook',
+      name: 'stripe',
+      verification: { type: 'stripe-style', secret: STRIPE_SECRET },
+      input: '{{ { "type": body.type } }}',
+    });
   });
 
   it('a delivery signed as Stripe documents (t=…,v1=…) starts a run', async () => {
@@ -314,7 +367,10 @@ describe('Stripe-style signed timestamps', () => {
           expect(first.status).toBe(202);
           started++;
           // A capture replayed later carries its old signed timestamp: refused, whatever else it holds.
-          const stale = await deliver(t.url, payload, { ...extra, 'Stripe-Signature': stripeSignature(STRIPE_SECRET, payload, future ? now() + age : now() - age) });
+          const stale = await deliver(t.url, payload, {
+            ...extra,
+            'Stripe-Signature': stripeSignature(STRIPE_SECRET, payload, future ? now() + age : now() - age),
+          });
           expect(stale.status).toBe(401);
         },
       ),
@@ -341,14 +397,22 @@ describe('Stripe-style signed timestamps', () => {
 
 describe('tokens, rotation, Entra sign-in', () => {
   it('a token in a header or in the query verifies; the token is hidden from the mapping', async () => {
-    const h = await createTrigger({ type: 'webhook', verification: { type: 'token', header: 'X-Webhook-Token', secret: TOKEN }, input: '{{ { "headers": headers, "query": query } }}' });
+    const h = await createTrigger({
+      type: 'webhook',
+      verification: { type: 'token', header: 'X-Webhook-Token', secret: TOKEN },
+      input: '{{ { "headers": headers, "query": query } }}',
+    });
     const ok = await deliver(`${h.url}?a=1`, '{}', { 'X-Webhook-Token': TOKEN });
     expect(ok.status).toBe(202);
     const input = (await runInput(ok.body.id)) as { headers: Record<string, string>; query: Record<string, string> };
     expect(input.headers['x-webhook-token']).toBeUndefined();
     expect(input.query).toEqual({ a: '1' });
     expect((await deliver(h.url, '{}', { 'X-Webhook-Token': `${TOKEN}x` })).status).toBe(401);
-    const q = await createTrigger({ type: 'webhook', verification: { type: 'token', query: 'code', secret: TOKEN }, input: '{{ { "query": query } }}' });
+    const q = await createTrigger({
+      type: 'webhook',
+      verification: { type: 'token', query: 'code', secret: TOKEN },
+      input: '{{ { "query": query } }}',
+    });
     const okq = await deliver(`${q.url}?code=${TOKEN}&b=2`, '{}');
     expect(okq.status).toBe(202);
     expect(await runInput(okq.body.id)).toEqual({ query: { b: '2' } });
@@ -356,12 +420,20 @@ describe('tokens, rotation, Entra sign-in', () => {
   });
 
   it('rotation: after a new secret both are valid during the overlap; with no overlap the old one stops at once', async () => {
-    const body = { type: 'webhook', name: 'rotating', verification: { type: 'hmac', header: 'X-Signature', encoding: 'base64', secret: 'first-secret-0123456789' } };
+    const body = {
+      type: 'webhook',
+      name: 'rotating',
+      verification: { type: 'hmac', header: 'X-Signature', encoding: 'base64', secret: 'first-secret-0123456789' },
+    };
     const t = await createTrigger(body);
     const sign = (s: string, p: string) => createHmac('sha256', s).update(p).digest('base64');
     const p = '{"n":1}';
     expect((await deliver(t.url, p, { 'X-Signature': sign('first-secret-0123456789', p) })).status).toBe(202);
-    const rotated = await api(base, 'PUT', `/api/workflows/${workflowId}/triggers/${t.id}`, { ...body, verification: { ...body.verification, secret: 'second-secret-0123456789' }, secretOverlapSeconds: 600 });
+    const rotated = await api(base, 'PUT', `/api/workflows/${workflowId}/triggers/${t.id}`, {
+      ...body,
+      verification: { ...body.verification, secret: 'second-secret-0123456789' },
+      secretOverlapSeconds: 600,
+    });
     expect(rotated.status).toBe(200);
     expect(rotated.body.previousSecretValidUntil).not.toBeNull();
     expect((await deliver(t.url, p, { 'X-Signature': sign('first-secret-0123456789', p) })).status).toBe(202);
@@ -370,7 +442,11 @@ describe('tokens, rotation, Entra sign-in', () => {
     const { secret: _s, ...noSecret } = body.verification;
     expect((await api(base, 'PUT', `/api/workflows/${workflowId}/triggers/${t.id}`, { ...body, verification: noSecret })).status).toBe(200);
     expect((await deliver(t.url, p, { 'X-Signature': sign('second-secret-0123456789', p) })).status).toBe(202);
-    await api(base, 'PUT', `/api/workflows/${workflowId}/triggers/${t.id}`, { ...body, verification: { ...body.verification, secret: 'third-secret-0123456789' }, secretOverlapSeconds: 0 });
+    await api(base, 'PUT', `/api/workflows/${workflowId}/triggers/${t.id}`, {
+      ...body,
+      verification: { ...body.verification, secret: 'third-secret-0123456789' },
+      secretOverlapSeconds: 0,
+    });
     expect((await deliver(t.url, p, { 'X-Signature': sign('second-secret-0123456789', p) })).status).toBe(401);
     expect((await deliver(t.url, p, { 'X-Signature': sign('third-secret-0123456789', p) })).status).toBe(202);
   });
@@ -392,15 +468,41 @@ describe('Event Grid and CloudEvents', () => {
   let t: { id: string; url: string };
   const auth = { 'aeg-sas-key': TOKEN };
   beforeAll(async () => {
-    t = await createTrigger({ type: 'webhook', name: 'event-grid', format: 'event-grid', verification: { type: 'token', header: 'aeg-sas-key', secret: TOKEN } });
+    t = await createTrigger({
+      type: 'webhook',
+      name: 'event-grid',
+      format: 'event-grid',
+      verification: { type: 'token', header: 'aeg-sas-key', secret: TOKEN },
+    });
   });
 
-  const egEvent = (id: string, data: unknown = { n: id }) => ({ id, topic: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct', subject: '/blobServices/default/containers/c/blobs/b', eventType: 'Contoso.Items.ItemReceived', eventTime: new Date().toISOString(), data, dataVersion: '1.0', metadataVersion: '1' });
+  const egEvent = (id: string, data: unknown = { n: id }) => ({
+    id,
+    topic: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct',
+    subject: '/blobServices/default/containers/c/blobs/b',
+    eventType: 'Contoso.Items.ItemReceived',
+    eventTime: new Date().toISOString(),
+    data,
+    dataVersion: '1.0',
+    metadataVersion: '1',
+  });
 
   it('answers the subscription validation event with validationResponse, starting no run', async () => {
     const before = await runCount();
     const body = JSON.stringify([
-      { id: randomUUID(), topic: '/subscriptions/x', subject: '', data: { validationCode: '512d38b6-c7b8-40c8-89fe-f46f9e9622b6', validationUrl: 'https://rp-eastus2.eventgrid.azure.net:553/eventsubscriptions/x/validate?id=0&t=2026' }, eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent', eventTime: new Date().toISOString(), metadataVersion: '1', dataVersion: '2' },
+      {
+        id: randomUUID(),
+        topic: '/subscriptions/x',
+        subject: '',
+        data: {
+          validationCode: '512d38b6-c7b8-40c8-89fe-f46f9e9622b6',
+          validationUrl: 'https://rp-eastus2.eventgrid.azure.net:553/eventsubscriptions/x/validate?id=0&t=2026',
+        },
+        eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent',
+        eventTime: new Date().toISOString(),
+        metadataVersion: '1',
+        dataVersion: '2',
+      },
     ]);
     const r = await deliver(t.url, body, { 'aeg-event-type': 'SubscriptionValidation' });
     expect(r.status).toBe(200);
@@ -428,11 +530,30 @@ describe('Event Grid and CloudEvents', () => {
 
   it('accepts CloudEvents in structured, batch and binary mode', async () => {
     const before = await runCount();
-    const ce = (id: string) => ({ specversion: '1.0', id, source: '/contoso/orders', type: 'Contoso.Order.Created', time: new Date().toISOString(), data: { id } });
-    expect((await deliver(t.url, JSON.stringify(ce(randomUUID())), { ...auth, 'content-type': 'application/cloudevents+json; charset=utf-8' })).status).toBe(202);
-    const batch = await deliver(t.url, JSON.stringify([ce(randomUUID()), ce(randomUUID())]), { ...auth, 'content-type': 'application/cloudevents-batch+json; charset=utf-8' });
+    const ce = (id: string) => ({
+      specversion: '1.0',
+      id,
+      source: '/contoso/orders',
+      type: 'Contoso.Order.Created',
+      time: new Date().toISOString(),
+      data: { id },
+    });
+    expect(
+      (await deliver(t.url, JSON.stringify(ce(randomUUID())), { ...auth, 'content-type': 'application/cloudevents+json; charset=utf-8' }))
+        .status,
+    ).toBe(202);
+    const batch = await deliver(t.url, JSON.stringify([ce(randomUUID()), ce(randomUUID())]), {
+      ...auth,
+      'content-type': 'application/cloudevents-batch+json; charset=utf-8',
+    });
     expect(batch.body.runs).toHaveLength(2);
-    const bin = await deliver(t.url, JSON.stringify({ id: 'bin' }), { ...auth, 'ce-specversion': '1.0', 'ce-id': randomUUID(), 'ce-source': '/contoso', 'ce-type': 'Contoso.Binary' });
+    const bin = await deliver(t.url, JSON.stringify({ id: 'bin' }), {
+      ...auth,
+      'ce-specversion': '1.0',
+      'ce-id': randomUUID(),
+      'ce-source': '/contoso',
+      'ce-type': 'Contoso.Binary',
+    });
     expect(bin.status).toBe(202);
     expect(await runInput(bin.body.id)).toMatchObject({ specversion: '1.0', type: 'Contoso.Binary', data: { id: 'bin' } });
     expect(await runCount()).toBe(before + 4);
@@ -455,7 +576,16 @@ describe('Event Grid and CloudEvents', () => {
       filter: 'body.eventType = "Microsoft.Storage.BlobCreated"',
       input: '{{ { "url": body.data.url, "size": body.data.contentLength } }}',
     });
-    const created = { ...egEvent(randomUUID(), { api: 'PutBlob', contentType: 'text/csv', contentLength: 524288, blobType: 'BlockBlob', url: 'https://acct.blob.core.windows.net/c/orders.csv' }), eventType: 'Microsoft.Storage.BlobCreated' };
+    const created = {
+      ...egEvent(randomUUID(), {
+        api: 'PutBlob',
+        contentType: 'text/csv',
+        contentLength: 524288,
+        blobType: 'BlockBlob',
+        url: 'https://acct.blob.core.windows.net/c/orders.csv',
+      }),
+      eventType: 'Microsoft.Storage.BlobCreated',
+    };
     const deleted = { ...egEvent(randomUUID()), eventType: 'Microsoft.Storage.BlobDeleted' };
     const r = await deliver(`${blob.url}?code=${TOKEN}`, JSON.stringify([created, deleted]));
     expect(r.status).toBe(202);
@@ -472,7 +602,11 @@ describe('Microsoft Graph and Business Central notifications', () => {
     it(`${format}: echoes validationToken as text/plain, then starts one run per notification with the right clientState`, async () => {
       const t = await createTrigger({ type: 'webhook', format, verification: { type: 'client-state', secret: CLIENT_STATE } });
       const token = 'Validation: Testing client application reachability for subscription Request-Id: 1e0c<script>';
-      const v = await fetch(`${t.url}?validationToken=${encodeURIComponent(token)}`, { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, body: '' });
+      const v = await fetch(`${t.url}?validationToken=${encodeURIComponent(token)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        body: '',
+      });
       expect(v.status).toBe(200);
       expect(v.headers.get('content-type')).toMatch(/^text\/plain/);
       expect(v.headers.get('x-content-type-options')).toBe('nosniff');
@@ -480,8 +614,23 @@ describe('Microsoft Graph and Business Central notifications', () => {
       const before = await runCount();
       const notification = (i: number, clientState = CLIENT_STATE) =>
         format === 'graph'
-          ? { subscriptionId: randomUUID(), subscriptionExpirationDateTime: '2026-12-31T00:00:00Z', changeType: 'created', resource: `Users/x/Messages/${i}`, resourceData: { '@odata.type': '#Microsoft.Graph.Message', id: `m${i}` }, clientState, tenantId: randomUUID() }
-          : { subscriptionId: 'sub-1', clientState, expirationDateTime: '2026-12-31T00:00:00Z', resource: `api/v2.0/companies(${randomUUID()})/customers`, changeType: 'updated', lastModifiedDateTime: new Date(Date.now() + i).toISOString() };
+          ? {
+              subscriptionId: randomUUID(),
+              subscriptionExpirationDateTime: '2026-12-31T00:00:00Z',
+              changeType: 'created',
+              resource: `Users/x/Messages/${i}`,
+              resourceData: { '@odata.type': '#Microsoft.Graph.Message', id: `m${i}` },
+              clientState,
+              tenantId: randomUUID(),
+            }
+          : {
+              subscriptionId: 'sub-1',
+              clientState,
+              expirationDateTime: '2026-12-31T00:00:00Z',
+              resource: `api/v2.0/companies(${randomUUID()})/customers`,
+              changeType: 'updated',
+              lastModifiedDateTime: new Date(Date.now() + i).toISOString(),
+            };
       const body = JSON.stringify({ value: [notification(1), notification(2)] });
       const r = await deliver(t.url, body);
       expect(r.status).toBe(202);
@@ -499,7 +648,11 @@ describe('Microsoft Graph and Business Central notifications', () => {
 
 describe('limits, filters and answers', () => {
   it('a body over the trigger’s limit is refused with 413 before verification, and starts no run', async () => {
-    const t = await createTrigger({ type: 'webhook', verification: { type: 'token', header: 'X-Token', secret: TOKEN }, maxBodyBytes: 2048 });
+    const t = await createTrigger({
+      type: 'webhook',
+      verification: { type: 'token', header: 'X-Token', secret: TOKEN },
+      maxBodyBytes: 2048,
+    });
     const before = await runCount();
     const big = JSON.stringify({ pad: 'x'.repeat(3000) });
     const r = await deliver(t.url, big, { 'X-Token': TOKEN });
@@ -512,7 +665,11 @@ describe('limits, filters and answers', () => {
   });
 
   it('what a run input cannot hold (U+0000, nesting past 100 levels) is a 400, not a 500, and starts no run', async () => {
-    const t = await createTrigger({ type: 'webhook', verification: { type: 'token', header: 'X-Token', secret: TOKEN }, input: '{{ { "q": query } }}' });
+    const t = await createTrigger({
+      type: 'webhook',
+      verification: { type: 'token', header: 'X-Token', secret: TOKEN },
+      input: '{{ { "q": query } }}',
+    });
     const before = await runCount();
     const nul = await deliver(t.url, '{"a":"x\\u0000y"}', { 'X-Token': TOKEN });
     expect(nul.status).toBe(400);
@@ -523,7 +680,11 @@ describe('limits, filters and answers', () => {
   });
 
   it('the per-trigger rate limit answers 429 with Retry-After', async () => {
-    const t = await createTrigger({ type: 'webhook', verification: { type: 'token', header: 'X-Token', secret: TOKEN }, rateLimitPerMinute: 3 });
+    const t = await createTrigger({
+      type: 'webhook',
+      verification: { type: 'token', header: 'X-Token', secret: TOKEN },
+      rateLimitPerMinute: 3,
+    });
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) statuses.push((await deliver(t.url, '{}', { 'X-Token': TOKEN })).status);
     expect(statuses).toEqual([202, 202, 202, 429, 429]);
@@ -533,7 +694,11 @@ describe('limits, filters and answers', () => {
   });
 
   it('a filter that is not true answers 204 without a run', async () => {
-    const t = await createTrigger({ type: 'webhook', verification: { type: 'token', header: 'X-Token', secret: TOKEN }, filter: '{{ body.action = "opened" }}' });
+    const t = await createTrigger({
+      type: 'webhook',
+      verification: { type: 'token', header: 'X-Token', secret: TOKEN },
+      filter: '{{ body.action = "opened" }}',
+    });
     const before = await runCount();
     expect((await deliver(t.url, '{"action":"closed"}', { 'X-Token': TOKEN })).status).toBe(204);
     expect(await runCount()).toBe(before);
@@ -543,7 +708,13 @@ describe('limits, filters and answers', () => {
   });
 
   it('respond: sync answers 200 with the run’s output when it finishes in time', async () => {
-    const t = await createTrigger({ type: 'webhook', verification: { type: 'token', header: 'X-Token', secret: TOKEN }, respond: 'sync', syncTimeoutSeconds: 10, input: '{{ { "v": body.v } }}' });
+    const t = await createTrigger({
+      type: 'webhook',
+      verification: { type: 'token', header: 'X-Token', secret: TOKEN },
+      respond: 'sync',
+      syncTimeoutSeconds: 10,
+      input: '{{ { "v": body.v } }}',
+    });
     const r = await deliver(t.url, '{"v":42}', { 'X-Token': TOKEN });
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ got: { v: 42 } });
@@ -551,8 +722,16 @@ describe('limits, filters and answers', () => {
   });
 
   it('respond: sync answers 202 with the run id when the run takes longer than the wait', async () => {
-    const wf = await api(base, 'POST', '/api/workflows', { name: 'slow-hook', tasks: [{ key: 's', type: 'atomic', connector: 'platform', operation: 'sleep', input: { ms: 3000 } }] });
-    const r0 = await api(base, 'POST', `/api/workflows/${wf.body.id}/triggers`, { type: 'webhook', verification: { type: 'token', header: 'X-Token', secret: TOKEN }, respond: 'sync', syncTimeoutSeconds: 1 });
+    const wf = await api(base, 'POST', '/api/workflows', {
+      name: 'slow-hook',
+      tasks: [{ key: 's', type: 'atomic', connector: 'platform', operation: 'sleep', input: { ms: 3000 } }],
+    });
+    const r0 = await api(base, 'POST', `/api/workflows/${wf.body.id}/triggers`, {
+      type: 'webhook',
+      verification: { type: 'token', header: 'X-Token', secret: TOKEN },
+      respond: 'sync',
+      syncTimeoutSeconds: 1,
+    });
     const started = Date.now();
     const r = await deliver(r0.body.url, '{}', { 'X-Token': TOKEN });
     expect(r.status).toBe(202);
@@ -562,7 +741,11 @@ describe('limits, filters and answers', () => {
   });
 
   it('a mapping that fails or gives no object answers 422 without a run; an unknown trigger id 404', async () => {
-    const t = await createTrigger({ type: 'webhook', verification: { type: 'token', header: 'X-Token', secret: TOKEN }, input: '{{ body.n }}' });
+    const t = await createTrigger({
+      type: 'webhook',
+      verification: { type: 'token', header: 'X-Token', secret: TOKEN },
+      input: '{{ body.n }}',
+    });
     const before = await runCount();
     const r = await deliver(t.url, '{"n":5}', { 'X-Token': TOKEN });
     expect(r.status).toBe(422);

@@ -14,7 +14,6 @@ import { newQueryClient } from '../../app';
 import { configureApi } from '../../services/api';
 import { axeViolations, renderStudio, startHarness, type Harness } from '../../test/studio-harness';
 import { MembersPanel } from './members-panel';
-import { RoleMappingsPanel } from './role-mappings-panel';
 
 let h: Harness;
 beforeAll(async () => {
@@ -65,8 +64,16 @@ describe('group-to-role mappings', () => {
     expect((within(edit).getByLabelText('Description') as HTMLInputElement).value).toBe('Finance editors');
     await user.selectOptions(within(edit).getByLabelText('Role'), 'admin');
     await user.click(within(edit).getByRole('button', { name: 'Save mapping' }));
-    await waitFor(() => expect(within(panel).getByRole('row', { name: new RegExp(GROUP) }).querySelectorAll('td')[1]!.textContent).toBe('admin'));
-    expect((await api(h.url, 'GET', '/api/hq/role-mappings')).body.items).toMatchObject([{ groupId: GROUP, role: 'admin', description: 'Finance editors' }]);
+    await waitFor(() =>
+      expect(
+        within(panel)
+          .getByRole('row', { name: new RegExp(GROUP) })
+          .querySelectorAll('td')[1]!.textContent,
+      ).toBe('admin'),
+    );
+    expect((await api(h.url, 'GET', '/api/hq/role-mappings')).body.items).toMatchObject([
+      { groupId: GROUP, role: 'admin', description: 'Finance editors' },
+    ]);
     // Saving closed the edit form.
     within(panel).getByRole('form', { name: 'Map a group to a role' });
 
@@ -102,13 +109,17 @@ describe('members', () => {
 
     await user.selectOptions(select, 'operator');
     await user.click(save);
-    await waitFor(async () => expect((await api(h.url, 'GET', '/api/hq/members')).body.items).toMatchObject([{ objectId: PERSON, role: 'operator' }]));
+    await waitFor(async () =>
+      expect((await api(h.url, 'GET', '/api/hq/members')).body.items).toMatchObject([{ objectId: PERSON, role: 'operator' }]),
+    );
     await waitFor(() => expect(save.textContent).toBe('Save'));
     expect(save.disabled).toBe(true);
 
     await user.selectOptions(select, '');
     await user.click(save);
-    await waitFor(async () => expect((await api(h.url, 'GET', '/api/hq/members')).body.items).toMatchObject([{ objectId: PERSON, role: null }]));
+    await waitFor(async () =>
+      expect((await api(h.url, 'GET', '/api/hq/members')).body.items).toMatchObject([{ objectId: PERSON, role: null }]),
+    );
   });
 
   it('shows the 403 problem when an admin tries to grant owner', async () => {
@@ -143,7 +154,14 @@ describe('members', () => {
     // (only the studio's idea of "me" is set; every request still goes to the real server).
     const qc = newQueryClient();
     qc.setQueryDefaults(['me'], { staleTime: Infinity });
-    qc.setQueryData(['me'], { orgId: '00000000-0000-4000-8000-000000000000', orgName: 'x', actor: { type: 'user', id: `${TENANT}/${PERSON}` }, role: 'admin', workflowScope: null, devMode: false });
+    qc.setQueryData(['me'], {
+      orgId: '00000000-0000-4000-8000-000000000000',
+      orgName: 'x',
+      actor: { type: 'user', id: `${TENANT}/${PERSON}` },
+      role: 'admin',
+      workflowScope: null,
+      devMode: false,
+    });
     const user = userEvent.setup();
     render(
       <QueryClientProvider client={qc}>

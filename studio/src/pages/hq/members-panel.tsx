@@ -13,7 +13,8 @@ import { isSelfDemotion, memberActorId, ranksBelow, ROLES } from './roles';
 
 type Me = Awaited<ReturnType<typeof getMe>>;
 
-const refresh = (qc: QueryClient) => Promise.all([qc.invalidateQueries({ queryKey: ['hq-members'] }), qc.invalidateQueries({ queryKey: ['hq-audit'] })]);
+const refresh = (qc: QueryClient) =>
+  Promise.all([qc.invalidateQueries({ queryKey: ['hq-members'] }), qc.invalidateQueries({ queryKey: ['hq-audit'] })]);
 
 function RoleOptions() {
   return (
@@ -35,8 +36,8 @@ export function MembersPanel() {
     <section className="panel" aria-labelledby="hq-members-title">
       <h2 id="hq-members-title">Members</h2>
       <p className="help">
-        A direct role comes on top of what a person&apos;s groups and app roles give them; the effective role is what their last sign-in resolved to. Nobody grants or takes away
-        a role above their own.
+        A direct role comes on top of what a person&apos;s groups and app roles give them; the effective role is what their last sign-in
+        resolved to. Nobody grants or takes away a role above their own.
       </p>
       {q.isPending && <Loading what="members" />}
       {q.isError && <ErrorState error={q.error} retry={() => void q.refetch()} />}
@@ -115,15 +116,22 @@ function MemberRow({ member: m, me }: { member: MemberView; me: Me | null }) {
           >
             <RoleOptions />
           </select>
-          <button type="submit" className="secondary" aria-label={`Save role of ${name}`} disabled={next === m.role || save.isPending || confirming}>
+          <button
+            type="submit"
+            className="secondary"
+            aria-label={`Save role of ${name}`}
+            disabled={next === m.role || save.isPending || confirming}
+          >
             {save.isPending ? 'Saving…' : 'Save'}
           </button>
         </form>
         {confirming && (
           <div className="note" role="group" aria-labelledby={`${id}-confirm`}>
             <p id={`${id}-confirm`}>
-              This lowers your own direct role from {m.role ?? 'none'} to {next ?? 'none'}, from your next request. Unless a group or app role still gives you {me?.role}, you will
-              have less access{next === null || ranksBelow(next, 'admin') ? ' and HQ will be closed to you' : ''}. Nothing stops the last administrator from doing this.
+              This lowers your own direct role from {m.role ?? 'none'} to {next ?? 'none'}, from your next request. Unless a group or app
+              role still gives you {me?.role}, you will have less access
+              {next === null || ranksBelow(next, 'admin') ? ' and HQ will be closed to you' : ''}. Nothing stops the last administrator from
+              doing this.
             </p>
             <div className="actions left">
               <button ref={confirmButton} type="button" onClick={() => save.mutate(next)} disabled={save.isPending}>

@@ -55,7 +55,13 @@ describe('model provider settings', () => {
     await screen.findByText('Saved. The next question uses these settings.');
 
     const stored = await api(h.url, 'GET', '/api/hq/model-provider');
-    expect(stored.body).toMatchObject({ provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v2', model: 'model-b', maxOutputTokens: 256, apiKeySet: true });
+    expect(stored.body).toMatchObject({
+      provider: 'openai-compatible',
+      baseUrl: 'http://127.0.0.1:9/v2',
+      model: 'model-b',
+      maxOutputTokens: 256,
+      apiKeySet: true,
+    });
     // The form now shows only that a key is stored, never the key.
     const keyGroup = await screen.findByRole('group', { name: 'API key' });
     expect((within(keyGroup).getByLabelText('Keep the stored key') as HTMLInputElement).checked).toBe(true);

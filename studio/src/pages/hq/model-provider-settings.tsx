@@ -57,13 +57,26 @@ export function bodyOf(f: Form, stored: { provider: Provider; apiKeySet: boolean
   const max = f.maxOutputTokens.trim() === '' ? null : Number(f.maxOutputTokens);
   const typed = f.apiKey.trim();
   const key =
-    f.keyAction === 'clear' ? { apiKey: null } : typed && f.keyAction === 'replace' ? { apiKey: typed } : stored.apiKeySet && stored.provider !== f.provider ? { apiKey: null } : {};
+    f.keyAction === 'clear'
+      ? { apiKey: null }
+      : typed && f.keyAction === 'replace'
+        ? { apiKey: typed }
+        : stored.apiKeySet && stored.provider !== f.provider
+          ? { apiKey: null }
+          : {};
   switch (f.provider) {
     case 'platform-default':
     case 'none':
       return { provider: f.provider };
     case 'azure-openai':
-      return { provider: 'azure-openai', endpoint: f.endpoint.trim(), deployment: f.deployment.trim(), apiVersion: f.apiVersion.trim(), maxOutputTokens: max, ...key };
+      return {
+        provider: 'azure-openai',
+        endpoint: f.endpoint.trim(),
+        deployment: f.deployment.trim(),
+        apiVersion: f.apiVersion.trim(),
+        maxOutputTokens: max,
+        ...key,
+      };
     case 'anthropic':
       return { provider: 'anthropic', model: f.model.trim(), baseUrl: f.baseUrl.trim() || null, maxOutputTokens: max, ...key };
     case 'openai-compatible':
@@ -115,7 +128,13 @@ function ProviderForm({ view }: { view: ModelProviderView }) {
     },
   });
   const own = OWN.has(f.provider);
-  const field = (id: string, label: string, value: string, onChange: (v: string) => void, opts: { required?: boolean; help?: string; type?: string; placeholder?: string } = {}) => (
+  const field = (
+    id: string,
+    label: string,
+    value: string,
+    onChange: (v: string) => void,
+    opts: { required?: boolean; help?: string; type?: string; placeholder?: string } = {},
+  ) => (
     <div className="field">
       <label htmlFor={id}>{label}</label>
       <input
@@ -167,7 +186,11 @@ function ProviderForm({ view }: { view: ModelProviderView }) {
 
       {f.provider === 'azure-openai' && (
         <>
-          {field('mp-endpoint', 'Endpoint', f.endpoint, (v) => set({ endpoint: v }), { required: true, type: 'url', placeholder: 'https://contoso.openai.azure.com' })}
+          {field('mp-endpoint', 'Endpoint', f.endpoint, (v) => set({ endpoint: v }), {
+            required: true,
+            type: 'url',
+            placeholder: 'https://contoso.openai.azure.com',
+          })}
           {field('mp-deployment', 'Deployment', f.deployment, (v) => set({ deployment: v }), { required: true })}
           {field('mp-api-version', 'API version', f.apiVersion, (v) => set({ apiVersion: v }), { required: true })}
         </>
@@ -175,12 +198,19 @@ function ProviderForm({ view }: { view: ModelProviderView }) {
       {f.provider === 'anthropic' && (
         <>
           {field('mp-model', 'Model', f.model, (v) => set({ model: v }), { required: true })}
-          {field('mp-base-url', 'Base URL (optional)', f.baseUrl, (v) => set({ baseUrl: v }), { type: 'url', help: 'Leave empty for the Anthropic API.' })}
+          {field('mp-base-url', 'Base URL (optional)', f.baseUrl, (v) => set({ baseUrl: v }), {
+            type: 'url',
+            help: 'Leave empty for the Anthropic API.',
+          })}
         </>
       )}
       {f.provider === 'openai-compatible' && (
         <>
-          {field('mp-base-url', 'Base URL', f.baseUrl, (v) => set({ baseUrl: v }), { required: true, type: 'url', placeholder: 'https://llm.example.com/v1' })}
+          {field('mp-base-url', 'Base URL', f.baseUrl, (v) => set({ baseUrl: v }), {
+            required: true,
+            type: 'url',
+            placeholder: 'https://llm.example.com/v1',
+          })}
           {field('mp-model', 'Model', f.model, (v) => set({ model: v }), { required: true })}
         </>
       )}
@@ -210,7 +240,14 @@ function KeyField({ f, set, stored }: { f: Form; set: (p: Partial<Form>) => void
     return (
       <div className="field">
         <label htmlFor="mp-api-key">API key{f.provider === 'openai-compatible' ? ' (optional)' : ''}</label>
-        <input id="mp-api-key" type="password" autoComplete="off" value={f.apiKey} aria-describedby="mp-api-key-help" onChange={(e) => set({ apiKey: e.target.value, keyAction: 'replace' })} />
+        <input
+          id="mp-api-key"
+          type="password"
+          autoComplete="off"
+          value={f.apiKey}
+          aria-describedby="mp-api-key-help"
+          onChange={(e) => set({ apiKey: e.target.value, keyAction: 'replace' })}
+        />
         <p className="help" id="mp-api-key-help">
           No key is stored. A key is encrypted, never shown again, and sent only to this endpoint.
         </p>
@@ -229,13 +266,27 @@ function KeyField({ f, set, stored }: { f: Form; set: (p: Partial<Form>) => void
         ] as const
       ).map(([value, label]) => (
         <label key={value} className="field inline">
-          <input type="radio" name="mp-key-action" value={value} checked={f.keyAction === value} onChange={() => set({ keyAction: value })} /> {label}
+          <input
+            type="radio"
+            name="mp-key-action"
+            value={value}
+            checked={f.keyAction === value}
+            onChange={() => set({ keyAction: value })}
+          />{' '}
+          {label}
         </label>
       ))}
       {f.keyAction === 'replace' && (
         <div className="field">
           <label htmlFor="mp-api-key">New API key</label>
-          <input id="mp-api-key" type="password" autoComplete="off" required value={f.apiKey} onChange={(e) => set({ apiKey: e.target.value })} />
+          <input
+            id="mp-api-key"
+            type="password"
+            autoComplete="off"
+            required
+            value={f.apiKey}
+            onChange={(e) => set({ apiKey: e.target.value })}
+          />
         </div>
       )}
     </fieldset>

@@ -48,7 +48,12 @@ describe('organisation settings', () => {
     await user.type(input(panel, 'Maximum key lifetime (days)'), '90{Enter}');
     await within(panel).findByText('Saved.');
     expect(document.activeElement).toBe(input(panel, 'Maximum key lifetime (days)'));
-    expect((await api(h.url, 'GET', '/api/hq/settings')).body).toMatchObject({ name: 'Contoso Automation', apiKeysEnabled: true, apiKeyMaxLifetimeDays: 90, updatedBy: expect.any(String) });
+    expect((await api(h.url, 'GET', '/api/hq/settings')).body).toMatchObject({
+      name: 'Contoso Automation',
+      apiKeysEnabled: true,
+      apiKeyMaxLifetimeDays: 90,
+      updatedBy: expect.any(String),
+    });
     // The form was reset from the refetched settings (updatedAt changed): the new values.
     await within(panel).findByText(/Last changed by/);
     expect(input(panel, 'Name').value).toBe('Contoso Automation');
@@ -79,13 +84,19 @@ describe('organisation settings', () => {
     await user.click(within(panel).getByRole('button', { name: 'Save organisation settings' }));
     await within(panel).findByText('Saved.');
     expect(within(panel).queryByRole('alert')).toBeNull();
-    expect((await api(h.url, 'GET', '/api/hq/settings')).body).toMatchObject({ name: 'Contoso Automation', apiKeysEnabled: false, apiKeyMaxLifetimeDays: null });
+    expect((await api(h.url, 'GET', '/api/hq/settings')).body).toMatchObject({
+      name: 'Contoso Automation',
+      apiKeysEnabled: false,
+      apiKeyMaxLifetimeDays: null,
+    });
     expect(input(panel, 'API keys enabled').checked).toBe(false);
     expect(input(panel, 'Maximum key lifetime (days)').value).toBe('');
     expect(input(panel, 'Maximum key lifetime (days)').getAttribute('aria-invalid')).toBeNull();
 
     // Put the organisation back as it was for the rest of this file.
-    expect((await api(h.url, 'PUT', '/api/hq/settings', { name: before.name, apiKeysEnabled: true, apiKeyMaxLifetimeDays: null })).status).toBe(200);
+    expect(
+      (await api(h.url, 'PUT', '/api/hq/settings', { name: before.name, apiKeysEnabled: true, apiKeyMaxLifetimeDays: null })).status,
+    ).toBe(200);
   });
 
   it('shows a loading state, then an error state with a retry when the settings cannot be loaded', async () => {

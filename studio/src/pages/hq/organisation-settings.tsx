@@ -38,7 +38,13 @@ const formOf = (v: OrgSettingsView): Form => ({
 export function bodyOf(f: Form): OrgSettingsBody {
   const days = f.maxLifetimeDays.trim();
   const budget = (f.modelTokenBudget ?? '').trim();
-  return { name: f.name, apiKeysEnabled: f.apiKeysEnabled, apiKeysMayGrantAccess: f.apiKeysMayGrantAccess, apiKeyMaxLifetimeDays: days === '' ? null : Number(days), modelTokenBudgetMonthly: budget === '' ? null : Number(budget) };
+  return {
+    name: f.name,
+    apiKeysEnabled: f.apiKeysEnabled,
+    apiKeysMayGrantAccess: f.apiKeysMayGrantAccess,
+    apiKeyMaxLifetimeDays: days === '' ? null : Number(days),
+    modelTokenBudgetMonthly: budget === '' ? null : Number(budget),
+  };
 }
 
 /** The "Organisation" section of /hq. */
@@ -53,12 +59,16 @@ export function OrganisationSettings() {
       {q.data && !loading && (
         <>
           <p className="muted">
-            Entra tenants: {q.data.tenants.length ? q.data.tenants.map((t, i) => (
+            Entra tenants:{' '}
+            {q.data.tenants.length
+              ? q.data.tenants.map((t, i) => (
                   <Fragment key={t}>
                     {i > 0 && ', '}
                     <code>{t}</code>
                   </Fragment>
-                )) : 'none linked'} <span className="small">(not edited here)</span>
+                ))
+              : 'none linked'}{' '}
+            <span className="small">(not edited here)</span>
           </p>
           {missing.length > 0 ? (
             <>
@@ -69,7 +79,11 @@ export function OrganisationSettings() {
                 </div>
                 <div>
                   <dt>API keys</dt>
-                  <dd>{q.data.apiKeysEnabled ? `enabled${q.data.apiKeyMaxLifetimeDays ? `, at most ${q.data.apiKeyMaxLifetimeDays} days` : ''}` : 'disabled'}</dd>
+                  <dd>
+                    {q.data.apiKeysEnabled
+                      ? `enabled${q.data.apiKeyMaxLifetimeDays ? `, at most ${q.data.apiKeyMaxLifetimeDays} days` : ''}`
+                      : 'disabled'}
+                  </dd>
                 </div>
               </dl>
               <p className="help">This deployment does not offer PUT /api/hq/settings; the settings are shown, not edited.</p>
@@ -127,11 +141,24 @@ function SettingsForm({ view }: { view: OrgSettingsView }) {
     >
       <div className="field">
         <label htmlFor="org-name">Name</label>
-        <input id="org-name" value={f.name} maxLength={200} autoComplete="organization" onChange={(e) => set({ name: e.target.value })} {...marks('name')} />
+        <input
+          id="org-name"
+          value={f.name}
+          maxLength={200}
+          autoComplete="organization"
+          onChange={(e) => set({ name: e.target.value })}
+          {...marks('name')}
+        />
       </div>
       <div className="field">
         <span>
-          <input id="org-keys-enabled" type="checkbox" checked={f.apiKeysEnabled} onChange={(e) => set({ apiKeysEnabled: e.target.checked })} {...marks('apiKeysEnabled', 'org-keys-enabled-help')} />{' '}
+          <input
+            id="org-keys-enabled"
+            type="checkbox"
+            checked={f.apiKeysEnabled}
+            onChange={(e) => set({ apiKeysEnabled: e.target.checked })}
+            {...marks('apiKeysEnabled', 'org-keys-enabled-help')}
+          />{' '}
           <label htmlFor="org-keys-enabled">API keys enabled</label>
         </span>
         <p className="help" id="org-keys-enabled-help">
@@ -140,7 +167,13 @@ function SettingsForm({ view }: { view: OrgSettingsView }) {
       </div>
       <div className="field">
         <span>
-          <input id="org-keys-grant" type="checkbox" checked={f.apiKeysMayGrantAccess} onChange={(e) => set({ apiKeysMayGrantAccess: e.target.checked })} {...marks('apiKeysMayGrantAccess', 'org-keys-grant-help')} />{' '}
+          <input
+            id="org-keys-grant"
+            type="checkbox"
+            checked={f.apiKeysMayGrantAccess}
+            onChange={(e) => set({ apiKeysMayGrantAccess: e.target.checked })}
+            {...marks('apiKeysMayGrantAccess', 'org-keys-grant-help')}
+          />{' '}
           <label htmlFor="org-keys-grant">API keys may grant access</label>
         </span>
         <p className="help" id="org-keys-grant-help">
@@ -177,7 +210,8 @@ function SettingsForm({ view }: { view: OrgSettingsView }) {
           {...marks('modelTokenBudgetMonthly', 'org-model-budget-help')}
         />
         <p className="help" id="org-model-budget-help">
-          Tokens (input + output) workflow model steps may spend per calendar month (UTC); calls past it fail with model_budget_exceeded. Empty: no limit.
+          Tokens (input + output) workflow model steps may spend per calendar month (UTC); calls past it fail with model_budget_exceeded.
+          Empty: no limit.
         </p>
       </div>
       <button type="submit" disabled={save.isPending}>

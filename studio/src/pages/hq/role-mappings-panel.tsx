@@ -11,7 +11,8 @@ import { ErrorState, Loading, RequestProblems } from '../../components/states';
 import { deleteRoleMapping, listRoleMappings, putRoleMapping, type Role, type RoleMappingView } from '../../services/api';
 import { ROLES } from './roles';
 
-const refresh = (qc: QueryClient) => Promise.all([qc.invalidateQueries({ queryKey: ['hq-mappings'] }), qc.invalidateQueries({ queryKey: ['hq-audit'] })]);
+const refresh = (qc: QueryClient) =>
+  Promise.all([qc.invalidateQueries({ queryKey: ['hq-mappings'] }), qc.invalidateQueries({ queryKey: ['hq-audit'] })]);
 
 export function RoleMappingsPanel() {
   const q = useQuery({ queryKey: ['hq-mappings'], queryFn: listRoleMappings });
@@ -70,7 +71,13 @@ function MappingRow({ mapping: m, onEdit, editing }: { mapping: RoleMappingView;
       <td>
         {confirming ? (
           <div role="group" aria-label={`Delete the mapping of group ${m.groupId}?`} className="inline-form">
-            <button ref={confirmButton} type="button" aria-label={`Delete the mapping of group ${m.groupId}`} onClick={() => remove.mutate()} disabled={remove.isPending}>
+            <button
+              ref={confirmButton}
+              type="button"
+              aria-label={`Delete the mapping of group ${m.groupId}`}
+              onClick={() => remove.mutate()}
+              disabled={remove.isPending}
+            >
               Delete
             </button>
             <button type="button" className="secondary" onClick={() => setConfirming(false)}>
@@ -93,7 +100,15 @@ function MappingRow({ mapping: m, onEdit, editing }: { mapping: RoleMappingView;
   );
 }
 
-function MappingForm({ editing, existing, onDone }: { editing: RoleMappingView | null; existing: readonly RoleMappingView[]; onDone(): void }) {
+function MappingForm({
+  editing,
+  existing,
+  onDone,
+}: {
+  editing: RoleMappingView | null;
+  existing: readonly RoleMappingView[];
+  onDone(): void;
+}) {
   const qc = useQueryClient();
   const [groupId, setGroupId] = useState(editing?.groupId ?? '');
   const [role, setRole] = useState<Role>(editing?.role ?? 'viewer');
@@ -126,7 +141,15 @@ function MappingForm({ editing, existing, onDone }: { editing: RoleMappingView |
         {!editing && (
           <>
             <label htmlFor="mapping-group">Group object id</label>
-            <input id="mapping-group" value={groupId} onChange={(e) => setGroupId(e.target.value)} required size={36} spellCheck={false} placeholder="00000000-0000-0000-0000-000000000000" />
+            <input
+              id="mapping-group"
+              value={groupId}
+              onChange={(e) => setGroupId(e.target.value)}
+              required
+              size={36}
+              spellCheck={false}
+              placeholder="00000000-0000-0000-0000-000000000000"
+            />
           </>
         )}
         <label htmlFor="mapping-role">Role</label>

@@ -18,6 +18,10 @@ export const memberActorId = (m: { tenantId: string; objectId: string }) => `${m
  * "last admin" rule, so the studio asks first: with no group or app role behind them, the caller
  * loses HQ at their next sign-in.
  */
-export function isSelfDemotion(me: { actor: { type: string; id: string }; role: Role }, member: { tenantId: string; objectId: string }, next: Role | null): boolean {
+export function isSelfDemotion(
+  me: { actor: { type: string; id: string }; role: Role },
+  member: { tenantId: string; objectId: string },
+  next: Role | null,
+): boolean {
   return me.actor.type === 'user' && me.actor.id === memberActorId(member) && ranksBelow(next, me.role);
 }
