@@ -18,7 +18,7 @@ import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';
 import * as drafts from '../store/workflow-drafts';
 import * as store from '../store/workflows';
-import { check, latestView } from './workflows-service';
+import { check, checkedEdit, latestView, refuseScopedWriter } from './workflows-service';
 
 type DraftView = z.infer<typeof WorkflowDraftView>;
 
@@ -34,17 +34,7 @@ function draftView(d: drafts.DraftRow): DraftView {
 
 /** Checks and saves the draft of a workflow; runs keep starting the latest version. */
 export async function saveDraft(p: Platform, who: Principal, id: string, body: unknown): Promise<DraftView> {
-  const existing = await store.getWorkflow(p.db, who.orgId, id);
-  if (!existing) throw new NotFoundError('workflow', id);
-  const requested = body && typeof body === 'object' ? (body as { projectId?: unknown }).projectId : undefined;
-  if (requested !== undefined && requested !== existing.projectId) {
-    throw new ValidationError(
-      'The workflow definition is invalid.',
-      [{ path: 'projectId', message: 'a workflow cannot move to another project' }],
-      'invalid_definition',
-    );
-  }
-  const def = await check(p, who, existing.projectId, body, id);
+  const { existing, def } = await checkedEdit(p, who, id, body);
   const row = await p.db.tx(async (q) => {
     const r = await drafts.upsertDraft(q, {
       orgId: who.orgId,
@@ -77,6 +67,7 @@ export async function getDraft(p: Platform, who: Principal, id: string): Promise
 
 /** Discards the draft of a workflow. */
 export async function discardDraft(p: Platform, who: Principal, id: string): Promise<void> {
+  refuseScopedWriter(who);
   await p.db.tx(async (q) => {
     if (!(await drafts.deleteDraft(q, who.orgId, id))) throw new NotFoundError('workflow draft', id);
     await appendAudit(q, {
@@ -133,6 +124,7 @@ export async function publishDraft(
   id: string,
   body: { expectedVersion?: number | undefined },
 ): Promise<WorkflowView> {
+  refuseScopedWriter(who);
   const existing = await store.getWorkflow(p.db, who.orgId, id);
   if (!existing) throw new NotFoundError('workflow', id);
   const saved = await drafts.getDraft(p.db, who.orgId, id);
@@ -169,6 +161,7 @@ export async function rollback(
   id: string,
   body: { version: number; expectedVersion?: number | undefined },
 ): Promise<WorkflowView> {
+  refuseScopedWriter(who);
   const latest = await store.getWorkflow(p.db, who.orgId, id);
   if (!latest) throw new NotFoundError('workflow', id);
   const target = await store.getWorkflowVersionView(p.db, who.orgId, id, body.version);

@@ -19,7 +19,8 @@ import { WorkflowScopeError } from '../auth/errors';
  * A key limited to some workflows writes no definitions: a definition can call another workflow
  * or any connector of the project, which would reach beyond the key's workflows.
  */
-function refuseScopedWriter(who: Principal): void {
+/** Keys limited to some workflows write no definitions, drafts, publications or rollbacks. */
+export function refuseScopedWriter(who: Principal): void {
   if (who.workflowScope) throw new WorkflowScopeError('This API key is limited to some workflows and cannot write workflow definitions.');
 }
 
@@ -94,7 +95,17 @@ export async function createWorkflow(p: Platform, who: Principal, body: unknown)
 }
 
 /** Validates a definition and saves it as the workflow's next version. Runs keep the version they started with. */
-export async function updateWorkflow(p: Platform, who: Principal, id: string, body: unknown): Promise<WorkflowView> {
+/**
+ * A new definition for an existing workflow, checked: the writer may write definitions, the
+ * workflow exists in the organisation and stays in its project, and the definition passes every
+ * save-time check. Saving (a version or a draft) is the caller's.
+ */
+export async function checkedEdit(
+  p: Platform,
+  who: Principal,
+  id: string,
+  body: unknown,
+): Promise<{ existing: store.WorkflowRow; def: WorkflowDefinition }> {
   refuseScopedWriter(who);
   const existing = await store.getWorkflow(p.db, who.orgId, id);
   if (!existing) throw new NotFoundError('workflow', id);
@@ -106,7 +117,11 @@ export async function updateWorkflow(p: Platform, who: Principal, id: string, bo
       'invalid_definition',
     );
   }
-  const def = await check(p, who, existing.projectId, body, id);
+  return { existing, def: await check(p, who, existing.projectId, body, id) };
+}
+
+export async function updateWorkflow(p: Platform, who: Principal, id: string, body: unknown): Promise<WorkflowView> {
+  const { existing, def } = await checkedEdit(p, who, id, body);
   try {
     await p.db.tx(async (q) => {
       const version = await store.insertVersion(q, {

@@ -110,6 +110,19 @@ describe('a key limited to some workflows cannot escape its scope through a defi
     );
     expect(rows[0]!.n).toBe(0);
   });
+
+  it('refuses the same definition saved as a draft, and publishing or rolling back through the key', async () => {
+    const callsOther = { name: 'mine', tasks: [{ key: 'w', type: 'workflow', workflow: 'other' }] };
+    const tries = [
+      await api(base, 'PUT', `/api/workflows/${mine}/draft`, callsOther, { 'x-api-key': key }),
+      await api(base, 'POST', `/api/workflows/${mine}/publish`, {}, { 'x-api-key': key }),
+      await api(base, 'POST', `/api/workflows/${mine}/rollback`, { version: 1 }, { 'x-api-key': key }),
+      await api(base, 'DELETE', `/api/workflows/${mine}/draft`, undefined, { 'x-api-key': key }),
+    ];
+    expect(tries.map((r) => [r.status, r.body.code])).toEqual(Array(4).fill([403, 'outside_key_scope']));
+    expect((await api(base, 'GET', `/api/workflows/${mine}/draft`)).status).toBe(404);
+    expect((await api(base, 'GET', `/api/workflows/${mine}`)).body.version).toBe(1);
+  });
 });
 
 describe('connector secrets follow their host', () => {
