@@ -126,6 +126,46 @@ const FIXTURES: Record<string, Fixture> = {
     },
   },
   createProject: { action: 'project.create', prepare: async () => ({ path: '/api/projects', body: { name: `p-${randomId()}` } }) },
+  saveWorkflowDraft: {
+    action: 'workflow.draft.save',
+    prepare: async () => {
+      const name = `wf-${randomId()}`;
+      const r = await call('POST', '/api/workflows', wfDef(name));
+      return { path: `/api/workflows/${r.body.id}/draft`, body: wfDef(name) };
+    },
+  },
+  discardWorkflowDraft: {
+    action: 'workflow.draft.discard',
+    prepare: async () => {
+      const name = `wf-${randomId()}`;
+      const r = await call('POST', '/api/workflows', wfDef(name));
+      expect((await call('PUT', `/api/workflows/${r.body.id}/draft`, wfDef(name))).status).toBe(200);
+      return { path: `/api/workflows/${r.body.id}/draft` };
+    },
+  },
+  publishWorkflowDraft: {
+    action: 'workflow.publish',
+    prepare: async () => {
+      const name = `wf-${randomId()}`;
+      const r = await call('POST', '/api/workflows', wfDef(name));
+      expect((await call('PUT', `/api/workflows/${r.body.id}/draft`, wfDef(name))).status).toBe(200);
+      return { path: `/api/workflows/${r.body.id}/publish`, body: {} };
+    },
+  },
+  rollbackWorkflow: {
+    action: 'workflow.rollback',
+    prepare: async () => {
+      const name = `wf-${randomId()}`;
+      const r = await call('POST', '/api/workflows', wfDef(name));
+      expect((await call('PUT', `/api/workflows/${r.body.id}`, wfDef(name))).status).toBe(200);
+      return { path: `/api/workflows/${r.body.id}/rollback`, body: { version: 1 } };
+    },
+  },
+  deleteProject: {
+    action: 'project.delete',
+    prepare: async () => ({ path: `/api/projects/${(await call('POST', '/api/projects', { name: `p-${randomId()}` })).body.id}` }),
+  },
+  deleteWorker: { action: 'worker.delete', prepare: async () => ({ path: `/api/workers/${await newWorker()}` }) },
   createWorker: {
     action: 'worker.create',
     prepare: async () => ({ path: '/api/workers', body: { name: `w-${randomId()}`, owner: 'ops' } }),

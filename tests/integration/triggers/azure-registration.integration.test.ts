@@ -52,7 +52,7 @@ describe('POST /api/hooks/{id} through the Functions registration (real HttpRequ
     const raw = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
     const request = new HttpRequest({
       method: 'POST',
-      url: `https://demiton.example/api/hooks/${triggerId}`,
+      url: `http://127.0.0.1:7071/api/hooks/${triggerId}`,
       headers: {
         'content-type': 'application/json',
         'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}`,
@@ -65,7 +65,7 @@ describe('POST /api/hooks/{id} through the Functions registration (real HttpRequ
     expect(res.status).toBe(202);
     const forged = new HttpRequest({
       method: 'POST',
-      url: `https://demiton.example/api/hooks/${triggerId}`,
+      url: `http://127.0.0.1:7071/api/hooks/${triggerId}`,
       headers: {
         'content-type': 'application/json',
         'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(raw.toString('utf8')).digest('hex')}`,
@@ -81,7 +81,7 @@ describe('POST /api/hooks/{id} through the Functions registration (real HttpRequ
   it('answers the CloudEvents OPTIONS validation registered as its own method', async () => {
     const request = new HttpRequest({
       method: 'OPTIONS',
-      url: `https://demiton.example/api/hooks/${eventGridId}`,
+      url: `http://127.0.0.1:7071/api/hooks/${eventGridId}`,
       headers: { 'webhook-request-origin': 'eventgrid.azure.net' },
       params: { triggerId: eventGridId },
     });
