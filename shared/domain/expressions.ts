@@ -11,13 +11,14 @@
  * (linear-regex.ts).
  */
 import jsonata from 'jsonata';
+import { BoundedCache } from './bounded-cache';
 import { ExpressionError, ExpressionLimitError, type FieldIssue } from './errors';
 import { LinearRegExp, patternProblem } from './linear-regex';
 
 const WHOLE = /^\s*\{\{([\s\S]*?)\}\}\s*$/;
 const PART = /\{\{([\s\S]*?)\}\}/g;
 const MAX_CACHE = 5_000;
-const cache = new Map<string, jsonata.Expression>();
+const cache = new BoundedCache<string, jsonata.Expression>(MAX_CACHE);
 
 /**
  * Bounds on one evaluation.
@@ -122,7 +123,6 @@ export function compile(expr: string): jsonata.Expression {
     c.assign(Symbol.for('jsonata.__evaluate_entry') as unknown as string, onEntry);
     c.assign(Symbol.for('jsonata.__evaluate_exit') as unknown as string, onExit);
     c.registerFunction('pad', boundedPad, '<s-ns?:s>');
-    if (cache.size >= MAX_CACHE) cache.delete(cache.keys().next().value as string);
     cache.set(expr, c);
   }
   return c;

@@ -13,6 +13,7 @@
  * and then executed inline by the same worker under their own lease.
  */
 import { randomUUID } from 'node:crypto';
+import { BoundedCache } from '../domain/bounded-cache';
 import type { ConnectorDescriptor, Operation, OperationContext } from '../adapters/adapter';
 import type { AdapterRegistry } from '../adapters/resolve-adapter';
 import { businessObjectAccess } from '../business-objects/business-object-access';
@@ -86,7 +87,7 @@ type TaskScope = Omit<OperationContext, 'signal' | 'idempotencyKey' | 'expressio
 
 export class RunExecutor {
   // Versions are immutable, so a definition read once is good forever.
-  private readonly definitions = new Map<string, { projectId: string; definition: WorkflowDefinition }>();
+  private readonly definitions = new BoundedCache<string, { projectId: string; definition: WorkflowDefinition }>(MAX_CACHED_DEFINITIONS);
 
   constructor(private readonly deps: ExecutorDeps) {}
 
@@ -105,7 +106,6 @@ export class RunExecutor {
           retryable: false,
         });
       v = found;
-      if (this.definitions.size >= MAX_CACHED_DEFINITIONS) this.definitions.delete(this.definitions.keys().next().value as string);
       this.definitions.set(key, v);
     }
     return v;

@@ -3,10 +3,12 @@ import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv';
 import { ValidationError, type FieldIssue } from '../domain/errors';
 import { ajvLinearRegExp } from '../domain/linear-regex';
+import { BoundedCache } from '../domain/bounded-cache';
 
 // `pattern`s are the user's regular expressions, checked on every trigger: they run on RE2 (linear time).
 const ajv = new Ajv2020({ allErrors: true, strict: false, code: { regExp: ajvLinearRegExp } });
-const compiled = new Map<string, ValidateFunction>();
+// One validator per workflow version that was triggered; bounded like the definition cache.
+const compiled = new BoundedCache<string, ValidateFunction>(1_000);
 
 /** Returns a problem with the schema itself, or null when ajv accepts it. */
 export function checkInputSchema(schema: unknown): FieldIssue | null {
