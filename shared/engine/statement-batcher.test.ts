@@ -73,11 +73,13 @@ describe('StatementBatcher', () => {
     const gathered = async (gather: 'turn' | 'io') => {
       const sent: number[][] = [];
       const b = new StatementBatcher<number, number>(async (xs) => (sent.push(xs), xs), { maxBatch: 100, maxInFlight: 2, gather });
-      // Three callbacks of one timers phase, as three HTTP requests read from three sockets in one poll phase.
+      // Three callbacks of one event-loop phase, as three HTTP requests read from three sockets in one
+      // poll phase. Immediates queued together always run in one check phase; 0 ms timers can expire
+      // in different timers phases on a loaded machine.
       const done = await new Promise<Array<Promise<number>>>((resolve) => {
         const ps: Array<Promise<number>> = [];
-        for (const x of [1, 2, 3]) setTimeout(() => ps.push(b.submit(x)), 0);
-        setTimeout(() => resolve(ps), 0);
+        for (const x of [1, 2, 3]) setImmediate(() => ps.push(b.submit(x)));
+        setImmediate(() => resolve(ps));
       });
       expect(await Promise.all(done)).toEqual([1, 2, 3]);
       return sent;
