@@ -3,22 +3,32 @@ import Anthropic from '@anthropic-ai/sdk';
 import { toAiServiceError } from '../ai-errors';
 import type { ChatEvent, ChatModel, ChatRequest } from './chat-model';
 
-/** A Claude chat model. */
-export function createAnthropicChatModel(opts: {
+/** What an Anthropic model (chat or one-shot text) is built from. */
+export interface AnthropicModelOptions {
   apiKey: string | undefined;
   baseUrl: string | undefined;
   model: string;
   maxOutputTokens: number;
   fetch?: typeof fetch | undefined;
-}): ChatModel {
-  // As for OpenAI: no SDK retries; a 429 reaches the user as a retryable error event.
-  const client = new Anthropic({
+}
+
+/**
+ * The Messages API client of a model. No SDK retries: the assistant reports a 429 as a retryable
+ * error event, and a workflow task's retry policy owns its retries.
+ */
+export function anthropicClient(opts: AnthropicModelOptions): Anthropic {
+  return new Anthropic({
     apiKey: opts.apiKey ?? null,
     ...(opts.baseUrl ? { baseURL: opts.baseUrl } : {}),
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
     maxRetries: 0,
     timeout: 120_000,
   });
+}
+
+/** A Claude chat model. */
+export function createAnthropicChatModel(opts: AnthropicModelOptions): ChatModel {
+  const client = anthropicClient(opts);
   return {
     id: `anthropic:${opts.model}`,
     async *stream(req: ChatRequest): AsyncIterable<ChatEvent> {

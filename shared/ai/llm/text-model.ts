@@ -6,12 +6,13 @@
  * one (OpenAI protocol: `response_format: json_schema`); elsewhere the schema goes into the prompt
  * and the caller validates what comes back.
  */
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type OpenAI from 'openai';
 import type { OpenAiEndpoint } from '../../ai-config';
 import { toAiServiceError } from '../ai-errors';
 import { normalise } from '../embeddings/embedder';
 import { modelName } from './openai-client';
+import { anthropicClient, type AnthropicModelOptions } from './anthropic-chat-model';
 
 export interface TokenCount {
   inputTokens: number;
@@ -117,21 +118,8 @@ export function createOpenAiTextModel(
 }
 
 /** A text model over Anthropic's Messages API (no structured-output mode is used: the schema goes into the prompt). */
-export function createAnthropicTextModel(opts: {
-  apiKey: string | undefined;
-  baseUrl: string | undefined;
-  model: string;
-  maxOutputTokens: number;
-  fetch?: typeof fetch | undefined;
-}): TextModel {
-  const client = new Anthropic({
-    apiKey: opts.apiKey ?? null,
-    ...(opts.baseUrl ? { baseURL: opts.baseUrl } : {}),
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
-    // The engine's retry policy owns retries; a 429 becomes a retryable task error at once.
-    maxRetries: 0,
-    timeout: 120_000,
-  });
+export function createAnthropicTextModel(opts: AnthropicModelOptions): TextModel {
+  const client = anthropicClient(opts);
   return {
     id: `anthropic:${opts.model}`,
     structuredOutput: false,
