@@ -77,33 +77,44 @@ export function cpuSeconds(pid) {
 }
 
 /**
- * CPU seconds used so far by all PostgreSQL server processes of this machine (processes named
- * `postgres` in /proc), or null when there are none to read (a server elsewhere). Backends that
- * exit between two readings take their time with them, so read it while the connections of the
- * processes under test are still open.
+ * A snapshot of the CPU seconds each PostgreSQL server process of this machine (processes named
+ * `postgres` in /proc) has used so far, keyed by pid, or null when there are none to read (a server
+ * elsewhere). Compare two with `postgresCpuSince`.
  */
-export function postgresCpuSeconds() {
-  let total = 0;
-  let found = 0;
+export function postgresCpuSnapshot() {
   let entries;
   try {
     entries = readdirSync('/proc');
   } catch {
     return null;
   }
+  const byPid = new Map();
   for (const name of entries) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / 100;
-      found++;
+      byPid.set(name, (Number(fields[11]) + Number(fields[12])) / 100);
     } catch {
       // gone between the listing and the read
     }
   }
-  return found ? total : null;
+  return byPid.size ? byPid : null;
+}
+
+/**
+ * CPU seconds PostgreSQL spent between two snapshots: each process's own growth, with a process
+ * that started in between counted from zero. A backend that exited in between (another client's
+ * connection closing) is left out rather than subtracted, so the figure never goes below zero when
+ * other clients share the server; read the second snapshot while the connections under test are
+ * still open so their backends are in it.
+ */
+export function postgresCpuSince(before, after) {
+  if (!before || !after) return null;
+  let total = 0;
+  for (const [pid, seconds] of after) total += Math.max(0, seconds - (before.get(pid) ?? 0));
+  return total;
 }
 
 /** CPU `seconds` per operation in ms, two decimals (null when the seconds could not be read). */

@@ -3,7 +3,7 @@
  * before any worker exists; then one worker process drains them. runs/s = N / (last run's
  * finished_at − first run's started_at), both recorded by PostgreSQL.
  */
-import { cpuMsPer, postgresCpuSeconds } from '../processes.mjs';
+import { cpuMsPer, postgresCpuSince, postgresCpuSnapshot } from '../processes.mjs';
 import { commitAndEnqueue } from '../seed-runs.mjs';
 
 export const echoWorkflow = (name) => ({
@@ -31,14 +31,14 @@ export async function drain(ctx, { runs, queue, budgetSec }) {
   let peak;
   let cpu;
   const cpu0 = worker.cpuSeconds();
-  const pg0 = postgresCpuSeconds();
+  const pg0 = postgresCpuSnapshot();
   let pgCpu;
   try {
     // Past the time budget the figure is taken over the runs that ended (complete: false).
     await ctx.waitForRunsWithin(workflowId, runs, budgetSec * 1000);
     // Before the worker stops: its PostgreSQL backends take their CPU time with them when they exit.
-    const pg1 = postgresCpuSeconds();
-    pgCpu = pg0 === null || pg1 === null ? null : pg1 - pg0;
+    const pg1 = postgresCpuSnapshot();
+    pgCpu = postgresCpuSince(pg0, pg1);
   } finally {
     peak = worker.peakRssMiB();
     cpu = worker.cpuSeconds() - cpu0;

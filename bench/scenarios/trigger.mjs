@@ -11,7 +11,7 @@
  * long-running deployment pays once; the warm-up's own rate is reported beside the measured one.
  */
 import { closedLoop } from '../load-generator.mjs';
-import { cpuMsPer, postgresCpuSeconds } from '../processes.mjs';
+import { cpuMsPer, postgresCpuSince, postgresCpuSnapshot } from '../processes.mjs';
 import { summarize } from '../percentiles.mjs';
 import { echoWorkflow } from './drain.mjs';
 
@@ -42,7 +42,7 @@ export async function trigger(ctx, { runs, warmUp = 0, connections, budgetSec })
     }
     cpu0 = worker.cpuSeconds();
     cp0 = ctx.controlPlaneCpu();
-    pg0 = postgresCpuSeconds();
+    pg0 = postgresCpuSnapshot();
     const load0 = process.cpuUsage();
     // No new trigger after the time budget; the runs accepted by then are all drained.
     load = await closedLoop({
@@ -57,8 +57,8 @@ export async function trigger(ctx, { runs, warmUp = 0, connections, budgetSec })
     cp = ctx.controlPlaneCpu() - cp0;
     await ctx.waitForRunsWithin(workflowId, load.byStatus[202] ?? 0, budgetSec * 1000);
     // Before the worker stops: its PostgreSQL backends take their CPU time with them when they exit.
-    const pg1 = postgresCpuSeconds();
-    pgCpu = pg0 === null || pg1 === null ? null : pg1 - pg0;
+    const pg1 = postgresCpuSnapshot();
+    pgCpu = postgresCpuSince(pg0, pg1);
   } finally {
     peak = worker.peakRssMiB();
     cpu = cpu0 === null ? null : worker.cpuSeconds() - cpu0;
