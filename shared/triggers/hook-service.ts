@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { authenticate } from '../auth/authenticate';
 import { hasRole, type Principal } from '../domain/principal';
+import { BoundedCache } from '../domain/bounded-cache';
 import {
   BodyTooLargeError,
   DemitonError,
@@ -62,13 +63,13 @@ interface Bucket {
   tokens: number;
   at: number;
 }
-const buckets = new Map<string, Bucket>();
+// One bucket per trigger seen lately; a trigger pushed out at the bound starts again full.
+const buckets = new BoundedCache<string, Bucket>(10_000);
 
 /** Takes one token from the trigger's bucket (capacity and refill: `perMinute`); throws when empty. */
 export function takeToken(triggerId: string, perMinute: number, now = Date.now()): void {
   let b = buckets.get(triggerId);
   if (!b) {
-    if (buckets.size >= 10_000) buckets.delete(buckets.keys().next().value as string);
     b = { tokens: perMinute, at: now };
     buckets.set(triggerId, b);
   }
