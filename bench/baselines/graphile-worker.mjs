@@ -42,7 +42,10 @@ export async function graphileWorkerSweep({ databaseUrl, schema, jobs, concurren
       for (const b of batching) {
         const settings = { concurrency: c, batching: b ?? 'off' };
         try {
-          cells.push({ ...settings, ...(await drainCell({ run, utils, admin, logger, databaseUrl, schema, jobs, c, b, budgetSec, checkpoints })) });
+          cells.push({
+            ...settings,
+            ...(await drainCell({ run, utils, admin, logger, databaseUrl, schema, jobs, c, b, budgetSec, checkpoints })),
+          });
         } catch (err) {
           cells.push({ ...settings, error: String(err?.message ?? err).slice(0, 500) });
         }
