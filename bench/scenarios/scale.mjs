@@ -37,9 +37,9 @@ async function cell(ctx, { n, runs, queue, budgetSec }) {
   }
   let pg0 = null;
   let cpu0 = null;
-  let pgCpu = null;
-  let workerCpu = null;
-  let ids = [];
+  let pgCpu;
+  let workerCpu;
+  let ids;
   try {
     ids = await commitAndEnqueue({
       pg: ctx.pg,
