@@ -25,7 +25,7 @@ import { lazyChild, type Logger } from '../logger';
 import type { WorkQueue } from '../queue/work-queue';
 import * as runs from '../store/runs';
 import { endRuns, type RunEnd } from '../store/run-batches';
-import type { StatementBatcher } from './statement-batcher';
+import type { StatementBatcher } from '../db/statement-batcher';
 import { findWorkflowRef, getExecutableVersion } from '../store/workflows';
 import { TaskTimeoutError, attemptOperation } from './attempt-operation';
 import { chunkedDispatch } from './chunked-dispatch';

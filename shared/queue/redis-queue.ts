@@ -10,10 +10,10 @@
  * the `{prefix}` hash tag (redis-keys.ts) keeps them all in one cluster slot, so the queue runs
  * on a single server, behind Azure Managed Redis' Enterprise proxy, or on a Redis Cluster.
  */
+import { Batcher } from '../domain/batcher';
 import { ServiceUnavailableError } from '../domain/errors';
 import { createRedisConnection, scanAll, signInRejection, type RedisClient, type RedisSignIn } from '../redis/redis-connection';
 import { redisKeyRoot } from './redis-keys';
-import { sameTurnBatch } from './same-turn-batch';
 import { decodeMessage, encodeMessage, parkedMember, type Reservation, type RunMessage, type WorkQueue } from './work-queue';
 
 /**
@@ -65,7 +65,7 @@ for i = 1, tonumber(ARGV[1]) do
 end
 return out`;
 
-/** Removes each ARGV message once from the processing list KEYS[1] (the acks of one turn). */
+/** Removes each ARGV message once from the processing list KEYS[1] (the acks of one event-loop phase). */
 const ACK_MANY = `
 for i = 1, #ARGV do redis.call('LREM', KEYS[1], 1, ARGV[i]) end
 return #ARGV`;
@@ -115,18 +115,27 @@ export function createRedisQueue(opts: RedisQueueOptions): WorkQueue {
   const parksKey = `${root}:parks`;
   const limitsKey = `${root}:slot-limits`;
   const cancelChannel = `${root}:cancel`;
-  // The enqueues of one event-loop turn (triggers answered together) are one LPUSH, and a
-  // worker's acks of one turn (runs that ended together) one script call: one command and one
-  // socket write for many messages. (This replaced ioredis' auto-pipelining, which built a
-  // Pipeline per turn even for a lone command: a quarter of the bytes a worker's young generation
-  // promoted at 200 runs/s, and the old-generation collections that followed.)
-  const push = sameTurnBatch<string>(async (raws) => void (await cmd.lpush(queueKey, ...raws)));
-  const ackers = new Map<string, (raw: string) => Promise<void>>();
+  // The enqueues of one event-loop phase (triggers answered together) are one LPUSH, and a
+  // worker's acks of one phase (runs that ended together) one script call: one command and one
+  // socket write for many messages, where ioredis' auto-pipelining built a Pipeline object per
+  // phase even for a lone command. No in-flight bound: commands on one connection are pipelined,
+  // so a batch need not wait for the one before it; any failure is the connection's, so a failed
+  // batch fails all its submitters alike.
+  const phaseBatch = (flush: (raws: string[]) => Promise<unknown>) =>
+    new Batcher<string, void>(
+      async (raws) => {
+        await flush(raws);
+        return raws.map(() => undefined);
+      },
+      { maxBatch: 1_000, maxInFlight: Number.POSITIVE_INFINITY, gather: 'phase' },
+    );
+  const pushes = phaseBatch((raws) => cmd.lpush(queueKey, ...raws));
+  const ackers = new Map<string, Batcher<string, void>>();
   const ackerFor = (workerId: string) => {
     let a = ackers.get(workerId);
     if (!a) {
       const key = processingKey(workerId);
-      a = sameTurnBatch<string>(async (raws) => void (await scripts.demitonAckMany(key, ...raws)));
+      a = phaseBatch((raws) => scripts.demitonAckMany(key, ...raws));
       ackers.set(workerId, a);
     }
     return a;
@@ -149,7 +158,7 @@ export function createRedisQueue(opts: RedisQueueOptions): WorkQueue {
     backend: 'redis',
     async enqueue(message) {
       try {
-        await push(encodeMessage(message));
+        await pushes.submit(encodeMessage(message));
       } catch (err) {
         unavailable(err);
       }
@@ -201,7 +210,7 @@ export function createRedisQueue(opts: RedisQueueOptions): WorkQueue {
     },
     async ack(workerId, reservation) {
       try {
-        await ackerFor(workerId)(reservation.raw);
+        await ackerFor(workerId).submit(reservation.raw);
       } catch (err) {
         unavailable(err);
       }

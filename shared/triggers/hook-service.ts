@@ -19,7 +19,7 @@ import {
 import { evaluate, mapValue } from '../domain/expressions';
 import type { Verification, WebhookTriggerBody } from '../domain/triggers-api';
 import { triggerRun, type Triggered } from '../engine/preflight';
-import { StatementBatcher } from '../engine/statement-batcher';
+import { StatementBatcher } from '../db/statement-batcher';
 import type { Platform } from '../platform';
 import { toProblem } from '../http/problem';
 import { getRunState } from '../store/runs';
@@ -94,14 +94,14 @@ function recorderFor(p: Platform) {
           await insertDeliveries(p.db, ds);
           return ds.map(() => undefined);
         },
-        { maxBatch: 512, maxInFlight: 1, gather: 'io' },
+        { maxBatch: 512, maxInFlight: 1, gather: 'phase' },
       ),
       failures: new StatementBatcher(
         async (ids) => {
           await countFailedVerifications(p.db, ids);
           return ids.map(() => undefined);
         },
-        { maxBatch: 512, maxInFlight: 1, gather: 'io' },
+        { maxBatch: 512, maxInFlight: 1, gather: 'phase' },
       ),
       recorded: 0,
     };
