@@ -3,8 +3,8 @@
  * best: its own runner over a grid of `concurrency` × batching (off, or on: a local queue that
  * fetches and locks jobs in batches, and completions batched together), the pool sized
  * `concurrency + 2` as its documentation advises. Each cell drains `jobs` no-op jobs; a job's row
- * is deleted when it completes, so jobs/s = jobs ÷ (time from the runner's start until no row is
- * left), polled every 50 ms from this process.
+ * is deleted when it completes, so jobs/s = jobs ÷ (time from the first job's start until no row
+ * is left, polled every 50 ms from this process).
  *
  * graphile-worker 0.18 needs Node ≥ 22.18: `graphileWorkerBaseline` runs the sweep in a Node 22
  * child (bench/node22.mjs); `graphileWorkerSweep` is what that child runs.
@@ -76,11 +76,16 @@ async function drainCell({ run, utils, admin, logger, databaseUrl, schema, jobs,
   await checkpoint(admin, checkpoints);
   const left = async () => (await admin.query(`SELECT count(*)::int AS n FROM "${schema}"._private_jobs`)).rows[0].n;
   const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
+  // From the first job's start, as Demiton's drain and pg-boss are measured (not the runner's start).
+  let t0 = null;
   const runner = await run({
     logger,
     noHandleSignals: true,
-    taskList: { noop: async () => undefined },
+    taskList: {
+      noop: async () => {
+        t0 ??= performance.now();
+      },
+    },
     preset: {
       worker: {
         connectionString: databaseUrl,
@@ -96,7 +101,7 @@ async function drainCell({ run, utils, admin, logger, databaseUrl, schema, jobs,
   let elapsed;
   try {
     remaining = jobs - (await waitForCount(async () => jobs - (await left()), jobs, budgetSec * 1000));
-    elapsed = (performance.now() - t0) / 1000;
+    elapsed = t0 === null ? null : (performance.now() - t0) / 1000;
   } finally {
     await runner.stop();
   }
@@ -107,8 +112,8 @@ async function drainCell({ run, utils, admin, logger, databaseUrl, schema, jobs,
   return {
     jobs: done,
     complete: remaining === 0,
-    seconds: round3(elapsed),
-    jobsPerSec: Math.round(done / elapsed),
+    seconds: elapsed === null ? null : round3(elapsed),
+    jobsPerSec: elapsed ? Math.round(done / elapsed) : 0,
     cpuMsPerJob: cpuMsPerJob(cpu, done),
   };
 }
