@@ -318,16 +318,19 @@ export function capacityEstimate({ lines, machine }) {
     out.push(
       `| scale, ${c.workers} worker${c.workers > 1 ? 's' : ''} | ${fmt(c.postgresCpuMsPerRun)} ms | ${fmt(per(c.postgresCpuMsPerRun))} | ${fmt(c.workerCpuMsPerRun)} ms | ${fmt(per(c.workerCpuMsPerRun))} |`,
     );
-  const worst = cells.length ? cells.reduce((a, c) => (c.postgresCpuMsPerRun > a.postgresCpuMsPerRun ? c : a)) : d;
-  const pgPerVcore = per(worst.postgresCpuMsPerRun);
-  const workerPer = per(worst.workerCpuMsPerRun);
+  // The costliest figure of each kind, so the estimate errs low.
+  const sources = [...(d?.postgresCpuMsPerRun > 0 ? [d] : []), ...cells];
+  const pgMs = Math.max(...sources.map((c) => c.postgresCpuMsPerRun));
+  const workerMs = Math.max(...sources.map((c) => c.workerCpuMsPerRun ?? 0));
+  const pgPerVcore = per(pgMs);
+  const workerPer = per(workerMs);
   out.push(
     '',
-    `With the highest PostgreSQL CPU per run above (${fmt(worst.postgresCpuMsPerRun)} ms), one PostgreSQL vCore carries about **${fmt(pgPerVcore)} single-task runs/s**; ` +
-      `the default Standard_B1ms (1 burstable vCore) about ${fmt(pgPerVcore)} runs/s at full burst, a General Purpose D4ds_v5 (4 vCores) about ${fmt(pgPerVcore * 4)}. ` +
-      `One 1-vCPU worker instance carries about **${fmt(workerPer)} runs/s**, so ${workerPer > 0 ? fmt(Math.max(1, Math.ceil(pgPerVcore / workerPer))) : '—'} worker instance(s) keep one PostgreSQL vCore busy. ` +
-      `A task of a longer run costs about one run's share again (a commit when it ends). ` +
-      `The commit ceiling measured here was ${pgb?.tps ? `${fmt(pgb.tps)} single-row commits/s (pgbench, 8 clients)` : 'not measured'}; an Azure disk's commit latency differs from this machine's (${machine?.cpus ?? '?'} cores, ${machine?.cpuModel ?? 'unknown CPU'}), so measure there before sizing.`,
+    `With the highest PostgreSQL CPU per run above (${fmt(pgMs)} ms), one PostgreSQL vCore carries about **${fmt(pgPerVcore)} single-task runs/s**: ` +
+      `the default Standard_B1ms (1 burstable vCore) about ${fmt(pgPerVcore)} runs/s while it may burst, a General Purpose D4ds_v5 (4 vCores) about ${fmt(pgPerVcore * 4)}. ` +
+      `With the highest worker CPU per run (${fmt(workerMs)} ms), one 1-vCPU worker instance carries about **${fmt(workerPer)} runs/s**, so ${workerPer > 0 ? fmt(Math.max(1, Math.ceil(pgPerVcore / workerPer))) : '—'} worker instance(s) keep one PostgreSQL vCore busy. ` +
+      `Commit ceiling on this machine: ${pgb?.tps ? `${fmt(pgb.tps)} single-row commits/s (pgbench, 8 clients)` : 'not measured in this run'}. ` +
+      `An Azure disk's commit latency and the network between worker and server are not in these figures (measured on ${machine?.cpus ?? '?'} cores of ${machine?.cpuModel ?? 'an unknown CPU'}, everything on one machine): measure there before sizing.`,
   );
   return out;
 }

@@ -82,8 +82,9 @@ describe('capacityEstimate', () => {
     expect(md).toContain('| scale, 2 workers | 0.8 ms | 1,250 | 1.25 ms | 800 |');
     expect(md).toContain('one PostgreSQL vCore carries about **1,250 single-task runs/s**');
     expect(md).toContain('about 5,000.');
-    expect(md).toContain('One 1-vCPU worker instance carries about **800 runs/s**, so 2 worker instance(s)');
-    expect(md).toContain('900 single-row commits/s');
+    expect(md).toContain('With the highest worker CPU per run (1.25 ms)');
+    expect(md).toContain('one 1-vCPU worker instance carries about **800 runs/s**, so 2 worker instance(s)');
+    expect(md).toContain('Commit ceiling on this machine: 900 single-row commits/s');
   });
 
   it('says so when no CPU per run was measured', () => {
