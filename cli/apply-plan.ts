@@ -118,7 +118,8 @@ export function formatPlan(items: readonly PlanItem[]): string[] {
       for (const c of d.fields) lines.push(`    ${changeLine(c.path, c.before, c.after)}`);
       for (const t of d.tasks.added) lines.push(`    + task ${t.key} (position ${t.position + 1})`);
       for (const t of d.tasks.removed) lines.push(`    - task ${t.key}`);
-      for (const t of d.tasks.changed) for (const c of t.changes) lines.push(`    ${changeLine(`tasks.${t.key}.${c.path}`, c.before, c.after)}`);
+      for (const t of d.tasks.changed)
+        for (const c of t.changes) lines.push(`    ${changeLine(`tasks.${t.key}.${c.path}`, c.before, c.after)}`);
       if (d.tasks.order) lines.push(`    ~ order: ${d.tasks.order.before.join(', ')} → ${d.tasks.order.after.join(', ')}`);
     }
   }

@@ -45,10 +45,7 @@ function connect(io: Io, flags: Common): { conn: Connection; api: ApiClient } {
 // ---- login and profiles -------------------------------------------------------------------
 
 /** `demiton login`: checks the credential against GET /api/me, then saves it as a profile and makes it current. */
-export async function login(
-  io: Io,
-  flags: Common & { apiKey?: string | undefined; apiKeyStdin?: boolean | undefined },
-): Promise<Outcome> {
+export async function login(io: Io, flags: Common & { apiKey?: string | undefined; apiKeyStdin?: boolean | undefined }): Promise<Outcome> {
   const env = io.env;
   const config = readConfig(env.configPath);
   const name = flags.profile ?? env.profile ?? config.current ?? 'default';
@@ -63,7 +60,9 @@ export async function login(
   config.current = name;
   writeConfig(env.configPath, config);
   const data = { profile: name, url, orgId: me.orgId, orgName: me.orgName, actor: me.actor, role: me.role, devMode: me.devMode };
-  io.out(`Signed in to ${url} as ${me.actor.type} ${me.actor.id} (${me.role} of ${me.orgName}); profile '${name}' saved in ${env.configPath}\n`);
+  io.out(
+    `Signed in to ${url} as ${me.actor.type} ${me.actor.id} (${me.role} of ${me.orgName}); profile '${name}' saved in ${env.configPath}\n`,
+  );
   return { exitCode: EXIT.ok, data };
 }
 
@@ -96,14 +95,20 @@ export function profilesUse(io: Io, name: string): Outcome {
 async function targetProject(api: ApiClient, project: string | undefined): Promise<{ id: string; name: string }> {
   const { items } = await call('Listing projects', api.GET('/api/projects'));
   const p = project ? items.find((x) => x.id === project || x.name === project) : items.find((x) => x.isDefault);
-  if (!p) throw new CliError(EXIT.notFound, 'project_not_found', project ? `No project '${project}'.` : 'The organisation has no default project.');
+  if (!p)
+    throw new CliError(
+      EXIT.notFound,
+      'project_not_found',
+      project ? `No project '${project}'.` : 'The organisation has no default project.',
+    );
   return { id: p.id, name: p.name };
 }
 
 async function remoteWorkflows(api: ApiClient, projectId: string): Promise<WorkflowView[]> {
   const { items } = await call('Listing workflows', api.GET('/api/workflows', { params: { query: { projectId } } }));
   const out: WorkflowView[] = [];
-  for (const s of items) out.push(await call(`Reading workflow ${s.name}`, api.GET('/api/workflows/{id}', { params: { path: { id: s.id } } })));
+  for (const s of items)
+    out.push(await call(`Reading workflow ${s.name}`, api.GET('/api/workflows/{id}', { params: { path: { id: s.id } } })));
   return out;
 }
 
@@ -117,7 +122,10 @@ async function pruneMethod(conn: Connection): Promise<((id: string) => Promise<v
   const send = (method: string, path: string) => async (id: string) => {
     let res: Response;
     try {
-      res = await fetch(`${conn.url}${path.replace('{id}', id)}`, { method, headers: { 'User-Agent': 'demiton-cli', ...authHeaders(conn) } });
+      res = await fetch(`${conn.url}${path.replace('{id}', id)}`, {
+        method,
+        headers: { 'User-Agent': 'demiton-cli', ...authHeaders(conn) },
+      });
     } catch (err) {
       throw unreachable(err);
     }
@@ -139,7 +147,11 @@ export async function apply(
   const project = await targetProject(api, flags.project);
   for (const l of local)
     if (l.definition.projectId && l.definition.projectId !== project.id)
-      throw new CliError(EXIT.usage, 'project_mismatch', `${l.file}: projectId ${l.definition.projectId} is not the target project ${project.id} (${project.name}).`);
+      throw new CliError(
+        EXIT.usage,
+        'project_mismatch',
+        `${l.file}: projectId ${l.definition.projectId} is not the target project ${project.id} (${project.name}).`,
+      );
   const remote: RemoteWorkflow[] = (await remoteWorkflows(api, project.id)).map((w) => ({
     id: w.id,
     name: w.name,
@@ -183,8 +195,13 @@ export async function apply(
       } else results.push(item);
     }
   }
-  const summary = `${counts.create} to create, ${counts.update} to update, ${counts.unchanged} unchanged${flags.prune ? `, ${counts.prune} to prune` : ''}`;
-  if (!io.json) io.out(flags.dryRun ? `Dry run: ${summary}; nothing was changed.\n` : `Applied: ${summary.replaceAll(' to ', ' ')}.\n`);
+  const pruned = flags.prune ? `, ${counts.prune} ${flags.dryRun ? 'to prune' : 'pruned'}` : '';
+  if (!io.json)
+    io.out(
+      flags.dryRun
+        ? `Dry run: ${counts.create} to create, ${counts.update} to update, ${counts.unchanged} unchanged${pruned}; nothing was changed.\n`
+        : `Applied: ${counts.create} created, ${counts.update} updated, ${counts.unchanged} unchanged${pruned}.\n`,
+    );
   return { exitCode: EXIT.ok, data: { dryRun: flags.dryRun, project, summary: counts, changes: flags.dryRun ? plan : results } };
 }
 
@@ -219,7 +236,11 @@ async function findWorkflow(api: ApiClient, ref: string, project: string | undef
   const found = items.filter((w) => w.name === ref);
   if (!found.length) throw new CliError(EXIT.notFound, 'workflow_not_found', `No workflow named '${ref}'.`);
   if (found.length > 1)
-    throw new CliError(EXIT.usage, 'ambiguous_workflow', `${found.length} projects have a workflow named '${ref}'; say which with --project.`);
+    throw new CliError(
+      EXIT.usage,
+      'ambiguous_workflow',
+      `${found.length} projects have a workflow named '${ref}'; say which with --project.`,
+    );
   return { id: found[0]!.id, name: found[0]!.name };
 }
 
@@ -246,15 +267,18 @@ export function readInput(value: string | undefined): Record<string, unknown> {
 
 function readRun(api: ApiClient) {
   // openapi-fetch's reading of the JsonValue fields (input, output) is looser than the schema's type.
-  return async (id: string) => (await call('Reading the run', api.GET('/api/runs/{id}', { params: { path: { id } } }))) as unknown as RunView;
+  return async (id: string) =>
+    (await call('Reading the run', api.GET('/api/runs/{id}', { params: { path: { id } } }))) as unknown as RunView;
 }
 
 /** Prints a finished run's output or error; exit 4 when it did not succeed. */
 function finish(io: Io, run: RunView): Outcome {
   if (!io.json) {
     if (run.status === 'SUCCEEDED') io.out(`${JSON.stringify(run.output, null, 2)}\n`);
-    else io.out(`${run.status}${run.error ? `: ${run.error.code}${run.error.taskKey ? ` in task ${run.error.taskKey}` : ''}: ${run.error.message}` : ''}\n`);
-    io.err(`run ${run.id} ${run.status}\n`);
+    else
+      io.out(
+        `${run.status}${run.error ? `: ${run.error.code}${run.error.taskKey ? ` in task ${run.error.taskKey}` : ''}: ${run.error.message}` : ''}\n`,
+      );
   }
   return { exitCode: TERMINAL_FAIL.has(run.status) ? EXIT.runFailed : EXIT.ok, data: run };
 }
@@ -267,7 +291,13 @@ async function watch(io: Io, conn: Connection, api: ApiClient, id: string): Prom
 /** `demiton run <workflow> [--input json|file] [--wait] [--idempotency-key k]`. */
 export async function run(
   io: Io,
-  flags: Common & { workflow: string; input?: string | undefined; wait: boolean; project?: string | undefined; idempotencyKey?: string | undefined },
+  flags: Common & {
+    workflow: string;
+    input?: string | undefined;
+    wait: boolean;
+    project?: string | undefined;
+    idempotencyKey?: string | undefined;
+  },
 ): Promise<Outcome> {
   const input = readInput(flags.input);
   const { conn, api } = connect(io, flags);
@@ -297,7 +327,8 @@ export async function runsList(
   if (status && !STATUSES.includes(status as never))
     throw new CliError(EXIT.usage, 'invalid_status', `--status must be one of ${STATUSES.join(', ')}`);
   const limit = flags.limit === undefined ? 20 : Number(flags.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new CliError(EXIT.usage, 'invalid_limit', '--limit must be a whole number from 1 to 200');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+    throw new CliError(EXIT.usage, 'invalid_limit', '--limit must be a whole number from 1 to 200');
   const workflowId = flags.workflow ? (await findWorkflow(api, flags.workflow, flags.project)).id : undefined;
   const page = await call(
     'Listing runs',
@@ -313,7 +344,9 @@ export async function runsList(
   );
   if (!io.json) {
     for (const r of page.items)
-      io.out(`${r.id}  ${r.status.padEnd(9)}  ${r.createdAt}  ${r.workflowName} v${r.workflowVersion}${r.error ? `  ${r.error.code}` : ''}\n`);
+      io.out(
+        `${r.id}  ${r.status.padEnd(9)}  ${r.createdAt}  ${r.workflowName} v${r.workflowVersion}${r.error ? `  ${r.error.code}` : ''}\n`,
+      );
     if (!page.items.length) io.out('No runs.\n');
   }
   return { exitCode: EXIT.ok, data: page };

@@ -62,11 +62,9 @@ export async function main(argv: string[], io: Omit<cmd.Io, 'json'>): Promise<Ex
     if (json) io.out(`${JSON.stringify(outcome.data, null, 2)}\n`);
     return outcome.exitCode;
   } catch (err) {
-    const e =
-      err instanceof CliError
-        ? err
-        : new CliError(EXIT.unexpected, 'unexpected', (err as Error)?.stack ?? String(err));
-    if (json) io.out(`${JSON.stringify({ error: { code: e.code, message: e.message, exitCode: e.exitCode, details: e.details } }, null, 2)}\n`);
+    const e = err instanceof CliError ? err : new CliError(EXIT.unexpected, 'unexpected', (err as Error)?.stack ?? String(err));
+    if (json)
+      io.out(`${JSON.stringify({ error: { code: e.code, message: e.message, exitCode: e.exitCode, details: e.details } }, null, 2)}\n`);
     else io.err(`error: ${e.message}${e.details.map((d) => `\n  ${d.path}: ${d.message}`).join('')}\n`);
     return e.exitCode;
   }
@@ -105,7 +103,11 @@ async function dispatch(command: string, args: string[], io: cmd.Io): Promise<cm
       return cmd.apply(io, { ...values, files: values.file ?? [], dryRun: !!values['dry-run'], prune: !!values.prune });
     }
     case 'export': {
-      const { values, positionals } = parse(args, { out: { type: 'string', short: 'o' }, format: { type: 'string' }, project: { type: 'string' } });
+      const { values, positionals } = parse(args, {
+        out: { type: 'string', short: 'o' },
+        format: { type: 'string' },
+        project: { type: 'string' },
+      });
       if (help(values)) return done;
       noMore(positionals, 0);
       const format = values.format ?? 'yaml';

@@ -82,17 +82,29 @@ export function resolveConnection(env: CliEnv, flags: { profile?: string | undef
   const name = flags.profile ?? env.profile ?? config.current ?? null;
   const profile = name ? config.profiles[name] : undefined;
   if (name && !profile && (flags.profile || env.profile))
-    throw new CliError(EXIT.usage, 'unknown_profile', `No profile '${name}' in ${env.configPath}; create it with \`demiton login --profile ${name}\`.`);
+    throw new CliError(
+      EXIT.usage,
+      'unknown_profile',
+      `No profile '${name}' in ${env.configPath}; create it with \`demiton login --profile ${name}\`.`,
+    );
   const url = flags.url ?? env.url ?? profile?.url;
   if (!url)
-    throw new CliError(EXIT.usage, 'no_profile', 'No control plane to talk to: run `demiton login --url <url>`, or set DEMITON_URL (and DEMITON_API_KEY).');
+    throw new CliError(
+      EXIT.usage,
+      'no_profile',
+      'No control plane to talk to: run `demiton login --url <url>`, or set DEMITON_URL (and DEMITON_API_KEY).',
+    );
   const apiKey = env.apiKey ?? profile?.apiKey;
   const token =
     profile?.accessToken && (!profile.accessTokenExpiresAt || Date.parse(profile.accessTokenExpiresAt) > Date.now())
       ? profile.accessToken
       : undefined;
   if (!apiKey && profile?.accessToken && !token)
-    throw new CliError(EXIT.refused, 'token_expired', `The sign-in of profile '${name}' has expired; run \`demiton login --profile ${name} --device-code\` again.`);
+    throw new CliError(
+      EXIT.refused,
+      'token_expired',
+      `The sign-in of profile '${name}' has expired; run \`demiton login --profile ${name} --device-code\` again.`,
+    );
   return {
     profile: profile ? name : null,
     url: url.replace(/\/+$/, ''),

@@ -31,7 +31,8 @@ export function progressBar(done: number, total: number, width = 20): string {
 export function taskLine(t: TaskView): string {
   const parts = [`${ICON[t.status] ?? '?'} ${t.key}`, t.status];
   if (t.attempts > 1) parts.push(`attempt ${t.attempts}`);
-  if (t.chunks) parts.push(progressBar(t.chunks.succeeded + t.chunks.failed, t.chunks.total) + (t.chunks.failed ? ` (${t.chunks.failed} failed)` : ''));
+  if (t.chunks)
+    parts.push(progressBar(t.chunks.succeeded + t.chunks.failed, t.chunks.total) + (t.chunks.failed ? ` (${t.chunks.failed} failed)` : ''));
   if (t.error) parts.push(`${t.error.code}: ${t.error.message}`);
   return parts.join('  ');
 }

@@ -36,7 +36,8 @@ export function findWorkflowFiles(paths: readonly string[]): string[] {
     if (st.isDirectory()) {
       for (const f of readdirSync(p).sort()) if (!f.startsWith('.') && f !== 'node_modules') visit(join(p, f), false);
     } else if (DATA.has(extname(p)) || MODULES.has(extname(p))) out.push(p);
-    else if (explicit) throw new CliError(EXIT.usage, 'unsupported_file', `${p}: a workflow file ends in .yaml, .yml, .json, .js, .cjs or .mjs`);
+    else if (explicit)
+      throw new CliError(EXIT.usage, 'unsupported_file', `${p}: a workflow file ends in .yaml, .yml, .json, .js, .cjs or .mjs`);
   };
   for (const p of paths) visit(p, true);
   return out;
@@ -81,7 +82,8 @@ export function checkWorkflow(raw: unknown, file: string): LocalWorkflow {
 /** Reads and checks every workflow file under `paths`; fails on the first bad file or a name used twice. */
 export async function loadWorkflows(paths: readonly string[]): Promise<LocalWorkflow[]> {
   const files = findWorkflowFiles(paths);
-  if (!files.length) throw new CliError(EXIT.usage, 'no_workflow_files', `No workflow files (.yaml, .yml, .json, .js) under ${paths.join(', ')}`);
+  if (!files.length)
+    throw new CliError(EXIT.usage, 'no_workflow_files', `No workflow files (.yaml, .yml, .json, .js) under ${paths.join(', ')}`);
   const out: LocalWorkflow[] = [];
   const seen = new Map<string, string>();
   for (const file of files) {
@@ -95,9 +97,15 @@ export async function loadWorkflows(paths: readonly string[]): Promise<LocalWork
   return out;
 }
 
-/** A file name for a workflow name: lower case, anything but letters, digits, `.`, `_` and `-` as `-`. */
+/** A file name for a workflow name: lower case, each run of anything but letters, digits, `.`, `_` and `-` as one `-`. */
 export function fileNameFor(name: string, taken: ReadonlySet<string>, ext: 'yaml' | 'json'): string {
-  const base = name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'workflow';
+  // No leading dot: the loader skips hidden files.
+  const base =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/-{2,}/g, '-')
+      .replace(/^[.-]+|[.-]+$/g, '') || 'workflow';
   let candidate = `${base}.${ext}`;
   for (let n = 2; taken.has(candidate); n++) candidate = `${base}-${n}.${ext}`;
   return candidate;
