@@ -48,7 +48,8 @@ function noMore(positionals: string[], from: number): void {
 export async function main(argv: string[], io: Omit<cmd.Io, 'json'>): Promise<ExitCode> {
   const [command, ...rest] = argv;
   const json = rest.includes('--json') || command === '--json';
-  const full: cmd.Io = { ...io, json };
+  // With --json, stdout carries the one JSON answer only: the commands' text goes nowhere.
+  const full: cmd.Io = { ...io, json, out: json ? () => undefined : io.out };
   try {
     if (!command || command === 'help' || command === '--help' || command === '-h') {
       io.out(USAGE);
