@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EXIT } from '../../cli/exit-codes';
 import { api, deleteKeys, dropSchema, randomId, TEST_DATABASE_URL, TEST_REDIS_URL, waitFor } from '../helpers/test-platform';
-import { cleanEnv, requireBuild, startNode, type Proc } from '../helpers/processes';
+import { cleanEnv, requireBuild, ROOT, startNode, type Proc } from '../helpers/processes';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 
@@ -170,6 +170,26 @@ describe('demiton CLI against the local host', () => {
     expect(await definitions()).toEqual({ hello: 1, 'always-fails': 1, parent: 1, child: 1 });
   });
 
+  it('apply reads a JavaScript module made with defineWorkflow()', async () => {
+    const dir = join(work, 'from-code');
+    mkdirSync(dir);
+    const sdk = JSON.stringify(join(ROOT, 'dist', 'sdk', 'workflow.js'));
+    writeFileSync(
+      join(dir, 'coded.cjs'),
+      `const { defineWorkflow } = require(${sdk});\nmodule.exports = defineWorkflow({ name: 'coded', tasks: [{ key: 'e', type: 'atomic', connector: 'platform', operation: 'echo' }] });\n`,
+    );
+    const r = await demiton(['apply', '-f', 'from-code', '--json']);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.json.changes).toMatchObject([{ name: 'coded', action: 'create', newVersion: 1 }]);
+    writeFileSync(
+      join(dir, 'bad.cjs'),
+      `const { defineWorkflow } = require(${sdk});\nmodule.exports = defineWorkflow({ name: 'bad', tasks: [] });\n`,
+    );
+    const bad = await demiton(['apply', '-f', 'from-code']);
+    expect(bad.code).toBe(EXIT.usage);
+    expect(bad.stderr).toContain("Workflow 'bad' is invalid: tasks");
+  });
+
   it('apply updates through draft + publish, printing the diff', async () => {
     const file = join(work, 'workflows', 'hello.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('Hello {{', 'Hi {{'));
@@ -209,17 +229,23 @@ describe('demiton CLI against the local host', () => {
   it('export writes files that apply reads back unchanged (round trip)', async () => {
     const r = await demiton(['export', '-o', 'exported']);
     expect(r.code).toBe(EXIT.ok);
-    expect(readdirSync(join(work, 'exported')).sort()).toEqual(['always-fails.yaml', 'child.yaml', 'hello.yaml', 'parent.yaml']);
+    expect(readdirSync(join(work, 'exported')).sort()).toEqual([
+      'always-fails.yaml',
+      'child.yaml',
+      'coded.yaml',
+      'hello.yaml',
+      'parent.yaml',
+    ]);
     const text = readFileSync(join(work, 'exported', 'hello.yaml'), 'utf8');
     expect(text).toContain(`# yaml-language-server: $schema=${url}/api/schemas/workflow.json`);
     expect(text).toContain('message: Hi {{ input.name }}');
     expect(text).not.toContain('projectId');
     const back = await demiton(['apply', '-f', 'exported', '--json']);
     expect(back.code).toBe(EXIT.ok);
-    expect(back.json.summary).toEqual({ create: 0, update: 0, unchanged: 4, prune: 0 });
+    expect(back.json.summary).toEqual({ create: 0, update: 0, unchanged: 5, prune: 0 });
     const asJson = await demiton(['export', '-o', 'exported-json', '--format', 'json']);
     expect(asJson.code).toBe(EXIT.ok);
-    expect((await demiton(['apply', '-f', 'exported-json', '--json'])).json.summary.unchanged).toBe(4);
+    expect((await demiton(['apply', '-f', 'exported-json', '--json'])).json.summary.unchanged).toBe(5);
   });
 
   it('prune: the dry run lists workflows no file names; without an archive API on the server it exits 7 and changes nothing', async () => {
@@ -228,14 +254,14 @@ describe('demiton CLI against the local host', () => {
     writeFileSync(join(dir, 'hello.yaml'), readFileSync(join(work, 'exported', 'hello.yaml')));
     const dry = await demiton(['apply', '-f', 'only-hello', '--prune', '--dry-run']);
     expect(dry.code).toBe(EXIT.ok);
-    expect(dry.stdout).toMatch(/- prune {6}always-fails {2}v1\n- prune {6}child {2}v1\n- prune {6}parent {2}v1/);
+    expect(dry.stdout).toMatch(/- prune {6}always-fails {2}v1\n- prune {6}child {2}v1\n- prune {6}coded {2}v1\n- prune {6}parent {2}v1/);
     const before = await definitions();
     const doc = (await api(url, 'GET', '/api/openapi.json')).body;
     const canArchive = !!(doc.paths['/api/workflows/{id}/archive']?.post || doc.paths['/api/workflows/{id}']?.delete);
     const r = await demiton(['apply', '-f', 'only-hello', '--prune', '--json']);
     if (canArchive) {
       expect(r.code).toBe(EXIT.ok);
-      expect(r.json.summary.prune).toBe(3);
+      expect(r.json.summary.prune).toBe(4);
     } else {
       expect(r.code).toBe(EXIT.unsupported);
       expect(r.json.error.code).toBe('prune_unsupported');
