@@ -20,7 +20,7 @@
  * `collect_too_large`, checked as results arrive and again, by size only, before they are read.
  */
 import { COLLECT_MAX_BYTES, type ChunkedTask } from '../domain/workflow-definition';
-import { ServiceUnavailableError, TaskFailedError, toStoredError, type StoredError } from '../domain/errors';
+import { TaskFailedError, toStoredError, type StoredError } from '../domain/errors';
 import { mapValue } from '../domain/expressions';
 import type { Db } from '../db/db';
 import { collectResults, failedRecords, finishChunks, startChunks, type ChunkProgress, type ChunkResult } from '../store/chunks';
