@@ -7,7 +7,7 @@ import { statement, type Queryable } from '../db/db';
 import type { RunStatus } from '../domain/api';
 import type { StoredError } from '../domain/errors';
 import type { TaskType } from '../domain/workflow-definition';
-import { CLAIMABLE_TASK, FENCE, KEPT_ON_RERUN, RELEASE_TASK, type TaskStatus } from './task-transitions';
+import { CLAIMABLE_TASK, COUNT_INTERRUPTED, FENCE, KEPT_ON_RERUN, RELEASE_TASK, RUN_CRASHED, type TaskStatus } from './task-transitions';
 
 export type RunTrigger = 'http' | 'schedule' | 'workflow' | 'chunk' | 'event';
 
@@ -108,6 +108,8 @@ export interface TaskState {
   output: unknown;
   /** The recorded error of a FAILED task (a resumed graph run hands it to its failure handlers). */
   error?: StoredError | null;
+  /** Attempts cut off by a worker's death before this claim (the claim's own count is in `ClaimedRun.crashed`). */
+  interrupted?: number;
 }
 
 export interface ClaimedRun {
@@ -120,12 +122,18 @@ export interface ClaimedRun {
   tasks: TaskState[];
   /** The task the claim already started (RUNNING, attempt counted), so the executor skips its startTask. */
   startedTaskId?: string | null;
+  /**
+   * The run was taken from a worker that died holding it: every task it found RUNNING had one more
+   * attempt interrupted, counted by the claim (`interrupted` + 1).
+   */
+  crashed?: boolean;
 }
 
 export const CLAIMED_COLUMNS = `c.id, c.org_id AS "orgId", c.workflow_id AS "workflowId", c.workflow_version AS "workflowVersion",
             c.input, c.parent_run_id AS "parentRunId",
             (SELECT coalesce(json_agg(json_build_object('id', t.id, 'position', t.position, 'key', t.key, 'type', t.type,
-                     'status', t.status, 'attempts', t.attempts, 'output', t.output, 'error', t.error) ORDER BY t.position), '[]'::json)
+                     'status', t.status, 'attempts', t.attempts, 'output', t.output, 'error', t.error,
+                     'interrupted', t.interrupted_attempts) ORDER BY t.position), '[]'::json)
                FROM task_runs t WHERE t.run_id = c.id) AS tasks`;
 
 /**
@@ -143,15 +151,23 @@ export async function claimChild(
   const { rows } = await q.query<ClaimedRun>(
     statement(
       'demiton_claim_child',
-      `WITH c AS (
+      `WITH l AS (
+       -- A child this same worker still holds was not left by a dead one.
+       SELECT k.id, (${RUN_CRASHED('k')} AND k.lease_owner <> $3::text) AS crashed FROM workflow_runs k
+        WHERE k.id = $2::uuid AND k.org_id = $1::uuid AND k.status IN ('PENDING', 'RUNNING')
+          AND EXISTS (SELECT 1 FROM workflow_runs p WHERE p.id = k.parent_run_id AND p.lease_owner = $3::text AND p.status = 'RUNNING')
+        FOR UPDATE
+     ), c AS (
        UPDATE workflow_runs k
           SET status = 'RUNNING', started_at = coalesce(k.started_at, clock_timestamp()),
               lease_owner = $3::text, lease_expires_at = clock_timestamp() + $4::int * interval '1 millisecond'
-        WHERE k.id = $2::uuid AND k.org_id = $1::uuid AND k.status IN ('PENDING', 'RUNNING')
-          AND EXISTS (SELECT 1 FROM workflow_runs p WHERE p.id = k.parent_run_id AND p.lease_owner = $3::text AND p.status = 'RUNNING')
-        RETURNING k.id, k.org_id, k.workflow_id, k.workflow_version, k.input, k.parent_run_id
+         FROM l WHERE k.id = l.id
+        RETURNING k.id, k.org_id, k.workflow_id, k.workflow_version, k.input, k.parent_run_id, l.crashed
+     ), x AS (
+       UPDATE task_runs t SET ${COUNT_INTERRUPTED('c.crashed')}
+         FROM c WHERE c.crashed AND t.run_id = c.id AND t.org_id = c.org_id AND t.status = 'RUNNING'
      )
-     SELECT ${CLAIMED_COLUMNS} FROM c`,
+     SELECT ${CLAIMED_COLUMNS}, c.crashed FROM c`,
     ),
     [orgId, childId, workerId, leaseMs],
   );
@@ -228,10 +244,20 @@ export async function extendLeases(q: Queryable, owner: string, runIds: readonly
   return new Set(rows.map((r) => r.id));
 }
 
-/** Lets a lease go at once (the worker gave the run up), so recovery need not wait for it to expire. */
+/**
+ * Lets a lease go at once (the worker gave the run up: shutdown, or an infrastructure error), so
+ * recovery need not wait for it to expire. The owner is cleared too, on the run and on the inline
+ * children this worker holds under it: the next claim then knows the run was handed back, not left
+ * by a worker that died, and counts no interrupted attempt (`RUN_CRASHED`).
+ */
 export async function expireLease(q: Queryable, runId: string, owner: string): Promise<void> {
   await q.query(
-    `UPDATE workflow_runs SET lease_expires_at = clock_timestamp() WHERE id = $1::uuid AND lease_owner = $2::text AND status = 'RUNNING'`,
+    `WITH RECURSIVE tree AS (
+       SELECT id FROM workflow_runs WHERE id = $1::uuid AND lease_owner = $2::text AND status = 'RUNNING'
+       UNION
+       SELECT k.id FROM workflow_runs k JOIN tree ON k.parent_run_id = tree.id WHERE k.lease_owner = $2::text AND k.status = 'RUNNING'
+     )
+     UPDATE workflow_runs SET lease_expires_at = clock_timestamp(), lease_owner = NULL WHERE id IN (SELECT id FROM tree)`,
     [runId, owner],
   );
 }
@@ -395,7 +421,7 @@ export async function rerunRunTree(q: Queryable, orgId: string, runId: string): 
         WHERE id IN (SELECT id FROM tree) AND org_id = $1::uuid
         RETURNING id, parent_run_id
      ), t AS (
-       UPDATE task_runs SET status = 'PENDING', error = NULL, output = NULL, finished_at = NULL
+       UPDATE task_runs SET status = 'PENDING', error = NULL, output = NULL, finished_at = NULL, interrupted_attempts = 0
         WHERE run_id IN (SELECT id FROM tree) AND org_id = $1::uuid AND NOT (${KEPT_ON_RERUN})
      )
      SELECT id FROM r WHERE parent_run_id IS NULL`,
