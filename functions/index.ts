@@ -17,7 +17,19 @@ import { routes } from './routes';
 import { timers } from './timers';
 import { startWorkerWhenReady, type WorkerStarter } from './worker-start';
 
-app.setup({ enableHttpStream: true });
+// With telemetry on, logs leave through OpenTelemetry (shared/observability/logs.ts) with the
+// traces; the capability tells the Functions host that this worker sends its own, so the host does
+// not forward the worker's output to Application Insights a second time.
+app.setup({ enableHttpStream: true, capabilities: { WorkerOpenTelemetryEnabled: telemetryConfigured() } });
+
+function telemetryConfigured(): boolean {
+  try {
+    return configFromEnv().telemetry.exporter !== 'none';
+  } catch {
+    // A bad configuration is reported by appStart and per request; no exporter starts then.
+    return false;
+  }
+}
 
 for (const route of routes) {
   app.http(route.name, { methods: [route.method as 'GET'], route: route.route, authLevel: 'anonymous', handler: toHandler(route) });

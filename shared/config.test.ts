@@ -9,6 +9,12 @@ describe('loadConfig', () => {
     expect(c.queue.kind).toBe('embedded');
     expect(c.http.port).toBe(7071);
     expect(c.worker.enabled).toBe(true);
+    expect(c.worker.maxCrashes).toBe(3);
+  });
+
+  it('reads WORKER_MAX_CRASHES and refuses a limit below 1 by name', () => {
+    expect(loadConfig({ WORKER_MAX_CRASHES: '5' }).worker.maxCrashes).toBe(5);
+    expect(() => loadConfig({ WORKER_MAX_CRASHES: '0' })).toThrow(/WORKER_MAX_CRASHES/);
   });
 
   it('uses PostgreSQL and Redis when both URLs are set; empty strings count as unset', () => {

@@ -89,6 +89,8 @@ export const envSchema = z.object({
     .optional(),
   // Lease on each run a worker executes; heartbeats every third of it. A dead worker's runs resume after it runs out.
   WORKER_LEASE_MS: int(30_000, 1_000, 600_000),
+  // Attempts a task may lose to its worker process dying before it fails with `worker_crashed` (a poison task).
+  WORKER_MAX_CRASHES: int(3, 1, 100),
   PORT: int(7071, 0, 65535),
   HOST: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -219,7 +221,7 @@ export interface Config {
   queue:
     | { kind: 'redis'; url: string; prefix: string; cluster: boolean; auth: { kind: 'key' } | EntraSignIn }
     | { kind: 'embedded'; prefix: string };
-  worker: { enabled: boolean; concurrency: number; id: string | undefined; leaseMs: number };
+  worker: { enabled: boolean; concurrency: number; id: string | undefined; leaseMs: number; maxCrashes: number };
   http: { port: number; host: string | undefined; maxBodyBytes: number; studioDir: string | undefined };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** Development mode (DEMITON_DEV_MODE=on): no identity provider; one built-in organisation and admin, loopback only. */
@@ -359,7 +361,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           auth: e.REDIS_AUTH === 'entra' ? { kind: 'entra', user: e.REDIS_ENTRA_USER!, clientId: e.AZURE_CLIENT_ID } : { kind: 'key' },
         }
       : { kind: 'embedded', prefix: e.REDIS_PREFIX },
-    worker: { enabled: e.DEMITON_WORKER, concurrency: e.WORKER_CONCURRENCY, id: e.WORKER_ID, leaseMs: e.WORKER_LEASE_MS },
+    worker: {
+      enabled: e.DEMITON_WORKER,
+      concurrency: e.WORKER_CONCURRENCY,
+      id: e.WORKER_ID,
+      leaseMs: e.WORKER_LEASE_MS,
+      maxCrashes: e.WORKER_MAX_CRASHES,
+    },
     http: { port: e.PORT, host: e.HOST, maxBodyBytes: e.MAX_BODY_BYTES, studioDir: e.STUDIO_DIR },
     logLevel: e.LOG_LEVEL,
     devMode: e.DEMITON_DEV_MODE,

@@ -1,9 +1,11 @@
 /**
  * Structured JSON logs. One root logger per process; modules take child loggers with context ids
  * (`orgId`, `runId`, `taskKey`, `workerId`), and every line written inside a traced operation
- * carries `traceId` and `spanId`, so a log line finds its trace in Application Insights.
+ * carries `traceId` and `spanId`, so a log line finds its trace in Application Insights. With
+ * telemetry on, every line is also exported as an OpenTelemetry log record (observability/logs.ts).
  */
 import pino from 'pino';
+import { bridgedDestination } from './observability/logs';
 import { activeTraceIds } from './observability/tracing';
 
 export type Logger = pino.Logger;
@@ -61,7 +63,9 @@ export function createLogger(level: string, bindings: Record<string, unknown> = 
       },
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  // Lines go to standard output (or `destination`) and, once telemetry installs a logger provider,
+  // to OpenTelemetry as well (observability/logs.ts).
+  return pino(options, bridgedDestination(destination ?? pino.destination(1)));
 }
 
 const LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);

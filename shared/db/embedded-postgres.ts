@@ -12,12 +12,30 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createDb, type Db } from './db';
 
+/**
+ * The deployed package leaves PGlite out (scripts/package-api.mjs): a deployment keeps its data in
+ * the PostgreSQL that DATABASE_URL names, never on an instance's disk.
+ */
+async function loadPglite() {
+  try {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+    return { PGlite, PGLiteSocketServer };
+  } catch (err) {
+    throw new Error(
+      'DATABASE_URL is not set and the embedded PostgreSQL is not installed (it is left out of the deployed package): set DATABASE_URL.',
+      {
+        cause: err,
+      },
+    );
+  }
+}
+
 /** Starts PGlite under `dataDir/pglite` and returns a `Db` connected to it over loopback. */
 export async function startEmbeddedPostgres(dataDir: string, schema: string): Promise<Db> {
   const dir = resolve(join(dataDir, 'pglite'));
   mkdirSync(dir, { recursive: true });
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+  const { PGlite, PGLiteSocketServer } = await loadPglite();
   const pglite = await PGlite.create(dir);
   const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 1 });
   await server.start();

@@ -39,6 +39,7 @@ import { withSpan } from '../observability/tracing';
 import { definitionMismatch, executeGraph } from './execute-graph';
 import { validateRunInput } from './input-schema';
 import { isChain } from './task-graph';
+import { DEFAULT_MAX_WORKER_CRASHES, refusePoisonTask } from './poison-tasks';
 
 export interface ExecutorDeps {
   db: Db;
@@ -52,6 +53,8 @@ export interface ExecutorDeps {
   leases: LeaseKeeper;
   /** Models, knowledge and files lent to operations (task-services.ts); absent, those operations say so. */
   taskServices?: TaskServices | undefined;
+  /** Attempts a task may lose to worker crashes before it fails with `worker_crashed` (default 3). */
+  maxWorkerCrashes?: number | undefined;
 }
 
 export interface RunOutcome {
@@ -414,6 +417,7 @@ export class RunExecutor {
     log: Logger,
   ): Promise<unknown> {
     const { db } = this.deps;
+    refusePoisonTask(run, taskRunId, task.key, this.deps.maxWorkerCrashes ?? DEFAULT_MAX_WORKER_CRASHES);
     switch (task.type) {
       case 'atomic': {
         const target = await this.operation(run.orgId, projectId, task.connector, task.operation, task.key);

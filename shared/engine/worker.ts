@@ -103,6 +103,7 @@ export class Worker {
       connectors: platform.connectors,
       logger,
       leases: this.leases,
+      maxWorkerCrashes: platform.config.worker.maxCrashes,
       taskServices: createTaskServices({
         db: platform.db,
         ai: platform.ai,

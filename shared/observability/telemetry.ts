@@ -1,10 +1,13 @@
 /**
  * Starts the process's telemetry from the configuration: Application Insights through
  * `@azure/monitor-opentelemetry` (loaded only when configured: it pulls a large SDK), OTLP over
- * HTTP, the console, or nothing. Entry points call `startTelemetry` once, before the platform.
+ * HTTP, the console, or nothing. Entry points (the Functions app, the local host, the worker
+ * process) call `startTelemetry` once, before the platform; it is the one place that sets up
+ * OpenTelemetry: traces, metrics, and logs (every pino line, bridged by logs.ts).
  */
 import type { TracerProvider } from '@opentelemetry/api';
 import type { Config } from '../config';
+import { installLoggerProvider, uninstallLoggerProvider } from './logs';
 import { installMeterProvider, uninstallMeterProvider } from './metrics';
 import { installTracerProvider, uninstallTracerProvider } from './tracing';
 
@@ -42,11 +45,15 @@ export async function startTelemetry(config: Config, role: string): Promise<Tele
       },
     });
     const { trace, metrics } = await import('@opentelemetry/api');
+    // The distro registers its logger provider (Azure Monitor log exporter) globally.
+    const { logs } = await import('@opentelemetry/api-logs');
     installTracerProvider(trace.getTracerProvider());
     installMeterProvider(metrics.getMeterProvider());
+    installLoggerProvider(logs.getLoggerProvider());
     return {
       exporter: 'azure-monitor',
       async shutdown() {
+        uninstallLoggerProvider();
         await shutdownAzureMonitor();
         uninstallTracerProvider();
         uninstallMeterProvider();
@@ -56,29 +63,37 @@ export async function startTelemetry(config: Config, role: string): Promise<Tele
 
   const { BasicTracerProvider, BatchSpanProcessor, ConsoleSpanExporter } = await import('@opentelemetry/sdk-trace-base');
   const { MeterProvider, PeriodicExportingMetricReader, ConsoleMetricExporter } = await import('@opentelemetry/sdk-metrics');
+  const { LoggerProvider, BatchLogRecordProcessor, ConsoleLogRecordExporter } = await import('@opentelemetry/sdk-logs');
   let spanExporter;
   let metricExporter;
+  let logExporter;
   if (t.exporter === 'otlp') {
     const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
     const { OTLPMetricExporter } = await import('@opentelemetry/exporter-metrics-otlp-http');
+    const { OTLPLogExporter } = await import('@opentelemetry/exporter-logs-otlp-http');
     const base = t.otlpEndpoint!.replace(/\/+$/, '');
     spanExporter = new OTLPTraceExporter({ url: `${base}/v1/traces` });
     metricExporter = new OTLPMetricExporter({ url: `${base}/v1/metrics` });
+    logExporter = new OTLPLogExporter({ url: `${base}/v1/logs` });
   } else {
     spanExporter = new ConsoleSpanExporter();
     metricExporter = new ConsoleMetricExporter();
+    logExporter = new ConsoleLogRecordExporter();
   }
   const tracerProvider = new BasicTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(spanExporter)] });
   const meterProvider = new MeterProvider({
     resource,
     readers: [new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 60_000 })],
   });
+  const loggerProvider = new LoggerProvider({ resource, processors: [new BatchLogRecordProcessor(logExporter)] });
   installTracerProvider(tracerProvider as unknown as TracerProvider);
   installMeterProvider(meterProvider);
+  installLoggerProvider(loggerProvider);
   return {
     exporter: t.exporter,
     async shutdown() {
-      await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]);
+      uninstallLoggerProvider();
+      await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown(), loggerProvider.shutdown()]);
       uninstallTracerProvider();
       uninstallMeterProvider();
     },

@@ -10,13 +10,15 @@
  * deadlocking. The rows are found by primary key (`id = ANY`); the status conditions are written
  * as CASE expressions so that the planner cannot prefer the partial index of unfinished runs, which
  * it did whenever its statistics lagged behind a backlog (every claim then scanned the backlog).
+ * A claim of a run whose worker died (RUNNING, lease expired, owner still set) counts one
+ * interrupted attempt on each task it finds RUNNING (`COUNT_INTERRUPTED`), in the same statement.
  * A statement PostgreSQL still aborts as a deadlock victim (SQLSTATE 40P01, e.g.
  * against a cancel of a whole run tree) changed nothing and may be retried.
  */
 import { statement, type Queryable } from '../db/db';
 import type { StoredError } from '../domain/errors';
 import { CLAIMED_COLUMNS, type ClaimedRun, type TaskEnd } from './runs';
-import { CLAIMABLE_TASK, START_TASK, endTask } from './task-transitions';
+import { CLAIMABLE_TASK, COUNT_INTERRUPTED, RUN_CRASHED, START_TASK, endTask } from './task-transitions';
 
 export interface ClaimRequest {
   orgId: string;
@@ -26,7 +28,7 @@ export interface ClaimRequest {
 const CLAIM_RUNS = statement(
   'demiton_claim_runs',
   `WITH locked AS (
-     SELECT w.id FROM workflow_runs w
+     SELECT w.id, ${RUN_CRASHED('w')} AS crashed FROM workflow_runs w
       WHERE w.id = ANY($1::uuid[])
         AND EXISTS (SELECT 1 FROM unnest($1::uuid[], $2::uuid[]) AS r(id, org_id) WHERE r.id = w.id AND r.org_id = w.org_id)
         AND CASE w.status WHEN 'PENDING' THEN true
@@ -39,17 +41,20 @@ const CLAIM_RUNS = statement(
         SET status = 'RUNNING', started_at = coalesce(w.started_at, clock_timestamp()),
             lease_owner = $3::text, lease_expires_at = clock_timestamp() + $4::int * interval '1 millisecond'
        FROM locked WHERE w.id = locked.id
-     RETURNING w.id, w.org_id, w.workflow_id, w.workflow_version, w.input, w.parent_run_id
+     RETURNING w.id, w.org_id, w.workflow_id, w.workflow_version, w.input, w.parent_run_id, locked.crashed
    ), first_tasks AS (
      SELECT DISTINCT ON (t.run_id) t.id, t.run_id FROM task_runs t JOIN claimed ON t.run_id = claimed.id AND t.org_id = claimed.org_id
       WHERE t.${CLAIMABLE_TASK}
       ORDER BY t.run_id, t.position
    ), started AS (
-     UPDATE task_runs t SET ${START_TASK}
-       FROM first_tasks WHERE t.id = first_tasks.id
+     UPDATE task_runs t SET ${START_TASK}, ${COUNT_INTERRUPTED('claimed.crashed')}
+       FROM first_tasks JOIN claimed ON claimed.id = first_tasks.run_id WHERE t.id = first_tasks.id
      RETURNING t.id, t.run_id
+   ), interrupted AS (
+     UPDATE task_runs t SET ${COUNT_INTERRUPTED('claimed.crashed')}
+       FROM claimed WHERE claimed.crashed AND t.run_id = claimed.id AND t.org_id = claimed.org_id AND t.status = 'RUNNING' AND NOT EXISTS (SELECT 1 FROM first_tasks WHERE first_tasks.id = t.id)
    )
-   SELECT ${CLAIMED_COLUMNS}, (SELECT started.id FROM started WHERE started.run_id = claimed.id) AS "startedTaskId" FROM claimed`,
+   SELECT ${CLAIMED_COLUMNS}, claimed.crashed, (SELECT started.id FROM started WHERE started.run_id = claimed.id) AS "startedTaskId" FROM claimed`,
 );
 
 /**

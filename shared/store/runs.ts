@@ -9,7 +9,7 @@ import { statement, type Queryable } from '../db/db';
 import type { RunStatus } from '../domain/api';
 import type { StoredError } from '../domain/errors';
 import type { TaskType } from '../domain/workflow-definition';
-import { CLAIMABLE_TASK, FENCE, KEPT_ON_RERUN, RELEASE_TASK, type TaskStatus } from './task-transitions';
+import { CLAIMABLE_TASK, COUNT_INTERRUPTED, FENCE, KEPT_ON_RERUN, RELEASE_TASK, RUN_CRASHED, type TaskStatus } from './task-transitions';
 
 export type RunTrigger = 'http' | 'schedule' | 'workflow' | 'chunk' | 'event';
 
@@ -110,6 +110,8 @@ export interface TaskState {
   output: unknown;
   /** The recorded error of a FAILED task (a resumed graph run hands it to its failure handlers). */
   error?: StoredError | null;
+  /** Attempts cut off by a worker's death before this claim (the claim's own count is in `ClaimedRun.crashed`). */
+  interrupted?: number;
 }
 
 export interface ClaimedRun {
@@ -122,13 +124,19 @@ export interface ClaimedRun {
   tasks: TaskState[];
   /** The task the claim already started (RUNNING, attempt counted), so the executor skips its startTask. */
   startedTaskId?: string | null;
+  /**
+   * The run was taken from a worker that died holding it: every task it found RUNNING had one more
+   * attempt interrupted, counted by the claim (`interrupted` + 1).
+   */
+  crashed?: boolean;
 }
 
 /** The columns of a claimed run, read from a CTE named `claimed` that returned the updated run rows. */
 export const CLAIMED_COLUMNS = `claimed.id, claimed.org_id AS "orgId", claimed.workflow_id AS "workflowId", claimed.workflow_version AS "workflowVersion",
             claimed.input, claimed.parent_run_id AS "parentRunId",
             (SELECT coalesce(json_agg(json_build_object('id', t.id, 'position', t.position, 'key', t.key, 'type', t.type,
-                     'status', t.status, 'attempts', t.attempts, 'output', t.output, 'error', t.error) ORDER BY t.position), '[]'::json)
+                     'status', t.status, 'attempts', t.attempts, 'output', t.output, 'error', t.error,
+                     'interrupted', t.interrupted_attempts) ORDER BY t.position), '[]'::json)
                FROM task_runs t WHERE t.run_id = claimed.id) AS tasks`;
 
 /**
@@ -146,15 +154,23 @@ export async function claimChild(
   const { rows } = await q.query<ClaimedRun>(
     statement(
       'demiton_claim_child',
-      `WITH claimed AS (
+      `WITH locked AS (
+       -- A child this same worker still holds was not left by a dead one.
+       SELECT k.id, (${RUN_CRASHED('k')} AND k.lease_owner <> $3::text) AS crashed FROM workflow_runs k
+        WHERE k.id = $2::uuid AND k.org_id = $1::uuid AND k.status IN ('PENDING', 'RUNNING')
+          AND EXISTS (SELECT 1 FROM workflow_runs p WHERE p.id = k.parent_run_id AND p.lease_owner = $3::text AND p.status = 'RUNNING')
+        FOR UPDATE
+     ), claimed AS (
        UPDATE workflow_runs k
           SET status = 'RUNNING', started_at = coalesce(k.started_at, clock_timestamp()),
               lease_owner = $3::text, lease_expires_at = clock_timestamp() + $4::int * interval '1 millisecond'
-        WHERE k.id = $2::uuid AND k.org_id = $1::uuid AND k.status IN ('PENDING', 'RUNNING')
-          AND EXISTS (SELECT 1 FROM workflow_runs p WHERE p.id = k.parent_run_id AND p.lease_owner = $3::text AND p.status = 'RUNNING')
-        RETURNING k.id, k.org_id, k.workflow_id, k.workflow_version, k.input, k.parent_run_id
+         FROM locked WHERE k.id = locked.id
+        RETURNING k.id, k.org_id, k.workflow_id, k.workflow_version, k.input, k.parent_run_id, locked.crashed
+     ), interrupted AS (
+       UPDATE task_runs t SET ${COUNT_INTERRUPTED('claimed.crashed')}
+         FROM claimed WHERE claimed.crashed AND t.run_id = claimed.id AND t.org_id = claimed.org_id AND t.status = 'RUNNING'
      )
-     SELECT ${CLAIMED_COLUMNS} FROM claimed`,
+     SELECT ${CLAIMED_COLUMNS}, claimed.crashed FROM claimed`,
     ),
     [orgId, childId, workerId, leaseMs],
   );
@@ -231,10 +247,20 @@ export async function extendLeases(q: Queryable, owner: string, runIds: readonly
   return new Set(rows.map((r) => r.id));
 }
 
-/** Lets a lease go at once (the worker gave the run up), so recovery need not wait for it to expire. */
+/**
+ * Lets a lease go at once (the worker gave the run up: shutdown, or an infrastructure error), so
+ * recovery need not wait for it to expire. The owner is cleared too, on the run and on the inline
+ * children this worker holds under it: the next claim then knows the run was handed back, not left
+ * by a worker that died, and counts no interrupted attempt (`RUN_CRASHED`).
+ */
 export async function expireLease(q: Queryable, runId: string, owner: string): Promise<void> {
   await q.query(
-    `UPDATE workflow_runs SET lease_expires_at = clock_timestamp() WHERE id = $1::uuid AND lease_owner = $2::text AND status = 'RUNNING'`,
+    `WITH RECURSIVE tree AS (
+       SELECT id FROM workflow_runs WHERE id = $1::uuid AND lease_owner = $2::text AND status = 'RUNNING'
+       UNION
+       SELECT k.id FROM workflow_runs k JOIN tree ON k.parent_run_id = tree.id WHERE k.lease_owner = $2::text AND k.status = 'RUNNING'
+     )
+     UPDATE workflow_runs SET lease_expires_at = clock_timestamp(), lease_owner = NULL WHERE id IN (SELECT id FROM tree)`,
     [runId, owner],
   );
 }
@@ -398,7 +424,7 @@ export async function rerunRunTree(q: Queryable, orgId: string, runId: string): 
         WHERE id IN (SELECT id FROM tree) AND org_id = $1::uuid
         RETURNING id, parent_run_id
      ), t AS (
-       UPDATE task_runs SET status = 'PENDING', error = NULL, output = NULL, finished_at = NULL
+       UPDATE task_runs SET status = 'PENDING', error = NULL, output = NULL, finished_at = NULL, interrupted_attempts = 0
         WHERE run_id IN (SELECT id FROM tree) AND org_id = $1::uuid AND NOT (${KEPT_ON_RERUN})
      )
      SELECT id FROM r WHERE parent_run_id IS NULL`,

@@ -163,6 +163,21 @@ export const SKIP_TASK = `status = 'SKIPPED', finished_at = clock_timestamp(), e
 /** SET list that takes back a start made by the claim: PENDING again, the attempt uncounted. */
 export const RELEASE_TASK = `status = 'PENDING', attempts = greatest(attempts - 1, 0), started_at = NULL`;
 
+/**
+ * Whether a run being claimed was left by a worker that died: RUNNING with its owner still set (a
+ * worker that gives a run up clears the owner in `expireLease`, so a hand-back on shutdown or
+ * after an infrastructure error is not a crash). `alias` names the run row before the claim.
+ */
+export const RUN_CRASHED = (alias: string) => `(${alias}.status = 'RUNNING' AND ${alias}.lease_owner IS NOT NULL)`;
+
+/**
+ * SET item that counts an interrupted attempt on a task found RUNNING when `crashedSql` (the
+ * claimed run was left by a dead worker): the engine fails the task with `worker_crashed` once
+ * the count reaches the configured limit (engine/poison-tasks.ts).
+ */
+export const COUNT_INTERRUPTED = (crashedSql: string) =>
+  `interrupted_attempts = interrupted_attempts + CASE WHEN status = 'RUNNING' AND ${crashedSql} THEN 1 ELSE 0 END`;
+
 /** Tasks a claim may start, and that a rerun leaves alone. */
 export const CLAIMABLE_TASK = `status IN ('PENDING', 'RUNNING')`;
 export const KEPT_ON_RERUN = `status IN ('SUCCEEDED', 'SKIPPED')`;

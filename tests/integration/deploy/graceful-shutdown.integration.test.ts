@@ -148,6 +148,12 @@ describe('graceful shutdown', () => {
     expect(done.tasks.map((t: { status: string }) => t.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
     expect(firstCalls).toBe(1); // the finished task was not executed again
     expect(gateCalls).toBe(2); // the interrupted task ran again on the second worker
+    // A hand-back is not a crash: it counts nothing toward worker_crashed.
+    const { rows } = await platform.db.query<{ n: number }>(
+      'SELECT max(interrupted_attempts) AS n FROM task_runs WHERE run_id = $1::uuid',
+      [runId],
+    );
+    expect(rows[0]!.n).toBe(0);
     expect(b.completed).toBe(1);
   });
 

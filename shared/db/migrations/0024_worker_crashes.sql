@@ -1,0 +1,11 @@
+-- 0024: poison runs (issue #21). A task whose attempts keep dying with their worker process (out of
+-- memory, a native crash, process.exit in an operation) was resumed forever: an interrupted attempt
+-- is not a failed one, so it never counted against `maxAttempts`.
+--
+-- `interrupted_attempts` counts the attempts of a task that were cut off by the death of the
+-- worker that held its run: the claim of a RUNNING run whose lease expired while still owned (a
+-- worker that hands a run back clears the owner first) adds one to each task it finds RUNNING.
+-- Past WORKER_MAX_CRASHES the engine fails the task with `worker_crashed` instead of starting it
+-- again. A rerun of the run starts the count again. NOT NULL DEFAULT 0 is a catalogue-only change
+-- (no table rewrite) on PostgreSQL 11 and later.
+ALTER TABLE task_runs ADD COLUMN interrupted_attempts integer NOT NULL DEFAULT 0;
