@@ -116,6 +116,21 @@ export const TaskRunView = z.object({
   modelUsage: ModelUsage.optional().describe('Language-model tokens this task spent (model connector calls, retries included).'),
 });
 
+/** What one rerun chose, recorded with the attempt it started. */
+export const RunRetryRecord = z
+  .object({
+    attempt: z.number().int(),
+    workflowVersion: z.number().int().describe('The version this attempt runs.'),
+    previousVersion: z.number().int().describe('The version the attempt before it ran.'),
+    inputEdited: z.boolean(),
+    fromTask: z.string().nullable(),
+    renewedTasks: z.array(z.string()).describe('Tasks that ran again under a new idempotency key.'),
+    requestedBy: z.string().describe('`type:id` of the actor.'),
+    requestedAt: z.iso.datetime(),
+    bulkActionId: z.uuid().nullable().describe('The bulk retry this rerun was part of.'),
+  })
+  .describe('A rerun of a run.');
+
 export const RunView = z.object({
   id: z.uuid(),
   workflowId: z.uuid(),
@@ -140,10 +155,11 @@ export const RunView = z.object({
   onFailureOf: z.uuid().nullable().optional().describe("The run whose failure started this one (its workflow's onFailure)."),
   tasks: z.array(TaskRunView),
   modelUsage: ModelUsage.optional().describe("The run's language-model tokens: the sum over its tasks (absent in lists)."),
+  retries: z.array(RunRetryRecord).optional().describe('The reruns of this run, oldest first (absent in lists).'),
 });
 export type RunView = z.infer<typeof RunView>;
 
-export const RunSummary = RunView.omit({ tasks: true, input: true, output: true, modelUsage: true });
+export const RunSummary = RunView.omit({ tasks: true, input: true, output: true, modelUsage: true, retries: true });
 export const RunList = z.object({ items: z.array(RunSummary), nextCursor: z.string().nullable() });
 
 export const ListRunsQuery = z.strictObject({

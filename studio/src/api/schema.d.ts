@@ -538,7 +538,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Rerun a FAILED or CANCELLED run from its first unfinished task, as a new attempt of the same run */
+        /** Rerun a FAILED or CANCELLED run as a new attempt of the same run: from its first unfinished task, or with the latest version, an edited input, from a chosen task */
         post: operations["retryRun"];
         delete?: never;
         options?: never;
@@ -1711,17 +1711,38 @@ export interface components {
             /** @constant */
             provider: "openai-compatible";
         };
-        /** @description A rerun from failure: tasks that succeeded keep their outputs; the run resumes at the first task that did not. */
+        /** @description Options of a rerun. All omitted: rerun from the first task that did not succeed, same version and input. */
+        RetryRunBody: {
+            /** @description Run again from this task: it and every task that needs it run again; the outputs of the tasks it needs come from the last attempt. */
+            fromTask?: string;
+            /** @description An edited input, checked against the input schema of the version the rerun uses. Omitted: the run keeps its input. */
+            input?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /**
+             * @description 'same' reruns the run's own workflow version; 'latest' the latest published version (replay after a fix).
+             * @default same
+             * @enum {string}
+             */
+            version: "same" | "latest";
+        };
+        /** @description A rerun: tasks whose outputs are kept are not executed again; the others run as the next attempt of the same run. */
         RetryRunResult: {
             /** @description The attempt now queued (1 is the first execution). */
             attempt: number;
+            fromTask?: string | null;
             /**
              * Format: uuid
              * @description The same run: a rerun is a new attempt of it.
              */
             id: string;
+            inputEdited?: boolean;
+            /** @description Tasks that run again under a new idempotency key (their definition or the input changed; docs/reliability.md). */
+            renewedTasks?: string[];
             /** @enum {string} */
             status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+            /** @description The workflow version the attempt runs. */
+            workflowVersion?: number;
         };
         RoleMappingList: {
             items: {
@@ -1817,6 +1838,24 @@ export interface components {
             onFailureOf?: string | null;
             output: components["schemas"]["JsonValue"] | null;
             parentRunId: string | null;
+            /** @description The reruns of this run, oldest first (absent in lists). */
+            retries?: {
+                attempt: number;
+                /** @description The bulk retry this rerun was part of. */
+                bulkActionId: string | null;
+                fromTask: string | null;
+                inputEdited: boolean;
+                /** @description The version the attempt before it ran. */
+                previousVersion: number;
+                /** @description Tasks that ran again under a new idempotency key. */
+                renewedTasks: string[];
+                /** Format: date-time */
+                requestedAt: string;
+                /** @description `type:id` of the actor. */
+                requestedBy: string;
+                /** @description The version this attempt runs. */
+                workflowVersion: number;
+            }[];
             startedAt: string | null;
             /** @enum {string} */
             status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
@@ -4473,7 +4512,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetryRunBody"];
+            };
+        };
         responses: {
             /** @description The next attempt is queued */
             202: {

@@ -1,0 +1,38 @@
+-- 0021: replay after a fix (issue #18). Each rerun of a run is recorded as one row: the version it
+-- runs, whether its input was edited, the task it starts from, the tasks whose idempotency keys
+-- changed, and who asked (alone or as part of a bulk retry). The first attempt has no row: it is
+-- the run itself.
+CREATE TABLE run_attempts (
+  run_id            uuid NOT NULL REFERENCES workflow_runs (id) ON DELETE CASCADE,
+  org_id            uuid NOT NULL,
+  attempt           integer NOT NULL CHECK (attempt >= 2),
+  workflow_version  integer NOT NULL,
+  previous_version  integer NOT NULL,
+  input_edited      boolean NOT NULL DEFAULT false,
+  from_task         text,
+  -- Task keys that run again under a new TaskRun id, so adapters see a new idempotency key.
+  renewed_tasks     text[] NOT NULL DEFAULT '{}',
+  requested_by      text NOT NULL,
+  requested_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
+  bulk_action_id    uuid,
+  PRIMARY KEY (run_id, attempt)
+);
+
+-- A bulk retry: the filter it was previewed with, how many runs it selected (bounded), and its
+-- progress. One audit entry names it; each run it retries gets a run_attempts row pointing here.
+CREATE TABLE bulk_run_actions (
+  id            uuid PRIMARY KEY,
+  org_id        uuid NOT NULL,
+  kind          text NOT NULL CHECK (kind IN ('retry')),
+  filter        jsonb NOT NULL,
+  options       jsonb NOT NULL,
+  status        text NOT NULL CHECK (status IN ('RUNNING', 'SUCCEEDED', 'FAILED')),
+  total         integer NOT NULL,
+  done          integer NOT NULL DEFAULT 0,
+  skipped       integer NOT NULL DEFAULT 0,
+  error         jsonb,
+  created_by    text NOT NULL,
+  created_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+  finished_at   timestamptz
+);
+CREATE INDEX bulk_run_actions_by_org ON bulk_run_actions (org_id, created_at DESC);
