@@ -10,6 +10,7 @@ import * as modelProvider from './handlers/model-provider';
 import * as projects from './handlers/projects';
 import { runEvents } from './handlers/run-events';
 import * as runs from './handlers/runs';
+import * as bulkRuns from './handlers/bulk-runs';
 import * as schedules from './handlers/schedules';
 import * as studio from './handlers/studio';
 import * as triggers from './handlers/triggers';
@@ -60,6 +61,8 @@ export const routes: readonly Route[] = [
   runs.listRuns,
   runs.cancelRun,
   runs.retryRun,
+  bulkRuns.bulkRetryRuns,
+  bulkRuns.getBulkRetryRuns,
   schedules.createSchedule,
   schedules.listSchedules,
   schedules.getSchedule,

@@ -50,3 +50,60 @@ export const RetryRunResult = z
 registerSchema('CancelRunResult', CancelRunResult);
 registerSchema('RetryRunBody', RetryRunBody);
 registerSchema('RetryRunResult', RetryRunResult);
+
+export const BulkRetryFilter = z
+  .strictObject({
+    workflowId: z.uuid().optional(),
+    status: z
+      .array(z.enum(['FAILED', 'CANCELLED']))
+      .min(1)
+      .max(2)
+      .optional()
+      .describe("Run statuses to select; default ['FAILED']."),
+    createdAfter: z.iso.datetime({ offset: true }).optional().describe('Runs created at or after this instant.'),
+    createdBefore: z.iso.datetime({ offset: true }).optional().describe('Runs created strictly before this instant.'),
+    errorCode: z.string().min(1).max(200).optional().describe("The run error's `code`."),
+  })
+  .describe('Which top-level runs a bulk retry selects (child runs rerun with their parent).');
+
+export const BulkRetryBody = z
+  .strictObject({
+    filter: BulkRetryFilter,
+    options: RetryRunBody.omit({ input: true }).optional().describe('The rerun options applied to each run (no edited input in bulk).'),
+    preview: z.boolean().default(false).describe('true: only count the runs the filter selects (200 BulkRetryPreview); nothing changes.'),
+    expectedCount: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('Required to start: the count the preview answered. 409 `bulk_preview_stale` when the filter now selects another number.'),
+  })
+  .describe('Preview, then start, a bulk retry.');
+
+export const BulkRetryPreview = z.object({
+  matched: z.number().int().describe('Runs the filter selects now (at most `limit`).'),
+  overLimit: z.boolean().describe('The filter selects more than `limit` runs: starting is refused (422 `bulk_too_large`).'),
+  limit: z.number().int().describe('The most runs one bulk retry may select.'),
+});
+
+export const BulkRunAction = z
+  .object({
+    id: z.uuid(),
+    kind: z.literal('retry'),
+    status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED']),
+    filter: z.record(z.string(), z.json()),
+    options: z.record(z.string(), z.json()),
+    total: z.number().int().describe('Runs selected when the action started.'),
+    done: z.number().int().describe('Runs handled so far (retried or skipped).'),
+    retried: z.number().int(),
+    skipped: z.number().int().describe('Runs no longer retryable when their turn came (retried meanwhile, or refused by the options).'),
+    error: z.json().nullable(),
+    createdBy: z.string(),
+    createdAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime().nullable(),
+  })
+  .describe('A bulk retry and its progress.');
+
+registerSchema('BulkRetryBody', BulkRetryBody);
+registerSchema('BulkRetryPreview', BulkRetryPreview);
+registerSchema('BulkRunAction', BulkRunAction);

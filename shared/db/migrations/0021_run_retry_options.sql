@@ -18,8 +18,9 @@ CREATE TABLE run_attempts (
   PRIMARY KEY (run_id, attempt)
 );
 
--- A bulk retry: the filter it was previewed with, how many runs it selected (bounded), and its
--- progress. One audit entry names it; each run it retries gets a run_attempts row pointing here.
+-- A bulk retry: the filter it was previewed with, the runs it selected (bounded, so the list is
+-- kept on the row and the work can resume where it stopped), and its progress. One audit entry
+-- names it; each run it retries gets a run_attempts row pointing here.
 CREATE TABLE bulk_run_actions (
   id            uuid PRIMARY KEY,
   org_id        uuid NOT NULL,
@@ -27,12 +28,17 @@ CREATE TABLE bulk_run_actions (
   filter        jsonb NOT NULL,
   options       jsonb NOT NULL,
   status        text NOT NULL CHECK (status IN ('RUNNING', 'SUCCEEDED', 'FAILED')),
+  run_ids       uuid[] NOT NULL,
   total         integer NOT NULL,
+  -- Runs handled so far (retried or skipped), in run_ids order.
   done          integer NOT NULL DEFAULT 0,
   skipped       integer NOT NULL DEFAULT 0,
   error         jsonb,
   created_by    text NOT NULL,
   created_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+  -- Moved by each batch: a RUNNING action not moved for a while lost its process and is resumed.
+  updated_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
   finished_at   timestamptz
 );
+CREATE INDEX bulk_run_actions_running ON bulk_run_actions (updated_at) WHERE status = 'RUNNING';
 CREATE INDEX bulk_run_actions_by_org ON bulk_run_actions (org_id, created_at DESC);

@@ -546,6 +546,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/runs/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Bulk retry: preview how many FAILED or CANCELLED runs a filter selects, then rerun them all as one audited action */
+        post: operations["bulkRetryRuns"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/retry/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a bulk retry and its progress */
+        get: operations["getBulkRetryRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/studio/conversations": {
         parameters: {
             query?: never;
@@ -1090,6 +1124,81 @@ export interface components {
             /** @description Scopes the studio requests for this API. */
             scopes: string[];
             tenants: string[];
+        };
+        /** @description Preview, then start, a bulk retry. */
+        BulkRetryBody: {
+            /** @description Required to start: the count the preview answered. 409 `bulk_preview_stale` when the filter now selects another number. */
+            expectedCount?: number;
+            /** @description Which top-level runs a bulk retry selects (child runs rerun with their parent). */
+            filter: {
+                /**
+                 * Format: date-time
+                 * @description Runs created at or after this instant.
+                 */
+                createdAfter?: string;
+                /**
+                 * Format: date-time
+                 * @description Runs created strictly before this instant.
+                 */
+                createdBefore?: string;
+                /** @description The run error's `code`. */
+                errorCode?: string;
+                /** @description Run statuses to select; default ['FAILED']. */
+                status?: ("FAILED" | "CANCELLED")[];
+                /** Format: uuid */
+                workflowId?: string;
+            };
+            /** @description The rerun options applied to each run (no edited input in bulk). */
+            options?: {
+                /** @description Run again from this task: it and every task that needs it run again; the outputs of the tasks it needs come from the last attempt. */
+                fromTask?: string;
+                /**
+                 * @description 'same' reruns the run's own workflow version; 'latest' the latest published version (replay after a fix).
+                 * @default same
+                 * @enum {string}
+                 */
+                version: "same" | "latest";
+            };
+            /**
+             * @description true: only count the runs the filter selects (200 BulkRetryPreview); nothing changes.
+             * @default false
+             */
+            preview: boolean;
+        };
+        BulkRetryPreview: {
+            /** @description The most runs one bulk retry may select. */
+            limit: number;
+            /** @description Runs the filter selects now (at most `limit`). */
+            matched: number;
+            /** @description The filter selects more than `limit` runs: starting is refused (422 `bulk_too_large`). */
+            overLimit: boolean;
+        };
+        /** @description A bulk retry and its progress. */
+        BulkRunAction: {
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            /** @description Runs handled so far (retried or skipped). */
+            done: number;
+            error: components["schemas"]["JsonValue"] | null;
+            filter: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            finishedAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @constant */
+            kind: "retry";
+            options: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            retried: number;
+            /** @description Runs no longer retryable when their turn came (retried meanwhile, or refused by the options). */
+            skipped: number;
+            /** @enum {string} */
+            status: "RUNNING" | "SUCCEEDED" | "FAILED";
+            /** @description Runs selected when the action started. */
+            total: number;
         };
         BusinessObjectList: {
             items: {
@@ -4527,6 +4636,81 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RetryRunResult"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    bulkRetryRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkRetryBody"];
+            };
+        };
+        responses: {
+            /** @description The preview (`preview: true`): nothing changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkRetryPreview"];
+                };
+            };
+            /** @description The action started; its progress is at Location */
+            202: {
+                headers: {
+                    /** @description URL of the action */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkRunAction"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBulkRetryRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The action */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkRunAction"];
                 };
             };
             /** @description An error */
