@@ -131,6 +131,19 @@ export const RunRetryRecord = z
   })
   .describe('A rerun of a run.');
 
+/** Why a run has not started, or why its worker went silent (GET /api/runs/{id}). */
+export const RunWaiting = z
+  .object({
+    reason: z.enum(['queued', 'concurrency_limit', 'inside_parent', 'worker_lost']),
+    message: z.string().describe('The explanation as one sentence, for people.'),
+    queuePosition: z.number().int().optional().describe('queued: 1 + the PENDING runs of the organisation created before it.'),
+    heldBy: z.array(z.uuid()).optional().describe('concurrency_limit: the runs holding the slots it needs.'),
+    limit: z.number().int().optional(),
+    leaseOwner: z.string().nullable().optional().describe('worker_lost: the worker that held the run.'),
+    leaseExpiresAt: z.iso.datetime().nullable().optional(),
+  })
+  .describe('Why the run is waiting.');
+
 export const RunView = z.object({
   id: z.uuid(),
   workflowId: z.uuid(),
@@ -156,10 +169,13 @@ export const RunView = z.object({
   tasks: z.array(TaskRunView),
   modelUsage: ModelUsage.optional().describe("The run's language-model tokens: the sum over its tasks (absent in lists)."),
   retries: z.array(RunRetryRecord).optional().describe('The reruns of this run, oldest first (absent in lists).'),
+  waiting: RunWaiting.nullable()
+    .optional()
+    .describe('For a PENDING run, or a RUNNING run whose worker stopped renewing its lease: why it waits (absent in lists).'),
 });
 export type RunView = z.infer<typeof RunView>;
 
-export const RunSummary = RunView.omit({ tasks: true, input: true, output: true, modelUsage: true, retries: true });
+export const RunSummary = RunView.omit({ tasks: true, input: true, output: true, modelUsage: true, retries: true, waiting: true });
 export const RunList = z.object({ items: z.array(RunSummary), nextCursor: z.string().nullable() });
 
 export const ListRunsQuery = z.strictObject({

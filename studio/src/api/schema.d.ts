@@ -2023,6 +2023,21 @@ export interface components {
             }[];
             /** @enum {string} */
             trigger: "http" | "schedule" | "workflow" | "chunk" | "event";
+            /** @description For a PENDING run, or a RUNNING run whose worker stopped renewing its lease: why it waits (absent in lists). */
+            waiting?: {
+                /** @description concurrency_limit: the runs holding the slots it needs. */
+                heldBy?: string[];
+                leaseExpiresAt?: string | null;
+                /** @description worker_lost: the worker that held the run. */
+                leaseOwner?: string | null;
+                limit?: number;
+                /** @description The explanation as one sentence, for people. */
+                message: string;
+                /** @description queued: 1 + the PENDING runs of the organisation created before it. */
+                queuePosition?: number;
+                /** @enum {string} */
+                reason: "queued" | "concurrency_limit" | "inside_parent" | "worker_lost";
+            } | null;
             /** Format: uuid */
             workflowId: string;
             workflowName: string;
