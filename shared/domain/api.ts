@@ -55,6 +55,7 @@ export const WorkflowSummary = z.object({
   taskCount: z.number().int(),
   updatedAt: z.iso.datetime(),
   lastRun: z.object({ id: z.uuid(), status: RunStatus, createdAt: z.iso.datetime() }).nullable(),
+  archived: z.boolean().optional().describe('Present (true) on an archived workflow, listed only with includeArchived=true.'),
 });
 export const WorkflowList = z.object({ items: z.array(WorkflowSummary) });
 

@@ -107,3 +107,8 @@ export const BulkRunAction = z
 registerSchema('BulkRetryBody', BulkRetryBody);
 registerSchema('BulkRetryPreview', BulkRetryPreview);
 registerSchema('BulkRunAction', BulkRunAction);
+
+export const WorkflowArchiveState = z
+  .object({ id: z.uuid(), archived: z.boolean() })
+  .describe('Whether the workflow is archived: an archived workflow starts no run and is left out of lists unless asked for.');
+registerSchema('WorkflowArchiveState', WorkflowArchiveState);

@@ -809,6 +809,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/workflows/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive a workflow: runs and versions kept, no new runs (409 `workflow_has_live_runs` while runs are PENDING or RUNNING) */
+        post: operations["archiveWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/workflows/{id}/draft": {
         parameters: {
             query?: never;
@@ -839,6 +856,23 @@ export interface paths {
         put?: never;
         /** Publish the draft as the next version (409 `version_conflict` when `expectedVersion` is no longer the latest) */
         post: operations["publishWorkflowDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore an archived workflow: it can be triggered again and is listed again */
+        post: operations["restoreWorkflow"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2404,6 +2438,12 @@ export interface components {
                 name: string;
             }[];
         };
+        /** @description Whether the workflow is archived: an archived workflow starts no run and is left out of lists unless asked for. */
+        WorkflowArchiveState: {
+            archived: boolean;
+            /** Format: uuid */
+            id: string;
+        };
         /** @description A workflow definition. */
         WorkflowDefinition: {
             /** @description Concurrency limit of a workflow: runs at a time, overall or per key value. */
@@ -2754,6 +2794,8 @@ export interface components {
         };
         WorkflowList: {
             items: {
+                /** @description Present (true) on an archived workflow, listed only with includeArchived=true. */
+                archived?: boolean;
                 description?: string;
                 /** Format: uuid */
                 id: string;
@@ -5339,6 +5381,7 @@ export interface operations {
     listWorkflows: {
         parameters: {
             query?: {
+                includeArchived?: "true" | "false";
                 projectId?: string;
             };
             header?: never;
@@ -5470,6 +5513,37 @@ export interface operations {
             };
         };
     };
+    archiveWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Archived */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowArchiveState"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getWorkflowDraft: {
         parameters: {
             query?: never;
@@ -5587,6 +5661,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WorkflowView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    restoreWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Restored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowArchiveState"];
                 };
             };
             /** @description An error */

@@ -107,6 +107,18 @@ const FIXTURES: Record<string, Fixture> = {
       return { path: `/api/runs/${id}/retry`, body: {} };
     },
   },
+  archiveWorkflow: {
+    action: 'workflow.archive',
+    prepare: async () => ({ path: `/api/workflows/${await newWorkflow()}/archive`, body: {} }),
+  },
+  restoreWorkflow: {
+    action: 'workflow.restore',
+    prepare: async () => {
+      const wf = await newWorkflow();
+      await call('POST', `/api/workflows/${wf}/archive`, {});
+      return { path: `/api/workflows/${wf}/restore`, body: {} };
+    },
+  },
   bulkRetryRuns: {
     action: 'run.bulk_retry',
     prepare: async () => {
