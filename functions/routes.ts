@@ -10,6 +10,8 @@ import * as modelProvider from './handlers/model-provider';
 import * as projects from './handlers/projects';
 import { runEvents } from './handlers/run-events';
 import * as runs from './handlers/runs';
+import * as bulkRuns from './handlers/bulk-runs';
+import * as workflowArchive from './handlers/workflow-archive';
 import * as schedules from './handlers/schedules';
 import * as studio from './handlers/studio';
 import * as triggers from './handlers/triggers';
@@ -62,6 +64,10 @@ export const routes: readonly Route[] = [
   runs.listRuns,
   runs.cancelRun,
   runs.retryRun,
+  bulkRuns.bulkRetryRuns,
+  bulkRuns.getBulkRetryRuns,
+  workflowArchive.archiveWorkflow,
+  workflowArchive.restoreWorkflow,
   schedules.createSchedule,
   schedules.listSchedules,
   schedules.getSchedule,

@@ -2,6 +2,7 @@
  * Timer-triggered work, declared once: `index.ts` registers each with `app.timer` (NCRONTAB, six
  * fields), and the local host runs the same handlers on an interval.
  */
+import { resumeBulkActions } from '../shared/engine/bulk-retry';
 import { recoverRuns } from '../shared/engine/recovery-sweep';
 import { fireDueSchedules } from '../shared/schedules/fire-schedules';
 import type { Platform } from '../shared/platform';
@@ -31,5 +32,13 @@ export const timers: readonly TimerJob[] = [
     schedule: '5 * * * * *',
     everyMs: 15_000,
     run: (p) => fireDueSchedules(p),
+  },
+  {
+    // A bulk retry runs in the process that started it; one whose process stopped (no batch for a
+    // minute) is resumed here. Each batch locks the action row, so instances never double a batch.
+    name: 'bulkActions',
+    schedule: '15 * * * * *',
+    everyMs: 30_000,
+    run: (p) => resumeBulkActions(p),
   },
 ];

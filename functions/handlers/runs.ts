@@ -1,7 +1,7 @@
 /** Run routes: trigger (pre-flight commit + enqueue), read one, list, cancel, rerun from failure. */
 import { IdParams, ListRunsQuery, RunAccepted, RunList, RunView, TriggerRunBody } from '../../shared/domain/api';
 import { ValidationError } from '../../shared/domain/errors';
-import { CancelRunResult, RetryRunResult } from '../../shared/domain/run-actions-api';
+import { CancelRunResult, RetryRunBody, RetryRunResult } from '../../shared/domain/run-actions-api';
 import { cancelRun as cancel } from '../../shared/engine/cancel-run';
 import { triggerRun as trigger } from '../../shared/engine/preflight';
 import { rerunRun as rerun } from '../../shared/engine/rerun';
@@ -95,13 +95,16 @@ export const retryRun = defineRoute({
   workflowScope: { param: 'id', via: 'run' }, // API keys limited to some workflows may call this
   method: 'POST',
   route: 'runs/{id}/retry',
-  summary: 'Rerun a FAILED or CANCELLED run from its first unfinished task, as a new attempt of the same run',
+  summary:
+    'Rerun a FAILED or CANCELLED run as a new attempt of the same run: from its first unfinished task, or with the latest version, an edited input, from a chosen task',
   tags: ['runs'],
   role: 'operator',
   params: IdParams,
+  body: RetryRunBody,
+  optionalBody: true,
   responses: { 202: { description: 'The next attempt is queued', schema: RetryRunResult, headers: { Location: 'URL of the run' } } },
-  async handle({ platform, principal, params }) {
-    const r = await rerun(platform, principal, params.id);
+  async handle({ platform, principal, params, body }) {
+    const r = await rerun(platform, principal, params.id, body);
     return { status: 202, body: r, headers: { Location: `/api/runs/${r.id}` } };
   },
 });

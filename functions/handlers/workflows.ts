@@ -28,10 +28,17 @@ export const listWorkflows = defineRoute({
   summary: 'List workflows with their last run',
   tags: ['workflows'],
   role: 'viewer',
-  query: z.strictObject({ projectId: z.uuid().optional() }),
+  query: z.strictObject({
+    projectId: z.uuid().optional(),
+    includeArchived: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true')
+      .describe('Also list archived workflows (marked `archived: true`).'),
+  }),
   responses: { 200: { description: 'Workflows', schema: WorkflowList } },
   async handle({ platform, principal, query }) {
-    return { status: 200, body: await workflows.listWorkflows(platform, principal, query.projectId) };
+    return { status: 200, body: await workflows.listWorkflows(platform, principal, query.projectId, query.includeArchived) };
   },
 });
 

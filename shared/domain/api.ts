@@ -55,6 +55,7 @@ export const WorkflowSummary = z.object({
   taskCount: z.number().int(),
   updatedAt: z.iso.datetime(),
   lastRun: z.object({ id: z.uuid(), status: RunStatus, createdAt: z.iso.datetime() }).nullable(),
+  archived: z.boolean().optional().describe('Present (true) on an archived workflow, listed only with includeArchived=true.'),
 });
 export const WorkflowList = z.object({ items: z.array(WorkflowSummary) });
 
@@ -116,6 +117,34 @@ export const TaskRunView = z.object({
   modelUsage: ModelUsage.optional().describe('Language-model tokens this task spent (model connector calls, retries included).'),
 });
 
+/** What one rerun chose, recorded with the attempt it started. */
+export const RunRetryRecord = z
+  .object({
+    attempt: z.number().int(),
+    workflowVersion: z.number().int().describe('The version this attempt runs.'),
+    previousVersion: z.number().int().describe('The version the attempt before it ran.'),
+    inputEdited: z.boolean(),
+    fromTask: z.string().nullable(),
+    renewedTasks: z.array(z.string()).describe('Tasks that ran again under a new idempotency key.'),
+    requestedBy: z.string().describe('`type:id` of the actor.'),
+    requestedAt: z.iso.datetime(),
+    bulkActionId: z.uuid().nullable().describe('The bulk retry this rerun was part of.'),
+  })
+  .describe('A rerun of a run.');
+
+/** Why a run has not started, or why its worker went silent (GET /api/runs/{id}). */
+export const RunWaiting = z
+  .object({
+    reason: z.enum(['queued', 'concurrency_limit', 'inside_parent', 'worker_lost']),
+    message: z.string().describe('The explanation as one sentence, for people.'),
+    queuePosition: z.number().int().optional().describe('queued: 1 + the PENDING runs of the organisation created before it.'),
+    heldBy: z.array(z.uuid()).optional().describe('concurrency_limit: the runs holding the slots it needs.'),
+    limit: z.number().int().optional(),
+    leaseOwner: z.string().nullable().optional().describe('worker_lost: the worker that held the run.'),
+    leaseExpiresAt: z.iso.datetime().nullable().optional(),
+  })
+  .describe('Why the run is waiting.');
+
 export const RunView = z.object({
   id: z.uuid(),
   workflowId: z.uuid(),
@@ -140,10 +169,14 @@ export const RunView = z.object({
   onFailureOf: z.uuid().nullable().optional().describe("The run whose failure started this one (its workflow's onFailure)."),
   tasks: z.array(TaskRunView),
   modelUsage: ModelUsage.optional().describe("The run's language-model tokens: the sum over its tasks (absent in lists)."),
+  retries: z.array(RunRetryRecord).optional().describe('The reruns of this run, oldest first (absent in lists).'),
+  waiting: RunWaiting.nullable()
+    .optional()
+    .describe('For a PENDING run, or a RUNNING run whose worker stopped renewing its lease: why it waits (absent in lists).'),
 });
 export type RunView = z.infer<typeof RunView>;
 
-export const RunSummary = RunView.omit({ tasks: true, input: true, output: true, modelUsage: true });
+export const RunSummary = RunView.omit({ tasks: true, input: true, output: true, modelUsage: true, retries: true, waiting: true });
 export const RunList = z.object({ items: z.array(RunSummary), nextCursor: z.string().nullable() });
 
 export const ListRunsQuery = z.strictObject({

@@ -17,6 +17,7 @@ import { getWorkflow } from '../store/workflows';
 import { validateRunInput } from './input-schema';
 import { currentTraceParent } from '../observability/tracing';
 import { refuseIfWorkerPaused } from './workers-service';
+import { refuseIfArchived } from './workflow-archive';
 
 export interface TriggerOptions {
   idempotencyKey?: string | undefined;
@@ -102,6 +103,7 @@ export async function triggerRun(
       if (!row) throw new NotFoundError('workflow', workflowId);
       // A paused digital worker takes no new work: refuse, with its name, before anything is committed.
       await refuseIfWorkerPaused(p.db, who.orgId, row.id);
+      await refuseIfArchived(p.db, who.orgId, row.id);
       wf = { id: row.id, version: row.version, definition: row.definition };
     }
     validateRunInput(wf.definition.inputSchema, input, `${wf.id}@${wf.version}`);
@@ -121,7 +123,7 @@ export async function triggerRun(
       audit: { actorType: who.actor.type, actorId: who.actor.id, action: 'run.trigger', source: opts.source ?? who.source ?? null },
     });
     if (!result.current) {
-      // A newer version, a paused worker or a deleted workflow: read again (the read reports the last two).
+      // A newer version, a paused worker, an archived or deleted workflow: read again (the read reports the last three).
       knownVersions.delete(key);
       if (attempt < 3) continue;
       throw new ConflictError('workflow_changing', `Workflow ${workflowId} changed while the run was being committed; try again.`);

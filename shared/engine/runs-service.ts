@@ -6,6 +6,8 @@ import type { Platform } from '../platform';
 import { getRunWithTasks, listRuns as listRunRows, type RunRow } from '../store/run-views';
 import { isHandled, resolveNeeds } from './task-graph';
 import { runModelUsage } from '../store/model-usage';
+import { listRunAttempts } from '../store/run-replay';
+import { explainWaiting } from './why-waiting';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -35,7 +37,11 @@ export async function getRun(p: Platform, who: Principal, id: string): Promise<R
   const defs = run.definitionTasks && run.definitionTasks.length === tasks.length ? run.definitionTasks : null;
   const needs = defs ? resolveNeeds(defs) : tasks.map((_, i) => (i === 0 ? [] : [tasks[i - 1]!.key]));
   const statusOf = (key: string) => tasks.find((t) => t.key === key)?.status;
-  const usage = await runModelUsage(p.db, who.orgId, id);
+  const [usage, retries, waiting] = await Promise.all([
+    runModelUsage(p.db, who.orgId, id),
+    listRunAttempts(p.db, who.orgId, id),
+    run.status === 'PENDING' || run.status === 'RUNNING' ? explainWaiting(p, who, id) : null,
+  ]);
   const total = { inputTokens: 0, outputTokens: 0, calls: 0 };
   for (const u of usage.values()) {
     total.inputTokens += u.inputTokens;
@@ -76,6 +82,18 @@ export async function getRun(p: Platform, who: Principal, id: string): Promise<R
         : {}),
     })),
     modelUsage: total,
+    retries: retries.map((r) => ({
+      attempt: r.attempt,
+      workflowVersion: r.workflowVersion,
+      previousVersion: r.previousVersion,
+      inputEdited: r.inputEdited,
+      fromTask: r.fromTask,
+      renewedTasks: [...r.renewedTasks],
+      requestedBy: r.requestedBy,
+      requestedAt: r.requestedAt.toISOString(),
+      bulkActionId: r.bulkActionId ?? null,
+    })),
+    waiting,
   };
 }
 

@@ -160,8 +160,8 @@ export async function getWorkflow(p: Platform, who: Principal, id: string, versi
 }
 
 /** Workflows of the organisation, optionally in one project, with their last run. */
-export async function listWorkflows(p: Platform, who: Principal, projectId?: string) {
-  const rows = await store.listWorkflows(p.db, who.orgId, projectId ?? null);
+export async function listWorkflows(p: Platform, who: Principal, projectId?: string, includeArchived = false) {
+  const rows = await store.listWorkflows(p.db, who.orgId, projectId ?? null, includeArchived);
   return {
     items: rows.map((r) => ({
       id: r.id,
@@ -172,6 +172,7 @@ export async function listWorkflows(p: Platform, who: Principal, projectId?: str
       taskCount: r.taskCount,
       updatedAt: r.updatedAt.toISOString(),
       lastRun: r.lastRunId ? { id: r.lastRunId, status: r.lastRunStatus as never, createdAt: r.lastRunAt!.toISOString() } : null,
+      ...(r.archived ? { archived: true } : {}),
     })),
   };
 }

@@ -145,7 +145,7 @@ export async function endRuns(q: Queryable, owner: string, ends: readonly RunEnd
   return new Set(rows.map((r) => r.id));
 }
 
-/** A triggered run to commit if `version` is still the workflow's latest and its digital worker is not paused. */
+/** A triggered run to commit if `version` is still the workflow's latest, it is not archived, and its digital worker is not paused. */
 export interface GuardedRun {
   id: string;
   orgId: string;
@@ -179,7 +179,7 @@ const INSERT_RUNS_IF_CURRENT = statement(
        AS r(id, org_id, workflow_id, version, trigger, input, idempotency_key, input_hash, actor_type, actor_id, action, source, n)
    ), ok AS (
      SELECT req.* FROM req JOIN workflows w ON w.id = req.workflow_id AND w.org_id = req.org_id AND w.latest_version = req.version
-      WHERE NOT EXISTS (SELECT 1 FROM workers k WHERE k.org_id = w.org_id AND k.id = w.worker_id AND k.status = 'paused')
+      WHERE w.archived_at IS NULL AND NOT EXISTS (SELECT 1 FROM workers k WHERE k.org_id = w.org_id AND k.id = w.worker_id AND k.status = 'paused')
    ), keyed AS (
      INSERT INTO workflow_runs (id, org_id, workflow_id, workflow_version, status, trigger, input, idempotency_key, input_hash)
      SELECT id, org_id, workflow_id, version, 'PENDING', trigger, input, idempotency_key, input_hash FROM ok WHERE idempotency_key IS NOT NULL ORDER BY n

@@ -2,12 +2,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as runBatches from './run-batches';
+import * as runReplay from './run-replay';
 import * as runs from './runs';
 import * as taskTransitions from './task-transitions';
 import { TASK_STATES, TASK_TRANSITIONS, canTransition, transitionTable } from './task-transitions';
 
 const root = join(__dirname, '..', '..');
-const modules: Record<string, Record<string, unknown>> = { 'run-batches': runBatches, runs, 'task-transitions': taskTransitions };
+const modules: Record<string, Record<string, unknown>> = {
+  'run-batches': runBatches,
+  'run-replay': runReplay,
+  runs,
+  'task-transitions': taskTransitions,
+};
 
 describe('the task state machine', () => {
   it('docs/architecture.md shows exactly the table of TASK_TRANSITIONS', () => {
@@ -33,7 +39,11 @@ describe('the task state machine', () => {
     }
     expect([...reached].sort()).toEqual([...TASK_STATES].sort());
     expect(canTransition('SUCCEEDED', 'RUNNING')).toBe(false);
-    expect(canTransition('SKIPPED', 'PENDING')).toBe(false);
+    expect(canTransition('SKIPPED', 'RUNNING')).toBe(false);
+    // Only a replay after a fix takes an ended task back to PENDING; an ordinary rerun keeps it.
+    expect(TASK_TRANSITIONS.filter((t) => t.to === 'PENDING' && t.from.includes('SKIPPED')).map((t) => t.statement)).toEqual([
+      'run-replay.replayRunTasks',
+    ]);
     expect(canTransition('PENDING', 'SKIPPED')).toBe(true);
   });
 

@@ -128,6 +128,12 @@ export const TASK_TRANSITIONS: readonly TaskTransition[] = [
     statement: 'runs.rerunRunTree',
     why: 'rerun from failure: everything but SUCCEEDED and SKIPPED tasks runs again',
   },
+  {
+    from: ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'],
+    to: 'PENDING',
+    statement: 'run-replay.replayRunTasks',
+    why: 'replay after a fix (latest version, edited input, from a task): the tasks the retry plan runs again, ended or not',
+  },
 ];
 
 /** Whether `from → to` is an allowed transition (the engine checks every change it plans). */

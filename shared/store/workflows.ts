@@ -129,23 +129,30 @@ export interface WorkflowSummaryRow {
   lastRunId: string | null;
   lastRunStatus: string | null;
   lastRunAt: Date | null;
+  archived: boolean;
 }
 
-/** Workflows of an organisation (optionally one project), with their last run. */
-export async function listWorkflows(q: Queryable, orgId: string, projectId: string | null): Promise<WorkflowSummaryRow[]> {
+/** Workflows of an organisation (optionally one project), with their last run; archived ones only when asked for. */
+export async function listWorkflows(
+  q: Queryable,
+  orgId: string,
+  projectId: string | null,
+  includeArchived = false,
+): Promise<WorkflowSummaryRow[]> {
   const { rows } = await q.query<WorkflowSummaryRow>(
     `SELECT w.id, w.name, w.project_id AS "projectId", w.latest_version AS version,
             v.definition->>'description' AS description, jsonb_array_length(v.definition->'tasks') AS "taskCount",
-            w.updated_at AS "updatedAt", r.id AS "lastRunId", r.status AS "lastRunStatus", r.created_at AS "lastRunAt"
+            w.updated_at AS "updatedAt", r.id AS "lastRunId", r.status AS "lastRunStatus", r.created_at AS "lastRunAt",
+            w.archived_at IS NOT NULL AS archived
        FROM workflows w
        JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.latest_version
        LEFT JOIN LATERAL (
          SELECT id, status, created_at FROM workflow_runs
           WHERE org_id = w.org_id AND workflow_id = w.id ORDER BY created_at DESC, id DESC LIMIT 1
        ) r ON true
-      WHERE w.org_id = $1::uuid AND ($2::uuid IS NULL OR w.project_id = $2::uuid)
+      WHERE w.org_id = $1::uuid AND ($2::uuid IS NULL OR w.project_id = $2::uuid) AND ($3::boolean OR w.archived_at IS NULL)
       ORDER BY w.name`,
-    [orgId, projectId],
+    [orgId, projectId, includeArchived],
   );
   return rows;
 }

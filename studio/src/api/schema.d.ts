@@ -538,7 +538,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Rerun a FAILED or CANCELLED run from its first unfinished task, as a new attempt of the same run */
+        /** Rerun a FAILED or CANCELLED run as a new attempt of the same run: from its first unfinished task, or with the latest version, an edited input, from a chosen task */
         post: operations["retryRun"];
         delete?: never;
         options?: never;
@@ -546,15 +546,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/schemas/workflow.json": {
+    "/api/runs/retry": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** The JSON Schema of a workflow file (workflows/*.yaml), generated from the schema definitions are validated with */
-        get: operations["workflowSchema"];
+        get?: never;
+        put?: never;
+        /** Bulk retry: preview how many FAILED or CANCELLED runs a filter selects, then rerun them all as one audited action */
+        post: operations["bulkRetryRuns"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/retry/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a bulk retry and its progress */
+        get: operations["getBulkRetryRuns"];
         put?: never;
         post?: never;
         delete?: never;
@@ -792,6 +809,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/workflows/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive a workflow: runs and versions kept, no new runs (409 `workflow_has_live_runs` while runs are PENDING or RUNNING) */
+        post: operations["archiveWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/workflows/{id}/draft": {
         parameters: {
             query?: never;
@@ -822,6 +856,23 @@ export interface paths {
         put?: never;
         /** Publish the draft as the next version (409 `version_conflict` when `expectedVersion` is no longer the latest) */
         post: operations["publishWorkflowDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore an archived workflow: it can be triggered again and is listed again */
+        post: operations["restoreWorkflow"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1107,6 +1158,81 @@ export interface components {
             /** @description Scopes the studio requests for this API. */
             scopes: string[];
             tenants: string[];
+        };
+        /** @description Preview, then start, a bulk retry. */
+        BulkRetryBody: {
+            /** @description Required to start: the count the preview answered. 409 `bulk_preview_stale` when the filter now selects another number. */
+            expectedCount?: number;
+            /** @description Which top-level runs a bulk retry selects (child runs rerun with their parent). */
+            filter: {
+                /**
+                 * Format: date-time
+                 * @description Runs created at or after this instant.
+                 */
+                createdAfter?: string;
+                /**
+                 * Format: date-time
+                 * @description Runs created strictly before this instant.
+                 */
+                createdBefore?: string;
+                /** @description The run error's `code`. */
+                errorCode?: string;
+                /** @description Run statuses to select; default ['FAILED']. */
+                status?: ("FAILED" | "CANCELLED")[];
+                /** Format: uuid */
+                workflowId?: string;
+            };
+            /** @description The rerun options applied to each run (no edited input in bulk). */
+            options?: {
+                /** @description Run again from this task: it and every task that needs it run again; the outputs of the tasks it needs come from the last attempt. */
+                fromTask?: string;
+                /**
+                 * @description 'same' reruns the run's own workflow version; 'latest' the latest published version (replay after a fix).
+                 * @default same
+                 * @enum {string}
+                 */
+                version: "same" | "latest";
+            };
+            /**
+             * @description true: only count the runs the filter selects (200 BulkRetryPreview); nothing changes.
+             * @default false
+             */
+            preview: boolean;
+        };
+        BulkRetryPreview: {
+            /** @description The most runs one bulk retry may select. */
+            limit: number;
+            /** @description Runs the filter selects now (at most `limit`). */
+            matched: number;
+            /** @description The filter selects more than `limit` runs: starting is refused (422 `bulk_too_large`). */
+            overLimit: boolean;
+        };
+        /** @description A bulk retry and its progress. */
+        BulkRunAction: {
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            /** @description Runs handled so far (retried or skipped). */
+            done: number;
+            error: components["schemas"]["JsonValue"] | null;
+            filter: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            finishedAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @constant */
+            kind: "retry";
+            options: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            retried: number;
+            /** @description Runs no longer retryable when their turn came (retried meanwhile, or refused by the options). */
+            skipped: number;
+            /** @enum {string} */
+            status: "RUNNING" | "SUCCEEDED" | "FAILED";
+            /** @description Runs selected when the action started. */
+            total: number;
         };
         BusinessObjectList: {
             items: {
@@ -1728,17 +1854,38 @@ export interface components {
             /** @constant */
             provider: "openai-compatible";
         };
-        /** @description A rerun from failure: tasks that succeeded keep their outputs; the run resumes at the first task that did not. */
+        /** @description Options of a rerun. All omitted: rerun from the first task that did not succeed, same version and input. */
+        RetryRunBody: {
+            /** @description Run again from this task: it and every task that needs it run again; the outputs of the tasks it needs come from the last attempt. */
+            fromTask?: string;
+            /** @description An edited input, checked against the input schema of the version the rerun uses. Omitted: the run keeps its input. */
+            input?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /**
+             * @description 'same' reruns the run's own workflow version; 'latest' the latest published version (replay after a fix).
+             * @default same
+             * @enum {string}
+             */
+            version: "same" | "latest";
+        };
+        /** @description A rerun: tasks whose outputs are kept are not executed again; the others run as the next attempt of the same run. */
         RetryRunResult: {
             /** @description The attempt now queued (1 is the first execution). */
             attempt: number;
+            fromTask?: string | null;
             /**
              * Format: uuid
              * @description The same run: a rerun is a new attempt of it.
              */
             id: string;
+            inputEdited?: boolean;
+            /** @description Tasks that run again under a new idempotency key (their definition or the input changed; docs/reliability.md). */
+            renewedTasks?: string[];
             /** @enum {string} */
             status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+            /** @description The workflow version the attempt runs. */
+            workflowVersion?: number;
         };
         RoleMappingList: {
             items: {
@@ -1834,6 +1981,24 @@ export interface components {
             onFailureOf?: string | null;
             output: components["schemas"]["JsonValue"] | null;
             parentRunId: string | null;
+            /** @description The reruns of this run, oldest first (absent in lists). */
+            retries?: {
+                attempt: number;
+                /** @description The bulk retry this rerun was part of. */
+                bulkActionId: string | null;
+                fromTask: string | null;
+                inputEdited: boolean;
+                /** @description The version the attempt before it ran. */
+                previousVersion: number;
+                /** @description Tasks that ran again under a new idempotency key. */
+                renewedTasks: string[];
+                /** Format: date-time */
+                requestedAt: string;
+                /** @description `type:id` of the actor. */
+                requestedBy: string;
+                /** @description The version this attempt runs. */
+                workflowVersion: number;
+            }[];
             startedAt: string | null;
             /** @enum {string} */
             status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
@@ -1892,6 +2057,21 @@ export interface components {
             }[];
             /** @enum {string} */
             trigger: "http" | "schedule" | "workflow" | "chunk" | "event";
+            /** @description For a PENDING run, or a RUNNING run whose worker stopped renewing its lease: why it waits (absent in lists). */
+            waiting?: {
+                /** @description concurrency_limit: the runs holding the slots it needs. */
+                heldBy?: string[];
+                leaseExpiresAt?: string | null;
+                /** @description worker_lost: the worker that held the run. */
+                leaseOwner?: string | null;
+                limit?: number;
+                /** @description The explanation as one sentence, for people. */
+                message: string;
+                /** @description queued: 1 + the PENDING runs of the organisation created before it. */
+                queuePosition?: number;
+                /** @enum {string} */
+                reason: "queued" | "concurrency_limit" | "inside_parent" | "worker_lost";
+            } | null;
             /** Format: uuid */
             workflowId: string;
             workflowName: string;
@@ -2258,6 +2438,12 @@ export interface components {
                 name: string;
             }[];
         };
+        /** @description Whether the workflow is archived: an archived workflow starts no run and is left out of lists unless asked for. */
+        WorkflowArchiveState: {
+            archived: boolean;
+            /** Format: uuid */
+            id: string;
+        };
         /** @description A workflow definition. */
         WorkflowDefinition: {
             /** @description Concurrency limit of a workflow: runs at a time, overall or per key value. */
@@ -2608,6 +2794,8 @@ export interface components {
         };
         WorkflowList: {
             items: {
+                /** @description Present (true) on an archived workflow, listed only with includeArchived=true. */
+                archived?: boolean;
                 description?: string;
                 /** Format: uuid */
                 id: string;
@@ -4490,7 +4678,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetryRunBody"];
+            };
+        };
         responses: {
             /** @description The next attempt is queued */
             202: {
@@ -4514,21 +4706,69 @@ export interface operations {
             };
         };
     };
-    workflowSchema: {
+    bulkRetryRuns: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkRetryBody"];
+            };
+        };
         responses: {
-            /** @description A JSON Schema (2020-12) document */
+            /** @description The preview (`preview: true`): nothing changed */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BulkRetryPreview"];
+                };
+            };
+            /** @description The action started; its progress is at Location */
+            202: {
+                headers: {
+                    /** @description URL of the action */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkRunAction"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBulkRetryRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The action */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkRunAction"];
+                };
             };
             /** @description An error */
             default: {
@@ -5141,6 +5381,7 @@ export interface operations {
     listWorkflows: {
         parameters: {
             query?: {
+                includeArchived?: "true" | "false";
                 projectId?: string;
             };
             header?: never;
@@ -5272,6 +5513,37 @@ export interface operations {
             };
         };
     };
+    archiveWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Archived */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowArchiveState"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getWorkflowDraft: {
         parameters: {
             query?: never;
@@ -5389,6 +5661,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WorkflowView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    restoreWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Restored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowArchiveState"];
                 };
             };
             /** @description An error */

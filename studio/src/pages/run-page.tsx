@@ -9,6 +9,7 @@ import { ChunkProgress } from '../components/chunk-progress';
 import { useConfirm } from '../components/confirm-dialog';
 import { duration, when } from '../components/format';
 import { JsonView } from '../components/json-view';
+import { RunWaiting } from '../components/run-waiting';
 import { ErrorState, Loading, RequestProblems } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 import { TASK_TYPE_HELP, TaskTypeLegend } from '../components/task-graph';
@@ -238,6 +239,7 @@ export function RunPage() {
           <dd data-testid="run-attempt">{attempt}</dd>
         </div>
       </dl>
+      <RunWaiting status={run.status} waiting={run.waiting} />
       {run.error && (
         <div className="problems" role="alert">
           <strong>{run.error.code}</strong>: {run.error.message}

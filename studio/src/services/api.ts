@@ -146,7 +146,9 @@ export const listRuns = (f: RunFilter = {}) =>
   );
 export const getRun = (id: string) => unwrap(client.GET('/api/runs/{id}', { params: { path: { id } } }));
 export const cancelRun = (id: string) => unwrap(client.POST('/api/runs/{id}/cancel', { params: { path: { id } } }));
-export const retryRun = (id: string) => unwrap(client.POST('/api/runs/{id}/retry', { params: { path: { id } } }));
+/** Reruns a failed run; no options is the plain rerun from failure (same version and input). */
+export const retryRun = (id: string, options: Partial<Schemas['RetryRunBody']> = {}) =>
+  unwrap(client.POST('/api/runs/{id}/retry', { params: { path: { id } }, body: { version: 'same', ...options } }));
 
 /** What the live feed of a run reports. */
 export interface RunFeedHandlers {

@@ -107,6 +107,27 @@ const FIXTURES: Record<string, Fixture> = {
       return { path: `/api/runs/${id}/retry`, body: {} };
     },
   },
+  archiveWorkflow: {
+    action: 'workflow.archive',
+    prepare: async () => ({ path: `/api/workflows/${await newWorkflow()}/archive`, body: {} }),
+  },
+  restoreWorkflow: {
+    action: 'workflow.restore',
+    prepare: async () => {
+      const wf = await newWorkflow();
+      await call('POST', `/api/workflows/${wf}/archive`, {});
+      return { path: `/api/workflows/${wf}/restore`, body: {} };
+    },
+  },
+  bulkRetryRuns: {
+    action: 'run.bulk_retry',
+    prepare: async () => {
+      const id = await newRun();
+      await call('POST', `/api/runs/${id}/cancel`, {});
+      const { rows } = await platform.db.query<{ wf: string }>('SELECT workflow_id AS wf FROM workflow_runs WHERE id = $1::uuid', [id]);
+      return { path: '/api/runs/retry', body: { filter: { workflowId: rows[0]!.wf, status: ['CANCELLED'] }, expectedCount: 1 } };
+    },
+  },
   createSchedule: {
     action: 'schedule.create',
     prepare: async () => ({ path: `/api/workflows/${await newWorkflow()}/schedules`, body: { cron: '0 3 * * *' } }),

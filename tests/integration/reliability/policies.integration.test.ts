@@ -271,7 +271,15 @@ describe('rerun from failure', () => {
     state.closed.delete('g1');
     const again = await api(host.url, 'POST', `/api/runs/${first.id}/retry`);
     expect(again.status).toBe(202);
-    expect(again.body).toEqual({ id: first.id, status: 'PENDING', attempt: 3 });
+    expect(again.body).toEqual({
+      id: first.id,
+      status: 'PENDING',
+      attempt: 3,
+      workflowVersion: 1,
+      fromTask: null,
+      inputEdited: false,
+      renewedTasks: [],
+    });
     expect(again.headers.get('location')).toBe(`/api/runs/${first.id}`);
     const run = await finished(first.id);
     expect(run.status).toBe('SUCCEEDED');

@@ -1,0 +1,92 @@
+/**
+ * "Why is this run waiting?": one sentence, and the facts behind it, for a run that has not
+ * started or whose worker went silent. Read from the database only (the queue's own order is not
+ * consulted: the rows are the truth, and a position among the organisation's PENDING runs is what
+ * an operator can act on).
+ *
+ * | reason | when |
+ * |---|---|
+ * | `concurrency_limit` | PENDING, its workflow has `concurrency`, and `limit` RUNNING runs share its key: they hold the slots |
+ * | `queued` | PENDING otherwise: `queuePosition` PENDING runs of the organisation are older |
+ * | `inside_parent` | a PENDING child or chunk run: its parent's worker runs it inline |
+ * | `worker_lost` | RUNNING with its lease expired: the worker stopped renewing it; the recovery sweep hands it to another |
+ *
+ * A WAITING run (durable waits) adds a row here, `waiting_for_signal`, from its wait record.
+ */
+import type { Principal } from '../domain/principal';
+import type { Platform } from '../platform';
+import { runningRunsOf, waitingFacts } from '../store/run-waiting';
+import { workflowSlot } from './concurrency-limits';
+
+export type WaitingReason = 'queued' | 'concurrency_limit' | 'inside_parent' | 'worker_lost';
+
+export interface WaitingExplanation {
+  reason: WaitingReason;
+  message: string;
+  queuePosition?: number;
+  /** Runs holding the concurrency slots this run needs. */
+  heldBy?: string[];
+  limit?: number;
+  leaseOwner?: string | null;
+  leaseExpiresAt?: string | null;
+}
+
+/** How many RUNNING runs are checked for a concurrency key: limits above this are rare and the sentence names a few. */
+const MAX_HOLDERS_CHECKED = 200;
+
+/** The explanation, or null when the run is not waiting (running normally, or ended). */
+export async function explainWaiting(p: Platform, who: Principal, runId: string): Promise<WaitingExplanation | null> {
+  const f = await waitingFacts(p.db, who.orgId, runId);
+  if (!f) return null;
+  if (f.status === 'RUNNING' && f.leaseExpired) {
+    const until = f.leaseExpiresAt!.toISOString();
+    return {
+      reason: 'worker_lost',
+      message: `Its worker (${f.leaseOwner ?? 'unknown'}) stopped renewing the lease, which expired at ${until}; the recovery sweep hands the run to another worker, which resumes it at the first unfinished task.`,
+      leaseOwner: f.leaseOwner,
+      leaseExpiresAt: until,
+    };
+  }
+  if (f.status !== 'PENDING') return null;
+  if (f.parentRunId)
+    return {
+      reason: 'inside_parent',
+      message: `It runs inside its parent run ${f.parentRunId}, on the parent's worker, when the parent reaches it.`,
+    };
+  if (f.concurrency) {
+    const slot = await workflowSlot({ concurrency: f.concurrency } as Parameters<typeof workflowSlot>[0], {
+      orgId: who.orgId,
+      workflowId: f.workflowId,
+      input: f.input,
+    });
+    if (slot) {
+      const candidates = await runningRunsOf(p.db, who.orgId, f.workflowId, runId, MAX_HOLDERS_CHECKED);
+      const holders: string[] = [];
+      for (const c of candidates) {
+        const s = await workflowSlot({ concurrency: f.concurrency } as Parameters<typeof workflowSlot>[0], {
+          orgId: who.orgId,
+          workflowId: f.workflowId,
+          input: c.input,
+        });
+        if (s?.key === slot.key) holders.push(c.id);
+      }
+      if (holders.length >= slot.limit) {
+        const named = holders.slice(0, 3).join(', ');
+        return {
+          reason: 'concurrency_limit',
+          message: `Waiting for a concurrency slot: the workflow allows ${slot.limit} at once${f.concurrency.key ? ' per key' : ''}, held by run${holders.length > 1 ? 's' : ''} ${named}${holders.length > 3 ? ` and ${holders.length - 3} more` : ''}.`,
+          heldBy: holders,
+          limit: slot.limit,
+        };
+      }
+    }
+  }
+  return {
+    reason: 'queued',
+    message:
+      f.ahead === 0
+        ? 'Queued: no older run is waiting; a worker takes it at its next claim.'
+        : `Queued: ${f.ahead} older run${f.ahead === 1 ? ' is' : 's are'} waiting before it.`,
+    queuePosition: f.ahead + 1,
+  };
+}
