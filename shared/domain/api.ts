@@ -116,13 +116,17 @@ export const TaskRunView = z.object({
   modelUsage: ModelUsage.optional().describe('Language-model tokens this task spent (model connector calls, retries included).'),
 });
 
+export const RunTriggerSchema = z
+  .enum(['http', 'schedule', 'workflow', 'chunk', 'event', 'test'])
+  .describe("What started the run; 'test' marks a test of one step from the editor (it starts nothing else).");
+
 export const RunView = z.object({
   id: z.uuid(),
   workflowId: z.uuid(),
   workflowName: z.string(),
   workflowVersion: z.number().int(),
   status: RunStatus,
-  trigger: z.enum(['http', 'schedule', 'workflow', 'chunk', 'event']),
+  trigger: RunTriggerSchema,
   input: z.json(),
   output: z.json().nullable(),
   error: StoredErrorSchema.nullable(),
@@ -149,6 +153,7 @@ export const RunList = z.object({ items: z.array(RunSummary), nextCursor: z.stri
 export const ListRunsQuery = z.strictObject({
   workflowId: z.uuid().optional(),
   status: RunStatus.optional(),
+  trigger: RunTriggerSchema.optional().describe("Only runs started this way; 'test' lists the step tests."),
   createdAfter: z.iso
     .datetime({ offset: true })
     .optional()

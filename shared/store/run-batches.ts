@@ -39,7 +39,7 @@ const CLAIM_RUNS = statement(
         SET status = 'RUNNING', started_at = coalesce(w.started_at, clock_timestamp()),
             lease_owner = $3::text, lease_expires_at = clock_timestamp() + $4::int * interval '1 millisecond'
        FROM l WHERE w.id = l.id
-     RETURNING w.id, w.org_id, w.workflow_id, w.workflow_version, w.input, w.parent_run_id
+     RETURNING w.id, w.org_id, w.workflow_id, w.workflow_version, w.input, w.parent_run_id, w.test_step
    ), f AS (
      SELECT DISTINCT ON (t.run_id) t.id, t.run_id FROM task_runs t JOIN c ON t.run_id = c.id AND t.org_id = c.org_id
       WHERE t.${CLAIMABLE_TASK}

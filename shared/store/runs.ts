@@ -7,9 +7,10 @@ import { statement, type Queryable } from '../db/db';
 import type { RunStatus } from '../domain/api';
 import type { StoredError } from '../domain/errors';
 import type { TaskType } from '../domain/workflow-definition';
+import type { TestStep } from '../domain/test-step';
 import { CLAIMABLE_TASK, FENCE, KEPT_ON_RERUN, RELEASE_TASK, type TaskStatus } from './task-transitions';
 
-export type RunTrigger = 'http' | 'schedule' | 'workflow' | 'chunk' | 'event';
+export type RunTrigger = 'http' | 'schedule' | 'workflow' | 'chunk' | 'event' | 'test';
 
 export interface NewRun {
   id: string;
@@ -31,6 +32,8 @@ export interface NewRun {
   leaseMs?: number;
   /** The run whose failure started this one (a workflow's `onFailure`). */
   onFailureOf?: string | null;
+  /** A test of one step (trigger 'test'): what the worker executes instead of the version's definition. */
+  testStep?: TestStep | null;
 }
 
 /**
@@ -46,11 +49,11 @@ export async function insertRun(q: Queryable, r: NewRun): Promise<boolean> {
       `WITH run AS (
        INSERT INTO workflow_runs (id, org_id, workflow_id, workflow_version, status, trigger, input,
                                   parent_run_id, parent_task_key, parent_chunk_index, idempotency_key, input_hash,
-                                  started_at, lease_owner, lease_expires_at, on_failure_of)
+                                  started_at, lease_owner, lease_expires_at, on_failure_of, test_step)
        VALUES ($1::uuid, $2::uuid, $3::uuid, $4::int, $5::text, $6::text, $7::jsonb,
                $8::uuid, $9::text, $10::bigint, $11::text, $12::text,
                CASE WHEN $5::text = 'RUNNING' THEN clock_timestamp() END, $15::text,
-               CASE WHEN $5::text = 'RUNNING' THEN clock_timestamp() + $16::int * interval '1 millisecond' END, $17::uuid)
+               CASE WHEN $5::text = 'RUNNING' THEN clock_timestamp() + $16::int * interval '1 millisecond' END, $17::uuid, $18::jsonb)
        ON CONFLICT (org_id, workflow_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING id, org_id
      ), tasks AS (
@@ -78,6 +81,7 @@ export async function insertRun(q: Queryable, r: NewRun): Promise<boolean> {
       r.leaseOwner ?? null,
       r.leaseMs ?? 60_000,
       r.onFailureOf ?? null,
+      r.testStep ? JSON.stringify(r.testStep) : null,
     ],
   );
   return (rowCount ?? 0) > 0;
@@ -120,10 +124,12 @@ export interface ClaimedRun {
   tasks: TaskState[];
   /** The task the claim already started (RUNNING, attempt counted), so the executor skips its startTask. */
   startedTaskId?: string | null;
+  /** Set on a test of one step: executed instead of the version's definition. */
+  testStep?: TestStep | null;
 }
 
 export const CLAIMED_COLUMNS = `c.id, c.org_id AS "orgId", c.workflow_id AS "workflowId", c.workflow_version AS "workflowVersion",
-            c.input, c.parent_run_id AS "parentRunId",
+            c.input, c.parent_run_id AS "parentRunId", c.test_step AS "testStep",
             (SELECT coalesce(json_agg(json_build_object('id', t.id, 'position', t.position, 'key', t.key, 'type', t.type,
                      'status', t.status, 'attempts', t.attempts, 'output', t.output, 'error', t.error) ORDER BY t.position), '[]'::json)
                FROM task_runs t WHERE t.run_id = c.id) AS tasks`;
@@ -149,7 +155,7 @@ export async function claimChild(
               lease_owner = $3::text, lease_expires_at = clock_timestamp() + $4::int * interval '1 millisecond'
         WHERE k.id = $2::uuid AND k.org_id = $1::uuid AND k.status IN ('PENDING', 'RUNNING')
           AND EXISTS (SELECT 1 FROM workflow_runs p WHERE p.id = k.parent_run_id AND p.lease_owner = $3::text AND p.status = 'RUNNING')
-        RETURNING k.id, k.org_id, k.workflow_id, k.workflow_version, k.input, k.parent_run_id
+        RETURNING k.id, k.org_id, k.workflow_id, k.workflow_version, k.input, k.parent_run_id, k.test_step
      )
      SELECT ${CLAIMED_COLUMNS} FROM c`,
     ),
