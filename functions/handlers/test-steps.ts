@@ -16,7 +16,11 @@ export const testWorkflowStep = defineRoute({
   body: TestStepData,
   optionalBody: true,
   responses: {
-    202: { description: 'Accepted: the test run is committed and queued', schema: TestStepAccepted, headers: { Location: 'URL of the run' } },
+    202: {
+      description: 'Accepted: the test run is committed and queued',
+      schema: TestStepAccepted,
+      headers: { Location: 'URL of the run' },
+    },
   },
   async handle({ platform, principal, params, body }) {
     const run = await tests.testStep(platform, principal, params.id, params.key, body ?? {});

@@ -41,10 +41,12 @@ export const TestStepAccepted = z.object({
 
 export const DraftPins = z
   .object({ pins: z.record(TaskKey, TestStepData).describe('Test data per task key.') })
-  .describe("Test data pinned per task, kept with the draft; a draft save drops the pins of tasks it no longer has.");
+  .describe('Test data pinned per task, kept with the draft; a draft save drops the pins of tasks it no longer has.');
 export type DraftPins = z.infer<typeof DraftPins>;
 
-export const DraftPinsBody = z.strictObject({ pins: z.record(TaskKey, TestStepData).describe('Test data per task key; replaces all pins.') });
+export const DraftPinsBody = z.strictObject({
+  pins: z.record(TaskKey, TestStepData).describe('Test data per task key; replaces all pins.'),
+});
 
 /** What a test run row holds for the worker: executed instead of the version's definition. */
 export interface TestStep {

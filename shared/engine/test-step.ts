@@ -58,7 +58,13 @@ function oneTaskDefinition(def: WorkflowDefinition, task: AtomicTask): WorkflowD
  * exist, is not atomic, its connector or operation cannot be found, its mapping fails on the data,
  * or the mapped input fails the operation's own validation.
  */
-export async function testStep(p: Platform, who: Principal, workflowId: string, taskKey: string, body: TestStepData): Promise<TestStepAccepted> {
+export async function testStep(
+  p: Platform,
+  who: Principal,
+  workflowId: string,
+  taskKey: string,
+  body: TestStepData,
+): Promise<TestStepAccepted> {
   refuseScopedWriter(who);
   const wf = await getWorkflow(p.db, who.orgId, workflowId);
   if (!wf) throw new NotFoundError('workflow', workflowId);
@@ -83,7 +89,11 @@ export async function testStep(p: Platform, who: Principal, workflowId: string, 
 
   const found = await findOperation(p.registry, p.connectors, who.orgId, wf.projectId, task.connector, task.operation);
   if ('problem' in found) {
-    throw new ValidationError(`Task '${taskKey}' cannot be tested.`, [{ path: 'connector', message: found.problem }], 'operation_unavailable');
+    throw new ValidationError(
+      `Task '${taskKey}' cannot be tested.`,
+      [{ path: 'connector', message: found.problem }],
+      'operation_unavailable',
+    );
   }
   if (found.operation.kind !== 'call') {
     throw new ValidationError(
@@ -100,11 +110,16 @@ export async function testStep(p: Platform, who: Principal, workflowId: string, 
       operationInput = await mapValue(task.input ?? {}, { input: data.input ?? {}, steps, run: { id } }, taskKey);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      throw new ValidationError(`Task '${taskKey}': its input mapping failed on the test data.`, [{ path: 'input', message }], 'invalid_test_input');
+      throw new ValidationError(
+        `Task '${taskKey}': its input mapping failed on the test data.`,
+        [{ path: 'input', message }],
+        'invalid_test_input',
+      );
     }
   }
   const issues = issuesOf(found.operation, operationInput);
-  if (issues) throw new ValidationError(`Task '${taskKey}': the input fails the operation's validation.`, issues, 'invalid_operation_input');
+  if (issues)
+    throw new ValidationError(`Task '${taskKey}': the input fails the operation's validation.`, issues, 'invalid_operation_input');
 
   const testStep: TestStep = {
     definition: oneTaskDefinition(def, task),
@@ -159,7 +174,8 @@ export async function putPins(p: Platform, who: Principal, workflowId: string, p
     for (const key of Object.keys(pins)) {
       const task = draft.definition.tasks.find((t) => t.key === key);
       if (!task) issues.push({ path: `pins.${key}`, message: 'the draft has no task with this key' });
-      else if (task.type !== 'atomic') issues.push({ path: `pins.${key}`, message: `is a ${task.type} task; only atomic tasks can be tested` });
+      else if (task.type !== 'atomic')
+        issues.push({ path: `pins.${key}`, message: `is a ${task.type} task; only atomic tasks can be tested` });
     }
     if (issues.length) throw new ValidationError('The pins name tasks the draft cannot test.', issues, 'invalid_pins');
     await drafts.putPins(q, who.orgId, workflowId, pins);
