@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { registerSchema } from './schema-registry';
-import { TaskKey, WorkflowDefinition } from './workflow-definition';
+import { TaskKey, type WorkflowDefinition } from './workflow-definition';
 
 const JsonObject = z.record(z.string(), z.json());
 
