@@ -67,8 +67,15 @@ export const AdapterOperationInfo = z.object({
   name: z.string(),
   kind: z.enum(['call', 'generator']),
   description: z.string(),
-  inputSchema: z.record(z.string(), z.json()),
-  outputSchema: z.record(z.string(), z.json()).nullable(),
+  inputSchema: z
+    .record(z.string(), z.json())
+    .describe("JSON Schema (2020-12) of the operation's input, from the schema the adapter validates it with."),
+  outputSchema: z
+    .record(z.string(), z.json())
+    .nullable()
+    .describe(
+      'JSON Schema (2020-12) of what a call returns, or of each record a generator yields (`steps.<key>` in expressions). Every built-in operation has one; null only for an operation declared without.',
+    ),
 });
 
 export const AdapterInfo = z.object({
