@@ -89,4 +89,14 @@ export const AdapterInfo = z.object({
 export const AdapterCatalog = z.object({ items: z.array(AdapterInfo) });
 export type AdapterCatalog = z.infer<typeof AdapterCatalog>;
 
-export const ListConnectorsQuery = z.strictObject({ projectId: z.uuid().optional() });
+export const ListConnectorsQuery = z.strictObject({
+  projectId: z.uuid().optional(),
+  type: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe(
+      'Only connectors that resolve to this adapter (a `systemType` of GET /api/adapters): the connection picker of an operation. An unknown type is a 400 `invalid_query`.',
+    ),
+});
