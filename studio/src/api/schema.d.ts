@@ -11,7 +11,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Adapter catalog: system types, categories, operations with input schemas, connection schemas */
+        /** Adapter catalog: system types, categories, operations with input and output schemas, connection schemas */
         get: operations["listAdapters"];
         put?: never;
         post?: never;
@@ -118,7 +118,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List connectors (without secrets) */
+        /** List connectors (without secrets), optionally only those of one adapter type */
         get: operations["listConnectors"];
         put?: never;
         /** Create a connector; secrets are encrypted and never returned */
@@ -794,6 +794,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/workflows/{id}/draft/pins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read the test data pinned per task with the draft (404 `workflow_draft_not_found` without a draft) */
+        get: operations["getDraftPins"];
+        /** Replace the test data pinned per task with the draft; each key must name an atomic task of the draft */
+        put: operations["putDraftPins"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/workflows/{id}/publish": {
         parameters: {
             query?: never;
@@ -877,6 +895,23 @@ export interface paths {
         post?: never;
         /** Delete a schedule; the runs it started stay */
         delete: operations["deleteSchedule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/tasks/{key}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Test one atomic task (the draft's, else the latest version's) as a test run that starts nothing else */
+        post: operations["testWorkflowStep"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -986,12 +1021,14 @@ export interface components {
                 inferable: boolean;
                 operations: {
                     description: string;
+                    /** @description JSON Schema (2020-12) of the operation's input, from the schema the adapter validates it with. */
                     inputSchema: {
                         [key: string]: components["schemas"]["JsonValue"];
                     };
                     /** @enum {string} */
                     kind: "call" | "generator";
                     name: string;
+                    /** @description JSON Schema (2020-12) of what a call returns, or of each record a generator yields (`steps.<key>` in expressions). Every built-in operation has one; null only for an operation declared without. */
                     outputSchema: {
                         [key: string]: components["schemas"]["JsonValue"];
                     } | null;
@@ -1449,6 +1486,45 @@ export interface components {
             name: string;
             sizeBytes: number;
         };
+        /** @description Test data pinned per task, kept with the draft; a draft save drops the pins of tasks it no longer has. */
+        DraftPins: {
+            /** @description Test data per task key. */
+            pins: {
+                [key: string]: {
+                    /** @description The run input the task mapping reads as `input.*` (default {}). */
+                    input?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    /** @description The operation's input as given: the task's input mapping is skipped. Exclusive with `input` and `steps`. */
+                    operationInput?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    /** @description Outputs of earlier steps the task mapping reads as `steps.<key>` (default {}), e.g. copied from a previous run. */
+                    steps?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                };
+            };
+        };
+        DraftPinsBody: {
+            /** @description Test data per task key; replaces all pins. */
+            pins: {
+                [key: string]: {
+                    /** @description The run input the task mapping reads as `input.*` (default {}). */
+                    input?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    /** @description The operation's input as given: the task's input mapping is skipped. Exclusive with `input` and `steps`. */
+                    operationInput?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    /** @description Outputs of earlier steps the task mapping reads as `steps.<key>` (default {}), e.g. copied from a previous run. */
+                    steps?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                };
+            };
+        };
         Health: {
             checks: {
                 /** @description Why a dependency is down is logged, never answered. */
@@ -1781,8 +1857,11 @@ export interface components {
                 startedAt: string | null;
                 /** @enum {string} */
                 status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
-                /** @enum {string} */
-                trigger: "http" | "schedule" | "workflow" | "chunk" | "event";
+                /**
+                 * @description What started the run; 'test' marks a test of one step from the editor (it starts nothing else).
+                 * @enum {string}
+                 */
+                trigger: "http" | "schedule" | "workflow" | "chunk" | "event" | "test";
                 /** Format: uuid */
                 workflowId: string;
                 workflowName: string;
@@ -1873,8 +1952,11 @@ export interface components {
                 /** @enum {string} */
                 type: "atomic" | "workflow" | "chunked";
             }[];
-            /** @enum {string} */
-            trigger: "http" | "schedule" | "workflow" | "chunk" | "event";
+            /**
+             * @description What started the run; 'test' marks a test of one step from the editor (it starts nothing else).
+             * @enum {string}
+             */
+            trigger: "http" | "schedule" | "workflow" | "chunk" | "event" | "test";
             /** Format: uuid */
             workflowId: string;
             workflowName: string;
@@ -2036,6 +2118,45 @@ export interface components {
                     workerId: string;
                 }[];
                 seenLastMinute: number;
+            };
+        };
+        TestStepAccepted: {
+            /**
+             * @description Where the test data came from.
+             * @enum {string}
+             */
+            data: "body" | "pin" | "none";
+            /**
+             * Format: uuid
+             * @description The test run: read it with GET /api/runs/{id}.
+             */
+            id: string;
+            /**
+             * @description Whether the task came from the draft or from the latest version.
+             * @enum {string}
+             */
+            source: "draft" | "version";
+            /** @constant */
+            status: "PENDING";
+            taskKey: string;
+            /** Format: uuid */
+            workflowId: string;
+            /** @description The latest version (for a draft: the version the test run is filed under). */
+            workflowVersion: number;
+        };
+        /** @description What a step test runs with: `input` and `steps` through the task mapping, or `operationInput` as is. */
+        TestStepData: {
+            /** @description The run input the task mapping reads as `input.*` (default {}). */
+            input?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /** @description The operation's input as given: the task's input mapping is skipped. Exclusive with `input` and `steps`. */
+            operationInput?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /** @description Outputs of earlier steps the task mapping reads as `steps.<key>` (default {}), e.g. copied from a previous run. */
+            steps?: {
+                [key: string]: components["schemas"]["JsonValue"];
             };
         };
         TriggerDeliveryList: {
@@ -3259,6 +3380,7 @@ export interface operations {
         parameters: {
             query?: {
                 projectId?: string;
+                type?: string;
             };
             header?: never;
             path?: never;
@@ -4345,6 +4467,7 @@ export interface operations {
                 cursor?: string;
                 limit?: number;
                 status?: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+                trigger?: "http" | "schedule" | "workflow" | "chunk" | "event" | "test";
                 workflowId?: string;
             };
             header?: never;
@@ -5323,6 +5446,72 @@ export interface operations {
             };
         };
     };
+    getDraftPins: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pins */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftPins"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putDraftPins: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftPinsBody"];
+            };
+        };
+        responses: {
+            /** @description The pins */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftPins"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     publishWorkflowDraft: {
         parameters: {
             query?: never;
@@ -5587,6 +5776,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    testWorkflowStep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestStepData"];
+            };
+        };
+        responses: {
+            /** @description Accepted: the test run is committed and queued */
+            202: {
+                headers: {
+                    /** @description URL of the run */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestStepAccepted"];
+                };
             };
             /** @description An error */
             default: {
