@@ -131,7 +131,7 @@ export interface WorkflowSummaryRow {
   lastRunAt: Date | null;
 }
 
-/** Workflows of an organisation (optionally one project), with their last run. */
+/** Workflows of an organisation (optionally one project), with their last run (step tests are not runs of the workflow's work). */
 export async function listWorkflows(q: Queryable, orgId: string, projectId: string | null): Promise<WorkflowSummaryRow[]> {
   const { rows } = await q.query<WorkflowSummaryRow>(
     `SELECT w.id, w.name, w.project_id AS "projectId", w.latest_version AS version,
@@ -141,7 +141,7 @@ export async function listWorkflows(q: Queryable, orgId: string, projectId: stri
        JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.latest_version
        LEFT JOIN LATERAL (
          SELECT id, status, created_at FROM workflow_runs
-          WHERE org_id = w.org_id AND workflow_id = w.id ORDER BY created_at DESC, id DESC LIMIT 1
+          WHERE org_id = w.org_id AND workflow_id = w.id AND trigger <> 'test' ORDER BY created_at DESC, id DESC LIMIT 1
        ) r ON true
       WHERE w.org_id = $1::uuid AND ($2::uuid IS NULL OR w.project_id = $2::uuid)
       ORDER BY w.name`,

@@ -90,6 +90,9 @@ describe('testing one step', () => {
       [accepted.body.id],
     );
     expect(rows).toEqual([{ action: 'run.test', diff: { workflowId: id, taskKey: 'greet', source: 'version', data: 'body' } }]);
+    // Not the workflow's last run: the list shows the last real one.
+    const listed = (await api(url, 'GET', '/api/workflows')).body.items.find((w: { id: string }) => w.id === id);
+    expect(listed.lastRun).toBeNull();
   });
 
   it('gives the operation its input as is with operationInput (the mapping is skipped)', async () => {
@@ -201,9 +204,13 @@ describe('testing one step', () => {
         tasks: [{ key: 'boom', type: 'atomic', connector: 'platform', operation: 'fail', input: { message: 'on purpose' } }],
       })
     ).body;
+    const worker = (await api(url, 'POST', '/api/workers', { name: wfName(), owner: 'ops' })).body;
+    expect((await api(url, 'POST', `/api/workers/${worker.id}/workflows`, { workflowId: wf.id })).status).toBeLessThan(300);
     const accepted = await api(url, 'POST', `/api/workflows/${wf.id}/tasks/boom/test`, {});
     const run = await finished(url, accepted.body.id);
     expect(run).toMatchObject({ status: 'FAILED', trigger: 'test', error: { code: 'platform_fail', message: 'on purpose' } });
+    // Nor is it counted as the digital worker's work.
+    expect((await api(url, 'GET', `/api/workers/${worker.id}/stats`)).body.totals).toMatchObject({ runs: 0, failed: 0 });
     // A real run of the same workflow does alert (so the absence above is the test run's doing).
     const real = (await api(url, 'POST', `/api/workflows/${wf.id}/runs`, { input: {} })).body.id;
     await finished(url, real);
@@ -215,6 +222,7 @@ describe('testing one step', () => {
       return rows.length > 0 ? rows : null;
     });
     expect(alerts.map((a) => a.of)).toEqual([real]);
+    expect((await api(url, 'GET', `/api/workers/${worker.id}/stats`)).body.totals).toMatchObject({ runs: 1, failed: 1 });
   });
 
   it("takes no slot of the workflow's concurrency limit: a test runs while a real run holds the only slot", async () => {
