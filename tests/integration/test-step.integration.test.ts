@@ -209,6 +209,15 @@ describe('testing one step', () => {
     const accepted = await api(url, 'POST', `/api/workflows/${wf.id}/tasks/boom/test`, {});
     const run = await finished(url, accepted.body.id);
     expect(run).toMatchObject({ status: 'FAILED', trigger: 'test', error: { code: 'platform_fail', message: 'on purpose' } });
+    // Retried, it runs the same one-task test again, as a second attempt, and still alerts no one.
+    const retried = await api(url, 'POST', `/api/runs/${accepted.body.id}/retry`);
+    expect(retried.status).toBe(202);
+    const again = await waitFor(async () => {
+      const r = (await api(url, 'GET', `/api/runs/${accepted.body.id}`)).body;
+      return r.attempt === 2 && TERMINAL.includes(r.status) ? r : null;
+    }, 20_000);
+    expect(again).toMatchObject({ status: 'FAILED', trigger: 'test', error: { code: 'platform_fail' } });
+    expect(again.tasks).toHaveLength(1);
     // Nor is it counted as the digital worker's work.
     expect((await api(url, 'GET', `/api/workers/${worker.id}/stats`)).body.totals).toMatchObject({ runs: 0, failed: 0 });
     // A real run of the same workflow does alert (so the absence above is the test run's doing).
@@ -290,5 +299,11 @@ describe('a step test under the outbound network policy', () => {
     const real = (await api(gurl, 'POST', `/api/workflows/${wf.id}/runs`, { input: {} })).body.id;
     expect((await finished(gurl, real)).error.code).toBe('outbound_address_blocked');
     expect(hits).toBe(0);
+
+    // The connector deleted since the save: refused before anything is committed.
+    expect((await api(gurl, 'DELETE', `/api/connectors/${connector.body.id}`)).status).toBe(204);
+    const gone = await api(gurl, 'POST', `/api/workflows/${wf.id}/tasks/peek/test`, {});
+    expect([gone.status, gone.body.code, gone.body.errors[0].path]).toEqual([422, 'operation_unavailable', 'connector']);
+    expect((await api(gurl, 'GET', `/api/runs?workflowId=${wf.id}&trigger=test`)).body.items).toHaveLength(1);
   });
 });
