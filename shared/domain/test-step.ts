@@ -16,15 +16,23 @@ export const TestStepData = z
       .record(TaskKey, z.json())
       .optional()
       .describe('Outputs of earlier steps the task mapping reads as `steps.<key>` (default {}), e.g. copied from a previous run.'),
+    fromRunId: z
+      .uuid()
+      .optional()
+      .describe(
+        "A run of this workflow to take the data from: its input as `input` and its tasks' outputs as `steps` (given `input` or `steps` entries win).",
+      ),
     operationInput: JsonObject.optional().describe(
-      "The operation's input as given: the task's input mapping is skipped. Exclusive with `input` and `steps`.",
+      "The operation's input as given: the task's input mapping is skipped. Exclusive with `input`, `steps` and `fromRunId`.",
     ),
   })
-  .refine((d) => d.operationInput === undefined || (d.input === undefined && d.steps === undefined), {
-    message: 'operationInput excludes input and steps',
+  .refine((d) => d.operationInput === undefined || (d.input === undefined && d.steps === undefined && d.fromRunId === undefined), {
+    message: 'operationInput excludes input, steps and fromRunId',
     path: ['operationInput'],
   })
-  .describe('What a step test runs with: `input` and `steps` through the task mapping, or `operationInput` as is.');
+  .describe(
+    "What a step test runs with: `input` and `steps` (or a previous run's, `fromRunId`) through the task mapping, or `operationInput` as is.",
+  );
 export type TestStepData = z.infer<typeof TestStepData>;
 
 export const TestStepParams = z.object({ id: z.uuid(), key: TaskKey });

@@ -21,6 +21,7 @@ import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';
 import * as drafts from '../store/workflow-drafts';
 import { insertRun } from '../store/runs';
+import { getRunWithTasks } from '../store/run-views';
 import { getWorkflow } from '../store/workflows';
 import { currentTraceParent } from '../observability/tracing';
 import { refuseScopedWriter } from './workflows-service';
@@ -36,7 +37,32 @@ export interface TestStepAccepted {
   data: 'body' | 'pin' | 'none';
 }
 
-const isEmpty = (d: TestStepData) => d.input === undefined && d.steps === undefined && d.operationInput === undefined;
+const isEmpty = (d: TestStepData) =>
+  d.input === undefined && d.steps === undefined && d.operationInput === undefined && d.fromRunId === undefined;
+
+/**
+ * The data of an earlier run of the workflow: its input, and the outputs its tasks left for later
+ * steps (a succeeded task's, or a failed one's that the run went on with); given entries win.
+ */
+async function withRunData(p: Platform, who: Principal, workflowId: string, data: TestStepData): Promise<TestStepData> {
+  if (data.fromRunId === undefined) return data;
+  const found = await getRunWithTasks(p.db, who.orgId, data.fromRunId);
+  if (!found || found.run.workflowId !== workflowId) {
+    throw new ValidationError(
+      'The run to take the test data from was not found.',
+      [{ path: 'fromRunId', message: `no run ${data.fromRunId} of workflow ${workflowId}` }],
+      'invalid_test_input',
+    );
+  }
+  const steps = Object.fromEntries(
+    found.tasks.filter((t) => (t.status === 'SUCCEEDED' || t.status === 'FAILED') && t.output !== null).map((t) => [t.key, t.output]),
+  );
+  const input = found.run.input && typeof found.run.input === 'object' ? (found.run.input as Record<string, unknown>) : {};
+  return {
+    input: { ...input, ...data.input } as TestStepData['input'],
+    steps: { ...steps, ...data.steps } as TestStepData['steps'],
+  };
+}
 
 function issuesOf(op: Operation, value: unknown): FieldIssue[] | null {
   const parsed = op.input.safeParse(value);
@@ -86,6 +112,9 @@ export async function testStep(
     data = pin ?? {};
     source = pin ? 'pin' : 'none';
   }
+
+  const fromRunId = data.fromRunId;
+  data = await withRunData(p, who, workflowId, data);
 
   const found = await findOperation(p.registry, p.connectors, who.orgId, wf.projectId, task.connector, task.operation);
   if ('problem' in found) {
@@ -144,7 +173,7 @@ export async function testStep(
       action: 'run.test',
       targetType: 'run',
       targetId: id,
-      diff: { workflowId, taskKey, source: draft ? 'draft' : 'version', data: source },
+      diff: { workflowId, taskKey, source: draft ? 'draft' : 'version', data: source, ...(fromRunId ? { fromRunId } : {}) },
     });
   });
   try {

@@ -95,6 +95,30 @@ describe('testing one step', () => {
     expect(listed.lastRun).toBeNull();
   });
 
+  it("takes a previous run's input and step outputs with fromRunId; given entries win", async () => {
+    const real = (await api(url, 'POST', `/api/workflows/${id}/runs`, { input: { who: 'Grace', id: 1 } })).body.id;
+    expect((await finished(url, real)).status).toBe('SUCCEEDED');
+    const accepted = await api(url, 'POST', `/api/workflows/${id}/tasks/greet/test`, { fromRunId: real, input: { id: 2 } });
+    expect(accepted.status).toBe(202);
+    expect((await finished(url, accepted.body.id)).output).toEqual({ message: 'hello Grace', id: 2 });
+
+    // A run of another workflow, or none, is refused.
+    const other = (
+      await api(url, 'POST', '/api/workflows', {
+        name: wfName(),
+        tasks: [{ key: 'a', type: 'atomic', connector: 'platform', operation: 'echo' }],
+      })
+    ).body;
+    const theirs = (await api(url, 'POST', `/api/workflows/${other.id}/runs`, { input: {} })).body.id;
+    for (const fromRunId of [theirs, '00000000-0000-4000-8000-000000000000']) {
+      const r = await api(url, 'POST', `/api/workflows/${id}/tasks/greet/test`, { fromRunId });
+      expect([r.status, r.body.code, r.body.errors[0].path]).toEqual([422, 'invalid_test_input', 'fromRunId']);
+    }
+    // fromRunId does not go with operationInput.
+    const both = await api(url, 'POST', `/api/workflows/${id}/tasks/greet/test`, { fromRunId: real, operationInput: {} });
+    expect([both.status, both.body.code]).toEqual([422, 'validation_failed']);
+  });
+
   it('gives the operation its input as is with operationInput (the mapping is skipped)', async () => {
     const accepted = await api(url, 'POST', `/api/workflows/${id}/tasks/greet/test`, {
       operationInput: { message: '{{ not evaluated }}' },

@@ -1491,11 +1491,16 @@ export interface components {
             /** @description Test data per task key. */
             pins: {
                 [key: string]: {
+                    /**
+                     * Format: uuid
+                     * @description A run of this workflow to take the data from: its input as `input` and its tasks' outputs as `steps` (given `input` or `steps` entries win).
+                     */
+                    fromRunId?: string;
                     /** @description The run input the task mapping reads as `input.*` (default {}). */
                     input?: {
                         [key: string]: components["schemas"]["JsonValue"];
                     };
-                    /** @description The operation's input as given: the task's input mapping is skipped. Exclusive with `input` and `steps`. */
+                    /** @description The operation's input as given: the task's input mapping is skipped. Exclusive with `input`, `steps` and `fromRunId`. */
                     operationInput?: {
                         [key: string]: components["schemas"]["JsonValue"];
                     };
@@ -1510,11 +1515,16 @@ export interface components {
             /** @description Test data per task key; replaces all pins. */
             pins: {
                 [key: string]: {
+                    /**
+                     * Format: uuid
+                     * @description A run of this workflow to take the data from: its input as `input` and its tasks' outputs as `steps` (given `input` or `steps` entries win).
+                     */
+                    fromRunId?: string;
                     /** @description The run input the task mapping reads as `input.*` (default {}). */
                     input?: {
                         [key: string]: components["schemas"]["JsonValue"];
                     };
-                    /** @description The operation's input as given: the task's input mapping is skipped. Exclusive with `input` and `steps`. */
+                    /** @description The operation's input as given: the task's input mapping is skipped. Exclusive with `input`, `steps` and `fromRunId`. */
                     operationInput?: {
                         [key: string]: components["schemas"]["JsonValue"];
                     };
@@ -2144,13 +2154,18 @@ export interface components {
             /** @description The latest version (for a draft: the version the test run is filed under). */
             workflowVersion: number;
         };
-        /** @description What a step test runs with: `input` and `steps` through the task mapping, or `operationInput` as is. */
+        /** @description What a step test runs with: `input` and `steps` (or a previous run's, `fromRunId`) through the task mapping, or `operationInput` as is. */
         TestStepData: {
+            /**
+             * Format: uuid
+             * @description A run of this workflow to take the data from: its input as `input` and its tasks' outputs as `steps` (given `input` or `steps` entries win).
+             */
+            fromRunId?: string;
             /** @description The run input the task mapping reads as `input.*` (default {}). */
             input?: {
                 [key: string]: components["schemas"]["JsonValue"];
             };
-            /** @description The operation's input as given: the task's input mapping is skipped. Exclusive with `input` and `steps`. */
+            /** @description The operation's input as given: the task's input mapping is skipped. Exclusive with `input`, `steps` and `fromRunId`. */
             operationInput?: {
                 [key: string]: components["schemas"]["JsonValue"];
             };
