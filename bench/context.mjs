@@ -107,4 +107,35 @@ export class BenchContext {
       await delay(everyMs);
     }
   }
+
+  /** Waits until every run of `ids` has ended or `budgetMs` passes; resolves to how many ended. */
+  async waitForIds(ids, budgetMs, everyMs = 100) {
+    const deadline = Date.now() + budgetMs;
+    for (;;) {
+      const { rows } = await this.pg.query(
+        `SELECT count(*)::int AS ended FROM workflow_runs
+          WHERE org_id = $1::uuid AND id = ANY($2::uuid[]) AND status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')`,
+        [this.orgId, ids],
+      );
+      if (rows[0].ended >= ids.length || Date.now() > deadline) return rows[0].ended;
+      await delay(everyMs);
+    }
+  }
+
+  /** Of the runs `ids`: how many ended and succeeded, and seconds from the first start to the last end (server clock). */
+  async spanOf(ids) {
+    const { rows } = await this.pg.query(
+      `SELECT count(*) FILTER (WHERE finished_at IS NOT NULL)::int AS runs, count(*) FILTER (WHERE status = 'SUCCEEDED')::int AS succeeded,
+              extract(epoch FROM max(finished_at) - min(started_at))::float8 AS seconds
+         FROM workflow_runs WHERE org_id = $1::uuid AND id = ANY($2::uuid[])`,
+      [this.orgId, ids],
+    );
+    const r = rows[0];
+    return {
+      runs: r.runs,
+      succeeded: r.succeeded,
+      seconds: Math.round(r.seconds * 1000) / 1000,
+      runsPerSec: r.seconds > 0 ? Math.round(r.runs / r.seconds) : null,
+    };
+  }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+// @ts-expect-error -- plain ESM module of the harness, without type declarations
 import { postgresCpuSince } from './processes.mjs';
 
 describe('postgresCpuSince', () => {

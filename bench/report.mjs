@@ -21,22 +21,32 @@ const check = (metric, value, op, limit, unit = '', exact = value) => ({
 /** A target on a ratio a ÷ b: shown to two decimals, judged unrounded. */
 const ratioCheck = (metric, a, b, op, limit) => check(metric, ratio(a, b), op, limit, '×', exactRatio(a, b));
 
-/** Adds `ratios` (to the baselines) and `targets` (the issue's goals) to each scenario line. */
+/** Adds `ratios` (to the baselines) and `targets` (the issues' goals) to each scenario line. */
 export function judge(lines) {
   const by = Object.fromEntries(lines.map((l) => [l.scenario, l]));
   const pgbench = by['baseline-pgbench']?.tps;
+  // The peers' figures are the best cell of each one's grid.
   const pgboss = by['baseline-pg-boss']?.jobsPerSec;
+  const graphile = by['baseline-graphile-worker']?.jobsPerSec;
   const bullmq = by['baseline-bullmq']?.jobsPerSec;
-  const vs = (v) => ({ toPgbench: ratio(v, pgbench), toPgBoss: ratio(v, pgboss), toBullMq: ratio(v, bullmq) });
+  const vs = (v) => ({
+    toPgbench: ratio(v, pgbench),
+    toPgBoss: ratio(v, pgboss),
+    toGraphileWorker: ratio(v, graphile),
+    toBullMq: ratio(v, bullmq),
+  });
   for (const l of lines) {
     switch (l.scenario) {
       case 'drain':
         l.ratios = vs(l.runsPerSec);
-        l.targets = [ratioCheck('runs/s ÷ pg-boss jobs/s', l.runsPerSec, pgboss, '≥', 1.0)];
+        l.targets = [
+          ratioCheck('runs/s ÷ best pg-boss jobs/s', l.runsPerSec, pgboss, '≥', 1.0),
+          ratioCheck('runs/s ÷ best graphile-worker jobs/s', l.runsPerSec, graphile, '≥', 1.0),
+        ];
         break;
       case 'trigger':
         l.ratios = { triggers: vs(l.triggersPerSec), runs: vs(l.runsPerSec) };
-        l.targets = [ratioCheck('triggers/s ÷ pgbench TPS', l.triggersPerSec, pgbench, '≥', 0.25)];
+        l.targets = [ratioCheck('triggers/s ÷ pgbench TPS', l.triggersPerSec, pgbench, '≥', 0.3)];
         break;
       case 'latency':
         l.targets = [
@@ -52,15 +62,44 @@ export function judge(lines) {
         l.targets = [check('end-to-end median', l.endToEndMedianMs, '≤', 100, ' ms')];
         break;
       }
+      case 'parallel': {
+        const chain = by['sequential']?.endToEndMedianMs;
+        l.ratios = { toChain: ratio(l.endToEndMedianMs, chain) };
+        l.targets = [check('end-to-end median', l.endToEndMedianMs, '≤', 40, ' ms')];
+        break;
+      }
+      case 'if-else':
+        l.targets = [ratioCheck('runs/s with when ÷ without', l.when?.runsPerSecMedian, l.noWhen?.runsPerSecMedian, '≥', 0.9)];
+        break;
+      case 'scale': {
+        // CPU per run flat as workers are added: the last cell against the first.
+        const first = l.cells?.[0];
+        const last = l.cells?.at(-1);
+        l.targets =
+          first && last && last !== first
+            ? [
+                ratioCheck(
+                  `PostgreSQL CPU per run, ${last.workers} workers ÷ 1`,
+                  last.postgresCpuMsPerRun,
+                  first.postgresCpuMsPerRun,
+                  '≤',
+                  1.25,
+                ),
+              ]
+            : [];
+        break;
+      }
       case 'fan-out': {
         const small = lines.find((x) => x.scenario === 'fan-out' && x !== l && x.records < l.records);
         l.ratios = vs(l.chunksPerSec);
+        const rate = ratioCheck('chunks/s ÷ best BullMQ jobs/s', l.chunksPerSec, bullmq, '≥', 1.5);
         l.targets = small
           ? [
+              rate,
               check('worker peak RSS', l.workerPeakRssMiB, '≤', 256, ' MiB'),
               ratioCheck(`peak RSS ÷ peak at ${small.records} records`, l.workerPeakRssMiB, small.workerPeakRssMiB, '≤', 1.25),
             ]
-          : [check('chunks/s', l.chunksPerSec, '≥', 5_000), check('worker peak RSS', l.workerPeakRssMiB, '≤', 256, ' MiB')];
+          : [rate, check('worker peak RSS', l.workerPeakRssMiB, '≤', 256, ' MiB')];
         break;
       }
     }
@@ -102,6 +141,11 @@ export function renderMarkdown({ machine, command, startedAt, durationSec, lines
     `| PostgreSQL | ${machine.postgres} (fsync ${machine.fsync}, synchronous_commit ${machine.synchronousCommit}, wal_sync_method ${machine.walSyncMethod}; autovacuum ${machine.autovacuum ?? 'unknown'}${machine.benchAnalyzes ? ', so the bench analyzes its tables as they grow' : ''}; ${machine.checkpointBeforeEachScenario ? 'a CHECKPOINT before each scenario' : 'no CHECKPOINT between scenarios (not allowed)'}; pg_stat_statements ${machine.pgStatStatements ? 'loaded' : 'not loaded'}) |`,
   );
   out.push(`| Redis | ${machine.redis} |`);
+  const peers = machine.peers;
+  if (peers)
+    out.push(
+      `| peers | pg-boss ${peers.pgBoss?.version} (${peers.pgBoss?.api}; localConcurrency ${peers.pgBoss?.localConcurrency?.join('/')} × batchSize ${peers.pgBoss?.batchSize?.join('/')}), graphile-worker ${peers.graphileWorker?.version} (concurrency ${peers.graphileWorker?.concurrency?.join('/')} × batching ${(peers.graphileWorker?.batching ?? []).map((b) => (b === 'off' ? 'off' : `localQueue ${b.localQueueSize}/completeJobBatchDelay ${b.completeJobBatchDelay}`)).join(', ')}), both on Node ${peers.peerNode}; BullMQ ${peers.bullmq?.version} (concurrency ${peers.bullmq?.concurrency?.join('/')}); ${fmt(peers.jobsPerCell)} jobs per cell, each cell after a CHECKPOINT, at most ${peers.cellBudgetSec} s |`,
+    );
   out.push(`| worker | one process, WORKER_CONCURRENCY=${settings.workerConcurrency}; control plane a separate process |`, '');
 
   out.push('### Baselines (same run)', '', '| baseline | figure |', '|---|---|');
@@ -115,16 +159,30 @@ export function renderMarkdown({ machine, command, startedAt, durationSec, lines
     out.push(
       `| pgbench, the same with 1 client (one commit at a time) | ${c1.skipped ? c1.skipped : `${fmt(c1.latencyAvgMs)} ms per commit (${fmt(c1.tps)} TPS)`} |`,
     );
-  const boss = one('baseline-pg-boss');
-  if (boss)
+  const cellsOf = (b, label) =>
+    (b.cells ?? []).map((c) => `${label(c)}: ${c.error ? 'error' : `${fmt(c.jobsPerSec)}${c.complete === false ? '*' : ''}`}`).join('; ');
+  const peerRow = (b, title, label, note = '') => {
+    if (!b) return;
+    if (b.error) return out.push(`| ${title} | error: ${String(b.error).slice(0, 200)} |`);
+    const best = b.best ? label(b.best) : '—';
     out.push(
-      `| pg-boss ${boss.version}, ${fmt(boss.jobs)} no-op jobs, one consumer (fetch ${boss.batchSize} → complete) | ${fmt(boss.jobsPerSec)} jobs/s; client CPU ${fmt(boss.cpuMsPerJob)} ms per job |`,
+      `| ${title} ${b.version}${b.node ? ` (Node ${b.node})` : ''}, ${fmt(b.jobs)} no-op jobs per cell | **${fmt(b.jobsPerSec)} jobs/s** at ${best}${note}; client CPU ${fmt(b.best?.cpuMsPerJob)} ms per job. All cells (jobs/s): ${cellsOf(b, label)} |`,
     );
-  const bull = one('baseline-bullmq');
-  if (bull)
-    out.push(
-      `| BullMQ ${bull.version}, ${fmt(bull.jobs)} no-op jobs, one Worker (concurrency ${bull.concurrency}) | ${fmt(bull.jobsPerSec)} jobs/s; client CPU ${fmt(bull.cpuMsPerJob)} ms per job |`,
-    );
+  };
+  peerRow(one('baseline-pg-boss'), 'pg-boss', (c) => `localConcurrency ${c.localConcurrency} × batchSize ${c.batchSize}`);
+  peerRow(
+    one('baseline-graphile-worker'),
+    'graphile-worker',
+    (c) =>
+      `concurrency ${c.concurrency}, batching ${c.batching === 'off' ? 'off' : `localQueue ${c.batching.localQueueSize}, completeJobBatchDelay ${c.batching.completeJobBatchDelay}`}`,
+  );
+  peerRow(
+    one('baseline-bullmq'),
+    'BullMQ',
+    (c) => `concurrency ${c.concurrency}`,
+    ' (Redis keeps the jobs in memory: not durable as a committed PostgreSQL row is)',
+  );
+  out.push('', '`*` a cell that reached its time budget: its rate is over the jobs it finished.');
   out.push('');
 
   out.push('### Demiton', '', '| scenario | result | vs baselines | target | met |', '|---|---|---|---|---|');
@@ -137,7 +195,7 @@ export function renderMarkdown({ machine, command, startedAt, durationSec, lines
     const t = targetCells(d);
     const cut = d.complete === false ? ` (time budget reached: ${fmt(d.runs)} of ${fmt(d.committed)} drained)` : '';
     out.push(
-      `| 1. drain ${fmt(d.committed ?? d.runs)} committed single-task runs | **${fmt(d.runsPerSec)} runs/s** (${fmt(d.succeeded)} succeeded${cut}); worker CPU ${fmt(d.workerCpuMsPerRun)} ms per run${d.postgresCpuMsPerRun != null ? `, PostgreSQL CPU ${fmt(d.postgresCpuMsPerRun)} ms per run` : ''} | ${fmt(d.ratios.toPgBoss)}× pg-boss, ${fmt(d.ratios.toBullMq)}× BullMQ, ${fmt(d.ratios.toPgbench)}× pgbench | ${t.target} | ${t.met} |`,
+      `| 1. drain ${fmt(d.committed ?? d.runs)} committed single-task runs | **${fmt(d.runsPerSec)} runs/s** (${fmt(d.succeeded)} succeeded${cut}); worker CPU ${fmt(d.workerCpuMsPerRun)} ms per run${d.postgresCpuMsPerRun != null ? `, PostgreSQL CPU ${fmt(d.postgresCpuMsPerRun)} ms per run` : ''} | ${fmt(d.ratios.toPgBoss)}× pg-boss, ${fmt(d.ratios.toGraphileWorker)}× graphile-worker, ${fmt(d.ratios.toBullMq)}× BullMQ, ${fmt(d.ratios.toPgbench)}× pgbench | ${t.target} | ${t.met} |`,
     );
   }
   const tr = one('trigger');
@@ -162,17 +220,50 @@ export function renderMarkdown({ machine, command, startedAt, durationSec, lines
   if (sq) {
     const t = targetCells(sq);
     out.push(
-      `| 4. ${sq.tasks}-task sequential run, median of ${sq.runs} | **${fmt(sq.endToEndMedianMs)} ms** end to end (p95 ${fmt(sq.endToEndMs.p95)} ms; claim→finish ${fmt(sq.claimToFinishMedianMs)} ms) | ${fmt(sq.ratios?.toCommitFloor)}× the floor of ${sq.tasks + 1} single commits (${fmt(sq.commitFloorMs)} ms) | ${t.target} | ${t.met} |`,
+      `| 4. ${sq.tasks}-task chain, median of ${sq.runs} | **${fmt(sq.endToEndMedianMs)} ms** end to end (p95 ${fmt(sq.endToEndMs.p95)} ms; claim→finish ${fmt(sq.claimToFinishMedianMs)} ms) | ${fmt(sq.ratios?.toCommitFloor)}× the floor of ${sq.tasks + 1} single commits (${fmt(sq.commitFloorMs)} ms) | ${t.target} | ${t.met} |`,
+    );
+  }
+  const pa = one('parallel');
+  if (pa) {
+    const t = targetCells(pa);
+    out.push(
+      `| 5. ${pa.branches} parallel branches of ${pa.branchLength} tasks and a join (${pa.tasks} tasks), median of ${pa.runs} | **${fmt(pa.endToEndMedianMs)} ms** end to end (p95 ${fmt(pa.endToEndMs.p95)} ms; claim→finish ${fmt(pa.claimToFinishMedianMs)} ms) | ${fmt(pa.ratios?.toChain)}× the ${sq ? `${sq.tasks}-task chain` : 'chain'} | ${t.target} | ${t.met} |`,
+    );
+  }
+  const ie = one('if-else');
+  if (ie) {
+    const t = targetCells(ie);
+    const sk = ie.skippedTasks
+      ? `; ${fmt(ie.skippedTasks.skipped)} of ${fmt(ie.skippedTasks.tasks)} tasks SKIPPED in a round with \`when\``
+      : '';
+    out.push(
+      `| 6. if/else, ${fmt(ie.runsPerRound)} committed runs per round, ${ie.rounds} round(s) of each variant, interleaved | with \`when\` **${fmt(ie.when.runsPerSecMedian)} runs/s**, the same graph without \`when\` ${fmt(ie.noWhen.runsPerSecMedian)} runs/s (medians${sk}) | — | ${t.target} | ${t.met} |`,
+    );
+  }
+  const sc = one('scale');
+  if (sc) {
+    const t = targetCells(sc);
+    const cells = (sc.cells ?? [])
+      .map(
+        (c) =>
+          `${c.workers} worker${c.workers > 1 ? 's' : ''}: **${fmt(c.runsPerSec)} runs/s**, PostgreSQL ${fmt(c.postgresCpuMsPerRun)} ms and workers ${fmt(c.workerCpuMsPerRun)} ms CPU per run${c.complete === false ? ' (time budget reached)' : ''}`,
+      )
+      .join('; ');
+    out.push(
+      `| 7. scale: ${fmt(sc.cells?.[0]?.committed)} committed single-task runs drained by 1, 2, 4 worker processes | ${cells} | — | ${t.target} | ${t.met} |`,
     );
   }
   for (const f of by('fan-out')) {
     const t = targetCells(f);
     const fCut = f.complete === false ? `, cancelled at the time budget` : '';
     out.push(
-      `| 5. fan-out ${fmt(f.records)} records, concurrency ${f.concurrency} | **${fmt(f.chunksPerSec)} chunks/s**; worker peak RSS **${fmt(f.workerPeakRssMiB)} MiB**; worker CPU ${fmt(f.workerCpuUsPerChunk)} µs per chunk (${f.status}, ${fmt(f.chunksSucceeded)} chunks succeeded${fCut}) | ${fmt(f.ratios.toPgBoss)}× pg-boss | ${t.target} | ${t.met} |`,
+      `| 8. fan-out ${fmt(f.records)} records, concurrency ${f.concurrency} | **${fmt(f.chunksPerSec)} chunks/s**; worker peak RSS **${fmt(f.workerPeakRssMiB)} MiB**; worker CPU ${fmt(f.workerCpuUsPerChunk)} µs per chunk (${f.status}, ${fmt(f.chunksSucceeded)} chunks succeeded${fCut}) | ${fmt(f.ratios.toBullMq)}× BullMQ, ${fmt(f.ratios.toPgBoss)}× pg-boss | ${t.target} | ${t.met} |`,
     );
   }
+  out.push('', ...capacityEstimate({ lines, machine }));
   out.push(
+    '',
+    `Seconds per scenario: ${lines.map((l) => `${l.scenario} ${fmt(l.benchSeconds)}`).join(', ')}.`,
     '',
     '<details><summary>JSON lines of this run</summary>',
     '',
@@ -193,4 +284,53 @@ export function writeReport(path, markdown) {
   const b = current.indexOf(END);
   const next = a >= 0 && b > a ? current.slice(0, a) + block + current.slice(b + END.length) : `${current.trimEnd()}\n\n${block}\n`;
   writeFileSync(path, next);
+}
+
+/**
+ * A paper estimate of the Azure deployment's capacity from this run's CPU per run: a vCore gives
+ * 1,000 ms of CPU a second, so runs/s per PostgreSQL vCore = 1,000 ÷ PostgreSQL CPU ms per run,
+ * and per worker vCPU = 1,000 ÷ worker CPU ms per run (the Container Apps worker has 1 vCPU,
+ * bicep/modules/worker-container-app.bicep; the default PostgreSQL is Standard_B1ms, 1 burstable
+ * vCore, bicep/main.bicep). It holds only while neither the disk's commit rate nor the network
+ * round trip is the limit; the commit ceiling is pgbench's figure.
+ */
+export function capacityEstimate({ lines, machine }) {
+  const by = (name) => lines.find((l) => l.scenario === name);
+  const sc = by('scale');
+  const d = by('drain');
+  const pgb = by('baseline-pgbench');
+  const cells = (sc?.cells ?? []).filter((c) => c.postgresCpuMsPerRun > 0 && c.workerCpuMsPerRun > 0);
+  const out = ['### Azure capacity, a paper estimate from this run', ''];
+  if (!cells.length && !(d?.postgresCpuMsPerRun > 0)) {
+    out.push('No CPU per run was measured in this run (the scale and drain scenarios did not run or could not read /proc).');
+    return out;
+  }
+  const per = (ms) => (ms > 0 ? Math.round(1000 / ms) : null);
+  out.push(
+    '| source | PostgreSQL CPU per run | runs/s per PostgreSQL vCore | worker CPU per run | runs/s per 1-vCPU worker instance |',
+    '|---|---|---|---|---|',
+  );
+  if (d?.postgresCpuMsPerRun > 0)
+    out.push(
+      `| drain, 1 worker | ${fmt(d.postgresCpuMsPerRun)} ms | ${fmt(per(d.postgresCpuMsPerRun))} | ${fmt(d.workerCpuMsPerRun)} ms | ${fmt(per(d.workerCpuMsPerRun))} |`,
+    );
+  for (const c of cells)
+    out.push(
+      `| scale, ${c.workers} worker${c.workers > 1 ? 's' : ''} | ${fmt(c.postgresCpuMsPerRun)} ms | ${fmt(per(c.postgresCpuMsPerRun))} | ${fmt(c.workerCpuMsPerRun)} ms | ${fmt(per(c.workerCpuMsPerRun))} |`,
+    );
+  // The costliest figure of each kind, so the estimate errs low.
+  const sources = [...(d?.postgresCpuMsPerRun > 0 ? [d] : []), ...cells];
+  const pgMs = Math.max(...sources.map((c) => c.postgresCpuMsPerRun));
+  const workerMs = Math.max(...sources.map((c) => c.workerCpuMsPerRun ?? 0));
+  const pgPerVcore = per(pgMs);
+  const workerPer = per(workerMs);
+  out.push(
+    '',
+    `With the highest PostgreSQL CPU per run above (${fmt(pgMs)} ms), one PostgreSQL vCore carries about **${fmt(pgPerVcore)} single-task runs/s**: ` +
+      `the default Standard_B1ms (1 burstable vCore) about ${fmt(pgPerVcore)} runs/s while it may burst, a General Purpose D4ds_v5 (4 vCores) about ${fmt(pgPerVcore * 4)}. ` +
+      `With the highest worker CPU per run (${fmt(workerMs)} ms), one 1-vCPU worker instance carries about **${fmt(workerPer)} runs/s**, so ${workerPer > 0 ? fmt(Math.max(1, Math.ceil(pgPerVcore / workerPer))) : '—'} worker instance(s) keep one PostgreSQL vCore busy. ` +
+      `Commit ceiling on this machine: ${pgb?.tps ? `${fmt(pgb.tps)} single-row commits/s (pgbench, 8 clients)` : 'not measured in this run'}. ` +
+      `An Azure disk's commit latency and the network between worker and server are not in these figures (measured on ${machine?.cpus ?? '?'} cores of ${machine?.cpuModel ?? 'an unknown CPU'}, everything on one machine): measure there before sizing.`,
+  );
+  return out;
 }

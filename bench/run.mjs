@@ -1,13 +1,15 @@
 /**
- * `npm run bench`: measures Demiton against the physical limit (pgbench commits) and peer queues
- * (pg-boss, BullMQ) on this machine's PostgreSQL and Redis, prints one JSON line per scenario and
- * writes the table into docs/benchmarks.md. Everything lives in a schema and Redis prefix of its
- * own, dropped at the end.
+ * `npm run bench`: measures Demiton against the physical limit (pgbench commits) and the newest
+ * peer queues at their best (pg-boss, graphile-worker, BullMQ, each over a grid of its settings)
+ * on this machine's PostgreSQL and Redis, prints one JSON line per scenario and writes the table
+ * into docs/benchmarks.md. Everything lives in a schema and Redis prefix of its own, dropped at
+ * the end.
  *
- *   node bench/run.mjs [--quick] [--only=drain,trigger,...] [--profile] [--no-write] [--concurrency=N] [--dist=DIR]
+ *   node bench/run.mjs [--quick] [--only=drain,trigger,...] [--set=name=json ...] [--profile] [--no-write] [--concurrency=N] [--dist=DIR]
  *
- * --quick runs every scenario at a tenth of the size (for trying changes); only a full run writes
- * docs/benchmarks.md. --profile writes CPU profiles of every worker and of the control plane to bench/results/.
+ * --quick runs every scenario at tiny sizes (a check that the harness works, about a minute; its
+ * figures mean nothing); --set=drainRuns=5000 overrides one size of FULL (or QUICK); only a full
+ * run at the default sizes writes docs/benchmarks.md. --profile writes CPU profiles of every worker and of the control plane to bench/results/.
  * --dist runs the processes from another build (e.g. one made by bench/transpile.mjs).
  */
 import { randomBytes } from 'node:crypto';
@@ -15,28 +17,43 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { bullMqBurnDown } from './baselines/bullmq.mjs';
-import { pgBossBurnDown } from './baselines/pg-boss.mjs';
+import { bullMqSweep } from './baselines/bullmq.mjs';
+import { graphileWorkerBaseline, packageVersion } from './baselines/graphile-worker.mjs';
+import { pgBossBaseline } from './baselines/pg-boss.mjs';
 import { pgbenchInserts } from './baselines/pgbench.mjs';
 import { BenchContext, loadDist } from './context.mjs';
 import { describeMachine } from './machine.mjs';
+import { node22Binary, nodeVersion } from './node22.mjs';
 import { startStatisticsKeeper } from './statistics-keeper.mjs';
 import { startControlPlane } from './processes.mjs';
 import { judge, renderMarkdown, writeReport } from './report.mjs';
 import { drain } from './scenarios/drain.mjs';
 import { fanOut } from './scenarios/fan-out.mjs';
+import { ifElse } from './scenarios/if-else.mjs';
 import { latency } from './scenarios/latency.mjs';
+import { parallel } from './scenarios/parallel.mjs';
+import { scale } from './scenarios/scale.mjs';
 import { sequential } from './scenarios/sequential.mjs';
 import { trigger } from './scenarios/trigger.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The sizes the issue asks for. */
+/**
+ * The sizes the issues ask for, chosen so the whole run ends within about 20 minutes on this
+ * machine of two cores (each scenario's seconds are printed in its line as `benchSeconds`).
+ */
 export const FULL = {
   pgbenchSeconds: 10,
+  // Each peer drains this many no-op jobs per cell of its grid, inside the cell's time budget.
   baselineJobs: 20_000,
-  pgBossBatchSize: 100,
+  baselineCellBudgetSec: 25,
+  pgBossLocalConcurrency: [1, 2, 4, 8],
+  pgBossBatchSize: [50, 200],
+  graphileWorkerConcurrency: [1, 4, 16, 64],
+  // Off, and on: a local queue fetching 200 jobs at a time (pg-boss's larger batch) with completions batched.
+  graphileWorkerBatching: [null, { localQueueSize: 200, completeJobBatchDelay: 0 }],
+  bullMqConcurrency: [1, 16, 64, 128],
   drainRuns: 20_000,
   triggerRuns: 20_000,
   // Unmeasured triggers first (on a workflow of their own), so the measured ones meet warm processes.
@@ -46,29 +63,94 @@ export const FULL = {
   latencySeconds: 30,
   sequentialTasks: 40,
   sequentialRuns: 20,
+  parallelBranches: 4,
+  parallelBranchLength: 10,
+  parallelRuns: 20,
+  ifElseRuns: 1_000,
+  ifElseRounds: 3,
+  ifElseWarmUp: 200,
+  scaleWorkers: [1, 2, 4],
+  scaleRuns: 10_000,
   fanOutRecords: [100_000, 1_000_000],
   fanOutConcurrency: 64,
   // Time budgets (seconds) that keep the whole bench bounded on a busy machine: a scenario past its
   // budget reports its figure over what it finished, with complete: false.
   drainBudgetSec: 120,
   triggerBudgetSec: 120,
+  ifElseBudgetSec: 60,
+  scaleBudgetSec: 90,
   fanOutBudgetSec: [120, 300],
 };
 
-/** A tenth of the size, for trying a change. */
+/** Tiny sizes: every scenario and every cell of every grid once, to check the harness (figures mean nothing). */
 export const QUICK = {
   ...FULL,
-  pgbenchSeconds: 3,
-  baselineJobs: 2_000,
-  drainRuns: 2_000,
-  triggerRuns: 2_000,
-  triggerWarmUp: 400,
-  latencySeconds: 5,
-  sequentialRuns: 10,
-  fanOutRecords: [10_000, 100_000],
+  pgbenchSeconds: 0,
+  pgbenchTransactions: 20,
+  baselineJobs: 50,
+  baselineCellBudgetSec: 10,
+  drainRuns: 50,
+  triggerRuns: 50,
+  triggerWarmUp: 20,
+  connections: 8,
+  latencyRate: 20,
+  latencySeconds: 1,
+  sequentialRuns: 3,
+  parallelRuns: 3,
+  ifElseRuns: 40,
+  ifElseRounds: 1,
+  ifElseWarmUp: 10,
+  scaleRuns: 60,
+  fanOutRecords: [200, 1_000],
+  fanOutConcurrency: 8,
+  drainBudgetSec: 60,
+  triggerBudgetSec: 60,
+  ifElseBudgetSec: 30,
+  scaleBudgetSec: 30,
+  fanOutBudgetSec: [60, 60],
 };
 
-export const SCENARIOS = ['pgbench', 'pg-boss', 'bullmq', 'drain', 'trigger', 'latency', 'sequential', 'fan-out'];
+export const SCENARIOS = [
+  'pgbench',
+  'pg-boss',
+  'graphile-worker',
+  'bullmq',
+  'drain',
+  'trigger',
+  'latency',
+  'sequential',
+  'parallel',
+  'if-else',
+  'scale',
+  'fan-out',
+];
+
+/** The peers' versions and the grids they run over, for the machine line. */
+function describePeers(sizes, log) {
+  const peers = {
+    pgBoss: {
+      version: packageVersion('pg-boss'),
+      api: 'work() with burstWhenBatchFull',
+      localConcurrency: sizes.pgBossLocalConcurrency,
+      batchSize: sizes.pgBossBatchSize,
+    },
+    graphileWorker: {
+      version: packageVersion('graphile-worker'),
+      api: 'run()',
+      concurrency: sizes.graphileWorkerConcurrency,
+      batching: sizes.graphileWorkerBatching.map((b) => b ?? 'off'),
+    },
+    bullmq: { version: packageVersion('bullmq'), concurrency: sizes.bullMqConcurrency, durable: false },
+    jobsPerCell: sizes.baselineJobs,
+    cellBudgetSec: sizes.baselineCellBudgetSec,
+  };
+  try {
+    peers.peerNode = nodeVersion(node22Binary({ log }));
+  } catch (err) {
+    peers.peerNode = `unavailable: ${String(err?.message ?? err).slice(0, 200)}`;
+  }
+  return peers;
+}
 
 /**
  * Runs the scenarios and returns their lines. `distRoot` is the compiled build the processes run
@@ -124,11 +206,14 @@ export async function runBench({
   const attempt = async (scenario, fn) => {
     log(`… ${scenario}`);
     if (checkpoints) await pool.query('CHECKPOINT');
+    const s0 = performance.now();
+    const seconds = () => Math.round((performance.now() - s0) / 100) / 10;
     try {
-      emit({ scenario, ...(await fn()) });
+      emit({ scenario, ...(await fn()), benchSeconds: seconds() });
     } catch (err) {
-      emit({ scenario, error: String(err?.message ?? err).slice(0, 2_000) });
+      emit({ scenario, error: String(err?.message ?? err).slice(0, 2_000), benchSeconds: seconds() });
     }
+    log(`  ${scenario}: ${seconds()} s`);
   };
   let controlPlane = null;
   let queue = null;
@@ -144,6 +229,7 @@ export async function runBench({
       () => false,
     );
     machine.checkpointBeforeEachScenario = checkpoints;
+    machine.peers = describePeers(sizes, log);
     emit({ scenario: 'machine', ...machine, schema, redisPrefix: prefix });
     const cpuProfDir = join(ROOT, 'bench', 'results', `profile-${id}`);
     if (profile) mkdirSync(cpuProfDir, { recursive: true });
@@ -183,13 +269,37 @@ export async function runBench({
           ...(sizes.pgbenchSeconds ? { seconds: Math.min(3, sizes.pgbenchSeconds) } : { transactions: sizes.pgbenchTransactions }),
         }),
       );
+    // The peers one at a time, each cell after a CHECKPOINT of its own (in the peer's process).
+    const peerCell = { databaseUrl, jobs: sizes.baselineJobs, budgetSec: sizes.baselineCellBudgetSec, checkpoints };
     if (only.includes('pg-boss'))
       await attempt('baseline-pg-boss', () =>
-        pgBossBurnDown({ databaseUrl, schema: `${schema}_pgboss`, jobs: sizes.baselineJobs, batchSize: sizes.pgBossBatchSize }),
+        pgBossBaseline(
+          { ...peerCell, schema: `${schema}_pgboss`, localConcurrency: sizes.pgBossLocalConcurrency, batchSize: sizes.pgBossBatchSize },
+          { log },
+        ),
+      );
+    if (only.includes('graphile-worker'))
+      await attempt('baseline-graphile-worker', () =>
+        graphileWorkerBaseline(
+          {
+            ...peerCell,
+            schema: `${schema}_graphile`,
+            concurrency: sizes.graphileWorkerConcurrency,
+            batching: sizes.graphileWorkerBatching,
+          },
+          { log },
+        ),
       );
     if (only.includes('bullmq'))
       await attempt('baseline-bullmq', () =>
-        bullMqBurnDown({ redisUrl, prefix: `${prefix}:bull`, jobs: sizes.baselineJobs, concurrency: workerConcurrency }),
+        bullMqSweep({
+          redisUrl,
+          prefix: `${prefix}:bull`,
+          jobs: sizes.baselineJobs,
+          concurrency: sizes.bullMqConcurrency,
+          budgetSec: sizes.baselineCellBudgetSec,
+          log,
+        }),
       );
     if (only.includes('drain')) await attempt('drain', () => drain(ctx, { runs: sizes.drainRuns, queue, budgetSec: sizes.drainBudgetSec }));
     if (only.includes('trigger'))
@@ -205,6 +315,24 @@ export async function runBench({
       await attempt('latency', () => latency(ctx, { ratePerSec: sizes.latencyRate, seconds: sizes.latencySeconds }));
     if (only.includes('sequential'))
       await attempt('sequential', () => sequential(ctx, { tasks: sizes.sequentialTasks, runs: sizes.sequentialRuns }));
+    if (only.includes('parallel'))
+      await attempt('parallel', () =>
+        parallel(ctx, { branches: sizes.parallelBranches, length: sizes.parallelBranchLength, runs: sizes.parallelRuns }),
+      );
+    if (only.includes('if-else'))
+      await attempt('if-else', () =>
+        ifElse(ctx, {
+          runs: sizes.ifElseRuns,
+          rounds: sizes.ifElseRounds,
+          warmUp: sizes.ifElseWarmUp,
+          queue,
+          budgetSec: sizes.ifElseBudgetSec,
+        }),
+      );
+    if (only.includes('scale'))
+      await attempt('scale', () =>
+        scale(ctx, { workerCounts: sizes.scaleWorkers, runs: sizes.scaleRuns, queue, budgetSec: sizes.scaleBudgetSec }),
+      );
     if (only.includes('fan-out'))
       for (const [i, records] of sizes.fanOutRecords.entries())
         await attempt('fan-out', () =>
@@ -217,6 +345,7 @@ export async function runBench({
     await queue?.close().catch(() => undefined);
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}_pgboss" CASCADE`).catch(() => undefined);
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}_graphile" CASCADE`).catch(() => undefined);
     // The platform's keys live under the hash-tagged `{prefix}:` (shared/queue/redis-keys.ts), BullMQ's under `prefix:bull`.
     for (const pattern of [`${prefix}:*`, `{${prefix}}:*`]) {
       let cursor = '0';
@@ -241,6 +370,7 @@ export async function runBench({
         durationSec,
         lines: lines.filter((l) => l.scenario !== 'machine'),
         settings: { workerConcurrency },
+        sizes,
       }),
     );
   }
@@ -250,15 +380,26 @@ export async function runBench({
 function parseArgs(argv) {
   const has = (f) => argv.includes(f);
   const value = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-  const unknown = argv.filter((a) => !/^--(quick|profile|no-write|only=.+|concurrency=\d+|dist=.+)$/.test(a));
+  const unknown = argv.filter((a) => !/^--(quick|profile|no-write|only=.+|set=\w+=.+|concurrency=\d+|dist=.+)$/.test(a));
   if (unknown.length) throw new Error(`unknown argument(s): ${unknown.join(' ')}`);
   const only = value('only')?.split(',') ?? SCENARIOS;
   const bad = only.filter((s) => !SCENARIOS.includes(s));
   if (bad.length) throw new Error(`unknown scenario(s): ${bad.join(', ')} (known: ${SCENARIOS.join(', ')})`);
   const quick = has('--quick');
-  const full = !quick && only.length === SCENARIOS.length;
+  const sizes = { ...(quick ? QUICK : FULL) };
+  const overrides = argv.filter((a) => a.startsWith('--set='));
+  for (const a of overrides) {
+    const [name, ...rest] = a.slice('--set='.length).split('=');
+    if (!(name in FULL)) throw new Error(`unknown size ${name} (known: ${Object.keys(FULL).join(', ')})`);
+    try {
+      sizes[name] = JSON.parse(rest.join('='));
+    } catch {
+      throw new Error(`--set=${name}= takes a JSON value, e.g. --set=drainRuns=5000 or --set=scaleWorkers=[1,2]`);
+    }
+  }
+  const full = !quick && !overrides.length && only.length === SCENARIOS.length;
   return {
-    sizes: quick ? QUICK : FULL,
+    sizes,
     only,
     profile: has('--profile'),
     ...(value('dist') ? { distRoot: resolve(value('dist')) } : {}),

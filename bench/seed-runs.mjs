@@ -5,8 +5,11 @@
  */
 import { loadDist } from './context.mjs';
 
-/** Commits `count` runs of a workflow, then enqueues them in order; resolves to their ids. */
-export async function commitAndEnqueue({ pg, distRoot, queue, orgId, workflowId, version, tasks, count, inputFor }) {
+/**
+ * Commits `count` runs of a workflow, then enqueues them in order; resolves to their ids.
+ * `beforeEnqueue` runs between the two (a scenario that measures only the drain starts there).
+ */
+export async function commitAndEnqueue({ pg, distRoot, queue, orgId, workflowId, version, tasks, count, inputFor, beforeEnqueue }) {
   const { insertRun } = loadDist(distRoot, 'shared/store/runs.js');
   const { queryableOf } = loadDist(distRoot, 'shared/db/db.js');
   const { randomUUID } = await import('node:crypto');
@@ -43,6 +46,7 @@ export async function commitAndEnqueue({ pg, distRoot, queue, orgId, workflowId,
       }
     }),
   );
+  await beforeEnqueue?.();
   for (let i = 0; i < count; i += 1_000) {
     await queue.enqueueMany(ids.slice(i, i + 1_000).map((runId) => ({ runId, orgId, enqueuedAt: Date.now() })));
   }

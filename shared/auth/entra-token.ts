@@ -14,10 +14,13 @@
  */
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { EntraConfig } from '../config';
+import { BoundedCache } from '../domain/bounded-cache';
 import { CredentialRejectedError, IdentityUnavailableError } from './errors';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FETCH_TIMEOUT_MS = 5_000;
+/** How long a tenant's OpenID metadata (issuer, key location) is used before it is read again. */
+export const OPENID_METADATA_TTL_MS = 24 * 3_600_000;
 
 /** What Demiton takes from a verified access token. */
 export interface VerifiedToken {
@@ -98,7 +101,8 @@ function strings(v: unknown): string[] {
 /** Builds a verifier for the configured tenants; metadata and keys are fetched on first use and cached. */
 export function createTokenVerifier(cfg: EntraConfig, metadata: (tenantId: string) => Promise<OpenIdMetadata>): TokenVerifier {
   const tenants = new Set(cfg.tenants.map((t) => t.toLowerCase()));
-  const keysByTenant = new Map<string, Promise<TenantKeys>>();
+  // One entry per configured tenant, rebuilt daily with the metadata it comes from (jose refreshes the key set itself).
+  const keysByTenant = new BoundedCache<string, Promise<TenantKeys>>(Math.max(1, tenants.size), OPENID_METADATA_TTL_MS);
 
   const keysFor = (tid: string): Promise<TenantKeys> => {
     let p = keysByTenant.get(tid);
@@ -112,8 +116,9 @@ export function createTokenVerifier(cfg: EntraConfig, metadata: (tenantId: strin
         }),
       }));
       // A failed fetch is not cached: the next request tries again.
-      p.catch(() => keysByTenant.delete(tid));
-      keysByTenant.set(tid, p);
+      const fetched = p;
+      fetched.catch(() => keysByTenant.get(tid) === fetched && keysByTenant.delete(tid));
+      keysByTenant.set(tid, fetched);
     }
     return p;
   };

@@ -5,7 +5,8 @@
  */
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { createTokenVerifier, fetchOpenIdMetadata, type OpenIdMetadata, type TokenVerifier } from './entra-token';
+import { BoundedCache } from '../domain/bounded-cache';
+import { createTokenVerifier, fetchOpenIdMetadata, OPENID_METADATA_TTL_MS, type OpenIdMetadata, type TokenVerifier } from './entra-token';
 import { createGraphGroupResolver, type GroupResolver } from './graph-groups';
 import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './rate-limit';
 import { redisTargetFor } from '../redis/redis-connection';
@@ -29,13 +30,15 @@ export function createIdentity(config: Config, logger: Logger): Identity {
   let tokens: TokenVerifier | null = null;
   let groups: GroupResolver | null = null;
   if (entra) {
-    const metadataCache = new Map<string, Promise<OpenIdMetadata>>();
+    // One entry per configured tenant, read again daily (a tenant's issuer or key location can move).
+    const metadataCache = new BoundedCache<string, Promise<OpenIdMetadata>>(Math.max(1, entra.tenants.length), OPENID_METADATA_TTL_MS);
     const metadata = (tenantId: string): Promise<OpenIdMetadata> => {
       let m = metadataCache.get(tenantId);
       if (!m) {
-        m = fetchOpenIdMetadata(entra.authorityHost, tenantId);
-        m.catch(() => metadataCache.delete(tenantId));
-        metadataCache.set(tenantId, m);
+        const fetched = fetchOpenIdMetadata(entra.authorityHost, tenantId);
+        // A failed fetch is not kept: the next request tries again.
+        fetched.catch(() => metadataCache.get(tenantId) === fetched && metadataCache.delete(tenantId));
+        metadataCache.set(tenantId, (m = fetched));
       }
       return m;
     };

@@ -10,6 +10,8 @@
  * not fail because Redis is down (triggers fail on the queue anyway).
  */
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { defineLuaCommand, readLuaScript } from '../redis/lua-scripts';
 import type { Logger } from '../logger';
 import { createRedisConnection, type RedisSignIn } from '../redis/redis-connection';
 import { redisKeyRoot } from '../queue/redis-keys';
@@ -34,23 +36,8 @@ export interface RateLimiter {
   close(): Promise<void>;
 }
 
-const SCRIPT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local window = tonumber(ARGV[1])
-for i, key in ipairs(KEYS) do
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-  if redis.call('ZCARD', key) >= tonumber(ARGV[2 + i]) then
-    local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-    return {i, tonumber(oldest[2]) + window - now}
-  end
-end
-for i, key in ipairs(KEYS) do
-  redis.call('ZADD', key, now, ARGV[2])
-  redis.call('PEXPIRE', key, window)
-end
-return {0, 0}
-`;
+// The limiter's Lua script (its header names KEYS and ARGV).
+const SCRIPT = readLuaScript(join(__dirname, 'lua', 'rate-limit.lua'));
 
 // `root` is the hash-tagged key root (queue/redis-keys.ts): the script's keys share one cluster slot.
 function buckets(root: string, limits: RateLimits, p: Principal): Bucket[] {
@@ -83,6 +70,7 @@ export function createRedisRateLimiter(opts: {
   });
   redis.on('error', () => undefined); // reconnects on its own; check() logs the failures it sees
   const windowMs = opts.limits.windowSeconds * 1000;
+  const limitScript = defineLuaCommand<[number, number]>(redis, 'demitonRateLimit', SCRIPT);
   // Connect on first use (a process with limits off never opens the connection), once.
   let connecting: Promise<void> | null = null;
   return {
@@ -95,14 +83,7 @@ export function createRedisRateLimiter(opts: {
         // reconnecting on its own, and checks fail open until it is ready.
         if (redis.status === 'wait') connecting ??= redis.connect().finally(() => (connecting = null));
         if (connecting) await connecting;
-        result = (await redis.eval(
-          SCRIPT,
-          bs.length,
-          ...bs.map((b) => b.key),
-          windowMs,
-          randomBytes(8).toString('hex'),
-          ...bs.map((b) => b.limit),
-        )) as [number, number];
+        result = await limitScript(bs.length, ...bs.map((b) => b.key), windowMs, randomBytes(8).toString('hex'), ...bs.map((b) => b.limit));
       } catch (err) {
         opts.logger.warn({ err }, 'rate limiter unavailable (Redis); request let through');
         return;

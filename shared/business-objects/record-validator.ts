@@ -6,12 +6,12 @@ import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv';
 import { ValidationError, type FieldIssue } from '../domain/errors';
 import { ajvLinearRegExp } from '../domain/linear-regex';
+import { BoundedCache } from '../domain/bounded-cache';
 
 // `pattern`s are the user's regular expressions, checked on every record written: they run on RE2 (linear time).
 const ajv = new Ajv2020({ allErrors: true, strict: false, code: { regExp: ajvLinearRegExp } });
 // Compiled validators by type id + updated_at: a schema change gets a new entry.
-const compiled = new Map<string, ValidateFunction>();
-const MAX_COMPILED = 500;
+const compiled = new BoundedCache<string, ValidateFunction>(500);
 
 /** Problems with a type definition (schema compiles, key field declared), or an empty list. */
 export function checkTypeDefinition(schema: unknown, keyField: string): FieldIssue[] {
@@ -49,7 +49,6 @@ export function validateRecord(
   let validate = compiled.get(cacheKey);
   if (!validate) {
     validate = ajv.compile(type.schema);
-    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value as string);
     compiled.set(cacheKey, validate);
   }
   const prefix = (p: string) => (pathPrefix ? (p === '(record)' ? pathPrefix : `${pathPrefix}${p.startsWith('[') ? '' : '.'}${p}`) : p);

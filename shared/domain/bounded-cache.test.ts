@@ -37,4 +37,24 @@ describe('BoundedCache', () => {
   it('refuses a bound below one', () => {
     expect(() => new BoundedCache(0)).toThrow(RangeError);
   });
+
+  it('tells onDrop of each entry it drops by itself (at the bound, or expired), not of delete or clear', () => {
+    vi.useFakeTimers();
+    try {
+      const dropped: string[] = [];
+      const c = new BoundedCache<string, string>(2, 1_000, (v, k) => dropped.push(`${k}=${v}`));
+      c.set('a', '1').set('b', '2').set('c', '3');
+      expect(dropped).toEqual(['a=1']);
+      c.delete('b');
+      vi.advanceTimersByTime(1_001);
+      expect(c.values()).toEqual([]);
+      expect(c.get('c')).toBeUndefined();
+      expect(dropped).toEqual(['a=1', 'c=3']);
+      c.set('d', '4');
+      c.clear();
+      expect(dropped).toEqual(['a=1', 'c=3']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

@@ -8,10 +8,15 @@
 export class BoundedCache<K, V> {
   private readonly entries = new Map<K, { value: V; until: number }>();
 
-  /** `max` entries at most; each lives `ttlMs` (default: until evicted). */
+  /**
+   * `max` entries at most; each lives `ttlMs` (default: until evicted). `onDrop` hears of each
+   * entry the cache drops by itself (pushed out at the bound, or found expired), for values that
+   * hold something to release (a client's connections); not of `delete` and `clear`.
+   */
   constructor(
     readonly max: number,
     readonly ttlMs = Number.POSITIVE_INFINITY,
+    private readonly onDrop?: (value: V, key: K) => void,
   ) {
     if (!(max >= 1)) throw new RangeError('a bounded cache holds at least one entry');
   }
@@ -22,6 +27,7 @@ export class BoundedCache<K, V> {
     if (!e) return undefined;
     if (e.until <= Date.now()) {
       this.entries.delete(key);
+      this.onDrop?.(e.value, key);
       return undefined;
     }
     return e.value;
@@ -29,7 +35,11 @@ export class BoundedCache<K, V> {
 
   /** Stores `value` for `key`; evicts the oldest entry when full. `ttlMs` overrides the cache's for this entry. */
   set(key: K, value: V, ttlMs = this.ttlMs): this {
-    if (!this.entries.has(key) && this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value as K);
+    if (!this.entries.has(key) && this.entries.size >= this.max) {
+      const [oldest, e] = this.entries.entries().next().value as [K, { value: V }];
+      this.entries.delete(oldest);
+      this.onDrop?.(e.value, oldest);
+    }
     this.entries.set(key, { value, until: ttlMs === Number.POSITIVE_INFINITY ? ttlMs : Date.now() + ttlMs });
     return this;
   }
@@ -45,6 +55,12 @@ export class BoundedCache<K, V> {
 
   delete(key: K): boolean {
     return this.entries.delete(key);
+  }
+
+  /** The live values (for closing what they hold at shutdown). */
+  values(): V[] {
+    const now = Date.now();
+    return [...this.entries.values()].filter((e) => e.until > now).map((e) => e.value);
   }
 
   clear(): void {

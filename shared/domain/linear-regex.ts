@@ -7,6 +7,7 @@
  * path of the field that holds it).
  */
 import { RE2JS, type Matcher } from 're2js';
+import { BoundedCache } from './bounded-cache';
 
 /** A pattern RE2 cannot run (backreferences, lookaround, sticky flag) or that does not parse. */
 export class UnsupportedPatternError extends Error {
@@ -24,8 +25,7 @@ export class UnsupportedPatternError extends Error {
 const FLAG_BITS: Record<string, number> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL, g: 0, u: 0 };
 
 // A definition's patterns recur on every run and every trigger: compile each (pattern, flags) once.
-const MAX_CACHE = 2_000;
-const cache = new Map<string, RE2JS>();
+const cache = new BoundedCache<string, RE2JS>(2_000);
 
 /** Compiles a JavaScript-syntax pattern for RE2; throws `UnsupportedPatternError`. */
 export function compileLinear(pattern: string, flags = ''): RE2JS {
@@ -43,7 +43,6 @@ export function compileLinear(pattern: string, flags = ''): RE2JS {
   } catch (err) {
     throw new UnsupportedPatternError(pattern, (err as Error).message);
   }
-  if (cache.size >= MAX_CACHE) cache.delete(cache.keys().next().value as string);
   cache.set(key, re);
   return re;
 }

@@ -11,7 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { ConnectorDescriptor } from '../adapters/adapter';
 import { evaluate } from '../domain/expressions';
 import type { WorkflowDefinition } from '../domain/workflow-definition';
-import type { WorkQueue } from '../queue/work-queue';
+import type { ConcurrencySlots } from '../queue/work-queue';
 import type { LeaseKeeper } from './lease';
 
 /** The slot a run of a limited workflow needs: its key (workflow + key value) and the limit. */
@@ -46,7 +46,7 @@ export async function workflowSlot(
 
 /** Runs `fn` holding one of the connector's in-flight slots (directly when it has no limit). */
 export async function withConnectorSlot<T>(
-  queue: WorkQueue,
+  queue: ConcurrencySlots,
   keeper: LeaseKeeper,
   connector: ConnectorDescriptor | null,
   holder: string,

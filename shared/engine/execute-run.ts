@@ -22,10 +22,10 @@ import { ServiceUnavailableError, TaskFailedError, toStoredError, type StoredErr
 import { mapValue } from '../domain/expressions';
 import type { TaskDefinition, WorkflowDefinition } from '../domain/workflow-definition';
 import { lazyChild, type Logger } from '../logger';
-import type { WorkQueue } from '../queue/work-queue';
+import type { ConcurrencySlots, RunQueue } from '../queue/work-queue';
 import * as runs from '../store/runs';
 import { endRuns, type RunEnd } from '../store/run-batches';
-import type { StatementBatcher } from './statement-batcher';
+import type { StatementBatcher } from '../db/statement-batcher';
 import { findWorkflowRef, getExecutableVersion } from '../store/workflows';
 import { TaskTimeoutError, attemptOperation } from './attempt-operation';
 import { chunkedDispatch } from './chunked-dispatch';
@@ -44,7 +44,8 @@ export interface ExecutorDeps {
   db: Db;
   /** Ends runs, batched with other runs' ends (the worker's group commit). */
   runEnds: StatementBatcher<RunEnd, boolean>;
-  queue: WorkQueue;
+  /** Alert runs of onFailure are enqueued; connector limits take slots. */
+  queue: RunQueue & ConcurrencySlots;
   registry: AdapterRegistry;
   connectors: ConnectorDirectory;
   logger: Logger;

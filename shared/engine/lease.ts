@@ -9,7 +9,7 @@
 import type { Db } from '../db/db';
 import { DemitonError } from '../domain/errors';
 import type { Logger } from '../logger';
-import type { WorkQueue } from '../queue/work-queue';
+import type { CancelBus, ConcurrencySlots, WorkerLiveness } from '../queue/work-queue';
 import { extendLeases } from '../store/runs';
 import { linkedAbort } from './linked-abort';
 
@@ -37,7 +37,8 @@ export function isAbandonment(err: unknown): boolean {
 
 export interface LeaseKeeperOptions {
   db: Db;
-  queue: WorkQueue;
+  /** Where the keeper heartbeats, renews slots and hears of cancelled runs. */
+  queue: WorkerLiveness & ConcurrencySlots & CancelBus;
   owner: string;
   leaseMs: number;
   logger: Logger;

@@ -10,7 +10,7 @@ import { ConflictError, IdempotencyKeyReusedError, NotFoundError } from '../doma
 import type { Db } from '../db/db';
 import type { WorkflowDefinition } from '../domain/workflow-definition';
 import { insertRunsIfCurrent, type GuardedResult, type GuardedRun } from '../store/run-batches';
-import { StatementBatcher } from './statement-batcher';
+import { StatementBatcher } from '../db/statement-batcher';
 import type { Platform } from '../platform';
 import { findByIdempotencyKey, type RunTrigger } from '../store/runs';
 import { getWorkflow } from '../store/workflows';
@@ -65,12 +65,12 @@ const inserters = new WeakMap<Db, StatementBatcher<GuardedRun, GuardedResult>>()
  * Concurrent triggers of one process commit together: one statement and one commit per batch.
  * Triggers read in one pass of the event loop's I/O phase share a statement, and at most two are
  * in flight: at 64 concurrent triggers that made batches of ~20 runs instead of ~7, and triggers/s
- * 22-30 % higher than four in flight gathered per turn (docs/benchmarks.md).
+ * 22-30 % higher than four in flight gathered per callback (docs/performance-log.md).
  */
 function inserterFor(db: Db): StatementBatcher<GuardedRun, GuardedResult> {
   let b = inserters.get(db);
   if (!b) {
-    b = new StatementBatcher((runs) => insertRunsIfCurrent(db, runs), { maxBatch: 256, maxInFlight: 2, gather: 'io' });
+    b = new StatementBatcher((runs) => insertRunsIfCurrent(db, runs), { maxBatch: 256, maxInFlight: 2, gather: 'phase' });
     inserters.set(db, b);
   }
   return b;

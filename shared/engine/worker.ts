@@ -17,7 +17,7 @@ import type { Platform } from '../platform';
 import type { Reservation, RunMessage } from '../queue/work-queue';
 import { expireLease, runStatus, unclaimRun, type ClaimedRun } from '../store/runs';
 import { claimRun, claimRuns, endRuns, type ClaimRequest, type RunEnd } from '../store/run-batches';
-import { StatementBatcher } from './statement-batcher';
+import { StatementBatcher } from '../db/statement-batcher';
 import { workflowSlot, type WorkflowSlot } from './concurrency-limits';
 import { RunExecutor } from './execute-run';
 import { createTaskServices } from './task-services';

@@ -14,8 +14,9 @@ export function createMemoryQueue(): WorkQueue {
   let closed = false;
   const workers = new Map<string, number>();
   const slots = new Map<string, Map<string, number>>();
-  // Parked runs per slot key, in park order (a Map keeps insertion order), and each key's limit.
-  const parked = new Map<string, Map<string, true>>();
+  // Parked runs per slot key (member → the message to push when woken), in park order (a Map keeps
+  // insertion order), and each key's limit.
+  const parked = new Map<string, Map<string, string>>();
   const limits = new Map<string, number>();
   const cancelListeners = new Set<(runId: string) => void>();
 
@@ -30,10 +31,9 @@ export function createMemoryQueue(): WorkQueue {
     const waiting = parked.get(key);
     let woken = 0;
     while (waiting && waiting.size && held.size + woken < limit) {
-      const member = waiting.keys().next().value as string;
+      const [member, raw] = waiting.entries().next().value as [string, string];
       waiting.delete(member);
-      const [runId, orgId] = member.split('|') as [string, string];
-      push(encodeMessage({ runId, orgId, enqueuedAt: Date.now() }));
+      push(raw);
       woken++;
     }
     if (waiting && !waiting.size) parked.delete(key);
@@ -157,7 +157,9 @@ export function createMemoryQueue(): WorkQueue {
       if (req.park) {
         let waiting = parked.get(req.key);
         if (!waiting) parked.set(req.key, (waiting = new Map()));
-        waiting.set(parkedMember(req.park), true);
+        // Parked once however often (the first park's place in line), woken as the message it came with.
+        const member = parkedMember(req.park);
+        if (!waiting.has(member)) waiting.set(member, encodeMessage({ ...req.park, enqueuedAt: Date.now() }));
         limits.set(req.key, req.limit);
       }
       return false;

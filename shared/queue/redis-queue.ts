@@ -5,70 +5,27 @@
  *
  * Keys besides: `{prefix}:workers` (zset worker → heartbeat expiry, ms), `{prefix}:slots:<key>`
  * (zset holder → slot lease expiry), `{prefix}:parked:<key>` (zset of parked runs, FIFO by park
- * time), `{prefix}:parks` (set of slot keys with parked runs), `{prefix}:slot-limits` (hash slot
+ * time), `{prefix}:parked-messages:<key>` (hash parked run → the message to push when it wakes),
+ * `{prefix}:parks` (set of slot keys with parked runs), `{prefix}:slot-limits` (hash slot
  * key → limit) and the pub/sub channel `{prefix}:cancel`. Scripts and BLMOVE touch several keys;
  * the `{prefix}` hash tag (redis-keys.ts) keeps them all in one cluster slot, so the queue runs
  * on a single server, behind Azure Managed Redis' Enterprise proxy, or on a Redis Cluster.
  */
+import { Batcher } from '../domain/batcher';
 import { ServiceUnavailableError } from '../domain/errors';
+import { join } from 'node:path';
+import { defineLuaCommand, readLuaScript } from '../redis/lua-scripts';
 import { createRedisConnection, scanAll, signInRejection, type RedisClient, type RedisSignIn } from '../redis/redis-connection';
 import { redisKeyRoot } from './redis-keys';
-import { sameTurnBatch } from './same-turn-batch';
 import { decodeMessage, encodeMessage, parkedMember, type Reservation, type RunMessage, type WorkQueue } from './work-queue';
 
-/**
- * Takes a slot or parks the run, atomically (a release between the check and the park would
- * otherwise leave the run parked with a free slot).
- * KEYS: slots, parked, parks set, limits hash. ARGV: holder, limit, expiry, now, member or '', slot key.
- */
-const ACQUIRE = `
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[4])
-if redis.call('ZSCORE', KEYS[1], ARGV[1]) or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
-  redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
-  if ARGV[5] ~= '' then redis.call('ZREM', KEYS[2], ARGV[5]) end
-  return 1
-end
-if ARGV[5] ~= '' then
-  redis.call('ZADD', KEYS[2], 'NX', ARGV[4], ARGV[5])
-  redis.call('SADD', KEYS[3], ARGV[6])
-  redis.call('HSET', KEYS[4], ARGV[6], ARGV[2])
-end
-return 0`;
-
-/**
- * Releases a slot (holder '' releases nothing) and moves parked runs to the queue while there is
- * room. KEYS: slots, parked, queue, parks set. ARGV: holder, limit, now, slot key.
- */
-const RELEASE = `
-if ARGV[1] ~= '' then redis.call('ZREM', KEYS[1], ARGV[1]) end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
-local free = tonumber(ARGV[2]) - redis.call('ZCARD', KEYS[1])
-local woken = 0
-while free > 0 do
-  local m = redis.call('ZPOPMIN', KEYS[2])
-  if #m == 0 then break end
-  local sep = string.find(m[1], '|', 1, true)
-  redis.call('LPUSH', KEYS[3], '{"runId":"' .. string.sub(m[1], 1, sep - 1) .. '","orgId":"' .. string.sub(m[1], sep + 1) .. '","enqueuedAt":' .. ARGV[3] .. '}')
-  free = free - 1
-  woken = woken + 1
-end
-if redis.call('ZCARD', KEYS[2]) == 0 then redis.call('SREM', KEYS[4], ARGV[4]) end
-return woken`;
-
-/** Moves up to ARGV[1] messages from the queue to a processing list, stopping at the first gap. */
-const RESERVE_MORE = `
-local out = {}
-for i = 1, tonumber(ARGV[1]) do
-  local v = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
-  if not v then break end
-  out[i] = v
-end
-return out`;
-
-/** Removes each ARGV message once from the processing list KEYS[1] (the acks of one turn). */
-const ACK_MANY = `
-for i = 1, #ARGV do redis.call('LREM', KEYS[1], 1, ARGV[i]) end
-return #ARGV`;
+// The queue's Lua scripts (lua/*.lua; each file's header names its KEYS and ARGV).
+const SCRIPTS = {
+  acquireSlot: readLuaScript(join(__dirname, 'lua', 'acquire-slot.lua')),
+  releaseSlot: readLuaScript(join(__dirname, 'lua', 'release-slot.lua')),
+  reserveMore: readLuaScript(join(__dirname, 'lua', 'reserve-more.lua')),
+  ackMany: readLuaScript(join(__dirname, 'lua', 'ack-many.lua')),
+};
 
 export interface RedisQueueOptions {
   url: string;
@@ -90,13 +47,10 @@ export function createRedisQueue(opts: RedisQueueOptions): WorkQueue {
     });
   const cmd = connect();
   cmd.on('error', () => undefined); // reconnects on its own; callers see command errors
-  // EVALSHA (EVAL the first time, and after a SCRIPT FLUSH or a failover): atomic like LMOVE.
-  cmd.defineCommand('demitonReserveMore', { numberOfKeys: 2, lua: RESERVE_MORE });
-  cmd.defineCommand('demitonAckMany', { numberOfKeys: 1, lua: ACK_MANY });
-  const scripts = cmd as RedisClient & {
-    demitonReserveMore(src: string, dst: string, max: number): Promise<string[]>;
-    demitonAckMany(processing: string, ...raws: string[]): Promise<number>;
-  };
+  const acquireSlotScript = defineLuaCommand<number>(cmd, 'demitonAcquireSlot', SCRIPTS.acquireSlot);
+  const releaseSlotScript = defineLuaCommand<number>(cmd, 'demitonReleaseSlot', SCRIPTS.releaseSlot);
+  const reserveMoreScript = defineLuaCommand<string[]>(cmd, 'demitonReserveMore', SCRIPTS.reserveMore);
+  const ackManyScript = defineLuaCommand<number>(cmd, 'demitonAckMany', SCRIPTS.ackMany);
   // A refused sign-in and a missing token keep their own codes; anything else is 'queue_unavailable'.
   const unavailable: (err: unknown) => never = (err) => {
     if (err instanceof ServiceUnavailableError) throw err;
@@ -112,21 +66,31 @@ export function createRedisQueue(opts: RedisQueueOptions): WorkQueue {
   const workersKey = `${root}:workers`;
   const slotsKey = (key: string) => `${root}:slots:${key}`;
   const parkedKey = (key: string) => `${root}:parked:${key}`;
+  const parkedMessagesKey = (key: string) => `${root}:parked-messages:${key}`;
   const parksKey = `${root}:parks`;
   const limitsKey = `${root}:slot-limits`;
   const cancelChannel = `${root}:cancel`;
-  // The enqueues of one event-loop turn (triggers answered together) are one LPUSH, and a
-  // worker's acks of one turn (runs that ended together) one script call: one command and one
-  // socket write for many messages. (This replaced ioredis' auto-pipelining, which built a
-  // Pipeline per turn even for a lone command: a quarter of the bytes a worker's young generation
-  // promoted at 200 runs/s, and the old-generation collections that followed.)
-  const push = sameTurnBatch<string>(async (raws) => void (await cmd.lpush(queueKey, ...raws)));
-  const ackers = new Map<string, (raw: string) => Promise<void>>();
+  // The enqueues of one event-loop phase (triggers answered together) are one LPUSH, and a
+  // worker's acks of one phase (runs that ended together) one script call: one command and one
+  // socket write for many messages, where ioredis' auto-pipelining built a Pipeline object per
+  // phase even for a lone command. No in-flight bound: commands on one connection are pipelined,
+  // so a batch need not wait for the one before it; any failure is the connection's, so a failed
+  // batch fails all its submitters alike.
+  const phaseBatch = (flush: (raws: string[]) => Promise<unknown>) =>
+    new Batcher<string, void>(
+      async (raws) => {
+        await flush(raws);
+        return raws.map(() => undefined);
+      },
+      { maxBatch: 1_000, maxInFlight: Number.POSITIVE_INFINITY, gather: 'phase' },
+    );
+  const pushes = phaseBatch((raws) => cmd.lpush(queueKey, ...raws));
+  const ackers = new Map<string, Batcher<string, void>>();
   const ackerFor = (workerId: string) => {
     let a = ackers.get(workerId);
     if (!a) {
       const key = processingKey(workerId);
-      a = sameTurnBatch<string>(async (raws) => void (await scripts.demitonAckMany(key, ...raws)));
+      a = phaseBatch((raws) => ackManyScript(key, ...raws));
       ackers.set(workerId, a);
     }
     return a;
@@ -149,7 +113,7 @@ export function createRedisQueue(opts: RedisQueueOptions): WorkQueue {
     backend: 'redis',
     async enqueue(message) {
       try {
-        await push(encodeMessage(message));
+        await pushes.submit(encodeMessage(message));
       } catch (err) {
         unavailable(err);
       }
@@ -187,7 +151,7 @@ export function createRedisQueue(opts: RedisQueueOptions): WorkQueue {
         // One script moves up to `max` messages and stops at the end of the queue: one command
         // however many slots are free (a pipeline of `max` LMOVEs cost 63 null replies per message
         // on a worker that is mostly idle).
-        raws = await scripts.demitonReserveMore(queueKey, processingKey(workerId), max);
+        raws = await reserveMoreScript(queueKey, processingKey(workerId), max);
       } catch (err) {
         unavailable(err);
       }
@@ -201,7 +165,7 @@ export function createRedisQueue(opts: RedisQueueOptions): WorkQueue {
     },
     async ack(workerId, reservation) {
       try {
-        await ackerFor(workerId)(reservation.raw);
+        await ackerFor(workerId).submit(reservation.raw);
       } catch (err) {
         unavailable(err);
       }
@@ -284,19 +248,21 @@ export function createRedisQueue(opts: RedisQueueOptions): WorkQueue {
     async acquireSlot(req) {
       try {
         const now = Date.now();
-        const r = await cmd.eval(
-          ACQUIRE,
-          4,
+        const r = await acquireSlotScript(
           slotsKey(req.key),
           parkedKey(req.key),
           parksKey,
           limitsKey,
+          parkedMessagesKey(req.key),
           req.holder,
           req.limit,
           now + req.ttlMs,
           now,
           req.park ? parkedMember(req.park) : '',
           req.key,
+          // Woken, the run goes back to the queue as the message it came with (trace context and
+          // all), marked enqueued when it was parked.
+          req.park ? encodeMessage({ ...req.park, enqueuedAt: now }) : '',
         );
         return r === 1;
       } catch (err) {
@@ -305,7 +271,7 @@ export function createRedisQueue(opts: RedisQueueOptions): WorkQueue {
     },
     async releaseSlot(key, holder, limit) {
       try {
-        await cmd.eval(RELEASE, 4, slotsKey(key), parkedKey(key), queueKey, parksKey, holder, limit, Date.now(), key);
+        await releaseSlotScript(slotsKey(key), parkedKey(key), queueKey, parksKey, parkedMessagesKey(key), holder, limit, Date.now(), key);
       } catch (err) {
         unavailable(err);
       }
@@ -328,7 +294,9 @@ export function createRedisQueue(opts: RedisQueueOptions): WorkQueue {
         const keys = await cmd.smembers(parksKey);
         for (const key of keys) {
           const limit = Number((await cmd.hget(limitsKey, key)) ?? 1);
-          woken += Number(await cmd.eval(RELEASE, 4, slotsKey(key), parkedKey(key), queueKey, parksKey, '', limit, Date.now(), key));
+          woken += Number(
+            await releaseSlotScript(slotsKey(key), parkedKey(key), queueKey, parksKey, parkedMessagesKey(key), '', limit, Date.now(), key),
+          );
         }
       } catch (err) {
         unavailable(err);

@@ -2,7 +2,10 @@
  * The work queue contract. Redis only carries work: a message names a committed run, and the
  * worker re-reads everything else from Postgres. Messages are reserved into a per-worker
  * processing list (not popped), so a worker that dies holds nothing that cannot be handed back.
- * `redis-queue.ts` and `memory-queue.ts` pass one contract test suite.
+ * `redis-queue.ts` and `memory-queue.ts` pass one contract suite per interface
+ * (tests/integration/queue-contract.integration.test.ts for RunQueue, and
+ * reliability/queue-reliability-contract.integration.test.ts for WorkerLiveness,
+ * ConcurrencySlots and CancelBus).
  */
 
 /** What travels through the queue: a pointer to a committed run. */
@@ -21,7 +24,8 @@ export interface Reservation {
   raw: string;
 }
 
-export interface WorkQueue {
+/** The queue proper: messages in, reserved into a worker's processing list, acked when done. */
+export interface RunQueue {
   readonly backend: 'redis' | 'embedded';
   enqueue(message: RunMessage): Promise<void>;
   enqueueMany(messages: readonly RunMessage[]): Promise<void>;
@@ -43,10 +47,13 @@ export interface WorkQueue {
   ping(): Promise<number>;
   /** Stops waiting reservations (they resolve to null) and releases connections. */
   close(): Promise<void>;
+}
 
-  // Worker liveness: a worker heartbeats while it runs; the recovery sweep hands back the
-  // processing lists of workers whose heartbeat stopped (killed, frozen, partitioned).
-
+/**
+ * Worker liveness: a worker heartbeats while it runs; the recovery sweep hands back the processing
+ * lists of workers whose heartbeat stopped (killed, frozen, partitioned).
+ */
+export interface WorkerLiveness {
   /** Marks `workerId` alive for `ttlMs` from now. */
   heartbeat(workerId: string, ttlMs: number): Promise<void>;
   /** Removes a worker that stopped cleanly (its processing list must be empty). */
@@ -58,11 +65,14 @@ export interface WorkQueue {
    * processing lists with no live worker at all; returns how many workers and messages.
    */
   requeueDeadWorkers(): Promise<{ workers: number; messages: number }>;
+}
 
-  // Concurrency slots: at most `limit` holders per key, each holder leased for `ttlMs` so a dead
-  // worker's slots come back. A run refused a slot is parked (not failed) and is moved back to
-  // the queue when a slot frees.
-
+/**
+ * Concurrency slots: at most `limit` holders per key, each holder leased for `ttlMs` so a dead
+ * worker's slots come back. A run refused a slot is parked (not failed) and its message is pushed
+ * to the queue again when a slot frees.
+ */
+export interface ConcurrencySlots {
   /**
    * Takes a slot of `key` for `holder` (re-entrant: a holder already in keeps its slot). When
    * refused and `park` is given, the message is parked atomically with the refusal.
@@ -74,14 +84,22 @@ export interface WorkQueue {
   renewSlots(slots: ReadonlyArray<{ key: string; holder: string }>, ttlMs: number): Promise<void>;
   /** Drops expired slots of every key with parked messages and wakes parked messages where there is room. */
   wakeParked(): Promise<number>;
+}
 
-  // Cancellation: the control plane announces cancelled runs; workers abort them at once.
-
+/** Cancellation: the control plane announces cancelled runs; workers abort them at once. */
+export interface CancelBus {
   /** Announces cancelled runs to every subscribed worker. */
   publishCancel(runIds: readonly string[]): Promise<void>;
   /** Calls `fn` for each announced run id; returns an unsubscribe function. */
   onCancel(fn: (runId: string) => void): () => void;
 }
+
+/**
+ * The four concerns one backend serves (both keep them on the same server: a woken parked run is
+ * pushed to the same queue in the same atomic step). Code that needs one concern takes that
+ * interface, not this one.
+ */
+export interface WorkQueue extends RunQueue, WorkerLiveness, ConcurrencySlots, CancelBus {}
 
 /** A request for a concurrency slot. */
 export interface SlotRequest {

@@ -25,7 +25,7 @@ export interface ClaimRequest {
 
 const CLAIM_RUNS = statement(
   'demiton_claim_runs',
-  `WITH l AS (
+  `WITH locked AS (
      SELECT w.id FROM workflow_runs w
       WHERE w.id = ANY($1::uuid[])
         AND EXISTS (SELECT 1 FROM unnest($1::uuid[], $2::uuid[]) AS r(id, org_id) WHERE r.id = w.id AND r.org_id = w.org_id)
@@ -34,22 +34,22 @@ const CLAIM_RUNS = statement(
                           ELSE false END
       ORDER BY w.id
       FOR UPDATE
-   ), c AS (
+   ), claimed AS (
      UPDATE workflow_runs w
         SET status = 'RUNNING', started_at = coalesce(w.started_at, clock_timestamp()),
             lease_owner = $3::text, lease_expires_at = clock_timestamp() + $4::int * interval '1 millisecond'
-       FROM l WHERE w.id = l.id
+       FROM locked WHERE w.id = locked.id
      RETURNING w.id, w.org_id, w.workflow_id, w.workflow_version, w.input, w.parent_run_id, w.test_step
-   ), f AS (
-     SELECT DISTINCT ON (t.run_id) t.id, t.run_id FROM task_runs t JOIN c ON t.run_id = c.id AND t.org_id = c.org_id
+   ), first_tasks AS (
+     SELECT DISTINCT ON (t.run_id) t.id, t.run_id FROM task_runs t JOIN claimed ON t.run_id = claimed.id AND t.org_id = claimed.org_id
       WHERE t.${CLAIMABLE_TASK}
       ORDER BY t.run_id, t.position
-   ), s AS (
+   ), started AS (
      UPDATE task_runs t SET ${START_TASK}
-       FROM f WHERE t.id = f.id
+       FROM first_tasks WHERE t.id = first_tasks.id
      RETURNING t.id, t.run_id
    )
-   SELECT ${CLAIMED_COLUMNS}, (SELECT s.id FROM s WHERE s.run_id = c.id) AS "startedTaskId" FROM c`,
+   SELECT ${CLAIMED_COLUMNS}, (SELECT started.id FROM started WHERE started.run_id = claimed.id) AS "startedTaskId" FROM claimed`,
 );
 
 /**
@@ -93,26 +93,26 @@ export interface RunEnd {
 // for rechecks), about a twelfth of its CPU per run in the trigger benchmark.
 const END_RUNS = statement(
   'demiton_end_runs',
-  `WITH k AS (
-     SELECT * FROM unnest($2::uuid[], $3::uuid[]) WITH ORDINALITY AS k(run_id, org_id, n)
-   ), l AS (
-     SELECT w.id, k.n FROM workflow_runs w JOIN k ON k.run_id = w.id AND k.org_id = w.org_id
+  `WITH ends AS (
+     SELECT * FROM unnest($2::uuid[], $3::uuid[]) WITH ORDINALITY AS e(run_id, org_id, n)
+   ), locked AS (
+     SELECT w.id, ends.n FROM workflow_runs w JOIN ends ON ends.run_id = w.id AND ends.org_id = w.org_id
       WHERE w.id = ANY($2::uuid[])
         AND CASE w.status WHEN 'RUNNING' THEN w.lease_owner = $1::text AND w.lease_expires_at > clock_timestamp() ELSE false END
       ORDER BY w.id
       FOR UPDATE OF w
-   ), r AS (
+   ), ended AS (
      UPDATE workflow_runs w
-        SET status = ($4::text[])[l.n], output = ($5::jsonb[])[l.n], error = ($6::jsonb[])[l.n], finished_at = clock_timestamp(),
+        SET status = ($4::text[])[locked.n], output = ($5::jsonb[])[locked.n], error = ($6::jsonb[])[locked.n], finished_at = clock_timestamp(),
             lease_owner = NULL, lease_expires_at = NULL
-       FROM l WHERE w.id = l.id
-     RETURNING w.id, w.org_id, l.n
-   ), t AS (
+       FROM locked WHERE w.id = locked.id
+     RETURNING w.id, w.org_id, locked.n
+   ), ended_tasks AS (
      UPDATE task_runs t
-        SET ${endTask('($8::text[])[r.n]', '($9::jsonb[])[r.n]', '($10::jsonb[])[r.n]')}
-       FROM r WHERE t.id = ($7::uuid[])[r.n] AND t.org_id = r.org_id AND t.run_id = r.id
+        SET ${endTask('($8::text[])[ended.n]', '($9::jsonb[])[ended.n]', '($10::jsonb[])[ended.n]')}
+       FROM ended WHERE t.id = ($7::uuid[])[ended.n] AND t.org_id = ended.org_id AND t.run_id = ended.id
    )
-   SELECT id FROM r`,
+   SELECT id FROM ended`,
 );
 
 const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));

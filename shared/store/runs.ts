@@ -1,7 +1,9 @@
 /**
- * Workflow runs and task runs. The pre-flight insert writes the run and every task row in one
- * statement (so one transaction, one round trip); a worker claims a run with a conditional update
- * so two workers can never both hold it.
+ * Workflow runs one at a time: child runs inserted with their task rows in one statement, a child
+ * claimed under its parent's lease, lease heartbeats and hand-backs, the recovery sweep's queries,
+ * cancel and rerun of a run tree, and reading a run's state. Triggered runs are committed, and
+ * top-level runs claimed and ended, many to a statement in run-batches.ts; a task's state changes
+ * are in task-transitions.ts.
  */
 import { statement, type Queryable } from '../db/db';
 import type { RunStatus } from '../domain/api';
@@ -128,11 +130,12 @@ export interface ClaimedRun {
   testStep?: TestStep | null;
 }
 
-export const CLAIMED_COLUMNS = `c.id, c.org_id AS "orgId", c.workflow_id AS "workflowId", c.workflow_version AS "workflowVersion",
-            c.input, c.parent_run_id AS "parentRunId", c.test_step AS "testStep",
+/** The columns of a claimed run, read from a CTE named `claimed` that returned the updated run rows. */
+export const CLAIMED_COLUMNS = `claimed.id, claimed.org_id AS "orgId", claimed.workflow_id AS "workflowId", claimed.workflow_version AS "workflowVersion",
+            claimed.input, claimed.parent_run_id AS "parentRunId", claimed.test_step AS "testStep",
             (SELECT coalesce(json_agg(json_build_object('id', t.id, 'position', t.position, 'key', t.key, 'type', t.type,
                      'status', t.status, 'attempts', t.attempts, 'output', t.output, 'error', t.error) ORDER BY t.position), '[]'::json)
-               FROM task_runs t WHERE t.run_id = c.id) AS tasks`;
+               FROM task_runs t WHERE t.run_id = claimed.id) AS tasks`;
 
 /**
  * Takes over an existing child run (PENDING after a rerun, or RUNNING under a worker that lost the
@@ -149,7 +152,7 @@ export async function claimChild(
   const { rows } = await q.query<ClaimedRun>(
     statement(
       'demiton_claim_child',
-      `WITH c AS (
+      `WITH claimed AS (
        UPDATE workflow_runs k
           SET status = 'RUNNING', started_at = coalesce(k.started_at, clock_timestamp()),
               lease_owner = $3::text, lease_expires_at = clock_timestamp() + $4::int * interval '1 millisecond'
@@ -157,7 +160,7 @@ export async function claimChild(
           AND EXISTS (SELECT 1 FROM workflow_runs p WHERE p.id = k.parent_run_id AND p.lease_owner = $3::text AND p.status = 'RUNNING')
         RETURNING k.id, k.org_id, k.workflow_id, k.workflow_version, k.input, k.parent_run_id, k.test_step
      )
-     SELECT ${CLAIMED_COLUMNS} FROM c`,
+     SELECT ${CLAIMED_COLUMNS} FROM claimed`,
     ),
     [orgId, childId, workerId, leaseMs],
   );
@@ -220,13 +223,13 @@ export async function extendLeases(q: Queryable, owner: string, runIds: readonly
   const { rows } = await q.query<{ id: string }>(
     statement(
       'demiton_extend_leases',
-      `WITH l AS (
+      `WITH locked AS (
        SELECT id FROM workflow_runs
         WHERE id = ANY($2::uuid[]) AND lease_owner = $1::text AND status = 'RUNNING' AND lease_expires_at > clock_timestamp()
         ORDER BY id FOR UPDATE
      )
      UPDATE workflow_runs w SET lease_expires_at = clock_timestamp() + $3::int * interval '1 millisecond'
-       FROM l WHERE w.id = l.id
+       FROM locked WHERE w.id = locked.id
      RETURNING w.id`,
     ),
     [owner, runIds, leaseMs],
@@ -256,15 +259,15 @@ export async function unclaimRun(
   const { rows } = await q.query<{ ok: boolean }>(
     statement(
       'demiton_unclaim_run',
-      `WITH r AS (
+      `WITH released AS (
        UPDATE workflow_runs SET status = 'PENDING', lease_owner = NULL, lease_expires_at = NULL
         WHERE id = $1::uuid AND org_id = $2::uuid AND status = 'RUNNING' AND lease_owner = $3::text
         RETURNING id
-     ), t AS (
+     ), released_task AS (
        UPDATE task_runs SET ${RELEASE_TASK}
-        WHERE id = $4::uuid AND org_id = $2::uuid AND run_id IN (SELECT id FROM r) AND status = 'RUNNING'
+        WHERE id = $4::uuid AND org_id = $2::uuid AND run_id IN (SELECT id FROM released) AND status = 'RUNNING'
      )
-     SELECT EXISTS (SELECT 1 FROM r) AS ok`,
+     SELECT EXISTS (SELECT 1 FROM released) AS ok`,
     ),
     [runId, orgId, owner, startedTaskId],
   );
@@ -299,18 +302,18 @@ export async function recoverableRuns(
  */
 export async function closeOrphans(q: Queryable, limit: number): Promise<number> {
   const { rowCount } = await q.query(
-    `WITH o AS (
+    `WITH orphans AS (
        SELECT k.id FROM workflow_runs k JOIN workflow_runs p ON p.id = k.parent_run_id
         WHERE k.status IN ('PENDING', 'RUNNING') AND (k.lease_expires_at IS NULL OR k.lease_expires_at < clock_timestamp())
           AND p.status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')
         LIMIT $1::int
-     ), t AS (
+     ), orphan_tasks AS (
        UPDATE task_runs SET status = 'CANCELLED', finished_at = clock_timestamp()
-        WHERE run_id IN (SELECT id FROM o) AND ${CLAIMABLE_TASK}
+        WHERE run_id IN (SELECT id FROM orphans) AND ${CLAIMABLE_TASK}
      )
      UPDATE workflow_runs SET status = 'CANCELLED', finished_at = clock_timestamp(), lease_owner = NULL, lease_expires_at = NULL,
             error = '{"code":"parent_finished","message":"The parent run ended before this child finished.","retryable":false}'::jsonb
-      WHERE id IN (SELECT id FROM o)`,
+      WHERE id IN (SELECT id FROM orphans)`,
     [limit],
   );
   return rowCount ?? 0;

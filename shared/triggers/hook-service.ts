@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { authenticate } from '../auth/authenticate';
 import { hasRole, type Principal } from '../domain/principal';
+import { BoundedCache } from '../domain/bounded-cache';
 import {
   BodyTooLargeError,
   DemitonError,
@@ -19,7 +20,7 @@ import {
 import { evaluate, mapValue } from '../domain/expressions';
 import type { Verification, WebhookTriggerBody } from '../domain/triggers-api';
 import { triggerRun, type Triggered } from '../engine/preflight';
-import { StatementBatcher } from '../engine/statement-batcher';
+import { StatementBatcher } from '../db/statement-batcher';
 import type { Platform } from '../platform';
 import { toProblem } from '../http/problem';
 import { getRunState } from '../store/runs';
@@ -62,13 +63,13 @@ interface Bucket {
   tokens: number;
   at: number;
 }
-const buckets = new Map<string, Bucket>();
+// One bucket per trigger seen lately; a trigger pushed out at the bound starts again full.
+const buckets = new BoundedCache<string, Bucket>(10_000);
 
 /** Takes one token from the trigger's bucket (capacity and refill: `perMinute`); throws when empty. */
 export function takeToken(triggerId: string, perMinute: number, now = Date.now()): void {
   let b = buckets.get(triggerId);
   if (!b) {
-    if (buckets.size >= 10_000) buckets.delete(buckets.keys().next().value as string);
     b = { tokens: perMinute, at: now };
     buckets.set(triggerId, b);
   }
@@ -94,14 +95,14 @@ function recorderFor(p: Platform) {
           await insertDeliveries(p.db, ds);
           return ds.map(() => undefined);
         },
-        { maxBatch: 512, maxInFlight: 1, gather: 'io' },
+        { maxBatch: 512, maxInFlight: 1, gather: 'phase' },
       ),
       failures: new StatementBatcher(
         async (ids) => {
           await countFailedVerifications(p.db, ids);
           return ids.map(() => undefined);
         },
-        { maxBatch: 512, maxInFlight: 1, gather: 'io' },
+        { maxBatch: 512, maxInFlight: 1, gather: 'phase' },
       ),
       recorded: 0,
     };

@@ -6,6 +6,7 @@
  * instance within TTL_MS.
  */
 import type { Platform } from '../platform';
+import { BoundedCache } from '../domain/bounded-cache';
 import { getTriggerById, type TriggerRow } from '../store/triggers';
 
 /** How long an entry is used before the row is read again. */
@@ -23,12 +24,7 @@ export interface LoadedTrigger {
   secrets: TriggerSecrets;
 }
 
-interface Entry {
-  value: Promise<LoadedTrigger | null>;
-  at: number;
-}
-
-const entries = new Map<string, Entry>();
+const entries = new BoundedCache<string, Promise<LoadedTrigger | null>>(MAX_ENTRIES, TTL_MS);
 
 /** The additional authenticated data a trigger's secrets are sealed under (the row they belong to). */
 export function secretScope(triggerId: string): string {
@@ -42,17 +38,16 @@ export async function openSecrets(p: Platform, row: TriggerRow): Promise<Trigger
 }
 
 /** A trigger with its secrets, from the process cache or the database; null when there is none. */
-export function loadTrigger(p: Platform, id: string, now = Date.now()): Promise<LoadedTrigger | null> {
+export function loadTrigger(p: Platform, id: string): Promise<LoadedTrigger | null> {
   const hit = entries.get(id);
-  if (hit && now - hit.at < TTL_MS) return hit.value;
+  if (hit) return hit;
   const value = (async () => {
     const row = await getTriggerById(p.db, id);
     return row ? { row, secrets: await openSecrets(p, row) } : null;
   })();
   // A failed read is not kept: the next delivery reads again.
-  value.catch(() => entries.delete(id));
-  if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
-  entries.set(id, { value, at: now });
+  value.catch(() => entries.get(id) === value && entries.delete(id));
+  entries.set(id, value);
   return value;
 }
 

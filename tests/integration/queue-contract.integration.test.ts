@@ -38,7 +38,7 @@ const backends: Array<[string, () => { queue: WorkQueue; prefix: string; raw?: R
   ['embedded', () => ({ queue: createMemoryQueue(), prefix: '' })],
 ];
 
-describe.each(backends)('work queue contract: %s', (_name, make) => {
+describe.each(backends)('RunQueue contract: %s', (_name, make) => {
   let env: ReturnType<typeof make>;
   afterEach(async () => {
     await env.queue.close();

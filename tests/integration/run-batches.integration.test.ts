@@ -1,5 +1,5 @@
 /**
- * The worker's and the control plane's group commit (store/run-batches.ts; engine/statement-batcher.ts has its unit tests beside it)
+ * The worker's and the control plane's group commit (store/run-batches.ts; db/statement-batcher.ts and domain/batcher.ts have their unit tests beside them)
  * on real PostgreSQL: a batch claims, ends or commits each run exactly as the single-run statement
  * would, whatever else shares its statement.
  */
@@ -128,7 +128,7 @@ describe('claimRuns', () => {
     ]);
     expect(a?.id).toBe(id);
     expect(b).toBeNull();
-    expect(worker.claims.stats).toEqual({ statements: 1, requests: 2 });
+    expect(worker.claims.stats).toEqual({ batches: 1, requests: 2 });
   });
 });
 

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { OutboundPolicy } from '../network-policy';
+import { BoundedCache } from '../../domain/bounded-cache';
 import { UpstreamError } from '../upstream-error';
 import { errorMessageOf, httpRequest, jsonOf } from './http-client';
 
@@ -43,8 +44,7 @@ export function missingAuthSecrets(auth: HttpAuthSettings, secrets: Record<strin
   return need[auth.type].filter((n) => typeof secrets[n] !== 'string' || !secrets[n]);
 }
 
-const tokenCache = new Map<string, { token: string; expiresAt: number }>();
-const MAX_CACHED_TOKENS = 1000;
+const tokenCache = new BoundedCache<string, ClientCredentialsToken>(1_000);
 
 /** An OAuth 2.0 client-credentials access token and when it stops being used (a minute before it expires). */
 export interface ClientCredentialsToken {
@@ -67,7 +67,7 @@ export async function clientCredentialsToken(
 ): Promise<ClientCredentialsToken> {
   const cacheKey = createHash('sha256').update(`${tokenUrl}\n${scope}\n${clientId}\n${clientSecret}`).digest('hex');
   const hit = tokenCache.get(cacheKey);
-  if (hit && hit.expiresAt > Date.now()) return hit;
+  if (hit) return hit;
   const body = new URLSearchParams({
     grant_type: 'client_credentials',
     client_id: clientId,
@@ -100,10 +100,10 @@ export async function clientCredentialsToken(
   if (typeof j?.access_token !== 'string')
     throw new UpstreamError('oauth_token_failed', systemType, 'The token endpoint answered without an access_token.');
   const ttl = Number(j.expires_in ?? 300);
-  if (tokenCache.size >= MAX_CACHED_TOKENS) tokenCache.clear();
   // Refresh a minute early so a token never expires mid-request.
-  const fresh = { token: j.access_token, expiresAt: Date.now() + Math.max(0, ttl - 60) * 1000 };
-  tokenCache.set(cacheKey, fresh);
+  const lifeMs = Math.max(0, ttl - 60) * 1000;
+  const fresh = { token: j.access_token, expiresAt: Date.now() + lifeMs };
+  tokenCache.set(cacheKey, fresh, lifeMs);
   return fresh;
 }
 

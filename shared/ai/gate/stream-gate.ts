@@ -8,6 +8,8 @@
  * clocks agree). An in-process backend with the same rules serves the embedded (no Redis) mode.
  */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { defineLuaCommand, readLuaScript } from '../../redis/lua-scripts';
 import type { RedisClient } from '../../redis/redis-connection';
 import { redisKeyRoot } from '../../queue/redis-keys';
 import { StreamLimitError } from '../ai-errors';
@@ -31,44 +33,12 @@ export interface StreamGate {
   inUse(orgId: string, userId: string): Promise<{ user: number; org: number }>;
 }
 
-// KEYS: user set, org set. ARGV: lease id, user limit, org limit, lease ms.
-// Returns {0} when taken, or {1|2, ms until the earliest lease in the full set expires}.
-const ACQUIRE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local lease = tonumber(ARGV[4])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-local limits = { tonumber(ARGV[2]), tonumber(ARGV[3]) }
-for i = 1, 2 do
-  if redis.call('ZCARD', KEYS[i]) >= limits[i] then
-    local first = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
-    return { i, tonumber(first[2]) - now }
-  end
-end
-redis.call('ZADD', KEYS[1], now + lease, ARGV[1])
-redis.call('ZADD', KEYS[2], now + lease, ARGV[1])
-redis.call('PEXPIRE', KEYS[1], lease * 2)
-redis.call('PEXPIRE', KEYS[2], lease * 2)
-return { 0, 0 }`;
-
-// Renews a lease only if it is still held (ZADD XX), so a lease that already expired and was
-// counted free is not silently revived past the limit.
-const RENEW = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local lease = tonumber(ARGV[2])
-local held = 0
-for i = 1, 2 do
-  held = held + redis.call('ZADD', KEYS[i], 'XX', 'CH', now + lease, ARGV[1])
-  redis.call('PEXPIRE', KEYS[i], lease * 2)
-end
-return held`;
-
-const COUNT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-return { redis.call('ZCOUNT', KEYS[1], now, '+inf'), redis.call('ZCOUNT', KEYS[2], now, '+inf') }`;
+// The gate's Lua scripts (lua/*.lua; each file's header names its KEYS and ARGV).
+const SCRIPTS = {
+  acquire: readLuaScript(join(__dirname, 'lua', 'acquire.lua')),
+  renew: readLuaScript(join(__dirname, 'lua', 'renew.lua')),
+  count: readLuaScript(join(__dirname, 'lua', 'count.lua')),
+};
 
 function leaseWithHeartbeat(id: string, leaseMs: number, renew: () => Promise<unknown>, release: () => Promise<unknown>): StreamLease {
   // Renew at a third of the lease so two missed beats still leave the slot held.
@@ -92,24 +62,27 @@ const retryAfter = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 export function createRedisStreamGate(redis: RedisClient, prefix: string, limits: GateLimits): StreamGate {
   const root = redisKeyRoot(prefix);
   const keys = (orgId: string, userId: string) => [`${root}:studio:streams:user:${orgId}:${userId}`, `${root}:studio:streams:org:${orgId}`];
+  const acquireScript = defineLuaCommand<[number, number]>(redis, 'demitonStreamAcquire', SCRIPTS.acquire);
+  const renewScript = defineLuaCommand<number>(redis, 'demitonStreamRenew', SCRIPTS.renew);
+  const countScript = defineLuaCommand<[number, number]>(redis, 'demitonStreamCount', SCRIPTS.count);
   const leaseMs = limits.leaseSeconds * 1000;
   return {
     async acquire(orgId, userId) {
       const id = randomUUID();
       const k = keys(orgId, userId);
-      const [which, waitMs] = (await redis.eval(ACQUIRE, 2, k[0]!, k[1]!, id, limits.perUser, limits.perOrg, leaseMs)) as [number, number];
+      const [which, waitMs] = await acquireScript(k[0]!, k[1]!, id, limits.perUser, limits.perOrg, leaseMs);
       if (which === 1) throw new StreamLimitError('user', limits.perUser, retryAfter(waitMs));
       if (which === 2) throw new StreamLimitError('organisation', limits.perOrg, retryAfter(waitMs));
       return leaseWithHeartbeat(
         id,
         leaseMs,
-        () => redis.eval(RENEW, 2, k[0]!, k[1]!, id, leaseMs),
+        () => renewScript(k[0]!, k[1]!, id, leaseMs),
         () => redis.multi().zrem(k[0]!, id).zrem(k[1]!, id).exec(),
       );
     },
     async inUse(orgId, userId) {
       const k = keys(orgId, userId);
-      const [user, org] = (await redis.eval(COUNT, 2, k[0]!, k[1]!)) as [number, number];
+      const [user, org] = await countScript(k[0]!, k[1]!);
       return { user, org };
     },
   };

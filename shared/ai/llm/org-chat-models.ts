@@ -16,6 +16,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { OutboundPolicy } from '../../adapters/network-policy';
 import type { SecretBox } from '../../store/secret-box';
 import type { Queryable } from '../../db/db';
+import { BoundedCache } from '../../domain/bounded-cache';
 import type { Logger } from '../../logger';
 import { getModelProvider, type ModelProviderRow } from '../../store/model-providers';
 import { createAnthropicChatModel } from './anthropic-chat-model';
@@ -49,6 +50,9 @@ interface Entry {
   transport: GuardedFetch | null;
 }
 
+/** Organisations whose model client is kept at once. */
+const MAX_CACHED_ORGS = 1_000;
+
 const noPlatformIdentity = async (): Promise<TokenCredential> => {
   // Unreachable: the settings service refuses an organisation's Azure OpenAI endpoint without a key.
   throw new Error("an organisation's Azure OpenAI endpoint needs its own API key");
@@ -56,11 +60,11 @@ const noPlatformIdentity = async (): Promise<TokenCredential> => {
 
 /** The per-organisation model resolver. */
 export function createOrgChatModels(deps: OrgChatModelsDeps): OrgChatModels {
-  const cache = new Map<string, Entry>();
-
   const retire = (e: Entry | undefined) => {
     void e?.transport?.close().catch((err: unknown) => deps.logger.debug({ err }, 'closing a replaced model client failed'));
   };
+  // The organisations asking lately; one pushed out at the bound has its client closed and is built again when it asks.
+  const cache = new BoundedCache<string, Entry>(MAX_CACHED_ORGS, Number.POSITIVE_INFINITY, retire);
 
   async function build(orgId: string, row: ModelProviderRow, transport: GuardedFetch): Promise<ChatModel | null> {
     const apiKey = row.sealedApiKey ? await openModelKey(deps.secretBox, orgId, row.sealedApiKey) : undefined;
@@ -123,7 +127,7 @@ export function createOrgChatModels(deps: OrgChatModelsDeps): OrgChatModels {
       return entry.model;
     },
     async close() {
-      const entries = [...cache.values()];
+      const entries = cache.values();
       cache.clear();
       await Promise.all(entries.map((e) => e.transport?.close().catch(() => undefined)));
     },

@@ -7,7 +7,15 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryQueue } from '../../../shared/queue/memory-queue';
 import { createRedisQueue } from '../../../shared/queue/redis-queue';
-import type { RunMessage, WorkQueue } from '../../../shared/queue/work-queue';
+import {
+  encodeMessage,
+  type CancelBus,
+  type ConcurrencySlots,
+  type RunMessage,
+  type RunQueue,
+  type WorkerLiveness,
+  type WorkQueue,
+} from '../../../shared/queue/work-queue';
 import { startRedisCluster, type TestRedisCluster } from '../../helpers/redis-cluster';
 import { deleteKeys, randomId, TEST_REDIS_URL, waitFor } from '../../helpers/test-platform';
 
@@ -31,92 +39,110 @@ const backends: Array<[string, () => { queue: WorkQueue; prefix: string }]> = [
   ['embedded', () => ({ queue: createMemoryQueue(), prefix: '' })],
 ];
 
-describe.each(backends)('work queue reliability contract: %s', (_name, make) => {
+describe.each(backends)('work queue contracts: %s', (_name, make) => {
   let env: ReturnType<typeof make>;
   afterEach(async () => {
     await env.queue.close();
     if (env.prefix) await deleteKeys(`${env.prefix}:*`);
   });
 
-  it('hands back what a worker held once its heartbeat stops, and only that', async () => {
-    env = make();
-    const q = env.queue;
-    const [a, b, c] = [msg(), msg(), msg()];
-    await q.enqueueMany([a, b, c]);
-    await q.heartbeat('dies', 50);
-    await q.heartbeat('lives', 60_000);
-    expect((await q.reserve('dies', 100))!.message.runId).toBe(a.runId);
-    expect((await q.reserve('lives', 100))!.message.runId).toBe(b.runId);
-    // A processing list whose worker never heartbeat at all is dead too.
-    expect((await q.reserve('ghost', 100))!.message.runId).toBe(c.runId);
-    await sleep(120);
-    expect(await q.requeueDeadWorkers()).toEqual({ workers: 2, messages: 2 });
-    expect(await q.depth()).toBe(2);
-    const back = [(await q.reserve('lives', 100))!.message.runId, (await q.reserve('lives', 100))!.message.runId];
-    expect(back.sort()).toEqual([a.runId, c.runId].sort());
-    expect(await q.requeueDeadWorkers()).toEqual({ workers: 0, messages: 0 });
-    await q.forgetWorker('lives');
+  describe('WorkerLiveness (hands a dead worker’s messages back to the RunQueue)', () => {
+    it('hands back what a worker held once its heartbeat stops, and only that', async () => {
+      env = make();
+      const q: WorkerLiveness & RunQueue = env.queue;
+      const [a, b, c] = [msg(), msg(), msg()];
+      await q.enqueueMany([a, b, c]);
+      await q.heartbeat('dies', 50);
+      await q.heartbeat('lives', 60_000);
+      expect((await q.reserve('dies', 100))!.message.runId).toBe(a.runId);
+      expect((await q.reserve('lives', 100))!.message.runId).toBe(b.runId);
+      // A processing list whose worker never heartbeat at all is dead too.
+      expect((await q.reserve('ghost', 100))!.message.runId).toBe(c.runId);
+      await sleep(120);
+      expect(await q.requeueDeadWorkers()).toEqual({ workers: 2, messages: 2 });
+      expect(await q.depth()).toBe(2);
+      const back = [(await q.reserve('lives', 100))!.message.runId, (await q.reserve('lives', 100))!.message.runId];
+      expect(back.sort()).toEqual([a.runId, c.runId].sort());
+      expect(await q.requeueDeadWorkers()).toEqual({ workers: 0, messages: 0 });
+      await q.forgetWorker('lives');
+    });
   });
 
-  it('holds at most `limit` slots per key, re-entrant per holder, and lets expired ones go', async () => {
-    env = make();
-    const q = env.queue;
-    const req = (holder: string, ttlMs = 60_000) => ({ key: 'k', holder, limit: 2, ttlMs });
-    expect(await q.acquireSlot(req('h1'))).toBe(true);
-    expect(await q.acquireSlot(req('h2', 600))).toBe(true);
-    expect(await q.acquireSlot(req('h3'))).toBe(false);
-    expect(await q.acquireSlot(req('h1'))).toBe(true);
-    await q.releaseSlot('k', 'h1', 2);
-    expect(await q.acquireSlot(req('h3'))).toBe(true);
-    expect(await q.acquireSlot(req('h4'))).toBe(false);
-    await sleep(800); // h2's lease ran out (its worker died)
-    expect(await q.acquireSlot(req('h4'))).toBe(true);
-    // A renewed slot does not run out.
-    await q.renewSlots([{ key: 'k', holder: 'h4' }], 60_000);
-    await q.renewSlots([{ key: 'k', holder: 'h3' }], 60_000);
-    expect(await q.acquireSlot(req('h5'))).toBe(false);
+  describe('ConcurrencySlots (wakes parked runs into the RunQueue)', () => {
+    it('holds at most `limit` slots per key, re-entrant per holder, and lets expired ones go', async () => {
+      env = make();
+      const q: ConcurrencySlots & RunQueue = env.queue;
+      const req = (holder: string, ttlMs = 60_000) => ({ key: 'k', holder, limit: 2, ttlMs });
+      expect(await q.acquireSlot(req('h1'))).toBe(true);
+      expect(await q.acquireSlot(req('h2', 600))).toBe(true);
+      expect(await q.acquireSlot(req('h3'))).toBe(false);
+      expect(await q.acquireSlot(req('h1'))).toBe(true);
+      await q.releaseSlot('k', 'h1', 2);
+      expect(await q.acquireSlot(req('h3'))).toBe(true);
+      expect(await q.acquireSlot(req('h4'))).toBe(false);
+      await sleep(800); // h2's lease ran out (its worker died)
+      expect(await q.acquireSlot(req('h4'))).toBe(true);
+      // A renewed slot does not run out.
+      await q.renewSlots([{ key: 'k', holder: 'h4' }], 60_000);
+      await q.renewSlots([{ key: 'k', holder: 'h3' }], 60_000);
+      expect(await q.acquireSlot(req('h5'))).toBe(false);
+    });
+
+    it('parks a refused run once and moves it to the queue when a slot frees, as the message it came with', async () => {
+      env = make();
+      const q: ConcurrencySlots & RunQueue = env.queue;
+      const m: RunMessage = {
+        ...msg(),
+        enqueuedAt: Date.now() - 60_000,
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      };
+      expect(await q.acquireSlot({ key: 'p', holder: 'first', limit: 1, ttlMs: 60_000 })).toBe(true);
+      expect(await q.acquireSlot({ key: 'p', holder: m.runId, limit: 1, ttlMs: 60_000, park: m })).toBe(false);
+      expect(await q.acquireSlot({ key: 'p', holder: m.runId, limit: 1, ttlMs: 60_000, park: m })).toBe(false);
+      expect(await q.depth()).toBe(0);
+      await q.releaseSlot('p', 'first', 1);
+      expect(await q.depth()).toBe(1);
+      const r = (await q.reserve('w', 100))!;
+      // The same encoder as every enqueue: the trace context survives the park, and the enqueue time
+      // is when it was parked.
+      expect({ runId: r.message.runId, orgId: r.message.orgId, traceparent: r.message.traceparent }).toEqual({
+        runId: m.runId,
+        orgId: m.orgId,
+        traceparent: m.traceparent,
+      });
+      expect(r.message.enqueuedAt).toBeGreaterThan(m.enqueuedAt);
+      expect(r.raw).toBe(encodeMessage(r.message));
+      expect(await q.depth()).toBe(0);
+    });
+
+    it('wakes parked runs whose slot holder died, on the sweep', async () => {
+      env = make();
+      const q: ConcurrencySlots & RunQueue = env.queue;
+      const m = msg();
+      expect(await q.acquireSlot({ key: 'd', holder: 'dead', limit: 1, ttlMs: 600 })).toBe(true);
+      expect(await q.acquireSlot({ key: 'd', holder: m.runId, limit: 1, ttlMs: 60_000, park: m })).toBe(false);
+      expect(await q.wakeParked()).toBe(0);
+      await sleep(800);
+      expect(await q.wakeParked()).toBe(1);
+      expect((await q.reserve('w', 100))!.message.runId).toBe(m.runId);
+      expect(await q.wakeParked()).toBe(0);
+    });
   });
 
-  it('parks a refused run once and moves it to the queue when a slot frees', async () => {
-    env = make();
-    const q = env.queue;
-    const m = msg();
-    expect(await q.acquireSlot({ key: 'p', holder: 'first', limit: 1, ttlMs: 60_000 })).toBe(true);
-    expect(await q.acquireSlot({ key: 'p', holder: m.runId, limit: 1, ttlMs: 60_000, park: m })).toBe(false);
-    expect(await q.acquireSlot({ key: 'p', holder: m.runId, limit: 1, ttlMs: 60_000, park: m })).toBe(false);
-    expect(await q.depth()).toBe(0);
-    await q.releaseSlot('p', 'first', 1);
-    expect(await q.depth()).toBe(1);
-    const r = (await q.reserve('w', 100))!;
-    expect({ runId: r.message.runId, orgId: r.message.orgId }).toEqual({ runId: m.runId, orgId: m.orgId });
-    expect(await q.depth()).toBe(0);
-  });
-
-  it('wakes parked runs whose slot holder died, on the sweep', async () => {
-    env = make();
-    const q = env.queue;
-    const m = msg();
-    expect(await q.acquireSlot({ key: 'd', holder: 'dead', limit: 1, ttlMs: 600 })).toBe(true);
-    expect(await q.acquireSlot({ key: 'd', holder: m.runId, limit: 1, ttlMs: 60_000, park: m })).toBe(false);
-    expect(await q.wakeParked()).toBe(0);
-    await sleep(800);
-    expect(await q.wakeParked()).toBe(1);
-    expect((await q.reserve('w', 100))!.message.runId).toBe(m.runId);
-    expect(await q.wakeParked()).toBe(0);
-  });
-
-  it('announces cancelled runs to every subscriber', async () => {
-    env = make();
-    const q = env.queue;
-    const seen: string[] = [];
-    const stop = q.onCancel((id) => seen.push(id));
-    await sleep(100); // the Redis subscription is established asynchronously
-    await q.publishCancel(['r1', 'r2']);
-    await waitFor(async () => seen.length === 2, 5_000);
-    expect(seen).toEqual(['r1', 'r2']);
-    stop();
-    await q.publishCancel(['r3']);
-    await sleep(100);
-    expect(seen).toEqual(['r1', 'r2']);
+  describe('CancelBus (reaches every subscriber)', () => {
+    it('announces cancelled runs to every subscriber', async () => {
+      env = make();
+      const q: CancelBus = env.queue;
+      const seen: string[] = [];
+      const stop = q.onCancel((id) => seen.push(id));
+      await sleep(100); // the Redis subscription is established asynchronously
+      await q.publishCancel(['r1', 'r2']);
+      await waitFor(async () => seen.length === 2, 5_000);
+      expect(seen).toEqual(['r1', 'r2']);
+      stop();
+      await q.publishCancel(['r3']);
+      await sleep(100);
+      expect(seen).toEqual(['r1', 'r2']);
+    });
   });
 });

@@ -1,4 +1,4 @@
-/** StatementBatcher without a database: statements are plain functions that record what they were sent. */
+/** StatementBatcher's failure rules without a database: statements are plain functions that record what they were sent. */
 import { describe, expect, it } from 'vitest';
 import { StatementBatcher } from './statement-batcher';
 
@@ -67,24 +67,5 @@ describe('StatementBatcher', () => {
     expect(sizes).toEqual([1, 3]);
     gates.shift()!();
     expect(await Promise.all(rest)).toEqual([1, 2, 3]);
-  });
-
-  it("with gather 'io', gathers requests made in separate callbacks of one event-loop phase; with 'turn', each callback's own", async () => {
-    const gathered = async (gather: 'turn' | 'io') => {
-      const sent: number[][] = [];
-      const b = new StatementBatcher<number, number>(async (xs) => (sent.push(xs), xs), { maxBatch: 100, maxInFlight: 2, gather });
-      // Three callbacks of one event-loop phase, as three HTTP requests read from three sockets in one
-      // poll phase. Immediates queued together always run in one check phase; 0 ms timers can expire
-      // in different timers phases on a loaded machine.
-      const done = await new Promise<Array<Promise<number>>>((resolve) => {
-        const ps: Array<Promise<number>> = [];
-        for (const x of [1, 2, 3]) setImmediate(() => ps.push(b.submit(x)));
-        setImmediate(() => resolve(ps));
-      });
-      expect(await Promise.all(done)).toEqual([1, 2, 3]);
-      return sent;
-    };
-    expect(await gathered('io')).toEqual([[1, 2, 3]]);
-    expect(await gathered('turn')).toEqual([[1], [2], [3]]);
   });
 });

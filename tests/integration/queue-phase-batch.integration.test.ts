@@ -1,6 +1,6 @@
 /**
- * The Redis queue sends the enqueues of one event-loop turn as one LPUSH and a worker's acks of
- * one turn as one script call (real Redis; commands counted with MONITOR, filtered by the test's
+ * The Redis queue sends the enqueues of one event-loop phase as one LPUSH and a worker's acks of
+ * one phase as one script call (real Redis; commands counted with MONITOR, filtered by the test's
  * random prefix), keeps FIFO order, and fails every caller of a batch alike when Redis is gone.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ async function watchCommands(prefix: string) {
   return { seen, inScripts, stop: () => monitor.disconnect() };
 }
 
-describe('Redis queue: one command per turn', () => {
+describe('Redis queue: one command per event-loop phase', () => {
   let queue: WorkQueue | null = null;
   let prefix = '';
   afterEach(async () => {
@@ -35,7 +35,7 @@ describe('Redis queue: one command per turn', () => {
     await deleteKeys(`${prefix}:*`);
   });
 
-  it('enqueues made in one turn are one LPUSH and come out in the order they were made', async () => {
+  it('enqueues made in one phase are one LPUSH and come out in the order they were made', async () => {
     prefix = `test:${randomId()}`;
     queue = createRedisQueue({ url: TEST_REDIS_URL, prefix });
     await queue.depth(); // connected before watching
@@ -43,7 +43,7 @@ describe('Redis queue: one command per turn', () => {
     try {
       const ms = Array.from({ length: 20 }, (_, i) => msg(i));
       await Promise.all(ms.map((m) => queue!.enqueue(m)));
-      await queue.enqueue(msg(99)); // a later turn: a command of its own
+      await queue.enqueue(msg(99)); // a later phase: a command of its own
       await new Promise((r) => setTimeout(r, 100)); // MONITOR lines arrive after the replies
       expect(watch.seen.filter((c) => c === 'lpush')).toHaveLength(2);
       expect(await queue.depth()).toBe(21);
@@ -55,7 +55,7 @@ describe('Redis queue: one command per turn', () => {
     }
   });
 
-  it('acks of one turn are one command and remove exactly the acked messages', async () => {
+  it('acks of one phase are one command and remove exactly the acked messages', async () => {
     prefix = `test:${randomId()}`;
     queue = createRedisQueue({ url: TEST_REDIS_URL, prefix });
     const ms = Array.from({ length: 6 }, (_, i) => msg(i));
@@ -84,7 +84,7 @@ describe('Redis queue: one command per turn', () => {
     );
   });
 
-  it('fails every enqueue of a turn with queue_unavailable when Redis cannot be reached', async () => {
+  it('fails every enqueue of a phase with queue_unavailable when Redis cannot be reached', async () => {
     prefix = `test:${randomId()}`;
     // A port nothing listens on: each command fails after the retries.
     const q = createRedisQueue({ url: 'redis://127.0.0.1:1', prefix });
