@@ -3,7 +3,15 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     // Studio component tests choose jsdom per file with a `// @vitest-environment jsdom` docblock.
-    include: ['shared/**/*.test.ts', 'functions/**/*.test.ts', 'tests/**/*.test.ts', 'bench/**/*.test.ts', 'studio/src/**/*.test.{ts,tsx}'],
+    include: [
+      'shared/**/*.test.ts',
+      'functions/**/*.test.ts',
+      'cli/**/*.test.ts',
+      'sdk/**/*.test.ts',
+      'tests/**/*.test.ts',
+      'bench/**/*.test.ts',
+      'studio/src/**/*.test.{ts,tsx}',
+    ],
     exclude: ['**/node_modules/**', 'dist/**', 'studio/dist/**'],
     environment: 'node',
     pool: 'forks',

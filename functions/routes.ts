@@ -15,6 +15,7 @@ import * as studio from './handlers/studio';
 import * as triggers from './handlers/triggers';
 import { mcp } from './handlers/mcp';
 import { health, openApiRoute } from './handlers/system';
+import { workflowSchema } from './handlers/schemas';
 import { hqSystem } from './handlers/system-hq';
 import * as workers from './handlers/workers';
 import * as workflows from './handlers/workflows';
@@ -26,6 +27,7 @@ import * as testSteps from './handlers/test-steps';
 export const routes: readonly Route[] = [
   health,
   openApiRoute(() => routes),
+  workflowSchema,
   hq.authConfig,
   hq.me,
   hq.listMembers,

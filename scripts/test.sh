@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 node scripts/ensure-deps.mjs
+# Node 22 (the `node` npm package, in its own folder): the bench's newest peer queues need it, and the
+# bench harness test runs them. Installed here, with everything else, not while a test runs.
+[ -x tools/node22/node_modules/.bin/node ] || npm ci --prefix tools/node22 --no-audit --no-fund
 bash scripts/ensure-services.sh
 npx tsc -p tsconfig.json --noEmit
 npx tsc -p studio/tsconfig.json --noEmit

@@ -24,7 +24,7 @@ import { ServiceUnavailableError, TaskFailedError, toStoredError, type StoredErr
 import { mapValue } from '../domain/expressions';
 import type { Db } from '../db/db';
 import { collectResults, failedRecords, finishChunks, startChunks, type ChunkProgress, type ChunkResult } from '../store/chunks';
-import { LeaseLostError, isAbandonment } from './lease';
+import { LeaseLostError, mustAbandon } from './lease';
 
 export interface ChunkRunner {
   /** Runs `each` for one record; returns its output, for a workflow the child run id, and retries made. */
@@ -125,7 +125,7 @@ export async function chunkedDispatch(a: ChunkedDispatchArgs): Promise<ChunkedOu
           progress.running--;
           return;
         }
-        if (isAbandonment(err) || (err instanceof ServiceUnavailableError && err.dependency === 'database')) {
+        if (mustAbandon(err)) {
           // A child run lost its lease or the database went away: not the record's fault. Stop
           // and give the run up so it resumes later, instead of failing the chunk for good.
           fatal ??= err;

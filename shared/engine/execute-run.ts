@@ -18,7 +18,7 @@ import type { ConnectorDescriptor, Operation, OperationContext } from '../adapte
 import type { AdapterRegistry } from '../adapters/resolve-adapter';
 import { businessObjectAccess } from '../business-objects/business-object-access';
 import type { Db } from '../db/db';
-import { ServiceUnavailableError, TaskFailedError, toStoredError, type StoredError } from '../domain/errors';
+import { TaskFailedError, toStoredError, type StoredError } from '../domain/errors';
 import { mapValue } from '../domain/expressions';
 import type { TaskDefinition, WorkflowDefinition } from '../domain/workflow-definition';
 import { lazyChild, type Logger } from '../logger';
@@ -32,7 +32,7 @@ import { chunkedDispatch } from './chunked-dispatch';
 import { withConnectorSlot } from './concurrency-limits';
 import type { TaskServices } from './task-services';
 import type { ConnectorDirectory } from '../connectors/connector-lookup';
-import { LeaseLostError, isAbandonment, type LeaseKeeper } from './lease';
+import { LeaseLostError, mustAbandon, type LeaseKeeper } from './lease';
 import { linkedAbort } from './linked-abort';
 import { instrumentOperation } from '../adapters/instrument-operation';
 import { withSpan } from '../observability/tracing';
@@ -68,11 +68,6 @@ class ChildRunFailed extends TaskFailedError {
   ) {
     super('child_run_failed', `Child run ${childRunId} failed: ${error?.message ?? 'unknown error'}`, { retryable: false });
   }
-}
-
-/** Errors after which the worker stops and writes nothing more: the run is resumed elsewhere. */
-function mustAbandon(err: unknown, signal: AbortSignal): boolean {
-  return signal.aborted || isAbandonment(err) || (err instanceof ServiceUnavailableError && err.dependency === 'database');
 }
 
 const MAX_CACHED_DEFINITIONS = 1_000;
@@ -307,7 +302,7 @@ export class RunExecutor {
       validateRunInput(wf.definition.inputSchema, input, `${wf.id}:${wf.version}`);
       alert = { workflowId: wf.id, version: wf.version, tasks: wf.definition.tasks, input };
     } catch (err) {
-      if (isAbandonment(err) || (err instanceof ServiceUnavailableError && err.dependency === 'database')) throw err;
+      if (mustAbandon(err)) throw err;
       log.warn({ err, code: toStoredError(err).code }, 'onFailure: the alert run could not be prepared; the run ends FAILED without it');
       return runEnds.submit(end);
     }

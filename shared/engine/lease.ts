@@ -7,7 +7,7 @@
  * lost a lease cannot change the run even before it notices.
  */
 import type { Db } from '../db/db';
-import { DemitonError } from '../domain/errors';
+import { DemitonError, ServiceUnavailableError } from '../domain/errors';
 import type { Logger } from '../logger';
 import type { CancelBus, ConcurrencySlots, WorkerLiveness } from '../queue/work-queue';
 import { extendLeases } from '../store/runs';
@@ -33,6 +33,15 @@ export class RunCancelledError extends DemitonError {
 /** True for errors that mean "stop executing this run and write nothing more": lease lost or cancelled. */
 export function isAbandonment(err: unknown): boolean {
   return err instanceof LeaseLostError || err instanceof RunCancelledError;
+}
+
+/**
+ * The abandonment rule, the one place it is written: after such an error (or once the run's
+ * signal has fired) the worker stops and writes nothing more for the run. The lease was lost, the
+ * run was cancelled, or the database is unreachable; whoever holds the run next resumes it.
+ */
+export function mustAbandon(err: unknown, signal?: AbortSignal): boolean {
+  return !!signal?.aborted || isAbandonment(err) || (err instanceof ServiceUnavailableError && err.dependency === 'database');
 }
 
 export interface LeaseKeeperOptions {
