@@ -23,6 +23,7 @@ import * as workers from './handlers/workers';
 import * as workflows from './handlers/workflows';
 import * as workflowVersions from './handlers/workflow-versions';
 import * as deletions from './handlers/deletions';
+import * as testSteps from './handlers/test-steps';
 
 /** Every HTTP route of the control plane (paths are under the `/api` prefix). */
 export const routes: readonly Route[] = [
@@ -57,6 +58,10 @@ export const routes: readonly Route[] = [
   workflowVersions.publishWorkflowDraft,
   workflowVersions.rollbackWorkflow,
   workflowVersions.diffWorkflowVersions,
+  // Testing one step and the pins kept with the draft (issue #20).
+  testSteps.getDraftPins,
+  testSteps.putDraftPins,
+  testSteps.testWorkflowStep,
   deletions.deleteProject,
   deletions.deleteWorker,
   runs.triggerRun,

@@ -48,13 +48,13 @@ export const listConnectors = defineRoute({
   name: 'listConnectors',
   method: 'GET',
   route: 'connectors',
-  summary: 'List connectors (without secrets)',
+  summary: 'List connectors (without secrets), optionally only those of one adapter type',
   tags: ['connectors'],
   role: 'viewer',
   query: ListConnectorsQuery,
   responses: { 200: { description: 'Connectors', schema: ConnectorList } },
   async handle({ platform, principal, query }) {
-    return { status: 200, body: await connectors.listConnectors(deps(platform), principal, query.projectId) };
+    return { status: 200, body: await connectors.listConnectors(deps(platform), principal, query.projectId, query.type) };
   },
 });
 
@@ -120,7 +120,7 @@ export const listAdapters = defineRoute({
   name: 'listAdapters',
   method: 'GET',
   route: 'adapters',
-  summary: 'Adapter catalog: system types, categories, operations with input schemas, connection schemas',
+  summary: 'Adapter catalog: system types, categories, operations with input and output schemas, connection schemas',
   tags: ['connectors'],
   role: 'viewer',
   responses: { 200: { description: 'Adapters', schema: AdapterCatalog } },

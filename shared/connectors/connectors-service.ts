@@ -300,8 +300,22 @@ export async function getConnector(deps: ConnectorsDeps, who: Caller, id: string
 }
 
 /** Connectors of the organisation, optionally one project. */
-export async function listConnectors(deps: ConnectorsDeps, who: Caller, projectId?: string): Promise<{ items: ConnectorView[] }> {
-  return { items: (await store.listConnectors(deps.db, who.orgId, projectId ?? null)).map((r) => toView(r, deps.registry)) };
+export async function listConnectors(
+  deps: ConnectorsDeps,
+  who: Caller,
+  projectId?: string,
+  type?: string,
+): Promise<{ items: ConnectorView[] }> {
+  if (type !== undefined && !deps.registry.list().some((r) => r.systemType === type)) {
+    throw new ValidationError(
+      `No adapter has the type '${type}'.`,
+      [{ path: 'type', message: `must be a systemType of GET /api/adapters` }],
+      'invalid_query',
+    );
+  }
+  const views = (await store.listConnectors(deps.db, who.orgId, projectId ?? null)).map((r) => toView(r, deps.registry));
+  // Filtered on the resolved adapter: a connector saved with only a connection type or settings to infer from still counts.
+  return { items: type === undefined ? views : views.filter((v) => v.resolvedSystemType === type) };
 }
 
 /** Deletes a connector. Workflows naming it fail at run time with `connector_not_found`. */

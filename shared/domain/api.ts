@@ -144,6 +144,9 @@ export const RunWaiting = z
     leaseExpiresAt: z.iso.datetime().nullable().optional(),
   })
   .describe('Why the run is waiting.');
+export const RunTriggerSchema = z
+  .enum(['http', 'schedule', 'workflow', 'chunk', 'event', 'test'])
+  .describe("What started the run; 'test' marks a test of one step from the editor (it starts nothing else).");
 
 export const RunView = z.object({
   id: z.uuid(),
@@ -151,7 +154,7 @@ export const RunView = z.object({
   workflowName: z.string(),
   workflowVersion: z.number().int(),
   status: RunStatus,
-  trigger: z.enum(['http', 'schedule', 'workflow', 'chunk', 'event']),
+  trigger: RunTriggerSchema,
   input: z.json(),
   output: z.json().nullable(),
   error: StoredErrorSchema.nullable(),
@@ -182,6 +185,7 @@ export const RunList = z.object({ items: z.array(RunSummary), nextCursor: z.stri
 export const ListRunsQuery = z.strictObject({
   workflowId: z.uuid().optional(),
   status: RunStatus.optional(),
+  trigger: RunTriggerSchema.optional().describe("Only runs started this way; 'test' lists the step tests."),
   createdAfter: z.iso
     .datetime({ offset: true })
     .optional()

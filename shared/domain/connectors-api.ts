@@ -67,8 +67,15 @@ export const AdapterOperationInfo = z.object({
   name: z.string(),
   kind: z.enum(['call', 'generator']),
   description: z.string(),
-  inputSchema: z.record(z.string(), z.json()),
-  outputSchema: z.record(z.string(), z.json()).nullable(),
+  inputSchema: z
+    .record(z.string(), z.json())
+    .describe("JSON Schema (2020-12) of the operation's input, from the schema the adapter validates it with."),
+  outputSchema: z
+    .record(z.string(), z.json())
+    .nullable()
+    .describe(
+      'JSON Schema (2020-12) of what a call returns, or of each record a generator yields (`steps.<key>` in expressions). Every built-in operation has one; null only for an operation declared without.',
+    ),
 });
 
 export const AdapterInfo = z.object({
@@ -82,4 +89,14 @@ export const AdapterInfo = z.object({
 export const AdapterCatalog = z.object({ items: z.array(AdapterInfo) });
 export type AdapterCatalog = z.infer<typeof AdapterCatalog>;
 
-export const ListConnectorsQuery = z.strictObject({ projectId: z.uuid().optional() });
+export const ListConnectorsQuery = z.strictObject({
+  projectId: z.uuid().optional(),
+  type: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe(
+      'Only connectors that resolve to this adapter (a `systemType` of GET /api/adapters): the connection picker of an operation. An unknown type is a 400 `invalid_query`.',
+    ),
+});

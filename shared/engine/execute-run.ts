@@ -111,6 +111,15 @@ export class RunExecutor {
   }
 
   /**
+   * The definition a claimed run executes: its version's, or for a test of one step the one-task
+   * definition the test run carries (the version still names the project).
+   */
+  async definitionOf(run: runs.ClaimedRun): Promise<{ projectId: string; definition: WorkflowDefinition }> {
+    const v = await this.version(run.orgId, run.workflowId, run.workflowVersion);
+    return run.testStep ? { projectId: v.projectId, definition: run.testStep.definition } : v;
+  }
+
+  /**
    * Runs every task of a claimed run and records the outcome. Throws (and records nothing more)
    * when the run must be abandoned: lease lost, cancelled, database unreachable.
    */
@@ -154,8 +163,9 @@ export class RunExecutor {
    */
   private async executeTasks(run: runs.ClaimedRun, signal: AbortSignal, log: Logger, tail: RunTail): Promise<RunOutcome> {
     const { db } = this.deps;
-    const { projectId, definition } = await this.version(run.orgId, run.workflowId, run.workflowVersion);
-    const steps: Record<string, unknown> = {};
+    const { projectId, definition } = await this.definitionOf(run);
+    // A test of one step starts from the earlier steps' outputs it was given.
+    const steps: Record<string, unknown> = { ...run.testStep?.steps };
     const context = { input: run.input, steps, run: { id: run.id } };
     tail.context = context;
     if (!isChain(definition)) return this.executeGraphTasks(run, projectId, definition, context, signal, log, tail);
@@ -262,7 +272,8 @@ export class RunExecutor {
   private async endFailed(run: runs.ClaimedRun, end: RunEnd, tail: RunTail, log: Logger): Promise<boolean> {
     const { db, queue, runEnds } = this.deps;
     // Cached: the run loaded it to execute (a run whose version is missing has no alert to start).
-    const version = await this.version(run.orgId, run.workflowId, run.workflowVersion).catch(() => null);
+    // A test of one step carries no onFailure: its failure alerts no one.
+    const version = await this.definitionOf(run).catch(() => null);
     const onFailure = version?.definition.onFailure;
     if (!version || !onFailure) return runEnds.submit(end);
     const { projectId } = version;
@@ -421,7 +432,9 @@ export class RunExecutor {
     switch (task.type) {
       case 'atomic': {
         const target = await this.operation(run.orgId, projectId, task.connector, task.operation, task.key);
-        const input = this.parseInput(target.op, await mapValue(task.input ?? {}, context, task.key), task.key);
+        // A test of one step may give the operation's input as is, skipping the mapping.
+        const given = run.testStep?.operationInput;
+        const input = this.parseInput(target.op, given ?? (await mapValue(task.input ?? {}, context, task.key)), task.key);
         const { value } = await this.call(
           this.taskScope(run, projectId, task.key, log),
           target,

@@ -3,6 +3,7 @@ import type { Principal } from '../domain/principal';
 import type { RunStatus, RunView } from '../domain/api';
 import { NotFoundError, ValidationError } from '../domain/errors';
 import type { Platform } from '../platform';
+import type { RunTrigger } from '../store/runs';
 import { getRunWithTasks, listRuns as listRunRows, type RunRow } from '../store/run-views';
 import { isHandled, resolveNeeds } from './task-graph';
 import { runModelUsage } from '../store/model-usage';
@@ -120,6 +121,7 @@ export async function listRuns(
   q: {
     workflowId?: string | undefined;
     status?: RunStatus | undefined;
+    trigger?: RunTrigger | undefined;
     createdAfter?: string | undefined;
     createdBefore?: string | undefined;
     limit: number;
@@ -138,6 +140,7 @@ export async function listRuns(
   const rows = await listRunRows(p.db, who.orgId, {
     workflowId: q.workflowId,
     status: q.status,
+    trigger: q.trigger,
     createdAfter,
     createdBefore,
     limit: q.limit,

@@ -41,7 +41,7 @@ const CLAIM_RUNS = statement(
         SET status = 'RUNNING', started_at = coalesce(w.started_at, clock_timestamp()),
             lease_owner = $3::text, lease_expires_at = clock_timestamp() + $4::int * interval '1 millisecond'
        FROM locked WHERE w.id = locked.id
-     RETURNING w.id, w.org_id, w.workflow_id, w.workflow_version, w.input, w.parent_run_id, locked.crashed
+     RETURNING w.id, w.org_id, w.workflow_id, w.workflow_version, w.input, w.parent_run_id, w.test_step, locked.crashed
    ), first_tasks AS (
      SELECT DISTINCT ON (t.run_id) t.id, t.run_id FROM task_runs t JOIN claimed ON t.run_id = claimed.id AND t.org_id = claimed.org_id
       WHERE t.${CLAIMABLE_TASK}

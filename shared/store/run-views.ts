@@ -4,6 +4,7 @@ import type { RunStatus } from '../domain/api';
 import type { StoredError } from '../domain/errors';
 import type { TaskDefinition } from '../domain/workflow-definition';
 import type { TaskStatus } from './task-transitions';
+import type { RunTrigger } from './runs';
 
 export interface TaskRunRow {
   key: string;
@@ -29,7 +30,7 @@ export interface RunRow {
   workflowName: string;
   workflowVersion: number;
   status: RunStatus;
-  trigger: 'http' | 'schedule' | 'workflow' | 'chunk' | 'event';
+  trigger: RunTrigger;
   input: unknown;
   output: unknown;
   error: StoredError | null;
@@ -59,7 +60,8 @@ const RUN_COLUMNS = `r.id, r.workflow_id AS "workflowId", w.name AS "workflowNam
 export async function getRunWithTasks(q: Queryable, orgId: string, runId: string): Promise<{ run: RunRow; tasks: TaskRunRow[] } | null> {
   const { rows } = await q.query<RunRow & { tasks: TaskRunRow[] }>(
     `SELECT ${RUN_COLUMNS}, r.input, r.output, r.attempt, r.on_failure_of AS "onFailureOf",
-            (SELECT v.definition->'tasks' FROM workflow_versions v WHERE v.workflow_id = r.workflow_id AND v.version = r.workflow_version) AS "definitionTasks",
+            coalesce(r.test_step->'definition'->'tasks',
+                     (SELECT v.definition->'tasks' FROM workflow_versions v WHERE v.workflow_id = r.workflow_id AND v.version = r.workflow_version)) AS "definitionTasks",
             (SELECT coalesce(json_agg(json_build_object(
                 'key', t.key, 'type', t.type, 'status', t.status, 'attempts', t.attempts, 'output', t.output,
                 'error', t.error, 'childRunId', t.child_run_id, 'startedAt', t.started_at, 'finishedAt', t.finished_at,
@@ -84,6 +86,7 @@ export async function getRunWithTasks(q: Queryable, orgId: string, runId: string
 export interface RunListFilter {
   workflowId?: string | undefined;
   status?: RunStatus | undefined;
+  trigger?: RunTrigger | undefined;
   /** Created at or after this instant. */
   createdAfter?: Date | undefined;
   /** Created strictly before this instant. */
@@ -104,6 +107,7 @@ export async function listRuns(q: Queryable, orgId: string, f: RunListFilter): P
         AND ($4::bigint IS NULL OR (r.created_at, r.id) < ('epoch'::timestamptz + $4::bigint * interval '1 microsecond', $5::uuid))
         AND ($7::timestamptz IS NULL OR r.created_at >= $7::timestamptz)
         AND ($8::timestamptz IS NULL OR r.created_at < $8::timestamptz)
+        AND ($9::text IS NULL OR r.trigger = $9::text)
       ORDER BY r.created_at DESC, r.id DESC
       LIMIT $6::int`,
     [
@@ -115,6 +119,7 @@ export async function listRuns(q: Queryable, orgId: string, f: RunListFilter): P
       f.limit + 1,
       f.createdAfter ?? null,
       f.createdBefore ?? null,
+      f.trigger ?? null,
     ],
   );
   return rows;

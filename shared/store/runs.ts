@@ -9,9 +9,10 @@ import { statement, type Queryable } from '../db/db';
 import type { RunStatus } from '../domain/api';
 import type { StoredError } from '../domain/errors';
 import type { TaskType } from '../domain/workflow-definition';
+import type { TestStep } from '../domain/test-step';
 import { CLAIMABLE_TASK, COUNT_INTERRUPTED, FENCE, KEPT_ON_RERUN, RELEASE_TASK, RUN_CRASHED, type TaskStatus } from './task-transitions';
 
-export type RunTrigger = 'http' | 'schedule' | 'workflow' | 'chunk' | 'event';
+export type RunTrigger = 'http' | 'schedule' | 'workflow' | 'chunk' | 'event' | 'test';
 
 export interface NewRun {
   id: string;
@@ -33,6 +34,8 @@ export interface NewRun {
   leaseMs?: number;
   /** The run whose failure started this one (a workflow's `onFailure`). */
   onFailureOf?: string | null;
+  /** A test of one step (trigger 'test'): what the worker executes instead of the version's definition. */
+  testStep?: TestStep | null;
 }
 
 /**
@@ -48,11 +51,11 @@ export async function insertRun(q: Queryable, r: NewRun): Promise<boolean> {
       `WITH run AS (
        INSERT INTO workflow_runs (id, org_id, workflow_id, workflow_version, status, trigger, input,
                                   parent_run_id, parent_task_key, parent_chunk_index, idempotency_key, input_hash,
-                                  started_at, lease_owner, lease_expires_at, on_failure_of)
+                                  started_at, lease_owner, lease_expires_at, on_failure_of, test_step)
        VALUES ($1::uuid, $2::uuid, $3::uuid, $4::int, $5::text, $6::text, $7::jsonb,
                $8::uuid, $9::text, $10::bigint, $11::text, $12::text,
                CASE WHEN $5::text = 'RUNNING' THEN clock_timestamp() END, $15::text,
-               CASE WHEN $5::text = 'RUNNING' THEN clock_timestamp() + $16::int * interval '1 millisecond' END, $17::uuid)
+               CASE WHEN $5::text = 'RUNNING' THEN clock_timestamp() + $16::int * interval '1 millisecond' END, $17::uuid, $18::jsonb)
        ON CONFLICT (org_id, workflow_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING id, org_id
      ), tasks AS (
@@ -80,6 +83,7 @@ export async function insertRun(q: Queryable, r: NewRun): Promise<boolean> {
       r.leaseOwner ?? null,
       r.leaseMs ?? 60_000,
       r.onFailureOf ?? null,
+      r.testStep ? JSON.stringify(r.testStep) : null,
     ],
   );
   return (rowCount ?? 0) > 0;
@@ -129,11 +133,13 @@ export interface ClaimedRun {
    * attempt interrupted, counted by the claim (`interrupted` + 1).
    */
   crashed?: boolean;
+  /** Set on a test of one step: executed instead of the version's definition. */
+  testStep?: TestStep | null;
 }
 
 /** The columns of a claimed run, read from a CTE named `claimed` that returned the updated run rows. */
 export const CLAIMED_COLUMNS = `claimed.id, claimed.org_id AS "orgId", claimed.workflow_id AS "workflowId", claimed.workflow_version AS "workflowVersion",
-            claimed.input, claimed.parent_run_id AS "parentRunId",
+            claimed.input, claimed.parent_run_id AS "parentRunId", claimed.test_step AS "testStep",
             (SELECT coalesce(json_agg(json_build_object('id', t.id, 'position', t.position, 'key', t.key, 'type', t.type,
                      'status', t.status, 'attempts', t.attempts, 'output', t.output, 'error', t.error,
                      'interrupted', t.interrupted_attempts) ORDER BY t.position), '[]'::json)
@@ -165,7 +171,7 @@ export async function claimChild(
           SET status = 'RUNNING', started_at = coalesce(k.started_at, clock_timestamp()),
               lease_owner = $3::text, lease_expires_at = clock_timestamp() + $4::int * interval '1 millisecond'
          FROM locked WHERE k.id = locked.id
-        RETURNING k.id, k.org_id, k.workflow_id, k.workflow_version, k.input, k.parent_run_id, locked.crashed
+        RETURNING k.id, k.org_id, k.workflow_id, k.workflow_version, k.input, k.parent_run_id, k.test_step, locked.crashed
      ), interrupted AS (
        UPDATE task_runs t SET ${COUNT_INTERRUPTED('claimed.crashed')}
          FROM claimed WHERE claimed.crashed AND t.run_id = claimed.id AND t.org_id = claimed.org_id AND t.status = 'RUNNING'

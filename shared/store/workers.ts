@@ -121,12 +121,13 @@ export interface WorkerStatsRows {
 }
 
 // Top-level runs only (parent_run_id IS NULL): the runs the worker was asked to do. Child runs of
-// a chunked task would otherwise count a thousand times for one request.
+// a chunked task would otherwise count a thousand times for one request. Step tests from the
+// editor (trigger 'test') are not work the worker was asked to do either.
 const WORKER_RUNS = `
   SELECT r.id, r.status, r.created_at, r.error, w.name AS workflow_name,
          extract(epoch FROM (r.finished_at - coalesce(r.first_started_at, r.started_at))) * 1000 AS ms
     FROM workflow_runs r JOIN workflows w ON w.org_id = r.org_id AND w.id = r.workflow_id
-   WHERE r.org_id = $1::uuid AND w.worker_id = $2::uuid AND r.parent_run_id IS NULL
+   WHERE r.org_id = $1::uuid AND w.worker_id = $2::uuid AND r.parent_run_id IS NULL AND r.trigger <> 'test'
      AND r.created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - ($3::int - 1) * interval '1 day'`;
 
 /** Run statistics of a worker's workflows over the last `days` UTC days (today included). */

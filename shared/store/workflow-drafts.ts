@@ -31,9 +31,21 @@ export async function upsertDraft(
     `INSERT INTO workflow_drafts (workflow_id, org_id, based_on_version, definition, definition_as_written, updated_by)
      VALUES ($1::uuid, $2::uuid, $3::int, $4::jsonb, $5::json, $6::text)
      ON CONFLICT (workflow_id) DO UPDATE SET based_on_version = EXCLUDED.based_on_version, definition = EXCLUDED.definition,
-       definition_as_written = EXCLUDED.definition_as_written, updated_by = EXCLUDED.updated_by, updated_at = now()
+       definition_as_written = EXCLUDED.definition_as_written, updated_by = EXCLUDED.updated_by, updated_at = now(),
+       -- Pins of tasks the saved draft no longer has go with them.
+       pins = (SELECT coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb)
+                 FROM jsonb_each(workflow_drafts.pins) AS e
+                WHERE e.key = ANY($7::text[]))
      RETURNING ${COLUMNS}`,
-    [d.workflowId, d.orgId, d.basedOnVersion, JSON.stringify(d.definition), JSON.stringify(d.asWritten), d.updatedBy],
+    [
+      d.workflowId,
+      d.orgId,
+      d.basedOnVersion,
+      JSON.stringify(d.definition),
+      JSON.stringify(d.asWritten),
+      d.updatedBy,
+      d.definition.tasks.map((t) => t.key),
+    ],
   );
   return rows[0]!;
 }
@@ -64,4 +76,23 @@ export async function lockLatestVersion(q: Queryable, orgId: string, workflowId:
     [orgId, workflowId],
   );
   return rows[0]?.version ?? null;
+}
+
+/** The test data pinned per task with a workflow's draft, or null when it has no draft. */
+export async function getPins(q: Queryable, orgId: string, workflowId: string): Promise<Record<string, unknown> | null> {
+  const { rows } = await q.query<{ pins: Record<string, unknown> }>(
+    'SELECT pins FROM workflow_drafts WHERE org_id = $1::uuid AND workflow_id = $2::uuid',
+    [orgId, workflowId],
+  );
+  return rows[0]?.pins ?? null;
+}
+
+/** Replaces the pins of a workflow's draft; false when it has no draft. */
+export async function putPins(q: Queryable, orgId: string, workflowId: string, pins: Record<string, unknown>): Promise<boolean> {
+  const { rowCount } = await q.query('UPDATE workflow_drafts SET pins = $3::jsonb WHERE org_id = $1::uuid AND workflow_id = $2::uuid', [
+    orgId,
+    workflowId,
+    JSON.stringify(pins),
+  ]);
+  return (rowCount ?? 0) > 0;
 }

@@ -132,7 +132,7 @@ export interface WorkflowSummaryRow {
   archived: boolean;
 }
 
-/** Workflows of an organisation (optionally one project), with their last run; archived ones only when asked for. */
+/** Workflows of an organisation (optionally one project), with their last run (step tests are not runs of the workflow's work); archived ones only when asked for. */
 export async function listWorkflows(
   q: Queryable,
   orgId: string,
@@ -148,7 +148,7 @@ export async function listWorkflows(
        JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.latest_version
        LEFT JOIN LATERAL (
          SELECT id, status, created_at FROM workflow_runs
-          WHERE org_id = w.org_id AND workflow_id = w.id ORDER BY created_at DESC, id DESC LIMIT 1
+          WHERE org_id = w.org_id AND workflow_id = w.id AND trigger <> 'test' ORDER BY created_at DESC, id DESC LIMIT 1
        ) r ON true
       WHERE w.org_id = $1::uuid AND ($2::uuid IS NULL OR w.project_id = $2::uuid) AND ($3::boolean OR w.archived_at IS NULL)
       ORDER BY w.name`,

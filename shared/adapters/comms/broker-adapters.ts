@@ -50,6 +50,12 @@ const amqpOps = {
       persistent: z.boolean().default(true),
       headers: z.record(z.string(), z.string()).optional(),
     }),
+    output: z.object({
+      published: z.literal(true),
+      exchange: z.string(),
+      routingKey: z.string(),
+      messageId: z.string().describe('The task idempotency key, sent as the message id.'),
+    }),
     async run(input, ctx, b) {
       const conn = await b.connect();
       try {
@@ -149,6 +155,7 @@ const mqttOps = {
   publish: call<MqttBound, typeof mqttPublishInput>({
     description: 'Publishes a message to a topic; at QoS 1 or 2 it waits for the broker’s acknowledgement.',
     input: mqttPublishInput,
+    output: z.object({ published: z.literal(true), topic: z.string() }),
     async run(input, ctx, b) {
       const client = await b.connect();
       try {
@@ -228,6 +235,7 @@ const natsOps = {
     description:
       'Publishes a message to a subject and flushes, so the server has it when the task succeeds. The idempotency key is sent as the Nats-Msg-Id header (JetStream deduplicates on it).',
     input: z.object({ subject: z.string().min(1), message: Message }),
+    output: z.object({ published: z.literal(true), subject: z.string() }),
     async run(input, ctx, b) {
       const nc = await b.connect();
       try {

@@ -109,6 +109,7 @@ const ops = {
   send: call<Bound, typeof sendInput>({
     description: 'Sends one message to a queue or topic; the task idempotency key is the message id (duplicate detection keeps one copy).',
     input: sendInput,
+    output: z.object({ sent: z.literal(true), entity: z.string(), messageId: z.string() }),
     async run(input, ctx, b) {
       const entity = input.entity ?? b.defaultEntity;
       if (!entity)

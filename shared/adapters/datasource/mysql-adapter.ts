@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { AdapterEnvironment, AdapterRegistration, ConnectorDescriptor } from '../adapter';
 import { bindOperations, call, declareOperations, generator } from '../bind-operations';
 import { upstream, UpstreamError } from '../upstream-error';
-import { executeInput, queryInput, SqlSecrets, SqlSettings } from './sql-schemas';
+import { executeInput, queryInput, SqlRow, SqlSecrets, SqlSettings } from './sql-schemas';
 
 const SYSTEM = 'mysql';
 
@@ -92,6 +92,7 @@ const operations = {
     description:
       'Streams the rows of a parameterised SELECT (? placeholders) one at a time with backpressure (a ChunkedDispatch generator).',
     input: queryInput,
+    output: SqlRow,
     async *generate(input, ctx, b) {
       const conn = await b.connect(ctx.signal);
       const release = stopOnAbort(b, conn, ctx.signal);

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { AdapterEnvironment, AdapterRegistration, ConnectorDescriptor } from '../adapter';
 import { bindOperations, call, declareOperations, generator } from '../bind-operations';
 import { upstream, UpstreamError } from '../upstream-error';
-import { executeInput, queryInput, SqlSecrets, SqlSettings } from './sql-schemas';
+import { executeInput, queryInput, SqlRow, SqlSecrets, SqlSettings } from './sql-schemas';
 
 const SYSTEM = 'postgres';
 
@@ -94,6 +94,7 @@ const operations = {
     description:
       'Streams the rows of a parameterised SELECT through a server-side cursor, `batchSize` rows at a time (a ChunkedDispatch generator).',
     input: queryInput,
+    output: SqlRow,
     async *generate(input, ctx, b) {
       const client = await b.connect(ctx.signal);
       const release = stopOnAbort(b, client, ctx.signal);

@@ -32,3 +32,6 @@ export const queryInput = z.object({
   params: Params,
   batchSize: z.number().int().min(1).max(10_000).default(500).describe('Rows fetched per round trip.'),
 });
+
+/** Output schema of one streamed row: column name → value. */
+export const SqlRow = z.record(z.string(), z.unknown()).describe('One row: column name to value.');

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { AdapterEnvironment, AdapterRegistration, ConnectorDescriptor } from '../adapter';
 import { bindOperations, call, declareOperations, generator } from '../bind-operations';
 import { authHeaders, EntraAuthority, entraTokenUrl, HttpAuthSecrets, HttpAuthSettings, missingAuthSecrets } from '../platform/http-auth';
-import { MAX_BATCH_REQUESTS, ODataClient, odataString } from '../platform/odata-client';
+import { MAX_BATCH_REQUESTS, ODataClient, ODataDeleted, ODataEntity, odataString } from '../platform/odata-client';
 import { UpstreamError } from '../upstream-error';
 import { settingHost } from '../setting-host';
 
@@ -103,6 +103,7 @@ const operations = {
   listCompanies: call<BcBound, z.ZodObject<{}>>({
     description: 'Lists the companies of the environment (id, name, displayName).',
     input: z.object({}),
+    output: z.object({ items: z.array(ODataEntity) }),
     async run(_input, ctx, b) {
       const items: Array<Record<string, unknown>> = [];
       for await (const c of b.odata.query('companies', {}, ctx.signal)) items.push(c);
@@ -131,18 +132,21 @@ const operations = {
       pageSize: z.number().int().min(1).max(20_000).optional(),
       maxRecords: z.number().int().min(1).optional(),
     }),
+    output: ODataEntity.describe('One entity of the set.'),
     generate: (input, ctx, b) =>
       b.odata.query(companyPath(b, input.company, input.entitySet), { ...input, filter: filterOf(input.filter, input.where) }, ctx.signal),
   }),
   get: call<BcBound, z.ZodObject<{ entitySet: typeof EntitySet; id: typeof Id; company: typeof Company }>>({
     description: 'Reads one entity by id; null when it does not exist.',
     input: z.object({ entitySet: EntitySet, id: Id, company: Company }),
+    output: ODataEntity.nullable(),
     run: (input, ctx, b) => b.odata.get(companyPath(b, input.company, `${input.entitySet}(${input.id})`), ctx.signal),
   }),
   create: call<BcBound, typeof createInput>({
     description:
       'Creates an entity (or, with `parent`, a line under its document, e.g. purchaseInvoiceLines of a purchase invoice); returns it as Business Central stored it (with id and @odata.etag).',
     input: createInput,
+    output: ODataEntity,
     run: (input, ctx, b) =>
       b.odata.create(
         companyPath(b, input.company, input.parent ? `${input.parent.entitySet}(${input.parent.id})/${input.entitySet}` : input.entitySet),
@@ -169,6 +173,7 @@ const operations = {
       etag: z.string().optional(),
       company: Company,
     }),
+    output: ODataEntity,
     async run(input, ctx, b) {
       const path = companyPath(b, input.company, `${input.entitySet}(${input.id})`);
       let etag = input.etag;
@@ -184,6 +189,7 @@ const operations = {
     description:
       'Deletes an entity; with `etag` only if nobody changed it since (else concurrency_conflict). A record already gone returns deleted: false.',
     input: deleteInput,
+    output: ODataDeleted,
     async run(input, ctx, b) {
       const deleted = await b.odata.delete(companyPath(b, input.company, `${input.entitySet}(${input.id})`), input.etag ?? '*', ctx.signal);
       return { deleted };
@@ -193,6 +199,12 @@ const operations = {
     description:
       'Invokes a bound action on a record: post a sales or purchase invoice (Microsoft.NAV.post), ship and invoice a sales order (Microsoft.NAV.shipAndInvoice)…',
     input: actionInput,
+    output: z.object({
+      entitySet: z.string(),
+      id: z.string(),
+      action: z.string(),
+      result: z.unknown().describe('What the action returned; null for none.'),
+    }),
     async run(input, ctx, b) {
       const result = await b.odata.action(
         companyPath(b, input.company, `${input.entitySet}(${input.id})/${input.action}`),
@@ -205,6 +217,10 @@ const operations = {
   batch: call<BcBound, typeof batchInput>({
     description: `Sends up to ${MAX_BATCH_REQUESTS} creates, updates or deletes in one $batch request; with atomic (default) Business Central applies all or none. Returns each request's status and body.`,
     input: batchInput,
+    output: z.object({
+      results: z.array(z.object({ status: z.number().int(), ok: z.boolean(), body: z.unknown() })).describe('One per request, in order.'),
+      failed: z.number().int().describe('How many requests failed (0 unless failOnError is false).'),
+    }),
     async run(input, ctx, b) {
       const requests = input.requests.map((r, i) => {
         const path = companyPath(b, input.company, r.id ? `${r.entitySet}(${r.id})` : r.entitySet);

@@ -13,7 +13,7 @@ import type { AdapterEnvironment, AdapterRegistration, ConnectorDescriptor } fro
 import { bindOperations, call, declareOperations, generator } from '../bind-operations';
 import { authHeaders, EntraAuthority, entraTokenUrl, HttpAuthSecrets, HttpAuthSettings, missingAuthSecrets } from '../platform/http-auth';
 import { expectOk, httpRequest } from '../platform/http-client';
-import { ODataClient, odataString } from '../platform/odata-client';
+import { ODataClient, ODataDeleted, ODataEntity, odataString } from '../platform/odata-client';
 import { filterOf } from '../erp/business-central-adapter';
 import { DocumentRef, loadDocument } from '../document-source';
 import { UpstreamError } from '../upstream-error';
@@ -171,6 +171,7 @@ const operations = {
       pageSize: z.number().int().min(1).max(10_000).optional(),
       maxRecords: z.number().int().min(1).optional(),
     }),
+    output: ODataEntity.describe('One entity of the set.'),
     generate: (input, ctx, b) => {
       // Without cross-company the service reads the user's default company: pin the configured one.
       const own = filterOf(input.filter, input.where);
@@ -191,11 +192,13 @@ const operations = {
   get: call<FinBound, z.ZodObject<{ entitySet: typeof EntitySet; key: typeof Key }>>({
     description: 'Reads one entity by its key fields; null when it does not exist.',
     input: z.object({ entitySet: EntitySet, key: Key }),
+    output: ODataEntity.nullable(),
     run: (input, ctx, b) => b.odata.get(entityPath(input.entitySet, withArea(b, input.key)), ctx.signal),
   }),
   create: call<FinBound, z.ZodObject<{ entitySet: typeof EntitySet; record: z.ZodRecord<z.ZodString, z.ZodUnknown> }>>({
     description: 'Creates an entity (dataAreaId defaults to the connector’s legal entity); returns it as stored.',
     input: z.object({ entitySet: EntitySet, record: z.record(z.string(), z.unknown()) }),
+    output: ODataEntity,
     run: (input, ctx, b) =>
       b.odata.create(`data/${input.entitySet}`, { ...(b.dataAreaId ? { dataAreaId: b.dataAreaId } : {}), ...input.record }, ctx.signal),
   }),
@@ -211,6 +214,7 @@ const operations = {
     description:
       'Updates an entity by its key fields. With `etag` the update fails with concurrency_conflict if someone changed it since; without, the current etag is read first.',
     input: z.object({ entitySet: EntitySet, key: Key, changes: z.record(z.string(), z.unknown()), etag: z.string().optional() }),
+    output: ODataEntity.nullable().describe('The record read back as stored (null if it vanished in between).'),
     async run(input, ctx, b) {
       const path = entityPath(input.entitySet, withArea(b, input.key));
       let etag = input.etag;
@@ -232,6 +236,7 @@ const operations = {
   delete: call<FinBound, z.ZodObject<{ entitySet: typeof EntitySet; key: typeof Key; etag: z.ZodOptional<z.ZodString> }>>({
     description: 'Deletes an entity by its key fields (with `etag`: only if unchanged). A record already gone returns deleted: false.',
     input: z.object({ entitySet: EntitySet, key: Key, etag: z.string().optional() }),
+    output: ODataDeleted,
     run: async (input, ctx, b) => ({
       deleted: await b.odata.delete(entityPath(input.entitySet, withArea(b, input.key)), input.etag ?? '*', ctx.signal),
     }),

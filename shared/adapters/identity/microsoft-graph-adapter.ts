@@ -28,6 +28,9 @@ const connectionSchema = z.object({ settings: Settings, secrets: HttpAuthSecrets
     ctx.addIssue({ code: 'custom', path: ['secrets', name], message: `required for auth type '${c.settings.auth.type}'` });
 });
 
+/** Output schema of a directory object as Graph returns it. */
+const DirectoryObject = z.record(z.string(), z.unknown()).describe('A directory object: id and the selected fields.');
+
 const listInput = z.object({
   filter: z.string().optional().describe("OData $filter, e.g. accountEnabled eq true or startswith(displayName,'A')"),
   select: z.array(z.string()).optional(),
@@ -44,21 +47,25 @@ const operations = {
   users: generator<GraphBound, typeof listInput>({
     description: 'Streams directory users, following @odata.nextLink.',
     input: listInput,
+    output: DirectoryObject.describe('One user (the fields of `select`, or Graph defaults).'),
     generate: (input, ctx, b) => b.odata.query('users', input, ctx.signal),
   }),
   groups: generator<GraphBound, typeof listInput>({
     description: 'Streams directory groups, following @odata.nextLink.',
     input: listInput,
+    output: DirectoryObject.describe('One group.'),
     generate: (input, ctx, b) => b.odata.query('groups', input, ctx.signal),
   }),
   groupMembers: generator<GraphBound, z.ZodObject<{ groupId: typeof Id; select: z.ZodOptional<z.ZodArray<z.ZodString>> }>>({
     description: 'Streams the direct members of a group.',
     input: z.object({ groupId: Id, select: z.array(z.string()).optional() }),
+    output: DirectoryObject.describe('One member (user, group, device… by @odata.type).'),
     generate: (input, ctx, b) => b.odata.query(`groups/${encodeURIComponent(input.groupId)}/members`, input, ctx.signal),
   }),
   getUser: call<GraphBound, z.ZodObject<{ id: typeof Id }>>({
     description: 'Reads one user by id or userPrincipalName; null when it does not exist.',
     input: z.object({ id: Id }),
+    output: DirectoryObject.nullable(),
     run: (input, ctx, b) => b.odata.get(`users/${encodeURIComponent(input.id)}`, ctx.signal),
   }),
 };

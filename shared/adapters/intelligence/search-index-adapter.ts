@@ -78,6 +78,12 @@ const upsertInput = z.object({
 });
 const deleteInput = z.object({ keyField: FieldName, keys: z.array(z.string().min(1)).min(1).max(1000) });
 
+/** Output schema of an upsert or delete: one result per document, in order. */
+const IndexOutcome = z.object({
+  count: z.number().int(),
+  results: z.array(z.object({ key: z.string(), ok: z.boolean(), statusCode: z.number().int(), error: z.string().nullable() })),
+});
+
 function outcome(r: { status: number; body: { value?: Array<Record<string, unknown>> } }, what: string) {
   const results = (r.body.value ?? []).map((x) => ({
     key: String(x['key']),
@@ -106,6 +112,9 @@ const operations = {
     description:
       'Queries the index by keywords, by a vector (k nearest neighbours of a vector field), or both (hybrid); with an optional OData filter.',
     input: queryInput,
+    output: z.object({
+      hits: z.array(z.object({ score: z.number(), document: z.record(z.string(), z.unknown()).describe('The selected fields.') })),
+    }),
     async run(input, ctx, b) {
       const body = {
         ...(input.search !== undefined ? { search: input.search } : {}),
@@ -124,6 +133,7 @@ const operations = {
     description:
       'Adds or updates documents (at most 1000 per call); each document carries the index key field. Fails naming the first document the service refused.',
     input: upsertInput,
+    output: IndexOutcome,
     run: async (input, ctx, b) =>
       outcome(
         await post(
@@ -139,6 +149,7 @@ const operations = {
   delete: call<SearchBound, typeof deleteInput>({
     description: 'Deletes documents by key (absent keys count as deleted, so a retry succeeds).',
     input: deleteInput,
+    output: IndexOutcome,
     run: async (input, ctx, b) =>
       outcome(
         await post(

@@ -173,6 +173,9 @@ const operations = {
   getArtifact: call<BlobBound, z.ZodObject<{ name: typeof BlobName; encoding: typeof Encoding }>>({
     description: `Reads a blob (at most ${MAX_INLINE_BLOB_BYTES} bytes) as UTF-8 text or base64; null when it does not exist.`,
     input: z.object({ name: BlobName, encoding: Encoding }),
+    output: z
+      .object({ name: z.string(), size: z.number(), contentType: z.string().nullable(), etag: z.string(), content: z.string() })
+      .nullable(),
     run: (input, ctx, b) =>
       guarded(`Reading blob ${input.name}`, async () => {
         const blob = (await b.container(ctx.signal)).getBlobClient(input.name);
@@ -200,6 +203,7 @@ const operations = {
   listArtifacts: call<BlobBound, z.ZodObject<{ prefix: z.ZodOptional<z.ZodString>; max: z.ZodDefault<z.ZodNumber> }>>({
     description: 'Lists blobs whose names start with `prefix` (at most `max`).',
     input: z.object({ prefix: z.string().optional(), max: z.number().int().min(1).max(5000).default(1000) }),
+    output: z.object({ items: z.array(z.object({ name: z.string(), size: z.number(), lastModified: z.iso.datetime() })) }),
     run: (input, ctx, b) =>
       guarded('Listing blobs', async () => {
         const container = await b.container(ctx.signal);
@@ -218,6 +222,7 @@ const operations = {
   deleteArtifact: call<BlobBound, z.ZodObject<{ name: typeof BlobName }>>({
     description: 'Deletes a blob; succeeds when it is already gone (a retry is harmless).',
     input: z.object({ name: BlobName }),
+    output: z.object({ name: z.string(), deleted: z.boolean().describe('False when it was already gone.') }),
     run: (input, ctx, b) =>
       guarded(`Deleting blob ${input.name}`, async () => {
         const r = await (await b.container(ctx.signal)).deleteBlob(input.name, { abortSignal: ctx.signal }).then(

@@ -9,7 +9,7 @@ import { bindOperations, call, declareOperations, generator } from '../bind-oper
 import { UpstreamError } from '../upstream-error';
 import { authHeaders, HttpAuthSecrets, HttpAuthSettings, missingAuthSecrets } from './http-auth';
 import { expectOk, httpRequest } from './http-client';
-import { ODataClient } from './odata-client';
+import { ODataClient, ODataEntity } from './odata-client';
 
 const Settings = z.object({
   baseUrl: z.url({ protocol: /^https?$/ }).describe('Every request path is relative to this URL.'),
@@ -138,6 +138,7 @@ const operations = {
   odataQuery: generator<HttpBound, typeof odataQueryInput>({
     description: 'Streams the records of an OData v4 collection, following @odata.nextLink page by page (one page in memory).',
     input: odataQueryInput,
+    output: ODataEntity.describe('One entity of the collection.'),
     generate: (input, ctx, b) => b.odata.query(input.entitySet, input, ctx.signal),
   }),
 };

@@ -4,6 +4,7 @@
  * ETag-guarded updates and deletes, bound actions and JSON `$batch`. The base for the Business
  * Central and Dynamics 365 Finance adapters.
  */
+import { z } from 'zod';
 import type { OutboundPolicy } from '../network-policy';
 import { UpstreamError } from '../upstream-error';
 import { errorMessageOf, expectOk, httpRequest, jsonOf, type HttpResponse } from './http-client';
@@ -43,6 +44,12 @@ export interface BatchResponse {
 
 /** Most requests in one `$batch`: Business Central's limit (100 operations). */
 export const MAX_BATCH_REQUESTS = 100;
+
+/** Output schema of one OData entity as the service returned it (its fields, `@odata.etag`…). */
+export const ODataEntity = z.record(z.string(), z.unknown()).describe('An entity as the service returned it, with @odata.etag.');
+
+/** Output schema of a delete: false when the record was already gone. */
+export const ODataDeleted = z.object({ deleted: z.boolean() });
 
 /** Query options of a collection read. */
 export interface ODataQuery {

@@ -6,12 +6,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { TaskFailedError } from '../../domain/errors';
 import { evaluate } from '../../domain/expressions';
+import { BusinessObjectList } from '../../domain/business-objects-api';
 import type { AdapterRegistration, CallOperation, GeneratorOperation, Operation, OperationContext } from '../adapter';
 
 const echo: CallOperation<z.ZodRecord<z.ZodString, z.ZodUnknown>> = {
   kind: 'call',
   description: 'Returns its input unchanged.',
   input: z.record(z.string(), z.unknown()),
+  output: z.record(z.string(), z.unknown()).describe('The input, unchanged.'),
   async run(input) {
     return input;
   },
@@ -21,6 +23,7 @@ const transform: CallOperation<z.ZodObject<{ expression: z.ZodString }>> = {
   kind: 'call',
   description: 'Evaluates a JSONata `expression` against the task context ({ input, steps, record, run }).',
   input: z.object({ expression: z.string().min(1) }),
+  output: z.unknown().describe('Whatever the expression evaluates to.'),
   async run(input, ctx) {
     return evaluate(input.expression, ctx.expressionContext, ctx.taskKey);
   },
@@ -30,6 +33,7 @@ const sleep: CallOperation<z.ZodObject<{ ms: z.ZodNumber }>> = {
   kind: 'call',
   description: 'Waits `ms` milliseconds (at most one hour); stops early when the task is aborted.',
   input: z.object({ ms: z.number().int().min(0).max(3_600_000) }),
+  output: z.object({ sleptMs: z.number().int() }),
   async run(input, ctx) {
     await delay(input.ms, undefined, { signal: ctx.signal });
     return { sleptMs: input.ms };
@@ -40,6 +44,7 @@ const fail: CallOperation<z.ZodObject<{ message: z.ZodDefault<z.ZodString> }>> =
   kind: 'call',
   description: 'Fails the task with `message`; never retried.',
   input: z.object({ message: z.string().default('Failed on purpose') }),
+  output: z.never().describe('Never returns: the task fails.'),
   async run(input) {
     throw new TaskFailedError('platform_fail', input.message, { retryable: false });
   },
@@ -49,6 +54,7 @@ const range: GeneratorOperation<z.ZodObject<{ count: z.ZodNumber; start: z.ZodDe
   kind: 'generator',
   description: 'Yields `count` records `{ index }`, from `start` (default 0). Streams: nothing is buffered.',
   input: z.object({ count: z.number().int().min(0).max(100_000_000), start: z.number().int().min(0).default(0) }),
+  output: z.object({ index: z.number().int() }).describe('One record.'),
   async *generate(input, ctx) {
     const end = input.start + input.count;
     for (let index = input.start; index < end; index++) {
@@ -95,6 +101,7 @@ const queryBusinessObjects: CallOperation<typeof queryBusinessObjectsInput> = {
   kind: 'call',
   description: 'Reads business objects of `type` in key order whose data contains `filter`; one page of `limit`, continue with `cursor`.',
   input: queryBusinessObjectsInput,
+  output: BusinessObjectList,
   async run(input, ctx) {
     return boAccess(ctx).query(input.type, input);
   },
