@@ -3,6 +3,7 @@
  * fields), and the local host runs the same handlers on an interval.
  */
 import { recoverRuns } from '../shared/engine/recovery-sweep';
+import { resumeDueWaits } from '../shared/engine/waits-service';
 import { fireDueSchedules } from '../shared/schedules/fire-schedules';
 import type { Platform } from '../shared/platform';
 
@@ -31,5 +32,13 @@ export const timers: readonly TimerJob[] = [
     schedule: '5 * * * * *',
     everyMs: 15_000,
     run: (p) => fireDueSchedules(p),
+  },
+  {
+    // Durable timers: waits for a time resume, other waits time out. Every minute in Azure (cron
+    // resolution), every second locally. One indexed query when nothing is due.
+    name: 'resumeDueWaits',
+    schedule: '0 * * * * *',
+    everyMs: 1_000,
+    run: (p) => resumeDueWaits(p),
   },
 ];

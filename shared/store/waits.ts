@@ -88,22 +88,22 @@ export async function lockRuns(q: Queryable, orgId: string, runIds: readonly str
   return new Map(rows.map((r) => [r.id, r.status]));
 }
 
-/** Locks the run for the worker that holds its lease. False when the lease is gone (fenced). */
-export async function lockHeldRun(q: Queryable, orgId: string, runId: string, owner: string): Promise<boolean> {
-  const { rows } = await q.query(
-    `SELECT id FROM workflow_runs WHERE id = $1::uuid AND org_id = $2::uuid AND lease_owner = $3::text AND status = 'RUNNING'
+/** Locks the run for the worker that holds its lease; its attempt, or null when the lease is gone (fenced). */
+export async function lockHeldRun(q: Queryable, orgId: string, runId: string, owner: string): Promise<number | null> {
+  const { rows } = await q.query<{ attempt: number }>(
+    `SELECT attempt FROM workflow_runs WHERE id = $1::uuid AND org_id = $2::uuid AND lease_owner = $3::text AND status = 'RUNNING'
         AND lease_expires_at > clock_timestamp() FOR UPDATE`,
     [runId, orgId, owner],
   );
-  return rows.length > 0;
+  return rows[0]?.attempt ?? null;
 }
 
 /**
  * The wait of a task run in this run attempt, created if absent (inside the caller's transaction,
  * after `lockHeldRun`). A signal wait takes the oldest kept signal of its name at once.
  */
-export async function openWait(q: Queryable, w: NewWait): Promise<WaitRow> {
-  await q.query(
+export async function openWait(q: Queryable, w: NewWait): Promise<{ wait: WaitRow; opened: boolean }> {
+  const { rowCount } = await q.query(
     `INSERT INTO run_waits (id, org_id, run_id, task_run_id, run_attempt, task_key, kind, signal_name, event_name, event_key,
                             due_at, status, approval)
      VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::int, $6::text, $7::text, $8::text, $9::text, $10::text,
@@ -130,6 +130,7 @@ export async function openWait(q: Queryable, w: NewWait): Promise<WaitRow> {
     [w.taskRunId, w.runAttempt],
   );
   const wait = rows[0]!;
+  const opened = (rowCount ?? 0) > 0;
   if (wait.kind === 'signal' && wait.status === 'waiting') {
     const { rows: taken } = await q.query<{ payload: unknown }>(
       `UPDATE run_signals SET taken_by = $3::uuid
@@ -140,10 +141,10 @@ export async function openWait(q: Queryable, w: NewWait): Promise<WaitRow> {
     );
     if (taken.length) {
       const ended = await endWaits(q, [wait.id], 'resumed', taken[0]!.payload ?? null);
-      if (ended.length) return { ...wait, status: 'resumed', result: taken[0]!.payload ?? null };
+      if (ended.length) return { wait: { ...wait, status: 'resumed', result: taken[0]!.payload ?? null }, opened };
     }
   }
-  return wait;
+  return { wait, opened };
 }
 
 /**
