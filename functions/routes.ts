@@ -18,6 +18,7 @@ import { health, openApiRoute } from './handlers/system';
 import { hqSystem } from './handlers/system-hq';
 import * as workers from './handlers/workers';
 import * as workflows from './handlers/workflows';
+import * as waits from './handlers/waits';
 import * as workflowVersions from './handlers/workflow-versions';
 import * as deletions from './handlers/deletions';
 
@@ -60,6 +61,11 @@ export const routes: readonly Route[] = [
   runs.listRuns,
   runs.cancelRun,
   runs.retryRun,
+  waits.sendSignal,
+  waits.listRunWaits,
+  waits.publishEvent,
+  waits.listApprovals,
+  waits.decideApproval,
   schedules.createSchedule,
   schedules.listSchedules,
   schedules.getSchedule,

@@ -178,7 +178,10 @@ export const WaitTask = z
 /** Who may decide an approval: anyone matching one of the lists. */
 export const Approvers = z
   .strictObject({
-    roles: z.array(z.enum(['owner', 'admin', 'editor', 'operator', 'viewer'])).max(10).optional(),
+    roles: z
+      .array(z.enum(['owner', 'admin', 'editor', 'operator', 'viewer']))
+      .max(10)
+      .optional(),
     groups: z.array(z.string().min(1).max(128)).max(50).optional().describe('Entra group object ids.'),
     users: z.array(z.string().min(1).max(256)).max(100).optional().describe('User object ids or e-mail addresses.'),
   })

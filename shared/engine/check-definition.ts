@@ -71,7 +71,8 @@ function checkWait(
           ? `waits for one thing: ${kinds.join(' and ')} are given together`
           : 'names what it waits for: one of signal, event (with match), until, durationMs',
       });
-    if (t.event !== undefined && t.match === undefined) issues.push({ path: `${base}.match`, message: 'an event wait needs match (its key)' });
+    if (t.event !== undefined && t.match === undefined)
+      issues.push({ path: `${base}.match`, message: 'an event wait needs match (its key)' });
     if (t.match !== undefined && t.event === undefined) issues.push({ path: `${base}.match`, message: 'match is only for an event wait' });
     if (t.match !== undefined) checkWhole(t.match, `${base}.match`, i);
     if (t.until !== undefined) checkWhole(t.until, `${base}.until`, i);

@@ -541,7 +541,15 @@ export class RunExecutor {
       const target = await this.operation(run.orgId, projectId, notify.connector, notify.operation, task.key);
       const approval = { id: approvalId, title: task.title, link: `/inbox?approval=${approvalId}` };
       const input = this.parseInput(target.op, await mapValue(notify.input ?? {}, { ...context, approval }, task.key), task.key);
-      await this.call(this.taskScope(run, projectId, task.key, log), target, input, { key: task.key }, `notify:${approvalId}`, context, signal);
+      await this.call(
+        this.taskScope(run, projectId, task.key, log),
+        target,
+        input,
+        { key: task.key },
+        `notify:${approvalId}`,
+        context,
+        signal,
+      );
     } catch (err) {
       if (mustAbandon(err, signal)) throw err;
       log.warn({ err, taskKey: task.key, code: toStoredError(err).code }, 'approval notice not sent; the Inbox lists the approval');

@@ -96,7 +96,11 @@ export async function sendSignal(
       sentBy: who.actor.id,
       takenBy: ended[0]?.id ?? null,
     });
-    const woken = await wakeRuns(q, who.orgId, ended.map((e) => e.runId));
+    const woken = await wakeRuns(
+      q,
+      who.orgId,
+      ended.map((e) => e.runId),
+    );
     await appendAudit(q, {
       orgId: who.orgId,
       actor: who.actor,
@@ -230,7 +234,8 @@ export function mayDecide(who: Principal, w: WaitRow): { ok: boolean; reason: st
     groups.some((g) => who.groups?.includes(g)) ||
     users.some((u) => u === who.actor.id || u.toLowerCase() === who.username?.toLowerCase() || who.actor.id.endsWith(`/${u}`));
   if (!listed) return { ok: false, reason: 'you are not one of its approvers' };
-  if (!a.allowRequester && a.requester === who.actor.id) return { ok: false, reason: 'you started this run; the requester may not approve it' };
+  if (!a.allowRequester && a.requester === who.actor.id)
+    return { ok: false, reason: 'you started this run; the requester may not approve it' };
   if (w.decisions.some((d) => d.actorId === who.actor.id)) return { ok: false, reason: 'you already decided' };
   if (w.status !== 'waiting') return { ok: false, reason: `it is ${w.status}` };
   return { ok: true, reason: null };
@@ -349,6 +354,6 @@ export async function runWaits(p: Deps, who: Principal, runId: string) {
 }
 
 /** Waiting work by kind, for /hq system status. */
-export async function waitingStatus(p: Pick<Platform, 'db'>) {
-  return (await waitingSummary(p.db)).map((r) => ({ kind: r.kind, count: r.count, oldestSince: iso(r.oldest) }));
+export async function waitingStatus(p: Pick<Platform, 'db'>, orgId: string) {
+  return (await waitingSummary(p.db, orgId)).map((r) => ({ kind: r.kind, count: r.count, oldestSince: iso(r.oldest) }));
 }

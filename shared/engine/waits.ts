@@ -64,9 +64,13 @@ async function describe(task: WaitTask | ApprovalTask, context: Context, db: Db,
     const at = await evaluate(task.until, context, task.key);
     const ms = typeof at === 'string' ? Date.parse(at) : NaN;
     if (!Number.isFinite(ms))
-      throw new TaskFailedError('invalid_wait', `Task '${task.key}': until gave ${JSON.stringify(at) ?? 'nothing'}, not an ISO date-time.`, {
-        retryable: false,
-      });
+      throw new TaskFailedError(
+        'invalid_wait',
+        `Task '${task.key}': until gave ${JSON.stringify(at) ?? 'nothing'}, not an ISO date-time.`,
+        {
+          retryable: false,
+        },
+      );
     const inMs = Math.max(0, ms - Date.now());
     if (inMs > WAIT_MAX_MS)
       throw new TaskFailedError('invalid_wait', `Task '${task.key}': until ${String(at)} is more than a year ahead.`, { retryable: false });

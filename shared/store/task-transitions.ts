@@ -134,7 +134,12 @@ export const TASK_TRANSITIONS: readonly TaskTransition[] = [
     statement: 'runs.cancelRunTree',
     why: 'the run (or an ancestor) is cancelled, or a child timed out',
   },
-  { from: ['PENDING', 'RUNNING', 'WAITING'], to: 'CANCELLED', statement: 'runs.closeOrphans', why: 'a child run whose parent already ended' },
+  {
+    from: ['PENDING', 'RUNNING', 'WAITING'],
+    to: 'CANCELLED',
+    statement: 'runs.closeOrphans',
+    why: 'a child run whose parent already ended',
+  },
   {
     from: ['PENDING', 'RUNNING', 'WAITING', 'FAILED', 'CANCELLED'],
     to: 'PENDING',

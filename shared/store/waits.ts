@@ -125,10 +125,10 @@ export async function openWait(q: Queryable, w: NewWait): Promise<{ wait: WaitRo
       w.approval ? JSON.stringify(w.approval) : null,
     ],
   );
-  const { rows } = await q.query<WaitRow>(
-    `SELECT ${WAIT_COLUMNS} FROM run_waits WHERE task_run_id = $1::uuid AND run_attempt = $2::int`,
-    [w.taskRunId, w.runAttempt],
-  );
+  const { rows } = await q.query<WaitRow>(`SELECT ${WAIT_COLUMNS} FROM run_waits WHERE task_run_id = $1::uuid AND run_attempt = $2::int`, [
+    w.taskRunId,
+    w.runAttempt,
+  ]);
   const wait = rows[0]!;
   const opened = (rowCount ?? 0) > 0;
   if (wait.kind === 'signal' && wait.status === 'waiting') {
@@ -200,10 +200,10 @@ export async function parkRun(
     [runId, orgId, status],
   );
   if (status === 'WAITING')
-    await q.query(
-      `UPDATE task_runs SET status = 'WAITING' WHERE id = ANY($1::uuid[]) AND run_id = $2::uuid AND status = 'RUNNING'`,
-      [taskRunIds, runId],
-    );
+    await q.query(`UPDATE task_runs SET status = 'WAITING' WHERE id = ANY($1::uuid[]) AND run_id = $2::uuid AND status = 'RUNNING'`, [
+      taskRunIds,
+      runId,
+    ]);
   return status;
 }
 
@@ -261,7 +261,16 @@ export async function findSignal(
 
 export async function insertSignal(
   q: Queryable,
-  s: { id: string; orgId: string; runId: string; name: string; payload: unknown; idempotencyKey: string | null; sentBy: string; takenBy: string | null },
+  s: {
+    id: string;
+    orgId: string;
+    runId: string;
+    name: string;
+    payload: unknown;
+    idempotencyKey: string | null;
+    sentBy: string;
+    takenBy: string | null;
+  },
 ): Promise<void> {
   await q.query(
     `INSERT INTO run_signals (id, org_id, run_id, name, payload, idempotency_key, sent_by, taken_by)
@@ -301,7 +310,10 @@ export async function lockWait(q: Queryable, orgId: string, waitId: string): Pro
 }
 
 export async function getWait(q: Queryable, orgId: string, waitId: string): Promise<WaitRow | null> {
-  const { rows } = await q.query<WaitRow>(`SELECT ${WAIT_COLUMNS} FROM run_waits WHERE id = $1::uuid AND org_id = $2::uuid`, [waitId, orgId]);
+  const { rows } = await q.query<WaitRow>(`SELECT ${WAIT_COLUMNS} FROM run_waits WHERE id = $1::uuid AND org_id = $2::uuid`, [
+    waitId,
+    orgId,
+  ]);
   return rows[0] ?? null;
 }
 
@@ -330,9 +342,14 @@ export async function listApprovals(q: Queryable, orgId: string, pendingOnly: bo
 }
 
 /** Waiting runs by kind: how many, and since when the oldest waits (for /hq system status). */
-export async function waitingSummary(q: Queryable): Promise<Array<{ kind: WaitKind; count: number; oldest: string | null }>> {
+export async function waitingSummary(
+  q: Queryable,
+  orgId: string,
+): Promise<Array<{ kind: WaitKind; count: number; oldest: string | null }>> {
   const { rows } = await q.query<{ kind: WaitKind; count: string; oldest: string | null }>(
-    `SELECT kind, count(*) AS count, min(created_at) AS oldest FROM run_waits WHERE status = 'waiting' GROUP BY kind ORDER BY kind`,
+    `SELECT kind, count(*) AS count, min(created_at) AS oldest FROM run_waits WHERE org_id = $1::uuid AND status = 'waiting'
+      GROUP BY kind ORDER BY kind`,
+    [orgId],
   );
   return rows.map((r) => ({ kind: r.kind, count: Number(r.count), oldest: r.oldest }));
 }

@@ -21,6 +21,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Approvals: the ones the caller may decide now (pending), or all of the organisation */
+        get: operations["listApprovals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/approvals/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve or reject: 403 when the caller may not decide, 409 when already decided or closed */
+        post: operations["decideApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/config": {
         parameters: {
             query?: never;
@@ -159,6 +193,23 @@ export interface paths {
         put?: never;
         /** Connect for real and report the server’s answer or error */
         post: operations["testConnector"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish an event: every run waiting on its name with a matching key resumes */
+        post: operations["publishEvent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -540,6 +591,40 @@ export interface paths {
         put?: never;
         /** Rerun a FAILED or CANCELLED run from its first unfinished task, as a new attempt of the same run */
         post: operations["retryRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/{id}/signals/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a signal to a run: it ends the wait for this name, or is kept for the first wait that asks for it */
+        post: operations["sendSignal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/{id}/waits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a run's tasks wait (or waited) for: signal, event and key, time, approvers and decisions */
+        get: operations["listRunWaits"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1060,6 +1145,79 @@ export interface components {
             /** @description null: every workflow of the organisation. */
             workflowIds: string[] | null;
         };
+        ApprovalList: {
+            items: {
+                approvals: number;
+                approvers: {
+                    groups?: string[];
+                    roles?: string[];
+                    users?: string[];
+                };
+                /** @description Whether the caller may decide it now. */
+                canDecide: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                decisions: {
+                    actorId: string;
+                    comment: string | null;
+                    /** Format: date-time */
+                    decidedAt: string;
+                    /** @enum {string} */
+                    decision: "approve" | "reject";
+                    displayName: string | null;
+                }[];
+                details: components["schemas"]["JsonValue"];
+                dueAt: string | null;
+                /** Format: uuid */
+                id: string;
+                /** @description Why the caller may not decide, when not. */
+                reason: string | null;
+                requester: string | null;
+                required: number;
+                /** Format: uuid */
+                runId: string;
+                /** @enum {string} */
+                status: "waiting" | "resumed" | "timed_out" | "rejected" | "cancelled";
+                taskKey: string;
+                title: string;
+            }[];
+        };
+        /** @description An approval task waiting for (or past) its decisions. */
+        ApprovalView: {
+            approvals: number;
+            approvers: {
+                groups?: string[];
+                roles?: string[];
+                users?: string[];
+            };
+            /** @description Whether the caller may decide it now. */
+            canDecide: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            decisions: {
+                actorId: string;
+                comment: string | null;
+                /** Format: date-time */
+                decidedAt: string;
+                /** @enum {string} */
+                decision: "approve" | "reject";
+                displayName: string | null;
+            }[];
+            details: components["schemas"]["JsonValue"];
+            dueAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description Why the caller may not decide, when not. */
+            reason: string | null;
+            requester: string | null;
+            required: number;
+            /** Format: uuid */
+            runId: string;
+            /** @enum {string} */
+            status: "waiting" | "resumed" | "timed_out" | "rejected" | "cancelled";
+            taskKey: string;
+            title: string;
+        };
         AuditList: {
             items: {
                 action: string;
@@ -1175,7 +1333,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+            status: "PENDING" | "RUNNING" | "WAITING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
         };
         Citation: {
             chunk?: {
@@ -1403,6 +1561,11 @@ export interface components {
             };
             title?: string;
         };
+        DecisionBody: {
+            comment?: string;
+            /** @enum {string} */
+            decision: "approve" | "reject";
+        };
         DocumentHit: {
             /** Format: uuid */
             chunkId: string;
@@ -1448,6 +1611,17 @@ export interface components {
             id: string;
             name: string;
             sizeBytes: number;
+        };
+        /** @description An event: every run waiting on this name and key resumes with the payload. */
+        EventBody: {
+            /** @description Runs whose wait `match` gave this key resume. */
+            key: string;
+            name: string;
+            payload?: components["schemas"]["JsonValue"];
+        };
+        EventResult: {
+            /** @description Waits this event ended. */
+            resumed: number;
         };
         Health: {
             checks: {
@@ -1721,7 +1895,7 @@ export interface components {
              */
             id: string;
             /** @enum {string} */
-            status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+            status: "PENDING" | "RUNNING" | "WAITING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
         };
         RoleMappingList: {
             items: {
@@ -1756,7 +1930,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+            status: "PENDING" | "RUNNING" | "WAITING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
         };
         RunList: {
             items: {
@@ -1780,7 +1954,7 @@ export interface components {
                 parentRunId: string | null;
                 startedAt: string | null;
                 /** @enum {string} */
-                status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+                status: "PENDING" | "RUNNING" | "WAITING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
                 /** @enum {string} */
                 trigger: "http" | "schedule" | "workflow" | "chunk" | "event";
                 /** Format: uuid */
@@ -1819,7 +1993,7 @@ export interface components {
             parentRunId: string | null;
             startedAt: string | null;
             /** @enum {string} */
-            status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+            status: "PENDING" | "RUNNING" | "WAITING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
             tasks: {
                 /** @description Failed attempts of this task, oldest first. */
                 attemptLog?: {
@@ -1869,9 +2043,9 @@ export interface components {
                 runAfter?: "success" | "failure" | "always";
                 startedAt: string | null;
                 /** @enum {string} */
-                status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "SKIPPED" | "CANCELLED";
+                status: "PENDING" | "RUNNING" | "WAITING" | "SUCCEEDED" | "FAILED" | "SKIPPED" | "CANCELLED";
                 /** @enum {string} */
-                type: "atomic" | "workflow" | "chunked";
+                type: "atomic" | "workflow" | "chunked" | "wait" | "approval";
             }[];
             /** @enum {string} */
             trigger: "http" | "schedule" | "workflow" | "chunk" | "event";
@@ -1879,6 +2053,60 @@ export interface components {
             workflowId: string;
             workflowName: string;
             workflowVersion: number;
+        };
+        RunWaitList: {
+            items: {
+                approval: {
+                    approvals: number;
+                    approvers: {
+                        groups?: string[];
+                        roles?: string[];
+                        users?: string[];
+                    };
+                    /** @description Whether the caller may decide it now. */
+                    canDecide: boolean;
+                    /** Format: date-time */
+                    createdAt: string;
+                    decisions: {
+                        actorId: string;
+                        comment: string | null;
+                        /** Format: date-time */
+                        decidedAt: string;
+                        /** @enum {string} */
+                        decision: "approve" | "reject";
+                        displayName: string | null;
+                    }[];
+                    details: components["schemas"]["JsonValue"];
+                    dueAt: string | null;
+                    /** Format: uuid */
+                    id: string;
+                    /** @description Why the caller may not decide, when not. */
+                    reason: string | null;
+                    requester: string | null;
+                    required: number;
+                    /** Format: uuid */
+                    runId: string;
+                    /** @enum {string} */
+                    status: "waiting" | "resumed" | "timed_out" | "rejected" | "cancelled";
+                    taskKey: string;
+                    title: string;
+                } | null;
+                attempt: number;
+                /** Format: date-time */
+                createdAt: string;
+                dueAt: string | null;
+                event: string | null;
+                /** Format: uuid */
+                id: string;
+                key: string | null;
+                /** @enum {string} */
+                kind: "signal" | "event" | "time" | "approval";
+                resolvedAt: string | null;
+                signal: string | null;
+                /** @enum {string} */
+                status: "waiting" | "resumed" | "timed_out" | "rejected" | "cancelled";
+                taskKey: string;
+            }[];
         };
         /** @description A schedule: when to start runs of the workflow, and with what input. */
         ScheduleBody: {
@@ -1967,6 +2195,18 @@ export interface components {
             /** Format: uuid */
             workflowId: string;
         };
+        /** @description What became of a signal. */
+        SignalResult: {
+            /**
+             * @description 'resumed': it ended a wait; 'kept': no wait asks for it yet, the first wait for this name takes it.
+             * @enum {string}
+             */
+            delivery: "resumed" | "kept";
+            /** @description True when the Idempotency-Key named an earlier signal: nothing changed. */
+            replayed: boolean;
+            /** Format: uuid */
+            signalId: string;
+        };
         StudioDeltaEvent: {
             text: string;
         };
@@ -2023,9 +2263,17 @@ export interface components {
                     PENDING: number;
                     RUNNING: number;
                     SUCCEEDED: number;
+                    WAITING: number;
                 };
                 /** @description Age of the oldest PENDING run; null when none is waiting. */
                 oldestPendingAgeSeconds: number | null;
+                /** @description Open waits by kind: how many, and since when the oldest waits (WAITING runs hold no worker). */
+                waiting: {
+                    count: number;
+                    /** @enum {string} */
+                    kind: "signal" | "event" | "time" | "approval";
+                    oldestSince: string | null;
+                }[];
             };
             /** @description Workers whose heartbeat was valid at some moment in the last minute (the whole platform). */
             workers: {
@@ -2250,6 +2498,8 @@ export interface components {
                 limit: number;
             };
             description?: string;
+            /** @description true: a WAITING run keeps its concurrency slot (default: a waiting run holds none). */
+            holdSlotWhileWaiting?: boolean;
             /** @description JSON Schema (2020-12) the run input must satisfy. */
             inputSchema?: {
                 [key: string]: components["schemas"]["JsonValue"];
@@ -2408,6 +2658,83 @@ export interface components {
                 type: "chunked";
                 /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
                 when?: string;
+            } | {
+                /** @description Wait this long (milliseconds, up to a year). */
+                durationMs?: number;
+                /** @description Wait for POST /api/events with this name and a key equal to `match`. */
+                event?: string;
+                key: string;
+                /** @description JSONata over { input, steps, run } giving the event key this run waits for. */
+                match?: string;
+                /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                needs?: string[];
+                /**
+                 * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                 * @enum {string}
+                 */
+                onError?: "fail" | "continue";
+                /**
+                 * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                 * @enum {string}
+                 */
+                runAfter?: "success" | "failure" | "always";
+                /** @description Wait for POST /api/runs/{id}/signals/{name}; a signal sent earlier is kept and taken by the first matching wait. */
+                signal?: string;
+                /** @description How long to wait at most (milliseconds, up to a year); then the task ends FAILED with wait_timed_out. */
+                timeoutMs?: number;
+                /** @constant */
+                type: "wait";
+                /** @description JSONata over { input, steps, run } giving an ISO date-time to wait until. */
+                until?: string;
+                /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                when?: string;
+            } | {
+                /** @description Whether the person who started the run may approve it (default false). */
+                allowRequester?: boolean;
+                /** @description Who may decide: members with one of the roles, in one of the groups, or one of the users. */
+                approvers: {
+                    /** @description Entra group object ids. */
+                    groups?: string[];
+                    roles?: ("owner" | "admin" | "editor" | "operator" | "viewer")[];
+                    /** @description User object ids or e-mail addresses. */
+                    users?: string[];
+                };
+                /** @description What the approvers see (a mapping over { input, steps, run }). */
+                details?: {
+                    [key: string]: components["schemas"]["JsonValue"];
+                };
+                key: string;
+                /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                needs?: string[];
+                /** @description An operation called when the approval opens (e.g. mail or Teams) with `approval.link` in its mapping context. */
+                notify?: {
+                    /** @description A connector name in the project, or 'platform'. */
+                    connector: string;
+                    /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                    input?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    operation: string;
+                };
+                /**
+                 * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                 * @enum {string}
+                 */
+                onError?: "fail" | "continue";
+                /** @description Distinct approvals needed (default 1); one rejection ends it. */
+                required?: number;
+                /**
+                 * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                 * @enum {string}
+                 */
+                runAfter?: "success" | "failure" | "always";
+                /** @description How long to wait at most (milliseconds, up to a year); then the task ends FAILED with wait_timed_out. */
+                timeoutMs?: number;
+                title: string;
+                /** @constant */
+                type: "approval";
+                /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                when?: string;
             })[];
         };
         /** @description The saved draft of a workflow: checked like a save, run by nothing until published. */
@@ -2423,6 +2750,8 @@ export interface components {
                     limit: number;
                 };
                 description?: string;
+                /** @description true: a WAITING run keeps its concurrency slot (default: a waiting run holds none). */
+                holdSlotWhileWaiting?: boolean;
                 /** @description JSON Schema (2020-12) the run input must satisfy. */
                 inputSchema?: {
                     [key: string]: components["schemas"]["JsonValue"];
@@ -2581,6 +2910,83 @@ export interface components {
                     type: "chunked";
                     /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
                     when?: string;
+                } | {
+                    /** @description Wait this long (milliseconds, up to a year). */
+                    durationMs?: number;
+                    /** @description Wait for POST /api/events with this name and a key equal to `match`. */
+                    event?: string;
+                    key: string;
+                    /** @description JSONata over { input, steps, run } giving the event key this run waits for. */
+                    match?: string;
+                    /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                    needs?: string[];
+                    /**
+                     * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                     * @enum {string}
+                     */
+                    onError?: "fail" | "continue";
+                    /**
+                     * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                     * @enum {string}
+                     */
+                    runAfter?: "success" | "failure" | "always";
+                    /** @description Wait for POST /api/runs/{id}/signals/{name}; a signal sent earlier is kept and taken by the first matching wait. */
+                    signal?: string;
+                    /** @description How long to wait at most (milliseconds, up to a year); then the task ends FAILED with wait_timed_out. */
+                    timeoutMs?: number;
+                    /** @constant */
+                    type: "wait";
+                    /** @description JSONata over { input, steps, run } giving an ISO date-time to wait until. */
+                    until?: string;
+                    /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                    when?: string;
+                } | {
+                    /** @description Whether the person who started the run may approve it (default false). */
+                    allowRequester?: boolean;
+                    /** @description Who may decide: members with one of the roles, in one of the groups, or one of the users. */
+                    approvers: {
+                        /** @description Entra group object ids. */
+                        groups?: string[];
+                        roles?: ("owner" | "admin" | "editor" | "operator" | "viewer")[];
+                        /** @description User object ids or e-mail addresses. */
+                        users?: string[];
+                    };
+                    /** @description What the approvers see (a mapping over { input, steps, run }). */
+                    details?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    key: string;
+                    /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                    needs?: string[];
+                    /** @description An operation called when the approval opens (e.g. mail or Teams) with `approval.link` in its mapping context. */
+                    notify?: {
+                        /** @description A connector name in the project, or 'platform'. */
+                        connector: string;
+                        /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                        input?: {
+                            [key: string]: components["schemas"]["JsonValue"];
+                        };
+                        operation: string;
+                    };
+                    /**
+                     * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                     * @enum {string}
+                     */
+                    onError?: "fail" | "continue";
+                    /** @description Distinct approvals needed (default 1); one rejection ends it. */
+                    required?: number;
+                    /**
+                     * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                     * @enum {string}
+                     */
+                    runAfter?: "success" | "failure" | "always";
+                    /** @description How long to wait at most (milliseconds, up to a year); then the task ends FAILED with wait_timed_out. */
+                    timeoutMs?: number;
+                    title: string;
+                    /** @constant */
+                    type: "approval";
+                    /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                    when?: string;
                 })[];
             };
             /** Format: date-time */
@@ -2600,7 +3006,7 @@ export interface components {
                     /** Format: uuid */
                     id: string;
                     /** @enum {string} */
-                    status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+                    status: "PENDING" | "RUNNING" | "WAITING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
                 } | null;
                 name: string;
                 /** Format: uuid */
@@ -2671,6 +3077,8 @@ export interface components {
                     limit: number;
                 };
                 description?: string;
+                /** @description true: a WAITING run keeps its concurrency slot (default: a waiting run holds none). */
+                holdSlotWhileWaiting?: boolean;
                 /** @description JSON Schema (2020-12) the run input must satisfy. */
                 inputSchema?: {
                     [key: string]: components["schemas"]["JsonValue"];
@@ -2829,6 +3237,83 @@ export interface components {
                     type: "chunked";
                     /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
                     when?: string;
+                } | {
+                    /** @description Wait this long (milliseconds, up to a year). */
+                    durationMs?: number;
+                    /** @description Wait for POST /api/events with this name and a key equal to `match`. */
+                    event?: string;
+                    key: string;
+                    /** @description JSONata over { input, steps, run } giving the event key this run waits for. */
+                    match?: string;
+                    /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                    needs?: string[];
+                    /**
+                     * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                     * @enum {string}
+                     */
+                    onError?: "fail" | "continue";
+                    /**
+                     * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                     * @enum {string}
+                     */
+                    runAfter?: "success" | "failure" | "always";
+                    /** @description Wait for POST /api/runs/{id}/signals/{name}; a signal sent earlier is kept and taken by the first matching wait. */
+                    signal?: string;
+                    /** @description How long to wait at most (milliseconds, up to a year); then the task ends FAILED with wait_timed_out. */
+                    timeoutMs?: number;
+                    /** @constant */
+                    type: "wait";
+                    /** @description JSONata over { input, steps, run } giving an ISO date-time to wait until. */
+                    until?: string;
+                    /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                    when?: string;
+                } | {
+                    /** @description Whether the person who started the run may approve it (default false). */
+                    allowRequester?: boolean;
+                    /** @description Who may decide: members with one of the roles, in one of the groups, or one of the users. */
+                    approvers: {
+                        /** @description Entra group object ids. */
+                        groups?: string[];
+                        roles?: ("owner" | "admin" | "editor" | "operator" | "viewer")[];
+                        /** @description User object ids or e-mail addresses. */
+                        users?: string[];
+                    };
+                    /** @description What the approvers see (a mapping over { input, steps, run }). */
+                    details?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    key: string;
+                    /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                    needs?: string[];
+                    /** @description An operation called when the approval opens (e.g. mail or Teams) with `approval.link` in its mapping context. */
+                    notify?: {
+                        /** @description A connector name in the project, or 'platform'. */
+                        connector: string;
+                        /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                        input?: {
+                            [key: string]: components["schemas"]["JsonValue"];
+                        };
+                        operation: string;
+                    };
+                    /**
+                     * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                     * @enum {string}
+                     */
+                    onError?: "fail" | "continue";
+                    /** @description Distinct approvals needed (default 1); one rejection ends it. */
+                    required?: number;
+                    /**
+                     * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                     * @enum {string}
+                     */
+                    runAfter?: "success" | "failure" | "always";
+                    /** @description How long to wait at most (milliseconds, up to a year); then the task ends FAILED with wait_timed_out. */
+                    timeoutMs?: number;
+                    title: string;
+                    /** @constant */
+                    type: "approval";
+                    /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                    when?: string;
                 })[];
             };
             /** Format: uuid */
@@ -2878,6 +3363,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AdapterCatalog"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listApprovals: {
+        parameters: {
+            query?: {
+                status?: "pending" | "all";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Approvals, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalList"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decideApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionBody"];
+            };
+        };
+        responses: {
+            /** @description The approval after the decision */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalView"];
                 };
             };
             /** @description An error */
@@ -3434,6 +3985,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConnectorTestResult"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publishEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventBody"];
+            };
+        };
+        responses: {
+            /** @description Published */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventResult"];
                 };
             };
             /** @description An error */
@@ -4344,7 +4928,7 @@ export interface operations {
                 createdBefore?: string;
                 cursor?: string;
                 limit?: number;
-                status?: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+                status?: "PENDING" | "RUNNING" | "WAITING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
                 workflowId?: string;
             };
             header?: never;
@@ -4484,6 +5068,76 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RetryRunResult"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sendSignal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The same key for the same run delivers the signal once. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JsonValue"];
+            };
+        };
+        responses: {
+            /** @description Delivered (or kept) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignalResult"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRunWaits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run's waits, latest attempt first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunWaitList"];
                 };
             };
             /** @description An error */
