@@ -4,10 +4,11 @@ import { describe, expect, it } from 'vitest';
 import * as runBatches from './run-batches';
 import * as runs from './runs';
 import * as taskTransitions from './task-transitions';
+import * as waits from './waits';
 import { TASK_STATES, TASK_TRANSITIONS, canTransition, transitionTable } from './task-transitions';
 
 const root = join(__dirname, '..', '..');
-const modules: Record<string, Record<string, unknown>> = { 'run-batches': runBatches, runs, 'task-transitions': taskTransitions };
+const modules: Record<string, Record<string, unknown>> = { 'run-batches': runBatches, runs, 'task-transitions': taskTransitions, waits };
 
 describe('the task state machine', () => {
   it('docs/architecture.md shows exactly the table of TASK_TRANSITIONS', () => {
@@ -38,8 +39,9 @@ describe('the task state machine', () => {
   });
 
   it('the database accepts exactly the states of the code', () => {
-    const sql = readFileSync(join(root, 'shared', 'db', 'migrations', '0013_task_graph.sql'), 'utf8');
-    const listed = /CHECK \(status IN \(([^)]*)\)\)/
+    // The latest migration that sets task_runs_status_check.
+    const sql = readFileSync(join(root, 'shared', 'db', 'migrations', '0019_durable_waits.sql'), 'utf8');
+    const listed = /task_runs_status_check\s+CHECK \(status IN \(([^)]*)\)\)/
       .exec(sql)![1]!
       .split(',')
       .map((s) => s.trim().replace(/'/g, ''));
