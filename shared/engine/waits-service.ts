@@ -10,6 +10,7 @@ import { BodyTooLargeError, ConflictError, ForbiddenError, NotFoundError } from 
 import { hasRole, type Principal, type Role } from '../domain/principal';
 import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';
+import { runStatus } from '../store/runs';
 import {
   dueWaits,
   endWaits,
@@ -337,6 +338,7 @@ export async function decide(
 /** What a run's tasks wait for (the run page). */
 export async function runWaits(p: Deps, who: Principal, runId: string) {
   const rows = await waitsOfRun(p.db, who.orgId, runId);
+  if (!rows.length && (await runStatus(p.db, who.orgId, runId)) === null) throw new NotFoundError('run', runId);
   return rows.map((w) => ({
     id: w.id,
     taskKey: w.taskKey,
