@@ -21,6 +21,7 @@ import { workflowSchema } from './handlers/schemas';
 import { hqSystem } from './handlers/system-hq';
 import * as workers from './handlers/workers';
 import * as workflows from './handlers/workflows';
+import * as waits from './handlers/waits';
 import * as workflowVersions from './handlers/workflow-versions';
 import * as deletions from './handlers/deletions';
 import * as testSteps from './handlers/test-steps';
@@ -73,6 +74,11 @@ export const routes: readonly Route[] = [
   bulkRuns.getBulkRetryRuns,
   workflowArchive.archiveWorkflow,
   workflowArchive.restoreWorkflow,
+  waits.sendSignal,
+  waits.listRunWaits,
+  waits.publishEvent,
+  waits.listApprovals,
+  waits.decideApproval,
   schedules.createSchedule,
   schedules.listSchedules,
   schedules.getSchedule,

@@ -4,6 +4,7 @@
  */
 import { resumeBulkActions } from '../shared/engine/bulk-retry';
 import { recoverRuns } from '../shared/engine/recovery-sweep';
+import { resumeDueWaits } from '../shared/engine/waits-service';
 import { fireDueSchedules } from '../shared/schedules/fire-schedules';
 import type { Platform } from '../shared/platform';
 
@@ -40,5 +41,13 @@ export const timers: readonly TimerJob[] = [
     schedule: '15 * * * * *',
     everyMs: 30_000,
     run: (p) => resumeBulkActions(p),
+  },
+  {
+    // Durable timers: waits for a time resume, other waits time out. Every minute in Azure (cron
+    // resolution), every second locally. One indexed query when nothing is due.
+    name: 'resumeDueWaits',
+    schedule: '0 * * * * *',
+    everyMs: 1_000,
+    run: (p) => resumeDueWaits(p),
   },
 ];

@@ -95,7 +95,14 @@ export async function principalFromToken(p: AuthDeps, t: VerifiedToken): Promise
       effectiveRole: role,
     });
   }
-  return { orgId: facts.orgId, actor: { type: 'user', id: userActorId(t.tenantId, t.objectId) }, role };
+  return {
+    orgId: facts.orgId,
+    actor: { type: 'user', id: userActorId(t.tenantId, t.objectId) },
+    role,
+    groups: groups.filter((g) => GUID.test(g)),
+    displayName: t.displayName ?? null,
+    username: t.username ?? null,
+  };
 }
 
 async function authenticateApiKey(p: AuthDeps, presented: string): Promise<Principal> {

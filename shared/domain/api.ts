@@ -5,11 +5,11 @@
 import { z } from 'zod';
 import { WorkflowDefinition } from './workflow-definition';
 
-export const RunStatus = z.enum(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED']);
+export const RunStatus = z.enum(['PENDING', 'RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CANCELLED']);
 export type RunStatus = z.infer<typeof RunStatus>;
 
 /** A task's status: a run's, plus SKIPPED (its `when` was false, or the trigger rule skipped it). */
-export const TaskStatus = z.enum(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED']);
+export const TaskStatus = z.enum(['PENDING', 'RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED']);
 
 export const StoredErrorSchema = z
   .object({ code: z.string(), message: z.string(), retryable: z.boolean(), taskKey: z.string().optional() })
@@ -92,7 +92,7 @@ export const ModelUsage = z
 
 export const TaskRunView = z.object({
   key: z.string(),
-  type: z.enum(['atomic', 'workflow', 'chunked']),
+  type: z.enum(['atomic', 'workflow', 'chunked', 'wait', 'approval']),
   status: TaskStatus,
   needs: z.array(z.string()).optional().describe('The tasks this one waits for (resolved: an omitted `needs` is the task before it).'),
   runAfter: z

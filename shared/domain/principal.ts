@@ -15,6 +15,11 @@ export interface Principal {
   role: Role;
   /** For API keys limited to some workflows: their ids. Absent means every workflow. */
   workflowScope?: readonly string[];
+  /** A signed-in user's Entra group object ids (who may decide an approval); absent for API keys. */
+  groups?: readonly string[];
+  /** A signed-in user's display name and user name, recorded with approval decisions. */
+  displayName?: string | null;
+  username?: string | null;
   /** Where the request came from (the X-Forwarded-For chain), recorded in audit entries; absent outside HTTP. */
   source?: string | null;
 }

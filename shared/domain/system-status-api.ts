@@ -19,11 +19,21 @@ export const SystemStatus = z
         byStatus: z.object({
           PENDING: z.number().int(),
           RUNNING: z.number().int(),
+          WAITING: z.number().int(),
           SUCCEEDED: z.number().int(),
           FAILED: z.number().int(),
           CANCELLED: z.number().int(),
         }),
         oldestPendingAgeSeconds: z.number().nullable().describe('Age of the oldest PENDING run; null when none is waiting.'),
+        waiting: z
+          .array(
+            z.object({
+              kind: z.enum(['signal', 'event', 'time', 'approval']),
+              count: z.number().int(),
+              oldestSince: z.iso.datetime().nullable(),
+            }),
+          )
+          .describe('Open waits by kind: how many, and since when the oldest waits (WAITING runs hold no worker).'),
       })
       .describe("Runs of the caller's organisation."),
     checkedAt: z.iso.datetime(),

@@ -138,7 +138,74 @@ export const ChunkedTask = z
   })
   .describe('ChunkedDispatch: one ChunkRun per generator record, at most `concurrency` in flight.');
 
-export const TaskDefinition = z.discriminatedUnion('type', [AtomicTask, WorkflowRefTask, ChunkedTask]);
+/** The longest a wait or approval may wait: a year (durable timers, shared/engine/waits.ts). */
+export const WAIT_MAX_MS = 366 * 86_400_000;
+const WaitTimeoutMs = z
+  .number()
+  .int()
+  .min(1)
+  .max(WAIT_MAX_MS)
+  .describe('How long to wait at most (milliseconds, up to a year); then the task ends FAILED with wait_timed_out.');
+
+/**
+ * A durable wait: the run is let go (WAITING: no worker, lease or slot) until a signal, an event
+ * whose key matches, or a time. Exactly one of `signal`, `event`, `until`, `durationMs` (checked
+ * on save with its path, check-definition.ts). Its output is the signal's or event's payload, or
+ * `{ resumedAt }` for a time.
+ */
+export const WaitTask = z
+  .strictObject({
+    key: TaskKey,
+    type: z.literal('wait'),
+    signal: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must be 1-128 of letters, digits, _ . : -')
+      .optional()
+      .describe('Wait for POST /api/runs/{id}/signals/{name}; a signal sent earlier is kept and taken by the first matching wait.'),
+    event: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must be 1-128 of letters, digits, _ . : -')
+      .optional()
+      .describe('Wait for POST /api/events with this name and a key equal to `match`.'),
+    match: z.string().min(1).max(2_000).optional().describe('JSONata over { input, steps, run } giving the event key this run waits for.'),
+    until: z.string().min(1).max(2_000).optional().describe('JSONata over { input, steps, run } giving an ISO date-time to wait until.'),
+    durationMs: z.number().int().min(0).max(WAIT_MAX_MS).optional().describe('Wait this long (milliseconds, up to a year).'),
+    timeoutMs: WaitTimeoutMs.optional(),
+    ...TaskFlow,
+  })
+  .describe('Wait: a durable wait for a signal, an event or a time; the run holds no worker while it waits.');
+
+/** Who may decide an approval: anyone matching one of the lists. */
+export const Approvers = z
+  .strictObject({
+    roles: z
+      .array(z.enum(['owner', 'admin', 'editor', 'operator', 'viewer']))
+      .max(10)
+      .optional(),
+    groups: z.array(z.string().min(1).max(128)).max(50).optional().describe('Entra group object ids.'),
+    users: z.array(z.string().min(1).max(256)).max(100).optional().describe('User object ids or e-mail addresses.'),
+  })
+  .describe('Who may decide: members with one of the roles, in one of the groups, or one of the users.');
+
+export const ApprovalTask = z
+  .strictObject({
+    key: TaskKey,
+    type: z.literal('approval'),
+    title: z.string().min(1).max(200),
+    details: InputMapping.optional().describe('What the approvers see (a mapping over { input, steps, run }).'),
+    approvers: Approvers,
+    required: z.number().int().min(1).max(100).optional().describe('Distinct approvals needed (default 1); one rejection ends it.'),
+    allowRequester: z.boolean().optional().describe('Whether the person who started the run may approve it (default false).'),
+    timeoutMs: WaitTimeoutMs.optional(),
+    notify: z
+      .strictObject({ connector: ConnectorRef, operation: OperationName, input: InputMapping.optional() })
+      .optional()
+      .describe('An operation called when the approval opens (e.g. mail or Teams) with `approval.link` in its mapping context.'),
+    ...TaskFlow,
+  })
+  .describe('Approval: a human decision (N of M approvers); rejection fails the task with approval_rejected.');
+
+export const TaskDefinition = z.discriminatedUnion('type', [AtomicTask, WorkflowRefTask, ChunkedTask, WaitTask, ApprovalTask]);
 
 /**
  * At most `limit` runs of this workflow at a time; with `key` (a JSONata expression over
@@ -179,6 +246,10 @@ export const WorkflowDefinition = z
       })
       .optional()
       .describe('A workflow started (as its own run, linked by onFailureOf) when a run of this one ends FAILED.'),
+    holdSlotWhileWaiting: z
+      .boolean()
+      .optional()
+      .describe('true: a WAITING run keeps its concurrency slot (default: a waiting run holds none).'),
     output: InputMapping.optional().describe(
       "The run's output mapping; when omitted, the output of the last task in the list that succeeded.",
     ),
@@ -190,6 +261,8 @@ export type TaskDefinition = z.infer<typeof TaskDefinition>;
 export type AtomicTask = z.infer<typeof AtomicTask>;
 export type WorkflowRefTask = z.infer<typeof WorkflowRefTask>;
 export type ChunkedTask = z.infer<typeof ChunkedTask>;
+export type WaitTask = z.infer<typeof WaitTask>;
+export type ApprovalTask = z.infer<typeof ApprovalTask>;
 export type TaskType = TaskDefinition['type'];
 export type RetryPolicy = z.infer<typeof RetryPolicy>;
 export type WorkflowConcurrency = z.infer<typeof WorkflowConcurrency>;

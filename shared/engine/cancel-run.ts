@@ -39,7 +39,7 @@ export async function cancelRun(
     if (status !== 'CANCELLED')
       throw new ConflictError(
         'run_already_finished',
-        `Run ${runId} already ended ${status}; only PENDING or RUNNING runs can be cancelled.`,
+        `Run ${runId} already ended ${status}; only PENDING, RUNNING or WAITING runs can be cancelled.`,
       );
     return { id: runId, status, cancelledRuns: 0 };
   }

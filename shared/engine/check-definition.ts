@@ -39,10 +39,53 @@ function mappingsOf(t: TaskDefinition, i: number): Array<{ value: unknown; path:
   const base = `tasks[${i}]`;
   if (t.type === 'atomic') return [{ value: t.input, path: `${base}.input`, record: false }];
   if (t.type === 'workflow') return [{ value: t.input, path: `${base}.input`, record: false }];
+  if (t.type === 'wait') return [];
+  if (t.type === 'approval')
+    return [
+      { value: t.details, path: `${base}.details`, record: false },
+      { value: t.notify?.input, path: `${base}.notify.input`, record: false },
+    ];
   return [
     { value: t.generator.input, path: `${base}.generator.input`, record: false },
     { value: t.each.input, path: `${base}.each.input`, record: true },
   ];
+}
+
+/**
+ * A wait names exactly one thing to wait for (an event with its `match`); an approval can be
+ * decided by someone and needs no more approvals than it names people, when it names only people.
+ */
+function checkWait(
+  t: TaskDefinition,
+  i: number,
+  issues: FieldIssue[],
+  checkWhole: (expr: string, path: string, position: number) => void,
+): void {
+  const base = `tasks[${i}]`;
+  if (t.type === 'wait') {
+    const kinds = (['signal', 'event', 'until', 'durationMs'] as const).filter((k) => t[k] !== undefined);
+    if (kinds.length !== 1)
+      issues.push({
+        path: base,
+        message: kinds.length
+          ? `waits for one thing: ${kinds.join(' and ')} are given together`
+          : 'names what it waits for: one of signal, event (with match), until, durationMs',
+      });
+    if (t.event !== undefined && t.match === undefined)
+      issues.push({ path: `${base}.match`, message: 'an event wait needs match (its key)' });
+    if (t.match !== undefined && t.event === undefined) issues.push({ path: `${base}.match`, message: 'match is only for an event wait' });
+    if (t.match !== undefined) checkWhole(t.match, `${base}.match`, i);
+    if (t.until !== undefined) checkWhole(t.until, `${base}.until`, i);
+    if ((t.until !== undefined || t.durationMs !== undefined) && t.timeoutMs !== undefined)
+      issues.push({ path: `${base}.timeoutMs`, message: 'a wait for a time ends at that time; timeoutMs is for signals and events' });
+  }
+  if (t.type === 'approval') {
+    const { roles = [], groups = [], users = [] } = t.approvers;
+    if (!roles.length && !groups.length && !users.length)
+      issues.push({ path: `${base}.approvers`, message: 'names at least one role, group or user who may decide' });
+    else if (!roles.length && !groups.length && (t.required ?? 1) > users.length)
+      issues.push({ path: `${base}.required`, message: `needs ${t.required} approvals but names only ${users.length} user(s)` });
+  }
 }
 
 /** Parses and checks a definition; throws `ValidationError` (422) listing every problem. */
@@ -118,6 +161,7 @@ export async function checkDefinition(raw: unknown, ctx: DefinitionContext): Pro
       if (typeof expr === 'string') checkWhole(expr, `tasks[${i}].input.expression`, i);
     }
   });
+  def.tasks.forEach((t, i) => checkWait(t, i, issues, checkWhole));
   if (def.output) checkExpressions(def.output, 'output', def.tasks.length);
   if (def.onFailure?.input) checkExpressions(def.onFailure.input, 'onFailure.input', def.tasks.length);
 
@@ -135,7 +179,7 @@ export async function checkDefinition(raw: unknown, ctx: DefinitionContext): Pro
 
   // Policies: a cap below the first delay is a mistake; a child workflow retries through its own tasks.
   def.tasks.forEach((t, i) => {
-    const retry = t.type === 'workflow' ? undefined : t.retry;
+    const retry = t.type === 'atomic' || t.type === 'chunked' ? t.retry : undefined;
     if (retry && retry.maxDelayMs < retry.initialDelayMs)
       issues.push({ path: `tasks[${i}].retry.maxDelayMs`, message: 'must be at least initialDelayMs' });
     if (t.type === 'chunked' && retry && 'workflow' in t.each) {
@@ -156,6 +200,8 @@ export async function checkDefinition(raw: unknown, ctx: DefinitionContext): Pro
   for (const [i, t] of def.tasks.entries()) {
     const wants: Array<{ connector: string; operation: string; kind: 'call' | 'generator'; path: string }> = [];
     if (t.type === 'atomic') wants.push({ connector: t.connector, operation: t.operation, kind: 'call', path: `tasks[${i}]` });
+    if (t.type === 'approval' && t.notify)
+      wants.push({ connector: t.notify.connector, operation: t.notify.operation, kind: 'call', path: `tasks[${i}].notify` });
     if (t.type === 'chunked') {
       wants.push({ ...t.generator, kind: 'generator', path: `tasks[${i}].generator` });
       if ('operation' in t.each)

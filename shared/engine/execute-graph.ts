@@ -24,6 +24,7 @@ import type { Db } from '../db/db';
 import { LeaseLostError } from './lease';
 import { linkedAbort } from './linked-abort';
 import { decide, isHandled, resolveNeeds, type NeedOutcome } from './task-graph';
+import { WaitPending } from './waits';
 
 /** What a failed task shows the tasks after it, as `steps.<key>.error`. */
 export interface StepError {
@@ -56,12 +57,15 @@ export interface GraphResult {
   failedTask: string | null;
   /** A single task end not yet written: it goes out with the run end. */
   tail: TaskEnd | null;
+  /** Tasks that wait (the run is to be let go; nothing that can run without them is left). */
+  waiting: WaitPending[];
 }
 
 type Finished =
   | { i: number; ok: true; output: unknown }
   | { i: number; ok: false; error: StoredError; attempts: number }
-  | { i: number; abandon: unknown };
+  | { i: number; abandon: unknown }
+  | { i: number; wait: WaitPending };
 
 function stepError(error: StoredError, attempts: number): { error: StepError } {
   return { error: { code: error.code, message: error.message, attempts } };
@@ -75,7 +79,7 @@ export async function executeGraph(a: GraphRunArgs): Promise<GraphResult> {
   // The claim's task rows are read in the claim's own snapshot, before its start: mark that start.
   const rows: TaskState[] = [...run.tasks]
     .sort((x, y) => x.position - y.position)
-    .map((r) => (r.id === run.startedTaskId ? { ...r, status: 'RUNNING' } : r));
+    .map((r) => (r.id === run.startedTaskId ? { ...r, status: 'RUNNING' } : r.status === 'WAITING' ? { ...r, status: 'PENDING' } : r));
   const needs = resolveNeeds(tasks);
   const index = new Map(tasks.map((t, i) => [t.key, i]));
   const needIdx = needs.map((ks) => ks.map((k) => index.get(k)!));
@@ -131,7 +135,8 @@ export async function executeGraph(a: GraphRunArgs): Promise<GraphResult> {
         const output = await a.runTask(task, rows[i]!.id, local.signal);
         finished.push({ i, ok: true, output });
       } catch (err) {
-        if (local.signal.aborted || a.mustAbandon(err, a.signal)) finished.push({ i, abandon: err });
+        if (err instanceof WaitPending) finished.push({ i, wait: err });
+        else if (local.signal.aborted || a.mustAbandon(err, a.signal)) finished.push({ i, abandon: err });
         else {
           const error = toStoredError(err, task.key);
           a.log.info({ taskKey: task.key, code: error.code }, 'task failed');
@@ -154,6 +159,7 @@ export async function executeGraph(a: GraphRunArgs): Promise<GraphResult> {
   };
 
   const whenErrors = new Map<number, unknown>();
+  const waiting: WaitPending[] = [];
   try {
     for (;;) {
       const ended: TaskEndWrite[] = [];
@@ -164,6 +170,12 @@ export async function executeGraph(a: GraphRunArgs): Promise<GraphResult> {
       for (const f of finished.splice(0)) {
         if ('abandon' in f) {
           fatal ??= f.abandon;
+          continue;
+        }
+        if ('wait' in f) {
+          // Its dependents stay undecided until a later claim, when the wait has ended.
+          status[f.i] = 'WAITING';
+          waiting.push(f.wait);
           continue;
         }
         const task = tasks[f.i]!;
@@ -236,7 +248,7 @@ export async function executeGraph(a: GraphRunArgs): Promise<GraphResult> {
       const toStart = started.filter((i) => i !== claimedRun).map((i) => rows[i]!.id);
 
       const nothingLeft = inflight.size === 0 && started.length === 0 && queued.length === 0;
-      if (nothingLeft && ended.length === 1 && !skipped.length && !released.length) {
+      if (nothingLeft && ended.length === 1 && !skipped.length && !released.length && !waiting.length) {
         tail = ended[0]!;
       } else if (ended.length === 1 && ended[0]!.status === 'SUCCEEDED' && toStart.length === 1 && !skipped.length && !released.length) {
         if ((await finishTaskStartNext(db, run.orgId, run.id, ended[0]!.id, toStart[0]!, owner, ended[0]!.output)) === null)
@@ -263,6 +275,7 @@ export async function executeGraph(a: GraphRunArgs): Promise<GraphResult> {
     local.unlink();
   }
 
+  if (waiting.length) return { status: 'SUCCEEDED', lastOutput: null, error: null, failedTask: null, tail: null, waiting };
   // Every task that can run has ended: the run failed if a failure is left unhandled.
   const statusOf = (key: string) => status[index.get(key)!];
   const unhandled = tasks.findIndex((_, i) => status[i] === 'FAILED' && !isHandled(tasks, needs, i, statusOf));
@@ -280,9 +293,9 @@ export async function executeGraph(a: GraphRunArgs): Promise<GraphResult> {
       retryable: false,
       taskKey: tasks[unhandled]!.key,
     };
-    return { status: 'FAILED', lastOutput: null, error, failedTask: tasks[unhandled]!.key, tail };
+    return { status: 'FAILED', lastOutput: null, error, failedTask: tasks[unhandled]!.key, tail, waiting };
   }
-  return { status: 'SUCCEEDED', lastOutput, error: null, failedTask: null, tail };
+  return { status: 'SUCCEEDED', lastOutput, error: null, failedTask: null, tail, waiting };
 }
 
 /** Thrown when a graph run's definition and its task rows disagree. */

@@ -40,6 +40,7 @@ import { definitionMismatch, executeGraph } from './execute-graph';
 import { validateRunInput } from './input-schema';
 import { isChain } from './task-graph';
 import { DEFAULT_MAX_WORKER_CRASHES, refusePoisonTask } from './poison-tasks';
+import { WaitPending, enterWait, park } from './waits';
 
 export interface ExecutorDeps {
   db: Db;
@@ -58,9 +59,12 @@ export interface ExecutorDeps {
 }
 
 export interface RunOutcome {
-  status: 'SUCCEEDED' | 'FAILED';
+  /** WAITING: the run was let go while tasks wait (no end written; store/waits.ts). */
+  status: 'SUCCEEDED' | 'FAILED' | 'WAITING';
   output: unknown;
   error: StoredError | null;
+  /** The waits the run was let go for (status WAITING). */
+  waiting?: readonly WaitPending[];
 }
 
 /** A child run failed; carries its id so the parent chunk can link to it. */
@@ -139,6 +143,16 @@ export class RunExecutor {
         // Loading the definition or an output mapping failed: the run fails with that error.
         outcome = { status: 'FAILED', output: null, error: toStoredError(err) };
       }
+      if (outcome.status === 'WAITING') {
+        // Let go: no end, no lease. A wait that ended meanwhile sends the run straight back to the queue.
+        const parked = await park(this.deps.db, run, this.owner, outcome.waiting ?? []);
+        if (parked === 'PENDING')
+          await this.deps.queue
+            .enqueue({ runId: run.id, orgId: run.orgId, enqueuedAt: Date.now() })
+            .catch((err: unknown) => log.warn({ err }, 'enqueue of a woken run failed; the recovery sweep enqueues it'));
+        log.debug({ status: parked }, 'run let go while it waits');
+        return outcome;
+      }
       const end: RunEnd = {
         orgId: run.orgId,
         runId: run.id,
@@ -200,6 +214,7 @@ export class RunExecutor {
         );
       } catch (err) {
         if (mustAbandon(err, signal)) throw signal.aborted ? signal.reason : err;
+        if (err instanceof WaitPending) return { status: 'WAITING', output: null, error: null, waiting: [err] };
         const error = toStoredError(err, task.key);
         log.info({ taskKey: task.key, code: error.code }, 'task failed');
         tail.task = { id: state.id, status: 'FAILED', output: null, error };
@@ -256,6 +271,7 @@ export class RunExecutor {
         ),
     });
     tail.task = result.tail;
+    if (result.waiting.length) return { status: 'WAITING', output: null, error: null, waiting: result.waiting };
     if (result.status === 'FAILED') return { status: 'FAILED', output: null, error: result.error };
     const output = definition.output ? await mapValue(definition.output, context, 'output') : result.lastOutput;
     return { status: 'SUCCEEDED', output, error: null };
@@ -468,6 +484,12 @@ export class RunExecutor {
         if (child.outcome.status !== 'SUCCEEDED') throw new ChildRunFailed(child.id, child.outcome.error);
         return child.outcome.output;
       }
+      case 'wait':
+        return enterWait(db, run, this.owner, task, taskRunId, context);
+      case 'approval':
+        return enterWait(db, run, this.owner, task, taskRunId, context, async (wait) => {
+          if (task.notify) await this.notifyApproval(run, projectId, task, wait.id, context, signal, log);
+        });
       case 'chunked': {
         const gen = await this.operation(run.orgId, projectId, task.generator.connector, task.generator.operation, task.key);
         if (gen.op.kind !== 'generator')
@@ -510,6 +532,40 @@ export class RunExecutor {
           },
         });
       }
+    }
+  }
+
+  /**
+   * Tells the approvers (an e-mail or Teams operation) that an approval is open, with a link to the
+   * studio's Inbox, where they sign in to decide: the link carries no power of its own. A notice
+   * that cannot be sent is logged; the approval stays open (the Inbox lists it either way).
+   */
+  private async notifyApproval(
+    run: runs.ClaimedRun,
+    projectId: string,
+    task: import('../domain/workflow-definition').ApprovalTask,
+    approvalId: string,
+    context: Record<string, unknown>,
+    signal: AbortSignal,
+    log: Logger,
+  ): Promise<void> {
+    const notify = task.notify!;
+    try {
+      const target = await this.operation(run.orgId, projectId, notify.connector, notify.operation, task.key);
+      const approval = { id: approvalId, title: task.title, link: `/inbox?approval=${approvalId}` };
+      const input = this.parseInput(target.op, await mapValue(notify.input ?? {}, { ...context, approval }, task.key), task.key);
+      await this.call(
+        this.taskScope(run, projectId, task.key, log),
+        target,
+        input,
+        { key: task.key },
+        `notify:${approvalId}`,
+        context,
+        signal,
+      );
+    } catch (err) {
+      if (mustAbandon(err, signal)) throw err;
+      log.warn({ err, taskKey: task.key, code: toStoredError(err).code }, 'approval notice not sent; the Inbox lists the approval');
     }
   }
 

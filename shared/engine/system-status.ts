@@ -6,13 +6,14 @@
 import type { Principal } from '../domain/principal';
 import type { SystemStatus } from '../domain/system-status-api';
 import type { Platform } from '../platform';
+import { waitingStatus } from './waits-service';
 
 const SEEN_WINDOW_MS = 60_000;
 
 /** Reads queue, worker and run figures; fails with the queue's or database's unavailable error. */
 export async function systemStatus(p: Platform, who: Principal): Promise<SystemStatus> {
   const now = Date.now();
-  const [depth, workers, counts, oldest] = await Promise.all([
+  const [depth, workers, counts, oldest, waiting] = await Promise.all([
     p.queue.depth(),
     p.queue.workersSeen(now - SEEN_WINDOW_MS),
     p.db.query<{ status: keyof SystemStatus['runs']['byStatus']; n: number }>(
@@ -23,8 +24,9 @@ export async function systemStatus(p: Platform, who: Principal): Promise<SystemS
       "SELECT extract(epoch FROM (clock_timestamp() - min(created_at)))::float8 AS age FROM workflow_runs WHERE org_id = $1::uuid AND status = 'PENDING'",
       [who.orgId],
     ),
+    waitingStatus(p, who.orgId),
   ]);
-  const byStatus = { PENDING: 0, RUNNING: 0, SUCCEEDED: 0, FAILED: 0, CANCELLED: 0 };
+  const byStatus = { PENDING: 0, RUNNING: 0, WAITING: 0, SUCCEEDED: 0, FAILED: 0, CANCELLED: 0 };
   for (const r of counts.rows) byStatus[r.status] = r.n;
   const age = oldest.rows[0]?.age ?? null;
   return {
@@ -39,7 +41,7 @@ export async function systemStatus(p: Platform, who: Principal): Promise<SystemS
           alive: w.heartbeatExpiresAt > now,
         })),
     },
-    runs: { byStatus, oldestPendingAgeSeconds: age === null ? null : Math.round(age * 10) / 10 },
+    runs: { byStatus, oldestPendingAgeSeconds: age === null ? null : Math.round(age * 10) / 10, waiting },
     checkedAt: new Date(now).toISOString(),
   };
 }

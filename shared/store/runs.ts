@@ -383,15 +383,19 @@ export async function getRunState(
 export async function cancelRunTree(q: Queryable, orgId: string, runId: string, error: StoredError): Promise<string[]> {
   const { rows } = await q.query<{ id: string }>(
     `WITH RECURSIVE tree AS (
-       SELECT id FROM workflow_runs WHERE id = $2::uuid AND org_id = $1::uuid AND status IN ('PENDING', 'RUNNING')
+       SELECT id FROM workflow_runs WHERE id = $2::uuid AND org_id = $1::uuid AND status IN ('PENDING', 'RUNNING', 'WAITING')
        UNION
        SELECT k.id FROM workflow_runs k JOIN tree ON k.parent_run_id = tree.id
-        WHERE k.org_id = $1::uuid AND k.status IN ('PENDING', 'RUNNING')
+        WHERE k.org_id = $1::uuid AND k.status IN ('PENDING', 'RUNNING', 'WAITING')
      ), r AS (
        UPDATE workflow_runs SET status = 'CANCELLED', error = $3::jsonb, finished_at = clock_timestamp(),
               lease_owner = NULL, lease_expires_at = NULL
-        WHERE id IN (SELECT id FROM tree) AND org_id = $1::uuid AND status IN ('PENDING', 'RUNNING')
+        WHERE id IN (SELECT id FROM tree) AND org_id = $1::uuid AND status IN ('PENDING', 'RUNNING', 'WAITING')
         RETURNING id
+     ), w AS (
+       -- The arbiter's conditional update (store/waits.ts): a wait already ended by a signal stays ended.
+       UPDATE run_waits SET status = 'cancelled', resolved_at = clock_timestamp()
+        WHERE run_id IN (SELECT id FROM r) AND status = 'waiting'
      ), t AS (
        UPDATE task_runs SET status = 'CANCELLED', finished_at = clock_timestamp(),
               chunks_running = CASE WHEN chunks_running IS NULL THEN NULL ELSE 0 END

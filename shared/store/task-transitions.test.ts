@@ -5,6 +5,7 @@ import * as runBatches from './run-batches';
 import * as runReplay from './run-replay';
 import * as runs from './runs';
 import * as taskTransitions from './task-transitions';
+import * as waits from './waits';
 import { TASK_STATES, TASK_TRANSITIONS, canTransition, transitionTable } from './task-transitions';
 
 const root = join(__dirname, '..', '..');
@@ -13,6 +14,7 @@ const modules: Record<string, Record<string, unknown>> = {
   'run-replay': runReplay,
   runs,
   'task-transitions': taskTransitions,
+  waits,
 };
 
 describe('the task state machine', () => {
@@ -48,8 +50,9 @@ describe('the task state machine', () => {
   });
 
   it('the database accepts exactly the states of the code', () => {
-    const sql = readFileSync(join(root, 'shared', 'db', 'migrations', '0013_task_graph.sql'), 'utf8');
-    const listed = /CHECK \(status IN \(([^)]*)\)\)/
+    // The latest migration that sets task_runs_status_check.
+    const sql = readFileSync(join(root, 'shared', 'db', 'migrations', '0019_durable_waits.sql'), 'utf8');
+    const listed = /task_runs_status_check\s+CHECK \(status IN \(([^)]*)\)\)/
       .exec(sql)![1]!
       .split(',')
       .map((s) => s.trim().replace(/'/g, ''));

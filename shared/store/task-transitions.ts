@@ -13,10 +13,11 @@ import { statement, type Queryable } from '../db/db';
 import type { StoredError } from '../domain/errors';
 
 /**
- * The states of a task. WAITING (a task parked until an outside event) has room here: it would be
- * one more state with its own transitions, and nothing else assumes the list is closed.
+ * The states of a task. WAITING: a `wait` or `approval` task whose run was let go until a
+ * signal, event, time or decision ends the wait (store/waits.ts); the claim of the woken run
+ * starts it again, uncounted, and it ends with the wait's result.
  */
-export const TASK_STATES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'] as const;
+export const TASK_STATES = ['PENDING', 'RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'] as const;
 export type TaskStatus = (typeof TASK_STATES)[number];
 
 export interface TaskTransition {
@@ -30,10 +31,22 @@ export interface TaskTransition {
 /** Every allowed change of a task's status, and the one statement that makes it. */
 export const TASK_TRANSITIONS: readonly TaskTransition[] = [
   {
-    from: ['PENDING', 'RUNNING'],
+    from: ['PENDING', 'RUNNING', 'WAITING'],
     to: 'RUNNING',
     statement: 'run-batches.claimRuns',
-    why: 'a worker claims the run; its first task not yet ended (by position) starts with the claim',
+    why: 'a worker claims the run; its first task not yet ended (by position) starts with the claim (a WAITING task uncounted: its wait ended)',
+  },
+  {
+    from: ['RUNNING'],
+    to: 'WAITING',
+    statement: 'waits.parkRun',
+    why: 'the run is let go while the task waits for a signal, event, time or decision (no lease, no worker)',
+  },
+  {
+    from: ['WAITING'],
+    to: 'RUNNING',
+    statement: 'task-transitions.advanceTasks',
+    why: 'a woken graph run starts its waiting tasks again, uncounted, to take their wait results',
   },
   {
     from: ['PENDING', 'RUNNING'],
@@ -116,14 +129,19 @@ export const TASK_TRANSITIONS: readonly TaskTransition[] = [
     why: "the run waits for a concurrency slot; the claim's attempt is uncounted",
   },
   {
-    from: ['PENDING', 'RUNNING'],
+    from: ['PENDING', 'RUNNING', 'WAITING'],
     to: 'CANCELLED',
     statement: 'runs.cancelRunTree',
     why: 'the run (or an ancestor) is cancelled, or a child timed out',
   },
-  { from: ['PENDING', 'RUNNING'], to: 'CANCELLED', statement: 'runs.closeOrphans', why: 'a child run whose parent already ended' },
   {
-    from: ['PENDING', 'RUNNING', 'FAILED', 'CANCELLED'],
+    from: ['PENDING', 'RUNNING', 'WAITING'],
+    to: 'CANCELLED',
+    statement: 'runs.closeOrphans',
+    why: 'a child run whose parent already ended',
+  },
+  {
+    from: ['PENDING', 'RUNNING', 'WAITING', 'FAILED', 'CANCELLED'],
     to: 'PENDING',
     statement: 'runs.rerunRunTree',
     why: 'rerun from failure: everything but SUCCEEDED and SKIPPED tasks runs again',
@@ -147,8 +165,9 @@ export function transitionTable(): string {
   return ['| from | to | statement | when |', '|---|---|---|---|', ...rows].join('\n');
 }
 
-/** SET list that starts a task: RUNNING, its attempt counted. */
-export const START_TASK = `status = 'RUNNING', attempts = attempts + 1, started_at = clock_timestamp(), error = NULL`;
+/** SET list that starts a task: RUNNING, its attempt counted (a WAITING task resumes its attempt, uncounted). */
+export const START_TASK = `status = 'RUNNING', attempts = attempts + CASE WHEN status = 'WAITING' THEN 0 ELSE 1 END,
+            started_at = CASE WHEN status = 'WAITING' THEN started_at ELSE clock_timestamp() END, error = NULL`;
 
 /**
  * SET list that ends a task with the SQL expressions given for its status, output and error; a
@@ -185,7 +204,7 @@ export const COUNT_INTERRUPTED = (crashedSql: string) =>
   `interrupted_attempts = interrupted_attempts + CASE WHEN status = 'RUNNING' AND ${crashedSql} THEN 1 ELSE 0 END`;
 
 /** Tasks a claim may start, and that a rerun leaves alone. */
-export const CLAIMABLE_TASK = `status IN ('PENDING', 'RUNNING')`;
+export const CLAIMABLE_TASK = `status IN ('PENDING', 'RUNNING', 'WAITING')`;
 export const KEPT_ON_RERUN = `status IN ('SUCCEEDED', 'SKIPPED')`;
 
 /**

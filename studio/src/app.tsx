@@ -18,6 +18,7 @@ import { ConnectorsPage } from './pages/connectors-page';
 import { HqPage } from './pages/hq-page';
 import { ProjectsPage } from './pages/projects-page';
 import { RunPage } from './pages/run-page';
+import { InboxCount, InboxPage } from './pages/inbox-page';
 import { RunsPage } from './pages/runs-page';
 import { WorkerPage } from './pages/worker-page';
 import { WorkersPage } from './pages/workers-page';
@@ -30,6 +31,7 @@ import { useProjectStore } from './state/project-store';
 const NAV = [
   ['/workflows', 'Workflows'],
   ['/runs', 'Runs'],
+  ['/inbox', 'Inbox'],
   ['/workers', 'Digital workers'],
   ['/connectors', 'Connectors'],
   ['/business-objects', 'Business objects'],
@@ -99,7 +101,10 @@ function Shell({ auth }: { auth: AuthState }) {
           <ul>
             {NAV.map(([to, label]) => (
               <li key={to}>
-                <NavLink to={to}>{label}</NavLink>
+                <NavLink to={to}>
+                  {label}
+                  {to === '/inbox' && <InboxCount />}
+                </NavLink>
               </li>
             ))}
           </ul>
@@ -126,6 +131,7 @@ function routes(auth: AuthState) {
         { path: 'workflows/:id', element: <WorkflowPage /> },
         { path: 'runs', element: <RunsPage /> },
         { path: 'runs/:id', element: <RunPage /> },
+        { path: 'inbox', element: <InboxPage /> },
         { path: 'workers', element: <WorkersPage /> },
         { path: 'workers/:id', element: <WorkerPage /> },
         { path: 'connectors', element: <ConnectorsPage /> },

@@ -35,6 +35,7 @@ describe('GET /api/openapi.json', () => {
     expect(trigger.responses.default.content['application/problem+json'].schema.$ref).toBe('#/components/schemas/Problem');
     expect(doc.paths['/api/health'].get.security).toBeUndefined();
     const def = doc.components.schemas.WorkflowDefinition;
-    expect(def.properties.tasks.items.oneOf ?? def.properties.tasks.items.anyOf).toHaveLength(3);
+    // atomic, workflow, chunked, wait, approval
+    expect(def.properties.tasks.items.oneOf ?? def.properties.tasks.items.anyOf).toHaveLength(5);
   });
 });

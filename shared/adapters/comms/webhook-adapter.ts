@@ -31,26 +31,63 @@ interface WebhookBound {
   env: AdapterEnvironment;
 }
 
+const teamsInput = z.object({
+  title: z.string().min(1).max(400),
+  text: z.string().max(20_000).optional(),
+  link: z.string().min(1).max(2_000).optional().describe('A button opening this address (e.g. the approval in the studio Inbox).'),
+  linkText: z.string().min(1).max(100).optional(),
+});
+
+/** A Teams incoming-webhook message: an Adaptive Card with a title, text and an optional link button. */
+function teamsCard(input: z.infer<typeof teamsInput>): Record<string, unknown> {
+  return {
+    type: 'message',
+    attachments: [
+      {
+        contentType: 'application/vnd.microsoft.card.adaptive',
+        content: {
+          type: 'AdaptiveCard',
+          $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+          version: '1.4',
+          body: [
+            { type: 'TextBlock', text: input.title, weight: 'Bolder', size: 'Medium', wrap: true },
+            ...(input.text ? [{ type: 'TextBlock', text: input.text, wrap: true }] : []),
+          ],
+          actions: input.link ? [{ type: 'Action.OpenUrl', title: input.linkText ?? 'Open', url: input.link }] : [],
+        },
+      },
+    ],
+  };
+}
+
+async function postJson(payload: unknown, ctx: { idempotencyKey: string; signal: AbortSignal }, b: WebhookBound) {
+  const body = JSON.stringify(payload);
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': ctx.idempotencyKey };
+  if (b.signingSecret) headers['x-demiton-signature'] = `sha256=${createHmac('sha256', b.signingSecret).update(body).digest('hex')}`;
+  const res = expectOk(
+    await httpRequest(
+      b.env.network,
+      { method: 'POST', url: b.settings.url, headers, body, signal: ctx.signal, timeoutMs: b.settings.timeoutMs },
+      SYSTEM,
+    ),
+    'Webhook POST',
+    SYSTEM,
+  );
+  return { status: res.status, body: res.body.toString('utf8').slice(0, 10_000) };
+}
+
 const operations = {
   post: call<WebhookBound, typeof postInput>({
     description: 'POSTs a JSON payload to the webhook; any 2xx is success, 429/5xx are retried.',
     input: postInput,
     output: z.object({ status: z.number(), body: z.string() }),
-    async run(input, ctx, b) {
-      const body = JSON.stringify(input.payload ?? { text: input.text });
-      const headers: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': ctx.idempotencyKey };
-      if (b.signingSecret) headers['x-demiton-signature'] = `sha256=${createHmac('sha256', b.signingSecret).update(body).digest('hex')}`;
-      const res = expectOk(
-        await httpRequest(
-          b.env.network,
-          { method: 'POST', url: b.settings.url, headers, body, signal: ctx.signal, timeoutMs: b.settings.timeoutMs },
-          SYSTEM,
-        ),
-        'Webhook POST',
-        SYSTEM,
-      );
-      return { status: res.status, body: res.body.toString('utf8').slice(0, 10_000) };
-    },
+    run: (input, ctx, b) => postJson(input.payload ?? { text: input.text }, ctx, b),
+  }),
+  teamsMessage: call<WebhookBound, typeof teamsInput>({
+    description: 'Posts a Teams message (an Adaptive Card: title, text, and a button to a link) to a Teams incoming webhook.',
+    input: teamsInput,
+    output: z.object({ status: z.number(), body: z.string() }),
+    run: (input, ctx, b) => postJson(teamsCard(input), ctx, b),
   }),
 };
 

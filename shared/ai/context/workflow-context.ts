@@ -26,6 +26,17 @@ export function describeDefinition(id: string, version: number, d: WorkflowDefin
     if (t.type === 'atomic')
       return `  - ${t.key}: ${t.connector}.${t.operation}${t.input ? ` input ${JSON.stringify(t.input).slice(0, 300)}` : ''}${flowOf(t)}`;
     if (t.type === 'workflow') return `  - ${t.key}: runs workflow ${t.workflow}${flowOf(t)}`;
+    if (t.type === 'wait') {
+      const what = t.signal
+        ? `signal ${t.signal}`
+        : t.event
+          ? `event ${t.event} with key ${t.match ?? ''}`
+          : t.until
+            ? `until ${t.until}`
+            : `${t.durationMs ?? 0} ms`;
+      return `  - ${t.key}: waits for ${what}${t.timeoutMs ? ` (timeout ${t.timeoutMs} ms)` : ''}${flowOf(t)}`;
+    }
+    if (t.type === 'approval') return `  - ${t.key}: approval "${t.title}" (${t.required ?? 1} approver(s) needed)${flowOf(t)}`;
     const each = 'workflow' in t.each ? `workflow ${t.each.workflow}` : `${t.each.connector}.${t.each.operation}`;
     return `  - ${t.key}: for each record of ${t.generator.connector}.${t.generator.operation}, ${each} (concurrency ${t.concurrency})${flowOf(t)}`;
   });

@@ -11,10 +11,44 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Adapter catalog: system types, categories, operations with input and output schemas, connection schemas */
+        /** Adapter catalog: system types, categories, operations with input schemas, connection schemas */
         get: operations["listAdapters"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Approvals: the ones the caller may decide now (pending), or all of the organisation */
+        get: operations["listApprovals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/approvals/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve or reject: 403 when the caller may not decide, 409 when already decided or closed */
+        post: operations["decideApproval"];
         delete?: never;
         options?: never;
         head?: never;
@@ -118,7 +152,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List connectors (without secrets), optionally only those of one adapter type */
+        /** List connectors (without secrets) */
         get: operations["listConnectors"];
         put?: never;
         /** Create a connector; secrets are encrypted and never returned */
@@ -159,6 +193,23 @@ export interface paths {
         put?: never;
         /** Connect for real and report the server’s answer or error */
         post: operations["testConnector"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish an event: every run waiting on its name with a matching key resumes */
+        post: operations["publishEvent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -546,15 +597,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/schemas/workflow.json": {
+    "/api/runs/{id}/signals/{name}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** The JSON Schema of a workflow file (workflows/*.yaml), generated from the schema definitions are validated with */
-        get: operations["workflowSchema"];
+        get?: never;
+        put?: never;
+        /** Send a signal to a run: it ends the wait for this name, or is kept for the first wait that asks for it */
+        post: operations["sendSignal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/{id}/waits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a run's tasks wait (or waited) for: signal, event and key, time, approvers and decisions */
+        get: operations["listRunWaits"];
         put?: never;
         post?: never;
         delete?: never;
@@ -811,24 +879,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/workflows/{id}/draft/pins": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Read the test data pinned per task with the draft (404 `workflow_draft_not_found` without a draft) */
-        get: operations["getDraftPins"];
-        /** Replace the test data pinned per task with the draft; each key must name an atomic task of the draft */
-        put: operations["putDraftPins"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/workflows/{id}/publish": {
         parameters: {
             query?: never;
@@ -912,23 +962,6 @@ export interface paths {
         post?: never;
         /** Delete a schedule; the runs it started stay */
         delete: operations["deleteSchedule"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/workflows/{id}/tasks/{key}/test": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Test one atomic task (the draft's, else the latest version's) as a test run that starts nothing else */
-        post: operations["testWorkflowStep"];
-        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1038,14 +1071,12 @@ export interface components {
                 inferable: boolean;
                 operations: {
                     description: string;
-                    /** @description JSON Schema (2020-12) of the operation's input, from the schema the adapter validates it with. */
                     inputSchema: {
                         [key: string]: components["schemas"]["JsonValue"];
                     };
                     /** @enum {string} */
                     kind: "call" | "generator";
                     name: string;
-                    /** @description JSON Schema (2020-12) of what a call returns, or of each record a generator yields (`steps.<key>` in expressions). Every built-in operation has one; null only for an operation declared without. */
                     outputSchema: {
                         [key: string]: components["schemas"]["JsonValue"];
                     } | null;
@@ -1113,6 +1144,79 @@ export interface components {
             status: "active" | "revoked" | "expired";
             /** @description null: every workflow of the organisation. */
             workflowIds: string[] | null;
+        };
+        ApprovalList: {
+            items: {
+                approvals: number;
+                approvers: {
+                    groups?: string[];
+                    roles?: string[];
+                    users?: string[];
+                };
+                /** @description Whether the caller may decide it now. */
+                canDecide: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                decisions: {
+                    actorId: string;
+                    comment: string | null;
+                    /** Format: date-time */
+                    decidedAt: string;
+                    /** @enum {string} */
+                    decision: "approve" | "reject";
+                    displayName: string | null;
+                }[];
+                details: components["schemas"]["JsonValue"];
+                dueAt: string | null;
+                /** Format: uuid */
+                id: string;
+                /** @description Why the caller may not decide, when not. */
+                reason: string | null;
+                requester: string | null;
+                required: number;
+                /** Format: uuid */
+                runId: string;
+                /** @enum {string} */
+                status: "waiting" | "resumed" | "timed_out" | "rejected" | "cancelled";
+                taskKey: string;
+                title: string;
+            }[];
+        };
+        /** @description An approval task waiting for (or past) its decisions. */
+        ApprovalView: {
+            approvals: number;
+            approvers: {
+                groups?: string[];
+                roles?: string[];
+                users?: string[];
+            };
+            /** @description Whether the caller may decide it now. */
+            canDecide: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            decisions: {
+                actorId: string;
+                comment: string | null;
+                /** Format: date-time */
+                decidedAt: string;
+                /** @enum {string} */
+                decision: "approve" | "reject";
+                displayName: string | null;
+            }[];
+            details: components["schemas"]["JsonValue"];
+            dueAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description Why the caller may not decide, when not. */
+            reason: string | null;
+            requester: string | null;
+            required: number;
+            /** Format: uuid */
+            runId: string;
+            /** @enum {string} */
+            status: "waiting" | "resumed" | "timed_out" | "rejected" | "cancelled";
+            taskKey: string;
+            title: string;
         };
         AuditList: {
             items: {
@@ -1229,7 +1333,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+            status: "PENDING" | "RUNNING" | "WAITING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
         };
         Citation: {
             chunk?: {
@@ -1457,6 +1561,11 @@ export interface components {
             };
             title?: string;
         };
+        DecisionBody: {
+            comment?: string;
+            /** @enum {string} */
+            decision: "approve" | "reject";
+        };
         DocumentHit: {
             /** Format: uuid */
             chunkId: string;
@@ -1503,54 +1612,16 @@ export interface components {
             name: string;
             sizeBytes: number;
         };
-        /** @description Test data pinned per task, kept with the draft; a draft save drops the pins of tasks it no longer has. */
-        DraftPins: {
-            /** @description Test data per task key. */
-            pins: {
-                [key: string]: {
-                    /**
-                     * Format: uuid
-                     * @description A run of this workflow to take the data from: its input as `input` and its tasks' outputs as `steps` (given `input` or `steps` entries win).
-                     */
-                    fromRunId?: string;
-                    /** @description The run input the task mapping reads as `input.*` (default {}). */
-                    input?: {
-                        [key: string]: components["schemas"]["JsonValue"];
-                    };
-                    /** @description The operation's input as given: the task's input mapping is skipped. Exclusive with `input`, `steps` and `fromRunId`. */
-                    operationInput?: {
-                        [key: string]: components["schemas"]["JsonValue"];
-                    };
-                    /** @description Outputs of earlier steps the task mapping reads as `steps.<key>` (default {}), e.g. copied from a previous run. */
-                    steps?: {
-                        [key: string]: components["schemas"]["JsonValue"];
-                    };
-                };
-            };
+        /** @description An event: every run waiting on this name and key resumes with the payload. */
+        EventBody: {
+            /** @description Runs whose wait `match` gave this key resume. */
+            key: string;
+            name: string;
+            payload?: components["schemas"]["JsonValue"];
         };
-        DraftPinsBody: {
-            /** @description Test data per task key; replaces all pins. */
-            pins: {
-                [key: string]: {
-                    /**
-                     * Format: uuid
-                     * @description A run of this workflow to take the data from: its input as `input` and its tasks' outputs as `steps` (given `input` or `steps` entries win).
-                     */
-                    fromRunId?: string;
-                    /** @description The run input the task mapping reads as `input.*` (default {}). */
-                    input?: {
-                        [key: string]: components["schemas"]["JsonValue"];
-                    };
-                    /** @description The operation's input as given: the task's input mapping is skipped. Exclusive with `input`, `steps` and `fromRunId`. */
-                    operationInput?: {
-                        [key: string]: components["schemas"]["JsonValue"];
-                    };
-                    /** @description Outputs of earlier steps the task mapping reads as `steps.<key>` (default {}), e.g. copied from a previous run. */
-                    steps?: {
-                        [key: string]: components["schemas"]["JsonValue"];
-                    };
-                };
-            };
+        EventResult: {
+            /** @description Waits this event ended. */
+            resumed: number;
         };
         Health: {
             checks: {
@@ -1824,7 +1895,7 @@ export interface components {
              */
             id: string;
             /** @enum {string} */
-            status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+            status: "PENDING" | "RUNNING" | "WAITING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
         };
         RoleMappingList: {
             items: {
@@ -1859,7 +1930,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+            status: "PENDING" | "RUNNING" | "WAITING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
         };
         RunList: {
             items: {
@@ -1883,12 +1954,9 @@ export interface components {
                 parentRunId: string | null;
                 startedAt: string | null;
                 /** @enum {string} */
-                status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
-                /**
-                 * @description What started the run; 'test' marks a test of one step from the editor (it starts nothing else).
-                 * @enum {string}
-                 */
-                trigger: "http" | "schedule" | "workflow" | "chunk" | "event" | "test";
+                status: "PENDING" | "RUNNING" | "WAITING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+                /** @enum {string} */
+                trigger: "http" | "schedule" | "workflow" | "chunk" | "event";
                 /** Format: uuid */
                 workflowId: string;
                 workflowName: string;
@@ -1925,7 +1993,7 @@ export interface components {
             parentRunId: string | null;
             startedAt: string | null;
             /** @enum {string} */
-            status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+            status: "PENDING" | "RUNNING" | "WAITING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
             tasks: {
                 /** @description Failed attempts of this task, oldest first. */
                 attemptLog?: {
@@ -1975,19 +2043,70 @@ export interface components {
                 runAfter?: "success" | "failure" | "always";
                 startedAt: string | null;
                 /** @enum {string} */
-                status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "SKIPPED" | "CANCELLED";
+                status: "PENDING" | "RUNNING" | "WAITING" | "SUCCEEDED" | "FAILED" | "SKIPPED" | "CANCELLED";
                 /** @enum {string} */
-                type: "atomic" | "workflow" | "chunked";
+                type: "atomic" | "workflow" | "chunked" | "wait" | "approval";
             }[];
-            /**
-             * @description What started the run; 'test' marks a test of one step from the editor (it starts nothing else).
-             * @enum {string}
-             */
-            trigger: "http" | "schedule" | "workflow" | "chunk" | "event" | "test";
+            /** @enum {string} */
+            trigger: "http" | "schedule" | "workflow" | "chunk" | "event";
             /** Format: uuid */
             workflowId: string;
             workflowName: string;
             workflowVersion: number;
+        };
+        RunWaitList: {
+            items: {
+                approval: {
+                    approvals: number;
+                    approvers: {
+                        groups?: string[];
+                        roles?: string[];
+                        users?: string[];
+                    };
+                    /** @description Whether the caller may decide it now. */
+                    canDecide: boolean;
+                    /** Format: date-time */
+                    createdAt: string;
+                    decisions: {
+                        actorId: string;
+                        comment: string | null;
+                        /** Format: date-time */
+                        decidedAt: string;
+                        /** @enum {string} */
+                        decision: "approve" | "reject";
+                        displayName: string | null;
+                    }[];
+                    details: components["schemas"]["JsonValue"];
+                    dueAt: string | null;
+                    /** Format: uuid */
+                    id: string;
+                    /** @description Why the caller may not decide, when not. */
+                    reason: string | null;
+                    requester: string | null;
+                    required: number;
+                    /** Format: uuid */
+                    runId: string;
+                    /** @enum {string} */
+                    status: "waiting" | "resumed" | "timed_out" | "rejected" | "cancelled";
+                    taskKey: string;
+                    title: string;
+                } | null;
+                attempt: number;
+                /** Format: date-time */
+                createdAt: string;
+                dueAt: string | null;
+                event: string | null;
+                /** Format: uuid */
+                id: string;
+                key: string | null;
+                /** @enum {string} */
+                kind: "signal" | "event" | "time" | "approval";
+                resolvedAt: string | null;
+                signal: string | null;
+                /** @enum {string} */
+                status: "waiting" | "resumed" | "timed_out" | "rejected" | "cancelled";
+                taskKey: string;
+            }[];
         };
         /** @description A schedule: when to start runs of the workflow, and with what input. */
         ScheduleBody: {
@@ -2076,6 +2195,18 @@ export interface components {
             /** Format: uuid */
             workflowId: string;
         };
+        /** @description What became of a signal. */
+        SignalResult: {
+            /**
+             * @description 'resumed': it ended a wait; 'kept': no wait asks for it yet, the first wait for this name takes it.
+             * @enum {string}
+             */
+            delivery: "resumed" | "kept";
+            /** @description True when the Idempotency-Key named an earlier signal: nothing changed. */
+            replayed: boolean;
+            /** Format: uuid */
+            signalId: string;
+        };
         StudioDeltaEvent: {
             text: string;
         };
@@ -2132,9 +2263,17 @@ export interface components {
                     PENDING: number;
                     RUNNING: number;
                     SUCCEEDED: number;
+                    WAITING: number;
                 };
                 /** @description Age of the oldest PENDING run; null when none is waiting. */
                 oldestPendingAgeSeconds: number | null;
+                /** @description Open waits by kind: how many, and since when the oldest waits (WAITING runs hold no worker). */
+                waiting: {
+                    count: number;
+                    /** @enum {string} */
+                    kind: "signal" | "event" | "time" | "approval";
+                    oldestSince: string | null;
+                }[];
             };
             /** @description Workers whose heartbeat was valid at some moment in the last minute (the whole platform). */
             workers: {
@@ -2145,50 +2284,6 @@ export interface components {
                     workerId: string;
                 }[];
                 seenLastMinute: number;
-            };
-        };
-        TestStepAccepted: {
-            /**
-             * @description Where the test data came from.
-             * @enum {string}
-             */
-            data: "body" | "pin" | "none";
-            /**
-             * Format: uuid
-             * @description The test run: read it with GET /api/runs/{id}.
-             */
-            id: string;
-            /**
-             * @description Whether the task came from the draft or from the latest version.
-             * @enum {string}
-             */
-            source: "draft" | "version";
-            /** @constant */
-            status: "PENDING";
-            taskKey: string;
-            /** Format: uuid */
-            workflowId: string;
-            /** @description The latest version (for a draft: the version the test run is filed under). */
-            workflowVersion: number;
-        };
-        /** @description What a step test runs with: `input` and `steps` (or a previous run's, `fromRunId`) through the task mapping, or `operationInput` as is. */
-        TestStepData: {
-            /**
-             * Format: uuid
-             * @description A run of this workflow to take the data from: its input as `input` and its tasks' outputs as `steps` (given `input` or `steps` entries win).
-             */
-            fromRunId?: string;
-            /** @description The run input the task mapping reads as `input.*` (default {}). */
-            input?: {
-                [key: string]: components["schemas"]["JsonValue"];
-            };
-            /** @description The operation's input as given: the task's input mapping is skipped. Exclusive with `input`, `steps` and `fromRunId`. */
-            operationInput?: {
-                [key: string]: components["schemas"]["JsonValue"];
-            };
-            /** @description Outputs of earlier steps the task mapping reads as `steps.<key>` (default {}), e.g. copied from a previous run. */
-            steps?: {
-                [key: string]: components["schemas"]["JsonValue"];
             };
         };
         TriggerDeliveryList: {
@@ -2403,6 +2498,8 @@ export interface components {
                 limit: number;
             };
             description?: string;
+            /** @description true: a WAITING run keeps its concurrency slot (default: a waiting run holds none). */
+            holdSlotWhileWaiting?: boolean;
             /** @description JSON Schema (2020-12) the run input must satisfy. */
             inputSchema?: {
                 [key: string]: components["schemas"]["JsonValue"];
@@ -2561,6 +2658,83 @@ export interface components {
                 type: "chunked";
                 /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
                 when?: string;
+            } | {
+                /** @description Wait this long (milliseconds, up to a year). */
+                durationMs?: number;
+                /** @description Wait for POST /api/events with this name and a key equal to `match`. */
+                event?: string;
+                key: string;
+                /** @description JSONata over { input, steps, run } giving the event key this run waits for. */
+                match?: string;
+                /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                needs?: string[];
+                /**
+                 * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                 * @enum {string}
+                 */
+                onError?: "fail" | "continue";
+                /**
+                 * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                 * @enum {string}
+                 */
+                runAfter?: "success" | "failure" | "always";
+                /** @description Wait for POST /api/runs/{id}/signals/{name}; a signal sent earlier is kept and taken by the first matching wait. */
+                signal?: string;
+                /** @description How long to wait at most (milliseconds, up to a year); then the task ends FAILED with wait_timed_out. */
+                timeoutMs?: number;
+                /** @constant */
+                type: "wait";
+                /** @description JSONata over { input, steps, run } giving an ISO date-time to wait until. */
+                until?: string;
+                /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                when?: string;
+            } | {
+                /** @description Whether the person who started the run may approve it (default false). */
+                allowRequester?: boolean;
+                /** @description Who may decide: members with one of the roles, in one of the groups, or one of the users. */
+                approvers: {
+                    /** @description Entra group object ids. */
+                    groups?: string[];
+                    roles?: ("owner" | "admin" | "editor" | "operator" | "viewer")[];
+                    /** @description User object ids or e-mail addresses. */
+                    users?: string[];
+                };
+                /** @description What the approvers see (a mapping over { input, steps, run }). */
+                details?: {
+                    [key: string]: components["schemas"]["JsonValue"];
+                };
+                key: string;
+                /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                needs?: string[];
+                /** @description An operation called when the approval opens (e.g. mail or Teams) with `approval.link` in its mapping context. */
+                notify?: {
+                    /** @description A connector name in the project, or 'platform'. */
+                    connector: string;
+                    /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                    input?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    operation: string;
+                };
+                /**
+                 * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                 * @enum {string}
+                 */
+                onError?: "fail" | "continue";
+                /** @description Distinct approvals needed (default 1); one rejection ends it. */
+                required?: number;
+                /**
+                 * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                 * @enum {string}
+                 */
+                runAfter?: "success" | "failure" | "always";
+                /** @description How long to wait at most (milliseconds, up to a year); then the task ends FAILED with wait_timed_out. */
+                timeoutMs?: number;
+                title: string;
+                /** @constant */
+                type: "approval";
+                /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                when?: string;
             })[];
         };
         /** @description The saved draft of a workflow: checked like a save, run by nothing until published. */
@@ -2576,6 +2750,8 @@ export interface components {
                     limit: number;
                 };
                 description?: string;
+                /** @description true: a WAITING run keeps its concurrency slot (default: a waiting run holds none). */
+                holdSlotWhileWaiting?: boolean;
                 /** @description JSON Schema (2020-12) the run input must satisfy. */
                 inputSchema?: {
                     [key: string]: components["schemas"]["JsonValue"];
@@ -2734,6 +2910,83 @@ export interface components {
                     type: "chunked";
                     /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
                     when?: string;
+                } | {
+                    /** @description Wait this long (milliseconds, up to a year). */
+                    durationMs?: number;
+                    /** @description Wait for POST /api/events with this name and a key equal to `match`. */
+                    event?: string;
+                    key: string;
+                    /** @description JSONata over { input, steps, run } giving the event key this run waits for. */
+                    match?: string;
+                    /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                    needs?: string[];
+                    /**
+                     * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                     * @enum {string}
+                     */
+                    onError?: "fail" | "continue";
+                    /**
+                     * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                     * @enum {string}
+                     */
+                    runAfter?: "success" | "failure" | "always";
+                    /** @description Wait for POST /api/runs/{id}/signals/{name}; a signal sent earlier is kept and taken by the first matching wait. */
+                    signal?: string;
+                    /** @description How long to wait at most (milliseconds, up to a year); then the task ends FAILED with wait_timed_out. */
+                    timeoutMs?: number;
+                    /** @constant */
+                    type: "wait";
+                    /** @description JSONata over { input, steps, run } giving an ISO date-time to wait until. */
+                    until?: string;
+                    /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                    when?: string;
+                } | {
+                    /** @description Whether the person who started the run may approve it (default false). */
+                    allowRequester?: boolean;
+                    /** @description Who may decide: members with one of the roles, in one of the groups, or one of the users. */
+                    approvers: {
+                        /** @description Entra group object ids. */
+                        groups?: string[];
+                        roles?: ("owner" | "admin" | "editor" | "operator" | "viewer")[];
+                        /** @description User object ids or e-mail addresses. */
+                        users?: string[];
+                    };
+                    /** @description What the approvers see (a mapping over { input, steps, run }). */
+                    details?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    key: string;
+                    /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                    needs?: string[];
+                    /** @description An operation called when the approval opens (e.g. mail or Teams) with `approval.link` in its mapping context. */
+                    notify?: {
+                        /** @description A connector name in the project, or 'platform'. */
+                        connector: string;
+                        /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                        input?: {
+                            [key: string]: components["schemas"]["JsonValue"];
+                        };
+                        operation: string;
+                    };
+                    /**
+                     * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                     * @enum {string}
+                     */
+                    onError?: "fail" | "continue";
+                    /** @description Distinct approvals needed (default 1); one rejection ends it. */
+                    required?: number;
+                    /**
+                     * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                     * @enum {string}
+                     */
+                    runAfter?: "success" | "failure" | "always";
+                    /** @description How long to wait at most (milliseconds, up to a year); then the task ends FAILED with wait_timed_out. */
+                    timeoutMs?: number;
+                    title: string;
+                    /** @constant */
+                    type: "approval";
+                    /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                    when?: string;
                 })[];
             };
             /** Format: date-time */
@@ -2753,7 +3006,7 @@ export interface components {
                     /** Format: uuid */
                     id: string;
                     /** @enum {string} */
-                    status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+                    status: "PENDING" | "RUNNING" | "WAITING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
                 } | null;
                 name: string;
                 /** Format: uuid */
@@ -2824,6 +3077,8 @@ export interface components {
                     limit: number;
                 };
                 description?: string;
+                /** @description true: a WAITING run keeps its concurrency slot (default: a waiting run holds none). */
+                holdSlotWhileWaiting?: boolean;
                 /** @description JSON Schema (2020-12) the run input must satisfy. */
                 inputSchema?: {
                     [key: string]: components["schemas"]["JsonValue"];
@@ -2982,6 +3237,83 @@ export interface components {
                     type: "chunked";
                     /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
                     when?: string;
+                } | {
+                    /** @description Wait this long (milliseconds, up to a year). */
+                    durationMs?: number;
+                    /** @description Wait for POST /api/events with this name and a key equal to `match`. */
+                    event?: string;
+                    key: string;
+                    /** @description JSONata over { input, steps, run } giving the event key this run waits for. */
+                    match?: string;
+                    /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                    needs?: string[];
+                    /**
+                     * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                     * @enum {string}
+                     */
+                    onError?: "fail" | "continue";
+                    /**
+                     * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                     * @enum {string}
+                     */
+                    runAfter?: "success" | "failure" | "always";
+                    /** @description Wait for POST /api/runs/{id}/signals/{name}; a signal sent earlier is kept and taken by the first matching wait. */
+                    signal?: string;
+                    /** @description How long to wait at most (milliseconds, up to a year); then the task ends FAILED with wait_timed_out. */
+                    timeoutMs?: number;
+                    /** @constant */
+                    type: "wait";
+                    /** @description JSONata over { input, steps, run } giving an ISO date-time to wait until. */
+                    until?: string;
+                    /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                    when?: string;
+                } | {
+                    /** @description Whether the person who started the run may approve it (default false). */
+                    allowRequester?: boolean;
+                    /** @description Who may decide: members with one of the roles, in one of the groups, or one of the users. */
+                    approvers: {
+                        /** @description Entra group object ids. */
+                        groups?: string[];
+                        roles?: ("owner" | "admin" | "editor" | "operator" | "viewer")[];
+                        /** @description User object ids or e-mail addresses. */
+                        users?: string[];
+                    };
+                    /** @description What the approvers see (a mapping over { input, steps, run }). */
+                    details?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    key: string;
+                    /** @description Keys of the tasks this one waits for. Omitted: the task before it in the list; [] : none (starts with the run). */
+                    needs?: string[];
+                    /** @description An operation called when the approval opens (e.g. mail or Teams) with `approval.link` in its mapping context. */
+                    notify?: {
+                        /** @description A connector name in the project, or 'platform'. */
+                        connector: string;
+                        /** @description Input mapping: JSON with {{ JSONata }} expressions. */
+                        input?: {
+                            [key: string]: components["schemas"]["JsonValue"];
+                        };
+                        operation: string;
+                    };
+                    /**
+                     * @description 'fail' (default): a failure of this task fails the run unless a runAfter: failure task handles it. 'continue': the task ends FAILED with output { error } and the run goes on.
+                     * @enum {string}
+                     */
+                    onError?: "fail" | "continue";
+                    /** @description Distinct approvals needed (default 1); one rejection ends it. */
+                    required?: number;
+                    /**
+                     * @description When the task runs once its needs ended: 'success' (default: no need failed, at least one succeeded), 'failure' (at least one need failed: a handler), 'always' (a finally).
+                     * @enum {string}
+                     */
+                    runAfter?: "success" | "failure" | "always";
+                    /** @description How long to wait at most (milliseconds, up to a year); then the task ends FAILED with wait_timed_out. */
+                    timeoutMs?: number;
+                    title: string;
+                    /** @constant */
+                    type: "approval";
+                    /** @description JSONata over { input, steps, run }, evaluated when the needs are met; false (by $boolean) skips the task (SKIPPED). */
+                    when?: string;
                 })[];
             };
             /** Format: uuid */
@@ -3031,6 +3363,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AdapterCatalog"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listApprovals: {
+        parameters: {
+            query?: {
+                status?: "pending" | "all";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Approvals, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalList"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decideApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionBody"];
+            };
+        };
+        responses: {
+            /** @description The approval after the decision */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalView"];
                 };
             };
             /** @description An error */
@@ -3412,7 +3810,6 @@ export interface operations {
         parameters: {
             query?: {
                 projectId?: string;
-                type?: string;
             };
             header?: never;
             path?: never;
@@ -3588,6 +3985,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConnectorTestResult"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publishEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventBody"];
+            };
+        };
+        responses: {
+            /** @description Published */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventResult"];
                 };
             };
             /** @description An error */
@@ -4498,8 +4928,7 @@ export interface operations {
                 createdBefore?: string;
                 cursor?: string;
                 limit?: number;
-                status?: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
-                trigger?: "http" | "schedule" | "workflow" | "chunk" | "event" | "test";
+                status?: "PENDING" | "RUNNING" | "WAITING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
                 workflowId?: string;
             };
             header?: never;
@@ -4652,21 +5081,64 @@ export interface operations {
             };
         };
     };
-    workflowSchema: {
+    sendSignal: {
         parameters: {
             query?: never;
-            header?: never;
-            path?: never;
+            header?: {
+                /** @description The same key for the same run delivers the signal once. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                name: string;
+            };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JsonValue"];
+            };
+        };
         responses: {
-            /** @description A JSON Schema (2020-12) document */
+            /** @description Delivered (or kept) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SignalResult"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRunWaits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run's waits, latest attempt first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunWaitList"];
+                };
             };
             /** @description An error */
             default: {
@@ -5505,72 +5977,6 @@ export interface operations {
             };
         };
     };
-    getDraftPins: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The pins */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DraftPins"];
-                };
-            };
-            /** @description An error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    putDraftPins: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["DraftPinsBody"];
-            };
-        };
-        responses: {
-            /** @description The pins */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DraftPins"];
-                };
-            };
-            /** @description An error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     publishWorkflowDraft: {
         parameters: {
             query?: never;
@@ -5835,44 +6241,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
-            };
-            /** @description An error */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    testWorkflowStep: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                key: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TestStepData"];
-            };
-        };
-        responses: {
-            /** @description Accepted: the test run is committed and queued */
-            202: {
-                headers: {
-                    /** @description URL of the run */
-                    Location?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TestStepAccepted"];
-                };
             };
             /** @description An error */
             default: {

@@ -2,6 +2,7 @@
 const LABEL: Record<string, string> = {
   PENDING: 'Pending',
   RUNNING: 'Running',
+  WAITING: 'Waiting',
   SUCCEEDED: 'Succeeded',
   FAILED: 'Failed',
   CANCELLED: 'Cancelled',

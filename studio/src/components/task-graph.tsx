@@ -13,6 +13,8 @@ export const TASK_TYPE_HELP: Record<string, string> = {
   atomic: 'one call to a connector operation, done as a whole: it succeeds or fails as one step, and a retry repeats the whole call',
   workflow: 'starts another workflow as a child run and waits for it',
   chunked: 'reads records from a generator and processes them in chunks, each chunk as its own child run',
+  wait: 'waits for a signal, an event or a time without holding a worker',
+  approval: 'waits for people to approve or reject (in their Inbox)',
 };
 
 /** A short glossary of the task types, folded away under the tasks. */

@@ -11,6 +11,7 @@ import { duration, when } from '../components/format';
 import { JsonView } from '../components/json-view';
 import { RunWaiting } from '../components/run-waiting';
 import { ErrorState, Loading, RequestProblems } from '../components/states';
+import { RunWaits } from '../components/run-waits';
 import { StatusBadge } from '../components/status-badge';
 import { TASK_TYPE_HELP, TaskTypeLegend } from '../components/task-graph';
 import { cancelRun, getRun, getWorkflow, retryRun, triggerRun, watchRun, type RunView, type TaskRunView } from '../services/api';
@@ -246,6 +247,7 @@ export function RunPage() {
           {run.error.taskKey && <> (task {run.error.taskKey})</>}
         </div>
       )}
+      <RunWaits runId={run.id} status={run.status} />
       <h2>Tasks</h2>
       <ol className="timeline" aria-label="Task timeline">
         {run.tasks.map((t) => (

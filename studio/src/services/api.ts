@@ -424,3 +424,13 @@ export const listTriggerDeliveries = (workflowId: string, triggerId: string, lim
       params: { path: { id: workflowId, triggerId }, query: { limit } },
     }),
   );
+
+export const listApprovals = (status: 'pending' | 'all' = 'pending') =>
+  unwrap(client.GET('/api/approvals', { params: { query: { status } } }));
+export const decideApproval = (id: string, decision: 'approve' | 'reject', comment?: string) =>
+  unwrap(client.POST('/api/approvals/{id}/decision', { params: { path: { id } }, body: { decision, ...(comment ? { comment } : {}) } }));
+export const listRunWaits = (id: string) => unwrap(client.GET('/api/runs/{id}/waits', { params: { path: { id } } }));
+export const sendSignal = (id: string, name: string, payload: unknown) =>
+  unwrap(client.POST('/api/runs/{id}/signals/{name}', { params: { path: { id, name } }, body: payload as never }));
+export type ApprovalView = Awaited<ReturnType<typeof listApprovals>>['items'][number];
+export type RunWait = Awaited<ReturnType<typeof listRunWaits>>['items'][number];

@@ -146,6 +146,21 @@ describe('webhook adapter', () => {
     expect(received.at(-1)!.headers['x-demiton-signature']).toBeUndefined();
   });
 
+  it('teamsMessage posts an Adaptive Card with a title, text and a link button (the approval notice)', async () => {
+    await callOp(adapterFor({ systemType: 'webhook', settings: { url } }), 'teamsMessage', {
+      title: 'Approval: Purchase 1200',
+      text: 'Acme, 1200 EUR',
+      link: 'https://studio.example.com/inbox?approval=abc',
+      linkText: 'Open in the Inbox',
+    });
+    const card = JSON.parse(received.at(-1)!.body);
+    expect(card.attachments[0].contentType).toBe('application/vnd.microsoft.card.adaptive');
+    expect(card.attachments[0].content.body.map((b: { text: string }) => b.text)).toEqual(['Approval: Purchase 1200', 'Acme, 1200 EUR']);
+    expect(card.attachments[0].content.actions).toEqual([
+      { type: 'Action.OpenUrl', title: 'Open in the Inbox', url: 'https://studio.example.com/inbox?approval=abc' },
+    ]);
+  });
+
   it('reports a throttled endpoint as retryable, with its message', async () => {
     nextStatus = 429;
     try {
