@@ -1,6 +1,18 @@
 /** The canvas's edits keep every task's meaning they do not mean to change; undo/redo walks the texts. */
 import { describe, expect, it } from 'vitest';
-import { addTask, connect, disconnect, EditRefused, freshKey, record, redo, removeTask, replaceTask, startHistory, undo } from './graph-edit';
+import {
+  addTask,
+  connect,
+  disconnect,
+  EditRefused,
+  freshKey,
+  record,
+  redo,
+  removeTask,
+  replaceTask,
+  startHistory,
+  undo,
+} from './graph-edit';
 import { resolvedNeeds, type TaskDef } from './graph-model';
 import type { WorkflowDefinition } from '../services/api';
 

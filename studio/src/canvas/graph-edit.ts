@@ -74,7 +74,8 @@ export function connect(def: WorkflowDefinition, source: string, target: string)
   const t = needs.get(target);
   if (!t || !needs.has(source)) throw new EditRefused(`There is no task ${!t ? target : source}.`);
   if (t.includes(source)) throw new EditRefused(`${target} already waits for ${source}.`);
-  if (reaches(def.tasks, source, target)) throw new EditRefused(`${source} already waits for ${target}: connecting them would make a cycle.`);
+  if (reaches(def.tasks, source, target))
+    throw new EditRefused(`${source} already waits for ${target}: connecting them would make a cycle.`);
   needs.set(target, [...t, source]);
   return { ...def, tasks: withNeeds(def.tasks, needs) };
 }
@@ -98,7 +99,13 @@ export function removeTask(def: WorkflowDefinition, key: string): WorkflowDefini
   if (!gone) throw new EditRefused(`There is no task ${key}.`);
   needs.delete(key);
   for (const [k, n] of needs) if (n.includes(key)) needs.set(k, [...new Set(n.flatMap((x) => (x === key ? gone : [x])))]);
-  return { ...def, tasks: withNeeds(def.tasks.filter((t) => t.key !== key), needs) };
+  return {
+    ...def,
+    tasks: withNeeds(
+      def.tasks.filter((t) => t.key !== key),
+      needs,
+    ),
+  };
 }
 
 /** Replaces one task (same key, or renamed: the needs naming the old key follow the new one). */
@@ -110,7 +117,12 @@ export function replaceTask(def: WorkflowDefinition, key: string, next: TaskDef)
   const own = next.needs ?? needs.get(key)!;
   needs.delete(key);
   needs.set(next.key, own);
-  if (next.key !== key) for (const [k, n] of needs) needs.set(k, n.map((x) => (x === key ? next.key : x)));
+  if (next.key !== key)
+    for (const [k, n] of needs)
+      needs.set(
+        k,
+        n.map((x) => (x === key ? next.key : x)),
+      );
   const tasks = def.tasks.map((t, j) => (j === i ? ({ ...next, needs: t.needs } as TaskDef) : t));
   return { ...def, tasks: withNeeds(tasks, needs) };
 }

@@ -159,3 +159,31 @@ export function describeNode(n: GraphNode): string {
   if (n.run) parts.push(`status ${n.run.status}`);
   return parts.join(', ');
 }
+
+/**
+ * The graph of a run from its tasks alone (resolved needs, type, runAfter), for when the run's
+ * definition cannot be read: what each task calls and its condition are then unknown.
+ */
+export function graphOfRunTasks(
+  tasks: ReadonlyArray<
+    RunTaskLike & { type: TaskDef['type']; needs?: string[]; runAfter?: TaskDef['runAfter']; onError?: TaskDef['onError'] }
+  >,
+): WorkflowGraph {
+  const defs = tasks.map(
+    (t, i) =>
+      ({
+        key: t.key,
+        type: 'atomic',
+        connector: '',
+        operation: '',
+        needs: t.needs ?? (i === 0 ? [] : [tasks[i - 1]!.key]),
+        ...(t.runAfter ? { runAfter: t.runAfter } : {}),
+        ...(t.onError ? { onError: t.onError } : {}),
+      }) as TaskDef,
+  );
+  const g = graphOf(defs);
+  return {
+    ...g,
+    nodes: g.nodes.map((n, i) => ({ ...n, type: tasks[i]!.type, calls: tasks[i]!.type, implicitNeeds: tasks[i]!.needs === undefined })),
+  };
+}

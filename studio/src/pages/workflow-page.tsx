@@ -3,7 +3,7 @@
  * its recent runs and its schedules; and the page that creates a workflow.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Link, useBlocker, useNavigate, useParams } from 'react-router';
 import { ConfirmDialog, useConfirm } from '../components/confirm-dialog';
 import { DefinitionEditor, parseJson } from '../components/definition-editor';
@@ -11,6 +11,9 @@ import { browserZone, when } from '../components/format';
 import { Empty, ErrorState, Loading, NotAvailable, RequestProblems } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 import { TaskGraph } from '../components/task-graph';
+import { GraphLegend } from '../canvas/graph-legend';
+import { graphOf } from '../canvas/graph-model';
+import { canvasSupported, LazyCanvas } from '../canvas/lazy-canvas';
 import { TriggersTab } from '../components/triggers-tab';
 import {
   ApiError,
@@ -219,7 +222,7 @@ export function WorkflowPage() {
             Saved as version {saved}.
           </p>
         )}
-        {tab === 'flow' && <TaskGraph tasks={w.definition.tasks} workflowIdByName={names} />}
+        {tab === 'flow' && <FlowView name={w.name} tasks={w.definition.tasks} workflowIdByName={names} />}
         {tab === 'edit' && (
           <EditTab
             key={`${w.id}@${w.version}`}
@@ -250,6 +253,32 @@ export function WorkflowPage() {
         {tab === 'schedules' && <SchedulesTab workflowId={w.id} />}
         {tab === 'triggers' && <TriggersTab workflowId={w.id} />}
       </section>
+    </>
+  );
+}
+
+/** The tasks as a graph (lazily loaded), with the same tasks as a list folded under it. */
+function FlowView({
+  name,
+  tasks,
+  workflowIdByName,
+}: {
+  name: string;
+  tasks: WorkflowDefinition['tasks'];
+  workflowIdByName: Map<string, string>;
+}) {
+  const [selected, setSelected] = useState<string | null>(null);
+  const graph = useMemo(() => graphOf(tasks), [tasks]);
+  const list = <TaskGraph tasks={tasks} workflowIdByName={workflowIdByName} />;
+  if (!canvasSupported()) return list;
+  return (
+    <>
+      <LazyCanvas graph={graph} label={`Task graph of ${name}`} selected={selected} onSelect={setSelected} fallback={list} />
+      <GraphLegend />
+      <details className="small">
+        <summary>The tasks as a list</summary>
+        {list}
+      </details>
     </>
   );
 }
