@@ -173,6 +173,8 @@ export function CanvasEditor({ text, onEdit, undo, redo, canUndo, canRedo, label
   };
   const onKeyDown = (e: KeyboardEvent) => {
     const t = e.target as HTMLElement;
+    // The canvas sits inside the page's save form: Enter in one of its fields must not save.
+    if (e.key === 'Enter' && t instanceof HTMLInputElement) e.preventDefault();
     if (t.closest('input, textarea, select')) return;
     const mod = e.ctrlKey || e.metaKey;
     if (mod && e.key.toLowerCase() === 'z' && !e.shiftKey) {
@@ -351,7 +353,7 @@ function TaskPanel({
       : [];
   if (task.type === 'atomic' && !pick.includes(task.connector)) pick.unshift(task.connector);
   return (
-    <form className="task-panel" aria-label={`Task ${task.key}`} onSubmit={(e) => e.preventDefault()}>
+    <section className="task-panel" aria-label={`Task ${task.key}`}>
       <h3>Task {task.key}</h3>
       <fieldset disabled={disabled}>
         <div className="field">
@@ -457,6 +459,6 @@ function TaskPanel({
           </fieldset>
         )}
       </fieldset>
-    </form>
+    </section>
   );
 }

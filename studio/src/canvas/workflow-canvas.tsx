@@ -165,8 +165,10 @@ function Canvas(props: CanvasProps) {
         onNodeClick={(_, n) => props.onSelect?.(n.id)}
         onPaneClick={() => props.onSelect?.(null)}
         onNodesChange={(changes) => {
-          // Selection by keyboard (Enter, Space; Escape unselects) arrives as select changes.
-          for (const c of changes) if (c.type === 'select') props.onSelect?.(c.selected ? c.id : c.id === selected ? null : selected);
+          // Selection by keyboard (Enter, Space; Escape unselects) arrives as select changes: the newly selected one wins.
+          const picked = changes.find((c) => c.type === 'select' && c.selected);
+          if (picked && 'id' in picked) props.onSelect?.(picked.id);
+          else if (changes.some((c) => c.type === 'select' && !c.selected && c.id === selected)) props.onSelect?.(null);
         }}
         onEdgesChange={(changes) => {
           for (const c of changes) if (c.type === 'select') setSelectedEdge(c.selected ? c.id : null);
