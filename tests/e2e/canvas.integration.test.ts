@@ -169,10 +169,10 @@ describe('builder canvas (Chromium, real control plane)', () => {
     await expect.poll(() => node('create').getAttribute('aria-label')).toMatch(/status SKIPPED$/);
     expect(await node('create').locator('.canvas-node.state-skipped').count()).toBe(1);
     expect(await node('post').getAttribute('aria-label')).toMatch(/status SUCCEEDED$/);
-    await node('update').click();
-    const details = page.getByRole('region', { name: 'Details of task update' });
+    await node('lookup').click();
+    const details = page.getByRole('region', { name: 'Details of task lookup' });
     await details.waitFor();
-    expect(await details.getByLabel('Output of task update (details)').textContent()).toContain('"found": true');
+    expect(await details.getByLabel('Output of task lookup (details)').textContent()).toContain('"found": true');
     await page.screenshot({ path: join(SHOTS, 'run-graph.png') });
     expect(await axe(page)).toEqual([]);
   }, 180_000);
