@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAIN_CHUNK_LIMIT, measure } from '../../studio/scripts/check-bundle-size.mjs';
 
-const script = join(import.meta.dirname, '../../studio/scripts/check-bundle-size.mjs');
+const script = join(__dirname, '../../studio/scripts/check-bundle-size.mjs');
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
