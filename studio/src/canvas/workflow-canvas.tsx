@@ -55,7 +55,6 @@ function TaskNodeView({ data, selected }: NodeProps<TaskNode>) {
     <div
       className={`canvas-node canvas-node-${n.type} role-${n.role}${state ? ` state-${state}` : ''}${selected ? ' selected' : ''}`}
       style={{ width: NODE_WIDTH, minHeight: NODE_HEIGHT }}
-      data-task={n.key}
     >
       <Handle type="target" position={Position.Top} isConnectable={data.editable} />
       <div className="canvas-node-head">
