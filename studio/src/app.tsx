@@ -26,6 +26,7 @@ import { NewWorkflowPage, WorkflowPage } from './pages/workflow-page';
 import { WorkflowsPage } from './pages/workflows-page';
 import { ApiError, listProjects } from './services/api';
 import type { AuthState } from './services/auth';
+import { routeTitle } from './state/route-title';
 import { useProjectStore } from './state/project-store';
 
 const NAV = [
@@ -73,6 +74,7 @@ function Shell({ auth }: { auth: AuthState }) {
   const location = useLocation();
   useEffect(() => {
     // A new page starts at its top, and focus moves to its heading so screen readers announce it.
+    document.title = routeTitle(location.pathname);
     document.scrollingElement?.scrollTo?.({ top: 0 });
     document.querySelector<HTMLElement>('main h1')?.focus({ preventScroll: true });
   }, [location.pathname]);

@@ -690,7 +690,8 @@ describe('studio end to end (Chromium, real control plane)', () => {
       }
       await itsRun.click();
       await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
-      expect(await page.locator('h1 + p').textContent()).toMatch(/schedule/);
+      // The URL changes before the run page replaces the workflow page's line: read until it has.
+      await expect.poll(() => page.locator('h1 + p').textContent()).toMatch(/schedule/);
 
       // 8. A record added on the business objects page, next to the one the fixed run stored.
       await page.goto(`${host.url}/business-objects`);

@@ -3,7 +3,7 @@
  * with each change, so the timeline updates in place (rows keep their size: no layout jump).
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useMemo, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ChunkProgress } from '../components/chunk-progress';
 import { useConfirm } from '../components/confirm-dialog';
@@ -14,6 +14,9 @@ import { ErrorState, Loading, RequestProblems } from '../components/states';
 import { RunWaits } from '../components/run-waits';
 import { StatusBadge } from '../components/status-badge';
 import { TASK_TYPE_HELP, TaskTypeLegend } from '../components/task-graph';
+import { GraphLegend } from '../canvas/graph-legend';
+import { graphOf, graphOfRunTasks, withRunState } from '../canvas/graph-model';
+import { canvasSupported, LazyCanvas } from '../canvas/lazy-canvas';
 import { cancelRun, getRun, getWorkflow, retryRun, triggerRun, watchRun, type RunView, type TaskRunView } from '../services/api';
 import { useCapabilities } from '../state/capabilities';
 
@@ -248,6 +251,7 @@ export function RunPage() {
         </div>
       )}
       <RunWaits runId={run.id} status={run.status} />
+      <RunGraph run={run as RunView} now={now} />
       <h2>Tasks</h2>
       <ol className="timeline" aria-label="Task timeline">
         {run.tasks.map((t) => (
@@ -329,5 +333,79 @@ function TaskRow({ task: t, shown, now }: { task: TaskRunView; shown: string; no
         </div>
       )}
     </li>
+  );
+}
+
+/**
+ * The run's task graph (the definition of the run's own version, with each task's state), and
+ * the details of the task chosen on it. Without the definition the graph is drawn from the run's
+ * tasks alone. Left out where the canvas cannot run: the timeline below says the same.
+ */
+function RunGraph({ run, now }: { run: Pick<RunView, 'workflowId' | 'workflowVersion' | 'tasks' | 'status'>; now: number }) {
+  const [selected, setSelected] = useState<string | null>(null);
+  const def = useQuery({
+    queryKey: ['workflow', run.workflowId, run.workflowVersion],
+    queryFn: () => getWorkflow(run.workflowId, run.workflowVersion),
+  });
+  const tasks = def.data?.definition.tasks;
+  const graph = useMemo(() => {
+    const base = tasks ? graphOf(tasks) : graphOfRunTasks(run.tasks);
+    return withRunState(base, run.tasks, (t) => shownTaskStatus(run.status, t as TaskRunView));
+  }, [tasks, run.tasks, run.status]);
+  if (!canvasSupported() || def.isPending) return null;
+  const task = run.tasks.find((t) => t.key === selected) as TaskRunView | undefined;
+  const taskDef = tasks?.find((t) => t.key === selected);
+  return (
+    <section aria-labelledby="run-graph-title">
+      <h2 id="run-graph-title">Graph</h2>
+      <p className="small muted">Choose a task (click, or Tab to it and press Enter) to see its details.</p>
+      <LazyCanvas graph={graph} label={`Task graph of this run`} selected={selected} onSelect={setSelected} now={now} fallback={null} />
+      <GraphLegend run />
+      {task && (
+        <div className="node-details" role="region" aria-label={`Details of task ${task.key}`} data-testid="node-details">
+          <h3>
+            {task.key} <StatusBadge status={shownTaskStatus(run.status, task)} />
+          </h3>
+          <p className="small muted">
+            {task.type} · {task.attempts} attempt{task.attempts === 1 ? '' : 's'} · {duration(task.startedAt, task.finishedAt, now)} ·
+            started {when(task.startedAt)} · finished {when(task.finishedAt)}
+            {task.status === 'FAILED' && task.handled ? ' · failure handled' : ''}
+          </p>
+          {taskDef && 'when' in taskDef && taskDef.when && (
+            <p className="small">
+              Runs only when <code>{taskDef.when}</code>
+              {task.status === 'SKIPPED' ? ' — it was false, so the task was skipped.' : '.'}
+            </p>
+          )}
+          {task.error && (
+            <p className="task-error">
+              <strong>{task.error.code}</strong>: {task.error.message}
+            </p>
+          )}
+          {task.chunks && <ChunkProgress chunks={task.chunks} label={`Chunks of task ${task.key} (details)`} />}
+          {task.childRunId && (
+            <p>
+              <Link to={`/runs/${task.childRunId}`}>Child run of {task.key}</Link>
+            </p>
+          )}
+          <div className="two-col">
+            <div>
+              <h4>Input mapping</h4>
+              <JsonView
+                value={taskDef && 'input' in taskDef ? (taskDef.input ?? null) : null}
+                label={`Input mapping of task ${task.key}`}
+              />
+            </div>
+            <div>
+              <h4>Output</h4>
+              <JsonView value={task.output} label={`Output of task ${task.key} (details)`} />
+            </div>
+          </div>
+          <button type="button" className="link small" onClick={() => setSelected(null)}>
+            Close details
+          </button>
+        </div>
+      )}
+    </section>
   );
 }

@@ -3,7 +3,7 @@
  * its recent runs and its schedules; and the page that creates a workflow.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Link, useBlocker, useNavigate, useParams } from 'react-router';
 import { ConfirmDialog, useConfirm } from '../components/confirm-dialog';
 import { DefinitionEditor, parseJson } from '../components/definition-editor';
@@ -11,6 +11,12 @@ import { browserZone, when } from '../components/format';
 import { Empty, ErrorState, Loading, NotAvailable, RequestProblems } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 import { TaskGraph } from '../components/task-graph';
+import { GraphLegend } from '../canvas/graph-legend';
+import { graphOf } from '../canvas/graph-model';
+import { canvasSupported, LazyCanvas } from '../canvas/lazy-canvas';
+import { CanvasEditor } from '../canvas/canvas-editor';
+import { diffDefinitions } from '../canvas/definition-diff';
+import { record, redo, startHistory, undo } from '../canvas/graph-edit';
 import { TriggersTab } from '../components/triggers-tab';
 import {
   ApiError,
@@ -18,10 +24,13 @@ import {
   createWorkflow,
   deleteSchedule,
   getWorkflow,
+  getWorkflowDraft,
   listRuns,
   listSchedules,
   listWorkflows,
   listWorkflowVersions,
+  publishWorkflowDraft,
+  saveWorkflowDraft,
   updateWorkflow,
   type FieldIssue,
   type WorkflowDefinition,
@@ -219,7 +228,7 @@ export function WorkflowPage() {
             Saved as version {saved}.
           </p>
         )}
-        {tab === 'flow' && <TaskGraph tasks={w.definition.tasks} workflowIdByName={names} />}
+        {tab === 'flow' && <FlowView name={w.name} tasks={w.definition.tasks} workflowIdByName={names} />}
         {tab === 'edit' && (
           <EditTab
             key={`${w.id}@${w.version}`}
@@ -254,6 +263,32 @@ export function WorkflowPage() {
   );
 }
 
+/** The tasks as a graph (lazily loaded), with the same tasks as a list folded under it. */
+function FlowView({
+  name,
+  tasks,
+  workflowIdByName,
+}: {
+  name: string;
+  tasks: WorkflowDefinition['tasks'];
+  workflowIdByName: Map<string, string>;
+}) {
+  const [selected, setSelected] = useState<string | null>(null);
+  const graph = useMemo(() => graphOf(tasks), [tasks]);
+  const list = <TaskGraph tasks={tasks} workflowIdByName={workflowIdByName} />;
+  if (!canvasSupported()) return list;
+  return (
+    <>
+      <LazyCanvas graph={graph} label={`Task graph of ${name}`} selected={selected} onSelect={setSelected} fallback={list} />
+      <GraphLegend />
+      <details className="small">
+        <summary>The tasks as a list</summary>
+        {list}
+      </details>
+    </>
+  );
+}
+
 function EditTab({
   id,
   version,
@@ -274,24 +309,58 @@ function EditTab({
   const qc = useQueryClient();
   const { projectId: _p, ...rest } = definition as WorkflowDefinition & { projectId?: string };
   const [initial] = useState(() => JSON.stringify(rest, null, 2));
-  const [text, setText] = useState(initial);
+  // One history for both views: typing in the JSON merges into one step until the canvas edits.
+  const [history, setHistory] = useState(() => startHistory(initial));
+  const lastMerge = useRef<string | undefined>(undefined);
+  const edit = (next: string, mergeKey?: string) => {
+    setHistory((h) => record(h, next, mergeKey !== undefined && mergeKey === lastMerge.current));
+    lastMerge.current = mergeKey;
+  };
+  const text = history.present;
+  const setText = (next: string) => edit(next, 'json');
+  // What the server holds for this text: the version shown, or the draft saved from here.
+  const [baseline, setBaseline] = useState(initial);
+  const [showDiff, setShowDiff] = useState(false);
   const old = version < latest;
+  const invalidate = () => {
+    void qc.invalidateQueries({ queryKey: ['workflow', id] });
+    void qc.invalidateQueries({ queryKey: ['workflows'] });
+    void qc.invalidateQueries({ queryKey: ['versions', id] });
+  };
   const save = useMutation({
     mutationFn: (def: WorkflowDefinition) => updateWorkflow(id, def),
-    onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ['workflow', id] });
-      void qc.invalidateQueries({ queryKey: ['workflows'] });
-      void qc.invalidateQueries({ queryKey: ['versions', id] });
+    onSuccess: invalidate,
+  });
+  const draft = useQuery({
+    queryKey: ['draft', id],
+    queryFn: () => getWorkflowDraft(id).catch((e: unknown) => (e instanceof ApiError && e.status === 404 ? null : Promise.reject(e))),
+  });
+  const saveDraft = useMutation({
+    mutationFn: (def: WorkflowDefinition) => saveWorkflowDraft(id, def),
+    onSuccess: (d, def) => {
+      setBaseline(JSON.stringify(def, null, 2));
+      qc.setQueryData(['draft', id], d);
     },
   });
-  useEffect(() => onDirty(text !== initial && !save.isSuccess), [text, initial, save.isSuccess, onDirty]);
+  const publish = useMutation({
+    mutationFn: async (def: WorkflowDefinition) => {
+      await saveWorkflowDraft(id, def);
+      return publishWorkflowDraft(id, latest);
+    },
+    onSuccess: () => {
+      qc.setQueryData(['draft', id], null);
+      invalidate();
+    },
+  });
+  const done = save.isSuccess ? save.data.version : publish.isSuccess ? publish.data.version : null;
+  useEffect(() => onDirty(text !== baseline && done === null), [text, baseline, done, onDirty]);
   // After the dirty flag has cleared, so the version change that follows is not guarded.
   const reported = useRef<number | null>(null);
   useEffect(() => {
-    if (!save.isSuccess || reported.current === save.data.version) return;
-    reported.current = save.data.version;
-    onSaved(save.data.version);
-  }, [save.isSuccess, save.data, onSaved]);
+    if (done === null || reported.current === done) return;
+    reported.current = done;
+    onSaved(done);
+  }, [done, onSaved]);
   const parsed = parseJson(text);
   let notice: ReactNode = null;
   if (old)
@@ -319,18 +388,117 @@ function EditTab({
       }}
     >
       {notice}
+      {draft.data && draft.data.definition && text === initial && (
+        <div className="note" role="note">
+          <p>
+            A draft saved {when(draft.data.updatedAt)} by {draft.data.updatedBy} (from version {draft.data.basedOnVersion}) is waiting to be
+            published.{' '}
+            <button
+              type="button"
+              className="link"
+              onClick={() => {
+                const { projectId: _d, ...d } = draft.data!.definition as WorkflowDefinition & { projectId?: string };
+                const t = JSON.stringify(d, null, 2);
+                edit(t);
+                setBaseline(t);
+              }}
+            >
+              Open the draft
+            </button>
+          </p>
+        </div>
+      )}
+      {canvasSupported() && (
+        <CanvasEditor
+          label="Workflow builder"
+          text={text}
+          onEdit={edit}
+          undo={() => {
+            lastMerge.current = undefined;
+            setHistory(undo);
+          }}
+          redo={() => {
+            lastMerge.current = undefined;
+            setHistory(redo);
+          }}
+          canUndo={history.past.length > 0}
+          canRedo={history.future.length > 0}
+        />
+      )}
       <DefinitionEditor
         label="Definition (JSON) — saving makes a new version; running runs keep theirs"
         text={text}
         onText={setText}
-        serverIssues={save.isError ? issuesOf(save.error) : []}
+        serverIssues={[save, saveDraft, publish].flatMap((m) => (m.isError ? issuesOf(m.error) : []))}
       />
+      {saveDraft.isSuccess && text === baseline && (
+        <p role="status" className="ok-line">
+          Draft saved {when(saveDraft.data.updatedAt)}. Runs keep using version {latest} until you publish.
+        </p>
+      )}
+      {[saveDraft, publish].map((m, i) =>
+        m.isError && !(m.error instanceof ApiError && m.error.issues.length) ? <RequestProblems key={i} error={m.error} /> : null,
+      )}
+      {showDiff && 'value' in parsed && <DiffPanel live={rest as WorkflowDefinition} edited={parsed.value as WorkflowDefinition} />}
       <div className="actions">
         <button type="submit" disabled={!('value' in parsed) || save.isPending} aria-describedby={old ? 'old-version-note' : undefined}>
           {save.isPending ? 'Saving…' : old ? `Restore as new version` : 'Save new version'}
         </button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={!('value' in parsed) || saveDraft.isPending}
+          onClick={() => 'value' in parsed && saveDraft.mutate(parsed.value as WorkflowDefinition)}
+        >
+          {saveDraft.isPending ? 'Saving draft…' : 'Save draft'}
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={!('value' in parsed) || publish.isPending}
+          onClick={() => 'value' in parsed && publish.mutate(parsed.value as WorkflowDefinition)}
+        >
+          {publish.isPending ? 'Publishing…' : 'Publish'}
+        </button>
+        <button type="button" className="secondary" aria-expanded={showDiff} onClick={() => setShowDiff(!showDiff)}>
+          {showDiff ? 'Hide changes' : `Compare with version ${version}`}
+        </button>
       </div>
     </form>
+  );
+}
+
+/** What the text being edited changes against the version it started from. */
+function DiffPanel({ live, edited }: { live: WorkflowDefinition; edited: WorkflowDefinition }) {
+  const d = diffDefinitions(live, edited);
+  return (
+    <section className="note diff" aria-label="Changes against the version shown" data-testid="diff">
+      {d.identical ? (
+        <p>No changes.</p>
+      ) : (
+        <ul className="list">
+          {d.added.map((k) => (
+            <li key={`a${k}`}>
+              Added task <strong>{k}</strong>
+            </li>
+          ))}
+          {d.removed.map((k) => (
+            <li key={`r${k}`}>
+              Removed task <strong>{k}</strong>
+            </li>
+          ))}
+          {d.changed.map((c) => (
+            <li key={`c${c.key}`}>
+              Changed task <strong>{c.key}</strong>: {c.fields.join(', ')}
+            </li>
+          ))}
+          {d.fields.map((f) => (
+            <li key={`f${f}`}>Changed {f}</li>
+          ))}
+          {d.reordered && <li>Tasks reordered</li>}
+        </ul>
+      )}
+    </section>
   );
 }
 

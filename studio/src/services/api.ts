@@ -112,6 +112,13 @@ export const listWorkflowVersions = (id: string) => unwrap(client.GET('/api/work
 export const createWorkflow = (definition: WorkflowDefinition) => unwrap(client.POST('/api/workflows', { body: definition }));
 export const updateWorkflow = (id: string, definition: WorkflowDefinition) =>
   unwrap(client.PUT('/api/workflows/{id}', { params: { path: { id } }, body: definition }));
+export type WorkflowDraftView = Schemas['WorkflowDraftView'];
+export const getWorkflowDraft = (id: string) => unwrap(client.GET('/api/workflows/{id}/draft', { params: { path: { id } } }));
+export const saveWorkflowDraft = (id: string, definition: WorkflowDefinition) =>
+  unwrap(client.PUT('/api/workflows/{id}/draft', { params: { path: { id } }, body: definition }));
+export const discardWorkflowDraft = (id: string) => unwrap(client.DELETE('/api/workflows/{id}/draft', { params: { path: { id } } }));
+export const publishWorkflowDraft = (id: string, expectedVersion?: number) =>
+  unwrap(client.POST('/api/workflows/{id}/publish', { params: { path: { id } }, body: expectedVersion ? { expectedVersion } : {} }));
 export const triggerRun = (id: string, input: Record<string, unknown>) =>
   unwrap(
     client.POST('/api/workflows/{id}/runs', { params: { path: { id } }, body: { input: input as Schemas['TriggerRunBody']['input'] } }),
