@@ -381,7 +381,7 @@ export async function runsWatch(io: Io, flags: Common & { id: string | undefined
 export async function runsRetry(io: Io, flags: Common & { id: string | undefined; wait: boolean }): Promise<Outcome> {
   const { conn, api } = connect(io, flags);
   const id = runId(flags.id);
-  const r = await call('Retrying the run', api.POST('/api/runs/{id}/retry', { params: { path: { id } } }));
+  const r = await call('Retrying the run', api.POST('/api/runs/{id}/retry', { params: { path: { id } }, body: { version: 'same' } }));
   if (flags.wait) return watch(io, conn, api, id);
   if (!io.json) io.out(`run ${r.id} attempt ${r.attempt} ${r.status}\n`);
   return { exitCode: EXIT.ok, data: r };

@@ -11,7 +11,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Adapter catalog: system types, categories, operations with input schemas, connection schemas */
+        /** Adapter catalog: system types, categories, operations with input and output schemas, connection schemas */
         get: operations["listAdapters"];
         put?: never;
         post?: never;
@@ -152,7 +152,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List connectors (without secrets) */
+        /** List connectors (without secrets), optionally only those of one adapter type */
         get: operations["listConnectors"];
         put?: never;
         /** Create a connector; secrets are encrypted and never returned */
@@ -589,7 +589,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Rerun a FAILED or CANCELLED run from its first unfinished task, as a new attempt of the same run */
+        /** Rerun a FAILED or CANCELLED run as a new attempt of the same run: from its first unfinished task, or with the latest version, an edited input, from a chosen task */
         post: operations["retryRun"];
         delete?: never;
         options?: never;
@@ -623,6 +623,57 @@ export interface paths {
         };
         /** What a run's tasks wait (or waited) for: signal, event and key, time, approvers and decisions */
         get: operations["listRunWaits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Bulk retry: preview how many FAILED or CANCELLED runs a filter selects, then rerun them all as one audited action */
+        post: operations["bulkRetryRuns"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/retry/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a bulk retry and its progress */
+        get: operations["getBulkRetryRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/schemas/workflow.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The JSON Schema of a workflow file (workflows/*.yaml), generated from the schema definitions are validated with */
+        get: operations["workflowSchema"];
         put?: never;
         post?: never;
         delete?: never;
@@ -860,6 +911,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/workflows/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive a workflow: runs and versions kept, no new runs (409 `workflow_has_live_runs` while runs are PENDING or RUNNING) */
+        post: operations["archiveWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/workflows/{id}/draft": {
         parameters: {
             query?: never;
@@ -879,6 +947,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/workflows/{id}/draft/pins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read the test data pinned per task with the draft (404 `workflow_draft_not_found` without a draft) */
+        get: operations["getDraftPins"];
+        /** Replace the test data pinned per task with the draft; each key must name an atomic task of the draft */
+        put: operations["putDraftPins"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/workflows/{id}/publish": {
         parameters: {
             query?: never;
@@ -890,6 +976,23 @@ export interface paths {
         put?: never;
         /** Publish the draft as the next version (409 `version_conflict` when `expectedVersion` is no longer the latest) */
         post: operations["publishWorkflowDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore an archived workflow: it can be triggered again and is listed again */
+        post: operations["restoreWorkflow"];
         delete?: never;
         options?: never;
         head?: never;
@@ -962,6 +1065,23 @@ export interface paths {
         post?: never;
         /** Delete a schedule; the runs it started stay */
         delete: operations["deleteSchedule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{id}/tasks/{key}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Test one atomic task (the draft's, else the latest version's) as a test run that starts nothing else */
+        post: operations["testWorkflowStep"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1071,12 +1191,14 @@ export interface components {
                 inferable: boolean;
                 operations: {
                     description: string;
+                    /** @description JSON Schema (2020-12) of the operation's input, from the schema the adapter validates it with. */
                     inputSchema: {
                         [key: string]: components["schemas"]["JsonValue"];
                     };
                     /** @enum {string} */
                     kind: "call" | "generator";
                     name: string;
+                    /** @description JSON Schema (2020-12) of what a call returns, or of each record a generator yields (`steps.<key>` in expressions). Every built-in operation has one; null only for an operation declared without. */
                     outputSchema: {
                         [key: string]: components["schemas"]["JsonValue"];
                     } | null;
@@ -1248,6 +1370,81 @@ export interface components {
             /** @description Scopes the studio requests for this API. */
             scopes: string[];
             tenants: string[];
+        };
+        /** @description Preview, then start, a bulk retry. */
+        BulkRetryBody: {
+            /** @description Required to start: the count the preview answered. 409 `bulk_preview_stale` when the filter now selects another number. */
+            expectedCount?: number;
+            /** @description Which top-level runs a bulk retry selects (child runs rerun with their parent). */
+            filter: {
+                /**
+                 * Format: date-time
+                 * @description Runs created at or after this instant.
+                 */
+                createdAfter?: string;
+                /**
+                 * Format: date-time
+                 * @description Runs created strictly before this instant.
+                 */
+                createdBefore?: string;
+                /** @description The run error's `code`. */
+                errorCode?: string;
+                /** @description Run statuses to select; default ['FAILED']. */
+                status?: ("FAILED" | "CANCELLED")[];
+                /** Format: uuid */
+                workflowId?: string;
+            };
+            /** @description The rerun options applied to each run (no edited input in bulk). */
+            options?: {
+                /** @description Run again from this task: it and every task that needs it run again; the outputs of the tasks it needs come from the last attempt. */
+                fromTask?: string;
+                /**
+                 * @description 'same' reruns the run's own workflow version; 'latest' the latest published version (replay after a fix).
+                 * @default same
+                 * @enum {string}
+                 */
+                version: "same" | "latest";
+            };
+            /**
+             * @description true: only count the runs the filter selects (200 BulkRetryPreview); nothing changes.
+             * @default false
+             */
+            preview: boolean;
+        };
+        BulkRetryPreview: {
+            /** @description The most runs one bulk retry may select. */
+            limit: number;
+            /** @description Runs the filter selects now (at most `limit`). */
+            matched: number;
+            /** @description The filter selects more than `limit` runs: starting is refused (422 `bulk_too_large`). */
+            overLimit: boolean;
+        };
+        /** @description A bulk retry and its progress. */
+        BulkRunAction: {
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            /** @description Runs handled so far (retried or skipped). */
+            done: number;
+            error: components["schemas"]["JsonValue"] | null;
+            filter: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            finishedAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @constant */
+            kind: "retry";
+            options: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            retried: number;
+            /** @description Runs no longer retryable when their turn came (retried meanwhile, or refused by the options). */
+            skipped: number;
+            /** @enum {string} */
+            status: "RUNNING" | "SUCCEEDED" | "FAILED";
+            /** @description Runs selected when the action started. */
+            total: number;
         };
         BusinessObjectList: {
             items: {
@@ -1612,6 +1809,55 @@ export interface components {
             name: string;
             sizeBytes: number;
         };
+        /** @description Test data pinned per task, kept with the draft; a draft save drops the pins of tasks it no longer has. */
+        DraftPins: {
+            /** @description Test data per task key. */
+            pins: {
+                [key: string]: {
+                    /**
+                     * Format: uuid
+                     * @description A run of this workflow to take the data from: its input as `input` and its tasks' outputs as `steps` (given `input` or `steps` entries win).
+                     */
+                    fromRunId?: string;
+                    /** @description The run input the task mapping reads as `input.*` (default {}). */
+                    input?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    /** @description The operation's input as given: the task's input mapping is skipped. Exclusive with `input`, `steps` and `fromRunId`. */
+                    operationInput?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    /** @description Outputs of earlier steps the task mapping reads as `steps.<key>` (default {}), e.g. copied from a previous run. */
+                    steps?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                };
+            };
+        };
+        DraftPinsBody: {
+            /** @description Test data per task key; replaces all pins. */
+            pins: {
+                [key: string]: {
+                    /**
+                     * Format: uuid
+                     * @description A run of this workflow to take the data from: its input as `input` and its tasks' outputs as `steps` (given `input` or `steps` entries win).
+                     */
+                    fromRunId?: string;
+                    /** @description The run input the task mapping reads as `input.*` (default {}). */
+                    input?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    /** @description The operation's input as given: the task's input mapping is skipped. Exclusive with `input`, `steps` and `fromRunId`. */
+                    operationInput?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    /** @description Outputs of earlier steps the task mapping reads as `steps.<key>` (default {}), e.g. copied from a previous run. */
+                    steps?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                };
+            };
+        };
         /** @description An event: every run waiting on this name and key resumes with the payload. */
         EventBody: {
             /** @description Runs whose wait `match` gave this key resume. */
@@ -1885,17 +2131,38 @@ export interface components {
             /** @constant */
             provider: "openai-compatible";
         };
-        /** @description A rerun from failure: tasks that succeeded keep their outputs; the run resumes at the first task that did not. */
+        /** @description Options of a rerun. All omitted: rerun from the first task that did not succeed, same version and input. */
+        RetryRunBody: {
+            /** @description Run again from this task: it and every task that needs it run again; the outputs of the tasks it needs come from the last attempt. */
+            fromTask?: string;
+            /** @description An edited input, checked against the input schema of the version the rerun uses. Omitted: the run keeps its input. */
+            input?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /**
+             * @description 'same' reruns the run's own workflow version; 'latest' the latest published version (replay after a fix).
+             * @default same
+             * @enum {string}
+             */
+            version: "same" | "latest";
+        };
+        /** @description A rerun: tasks whose outputs are kept are not executed again; the others run as the next attempt of the same run. */
         RetryRunResult: {
             /** @description The attempt now queued (1 is the first execution). */
             attempt: number;
+            fromTask?: string | null;
             /**
              * Format: uuid
              * @description The same run: a rerun is a new attempt of it.
              */
             id: string;
+            inputEdited?: boolean;
+            /** @description Tasks that run again under a new idempotency key (their definition or the input changed; docs/reliability.md). */
+            renewedTasks?: string[];
             /** @enum {string} */
             status: "PENDING" | "RUNNING" | "WAITING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+            /** @description The workflow version the attempt runs. */
+            workflowVersion?: number;
         };
         RoleMappingList: {
             items: {
@@ -1955,8 +2222,11 @@ export interface components {
                 startedAt: string | null;
                 /** @enum {string} */
                 status: "PENDING" | "RUNNING" | "WAITING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
-                /** @enum {string} */
-                trigger: "http" | "schedule" | "workflow" | "chunk" | "event";
+                /**
+                 * @description What started the run; 'test' marks a test of one step from the editor (it starts nothing else).
+                 * @enum {string}
+                 */
+                trigger: "http" | "schedule" | "workflow" | "chunk" | "event" | "test";
                 /** Format: uuid */
                 workflowId: string;
                 workflowName: string;
@@ -1991,6 +2261,24 @@ export interface components {
             onFailureOf?: string | null;
             output: components["schemas"]["JsonValue"] | null;
             parentRunId: string | null;
+            /** @description The reruns of this run, oldest first (absent in lists). */
+            retries?: {
+                attempt: number;
+                /** @description The bulk retry this rerun was part of. */
+                bulkActionId: string | null;
+                fromTask: string | null;
+                inputEdited: boolean;
+                /** @description The version the attempt before it ran. */
+                previousVersion: number;
+                /** @description Tasks that ran again under a new idempotency key. */
+                renewedTasks: string[];
+                /** Format: date-time */
+                requestedAt: string;
+                /** @description `type:id` of the actor. */
+                requestedBy: string;
+                /** @description The version this attempt runs. */
+                workflowVersion: number;
+            }[];
             startedAt: string | null;
             /** @enum {string} */
             status: "PENDING" | "RUNNING" | "WAITING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
@@ -2047,8 +2335,26 @@ export interface components {
                 /** @enum {string} */
                 type: "atomic" | "workflow" | "chunked" | "wait" | "approval";
             }[];
-            /** @enum {string} */
-            trigger: "http" | "schedule" | "workflow" | "chunk" | "event";
+            /**
+             * @description What started the run; 'test' marks a test of one step from the editor (it starts nothing else).
+             * @enum {string}
+             */
+            trigger: "http" | "schedule" | "workflow" | "chunk" | "event" | "test";
+            /** @description For a PENDING run, or a RUNNING run whose worker stopped renewing its lease: why it waits (absent in lists). */
+            waiting?: {
+                /** @description concurrency_limit: the runs holding the slots it needs. */
+                heldBy?: string[];
+                leaseExpiresAt?: string | null;
+                /** @description worker_lost: the worker that held the run. */
+                leaseOwner?: string | null;
+                limit?: number;
+                /** @description The explanation as one sentence, for people. */
+                message: string;
+                /** @description queued: 1 + the PENDING runs of the organisation created before it. */
+                queuePosition?: number;
+                /** @enum {string} */
+                reason: "queued" | "concurrency_limit" | "inside_parent" | "worker_lost";
+            } | null;
             /** Format: uuid */
             workflowId: string;
             workflowName: string;
@@ -2286,6 +2592,50 @@ export interface components {
                 seenLastMinute: number;
             };
         };
+        TestStepAccepted: {
+            /**
+             * @description Where the test data came from.
+             * @enum {string}
+             */
+            data: "body" | "pin" | "none";
+            /**
+             * Format: uuid
+             * @description The test run: read it with GET /api/runs/{id}.
+             */
+            id: string;
+            /**
+             * @description Whether the task came from the draft or from the latest version.
+             * @enum {string}
+             */
+            source: "draft" | "version";
+            /** @constant */
+            status: "PENDING";
+            taskKey: string;
+            /** Format: uuid */
+            workflowId: string;
+            /** @description The latest version (for a draft: the version the test run is filed under). */
+            workflowVersion: number;
+        };
+        /** @description What a step test runs with: `input` and `steps` (or a previous run's, `fromRunId`) through the task mapping, or `operationInput` as is. */
+        TestStepData: {
+            /**
+             * Format: uuid
+             * @description A run of this workflow to take the data from: its input as `input` and its tasks' outputs as `steps` (given `input` or `steps` entries win).
+             */
+            fromRunId?: string;
+            /** @description The run input the task mapping reads as `input.*` (default {}). */
+            input?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /** @description The operation's input as given: the task's input mapping is skipped. Exclusive with `input`, `steps` and `fromRunId`. */
+            operationInput?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /** @description Outputs of earlier steps the task mapping reads as `steps.<key>` (default {}), e.g. copied from a previous run. */
+            steps?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+        };
         TriggerDeliveryList: {
             items: {
                 deliveryId: string | null;
@@ -2488,6 +2838,12 @@ export interface components {
                 id: string;
                 name: string;
             }[];
+        };
+        /** @description Whether the workflow is archived: an archived workflow starts no run and is left out of lists unless asked for. */
+        WorkflowArchiveState: {
+            archived: boolean;
+            /** Format: uuid */
+            id: string;
         };
         /** @description A workflow definition. */
         WorkflowDefinition: {
@@ -2997,6 +3353,8 @@ export interface components {
         };
         WorkflowList: {
             items: {
+                /** @description Present (true) on an archived workflow, listed only with includeArchived=true. */
+                archived?: boolean;
                 description?: string;
                 /** Format: uuid */
                 id: string;
@@ -3810,6 +4168,7 @@ export interface operations {
         parameters: {
             query?: {
                 projectId?: string;
+                type?: string;
             };
             header?: never;
             path?: never;
@@ -4929,6 +5288,7 @@ export interface operations {
                 cursor?: string;
                 limit?: number;
                 status?: "PENDING" | "RUNNING" | "WAITING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+                trigger?: "http" | "schedule" | "workflow" | "chunk" | "event" | "test";
                 workflowId?: string;
             };
             header?: never;
@@ -5057,7 +5417,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetryRunBody"];
+            };
+        };
         responses: {
             /** @description The next attempt is queued */
             202: {
@@ -5139,6 +5503,108 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["RunWaitList"];
                 };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    bulkRetryRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkRetryBody"];
+            };
+        };
+        responses: {
+            /** @description The preview (`preview: true`): nothing changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkRetryPreview"];
+                };
+            };
+            /** @description The action started; its progress is at Location */
+            202: {
+                headers: {
+                    /** @description URL of the action */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkRunAction"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBulkRetryRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The action */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkRunAction"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    workflowSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A JSON Schema (2020-12) document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description An error */
             default: {
@@ -5751,6 +6217,7 @@ export interface operations {
     listWorkflows: {
         parameters: {
             query?: {
+                includeArchived?: "true" | "false";
                 projectId?: string;
             };
             header?: never;
@@ -5882,6 +6349,37 @@ export interface operations {
             };
         };
     };
+    archiveWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Archived */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowArchiveState"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getWorkflowDraft: {
         parameters: {
             query?: never;
@@ -5977,6 +6475,72 @@ export interface operations {
             };
         };
     };
+    getDraftPins: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pins */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftPins"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putDraftPins: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftPinsBody"];
+            };
+        };
+        responses: {
+            /** @description The pins */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftPins"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     publishWorkflowDraft: {
         parameters: {
             query?: never;
@@ -5999,6 +6563,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WorkflowView"];
+                };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    restoreWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Restored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowArchiveState"];
                 };
             };
             /** @description An error */
@@ -6241,6 +6836,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    testWorkflowStep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestStepData"];
+            };
+        };
+        responses: {
+            /** @description Accepted: the test run is committed and queued */
+            202: {
+                headers: {
+                    /** @description URL of the run */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestStepAccepted"];
+                };
             };
             /** @description An error */
             default: {

@@ -73,6 +73,13 @@ export function callsOf(t: TaskDef): string {
       const each = 'workflow' in t.each ? t.each.workflow : `${t.each.connector} · ${t.each.operation}`;
       return `each record of ${t.generator.connector} · ${t.generator.operation} → ${each}`;
     }
+    case 'wait':
+      if (t.signal) return `waits for signal ${t.signal}`;
+      if (t.event) return `waits for event ${t.event}`;
+      if (t.until) return `waits until ${t.until}`;
+      return `waits ${t.durationMs ?? 0} ms`;
+    case 'approval':
+      return `approval: ${t.title}`;
   }
 }
 
