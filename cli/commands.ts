@@ -231,7 +231,8 @@ export async function exportWorkflows(
 
 async function findWorkflow(api: ApiClient, ref: string, project: string | undefined): Promise<{ id: string; name: string }> {
   if (UUID.test(ref)) return { id: ref, name: ref };
-  const query = project ? { projectId: (await targetProject(api, project)).id } : {};
+  // Archived workflows count: their runs can still be listed and retried (the server refuses to start new ones).
+  const query = { includeArchived: 'true' as const, ...(project ? { projectId: (await targetProject(api, project)).id } : {}) };
   const { items } = await call('Listing workflows', api.GET('/api/workflows', { params: { query } }));
   const found = items.filter((w) => w.name === ref);
   if (!found.length) throw new CliError(EXIT.notFound, 'workflow_not_found', `No workflow named '${ref}'.`);

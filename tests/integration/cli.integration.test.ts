@@ -248,25 +248,23 @@ describe('demiton CLI against the local host', () => {
     expect((await demiton(['apply', '-f', 'exported-json', '--json'])).json.summary.unchanged).toBe(5);
   });
 
-  it('prune: the dry run lists workflows no file names; without an archive API on the server it exits 7 and changes nothing', async () => {
+  it('prune: the dry run lists workflows no file names and changes nothing; prune archives them', async () => {
     const dir = join(work, 'only-hello');
     mkdirSync(dir);
     writeFileSync(join(dir, 'hello.yaml'), readFileSync(join(work, 'exported', 'hello.yaml')));
+    const before = await definitions();
     const dry = await demiton(['apply', '-f', 'only-hello', '--prune', '--dry-run']);
     expect(dry.code).toBe(EXIT.ok);
     expect(dry.stdout).toMatch(/- prune {6}always-fails {2}v1\n- prune {6}child {2}v1\n- prune {6}coded {2}v1\n- prune {6}parent {2}v1/);
-    const before = await definitions();
-    const doc = (await api(url, 'GET', '/api/openapi.json')).body;
-    const canArchive = !!(doc.paths['/api/workflows/{id}/archive']?.post || doc.paths['/api/workflows/{id}']?.delete);
+    expect(await definitions()).toEqual(before);
     const r = await demiton(['apply', '-f', 'only-hello', '--prune', '--json']);
-    if (canArchive) {
-      expect(r.code).toBe(EXIT.ok);
-      expect(r.json.summary.prune).toBe(4);
-    } else {
-      expect(r.code).toBe(EXIT.unsupported);
-      expect(r.json.error.code).toBe('prune_unsupported');
-      expect(await definitions()).toEqual(before);
-    }
+    expect(r.code, r.stderr).toBe(EXIT.ok);
+    expect(r.json.summary.prune).toBe(4);
+    // Archived, not deleted: gone from the list, still there when archived ones are asked for.
+    const listed = (await api(url, 'GET', '/api/workflows')).body.items.map((w: { name: string }) => w.name);
+    expect(listed).not.toContain('always-fails');
+    const all = (await api(url, 'GET', '/api/workflows?includeArchived=true')).body.items.map((w: { name: string }) => w.name);
+    expect(all).toEqual(expect.arrayContaining(['always-fails', 'child', 'coded', 'parent']));
   });
 
   it('runs ls, get, watch, retry and cancel', async () => {

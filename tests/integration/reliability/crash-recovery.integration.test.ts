@@ -5,45 +5,19 @@
  * recorded once; a flushed queue is rebuilt from the database by the sweep; and a load of runs
  * triggered over several HTTP connections survives workers killed and restarted under it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { recoverRuns } from '../../../shared/engine/recovery-sweep';
 import { Worker } from '../../../shared/engine/worker';
-import { api, createTestPlatform, deleteKeys, startTestHost, waitFor, type TestPlatform } from '../../helpers/test-platform';
+import { api, deleteKeys, waitFor } from '../../helpers/test-platform';
 import type { Proc } from '../../helpers/processes';
-import { startProbeServer, startWorkerProcess, sweepLoop, type ProbeServer } from './fault-kit';
+import { crashStack, sweepLoop } from './fault-kit';
 
-let platform: TestPlatform;
-let host: { url: string; close(): Promise<void> };
-let probe: ProbeServer;
-const procs: Proc[] = [];
-
-beforeAll(async () => {
-  probe = await startProbeServer();
-  platform = await createTestPlatform({ env: { WORKER_LEASE_MS: '2000' } });
-  host = await startTestHost(platform);
-});
-
-afterAll(async () => {
-  await Promise.all(procs.map((p) => p.kill('SIGKILL')));
-  await host.close();
-  await probe.close();
-  await platform.close();
-});
-
-const worker = () => {
-  const p = startWorkerProcess(platform.env, probe.url);
-  procs.push(p);
-  return p;
-};
-
-async function createWorkflow(def: Record<string, unknown>): Promise<string> {
-  const r = await api(host.url, 'POST', '/api/workflows', def);
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return r.body.id;
-}
+const stack = crashStack();
+const { createWorkflow } = stack;
+const worker = () => stack.worker();
 
 async function statusCounts(workflowId: string): Promise<Record<string, number>> {
-  const { rows } = await platform.db.query<{ status: string; n: string }>(
+  const { rows } = await stack.platform.db.query<{ status: string; n: string }>(
     'SELECT status, count(*) AS n FROM workflow_runs WHERE workflow_id = $1::uuid GROUP BY status',
     [workflowId],
   );
@@ -51,7 +25,7 @@ async function statusCounts(workflowId: string): Promise<Record<string, number>>
 }
 
 async function taskRows(workflowId: string) {
-  const { rows } = await platform.db.query<{ id: string; run_id: string; key: string; status: string; attempts: number }>(
+  const { rows } = await stack.platform.db.query<{ id: string; run_id: string; key: string; status: string; attempts: number }>(
     `SELECT t.id, t.run_id, t.key, t.status, t.attempts FROM task_runs t JOIN workflow_runs r ON r.id = t.run_id
       WHERE r.workflow_id = $1::uuid ORDER BY t.run_id, t.position`,
     [workflowId],
@@ -72,14 +46,14 @@ describe('a worker killed mid-task', () => {
     const victim = worker();
     await victim.waitFor(/worker .* started/);
     const ids: string[] = [];
-    for (let i = 0; i < 4; i++) ids.push((await api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { i } })).body.id);
+    for (let i = 0; i < 4; i++) ids.push((await api(stack.host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { i } })).body.id);
     // Every run is in its long task, held by the victim.
     await waitFor(async () => (await taskRows(wf)).filter((t) => t.key === 'nap' && t.status === 'RUNNING').length === 4, 20_000);
     await victim.kill('SIGKILL');
     // The rescuer runs in this process (a process would take seconds to boot); the victim was real.
-    const rescuer = new Worker(platform, { concurrency: 8, pollMs: 100 });
+    const rescuer = new Worker(stack.platform, { concurrency: 8, pollMs: 100 });
     rescuer.start();
-    const sweep = sweepLoop(platform);
+    const sweep = sweepLoop(stack.platform);
     try {
       await waitFor(async () => (await statusCounts(wf))['SUCCEEDED'] === 4, 30_000, 100);
     } finally {
@@ -92,7 +66,7 @@ describe('a worker killed mid-task', () => {
       expect(t.status).toBe('SUCCEEDED');
       // The task that was running when the worker died ran again; the others ran once.
       expect([t.key, t.attempts]).toEqual([t.key, t.key === 'nap' ? 2 : 1]);
-      const delivered = probe.deliveries.get(t.id) ?? 0;
+      const delivered = stack.probe.deliveries.get(t.id) ?? 0;
       if (t.key === 'before') expect(delivered).toBe(1);
       if (t.key === 'after') expect(delivered).toBeGreaterThanOrEqual(1);
     }
@@ -123,10 +97,10 @@ describe('a worker killed in the middle of a fan-out', () => {
     });
     const victim = worker();
     await victim.waitFor(/worker .* started/);
-    const id = (await api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: {} })).body.id as string;
+    const id = (await api(stack.host.url, 'POST', `/api/workflows/${wf}/runs`, { input: {} })).body.id as string;
     const chunkStates = async () =>
       (
-        await platform.db.query<{ status: string; n: string }>(
+        await stack.platform.db.query<{ status: string; n: string }>(
           'SELECT status, count(*) AS n FROM chunk_runs WHERE run_id = $1::uuid GROUP BY status',
           [id],
         )
@@ -141,36 +115,36 @@ describe('a worker killed in the middle of a fan-out', () => {
       50,
     );
     await victim.kill('SIGKILL');
-    const { rows: doneBefore } = await platform.db.query<{ child: string }>(
+    const { rows: doneBefore } = await stack.platform.db.query<{ child: string }>(
       `SELECT child_run_id AS child FROM chunk_runs WHERE run_id = $1::uuid AND status = 'SUCCEEDED'`,
       [id],
     );
-    const rescuer = new Worker(platform, { concurrency: 8, pollMs: 100 });
+    const rescuer = new Worker(stack.platform, { concurrency: 8, pollMs: 100 });
     rescuer.start();
-    const sweep = sweepLoop(platform);
+    const sweep = sweepLoop(stack.platform);
     try {
-      await waitFor(async () => (await api(host.url, 'GET', `/api/runs/${id}`)).body.status === 'SUCCEEDED', 60_000, 100);
+      await waitFor(async () => (await api(stack.host.url, 'GET', `/api/runs/${id}`)).body.status === 'SUCCEEDED', 60_000, 100);
     } finally {
       await sweep.stop();
       await rescuer.stop();
     }
-    const run = (await api(host.url, 'GET', `/api/runs/${id}`)).body;
+    const run = (await api(stack.host.url, 'GET', `/api/runs/${id}`)).body;
     expect(run.tasks[0].chunks).toEqual({ total: 12, succeeded: 12, failed: 0, running: 0 });
     // One chunk row and one child run per record: nothing was started twice.
     expect(await chunkStates()).toEqual({ SUCCEEDED: 12 });
-    const { rows: children } = await platform.db.query<{ id: string; status: string }>(
+    const { rows: children } = await stack.platform.db.query<{ id: string; status: string }>(
       'SELECT id, status FROM workflow_runs WHERE parent_run_id = $1::uuid',
       [id],
     );
     expect(children).toHaveLength(12);
     expect(children.every((c) => c.status === 'SUCCEEDED')).toBe(true);
-    const { rows: fx } = await platform.db.query<{ id: string; run_id: string; attempts: number }>(
+    const { rows: fx } = await stack.platform.db.query<{ id: string; run_id: string; attempts: number }>(
       `SELECT t.id, t.run_id, t.attempts FROM task_runs t WHERE t.run_id = ANY($1::uuid[]) AND t.key = 'fx'`,
       [children.map((c) => c.id)],
     );
     const finishedBefore = new Set(doneBefore.map((d) => d.child));
     for (const t of fx) {
-      const delivered = probe.deliveries.get(t.id) ?? 0;
+      const delivered = stack.probe.deliveries.get(t.id) ?? 0;
       // Chunks finished before the kill were not touched again; every other effect arrived at least once.
       if (finishedBefore.has(t.run_id)) expect([t.attempts, delivered]).toEqual([1, 1]);
       else expect(delivered).toBeGreaterThanOrEqual(1);
@@ -186,19 +160,19 @@ describe('the queue loses its messages', () => {
     });
     const ids = await Promise.all(
       Array.from({ length: 25 }, (_, i) =>
-        api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { i } }).then((r) => r.body.id as string),
+        api(stack.host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { i } }).then((r) => r.body.id as string),
       ),
     );
-    expect(await platform.queue.depth()).toBeGreaterThanOrEqual(25);
-    await deleteKeys(`${platform.redisPrefix}:*`);
-    expect(await platform.queue.depth()).toBe(0);
-    const w = new Worker(platform, { concurrency: 8, pollMs: 100 });
+    expect(await stack.platform.queue.depth()).toBeGreaterThanOrEqual(25);
+    await deleteKeys(`${stack.platform.redisPrefix}:*`);
+    expect(await stack.platform.queue.depth()).toBe(0);
+    const w = new Worker(stack.platform, { concurrency: 8, pollMs: 100 });
     w.start();
     try {
       // Nothing to do until the sweep puts the PENDING runs back.
       await new Promise((r) => setTimeout(r, 300));
       expect((await statusCounts(wf))['PENDING']).toBe(25);
-      const swept = await recoverRuns(platform, { pendingOlderThanMs: 0 });
+      const swept = await recoverRuns(stack.platform, { pendingOlderThanMs: 0 });
       expect(swept.pending).toBe(25);
       await waitFor(async () => (await statusCounts(wf))['SUCCEEDED'] === 25, 20_000);
     } finally {
@@ -221,7 +195,7 @@ describe('load with workers killed and restarted', () => {
       ],
     });
     let current = [worker(), worker()];
-    const sweep = sweepLoop(platform);
+    const sweep = sweepLoop(stack.platform);
     let next = 0;
     const accepted: string[] = [];
     // Several client connections trigger at once; each request carries an Idempotency-Key, so a
@@ -231,9 +205,13 @@ describe('load with workers killed and restarted', () => {
         const i = next++;
         if (i >= N) return;
         for (;;) {
-          const r = await api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { i } }, { 'idempotency-key': `load-${i}` }).catch(
-            () => null,
-          );
+          const r = await api(
+            stack.host.url,
+            'POST',
+            `/api/workflows/${wf}/runs`,
+            { input: { i } },
+            { 'idempotency-key': `load-${i}` },
+          ).catch(() => null);
           if (r?.status === 202) {
             accepted.push(r.body.id);
             break;
@@ -259,7 +237,7 @@ describe('load with workers killed and restarted', () => {
     const tasks = await taskRows(wf);
     expect(tasks).toHaveLength(3 * N);
     expect(tasks.every((t) => t.status === 'SUCCEEDED' && t.attempts >= 1)).toBe(true);
-    for (const t of tasks.filter((x) => x.key === 'fx')) expect(probe.deliveries.get(t.id) ?? 0).toBeGreaterThanOrEqual(1);
+    for (const t of tasks.filter((x) => x.key === 'fx')) expect(stack.probe.deliveries.get(t.id) ?? 0).toBeGreaterThanOrEqual(1);
     await Promise.all(current.map((p) => p.kill('SIGTERM')));
   }, 240_000);
 });

@@ -14,9 +14,77 @@ import { z } from 'zod';
 import { platformAdapter } from '../../../shared/adapters/platform/platform-adapter';
 import { recoverRuns } from '../../../shared/engine/recovery-sweep';
 import type { Platform } from '../../../shared/platform';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { cleanEnv, requireBuild, ROOT, type Proc } from '../../helpers/processes';
+import { api, createTestPlatform, startTestHost, type TestPlatform } from '../../helpers/test-platform';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { probeEffect } = require('./fixtures/probe-effect.cjs') as { probeEffect: (zod: typeof z, url: string) => never };
+
+/**
+ * What every crash test file stands on: a probe server, a test platform whose leases run out in
+ * 2 s (so a killed worker's runs are taken over quickly), a control plane on it, and the worker
+ * processes the file starts, all killed and closed after the file.
+ */
+export interface CrashStack {
+  readonly platform: TestPlatform;
+  readonly host: { url: string; close(): Promise<void> };
+  readonly probe: ProbeServer;
+  /** Processes to kill after the file (workers started with `worker`, and any the file adds). */
+  readonly procs: Proc[];
+  /** Starts a worker process of the compiled build against this platform and the probe. */
+  worker(extra?: Record<string, string>): Proc;
+  /** Saves a workflow through the API and returns its id. */
+  createWorkflow(def: Record<string, unknown>): Promise<string>;
+}
+
+/**
+ * Builds the crash stack in the file's beforeAll and tears it down in its afterAll; the fields are
+ * there once beforeAll has run. `beforePlatform` runs first (e.g. to add an operation the control
+ * plane must know when it checks definitions).
+ */
+export function crashStack(opts: { beforePlatform?: () => void } = {}): CrashStack {
+  const procs: Proc[] = [];
+  const state: { platform?: TestPlatform; host?: { url: string; close(): Promise<void> }; probe?: ProbeServer } = {};
+  const need = <T>(v: T | undefined, name: string): T => {
+    if (v === undefined) throw new Error(`the crash stack's ${name} is used before beforeAll ran`);
+    return v;
+  };
+  const stack: CrashStack = {
+    get platform() {
+      return need(state.platform, 'platform');
+    },
+    get host() {
+      return need(state.host, 'host');
+    },
+    get probe() {
+      return need(state.probe, 'probe');
+    },
+    procs,
+    worker(extra = {}) {
+      const p = startWorkerProcess(stack.platform.env, stack.probe.url, extra);
+      procs.push(p);
+      return p;
+    },
+    async createWorkflow(def) {
+      const r = await api(stack.host.url, 'POST', '/api/workflows', def);
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      return r.body.id as string;
+    },
+  };
+  beforeAll(async () => {
+    state.probe = await startProbeServer();
+    opts.beforePlatform?.();
+    state.platform = await createTestPlatform({ env: { WORKER_LEASE_MS: '2000' } });
+    state.host = await startTestHost(state.platform);
+  });
+  afterAll(async () => {
+    await Promise.all(procs.map((p) => p.kill('SIGKILL')));
+    await state.host?.close();
+    await state.probe?.close();
+    await state.platform?.close();
+  });
+  return stack;
+}
 
 /** Counts effect deliveries per idempotency key. */
 export interface ProbeServer {

@@ -5,38 +5,16 @@
  * never run again; every branch in flight runs again under the same TaskRun id (the same
  * idempotency key); handlers, finally tasks and a collecting loop still end as they would have.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Worker } from '../../../shared/engine/worker';
-import { api, createTestPlatform, startTestHost, waitFor, type TestPlatform } from '../../helpers/test-platform';
-import type { Proc } from '../../helpers/processes';
-import { startProbeServer, startWorkerProcess, sweepLoop, type ProbeServer } from './fault-kit';
+import { api, waitFor } from '../../helpers/test-platform';
+import { crashStack, sweepLoop } from './fault-kit';
 
-let platform: TestPlatform;
-let host: { url: string; close(): Promise<void> };
-let probe: ProbeServer;
-const procs: Proc[] = [];
-
-beforeAll(async () => {
-  probe = await startProbeServer();
-  platform = await createTestPlatform({ env: { WORKER_LEASE_MS: '2000' } });
-  host = await startTestHost(platform);
-});
-
-afterAll(async () => {
-  await Promise.all(procs.map((p) => p.kill('SIGKILL')));
-  await host.close();
-  await probe.close();
-  await platform.close();
-});
-
-async function createWorkflow(def: Record<string, unknown>): Promise<string> {
-  const r = await api(host.url, 'POST', '/api/workflows', def);
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return r.body.id;
-}
+const stack = crashStack();
+const { createWorkflow } = stack;
 
 async function tasksOf(runId: string) {
-  const { rows } = await platform.db.query<{ id: string; key: string; status: string; attempts: number }>(
+  const { rows } = await stack.platform.db.query<{ id: string; key: string; status: string; attempts: number }>(
     'SELECT id, key, status, attempts FROM task_runs WHERE run_id = $1::uuid ORDER BY position',
     [runId],
   );
@@ -45,18 +23,17 @@ async function tasksOf(runId: string) {
 
 /** Kills a fresh worker process once `ready` holds for every run, then resumes the runs in this process. */
 async function killMidRunAndResume(ids: string[], ready: (runId: string) => Promise<boolean>, timeoutMs = 60_000) {
-  const victim = startWorkerProcess(platform.env, probe.url);
-  procs.push(victim);
+  const victim = stack.worker();
   await victim.waitFor(/worker .* started/);
   for (const id of ids) await waitFor(() => ready(id), 30_000, 50);
   await victim.kill('SIGKILL');
-  const rescuer = new Worker(platform, { concurrency: 8, pollMs: 100 });
+  const rescuer = new Worker(stack.platform, { concurrency: 8, pollMs: 100 });
   rescuer.start();
-  const sweep = sweepLoop(platform);
+  const sweep = sweepLoop(stack.platform);
   try {
     for (const id of ids)
       await waitFor(
-        async () => ['SUCCEEDED', 'FAILED'].includes((await api(host.url, 'GET', `/api/runs/${id}`)).body.status),
+        async () => ['SUCCEEDED', 'FAILED'].includes((await api(stack.host.url, 'GET', `/api/runs/${id}`)).body.status),
         timeoutMs,
         100,
       );
@@ -104,7 +81,8 @@ describe('a worker killed while parallel branches run', () => {
       ],
     });
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { flag: false } })).body.id);
+    for (let i = 0; i < 3; i++)
+      ids.push((await api(stack.host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { flag: false } })).body.id);
     await killMidRunAndResume(ids, async (id) => {
       const t = await tasksOf(id);
       return (
@@ -114,7 +92,7 @@ describe('a worker killed while parallel branches run', () => {
       );
     });
     for (const id of ids) {
-      const run = (await api(host.url, 'GET', `/api/runs/${id}`)).body;
+      const run = (await api(stack.host.url, 'GET', `/api/runs/${id}`)).body;
       expect(run.status).toBe('SUCCEEDED');
       const t = await tasksOf(id);
       expect(Object.fromEntries(Object.values(t).map((x) => [x.key, [x.status, x.attempts]]))).toEqual({
@@ -127,10 +105,10 @@ describe('a worker killed while parallel branches run', () => {
         join: ['SUCCEEDED', 1],
       });
       // Effects: those that ended before the crash were delivered once; the skipped one never.
-      expect(probe.deliveries.get(t['before']!.id)).toBe(1);
-      expect(probe.deliveries.get(t['quick']!.id)).toBe(1);
-      expect(probe.deliveries.get(t['never']!.id)).toBeUndefined();
-      expect(probe.deliveries.get(t['join']!.id)).toBeGreaterThanOrEqual(1);
+      expect(stack.probe.deliveries.get(t['before']!.id)).toBe(1);
+      expect(stack.probe.deliveries.get(t['quick']!.id)).toBe(1);
+      expect(stack.probe.deliveries.get(t['never']!.id)).toBeUndefined();
+      expect(stack.probe.deliveries.get(t['join']!.id)).toBeGreaterThanOrEqual(1);
     }
   }, 180_000);
 });
@@ -175,11 +153,11 @@ describe('a worker killed during a collecting loop followed by a catch and a fin
         },
       ],
     });
-    const id = (await api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: {} })).body.id as string;
+    const id = (await api(stack.host.url, 'POST', `/api/workflows/${wf}/runs`, { input: {} })).body.id as string;
     await killMidRunAndResume(
       [id],
       async (runId) => {
-        const { rows } = await platform.db.query<{ n: string }>(
+        const { rows } = await stack.platform.db.query<{ n: string }>(
           `SELECT count(*) AS n FROM chunk_runs WHERE run_id = $1::uuid AND status = 'SUCCEEDED'`,
           [runId],
         );
@@ -187,7 +165,7 @@ describe('a worker killed during a collecting loop followed by a catch and a fin
       },
       120_000,
     );
-    const run = (await api(host.url, 'GET', `/api/runs/${id}`)).body;
+    const run = (await api(stack.host.url, 'GET', `/api/runs/${id}`)).body;
     expect(run.status).toBe('SUCCEEDED');
     const t = Object.fromEntries(run.tasks.map((x: { key: string }) => [x.key, x]));
     expect(t.loop.status).toBe('SUCCEEDED');
@@ -195,16 +173,18 @@ describe('a worker killed during a collecting loop followed by a catch and a fin
     expect(t.loop.output.results.every((r: { sleptMs: number } | null) => r !== null && typeof r.sleptMs === 'number')).toBe(true);
     expect([t.post.status, t.post.handled, t.catch.status, t.finally.status]).toEqual(['FAILED', true, 'SUCCEEDED', 'SUCCEEDED']);
     const rows = await tasksOf(id);
-    expect(probe.labels.get(rows['catch']!.id)).toBe('posting refused after 1000 records');
+    expect(stack.probe.labels.get(rows['catch']!.id)).toBe('posting refused after 1000 records');
     // One chunk row per record: none was started twice under a new id.
-    const { rows: chunks } = await platform.db.query<{ n: string }>('SELECT count(*) AS n FROM chunk_runs WHERE run_id = $1::uuid', [id]);
+    const { rows: chunks } = await stack.platform.db.query<{ n: string }>('SELECT count(*) AS n FROM chunk_runs WHERE run_id = $1::uuid', [
+      id,
+    ]);
     expect(Number(chunks[0]!.n)).toBe(1000);
   }, 240_000);
 });
 
 describe('a worker killed after an upsert-if-exists branch', () => {
   it('keeps the branch taken and the one skipped, writes the customer once, and posts the order', async () => {
-    const bo = await api(host.url, 'POST', '/api/business-object-types', {
+    const bo = await api(stack.host.url, 'POST', '/api/business-object-types', {
       name: 'Client',
       keyField: 'id',
       schema: { type: 'object', required: ['id'], properties: { id: { type: 'string' }, visits: { type: 'integer' } } },
@@ -244,10 +224,10 @@ describe('a worker killed after an upsert-if-exists branch', () => {
     });
     const ids = [];
     for (const c of ['k-1', 'k-2'])
-      ids.push((await api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { id: c } })).body.id as string);
+      ids.push((await api(stack.host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { id: c } })).body.id as string);
     await killMidRunAndResume(ids, async (id) => (await tasksOf(id))['nap']!.status === 'RUNNING');
     for (const id of ids) {
-      expect((await api(host.url, 'GET', `/api/runs/${id}`)).body.status).toBe('SUCCEEDED');
+      expect((await api(stack.host.url, 'GET', `/api/runs/${id}`)).body.status).toBe('SUCCEEDED');
       const t = await tasksOf(id);
       expect(Object.fromEntries(Object.values(t).map((x) => [x.key, [x.status, x.attempts]]))).toEqual({
         lookup: ['SUCCEEDED', 1],
@@ -258,7 +238,7 @@ describe('a worker killed after an upsert-if-exists branch', () => {
       });
     }
     // Each customer was written once (version 1), by the create branch.
-    const { rows } = await platform.db.query<{ key: string; version: number; data: unknown }>(
+    const { rows } = await stack.platform.db.query<{ key: string; version: number; data: unknown }>(
       `SELECT key, version, data FROM business_objects ORDER BY key`,
     );
     expect(rows.map((r) => [r.key, r.version, r.data])).toEqual([
@@ -313,23 +293,23 @@ describe('a worker killed inside a switch whose run then fails and alerts', () =
     const amounts = { small: 5, medium: 500, large: 5000 } as const;
     const ids: Record<string, string> = {};
     for (const [size, amount] of Object.entries(amounts))
-      ids[size] = (await api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { amount } })).body.id;
+      ids[size] = (await api(stack.host.url, 'POST', `/api/workflows/${wf}/runs`, { input: { amount } })).body.id;
     await killMidRunAndResume(Object.values(ids), async (id) =>
       Object.values(await tasksOf(id)).some((t) => t.key !== 'start' && t.status === 'RUNNING'),
     );
     for (const [size, id] of Object.entries(ids)) {
-      const run = (await api(host.url, 'GET', `/api/runs/${id}`)).body;
+      const run = (await api(stack.host.url, 'GET', `/api/runs/${id}`)).body;
       expect(run.status).toBe('FAILED');
       expect(run.error).toMatchObject({ code: 'platform_fail', taskKey: 'post' });
       const t = await tasksOf(id);
       for (const k of ['small', 'medium', 'large']) expect([k, t[k]!.status]).toEqual([k, k === size ? 'SUCCEEDED' : 'SKIPPED']);
       expect(t[size]!.attempts).toBe(2);
-      expect(probe.deliveries.get(t['start']!.id)).toBe(1);
+      expect(stack.probe.deliveries.get(t['start']!.id)).toBe(1);
       // The unhandled failure still let the finally run, once.
       expect([t['post']!.status, t['fin']!.status, t['fin']!.attempts]).toEqual(['FAILED', 'SUCCEEDED', 1]);
       // Exactly one alert for the one failed attempt, and it ran.
       const alerts = await waitFor(async () => {
-        const { rows } = await platform.db.query<{ id: string; status: string }>(
+        const { rows } = await stack.platform.db.query<{ id: string; status: string }>(
           'SELECT id, status FROM workflow_runs WHERE on_failure_of = $1::uuid',
           [id],
         );

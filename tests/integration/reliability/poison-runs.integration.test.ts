@@ -6,56 +6,36 @@
  * counts as a crash: a run handed back (shutdown, infrastructure error) does not, and a rerun
  * starts the count again.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { platformAdapter } from '../../../shared/adapters/platform/platform-adapter';
 import { claimRuns } from '../../../shared/store/run-batches';
 import { expireLease, rerunRunTree } from '../../../shared/store/runs';
-import { api, createTestPlatform, startTestHost, waitFor, type TestPlatform } from '../../helpers/test-platform';
+import { api, waitFor } from '../../helpers/test-platform';
 import type { Proc } from '../../helpers/processes';
-import { startProbeServer, startWorkerProcess, sweepLoop, type ProbeServer } from './fault-kit';
+import { crashStack, sweepLoop } from './fault-kit';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { safeProbeCrash } = require('./fixtures/probe-crash.cjs') as { safeProbeCrash: (zod: typeof z) => never };
 
-let platform: TestPlatform;
-let host: { url: string; close(): Promise<void> };
-let probe: ProbeServer;
-const procs: Proc[] = [];
-
-beforeAll(async () => {
-  probe = await startProbeServer();
+const stack = crashStack({
   // The control plane checks definitions against the operations it knows; this one only throws.
-  (platformAdapter.operations as Record<string, unknown>)['probeCrash'] = safeProbeCrash(z);
-  platform = await createTestPlatform({ env: { WORKER_LEASE_MS: '2000' } });
-  host = await startTestHost(platform);
+  beforePlatform: () => void ((platformAdapter.operations as Record<string, unknown>)['probeCrash'] = safeProbeCrash(z)),
 });
-
-afterAll(async () => {
-  await Promise.all(procs.map((p) => p.kill('SIGKILL')));
-  await host.close();
-  await probe.close();
-  await platform.close();
-});
-
-async function createWorkflow(def: Record<string, unknown>): Promise<string> {
-  const r = await api(host.url, 'POST', '/api/workflows', def);
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return r.body.id as string;
-}
+const { createWorkflow } = stack;
 
 async function trigger(workflowId: string): Promise<string> {
-  const r = await api(host.url, 'POST', `/api/workflows/${workflowId}/runs`, { input: {} });
+  const r = await api(stack.host.url, 'POST', `/api/workflows/${workflowId}/runs`, { input: {} });
   expect(r.status, JSON.stringify(r.body)).toBe(202);
   return r.body.id as string;
 }
 
 async function runStatus(id: string): Promise<string> {
-  const { rows } = await platform.db.query<{ status: string }>('SELECT status FROM workflow_runs WHERE id = $1::uuid', [id]);
+  const { rows } = await stack.platform.db.query<{ status: string }>('SELECT status FROM workflow_runs WHERE id = $1::uuid', [id]);
   return rows[0]!.status;
 }
 
 async function taskRows(runId: string) {
-  const { rows } = await platform.db.query<{
+  const { rows } = await stack.platform.db.query<{
     id: string;
     key: string;
     status: string;
@@ -75,12 +55,11 @@ async function taskRows(runId: string) {
  * sweep hands its run back). Returns how many died, and the worker still alive.
  */
 async function workUntilEnded(runId: string): Promise<{ killed: number; survivor: Proc }> {
-  const sweep = sweepLoop(platform);
+  const sweep = sweepLoop(stack.platform);
   let killed = 0;
   try {
     for (;;) {
-      const worker = startWorkerProcess(platform.env, probe.url);
-      procs.push(worker);
+      const worker = stack.worker();
       await worker.waitFor(/worker .* started/);
       const ended = waitFor(async () => ['SUCCEEDED', 'FAILED'].includes(await runStatus(runId)), 60_000, 100).then(() => 'ended' as const);
       const outcome = await Promise.race([ended, worker.exited.then(() => 'died' as const)]);
@@ -109,7 +88,7 @@ describe('a task that kills its worker process every time', () => {
     const { killed, survivor } = await workUntilEnded(id);
     expect(killed).toBe(3);
 
-    const run = (await api(host.url, 'GET', `/api/runs/${id}`)).body;
+    const run = (await api(stack.host.url, 'GET', `/api/runs/${id}`)).body;
     expect(run.status).toBe('FAILED');
     expect(run.error).toMatchObject({ code: 'worker_crashed', taskKey: 'boom' });
     const tasks = await taskRows(id);
@@ -118,8 +97,8 @@ describe('a task that kills its worker process every time', () => {
     expect(tasks['boom']).toMatchObject({ status: 'FAILED', interrupted_attempts: 3, error: { code: 'worker_crashed' } });
     expect(tasks['boom']!.attempt_log.map((a) => a.error.code)).toEqual(['worker_crashed']);
     expect(tasks['after']).toMatchObject({ status: 'PENDING', attempts: 0 });
-    expect(probe.deliveries.get(tasks['before']!.id)).toBe(1);
-    expect(probe.deliveries.get(tasks['after']!.id)).toBeUndefined();
+    expect(stack.probe.deliveries.get(tasks['before']!.id)).toBe(1);
+    expect(stack.probe.deliveries.get(tasks['after']!.id)).toBeUndefined();
 
     // The worker that refused the poison task keeps working.
     const fine = await createWorkflow({
@@ -151,12 +130,12 @@ describe('a task that kills its worker process every time', () => {
     const id = await trigger(wf);
     const { killed, survivor } = await workUntilEnded(id);
     expect(killed).toBe(3);
-    const run = (await api(host.url, 'GET', `/api/runs/${id}`)).body;
+    const run = (await api(stack.host.url, 'GET', `/api/runs/${id}`)).body;
     expect(run.status).toBe('SUCCEEDED');
     const tasks = await taskRows(id);
     expect(tasks['boom']).toMatchObject({ status: 'FAILED', interrupted_attempts: 3, error: { code: 'worker_crashed' } });
     expect(tasks['after']).toMatchObject({ status: 'SUCCEEDED' });
-    expect(probe.labels.get(tasks['after']!.id)).toBe('worker_crashed');
+    expect(stack.probe.labels.get(tasks['after']!.id)).toBe('worker_crashed');
     await survivor.kill('SIGTERM');
   }, 240_000);
 });
@@ -168,18 +147,21 @@ describe('what counts as a crash (store statements)', () => {
       tasks: [{ key: 'one', type: 'atomic', connector: 'platform', operation: 'probeEffect', input: { label: 'x' } }],
     });
     const id = await trigger(wf);
-    const { rows } = await platform.db.query<{ orgId: string; taskId: string }>(
+    const { rows } = await stack.platform.db.query<{ orgId: string; taskId: string }>(
       `SELECT r.org_id AS "orgId", t.id AS "taskId" FROM workflow_runs r JOIN task_runs t ON t.run_id = r.id WHERE r.id = $1::uuid`,
       [id],
     );
     return { id, ...rows[0]! };
   }
   const claim = async (owner: string, r: { id: string; orgId: string }) =>
-    (await claimRuns(platform.db, owner, 60_000, [{ runId: r.id, orgId: r.orgId }])).get(r.id);
+    (await claimRuns(stack.platform.db, owner, 60_000, [{ runId: r.id, orgId: r.orgId }])).get(r.id);
   const interrupted = async (taskId: string) =>
-    (await platform.db.query<{ n: number }>('SELECT interrupted_attempts AS n FROM task_runs WHERE id = $1::uuid', [taskId])).rows[0]!.n;
+    (await stack.platform.db.query<{ n: number }>('SELECT interrupted_attempts AS n FROM task_runs WHERE id = $1::uuid', [taskId])).rows[0]!
+      .n;
   const expireNow = (id: string) =>
-    platform.db.query(`UPDATE workflow_runs SET lease_expires_at = clock_timestamp() - interval '1 second' WHERE id = $1::uuid`, [id]);
+    stack.platform.db.query(`UPDATE workflow_runs SET lease_expires_at = clock_timestamp() - interval '1 second' WHERE id = $1::uuid`, [
+      id,
+    ]);
 
   it('a lease that ran out under its owner counts one interrupted attempt; a run handed back does not; a rerun starts again', async () => {
     const r = await runningRun();
@@ -194,18 +176,19 @@ describe('what counts as a crash (store statements)', () => {
     expect(await interrupted(r.taskId)).toBe(1);
 
     // w-b hands it back (shutdown): owner cleared, so the next claim is no crash.
-    await expireLease(platform.db, r.id, 'w-b');
+    await expireLease(stack.platform.db, r.id, 'w-b');
     const third = await claim('w-c', r);
     expect(third).toMatchObject({ crashed: false });
     expect(third!.tasks[0]).toMatchObject({ interrupted: 1 });
     expect(await interrupted(r.taskId)).toBe(1);
 
     // A rerun after the run failed starts the count again.
-    await platform.db.query(`UPDATE workflow_runs SET status = 'FAILED', lease_owner = NULL, lease_expires_at = NULL WHERE id = $1::uuid`, [
-      r.id,
-    ]);
-    await platform.db.query(`UPDATE task_runs SET status = 'FAILED' WHERE id = $1::uuid`, [r.taskId]);
-    expect(await rerunRunTree(platform.db, r.orgId, r.id)).toBe(true);
+    await stack.platform.db.query(
+      `UPDATE workflow_runs SET status = 'FAILED', lease_owner = NULL, lease_expires_at = NULL WHERE id = $1::uuid`,
+      [r.id],
+    );
+    await stack.platform.db.query(`UPDATE task_runs SET status = 'FAILED' WHERE id = $1::uuid`, [r.taskId]);
+    expect(await rerunRunTree(stack.platform.db, r.orgId, r.id)).toBe(true);
     expect(await interrupted(r.taskId)).toBe(0);
   });
 });

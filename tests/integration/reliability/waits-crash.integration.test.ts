@@ -6,43 +6,22 @@
  * runs the task after a resumed wait: the rescuer runs that task again and takes the wait's
  * recorded result, never waiting again.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../../shared/domain/principal';
 import { Worker } from '../../../shared/engine/worker';
 import * as waits from '../../../shared/engine/waits-service';
 import { DEV_ORG_ID } from '../../../shared/store/organisations';
-import { api, createTestPlatform, startTestHost, waitFor, type TestPlatform } from '../../helpers/test-platform';
-import type { Proc } from '../../helpers/processes';
-import { startProbeServer, startWorkerProcess, sweepLoop, type ProbeServer } from './fault-kit';
+import { api, waitFor } from '../../helpers/test-platform';
+import { crashStack, sweepLoop } from './fault-kit';
 
-let platform: TestPlatform;
-let host: { url: string; close(): Promise<void> };
-let probe: ProbeServer;
-const procs: Proc[] = [];
+const stack = crashStack();
+const { createWorkflow } = stack;
 
-beforeAll(async () => {
-  probe = await startProbeServer();
-  platform = await createTestPlatform({ env: { WORKER_LEASE_MS: '2000' } });
-  host = await startTestHost(platform);
-});
-
-afterAll(async () => {
-  await Promise.all(procs.map((p) => p.kill('SIGKILL')));
-  await host.close();
-  await probe.close();
-  await platform.close();
-});
-
-async function createWorkflow(def: Record<string, unknown>): Promise<string> {
-  const r = await api(host.url, 'POST', '/api/workflows', def);
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return r.body.id;
-}
 const trigger = async (wf: string, input: Record<string, unknown> = {}) =>
-  (await api(host.url, 'POST', `/api/workflows/${wf}/runs`, { input })).body.id as string;
-const status = async (id: string) => (await api(host.url, 'GET', `/api/runs/${id}`)).body.status as string;
+  (await api(stack.host.url, 'POST', `/api/workflows/${wf}/runs`, { input })).body.id as string;
+const status = async (id: string) => (await api(stack.host.url, 'GET', `/api/runs/${id}`)).body.status as string;
 async function tasksOf(runId: string) {
-  const { rows } = await platform.db.query<{ id: string; key: string; status: string; attempts: number; output: unknown }>(
+  const { rows } = await stack.platform.db.query<{ id: string; key: string; status: string; attempts: number; output: unknown }>(
     'SELECT id, key, status, attempts, output FROM task_runs WHERE run_id = $1::uuid ORDER BY position',
     [runId],
   );
@@ -65,10 +44,10 @@ const approver = (n: number): Principal => ({
 });
 
 async function rescue(ids: string[]) {
-  const rescuer = new Worker(platform, { concurrency: 8, pollMs: 100 });
+  const rescuer = new Worker(stack.platform, { concurrency: 8, pollMs: 100 });
   rescuer.start();
-  const sweep = sweepLoop(platform);
-  const timer = setInterval(() => void waits.resumeDueWaits(platform).catch(() => undefined), 200);
+  const sweep = sweepLoop(stack.platform);
+  const timer = setInterval(() => void waits.resumeDueWaits(stack.platform).catch(() => undefined), 200);
   try {
     for (const id of ids) await waitFor(async () => ['SUCCEEDED', 'FAILED'].includes(await status(id)), 60_000, 100);
   } finally {
@@ -88,8 +67,7 @@ describe('a worker killed while its runs wait', () => {
       name: 'crash-approval',
       tasks: wait({ type: 'approval', title: 'Buy', approvers: { groups: [GROUP] }, required: 2 }),
     });
-    const victim = startWorkerProcess(platform.env, probe.url);
-    procs.push(victim);
+    const victim = stack.worker();
     await victim.waitFor(/worker .* started/);
     const ids = [
       await trigger(signalWf),
@@ -101,13 +79,13 @@ describe('a worker killed while its runs wait', () => {
     await victim.kill('SIGKILL');
 
     // With no worker alive the waits end; the runs become PENDING and wait in the queue.
-    expect((await api(host.url, 'POST', `/api/runs/${ids[0]}/signals/supplier`, { ok: 's' })).body.delivery).toBe('resumed');
-    expect((await api(host.url, 'POST', '/api/events', { name: 'order.paid', key: 'O-77', payload: { ok: 'e' } })).body).toEqual({
+    expect((await api(stack.host.url, 'POST', `/api/runs/${ids[0]}/signals/supplier`, { ok: 's' })).body.delivery).toBe('resumed');
+    expect((await api(stack.host.url, 'POST', '/api/events', { name: 'order.paid', key: 'O-77', payload: { ok: 'e' } })).body).toEqual({
       resumed: 1,
     });
-    const approval = (await waits.listApprovals(platform, approver(1), 'pending')).find((a) => a.runId === ids[3])!;
-    await waits.decide(platform, approver(1), approval.id, 'approve', null);
-    await waits.decide(platform, approver(2), approval.id, 'approve', null);
+    const approval = (await waits.listApprovals(stack.platform, approver(1), 'pending')).find((a) => a.runId === ids[3])!;
+    await waits.decide(stack.platform, approver(1), approval.id, 'approve', null);
+    await waits.decide(stack.platform, approver(2), approval.id, 'approve', null);
     expect(await status(ids[0]!)).toBe('PENDING');
 
     await rescue(ids);
@@ -120,8 +98,8 @@ describe('a worker killed while its runs wait', () => {
         1,
         'SUCCEEDED',
       ]);
-      expect(probe.deliveries.get(t['before']!.id)).toBe(1);
-      const rows = await platform.db.query<{ status: string }>('SELECT status FROM run_waits WHERE run_id = $1', [id]);
+      expect(stack.probe.deliveries.get(t['before']!.id)).toBe(1);
+      const rows = await stack.platform.db.query<{ status: string }>('SELECT status FROM run_waits WHERE run_id = $1', [id]);
       expect(rows.rows).toEqual([{ status: 'resumed' }]);
     }
     expect((await tasksOf(ids[0]!))['w']!.output).toEqual({ ok: 's' });
@@ -140,12 +118,11 @@ describe('a worker killed while it resumes', () => {
         effect('after', 'after'),
       ],
     });
-    const victim = startWorkerProcess(platform.env, probe.url);
-    procs.push(victim);
+    const victim = stack.worker();
     await victim.waitFor(/worker .* started/);
     const id = await trigger(wf);
     await waitFor(async () => (await status(id)) === 'WAITING', 30_000, 50);
-    await api(host.url, 'POST', `/api/runs/${id}/signals/go`, { n: 1 });
+    await api(stack.host.url, 'POST', `/api/runs/${id}/signals/go`, { n: 1 });
     await waitFor(async () => (await tasksOf(id))['nap']!.status === 'RUNNING', 30_000, 50);
     await victim.kill('SIGKILL');
     await rescue([id]);
@@ -158,8 +135,8 @@ describe('a worker killed while it resumes', () => {
       after: ['SUCCEEDED', 1],
     });
     expect(t['w']!.output).toEqual({ n: 1 });
-    expect(probe.deliveries.get(t['before']!.id)).toBe(1);
-    const rows = await platform.db.query('SELECT 1 FROM run_waits WHERE run_id = $1', [id]);
+    expect(stack.probe.deliveries.get(t['before']!.id)).toBe(1);
+    const rows = await stack.platform.db.query('SELECT 1 FROM run_waits WHERE run_id = $1', [id]);
     expect(rows.rowCount).toBe(1);
   }, 120_000);
 });
