@@ -31,11 +31,11 @@ export async function startChunks(
   const { rows } = await q.query<{ held: boolean; started: Array<{ id: string; index: string | number }> | null }>(
     statement(
       'demiton_start_chunks',
-      `WITH f AS (${FENCE}), ins AS (
+      `WITH fenced AS (${FENCE}), ins AS (
        INSERT INTO chunk_runs AS c (org_id, run_id, task_run_id, index, status, attempts, record, started_at)
        SELECT $1::uuid, $2::uuid, $3::uuid, r.idx, 'RUNNING', 1, r.rec, clock_timestamp()
          FROM unnest($4::bigint[], $5::jsonb[]) WITH ORDINALITY AS r(idx, rec, ord)
-        WHERE EXISTS (SELECT 1 FROM f)
+        WHERE EXISTS (SELECT 1 FROM fenced)
         ORDER BY r.ord
        ON CONFLICT (task_run_id, index) DO UPDATE
           SET status = 'RUNNING', attempts = c.attempts + 1, record = EXCLUDED.record, started_at = EXCLUDED.started_at,
@@ -43,7 +43,7 @@ export async function startChunks(
         WHERE c.status <> 'SUCCEEDED'
        RETURNING c.id, c.index
      )
-     SELECT EXISTS (SELECT 1 FROM f) AS held, (SELECT json_agg(json_build_object('id', id, 'index', index)) FROM ins) AS started`,
+     SELECT EXISTS (SELECT 1 FROM fenced) AS held, (SELECT json_agg(json_build_object('id', id, 'index', index)) FROM ins) AS started`,
     ),
     [c.orgId, c.runId, c.taskRunId, indexes, c.records.map((r) => JSON.stringify(r)), c.owner],
   );
@@ -78,19 +78,19 @@ export async function finishChunks(
   const { rows } = await q.query<{ held: boolean }>(
     statement(
       'demiton_finish_chunks',
-      `WITH f AS (SELECT 1 AS ok FROM workflow_runs f
-                 WHERE f.id = $2::uuid AND f.lease_owner = $9::text AND f.status = 'RUNNING' AND f.lease_expires_at > clock_timestamp()),
+      `WITH fenced AS (SELECT 1 AS ok FROM workflow_runs w
+                 WHERE w.id = $2::uuid AND w.lease_owner = $9::text AND w.status = 'RUNNING' AND w.lease_expires_at > clock_timestamp()),
      done AS (
        UPDATE chunk_runs c
           SET status = u.status, output = u.output, error = u.error, child_run_id = u.child, finished_at = clock_timestamp(),
               attempts = c.attempts + coalesce(u.retries, 0)
          FROM jsonb_to_recordset($4::jsonb) AS u(id uuid, status text, output jsonb, error jsonb, child uuid, retries int)
-        WHERE c.id = u.id AND c.org_id = $1::uuid AND EXISTS (SELECT 1 FROM f)
-     ), t AS (
+        WHERE c.id = u.id AND c.org_id = $1::uuid AND EXISTS (SELECT 1 FROM fenced)
+     ), progress AS (
        UPDATE task_runs SET chunks_total = $5::bigint, chunks_succeeded = $6::bigint, chunks_failed = $7::bigint, chunks_running = $8::bigint
-        WHERE id = $3::uuid AND org_id = $1::uuid AND EXISTS (SELECT 1 FROM f)
+        WHERE id = $3::uuid AND org_id = $1::uuid AND EXISTS (SELECT 1 FROM fenced)
      )
-     SELECT EXISTS (SELECT 1 FROM f) AS held`,
+     SELECT EXISTS (SELECT 1 FROM fenced) AS held`,
     ),
     [
       c.orgId,

@@ -387,24 +387,24 @@ export async function cancelRunTree(q: Queryable, orgId: string, runId: string, 
        UNION
        SELECT k.id FROM workflow_runs k JOIN tree ON k.parent_run_id = tree.id
         WHERE k.org_id = $1::uuid AND k.status IN ('PENDING', 'RUNNING', 'WAITING')
-     ), r AS (
+     ), cancelled AS (
        UPDATE workflow_runs SET status = 'CANCELLED', error = $3::jsonb, finished_at = clock_timestamp(),
               lease_owner = NULL, lease_expires_at = NULL
         WHERE id IN (SELECT id FROM tree) AND org_id = $1::uuid AND status IN ('PENDING', 'RUNNING', 'WAITING')
         RETURNING id
-     ), w AS (
+     ), cancelled_waits AS (
        -- The arbiter's conditional update (store/waits.ts): a wait already ended by a signal stays ended.
        UPDATE run_waits SET status = 'cancelled', resolved_at = clock_timestamp()
-        WHERE run_id IN (SELECT id FROM r) AND status = 'waiting'
-     ), t AS (
+        WHERE run_id IN (SELECT id FROM cancelled) AND status = 'waiting'
+     ), cancelled_tasks AS (
        UPDATE task_runs SET status = 'CANCELLED', finished_at = clock_timestamp(),
               chunks_running = CASE WHEN chunks_running IS NULL THEN NULL ELSE 0 END
         WHERE run_id IN (SELECT id FROM tree) AND org_id = $1::uuid AND ${CLAIMABLE_TASK}
-     ), c AS (
+     ), cancelled_chunks AS (
        UPDATE chunk_runs SET status = 'CANCELLED', finished_at = clock_timestamp()
         WHERE run_id IN (SELECT id FROM tree) AND org_id = $1::uuid AND status IN ('PENDING', 'RUNNING')
      )
-     SELECT id FROM r`,
+     SELECT id FROM cancelled`,
     [orgId, runId, JSON.stringify(error)],
   );
   return rows.map((r) => r.id);
@@ -426,18 +426,18 @@ export async function rerunRunTree(q: Queryable, orgId: string, runId: string): 
        UNION
        SELECT k.id FROM workflow_runs k JOIN tree ON k.parent_run_id = tree.id
         WHERE k.org_id = $1::uuid AND k.status IN ('FAILED', 'CANCELLED')
-     ), r AS (
+     ), rerun AS (
        UPDATE workflow_runs SET status = 'PENDING', attempt = attempt + 1, error = NULL, output = NULL, finished_at = NULL,
               lease_owner = NULL, lease_expires_at = NULL,
               -- The claim of the next attempt sets started_at again; the first attempt's start is kept.
               first_started_at = coalesce(first_started_at, started_at), started_at = NULL
         WHERE id IN (SELECT id FROM tree) AND org_id = $1::uuid
         RETURNING id, parent_run_id
-     ), t AS (
+     ), rerun_tasks AS (
        UPDATE task_runs SET status = 'PENDING', error = NULL, output = NULL, finished_at = NULL, interrupted_attempts = 0
         WHERE run_id IN (SELECT id FROM tree) AND org_id = $1::uuid AND NOT (${KEPT_ON_RERUN})
      )
-     SELECT id FROM r WHERE parent_run_id IS NULL`,
+     SELECT id FROM rerun WHERE parent_run_id IS NULL`,
     [orgId, runId],
   );
   return rows.length > 0;

@@ -330,22 +330,22 @@ export async function advanceTasks(q: Queryable, orgId: string, runId: string, o
   const { rows } = await q.query<{ held: boolean }>(
     statement(
       'demiton_advance_tasks',
-      `WITH f AS (SELECT 1 AS ok WHERE ${FENCE('$2::uuid', '$3')}
+      `WITH fenced AS (SELECT 1 AS ok WHERE ${FENCE('$2::uuid', '$3')}
      ), ended AS (
        UPDATE task_runs t SET ${endTask('e.status', 'e.output', 'e.error')}
          FROM unnest($4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[]) AS e(id, status, output, error)
-        WHERE t.id = e.id AND t.org_id = $1::uuid AND t.run_id = $2::uuid AND EXISTS (SELECT 1 FROM f)
+        WHERE t.id = e.id AND t.org_id = $1::uuid AND t.run_id = $2::uuid AND EXISTS (SELECT 1 FROM fenced)
      ), skipped AS (
        UPDATE task_runs SET ${SKIP_TASK}
-        WHERE id = ANY($8::uuid[]) AND org_id = $1::uuid AND run_id = $2::uuid AND status IN ('PENDING', 'RUNNING') AND EXISTS (SELECT 1 FROM f)
+        WHERE id = ANY($8::uuid[]) AND org_id = $1::uuid AND run_id = $2::uuid AND status IN ('PENDING', 'RUNNING') AND EXISTS (SELECT 1 FROM fenced)
      ), released AS (
        UPDATE task_runs SET ${RELEASE_TASK}
-        WHERE id = ANY($9::uuid[]) AND org_id = $1::uuid AND run_id = $2::uuid AND status = 'RUNNING' AND EXISTS (SELECT 1 FROM f)
+        WHERE id = ANY($9::uuid[]) AND org_id = $1::uuid AND run_id = $2::uuid AND status = 'RUNNING' AND EXISTS (SELECT 1 FROM fenced)
      ), started AS (
        UPDATE task_runs SET ${START_TASK}
-        WHERE id = ANY($10::uuid[]) AND org_id = $1::uuid AND run_id = $2::uuid AND EXISTS (SELECT 1 FROM f)
+        WHERE id = ANY($10::uuid[]) AND org_id = $1::uuid AND run_id = $2::uuid AND EXISTS (SELECT 1 FROM fenced)
      )
-     SELECT EXISTS (SELECT 1 FROM f) AS held`,
+     SELECT EXISTS (SELECT 1 FROM fenced) AS held`,
     ),
     [
       orgId,
