@@ -23,7 +23,7 @@ function* files(dir) {
 
 /**
  * Transpiles every non-test .ts file under `<from>/functions` and `<from>/shared` to CommonJS in
- * `to` (same layout as dist/) and copies the SQL migrations. `to` must sit inside the repository
+ * `to` (same layout as dist/) and copies the files read at run time (SQL migrations, JSON, Lua scripts). `to` must sit inside the repository
  * so that `require` finds node_modules.
  */
 export function transpileTree(from, to) {
@@ -33,7 +33,7 @@ export function transpileTree(from, to) {
   for (const top of ['functions', 'shared']) {
     for (const file of files(join(from, top))) {
       const rel = relative(from, file);
-      if (file.endsWith('.sql') || file.endsWith('.json')) {
+      if (file.endsWith('.sql') || file.endsWith('.json') || file.endsWith('.lua')) {
         mkdirSync(dirname(join(to, rel)), { recursive: true });
         cpSync(file, join(to, rel));
         continue;

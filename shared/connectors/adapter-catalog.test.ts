@@ -62,6 +62,12 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'search-index.upsert': { documents: [{ id: '1', title: 'Hello' }] },
   'search-index.delete': { keyField: 'id', keys: ['1', '2'] },
   'webhook.post': { text: 'Run finished' },
+  'webhook.teamsMessage': {
+    title: 'Purchase order 4711 needs your approval',
+    text: 'EUR 12,400 from Contoso',
+    link: '/inbox?approval=1',
+    linkText: 'Open the Inbox',
+  },
   'azure-blob.putArtifact': { name: 'out/report.csv', content: 'a,b\n1,2\n', contentType: 'text/csv' },
   'azure-blob.getArtifact': { name: 'out/report.csv', encoding: 'base64' },
   'azure-blob.listArtifacts': { prefix: 'out/', max: 100 },

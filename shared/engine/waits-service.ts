@@ -6,6 +6,7 @@
  * An enqueue that fails is repaired by the recovery sweep (it re-enqueues PENDING runs).
  */
 import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../db/db';
 import { BodyTooLargeError, ConflictError, ForbiddenError, NotFoundError } from '../domain/errors';
 import { hasRole, type Principal, type Role } from '../domain/principal';
 import type { Platform } from '../platform';
@@ -120,6 +121,19 @@ export async function sendSignal(
   return result;
 }
 
+/** Every event published is audited, whether or not a wait was listening: who published what, and what it resumed. */
+async function auditEvent(q: Queryable, who: Principal, name: string, key: string, resumedWaits: number): Promise<void> {
+  await appendAudit(q, {
+    orgId: who.orgId,
+    actor: who.actor,
+    source: who.source ?? null,
+    action: 'event.publish',
+    targetType: 'event',
+    targetId: `${name}:${key}`,
+    diff: { resumedWaits },
+  });
+}
+
 /**
  * Publishes an event: every run waiting on this event name whose `match` gave this key resumes
  * with the payload as the wait's output. Found by index, never by scanning waiting runs. An event
@@ -129,7 +143,10 @@ export async function publishEvent(p: Deps, who: Principal, name: string, key: s
   checkPayload(payload);
   const woken = await p.db.tx(async (q) => {
     const waiters = await eventWaiters(q, who.orgId, name, key);
-    if (!waiters.length) return { count: 0, runs: [] };
+    if (!waiters.length) {
+      await auditEvent(q, who, name, key, 0);
+      return { count: 0, runs: [] };
+    }
     await lockRuns(
       q,
       who.orgId,
@@ -146,16 +163,7 @@ export async function publishEvent(p: Deps, who: Principal, name: string, key: s
       who.orgId,
       ended.map((e) => e.runId),
     );
-    if (ended.length)
-      await appendAudit(q, {
-        orgId: who.orgId,
-        actor: who.actor,
-        source: who.source ?? null,
-        action: 'event.publish',
-        targetType: 'event',
-        targetId: `${name}:${key}`,
-        diff: { resumedWaits: ended.length },
-      });
+    await auditEvent(q, who, name, key, ended.length);
     return { count: ended.length, runs: runIds.map((id) => ({ id, orgId: who.orgId })) };
   });
   await enqueueWoken(p, woken.runs);

@@ -49,7 +49,9 @@ describe('DefinitionEditor inline errors', () => {
   it('marks the line of a schema error, and names the message on a button that selects the line', async () => {
     const user = userEvent.setup();
     const view = renderEditor(bad);
-    const line = await screen.findByRole('button', { name: 'Line 7: tasks[1].type: must be one of "atomic", "workflow", "chunked"' });
+    const line = await screen.findByRole('button', {
+      name: 'Line 7: tasks[1].type: must be one of "atomic", "workflow", "chunked", "wait", "approval"',
+    });
     // Only the unknown type: the other task kinds' required properties are not listed.
     expect(screen.getAllByRole('listitem')).toHaveLength(1);
     expect(marked(view.container)).toEqual([7]);

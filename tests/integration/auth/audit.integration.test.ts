@@ -10,9 +10,18 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../../functions/routes';
 import type { Route } from '../../../functions/http-kit';
+import { Worker } from '../../../shared/engine/worker';
 import { appendAudit } from '../../../shared/store/audit';
 import { DEV_ORG_ID } from '../../../shared/store/organisations';
-import { api, createTestPlatform, randomId, startTestHost, TEST_DATABASE_URL, type TestPlatform } from '../../helpers/test-platform';
+import {
+  api,
+  createTestPlatform,
+  randomId,
+  startTestHost,
+  TEST_DATABASE_URL,
+  waitFor,
+  type TestPlatform,
+} from '../../helpers/test-platform';
 
 let platform: TestPlatform;
 let url: string;
@@ -162,6 +171,44 @@ const FIXTURES: Record<string, Fixture> = {
       const r = await call('POST', '/api/workflows', wfDef(name));
       expect((await call('PUT', `/api/workflows/${r.body.id}/draft`, wfDef(name))).status).toBe(200);
       return { path: `/api/workflows/${r.body.id}/draft` };
+    },
+  },
+  putDraftPins: {
+    action: 'workflow.draft.pins',
+    prepare: async () => {
+      const name = `wf-${randomId()}`;
+      const r = await call('POST', '/api/workflows', wfDef(name));
+      expect((await call('PUT', `/api/workflows/${r.body.id}/draft`, wfDef(name))).status).toBe(200);
+      return { path: `/api/workflows/${r.body.id}/draft/pins`, body: { pins: { e: { operationInput: { n: 2 } } } } };
+    },
+  },
+  testWorkflowStep: {
+    action: 'run.test',
+    prepare: async () => ({ path: `/api/workflows/${await newWorkflow()}/tasks/e/test`, body: { operationInput: { n: 3 } } }),
+  },
+  // A signal sent before the run reaches its wait is kept for it, so no worker is needed.
+  sendSignal: { action: 'run.signal', prepare: async () => ({ path: `/api/runs/${await newRun()}/signals/go`, body: { ok: true } }) },
+  publishEvent: { action: 'event.publish', prepare: async () => ({ path: '/api/events', body: { name: 'order.shipped', key: '4711' } }) },
+  decideApproval: {
+    action: 'approval.approve',
+    prepare: async () => {
+      const r = await call('POST', '/api/workflows', {
+        name: `wf-${randomId()}`,
+        tasks: [{ key: 'ok', type: 'approval', title: 'Audit fixture', approvers: { roles: ['admin'] }, allowRequester: true }],
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      const run = await call('POST', `/api/workflows/${r.body.id}/runs`, { input: {} });
+      // A worker takes the run to its approval and lets it go (WAITING).
+      const worker = new Worker(platform, { concurrency: 1, pollMs: 50 });
+      worker.start();
+      try {
+        const approval = await waitFor(async () =>
+          (await call('GET', '/api/approvals')).body.items.find((a: { runId: string }) => a.runId === run.body.id),
+        );
+        return { path: `/api/approvals/${approval.id}/decision`, body: { decision: 'approve', comment: 'audit fixture' } };
+      } finally {
+        await worker.stop();
+      }
     },
   },
   publishWorkflowDraft: {

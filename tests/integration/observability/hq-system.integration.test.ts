@@ -35,7 +35,11 @@ describe('GET /api/hq/system', () => {
     const s = await status();
     expect(s.queue).toEqual({ backend: 'redis', depth: 0 });
     expect(s.workers).toEqual({ seenLastMinute: 0, items: [] });
-    expect(s.runs).toEqual({ byStatus: { PENDING: 0, RUNNING: 0, SUCCEEDED: 0, FAILED: 0, CANCELLED: 0 }, oldestPendingAgeSeconds: null });
+    expect(s.runs).toEqual({
+      byStatus: { PENDING: 0, RUNNING: 0, WAITING: 0, SUCCEEDED: 0, FAILED: 0, CANCELLED: 0 },
+      oldestPendingAgeSeconds: null,
+      waiting: [],
+    });
     expect(Date.parse(s.checkedAt)).not.toBeNaN();
   });
 
