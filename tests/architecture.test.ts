@@ -198,4 +198,19 @@ describe('architecture', () => {
       );
     expect(bad).toEqual([]);
   });
+
+  it('modules in shared/ take what they use of the platform (a Pick or their own deps), never the whole Platform', () => {
+    // A parameter, field or map key typed as the whole `Platform` would let a module reach any
+    // service; `Pick<Platform, …>` names the few it uses, and the compiler holds it to them.
+    const bad = sources
+      .filter((f) => rel(f).startsWith('shared/') && folderOf(f) !== 'platform')
+      .flatMap((f) =>
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .map((line, i) => ({ line, at: `${rel(f)}:${i + 1}` }))
+          .filter(({ line }) => /(?::\s*|<\s*)Platform\b(?!\s*[[<])/.test(line.replace(/Pick<Platform,/g, '')))
+          .map(({ at, line }) => `${at}: ${line.trim()}`),
+      );
+    expect(bad).toEqual([]);
+  });
 });

@@ -17,6 +17,9 @@ import {
 } from './documents/document-rows';
 import { ingestDocument } from './documents/ingest-document';
 
+/** What this module uses of the platform (not the whole of it). */
+export type StudioServiceDeps = Pick<Platform, 'ai' | 'config' | 'db' | 'logger'>;
+
 export { startAnswer } from './chat/answer-question';
 
 const conversationView = (c: ConversationRecord): ConversationView => ({
@@ -41,7 +44,7 @@ const documentView = (d: DocumentRow): DocumentView => ({
 
 /** Starts a conversation for the caller. */
 export async function createConversation(
-  p: Platform,
+  p: StudioServiceDeps,
   principal: Principal,
   body: { title?: string | undefined; focus: StudioFocus },
 ): Promise<ConversationView> {
@@ -55,13 +58,13 @@ export async function createConversation(
 }
 
 /** The caller's conversations, most recent first. */
-export async function listConversations(p: Platform, principal: Principal): Promise<{ items: ConversationView[] }> {
+export async function listConversations(p: StudioServiceDeps, principal: Principal): Promise<{ items: ConversationView[] }> {
   return { items: (await p.ai.conversations.list(principal.orgId, principal.actor.id, 100)).map(conversationView) };
 }
 
 /** One of the caller's conversations with its messages. */
 export async function getConversation(
-  p: Platform,
+  p: StudioServiceDeps,
   principal: Principal,
   id: string,
 ): Promise<ConversationView & { messages: MessageView[] }> {
@@ -73,7 +76,7 @@ export async function getConversation(
 
 /** Stores, extracts, chunks, embeds and indexes an uploaded file. */
 export async function uploadDocument(
-  p: Platform,
+  p: StudioServiceDeps,
   principal: Principal,
   file: { name: string; contentType: string | null; bytes: Uint8Array },
 ): Promise<DocumentView> {
@@ -86,19 +89,24 @@ export async function uploadDocument(
 }
 
 /** The organisation's documents. */
-export async function listDocuments(p: Platform, principal: Principal): Promise<{ items: DocumentView[] }> {
+export async function listDocuments(p: StudioServiceDeps, principal: Principal): Promise<{ items: DocumentView[] }> {
   return { items: (await listDocumentRows(p.db, principal.orgId)).map(documentView) };
 }
 
 /** One document's metadata. */
-export async function getDocumentView(p: Platform, principal: Principal, id: string): Promise<DocumentView> {
+export async function getDocumentView(p: StudioServiceDeps, principal: Principal, id: string): Promise<DocumentView> {
   const d = await getDocument(p.db, principal.orgId, id);
   if (!d) throw new NotFoundError('document', id);
   return documentView(d);
 }
 
 /** The chunks of the organisation's documents nearest to a query. */
-export async function searchDocuments(p: Platform, principal: Principal, q: string, limit: number): Promise<{ items: DocumentHit[] }> {
+export async function searchDocuments(
+  p: StudioServiceDeps,
+  principal: Principal,
+  q: string,
+  limit: number,
+): Promise<{ items: DocumentHit[] }> {
   return { items: await p.ai.documents.search(principal.orgId, q, limit) };
 }
 
@@ -106,7 +114,7 @@ export async function searchDocuments(p: Platform, principal: Principal, q: stri
  * Deletes a document: index entries first (so search stops finding it), then the rows, then the
  * file. A failure part-way leaves the document listed, so the delete can simply be retried.
  */
-export async function deleteDocument(p: Platform, principal: Principal, id: string): Promise<void> {
+export async function deleteDocument(p: StudioServiceDeps, principal: Principal, id: string): Promise<void> {
   const d = await getDocument(p.db, principal.orgId, id);
   if (!d) throw new NotFoundError('document', id);
   await p.ai.index.removeDocument(principal.orgId, id);

@@ -26,6 +26,9 @@ import {
 } from '../store/bulk-run-actions';
 import { queueRetry, type RetryOptions } from './rerun';
 
+/** What this module uses of the platform (not the whole of it). */
+export type BulkRetryDeps = Pick<Platform, 'db' | 'logger' | 'queue'>;
+
 /** Runs one action may retry: 10,000 ids are 360 KB on the row and about 100 batches. */
 export const MAX_BULK_RUNS = 10_000;
 /** Runs per transaction: about five statements each, so a batch commits in well under a second. */
@@ -63,7 +66,7 @@ function toFilter(f: BulkRetryRequest['filter']): BulkRunFilter {
 }
 
 /** How many runs the filter selects now (up to MAX_BULK_RUNS + 1), and the bound. */
-export async function previewBulkRetry(p: Platform, who: Principal, req: BulkRetryRequest) {
+export async function previewBulkRetry(p: BulkRetryDeps, who: Principal, req: BulkRetryRequest) {
   const matched = await countMatchingRuns(p.db, who.orgId, toFilter(req.filter), MAX_BULK_RUNS);
   return { matched: Math.min(matched, MAX_BULK_RUNS), overLimit: matched > MAX_BULK_RUNS, limit: MAX_BULK_RUNS };
 }
@@ -108,7 +111,7 @@ function view(a: BulkActionRow): BulkActionView {
  * The action and its one audit entry commit together; the batches then run in this process.
  */
 export async function startBulkRetry(
-  p: Platform,
+  p: BulkRetryDeps,
   who: Principal,
   req: BulkRetryRequest & { expectedCount: number },
 ): Promise<BulkActionView> {
@@ -154,7 +157,7 @@ export async function startBulkRetry(
 }
 
 /** A bulk action with its progress. */
-export async function getBulkRetry(p: Platform, who: Principal, id: string): Promise<BulkActionView> {
+export async function getBulkRetry(p: BulkRetryDeps, who: Principal, id: string): Promise<BulkActionView> {
   const a = await getBulkAction(p.db, who.orgId, id);
   if (!a) throw new NotFoundError('bulk run action', id);
   return view(a);
@@ -169,7 +172,7 @@ function actorOf(createdBy: string): Actor {
  * Works through a RUNNING action batch by batch until it is done. Several processes may call it
  * for the same action: each batch locks the row (SKIP LOCKED), so a batch is done once.
  */
-export async function processBulkAction(p: Platform, id: string): Promise<void> {
+export async function processBulkAction(p: BulkRetryDeps, id: string): Promise<void> {
   for (;;) {
     let queued: Array<{ runId: string; orgId: string }> = [];
     const more = await p.db.tx(async (q) => {
@@ -206,7 +209,7 @@ export async function processBulkAction(p: Platform, id: string): Promise<void> 
 }
 
 /** The timer's part: resumes actions whose process stopped; an action that cannot go on is ended FAILED. */
-export async function resumeBulkActions(p: Platform): Promise<number> {
+export async function resumeBulkActions(p: BulkRetryDeps): Promise<number> {
   const ids = await staleBulkActions(p.db, STALE_MS, 10);
   for (const id of ids) {
     try {

@@ -12,9 +12,12 @@ import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';
 import { cancelRunTree, runStatus } from '../store/runs';
 
+/** What this module uses of the platform (not the whole of it). */
+export type CancelRunDeps = Pick<Platform, 'db' | 'logger' | 'queue'>;
+
 /** Cancels a run; cancelling a run already CANCELLED is a no-op answer, one that ended otherwise is a conflict. */
 export async function cancelRun(
-  p: Platform,
+  p: CancelRunDeps,
   who: Principal,
   runId: string,
 ): Promise<{ id: string; status: RunStatus; cancelledRuns: number }> {

@@ -5,8 +5,11 @@ import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';
 import * as store from '../store/deletions';
 
+/** What this module uses of the platform (not the whole of it). */
+export type DeletionsDeps = Pick<Platform, 'db'>;
+
 /** Deletes a project that holds nothing; 409 `project_not_empty` or `project_is_default` otherwise. */
-export async function deleteProject(p: Platform, who: Principal, id: string): Promise<void> {
+export async function deleteProject(p: DeletionsDeps, who: Principal, id: string): Promise<void> {
   try {
     await p.db.tx(async (q) => {
       const r = await store.deleteProject(q, who.orgId, id);
@@ -37,7 +40,7 @@ export async function deleteProject(p: Platform, who: Principal, id: string): Pr
 }
 
 /** Deletes a digital worker; 409 `worker_has_workflows` while it owns any. */
-export async function deleteWorker(p: Platform, who: Principal, id: string): Promise<void> {
+export async function deleteWorker(p: DeletionsDeps, who: Principal, id: string): Promise<void> {
   try {
     await p.db.tx(async (q) => {
       if (!(await store.deleteWorker(q, who.orgId, id))) throw new NotFoundError('worker', id);

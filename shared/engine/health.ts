@@ -12,6 +12,9 @@
 import type { Platform } from '../platform';
 import { createMemoryRateLimiter, type RateLimiter } from '../auth/rate-limit';
 
+/** What this module uses of the platform (not the whole of it). */
+export type HealthDeps = Pick<Platform, 'db' | 'logger' | 'queue'>;
+
 export interface CheckResult {
   status: 'ok' | 'down';
   backend: string;
@@ -23,7 +26,7 @@ export const HEALTH_CACHE_MS = 1_000;
 /** Per client address, and for everyone together, per minute. */
 export const HEALTH_LIMITS = { windowSeconds: 60, perCaller: 60, perOrg: 1_200 } as const;
 
-async function timed(p: Platform, backend: string, fn: () => Promise<unknown>): Promise<CheckResult> {
+async function timed(p: HealthDeps, backend: string, fn: () => Promise<unknown>): Promise<CheckResult> {
   const t = performance.now();
   try {
     await fn();
@@ -35,7 +38,7 @@ async function timed(p: Platform, backend: string, fn: () => Promise<unknown>): 
 }
 
 /** Checks the database and the queue; `ok` only when both answer. */
-export async function checkHealth(p: Platform) {
+export async function checkHealth(p: HealthDeps) {
   const [database, queue] = await Promise.all([
     timed(p, p.db.backend === 'pglite' ? 'pglite' : 'postgres', () => p.db.query('SELECT 1')),
     timed(p, p.queue.backend, () => p.queue.ping()),
@@ -50,13 +53,13 @@ interface Probe {
   limiter: RateLimiter;
   last: { at: number; result: Promise<Awaited<ReturnType<typeof checkHealth>>> } | null;
 }
-const probes = new WeakMap<Platform, Probe>();
+const probes = new WeakMap<HealthDeps, Probe>();
 
 /**
  * The public health answer for a client at `source` (the X-Forwarded-For chain; its last entry is
  * the address the front end saw). Throws RateLimitedError over the limits.
  */
-export async function publicHealth(p: Platform, source: string | null) {
+export async function publicHealth(p: HealthDeps, source: string | null) {
   let probe = probes.get(p);
   if (!probe) probes.set(p, (probe = { limiter: createMemoryRateLimiter({ limits: HEALTH_LIMITS }), last: null }));
   const address = source?.split(',').at(-1)?.trim() || 'unknown';

@@ -19,6 +19,9 @@ import { currentTraceParent } from '../observability/tracing';
 import { refuseIfWorkerPaused } from './workers-service';
 import { refuseIfArchived } from './workflow-archive';
 
+/** What this module uses of the platform (not the whole of it). */
+export type PreflightDeps = Pick<Platform, 'db' | 'logger' | 'queue'>;
+
 export interface TriggerOptions {
   idempotencyKey?: string | undefined;
   trigger?: RunTrigger;
@@ -89,7 +92,7 @@ function remember(key: string, v: KnownVersion): void {
  * worker's pause, in the same statement); otherwise the version is read first.
  */
 export async function triggerRun(
-  p: Platform,
+  p: PreflightDeps,
   who: Principal,
   workflowId: string,
   input: Record<string, unknown>,

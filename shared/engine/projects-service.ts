@@ -8,17 +8,20 @@ import { appendAudit } from '../store/audit';
 import * as store from '../store/projects';
 import { isUniqueViolation } from '../db/db';
 
+/** What this module uses of the platform (not the whole of it). */
+export type ProjectsServiceDeps = Pick<Platform, 'db'>;
+
 function toView(r: store.ProjectRow): ProjectView {
   return { ...r, createdAt: r.createdAt.toISOString() };
 }
 
 /** Every project of the caller's organisation. */
-export async function listProjects(p: Platform, who: Principal): Promise<{ items: ProjectView[] }> {
+export async function listProjects(p: ProjectsServiceDeps, who: Principal): Promise<{ items: ProjectView[] }> {
   return { items: (await store.listProjects(p.db, who.orgId)).map(toView) };
 }
 
 /** One project. */
-export async function getProject(p: Platform, who: Principal, id: string): Promise<ProjectView> {
+export async function getProject(p: ProjectsServiceDeps, who: Principal, id: string): Promise<ProjectView> {
   const r = await store.getProject(p.db, who.orgId, id);
   if (!r) throw new NotFoundError('project', id);
   return toView(r);
@@ -26,7 +29,7 @@ export async function getProject(p: Platform, who: Principal, id: string): Promi
 
 /** Creates a project; names are unique in the organisation. */
 export async function createProject(
-  p: Platform,
+  p: ProjectsServiceDeps,
   who: Principal,
   body: { name: string; description?: string | undefined },
 ): Promise<ProjectView> {

@@ -13,6 +13,9 @@
 import type { Platform } from '../platform';
 import { closeOrphans, recoverableRuns } from '../store/runs';
 
+/** What this module uses of the platform (not the whole of it). */
+export type RecoverySweepDeps = Pick<Platform, 'db' | 'logger' | 'queue'>;
+
 export interface SweepResult {
   deadWorkers: number;
   requeuedMessages: number;
@@ -23,7 +26,7 @@ export interface SweepResult {
 }
 
 /** One sweep; each step runs even when another fails (a Redis outage must not stop the database steps). */
-export async function recoverRuns(p: Platform, opts: { pendingOlderThanMs?: number; limit?: number } = {}): Promise<SweepResult> {
+export async function recoverRuns(p: RecoverySweepDeps, opts: { pendingOlderThanMs?: number; limit?: number } = {}): Promise<SweepResult> {
   const result: SweepResult = { deadWorkers: 0, requeuedMessages: 0, pending: 0, expired: 0, woken: 0, orphans: 0 };
   const step = async (name: string, fn: () => Promise<void>) => {
     try {
@@ -55,7 +58,7 @@ export async function recoverRuns(p: Platform, opts: { pendingOlderThanMs?: numb
 }
 
 /** Re-enqueues PENDING top-level runs older than `olderThanMs` (and the rest of a sweep); returns how many runs were enqueued. */
-export async function sweepPendingRuns(p: Platform, olderThanMs = 30_000, limit = 1_000): Promise<number> {
+export async function sweepPendingRuns(p: RecoverySweepDeps, olderThanMs = 30_000, limit = 1_000): Promise<number> {
   const r = await recoverRuns(p, { pendingOlderThanMs: olderThanMs, limit });
   return r.pending + r.expired;
 }

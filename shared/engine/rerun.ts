@@ -22,6 +22,9 @@ import { getExecutableVersion } from '../store/workflows';
 import { validateRunInput } from './input-schema';
 import { planRetry } from './retry-plan';
 
+/** What this module uses of the platform (not the whole of it). */
+export type RerunDeps = Pick<Platform, 'db' | 'logger' | 'queue'>;
+
 /** The choices of a rerun; all omitted is the plain rerun from failure. */
 export interface RetryOptions {
   version?: 'same' | 'latest' | undefined;
@@ -132,7 +135,7 @@ export async function queueRetry(
 }
 
 /** Queues the next attempt of a failed or cancelled run; 409 for any other state. */
-export async function rerunRun(p: Platform, who: Principal, runId: string, options: RetryOptions = {}): Promise<RetryOutcome> {
+export async function rerunRun(p: RerunDeps, who: Principal, runId: string, options: RetryOptions = {}): Promise<RetryOutcome> {
   const outcome = await p.db.tx((q) => queueRetry(q, who, runId, options));
   if (!outcome) throw new NotFoundError('run', runId);
   try {

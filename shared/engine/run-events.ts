@@ -15,6 +15,9 @@ import { DemitonError } from '../domain/errors';
 import type { Platform } from '../platform';
 import { getRun } from './runs-service';
 
+/** What this module uses of the platform (not the whole of it). */
+export type RunEventsDeps = Pick<Platform, 'db'>;
+
 export interface RunEventOptions {
   /** How often the run is read (default 500 ms). */
   pollMs?: number;
@@ -50,7 +53,7 @@ export function diffRun(before: RunView, after: RunView): Array<{ event: 'run' |
  * byte is sent (the handler answers 404, not an empty stream).
  */
 export async function openRunEvents(
-  p: Platform,
+  p: RunEventsDeps,
   who: Principal,
   runId: string,
   opts: RunEventOptions = {},

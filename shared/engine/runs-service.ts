@@ -10,6 +10,9 @@ import { runModelUsage } from '../store/model-usage';
 import { listRunAttempts } from '../store/run-replay';
 import { explainWaiting } from './why-waiting';
 
+/** What this module uses of the platform (not the whole of it). */
+export type RunsServiceDeps = Pick<Platform, 'db'>;
+
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 function summary(r: RunRow) {
@@ -30,7 +33,7 @@ function summary(r: RunRow) {
 }
 
 /** One run with its tasks. */
-export async function getRun(p: Platform, who: Principal, id: string): Promise<RunView> {
+export async function getRun(p: RunsServiceDeps, who: Principal, id: string): Promise<RunView> {
   const found = await getRunWithTasks(p.db, who.orgId, id);
   if (!found) throw new NotFoundError('run', id);
   const { run, tasks } = found;
@@ -116,7 +119,7 @@ function decodeCursor(cursor: string): { micros: string; id: string } {
 
 /** Runs, newest first; `nextCursor` continues the list. */
 export async function listRuns(
-  p: Platform,
+  p: RunsServiceDeps,
   who: Principal,
   q: {
     workflowId?: string | undefined;

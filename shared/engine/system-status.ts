@@ -8,10 +8,13 @@ import type { SystemStatus } from '../domain/system-status-api';
 import type { Platform } from '../platform';
 import { waitingStatus } from './waits-service';
 
+/** What this module uses of the platform (not the whole of it). */
+export type SystemStatusDeps = Pick<Platform, 'db' | 'queue'>;
+
 const SEEN_WINDOW_MS = 60_000;
 
 /** Reads queue, worker and run figures; fails with the queue's or database's unavailable error. */
-export async function systemStatus(p: Platform, who: Principal): Promise<SystemStatus> {
+export async function systemStatus(p: SystemStatusDeps, who: Principal): Promise<SystemStatus> {
   const now = Date.now();
   const [depth, workers, counts, oldest, waiting] = await Promise.all([
     p.queue.depth(),

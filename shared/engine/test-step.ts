@@ -26,6 +26,9 @@ import { getWorkflow } from '../store/workflows';
 import { currentTraceParent } from '../observability/tracing';
 import { refuseScopedWriter } from './workflows-service';
 
+/** What this module uses of the platform (not the whole of it). */
+export type TestStepDeps = Pick<Platform, 'connectors' | 'db' | 'logger' | 'queue' | 'registry'>;
+
 /** What `testStep` answers: the committed test run and where its task and data came from. */
 export interface TestStepAccepted {
   id: string;
@@ -44,7 +47,7 @@ const isEmpty = (d: TestStepData) =>
  * The data of an earlier run of the workflow: its input, and the outputs its tasks left for later
  * steps (a succeeded task's, or a failed one's that the run went on with); given entries win.
  */
-async function withRunData(p: Platform, who: Principal, workflowId: string, data: TestStepData): Promise<TestStepData> {
+async function withRunData(p: TestStepDeps, who: Principal, workflowId: string, data: TestStepData): Promise<TestStepData> {
   if (data.fromRunId === undefined) return data;
   const found = await getRunWithTasks(p.db, who.orgId, data.fromRunId);
   if (!found || found.run.workflowId !== workflowId) {
@@ -85,7 +88,7 @@ function oneTaskDefinition(def: WorkflowDefinition, task: AtomicTask): WorkflowD
  * or the mapped input fails the operation's own validation.
  */
 export async function testStep(
-  p: Platform,
+  p: TestStepDeps,
   who: Principal,
   workflowId: string,
   taskKey: string,
@@ -187,14 +190,14 @@ export async function testStep(
 }
 
 /** The test data pinned per task with a workflow's draft; 404 `workflow_draft_not_found` without a draft. */
-export async function getPins(p: Platform, who: Principal, workflowId: string): Promise<DraftPins> {
+export async function getPins(p: TestStepDeps, who: Principal, workflowId: string): Promise<DraftPins> {
   const pins = await drafts.getPins(p.db, who.orgId, workflowId);
   if (pins === null) throw new NotFoundError('workflow draft', workflowId);
   return { pins: pins as DraftPins['pins'] };
 }
 
 /** Replaces the pins of a workflow's draft; each must name an atomic task of the draft. */
-export async function putPins(p: Platform, who: Principal, workflowId: string, pins: DraftPins['pins']): Promise<DraftPins> {
+export async function putPins(p: TestStepDeps, who: Principal, workflowId: string, pins: DraftPins['pins']): Promise<DraftPins> {
   refuseScopedWriter(who);
   await p.db.tx(async (q) => {
     const draft = await drafts.getDraft(q, who.orgId, workflowId, true);

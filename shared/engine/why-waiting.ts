@@ -18,6 +18,9 @@ import type { Platform } from '../platform';
 import { runningRunsOf, waitingFacts } from '../store/run-waiting';
 import { workflowSlot } from './concurrency-limits';
 
+/** What this module uses of the platform (not the whole of it). */
+export type WhyWaitingDeps = Pick<Platform, 'db'>;
+
 export type WaitingReason = 'queued' | 'concurrency_limit' | 'inside_parent' | 'worker_lost';
 
 export interface WaitingExplanation {
@@ -35,7 +38,7 @@ export interface WaitingExplanation {
 const MAX_HOLDERS_CHECKED = 200;
 
 /** The explanation, or null when the run is not waiting (running normally, or ended). */
-export async function explainWaiting(p: Platform, who: Principal, runId: string): Promise<WaitingExplanation | null> {
+export async function explainWaiting(p: WhyWaitingDeps, who: Principal, runId: string): Promise<WaitingExplanation | null> {
   const f = await waitingFacts(p.db, who.orgId, runId);
   if (!f) return null;
   if (f.status === 'RUNNING' && f.leaseExpired) {

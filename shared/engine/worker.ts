@@ -25,6 +25,9 @@ import { LeaseKeeper, isAbandonment } from './lease';
 import { recordClaimLatency, recordRunEnd } from '../observability/metrics';
 import { withTraceParent } from '../observability/tracing';
 
+/** What this module uses of the platform (not the whole of it). */
+export type WorkerDeps = Pick<Platform, 'ai' | 'config' | 'connectors' | 'db' | 'logger' | 'network' | 'queue' | 'registry' | 'secretBox'>;
+
 export interface WorkerOptions {
   /** Runs executed at once by this worker. */
   concurrency: number;
@@ -69,7 +72,7 @@ export class Worker {
   private credential: import('@azure/identity').TokenCredential | undefined;
 
   constructor(
-    private readonly platform: Platform,
+    private readonly platform: WorkerDeps,
     private readonly opts: WorkerOptions,
   ) {
     this.id = opts.workerId ?? newWorkerId();

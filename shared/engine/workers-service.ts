@@ -15,6 +15,9 @@ import { defaultProjectId, projectExists } from '../store/organisations';
 import * as store from '../store/workers';
 import { isUniqueViolation } from '../db/db';
 
+/** What this module uses of the platform (not the whole of it). */
+export type WorkersServiceDeps = Pick<Platform, 'db'>;
+
 function toView(r: store.WorkerRow): WorkerView {
   return { ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
 }
@@ -23,12 +26,12 @@ const nameTaken = (name: string) =>
   new ConflictError('worker_name_taken', `A digital worker named '${name}' already exists in this project.`);
 
 /** Workers of the organisation, optionally of one project. */
-export async function listWorkers(p: Platform, who: Principal, projectId?: string): Promise<{ items: WorkerView[] }> {
+export async function listWorkers(p: WorkersServiceDeps, who: Principal, projectId?: string): Promise<{ items: WorkerView[] }> {
   return { items: (await store.listWorkers(p.db, who.orgId, projectId ?? null)).map(toView) };
 }
 
 /** One worker with the workflows it owns. */
-export async function getWorker(p: Platform, who: Principal, id: string): Promise<WorkerView> {
+export async function getWorker(p: WorkersServiceDeps, who: Principal, id: string): Promise<WorkerView> {
   const r = await store.getWorker(p.db, who.orgId, id);
   if (!r) throw new NotFoundError('worker', id);
   return toView(r);
@@ -36,7 +39,7 @@ export async function getWorker(p: Platform, who: Principal, id: string): Promis
 
 /** Creates an active worker in a project (the default one when none is named). */
 export async function createWorker(
-  p: Platform,
+  p: WorkersServiceDeps,
   who: Principal,
   body: { projectId?: string | undefined; name: string; owner: string; description?: string | undefined },
 ): Promise<WorkerView> {
@@ -77,7 +80,7 @@ export async function createWorker(
 
 /** Changes a worker; `status: 'paused'` refuses its triggers and stops its schedules from then on. */
 export async function updateWorker(
-  p: Platform,
+  p: WorkersServiceDeps,
   who: Principal,
   id: string,
   body: {
@@ -111,7 +114,7 @@ export async function updateWorker(
 }
 
 /** Makes the worker own a workflow of its project (a workflow has at most one worker). */
-export async function assignWorkflow(p: Platform, who: Principal, workerId: string, workflowId: string): Promise<WorkerView> {
+export async function assignWorkflow(p: WorkersServiceDeps, who: Principal, workerId: string, workflowId: string): Promise<WorkerView> {
   const worker = await getWorker(p, who, workerId);
   await p.db.tx(async (q) => {
     const r = await store.setWorkflowWorker(q, who.orgId, workflowId, { id: worker.id, projectId: worker.projectId });
@@ -137,7 +140,7 @@ export async function assignWorkflow(p: Platform, who: Principal, workerId: stri
 }
 
 /** Releases a workflow from the worker; it is then triggerable whatever the worker's status. */
-export async function unassignWorkflow(p: Platform, who: Principal, workerId: string, workflowId: string): Promise<WorkerView> {
+export async function unassignWorkflow(p: WorkersServiceDeps, who: Principal, workerId: string, workflowId: string): Promise<WorkerView> {
   const worker = await getWorker(p, who, workerId);
   if (!worker.workflows.some((w) => w.id === workflowId)) throw new NotFoundError('worker workflow', workflowId);
   await p.db.tx(async (q) => {
@@ -156,7 +159,7 @@ export async function unassignWorkflow(p: Platform, who: Principal, workerId: st
 }
 
 /** The worker's dashboard: success rate, durations and failures per day. */
-export async function workerStats(p: Platform, who: Principal, id: string, days: number): Promise<WorkerStats> {
+export async function workerStats(p: WorkersServiceDeps, who: Principal, id: string, days: number): Promise<WorkerStats> {
   await getWorker(p, who, id);
   const s = await store.workerStats(p.db, who.orgId, id, days);
   const finished = s.totals.succeeded + s.totals.failed + s.totals.cancelled;

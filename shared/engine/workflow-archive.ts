@@ -12,13 +12,16 @@ import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';
 import { isArchived, liveRunCount, lockWorkflowForArchive, setArchived } from '../store/workflow-archive';
 
+/** What this module uses of the platform (not the whole of it). */
+export type WorkflowArchiveDeps = Pick<Platform, 'db'>;
+
 export interface ArchiveResult {
   id: string;
   archived: boolean;
 }
 
 /** Archives a workflow with no live runs; archiving an archived workflow is a no-op (no entry). */
-export async function archiveWorkflow(p: Platform, who: Principal, id: string): Promise<ArchiveResult> {
+export async function archiveWorkflow(p: WorkflowArchiveDeps, who: Principal, id: string): Promise<ArchiveResult> {
   return p.db.tx(async (q) => {
     const wf = await lockWorkflowForArchive(q, who.orgId, id);
     if (!wf) throw new NotFoundError('workflow', id);
@@ -44,7 +47,7 @@ export async function archiveWorkflow(p: Platform, who: Principal, id: string): 
 }
 
 /** Restores an archived workflow: it can be triggered again and is listed again. */
-export async function restoreWorkflow(p: Platform, who: Principal, id: string): Promise<ArchiveResult> {
+export async function restoreWorkflow(p: WorkflowArchiveDeps, who: Principal, id: string): Promise<ArchiveResult> {
   return p.db.tx(async (q) => {
     const wf = await lockWorkflowForArchive(q, who.orgId, id);
     if (!wf) throw new NotFoundError('workflow', id);

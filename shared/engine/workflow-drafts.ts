@@ -20,6 +20,9 @@ import * as drafts from '../store/workflow-drafts';
 import * as store from '../store/workflows';
 import { check, checkedEdit, latestView, refuseScopedWriter } from './workflows-service';
 
+/** What this module uses of the platform (not the whole of it). */
+export type WorkflowDraftsDeps = Pick<Platform, 'connectors' | 'db' | 'registry'>;
+
 type DraftView = z.infer<typeof WorkflowDraftView>;
 
 function draftView(d: drafts.DraftRow): DraftView {
@@ -33,7 +36,7 @@ function draftView(d: drafts.DraftRow): DraftView {
 }
 
 /** Checks and saves the draft of a workflow; runs keep starting the latest version. */
-export async function saveDraft(p: Platform, who: Principal, id: string, body: unknown): Promise<DraftView> {
+export async function saveDraft(p: WorkflowDraftsDeps, who: Principal, id: string, body: unknown): Promise<DraftView> {
   const { existing, def } = await checkedEdit(p, who, id, body);
   const row = await p.db.tx(async (q) => {
     const r = await drafts.upsertDraft(q, {
@@ -59,14 +62,14 @@ export async function saveDraft(p: Platform, who: Principal, id: string, body: u
 }
 
 /** The draft of a workflow; 404 `workflow_draft_not_found` when it has none. */
-export async function getDraft(p: Platform, who: Principal, id: string): Promise<DraftView> {
+export async function getDraft(p: WorkflowDraftsDeps, who: Principal, id: string): Promise<DraftView> {
   const d = await drafts.getDraft(p.db, who.orgId, id);
   if (!d) throw new NotFoundError('workflow draft', id);
   return draftView(d);
 }
 
 /** Discards the draft of a workflow. */
-export async function discardDraft(p: Platform, who: Principal, id: string): Promise<void> {
+export async function discardDraft(p: WorkflowDraftsDeps, who: Principal, id: string): Promise<void> {
   refuseScopedWriter(who);
   await p.db.tx(async (q) => {
     if (!(await drafts.deleteDraft(q, who.orgId, id))) throw new NotFoundError('workflow draft', id);
@@ -119,7 +122,7 @@ async function namingConflicts<T>(name: string, fn: () => Promise<T>): Promise<T
 
 /** Publishes the draft as the next version and removes it. */
 export async function publishDraft(
-  p: Platform,
+  p: WorkflowDraftsDeps,
   who: Principal,
   id: string,
   body: { expectedVersion?: number | undefined },
@@ -156,7 +159,7 @@ export async function publishDraft(
 
 /** Publishes an earlier version's definition again, as the next version. */
 export async function rollback(
-  p: Platform,
+  p: WorkflowDraftsDeps,
   who: Principal,
   id: string,
   body: { version: number; expectedVersion?: number | undefined },
@@ -194,7 +197,7 @@ export async function rollback(
 
 /** What changed from version `a` to version `b`. */
 export async function diffVersions(
-  p: Platform,
+  p: WorkflowDraftsDeps,
   who: Principal,
   id: string,
   a: number,

@@ -15,6 +15,9 @@ import { checkInputSchema } from './input-schema';
 import { isUniqueViolation } from '../db/db';
 import { WorkflowScopeError } from '../auth/errors';
 
+/** What this module uses of the platform (not the whole of it). */
+export type WorkflowsServiceDeps = Pick<Platform, 'connectors' | 'db' | 'registry'>;
+
 /**
  * A key limited to some workflows writes no definitions: a definition can call another workflow
  * or any connector of the project, which would reach beyond the key's workflows.
@@ -40,12 +43,18 @@ function toView(w: store.WorkflowVersionRow): WorkflowView {
 }
 
 /** The workflow as the API shows it after a write (its latest version). */
-export async function latestView(p: Platform, orgId: string, id: string): Promise<WorkflowView> {
+export async function latestView(p: WorkflowsServiceDeps, orgId: string, id: string): Promise<WorkflowView> {
   return toView((await store.getWorkflowVersionView(p.db, orgId, id, null))!);
 }
 
 /** Parses and checks a definition in its project (422 `invalid_definition`), as every save does. */
-export async function check(p: Platform, who: Principal, projectId: string, body: unknown, selfId?: string): Promise<WorkflowDefinition> {
+export async function check(
+  p: WorkflowsServiceDeps,
+  who: Principal,
+  projectId: string,
+  body: unknown,
+  selfId?: string,
+): Promise<WorkflowDefinition> {
   const others = (await store.listProjectDefinitions(p.db, who.orgId, projectId)).filter((w) => w.id !== selfId);
   const def = await checkDefinition(body, {
     projectWorkflows: others,
@@ -60,7 +69,7 @@ export async function check(p: Platform, who: Principal, projectId: string, body
 }
 
 /** Validates and saves a new workflow as version 1. */
-export async function createWorkflow(p: Platform, who: Principal, body: unknown): Promise<WorkflowView> {
+export async function createWorkflow(p: WorkflowsServiceDeps, who: Principal, body: unknown): Promise<WorkflowView> {
   refuseScopedWriter(who);
   const requested = body && typeof body === 'object' ? (body as { projectId?: unknown }).projectId : undefined;
   const projectId = await resolveProject(p.db, who.orgId, typeof requested === 'string' ? requested : undefined);
@@ -101,7 +110,7 @@ export async function createWorkflow(p: Platform, who: Principal, body: unknown)
  * save-time check. Saving (a version or a draft) is the caller's.
  */
 export async function checkedEdit(
-  p: Platform,
+  p: WorkflowsServiceDeps,
   who: Principal,
   id: string,
   body: unknown,
@@ -120,7 +129,7 @@ export async function checkedEdit(
   return { existing, def: await check(p, who, existing.projectId, body, id) };
 }
 
-export async function updateWorkflow(p: Platform, who: Principal, id: string, body: unknown): Promise<WorkflowView> {
+export async function updateWorkflow(p: WorkflowsServiceDeps, who: Principal, id: string, body: unknown): Promise<WorkflowView> {
   const { existing, def } = await checkedEdit(p, who, id, body);
   try {
     await p.db.tx(async (q) => {
@@ -151,7 +160,7 @@ export async function updateWorkflow(p: Platform, who: Principal, id: string, bo
 }
 
 /** One workflow (latest version, or the given one). */
-export async function getWorkflow(p: Platform, who: Principal, id: string, version?: number): Promise<WorkflowView> {
+export async function getWorkflow(p: WorkflowsServiceDeps, who: Principal, id: string, version?: number): Promise<WorkflowView> {
   const w = await store.getWorkflowVersionView(p.db, who.orgId, id, version ?? null);
   if (w) return toView(w);
   if (version !== undefined && (await store.getWorkflow(p.db, who.orgId, id)))
@@ -160,7 +169,7 @@ export async function getWorkflow(p: Platform, who: Principal, id: string, versi
 }
 
 /** Workflows of the organisation, optionally in one project, with their last run. */
-export async function listWorkflows(p: Platform, who: Principal, projectId?: string, includeArchived = false) {
+export async function listWorkflows(p: WorkflowsServiceDeps, who: Principal, projectId?: string, includeArchived = false) {
   const rows = await store.listWorkflows(p.db, who.orgId, projectId ?? null, includeArchived);
   return {
     items: rows.map((r) => ({
@@ -178,7 +187,7 @@ export async function listWorkflows(p: Platform, who: Principal, projectId?: str
 }
 
 /** The versions of a workflow, newest first. */
-export async function listVersions(p: Platform, who: Principal, id: string) {
+export async function listVersions(p: WorkflowsServiceDeps, who: Principal, id: string) {
   const rows = await store.listVersions(p.db, who.orgId, id);
   if (!rows.length) throw new NotFoundError('workflow', id);
   return { items: rows.map((r) => ({ version: r.version, createdAt: r.createdAt.toISOString(), createdBy: r.createdBy })) };

@@ -12,6 +12,9 @@ import { assertKeyMayGrant, assertMayGrant, grantAction } from './guard-role';
 import { effectiveSettings } from './org-settings';
 import { isUniqueViolation } from '../db/db';
 
+/** What this module uses of the platform (not the whole of it). */
+export type ApiKeysDeps = Pick<Platform, 'db'>;
+
 type View = z.infer<typeof ApiKeyView>;
 
 function toView(k: store.ApiKeyRow, now = new Date()): View {
@@ -34,7 +37,7 @@ const DAY_MS = 86_400_000;
 
 /** Creates a key; the returned `key` is the only time the secret is ever shown. */
 export async function createApiKey(
-  p: Platform,
+  p: ApiKeysDeps,
   who: Principal,
   body: z.infer<typeof CreateApiKeyBody>,
 ): Promise<z.infer<typeof ApiKeyCreated>> {
@@ -123,12 +126,12 @@ export async function createApiKey(
 }
 
 /** Keys of the caller's organisation (never their secrets). */
-export async function listApiKeys(p: Platform, who: Principal): Promise<{ items: View[] }> {
+export async function listApiKeys(p: ApiKeysDeps, who: Principal): Promise<{ items: View[] }> {
   return { items: (await store.listApiKeys(p.db, who.orgId)).map((k) => toView(k)) };
 }
 
 /** Revokes a key at once: its next request is refused. */
-export async function revokeApiKey(p: Platform, who: Principal, id: string): Promise<View> {
+export async function revokeApiKey(p: ApiKeysDeps, who: Principal, id: string): Promise<View> {
   return p.db.tx(async (q) => {
     const before = await store.getApiKey(q, who.orgId, id);
     if (!before) throw new NotFoundError('api key', id);

@@ -6,6 +6,9 @@ import type { Platform } from '../platform';
 import { listAudit } from '../store/audit-query';
 import type { AuditList, AuditQuery } from './api';
 
+/** What this module uses of the platform (not the whole of it). */
+export type AuditLogDeps = Pick<Platform, 'db'>;
+
 function decodeCursor(cursor: string): string {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!/^[1-9][0-9]{0,18}$/.test(text))
@@ -18,7 +21,7 @@ function decodeCursor(cursor: string): string {
 }
 
 /** One page of audit entries; `nextCursor` continues after the last one. */
-export async function listAuditEntries(p: Platform, who: Principal, q: z.infer<typeof AuditQuery>): Promise<z.infer<typeof AuditList>> {
+export async function listAuditEntries(p: AuditLogDeps, who: Principal, q: z.infer<typeof AuditQuery>): Promise<z.infer<typeof AuditList>> {
   const rows = await listAudit(p.db, who.orgId, {
     actorId: q.actorId,
     actorType: q.actorType,

@@ -5,8 +5,11 @@ import type { Platform } from '../platform';
 import type { AuthConfig, Me } from './api';
 import { effectiveSettings } from './org-settings';
 
+/** What this module uses of the platform (not the whole of it). */
+export type MeDeps = Pick<Platform, 'config' | 'db'>;
+
 /** Tenant, authority, client id and scopes for MSAL in the browser, or devMode. */
-export function authConfig(p: Platform): z.infer<typeof AuthConfig> {
+export function authConfig(p: MeDeps): z.infer<typeof AuthConfig> {
   const e = p.config.entra;
   if (!e) return { devMode: p.config.devMode, tenants: [], authority: null, knownAuthorities: [], clientId: null, scopes: [] };
   return {
@@ -20,7 +23,7 @@ export function authConfig(p: Platform): z.infer<typeof AuthConfig> {
 }
 
 /** Who the caller is: organisation, actor, role and any workflow limit. */
-export async function me(p: Platform, who: Principal): Promise<z.infer<typeof Me>> {
+export async function me(p: MeDeps, who: Principal): Promise<z.infer<typeof Me>> {
   const { name } = await effectiveSettings(p.db, who.orgId);
   return {
     orgId: who.orgId,

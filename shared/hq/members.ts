@@ -7,6 +7,9 @@ import * as store from '../store/members';
 import type { MemberView } from './api';
 import { assertKeyMayGrant, assertMayGrant, grantAction } from './guard-role';
 
+/** What this module uses of the platform (not the whole of it). */
+export type MembersDeps = Pick<Platform, 'db'>;
+
 type View = z.infer<typeof MemberView>;
 
 function toView(m: store.MemberRow): View {
@@ -23,12 +26,12 @@ function toView(m: store.MemberRow): View {
 }
 
 /** Members of the caller's organisation. */
-export async function listMembers(p: Platform, who: Principal): Promise<{ items: View[] }> {
+export async function listMembers(p: MembersDeps, who: Principal): Promise<{ items: View[] }> {
   return { items: (await store.listMembers(p.db, who.orgId)).map(toView) };
 }
 
 /** Grants (or with null removes) a direct role; the caller may neither grant nor take away more than they hold. */
-export async function setMemberRole(p: Platform, who: Principal, tenantId: string, objectId: string, role: Role | null): Promise<View> {
+export async function setMemberRole(p: MembersDeps, who: Principal, tenantId: string, objectId: string, role: Role | null): Promise<View> {
   assertMayGrant(who, role);
   await assertKeyMayGrant(p.db, who);
   return p.db.tx(async (q) => {

@@ -18,6 +18,9 @@ import { appendAudit } from '../store/audit';
 import { getModelProvider as readRow, putModelProvider as writeRow, type ModelProviderRow } from '../store/model-providers';
 import { PutModelProviderBody, type ModelProviderView, type PlatformModelDefault } from './model-provider-api';
 
+/** What this module uses of the platform (not the whole of it). */
+export type ModelProviderDeps = Pick<Platform, 'config' | 'db' | 'network' | 'secretBox'>;
+
 type View = z.infer<typeof ModelProviderView>;
 type Body = z.infer<typeof PutModelProviderBody>;
 
@@ -31,7 +34,7 @@ function hostOf(url: string | undefined): string | null {
 }
 
 /** What the deployment configures, without its key. */
-export function platformDefault(p: Platform): z.infer<typeof PlatformModelDefault> {
+export function platformDefault(p: ModelProviderDeps): z.infer<typeof PlatformModelDefault> {
   const llm = p.config.ai.llm;
   const maxOutputTokens = p.config.ai.maxOutputTokens;
   switch (llm.kind) {
@@ -46,7 +49,7 @@ export function platformDefault(p: Platform): z.infer<typeof PlatformModelDefaul
   }
 }
 
-function toView(p: Platform, row: ModelProviderRow | null): View {
+function toView(p: ModelProviderDeps, row: ModelProviderRow | null): View {
   const azure = row?.provider === 'azure-openai';
   return {
     provider: row?.provider ?? 'platform-default',
@@ -64,7 +67,7 @@ function toView(p: Platform, row: ModelProviderRow | null): View {
 }
 
 /** The organisation's model provider settings (never the key). */
-export async function getModelProvider(p: Platform, who: Principal): Promise<View> {
+export async function getModelProvider(p: ModelProviderDeps, who: Principal): Promise<View> {
   return toView(p, await readRow(p.db, who.orgId));
 }
 
@@ -86,7 +89,7 @@ function urlOf(b: Body): { path: 'endpoint' | 'baseUrl'; url: string | null } | 
 }
 
 /** Checks the host against the outbound policy now; it is checked again on every connection. */
-async function checkHost(p: Platform, path: string, url: string): Promise<void> {
+async function checkHost(p: ModelProviderDeps, path: string, url: string): Promise<void> {
   try {
     await p.network.resolve(new URL(url).hostname);
   } catch (err) {
@@ -114,7 +117,7 @@ function auditView(row: Omit<ModelProviderRow, 'updatedAt' | 'stamp' | 'updatedB
  * Replaces the settings. An omitted `apiKey` keeps the stored key when provider and origin are
  * unchanged; `null` removes it; a string replaces it. `platform-default` and `none` remove it.
  */
-export async function putModelProvider(p: Platform, who: Principal, raw: unknown): Promise<View> {
+export async function putModelProvider(p: ModelProviderDeps, who: Principal, raw: unknown): Promise<View> {
   const body = parseModelProviderBody(raw);
   const target = urlOf(body);
   if (target?.url) await checkHost(p, target.path, target.url);

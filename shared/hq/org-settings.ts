@@ -9,6 +9,9 @@ import { getOrgSettings as readSettings, putOrgSettings } from '../store/org-set
 import { tenantsOfOrg } from '../store/org-tenants';
 import { OrgSettingsDocument, type OrgSettingsView, type PutOrgSettingsBody } from './api';
 
+/** What this module uses of the platform (not the whole of it). */
+export type OrgSettingsDeps = Pick<Platform, 'db'>;
+
 type View = z.infer<typeof OrgSettingsView>;
 export type OrgSettings = z.infer<typeof OrgSettingsDocument>;
 
@@ -29,7 +32,7 @@ export async function effectiveSettings(
 }
 
 /** The caller's organisation settings. */
-export async function getOrgSettings(p: Platform, who: Principal): Promise<View> {
+export async function getOrgSettings(p: OrgSettingsDeps, who: Principal): Promise<View> {
   const s = await effectiveSettings(p.db, who.orgId);
   return {
     name: s.name,
@@ -41,7 +44,7 @@ export async function getOrgSettings(p: Platform, who: Principal): Promise<View>
 }
 
 /** Replaces the settings (and name), recording before and after. */
-export async function updateOrgSettings(p: Platform, who: Principal, body: z.infer<typeof PutOrgSettingsBody>): Promise<View> {
+export async function updateOrgSettings(p: OrgSettingsDeps, who: Principal, body: z.infer<typeof PutOrgSettingsBody>): Promise<View> {
   const { name, ...settings } = body;
   await p.db.tx(async (q) => {
     const before = await effectiveSettings(q, who.orgId);

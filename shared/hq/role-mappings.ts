@@ -8,6 +8,9 @@ import * as store from '../store/role-mappings';
 import type { RoleMappingView } from './api';
 import { assertKeyMayGrant, assertMayGrant, grantAction } from './guard-role';
 
+/** What this module uses of the platform (not the whole of it). */
+export type RoleMappingsDeps = Pick<Platform, 'db'>;
+
 type View = z.infer<typeof RoleMappingView>;
 
 function toView(m: store.RoleMappingRow): View {
@@ -15,13 +18,13 @@ function toView(m: store.RoleMappingRow): View {
 }
 
 /** Every mapping of the caller's organisation. */
-export async function listRoleMappings(p: Platform, who: Principal): Promise<{ items: View[] }> {
+export async function listRoleMappings(p: RoleMappingsDeps, who: Principal): Promise<{ items: View[] }> {
   return { items: (await store.listRoleMappings(p.db, who.orgId)).map(toView) };
 }
 
 /** Maps a group to a role (creating or replacing the mapping). */
 export async function putRoleMapping(
-  p: Platform,
+  p: RoleMappingsDeps,
   who: Principal,
   groupId: string,
   body: { role: Role; description?: string | undefined },
@@ -55,7 +58,7 @@ export async function putRoleMapping(
 }
 
 /** Removes a group's mapping. */
-export async function deleteRoleMapping(p: Platform, who: Principal, groupId: string): Promise<void> {
+export async function deleteRoleMapping(p: RoleMappingsDeps, who: Principal, groupId: string): Promise<void> {
   const gid = groupId.toLowerCase();
   await p.db.tx(async (q) => {
     const before = await store.getRoleMapping(q, who.orgId, gid);

@@ -22,6 +22,9 @@ import type { Platform } from '../platform';
 import { advanceSchedule, claimFire, lockDueSchedules, recordFire, unfinishedFires, type ClaimedFire } from '../store/schedules';
 import { dueFireTimes, nextFireAfter } from './cron';
 
+/** What this module uses of the platform (not the whole of it). */
+export type FireSchedulesDeps = Pick<Platform, 'db' | 'logger' | 'queue'>;
+
 /** At most this many missed fires of one schedule are replayed under `all`. */
 export const MAX_CATCH_UP = 100;
 /** A fire time later than this is missed (two timer periods: one late tick is not downtime). */
@@ -42,7 +45,7 @@ export interface FireResult {
 }
 
 /** Fires every due schedule once; `now` is injectable for tests of catch-up. */
-export async function fireDueSchedules(p: Platform, opts: { now?: () => Date; limit?: number } = {}): Promise<FireResult> {
+export async function fireDueSchedules(p: FireSchedulesDeps, opts: { now?: () => Date; limit?: number } = {}): Promise<FireResult> {
   const clock = opts.now ?? (() => new Date());
   const limit = opts.limit ?? 100;
   const result: FireResult = { schedules: 0, runs: 0, skipped: 0, failed: 0 };
@@ -75,7 +78,7 @@ export async function fireDueSchedules(p: Platform, opts: { now?: () => Date; li
 }
 
 /** Starts the run of one claimed fire and records it, or records why none started. */
-async function startFire(p: Platform, f: ClaimedFire, result: FireResult): Promise<void> {
+async function startFire(p: FireSchedulesDeps, f: ClaimedFire, result: FireResult): Promise<void> {
   let run: { id: string };
   try {
     run = await triggerRun(

@@ -10,6 +10,9 @@ import * as store from '../store/schedules';
 import { getWorkflow } from '../store/workflows';
 import { checkCron, nextFireAfter } from './cron';
 
+/** What this module uses of the platform (not the whole of it). */
+export type SchedulesServiceDeps = Pick<Platform, 'db'>;
+
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /**
@@ -42,7 +45,7 @@ function toView(s: store.ScheduleRow | store.ScheduleWithLastFire, now = Date.no
 }
 
 /** Checks the body against the workflow (cron, zone, input schema) and computes the first fire time. */
-async function prepare(p: Platform, who: Principal, workflowId: string, body: ScheduleBody): Promise<store.ScheduleFields> {
+async function prepare(p: SchedulesServiceDeps, who: Principal, workflowId: string, body: ScheduleBody): Promise<store.ScheduleFields> {
   const wf = await getWorkflow(p.db, who.orgId, workflowId);
   if (!wf) throw new NotFoundError('workflow', workflowId);
   const issues = checkCron(body.cron, body.timezone);
@@ -60,7 +63,12 @@ async function prepare(p: Platform, who: Principal, workflowId: string, body: Sc
 }
 
 /** Creates a schedule of a workflow. */
-export async function createSchedule(p: Platform, who: Principal, workflowId: string, body: ScheduleBody): Promise<ScheduleView> {
+export async function createSchedule(
+  p: SchedulesServiceDeps,
+  who: Principal,
+  workflowId: string,
+  body: ScheduleBody,
+): Promise<ScheduleView> {
   const fields = await prepare(p, who, workflowId, body);
   const row = await p.db.tx(async (q) => {
     const r = await store.insertSchedule(q, { ...fields, id: randomUUID(), orgId: who.orgId, workflowId, createdBy: who.actor.id });
@@ -80,7 +88,7 @@ export async function createSchedule(p: Platform, who: Principal, workflowId: st
 
 /** Replaces a schedule; the next fire time is computed afresh from now. */
 export async function replaceSchedule(
-  p: Platform,
+  p: SchedulesServiceDeps,
   who: Principal,
   workflowId: string,
   id: string,
@@ -105,20 +113,20 @@ export async function replaceSchedule(
 }
 
 /** One schedule. */
-export async function getSchedule(p: Platform, who: Principal, workflowId: string, id: string): Promise<ScheduleView> {
+export async function getSchedule(p: SchedulesServiceDeps, who: Principal, workflowId: string, id: string): Promise<ScheduleView> {
   const r = await store.getSchedule(p.db, who.orgId, workflowId, id);
   if (!r) throw new NotFoundError('schedule', id);
   return toView(r);
 }
 
 /** The schedules of a workflow. */
-export async function listSchedules(p: Platform, who: Principal, workflowId: string): Promise<{ items: ScheduleView[] }> {
+export async function listSchedules(p: SchedulesServiceDeps, who: Principal, workflowId: string): Promise<{ items: ScheduleView[] }> {
   if (!(await getWorkflow(p.db, who.orgId, workflowId))) throw new NotFoundError('workflow', workflowId);
   return { items: (await store.listSchedules(p.db, who.orgId, workflowId)).map((r) => toView(r)) };
 }
 
 /** Deletes a schedule; the runs it started stay. */
-export async function deleteSchedule(p: Platform, who: Principal, workflowId: string, id: string): Promise<void> {
+export async function deleteSchedule(p: SchedulesServiceDeps, who: Principal, workflowId: string, id: string): Promise<void> {
   await p.db.tx(async (q) => {
     if (!(await store.deleteSchedule(q, who.orgId, workflowId, id))) throw new NotFoundError('schedule', id);
     await appendAudit(q, {

@@ -31,6 +31,9 @@ import { loadTrigger, validSecrets, type LoadedTrigger } from './trigger-cache';
 import { unwrapExpression } from './triggers-service';
 import { clientStateMatches, verifyDelivery } from './verify';
 
+/** What this module uses of the platform (not the whole of it). */
+export type HookServiceDeps = Pick<Platform, 'config' | 'db' | 'identity' | 'logger' | 'queue' | 'secretBox'>;
+
 /** A delivery as the hook endpoint received it. */
 export interface HookRequest {
   method: string;
@@ -82,11 +85,11 @@ export function takeToken(triggerId: string, perMinute: number, now = Date.now()
 // ---- the delivery log, written in batches (one statement for the deliveries of one I/O pass)
 
 const recorders = new WeakMap<
-  Platform,
+  HookServiceDeps,
   { deliveries: StatementBatcher<DeliveryRecord, void>; failures: StatementBatcher<string, void>; recorded: number }
 >();
 
-function recorderFor(p: Platform) {
+function recorderFor(p: HookServiceDeps) {
   let r = recorders.get(p);
   if (!r) {
     r = {
@@ -112,7 +115,7 @@ function recorderFor(p: Platform) {
 }
 
 /** Records deliveries; a failure to record is logged, never the delivery's answer. */
-async function record(p: Platform, ds: DeliveryRecord[]): Promise<void> {
+async function record(p: HookServiceDeps, ds: DeliveryRecord[]): Promise<void> {
   const r = recorderFor(p);
   try {
     await Promise.all(ds.map((d) => r.deliveries.submit(d)));
@@ -127,7 +130,7 @@ async function record(p: Platform, ds: DeliveryRecord[]): Promise<void> {
 }
 
 /** Counts and logs a failed verification (the reason and the sender's address; never the secret or the body). */
-async function refuse(p: Platform, t: LoadedTrigger, reason: string, source: string | null): Promise<never> {
+async function refuse(p: HookServiceDeps, t: LoadedTrigger, reason: string, source: string | null): Promise<never> {
   p.logger.warn({ triggerId: t.row.id, orgId: t.row.orgId, reason, source }, 'webhook delivery failed verification');
   const r = recorderFor(p);
   await Promise.all([
@@ -151,7 +154,7 @@ function triggerPrincipal(t: LoadedTrigger): Principal {
 }
 
 /** Entra sign-in: a caller of the trigger's organisation with at least the operator role. */
-async function entraPrincipal(p: Platform, t: LoadedTrigger, headers: Headers, source: string | null): Promise<Principal> {
+async function entraPrincipal(p: HookServiceDeps, t: LoadedTrigger, headers: Headers, source: string | null): Promise<Principal> {
   let who: Principal;
   try {
     who = await authenticate(p, headers);
@@ -193,7 +196,7 @@ async function inputFor(
 
 /** Waits up to `timeoutMs` for a run to end; its state, or null when it is still going. */
 async function waitForRun(
-  p: Platform,
+  p: HookServiceDeps,
   orgId: string,
   runId: string,
   timeoutMs: number,
@@ -208,7 +211,12 @@ async function waitForRun(
 }
 
 /** Answers one delivery to `POST|OPTIONS /api/hooks/{triggerId}`. Throws typed errors for the refusals. */
-export async function receiveDelivery(p: Platform, triggerId: string, req: HookRequest, source: string | null = null): Promise<HookReply> {
+export async function receiveDelivery(
+  p: HookServiceDeps,
+  triggerId: string,
+  req: HookRequest,
+  source: string | null = null,
+): Promise<HookReply> {
   const t = await loadTrigger(p, triggerId);
   if (!t || t.row.type !== 'webhook') throw new NotFoundError('trigger', triggerId);
   const base = { triggerId: t.row.id, orgId: t.row.orgId };

@@ -31,6 +31,9 @@ import { idempotencyKeyFor } from './hook-service';
 import { openSecrets } from './trigger-cache';
 import { unwrapExpression } from './triggers-service';
 
+/** What this module uses of the platform (not the whole of it). */
+export type ServiceBusReceiversDeps = Pick<Platform, 'db' | 'logger' | 'network' | 'queue' | 'secretBox'>;
+
 type ServiceBusConfig = Omit<ServiceBusTriggerBody, 'type' | 'name' | 'enabled' | 'secretOverlapSeconds' | 'connectionString'>;
 
 export interface ReceiversOptions {
@@ -87,7 +90,7 @@ export class ServiceBusReceivers {
   private readonly leaseMs: number;
 
   constructor(
-    private readonly p: Platform,
+    private readonly p: ServiceBusReceiversDeps,
     private readonly opts: ReceiversOptions,
   ) {
     this.pollMs = opts.pollMs ?? 5_000;

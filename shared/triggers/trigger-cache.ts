@@ -9,6 +9,9 @@ import type { Platform } from '../platform';
 import { BoundedCache } from '../domain/bounded-cache';
 import { getTriggerById, type TriggerRow } from '../store/triggers';
 
+/** What this module uses of the platform (not the whole of it). */
+export type TriggerCacheDeps = Pick<Platform, 'db' | 'secretBox'>;
+
 /** How long an entry is used before the row is read again. */
 export const TTL_MS = 5_000;
 const MAX_ENTRIES = 10_000;
@@ -32,13 +35,13 @@ export function secretScope(triggerId: string): string {
 }
 
 /** Opens the sealed secrets of a trigger row. */
-export async function openSecrets(p: Platform, row: TriggerRow): Promise<TriggerSecrets> {
+export async function openSecrets(p: TriggerCacheDeps, row: TriggerRow): Promise<TriggerSecrets> {
   if (!row.sealedSecrets) return {};
   return (await p.secretBox.open(row.orgId, secretScope(row.id), row.sealedSecrets)) as TriggerSecrets;
 }
 
 /** A trigger with its secrets, from the process cache or the database; null when there is none. */
-export function loadTrigger(p: Platform, id: string): Promise<LoadedTrigger | null> {
+export function loadTrigger(p: TriggerCacheDeps, id: string): Promise<LoadedTrigger | null> {
   const hit = entries.get(id);
   if (hit) return hit;
   const value = (async () => {

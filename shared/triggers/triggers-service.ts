@@ -11,6 +11,9 @@ import * as store from '../store/triggers';
 import { getWorkflow } from '../store/workflows';
 import { forgetTrigger, openSecrets, secretScope, type TriggerSecrets } from './trigger-cache';
 
+/** What this module uses of the platform (not the whole of it). */
+export type TriggersServiceDeps = Pick<Platform, 'config' | 'db' | 'secretBox'>;
+
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** A new trigger id: 144 random bits (base64url), so a webhook's address cannot be guessed. */
@@ -73,7 +76,7 @@ function checkExpressions(value: unknown, path: string, issues: FieldIssue[]): v
 }
 
 /** Checks what the schema cannot: combinations, limits, expression syntax. */
-function check(p: Platform, body: TriggerBody, existing: store.TriggerRow | null): void {
+function check(p: TriggersServiceDeps, body: TriggerBody, existing: store.TriggerRow | null): void {
   const issues: FieldIssue[] = [];
   if (existing && existing.type !== body.type)
     issues.push({ path: 'type', message: `is '${existing.type}' and cannot change; create another trigger` });
@@ -116,7 +119,7 @@ export function unwrapExpression(expr: string): string {
 
 /** Seals the secrets a trigger keeps after this change: a new secret moves the current one to `previous` for the overlap. */
 async function sealFor(
-  p: Platform,
+  p: TriggersServiceDeps,
   who: Principal,
   id: string,
   body: TriggerBody,
@@ -136,7 +139,7 @@ async function sealFor(
   return { sealedSecrets: await p.secretBox.seal(who.orgId, secretScope(id), secrets as Record<string, unknown>), previousValidUntil };
 }
 
-async function requireWorkflow(p: Platform, who: Principal, workflowId: string): Promise<void> {
+async function requireWorkflow(p: TriggersServiceDeps, who: Principal, workflowId: string): Promise<void> {
   if (!(await getWorkflow(p.db, who.orgId, workflowId))) throw new NotFoundError('workflow', workflowId);
 }
 
@@ -144,7 +147,7 @@ const nameTaken = (name: string) => new ConflictError('trigger_name_taken', `The
 
 /** Creates a trigger of a workflow. */
 export async function createTrigger(
-  p: Platform,
+  p: TriggersServiceDeps,
   who: Principal,
   workflowId: string,
   body: TriggerBody,
@@ -188,7 +191,7 @@ export async function createTrigger(
 
 /** Replaces a trigger. A body with a secret rotates it: the previous one stays valid for `secretOverlapSeconds`. */
 export async function replaceTrigger(
-  p: Platform,
+  p: TriggersServiceDeps,
   who: Principal,
   workflowId: string,
   id: string,
@@ -225,20 +228,31 @@ export async function replaceTrigger(
 }
 
 /** One trigger. */
-export async function getTrigger(p: Platform, who: Principal, workflowId: string, id: string, baseUrl: string): Promise<TriggerView> {
+export async function getTrigger(
+  p: TriggersServiceDeps,
+  who: Principal,
+  workflowId: string,
+  id: string,
+  baseUrl: string,
+): Promise<TriggerView> {
   const r = await store.getTrigger(p.db, who.orgId, workflowId, id);
   if (!r) throw new NotFoundError('trigger', id);
   return toView(r, baseUrl);
 }
 
 /** The triggers of a workflow. */
-export async function listTriggers(p: Platform, who: Principal, workflowId: string, baseUrl: string): Promise<{ items: TriggerView[] }> {
+export async function listTriggers(
+  p: TriggersServiceDeps,
+  who: Principal,
+  workflowId: string,
+  baseUrl: string,
+): Promise<{ items: TriggerView[] }> {
   await requireWorkflow(p, who, workflowId);
   return { items: (await store.listTriggers(p.db, who.orgId, workflowId)).map((r) => toView(r, baseUrl)) };
 }
 
 /** Deletes a trigger: its URL answers 404 from now on (its Service Bus receiver stops); runs it started stay. */
-export async function deleteTrigger(p: Platform, who: Principal, workflowId: string, id: string): Promise<void> {
+export async function deleteTrigger(p: TriggersServiceDeps, who: Principal, workflowId: string, id: string): Promise<void> {
   await p.db.tx(async (q) => {
     if (!(await store.deleteTrigger(q, who.orgId, workflowId, id))) throw new NotFoundError('trigger', id);
     await appendAudit(q, {
@@ -254,7 +268,7 @@ export async function deleteTrigger(p: Platform, who: Principal, workflowId: str
 }
 
 /** The latest deliveries of a trigger with their outcome and the run each started. */
-export async function listDeliveries(p: Platform, who: Principal, workflowId: string, id: string, limit: number) {
+export async function listDeliveries(p: TriggersServiceDeps, who: Principal, workflowId: string, id: string, limit: number) {
   const r = await store.getTrigger(p.db, who.orgId, workflowId, id);
   if (!r) throw new NotFoundError('trigger', id);
   const rows = await store.listDeliveries(p.db, who.orgId, id, limit);

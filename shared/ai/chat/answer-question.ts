@@ -18,6 +18,9 @@ import { buildSystemPrompt, citedMarkers, selectSnippets } from './prompt';
 import { sseComment, sseEvent, type AnswerEventName } from './sse';
 import { SUGGEST_TOOL, validateSuggestion } from './suggestions';
 
+/** What this module uses of the platform (not the whole of it). */
+export type AnswerQuestionDeps = Pick<Platform, 'ai' | 'config' | 'db' | 'logger'>;
+
 // Share of the budget for context sources; the rest is history. Sources answer the question,
 // history only disambiguates it.
 const SOURCES_SHARE = 0.6;
@@ -45,7 +48,7 @@ function citationFor(marker: number, s: Snippet): Citation {
 
 /** Validates the conversation and takes a streaming slot, then returns the answer as an SSE byte stream. */
 export async function startAnswer(
-  p: Platform,
+  p: AnswerQuestionDeps,
   principal: Principal,
   conversationId: string,
   body: { content: string; focus?: StudioFocus | undefined },

@@ -15,6 +15,9 @@ import { getRun, listRuns } from '../../engine/runs-service';
 import { getWorkflow, listWorkflows } from '../../engine/workflows-service';
 import type { Platform } from '../../platform';
 
+/** What this module uses of the platform (not the whole of it). */
+export type ReadOnlyMcpServerDeps = Pick<Platform, 'ai' | 'connectors' | 'db' | 'registry'>;
+
 const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;
 
 /** The names of the tools this server exposes (all read-only). */
@@ -33,7 +36,7 @@ async function result(fn: () => Promise<unknown>): Promise<ToolResult> {
 }
 
 /** The MCP server for one caller. */
-export function createReadOnlyMcpServer(p: Platform, who: Principal): McpServer {
+export function createReadOnlyMcpServer(p: ReadOnlyMcpServerDeps, who: Principal): McpServer {
   const server = new McpServer({ name: 'demiton', version: '0.1.0' }, { capabilities: { tools: {} } });
   const scoped = <T extends { id?: string; workflowId?: string }>(items: T[]) =>
     who.workflowScope ? items.filter((i) => who.workflowScope!.includes((i.workflowId ?? i.id)!)) : items;
@@ -108,7 +111,7 @@ export function createReadOnlyMcpServer(p: Platform, who: Principal): McpServer 
  * POST carries its own JSON-RPC messages, which suits Functions' stateless instances) with JSON
  * responses. Returns the web Response for the host to send.
  */
-export async function handleMcpRequest(p: Platform, who: Principal, request: Request): Promise<Response> {
+export async function handleMcpRequest(p: ReadOnlyMcpServerDeps, who: Principal, request: Request): Promise<Response> {
   const server = createReadOnlyMcpServer(p, who);
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   await server.connect(transport);
