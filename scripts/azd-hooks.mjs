@@ -80,6 +80,17 @@ export async function prepareDatabase({ db, migrate, appRole, createPrincipal = 
   const { rows: me } = await db.query('SELECT current_user AS who');
   if (me[0]?.who === appRole)
     throw new Error(`the app login '${appRole}' is the administrator running the migrations: give the app its own identity`);
+  // Migrations alter existing tables, which only their owner may do: another administrator (a
+  // second deploying principal) is refused here, before any migration starts halfway.
+  const foreign = await db.query(
+    `SELECT DISTINCT tableowner AS owner FROM pg_tables
+      WHERE schemaname = $1::text AND NOT pg_has_role(current_user, tableowner, 'USAGE')`,
+    [db.schema],
+  );
+  if (foreign.rowCount)
+    throw new Error(
+      `schema ${db.schema} belongs to ${foreign.rows.map((o) => `'${o.owner}'`).join(', ')}, not to '${me[0]?.who}': deploy as the administrator that owns it, or hand it over (docs/deploy.md, "Two PostgreSQL logins")`,
+    );
   const applied = await migrate(db);
   return db.tx(async (q) => {
     // Two deployments at once: one creates, the other sees it created.

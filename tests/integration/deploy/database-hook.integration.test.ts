@@ -40,7 +40,7 @@ const id = randomId();
 const database = `demiton_hook_${id}`;
 // Named like a user-assigned identity (`id-<env>`): a hyphen, so quoting matters.
 const appRole = `id-hook-${id}`;
-const roles = [appRole, `id-nopgaad-${id}`, `id-super-${id}`, `id-owner-${id}`, `id-cli-${id}`];
+const roles = [appRole, `id-nopgaad-${id}`, `id-super-${id}`, `id-owner-${id}`, `id-cli-${id}`, `other-admin-${id}`];
 const cliDatabase = `demiton_hook_cli_${id}`;
 const dbUrl = (() => {
   const u = new URL(TEST_DATABASE_URL);
@@ -160,6 +160,24 @@ describe('the azd database hook refuses, changing nothing', () => {
     await expect(prepare({ db: admin, migrate, appRole: ownerName, createPrincipal: createLogin })).rejects.toThrow(/acts as the owner/);
     for (const n of [superName, ownerName])
       expect((await admin.query("SELECT pg_has_role($1::text, 'demiton_app', 'MEMBER') AS m", [n])).rows[0]).toEqual({ m: false });
+  });
+
+  it('another administrator (a second deploying principal) that does not own the tables, before migrating anything', async () => {
+    const other = `other-admin-${id}`;
+    await asServerAdmin(`CREATE ROLE "${other}" LOGIN CREATEROLE`);
+    await asServerAdmin(`GRANT ALL ON DATABASE ${database} TO "${other}"`);
+    const u = new URL(dbUrl);
+    u.username = other;
+    const asOther = createDb({ connectionString: u.toString(), schema: 'public', max: 1, backend: 'postgres' });
+    const before = await snapshot();
+    try {
+      await expect(prepare({ db: asOther, migrate, appRole, createPrincipal: createLogin })).rejects.toThrow(
+        /schema public belongs to '[^']+', not to 'other-admin-/,
+      );
+    } finally {
+      await asOther.close();
+    }
+    expect(await snapshot()).toEqual(before);
   });
 
   it('a login name that is not an identity name', async () => {
