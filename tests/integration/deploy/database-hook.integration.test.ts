@@ -19,6 +19,7 @@ import { loadConfig } from '../../../shared/config';
 import { createDb, type Db, type Queryable } from '../../../shared/db/db';
 import { loadMigrations, migrate } from '../../../shared/db/migrate';
 import { createPlatform, type Platform } from '../../../shared/platform';
+import { requireBuild } from '../../helpers/processes';
 import { randomId, TEST_DATABASE_URL } from '../../helpers/test-platform';
 // @ts-expect-error: a plain .mjs script without type declarations
 import { createEntraPrincipal, prepareDatabase, principalFromClaims } from '../../../scripts/azd-hooks.mjs';
@@ -204,6 +205,7 @@ describe('node scripts/azd-hooks.mjs database (the command azd runs)', () => {
   });
 
   it('migrates with the compiled package, then refuses to create an Entra login where pgaadauth is absent', async () => {
+    requireBuild('shared/db/migrate.js');
     await asServerAdmin(`CREATE DATABASE ${cliDatabase}`);
     const u = new URL(TEST_DATABASE_URL);
     const r = await hook({
