@@ -202,7 +202,18 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     }
     if (!env.DEMITON_DEPLOYMENT_ID) azdEnvSet('DEMITON_DEPLOYMENT_ID', randomBytes(4).toString('hex'));
     if (!env.AZURE_PRINCIPAL_NAME || !env.AZURE_PRINCIPAL_TYPE) {
-      const who = principalFromClaims(jwtClaims(azdToken()));
+      let who;
+      try {
+        who = principalFromClaims(jwtClaims(azdToken()));
+      } catch (err) {
+        console.error(
+          `Could not read the signed-in principal from \`azd auth token\` (${err instanceof Error ? err.message : String(err)}):`,
+        );
+        console.error(
+          'azd auth login, or azd env set AZURE_PRINCIPAL_NAME <UPN or display name> and AZURE_PRINCIPAL_TYPE <User|ServicePrincipal>',
+        );
+        process.exit(1);
+      }
       if (!env.AZURE_PRINCIPAL_TYPE) azdEnvSet('AZURE_PRINCIPAL_TYPE', who.type);
       if (!env.AZURE_PRINCIPAL_NAME) {
         if (!who.name) {
@@ -217,7 +228,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     if (!env.DEMITON_DEPLOYER_IP) {
       // The server accepts Azure services only; the database hook connects from this machine.
       const ip = (
-        await fetch('https://api.ipify.org')
+        await fetch('https://api.ipify.org', { signal: AbortSignal.timeout(10_000) })
           .then((r) => r.text())
           .catch(() => '')
       ).trim();
