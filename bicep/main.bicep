@@ -89,6 +89,16 @@ param entraStudioClientId string
 param connectorEncryptionKey string
 @description('Object id of a user or group allowed to manage Key Vault secrets; optional.')
 param keyVaultAdminPrincipalId string = ''
+@minLength(1)
+@description('Object id of the PostgreSQL Entra administrator, which migrates: the deploying principal (azd sets AZURE_PRINCIPAL_ID). Never the app identity.')
+param databaseAdminPrincipalId string
+@minLength(1)
+@description('Its name: a user\'s UPN or a service principal\'s display name (the azd preprovision hook fills AZURE_PRINCIPAL_NAME for a user).')
+param databaseAdminPrincipalName string
+@allowed(['User', 'Group', 'ServicePrincipal'])
+param databaseAdminPrincipalType string = 'User'
+@description('Public IPv4 address the database hook runs from (azd\'s DEMITON_DEPLOYER_IP); empty for none (private networking, or a runner inside Azure).')
+param databaseDeployerIp string = ''
 @description('Changes after each teardown (azd sets DEMITON_DEPLOYMENT_ID; its postdown hook clears it) so the Key Vault gets a new name: purge protection keeps a deleted vault, and its name, for 30 days.')
 param deploymentId string = ''
 
@@ -193,8 +203,11 @@ module postgres 'modules/postgres.bicep' = {
     administratorLogin: postgresAdminLogin
     administratorPassword: postgresAdminPassword
     passwordAuth: postgresPasswordAuth
-    identityPrincipalId: identity.outputs.principalId
-    identityName: identity.outputs.name
+    adminPrincipalId: databaseAdminPrincipalId
+    adminPrincipalName: databaseAdminPrincipalName
+    adminPrincipalType: databaseAdminPrincipalType
+    appIdentityName: identity.outputs.name
+    deployerIp: databaseDeployerIp
     delegatedSubnetId: privateNetworking ? network.outputs.databaseSubnetId : ''
     privateDnsZoneId: privateNetworking ? network.outputs.postgresDnsZoneId : ''
     // Zone-redundant HA exists on General Purpose and Memory Optimized only, not on Burstable.
@@ -362,6 +375,10 @@ output AZURE_STATIC_WEB_APP_NAME string = studio.outputs.name
 output AZURE_STUDIO_URL string = 'https://${studio.outputs.defaultHostName}'
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_POSTGRES_FQDN string = postgres.outputs.fqdn
+// Read by the database hook (scripts/azd-hooks.mjs): where to migrate, as whom, and the login to grant.
+output AZURE_POSTGRES_DATABASE string = postgres.outputs.databaseName
+output AZURE_POSTGRES_ADMIN_USER string = postgres.outputs.adminUser
+output AZURE_POSTGRES_APP_USER string = postgres.outputs.entraUser
 output AZURE_REDIS_HOST string = redis.outputs.hostName
 output AZURE_SEARCH_ENDPOINT string = search.outputs.endpoint
 output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId

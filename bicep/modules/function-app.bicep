@@ -29,7 +29,7 @@ param keyVaultName string
 param keyVaultUri string
 @description('PostgreSQL URL without credentials (the app signs in with an Entra token).')
 param databaseUrl string
-@description('PostgreSQL role of the managed identity (its name: it is the Entra administrator).')
+@description('PostgreSQL login of the managed identity (its name), member of demiton_app; not the Entra administrator, which migrates.')
 param databaseEntraUser string
 @description('Redis URL (rediss://) without credentials.')
 param redisUrl string

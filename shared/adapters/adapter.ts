@@ -3,6 +3,7 @@
  * operations with input/output schemas so definitions can be checked on save and the studio can
  * draw forms. Nothing instantiates an adapter directly: `resolve-adapter.ts` is the only way in.
  */
+import type { WebSocketImpl } from '@azure/service-bus';
 import type { z } from 'zod';
 import type { Logger } from '../logger';
 import type { BusinessObjectAccess } from '../business-objects/business-object-access';
@@ -61,6 +62,13 @@ export interface AdapterEnvironment {
   network: OutboundPolicy;
   /** Hosts each kind of endpoint may name (absent: no list, as in loopback tests); checked on save and before `create`. */
   hosts?: HostAllowList | undefined;
+  /**
+   * Tests only: the WebSocket class the Service Bus SDK opens its AMQP connection with, so a
+   * loopback server can stand in for a namespace (the token audience and the allow-lists still
+   * name the namespace). Nothing in the configuration sets it: the platform builds its registry
+   * with `network` and `hosts` only, and unset, the SDK connects to the namespace over AMQP/TLS.
+   */
+  serviceBusWebSocket?: WebSocketImpl | undefined;
 }
 
 interface OperationBase<I extends z.ZodType> {

@@ -211,9 +211,9 @@ describe('bicep templates (offline)', () => {
     const pgText = readFileSync(join(BICEP, 'modules', 'postgres.bicep'), 'utf8');
     expect(pgText).toMatch(/activeDirectoryAuth: 'Enabled'/);
     expect(pgText).toMatch(/Microsoft\.DBforPostgreSQL\/flexibleServers\/administrators@/);
-    expect(pgText).toMatch(/principalType: 'ServicePrincipal'/);
+    expect(pgText).toMatch(/principalType: adminPrincipalType/);
     expect(pgText).toMatch(/output databaseUrl string = 'postgresql:\/\/\$\{[^}]+\}:5432\/\$\{databaseName\}\?sslmode=require'/);
-    expect(pgText).toMatch(/output entraUser string = identityName/);
+    expect(pgText).toMatch(/output entraUser string = appIdentityName/);
     const redisText = readFileSync(join(BICEP, 'modules', 'redis.bicep'), 'utf8');
     // Keys exist only for the optional Container Apps worker's KEDA scaler, never for the app.
     expect(redisText).toMatch(/accessKeysAuthentication: accessKeysForScaler \? 'Enabled' : 'Disabled'/);

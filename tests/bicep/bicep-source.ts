@@ -101,6 +101,14 @@ function bodyObject(n: SyntaxNode): SyntaxNode | null {
   return null;
 }
 
+/** The object body of the top-level module or resource declared as `symbol`, or null. */
+export function declarationBody(root: SyntaxNode, symbol: string): SyntaxNode | null {
+  const decl = root.namedChildren.find(
+    (n) => (n.type === 'module_declaration' || n.type === 'resource_declaration') && n.namedChildren[0]?.text === symbol,
+  );
+  return decl ? bodyObject(decl) : null;
+}
+
 /** The value node of property `key` in an object node. */
 export function property(obj: SyntaxNode | null, key: string): SyntaxNode | null {
   if (!obj) return null;

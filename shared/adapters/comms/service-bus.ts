@@ -192,7 +192,10 @@ export const serviceBusAdapter: AdapterRegistration = {
         await env.network.resolve(host);
         // One quick retry inside the SDK (its default waits 30 s between attempts); the task's own
         // retry policy handles longer outages.
-        const options = { retryOptions: { maxRetries: 1, retryDelayInMs: 500, maxRetryDelayInMs: 2_000, timeoutInMs: 30_000 } };
+        const options = {
+          retryOptions: { maxRetries: 1, retryDelayInMs: 500, maxRetryDelayInMs: 2_000, timeoutInMs: 30_000 },
+          ...(env.serviceBusWebSocket ? { webSocketOptions: { webSocket: env.serviceBusWebSocket } } : {}),
+        };
         if (connectionString) return new ServiceBusClient(connectionString, options);
         return new ServiceBusClient(
           host,

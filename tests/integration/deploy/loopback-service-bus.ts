@@ -11,10 +11,17 @@
  * rejected with `com.microsoft:dead-letter` (dead-letter, reason recorded), modified or released
  * (abandon: delivered again with the count raised). Unsettled messages of a link that closes are
  * delivered again, as when a lock is lost.
+ *
+ * Also over WebSocket (AMQP over WebSocket, as Service Bus accepts on port 443): `webSocket` is a
+ * WebSocket class that carries the SDK's connection to this server whatever namespace it names
+ * (the adapter environment's test-only `serviceBusWebSocket`), recording the URLs asked for; so
+ * a connector naming a real namespace with a service principal (always TLS in the SDK) reaches
+ * this server, and the namespace still decides the token audience.
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import rhea from 'rhea';
+import { WebSocket, WebSocketServer } from 'ws';
 
 export interface ReceivedMessage {
   entity: string;
@@ -40,6 +47,11 @@ export interface LoopbackServiceBus {
   connectionString: string;
   received: ReceivedMessage[];
   tokens: string[];
+  /** The tokens themselves (the put-token bodies), in the same order as `tokens`. */
+  tokenValues: string[];
+  /** A WebSocket class whose connections reach this server; `webSocketUrls` lists the URLs the SDK asked for. */
+  webSocket: typeof WebSocket;
+  webSocketUrls: string[];
   /** When true, put-token is refused with 401 (a bad key). */
   refuseTokens: boolean;
   /** Puts a message on an entity (a queue, or `topic/Subscriptions/name`) for its receivers. */
@@ -77,7 +89,7 @@ export async function startLoopbackServiceBus(entities: readonly string[]): Prom
   container.sasl_server_mechanisms.enable_anonymous();
   const known = new Set(entities);
   const replyLinks = new Map<unknown, rhea.Sender>();
-  const state = { received: [] as ReceivedMessage[], tokens: [] as string[], refuseTokens: false };
+  const state = { received: [] as ReceivedMessage[], tokens: [] as string[], tokenValues: [] as string[], refuseTokens: false };
   const waiting = new Map<string, QueuedMessage[]>();
   const receivers = new Map<string, Set<rhea.Sender>>();
   const inFlight = new Map<rhea.Delivery, { entity: string; message: QueuedMessage }>();
@@ -189,6 +201,7 @@ export async function startLoopbackServiceBus(entities: readonly string[]): Prom
     const address = ctx.receiver!.target!.address!;
     if (address === '$cbs') {
       state.tokens.push(String(m.application_properties?.['name']));
+      state.tokenValues.push(typeof m.body === 'string' ? m.body : JSON.stringify(decodeBody(m.body)));
       const status = state.refuseTokens ? 401 : 202;
       replyLinks.get(ctx.connection)?.send({
         ...(m.reply_to ? { to: m.reply_to } : {}),
@@ -220,7 +233,28 @@ export async function startLoopbackServiceBus(entities: readonly string[]): Prom
     listener.once('error', reject);
   });
   const port = (listener.address() as AddressInfo).port;
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve, reject) => {
+    wss.once('listening', () => resolve());
+    wss.once('error', reject);
+  });
+  wss.on('connection', (socket) =>
+    container.websocket_accept(
+      socket as unknown as Parameters<typeof container.websocket_accept>[0],
+      {} as Parameters<typeof container.websocket_accept>[1],
+    ),
+  );
+  const wsUrl = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/$servicebus/websocket`;
+  const webSocketUrls: string[] = [];
+  class LoopbackWebSocket extends WebSocket {
+    constructor(url: string | URL, protocols?: string | string[], options?: object) {
+      webSocketUrls.push(String(url));
+      super(wsUrl, protocols, options);
+    }
+  }
   return Object.assign(state, settled, {
+    webSocket: LoopbackWebSocket as typeof WebSocket,
+    webSocketUrls,
     enqueue(entity: string, message: Omit<QueuedMessage, 'deliveryCount'>) {
       (waiting.get(entity) ?? waiting.set(entity, []).get(entity)!).push({ ...message, deliveryCount: 0 });
       pump(entity);
@@ -228,6 +262,10 @@ export async function startLoopbackServiceBus(entities: readonly string[]): Prom
     receiverCount: (entity: string) => receivers.get(entity)?.size ?? 0,
     port,
     connectionString: `Endpoint=sb://localhost:${port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;`,
-    close: () => new Promise<void>((resolve) => listener.close(() => resolve())),
+    close: async () => {
+      for (const c of wss.clients) c.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => listener.close(() => resolve()));
+    },
   });
 }

@@ -215,4 +215,13 @@ describe('development mode in the Functions handlers and the entry points', () =
     expect(await neither.exited).toBe(1);
     expect(neither.output()).toMatch(/no identity provider is configured/);
   });
+
+  it('is refused in Azure by the worker process (npm run worker, the Container Apps worker)', async () => {
+    const worker = startNode(
+      requireBuild('functions/worker-main.js'),
+      cleanEnv({ ...platform.env, DEMITON_DEV_MODE: 'on', CONTAINER_APP_NAME: 'ca-demiton-worker' }),
+    );
+    expect(await worker.exited).toBe(1);
+    expect(worker.output()).toMatch(/DEMITON_DEV_MODE: is refused in Azure \(CONTAINER_APP_NAME is set\)/);
+  });
 });
