@@ -2,7 +2,9 @@
  * The expression editor, loaded on first use: CodeMirror and JSONata are a chunk of their own
  * (about 90 KB gzip, docs/studio.md), fetched only when a task panel shows an expression, so the
  * main chunk stays under its bound. Until the chunk arrives — or if it cannot be fetched — a plain
- * text field edits the same text, so nothing typed is lost.
+ * text field edits the same text, so nothing typed is lost. Where the browser cannot measure text
+ * ranges (`Range.getClientRects`, which CodeMirror positions its cursor with; every current
+ * browser has it, jsdom does not) the plain field stays.
  */
 import { Component, lazy, Suspense, type ReactNode } from 'react';
 import type { ExpressionEditorProps } from './expression-editor';
@@ -32,7 +34,11 @@ function PlainField({ value, onChange, onCommit, labelledBy, describedBy, multil
   return multiline ? <textarea rows={3} {...common} /> : <input {...common} />;
 }
 
+/** False where CodeMirror cannot run: callers get the plain field. */
+export const expressionEditorSupported = () => typeof Range !== 'undefined' && typeof Range.prototype.getClientRects === 'function';
+
 export function LazyExpressionEditor(props: ExpressionEditorProps) {
+  if (!expressionEditorSupported()) return <PlainField {...props} />;
   return (
     <LoadBoundary fallback={<PlainField {...props} />}>
       <Suspense fallback={<PlainField {...props} />}>

@@ -20,6 +20,8 @@ import { LazyExpressionEditor } from './lazy-expression-editor';
 export interface ExpressionEnv {
   scope: ExpressionScope | null;
   previewContext: PreviewContext | null;
+  /** Paths of text fields that hold one whole JSONata expression (platform `transform`'s `expression`): always the editor, in JSONata mode. */
+  jsonataPaths?: readonly string[];
 }
 const Env = createContext<ExpressionEnv>({ scope: null, previewContext: null });
 
@@ -122,11 +124,11 @@ export interface SchemaFormProps extends ExpressionEnv {
 }
 
 /** The fields of an object schema; null when the schema is not an object with properties (the caller edits JSON). */
-export function SchemaForm({ schema, value, onChange, scope, previewContext }: SchemaFormProps) {
+export function SchemaForm({ schema, value, onChange, scope, previewContext, jsonataPaths = [] }: SchemaFormProps) {
   const id = useId();
   if (kindOf(schema) !== 'object') return null;
   return (
-    <Env.Provider value={{ scope, previewContext }}>
+    <Env.Provider value={{ scope, previewContext, jsonataPaths }}>
       <ObjectFields schema={schema} value={value} onChange={(v) => onChange(v ?? {})} path="" idBase={id} />
     </Env.Provider>
   );
@@ -262,6 +264,28 @@ function Field(props: FieldProps) {
       )}
     </>
   );
+
+  if (kind === 'string' && env.jsonataPaths?.includes(path)) {
+    return (
+      <div className="field schema-field">
+        <div className="field-head">
+          <Label id={`${fid}-label`} label={`${label} (JSONata)`} required={required} />
+          {extra}
+        </div>
+        <LazyExpressionEditor
+          value={typeof value === 'string' ? value : ''}
+          onChange={(t) => onChange(t === '' ? undefined : t)}
+          mode="jsonata"
+          labelledBy={`${fid}-label`}
+          describedBy={helpId}
+          scope={env.scope}
+          previewContext={env.previewContext}
+          multiline
+        />
+        {help}
+      </div>
+    );
+  }
 
   if (expr) {
     return (

@@ -22,6 +22,11 @@ export function operationOf(task: TaskDef, adapters: readonly AdapterInfo[], con
   return adapters.find((a) => a.systemType === system)?.operations.find((o) => o.name === task.operation);
 }
 
+/** Input fields of a task that are one whole JSONata expression, as the server checks them: platform `transform`'s `expression`. */
+export function jsonataPathsOf(task: TaskDef): string[] {
+  return task.type === 'atomic' && task.connector === 'platform' && task.operation === 'transform' ? ['expression'] : [];
+}
+
 /** What expressions see of a run: its input, each ended task's output (a failed one's error, as the engine shows it), its id. */
 export function previewContextOf(run: {
   id: string;
@@ -89,18 +94,30 @@ export function TaskInputForm({
   onChange,
   scope,
   previewContext,
+  jsonataPaths,
 }: {
   schema: JsonSchema | null;
   value: Record<string, unknown>;
   onChange(input: Record<string, unknown>): void;
   scope: ExpressionScope;
   previewContext: PreviewContext | null;
+  /** Fields holding one whole JSONata expression (see `jsonataPathsOf`). */
+  jsonataPaths?: readonly string[];
 }) {
   const id = useId();
   const [raw, setRaw] = useState(() => JSON.stringify(value, null, 2));
   const [problem, setProblem] = useState<string | null>(null);
   if (schema && kindOf(schema) === 'object')
-    return <SchemaForm schema={schema} value={value} onChange={onChange} scope={scope} previewContext={previewContext} />;
+    return (
+      <SchemaForm
+        schema={schema}
+        value={value}
+        onChange={onChange}
+        scope={scope}
+        previewContext={previewContext}
+        jsonataPaths={jsonataPaths ?? []}
+      />
+    );
   return (
     <div className="field">
       <label htmlFor={`${id}-raw`}>Input (JSON object)</label>
