@@ -1,6 +1,6 @@
 /**
  * The expression editor, loaded on first use: CodeMirror and JSONata are a chunk of their own
- * (about 90 KB gzip, docs/studio.md), fetched only when a task panel shows an expression, so the
+ * (about 130 KB gzip, docs/studio.md), fetched only when a task panel shows an expression, so the
  * main chunk stays under its bound. Until the chunk arrives — or if it cannot be fetched — a plain
  * text field edits the same text, so nothing typed is lost. Where the browser cannot measure text
  * ranges (`Range.getClientRects`, which CodeMirror positions its cursor with; every current

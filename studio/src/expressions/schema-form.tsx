@@ -233,7 +233,7 @@ function Field(props: FieldProps) {
   const toggleButton = (
     <button
       type="button"
-      className="secondary small expr-toggle"
+      className="secondary small-button expr-toggle"
       aria-pressed={expr}
       aria-label={`Expression for ${path}`}
       title={expr ? 'Switch to a value' : 'Switch to an expression'}
@@ -391,7 +391,7 @@ function ArrayItems({
               extra={
                 <button
                   type="button"
-                  className="secondary small"
+                  className="secondary small-button"
                   aria-label={`Remove ${path}[${i}]`}
                   onClick={() => {
                     setKeys(shown.filter((_, j) => j !== i));
@@ -409,7 +409,7 @@ function ArrayItems({
       <button
         ref={addRef}
         type="button"
-        className="secondary small"
+        className="secondary small-button"
         aria-label={`Add an item to ${path}`}
         onClick={() => {
           setKeys([...shown, next.current++]);
