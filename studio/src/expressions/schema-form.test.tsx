@@ -184,6 +184,30 @@ describe('expression editor', () => {
     expect(screen.getByText(/No run of this workflow yet/)).toBeTruthy();
   });
 
+  it('is keyboard operable: Ctrl+Space completes, Enter takes the option, Tab leaves the editor', async () => {
+    const user = userEvent.setup();
+    const { container } = render(
+      <>
+        <Editor initial="steps." mode="jsonata" />
+        <button type="button">After</button>
+      </>,
+    );
+    const view = editorOf(container);
+    act(() => {
+      view.focus();
+      view.dispatch({ selection: { anchor: view.state.doc.length } });
+    });
+    await user.keyboard('{Control>} {/Control}');
+    const list = await screen.findByRole('listbox');
+    expect(within(list).getAllByRole('option')).toHaveLength(1);
+    await user.keyboard('{Enter}');
+    expect(view.state.doc.toString()).toBe('steps.lookup');
+    await user.tab();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'After' }));
+    await user.tab({ shift: true });
+    expect(document.activeElement).toBe(view.contentDOM);
+  });
+
   it('opens completions of steps.* from the needs in the editor', async () => {
     const { container } = render(<Editor initial="{{ steps." mode="template" />);
     const view = editorOf(container);
