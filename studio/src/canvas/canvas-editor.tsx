@@ -2,8 +2,9 @@
  * Editing a workflow on the canvas: add a task from a searchable palette (the catalogue's
  * operations by connector, and the built-in task types), connect by dragging or with the task
  * panel's "Waits for" boxes, delete, undo and redo, zoom to fit; the selected task's panel edits
- * its key, condition, trigger rule, error rule, connector and input (a form from the operation's
- * input schema when flat, else JSON).
+ * its key, condition, trigger rule, error rule, connector and input (studio/src/expressions: a
+ * form from the operation's input schema, any field an expression, else JSON; the condition in the
+ * expression editor).
  *
  * The JSON text is the one state: every canvas edit writes a new text (through `onEdit`), and the
  * canvas draws whatever text parses. While the text does not parse the canvas shows the last
@@ -14,9 +15,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { parseJson } from '../components/definition-editor';
-import { InputForm } from '../components/input-form';
 import { listAdapters, listConnectors, listWorkflows, type AdapterInfo, type WorkflowDefinition } from '../services/api';
 import { useCurrentProject } from '../state/current-project';
+import { JsonataField, jsonataPathsOf, TaskInputForm, useTaskExpressions } from '../expressions/task-expressions';
 import { addTask, connect, disconnect, EditRefused, freshKey, removeTask, replaceTask } from './graph-edit';
 import { GraphLegend } from './graph-legend';
 import { graphOf, resolvedNeeds, type TaskDef } from './graph-model';
@@ -324,7 +325,7 @@ function TaskPanel({
 }) {
   const id = useId();
   const [key, setKey] = useState(task.key);
-  const [cond, setCond] = useState(task.when ?? '');
+  const expressions = useTaskExpressions(def, task.key, adapters, connectors);
   const needs = resolvedNeeds(def.tasks)[def.tasks.findIndex((t) => t.key === task.key)] ?? [];
   const set = (patch: Partial<TaskDef>, said: string, mergeKey?: string) => {
     const next = { ...task, ...patch } as Record<string, unknown>;
@@ -397,22 +398,21 @@ function TaskPanel({
               </label>
             ))}
         </fieldset>
-        <div className="field">
-          <label htmlFor={`${id}-when`}>Runs only when (JSONata, optional)</label>
-          <input
-            id={`${id}-when`}
-            value={cond}
-            placeholder="steps.lookup.found = true"
-            onChange={(e) => setCond(e.target.value)}
-            onBlur={() =>
-              cond !== (task.when ?? '') && set({ when: cond.trim() || undefined }, cond.trim() ? `Condition set.` : 'Condition removed.')
-            }
-            aria-describedby={`${id}-when-help`}
-          />
-          <p className="help" id={`${id}-when-help`}>
-            Evaluated over <code>input</code>, <code>steps</code> and <code>run</code> when the needs are met; false skips the task.
-          </p>
-        </div>
+        <JsonataField
+          label="Runs only when (JSONata, optional)"
+          value={task.when ?? ''}
+          placeholder="steps.lookup.found = true"
+          scope={expressions.scope}
+          previewContext={expressions.previewContext}
+          onCommit={(cond) =>
+            cond !== (task.when ?? '') && set({ when: cond.trim() || undefined }, cond.trim() ? `Condition set.` : 'Condition removed.')
+          }
+          help={
+            <>
+              Evaluated over <code>input</code>, <code>steps</code> and <code>run</code> when the needs are met; false skips the task.
+            </>
+          }
+        />
         <div className="field">
           <label htmlFor={`${id}-after`}>Runs after its needs</label>
           <select
@@ -448,12 +448,15 @@ function TaskPanel({
               Text may hold <code>{'{{ expression }}'}</code> over <code>input</code> and <code>steps</code>.
               {op && Object.keys(op.inputSchema).length ? '' : ' This operation publishes no input schema: edit the input as JSON.'}
             </p>
-            <InputForm
-              schema={op?.inputSchema ?? null}
-              initial={(task.input ?? {}) as Record<string, unknown>}
-              onChange={(r) => {
-                if ('input' in r && JSON.stringify(r.input) !== JSON.stringify(task.input ?? {}))
-                  set({ input: r.input } as Partial<TaskDef>, 'Input changed.', `input:${task.key}`);
+            <TaskInputForm
+              schema={op && Object.keys(op.inputSchema).length ? op.inputSchema : null}
+              value={(task.input ?? {}) as Record<string, unknown>}
+              scope={expressions.scope}
+              previewContext={expressions.previewContext}
+              jsonataPaths={jsonataPathsOf(task)}
+              onChange={(input) => {
+                if (JSON.stringify(input) !== JSON.stringify(task.input ?? {}))
+                  set({ input } as Partial<TaskDef>, 'Input changed.', `input:${task.key}`);
               }}
             />
           </fieldset>
