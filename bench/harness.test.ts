@@ -100,6 +100,7 @@ describe('npm run bench -- --quick (tiny sizes, real services)', () => {
       'scale',
       'fan-out',
       'fan-out',
+      'webhooks',
     ]);
     // Each scenario's seconds, printed as it ends.
     for (const l of lines.slice(1)) expect(l.benchSeconds, l.scenario).toBeGreaterThan(0);
@@ -257,6 +258,14 @@ describe('npm run bench -- --quick (tiny sizes, real services)', () => {
       'worker peak RSS',
       'peak RSS ÷ peak at 200 records',
     ]);
+  });
+
+  it('sends signed webhook deliveries and finds the committed run of every one', () => {
+    const w = one('webhooks');
+    const total = QUICK.webhookRate * QUICK.webhookSeconds;
+    expect([w.sent, w.accepted, w.runsFound, w.lost, w.complete]).toEqual([total, total, total, 0, true]);
+    expect(w.byStatus).toEqual({ 202: total });
+    expect(w.targets.map((x: Line) => x.metric)).toEqual(['signed deliveries accepted/s', 'deliveries lost']);
   });
 
   it('renders the Markdown with every section and drops its schemas and Redis keys', async () => {

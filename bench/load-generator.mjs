@@ -123,10 +123,12 @@ class Connection {
   }
 }
 
-/** The bytes of a POST of `body` (JSON) to `url`'s path. */
-function postBytes(url, body) {
+/** The bytes of a POST of `body` (JSON) to `url`'s path, with `headers` (name → value) besides the framing ones. */
+function postBytes(url, body, headers = null) {
   const b = Buffer.from(body, 'utf8');
-  const head = `POST ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: ${b.length}\r\nConnection: keep-alive\r\n\r\n`;
+  let extra = '';
+  if (headers) for (const [k, v] of Object.entries(headers)) extra += `${k}: ${v}\r\n`;
+  const head = `POST ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: ${b.length}\r\n${extra}Connection: keep-alive\r\n\r\n`;
   return Buffer.concat([Buffer.from(head, 'latin1'), b]);
 }
 
@@ -139,9 +141,9 @@ function tally(results) {
 /**
  * Sends `total` POSTs over `connections` keep-alive connections, each connection one request at a
  * time, and none started after `budgetMs`. Returns per-request latencies (ms), counts by status
- * and the wall time.
+ * and the wall time. `headersFor(i)` adds headers to request i, as in `openLoop`.
  */
-export async function closedLoop({ url, total, connections, bodyFor, budgetMs = Infinity }) {
+export async function closedLoop({ url, total, connections, bodyFor, headersFor = null, budgetMs = Infinity }) {
   const u = new URL(url);
   const conns = Array.from({ length: connections }, () => new Connection(u.hostname, Number(u.port)));
   const latencies = [];
@@ -152,7 +154,7 @@ export async function closedLoop({ url, total, connections, bodyFor, budgetMs = 
     conns.map(async (c) => {
       while (next < total && performance.now() - t0 < budgetMs) {
         const i = next++;
-        const r = await c.send(postBytes(u, bodyFor(i)));
+        const r = await c.send(postBytes(u, bodyFor(i), headersFor?.(i)));
         latencies.push(r.ms);
         results.push({ status: r.status, body: r.body });
       }
@@ -172,9 +174,10 @@ export async function closedLoop({ url, total, connections, bodyFor, budgetMs = 
 /**
  * Sends POSTs at `ratePerSec` for `durationMs` on a schedule fixed in advance (open loop): a
  * request due while others are outstanding goes out on another connection (up to `maxSockets`;
- * past that it waits for the first free one, and the lag shows in `maxLagMs`).
+ * past that it waits for the first free one, and the lag shows in `maxLagMs`). `headersFor(i)`
+ * adds headers to request i (a webhook's signature and delivery id).
  */
-export async function openLoop({ url, ratePerSec, durationMs, bodyFor, maxSockets = 256 }) {
+export async function openLoop({ url, ratePerSec, durationMs, bodyFor, headersFor = null, maxSockets = 256 }) {
   const u = new URL(url);
   const idle = [];
   const all = [];
@@ -204,7 +207,7 @@ export async function openLoop({ url, ratePerSec, durationMs, bodyFor, maxSocket
     // From the moment the request is made, waiting for a free connection included.
     const issued = performance.now();
     const c = await acquire();
-    const r = await c.send(postBytes(u, bodyFor(i)));
+    const r = await c.send(postBytes(u, bodyFor(i), headersFor?.(i)));
     release(c);
     latencies.push(performance.now() - issued);
     results.push({ status: r.status, body: r.body });

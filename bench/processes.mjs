@@ -79,9 +79,10 @@ export function cpuSeconds(pid) {
 /**
  * A snapshot of the CPU seconds each PostgreSQL server process of this machine (processes named
  * `postgres` in /proc) has used so far, keyed by pid, or null when there are none to read (a server
- * elsewhere). Compare two with `postgresCpuSince`.
+ * elsewhere). With `pids`, only those processes (see `benchBackendPids`). Compare two with
+ * `postgresCpuSince`.
  */
-export function postgresCpuSnapshot() {
+export function postgresCpuSnapshot(pids = null) {
   let entries;
   try {
     entries = readdirSync('/proc');
@@ -90,7 +91,7 @@ export function postgresCpuSnapshot() {
   }
   const byPid = new Map();
   for (const name of entries) {
-    if (!/^\d+$/.test(name)) continue;
+    if (!/^\d+$/.test(name) || (pids && !pids.has(name))) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
@@ -115,6 +116,16 @@ export function postgresCpuSince(before, after) {
   let total = 0;
   for (const [pid, seconds] of after) total += Math.max(0, seconds - (before.get(pid) ?? 0));
   return total;
+}
+
+/**
+ * The pids of the PostgreSQL backends serving the processes under test: they connect with
+ * `application_name` set to `appName` (the bench gives them PGAPPNAME), so the CPU of other
+ * clients of a shared server (other people's tests on this machine) stays out of the figure.
+ */
+export async function benchBackendPids(pg, appName) {
+  const { rows } = await pg.query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, [appName]);
+  return new Set(rows.map((r) => String(r.pid)));
 }
 
 /** CPU `seconds` per operation in ms, two decimals (null when the seconds could not be read). */

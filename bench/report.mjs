@@ -89,6 +89,9 @@ export function judge(lines) {
             : [];
         break;
       }
+      case 'webhooks':
+        l.targets = [check('signed deliveries accepted/s', l.acceptedPerSec, '≥', 2000, '/s'), check('deliveries lost', l.lost, '≤', 0)];
+        break;
       case 'fan-out': {
         const small = lines.find((x) => x.scenario === 'fan-out' && x !== l && x.records < l.records);
         l.ratios = vs(l.chunksPerSec);
@@ -258,6 +261,13 @@ export function renderMarkdown({ machine, command, startedAt, durationSec, lines
     const fCut = f.complete === false ? `, cancelled at the time budget` : '';
     out.push(
       `| 8. fan-out ${fmt(f.records)} records, concurrency ${f.concurrency} | **${fmt(f.chunksPerSec)} chunks/s**; worker peak RSS **${fmt(f.workerPeakRssMiB)} MiB**; worker CPU ${fmt(f.workerCpuUsPerChunk)} µs per chunk (${f.status}, ${fmt(f.chunksSucceeded)} chunks succeeded${fCut}) | ${fmt(f.ratios.toBullMq)}× BullMQ, ${fmt(f.ratios.toPgBoss)}× pg-boss | ${t.target} | ${t.met} |`,
+    );
+  }
+  const wh = one('webhooks');
+  if (wh) {
+    const t = targetCells(wh);
+    out.push(
+      `| 9. signed webhooks (HMAC), ${fmt(wh.ratePerSec)} deliveries/s offered for ${wh.seconds} s | **${fmt(wh.acceptedPerSec)} deliveries/s** accepted (${fmt(wh.accepted)} of ${fmt(wh.sent)}), ${fmt(wh.lost)} lost (every run looked up by its delivery id); response p50 ${fmt(wh.responseMs.p50)} ms, p99 ${fmt(wh.responseMs.p99)} ms; control-plane CPU ${fmt(wh.controlPlaneCpuMsPerDelivery)} ms per delivery | — | ${t.target} | ${t.met} |`,
     );
   }
   out.push('', ...capacityEstimate({ lines, machine }));

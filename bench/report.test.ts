@@ -37,6 +37,17 @@ describe('judge', () => {
     expect(drain.ratios.toGraphileWorker).toBe(1.2);
   });
 
+  it('judges signed webhook ingest on the rate accepted and on no delivery lost', () => {
+    const [met, slow, lost] = judge([
+      { scenario: 'webhooks', acceptedPerSec: 2_000, lost: 0 },
+      { scenario: 'webhooks', acceptedPerSec: 1_999.6, lost: 0 },
+      { scenario: 'webhooks', acceptedPerSec: 2_400, lost: 1 },
+    ]);
+    expect(met.targets.map((t: { met: boolean }) => t.met)).toEqual([true, true]);
+    expect(slow.targets.map((t: { met: boolean }) => t.met)).toEqual([false, true]);
+    expect(lost.targets.map((t: { met: boolean }) => t.met)).toEqual([true, false]);
+  });
+
   it('judges the parallel branches, the skipped branches, the workers added and the fan-out', () => {
     const lines = judge([
       ...baselines,

@@ -35,6 +35,7 @@ import { parallel } from './scenarios/parallel.mjs';
 import { scale } from './scenarios/scale.mjs';
 import { sequential } from './scenarios/sequential.mjs';
 import { trigger } from './scenarios/trigger.mjs';
+import { webhooks } from './scenarios/webhooks.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -80,6 +81,9 @@ export const FULL = {
   ifElseBudgetSec: 60,
   scaleBudgetSec: 90,
   fanOutBudgetSec: [120, 300],
+  // Signed webhook deliveries offered at this rate for this long (#17's target).
+  webhookRate: 2_000,
+  webhookSeconds: 10,
 };
 
 /** Tiny sizes: every scenario and every cell of every grid once, to check the harness (figures mean nothing). */
@@ -108,6 +112,8 @@ export const QUICK = {
   ifElseBudgetSec: 30,
   scaleBudgetSec: 30,
   fanOutBudgetSec: [60, 60],
+  webhookRate: 20,
+  webhookSeconds: 1,
 };
 
 export const SCENARIOS = [
@@ -123,6 +129,7 @@ export const SCENARIOS = [
   'if-else',
   'scale',
   'fan-out',
+  'webhooks',
 ];
 
 /** The peers' versions and the grids they run over, for the machine line. */
@@ -191,6 +198,8 @@ export async function runBench({
     LOG_LEVEL: 'warn',
     RATE_LIMIT_PER_CALLER: '0',
     RATE_LIMIT_PER_ORG: '0',
+    // Names the processes' PostgreSQL backends, so their CPU can be told from other clients' (processes.mjs).
+    PGAPPNAME: schema,
   };
   const lines = [];
   const emit = (line) => {
@@ -338,6 +347,8 @@ export async function runBench({
         await attempt('fan-out', () =>
           fanOut(ctx, { records, concurrency: sizes.fanOutConcurrency, budgetSec: sizes.fanOutBudgetSec[i] ?? 300 }),
         );
+    if (only.includes('webhooks'))
+      await attempt('webhooks', () => webhooks(ctx, { ratePerSec: sizes.webhookRate, seconds: sizes.webhookSeconds }));
     if (profile) log(`CPU profiles in ${cpuProfDir}`);
   } finally {
     await keeper?.stop().catch(() => undefined);

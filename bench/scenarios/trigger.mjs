@@ -11,7 +11,7 @@
  * long-running deployment pays once; the warm-up's own rate is reported beside the measured one.
  */
 import { closedLoop } from '../load-generator.mjs';
-import { cpuMsPer, postgresCpuSince, postgresCpuSnapshot } from '../processes.mjs';
+import { benchBackendPids, cpuMsPer, postgresCpuSince, postgresCpuSnapshot } from '../processes.mjs';
 import { summarize } from '../percentiles.mjs';
 import { echoWorkflow } from './drain.mjs';
 
@@ -29,6 +29,8 @@ export async function trigger(ctx, { runs, warmUp = 0, connections, budgetSec })
   let pgCpu;
   let loadCpu;
   let pg0;
+  let ownPgCpu;
+  let own0;
   try {
     if (warmWorkflowId) {
       warm = await closedLoop({
@@ -43,6 +45,7 @@ export async function trigger(ctx, { runs, warmUp = 0, connections, budgetSec })
     cpu0 = worker.cpuSeconds();
     cp0 = ctx.controlPlaneCpu();
     pg0 = postgresCpuSnapshot();
+    own0 = postgresCpuSnapshot(await benchBackendPids(ctx.pg, ctx.env.PGAPPNAME));
     const load0 = process.cpuUsage();
     // No new trigger after the time budget; the runs accepted by then are all drained.
     load = await closedLoop({
@@ -59,6 +62,7 @@ export async function trigger(ctx, { runs, warmUp = 0, connections, budgetSec })
     // Before the worker stops: its PostgreSQL backends take their CPU time with them when they exit.
     const pg1 = postgresCpuSnapshot();
     pgCpu = postgresCpuSince(pg0, pg1);
+    ownPgCpu = postgresCpuSince(own0, postgresCpuSnapshot(await benchBackendPids(ctx.pg, ctx.env.PGAPPNAME)));
   } finally {
     peak = worker.peakRssMiB();
     cpu = cpu0 === null ? null : worker.cpuSeconds() - cpu0;
@@ -91,6 +95,9 @@ export async function trigger(ctx, { runs, warmUp = 0, connections, budgetSec })
     // Every PostgreSQL process of the machine while the runs were triggered and drained (the
     // inserts, the worker's claims and ends, the bench's progress polls), per run.
     postgresCpuMsPerRun: cpuMsPer(pgCpu, r.runs),
+    // Only the backends of the control plane and the worker (no WAL writer, checkpointer or other
+    // clients of the server): the figure to compare on a shared machine.
+    postgresBackendsCpuMsPerRun: cpuMsPer(ownPgCpu, r.runs),
     // The load generator (this process) while it sent the triggers.
     loadGeneratorCpuMsPerTrigger: cpuMsPer(loadCpu, accepted),
   };

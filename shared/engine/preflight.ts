@@ -26,6 +26,8 @@ export interface TriggerOptions {
   idempotencyKey?: string | undefined;
   trigger?: RunTrigger;
   source?: string | undefined;
+  /** A webhook delivery: recorded on its trigger as `started` in the statement that commits the run. */
+  delivery?: { triggerId: string; deliveryId: string | null } | undefined;
 }
 
 export interface Triggered {
@@ -124,6 +126,7 @@ export async function triggerRun(
       idempotencyKey: opts.idempotencyKey ?? null,
       inputHash,
       audit: { actorType: who.actor.type, actorId: who.actor.id, action: 'run.trigger', source: opts.source ?? who.source ?? null },
+      delivery: opts.delivery ?? null,
     });
     if (!result.current) {
       // A newer version, a paused worker, an archived or deleted workflow: read again (the read reports the last three).

@@ -157,6 +157,12 @@ export interface GuardedRun {
   idempotencyKey: string | null;
   inputHash: string | null;
   audit: { actorType: string; actorId: string; action: string; source: string | null } | null;
+  /**
+   * The webhook delivery that started the run, recorded on its trigger (outcome `started`, 202) in
+   * the same statement when the run row is inserted: a hook delivery then costs one statement and
+   * one commit, not two, and a started run never lacks its delivery record.
+   */
+  delivery?: { triggerId: string; deliveryId: string | null } | null;
 }
 
 /**
@@ -175,8 +181,9 @@ const INSERT_RUNS_IF_CURRENT = statement(
   'demiton_insert_runs_if_current',
   `WITH req AS (
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::jsonb[], $7::text[], $8::text[],
-                          $9::text[], $10::text[], $11::text[], $12::text[]) WITH ORDINALITY
-       AS r(id, org_id, workflow_id, version, trigger, input, idempotency_key, input_hash, actor_type, actor_id, action, source, n)
+                          $9::text[], $10::text[], $11::text[], $12::text[], $17::text[], $18::text[]) WITH ORDINALITY
+       AS r(id, org_id, workflow_id, version, trigger, input, idempotency_key, input_hash, actor_type, actor_id, action, source,
+            hook_trigger_id, delivery_id, n)
    ), ok AS (
      SELECT req.* FROM req JOIN workflows w ON w.id = req.workflow_id AND w.org_id = req.org_id AND w.latest_version = req.version
       WHERE w.archived_at IS NULL AND NOT EXISTS (SELECT 1 FROM workers k WHERE k.org_id = w.org_id AND k.id = w.worker_id AND k.status = 'paused')
@@ -199,13 +206,20 @@ const INSERT_RUNS_IF_CURRENT = statement(
      INSERT INTO audit_log (org_id, actor_type, actor_id, action, target_type, target_id, source)
      SELECT ok.org_id, ok.actor_type, ok.actor_id, ok.action, 'run', ok.id::text, ok.source
        FROM ok JOIN run ON run.id = ok.id WHERE ok.actor_type IS NOT NULL ORDER BY ok.n
+   ), delivered AS (
+     INSERT INTO trigger_deliveries (trigger_id, org_id, outcome, status_code, delivery_id, run_id)
+     SELECT ok.hook_trigger_id, ok.org_id, 'started', 202, ok.delivery_id, ok.id
+       FROM ok JOIN run ON run.id = ok.id
+      WHERE ok.hook_trigger_id IS NOT NULL AND EXISTS (SELECT 1 FROM workflow_triggers t WHERE t.id = ok.hook_trigger_id)
+      ORDER BY ok.n
    )
    SELECT req.id, (ok.id IS NOT NULL) AS current, (run.id IS NOT NULL) AS inserted
      FROM req LEFT JOIN ok ON ok.id = req.id LEFT JOIN run ON run.id = req.id`,
 );
 
 /**
- * Commits many triggered runs (run row, task rows and audit entry of each) in one statement, each
+ * Commits many triggered runs (run row, task rows, audit entry and, for a webhook delivery, its
+ * delivery record) in one statement, each
  * only if the workflow version it was validated against is still the latest and its digital
  * worker is not paused: the control plane may then validate inputs against a cached definition
  * and still never commit a run of a superseded version. Results are in the order of `runs`.
@@ -229,6 +243,8 @@ export async function insertRunsIfCurrent(q: Queryable, runs: readonly GuardedRu
     tasks.map((t) => t.position),
     tasks.map((t) => t.key),
     tasks.map((t) => t.type),
+    runs.map((r) => r.delivery?.triggerId ?? null),
+    runs.map((r) => (r.delivery?.deliveryId == null ? null : r.delivery.deliveryId.slice(0, 255))),
   ]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   return runs.map((r) => {

@@ -122,7 +122,13 @@ async function record(p: HookServiceDeps, ds: DeliveryRecord[]): Promise<void> {
   } catch (err) {
     p.logger.warn({ err, triggerId: ds[0]?.triggerId }, 'trigger delivery not recorded');
   }
-  r.recorded += ds.length;
+  countRecorded(p, ds.length);
+}
+
+/** Counts `n` delivery records written (here or with their runs) and prunes old ones every PRUNE_EVERY. */
+function countRecorded(p: Platform, n: number): void {
+  const r = recorderFor(p);
+  r.recorded += n;
   if (r.recorded >= PRUNE_EVERY) {
     r.recorded = 0;
     pruneDeliveries(p.db, KEEP_DELIVERIES_DAYS).catch((err: unknown) => p.logger.warn({ err }, 'pruning trigger deliveries failed'));
@@ -294,6 +300,7 @@ export async function receiveDelivery(
         idempotencyKey: e.deliveryId ? idempotencyKeyFor(t.row.id, e.deliveryId) : undefined,
         trigger: 'event',
         source: source ?? `hook:${t.row.id}`,
+        delivery: { triggerId: t.row.id, deliveryId: e.deliveryId },
       });
       return { event: e, run };
     }),
@@ -322,10 +329,12 @@ export async function receiveDelivery(
     } else {
       const run = r.value.run;
       runs.push({ id: run.id, status: run.status, replayed: run.replayed });
-      records.push({ ...base, outcome: run.replayed ? 'duplicate' : 'started', statusCode: 202, deliveryId, runId: run.id, reason: null });
+      // A started run's delivery was recorded by the statement that committed it (preflight.ts).
+      if (run.replayed) records.push({ ...base, outcome: 'duplicate', statusCode: 202, deliveryId, runId: run.id, reason: null });
     }
   });
-  await record(p, records);
+  countRecorded(p, runs.length - runs.filter((r) => r.replayed).length);
+  if (records.length) await record(p, records);
   // Some events of a batch may have started runs: the sender's retry finds them by their ids.
   if (firstError) throw firstError;
   if (!runs.length) return { status: 204 };

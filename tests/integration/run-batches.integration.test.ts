@@ -318,3 +318,48 @@ describe('insertRunsIfCurrent and the trigger path', () => {
     expect(results.filter((r) => !r.replayed)).toHaveLength(10);
   });
 });
+
+describe('insertRunsIfCurrent with a webhook delivery', () => {
+  it('records the delivery as started in the statement that commits the run; a replay, a stale version or a vanished trigger records none', async () => {
+    const t = await api(host.url, 'POST', `/api/workflows/${workflowId}/triggers`, {
+      type: 'webhook',
+      verification: { type: 'token', header: 'X-Token', secret: 'batch-delivery-token-0123' },
+    });
+    expect(t.status).toBe(201);
+    const { rows: wf } = await p.db.query<{ v: number }>('SELECT latest_version AS v FROM workflows WHERE id = $1::uuid', [workflowId]);
+    const version = wf[0]!.v;
+    const run = (over: Partial<GuardedRun>): GuardedRun => ({
+      id: randomUUID(),
+      orgId: DEV_ORG_ID,
+      workflowId,
+      version,
+      trigger: 'event',
+      input: { n: 1 },
+      tasks: [{ key: 'a', type: 'atomic' }],
+      idempotencyKey: null,
+      inputHash: null,
+      audit: null,
+      ...over,
+    });
+    const key = `hook:${t.body.id}:d-1`;
+    const started = run({ idempotencyKey: key, inputHash: 'h', delivery: { triggerId: t.body.id, deliveryId: 'd-1' } });
+    const replay = run({ idempotencyKey: key, inputHash: 'h', delivery: { triggerId: t.body.id, deliveryId: 'd-1' } });
+    const stale = run({ version: version - 1, delivery: { triggerId: t.body.id, deliveryId: 'd-2' } });
+    const vanished = run({ delivery: { triggerId: 'trg_no_such_trigger', deliveryId: 'd-3' } });
+    const plain = run({});
+    expect(await insertRunsIfCurrent(p.db, [started, replay, stale, vanished, plain])).toEqual([
+      { current: true, inserted: true },
+      { current: true, inserted: false },
+      { current: false, inserted: false },
+      { current: true, inserted: true },
+      { current: true, inserted: true },
+    ]);
+    const { rows } = await p.db.query<{ trigger_id: string; outcome: string; status_code: number; delivery_id: string; run_id: string }>(
+      'SELECT trigger_id, outcome, status_code, delivery_id, run_id FROM trigger_deliveries WHERE run_id = ANY($1::uuid[]) OR trigger_id = $2',
+      [[started.id, replay.id, stale.id, vanished.id, plain.id], t.body.id],
+    );
+    expect(rows).toEqual([{ trigger_id: t.body.id, outcome: 'started', status_code: 202, delivery_id: 'd-1', run_id: started.id }]);
+    // The run of a trigger deleted meanwhile is still committed (the delivery was verified), without a record.
+    expect(await runRow(vanished.id)).toMatchObject({ status: 'PENDING' });
+  });
+});
