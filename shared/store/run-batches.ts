@@ -206,11 +206,15 @@ const INSERT_RUNS_IF_CURRENT = statement(
      INSERT INTO audit_log (org_id, actor_type, actor_id, action, target_type, target_id, source)
      SELECT ok.org_id, ok.actor_type, ok.actor_id, ok.action, 'run', ok.id::text, ok.source
        FROM ok JOIN run ON run.id = ok.id WHERE ok.actor_type IS NOT NULL ORDER BY ok.n
+   ), hook AS (
+     -- The triggers still there, locked against a delete until this statement commits: a trigger
+     -- deleted meanwhile is skipped (its run is still committed, without a record) instead of
+     -- failing the foreign key and with it every run of the batch.
+     SELECT t.id FROM workflow_triggers t WHERE t.id IN (SELECT hook_trigger_id FROM req) FOR KEY SHARE
    ), delivered AS (
      INSERT INTO trigger_deliveries (trigger_id, org_id, outcome, status_code, delivery_id, run_id)
      SELECT ok.hook_trigger_id, ok.org_id, 'started', 202, ok.delivery_id, ok.id
-       FROM ok JOIN run ON run.id = ok.id
-      WHERE ok.hook_trigger_id IS NOT NULL AND EXISTS (SELECT 1 FROM workflow_triggers t WHERE t.id = ok.hook_trigger_id)
+       FROM ok JOIN run ON run.id = ok.id JOIN hook ON hook.id = ok.hook_trigger_id
       ORDER BY ok.n
    )
    SELECT req.id, (ok.id IS NOT NULL) AS current, (run.id IS NOT NULL) AS inserted

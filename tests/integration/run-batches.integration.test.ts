@@ -362,4 +362,51 @@ describe('insertRunsIfCurrent with a webhook delivery', () => {
     // The run of a trigger deleted meanwhile is still committed (the delivery was verified), without a record.
     expect(await runRow(vanished.id)).toMatchObject({ status: 'PENDING' });
   });
+
+  it('a trigger deleted while the statement runs is skipped, not a foreign-key failure of the whole batch', async () => {
+    const t = await api(host.url, 'POST', `/api/workflows/${workflowId}/triggers`, {
+      type: 'webhook',
+      verification: { type: 'token', header: 'X-Token', secret: 'batch-delivery-token-race' },
+    });
+    expect(t.status).toBe(201);
+    const { rows: wf } = await p.db.query<{ v: number }>('SELECT latest_version AS v FROM workflows WHERE id = $1::uuid', [workflowId]);
+    const mk = (delivery: GuardedRun['delivery']): GuardedRun => ({
+      id: randomUUID(),
+      orgId: DEV_ORG_ID,
+      workflowId,
+      version: wf[0]!.v,
+      trigger: 'event',
+      input: { n: 2 },
+      tasks: [{ key: 'a', type: 'atomic' }],
+      idempotencyKey: null,
+      inputHash: null,
+      audit: null,
+      delivery,
+    });
+    const hooked = mk({ triggerId: t.body.id, deliveryId: 'race-1' });
+    const other = mk(null);
+    // The delete is made but not committed when the insert starts; it commits while the insert waits on the row.
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let deleting!: () => void;
+    const deleted = new Promise<void>((r) => (deleting = r));
+    const deleter = p.db.tx(async (q) => {
+      await q.query('DELETE FROM workflow_triggers WHERE id = $1', [t.body.id]);
+      deleting();
+      await released;
+    });
+    await deleted;
+    const inserting = insertRunsIfCurrent(p.db, [hooked, other]);
+    await new Promise((r) => setTimeout(r, 200));
+    release();
+    await deleter;
+    expect(await inserting).toEqual([
+      { current: true, inserted: true },
+      { current: true, inserted: true },
+    ]);
+    expect(await runRow(hooked.id)).toMatchObject({ status: 'PENDING' });
+    expect(await runRow(other.id)).toMatchObject({ status: 'PENDING' });
+    const { rows } = await p.db.query('SELECT 1 FROM trigger_deliveries WHERE run_id = ANY($1::uuid[])', [[hooked.id, other.id]]);
+    expect(rows).toEqual([]);
+  });
 });
