@@ -372,6 +372,7 @@ export async function runBench({
         settings: { workerConcurrency },
         sizes,
       }),
+      lines,
     );
   }
   return lines;
