@@ -151,9 +151,12 @@ export function renderMarkdown({ machine, command, startedAt, durationSec, lines
   const peers = machine.peers;
   if (peers)
     out.push(
-      `| peers | pg-boss ${peers.pgBoss?.version} (${peers.pgBoss?.api}; localConcurrency ${peers.pgBoss?.localConcurrency?.join('/')} × batchSize ${peers.pgBoss?.batchSize?.join('/')}), graphile-worker ${peers.graphileWorker?.version} (concurrency ${peers.graphileWorker?.concurrency?.join('/')} × batching ${(peers.graphileWorker?.batching ?? []).map((b) => (b === 'off' ? 'off' : `localQueue ${b.localQueueSize}/completeJobBatchDelay ${b.completeJobBatchDelay}`)).join(', ')}), both on Node ${peers.peerNode}; BullMQ ${peers.bullmq?.version} (concurrency ${peers.bullmq?.concurrency?.join('/')}); ${fmt(peers.jobsPerCell)} jobs per cell, each cell after a CHECKPOINT, at most ${peers.cellBudgetSec} s |`,
+      `| peers | pg-boss ${peers.pgBoss?.version} (${peers.pgBoss?.api}; localConcurrency ${peers.pgBoss?.localConcurrency?.join('/')} × batchSize ${peers.pgBoss?.batchSize?.join('/')}), graphile-worker ${peers.graphileWorker?.version} (concurrency ${peers.graphileWorker?.concurrency?.join('/')} × batching ${(peers.graphileWorker?.batching ?? []).map((b) => (b === 'off' ? 'off' : `localQueue ${b.localQueueSize}/completeJobBatchDelay ${b.completeJobBatchDelay}`)).join(', ')}), both on Node ${peers.peerNode}; BullMQ ${peers.bullmq?.version} (concurrency ${peers.bullmq?.concurrency?.join('/')}); ${fmt(peers.jobsPerCell)} jobs per cell, ${machine.checkpointBeforeEachPeerCell === false ? 'no CHECKPOINT between cells' : 'each cell after a CHECKPOINT'}, at most ${peers.cellBudgetSec} s |`,
     );
-  out.push(`| worker | one process, WORKER_CONCURRENCY=${settings.workerConcurrency}; control plane a separate process |`, '');
+  out.push(
+    `| worker | ${machine.workersReused ? 'one process kept from one scenario to the next (--quick)' : 'fresh processes for each scenario'}, WORKER_CONCURRENCY=${settings.workerConcurrency}; control plane a separate process |`,
+    '',
+  );
 
   out.push('### Baselines (same run)', '', '| baseline | figure |', '|---|---|');
   const pgb = one('baseline-pgbench');
@@ -263,7 +266,7 @@ export function renderMarkdown({ machine, command, startedAt, durationSec, lines
       )
       .join('; ');
     out.push(
-      `| 7. scale: ${fmt(sc.cells?.[0]?.committed)} committed single-task runs drained by 1, 2, 4 worker processes | ${cells} | — | ${t.target} | ${t.met} |`,
+      `| 7. scale: ${fmt(sc.cells?.[0]?.committed)} committed single-task runs drained by ${(sc.cells ?? []).map((c) => c.workers).join(', ')} worker processes | ${cells} | — | ${t.target} | ${t.met} |`,
     );
   }
   for (const f of by('fan-out')) {

@@ -7,8 +7,9 @@
  *
  *   node bench/run.mjs [--quick] [--only=drain,trigger,...] [--set=name=json ...] [--profile] [--no-write] [--concurrency=N] [--dist=DIR]
  *
- * --quick runs every scenario at tiny sizes (a check that the harness works, about a minute; its
- * figures mean nothing); --set=drainRuns=5000 overrides one size of FULL (or QUICK); only a full
+ * --quick runs every scenario and every peer cell once at tiny sizes, reusing one worker process
+ * across scenarios and without a CHECKPOINT per peer cell (a check that the harness works, under a
+ * minute on an idle machine; its figures mean nothing); --set=drainRuns=5000 overrides one size of FULL (or QUICK); only a full
  * run at the default sizes writes docs/benchmarks.md. --profile writes CPU profiles of every worker and of the control plane to bench/results/.
  * --dist runs the processes from another build (e.g. one made by bench/transpile.mjs).
  */
@@ -80,6 +81,11 @@ export const FULL = {
   ifElseBudgetSec: 60,
   scaleBudgetSec: 90,
   fanOutBudgetSec: [120, 300],
+  // A CHECKPOINT before each cell of a peer's grid (not only before each scenario), so no cell
+  // pays for the WAL of the one before.
+  checkpointPeerCells: true,
+  // Each scenario starts its own worker processes (a fresh worker's JIT and memory are part of the figure).
+  reuseWorkers: false,
 };
 
 /** Tiny sizes: every scenario and every cell of every grid once, to check the harness (figures mean nothing). */
@@ -108,6 +114,13 @@ export const QUICK = {
   ifElseBudgetSec: 30,
   scaleBudgetSec: 30,
   fanOutBudgetSec: [60, 60],
+  // What makes --quick quick on two cores: a worker process is started twice instead of 15
+  // times (one kept from scenario to scenario, one more for the scale scenario's second cell,
+  // which is enough to exercise several workers), and the 20 peer cells skip their own
+  // CHECKPOINT (each scenario still starts with one).
+  scaleWorkers: [1, 2],
+  checkpointPeerCells: false,
+  reuseWorkers: true,
 };
 
 export const SCENARIOS = [
@@ -218,6 +231,7 @@ export async function runBench({
   let controlPlane = null;
   let queue = null;
   let keeper = null;
+  let ctx = null;
   let machine;
   try {
     machine = await describeMachine(pool, redis);
@@ -229,6 +243,8 @@ export async function runBench({
       () => false,
     );
     machine.checkpointBeforeEachScenario = checkpoints;
+    machine.checkpointBeforeEachPeerCell = checkpoints && sizes.checkpointPeerCells;
+    machine.workersReused = sizes.reuseWorkers;
     machine.peers = describePeers(sizes, log);
     emit({ scenario: 'machine', ...machine, schema, redisPrefix: prefix });
     const cpuProfDir = join(ROOT, 'bench', 'results', `profile-${id}`);
@@ -236,7 +252,7 @@ export async function runBench({
     controlPlane = await startControlPlane({ distRoot, env, cpuProfDir: profile ? join(cpuProfDir, 'control-plane') : undefined });
     const { DEV_ORG_ID } = loadDist(distRoot, 'shared/store/organisations.js');
     queue = loadDist(distRoot, 'shared/queue/redis-queue.js').createRedisQueue({ url: redisUrl, prefix });
-    const ctx = new BenchContext({
+    ctx = new BenchContext({
       pg: pool,
       distRoot,
       env,
@@ -246,6 +262,7 @@ export async function runBench({
       cpuProfDir: profile ? cpuProfDir : undefined,
       log,
       controlPlanePid: controlPlane.pid,
+      reuseWorkers: sizes.reuseWorkers,
     });
 
     if (only.includes('pgbench'))
@@ -270,7 +287,12 @@ export async function runBench({
         }),
       );
     // The peers one at a time, each cell after a CHECKPOINT of its own (in the peer's process).
-    const peerCell = { databaseUrl, jobs: sizes.baselineJobs, budgetSec: sizes.baselineCellBudgetSec, checkpoints };
+    const peerCell = {
+      databaseUrl,
+      jobs: sizes.baselineJobs,
+      budgetSec: sizes.baselineCellBudgetSec,
+      checkpoints: checkpoints && sizes.checkpointPeerCells,
+    };
     if (only.includes('pg-boss'))
       await attempt('baseline-pg-boss', () =>
         pgBossBaseline(
@@ -340,6 +362,8 @@ export async function runBench({
         );
     if (profile) log(`CPU profiles in ${cpuProfDir}`);
   } finally {
+    await ctx?.stopIdleWorkers().catch(() => undefined);
+    if (ctx) log(`worker processes started: ${ctx.workersStarted}`);
     await keeper?.stop().catch(() => undefined);
     await controlPlane?.stop().catch(() => undefined);
     await queue?.close().catch(() => undefined);
