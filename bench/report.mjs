@@ -93,8 +93,14 @@ export function judge(lines) {
         break;
       }
       case 'fan-out': {
-        const small = lines.find((x) => x.scenario === 'fan-out' && x !== l && x.records < l.records);
         l.ratios = vs(l.chunksPerSec);
+        if (l.workers > 1) {
+          // Spread over the workers up (#24): no one worker did most of the work.
+          const shares = (l.workerCpuShares ?? []).filter((v) => typeof v === 'number');
+          l.targets = [check("busiest worker's share of the workers' CPU", shares.length ? Math.max(...shares) : null, '≤', 0.75)];
+          break;
+        }
+        const small = lines.find((x) => x.scenario === 'fan-out' && !(x.workers > 1) && x !== l && x.records < l.records);
         const rate = ratioCheck('chunks/s ÷ best BullMQ jobs/s', l.chunksPerSec, bullmq, '≥', 1.5);
         l.targets = small
           ? [
@@ -272,8 +278,9 @@ export function renderMarkdown({ machine, command, startedAt, durationSec, lines
   for (const f of by('fan-out')) {
     const t = targetCells(f);
     const fCut = f.complete === false ? `, cancelled at the time budget` : '';
+    const spread = f.workers > 1 ? `, ${f.workers} workers up (their CPU shares ${(f.workerCpuShares ?? []).map(fmt).join(' / ')})` : '';
     out.push(
-      `| 8. fan-out ${fmt(f.records)} records, concurrency ${f.concurrency} | **${fmt(f.chunksPerSec)} chunks/s**; worker peak RSS **${fmt(f.workerPeakRssMiB)} MiB**; worker CPU ${fmt(f.workerCpuUsPerChunk)} µs per chunk (${f.status}, ${fmt(f.chunksSucceeded)} chunks succeeded${fCut}) | ${fmt(f.ratios.toBullMq)}× BullMQ, ${fmt(f.ratios.toPgBoss)}× pg-boss | ${t.target} | ${t.met} |`,
+      `| 8. fan-out ${fmt(f.records)} records, concurrency ${f.concurrency}${spread} | **${fmt(f.chunksPerSec)} chunks/s**; worker peak RSS **${fmt(f.workerPeakRssMiB)} MiB**; worker CPU ${fmt(f.workerCpuUsPerChunk)} µs per chunk (${f.status}, ${fmt(f.chunksSucceeded)} chunks succeeded${fCut}) | ${fmt(f.ratios.toBullMq)}× BullMQ, ${fmt(f.ratios.toPgBoss)}× pg-boss | ${t.target} | ${t.met} |`,
     );
   }
   out.push('', ...capacityEstimate({ lines, machine }));

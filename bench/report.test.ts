@@ -55,15 +55,18 @@ describe('judge', () => {
       },
       { scenario: 'fan-out', records: 100, chunksPerSec: 30_000, workerPeakRssMiB: 100 },
       { scenario: 'fan-out', records: 1_000, chunksPerSec: 29_999, workerPeakRssMiB: 126 },
+      { scenario: 'fan-out', records: 100, workers: 2, chunksPerSec: 30_000, workerPeakRssMiB: 500, workerCpuShares: [0.76, 0.24] },
     ]);
     const by = (s: string) => lines.filter((l: { scenario: string }) => l.scenario === s);
     expect(by('parallel')[0].targets[0]).toMatchObject({ target: '≤ 40 ms', met: false });
     expect(by('parallel')[0].ratios.toChain).toBe(0.5);
     expect(by('if-else')[0].targets[0]).toMatchObject({ value: 0.9, target: '≥ 0.9×', met: false });
     expect(by('scale')[0].targets[0]).toMatchObject({ metric: 'PostgreSQL CPU per run, 4 workers ÷ 1', value: 1.25, met: true });
-    const [small, large] = by('fan-out');
+    const [small, large, spread] = by('fan-out');
     expect(small.targets[0]).toMatchObject({ metric: 'chunks/s ÷ best BullMQ jobs/s', value: 1.5, met: true });
     expect(large.targets.map((t: { met: boolean }) => t.met)).toEqual([false, true, false]);
+    // The fan-out with 2 workers up is judged on its spread only, and is no one's RSS reference.
+    expect(spread.targets).toEqual([{ metric: "busiest worker's share of the workers' CPU", value: 0.76, target: '≤ 0.75', met: false }]);
   });
 });
 

@@ -74,6 +74,9 @@ export const FULL = {
   scaleRuns: 10_000,
   fanOutRecords: [100_000, 1_000_000],
   fanOutConcurrency: 64,
+  // A fan-out of this many records with this many worker processes up: the spread over workers (#24).
+  fanOutSpreadRecords: 100_000,
+  fanOutSpreadWorkers: 2,
   // Time budgets (seconds) that keep the whole bench bounded on a busy machine: a scenario past its
   // budget reports its figure over what it finished, with complete: false.
   drainBudgetSec: 120,
@@ -108,16 +111,18 @@ export const QUICK = {
   ifElseWarmUp: 10,
   scaleRuns: 60,
   fanOutRecords: [200, 1_000],
+  // Enough chunks that each worker's share of CPU is over /proc's 10 ms ticks.
+  fanOutSpreadRecords: 1_000,
   fanOutConcurrency: 8,
   drainBudgetSec: 60,
   triggerBudgetSec: 60,
   ifElseBudgetSec: 30,
   scaleBudgetSec: 30,
   fanOutBudgetSec: [60, 60],
-  // What makes --quick quick on two cores: a worker process is started twice instead of 15
-  // times (one kept from scenario to scenario, one more for the scale scenario's second cell,
-  // which is enough to exercise several workers), and the 20 peer cells skip their own
-  // CHECKPOINT (each scenario still starts with one).
+  // What makes --quick quick on two cores: a worker process is started 3 times instead of 17
+  // (one kept from scenario to scenario, one more for the scale scenario's second cell, which
+  // is enough to exercise several workers, and one for the fan-out over 2 workers), and the 20
+  // peer cells skip their own CHECKPOINT (each scenario still starts with one).
   scaleWorkers: [1, 2],
   checkpointPeerCells: false,
   reuseWorkers: true,
@@ -360,6 +365,15 @@ export async function runBench({
         await attempt('fan-out', () =>
           fanOut(ctx, { records, concurrency: sizes.fanOutConcurrency, budgetSec: sizes.fanOutBudgetSec[i] ?? 300 }),
         );
+    if (only.includes('fan-out') && sizes.fanOutSpreadWorkers > 1)
+      await attempt('fan-out', () =>
+        fanOut(ctx, {
+          records: sizes.fanOutSpreadRecords,
+          concurrency: sizes.fanOutConcurrency,
+          budgetSec: sizes.fanOutBudgetSec[0] ?? 300,
+          workers: sizes.fanOutSpreadWorkers,
+        }),
+      );
     if (profile) log(`CPU profiles in ${cpuProfDir}`);
   } finally {
     await ctx?.stopIdleWorkers().catch(() => undefined);
