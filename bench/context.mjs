@@ -15,8 +15,21 @@ export function loadDist(distRoot, path) {
 }
 
 export class BenchContext {
-  constructor({ pg, distRoot, env, url, orgId, workerConcurrency, cpuProfDir, log, controlPlanePid }) {
-    Object.assign(this, { pg, distRoot, env, url, orgId, workerConcurrency, cpuProfDir, log, controlPlanePid });
+  /**
+   * `reuseWorkers` (--quick): a stopped worker stays up, idle, and the next `startWorker` takes it
+   * instead of starting a process (each start loads the whole build, about 2 s of CPU here). At
+   * most one is kept idle, so no spare worker takes runs meant for the workers a scenario counts.
+   */
+  constructor({ pg, distRoot, env, url, orgId, workerConcurrency, cpuProfDir, log, controlPlanePid, reuseWorkers = false }) {
+    Object.assign(this, { pg, distRoot, env, url, orgId, workerConcurrency, cpuProfDir, log, controlPlanePid, reuseWorkers });
+    this.idleWorkers = [];
+    this.workersStarted = 0;
+  }
+
+  /** Stops the worker kept idle for reuse, if any. */
+  async stopIdleWorkers() {
+    const idle = this.idleWorkers.splice(0);
+    await Promise.all(idle.map((w) => w.stop()));
   }
 
   /** CPU seconds the control-plane process has used so far. */
@@ -48,9 +61,27 @@ export class BenchContext {
     return body.id;
   }
 
-  /** Starts a worker process on the bench schema and queue. */
-  startWorker({ concurrency = this.workerConcurrency } = {}) {
-    return startWorker({ distRoot: this.distRoot, env: this.env, concurrency, cpuProfDir: this.cpuProfDir });
+  /** Starts a worker process on the bench schema and queue (or, with `reuseWorkers`, takes the idle one). */
+  async startWorker({ concurrency = this.workerConcurrency } = {}) {
+    if (!this.reuseWorkers || concurrency !== this.workerConcurrency) {
+      this.workersStarted++;
+      return startWorker({ distRoot: this.distRoot, env: this.env, concurrency, cpuProfDir: this.cpuProfDir });
+    }
+    const idle = this.idleWorkers.pop();
+    if (idle) return this.reusable(idle);
+    this.workersStarted++;
+    return this.reusable(await startWorker({ distRoot: this.distRoot, env: this.env, concurrency, cpuProfDir: this.cpuProfDir }));
+  }
+
+  /** A worker whose `stop` keeps it idle for the next scenario while none is kept yet. */
+  reusable(worker) {
+    return {
+      ...worker,
+      stop: async () => {
+        if (this.idleWorkers.length === 0) this.idleWorkers.push(worker);
+        else await worker.stop();
+      },
+    };
   }
 
   /** Counts of a workflow's top-level runs by outcome. */

@@ -5,7 +5,9 @@
  * (about a second; `npm run bench` first runs `npm run build:server`, about 40 s here). Every
  * scenario and every cell of every peer's grid runs once at tiny sizes and prints a JSON line of
  * the documented shape; the Markdown is rendered from those lines. No speed is asserted: on a
- * loaded machine of two cores only the shape and the sanity of the figures are stable.
+ * loaded machine of two cores only the shape and the sanity of the figures are stable. What keeps
+ * it short is asserted instead: one worker process reused across scenarios (3 starts, not 17) and
+ * no CHECKPOINT per peer cell.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -62,7 +64,7 @@ beforeAll(async () => {
       settings: { workerConcurrency: 8 },
     }),
   );
-  // Minutes on a loaded machine of two cores; well under one when it is idle.
+  // Under a minute on an idle machine of two cores; several when other suites share it.
 }, 420_000);
 
 afterAll(() => {
@@ -100,6 +102,7 @@ describe('npm run bench -- --quick (tiny sizes, real services)', () => {
       'scale',
       'fan-out',
       'fan-out',
+      'fan-out',
       'webhooks',
     ]);
     // Each scenario's seconds, printed as it ends.
@@ -117,8 +120,15 @@ describe('npm run bench -- --quick (tiny sizes, real services)', () => {
     // Without autovacuum on the server, the bench keeps its tables' statistics itself.
     expect(['on', 'off']).toContain(m.autovacuum);
     expect(m.benchAnalyzes).toBe(m.autovacuum !== 'on');
-    // The tests connect as a superuser, who may CHECKPOINT between scenarios.
+    // The tests connect as a superuser, who may CHECKPOINT between scenarios; --quick leaves out
+    // the CHECKPOINT of each peer cell and keeps one worker process from scenario to scenario.
     expect(m.checkpointBeforeEachScenario).toBe(true);
+    expect(m.checkpointBeforeEachPeerCell).toBe(false);
+    expect(m.workersReused).toBe(true);
+    // One worker for the single-worker scenarios; each scale cell of n workers starts n − 1 more,
+    // and so does the fan-out over n workers.
+    const starts = 1 + QUICK.scaleWorkers.reduce((a: number, n: number) => a + n - 1, 0) + QUICK.fanOutSpreadWorkers - 1;
+    expect(stderr).toContain(`worker processes started: ${starts}`);
     expect(m.peers.pgBoss).toMatchObject({ version: expect.stringMatching(/^12\./), localConcurrency: [1, 2, 4, 8], batchSize: [50, 200] });
     expect(m.peers.graphileWorker).toMatchObject({ version: expect.stringMatching(/^0\.\d+\./), concurrency: [1, 4, 16, 64] });
     expect(m.peers.bullmq).toMatchObject({ concurrency: [1, 16, 64, 128], durable: false });
@@ -246,12 +256,18 @@ describe('npm run bench -- --quick (tiny sizes, real services)', () => {
     }
   });
 
-  it('runs both fan-outs to completion', () => {
+  it('runs the fan-outs to completion, one with 2 workers up and their CPU shares', () => {
     const fans = lines.filter((l) => l.scenario === 'fan-out');
-    expect(fans.map((f) => [f.records, f.status, f.chunksSucceeded, f.complete])).toEqual([
-      [200, 'SUCCEEDED', 200, true],
-      [1_000, 'SUCCEEDED', 1_000, true],
+    expect(fans.map((f) => [f.records, f.status, f.chunksSucceeded, f.complete, f.workers])).toEqual([
+      [200, 'SUCCEEDED', 200, true, undefined],
+      [1_000, 'SUCCEEDED', 1_000, true, undefined],
+      [QUICK.fanOutSpreadRecords, 'SUCCEEDED', QUICK.fanOutSpreadRecords, true, 2],
     ]);
+    const shares = fans[2]!.workerCpuShares as number[];
+    expect(shares).toHaveLength(2);
+    // Each worker's part of the two workers' CPU over the fan-out (/proc ticks, so it sums to 1 ± rounding).
+    expect(Math.abs(shares[0]! + shares[1]! - 1)).toBeLessThanOrEqual(0.011);
+    expect(fans[2]!.targets.map((x: Line) => x.metric)).toEqual(["busiest worker's share of the workers' CPU"]);
     for (const f of fans) expect(f.workerPeakRssMiB).toBeGreaterThan(0);
     expect(fans[1]!.targets.map((x: Line) => x.metric)).toEqual([
       'chunks/s ÷ best BullMQ jobs/s',

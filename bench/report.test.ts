@@ -1,7 +1,10 @@
 /** The report judges each target on the exact figure, not on the figure as rounded for display. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain ESM module of the harness, without type declarations
-import { capacityEstimate, judge } from './report.mjs';
+import { BEGIN, END, JSON_LINES_NAME, capacityEstimate, judge, renderMarkdown, writeReport } from './report.mjs';
 
 const baselines = [
   { scenario: 'baseline-pgbench', tps: 18_520 },
@@ -63,15 +66,18 @@ describe('judge', () => {
       },
       { scenario: 'fan-out', records: 100, chunksPerSec: 30_000, workerPeakRssMiB: 100 },
       { scenario: 'fan-out', records: 1_000, chunksPerSec: 29_999, workerPeakRssMiB: 126 },
+      { scenario: 'fan-out', records: 100, workers: 2, chunksPerSec: 30_000, workerPeakRssMiB: 500, workerCpuShares: [0.76, 0.24] },
     ]);
     const by = (s: string) => lines.filter((l: { scenario: string }) => l.scenario === s);
     expect(by('parallel')[0].targets[0]).toMatchObject({ target: '≤ 40 ms', met: false });
     expect(by('parallel')[0].ratios.toChain).toBe(0.5);
     expect(by('if-else')[0].targets[0]).toMatchObject({ value: 0.9, target: '≥ 0.9×', met: false });
     expect(by('scale')[0].targets[0]).toMatchObject({ metric: 'PostgreSQL CPU per run, 4 workers ÷ 1', value: 1.25, met: true });
-    const [small, large] = by('fan-out');
+    const [small, large, spread] = by('fan-out');
     expect(small.targets[0]).toMatchObject({ metric: 'chunks/s ÷ best BullMQ jobs/s', value: 1.5, met: true });
     expect(large.targets.map((t: { met: boolean }) => t.met)).toEqual([false, true, false]);
+    // The fan-out with 2 workers up is judged on its spread only, and is no one's RSS reference.
+    expect(spread.targets).toEqual([{ metric: "busiest worker's share of the workers' CPU", value: 0.76, target: '≤ 0.75', met: false }]);
   });
 });
 
@@ -100,5 +106,98 @@ describe('capacityEstimate', () => {
 
   it('says so when no CPU per run was measured', () => {
     expect(capacityEstimate({ lines: [], machine: {} }).join('\n')).toContain('No CPU per run was measured');
+  });
+});
+
+describe('renderMarkdown and writeReport', () => {
+  const boss = {
+    scenario: 'baseline-pg-boss',
+    version: '12.38.0',
+    node: 'v22.23.3',
+    jobs: 20_000,
+    jobsPerSec: 12_488,
+    best: { localConcurrency: 8, batchSize: 200, complete: true, jobsPerSec: 12_488, cpuMsPerJob: 0.025 },
+    cells: [
+      { localConcurrency: 1, batchSize: 50, complete: true, jobsPerSec: 3_711 },
+      { localConcurrency: 4, batchSize: 50, complete: false, jobsPerSec: 5_100 },
+      { localConcurrency: 8, batchSize: 200, complete: true, jobsPerSec: 12_488 },
+    ],
+  };
+  const bull = {
+    scenario: 'baseline-bullmq',
+    version: '6.7.0',
+    jobs: 20_000,
+    jobsPerSec: 7_685,
+    best: { concurrency: 128, complete: false, jobsPerSec: 7_685, cpuMsPerJob: 0.124 },
+    cells: [
+      { concurrency: 1, complete: true, jobsPerSec: 2_239 },
+      { concurrency: 128, complete: false, jobsPerSec: 7_685 },
+    ],
+  };
+  const machine = { cpus: 2, cpuModel: 'test CPU', memoryMiB: 1_024, node: 'v20', postgres: '15', redis: '7' };
+  const render = (lines: object[]) =>
+    renderMarkdown({
+      machine,
+      command: 'npm run bench',
+      startedAt: 'now',
+      durationSec: 1,
+      lines: judge(lines),
+      settings: { workerConcurrency: 8 },
+    });
+
+  it('shows one line per peer with its best cell and settings, and leaves the other cells to the JSON lines', () => {
+    const md = render([boss, bull]);
+    const peerRows = md.split('\n').filter((l: string) => /^\| (pg-boss|BullMQ) /.test(l));
+    expect(peerRows).toEqual([
+      '| pg-boss 12.38.0 (Node v22.23.3), 20,000 no-op jobs per cell | **12,488 jobs/s** at localConcurrency 8 × batchSize 200; client CPU 0.025 ms per job; best of 3 cells (1 reached the time budget) |',
+      '| BullMQ 6.7.0, 20,000 no-op jobs per cell | **7,685 jobs/s** at concurrency 128* (Redis keeps the jobs in memory: not durable as a committed PostgreSQL row is); client CPU 0.124 ms per job; best of 2 cells (1 reached the time budget) |',
+    ]);
+    // The other cells' figures are nowhere on the page, and neither is a JSON line.
+    expect(md).not.toContain('3,711');
+    expect(md).not.toContain('2,239');
+    expect(md).not.toContain('```json');
+    expect(md).toContain('`*` a cell that reached its time budget');
+    expect(md).toContain(`[${JSON_LINES_NAME}](${JSON_LINES_NAME})`);
+  });
+
+  it('leaves out the budget note when the best cells all finished', () => {
+    expect(render([boss])).not.toContain('`*` a cell');
+  });
+
+  it('shows the CPU per run of the 40-task chain when it was read', () => {
+    const md = render([
+      {
+        scenario: 'sequential',
+        tasks: 40,
+        runs: 20,
+        endToEndMedianMs: 56,
+        endToEndMs: { p95: 60 },
+        claimToFinishMedianMs: 50,
+        workerCpuMsPerRun: 12.5,
+        controlPlaneCpuMsPerRun: 1.5,
+        postgresCpuMsPerRun: 20,
+      },
+    ]);
+    expect(md).toContain('claim→finish 50 ms); CPU per run: worker 12.5, control plane 1.5, PostgreSQL 20 ms |');
+  });
+
+  it('replaces the generated block and writes every line, each cell included, beside the report', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-report-'));
+    try {
+      const path = join(dir, 'benchmarks.md');
+      writeReport(path, 'first', [boss]);
+      writeReport(path, 'second', [{ scenario: 'machine', cpus: 2 }, boss, bull]);
+      const md = readFileSync(path, 'utf8');
+      expect(md).toContain(`${BEGIN}\nsecond\n${END}`);
+      expect(md).not.toContain('first');
+      const lines = readFileSync(join(dir, JSON_LINES_NAME), 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { scenario: string; cells?: unknown[] });
+      expect(lines.map((l) => l.scenario)).toEqual(['machine', 'baseline-pg-boss', 'baseline-bullmq']);
+      expect(lines[1]!.cells).toEqual(boss.cells);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -7,8 +7,9 @@
  *
  *   node bench/run.mjs [--quick] [--only=drain,trigger,...] [--set=name=json ...] [--profile] [--no-write] [--concurrency=N] [--dist=DIR]
  *
- * --quick runs every scenario at tiny sizes (a check that the harness works, about a minute; its
- * figures mean nothing); --set=drainRuns=5000 overrides one size of FULL (or QUICK); only a full
+ * --quick runs every scenario and every peer cell once at tiny sizes, reusing one worker process
+ * across scenarios and without a CHECKPOINT per peer cell (a check that the harness works, under a
+ * minute on an idle machine; its figures mean nothing); --set=drainRuns=5000 overrides one size of FULL (or QUICK); only a full
  * run at the default sizes writes docs/benchmarks.md. --profile writes CPU profiles of every worker and of the control plane to bench/results/.
  * --dist runs the processes from another build (e.g. one made by bench/transpile.mjs).
  */
@@ -74,6 +75,9 @@ export const FULL = {
   scaleRuns: 10_000,
   fanOutRecords: [100_000, 1_000_000],
   fanOutConcurrency: 64,
+  // A fan-out of this many records with this many worker processes up: the spread over workers (#24).
+  fanOutSpreadRecords: 100_000,
+  fanOutSpreadWorkers: 2,
   // Time budgets (seconds) that keep the whole bench bounded on a busy machine: a scenario past its
   // budget reports its figure over what it finished, with complete: false.
   drainBudgetSec: 120,
@@ -84,6 +88,11 @@ export const FULL = {
   // Signed webhook deliveries offered at this rate for this long (#17's target).
   webhookRate: 2_000,
   webhookSeconds: 10,
+  // A CHECKPOINT before each cell of a peer's grid (not only before each scenario), so no cell
+  // pays for the WAL of the one before.
+  checkpointPeerCells: true,
+  // Each scenario starts its own worker processes (a fresh worker's JIT and memory are part of the figure).
+  reuseWorkers: false,
 };
 
 /** Tiny sizes: every scenario and every cell of every grid once, to check the harness (figures mean nothing). */
@@ -106,6 +115,8 @@ export const QUICK = {
   ifElseWarmUp: 10,
   scaleRuns: 60,
   fanOutRecords: [200, 1_000],
+  // Enough chunks that each worker's share of CPU is over /proc's 10 ms ticks.
+  fanOutSpreadRecords: 1_000,
   fanOutConcurrency: 8,
   drainBudgetSec: 60,
   triggerBudgetSec: 60,
@@ -114,6 +125,13 @@ export const QUICK = {
   fanOutBudgetSec: [60, 60],
   webhookRate: 20,
   webhookSeconds: 1,
+  // What makes --quick quick on two cores: a worker process is started 3 times instead of 17
+  // (one kept from scenario to scenario, one more for the scale scenario's second cell, which
+  // is enough to exercise several workers, and one for the fan-out over 2 workers), and the 20
+  // peer cells skip their own CHECKPOINT (each scenario still starts with one).
+  scaleWorkers: [1, 2],
+  checkpointPeerCells: false,
+  reuseWorkers: true,
 };
 
 export const SCENARIOS = [
@@ -227,6 +245,7 @@ export async function runBench({
   let controlPlane = null;
   let queue = null;
   let keeper = null;
+  let ctx = null;
   let machine;
   try {
     machine = await describeMachine(pool, redis);
@@ -238,6 +257,8 @@ export async function runBench({
       () => false,
     );
     machine.checkpointBeforeEachScenario = checkpoints;
+    machine.checkpointBeforeEachPeerCell = checkpoints && sizes.checkpointPeerCells;
+    machine.workersReused = sizes.reuseWorkers;
     machine.peers = describePeers(sizes, log);
     emit({ scenario: 'machine', ...machine, schema, redisPrefix: prefix });
     const cpuProfDir = join(ROOT, 'bench', 'results', `profile-${id}`);
@@ -245,7 +266,7 @@ export async function runBench({
     controlPlane = await startControlPlane({ distRoot, env, cpuProfDir: profile ? join(cpuProfDir, 'control-plane') : undefined });
     const { DEV_ORG_ID } = loadDist(distRoot, 'shared/store/organisations.js');
     queue = loadDist(distRoot, 'shared/queue/redis-queue.js').createRedisQueue({ url: redisUrl, prefix });
-    const ctx = new BenchContext({
+    ctx = new BenchContext({
       pg: pool,
       distRoot,
       env,
@@ -255,6 +276,7 @@ export async function runBench({
       cpuProfDir: profile ? cpuProfDir : undefined,
       log,
       controlPlanePid: controlPlane.pid,
+      reuseWorkers: sizes.reuseWorkers,
     });
 
     if (only.includes('pgbench'))
@@ -279,7 +301,12 @@ export async function runBench({
         }),
       );
     // The peers one at a time, each cell after a CHECKPOINT of its own (in the peer's process).
-    const peerCell = { databaseUrl, jobs: sizes.baselineJobs, budgetSec: sizes.baselineCellBudgetSec, checkpoints };
+    const peerCell = {
+      databaseUrl,
+      jobs: sizes.baselineJobs,
+      budgetSec: sizes.baselineCellBudgetSec,
+      checkpoints: checkpoints && sizes.checkpointPeerCells,
+    };
     if (only.includes('pg-boss'))
       await attempt('baseline-pg-boss', () =>
         pgBossBaseline(
@@ -347,10 +374,21 @@ export async function runBench({
         await attempt('fan-out', () =>
           fanOut(ctx, { records, concurrency: sizes.fanOutConcurrency, budgetSec: sizes.fanOutBudgetSec[i] ?? 300 }),
         );
+    if (only.includes('fan-out') && sizes.fanOutSpreadWorkers > 1)
+      await attempt('fan-out', () =>
+        fanOut(ctx, {
+          records: sizes.fanOutSpreadRecords,
+          concurrency: sizes.fanOutConcurrency,
+          budgetSec: sizes.fanOutBudgetSec[0] ?? 300,
+          workers: sizes.fanOutSpreadWorkers,
+        }),
+      );
     if (only.includes('webhooks'))
       await attempt('webhooks', () => webhooks(ctx, { ratePerSec: sizes.webhookRate, seconds: sizes.webhookSeconds }));
     if (profile) log(`CPU profiles in ${cpuProfDir}`);
   } finally {
+    await ctx?.stopIdleWorkers().catch(() => undefined);
+    if (ctx) log(`worker processes started: ${ctx.workersStarted}`);
     await keeper?.stop().catch(() => undefined);
     await controlPlane?.stop().catch(() => undefined);
     await queue?.close().catch(() => undefined);
@@ -383,6 +421,7 @@ export async function runBench({
         settings: { workerConcurrency },
         sizes,
       }),
+      lines,
     );
   }
   return lines;

@@ -26,3 +26,17 @@ describe('configuration documentation', () => {
     expect(readFileSync(join(root, '.ci', 'run'), 'utf8')).toMatch(/^npm test$/m);
   });
 });
+
+describe('benchmarks documentation', () => {
+  it("docs/benchmarks.md stays under 120 lines, with the run's every figure in docs/benchmarks.jsonl", () => {
+    const doc = readFileSync(join(root, 'docs', 'benchmarks.md'), 'utf8');
+    expect(doc.split('\n').length).toBeLessThan(120);
+    expect(doc).toContain('(benchmarks.jsonl)');
+    const lines = readFileSync(join(root, 'docs', 'benchmarks.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n');
+    const scenarios = lines.map((l) => (JSON.parse(l) as { scenario: string }).scenario);
+    expect(scenarios[0]).toBe('machine');
+    expect(scenarios).toContain('baseline-pg-boss');
+  });
+});

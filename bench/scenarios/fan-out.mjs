@@ -1,11 +1,13 @@
 /**
  * Scenario 5, fan-out: one run whose ChunkedDispatch task takes N records from the `range`
  * generator and runs `echo` for each, 64 at a time, in a fresh worker process. chunks/s = N /
- * (task finished_at − task started_at); the worker's peak RSS is the kernel's VmHWM.
+ * (task finished_at − task started_at); the worker's peak RSS is the kernel's VmHWM. With
+ * `workers` > 1 that many worker processes are up during the fan-out and the line also gives each
+ * one's share of the workers' CPU: how far the fan-out spread over them (#24).
  */
-export async function fanOut(ctx, { records, concurrency, budgetSec }) {
+export async function fanOut(ctx, { records, concurrency, budgetSec, workers = 1 }) {
   const workflowId = await ctx.createWorkflow({
-    name: `bench-fan-out-${records}`,
+    name: `bench-fan-out-${records}${workers > 1 ? `-${workers}-workers` : ''}`,
     tasks: [
       {
         key: 'fan_out',
@@ -16,10 +18,11 @@ export async function fanOut(ctx, { records, concurrency, budgetSec }) {
       },
     ],
   });
-  const worker = await ctx.startWorker();
+  const started = [];
+  for (let i = 0; i < workers; i++) started.push(await ctx.startWorker());
   let peak;
-  let cpu;
-  const cpu0 = worker.cpuSeconds();
+  let cpus;
+  const cpu0 = started.map((w) => w.cpuSeconds());
   let runId;
   try {
     runId = await ctx.trigger(workflowId);
@@ -31,10 +34,11 @@ export async function fanOut(ctx, { records, concurrency, budgetSec }) {
       await ctx.waitForRun(runId, 60_000, 250);
     }
   } finally {
-    peak = worker.peakRssMiB();
-    cpu = worker.cpuSeconds() - cpu0;
-    await worker.stop();
+    peak = Math.max(...started.map((w) => w.peakRssMiB()));
+    cpus = started.map((w, i) => (w.cpuSeconds() ?? 0) - (cpu0[i] ?? 0));
+    await Promise.all(started.map((w) => w.stop()));
   }
+  const cpu = cpus.reduce((a, b) => a + b, 0);
   const { rows } = await ctx.pg.query(
     `SELECT r.status, t.output, t.chunks_succeeded::int AS succeeded,
             extract(epoch FROM coalesce(t.finished_at, r.finished_at) - t.started_at)::float8 AS seconds
@@ -53,5 +57,6 @@ export async function fanOut(ctx, { records, concurrency, budgetSec }) {
     chunksPerSec: Math.round((r.status === 'SUCCEEDED' ? records : r.succeeded) / r.seconds),
     workerPeakRssMiB: peak,
     workerCpuUsPerChunk: Math.round((cpu * 1e6) / Math.max(1, r.succeeded ?? 0)),
+    ...(workers > 1 ? { workers, workerCpuShares: cpus.map((c) => (cpu > 0 ? Math.round((c / cpu) * 100) / 100 : null)) } : {}),
   };
 }
