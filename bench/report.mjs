@@ -102,6 +102,10 @@ export function judge(lines) {
           : [rate, check('worker peak RSS', l.workerPeakRssMiB, '≤', 256, ' MiB')];
         break;
       }
+      case 'retention':
+        // A purge must not stall triggers: their p99 during it within 3× the p99 before it.
+        l.targets = [ratioCheck('trigger p99 during the purge ÷ before', l.responseMsDuring?.p99, l.responseMsBefore?.p99, '≤', 3)];
+        break;
     }
   }
   return lines;
@@ -258,6 +262,13 @@ export function renderMarkdown({ machine, command, startedAt, durationSec, lines
     const fCut = f.complete === false ? `, cancelled at the time budget` : '';
     out.push(
       `| 8. fan-out ${fmt(f.records)} records, concurrency ${f.concurrency} | **${fmt(f.chunksPerSec)} chunks/s**; worker peak RSS **${fmt(f.workerPeakRssMiB)} MiB**; worker CPU ${fmt(f.workerCpuUsPerChunk)} µs per chunk (${f.status}, ${fmt(f.chunksSucceeded)} chunks succeeded${fCut}) | ${fmt(f.ratios.toBullMq)}× BullMQ, ${fmt(f.ratios.toPgBoss)}× pg-boss | ${t.target} | ${t.met} |`,
+    );
+  }
+  const rt = one('retention');
+  if (rt) {
+    const t = targetCells(rt);
+    out.push(
+      `| 9. retention: purge ${fmt(rt.seededChunkRows)} chunk rows of ${fmt(rt.seededRuns)} old runs while triggering ${fmt(rt.ratePerSec)}/s | **${fmt(rt.purgeChunkRowsPerSec)} chunk rows/s** (${fmt(rt.purgeSeconds)} s${rt.complete ? '' : ', incomplete'}); trigger response p50 / p95 / p99 ms before ${pct(rt.responseMsBefore)}, during ${pct(rt.responseMsDuring)} | — | ${t.target} | ${t.met} |`,
     );
   }
   out.push('', ...capacityEstimate({ lines, machine }));

@@ -32,6 +32,7 @@ import { fanOut } from './scenarios/fan-out.mjs';
 import { ifElse } from './scenarios/if-else.mjs';
 import { latency } from './scenarios/latency.mjs';
 import { parallel } from './scenarios/parallel.mjs';
+import { retention } from './scenarios/retention.mjs';
 import { scale } from './scenarios/scale.mjs';
 import { sequential } from './scenarios/sequential.mjs';
 import { trigger } from './scenarios/trigger.mjs';
@@ -80,6 +81,12 @@ export const FULL = {
   ifElseBudgetSec: 60,
   scaleBudgetSec: 90,
   fanOutBudgetSec: [120, 300],
+  // Run retention: old chunk rows purged while triggers arrive at a fixed rate.
+  retentionChunkRows: 1_000_000,
+  retentionRate: 50,
+  retentionQuietSec: 10,
+  retentionChunkBatch: 5_000,
+  retentionBudgetSec: 300,
 };
 
 /** Tiny sizes: every scenario and every cell of every grid once, to check the harness (figures mean nothing). */
@@ -108,6 +115,10 @@ export const QUICK = {
   ifElseBudgetSec: 30,
   scaleBudgetSec: 30,
   fanOutBudgetSec: [60, 60],
+  retentionChunkRows: 5_000,
+  retentionRate: 10,
+  retentionQuietSec: 1,
+  retentionBudgetSec: 60,
 };
 
 export const SCENARIOS = [
@@ -123,6 +134,7 @@ export const SCENARIOS = [
   'if-else',
   'scale',
   'fan-out',
+  'retention',
 ];
 
 /** The peers' versions and the grids they run over, for the machine line. */
@@ -338,6 +350,16 @@ export async function runBench({
         await attempt('fan-out', () =>
           fanOut(ctx, { records, concurrency: sizes.fanOutConcurrency, budgetSec: sizes.fanOutBudgetSec[i] ?? 300 }),
         );
+    if (only.includes('retention'))
+      await attempt('retention', () =>
+        retention(ctx, {
+          chunkRows: sizes.retentionChunkRows,
+          ratePerSec: sizes.retentionRate,
+          quietSeconds: sizes.retentionQuietSec,
+          chunkBatch: sizes.retentionChunkBatch,
+          budgetSec: sizes.retentionBudgetSec,
+        }),
+      );
     if (profile) log(`CPU profiles in ${cpuProfDir}`);
   } finally {
     await keeper?.stop().catch(() => undefined);
