@@ -18,8 +18,6 @@ import * as store from '../store/retention';
 export interface RetentionDeps {
   db: Db;
   logger: Logger;
-  /** Called with the runs each batch deleted, after its commit (claim-check blobs go with them). */
-  onRunsDeleted?: (orgId: string, runIds: readonly string[]) => Promise<void>;
 }
 
 export interface PurgeOptions {
@@ -147,7 +145,6 @@ async function purgeOrg(
       recordPurged('workflow_runs', gone.runs);
       recordPurged('task_runs', gone.tasks);
       recordPurged('chunk_runs', gone.chunks);
-      if (gone.runIds.length && deps.onRunsDeleted) await deps.onRunsDeleted(a.orgId, gone.runIds);
     }
   }
 }
