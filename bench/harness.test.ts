@@ -104,6 +104,7 @@ describe('npm run bench -- --quick (tiny sizes, real services)', () => {
       'fan-out',
       'fan-out',
       'webhooks',
+      'retention',
     ]);
     // Each scenario's seconds, printed as it ends.
     for (const l of lines.slice(1)) expect(l.benchSeconds, l.scenario).toBeGreaterThan(0);

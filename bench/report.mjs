@@ -114,6 +114,10 @@ export function judge(lines) {
           : [rate, check('worker peak RSS', l.workerPeakRssMiB, '≤', 256, ' MiB')];
         break;
       }
+      case 'retention':
+        // A purge must not stall triggers: their p99 during it within 3× the p99 before it.
+        l.targets = [ratioCheck('trigger p99 during the purge ÷ before', l.responseMsDuring?.p99, l.responseMsBefore?.p99, '≤', 3)];
+        break;
     }
   }
   return lines;
@@ -291,6 +295,13 @@ export function renderMarkdown({ machine, command, startedAt, durationSec, lines
     const t = targetCells(wh);
     out.push(
       `| 9. signed webhooks (HMAC), ${fmt(wh.ratePerSec)} deliveries/s offered for ${wh.seconds} s | **${fmt(wh.acceptedPerSec)} deliveries/s** accepted (${fmt(wh.accepted)} of ${fmt(wh.sent)}), ${fmt(wh.lost)} lost (every run looked up by its delivery id); response p50 ${fmt(wh.responseMs.p50)} ms, p99 ${fmt(wh.responseMs.p99)} ms; control-plane CPU ${fmt(wh.controlPlaneCpuMsPerDelivery)} ms per delivery | — | ${t.target} | ${t.met} |`,
+    );
+  }
+  const rt = one('retention');
+  if (rt) {
+    const t = targetCells(rt);
+    out.push(
+      `| 9. retention: purge ${fmt(rt.seededChunkRows)} chunk rows of ${fmt(rt.seededRuns)} old runs while triggering ${fmt(rt.ratePerSec)}/s | **${fmt(rt.purgeChunkRowsPerSec)} chunk rows/s** (${fmt(rt.purgeSeconds)} s${rt.complete ? '' : ', incomplete'}); trigger response p50 / p95 / p99 ms before ${pct(rt.responseMsBefore)}, during ${pct(rt.responseMsDuring)} | — | ${t.target} | ${t.met} |`,
     );
   }
   out.push('', ...capacityEstimate({ lines, machine }));

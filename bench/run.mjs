@@ -33,6 +33,7 @@ import { fanOut } from './scenarios/fan-out.mjs';
 import { ifElse } from './scenarios/if-else.mjs';
 import { latency } from './scenarios/latency.mjs';
 import { parallel } from './scenarios/parallel.mjs';
+import { retention } from './scenarios/retention.mjs';
 import { scale } from './scenarios/scale.mjs';
 import { sequential } from './scenarios/sequential.mjs';
 import { trigger } from './scenarios/trigger.mjs';
@@ -93,6 +94,12 @@ export const FULL = {
   checkpointPeerCells: true,
   // Each scenario starts its own worker processes (a fresh worker's JIT and memory are part of the figure).
   reuseWorkers: false,
+  // Run retention: old chunk rows purged while triggers arrive at a fixed rate.
+  retentionChunkRows: 1_000_000,
+  retentionRate: 50,
+  retentionQuietSec: 10,
+  retentionChunkBatch: 5_000,
+  retentionBudgetSec: 300,
 };
 
 /** Tiny sizes: every scenario and every cell of every grid once, to check the harness (figures mean nothing). */
@@ -132,6 +139,10 @@ export const QUICK = {
   scaleWorkers: [1, 2],
   checkpointPeerCells: false,
   reuseWorkers: true,
+  retentionChunkRows: 5_000,
+  retentionRate: 10,
+  retentionQuietSec: 1,
+  retentionBudgetSec: 60,
 };
 
 export const SCENARIOS = [
@@ -148,6 +159,7 @@ export const SCENARIOS = [
   'scale',
   'fan-out',
   'webhooks',
+  'retention',
 ];
 
 /** The peers' versions and the grids they run over, for the machine line. */
@@ -385,6 +397,16 @@ export async function runBench({
       );
     if (only.includes('webhooks'))
       await attempt('webhooks', () => webhooks(ctx, { ratePerSec: sizes.webhookRate, seconds: sizes.webhookSeconds }));
+    if (only.includes('retention'))
+      await attempt('retention', () =>
+        retention(ctx, {
+          chunkRows: sizes.retentionChunkRows,
+          ratePerSec: sizes.retentionRate,
+          quietSeconds: sizes.retentionQuietSec,
+          chunkBatch: sizes.retentionChunkBatch,
+          budgetSec: sizes.retentionBudgetSec,
+        }),
+      );
     if (profile) log(`CPU profiles in ${cpuProfDir}`);
   } finally {
     await ctx?.stopIdleWorkers().catch(() => undefined);

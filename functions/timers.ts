@@ -4,6 +4,7 @@
  */
 import { resumeBulkActions } from '../shared/engine/bulk-retry';
 import { recoverRuns } from '../shared/engine/recovery-sweep';
+import { purgeExpiredRuns } from '../shared/engine/retention';
 import { resumeDueWaits } from '../shared/engine/waits-service';
 import { fireDueSchedules } from '../shared/schedules/fire-schedules';
 import type { Platform } from '../shared/platform';
@@ -49,5 +50,18 @@ export const timers: readonly TimerJob[] = [
     schedule: '0 * * * * *',
     everyMs: 1_000,
     run: (p) => resumeDueWaits(p),
+  },
+  {
+    // Run retention (org setting runRetentionDays): hourly in Azure and every ten minutes locally,
+    // each tick bounded by RETENTION_TICK_SECONDS (120 s by default, about 1.5 million chunk rows at
+    // the bench's rate). Instances share the work per organisation through a lease row.
+    name: 'purgeRuns',
+    schedule: '0 20 * * * *',
+    everyMs: 600_000,
+    run: (p) =>
+      purgeExpiredRuns(
+        { db: p.db, logger: p.logger },
+        { budgetMs: p.config.retention.tickBudgetMs, chunkBatch: p.config.retention.chunkBatch },
+      ),
   },
 ];

@@ -91,6 +91,9 @@ export const envSchema = z.object({
   WORKER_LEASE_MS: int(30_000, 1_000, 600_000),
   // Attempts a task may lose to its worker process dying before it fails with `worker_crashed` (a poison task).
   WORKER_MAX_CRASHES: int(3, 1, 100),
+  // Run retention (org setting runRetentionDays): seconds one tick of the purge timer may spend, and chunk rows per DELETE.
+  RETENTION_TICK_SECONDS: int(120, 1, 1_800),
+  RETENTION_CHUNK_BATCH: int(5_000, 100, 100_000),
   PORT: int(7071, 0, 65535),
   HOST: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -240,6 +243,8 @@ export interface Config {
   serviceBus: { triggers: readonly ServiceBusTrigger[] };
   /** Milliseconds a stopping worker may spend finishing runs before it hands the rest back. */
   shutdownGraceMs: number;
+  /** The run retention purge: its time budget per tick and chunk rows per statement. */
+  retention: { tickBudgetMs: number; chunkBatch: number };
 }
 
 /**
@@ -382,6 +387,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     telemetry: telemetryConfig(e),
     serviceBus: { triggers: e.SERVICE_BUS_TRIGGERS ?? [] },
     shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
+    retention: { tickBudgetMs: e.RETENTION_TICK_SECONDS * 1000, chunkBatch: e.RETENTION_CHUNK_BATCH },
   };
 }
 

@@ -99,6 +99,16 @@ export const OrgSettingsDocument = z.strictObject({
     .describe(
       'Language-model tokens (input + output) workflow tasks may spend per UTC calendar month; calls past it fail with model_budget_exceeded. Null: no limit.',
     ),
+  runRetentionDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .nullable()
+    .default(null)
+    .describe(
+      'Finished runs (SUCCEEDED, FAILED, CANCELLED) that ended more than this many days ago are deleted with their tasks, chunks and waits by the hourly purge; audit entries are kept. Null: runs are kept forever.',
+    ),
 });
 export const OrgSettingsView = OrgSettingsDocument.extend({
   name: z.string(),

@@ -1,5 +1,6 @@
 /**
- * Metrics: queue depth, claim latency, run duration, failures by code and adapter call latency.
+ * Metrics: queue depth, claim latency, run duration, failures by code, adapter call latency and
+ * rows deleted by the retention purge.
  * Instruments are created when a meter provider is installed (telemetry.ts or a test); before
  * that the record functions return at once, so the hot path costs one check.
  */
@@ -11,6 +12,7 @@ interface Instruments {
   runFailures: Counter;
   adapterLatency: Histogram;
   queueDepth: ObservableGauge;
+  purgedRows: Counter;
 }
 
 /** Anything with a depth: the work queue. */
@@ -46,6 +48,10 @@ export function installMeterProvider(provider: MeterProvider): void {
     runFailures: meter.createCounter('demiton.run.failures', { description: 'Runs that ended FAILED, by error code', unit: '{run}' }),
     adapterLatency: meter.createHistogram('demiton.adapter.call_duration', { description: 'Adapter operation calls', unit: 'ms' }),
     queueDepth,
+    purgedRows: meter.createCounter('demiton.retention.purged_rows', {
+      description: 'Rows the retention purge deleted, by table',
+      unit: '{row}',
+    }),
   };
 }
 
@@ -76,6 +82,11 @@ export function recordRunEnd(startedAt: number, status: string, errorCode: strin
 /** One adapter operation call. */
 export function recordAdapterCall(systemType: string, operation: string, ms: number, outcome: 'ok' | 'error'): void {
   instruments?.adapterLatency.record(ms, { 'demiton.adapter': systemType, 'demiton.operation': operation, 'demiton.outcome': outcome });
+}
+
+/** Rows of `table` deleted by the retention purge. */
+export function recordPurged(table: string, rows: number): void {
+  if (rows > 0) instruments?.purgedRows.add(rows, { 'demiton.table': table });
 }
 
 /** True when metrics are recorded somewhere. */

@@ -126,7 +126,7 @@ async function record(p: HookServiceDeps, ds: DeliveryRecord[]): Promise<void> {
 }
 
 /** Counts `n` delivery records written (here or with their runs) and prunes old ones every PRUNE_EVERY. */
-function countRecorded(p: Platform, n: number): void {
+function countRecorded(p: HookServiceDeps, n: number): void {
   const r = recorderFor(p);
   r.recorded += n;
   if (r.recorded >= PRUNE_EVERY) {

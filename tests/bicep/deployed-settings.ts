@@ -13,6 +13,8 @@ export const LEFT_TO_DEFAULT: Readonly<Record<string, string>> = {
   STUDIO_DIR: 'local host only; the studio is served by the Static Web App',
   OTEL_EXPORTER_OTLP_ENDPOINT: 'Azure exports to Application Insights',
   WORKER_MAX_CRASHES: 'default (3) interrupted attempts before a task fails with worker_crashed',
+  RETENTION_TICK_SECONDS: 'default (120 s of purging per hourly tick)',
+  RETENTION_CHUNK_BATCH: 'default (5,000 chunk rows per statement)',
   WORKER_LEASE_MS: 'default lease; the recovery sweep reclaims runs of a worker that stopped renewing',
   CONNECTOR_ENCRYPTION_KEY: 'the key is read from Key Vault with the identity (CONNECTOR_KEY_VAULT_URL)',
   CONNECTOR_ALLOWED_CIDRS: 'none by default; add ranges of a peered network through the portal or a parameter',

@@ -2024,6 +2024,11 @@ export interface components {
              */
             modelTokenBudgetMonthly: number | null;
             name: string;
+            /**
+             * @description Finished runs (SUCCEEDED, FAILED, CANCELLED) that ended more than this many days ago are deleted with their tasks, chunks and waits by the hourly purge; audit entries are kept. Null: runs are kept forever.
+             * @default null
+             */
+            runRetentionDays: number | null;
             tenants: string[];
             updatedAt: string | null;
             updatedBy: string | null;
@@ -5003,6 +5008,11 @@ export interface operations {
                      */
                     modelTokenBudgetMonthly?: number | null;
                     name: string;
+                    /**
+                     * @description Finished runs (SUCCEEDED, FAILED, CANCELLED) that ended more than this many days ago are deleted with their tasks, chunks and waits by the hourly purge; audit entries are kept. Null: runs are kept forever.
+                     * @default null
+                     */
+                    runRetentionDays?: number | null;
                 };
             };
         };

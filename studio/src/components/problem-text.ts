@@ -43,6 +43,7 @@ const FIELD_LABEL: Record<string, string> = {
   keyField: 'Key field',
   expiresAt: 'Expires',
   apiKeyMaxLifetimeDays: 'Maximum key lifetime (days)',
+  runRetentionDays: 'Keep finished runs (days)',
   groupId: 'Group object id',
 };
 

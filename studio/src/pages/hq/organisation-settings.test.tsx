@@ -4,7 +4,8 @@
  * edited and saved from the keyboard, the form shows the stored values after the refetch and the
  * audit log on the page shows the change; a lifetime of 0 is refused (422) with the server's field
  * problem shown and the field marked invalid; an empty lifetime means no limit; a failed load
- * shows the error state with a retry. Axe finds no serious violations.
+ * shows the error state with a retry. How long finished runs are kept is set, refused at 0 days
+ * with its field named, and cleared to keep runs forever. Axe finds no serious violations.
  */
 import { QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
@@ -97,6 +98,32 @@ describe('organisation settings', () => {
     expect(
       (await api(h.url, 'PUT', '/api/hq/settings', { name: before.name, apiKeysEnabled: true, apiKeyMaxLifetimeDays: null })).status,
     ).toBe(200);
+  });
+
+  it('sets how long finished runs are kept, refuses 0 days with its field, and clears it to keep runs forever', async () => {
+    const before = (await api(h.url, 'GET', '/api/hq/settings')).body;
+    expect(before.runRetentionDays).toBeNull();
+    const user = userEvent.setup();
+    renderStudio('/hq');
+    const panel = await screen.findByRole('region', { name: 'Organisation' });
+    const field = await waitFor(() => input(panel, 'Keep finished runs (days)'));
+    expect(field.value).toBe('');
+    await user.type(field, '30{Enter}');
+    await within(panel).findByText('Saved.');
+    expect((await api(h.url, 'GET', '/api/hq/settings')).body.runRetentionDays).toBe(30);
+
+    await user.clear(input(panel, 'Keep finished runs (days)'));
+    await user.type(input(panel, 'Keep finished runs (days)'), '0');
+    await user.click(within(panel).getByRole('button', { name: 'Save organisation settings' }));
+    const problem = await within(panel).findByRole('alert');
+    expect(within(problem).getByText('Keep finished runs (days):')).toBeTruthy();
+    expect(input(panel, 'Keep finished runs (days)').getAttribute('aria-invalid')).toBe('true');
+    expect((await api(h.url, 'GET', '/api/hq/settings')).body.runRetentionDays).toBe(30);
+
+    await user.clear(input(panel, 'Keep finished runs (days)'));
+    await user.click(within(panel).getByRole('button', { name: 'Save organisation settings' }));
+    await within(panel).findByText('Saved.');
+    expect((await api(h.url, 'GET', '/api/hq/settings')).body.runRetentionDays).toBeNull();
   });
 
   it('shows a loading state, then an error state with a retry when the settings cannot be loaded', async () => {

@@ -1,6 +1,7 @@
 /**
- * /hq organisation: the name, whether API keys are accepted, how long a new key may live and
- * whether keys may hand out access (keys, role mappings, member roles),
+ * /hq organisation: the name, whether API keys are accepted, how long a new key may live,
+ * whether keys may hand out access (keys, role mappings, member roles), the model token budget
+ * and how long finished runs are kept,
  * edited with PUT /api/hq/settings (admins; GET needs admin too, so whoever sees the values may
  * change them). The Entra tenants are shown, not edited. A save refetches the settings and the
  * audit log; the server's problems are shown as it words them, and the fields they name are
@@ -21,6 +22,8 @@ interface Form {
   maxLifetimeDays: string;
   /** As typed; empty means no limit. */
   modelTokenBudget: string;
+  /** As typed; empty means runs are kept forever. */
+  retentionDays: string;
 }
 
 const formOf = (v: OrgSettingsView): Form => ({
@@ -29,6 +32,7 @@ const formOf = (v: OrgSettingsView): Form => ({
   apiKeysMayGrantAccess: v.apiKeysMayGrantAccess,
   maxLifetimeDays: v.apiKeyMaxLifetimeDays === null ? '' : String(v.apiKeyMaxLifetimeDays),
   modelTokenBudget: v.modelTokenBudgetMonthly === null ? '' : String(v.modelTokenBudgetMonthly),
+  retentionDays: v.runRetentionDays === null ? '' : String(v.runRetentionDays),
 });
 
 /**
@@ -38,12 +42,14 @@ const formOf = (v: OrgSettingsView): Form => ({
 export function bodyOf(f: Form): OrgSettingsBody {
   const days = f.maxLifetimeDays.trim();
   const budget = (f.modelTokenBudget ?? '').trim();
+  const retention = (f.retentionDays ?? '').trim();
   return {
     name: f.name,
     apiKeysEnabled: f.apiKeysEnabled,
     apiKeysMayGrantAccess: f.apiKeysMayGrantAccess,
     apiKeyMaxLifetimeDays: days === '' ? null : Number(days),
     modelTokenBudgetMonthly: budget === '' ? null : Number(budget),
+    runRetentionDays: retention === '' ? null : Number(retention),
   };
 }
 
@@ -212,6 +218,24 @@ function SettingsForm({ view }: { view: OrgSettingsView }) {
         <p className="help" id="org-model-budget-help">
           Tokens (input + output) workflow model steps may spend per calendar month (UTC); calls past it fail with model_budget_exceeded.
           Empty: no limit.
+        </p>
+      </div>
+      <div className="field">
+        <label htmlFor="org-retention">Keep finished runs (days)</label>
+        <input
+          id="org-retention"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={3650}
+          step={1}
+          value={f.retentionDays}
+          onChange={(e) => set({ retentionDays: e.target.value })}
+          {...marks('runRetentionDays', 'org-retention-help')}
+        />
+        <p className="help" id="org-retention-help">
+          1 to 3650. Succeeded, failed and cancelled runs that ended longer ago are deleted with their tasks and chunks by the hourly purge;
+          the audit log is kept. Empty: runs are kept forever.
         </p>
       </div>
       <button type="submit" disabled={save.isPending}>
