@@ -20,7 +20,7 @@ import { businessObjectAccess } from '../business-objects/business-object-access
 import type { Db } from '../db/db';
 import { TaskFailedError, toStoredError, type StoredError } from '../domain/errors';
 import { mapValue } from '../domain/expressions';
-import type { TaskDefinition, WorkflowDefinition } from '../domain/workflow-definition';
+import { WAIT_MAX_MS, type TaskDefinition, type WorkflowDefinition } from '../domain/workflow-definition';
 import { lazyChild, type Logger } from '../logger';
 import type { ConcurrencySlots, RunQueue } from '../queue/work-queue';
 import * as runs from '../store/runs';
@@ -29,7 +29,7 @@ import type { StatementBatcher } from '../db/statement-batcher';
 import { findWorkflowRef, getExecutableVersion } from '../store/workflows';
 import { TaskTimeoutError, attemptOperation } from './attempt-operation';
 import { chunkedDispatch } from './chunked-dispatch';
-import { withConnectorSlot } from './concurrency-limits';
+import { withConnectorSlot, type WorkflowSlot } from './concurrency-limits';
 import type { TaskServices } from './task-services';
 import type { ConnectorDirectory } from '../connectors/connector-lookup';
 import { LeaseLostError, mustAbandon, type LeaseKeeper } from './lease';
@@ -65,7 +65,12 @@ export interface RunOutcome {
   error: StoredError | null;
   /** The waits the run was let go for (status WAITING). */
   waiting?: readonly WaitPending[];
+  /** WAITING with its workflow slot kept (`holdSlotWhileWaiting`): the worker must not release it. */
+  slotHeld?: boolean;
 }
+
+/** How long a waiting run's slot is leased: past the longest wait (a year) by a day; a cancel or the sweep releases it sooner. */
+const HELD_SLOT_TTL_MS = WAIT_MAX_MS + 86_400_000;
 
 /** A child run failed; carries its id so the parent chunk can link to it. */
 class ChildRunFailed extends TaskFailedError {
@@ -127,7 +132,7 @@ export class RunExecutor {
    * Runs every task of a claimed run and records the outcome. Throws (and records nothing more)
    * when the run must be abandoned: lease lost, cancelled, database unreachable.
    */
-  async execute(run: runs.ClaimedRun, parentSignal?: AbortSignal): Promise<RunOutcome> {
+  async execute(run: runs.ClaimedRun, parentSignal?: AbortSignal, slot?: WorkflowSlot | null): Promise<RunOutcome> {
     const { logger, leases } = this.deps;
     // Made on first use: most runs write no line at the configured level.
     const log = lazyChild(logger, { runId: run.id, orgId: run.orgId });
@@ -145,13 +150,21 @@ export class RunExecutor {
       }
       if (outcome.status === 'WAITING') {
         // Let go: no end, no lease. A wait that ended meanwhile sends the run straight back to the queue.
-        const parked = await park(this.deps.db, run, this.owner, outcome.waiting ?? []);
+        const held = slot ? await this.holdSlotWhileWaiting(run, slot) : null;
+        let parked: 'WAITING' | 'PENDING';
+        try {
+          parked = await park(this.deps.db, run, this.owner, outcome.waiting ?? [], held);
+        } catch (err) {
+          // Not parked (cancelled or taken over): nothing records the slot, so it goes back now.
+          if (held) await this.deps.queue.releaseSlot(held.key, run.id, held.limit).catch(() => undefined);
+          throw err;
+        }
         if (parked === 'PENDING')
           await this.deps.queue
             .enqueue({ runId: run.id, orgId: run.orgId, enqueuedAt: Date.now() })
             .catch((err: unknown) => log.warn({ err }, 'enqueue of a woken run failed; the recovery sweep enqueues it'));
-        log.debug({ status: parked }, 'run let go while it waits');
-        return outcome;
+        log.debug({ status: parked, slotHeld: held !== null }, 'run let go while it waits');
+        return { ...outcome, slotHeld: held !== null };
       }
       const end: RunEnd = {
         orgId: run.orgId,
@@ -168,6 +181,20 @@ export class RunExecutor {
     } finally {
       leases.release(run.id);
     }
+  }
+
+  /**
+   * Keeps a waiting run's workflow slot when its definition says `holdSlotWhileWaiting`: the same
+   * holder (the run id) leased until any wait could end, no longer by a worker's heartbeat. Taken
+   * before the park commits, so a worker dying in between never leaves the run WAITING without its
+   * slot. Null when the workflow lets the slot go, or the slot was already lost (lease run out and
+   * taken by another run).
+   */
+  private async holdSlotWhileWaiting(run: runs.ClaimedRun, slot: WorkflowSlot): Promise<WorkflowSlot | null> {
+    const { definition } = await this.definitionOf(run);
+    if (!definition.holdSlotWhileWaiting) return null;
+    const ok = await this.deps.queue.acquireSlot({ key: slot.key, holder: run.id, limit: slot.limit, ttlMs: HELD_SLOT_TTL_MS });
+    return ok ? slot : null;
   }
 
   /**

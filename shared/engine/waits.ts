@@ -1,7 +1,8 @@
 /**
  * The worker's side of durable waits (issue #16). A `wait` or `approval` task opens its wait row
  * (store/waits.ts) and, unless it already ended, throws `WaitPending`: the executor then lets the
- * run go (`park`: WAITING, no lease, no worker, no concurrency slot). Whoever ends the wait later
+ * run go (`park`: WAITING, no lease, no worker, no concurrency slot unless the workflow says
+ * `holdSlotWhileWaiting`). Whoever ends the wait later
  * (signal, event, timer, decision, cancel) makes the run PENDING and enqueues it; the claim starts
  * the waiting task again and this module hands it the wait's result: the payload or decisions as
  * its output, or a failure (`wait_timed_out`, `approval_rejected`) handled like any other.
@@ -11,7 +12,7 @@ import { TaskFailedError } from '../domain/errors';
 import { evaluate, mapValue } from '../domain/expressions';
 import { WAIT_MAX_MS, type ApprovalTask, type WaitTask } from '../domain/workflow-definition';
 import type { ClaimedRun } from '../store/runs';
-import { lockHeldRun, openWait, parkRun, runRequester, type NewWait, type WaitRow } from '../store/waits';
+import { lockHeldRun, openWait, parkRun, runRequester, type HeldSlot, type NewWait, type WaitRow } from '../store/waits';
 import { LeaseLostError } from './lease';
 
 /** Thrown by a waiting task: the run is to be let go until the wait ends. Not a failure. */
@@ -137,7 +138,13 @@ export function outcomeOf(taskKey: string, wait: WaitRow): unknown {
  * Lets the run go while the given tasks wait. Returns 'PENDING' when a wait ended meanwhile (the
  * caller enqueues the run), 'WAITING' otherwise; throws when the lease is gone.
  */
-export async function park(db: Db, run: ClaimedRun, owner: string, waiting: readonly WaitPending[]): Promise<'WAITING' | 'PENDING'> {
+export async function park(
+  db: Db,
+  run: ClaimedRun,
+  owner: string,
+  waiting: readonly WaitPending[],
+  heldSlot: HeldSlot | null = null,
+): Promise<'WAITING' | 'PENDING'> {
   const status = await db.tx(async (q) => {
     const attempt = await lockHeldRun(q, run.orgId, run.id, owner);
     if (attempt === null) return null;
@@ -147,6 +154,7 @@ export async function park(db: Db, run: ClaimedRun, owner: string, waiting: read
       run.id,
       waiting.map((w) => w.taskRunId),
       attempt,
+      heldSlot,
     );
   });
   if (status === null) throw new LeaseLostError(run.id);

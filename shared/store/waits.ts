@@ -177,10 +177,18 @@ export async function wakeRuns(q: Queryable, orgId: string, runIds: readonly str
   return rows.map((r) => r.id);
 }
 
+/** A workflow concurrency slot a WAITING run keeps (`holdSlotWhileWaiting`; migration 0026). */
+export interface HeldSlot {
+  key: string;
+  limit: number;
+}
+
 /**
  * Lets a run go while its tasks wait (inside the caller's transaction, after `lockHeldRun`): if
  * none of the waits has ended meanwhile, the run and the waiting tasks become WAITING, with no
- * lease; if one has, the run goes back to PENDING to be claimed again at once. Returns the status set.
+ * lease; if one has, the run goes back to PENDING to be claimed again at once. `heldSlot` records
+ * the concurrency slot the run keeps meanwhile (either way: a cancel before the next claim must
+ * release it). Returns the status set.
  */
 export async function parkRun(
   q: Queryable,
@@ -188,6 +196,7 @@ export async function parkRun(
   runId: string,
   taskRunIds: readonly string[],
   attempt: number,
+  heldSlot: HeldSlot | null = null,
 ): Promise<'WAITING' | 'PENDING'> {
   const { rows } = await q.query<{ ended: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM run_waits WHERE run_id = $1::uuid AND task_run_id = ANY($2::uuid[]) AND run_attempt = $3::int
@@ -196,8 +205,9 @@ export async function parkRun(
   );
   const status = rows[0]?.ended ? 'PENDING' : 'WAITING';
   await q.query(
-    `UPDATE workflow_runs SET status = $3::text, lease_owner = NULL, lease_expires_at = NULL WHERE id = $1::uuid AND org_id = $2::uuid`,
-    [runId, orgId, status],
+    `UPDATE workflow_runs SET status = $3::text, lease_owner = NULL, lease_expires_at = NULL, held_slot = COALESCE($4::jsonb, held_slot)
+      WHERE id = $1::uuid AND org_id = $2::uuid`,
+    [runId, orgId, status, heldSlot ? JSON.stringify(heldSlot) : null],
   );
   if (status === 'WAITING')
     await q.query(`UPDATE task_runs SET status = 'WAITING' WHERE id = ANY($1::uuid[]) AND run_id = $2::uuid AND status = 'RUNNING'`, [
@@ -205,6 +215,38 @@ export async function parkRun(
       runId,
     ]);
   return status;
+}
+
+/** The slots held for these runs while they waited (read in the transaction that cancels them). */
+export async function heldSlotsOf(
+  q: Queryable,
+  orgId: string,
+  runIds: readonly string[],
+): Promise<Array<{ runId: string; slot: HeldSlot }>> {
+  if (!runIds.length) return [];
+  const { rows } = await q.query<{ runId: string; slot: HeldSlot }>(
+    `SELECT id AS "runId", held_slot AS slot FROM workflow_runs WHERE id = ANY($1::uuid[]) AND org_id = $2::uuid AND held_slot IS NOT NULL`,
+    [runIds, orgId],
+  );
+  return rows;
+}
+
+/** Runs that ended still recording a held slot (index workflow_runs_held_slot): the sweep releases those slots. */
+export async function endedHeldSlots(q: Queryable, limit: number): Promise<Array<{ runId: string; slot: HeldSlot }>> {
+  const { rows } = await q.query<{ runId: string; slot: HeldSlot }>(
+    `SELECT id AS "runId", held_slot AS slot FROM workflow_runs
+      WHERE held_slot IS NOT NULL AND status IN ('SUCCEEDED', 'FAILED', 'CANCELLED') LIMIT $1::int`,
+    [limit],
+  );
+  return rows;
+}
+
+/** Forgets the held slots of runs that ended (after their release); a run retried meanwhile keeps its record. */
+export async function clearHeldSlots(q: Queryable, runIds: readonly string[]): Promise<void> {
+  if (!runIds.length) return;
+  await q.query(`UPDATE workflow_runs SET held_slot = NULL WHERE id = ANY($1::uuid[]) AND status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')`, [
+    runIds,
+  ]);
 }
 
 /** The attempt a run is in. */

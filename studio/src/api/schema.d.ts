@@ -2854,7 +2854,7 @@ export interface components {
                 limit: number;
             };
             description?: string;
-            /** @description true: a WAITING run keeps its concurrency slot (default: a waiting run holds none). */
+            /** @description true: a WAITING run keeps its workflow concurrency slot until the wait ends, the run is cancelled or ends (default: a waiting run holds none). */
             holdSlotWhileWaiting?: boolean;
             /** @description JSON Schema (2020-12) the run input must satisfy. */
             inputSchema?: {
@@ -3106,7 +3106,7 @@ export interface components {
                     limit: number;
                 };
                 description?: string;
-                /** @description true: a WAITING run keeps its concurrency slot (default: a waiting run holds none). */
+                /** @description true: a WAITING run keeps its workflow concurrency slot until the wait ends, the run is cancelled or ends (default: a waiting run holds none). */
                 holdSlotWhileWaiting?: boolean;
                 /** @description JSON Schema (2020-12) the run input must satisfy. */
                 inputSchema?: {
@@ -3435,7 +3435,7 @@ export interface components {
                     limit: number;
                 };
                 description?: string;
-                /** @description true: a WAITING run keeps its concurrency slot (default: a waiting run holds none). */
+                /** @description true: a WAITING run keeps its workflow concurrency slot until the wait ends, the run is cancelled or ends (default: a waiting run holds none). */
                 holdSlotWhileWaiting?: boolean;
                 /** @description JSON Schema (2020-12) the run input must satisfy. */
                 inputSchema?: {
