@@ -159,7 +159,8 @@ export class RunExecutor {
           if (held) await this.deps.queue.releaseSlot(held.key, run.id, held.limit).catch(() => undefined);
           throw err;
         }
-        if (parked === 'PENDING')
+        // A child run is never queued: its parent (parked next, or resuming it) takes it up again.
+        if (parked === 'PENDING' && !run.parentRunId)
           await this.deps.queue
             .enqueue({ runId: run.id, orgId: run.orgId, enqueuedAt: Date.now() })
             .catch((err: unknown) => log.warn({ err }, 'enqueue of a woken run failed; the recovery sweep enqueues it'));
@@ -508,6 +509,9 @@ export class RunExecutor {
             if (!(await runs.setTaskChild(db, run.orgId, taskRunId, this.owner, childId))) throw new LeaseLostError(run.id);
           },
         );
+        // The child was let go while it waits: this task waits with it, and the wake-up of the
+        // child's wait wakes this run too (store/waits.ts wakeRuns), which takes the child over again.
+        if (child.outcome.status === 'WAITING') throw new WaitPending(taskRunId, 0, child.id);
         if (child.outcome.status !== 'SUCCEEDED') throw new ChildRunFailed(child.id, child.outcome.error);
         return child.outcome.output;
       }
@@ -700,6 +704,8 @@ export class RunExecutor {
     if (!row) throw new Error(`child run ${childId} vanished`);
     if (row.status === 'SUCCEEDED' || row.status === 'FAILED') return { status: row.status, output: row.output, error: row.error };
     if (row.status === 'CANCELLED') return { status: 'FAILED', output: null, error: row.error };
+    // Still waiting (the parent was woken by another of its tasks): the parent's task waits on.
+    if (row.status === 'WAITING') return { status: 'WAITING', output: null, error: null };
     // Unfinished but not ours to take: we no longer hold the parent.
     throw new LeaseLostError(parent.id);
   }
