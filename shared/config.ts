@@ -91,6 +91,9 @@ export const envSchema = z.object({
   WORKER_LEASE_MS: int(30_000, 1_000, 600_000),
   // Attempts a task may lose to its worker process dying before it fails with `worker_crashed` (a poison task).
   WORKER_MAX_CRASHES: int(3, 1, 100),
+  // Where people open the studio (its origin, or the path it is served under): approval notices link
+  // to its Inbox. Unset, an approval's `notify` is not sent (the Inbox still lists it).
+  STUDIO_PUBLIC_URL: url(['https:', 'http:']),
   PORT: int(7071, 0, 65535),
   HOST: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -223,6 +226,8 @@ export interface Config {
     | { kind: 'embedded'; prefix: string };
   worker: { enabled: boolean; concurrency: number; id: string | undefined; leaseMs: number; maxCrashes: number };
   http: { port: number; host: string | undefined; maxBodyBytes: number; studioDir: string | undefined };
+  /** STUDIO_PUBLIC_URL without its trailing slash: the base of links sent to people (approval notices); null when unset. */
+  studioPublicUrl: string | null;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** Development mode (DEMITON_DEV_MODE=on): no identity provider; one built-in organisation and admin, loopback only. */
   devMode: boolean;
@@ -369,6 +374,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxCrashes: e.WORKER_MAX_CRASHES,
     },
     http: { port: e.PORT, host: e.HOST, maxBodyBytes: e.MAX_BODY_BYTES, studioDir: e.STUDIO_DIR },
+    studioPublicUrl: e.STUDIO_PUBLIC_URL ? e.STUDIO_PUBLIC_URL.replace(/\/+$/, '') : null,
     logLevel: e.LOG_LEVEL,
     devMode: e.DEMITON_DEV_MODE,
     connectors: connectorsConfig(e, e.DEMITON_DEV_MODE),

@@ -56,6 +56,8 @@ export interface ExecutorDeps {
   taskServices?: TaskServices | undefined;
   /** Attempts a task may lose to worker crashes before it fails with `worker_crashed` (default 3). */
   maxWorkerCrashes?: number | undefined;
+  /** STUDIO_PUBLIC_URL: the base of the Inbox link in approval notices; null or absent, notices are not sent. */
+  studioPublicUrl?: string | null | undefined;
 }
 
 export interface RunOutcome {
@@ -568,7 +570,8 @@ export class RunExecutor {
 
   /**
    * Tells the approvers (an e-mail or Teams operation) that an approval is open, with a link to the
-   * studio's Inbox, where they sign in to decide: the link carries no power of its own. A notice
+   * studio's Inbox (absolute, under STUDIO_PUBLIC_URL), where they sign in to decide: the link
+   * carries no power of its own. A notice
    * that cannot be sent is logged; the approval stays open (the Inbox lists it either way).
    */
   private async notifyApproval(
@@ -581,9 +584,18 @@ export class RunExecutor {
     log: Logger,
   ): Promise<void> {
     const notify = task.notify!;
+    const base = this.deps.studioPublicUrl;
+    if (!base) {
+      // A relative link in a mail or a Teams card opens nothing: no notice rather than a broken one.
+      log.warn(
+        { taskKey: task.key, approvalId, code: 'studio_public_url_unset' },
+        'approval notice not sent: STUDIO_PUBLIC_URL is not set, so there is no Inbox link to send; the Inbox lists the approval',
+      );
+      return;
+    }
     try {
       const target = await this.operation(run.orgId, projectId, notify.connector, notify.operation, task.key);
-      const approval = { id: approvalId, title: task.title, link: `/inbox?approval=${approvalId}` };
+      const approval = { id: approvalId, title: task.title, link: `${base}/inbox?approval=${encodeURIComponent(approvalId)}` };
       const input = this.parseInput(target.op, await mapValue(notify.input ?? {}, { ...context, approval }, task.key), task.key);
       await this.call(
         this.taskScope(run, projectId, task.key, log),

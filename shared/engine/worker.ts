@@ -104,6 +104,7 @@ export class Worker {
       logger,
       leases: this.leases,
       maxWorkerCrashes: platform.config.worker.maxCrashes,
+      studioPublicUrl: platform.config.studioPublicUrl,
       taskServices: createTaskServices({
         db: platform.db,
         ai: platform.ai,
