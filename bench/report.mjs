@@ -102,6 +102,15 @@ export function judge(lines) {
           : [rate, check('worker peak RSS', l.workerPeakRssMiB, '≤', 256, ' MiB')];
         break;
       }
+      case 'waits':
+        l.targets = [
+          check('worker RSS growth with all waiting', l.rssGrowthPct, '≤', 10, ' %'),
+          check('resume → task end p50', l.resumeToTaskEndMs?.p50, '≤', 20, ' ms'),
+          check('resume → task end p99', l.resumeToTaskEndMs?.p99, '≤', 100, ' ms'),
+          check('resumes/s', l.resumesPerSec, '≥', 2_000, ''),
+          check('timer lag, max', l.timerLagSec?.max, '≤', 10, ' s'),
+        ];
+        break;
     }
   }
   return lines;
@@ -258,6 +267,13 @@ export function renderMarkdown({ machine, command, startedAt, durationSec, lines
     const fCut = f.complete === false ? `, cancelled at the time budget` : '';
     out.push(
       `| 8. fan-out ${fmt(f.records)} records, concurrency ${f.concurrency} | **${fmt(f.chunksPerSec)} chunks/s**; worker peak RSS **${fmt(f.workerPeakRssMiB)} MiB**; worker CPU ${fmt(f.workerCpuUsPerChunk)} µs per chunk (${f.status}, ${fmt(f.chunksSucceeded)} chunks succeeded${fCut}) | ${fmt(f.ratios.toBullMq)}× BullMQ, ${fmt(f.ratios.toPgBoss)}× pg-boss | ${t.target} | ${t.met} |`,
+    );
+  }
+  const w = one('waits');
+  if (w) {
+    const t = targetCells(w);
+    out.push(
+      `| 9. waits: ${fmt(w.runs)} runs waiting at once, ${fmt(w.resumed)} resumed by event, ${fmt(w.timers)} timers due at one instant | worker RSS ${fmt(w.idleRssMiB)} → **${fmt(w.waitingRssMiB)} MiB** (${fmt(w.rssGrowthPct)} %); resume → task end p50 **${fmt(w.resumeToTaskEndMs?.p50)} ms**, p99 ${fmt(w.resumeToTaskEndMs?.p99)} ms, **${fmt(w.resumesPerSec)} resumes/s**; timers ended at most **${fmt(w.timerLagSec?.max)} s** late | — | ${t.target} | ${t.met} |`,
     );
   }
   out.push('', ...capacityEstimate({ lines, machine }));

@@ -35,6 +35,7 @@ import { parallel } from './scenarios/parallel.mjs';
 import { scale } from './scenarios/scale.mjs';
 import { sequential } from './scenarios/sequential.mjs';
 import { trigger } from './scenarios/trigger.mjs';
+import { waits } from './scenarios/waits.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -80,6 +81,10 @@ export const FULL = {
   ifElseBudgetSec: 60,
   scaleBudgetSec: 90,
   fanOutBudgetSec: [120, 300],
+  waitsRuns: 100_000,
+  waitsResumed: 10_000,
+  waitsTimers: 10_000,
+  waitsBudgetSec: 300,
 };
 
 /** Tiny sizes: every scenario and every cell of every grid once, to check the harness (figures mean nothing). */
@@ -108,6 +113,10 @@ export const QUICK = {
   ifElseBudgetSec: 30,
   scaleBudgetSec: 30,
   fanOutBudgetSec: [60, 60],
+  waitsRuns: 200,
+  waitsResumed: 100,
+  waitsTimers: 100,
+  waitsBudgetSec: 60,
 };
 
 export const SCENARIOS = [
@@ -123,6 +132,7 @@ export const SCENARIOS = [
   'if-else',
   'scale',
   'fan-out',
+  'waits',
 ];
 
 /** The peers' versions and the grids they run over, for the machine line. */
@@ -338,6 +348,16 @@ export async function runBench({
         await attempt('fan-out', () =>
           fanOut(ctx, { records, concurrency: sizes.fanOutConcurrency, budgetSec: sizes.fanOutBudgetSec[i] ?? 300 }),
         );
+    if (only.includes('waits'))
+      await attempt('waits', () =>
+        waits(ctx, {
+          runs: sizes.waitsRuns,
+          resumed: sizes.waitsResumed,
+          timers: sizes.waitsTimers,
+          queue,
+          budgetSec: sizes.waitsBudgetSec,
+        }),
+      );
     if (profile) log(`CPU profiles in ${cpuProfDir}`);
   } finally {
     await keeper?.stop().catch(() => undefined);
