@@ -113,8 +113,10 @@ export async function waits(ctx, { runs, resumed, timers, queue, budgetSec }) {
       out.resumesPerSec = round(lat.length / Math.max(0.001, (last - first) / 1000), 0);
     }
 
-    // 3. Timers due at one instant: far enough ahead that every run is parked before it.
-    const at = new Date(Date.now() + 5_000 + Math.ceil(timers / 1_000) * 1_000).toISOString();
+    // 3. Timers due at one instant: far enough ahead that every run is parked before it (at the
+    // park rate measured above, with half again to spare), so the lag measures the timer alone.
+    const leadMs = 5_000 + Math.ceil(((timers / Math.max(1, out.parksPerSec ?? 1)) * 1.5 + 1) * 1_000);
+    const at = new Date(Date.now() + leadMs).toISOString();
     const timerIds = await commitAndEnqueue({
       pg: ctx.pg,
       distRoot: ctx.distRoot,
@@ -127,6 +129,7 @@ export async function waits(ctx, { runs, resumed, timers, queue, budgetSec }) {
       inputFor: () => ({ at }),
     });
     out.timersDueAt = at;
+    out.timersParkedBeforeDue = await until(async () => (await countStatus(ctx, timerWf, 'WAITING')) === timers, leadMs);
     out.allTimersResumed = await until(async () => (await countStatus(ctx, timerWf, 'SUCCEEDED')) === timers, budgetMs);
     const { rows: lag } = await ctx.pg.query(
       `SELECT extract(epoch FROM t.finished_at - $2::timestamptz)::float8 AS s
