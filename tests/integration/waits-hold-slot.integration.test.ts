@@ -124,11 +124,11 @@ describe('holdSlotWhileWaiting', () => {
   });
 
   it('a timeout ends the wait and the run, which releases the slot', async () => {
-    const wf = await workflow('hold-timeout', true, { signal: 'go', timeoutMs: 1_500 });
+    const wf = await workflow('hold-timeout', true, { signal: 'go', timeoutMs: 4_000 });
     const a = await trigger(wf);
     await waiting(a);
     const b = await trigger(wf);
-    expect((await getRun(b)).status).toBe('PENDING');
+    await staysPending(b);
     const ended = await finished(a);
     // The wait failed with wait_timed_out; `after` (runAfter: always) ran, and the run ended FAILED.
     expect(ended.tasks.find((t: { key: string }) => t.key === 'w').error.code).toBe('wait_timed_out');
