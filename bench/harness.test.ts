@@ -105,6 +105,7 @@ describe('npm run bench -- --quick (tiny sizes, real services)', () => {
       'fan-out',
       'webhooks',
       'retention',
+      'waits',
     ]);
     // Each scenario's seconds, printed as it ends.
     for (const l of lines.slice(1)) expect(l.benchSeconds, l.scenario).toBeGreaterThan(0);
@@ -255,6 +256,15 @@ describe('npm run bench -- --quick (tiny sizes, real services)', () => {
       expect(c.runsPerSec).toBeGreaterThan(0);
       expect(Number.isFinite(c.postgresCpuMsPerRun) && Number.isFinite(c.workerCpuMsPerRun)).toBe(true);
     }
+  });
+
+  it('parks every waits run, resumes them by event and by timer, with the figures its targets judge', () => {
+    const w = one('waits');
+    expect(w).toMatchObject({ runs: QUICK.waitsRuns, allWaiting: true, allResumed: true, allTimersResumed: true, eventFailures: 0 });
+    expect(w.idleRssMiB).toBeGreaterThan(0);
+    expect(w.resumeToTaskEndMs.p50).toBeGreaterThanOrEqual(0);
+    expect(w.timerLagSec.max).toEqual(expect.any(Number));
+    expect(w.targets.map((t: Line) => t.metric)).toHaveLength(5);
   });
 
   it('runs the fan-outs to completion, one with 2 workers up and their CPU shares', () => {

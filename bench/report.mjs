@@ -117,6 +117,14 @@ export function judge(lines) {
       case 'retention':
         // A purge must not stall triggers: their p99 during it within 3× the p99 before it.
         l.targets = [ratioCheck('trigger p99 during the purge ÷ before', l.responseMsDuring?.p99, l.responseMsBefore?.p99, '≤', 3)];
+      case 'waits':
+        l.targets = [
+          check('worker RSS growth with all waiting', l.rssGrowthPct, '≤', 10, ' %'),
+          check('resume → task end p50', l.resumeToTaskEndMs?.p50, '≤', 20, ' ms'),
+          check('resume → task end p99', l.resumeToTaskEndMs?.p99, '≤', 100, ' ms'),
+          check('resumes/s', l.resumesPerSec, '≥', 2_000, ''),
+          check('timer lag, max', l.timerLagSec?.max, '≤', 10, ' s'),
+        ];
         break;
     }
   }
@@ -301,7 +309,14 @@ export function renderMarkdown({ machine, command, startedAt, durationSec, lines
   if (rt) {
     const t = targetCells(rt);
     out.push(
-      `| 9. retention: purge ${fmt(rt.seededChunkRows)} chunk rows of ${fmt(rt.seededRuns)} old runs while triggering ${fmt(rt.ratePerSec)}/s | **${fmt(rt.purgeChunkRowsPerSec)} chunk rows/s** (${fmt(rt.purgeSeconds)} s${rt.complete ? '' : ', incomplete'}); trigger response p50 / p95 / p99 ms before ${pct(rt.responseMsBefore)}, during ${pct(rt.responseMsDuring)} | — | ${t.target} | ${t.met} |`,
+      `| 11. retention: purge ${fmt(rt.seededChunkRows)} chunk rows of ${fmt(rt.seededRuns)} old runs while triggering ${fmt(rt.ratePerSec)}/s | **${fmt(rt.purgeChunkRowsPerSec)} chunk rows/s** (${fmt(rt.purgeSeconds)} s${rt.complete ? '' : ', incomplete'}); trigger response p50 / p95 / p99 ms before ${pct(rt.responseMsBefore)}, during ${pct(rt.responseMsDuring)} | — | ${t.target} | ${t.met} |`,
+    );
+  }
+  const w = one('waits');
+  if (w) {
+    const t = targetCells(w);
+    out.push(
+      `| 10. waits: ${fmt(w.runs)} runs waiting at once, ${fmt(w.resumed)} resumed by event, ${fmt(w.timers)} timers due at one instant | worker RSS ${fmt(w.idleRssMiB)} → **${fmt(w.waitingRssMiB)} MiB** (${fmt(w.rssGrowthPct)} %); resume → task end p50 **${fmt(w.resumeToTaskEndMs?.p50)} ms**, p99 ${fmt(w.resumeToTaskEndMs?.p99)} ms, **${fmt(w.resumesPerSec)} resumes/s**; timers ended at most **${fmt(w.timerLagSec?.max)} s** late | — | ${t.target} | ${t.met} |`,
     );
   }
   out.push('', ...capacityEstimate({ lines, machine }));

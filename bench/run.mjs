@@ -38,6 +38,7 @@ import { scale } from './scenarios/scale.mjs';
 import { sequential } from './scenarios/sequential.mjs';
 import { trigger } from './scenarios/trigger.mjs';
 import { webhooks } from './scenarios/webhooks.mjs';
+import { waits } from './scenarios/waits.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -100,6 +101,10 @@ export const FULL = {
   retentionQuietSec: 10,
   retentionChunkBatch: 5_000,
   retentionBudgetSec: 300,
+  waitsRuns: 100_000,
+  waitsResumed: 10_000,
+  waitsTimers: 10_000,
+  waitsBudgetSec: 300,
 };
 
 /** Tiny sizes: every scenario and every cell of every grid once, to check the harness (figures mean nothing). */
@@ -143,6 +148,10 @@ export const QUICK = {
   retentionRate: 10,
   retentionQuietSec: 1,
   retentionBudgetSec: 60,
+  waitsRuns: 200,
+  waitsResumed: 100,
+  waitsTimers: 100,
+  waitsBudgetSec: 60,
 };
 
 export const SCENARIOS = [
@@ -160,6 +169,7 @@ export const SCENARIOS = [
   'fan-out',
   'webhooks',
   'retention',
+  'waits',
 ];
 
 /** The peers' versions and the grids they run over, for the machine line. */
@@ -405,6 +415,16 @@ export async function runBench({
           quietSeconds: sizes.retentionQuietSec,
           chunkBatch: sizes.retentionChunkBatch,
           budgetSec: sizes.retentionBudgetSec,
+        }),
+      );
+    if (only.includes('waits'))
+      await attempt('waits', () =>
+        waits(ctx, {
+          runs: sizes.waitsRuns,
+          resumed: sizes.waitsResumed,
+          timers: sizes.waitsTimers,
+          queue,
+          budgetSec: sizes.waitsBudgetSec,
         }),
       );
     if (profile) log(`CPU profiles in ${cpuProfDir}`);

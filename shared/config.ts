@@ -94,6 +94,9 @@ export const envSchema = z.object({
   // Run retention (org setting runRetentionDays): seconds one tick of the purge timer may spend, and chunk rows per DELETE.
   RETENTION_TICK_SECONDS: int(120, 1, 1_800),
   RETENTION_CHUNK_BATCH: int(5_000, 100, 100_000),
+  // Where people open the studio (its origin, or the path it is served under): approval notices link
+  // to its Inbox. Unset, an approval's `notify` is not sent (the Inbox still lists it).
+  STUDIO_PUBLIC_URL: url(['https:', 'http:']),
   PORT: int(7071, 0, 65535),
   HOST: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -226,6 +229,8 @@ export interface Config {
     | { kind: 'embedded'; prefix: string };
   worker: { enabled: boolean; concurrency: number; id: string | undefined; leaseMs: number; maxCrashes: number };
   http: { port: number; host: string | undefined; maxBodyBytes: number; studioDir: string | undefined };
+  /** STUDIO_PUBLIC_URL without its trailing slash: the base of links sent to people (approval notices); null when unset. */
+  studioPublicUrl: string | null;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** Development mode (DEMITON_DEV_MODE=on): no identity provider; one built-in organisation and admin, loopback only. */
   devMode: boolean;
@@ -374,6 +379,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxCrashes: e.WORKER_MAX_CRASHES,
     },
     http: { port: e.PORT, host: e.HOST, maxBodyBytes: e.MAX_BODY_BYTES, studioDir: e.STUDIO_DIR },
+    studioPublicUrl: e.STUDIO_PUBLIC_URL ? e.STUDIO_PUBLIC_URL.replace(/\/+$/, '') : null,
     logLevel: e.LOG_LEVEL,
     devMode: e.DEMITON_DEV_MODE,
     connectors: connectorsConfig(e, e.DEMITON_DEV_MODE),

@@ -134,6 +134,8 @@ var demitonSettings = {
   CONNECTOR_KEY_VAULT_SECRET: connectorKekSecretName
   ENTRA_TENANT_ID: entraTenantId
   ENTRA_API_AUDIENCE: entraApiAudience
+  // Approval notices link to the studio's Inbox (the worker sends them, so the Container Apps worker gets it too).
+  STUDIO_PUBLIC_URL: studioOrigin
   AZURE_STORAGE_ACCOUNT_NAME: storageAccountName
   AZURE_STORAGE_TABLE_NAME: conversationsTable
   AZURE_STORAGE_DOCUMENTS_CONTAINER: documentsContainer

@@ -249,7 +249,9 @@ export const WorkflowDefinition = z
     holdSlotWhileWaiting: z
       .boolean()
       .optional()
-      .describe('true: a WAITING run keeps its concurrency slot (default: a waiting run holds none).'),
+      .describe(
+        'true: a WAITING run keeps its workflow concurrency slot until the wait ends, the run is cancelled or ends (default: a waiting run holds none).',
+      ),
     output: InputMapping.optional().describe(
       "The run's output mapping; when omitted, the output of the last task in the list that succeeded.",
     ),

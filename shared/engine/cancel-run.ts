@@ -1,6 +1,7 @@
 /**
  * Run cancellation: the run and everything under it (child runs, chunk runs, their tasks) become
- * CANCELLED in one transaction with the audit entry; then workers executing any of them are told
+ * CANCELLED in one transaction with the audit entry; the concurrency slots waiting runs kept
+ * (`holdSlotWhileWaiting`) are released; then workers executing any of them are told
  * over the queue's cancel channel and abort the operations in flight through their AbortSignal.
  * If that announcement is lost, the next heartbeat finds the lease gone and aborts anyway, and
  * the fenced writes have already stopped the worker from changing the run.
@@ -11,6 +12,7 @@ import { ConflictError, NotFoundError } from '../domain/errors';
 import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';
 import { cancelRunTree, runStatus } from '../store/runs';
+import { heldSlotsOf, type HeldSlot } from '../store/waits';
 
 /** What this module uses of the platform (not the whole of it). */
 export type CancelRunDeps = Pick<Platform, 'db' | 'logger' | 'queue'>;
@@ -22,8 +24,10 @@ export async function cancelRun(
   runId: string,
 ): Promise<{ id: string; status: RunStatus; cancelledRuns: number }> {
   const error = { code: 'cancelled', message: `Cancelled by ${who.actor.type} ${who.actor.id}.`, retryable: false };
+  let held: Array<{ runId: string; slot: HeldSlot }> = [];
   const ids = await p.db.tx(async (q) => {
     const cancelled = await cancelRunTree(q, who.orgId, runId, error);
+    held = await heldSlotsOf(q, who.orgId, cancelled);
     if (cancelled.length)
       await appendAudit(q, {
         orgId: who.orgId,
@@ -46,6 +50,11 @@ export async function cancelRun(
       );
     return { id: runId, status, cancelledRuns: 0 };
   }
+  // Slots kept by waiting runs go back now (the sweep releases any whose release fails here).
+  for (const h of held)
+    await p.queue
+      .releaseSlot(h.slot.key, h.runId, h.slot.limit)
+      .catch((err) => p.logger.warn({ err, runId: h.runId }, 'releasing a held slot failed; the recovery sweep releases it'));
   await p.queue
     .publishCancel(ids)
     .catch((err) => p.logger.warn({ err, runId }, 'announcing a cancellation failed; workers notice at their next heartbeat'));

@@ -20,7 +20,7 @@ import { businessObjectAccess } from '../business-objects/business-object-access
 import type { Db } from '../db/db';
 import { TaskFailedError, toStoredError, type StoredError } from '../domain/errors';
 import { mapValue } from '../domain/expressions';
-import type { TaskDefinition, WorkflowDefinition } from '../domain/workflow-definition';
+import { WAIT_MAX_MS, type TaskDefinition, type WorkflowDefinition } from '../domain/workflow-definition';
 import { lazyChild, type Logger } from '../logger';
 import type { ConcurrencySlots, RunQueue } from '../queue/work-queue';
 import * as runs from '../store/runs';
@@ -29,7 +29,7 @@ import type { StatementBatcher } from '../db/statement-batcher';
 import { findWorkflowRef, getExecutableVersion } from '../store/workflows';
 import { TaskTimeoutError, attemptOperation } from './attempt-operation';
 import { chunkedDispatch } from './chunked-dispatch';
-import { withConnectorSlot } from './concurrency-limits';
+import { withConnectorSlot, type WorkflowSlot } from './concurrency-limits';
 import type { TaskServices } from './task-services';
 import type { ConnectorDirectory } from '../connectors/connector-lookup';
 import { LeaseLostError, mustAbandon, type LeaseKeeper } from './lease';
@@ -56,6 +56,8 @@ export interface ExecutorDeps {
   taskServices?: TaskServices | undefined;
   /** Attempts a task may lose to worker crashes before it fails with `worker_crashed` (default 3). */
   maxWorkerCrashes?: number | undefined;
+  /** STUDIO_PUBLIC_URL: the base of the Inbox link in approval notices; null or absent, notices are not sent. */
+  studioPublicUrl?: string | null | undefined;
 }
 
 export interface RunOutcome {
@@ -65,7 +67,12 @@ export interface RunOutcome {
   error: StoredError | null;
   /** The waits the run was let go for (status WAITING). */
   waiting?: readonly WaitPending[];
+  /** WAITING with its workflow slot kept (`holdSlotWhileWaiting`): the worker must not release it. */
+  slotHeld?: boolean;
 }
+
+/** How long a waiting run's slot is leased: past the longest wait (a year) by a day; a cancel or the sweep releases it sooner. */
+const HELD_SLOT_TTL_MS = WAIT_MAX_MS + 86_400_000;
 
 /** A child run failed; carries its id so the parent chunk can link to it. */
 class ChildRunFailed extends TaskFailedError {
@@ -127,7 +134,7 @@ export class RunExecutor {
    * Runs every task of a claimed run and records the outcome. Throws (and records nothing more)
    * when the run must be abandoned: lease lost, cancelled, database unreachable.
    */
-  async execute(run: runs.ClaimedRun, parentSignal?: AbortSignal): Promise<RunOutcome> {
+  async execute(run: runs.ClaimedRun, parentSignal?: AbortSignal, slot?: WorkflowSlot | null): Promise<RunOutcome> {
     const { logger, leases } = this.deps;
     // Made on first use: most runs write no line at the configured level.
     const log = lazyChild(logger, { runId: run.id, orgId: run.orgId });
@@ -145,13 +152,22 @@ export class RunExecutor {
       }
       if (outcome.status === 'WAITING') {
         // Let go: no end, no lease. A wait that ended meanwhile sends the run straight back to the queue.
-        const parked = await park(this.deps.db, run, this.owner, outcome.waiting ?? []);
-        if (parked === 'PENDING')
+        const held = slot ? await this.holdSlotWhileWaiting(run, slot) : null;
+        let parked: 'WAITING' | 'PENDING';
+        try {
+          parked = await park(this.deps.db, run, this.owner, outcome.waiting ?? [], held);
+        } catch (err) {
+          // Not parked (cancelled or taken over): nothing records the slot, so it goes back now.
+          if (held) await this.deps.queue.releaseSlot(held.key, run.id, held.limit).catch(() => undefined);
+          throw err;
+        }
+        // A child run is never queued: its parent (parked next, or resuming it) takes it up again.
+        if (parked === 'PENDING' && !run.parentRunId)
           await this.deps.queue
             .enqueue({ runId: run.id, orgId: run.orgId, enqueuedAt: Date.now() })
             .catch((err: unknown) => log.warn({ err }, 'enqueue of a woken run failed; the recovery sweep enqueues it'));
-        log.debug({ status: parked }, 'run let go while it waits');
-        return outcome;
+        log.debug({ status: parked, slotHeld: held !== null }, 'run let go while it waits');
+        return { ...outcome, slotHeld: held !== null };
       }
       const end: RunEnd = {
         orgId: run.orgId,
@@ -168,6 +184,20 @@ export class RunExecutor {
     } finally {
       leases.release(run.id);
     }
+  }
+
+  /**
+   * Keeps a waiting run's workflow slot when its definition says `holdSlotWhileWaiting`: the same
+   * holder (the run id) leased until any wait could end, no longer by a worker's heartbeat. Taken
+   * before the park commits, so a worker dying in between never leaves the run WAITING without its
+   * slot. Null when the workflow lets the slot go, or the slot was already lost (lease run out and
+   * taken by another run).
+   */
+  private async holdSlotWhileWaiting(run: runs.ClaimedRun, slot: WorkflowSlot): Promise<WorkflowSlot | null> {
+    const { definition } = await this.definitionOf(run);
+    if (!definition.holdSlotWhileWaiting) return null;
+    const ok = await this.deps.queue.acquireSlot({ key: slot.key, holder: run.id, limit: slot.limit, ttlMs: HELD_SLOT_TTL_MS });
+    return ok ? slot : null;
   }
 
   /**
@@ -481,6 +511,9 @@ export class RunExecutor {
             if (!(await runs.setTaskChild(db, run.orgId, taskRunId, this.owner, childId))) throw new LeaseLostError(run.id);
           },
         );
+        // The child was let go while it waits: this task waits with it, and the wake-up of the
+        // child's wait wakes this run too (store/waits.ts wakeRuns), which takes the child over again.
+        if (child.outcome.status === 'WAITING') throw new WaitPending(taskRunId, 0, child.id);
         if (child.outcome.status !== 'SUCCEEDED') throw new ChildRunFailed(child.id, child.outcome.error);
         return child.outcome.output;
       }
@@ -537,7 +570,8 @@ export class RunExecutor {
 
   /**
    * Tells the approvers (an e-mail or Teams operation) that an approval is open, with a link to the
-   * studio's Inbox, where they sign in to decide: the link carries no power of its own. A notice
+   * studio's Inbox (absolute, under STUDIO_PUBLIC_URL), where they sign in to decide: the link
+   * carries no power of its own. A notice
    * that cannot be sent is logged; the approval stays open (the Inbox lists it either way).
    */
   private async notifyApproval(
@@ -550,9 +584,18 @@ export class RunExecutor {
     log: Logger,
   ): Promise<void> {
     const notify = task.notify!;
+    const base = this.deps.studioPublicUrl;
+    if (!base) {
+      // A relative link in a mail or a Teams card opens nothing: no notice rather than a broken one.
+      log.warn(
+        { taskKey: task.key, approvalId, code: 'studio_public_url_unset' },
+        'approval notice not sent: STUDIO_PUBLIC_URL is not set, so there is no Inbox link to send; the Inbox lists the approval',
+      );
+      return;
+    }
     try {
       const target = await this.operation(run.orgId, projectId, notify.connector, notify.operation, task.key);
-      const approval = { id: approvalId, title: task.title, link: `/inbox?approval=${approvalId}` };
+      const approval = { id: approvalId, title: task.title, link: `${base}/inbox?approval=${encodeURIComponent(approvalId)}` };
       const input = this.parseInput(target.op, await mapValue(notify.input ?? {}, { ...context, approval }, task.key), task.key);
       await this.call(
         this.taskScope(run, projectId, task.key, log),
@@ -673,6 +716,8 @@ export class RunExecutor {
     if (!row) throw new Error(`child run ${childId} vanished`);
     if (row.status === 'SUCCEEDED' || row.status === 'FAILED') return { status: row.status, output: row.output, error: row.error };
     if (row.status === 'CANCELLED') return { status: 'FAILED', output: null, error: row.error };
+    // Still waiting (the parent was woken by another of its tasks): the parent's task waits on.
+    if (row.status === 'WAITING') return { status: 'WAITING', output: null, error: null };
     // Unfinished but not ours to take: we no longer hold the parent.
     throw new LeaseLostError(parent.id);
   }

@@ -7,11 +7,13 @@
  * - top-level RUNNING runs whose lease expired are enqueued: the claim takes them back and they
  *   resume from the first task that has not succeeded;
  * - parked runs of concurrency groups whose slots expired (dead holders) are woken;
+ * - slots kept by waiting runs (`holdSlotWhileWaiting`) whose run has ended are released;
  * - children left unfinished under a parent that already ended are closed.
  * A duplicate message is harmless: the claim is conditional, so a run executes once at a time.
  */
 import type { Platform } from '../platform';
 import { closeOrphans, recoverableRuns } from '../store/runs';
+import { clearHeldSlots, endedHeldSlots } from '../store/waits';
 
 /** What this module uses of the platform (not the whole of it). */
 export type RecoverySweepDeps = Pick<Platform, 'db' | 'logger' | 'queue'>;
@@ -22,12 +24,14 @@ export interface SweepResult {
   pending: number;
   expired: number;
   woken: number;
+  /** Slots kept by waiting runs (`holdSlotWhileWaiting`) released after their run ended. */
+  heldSlots: number;
   orphans: number;
 }
 
 /** One sweep; each step runs even when another fails (a Redis outage must not stop the database steps). */
 export async function recoverRuns(p: RecoverySweepDeps, opts: { pendingOlderThanMs?: number; limit?: number } = {}): Promise<SweepResult> {
-  const result: SweepResult = { deadWorkers: 0, requeuedMessages: 0, pending: 0, expired: 0, woken: 0, orphans: 0 };
+  const result: SweepResult = { deadWorkers: 0, requeuedMessages: 0, pending: 0, expired: 0, woken: 0, heldSlots: 0, orphans: 0 };
   const step = async (name: string, fn: () => Promise<void>) => {
     try {
       await fn();
@@ -50,10 +54,22 @@ export async function recoverRuns(p: RecoverySweepDeps, opts: { pendingOlderThan
   await step('parked', async () => {
     result.woken = await p.queue.wakeParked();
   });
+  await step('held slots', async () => {
+    // Slots kept by waiting runs that then ended (a cancel whose release failed, or any end): released, then forgotten.
+    const rows = await endedHeldSlots(p.db, opts.limit ?? 1_000);
+    const released: string[] = [];
+    for (const r of rows) {
+      await p.queue.releaseSlot(r.slot.key, r.runId, r.slot.limit);
+      released.push(r.runId);
+    }
+    await clearHeldSlots(p.db, released);
+    result.heldSlots = released.length;
+  });
   await step('orphans', async () => {
     result.orphans = await closeOrphans(p.db, opts.limit ?? 1_000);
   });
-  if (result.deadWorkers || result.pending || result.expired || result.woken || result.orphans) p.logger.info(result, 'recovery sweep');
+  if (result.deadWorkers || result.pending || result.expired || result.woken || result.heldSlots || result.orphans)
+    p.logger.info(result, 'recovery sweep');
   return result;
 }
 

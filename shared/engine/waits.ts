@@ -1,7 +1,8 @@
 /**
  * The worker's side of durable waits (issue #16). A `wait` or `approval` task opens its wait row
  * (store/waits.ts) and, unless it already ended, throws `WaitPending`: the executor then lets the
- * run go (`park`: WAITING, no lease, no worker, no concurrency slot). Whoever ends the wait later
+ * run go (`park`: WAITING, no lease, no worker, no concurrency slot unless the workflow says
+ * `holdSlotWhileWaiting`). Whoever ends the wait later
  * (signal, event, timer, decision, cancel) makes the run PENDING and enqueues it; the claim starts
  * the waiting task again and this module hands it the wait's result: the payload or decisions as
  * its output, or a failure (`wait_timed_out`, `approval_rejected`) handled like any other.
@@ -11,7 +12,7 @@ import { TaskFailedError } from '../domain/errors';
 import { evaluate, mapValue } from '../domain/expressions';
 import { WAIT_MAX_MS, type ApprovalTask, type WaitTask } from '../domain/workflow-definition';
 import type { ClaimedRun } from '../store/runs';
-import { lockHeldRun, openWait, parkRun, runRequester, type NewWait, type WaitRow } from '../store/waits';
+import { lockHeldRun, openWait, parkRun, runLineage, runRequester, type HeldSlot, type NewWait, type WaitRow } from '../store/waits';
 import { LeaseLostError } from './lease';
 
 /** Thrown by a waiting task: the run is to be let go until the wait ends. Not a failure. */
@@ -19,6 +20,8 @@ export class WaitPending extends Error {
   constructor(
     readonly taskRunId: string,
     readonly attempt: number,
+    /** A `workflow` task waiting because its child run waits: the child parked, this task waits with it. */
+    readonly childRunId: string | null = null,
   ) {
     super('the task waits');
   }
@@ -33,7 +36,7 @@ export interface EnteredWait {
 type Context = Record<string, unknown>;
 
 /** What a wait task waits for, evaluated once when the wait opens (its key and time are kept in the row). */
-async function describe(task: WaitTask | ApprovalTask, context: Context, db: Db, run: ClaimedRun) {
+async function describe(task: WaitTask | ApprovalTask, context: Context, db: Db, orgId: string, rootRunId: string) {
   const base = { taskKey: task.key } as const;
   if (task.type === 'approval') {
     const details = task.details ? await mapValue(task.details, context, task.key) : null;
@@ -47,7 +50,8 @@ async function describe(task: WaitTask | ApprovalTask, context: Context, db: Db,
         approvers: task.approvers,
         required: task.required ?? 1,
         allowRequester: task.allowRequester ?? false,
-        requester: await runRequester(db, run.orgId, run.id),
+        // Who started the top-level run (a child run is started by its parent).
+        requester: await runRequester(db, orgId, rootRunId),
       },
     };
   }
@@ -93,14 +97,19 @@ export async function enterWait(
   context: Context,
   onOpened?: (wait: WaitRow) => Promise<void>,
 ): Promise<unknown> {
-  if (run.parentRunId)
+  // A child run (a `workflow` task's) waits like a top-level one and its parents wait with it. Under
+  // a chunk it may not: a chunked task keeps up to `concurrency` chunks in flight on one worker and
+  // ends when all have; a parked chunk would need the chunked task, its in-flight count and every
+  // sibling chunk to be let go and taken up again, which the chunk dispatcher does not do.
+  const lineage = run.parentRunId ? await runLineage(db, run.orgId, run.id) : { rootId: run.id, inChunk: false };
+  if (lineage.inChunk)
     throw new TaskFailedError(
       'wait_in_child_run',
-      `Task '${task.key}': waits and approvals run in top-level runs only; this run is a child of ${run.parentRunId}.`,
+      `Task '${task.key}': waits and approvals do not run under a chunked task (this run is a chunk's child of ${run.parentRunId}).`,
       { retryable: false },
     );
   // What it waits for is worked out before the transaction (expressions, the requester lookup).
-  const what = await describe(task, context, db, run);
+  const what = await describe(task, context, db, run.orgId, lineage.rootId);
   const entered = await db.tx(async (q): Promise<EnteredWait | null> => {
     const attempt = await lockHeldRun(q, run.orgId, run.id, owner);
     if (attempt === null) return null;
@@ -137,7 +146,13 @@ export function outcomeOf(taskKey: string, wait: WaitRow): unknown {
  * Lets the run go while the given tasks wait. Returns 'PENDING' when a wait ended meanwhile (the
  * caller enqueues the run), 'WAITING' otherwise; throws when the lease is gone.
  */
-export async function park(db: Db, run: ClaimedRun, owner: string, waiting: readonly WaitPending[]): Promise<'WAITING' | 'PENDING'> {
+export async function park(
+  db: Db,
+  run: ClaimedRun,
+  owner: string,
+  waiting: readonly WaitPending[],
+  heldSlot: HeldSlot | null = null,
+): Promise<'WAITING' | 'PENDING'> {
   const status = await db.tx(async (q) => {
     const attempt = await lockHeldRun(q, run.orgId, run.id, owner);
     if (attempt === null) return null;
@@ -147,6 +162,8 @@ export async function park(db: Db, run: ClaimedRun, owner: string, waiting: read
       run.id,
       waiting.map((w) => w.taskRunId),
       attempt,
+      heldSlot,
+      waiting.flatMap((w) => (w.childRunId ? [w.childRunId] : [])),
     );
   });
   if (status === null) throw new LeaseLostError(run.id);

@@ -107,6 +107,7 @@ export class Worker {
       logger,
       leases: this.leases,
       maxWorkerCrashes: platform.config.worker.maxCrashes,
+      studioPublicUrl: platform.config.studioPublicUrl,
       taskServices: createTaskServices({
         db: platform.db,
         ai: platform.ai,
@@ -268,9 +269,12 @@ export class Worker {
       }
       this.leases.holdSlot(slot.key, claimed.id);
     }
+    // A run let go WAITING with `holdSlotWhileWaiting` keeps its slot (released by its end, a cancel or the sweep).
+    let slotHeld = false;
     try {
       const started = Date.now();
-      const outcome = await this.executor.execute(claimed);
+      const outcome = await this.executor.execute(claimed, undefined, slot);
+      slotHeld = outcome.slotHeld === true;
       recordRunEnd(started, outcome.status, outcome.error?.code);
       this.completed++;
     } catch (err) {
@@ -284,8 +288,8 @@ export class Worker {
         await queue.enqueue({ ...message, enqueuedAt: Date.now() }).catch(() => undefined);
       }
     } finally {
-      if (slot) {
-        this.leases.releaseSlot(slot.key, claimed.id);
+      if (slot) this.leases.releaseSlot(slot.key, claimed.id);
+      if (slot && !slotHeld) {
         await queue
           .releaseSlot(slot.key, claimed.id, slot.limit)
           .catch((err) => logger.warn({ err }, 'releasing a concurrency slot failed; its lease will run out'));

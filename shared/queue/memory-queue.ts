@@ -172,7 +172,8 @@ export function createMemoryQueue(): WorkQueue {
       const expiry = Date.now() + ttlMs;
       for (const s of list) {
         const held = slots.get(s.key);
-        if (held?.has(s.holder)) held.set(s.holder, expiry);
+        // Never shortened: a slot held for a waiting run is leased far longer than a beat (as ZADD GT).
+        if (held?.has(s.holder) && held.get(s.holder)! < expiry) held.set(s.holder, expiry);
       }
     },
     async wakeParked() {

@@ -281,8 +281,9 @@ export function createRedisQueue(opts: RedisQueueOptions): WorkQueue {
       try {
         const expiry = Date.now() + ttlMs;
         const p = cmd.pipeline();
-        // XX: a slot that expired and was taken by someone else is not resurrected.
-        for (const s of slots) p.zadd(slotsKey(s.key), 'XX', expiry, s.holder);
+        // XX: a slot that expired and was taken by someone else is not resurrected. GT: a slot held
+        // for a waiting run (leased far longer, execute-run.ts) is never shortened by a late beat.
+        for (const s of slots) p.zadd(slotsKey(s.key), 'XX', 'GT', expiry, s.holder);
         await p.exec();
       } catch (err) {
         unavailable(err);

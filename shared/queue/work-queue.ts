@@ -80,7 +80,7 @@ export interface ConcurrencySlots {
   acquireSlot(req: SlotRequest): Promise<boolean>;
   /** Gives a slot back and moves parked messages of `key` to the queue while there is room. */
   releaseSlot(key: string, holder: string, limit: number): Promise<void>;
-  /** Extends the leases of slots still held. */
+  /** Extends the leases of slots still held (never shortens one: a waiting run's slot is leased longer). */
   renewSlots(slots: ReadonlyArray<{ key: string; holder: string }>, ttlMs: number): Promise<void>;
   /** Drops expired slots of every key with parked messages and wakes parked messages where there is room. */
   wakeParked(): Promise<number>;

@@ -330,9 +330,13 @@ export async function closeOrphans(q: Queryable, limit: number): Promise<number>
   const { rowCount } = await q.query(
     `WITH orphans AS (
        SELECT k.id FROM workflow_runs k JOIN workflow_runs p ON p.id = k.parent_run_id
-        WHERE k.status IN ('PENDING', 'RUNNING') AND (k.lease_expires_at IS NULL OR k.lease_expires_at < clock_timestamp())
+        WHERE k.status IN ('PENDING', 'RUNNING', 'WAITING') AND (k.lease_expires_at IS NULL OR k.lease_expires_at < clock_timestamp())
           AND p.status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')
         LIMIT $1::int
+     ), orphan_waits AS (
+       -- The arbiter's conditional update (store/waits.ts): a wait a signal already ended stays ended.
+       UPDATE run_waits SET status = 'cancelled', resolved_at = clock_timestamp()
+        WHERE run_id IN (SELECT id FROM orphans) AND status = 'waiting'
      ), orphan_tasks AS (
        UPDATE task_runs SET status = 'CANCELLED', finished_at = clock_timestamp()
         WHERE run_id IN (SELECT id FROM orphans) AND ${CLAIMABLE_TASK}

@@ -49,10 +49,10 @@ export const TASK_TRANSITIONS: readonly TaskTransition[] = [
     why: 'a woken graph run starts its waiting tasks again, uncounted, to take their wait results',
   },
   {
-    from: ['PENDING', 'RUNNING'],
+    from: ['PENDING', 'RUNNING', 'WAITING'],
     to: 'RUNNING',
     statement: 'task-transitions.startTask',
-    why: 'a task starts on its own (resumed, or its needs were met without another task ending)',
+    why: 'a task starts on its own (resumed, or its needs were met without another task ending; a WAITING task of a child run taken over again, uncounted)',
   },
   {
     from: ['RUNNING'],

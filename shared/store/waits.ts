@@ -78,14 +78,41 @@ export interface NewWait {
   approval?: ApprovalSpec | null;
 }
 
-/** Locks runs in id order; returns the status of each found in the organisation. */
+/**
+ * Locks runs and every run above them (a child run's wait wakes its parents too), in id order;
+ * returns the status of each found in the organisation. Locking the parents is what keeps a
+ * parent's park and a child's wake-up from missing each other (see `parkRun`).
+ */
 export async function lockRuns(q: Queryable, orgId: string, runIds: readonly string[]): Promise<Map<string, RunStatus>> {
   if (!runIds.length) return new Map();
   const { rows } = await q.query<{ id: string; status: RunStatus }>(
-    `SELECT id, status FROM workflow_runs WHERE id = ANY($1::uuid[]) AND org_id = $2::uuid ORDER BY id FOR UPDATE`,
+    `WITH RECURSIVE lineage AS (
+       SELECT id, parent_run_id FROM workflow_runs WHERE id = ANY($1::uuid[]) AND org_id = $2::uuid
+       UNION
+       SELECT p.id, p.parent_run_id FROM workflow_runs p JOIN lineage l ON p.id = l.parent_run_id
+     )
+     SELECT id, status FROM workflow_runs WHERE id IN (SELECT id FROM lineage) AND org_id = $2::uuid ORDER BY id FOR UPDATE`,
     [[...new Set(runIds)], orgId],
   );
   return new Map(rows.map((r) => [r.id, r.status]));
+}
+
+/**
+ * Where a run sits: its top-level run, and whether a chunk lies on the way up (waits are refused
+ * there: shared/engine/waits.ts).
+ */
+export async function runLineage(q: Queryable, orgId: string, runId: string): Promise<{ rootId: string; inChunk: boolean }> {
+  const { rows } = await q.query<{ rootId: string; inChunk: boolean }>(
+    `WITH RECURSIVE lineage AS (
+       SELECT id, parent_run_id, parent_chunk_index FROM workflow_runs WHERE id = $1::uuid AND org_id = $2::uuid
+       UNION
+       SELECT p.id, p.parent_run_id, p.parent_chunk_index FROM workflow_runs p JOIN lineage l ON p.id = l.parent_run_id
+     )
+     SELECT (SELECT id FROM lineage WHERE parent_run_id IS NULL) AS "rootId", bool_or(parent_chunk_index IS NOT NULL) AS "inChunk"
+       FROM lineage`,
+    [runId, orgId],
+  );
+  return { rootId: rows[0]?.rootId ?? runId, inChunk: rows[0]?.inChunk ?? false };
 }
 
 /** Locks the run for the worker that holds its lease; its attempt, or null when the lease is gone (fenced). */
@@ -167,20 +194,38 @@ export async function endWaits(
   return rows;
 }
 
-/** Makes WAITING runs PENDING (after the caller ended one of their waits); returns those woken, to enqueue. */
+/**
+ * Makes WAITING runs PENDING (after the caller ended one of their waits, with `lockRuns` held), and
+ * the WAITING runs above them: a child run waits inside its parent's task, so the top-level run is
+ * what the queue resumes, and it takes the child over again. Returns the top-level runs woken, to enqueue.
+ */
 export async function wakeRuns(q: Queryable, orgId: string, runIds: readonly string[]): Promise<string[]> {
   if (!runIds.length) return [];
-  const { rows } = await q.query<{ id: string }>(
-    `UPDATE workflow_runs SET status = 'PENDING' WHERE id = ANY($1::uuid[]) AND org_id = $2::uuid AND status = 'WAITING' RETURNING id`,
+  const { rows } = await q.query<{ id: string; top: boolean }>(
+    `WITH RECURSIVE lineage AS (
+       SELECT id, parent_run_id FROM workflow_runs WHERE id = ANY($1::uuid[]) AND org_id = $2::uuid AND status = 'WAITING'
+       UNION
+       SELECT p.id, p.parent_run_id FROM workflow_runs p JOIN lineage l ON p.id = l.parent_run_id WHERE p.status = 'WAITING'
+     )
+     UPDATE workflow_runs w SET status = 'PENDING' FROM lineage WHERE w.id = lineage.id AND w.org_id = $2::uuid
+     RETURNING w.id, lineage.parent_run_id IS NULL AS top`,
     [[...new Set(runIds)], orgId],
   );
-  return rows.map((r) => r.id);
+  return rows.filter((r) => r.top).map((r) => r.id);
+}
+
+/** A workflow concurrency slot a WAITING run keeps (`holdSlotWhileWaiting`; migration 0026). */
+export interface HeldSlot {
+  key: string;
+  limit: number;
 }
 
 /**
  * Lets a run go while its tasks wait (inside the caller's transaction, after `lockHeldRun`): if
  * none of the waits has ended meanwhile, the run and the waiting tasks become WAITING, with no
- * lease; if one has, the run goes back to PENDING to be claimed again at once. Returns the status set.
+ * lease; if one has, the run goes back to PENDING to be claimed again at once. `heldSlot` records
+ * the concurrency slot the run keeps meanwhile (either way: a cancel before the next claim must
+ * release it). Returns the status set.
  */
 export async function parkRun(
   q: Queryable,
@@ -188,16 +233,22 @@ export async function parkRun(
   runId: string,
   taskRunIds: readonly string[],
   attempt: number,
+  heldSlot: HeldSlot | null = null,
+  childRunIds: readonly string[] = [],
 ): Promise<'WAITING' | 'PENDING'> {
+  // A task waiting on a child run's wait: the child's wake-up (which locks this run first) made the
+  // child PENDING if it came before this park; then the run goes straight back to the queue.
   const { rows } = await q.query<{ ended: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM run_waits WHERE run_id = $1::uuid AND task_run_id = ANY($2::uuid[]) AND run_attempt = $3::int
-                     AND status <> 'waiting') AS ended`,
-    [runId, taskRunIds, attempt],
+                     AND status <> 'waiting')
+         OR EXISTS (SELECT 1 FROM workflow_runs WHERE id = ANY($4::uuid[]) AND status <> 'WAITING') AS ended`,
+    [runId, taskRunIds, attempt, childRunIds],
   );
   const status = rows[0]?.ended ? 'PENDING' : 'WAITING';
   await q.query(
-    `UPDATE workflow_runs SET status = $3::text, lease_owner = NULL, lease_expires_at = NULL WHERE id = $1::uuid AND org_id = $2::uuid`,
-    [runId, orgId, status],
+    `UPDATE workflow_runs SET status = $3::text, lease_owner = NULL, lease_expires_at = NULL, held_slot = COALESCE($4::jsonb, held_slot)
+      WHERE id = $1::uuid AND org_id = $2::uuid`,
+    [runId, orgId, status, heldSlot ? JSON.stringify(heldSlot) : null],
   );
   if (status === 'WAITING')
     await q.query(`UPDATE task_runs SET status = 'WAITING' WHERE id = ANY($1::uuid[]) AND run_id = $2::uuid AND status = 'RUNNING'`, [
@@ -205,6 +256,38 @@ export async function parkRun(
       runId,
     ]);
   return status;
+}
+
+/** The slots held for these runs while they waited (read in the transaction that cancels them). */
+export async function heldSlotsOf(
+  q: Queryable,
+  orgId: string,
+  runIds: readonly string[],
+): Promise<Array<{ runId: string; slot: HeldSlot }>> {
+  if (!runIds.length) return [];
+  const { rows } = await q.query<{ runId: string; slot: HeldSlot }>(
+    `SELECT id AS "runId", held_slot AS slot FROM workflow_runs WHERE id = ANY($1::uuid[]) AND org_id = $2::uuid AND held_slot IS NOT NULL`,
+    [runIds, orgId],
+  );
+  return rows;
+}
+
+/** Runs that ended still recording a held slot (index workflow_runs_held_slot): the sweep releases those slots. */
+export async function endedHeldSlots(q: Queryable, limit: number): Promise<Array<{ runId: string; slot: HeldSlot }>> {
+  const { rows } = await q.query<{ runId: string; slot: HeldSlot }>(
+    `SELECT id AS "runId", held_slot AS slot FROM workflow_runs
+      WHERE held_slot IS NOT NULL AND status IN ('SUCCEEDED', 'FAILED', 'CANCELLED') LIMIT $1::int`,
+    [limit],
+  );
+  return rows;
+}
+
+/** Forgets the held slots of runs that ended (after their release); a run retried meanwhile keeps its record. */
+export async function clearHeldSlots(q: Queryable, runIds: readonly string[]): Promise<void> {
+  if (!runIds.length) return;
+  await q.query(`UPDATE workflow_runs SET held_slot = NULL WHERE id = ANY($1::uuid[]) AND status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')`, [
+    runIds,
+  ]);
 }
 
 /** The attempt a run is in. */

@@ -96,6 +96,7 @@ export const SAMPLE_VALUES: Readonly<Record<string, string>> = {
   AZURE_OPENAI_DEPLOYMENT: 'gpt-4o-mini',
   AZURE_OPENAI_EMBEDDING_DEPLOYMENT: 'text-embedding-3-small',
   LLM_PROVIDER: 'azure-openai',
+  STUDIO_PUBLIC_URL: 'https://nice-sea-0a1b2c3d4.5.azurestaticapps.net',
   SERVICE_BUS_TRIGGERS:
     '[{"name":"orders","queue":"demiton-runs","orgId":"33333333-3333-4333-8333-333333333333","workflowId":"44444444-4444-4444-8444-444444444444"}]',
 };

@@ -2859,7 +2859,7 @@ export interface components {
                 limit: number;
             };
             description?: string;
-            /** @description true: a WAITING run keeps its concurrency slot (default: a waiting run holds none). */
+            /** @description true: a WAITING run keeps its workflow concurrency slot until the wait ends, the run is cancelled or ends (default: a waiting run holds none). */
             holdSlotWhileWaiting?: boolean;
             /** @description JSON Schema (2020-12) the run input must satisfy. */
             inputSchema?: {
@@ -3111,7 +3111,7 @@ export interface components {
                     limit: number;
                 };
                 description?: string;
-                /** @description true: a WAITING run keeps its concurrency slot (default: a waiting run holds none). */
+                /** @description true: a WAITING run keeps its workflow concurrency slot until the wait ends, the run is cancelled or ends (default: a waiting run holds none). */
                 holdSlotWhileWaiting?: boolean;
                 /** @description JSON Schema (2020-12) the run input must satisfy. */
                 inputSchema?: {
@@ -3440,7 +3440,7 @@ export interface components {
                     limit: number;
                 };
                 description?: string;
-                /** @description true: a WAITING run keeps its concurrency slot (default: a waiting run holds none). */
+                /** @description true: a WAITING run keeps its workflow concurrency slot until the wait ends, the run is cancelled or ends (default: a waiting run holds none). */
                 holdSlotWhileWaiting?: boolean;
                 /** @description JSON Schema (2020-12) the run input must satisfy. */
                 inputSchema?: {

@@ -88,6 +88,19 @@ describe.each(backends)('work queue contracts: %s', (_name, make) => {
       expect(await q.acquireSlot(req('h5'))).toBe(false);
     });
 
+    it('a renewal never shortens a longer lease (a waiting run holds its slot past any heartbeat)', async () => {
+      env = make();
+      const q: ConcurrencySlots & RunQueue = env.queue;
+      expect(await q.acquireSlot({ key: 'held', holder: 'waiting-run', limit: 1, ttlMs: 60_000 })).toBe(true);
+      await q.renewSlots([{ key: 'held', holder: 'waiting-run' }], 100);
+      await sleep(300);
+      expect(await q.acquireSlot({ key: 'held', holder: 'next-run', limit: 1, ttlMs: 60_000 })).toBe(false);
+      // The holder itself takes it again with a shorter lease (a resumed run on a worker's lease), which then runs out.
+      expect(await q.acquireSlot({ key: 'held', holder: 'waiting-run', limit: 1, ttlMs: 200 })).toBe(true);
+      await sleep(400);
+      expect(await q.acquireSlot({ key: 'held', holder: 'next-run', limit: 1, ttlMs: 60_000 })).toBe(true);
+    });
+
     it('parks a refused run once and moves it to the queue when a slot frees, as the message it came with', async () => {
       env = make();
       const q: ConcurrencySlots & RunQueue = env.queue;

@@ -4,14 +4,18 @@
  * signal, an event, a time and a 2-of-3 approval: the waits end with no worker alive, and another
  * worker finishes each run, every wait resumed once and no effect before it repeated; (2) while it
  * runs the task after a resumed wait: the rescuer runs that task again and takes the wait's
- * recorded result, never waiting again.
+ * recorded result, never waiting again; (3) while a run waits holding its workflow's one slot
+ * (`holdSlotWhileWaiting`): the slot is neither lost to the next run nor held twice once the run
+ * resumes on another worker, and nothing holds it after both runs ended.
  */
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { recoverRuns } from '../../../shared/engine/recovery-sweep';
 import type { Principal } from '../../../shared/domain/principal';
 import { Worker } from '../../../shared/engine/worker';
 import * as waits from '../../../shared/engine/waits-service';
 import { DEV_ORG_ID } from '../../../shared/store/organisations';
-import { api, waitFor } from '../../helpers/test-platform';
+import { api, TEST_REDIS_URL, waitFor } from '../../helpers/test-platform';
 import { crashStack, sweepLoop } from './fault-kit';
 
 const stack = crashStack();
@@ -138,5 +142,67 @@ describe('a worker killed while it resumes', () => {
     expect(stack.probe.deliveries.get(t['before']!.id)).toBe(1);
     const rows = await stack.platform.db.query('SELECT 1 FROM run_waits WHERE run_id = $1', [id]);
     expect(rows.rowCount).toBe(1);
+  }, 120_000);
+});
+
+describe('a worker killed while its waiting run holds the slot', () => {
+  it('the slot is neither lost to the next run nor held twice; nothing holds it once both runs ended', async () => {
+    const wf = await createWorkflow({
+      name: 'crash-hold-slot',
+      concurrency: { limit: 1 },
+      holdSlotWhileWaiting: true,
+      tasks: [effect('before', 'before'), { key: 'w', type: 'wait', signal: 'go' }, effect('after', 'after')],
+    });
+    const redis = new Redis(TEST_REDIS_URL);
+    const holders = async () => redis.zrange(`{${stack.platform.redisPrefix}}:slots:wf:${DEV_ORG_ID}:${wf}`, '0', '-1');
+    try {
+      const victim = stack.worker();
+      await victim.waitFor(/worker .* started/);
+      const a = await trigger(wf);
+      await waitFor(async () => (await status(a)) === 'WAITING', 30_000, 50);
+      const b = await trigger(wf);
+      await victim.kill('SIGKILL');
+
+      // Another worker and the sweep, past the dead worker's lease (2 s) and its heartbeat: the
+      // slot is a's still, so b is claimed, refused and parked, again and again, but never runs.
+      const rescuer = new Worker(stack.platform, { concurrency: 4, pollMs: 100 });
+      rescuer.start();
+      const sweep = sweepLoop(stack.platform);
+      try {
+        const seen = new Set<string>();
+        const until = Date.now() + 5_000;
+        while (Date.now() < until) {
+          const h = await holders();
+          expect(h.length).toBeLessThanOrEqual(1);
+          h.forEach((x) => seen.add(x));
+          expect(await status(b)).toBe('PENDING');
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        expect([...seen]).toEqual([a]);
+
+        await api(stack.host.url, 'POST', `/api/runs/${a}/signals/go`, { n: 1 });
+        await waitFor(async () => (await status(a)) === 'SUCCEEDED', 30_000, 50);
+        await waitFor(async () => (await status(b)) === 'WAITING', 30_000, 50);
+        expect(await holders()).toEqual([b]);
+        await api(stack.host.url, 'POST', `/api/runs/${b}/signals/go`, { n: 2 });
+        await waitFor(async () => (await status(b)) === 'SUCCEEDED', 30_000, 50);
+      } finally {
+        await sweep.stop();
+        await rescuer.stop();
+      }
+      expect(await holders()).toEqual([]);
+      await recoverRuns(stack.platform);
+      const records = await stack.platform.db.query('SELECT 1 FROM workflow_runs WHERE id = ANY($1::uuid[]) AND held_slot IS NOT NULL', [
+        [a, b],
+      ]);
+      expect(records.rowCount).toBe(0);
+      for (const id of [a, b]) {
+        const t = await tasksOf(id);
+        expect(stack.probe.deliveries.get(t['before']!.id)).toBe(1);
+        expect(stack.probe.deliveries.get(t['after']!.id)).toBe(1);
+      }
+    } finally {
+      redis.disconnect();
+    }
   }, 120_000);
 });
