@@ -25,6 +25,7 @@ import {
   type BulkRunFilter,
 } from '../store/bulk-run-actions';
 import { queueRetry, type RetryOptions } from './rerun';
+import { refuseIfArchived } from './workflow-archive';
 
 /** Runs one action may retry: 10,000 ids are 360 KB on the row and about 100 batches. */
 export const MAX_BULK_RUNS = 10_000;
@@ -64,7 +65,10 @@ function toFilter(f: BulkRetryRequest['filter']): BulkRunFilter {
 
 /** How many runs the filter selects now (up to MAX_BULK_RUNS + 1), and the bound. */
 export async function previewBulkRetry(p: Platform, who: Principal, req: BulkRetryRequest) {
-  const matched = await countMatchingRuns(p.db, who.orgId, toFilter(req.filter), MAX_BULK_RUNS);
+  const filter = toFilter(req.filter);
+  // Runs of archived workflows are never selected; naming one is refused rather than matching none.
+  if (filter.workflowId) await refuseIfArchived(p.db, who.orgId, filter.workflowId);
+  const matched = await countMatchingRuns(p.db, who.orgId, filter, MAX_BULK_RUNS);
   return { matched: Math.min(matched, MAX_BULK_RUNS), overLimit: matched > MAX_BULK_RUNS, limit: MAX_BULK_RUNS };
 }
 
@@ -116,6 +120,7 @@ export async function startBulkRetry(
   const options = { version: req.options?.version ?? 'same', ...(req.options?.fromTask ? { fromTask: req.options.fromTask } : {}) };
   const id = randomUUID();
   await p.db.tx(async (q) => {
+    if (filter.workflowId) await refuseIfArchived(q, who.orgId, filter.workflowId);
     const ids = await matchingRunIds(q, who.orgId, filter, MAX_BULK_RUNS + 1);
     if (ids.length > MAX_BULK_RUNS)
       throw new ValidationError(

@@ -2,12 +2,13 @@
  * Archive and restore a workflow. Archiving is refused while the workflow has PENDING or RUNNING
  * runs (409 `workflow_has_live_runs`: cancel them or wait); its versions and finished runs are
  * kept. An archived workflow starts no run (409 `workflow_archived` from triggers, schedules and
- * webhooks, all of which go through the pre-flight commit) and is left out of workflow lists unless
- * `includeArchived=true`. Each change is audited in the same transaction.
+ * webhooks, all of which go through the pre-flight commit; a task that would start it as a child
+ * fails with `workflow_archived`), its runs are not retried (409 `workflow_archived`, and bulk
+ * retries leave them out), and it is left out of workflow lists unless `includeArchived=true`. Each change is audited in the same transaction.
  */
 import { ConflictError, NotFoundError } from '../domain/errors';
 import type { Principal } from '../domain/principal';
-import type { Db } from '../db/db';
+import type { Queryable } from '../db/db';
 import type { Platform } from '../platform';
 import { appendAudit } from '../store/audit';
 import { isArchived, liveRunCount, lockWorkflowForArchive, setArchived } from '../store/workflow-archive';
@@ -64,7 +65,7 @@ export async function restoreWorkflow(p: Platform, who: Principal, id: string): 
 }
 
 /** Refuses to start a run of an archived workflow. */
-export async function refuseIfArchived(db: Db, orgId: string, workflowId: string): Promise<void> {
+export async function refuseIfArchived(db: Queryable, orgId: string, workflowId: string): Promise<void> {
   if (await isArchived(db, orgId, workflowId))
     throw new ConflictError('workflow_archived', `Workflow ${workflowId} is archived; restore it to start runs.`);
 }
