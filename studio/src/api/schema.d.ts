@@ -2342,7 +2342,9 @@ export interface components {
             trigger: "http" | "schedule" | "workflow" | "chunk" | "event" | "test";
             /** @description For a PENDING run, or a RUNNING run whose worker stopped renewing its lease: why it waits (absent in lists). */
             waiting?: {
-                /** @description concurrency_limit: the runs holding the slots it needs. */
+                /** @description connector_limit: the connector whose `maxInFlight` is full (the run is RUNNING, its task's call waits). */
+                connector?: string;
+                /** @description concurrency_limit, connector_limit: the runs holding the slots it needs. */
                 heldBy?: string[];
                 leaseExpiresAt?: string | null;
                 /** @description worker_lost: the worker that held the run. */
@@ -2353,7 +2355,9 @@ export interface components {
                 /** @description queued: 1 + the PENDING runs of the organisation created before it. */
                 queuePosition?: number;
                 /** @enum {string} */
-                reason: "queued" | "concurrency_limit" | "inside_parent" | "worker_lost";
+                reason: "queued" | "concurrency_limit" | "connector_limit" | "inside_parent" | "worker_lost";
+                /** @description connector_limit: the task whose call waits. */
+                task?: string;
             } | null;
             /** Format: uuid */
             workflowId: string;
