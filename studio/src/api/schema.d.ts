@@ -905,7 +905,8 @@ export interface paths {
         /** Save a new version of a workflow; runs keep the version they started with */
         put: operations["updateWorkflow"];
         post?: never;
-        delete?: never;
+        /** Delete an archived workflow with its versions, draft, schedules, triggers and runs; the audit log stays (409 `workflow_not_archived` unless archived first, `workflow_has_live_runs` while a run of its trees is PENDING or RUNNING) */
+        delete: operations["deleteWorkflow"];
         options?: never;
         head?: never;
         patch?: never;
@@ -6341,6 +6342,35 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["WorkflowView"];
                 };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description An error */
             default: {
