@@ -9,6 +9,7 @@ import { formatPlan, planApply, summarise, type PlanItem, type RemoteWorkflow } 
 import { apiClient, call, problemError, unreachable, authHeaders, type ApiClient, type RunView, type WorkflowView } from './client';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 import { cliEnv, readConfig, resolveConnection, writeConfig, type CliEnv, type Connection } from './profiles';
+import { deviceCodeSignIn } from './device-code';
 import { followRun, ProgressView, taskLine } from './run-progress';
 import { loadWorkflows, parseWorkflowText, writeWorkflowFiles } from './workflow-files';
 
@@ -62,6 +63,62 @@ export async function login(io: Io, flags: Common & { apiKey?: string | undefine
   const data = { profile: name, url, orgId: me.orgId, orgName: me.orgName, actor: me.actor, role: me.role, devMode: me.devMode };
   io.out(
     `Signed in to ${url} as ${me.actor.type} ${me.actor.id} (${me.role} of ${me.orgName}); profile '${name}' saved in ${env.configPath}\n`,
+  );
+  return { exitCode: EXIT.ok, data };
+}
+
+/**
+ * `demiton login --device-code`: signs in with Entra ID (device code flow, cli/device-code.ts). The
+ * authority, client id and scopes come from the flags, else the profile, else the control plane's
+ * GET /api/auth/config; the token is checked against GET /api/me, then saved in the profile with
+ * where it came from (so the next `login --device-code` of that profile needs no flags).
+ */
+export async function loginDeviceCode(
+  io: Io,
+  flags: Common & { authority?: string | undefined; clientId?: string | undefined; scope?: string | undefined },
+): Promise<Outcome> {
+  const env = io.env;
+  const config = readConfig(env.configPath);
+  const name = flags.profile ?? env.profile ?? config.current ?? 'default';
+  const saved = config.profiles[name];
+  const url = (flags.url ?? env.url ?? saved?.url)?.replace(/\/+$/, '');
+  if (!url) throw new CliError(EXIT.usage, 'missing_url', 'Say which control plane: `demiton login --device-code --url https://…`.');
+  let authority = flags.authority ?? saved?.authority;
+  let clientId = flags.clientId ?? saved?.clientId;
+  let scopes = flags.scope ? flags.scope.split(/[\s,]+/).filter(Boolean) : saved?.scopes;
+  if (!authority || !clientId || !scopes?.length) {
+    const ac = await call('Reading the sign-in configuration', apiClient({ profile: name, url }).GET('/api/auth/config'));
+    authority ??= ac.authority ?? undefined;
+    clientId ??= ac.clientId ?? undefined;
+    if (!scopes?.length) scopes = ac.scopes;
+  }
+  if (!authority || !clientId)
+    throw new CliError(
+      EXIT.usage,
+      'no_identity_provider',
+      `${url} names no Entra authority and client for signing in; pass --authority https://<host>/<tenant> and --client-id <application id> (or use an API key).`,
+    );
+  try {
+    new URL(authority);
+  } catch {
+    throw new CliError(EXIT.usage, 'invalid_authority', `--authority '${authority}' is not a URL (https://<host>/<tenant>).`);
+  }
+  const token = await deviceCodeSignIn({ authority, clientId, scopes: scopes ?? [] }, (m) => io.err(`${m}\n`));
+  const conn: Connection = { profile: name, url, accessToken: token.accessToken };
+  const me = await call('Signing in', apiClient(conn).GET('/api/me'));
+  config.profiles[name] = {
+    url,
+    accessToken: token.accessToken,
+    accessTokenExpiresAt: token.expiresAt,
+    authority,
+    clientId,
+    ...(scopes?.length ? { scopes } : {}),
+  };
+  config.current = name;
+  writeConfig(env.configPath, config);
+  const data = { profile: name, url, orgId: me.orgId, orgName: me.orgName, actor: me.actor, role: me.role, expiresAt: token.expiresAt };
+  io.out(
+    `Signed in to ${url} as ${me.actor.type} ${me.actor.id} (${me.role} of ${me.orgName}) until ${token.expiresAt}; profile '${name}' saved\n`,
   );
   return { exitCode: EXIT.ok, data };
 }
@@ -394,6 +451,44 @@ export async function runsCancel(io: Io, flags: Common & { id: string | undefine
   const r = await call('Cancelling the run', api.POST('/api/runs/{id}/cancel', { params: { path: { id: runId(flags.id) } } }));
   if (!io.json) io.out(`run ${r.id} ${r.status} (${r.cancelledRuns} run(s) cancelled)\n`);
   return { exitCode: EXIT.ok, data: r };
+}
+
+// ---- approvals -----------------------------------------------------------------------------
+
+/** `demiton approvals ls [--all]`: the approvals the caller may decide now (all of the organisation with --all). */
+export async function approvalsList(io: Io, flags: Common & { all?: boolean | undefined }): Promise<Outcome> {
+  const { api } = connect(io, flags);
+  const list = await call('Listing approvals', api.GET('/api/approvals', { params: { query: { status: flags.all ? 'all' : 'pending' } } }));
+  if (!io.json) {
+    for (const a of list.items)
+      io.out(
+        `${a.id}  ${a.status.padEnd(9)}  ${a.approvals}/${a.required}  run ${a.runId} task ${a.taskKey}  ${a.title}${a.canDecide ? '' : `  (${a.reason ?? 'not yours to decide'})`}\n`,
+      );
+    if (!list.items.length) io.out(flags.all ? 'No approvals.\n' : 'Nothing waits for your decision.\n');
+  }
+  return { exitCode: EXIT.ok, data: list };
+}
+
+/** `demiton approvals approve|reject <id> [--comment <text>]`: one decision; 5 when refused (not yours, already decided, closed). */
+export async function approvalsDecide(
+  io: Io,
+  flags: Common & { id: string | undefined; decision: 'approve' | 'reject'; comment?: string | undefined },
+): Promise<Outcome> {
+  if (!flags.id) throw new CliError(EXIT.usage, 'missing_approval_id', `Say which approval: \`demiton approvals ${flags.decision} <id>\`.`);
+  if (!UUID.test(flags.id)) throw new CliError(EXIT.usage, 'invalid_approval_id', `'${flags.id}' is not an approval id.`);
+  const { api } = connect(io, flags);
+  const a = await call(
+    flags.decision === 'approve' ? 'Approving' : 'Rejecting',
+    api.POST('/api/approvals/{id}/decision', {
+      params: { path: { id: flags.id } },
+      body: { decision: flags.decision, ...(flags.comment !== undefined ? { comment: flags.comment } : {}) },
+    }),
+  );
+  if (!io.json)
+    io.out(
+      `approval ${a.id} ${flags.decision === 'approve' ? 'approved' : 'rejected'}: ${a.status} (${a.approvals}/${a.required}), run ${a.runId}\n`,
+    );
+  return { exitCode: EXIT.ok, data: a };
 }
 
 export { cliEnv };

@@ -11,6 +11,7 @@ const USAGE = `demiton — workflows as code and runs from a terminal
 
 Usage:
   demiton login --url <url> [--api-key <key> | --api-key-stdin] [--profile <name>]
+  demiton login --url <url> --device-code [--authority <https://host/tenant>] [--client-id <id>] [--scope <scope>]
   demiton profiles ls | profiles use <name>
   demiton apply -f <file|folder>... [--dry-run] [--prune] [--project <id|name>]
   demiton export [-o <folder>] [--format yaml|json] [--project <id|name>]
@@ -18,6 +19,8 @@ Usage:
   demiton runs ls [--workflow <name|id>] [--status <status>] [--limit <n>]
   demiton runs get|watch|cancel <run id>
   demiton runs retry <run id> [--wait]
+  demiton approvals ls [--all]
+  demiton approvals approve|reject <approval id> [--comment <text>]
 
 Every command: --json (machine-readable answer on stdout), --profile <name>, --url <url>.
 Environment: DEMITON_CONFIG, DEMITON_PROFILE, DEMITON_URL, DEMITON_API_KEY.
@@ -79,9 +82,21 @@ async function dispatch(command: string, args: string[], io: cmd.Io): Promise<cm
   const done: cmd.Outcome = { exitCode: EXIT.ok, data: null };
   switch (command) {
     case 'login': {
-      const { values, positionals } = parse(args, { 'api-key': { type: 'string' }, 'api-key-stdin': { type: 'boolean' } });
+      const { values, positionals } = parse(args, {
+        'api-key': { type: 'string' },
+        'api-key-stdin': { type: 'boolean' },
+        'device-code': { type: 'boolean' },
+        authority: { type: 'string' },
+        'client-id': { type: 'string' },
+        scope: { type: 'string' },
+      });
       if (help(values)) return done;
       noMore(positionals, 0);
+      if (values['device-code']) {
+        if (values['api-key'] || values['api-key-stdin'])
+          throw new CliError(EXIT.usage, 'invalid_arguments', '--device-code signs in with Entra ID; leave out --api-key.');
+        return cmd.loginDeviceCode(io, { ...values, clientId: values['client-id'] });
+      }
       return cmd.login(io, { ...values, apiKey: values['api-key'], apiKeyStdin: values['api-key-stdin'] });
     }
     case 'profiles': {
@@ -152,6 +167,22 @@ async function dispatch(command: string, args: string[], io: cmd.Io): Promise<cm
           return cmd.runsCancel(io, { ...values, id });
         default:
           throw new CliError(EXIT.usage, 'invalid_arguments', 'Usage: demiton runs ls|get|watch|retry|cancel');
+      }
+    }
+    case 'approvals': {
+      const { values, positionals } = parse(args, { all: { type: 'boolean' }, comment: { type: 'string' } });
+      if (help(values)) return done;
+      const [sub, id] = positionals;
+      noMore(positionals, sub === 'ls' || sub === undefined ? 1 : 2);
+      switch (sub) {
+        case 'ls':
+        case undefined:
+          return cmd.approvalsList(io, values);
+        case 'approve':
+        case 'reject':
+          return cmd.approvalsDecide(io, { ...values, id, decision: sub });
+        default:
+          throw new CliError(EXIT.usage, 'invalid_arguments', 'Usage: demiton approvals ls|approve|reject');
       }
     }
     default:

@@ -17,6 +17,10 @@ const Profile = z.strictObject({
   /** An Entra access token from `login --device-code`, and when it expires (ISO time). */
   accessToken: z.string().min(1).optional(),
   accessTokenExpiresAt: z.iso.datetime().optional(),
+  /** Where `login --device-code` signs in (`https://<host>/<tenant>`: sovereign clouds, tests), as which client, for which scopes. */
+  authority: z.url().optional(),
+  clientId: z.string().min(1).optional(),
+  scopes: z.array(z.string().min(1)).optional(),
 });
 export type Profile = z.infer<typeof Profile>;
 

@@ -74,6 +74,7 @@ export const routes: readonly Route[] = [
   bulkRuns.getBulkRetryRuns,
   workflowArchive.archiveWorkflow,
   workflowArchive.restoreWorkflow,
+  workflowArchive.deleteWorkflow,
   waits.sendSignal,
   waits.listRunWaits,
   waits.publishEvent,

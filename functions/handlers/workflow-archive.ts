@@ -1,7 +1,7 @@
-/** Archive and restore a workflow. */
+/** Archive, restore and delete a workflow. */
 import { IdParams } from '../../shared/domain/api';
 import { WorkflowArchiveState } from '../../shared/domain/run-actions-api';
-import { archiveWorkflow as archive, restoreWorkflow as restore } from '../../shared/engine/workflow-archive';
+import { archiveWorkflow as archive, deleteWorkflow as remove, restoreWorkflow as restore } from '../../shared/engine/workflow-archive';
 import { defineRoute } from '../http-kit';
 
 export const archiveWorkflow = defineRoute({
@@ -29,5 +29,21 @@ export const restoreWorkflow = defineRoute({
   responses: { 200: { description: 'Restored', schema: WorkflowArchiveState } },
   async handle({ platform, principal, params }) {
     return { status: 200, body: await restore(platform, principal, params.id) };
+  },
+});
+
+export const deleteWorkflow = defineRoute({
+  name: 'deleteWorkflow',
+  method: 'DELETE',
+  route: 'workflows/{id}',
+  summary:
+    'Delete an archived workflow with its versions, draft, schedules, triggers and runs; the audit log stays (409 `workflow_not_archived` unless archived first, `workflow_has_live_runs` while a run of its trees is PENDING or RUNNING)',
+  tags: ['workflows'],
+  role: 'admin',
+  params: IdParams,
+  responses: { 204: { description: 'Deleted' } },
+  async handle({ platform, principal, params }) {
+    await remove(platform, principal, params.id);
+    return { status: 204 };
   },
 });

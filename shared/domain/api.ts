@@ -135,11 +135,16 @@ export const RunRetryRecord = z
 /** Why a run has not started, or why its worker went silent (GET /api/runs/{id}). */
 export const RunWaiting = z
   .object({
-    reason: z.enum(['queued', 'concurrency_limit', 'inside_parent', 'worker_lost']),
+    reason: z.enum(['queued', 'concurrency_limit', 'connector_limit', 'inside_parent', 'worker_lost']),
     message: z.string().describe('The explanation as one sentence, for people.'),
     queuePosition: z.number().int().optional().describe('queued: 1 + the PENDING runs of the organisation created before it.'),
-    heldBy: z.array(z.uuid()).optional().describe('concurrency_limit: the runs holding the slots it needs.'),
+    heldBy: z.array(z.uuid()).optional().describe('concurrency_limit, connector_limit: the runs holding the slots it needs.'),
     limit: z.number().int().optional(),
+    connector: z
+      .string()
+      .optional()
+      .describe("connector_limit: the connector whose `maxInFlight` is full (the run is RUNNING, its task's call waits)."),
+    task: z.string().optional().describe('connector_limit: the task whose call waits.'),
     leaseOwner: z.string().nullable().optional().describe('worker_lost: the worker that held the run.'),
     leaseExpiresAt: z.iso.datetime().nullable().optional(),
   })

@@ -25,6 +25,7 @@ import {
   type BulkRunFilter,
 } from '../store/bulk-run-actions';
 import { queueRetry, type RetryOptions } from './rerun';
+import { refuseIfArchived } from './workflow-archive';
 
 /** What this module uses of the platform (not the whole of it). */
 export type BulkRetryDeps = Pick<Platform, 'db' | 'logger' | 'queue'>;
@@ -67,7 +68,10 @@ function toFilter(f: BulkRetryRequest['filter']): BulkRunFilter {
 
 /** How many runs the filter selects now (up to MAX_BULK_RUNS + 1), and the bound. */
 export async function previewBulkRetry(p: BulkRetryDeps, who: Principal, req: BulkRetryRequest) {
-  const matched = await countMatchingRuns(p.db, who.orgId, toFilter(req.filter), MAX_BULK_RUNS);
+  const filter = toFilter(req.filter);
+  // Runs of archived workflows are never selected; naming one is refused rather than matching none.
+  if (filter.workflowId) await refuseIfArchived(p.db, who.orgId, filter.workflowId);
+  const matched = await countMatchingRuns(p.db, who.orgId, filter, MAX_BULK_RUNS);
   return { matched: Math.min(matched, MAX_BULK_RUNS), overLimit: matched > MAX_BULK_RUNS, limit: MAX_BULK_RUNS };
 }
 
@@ -119,6 +123,7 @@ export async function startBulkRetry(
   const options = { version: req.options?.version ?? 'same', ...(req.options?.fromTask ? { fromTask: req.options.fromTask } : {}) };
   const id = randomUUID();
   await p.db.tx(async (q) => {
+    if (filter.workflowId) await refuseIfArchived(q, who.orgId, filter.workflowId);
     const ids = await matchingRunIds(q, who.orgId, filter, MAX_BULK_RUNS + 1);
     if (ids.length > MAX_BULK_RUNS)
       throw new ValidationError(

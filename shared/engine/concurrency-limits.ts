@@ -44,6 +44,11 @@ export async function workflowSlot(
   return { key: `wf:${run.orgId}:${run.workflowId}${group}`, limit: c.limit };
 }
 
+/** The slot key of a connector's in-flight limit. */
+export function connectorSlotKey(connector: Pick<ConnectorDescriptor, 'id'>): string {
+  return `conn:${connector.id}`;
+}
+
 /** Runs `fn` holding one of the connector's in-flight slots (directly when it has no limit). */
 export async function withConnectorSlot<T>(
   queue: ConcurrencySlots,
@@ -55,7 +60,7 @@ export async function withConnectorSlot<T>(
 ): Promise<T> {
   const limit = connector?.maxInFlight;
   if (!connector || !limit) return fn();
-  const key = `conn:${connector.id}`;
+  const key = connectorSlotKey(connector);
   // 20 ms doubling to 1 s: quick hand-over under light contention, little Redis load under heavy.
   for (let wait = 20; !(await queue.acquireSlot({ key, holder, limit, ttlMs: keeper.leaseMs })); wait = Math.min(wait * 2, 1_000)) {
     try {

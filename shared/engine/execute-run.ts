@@ -669,6 +669,20 @@ export class RunExecutor {
       throw new TaskFailedError('workflow_not_found', `Task '${link.parentTaskKey}': no workflow '${ref}' in the project.`, {
         retryable: false,
       });
+    if (wf.archived) {
+      // A child this task started before the archive is resumed; an archived workflow starts no new one.
+      const started = await runs.findByIdempotencyKey(db, parent.orgId, wf.id, link.idempotencyKey);
+      if (!started)
+        throw new TaskFailedError(
+          'workflow_archived',
+          `Task '${link.parentTaskKey}': workflow '${ref}' is archived; restore it to start it.`,
+          {
+            retryable: false,
+          },
+        );
+      await onChild?.(started.id);
+      return { id: started.id, outcome: await this.resumeChild(parent, started.id, signal) };
+    }
     const childInput = input && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : { value: input };
     const id = randomUUID();
     const inserted = await runs.insertRun(db, {

@@ -63,6 +63,8 @@ export async function queueRetry(
 ): Promise<RetryOutcome | null> {
   const run = await lockRunForReplay(q, who.orgId, runId);
   if (!run) return null;
+  if (run.archived)
+    throw new ConflictError('workflow_archived', `Run ${runId} belongs to an archived workflow; restore the workflow to rerun its runs.`);
   if (run.parentRunId || (run.status !== 'FAILED' && run.status !== 'CANCELLED')) refuse(run, runId);
   let outcome: RetryOutcome;
   if (plain(options)) {

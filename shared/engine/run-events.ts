@@ -16,7 +16,7 @@ import type { Platform } from '../platform';
 import { getRun } from './runs-service';
 
 /** What this module uses of the platform (not the whole of it). */
-export type RunEventsDeps = Pick<Platform, 'db'>;
+export type RunEventsDeps = Pick<Platform, 'connectors' | 'db' | 'queue'>;
 
 export interface RunEventOptions {
   /** How often the run is read (default 500 ms). */

@@ -11,7 +11,7 @@ import { listRunAttempts } from '../store/run-replay';
 import { explainWaiting } from './why-waiting';
 
 /** What this module uses of the platform (not the whole of it). */
-export type RunsServiceDeps = Pick<Platform, 'db'>;
+export type RunsServiceDeps = Pick<Platform, 'connectors' | 'db' | 'queue'>;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

@@ -10,18 +10,16 @@
  * | `queued` | PENDING otherwise: `queuePosition` PENDING runs of the organisation are older |
  * | `inside_parent` | a PENDING child or chunk run: its parent's worker runs it inline |
  * | `worker_lost` | RUNNING with its lease expired: the worker stopped renewing it; the recovery sweep hands it to another |
+ * | `connector_limit` | RUNNING, and a task's call waits for a slot of its connector's `maxInFlight`: that many other calls hold them (the holders are read from the queue's slot set; the run is RUNNING because the limit is taken per call, not per run) |
  *
  * A WAITING run (durable waits) adds a row here, `waiting_for_signal`, from its wait record.
  */
 import type { Principal } from '../domain/principal';
 import type { Platform } from '../platform';
-import { runningRunsOf, waitingFacts } from '../store/run-waiting';
-import { workflowSlot } from './concurrency-limits';
+import { runningConnectorTasks, runningRunsOf, runsOfTaskRows, waitingFacts } from '../store/run-waiting';
+import { connectorSlotKey, workflowSlot } from './concurrency-limits';
 
-/** What this module uses of the platform (not the whole of it). */
-export type WhyWaitingDeps = Pick<Platform, 'db'>;
-
-export type WaitingReason = 'queued' | 'concurrency_limit' | 'inside_parent' | 'worker_lost';
+export type WaitingReason = 'queued' | 'concurrency_limit' | 'connector_limit' | 'inside_parent' | 'worker_lost';
 
 export interface WaitingExplanation {
   reason: WaitingReason;
@@ -30,12 +28,50 @@ export interface WaitingExplanation {
   /** Runs holding the concurrency slots this run needs. */
   heldBy?: string[];
   limit?: number;
+  /** connector_limit: the connector whose `maxInFlight` is full, and the task waiting for it. */
+  connector?: string;
+  task?: string;
   leaseOwner?: string | null;
   leaseExpiresAt?: string | null;
 }
 
 /** How many RUNNING runs are checked for a concurrency key: limits above this are rare and the sentence names a few. */
 const MAX_HOLDERS_CHECKED = 200;
+
+/** What the explanation reads: the rows, the queue's slot sets, and the connectors' limits. */
+export type WhyWaitingDeps = Pick<Platform, 'db' | 'queue' | 'connectors'>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A RUNNING run whose task waits for a connector slot: the first such task, its connector and the runs holding the slots. */
+async function connectorWait(p: WhyWaitingDeps, orgId: string, runId: string): Promise<WaitingExplanation | null> {
+  for (const t of await runningConnectorTasks(p.db, orgId, runId)) {
+    const connector = await p.connectors.find(orgId, t.projectId, t.connector);
+    const limit = connector?.maxInFlight;
+    if (!connector || !limit) continue;
+    // A holder is `<worker>/<task or chunk row id>` (execute-run.ts): the row is the call's idempotency key.
+    const holders = await p.queue.slotHolders(connectorSlotKey(connector));
+    const rows = holders.map((h) => h.slice(h.lastIndexOf('/') + 1));
+    if (rows.includes(t.taskRunId) || holders.length < limit) continue;
+    const heldBy = (
+      await runsOfTaskRows(
+        p.db,
+        orgId,
+        rows.filter((r) => UUID.test(r)),
+      )
+    ).filter((id) => id !== runId);
+    const named = heldBy.slice(0, 3).join(', ');
+    return {
+      reason: 'connector_limit',
+      message: `Task '${t.key}' waits for connector '${connector.name}', which allows ${limit} call${limit === 1 ? '' : 's'} at once${heldBy.length ? `, held by run${heldBy.length > 1 ? 's' : ''} ${named}${heldBy.length > 3 ? ` and ${heldBy.length - 3} more` : ''}` : ''}; it goes on when one of them ends.`,
+      connector: connector.name,
+      task: t.key,
+      heldBy,
+      limit,
+    };
+  }
+  return null;
+}
 
 /** The explanation, or null when the run is not waiting (running normally, or ended). */
 export async function explainWaiting(p: WhyWaitingDeps, who: Principal, runId: string): Promise<WaitingExplanation | null> {
@@ -50,6 +86,7 @@ export async function explainWaiting(p: WhyWaitingDeps, who: Principal, runId: s
       leaseExpiresAt: until,
     };
   }
+  if (f.status === 'RUNNING') return connectorWait(p, who.orgId, runId);
   if (f.status !== 'PENDING') return null;
   if (f.parentRunId)
     return {

@@ -176,6 +176,9 @@ export function createMemoryQueue(): WorkQueue {
         if (held?.has(s.holder) && held.get(s.holder)! < expiry) held.set(s.holder, expiry);
       }
     },
+    async slotHolders(key) {
+      return [...(slots.has(key) ? slotsOf(key, Date.now()).keys() : [])];
+    },
     async wakeParked() {
       let woken = 0;
       for (const key of [...parked.keys()]) woken += wake(key, limits.get(key) ?? 1);

@@ -289,6 +289,13 @@ export function createRedisQueue(opts: RedisQueueOptions): WorkQueue {
         unavailable(err);
       }
     },
+    async slotHolders(key) {
+      try {
+        return await cmd.zrangebyscore(slotsKey(key), `(${Date.now()}`, '+inf');
+      } catch (err) {
+        unavailable(err);
+      }
+    },
     async wakeParked() {
       let woken = 0;
       try {

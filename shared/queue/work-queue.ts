@@ -84,6 +84,8 @@ export interface ConcurrencySlots {
   renewSlots(slots: ReadonlyArray<{ key: string; holder: string }>, ttlMs: number): Promise<void>;
   /** Drops expired slots of every key with parked messages and wakes parked messages where there is room. */
   wakeParked(): Promise<number>;
+  /** The holders of `key` whose slot lease has not expired (for "why is this run waiting?"). */
+  slotHolders(key: string): Promise<string[]>;
 }
 
 /** Cancellation: the control plane announces cancelled runs; workers abort them at once. */

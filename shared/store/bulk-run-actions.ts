@@ -1,7 +1,10 @@
 /** Bulk run actions (a bulk retry): the runs a filter selects, and the action row with its progress. */
 import type { Queryable } from '../db/db';
 
-/** Which runs a bulk action applies to. Only top-level runs are selected (children rerun with their parent). */
+/**
+ * Which runs a bulk action applies to. Only top-level runs are selected (children rerun with their
+ * parent), and never runs of archived workflows (they are not retried).
+ */
 export interface BulkRunFilter {
   workflowId?: string | undefined;
   statuses: readonly string[];
@@ -15,7 +18,8 @@ const MATCH = `r.org_id = $1::uuid AND r.parent_run_id IS NULL
         AND r.status = ANY($3::text[])
         AND ($4::timestamptz IS NULL OR r.created_at >= $4::timestamptz)
         AND ($5::timestamptz IS NULL OR r.created_at < $5::timestamptz)
-        AND ($6::text IS NULL OR r.error ->> 'code' = $6::text)`;
+        AND ($6::text IS NULL OR r.error ->> 'code' = $6::text)
+        AND NOT EXISTS (SELECT 1 FROM workflows w WHERE w.id = r.workflow_id AND w.archived_at IS NOT NULL)`;
 
 const params = (orgId: string, f: BulkRunFilter) => [
   orgId,

@@ -17,18 +17,24 @@ export interface ReplayableRun {
   attempt: number;
   /** The latest published version of the run's workflow. */
   latestVersion: number;
+  /** Whether the run's workflow is archived (its runs are not retried). */
+  archived: boolean;
   /** Its task rows, by position. */
   tasks: Array<{ id: string; key: string; status: string }>;
 }
 
-/** Locks a run for a rerun and reads what planning needs; null when absent. */
+/**
+ * Locks a run for a rerun and reads what planning needs; null when absent. The workflow row is
+ * share-locked too, so archiving (which locks it for update and then counts live runs) waits for
+ * the rerun to commit and sees it, and a rerun that waited for an archive sees the archived mark.
+ */
 export async function lockRunForReplay(q: Queryable, orgId: string, runId: string): Promise<ReplayableRun | null> {
   const { rows } = await q.query<Omit<ReplayableRun, 'tasks'>>(
     `SELECT r.id, r.status, r.parent_run_id AS "parentRunId", r.workflow_id AS "workflowId", r.workflow_version AS "workflowVersion",
-            r.input, r.attempt, w.latest_version AS "latestVersion"
+            r.input, r.attempt, w.latest_version AS "latestVersion", w.archived_at IS NOT NULL AS archived
        FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id
       WHERE r.id = $1::uuid AND r.org_id = $2::uuid
-        FOR UPDATE OF r`,
+        FOR UPDATE OF r FOR SHARE OF w`,
     [runId, orgId],
   );
   const run = rows[0];

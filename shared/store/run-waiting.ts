@@ -46,3 +46,43 @@ export async function runningRunsOf(
   );
   return rows;
 }
+
+/** A RUNNING atomic task of a run, with the connector its definition names (the candidates for a connector limit). */
+export interface RunningConnectorTask {
+  taskRunId: string;
+  key: string;
+  connector: string;
+  projectId: string;
+}
+
+/** The run's RUNNING atomic tasks and the connectors they call. */
+export async function runningConnectorTasks(q: Queryable, orgId: string, runId: string): Promise<RunningConnectorTask[]> {
+  const { rows } = await q.query<RunningConnectorTask>(
+    `SELECT t.id AS "taskRunId", t.key, d ->> 'connector' AS connector, w.project_id AS "projectId"
+       FROM task_runs t
+       JOIN workflow_runs r ON r.id = t.run_id
+       JOIN workflows w ON w.id = r.workflow_id
+       JOIN workflow_versions v ON v.workflow_id = r.workflow_id AND v.version = r.workflow_version
+      CROSS JOIN LATERAL jsonb_array_elements(v.definition -> 'tasks') AS d
+      WHERE t.run_id = $1::uuid AND t.org_id = $2::uuid AND t.status = 'RUNNING' AND t.type = 'atomic'
+        AND d ->> 'key' = t.key AND d ->> 'connector' IS NOT NULL
+      ORDER BY t.position`,
+    [runId, orgId],
+  );
+  return rows;
+}
+
+/** The runs that own task or chunk rows of these ids (a connector slot's holder names the row it calls for), oldest first. */
+export async function runsOfTaskRows(q: Queryable, orgId: string, rowIds: readonly string[]): Promise<string[]> {
+  if (rowIds.length === 0) return [];
+  const { rows } = await q.query<{ runId: string }>(
+    `SELECT run_id AS "runId" FROM (
+       SELECT run_id FROM task_runs WHERE id = ANY($1::uuid[]) AND org_id = $2::uuid
+       UNION
+       SELECT run_id FROM chunk_runs WHERE id = ANY($1::uuid[]) AND org_id = $2::uuid
+     ) AS owners JOIN workflow_runs r ON r.id = owners.run_id
+      ORDER BY r.created_at, r.id`,
+    [rowIds, orgId],
+  );
+  return rows.map((r) => r.runId);
+}

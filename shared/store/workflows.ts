@@ -11,11 +11,13 @@ export interface WorkflowRow {
   definition: WorkflowDefinition;
   createdAt: Date;
   updatedAt: Date;
+  /** Set on rows read with the latest version: an archived workflow starts no run. */
+  archived?: boolean;
 }
 
 const SELECT_LATEST = `
   SELECT w.id, w.org_id AS "orgId", w.project_id AS "projectId", w.name, w.latest_version AS version,
-         v.definition, w.created_at AS "createdAt", w.updated_at AS "updatedAt"
+         v.definition, w.created_at AS "createdAt", w.updated_at AS "updatedAt", w.archived_at IS NOT NULL AS archived
     FROM workflows w
     JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.latest_version`;
 

@@ -2,7 +2,8 @@
  * The `demiton` CLI driven as a child process (the compiled dist/cli/main.js) against the local
  * host started as a process on PostgreSQL + Redis: login and profiles, apply (dry run, create,
  * idempotent re-apply, update through draft + publish, prune), run --wait with the live view,
- * export → apply round trip, runs ls/get/watch/retry/cancel, --json, and each exit code.
+ * export → apply round trip, runs ls/get/watch/retry/cancel, approvals ls/approve/reject, --json,
+ * and each exit code.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -283,6 +284,14 @@ describe('demiton CLI against the local host', () => {
     const watched = await demiton(['runs', 'watch', failedId]);
     expect(watched.code).toBe(EXIT.runFailed);
 
+    // The prune above archived its workflow: its runs are not rerun until it is restored (409 → 5).
+    const archived = await demiton(['runs', 'retry', failedId, '--json']);
+    expect(archived.code).toBe(EXIT.refused);
+    expect(archived.json.error.code).toBe('workflow_archived');
+    const wfId = (await api(url, 'GET', '/api/workflows?includeArchived=true')).body.items.find(
+      (w: { name: string }) => w.name === 'always-fails',
+    ).id as string;
+    expect((await api(url, 'POST', `/api/workflows/${wfId}/restore`)).status).toBe(200);
     const retried = await demiton(['runs', 'retry', failedId, '--wait', '--json']);
     expect(retried.code).toBe(EXIT.runFailed);
     expect(retried.json).toMatchObject({ id: failedId, status: 'FAILED', attempt: 2 });
@@ -302,6 +311,58 @@ describe('demiton CLI against the local host', () => {
     const after = await demiton(['runs', 'watch', id, '--json']);
     expect(after.code).toBe(EXIT.runFailed);
     expect(after.json.status).toBe('CANCELLED');
+  });
+
+  it('approvals ls, approve and reject (with a comment), and their exit codes', async () => {
+    const wf = await api(url, 'POST', '/api/workflows', {
+      name: 'needs-a-yes',
+      tasks: [
+        { key: 'sign', type: 'approval', title: 'Ship it?', approvers: { roles: ['admin'] }, allowRequester: true },
+        { key: 'after', type: 'atomic', connector: 'platform', operation: 'echo', input: { shipped: true } },
+      ],
+    });
+    expect(wf.status, JSON.stringify(wf.body)).toBe(201);
+    const startRun = async () => (await api(url, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: {} })).body.id as string;
+    const approvalOf = (runId: string) =>
+      waitFor(async () => {
+        const r = await demiton(['approvals', 'ls', '--json']);
+        expect(r.code).toBe(EXIT.ok);
+        return r.json.items.find((a: { runId: string }) => a.runId === runId);
+      }, 30_000);
+    const yes = await startRun();
+    const no = await startRun();
+    const first = await approvalOf(yes);
+    const second = await approvalOf(no);
+    expect(first).toMatchObject({ title: 'Ship it?', taskKey: 'sign', status: 'waiting', canDecide: true });
+    const text = await demiton(['approvals', 'ls']);
+    expect(text.stdout).toContain(`${first.id}  waiting`);
+    expect(text.stdout).toContain(`run ${yes} task sign  Ship it?`);
+
+    const approved = await demiton(['approvals', 'approve', first.id, '--comment', 'looks good', '--json']);
+    expect(approved.code).toBe(EXIT.ok);
+    expect(approved.json).toMatchObject({ id: first.id, status: 'resumed', decisions: [{ decision: 'approve', comment: 'looks good' }] });
+    expect((await demiton(['runs', 'watch', yes, '--json'])).json.status).toBe('SUCCEEDED');
+    // Decided already: the server refuses (409) → 5, and says why.
+    const again = await demiton(['approvals', 'reject', first.id, '--json']);
+    expect(again.code).toBe(EXIT.refused);
+    expect(again.json.error.code).toBe('already_decided');
+
+    const rejected = await demiton(['approvals', 'reject', second.id, '--comment', 'not today']);
+    expect(rejected.code).toBe(EXIT.ok);
+    expect(rejected.stdout).toContain(`approval ${second.id} rejected: rejected`);
+    expect((await demiton(['runs', 'watch', no])).code).toBe(EXIT.runFailed);
+    // Nothing left to decide; --all still lists both.
+    expect((await demiton(['approvals', 'ls', '--json'])).json.items.filter((a: { runId: string }) => [yes, no].includes(a.runId))).toEqual(
+      [],
+    );
+    const all = await demiton(['approvals', 'ls', '--all', '--json']);
+    expect(all.json.items.map((a: { id: string }) => a.id)).toEqual(expect.arrayContaining([first.id, second.id]));
+
+    expect((await demiton(['approvals', 'approve'])).code).toBe(EXIT.usage);
+    expect((await demiton(['approvals', 'approve', 'not-a-uuid'])).code).toBe(EXIT.usage);
+    expect((await demiton(['approvals', 'maybe', first.id])).code).toBe(EXIT.usage);
+    const ghost = await demiton(['approvals', 'approve', '00000000-0000-4000-8000-00000000beef', '--json']);
+    expect(ghost.code).toBe(EXIT.notFound);
   });
 
   it('exit codes: 2 for bad usage and bad files (nothing applied), 3 for unknown workflows and runs, 5 when the server refuses, 6 when it is unreachable', async () => {

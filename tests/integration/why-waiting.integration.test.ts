@@ -1,7 +1,9 @@
 /**
  * "Why is this run waiting?" on real PostgreSQL and Redis: GET /api/runs/{id} explains a PENDING
- * run (queue position; the runs holding the concurrency slot it needs) and a RUNNING run whose
- * worker stopped renewing its lease; a run that is not waiting has no explanation.
+ * run (queue position; the runs holding the concurrency slot it needs), a RUNNING run whose
+ * worker stopped renewing its lease, and a RUNNING run whose task waits for a connector's
+ * `maxInFlight` (the connector and the runs holding its slots); a run that is not waiting has no
+ * explanation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from '../../shared/engine/worker';
@@ -96,5 +98,67 @@ describe('why is this run waiting', () => {
     expect(r.waiting).toMatchObject({ reason: 'worker_lost', leaseOwner: 'worker-killed' });
     expect(Date.parse(r.waiting.leaseExpiresAt)).toBeLessThan(Date.now());
     expect(r.waiting.message).toContain('stopped renewing the lease');
+  });
+});
+
+describe('why is this run waiting: a connector limit', () => {
+  let limited: TestPlatform;
+  let limitedHost: { url: string; close(): Promise<void> };
+  let limitedWorker: Worker;
+
+  beforeAll(async () => {
+    // The probe connector allows one call at once, across all workers.
+    limited = await createTestPlatform({ overrides: probeOverrides(probeState(), 1) });
+    limitedHost = await startTestHost(limited);
+    limitedWorker = new Worker(limited, { concurrency: 4, pollMs: 50, leaseMs: 3_000 });
+    limitedWorker.start();
+  });
+
+  afterAll(async () => {
+    await limitedHost.close();
+    await limitedWorker.stop();
+    await limited.close();
+  });
+
+  it('names the connector, the waiting task and the run holding the slot; the explanation goes when the call starts', async () => {
+    const get = async (id: string) => (await api(limitedHost.url, 'GET', `/api/runs/${id}`)).body;
+    const created = await api(limitedHost.url, 'POST', '/api/workflows', {
+      name: 'through-a-narrow-connector',
+      tasks: [
+        { key: 'first', type: 'atomic', connector: 'platform', operation: 'echo' },
+        { key: 'call', type: 'atomic', connector: 'probe', operation: 'hang', input: { ms: 2_000 } },
+      ],
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const start = async () =>
+      (await api(limitedHost.url, 'POST', `/api/workflows/${created.body.id}/runs`, { input: {} })).body.id as string;
+    const holder = await start();
+    await waitFor(async () => {
+      const r = await get(holder);
+      return r.status === 'RUNNING' && r.tasks.find((t: { key: string }) => t.key === 'call')?.status === 'RUNNING' ? true : null;
+    });
+    const waiting = await start();
+    const explained = await waitFor(async () => {
+      const r = await get(waiting);
+      return r.status === 'RUNNING' && r.waiting?.reason === 'connector_limit' ? r.waiting : null;
+    });
+    expect(explained).toEqual({
+      reason: 'connector_limit',
+      connector: 'probe',
+      task: 'call',
+      heldBy: [holder],
+      limit: 1,
+      message: `Task 'call' waits for connector 'probe', which allows 1 call at once, held by run ${holder}; it goes on when one of them ends.`,
+    });
+    // The holder itself is running its call, not waiting.
+    expect((await get(holder)).waiting).toBeNull();
+    // Once the holder ends, the waiting call takes the slot and the explanation goes.
+    await waitFor(async () => ((await get(holder)).status === 'SUCCEEDED' ? true : null), 20_000);
+    const after = await waitFor(async () => {
+      const r = await get(waiting);
+      return r.status === 'RUNNING' || r.status === 'SUCCEEDED' ? (r.waiting === null ? r : null) : null;
+    });
+    expect(after.waiting).toBeNull();
+    await waitFor(async () => ((await get(waiting)).status === 'SUCCEEDED' ? true : null), 20_000);
   });
 });

@@ -16,7 +16,7 @@ import { getWorkflow, listWorkflows } from '../../engine/workflows-service';
 import type { Platform } from '../../platform';
 
 /** What this module uses of the platform (not the whole of it). */
-export type ReadOnlyMcpServerDeps = Pick<Platform, 'ai' | 'connectors' | 'db' | 'registry'>;
+export type ReadOnlyMcpServerDeps = Pick<Platform, 'ai' | 'connectors' | 'db' | 'queue' | 'registry'>;
 
 const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;
 

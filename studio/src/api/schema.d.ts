@@ -905,7 +905,8 @@ export interface paths {
         /** Save a new version of a workflow; runs keep the version they started with */
         put: operations["updateWorkflow"];
         post?: never;
-        delete?: never;
+        /** Delete an archived workflow with its versions, draft, schedules, triggers and runs; the audit log stays (409 `workflow_not_archived` unless archived first, `workflow_has_live_runs` while a run of its trees is PENDING or RUNNING) */
+        delete: operations["deleteWorkflow"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2347,7 +2348,9 @@ export interface components {
             trigger: "http" | "schedule" | "workflow" | "chunk" | "event" | "test";
             /** @description For a PENDING run, or a RUNNING run whose worker stopped renewing its lease: why it waits (absent in lists). */
             waiting?: {
-                /** @description concurrency_limit: the runs holding the slots it needs. */
+                /** @description connector_limit: the connector whose `maxInFlight` is full (the run is RUNNING, its task's call waits). */
+                connector?: string;
+                /** @description concurrency_limit, connector_limit: the runs holding the slots it needs. */
                 heldBy?: string[];
                 leaseExpiresAt?: string | null;
                 /** @description worker_lost: the worker that held the run. */
@@ -2358,7 +2361,9 @@ export interface components {
                 /** @description queued: 1 + the PENDING runs of the organisation created before it. */
                 queuePosition?: number;
                 /** @enum {string} */
-                reason: "queued" | "concurrency_limit" | "inside_parent" | "worker_lost";
+                reason: "queued" | "concurrency_limit" | "connector_limit" | "inside_parent" | "worker_lost";
+                /** @description connector_limit: the task whose call waits. */
+                task?: string;
             } | null;
             /** Format: uuid */
             workflowId: string;
@@ -6347,6 +6352,35 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["WorkflowView"];
                 };
+            };
+            /** @description An error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description An error */
             default: {

@@ -4,10 +4,11 @@ import type { RunView } from '../services/api';
 
 type Waiting = NonNullable<RunView['waiting']>;
 
-/** Shown while the run is PENDING, or RUNNING with its worker lost; nothing otherwise. */
+/** Shown while the run is PENDING, or RUNNING with its worker lost or a call waiting for a connector slot; nothing otherwise. */
 export function RunWaiting({ status, waiting }: { status: string; waiting: RunView['waiting'] }) {
   if (!waiting) return null;
-  if (status !== 'PENDING' && !(status === 'RUNNING' && waiting.reason === 'worker_lost')) return null;
+  if (status !== 'PENDING' && !(status === 'RUNNING' && (waiting.reason === 'worker_lost' || waiting.reason === 'connector_limit')))
+    return null;
   return (
     <p className="waiting small" role="status" data-testid="run-waiting" data-reason={waiting.reason}>
       <strong>{TITLE[waiting.reason]}</strong> {waiting.message}
@@ -31,6 +32,7 @@ export function RunWaiting({ status, waiting }: { status: string; waiting: RunVi
 const TITLE: Record<Waiting['reason'], string> = {
   queued: 'Waiting in the queue.',
   concurrency_limit: 'Waiting for a concurrency slot.',
+  connector_limit: 'Waiting for a connector slot.',
   inside_parent: 'Waiting for its parent run.',
   worker_lost: 'Worker lost.',
 };

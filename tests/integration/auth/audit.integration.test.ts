@@ -128,6 +128,14 @@ const FIXTURES: Record<string, Fixture> = {
       return { path: `/api/workflows/${wf}/restore`, body: {} };
     },
   },
+  deleteWorkflow: {
+    action: 'workflow.delete',
+    prepare: async () => {
+      const wf = await newWorkflow();
+      await call('POST', `/api/workflows/${wf}/archive`, {});
+      return { path: `/api/workflows/${wf}` };
+    },
+  },
   bulkRetryRuns: {
     action: 'run.bulk_retry',
     prepare: async () => {

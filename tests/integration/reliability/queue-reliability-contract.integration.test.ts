@@ -76,11 +76,14 @@ describe.each(backends)('work queue contracts: %s', (_name, make) => {
       expect(await q.acquireSlot(req('h1'))).toBe(true);
       expect(await q.acquireSlot(req('h2', 600))).toBe(true);
       expect(await q.acquireSlot(req('h3'))).toBe(false);
+      expect((await q.slotHolders('k')).sort()).toEqual(['h1', 'h2']);
+      expect(await q.slotHolders('nobody-holds-this')).toEqual([]);
       expect(await q.acquireSlot(req('h1'))).toBe(true);
       await q.releaseSlot('k', 'h1', 2);
       expect(await q.acquireSlot(req('h3'))).toBe(true);
       expect(await q.acquireSlot(req('h4'))).toBe(false);
       await sleep(800); // h2's lease ran out (its worker died)
+      expect((await q.slotHolders('k')).sort()).toEqual(['h3']);
       expect(await q.acquireSlot(req('h4'))).toBe(true);
       // A renewed slot does not run out.
       await q.renewSlots([{ key: 'k', holder: 'h4' }], 60_000);
