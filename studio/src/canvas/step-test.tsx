@@ -101,7 +101,7 @@ export function StepTest({ workflowId, taskKey, prepare }: StepTestProps) {
   const busy = test.isPending || savePin.isPending;
 
   return (
-    <section className="step-test" aria-label={`Test task ${taskKey}`}>
+    <section className="step-test" aria-label={`Step test: ${taskKey}`}>
       <h3>Test this step</h3>
       <p className="help">
         Runs only this task, with the data below read by its input mapping as <code>input</code> and <code>steps</code>; nothing else
@@ -169,7 +169,7 @@ export function StepTest({ workflowId, taskKey, prepare }: StepTestProps) {
       )}
       {[test, savePin, fromRun].map((m, i) => (m.isError ? <RequestProblems key={i} error={m.error} /> : null))}
       {testRunId && (
-        <div className="step-result" role="region" aria-label={`Test result of task ${taskKey}`} aria-live="polite">
+        <div className="step-result" role="region" aria-label={`Step test result: ${taskKey}`} aria-live="polite">
           <p>
             <StatusBadge status={result.data?.status ?? 'PENDING'} /> <span className="small muted">test run {testRunId.slice(0, 8)}</span>
           </p>
@@ -178,7 +178,7 @@ export function StepTest({ workflowId, taskKey, prepare }: StepTestProps) {
               <strong>{outcome.error.code}</strong>: {outcome.error.message}
             </p>
           )}
-          {result.data?.status === 'SUCCEEDED' && <JsonView value={outcome?.output} label={`Test output of task ${taskKey}`} />}
+          {result.data?.status === 'SUCCEEDED' && <JsonView value={outcome?.output} label={`Step test output: ${taskKey}`} />}
         </div>
       )}
     </section>
