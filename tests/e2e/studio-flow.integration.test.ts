@@ -5,7 +5,8 @@
  *
  * 1. From an empty canvas (the starter task deleted with the keyboard), builds upsert-if-exists
  *    (look up; if found update, else create; then post) with the palette, the mouse and the
- *    keyboard; tests the lookup step on its own and pins its data; leaving with unsaved changes
+ *    keyboard; tests the lookup step on its own, pins its data and tests with the pin; sees the
+ *    post step's test fail with its error; leaving with unsaved changes
  *    asks first; publishes; runs it from the Run dialog and watches the run page live until the
  *    post step fails; fixes post and publishes; compares the fixed version with the one that ran;
  *    replays the failed run from post with the latest version and an edited input ("Edit and
@@ -207,8 +208,24 @@ describe('studio flow (Chromium, real control plane)', () => {
     await tester.getByText('Data pinned to this task.').waitFor();
     const pins = await api(host.url, 'GET', `/api/workflows/${id}/draft/pins`);
     expect(pins.body.pins).toEqual({ lookup: { input: { exists: true, customer: 'Ada' }, steps: {} } });
+    // The pin is what an empty test uses: a new test run, with the same output.
+    const firstRun = await result.getByText(/^test run /).textContent();
+    await tester.getByRole('button', { name: 'Test with the pin' }).click();
+    await poll(() => result.getByText(/^test run /).textContent()).not.toBe(firstRun);
+    await result.getByText('Succeeded', { exact: true }).waitFor({ timeout: 30_000 });
+    expect(JSON.parse((await result.getByLabel('Step test output: lookup').textContent())!)).toEqual({ found: true, customer: 'Ada' });
+    await tester.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SHOTS, 'step-test.png') });
     expect(await axe(page)).toEqual([]);
+
+    // A step that fails shows its error: post calls a function that does not exist.
+    await node('post').click();
+    const postTester = page.getByRole('region', { name: 'Step test: post' });
+    await postTester.getByLabel('Test data (JSON)').fill(JSON.stringify({ input: { customer: 'Ada' }, steps: {} }));
+    await postTester.getByRole('button', { name: 'Test step' }).click();
+    const postResult = page.getByRole('region', { name: 'Step test result: post' });
+    await postResult.getByText('Failed', { exact: true }).waitFor({ timeout: 30_000 });
+    expect(await postResult.locator('.task-error').textContent()).toMatch(/^expression_failed: .*non-function/);
 
     await page.getByRole('button', { name: 'Publish' }).click();
     await poll(() => page.getByTestId('version-line').textContent()).toMatch(/^Version 2 · saved/);

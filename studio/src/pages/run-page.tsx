@@ -56,6 +56,8 @@ function useLiveRun(id: string, generation: number) {
         task: (t) => patch((r) => ({ ...r, tasks: r.tasks.map((x) => (x.key === t.key ? t : x)) })),
         end: () => {
           setLive('ended');
+          // Read the ended run once more: a read that raced the feed (after a retry, say) may have put an older state back.
+          void qc.invalidateQueries({ queryKey: ['run', id], exact: true });
           void qc.invalidateQueries({ queryKey: ['runs'] });
         },
         connection: (ok) => setLive(ok ? 'live' : 'reconnecting'),
@@ -88,8 +90,7 @@ export function RunPage() {
       const next = (r as { id?: string } | undefined)?.id;
       if (next && next !== id) void navigate(`/runs/${next}`);
       else {
-        // A rerun is a new attempt of the same run: follow its feed again from a fresh snapshot.
-        void qc.invalidateQueries({ queryKey: ['run', id] });
+        // A rerun is a new attempt of the same run: follow its feed again, whose first event is a fresh snapshot.
         setGeneration((g) => g + 1);
       }
     },
