@@ -22,6 +22,7 @@ import { addTask, connect, disconnect, EditRefused, freshKey, removeTask, replac
 import { GraphLegend } from './graph-legend';
 import { graphOf, resolvedNeeds, type TaskDef } from './graph-model';
 import { LazyCanvas } from './lazy-canvas';
+import { StepTest, type StepTestProps } from './step-test';
 
 export interface CanvasEditorProps {
   text: string;
@@ -32,6 +33,8 @@ export interface CanvasEditorProps {
   canUndo: boolean;
   canRedo: boolean;
   label: string;
+  /** Testing the selected atomic task (the workflow page gives it once the workflow exists). */
+  stepTest?: Omit<StepTestProps, 'taskKey'>;
 }
 
 /** One entry of the palette: what it adds, and the words it is found by. */
@@ -87,6 +90,28 @@ export function paletteEntries(
         each: { workflow: workflows[0] ?? 'workflow-name' },
       }) as TaskDef,
   });
+  out.push({
+    id: 'builtin/wait-signal',
+    group: 'Built-in',
+    label: 'Wait for a signal',
+    description: 'Holds the run, with no worker, until someone sends the signal to it (its payload is the output).',
+    make: (tasks) => ({ key: freshKey(tasks, 'wait'), type: 'wait', signal: 'continue' }) as TaskDef,
+  });
+  out.push({
+    id: 'builtin/wait-time',
+    group: 'Built-in',
+    label: 'Wait for a time',
+    description: 'Holds the run, with no worker, for a duration or until a date-time (a durable timer).',
+    make: (tasks) => ({ key: freshKey(tasks, 'wait'), type: 'wait', durationMs: 60_000 }) as TaskDef,
+  });
+  out.push({
+    id: 'builtin/approval',
+    group: 'Built-in',
+    label: 'Approval',
+    description: 'Asks people to approve or reject in their Inbox; rejection fails the task.',
+    make: (tasks) =>
+      ({ key: freshKey(tasks, 'approve'), type: 'approval', title: 'Approve this run', approvers: { roles: ['admin'] } }) as TaskDef,
+  });
   return out;
 }
 
@@ -103,7 +128,7 @@ const isDefinition = (v: unknown): v is WorkflowDefinition =>
   Array.isArray((v as { tasks?: unknown }).tasks) &&
   (v as { tasks: unknown[] }).tasks.every((t) => typeof t === 'object' && t !== null && typeof (t as { key?: unknown }).key === 'string');
 
-export function CanvasEditor({ text, onEdit, undo, redo, canUndo, canRedo, label }: CanvasEditorProps) {
+export function CanvasEditor({ text, onEdit, undo, redo, canUndo, canRedo, label, stepTest }: CanvasEditorProps) {
   const { projectId, ready } = useCurrentProject();
   const adapters = useQuery({ queryKey: ['adapters'], queryFn: listAdapters, staleTime: 60_000 });
   const connectors = useQuery({ queryKey: ['connectors', projectId], queryFn: () => listConnectors(projectId), enabled: ready });
@@ -284,21 +309,24 @@ export function CanvasEditor({ text, onEdit, undo, redo, canUndo, canRedo, label
           fallback={<p className="small muted">The canvas needs a newer browser; edit the JSON below.</p>}
         />
         {task && def && (
-          <TaskPanel
-            key={`${task.key}|${revision.current.n}`}
-            task={task}
-            def={def}
-            adapters={adapters.data?.items ?? []}
-            connectors={connectors.data?.items ?? []}
-            disabled={!valid}
-            onReplace={(next, said, mergeKey) => apply((d) => replaceTask(d, task.key, next), said, next.key, mergeKey, true)}
-            onNeed={(need, on) =>
-              apply(
-                (d) => (on ? connect(d, need, task.key) : disconnect(d, need, task.key)),
-                `${task.key} ${on ? 'now waits' : 'no longer waits'} for ${need}.`,
-              )
-            }
-          />
+          <div className="side-panels">
+            <TaskPanel
+              key={`${task.key}|${revision.current.n}`}
+              task={task}
+              def={def}
+              adapters={adapters.data?.items ?? []}
+              connectors={connectors.data?.items ?? []}
+              disabled={!valid}
+              onReplace={(next, said, mergeKey) => apply((d) => replaceTask(d, task.key, next), said, next.key, mergeKey, true)}
+              onNeed={(need, on) =>
+                apply(
+                  (d) => (on ? connect(d, need, task.key) : disconnect(d, need, task.key)),
+                  `${task.key} ${on ? 'now waits' : 'no longer waits'} for ${need}.`,
+                )
+              }
+            />
+            {stepTest && task.type === 'atomic' && valid && <StepTest key={task.key} {...stepTest} taskKey={task.key} />}
+          </div>
         )}
       </div>
       <GraphLegend />

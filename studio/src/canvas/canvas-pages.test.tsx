@@ -3,7 +3,8 @@
  * The task graph on the workflow page and the run page, against a real control plane with a
  * worker: an if/else with a join drawn with its conditions, the run's states on the nodes (the
  * branch not taken SKIPPED), and a chosen node's details (state, attempts, condition, input
- * mapping, output) by mouse and by keyboard.
+ * mapping, output) by mouse and by keyboard; a failed task's Retry from here and Edit and replay
+ * (an input the schema refuses reruns nothing).
  */
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -105,5 +106,55 @@ describe('task graph', () => {
     const skipped = await screen.findByRole('region', { name: 'Details of task create' });
     expect(skipped.textContent).toContain('Runs only when steps.lookup.found != true — it was false, so the task was skipped.');
     expect(await axeViolations(view.container)).toEqual([]);
+  });
+});
+
+describe('replaying a failed task from the run graph', () => {
+  it('offers Retry from here (the run’s version, from that task), and Edit and replay refuses an input the schema rejects, rerunning nothing', async () => {
+    const wf = await api(h.url, 'POST', '/api/workflows', {
+      name: 'fails-at-b',
+      inputSchema: { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] },
+      tasks: [
+        { key: 'a', type: 'atomic', connector: 'platform', operation: 'echo', input: { n: '{{ input.n }}' } },
+        { key: 'b', type: 'atomic', connector: 'platform', operation: 'fail', input: { message: 'b is broken' } },
+      ],
+    });
+    const run = await api(h.url, 'POST', `/api/workflows/${wf.body.id}/runs`, { input: { n: 1 } });
+    const read = async () => (await api(h.url, 'GET', `/api/runs/${run.body.id}`)).body;
+    await until(async () => ((await read()).status === 'FAILED' ? true : null), 30_000, 100);
+    const view = renderStudio(`/runs/${run.body.id}`);
+    await screen.findByRole('group', { name: 'Task graph of this run' }, { timeout: 30_000 });
+    await waitFor(() => expect(node('b')?.getAttribute('aria-label')).toMatch(/status FAILED$/));
+
+    // A succeeded task offers neither.
+    fireEvent.click(node('a')!);
+    const ok = await screen.findByRole('region', { name: 'Details of task a' });
+    expect(within(ok).queryByRole('button', { name: 'Retry from here' })).toBeNull();
+
+    fireEvent.click(node('b')!);
+    const details = await screen.findByRole('region', { name: 'Details of task b' });
+    fireEvent.click(within(details).getByRole('button', { name: 'Edit and replay…' }));
+    const form = within(details).getByRole('form', { name: 'Edit and replay from task b' });
+    expect((within(form).getByRole('radio', { name: /the run's version \(1\)/ }) as HTMLInputElement).checked).toBe(true);
+    fireEvent.change(within(form).getByLabelText('Input of the replay (JSON)'), { target: { value: '{"n": "not a number"}' } });
+    expect(await axeViolations(view.container)).toEqual([]);
+    fireEvent.click(within(form).getByRole('button', { name: 'Replay' }));
+    expect((await within(form).findByRole('alert')).textContent).toMatch(/n/);
+    expect((await read()).attempt).toBe(1);
+
+    fireEvent.click(within(details).getByRole('button', { name: 'Retry from here' }));
+    await until(
+      async () => {
+        const r = await read();
+        return r.attempt === 2 && r.status === 'FAILED' ? r : null;
+      },
+      30_000,
+      100,
+    );
+    const after = await read();
+    // From b: a kept its output and did not run again.
+    expect(after.tasks.find((t: { key: string }) => t.key === 'a').attempts).toBe(1);
+    expect(after.tasks.find((t: { key: string }) => t.key === 'a').output).toEqual({ n: 1 });
+    await waitFor(() => expect(screen.getByTestId('run-attempt').textContent).toBe('2'));
   });
 });

@@ -12,6 +12,12 @@ export function GraphLegend({ run = false }: { run?: boolean }) {
         <span className="legend-line always" aria-hidden="true" /> always: runs once what it waits for ended
       </li>
       <li>
+        <span className="legend-box wait" aria-hidden="true" /> wait: the run holds no worker until a signal, an event or a time
+      </li>
+      <li>
+        <span className="legend-box approval" aria-hidden="true" /> approval: waits for people to decide in their Inbox
+      </li>
+      <li>
         <code>if …</code> a condition: when false the task is skipped
       </li>
       {run && (

@@ -71,7 +71,7 @@ function Approval({ approval: a }: { approval: ApprovalView }) {
           </ul>
         </>
       )}
-      <label>
+      <label className="comment">
         Comment
         <textarea value={comment} onChange={(e) => setComment(e.target.value)} maxLength={2000} />
       </label>
@@ -79,7 +79,7 @@ function Approval({ approval: a }: { approval: ApprovalView }) {
         <button type="button" disabled={decide.isPending} onClick={() => decide.mutate('approve')}>
           Approve
         </button>
-        <button type="button" disabled={decide.isPending} onClick={() => decide.mutate('reject')}>
+        <button type="button" className="secondary" disabled={decide.isPending} onClick={() => decide.mutate('reject')}>
           Reject
         </button>
       </div>

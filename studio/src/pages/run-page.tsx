@@ -9,6 +9,7 @@ import { ChunkProgress } from '../components/chunk-progress';
 import { useConfirm } from '../components/confirm-dialog';
 import { duration, when } from '../components/format';
 import { JsonView } from '../components/json-view';
+import { ReplayForm, type RetryOptions } from '../components/replay-form';
 import { RunWaiting } from '../components/run-waiting';
 import { ErrorState, Loading, RequestProblems } from '../components/states';
 import { RunWaits } from '../components/run-waits';
@@ -55,6 +56,8 @@ function useLiveRun(id: string, generation: number) {
         task: (t) => patch((r) => ({ ...r, tasks: r.tasks.map((x) => (x.key === t.key ? t : x)) })),
         end: () => {
           setLive('ended');
+          // Read the ended run once more: a read that raced the feed (after a retry, say) may have put an older state back.
+          void qc.invalidateQueries({ queryKey: ['run', id], exact: true });
           void qc.invalidateQueries({ queryKey: ['runs'] });
         },
         connection: (ok) => setLive(ok ? 'live' : 'reconnecting'),
@@ -82,13 +85,12 @@ export function RunPage() {
   });
   const cancel = useMutation({ mutationFn: () => cancelRun(id), onSuccess: () => void qc.invalidateQueries({ queryKey: ['run', id] }) });
   const retry = useMutation({
-    mutationFn: () => retryRun(id),
+    mutationFn: (options: RetryOptions = {}) => retryRun(id, options),
     onSuccess: (r) => {
       const next = (r as { id?: string } | undefined)?.id;
       if (next && next !== id) void navigate(`/runs/${next}`);
       else {
-        // A rerun is a new attempt of the same run: follow its feed again from a fresh snapshot.
-        void qc.invalidateQueries({ queryKey: ['run', id] });
+        // A rerun is a new attempt of the same run: follow its feed again, whose first event is a fresh snapshot.
         setGeneration((g) => g + 1);
       }
     },
@@ -179,7 +181,7 @@ export function RunPage() {
             type="button"
             className="secondary"
             disabled={!canRetry || !retryable || retry.isPending}
-            onClick={() => retry.mutate()}
+            onClick={() => retry.mutate({})}
             aria-describedby={retryable ? 'retry-explained' : undefined}
             title={
               !canRetry
@@ -251,7 +253,20 @@ export function RunPage() {
         </div>
       )}
       <RunWaits runId={run.id} status={run.status} />
-      <RunGraph run={run as RunView} now={now} />
+      <RunGraph
+        run={run as RunView}
+        now={now}
+        replay={
+          canRetry && retryable
+            ? {
+                latestVersion: latest.data?.version ?? null,
+                pending: retry.isPending,
+                error: retry.error,
+                run: (o) => retry.mutate(o),
+              }
+            : null
+        }
+      />
       <h2>Tasks</h2>
       <ol className="timeline" aria-label="Task timeline">
         {run.tasks.map((t) => (
@@ -341,8 +356,18 @@ function TaskRow({ task: t, shown, now }: { task: TaskRunView; shown: string; no
  * the details of the task chosen on it. Without the definition the graph is drawn from the run's
  * tasks alone. Left out where the canvas cannot run: the timeline below says the same.
  */
-function RunGraph({ run, now }: { run: Pick<RunView, 'workflowId' | 'workflowVersion' | 'tasks' | 'status'>; now: number }) {
+function RunGraph({
+  run,
+  now,
+  replay,
+}: {
+  run: Pick<RunView, 'workflowId' | 'workflowVersion' | 'tasks' | 'status' | 'input'>;
+  now: number;
+  /** Given when the run can be rerun: a failed task then offers "Retry from here" and "Edit and replay". */
+  replay: { latestVersion: number | null; pending: boolean; error: Error | null; run(options: RetryOptions): void } | null;
+}) {
   const [selected, setSelected] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
   const def = useQuery({
     queryKey: ['workflow', run.workflowId, run.workflowVersion],
     queryFn: () => getWorkflow(run.workflowId, run.workflowVersion),
@@ -381,6 +406,28 @@ function RunGraph({ run, now }: { run: Pick<RunView, 'workflowId' | 'workflowVer
             <p className="task-error">
               <strong>{task.error.code}</strong>: {task.error.message}
             </p>
+          )}
+          {replay && task.status === 'FAILED' && (
+            <div className="actions">
+              <button type="button" disabled={replay.pending} onClick={() => replay.run({ version: 'same', fromTask: task.key })}>
+                Retry from here
+              </button>
+              <button type="button" className="secondary" aria-expanded={editing} onClick={() => setEditing(!editing)}>
+                Edit and replay…
+              </button>
+            </div>
+          )}
+          {replay && task.status === 'FAILED' && editing && (
+            <ReplayForm
+              input={run.input}
+              taskKey={task.key}
+              runVersion={run.workflowVersion}
+              latestVersion={replay.latestVersion}
+              pending={replay.pending}
+              error={replay.error}
+              onReplay={replay.run}
+              onClose={() => setEditing(false)}
+            />
           )}
           {task.chunks && <ChunkProgress chunks={task.chunks} label={`Chunks of task ${task.key} (details)`} />}
           {task.childRunId && (

@@ -3,7 +3,9 @@
  * The workflow page against a real control plane: an old version shows its own time and, in the
  * editor, says it is old and offers "Restore as new version"; leaving the editor with unsaved
  * changes asks first (links and tabs alike); schedules show times with their zone, the last fire
- * and an overdue next fire, and deleting one asks first.
+ * and an overdue next fire, and deleting one asks first; a version compared with the live one (the
+ * server's diff, values before and after) and rolled back after asking, refused with a conflict
+ * when someone published meanwhile.
  */
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -24,6 +26,44 @@ const def = (message: string) => ({
 });
 
 describe('versions', () => {
+  it('compares a version with the live one, rolls back after asking, and shows a conflict when someone published meanwhile', async () => {
+    const user = userEvent.setup();
+    const wf = await api(h.url, 'POST', '/api/workflows', { ...def('one'), name: 'rollbacker' });
+    await api(h.url, 'PUT', `/api/workflows/${wf.body.id}`, { ...def('two'), name: 'rollbacker' });
+    const view = renderStudio(`/workflows/${wf.body.id}`);
+    await screen.findByRole('heading', { name: 'rollbacker' });
+    expect(screen.getByTestId('draft-line').textContent).toMatch(/^Live: version 2/);
+    await user.click(screen.getByRole('tab', { name: 'Versions' }));
+    await user.click(await screen.findByRole('button', { name: /^Compare with live\s*\(version 1 against version 2\)/ }));
+    const diff = await screen.findByTestId('version-diff');
+    await within(diff).findByText(/Changed task/);
+    expect(diff.textContent).toContain('"one"');
+    expect(diff.textContent).toContain('"two"');
+    expect(await axeViolations(view.container)).toEqual([]);
+
+    // Someone publishes version 3 while this list still says 2 is live: the rollback is refused and changes nothing.
+    await api(h.url, 'PUT', `/api/workflows/${wf.body.id}`, { ...def('three'), name: 'rollbacker' });
+    await user.click(screen.getByRole('button', { name: /^Roll back to this\s*\(version 1\)/ }));
+    let ask = screen.getByRole('alertdialog', { name: 'Publish version 1 again?' });
+    await user.click(within(ask).getByRole('button', { name: 'Publish as version 3' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/version/i);
+    expect((await api(h.url, 'GET', `/api/workflows/${wf.body.id}`)).body.version).toBe(3);
+    expect((await api(h.url, 'GET', `/api/workflows/${wf.body.id}`)).body.definition.tasks[0].input).toEqual({ message: 'three' });
+
+    // With the list read again, the rollback publishes version 1 as version 4.
+    cleanup();
+    renderStudio(`/workflows/${wf.body.id}`);
+    await screen.findByRole('heading', { name: 'rollbacker' });
+    await user.click(screen.getByRole('tab', { name: 'Versions' }));
+    await user.click(await screen.findByRole('button', { name: /^Roll back to this\s*\(version 1\)/ }));
+    ask = screen.getByRole('alertdialog', { name: 'Publish version 1 again?' });
+    await user.click(within(ask).getByRole('button', { name: 'Publish as version 4' }));
+    await screen.findByText('Version 4 published from an earlier version.');
+    const now = (await api(h.url, 'GET', `/api/workflows/${wf.body.id}`)).body;
+    expect(now.version).toBe(4);
+    expect(now.definition.tasks[0].input).toEqual({ message: 'one' });
+  });
+
   it('shows an old version with its own time, says so in the editor, and restores it as a new version', async () => {
     const user = userEvent.setup();
     const wf = await api(h.url, 'POST', '/api/workflows', def('one'));

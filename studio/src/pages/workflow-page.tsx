@@ -23,6 +23,7 @@ import {
   createSchedule,
   createWorkflow,
   deleteSchedule,
+  diffWorkflowVersions,
   getWorkflow,
   getWorkflowDraft,
   listRuns,
@@ -30,10 +31,12 @@ import {
   listWorkflows,
   listWorkflowVersions,
   publishWorkflowDraft,
+  rollbackWorkflow,
   saveWorkflowDraft,
   updateWorkflow,
   type FieldIssue,
   type WorkflowDefinition,
+  type WorkflowVersionDiff,
 } from '../services/api';
 import { useMissing } from '../state/capabilities';
 import { useCurrentProject } from '../state/current-project';
@@ -140,6 +143,14 @@ export function UnsavedChangesGuard({ dirty }: { dirty: () => boolean }) {
   );
 }
 
+/** The workflow's draft, or null when it has none. */
+function useDraft(id: string) {
+  return useQuery({
+    queryKey: ['draft', id],
+    queryFn: () => getWorkflowDraft(id).catch((e: unknown) => (e instanceof ApiError && e.status === 404 ? null : Promise.reject(e))),
+  });
+}
+
 type Tab = 'flow' | 'edit' | 'versions' | 'runs' | 'schedules' | 'triggers';
 
 export function WorkflowPage() {
@@ -153,6 +164,7 @@ export function WorkflowPage() {
   const open = useRunDialog((s) => s.open);
   const names = useWorkflowNames();
   const wf = useQuery({ queryKey: ['workflow', id, version ?? 'latest'], queryFn: () => getWorkflow(id, version) });
+  const draft = useDraft(id);
   if (wf.isPending) return <Loading what="the workflow" />;
   if (wf.isError) return <ErrorState error={wf.error} what="this workflow" retry={() => void wf.refetch()} />;
   const w = wf.data;
@@ -194,6 +206,12 @@ export function WorkflowPage() {
             {w.version < latest && ` (an older version; the latest is ${latest})`}
             {` · saved ${when(w.versionCreatedAt)} by ${w.versionCreatedBy}`}
             {w.definition.description ? ` · ${w.definition.description}` : ''}
+          </p>
+          <p className="muted small" data-testid="draft-line">
+            Live: version {latest}
+            {draft.data
+              ? ` · Draft: saved ${when(draft.data.updatedAt)} by ${draft.data.updatedBy}, from version ${draft.data.basedOnVersion}; runs use version ${latest} until it is published`
+              : ' · no draft'}
           </p>
         </div>
         <button type="button" onClick={() => open(w.id)}>
@@ -331,14 +349,15 @@ function EditTab({
     mutationFn: (def: WorkflowDefinition) => updateWorkflow(id, def),
     onSuccess: invalidate,
   });
-  const draft = useQuery({
-    queryKey: ['draft', id],
-    queryFn: () => getWorkflowDraft(id).catch((e: unknown) => (e instanceof ApiError && e.status === 404 ? null : Promise.reject(e))),
-  });
+  const draft = useDraft(id);
+  // The text the server holds as the draft, when this page saved or opened it (a step test tests the draft).
+  const draftText = useRef<string | null>(null);
   const saveDraft = useMutation({
     mutationFn: (def: WorkflowDefinition) => saveWorkflowDraft(id, def),
     onSuccess: (d, def) => {
-      setBaseline(JSON.stringify(def, null, 2));
+      const t = JSON.stringify(def, null, 2);
+      setBaseline(t);
+      draftText.current = t;
       qc.setQueryData(['draft', id], d);
     },
   });
@@ -349,6 +368,7 @@ function EditTab({
     },
     onSuccess: () => {
       qc.setQueryData(['draft', id], null);
+      draftText.current = null;
       invalidate();
     },
   });
@@ -401,6 +421,7 @@ function EditTab({
                 const t = JSON.stringify(d, null, 2);
                 edit(t);
                 setBaseline(t);
+                draftText.current = t;
               }}
             >
               Open the draft
@@ -423,6 +444,13 @@ function EditTab({
           }}
           canUndo={history.past.length > 0}
           canRedo={history.future.length > 0}
+          stepTest={{
+            workflowId: id,
+            prepare: async () => {
+              if (!('value' in parsed)) throw new Error('The definition has an error: fix it before testing a step.');
+              if (draftText.current !== text) await saveDraft.mutateAsync(parsed.value as WorkflowDefinition);
+            },
+          }}
         />
       )}
       <DefinitionEditor
@@ -487,13 +515,23 @@ function DiffPanel({ live, edited }: { live: WorkflowDefinition; edited: Workflo
               Removed task <strong>{k}</strong>
             </li>
           ))}
-          {d.changed.map((c) => (
-            <li key={`c${c.key}`}>
-              Changed task <strong>{c.key}</strong>: {c.fields.join(', ')}
-            </li>
-          ))}
+          {d.changed.map((c) => {
+            const before = live.tasks.find((t) => t.key === c.key) as Record<string, unknown> | undefined;
+            const after = edited.tasks.find((t) => t.key === c.key) as Record<string, unknown> | undefined;
+            return (
+              <li key={`c${c.key}`}>
+                Changed task <strong>{c.key}</strong>: {c.fields.join(', ')}
+                <ChangeList changes={c.fields.map((f) => ({ path: f, before: before?.[f], after: after?.[f] }))} />
+              </li>
+            );
+          })}
           {d.fields.map((f) => (
-            <li key={`f${f}`}>Changed {f}</li>
+            <li key={`f${f}`}>
+              Changed {f}
+              <ChangeList
+                changes={[{ path: f, before: (live as Record<string, unknown>)[f], after: (edited as Record<string, unknown>)[f] }]}
+              />
+            </li>
           ))}
           {d.reordered && <li>Tasks reordered</li>}
         </ul>
@@ -502,23 +540,166 @@ function DiffPanel({ live, edited }: { live: WorkflowDefinition; edited: Workflo
   );
 }
 
-function VersionsTab({ id, current, pick }: { id: string; current: number; pick(v: number): void }) {
-  const q = useQuery({ queryKey: ['versions', id], queryFn: () => listWorkflowVersions(id) });
-  if (q.isPending) return <Loading what="versions" />;
-  if (q.isError) return <ErrorState error={q.error} retry={() => void q.refetch()} />;
+const short = (v: unknown) => {
+  if (v === undefined) return '(none)';
+  const t = JSON.stringify(v);
+  return t.length > 120 ? `${t.slice(0, 119)}…` : t;
+};
+
+/** Values before and after, one line each change. */
+function ChangeList({ changes }: { changes: ReadonlyArray<{ path: string; before?: unknown; after?: unknown }> }) {
   return (
-    <ul className="list">
-      {q.data.items.map((v) => (
-        <li key={v.version}>
-          <button type="button" className="link" onClick={() => pick(v.version)} aria-current={v.version === current ? 'true' : undefined}>
-            Version {v.version}
-          </button>{' '}
-          <span className="muted small">
-            {when(v.createdAt)} by {v.createdBy}
-          </span>
+    <ul className="changes small">
+      {changes.map((c) => (
+        <li key={c.path}>
+          <code>{c.path}</code>: <del>{short(c.before)}</del> → <ins>{short(c.after)}</ins>
         </li>
       ))}
     </ul>
+  );
+}
+
+/** The server's structured diff between two versions (GET /api/workflows/{id}/versions/{a}/diff/{b}). */
+export function VersionDiffView({ diff }: { diff: WorkflowVersionDiff }) {
+  if (diff.identical)
+    return (
+      <p>
+        Version {diff.from} and version {diff.to} are the same.
+      </p>
+    );
+  const t = diff.tasks;
+  return (
+    <ul className="list">
+      {t.added.map((a) => (
+        <li key={`a${a.key}`}>
+          Added task <strong>{a.key}</strong> (position {a.position + 1})
+        </li>
+      ))}
+      {t.removed.map((r) => (
+        <li key={`r${r.key}`}>
+          Removed task <strong>{r.key}</strong>
+        </li>
+      ))}
+      {t.changed.map((c) => (
+        <li key={`c${c.key}`}>
+          Changed task <strong>{c.key}</strong>
+          <ChangeList changes={c.changes} />
+        </li>
+      ))}
+      {diff.fields.length > 0 && (
+        <li>
+          Changed the definition
+          <ChangeList changes={diff.fields} />
+        </li>
+      )}
+      {t.order && (
+        <li>
+          Tasks reordered: {t.order.before.join(', ')} → {t.order.after.join(', ')}
+        </li>
+      )}
+    </ul>
+  );
+}
+
+function VersionsTab({ id, current, pick }: { id: string; current: number; pick(v: number): void }) {
+  const qc = useQueryClient();
+  const q = useQuery({ queryKey: ['versions', id], queryFn: () => listWorkflowVersions(id) });
+  const [compare, setCompare] = useState<number | null>(null);
+  const [confirmDialog, ask] = useConfirm();
+  const live = q.data?.items.reduce((m, v) => Math.max(m, v.version), 0) ?? 0;
+  const diff = useQuery({
+    queryKey: ['diff', id, compare, live],
+    queryFn: () => diffWorkflowVersions(id, compare!, live),
+    enabled: compare !== null && live > 0,
+  });
+  const rollback = useMutation({
+    mutationFn: (v: number) => rollbackWorkflow(id, v, live),
+    onSuccess: () => {
+      setCompare(null);
+      void qc.invalidateQueries({ queryKey: ['workflow', id] });
+      void qc.invalidateQueries({ queryKey: ['versions', id] });
+      void qc.invalidateQueries({ queryKey: ['workflows'] });
+    },
+  });
+  if (q.isPending) return <Loading what="versions" />;
+  if (q.isError) return <ErrorState error={q.error} retry={() => void q.refetch()} />;
+  return (
+    <>
+      {confirmDialog}
+      <ul className="list">
+        {q.data.items.map((v) => (
+          <li key={v.version}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => pick(v.version)}
+              aria-current={v.version === current ? 'true' : undefined}
+            >
+              Version {v.version}
+            </button>{' '}
+            <span className="muted small">
+              {when(v.createdAt)} by {v.createdBy}
+              {v.version === live ? ' · live' : ''}
+            </span>
+            {v.version !== live && (
+              <>
+                {' '}
+                <button
+                  type="button"
+                  className="link small"
+                  aria-expanded={compare === v.version}
+                  onClick={() => setCompare(compare === v.version ? null : v.version)}
+                >
+                  Compare with live
+                  <span className="sr-only">
+                    {' '}
+                    (version {v.version} against version {live})
+                  </span>
+                </button>{' '}
+                <button
+                  type="button"
+                  className="link small"
+                  disabled={rollback.isPending}
+                  onClick={async () => {
+                    if (
+                      await ask({
+                        title: `Publish version ${v.version} again?`,
+                        body: (
+                          <p>
+                            Version {v.version} becomes version {live + 1}, the live version: new runs use it. Runs already going keep their
+                            version.
+                          </p>
+                        ),
+                        confirm: `Publish as version ${live + 1}`,
+                      })
+                    )
+                      rollback.mutate(v.version);
+                  }}
+                >
+                  Roll back to this<span className="sr-only"> (version {v.version})</span>
+                </button>
+              </>
+            )}
+          </li>
+        ))}
+      </ul>
+      {rollback.isError && <RequestProblems error={rollback.error} />}
+      {rollback.isSuccess && (
+        <p role="status" className="ok-line">
+          Version {rollback.data.version} published from an earlier version.
+        </p>
+      )}
+      {compare !== null && (
+        <section className="note diff" aria-label={`Version ${compare} against the live version ${live}`} data-testid="version-diff">
+          <h3 className="small">
+            From version {compare} to the live version {live}
+          </h3>
+          {diff.isPending && <Loading what="the differences" />}
+          {diff.isError && <ErrorState error={diff.error} retry={() => void diff.refetch()} />}
+          {diff.data && <VersionDiffView diff={diff.data} />}
+        </section>
+      )}
+    </>
   );
 }
 

@@ -119,6 +119,25 @@ export const saveWorkflowDraft = (id: string, definition: WorkflowDefinition) =>
 export const discardWorkflowDraft = (id: string) => unwrap(client.DELETE('/api/workflows/{id}/draft', { params: { path: { id } } }));
 export const publishWorkflowDraft = (id: string, expectedVersion?: number) =>
   unwrap(client.POST('/api/workflows/{id}/publish', { params: { path: { id } }, body: expectedVersion ? { expectedVersion } : {} }));
+export type WorkflowVersionDiff = Schemas['WorkflowVersionDiff'];
+export const diffWorkflowVersions = (id: string, a: number, b: number) =>
+  unwrap(client.GET('/api/workflows/{id}/versions/{a}/diff/{b}', { params: { path: { id, a, b } } }));
+export const rollbackWorkflow = (id: string, version: number, expectedVersion?: number) =>
+  unwrap(
+    client.POST('/api/workflows/{id}/rollback', {
+      params: { path: { id } },
+      body: { version, ...(expectedVersion ? { expectedVersion } : {}) },
+    }),
+  );
+export type TestStepData = Schemas['TestStepData'];
+export type DraftPins = Schemas['DraftPins']['pins'];
+/** Tests one atomic task of the draft (else the latest version) as a test run; empty data uses the task's pin. */
+export const testWorkflowStep = (id: string, key: string, data: TestStepData) =>
+  unwrap(client.POST('/api/workflows/{id}/tasks/{key}/test', { params: { path: { id, key } }, body: data }));
+export const getDraftPins = (id: string) => unwrap(client.GET('/api/workflows/{id}/draft/pins', { params: { path: { id } } }));
+/** Replaces every pin of the draft. */
+export const putDraftPins = (id: string, pins: DraftPins) =>
+  unwrap(client.PUT('/api/workflows/{id}/draft/pins', { params: { path: { id } }, body: { pins } }));
 export const triggerRun = (id: string, input: Record<string, unknown>) =>
   unwrap(
     client.POST('/api/workflows/{id}/runs', { params: { path: { id } }, body: { input: input as Schemas['TriggerRunBody']['input'] } }),

@@ -7,6 +7,7 @@ describe('route titles', () => {
     expect(routeTitle('/workflows/0b6c')).toBe('Workflow · Demiton studio');
     expect(routeTitle('/runs')).toBe('Runs · Demiton studio');
     expect(routeTitle('/runs/abc')).toBe('Run · Demiton studio');
+    expect(routeTitle('/inbox')).toBe('Inbox · Demiton studio');
     expect(routeTitle('/hq')).toBe('HQ · Demiton studio');
     expect(routeTitle('/')).toBe('Workflows · Demiton studio');
     expect(routeTitle('/nowhere/at/all')).toBe('Page not found · Demiton studio');

@@ -5,6 +5,7 @@ const TITLES: Array<[RegExp, string]> = [
   [/^\/workflows\/?$/, 'Workflows'],
   [/^\/runs\/[^/]+$/, 'Run'],
   [/^\/runs\/?$/, 'Runs'],
+  [/^\/inbox\/?$/, 'Inbox'],
   [/^\/workers\/[^/]+$/, 'Digital worker'],
   [/^\/workers\/?$/, 'Digital workers'],
   [/^\/connectors\/?$/, 'Connectors'],
