@@ -69,6 +69,8 @@ const theme = EditorView.theme({
   '.cm-content': { fontFamily: "ui-monospace, 'Cascadia Code', Menlo, Consolas, monospace", padding: '.35rem 0' },
   '.cm-line': { padding: '0 .5rem' },
   '.cm-scroller': { overflow: 'auto' },
+  // CodeMirror's own placeholder grey fails WCAG AA contrast on white; the studio's muted text passes (6.3:1).
+  '.cm-placeholder': { color: '#566074' },
 });
 
 export default function ExpressionEditor(props: ExpressionEditorProps) {
