@@ -117,6 +117,7 @@ export function judge(lines) {
       case 'retention':
         // A purge must not stall triggers: their p99 during it within 3× the p99 before it.
         l.targets = [ratioCheck('trigger p99 during the purge ÷ before', l.responseMsDuring?.p99, l.responseMsBefore?.p99, '≤', 3)];
+        break;
       case 'waits':
         l.targets = [
           check('worker RSS growth with all waiting', l.rssGrowthPct, '≤', 10, ' %'),
