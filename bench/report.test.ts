@@ -51,6 +51,17 @@ describe('judge', () => {
     expect(lost.targets.map((t: { met: boolean }) => t.met)).toEqual([true, false]);
   });
 
+  it('judges a retention purge on the trigger p99 during it against before, and only on that', () => {
+    const [calm, stalled] = judge([
+      { scenario: 'retention', responseMsBefore: { p99: 10 }, responseMsDuring: { p99: 30 } },
+      { scenario: 'retention', responseMsBefore: { p99: 10 }, responseMsDuring: { p99: 30.5 } },
+    ]);
+    expect(calm.targets.map((t: { metric: string; met: boolean }) => [t.metric, t.met])).toEqual([
+      ['trigger p99 during the purge ÷ before', true],
+    ]);
+    expect(stalled.targets.map((t: { met: boolean }) => t.met)).toEqual([false]);
+  });
+
   it('judges the parallel branches, the skipped branches, the workers added and the fan-out', () => {
     const lines = judge([
       ...baselines,
