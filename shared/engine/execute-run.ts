@@ -69,6 +69,8 @@ export interface RunOutcome {
   waiting?: readonly WaitPending[];
   /** WAITING with its workflow slot kept (`holdSlotWhileWaiting`): the worker must not release it. */
   slotHeld?: boolean;
+  /** The run went straight back to the queue and its slot was released before: the worker must not release it again. */
+  slotReleased?: boolean;
 }
 
 /** How long a waiting run's slot is leased: past the longest wait (a year) by a day; a cancel or the sweep releases it sooner. */
@@ -162,12 +164,22 @@ export class RunExecutor {
           throw err;
         }
         // A child run is never queued: its parent (parked next, or resuming it) takes it up again.
-        if (parked === 'PENDING' && !run.parentRunId)
+        let slotReleased = false;
+        if (parked === 'PENDING' && !run.parentRunId) {
+          // Its slot goes back before the run does: the worker that claims it next takes the slot as
+          // the same holder (the run id), and a release after that would take it from under that run.
+          if (slot && !held) {
+            await this.deps.queue
+              .releaseSlot(slot.key, run.id, slot.limit)
+              .catch((err: unknown) => log.warn({ err }, 'releasing a concurrency slot failed; its lease will run out'));
+            slotReleased = true;
+          }
           await this.deps.queue
             .enqueue({ runId: run.id, orgId: run.orgId, enqueuedAt: Date.now() })
             .catch((err: unknown) => log.warn({ err }, 'enqueue of a woken run failed; the recovery sweep enqueues it'));
+        }
         log.debug({ status: parked, slotHeld: held !== null }, 'run let go while it waits');
-        return { ...outcome, slotHeld: held !== null };
+        return { ...outcome, slotHeld: held !== null, slotReleased };
       }
       const end: RunEnd = {
         orgId: run.orgId,

@@ -269,12 +269,22 @@ export class Worker {
       }
       this.leases.holdSlot(slot.key, claimed.id);
     }
-    // A run let go WAITING with `holdSlotWhileWaiting` keeps its slot (released by its end, a cancel or the sweep).
-    let slotHeld = false;
+    // A run let go WAITING with `holdSlotWhileWaiting` keeps its slot (released by its end, a cancel or
+    // the sweep); one sent straight back to the queue had it released before it was queued.
+    let slotSettled = false;
+    // The slot goes back before the run is queued again: the next claim takes it as the same holder.
+    const releaseSlot = async () => {
+      if (!slot || slotSettled) return;
+      slotSettled = true;
+      this.leases.releaseSlot(slot.key, claimed.id);
+      await queue
+        .releaseSlot(slot.key, claimed.id, slot.limit)
+        .catch((err) => logger.warn({ err }, 'releasing a concurrency slot failed; its lease will run out'));
+    };
     try {
       const started = Date.now();
       const outcome = await this.executor.execute(claimed, undefined, slot);
-      slotHeld = outcome.slotHeld === true;
+      slotSettled = outcome.slotHeld === true || outcome.slotReleased === true;
       recordRunEnd(started, outcome.status, outcome.error?.code);
       this.completed++;
     } catch (err) {
@@ -285,15 +295,12 @@ export class Worker {
           logger.info({ runId: claimed.id }, 'run handed back on shutdown; another worker resumes it');
         else logger.warn({ err, runId: claimed.id }, 'run given up after an infrastructure error; recovery resumes it');
         await expireLease(db, claimed.id, this.id).catch(() => undefined);
+        await releaseSlot();
         await queue.enqueue({ ...message, enqueuedAt: Date.now() }).catch(() => undefined);
       }
     } finally {
       if (slot) this.leases.releaseSlot(slot.key, claimed.id);
-      if (slot && !slotHeld) {
-        await queue
-          .releaseSlot(slot.key, claimed.id, slot.limit)
-          .catch((err) => logger.warn({ err }, 'releasing a concurrency slot failed; its lease will run out'));
-      }
+      await releaseSlot();
     }
   }
 }
