@@ -200,6 +200,9 @@ describe('expression editor', () => {
     await user.keyboard('{Control>} {/Control}');
     const list = await screen.findByRole('listbox');
     expect(within(list).getAllByRole('option')).toHaveLength(1);
+    // CodeMirror ignores Enter for its interactionDelay (75 ms) after the list opens, so a key
+    // pressed as the list appears does not pick an option by accident: press it after that.
+    await new Promise((r) => setTimeout(r, 100));
     await user.keyboard('{Enter}');
     expect(view.state.doc.toString()).toBe('steps.lookup');
     await user.tab();

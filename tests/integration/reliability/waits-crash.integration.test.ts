@@ -164,7 +164,8 @@ describe('a worker killed while its waiting run holds the slot', () => {
       await victim.kill('SIGKILL');
 
       // Another worker and the sweep, past the dead worker's lease (2 s) and its heartbeat: the
-      // slot is a's still, so b is claimed, refused and parked, again and again, but never runs.
+      // slot is a's still, so b is claimed, refused and parked, again and again, but never runs:
+      // between a claim and its refusal b shows RUNNING for a moment, but no task of it starts.
       const rescuer = new Worker(stack.platform, { concurrency: 4, pollMs: 100 });
       rescuer.start();
       const sweep = sweepLoop(stack.platform);
@@ -175,10 +176,12 @@ describe('a worker killed while its waiting run holds the slot', () => {
           const h = await holders();
           expect(h.length).toBeLessThanOrEqual(1);
           h.forEach((x) => seen.add(x));
-          expect(await status(b)).toBe('PENDING');
+          expect(['PENDING', 'RUNNING']).toContain(await status(b));
           await new Promise((r) => setTimeout(r, 200));
         }
         expect([...seen]).toEqual([a]);
+        const bBefore = (await tasksOf(b))['before']!;
+        expect(stack.probe.deliveries.get(bBefore.id) ?? 0).toBe(0);
 
         await api(stack.host.url, 'POST', `/api/runs/${a}/signals/go`, { n: 1 });
         await waitFor(async () => (await status(a)) === 'SUCCEEDED', 30_000, 50);
