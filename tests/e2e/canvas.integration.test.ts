@@ -7,100 +7,30 @@
  * and a task's details; axe finds no serious violations on the workflow and run pages.
  * `UPDATE_SCREENSHOTS=1` writes the screenshots into docs/screenshots.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { build } from 'vite';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { toHandler } from '../../functions/http-kit';
-import { startLocalHost } from '../../functions/local-host/server';
-import { routes } from '../../functions/routes';
-import { Worker } from '../../shared/engine/worker';
-import { api, createTestPlatform, waitFor, type TestPlatform } from '../helpers/test-platform';
+import { axe, removeShots, shotsDir, startStudioBrowser, type StudioBrowser } from '../helpers/studio-browser';
+import { api, waitFor } from '../helpers/test-platform';
 
-declare const window: Record<string, unknown>;
+const SHOTS = shotsDir();
 
-const ROOT = resolve(__dirname, '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = process.env['UPDATE_SCREENSHOTS'] === '1' ? join(ROOT, 'docs', 'screenshots') : mkdtempSync(join(tmpdir(), 'demiton-shots-'));
-const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-
-let platform: TestPlatform;
-let host: { url: string; close(): Promise<void> };
-let worker: Worker;
-let context: BrowserContext;
-let page: Page;
-let outDir: string;
-let profile: string;
-const pageErrors: string[] = [];
+let studio: StudioBrowser;
+let host: StudioBrowser['host'];
+let page: StudioBrowser['page'];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: scripts/ensure-services.sh installs Debian's chromium.`);
-  outDir = mkdtempSync(join(tmpdir(), 'demiton-studio-'));
-  await build({
-    configFile: join(ROOT, 'studio', 'vite.config.mts'),
-    logLevel: 'error',
-    build: { outDir, emptyOutDir: true, sourcemap: false },
-  });
-  platform = await createTestPlatform({});
-  host = await startLocalHost({
-    routes,
-    handlerFor: (r) => toHandler(r, async () => platform),
-    port: 0,
-    host: '127.0.0.1',
-    maxBodyBytes: platform.config.http.maxBodyBytes,
-    studioDir: outDir,
-    logger: platform.logger,
-  });
-  worker = new Worker(platform, { concurrency: 4, pollMs: 50 });
-  worker.start();
-  profile = mkdtempSync(join(tmpdir(), 'demiton-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  mkdirSync(SHOTS, { recursive: true });
+  studio = await startStudioBrowser();
+  ({ host, page } = studio);
 }, 240_000);
 
 afterEach(() => {
-  expect(pageErrors.splice(0)).toEqual([]);
+  expect(studio.pageErrors.splice(0)).toEqual([]);
 });
 
 afterAll(async () => {
-  await context?.close();
-  await host?.close();
-  await worker?.stop();
-  await platform?.close();
-  if (!SHOTS.startsWith(ROOT)) rmSync(SHOTS, { recursive: true, force: true });
-  for (const d of [outDir, profile]) if (d) rmSync(d, { recursive: true, force: true });
+  await studio?.close();
+  removeShots(SHOTS);
 });
-
-async function axe(p: Page): Promise<string[]> {
-  if (!(await p.evaluate(() => 'axe' in window))) await p.addScriptTag({ content: AXE });
-  const result = await p.evaluate(async () =>
-    (
-      window as unknown as {
-        axe: { run(o: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> };
-      }
-    ).axe.run({ resultTypes: ['violations'] }),
-  );
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 const node = (key: string) => page.locator(`.react-flow__node[data-id="${key}"]`);
 
