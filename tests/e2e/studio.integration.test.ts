@@ -12,7 +12,7 @@
  * mappings on /hq, checks every main page with axe-core, and saves the screenshots used by
  * docs/studio.md.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -23,6 +23,7 @@ import { startLocalHost } from '../../functions/local-host/server';
 import { routes } from '../../functions/routes';
 import { Worker } from '../../shared/engine/worker';
 import { fireDueSchedules } from '../../shared/schedules/fire-schedules';
+import { axe } from '../helpers/studio-browser';
 import { api, createTestPlatform, waitFor, type TestPlatform } from '../helpers/test-platform';
 import { startOpenAiLoopback, type OpenAiLoopback } from '../servers/openai-loopback';
 
@@ -39,7 +40,6 @@ const ROOT = resolve(__dirname, '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
 // Screenshots go to docs/screenshots only when asked (UPDATE_SCREENSHOTS=1), so test runs leave the tree clean.
 const SHOTS = process.env['UPDATE_SCREENSHOTS'] === '1' ? join(ROOT, 'docs', 'screenshots') : mkdtempSync(join(tmpdir(), 'demiton-shots-'));
-const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
 let platform: TestPlatform;
 let host: { url: string; close(): Promise<void> };
@@ -125,21 +125,6 @@ afterAll(async () => {
   if (!SHOTS.startsWith(ROOT)) rmSync(SHOTS, { recursive: true, force: true });
   for (const d of [outDir, profile, dataDir]) if (d) rmSync(d, { recursive: true, force: true });
 });
-
-/** Runs axe-core in the page; returns serious and critical violations as readable lines. */
-async function axe(p: Page): Promise<string[]> {
-  if (!(await p.evaluate(() => 'axe' in window))) await p.addScriptTag({ content: AXE });
-  const result = await p.evaluate(async () =>
-    (
-      window as unknown as {
-        axe: { run(o: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> };
-      }
-    ).axe.run({ resultTypes: ['violations'] }),
-  );
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
 
