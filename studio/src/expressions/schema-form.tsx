@@ -307,7 +307,8 @@ function Field(props: FieldProps) {
     );
   }
 
-  if (kind === 'object') {
+  if (kind === 'object' || kind === 'array') {
+    // Objects and arrays are a group: the label, toggle and extras in its legend, then its fields.
     return (
       <fieldset className="group schema-group" aria-describedby={helpId}>
         <legend>
@@ -318,28 +319,17 @@ function Field(props: FieldProps) {
           </span>
         </legend>
         {help}
-        <ObjectFields schema={schema} value={isObject(value) ? value : {}} onChange={onChange} path={path} idBase={idBase} />
-      </fieldset>
-    );
-  }
-  if (kind === 'array') {
-    return (
-      <fieldset className="group schema-group" aria-describedby={helpId}>
-        <legend>
-          <span className="field-head">
-            <Label id={`${fid}-label`} label={label} required={required} />
-            {toggleButton}
-            {extra}
-          </span>
-        </legend>
-        {help}
-        <ArrayItems
-          schema={schema['items'] as JsonSchema}
-          value={Array.isArray(value) ? value : []}
-          onChange={onChange}
-          path={path}
-          idBase={idBase}
-        />
+        {kind === 'object' ? (
+          <ObjectFields schema={schema} value={isObject(value) ? value : {}} onChange={onChange} path={path} idBase={idBase} />
+        ) : (
+          <ArrayItems
+            schema={schema['items'] as JsonSchema}
+            value={Array.isArray(value) ? value : []}
+            onChange={onChange}
+            path={path}
+            idBase={idBase}
+          />
+        )}
       </fieldset>
     );
   }
